@@ -1,0 +1,27 @@
+package dev.steward.manifest;
+
+/** Where a program's stdout and stderr go. */
+public record LogsSpec(StreamLogSpec stdout, StreamLogSpec stderr, boolean redirectStderr) {
+
+    /**
+     * One stream's log file.
+     *
+     * @param file     {@link #AUTO}, {@link #NONE} or a path (relative paths resolve against the state directory)
+     * @param maxBytes rotate when the file reaches this size; 0 disables rotation
+     * @param backups  rotated files kept ({@code file.1} .. {@code file.N}); 0 truncates instead
+     */
+    public record StreamLogSpec(String file, long maxBytes, int backups) {
+        public static final String AUTO = "AUTO";
+        public static final String NONE = "NONE";
+        public static final long DEFAULT_MAX_BYTES = 50L * 1024 * 1024;
+        public static final int DEFAULT_BACKUPS = 10;
+
+        public static StreamLogSpec defaults() {
+            return new StreamLogSpec(AUTO, DEFAULT_MAX_BYTES, DEFAULT_BACKUPS);
+        }
+    }
+
+    public static LogsSpec defaults() {
+        return new LogsSpec(StreamLogSpec.defaults(), StreamLogSpec.defaults(), false);
+    }
+}

@@ -1,0 +1,64 @@
+package dev.steward.manifest;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One validated program manifest: everything Steward needs to run {@code replicas} processes of it.
+ * Immutable; two specs are compared by value to decide what a change must restart.
+ *
+ * @param name        DNS label, unique across the manifest directory
+ * @param labels      free-form labels for selectors
+ * @param command     argv; {@code command.get(0)} is resolved against PATH when it has no slash
+ * @param directory   working directory, empty for the daemon's own
+ * @param environment extra environment on top of the daemon's
+ * @param user        user to run as (daemon must be root), empty for the daemon's user
+ * @param umask       umask for the child, empty to inherit
+ */
+public record ProgramSpec(
+        String name,
+        Map<String, String> labels,
+        List<String> command,
+        Optional<String> directory,
+        Map<String, String> environment,
+        Optional<String> user,
+        Optional<Integer> umask,
+        int replicas,
+        boolean autostart,
+        RestartPolicy restartPolicy,
+        Set<Integer> exitCodes,
+        int startSeconds,
+        int startRetries,
+        int stopSignal,
+        int stopTimeoutSeconds,
+        boolean stopAsGroup,
+        boolean killAsGroup,
+        int priority,
+        LogsSpec logs) {
+
+    public ProgramSpec {
+        labels = Map.copyOf(labels);
+        command = List.copyOf(command);
+        environment = Map.copyOf(environment);
+        exitCodes = Set.copyOf(exitCodes);
+    }
+
+    /** The fields a running child was started with: when any differs, its processes must restart. */
+    public LaunchSettings launchSettings() {
+        return new LaunchSettings(command, directory, environment, user, umask,
+                logs.stdout().file(), logs.stderr().file(), logs.redirectStderr());
+    }
+
+    /** Process name of instance {@code index}: the program name alone when it has one replica. */
+    public String processName(int index) {
+        return replicas == 1 ? name : name + "-" + index;
+    }
+
+    /** Fields that restart a program's processes when they change (see README, "How reconcile decides"). */
+    public record LaunchSettings(List<String> command, Optional<String> directory, Map<String, String> environment,
+                                 Optional<String> user, Optional<Integer> umask,
+                                 String stdoutFile, String stderrFile, boolean redirectStderr) {
+    }
+}
