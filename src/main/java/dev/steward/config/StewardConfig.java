@@ -1,0 +1,27 @@
+package dev.steward.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** The daemon's settings: {@code steward.*} in application.properties, or {@code STEWARD_*} in the environment. */
+@ConfigMapping(prefix = "steward")
+public interface StewardConfig {
+    /** The watched manifest directory (STEWARD_MANIFESTS). */
+    @WithDefault("manifests")
+    Path manifests();
+
+    /** Where logs, the lock file and persisted state live (STEWARD_STATE_DIR). */
+    @WithDefault(".steward")
+    Path stateDir();
+
+    /** Quiet time after a file change before the directory is re-read; bursts coalesce into one pass. */
+    @WithDefault("30ms")
+    Duration debounce();
+
+    /** Full re-list of the directory, a backstop for missed watch events. */
+    @WithDefault("30s")
+    Duration resync();
+}

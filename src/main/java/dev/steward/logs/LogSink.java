@@ -1,0 +1,143 @@
+package dev.steward.logs;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Where one child stream's output goes: a size-rotated file (optional) and an in-memory ring of the
+ * last {@link #RING_BYTES} bytes for {@code logs}/{@code tail}, which is kept even without a file.
+ *
+ * <p>{@link #write} is called only by the I/O thread that drains the child pipes, so the order of
+ * bytes is the order of calls. It never throws: that thread serves every child, and one bad log
+ * file must not stop the others or block a pipe. A file error is kept in {@link #lastError()} and
+ * the file is retried on the next write; the ring always gets the bytes. (Offsets outside
+ * {@code buf} are a caller bug and do throw.) Everything else may be called from any thread.
+ */
+public final class LogSink implements Closeable {
+
+    /** Bytes of recent output kept in memory per stream. */
+    public static final int RING_BYTES = 64 * 1024;
+
+    private final RingBuffer ring;
+    private final Optional<Path> file;
+    private final RotatingFile out; // null when output is not written to disk
+    private volatile String lastError;
+    private volatile boolean closed;
+
+    private LogSink(Optional<Path> file, RotatingFile out, int ringBytes) {
+        this.file = file;
+        this.out = out;
+        this.ring = new RingBuffer(ringBytes);
+    }
+
+    /**
+     * A sink writing to {@code file} (when present) and a ring of {@link #RING_BYTES}. The file is
+     * opened, with its directories, right away so that a bad path shows in {@link #lastError()}
+     * before any output arrives; failing to open does not fail this call.
+     *
+     * @param file     the log file, empty to keep output in memory only (Supervisor's {@code NONE})
+     * @param maxBytes rotate at this size; 0 never rotates
+     * @param backups  rotated files kept; 0 truncates instead
+     */
+    public static LogSink open(Optional<Path> file, long maxBytes, int backups) {
+        return open(file, maxBytes, backups, RING_BYTES);
+    }
+
+    // A smaller ring lets tests cover wraparound without writing 64 KiB.
+    static LogSink open(Optional<Path> file, long maxBytes, int backups, int ringBytes) {
+        Objects.requireNonNull(file, "file");
+        checkLimits(maxBytes, backups);
+        RotatingFile out = file.map(f -> new RotatingFile(f, maxBytes, backups)).orElse(null);
+        LogSink sink = new LogSink(file, out, ringBytes);
+        if (out != null) {
+            try {
+                out.open();
+            } catch (IOException | RuntimeException e) {
+                sink.recordError(e);
+            }
+        }
+        return sink;
+    }
+
+    /**
+     * Records {@code len} bytes of output. After {@link #close()} the bytes still reach the ring,
+     * so late output stays visible, but no longer the file.
+     */
+    public void write(byte[] buf, int off, int len) {
+        ring.write(buf, off, len);
+        if (out == null || closed) {
+            return;
+        }
+        try {
+            out.write(buf, off, len);
+            lastError = null;
+        } catch (IOException | RuntimeException e) {
+            // RuntimeException too: whatever the file does, the I/O thread must keep draining pipes.
+            if (!closed) { // a close racing this write is not a file error
+                recordError(e);
+            }
+        }
+    }
+
+    /** The last {@code min(maxBytes, held)} bytes of output. */
+    public byte[] tail(int maxBytes) {
+        return ring.tail(maxBytes);
+    }
+
+    /** The in-memory ring, for followers that poll with {@link RingBuffer#read(long)}. */
+    public RingBuffer ring() {
+        return ring;
+    }
+
+    /** The log file, empty when output is kept in memory only. */
+    public Optional<Path> file() {
+        return file;
+    }
+
+    /**
+     * Why the last attempt to write the file failed, cleared by the next successful write; empty
+     * when the file is healthy or there is none.
+     */
+    public Optional<String> lastError() {
+        return Optional.ofNullable(lastError);
+    }
+
+    /** Applies new rotation limits to the open file, from the next write on; no-op without a file. */
+    public void setLimits(long maxBytes, int backups) {
+        checkLimits(maxBytes, backups); // even without a file, so bad limits fail the same way
+        if (out != null) {
+            out.setLimits(maxBytes, backups);
+        }
+    }
+
+    /** Closes the file. Idempotent; the ring stays readable. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (out != null) {
+            try {
+                out.close();
+            } catch (IOException e) {
+                recordError(e);
+            }
+        }
+    }
+
+    private static void checkLimits(long maxBytes, int backups) {
+        if (maxBytes < 0 || backups < 0) {
+            throw new IllegalArgumentException("negative log limits: maxBytes=" + maxBytes + ", backups=" + backups);
+        }
+    }
+
+    private void recordError(Exception e) {
+        String path = file.map(Path::toString).orElse("?");
+        lastError = path + ": " + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+}

@@ -1,0 +1,123 @@
+package dev.steward.logs;
+
+import java.util.Objects;
+
+/**
+ * The last {@code capacity} bytes of a stream, addressed by absolute position (bytes written since
+ * creation) so that followers can ask for "everything after what I have already seen".
+ *
+ * <p>Written by the I/O thread and read by request handlers, so every method takes one plain lock;
+ * this is a byte cache, not supervisor state, and the critical sections are short array copies.
+ */
+public final class RingBuffer {
+
+    /**
+     * Bytes copied out of the ring.
+     *
+     * @param start absolute position of {@code bytes[0]}; greater than the position asked for when
+     *              the bytes in between were overwritten before they could be read
+     * @param bytes the bytes from {@code start} up to the end of what had been written
+     */
+    public record Slice(long start, byte[] bytes) {
+        /** The position to ask for next to continue right after this slice. */
+        public long next() {
+            return start + bytes.length;
+        }
+    }
+
+    private static final byte[] EMPTY = new byte[0];
+
+    private final int capacity;
+    // Grows on demand up to capacity: hundreds of quiet programs should not cost 64 KiB per stream.
+    // While total <= buf.length the bytes sit at their own position, so the ring math is unchanged.
+    private byte[] buf = EMPTY;
+    private long total;
+
+    /** A ring keeping the last {@code capacity} bytes written. */
+    public RingBuffer(int capacity) {
+        if (capacity <= 0) {
+            throw new IllegalArgumentException("capacity must be positive: " + capacity);
+        }
+        this.capacity = capacity;
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    // Caller holds the lock.
+    private void ensureRoomFor(int len) {
+        long needed = Math.min(capacity, total + len);
+        if (buf.length < needed) {
+            int size = (int) Math.min(capacity, Math.max(needed, Math.max(256, 2L * buf.length)));
+            buf = java.util.Arrays.copyOf(buf, size);
+        }
+    }
+
+    /** Appends {@code len} bytes, overwriting the oldest ones when full. */
+    public void write(byte[] src, int off, int len) {
+        Objects.checkFromIndexSize(off, len, src.length);
+        synchronized (this) {
+            ensureRoomFor(len);
+            int cap = capacity;
+            if (len > cap) {
+                // Only the last cap bytes can survive; skipping the rest keeps positions exact.
+                total += len - cap;
+                off += len - cap;
+                len = cap;
+            }
+            int at = (int) (total % cap);
+            int first = Math.min(len, cap - at);
+            System.arraycopy(src, off, buf, at, first);
+            System.arraycopy(src, off + first, buf, 0, len - first);
+            total += len;
+        }
+    }
+
+    /** Bytes ever written, including those already overwritten: the position of the next byte. */
+    public synchronized long total() {
+        return total;
+    }
+
+    /** Bytes currently held: {@code min(total(), capacity())}. */
+    public synchronized int size() {
+        return (int) Math.min(total, capacity);
+    }
+
+    /** The last {@code min(maxBytes, size())} bytes; empty when {@code maxBytes <= 0}. */
+    public synchronized byte[] tail(int maxBytes) {
+        int n = Math.min(Math.max(maxBytes, 0), size());
+        return copy(total - n, n);
+    }
+
+    /**
+     * The bytes at or after absolute {@code position} that are still held: all held bytes when
+     * {@code position} has already been overwritten, none when it is at or past {@link #total()}.
+     * A follower that may fall behind should use {@link #read(long)} to learn where the returned
+     * bytes start.
+     */
+    public byte[] since(long position) {
+        return read(position).bytes();
+    }
+
+    /** Like {@link #since(long)}, with the absolute position the returned bytes start at. */
+    public synchronized Slice read(long position) {
+        long oldest = total - size();
+        long start = Math.min(Math.max(position, oldest), total);
+        return new Slice(start, copy(start, (int) (total - start)));
+    }
+
+    // Caller holds the lock; [from, from + n) lies within the held bytes.
+    private byte[] copy(long from, int n) {
+        if (n == 0) {
+            return EMPTY;
+        }
+        int cap = capacity;
+        byte[] out = new byte[n];
+        int at = (int) (from % cap);
+        int first = Math.min(n, cap - at);
+        System.arraycopy(buf, at, out, 0, first);
+        System.arraycopy(buf, 0, out, first, n - first);
+        return out;
+    }
+}

@@ -1,0 +1,130 @@
+package dev.steward.manifest;
+
+import dev.steward.manifest.NodeReader.Position;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
+
+/**
+ * Reads manifest files: one or more YAML documents ({@code ---}), each an {@code apiVersion: steward.dev/v1},
+ * {@code kind: Program} object with {@code metadata} and {@code spec}.
+ *
+ * <p>A file is accepted or rejected as a whole. When rejected, every problem found is reported with its line,
+ * column and field path, so one edit can fix them all. Thread-safe: it holds no state.
+ */
+public final class ManifestLoader {
+
+    /** Larger files are refused unread: a manifest is a few kilobytes, a big file here is a mistake. */
+    static final long MAX_FILE_BYTES = 1024 * 1024;
+
+    /** The programs of a file, plus where each program's name was written (for errors raised across files). */
+    record Parsed(ManifestFile file, Map<String, Position> namePositions) {
+    }
+
+    /** Reads and parses {@code file}; an unreadable file gives one error at line 0. */
+    public ManifestFile load(Path file) {
+        return read(file).file();
+    }
+
+    /** Parses {@code text} as the content of {@code file}, which is only used to label errors. */
+    public ManifestFile parse(Path file, String text) {
+        return parseWithPositions(file, text).file();
+    }
+
+    Parsed read(Path file) {
+        String text;
+        try {
+            if (Files.size(file) > MAX_FILE_BYTES) {
+                return unreadable(file, "is larger than " + MAX_FILE_BYTES / 1024
+                        + " KiB; a manifest should be a few KiB, split it or move the file out of the directory");
+            }
+            text = Files.readString(file);
+        } catch (CharacterCodingException e) {
+            return unreadable(file, "is not UTF-8 text; save it as UTF-8");
+        } catch (NoSuchFileException e) {
+            return unreadable(file, "cannot be read: the file does not exist");
+        } catch (AccessDeniedException e) {
+            return unreadable(file, "cannot be read: permission denied; make it readable by the user Steward runs as");
+        } catch (IOException e) {
+            return unreadable(file, "cannot be read: " + e + "; check the file and its permissions");
+        }
+        return parseWithPositions(file, text);
+    }
+
+    Parsed parseWithPositions(Path file, String text) {
+        NodeReader reader = new NodeReader(file);
+        ProgramReader programReader = new ProgramReader(reader);
+        List<ProgramSpec> programs = new ArrayList<>();
+        Map<String, Position> names = new LinkedHashMap<>();
+        // Core schema (YAML 1.2): true/True/TRUE are booleans, ~ is null, 022 is an integer, but yes/no stay text.
+        LoadSettings settings = LoadSettings.builder().setLabel(file.toString()).setSchema(new CoreSchema()).build();
+        try {
+            for (Node document : new Compose(settings).composeAllFromString(text)) {
+                if (document instanceof ScalarNode && Tag.NULL.equals(document.getTag())) {
+                    continue; // empty document, e.g. a leading "---" or one with only comments
+                }
+                ProgramReader.Result result = programReader.read(document);
+                result.spec().ifPresent(programs::add);
+                if (result.name().isPresent()) {
+                    Position at = Position.of(result.nameNode().orElseThrow());
+                    Position first = names.putIfAbsent(result.name().get(), at);
+                    if (first != null) {
+                        reader.error(result.nameNode().get(), "metadata.name", "program \"" + result.name().get()
+                                + "\" is already defined at line " + first.line()
+                                + " of this file; names must be unique, rename or remove one of them");
+                    }
+                }
+            }
+        } catch (MarkedYamlEngineException e) {
+            Optional<Mark> at = e.getProblemMark();
+            reader.errors().add(new ManifestError(file, at.map(m -> m.getLine() + 1).orElse(0),
+                    at.map(m -> m.getColumn() + 1).orElse(0), "", syntaxMessage(e)));
+        } catch (YamlEngineException e) {
+            reader.errors().add(new ManifestError(file, 0, 0, "", "is not valid YAML: " + e.getMessage()));
+        } catch (StackOverflowError e) {
+            // The composer recurses once per nesting level and has no depth limit of its own; a file nested
+            // thousands deep must not take the watch thread down with it.
+            reader.errors().add(new ManifestError(file, 0, 0, "", "is nested too deeply to read;"
+                    + " a manifest needs only a few levels"));
+        }
+        if (!reader.errors().isEmpty()) {
+            // Unknown fields are found before the fields' values are checked: show them in file order instead.
+            List<ManifestError> errors = new ArrayList<>(reader.errors());
+            errors.sort(Comparator.comparingInt(ManifestError::line).thenComparingInt(ManifestError::column));
+            return new Parsed(ManifestFile.invalid(file, errors), Map.of());
+        }
+        return new Parsed(ManifestFile.valid(file, programs), Map.copyOf(names));
+    }
+
+    private static String syntaxMessage(MarkedYamlEngineException e) {
+        StringBuilder message = new StringBuilder("invalid YAML: ").append(e.getProblem());
+        if (e.getContext() != null) {
+            message.append(", ").append(e.getContext());
+            e.getContextMark().ifPresent(m -> message.append(" that starts at line ").append(m.getLine() + 1)
+                    .append(", column ").append(m.getColumn() + 1));
+        }
+        return message.append("; check the indentation, quotes and brackets around here").toString();
+    }
+
+    private static Parsed unreadable(Path file, String message) {
+        return new Parsed(ManifestFile.invalid(file, List.of(new ManifestError(file, 0, 0, "", message))), Map.of());
+    }
+}

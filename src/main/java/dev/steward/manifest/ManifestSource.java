@@ -1,0 +1,255 @@
+package dev.steward.manifest;
+
+import dev.steward.reconcile.DesiredState;
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Watches a manifest directory and publishes a {@link DesiredState} to a listener each time what it asks for
+ * changes: at {@link #start()}, after file events (inotify, debounced so an editor's burst of writes gives one
+ * scan), at every resync as a backstop for missed events, and on {@link #rescan()}.
+ *
+ * <p>Files are those directly in the directory whose names end in {@code .yaml} or {@code .yml} and do not start
+ * with a dot, so editor swap and backup files ({@code .web.yaml.swp}, {@code web.yaml~}) are ignored. A file is
+ * re-parsed only when its size, modification time or identity (inode) changed.
+ *
+ * <p>The listener is called from one thread at a time, only with a state that differs from the last one it
+ * accepted. If it throws, the state counts as not delivered and is offered again at the next scan.
+ */
+public final class ManifestSource implements AutoCloseable {
+
+    /** Long enough to coalesce an editor's write-rename-chmod burst, short enough to feel immediate. */
+    public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(30);
+    /** Backstop for lost events (inotify queue overflow, network filesystems that send none). */
+    public static final Duration DEFAULT_RESYNC = Duration.ofSeconds(30);
+
+    private static final Logger LOG = Logger.getLogger(ManifestSource.class.getName());
+
+    /** What decides whether a file must be parsed again. */
+    private record Stamp(long size, FileTime modified, Object fileKey) {
+    }
+
+    private record Cached(Stamp stamp, ManifestLoader.Parsed parsed) {
+    }
+
+    private final Path directory;
+    private final ManifestLoader loader;
+    private final Consumer<DesiredState> listener;
+    private final Duration debounce;
+    private final Duration resync;
+
+    /** Held for a whole scan and its delivery: scans never overlap and the listener is never called concurrently. */
+    private final Object scanLock = new Object();
+    private Map<Path, Cached> cache = new HashMap<>(); // guarded by scanLock
+    private volatile DesiredState published; // written under scanLock; null until the first delivery
+
+    private WatchService watcher;
+    private WatchKey watchKey; // only touched by start() and then the watch thread
+    private Thread thread;
+    private volatile boolean closed;
+
+    /**
+     * @param directory the manifest directory (not searched recursively)
+     * @param loader    reads each file
+     * @param listener  receives each new state; called from one thread at a time
+     * @param debounce  wait after a file event before scanning, so that a burst of events gives one scan
+     * @param resync    period of full scans made whether or not events arrived
+     */
+    public ManifestSource(Path directory, ManifestLoader loader, Consumer<DesiredState> listener, Duration debounce,
+                          Duration resync) {
+        this.directory = directory;
+        this.loader = loader;
+        this.listener = listener;
+        this.debounce = debounce;
+        this.resync = resync;
+    }
+
+    /**
+     * Creates the directory if missing, scans it and delivers the first state (before returning), then starts
+     * watching it on the daemon thread {@code steward-manifest-watch}.
+     *
+     * @throws IOException when the directory cannot be created or watched
+     */
+    public void start() throws IOException {
+        Files.createDirectories(directory);
+        watcher = directory.getFileSystem().newWatchService();
+        // Watch before the first scan, so that a file written during that scan still triggers another one.
+        watchKey = register();
+        rescan();
+        thread = new Thread(this::watch, "steward-manifest-watch");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * Scans the directory now, on the calling thread, and delivers the result if it changed. Does nothing once
+     * closed. An exception from the listener is thrown from here.
+     */
+    public void rescan() {
+        synchronized (scanLock) {
+            if (closed) {
+                return;
+            }
+            List<ManifestLoader.Parsed> files = scanFiles();
+            if (files == null) {
+                return;
+            }
+            DesiredState previous = published == null ? DesiredState.empty() : published;
+            DesiredState next = Snapshots.build(files, previous);
+            if (!next.equals(published)) {
+                listener.accept(next);
+                published = next;
+            }
+        }
+    }
+
+    /** The last state the listener accepted; empty before the first one. */
+    public DesiredState current() {
+        DesiredState state = published;
+        return state == null ? DesiredState.empty() : state;
+    }
+
+    /** Stops watching and waits for a scan in progress to finish; the listener is not called afterwards. */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            if (watcher != null) {
+                watcher.close(); // wakes the watch thread out of poll()
+            }
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "closing the watch service of " + directory, e);
+        }
+        if (thread != null && thread != Thread.currentThread()) {
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (scanLock) {
+            // Nothing to do: taking the lock waits for a rescan() running on another thread.
+        }
+    }
+
+    private void watch() {
+        long nextResync = System.nanoTime() + resync.toNanos();
+        long scanAt = 0;
+        boolean pending = false;
+        while (!closed) {
+            long deadline = pending && scanAt - nextResync < 0 ? scanAt : nextResync;
+            WatchKey key;
+            try {
+                key = watcher.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException | ClosedWatchServiceException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (key != null) {
+                key.pollEvents(); // which files changed does not matter: a scan looks at all of them
+                key.reset();
+                if (!pending) {
+                    // Later events of the same burst fall into this window and share its scan.
+                    pending = true;
+                    scanAt = now + debounce.toNanos();
+                }
+            }
+            if ((pending && now - scanAt >= 0) || now - nextResync >= 0) {
+                pending = false;
+                nextResync = now + resync.toNanos();
+                reregisterIfLost();
+                scanQuietly();
+            }
+        }
+    }
+
+    private void scanQuietly() {
+        try {
+            rescan();
+        } catch (RuntimeException e) {
+            // The watch thread must survive a failing listener; the state is offered again at the next scan.
+            LOG.log(Level.WARNING, "manifest listener failed for " + directory + "; retrying at the next scan", e);
+        }
+    }
+
+    /** The files of one scan in name order, or null when the directory cannot be listed (keep the last state). */
+    private List<ManifestLoader.Parsed> scanFiles() {
+        List<Path> paths = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, ManifestSource::isManifestName)) {
+            entries.forEach(paths::add);
+        } catch (NoSuchFileException e) {
+            // A deleted directory is an empty one: everything it defined is gone.
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot list manifest directory " + directory + "; keeping the current state", e);
+            return null;
+        }
+        paths.sort(null);
+        Map<Path, Cached> next = new HashMap<>();
+        List<ManifestLoader.Parsed> files = new ArrayList<>();
+        for (Path path : paths) {
+            Stamp stamp;
+            try {
+                BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+                if (!attributes.isRegularFile()) {
+                    continue;
+                }
+                stamp = new Stamp(attributes.size(), attributes.lastModifiedTime(), attributes.fileKey());
+            } catch (IOException e) {
+                if (!Files.isSymbolicLink(path)) {
+                    continue; // deleted since the listing: its delete event brings another scan
+                }
+                // A dangling symlink: read it anyway so that the loader reports it, and do not cache that.
+                files.add(loader.read(path));
+                continue;
+            }
+            Cached cached = cache.get(path);
+            if (cached == null || !cached.stamp().equals(stamp)) {
+                cached = new Cached(stamp, loader.read(path));
+            }
+            next.put(path, cached);
+            files.add(cached.parsed());
+        }
+        cache = next;
+        return files;
+    }
+
+    private static boolean isManifestName(Path path) {
+        String name = path.getFileName().toString();
+        return !name.startsWith(".") && (name.endsWith(".yaml") || name.endsWith(".yml"));
+    }
+
+    private WatchKey register() throws IOException {
+        return directory.register(watcher, StandardWatchEventKinds.ENTRY_CREATE,
+                StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY);
+    }
+
+    /** After the directory was deleted and created again, watch the new one; until then resync covers it. */
+    private void reregisterIfLost() {
+        if (watchKey.isValid() || !Files.isDirectory(directory)) {
+            return;
+        }
+        try {
+            watchKey = register();
+        } catch (IOException | ClosedWatchServiceException e) {
+            LOG.log(Level.FINE, "cannot watch " + directory + " again yet", e);
+        }
+    }
+}

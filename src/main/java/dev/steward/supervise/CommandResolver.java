@@ -1,0 +1,49 @@
+package dev.steward.supervise;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Finds the executable for {@code spec.command} the way exec would, before spawning, so a missing or
+ * non-executable command becomes a spawn error that names the path.
+ */
+final class CommandResolver {
+    private CommandResolver() {
+    }
+
+    static Path resolve(List<String> command, Map<String, String> environment, Optional<Path> directory)
+            throws SpawnException {
+        String program = command.get(0);
+        if (program.contains("/")) {
+            Path path = Path.of(program);
+            if (!path.isAbsolute() && directory.isPresent()) {
+                path = directory.get().resolve(path);
+            }
+            return checked(path, program);
+        }
+        String searchPath = environment.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+        for (String dir : searchPath.split(":")) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir).resolve(program);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        throw new SpawnException("can't find command '" + program + "' on PATH (" + searchPath
+                + "); install it, give its absolute path in spec.command, or set PATH in spec.environment");
+    }
+
+    private static Path checked(Path path, String asWritten) throws SpawnException {
+        if (!Files.exists(path)) {
+            throw new SpawnException("can't find command '" + asWritten + "' (" + path.toAbsolutePath()
+                    + " does not exist); fix spec.command or spec.directory");
+        }
+        if (!Files.isRegularFile(path) || !Files.isExecutable(path)) {
+            throw new SpawnException("command at '" + path.toAbsolutePath() + "' is not executable; "
+                    + "chmod +x it or run it through an interpreter in spec.command");
+        }
+        return path;
+    }
+}

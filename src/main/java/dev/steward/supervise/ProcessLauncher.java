@@ -1,0 +1,149 @@
+package dev.steward.supervise;
+
+import dev.steward.logs.LogSink;
+import dev.steward.manifest.LogsSpec.StreamLogSpec;
+import dev.steward.manifest.ProgramSpec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * The production {@link Launcher}: builds argv, environment, working directory and log sinks from a
+ * slot's spec and hands them to the {@link Spawner}. Log sinks live as long as their slot, so the
+ * in-memory tail survives restarts. Owner thread only.
+ */
+public final class ProcessLauncher implements Launcher {
+    private final Spawner spawner;
+    private final Path stateDir;
+    private final Map<String, String> daemonEnvironment;
+    private final Map<ProcessSlot, SlotLogs> logs = new IdentityHashMap<>();
+
+    /** The open log sinks of one slot. */
+    public record SlotLogs(LogSink stdout, Optional<LogSink> stderr) {
+        void close() {
+            stdout.close();
+            stderr.ifPresent(LogSink::close);
+        }
+    }
+
+    public ProcessLauncher(Spawner spawner, Path stateDir, Map<String, String> daemonEnvironment) {
+        this.spawner = spawner;
+        this.stateDir = stateDir;
+        this.daemonEnvironment = Map.copyOf(daemonEnvironment);
+    }
+
+    @Override
+    public ChildProcess launch(ProcessSlot slot, Consumer<ExitStatus> onExit) throws SpawnException {
+        ProgramSpec spec = slot.spec();
+        Map<String, String> environment = environment(slot);
+        Optional<Path> directory = spec.directory().map(Path::of);
+        if (directory.isPresent() && !Files.isDirectory(directory.get())) {
+            throw new SpawnException("working directory " + directory.get() + " does not exist; create it or fix spec.directory");
+        }
+        Path executable = CommandResolver.resolve(spec.command(), environment, directory);
+        List<String> argv = new ArrayList<>(spec.command());
+        if (spec.umask().isPresent()) {
+            // posix_spawn cannot set a umask; a shell sets it and execs the program under the same pid.
+            List<String> wrapped = new ArrayList<>(List.of("/bin/sh", "-c",
+                    "umask " + String.format("%03o", spec.umask().get()) + " && exec \"$0\" \"$@\"", executable.toString()));
+            wrapped.addAll(argv.subList(1, argv.size()));
+            argv = wrapped;
+            executable = Path.of("/bin/sh");
+        }
+        if (spec.user().isPresent()) {
+            UserAccount account = UserAccount.lookup(spec.user().get());
+            environment.put("HOME", account.home());
+            environment.put("USER", account.name());
+            environment.put("LOGNAME", account.name());
+            List<String> wrapped = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=" + account.uid(),
+                    "--regid=" + account.gid(), "--init-groups", "--", executable.toString()));
+            wrapped.addAll(argv.subList(1, argv.size()));
+            argv = wrapped;
+            executable = Path.of("/usr/bin/setpriv");
+        }
+        SlotLogs sinks = openLogs(slot);
+        OutputSink stdout = sinks.stdout()::write;
+        Optional<OutputSink> stderr = sinks.stderr().map(sink -> sink::write);
+        return spawner.spawn(new SpawnRequest(executable, argv, environment, directory, stdout, stderr, onExit));
+    }
+
+    private Map<String, String> environment(ProcessSlot slot) {
+        ProgramSpec spec = slot.spec();
+        Map<String, String> environment = new TreeMap<>(daemonEnvironment);
+        environment.put("STEWARD_PROGRAM", spec.name());
+        environment.put("STEWARD_PROCESS_NAME", slot.name());
+        environment.put("STEWARD_PROCESS_INDEX", Integer.toString(slot.index()));
+        environment.put("SUPERVISOR_ENABLED", "1");
+        environment.put("SUPERVISOR_PROCESS_NAME", slot.name());
+        environment.put("SUPERVISOR_GROUP_NAME", spec.name());
+        environment.putAll(spec.environment());
+        return environment;
+    }
+
+    private SlotLogs openLogs(ProcessSlot slot) {
+        ProgramSpec spec = slot.spec();
+        Optional<Path> stdoutPath = logPath(slot, spec.logs().stdout(), "out");
+        Optional<Path> stderrPath = spec.logs().redirectStderr() ? Optional.empty() : logPath(slot, spec.logs().stderr(), "err");
+        Optional<Optional<Path>> stderrFile = spec.logs().redirectStderr() ? Optional.empty() : Optional.of(stderrPath);
+        SlotLogs current = logs.get(slot);
+        if (current != null && current.stdout().file().equals(stdoutPath)
+                && current.stderr().map(LogSink::file).equals(stderrFile)) {
+            applyLimits(slot, current);
+            return current;
+        }
+        if (current != null) {
+            current.close();
+        }
+        // A log file that cannot be written does not stop the program: the sink records the error
+        // and keeps the in-memory tail, and retries the file on every write.
+        LogSink stdout = LogSink.open(stdoutPath, spec.logs().stdout().maxBytes(), spec.logs().stdout().backups());
+        Optional<LogSink> stderr = spec.logs().redirectStderr() ? Optional.empty()
+                : Optional.of(LogSink.open(stderrPath, spec.logs().stderr().maxBytes(), spec.logs().stderr().backups()));
+        SlotLogs opened = new SlotLogs(stdout, stderr);
+        logs.put(slot, opened);
+        return opened;
+    }
+
+    /** Applies changed log size limits in place (no restart). */
+    public void updateLimits(ProcessSlot slot) {
+        SlotLogs current = logs.get(slot);
+        if (current != null) {
+            applyLimits(slot, current);
+        }
+    }
+
+    private static void applyLimits(ProcessSlot slot, SlotLogs sinks) {
+        StreamLogSpec out = slot.spec().logs().stdout();
+        StreamLogSpec err = slot.spec().logs().stderr();
+        sinks.stdout().setLimits(out.maxBytes(), out.backups());
+        sinks.stderr().ifPresent(sink -> sink.setLimits(err.maxBytes(), err.backups()));
+    }
+
+    /** The sinks of a slot, for tail and follow. */
+    public Optional<SlotLogs> logs(ProcessSlot slot) {
+        return Optional.ofNullable(logs.get(slot));
+    }
+
+    /** Closes a forgotten slot's log files. */
+    public void release(ProcessSlot slot) {
+        SlotLogs removed = logs.remove(slot);
+        if (removed != null) {
+            removed.close();
+        }
+    }
+
+    private Optional<Path> logPath(ProcessSlot slot, StreamLogSpec stream, String suffix) {
+        return switch (stream.file()) {
+            case StreamLogSpec.NONE -> Optional.empty();
+            case StreamLogSpec.AUTO -> Optional.of(stateDir.resolve("logs").resolve(slot.name() + "." + suffix + ".log"));
+            default -> Optional.of(stateDir.resolve(stream.file()));
+        };
+    }
+}

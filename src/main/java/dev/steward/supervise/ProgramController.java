@@ -1,0 +1,159 @@
+package dev.steward.supervise;
+
+import dev.steward.manifest.ProgramSpec;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Keeps one program's processes equal to its spec: creates and retires instances when
+ * {@code replicas} changes, applies supervisor-only settings in place, and rolls a changed command,
+ * environment, directory, user, umask or log file through the running instances one at a time.
+ * Owner thread only.
+ */
+public final class ProgramController {
+    private final Function<Integer, ProcessSlot> slotFactory;
+    private final List<ProcessSlot> slots = new ArrayList<>();
+    private final List<ProcessSlot> retiring = new ArrayList<>();
+    private ProgramSpec spec;
+    private boolean deleting;
+    private ProcessSlot rollingSlot;
+
+    /** @param slotFactory makes the slot for an instance index, bound to this controller's listener */
+    public ProgramController(ProgramSpec spec, Function<Integer, ProcessSlot> slotFactory) {
+        this.spec = spec;
+        this.slotFactory = slotFactory;
+    }
+
+    /** First pass: creates the instances and starts them when {@code autostart}. */
+    public void create() {
+        for (int i = 0; i < spec.replicas(); i++) {
+            slots.add(slotFactory.apply(i));
+        }
+        if (spec.autostart()) {
+            slots.forEach(ProcessSlot::start);
+        }
+    }
+
+    /** Moves to {@code newSpec}, touching only what the difference requires. */
+    public void update(ProgramSpec newSpec) {
+        boolean launchChanged = !newSpec.launchSettings().equals(spec.launchSettings());
+        spec = newSpec;
+        slots.forEach(slot -> slot.updateSpec(newSpec));
+        retiring.forEach(slot -> slot.updateSpec(newSpec));
+        scale();
+        if (launchChanged) {
+            // Instances that are not up take the new settings at once; up ones roll, one at a time.
+            for (ProcessSlot slot : slots) {
+                if (!slot.active() && spec.autostart()) {
+                    slot.start();
+                } else if (slot.state() == ProcessState.BACKOFF) {
+                    slot.restart();
+                }
+            }
+        }
+        rollOn();
+    }
+
+    private void scale() {
+        while (slots.size() > spec.replicas()) {
+            ProcessSlot removed = slots.remove(slots.size() - 1);
+            retiring.add(removed);
+            removed.stop();
+        }
+        while (slots.size() < spec.replicas()) {
+            int index = slots.size();
+            ProcessSlot slot = retiring.stream().filter(s -> s.index() == index).findFirst().orElse(null);
+            if (slot != null) {
+                retiring.remove(slot);
+            } else {
+                slot = slotFactory.apply(index);
+                // The factory may hold the spec the program was added with; a new instance runs the current one.
+                slot.updateSpec(spec);
+            }
+            slots.add(slot);
+            if (spec.autostart()) {
+                slot.start();
+            }
+        }
+        dropStoppedRetirees();
+    }
+
+    /** Stops every instance (highest index first) and forgets the program once all have stopped. */
+    public void delete() {
+        deleting = true;
+        List<ProcessSlot> all = new ArrayList<>(slots);
+        all.sort(Comparator.comparingInt(ProcessSlot::index).reversed());
+        retiring.addAll(all);
+        slots.clear();
+        all.forEach(ProcessSlot::stop);
+        dropStoppedRetirees();
+    }
+
+    /** Stops every instance; used by shutdown. */
+    public void stopAll() {
+        slots.forEach(ProcessSlot::stop);
+        retiring.forEach(ProcessSlot::stop);
+    }
+
+    /** Called by the owner for each transition of one of this program's slots. */
+    public void onStateChanged(ProcessSlot slot) {
+        if (retiring.contains(slot)) {
+            dropStoppedRetirees();
+        } else {
+            rollOn();
+        }
+    }
+
+    private void dropStoppedRetirees() {
+        retiring.removeIf(slot -> !slot.active());
+    }
+
+    private void rollOn() {
+        if (deleting) {
+            return;
+        }
+        if (rollingSlot != null && slots.contains(rollingSlot) && (rollingSlot.startPending()
+                || rollingSlot.state() == ProcessState.STOPPING || rollingSlot.state() == ProcessState.STARTING
+                || rollingSlot.state() == ProcessState.BACKOFF || rollingSlot.state() == ProcessState.FATAL)) {
+            // The next instance goes only once this one is RUNNING again: a broken change stops here.
+            return;
+        }
+        rollingSlot = slots.stream().filter(ProcessSlot::outdated).findFirst().orElse(null);
+        if (rollingSlot != null) {
+            rollingSlot.restart();
+        }
+    }
+
+    public ProgramSpec spec() {
+        return spec;
+    }
+
+    public String name() {
+        return spec.name();
+    }
+
+    /** The current instances, by index; retiring ones are not included. */
+    public List<ProcessSlot> slots() {
+        return List.copyOf(slots);
+    }
+
+    /** Current and retiring instances. */
+    public List<ProcessSlot> allSlots() {
+        List<ProcessSlot> all = new ArrayList<>(slots);
+        all.addAll(retiring);
+        return all;
+    }
+
+    /** True once a deleted program has no process left. */
+    public boolean gone() {
+        return deleting && retiring.isEmpty();
+    }
+
+    /** True when no instance is up or stopping. */
+    public boolean quiet() {
+        return allSlots().stream().noneMatch(ProcessSlot::active);
+    }
+}

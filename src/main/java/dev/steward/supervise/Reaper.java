@@ -1,0 +1,85 @@
+package dev.steward.supervise;
+
+import com.sun.jna.Native;
+import com.sun.jna.ptr.IntByReference;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * One thread that reaps every child with {@code waitpid(-1)}: exits are seen the moment the child
+ * dies (even when a grandchild still holds its stdout), with the exact wait status, and no zombie
+ * is left, including orphaned grandchildren re-parented to us as a child subreaper.
+ */
+final class Reaper {
+    private final Object lock = new Object();
+    private final Map<Integer, Consumer<ExitStatus>> waiting = new HashMap<>();
+    private boolean started;
+
+    /**
+     * Runs {@code spawn} and registers the pid it returns under the reaper's lock, so an exit can
+     * never be reaped before its listener is known.
+     */
+    int spawnAndWatch(SpawnAction spawn, Consumer<ExitStatus> onExit) throws SpawnException {
+        synchronized (lock) {
+            startIfNeeded();
+            int pid = spawn.spawn();
+            waiting.put(pid, onExit);
+            lock.notifyAll();
+            return pid;
+        }
+    }
+
+    interface SpawnAction {
+        int spawn() throws SpawnException;
+    }
+
+    private void startIfNeeded() {
+        if (started) {
+            return;
+        }
+        started = true;
+        // Orphans of our children (daemonizing grandchildren) become ours, so we reap them too.
+        LibC.C.prctl(LibC.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+        Thread thread = new Thread(null, this::reapForever, "steward-reaper", 256 * 1024);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void reapForever() {
+        IntByReference status = new IntByReference();
+        while (true) {
+            int pid = LibC.C.waitpid(-1, status, 0);
+            if (pid > 0) {
+                Consumer<ExitStatus> listener;
+                synchronized (lock) {
+                    listener = waiting.remove(pid);
+                }
+                if (listener != null) {
+                    listener.accept(ExitStatus.fromWaitStatus(status.getValue()));
+                }
+                continue;
+            }
+            int errno = Native.getLastError();
+            if (errno == LibC.ECHILD) {
+                awaitChildren();
+            } else if (errno != LibC.EINTR) {
+                throw new IllegalStateException("waitpid failed: " + LibC.C.strerror(errno));
+            }
+        }
+    }
+
+    private void awaitChildren() {
+        synchronized (lock) {
+            while (waiting.isEmpty()) {
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+}

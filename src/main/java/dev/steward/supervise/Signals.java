@@ -1,0 +1,82 @@
+package dev.steward.supervise;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Linux signal names and numbers, as written in manifests ({@code stopSignal: TERM}) and shown to users.
+ *
+ * <p>Only the numbers Steward is likely to send are named; any number from 1 to 64 is accepted so that
+ * programs listening for real-time signals can still be stopped the way they expect.
+ */
+public final class Signals {
+
+    /** Highest Linux signal number (SIGRTMAX). */
+    public static final int MAX = 64;
+
+    /** Linux (x86-64 and arm64) numbers; the order is the one error messages list them in. */
+    private static final Map<String, Integer> NUMBERS = new LinkedHashMap<>();
+
+    static {
+        NUMBERS.put("HUP", 1);
+        NUMBERS.put("INT", 2);
+        NUMBERS.put("QUIT", 3);
+        NUMBERS.put("KILL", 9);
+        NUMBERS.put("USR1", 10);
+        NUMBERS.put("USR2", 12);
+        NUMBERS.put("ALRM", 14);
+        NUMBERS.put("TERM", 15);
+        NUMBERS.put("CONT", 18);
+        NUMBERS.put("STOP", 19);
+        NUMBERS.put("TSTP", 20);
+        NUMBERS.put("WINCH", 28);
+    }
+
+    private Signals() {
+    }
+
+    /**
+     * The number of a signal given as a name ({@code TERM}, {@code SIGTERM}, {@code term}) or a number ({@code "15"}).
+     *
+     * @throws IllegalArgumentException naming the accepted values when {@code nameOrNumber} is neither
+     */
+    public static int parse(String nameOrNumber) {
+        String text = nameOrNumber == null ? "" : nameOrNumber.trim();
+        if (!text.isEmpty() && text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            // Length guard first: a long digit string would overflow Integer.parseInt.
+            if (text.length() <= 3) {
+                int number = Integer.parseInt(text);
+                if (number >= 1 && number <= MAX) {
+                    return number;
+                }
+            }
+            throw new IllegalArgumentException("signal number " + text + " is out of range; use a number from 1 to "
+                    + MAX + " or one of " + acceptedNames());
+        }
+        String name = text.toUpperCase(Locale.ROOT);
+        if (name.startsWith("SIG")) {
+            name = name.substring(3);
+        }
+        Integer number = NUMBERS.get(name);
+        if (number == null) {
+            throw new IllegalArgumentException("unknown signal \"" + nameOrNumber + "\"; use one of " + acceptedNames()
+                    + " (with or without SIG), or a number from 1 to " + MAX);
+        }
+        return number;
+    }
+
+    /** The short name of {@code number} ({@code "TERM"}), or the number itself as text when it has no name here. */
+    public static String name(int number) {
+        for (Map.Entry<String, Integer> entry : NUMBERS.entrySet()) {
+            if (entry.getValue() == number) {
+                return entry.getKey();
+            }
+        }
+        return Integer.toString(number);
+    }
+
+    private static String acceptedNames() {
+        return String.join(", ", NUMBERS.keySet());
+    }
+}

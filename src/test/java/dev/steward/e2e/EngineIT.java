@@ -1,0 +1,332 @@
+package dev.steward.e2e;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The engine end to end: one real daemon, real shell-script children, observed through the daemon's
+ * log lines, marker files the children write, and /proc. Each test uses its own program names.
+ */
+class EngineIT {
+    @TempDir
+    static Path root;
+    static DaemonProcess daemon;
+    static Path marks;
+
+    @BeforeAll
+    static void startDaemon() throws IOException {
+        marks = Files.createDirectories(root.resolve("marks"));
+        daemon = DaemonProcess.start(root, "EngineIT");
+    }
+
+    @AfterAll
+    static void stopDaemon() throws InterruptedException {
+        daemon.close();
+    }
+
+    /** A manifest whose child writes its pid (and, when asked, an env var) to marks/NAME.pid and sleeps. */
+    static String sleeper(String name, String extraSpec) {
+        return """
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata:
+                  name: %s
+                spec:
+                  command: ["/bin/sh", "-c", "echo $$ > %s/$STEWARD_PROCESS_NAME.pid.tmp && mv %s/$STEWARD_PROCESS_NAME.pid.tmp %s/$STEWARD_PROCESS_NAME.pid && exec sleep 1000"]
+                  startSeconds: 0
+                %s""".formatted(name, marks, marks, marks, extraSpec.indent(2));
+    }
+
+    @Test
+    void droppedFileRunsItsProgram() throws IOException {
+        int skip = daemon.lineCount();
+        daemon.writeManifest("drop.yaml", sleeper("drop", ""));
+        long pid = daemon.awaitRunning("drop", skip);
+        assertEquals(pid, Processes.awaitPidFile(marks.resolve("drop.pid")));
+        assertTrue(Processes.alive(pid));
+        assertEquals("drop", Processes.environment(pid, "STEWARD_PROGRAM").orElseThrow());
+        assertEquals("1", Processes.environment(pid, "SUPERVISOR_ENABLED").orElseThrow());
+        assertEquals("drop", Processes.environment(pid, "SUPERVISOR_PROCESS_NAME").orElseThrow());
+    }
+
+    @Test
+    void killedProcessIsRestarted() throws IOException {
+        int skip = daemon.lineCount();
+        daemon.writeManifest("crash.yaml", sleeper("crash", ""));
+        long first = daemon.awaitRunning("crash", skip);
+        int beforeKill = daemon.lineCount();
+        Processes.kill(first);
+        daemon.awaitLineAfter(beforeKill, "crash: EXITED (terminated by SIGKILL; not expected)");
+        long second = daemon.awaitRunning("crash", beforeKill);
+        assertTrue(second != first && Processes.alive(second));
+    }
+
+    @Test
+    void environmentChangeRestartsWithTheNewEnvironment() throws IOException {
+        int skip = daemon.lineCount();
+        daemon.writeManifest("envy.yaml", sleeper("envy", "environment: {COLOR: red}"));
+        long first = daemon.awaitRunning("envy", skip);
+        assertEquals("red", Processes.environment(first, "COLOR").orElseThrow());
+        int beforeChange = daemon.lineCount();
+        daemon.writeManifest("envy.yaml", sleeper("envy", "environment: {COLOR: blue}"));
+        long second = daemon.awaitRunning("envy", beforeChange);
+        Processes.awaitDead(first);
+        assertEquals("blue", Processes.environment(second, "COLOR").orElseThrow());
+    }
+
+    @Test
+    void scalingDownKeepsTheRemainingPids() throws IOException {
+        int skip = daemon.lineCount();
+        daemon.writeManifest("scale.yaml", sleeper("scale", "replicas: 3"));
+        long p0 = daemon.awaitRunning("scale-0", skip);
+        long p1 = daemon.awaitRunning("scale-1", skip);
+        long p2 = daemon.awaitRunning("scale-2", skip);
+        int beforeScale = daemon.lineCount();
+        daemon.writeManifest("scale.yaml", sleeper("scale", "replicas: 2"));
+        daemon.awaitLineAfter(beforeScale, "scale-2: STOPPED");
+        Processes.awaitDead(p2);
+        assertTrue(Processes.alive(p0) && Processes.alive(p1));
+        assertEquals(0, daemon.linesAfter(beforeScale).stream()
+                .filter(l -> l.contains("scale-0:") || l.contains("scale-1:")).count());
+    }
+
+    @Test
+    void retryCountChangeRestartsNothing() throws IOException {
+        int skip = daemon.lineCount();
+        daemon.writeManifest("retry.yaml", sleeper("retry", "startRetries: 3"));
+        long pid = daemon.awaitRunning("retry", skip);
+        int beforeChange = daemon.lineCount();
+        daemon.writeManifest("retry.yaml", sleeper("retry", "startRetries: 7\nstopTimeoutSeconds: 3\npriority: 5"));
+        daemon.awaitLineAfter(beforeChange, "program/retry changed: applied in place, nothing restarted");
+        assertTrue(Processes.alive(pid));
+        assertEquals(0, daemon.linesAfter(beforeChange).stream()
+                .filter(l -> l.contains("retry: ")).count());
+    }
+
+    @Test
+    void invalidYamlKeepsTheOldProcessRunning() throws IOException {
+        int skip = daemon.lineCount();
+        daemon.writeManifest("sturdy.yaml", sleeper("sturdy", ""));
+        long pid = daemon.awaitRunning("sturdy", skip);
+        int beforeBreak = daemon.lineCount();
+        daemon.writeManifest("sturdy.yaml", sleeper("sturdy", "replicas: many"));
+        String error = daemon.awaitLineAfter(beforeBreak, "sturdy.yaml:");
+        assertTrue(error.contains("spec.replicas"), error);
+        assertTrue(Processes.alive(pid));
+        // Fixed again, with no change to the program: nothing restarts.
+        int beforeFix = daemon.lineCount();
+        daemon.writeManifest("sturdy.yaml", sleeper("sturdy", ""));
+        daemon.awaitLineAfter(beforeFix, "sturdy.yaml has no errors any more");
+        assertTrue(Processes.alive(pid));
+    }
+
+    @Test
+    void deletedFileStopsItsProcess() throws IOException {
+        int skip = daemon.lineCount();
+        daemon.writeManifest("doomed.yaml", sleeper("doomed", ""));
+        long pid = daemon.awaitRunning("doomed", skip);
+        int beforeDelete = daemon.lineCount();
+        daemon.deleteManifest("doomed.yaml");
+        daemon.awaitLineAfter(beforeDelete, "doomed: STOPPED (terminated by SIGTERM)");
+        Processes.awaitDead(pid);
+    }
+
+    @Test
+    void failingProgramIsFatalAfterStartRetriesPlusOneSpawns() throws IOException {
+        int skip = daemon.lineCount();
+        daemon.writeManifest("flaky.yaml", """
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: flaky}
+                spec:
+                  command: ["/bin/sh", "-c", "echo spawn >> %s/flaky.spawns; exit 1"]
+                  startSeconds: 1
+                  startRetries: 2
+                """.formatted(marks));
+        daemon.awaitLineAfter(skip, "flaky: FATAL");
+        assertEquals(3, daemon.linesAfter(skip).stream().filter(l -> l.contains("flaky: STARTING")).count());
+        assertEquals(3, Files.readAllLines(marks.resolve("flaky.spawns")).size());
+    }
+
+    @Test
+    void missingCommandIsASpawnErrorNamingThePath() throws IOException {
+        int skip = daemon.lineCount();
+        daemon.writeManifest("ghost.yaml", """
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: ghost}
+                spec:
+                  command: ["/nonexistent/ghostd", "--flag"]
+                  startRetries: 0
+                """);
+        String backoff = daemon.awaitLineAfter(skip, "ghost: BACKOFF");
+        assertTrue(backoff.contains("/nonexistent/ghostd"), backoff);
+        daemon.awaitLineAfter(skip, "ghost: FATAL");
+    }
+
+    @Test
+    void stopSignalIsHonouredAndSigkillFollowsTheTimeout() throws IOException {
+        int skip = daemon.lineCount();
+        // "polite" exits on USR1; "stubborn" ignores TERM and must be killed after 1 s.
+        daemon.writeManifest("signals.yaml", """
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: polite}
+                spec:
+                  command: ["/bin/sh", "-c", "trap 'echo usr1 > %1$s/polite.got; exit 0' USR1; echo $$ > %1$s/polite.pid; while true; do sleep 0.1; done"]
+                  startSeconds: 0
+                  stopSignal: USR1
+                ---
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: stubborn}
+                spec:
+                  command: ["/bin/sh", "-c", "trap '' TERM; echo $$ > %1$s/stubborn.pid; while true; do sleep 0.1; done"]
+                  startSeconds: 0
+                  stopTimeoutSeconds: 1
+                """.formatted(marks));
+        long polite = daemon.awaitRunning("polite", skip);
+        long stubborn = daemon.awaitRunning("stubborn", skip);
+        int beforeDelete = daemon.lineCount();
+        daemon.deleteManifest("signals.yaml");
+        daemon.awaitLineAfter(beforeDelete, "polite: STOPPED (exit status 0)");
+        assertEquals("usr1", Files.readString(marks.resolve("polite.got")).trim());
+        daemon.awaitLineAfter(beforeDelete, "stubborn: STOPPING (still running 1 s after the stop signal; sent SIGKILL)");
+        daemon.awaitLineAfter(beforeDelete, "stubborn: STOPPED (terminated by SIGKILL)");
+        Processes.awaitDead(polite);
+        Processes.awaitDead(stubborn);
+    }
+
+    @Test
+    void stopAsGroupKillsTheChildsOwnChildren() throws IOException {
+        int skip = daemon.lineCount();
+        daemon.writeManifest("family.yaml", """
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: family}
+                spec:
+                  command: ["/bin/sh", "-c", "sleep 1000 & echo $! > %1$s/grandchild.pid; wait"]
+                  startSeconds: 0
+                  stopAsGroup: true
+                """.formatted(marks));
+        long pid = daemon.awaitRunning("family", skip);
+        long grandchild = Processes.awaitPidFile(marks.resolve("grandchild.pid"));
+        assertTrue(Processes.alive(grandchild));
+        int beforeDelete = daemon.lineCount();
+        daemon.deleteManifest("family.yaml");
+        daemon.awaitLineAfter(beforeDelete, "family: STOPPED");
+        try {
+            Processes.awaitDead(pid);
+            Processes.awaitDead(grandchild);
+        } finally {
+            Processes.kill(grandchild);
+        }
+    }
+
+    @Test
+    void exitIsSeenWhileAGrandchildStillHoldsStdout() throws IOException {
+        int skip = daemon.lineCount();
+        daemon.writeManifest("leaky.yaml", """
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: leaky}
+                spec:
+                  command: ["/bin/sh", "-c", "sleep 1000 & echo $! > %1$s/leaky-grandchild.pid; exit 3"]
+                  startSeconds: 0
+                  restartPolicy: Never
+                """.formatted(marks));
+        long grandchild = Processes.awaitPidFile(marks.resolve("leaky-grandchild.pid"));
+        try {
+            daemon.awaitLineAfter(skip, "leaky: EXITED (exit status 3; not expected)");
+            assertTrue(Processes.alive(grandchild), "the grandchild still holds the pipe");
+        } finally {
+            Processes.kill(grandchild);
+        }
+    }
+
+    @Test
+    void hundredMebibytesOfStdoutArriveIntactInRotatedFiles() throws Exception {
+        int skip = daemon.lineCount();
+        Path data = marks.resolve("bulk.data");
+        daemon.writeManifest("bulk.yaml", """
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: bulk}
+                spec:
+                  command: ["/bin/sh", "-c", "head -c 104857600 /dev/urandom > %s && cat %s"]
+                  startSeconds: 0
+                  restartPolicy: Never
+                  logs:
+                    stdout: {maxBytes: 8Mi, backups: 20}
+                """.formatted(data, data));
+        daemon.awaitLineAfter(skip, "bulk: EXITED (exit status 0; expected)");
+        Path log = daemon.stateDir.resolve("logs/bulk.out.log");
+        long expected = Files.size(data);
+        await("all bytes in the log files").atMost(DaemonProcess.PATIENCE).until(() -> totalSize(log) == expected);
+        try (var digest = new java.security.DigestInputStream(Files.newInputStream(data), java.security.MessageDigest.getInstance("SHA-256"))) {
+            digest.transferTo(java.io.OutputStream.nullOutputStream());
+            var logged = java.security.MessageDigest.getInstance("SHA-256");
+            for (Path part : logParts(log)) {
+                logged.update(Files.readAllBytes(part));
+            }
+            assertEquals(java.util.HexFormat.of().formatHex(digest.getMessageDigest().digest()),
+                    java.util.HexFormat.of().formatHex(logged.digest()));
+        }
+        assertEquals(8L * 1024 * 1024, Files.size(log.resolveSibling("bulk.out.log.1")));
+        Files.delete(data);
+    }
+
+    /** Oldest first: file.N ... file.1, then file. */
+    static List<Path> logParts(Path log) {
+        List<Path> parts = new java.util.ArrayList<>();
+        for (int i = 50; i >= 1; i--) {
+            Path part = log.resolveSibling(log.getFileName() + "." + i);
+            if (Files.exists(part)) {
+                parts.add(part);
+            }
+        }
+        parts.add(log);
+        return parts;
+    }
+
+    static long totalSize(Path log) throws IOException {
+        long total = 0;
+        for (Path part : logParts(log)) {
+            if (Files.exists(part)) {
+                total += Files.size(part);
+            }
+        }
+        return total;
+    }
+
+    @Test
+    void editorTempFilesAreIgnored() throws IOException {
+        int skip = daemon.lineCount();
+        Files.writeString(daemon.manifests.resolve(".swap.yaml.swp"), "garbage: [");
+        Files.writeString(daemon.manifests.resolve("notes.txt"), "garbage: [");
+        daemon.writeManifest("marker.yaml", sleeper("marker", ""));
+        daemon.awaitRunning("marker", skip);
+        Set<String> complaints = new HashSet<>();
+        daemon.linesAfter(skip).stream()
+                .filter(l -> l.contains("swap") || l.contains("notes.txt")).forEach(complaints::add);
+        assertTrue(complaints.isEmpty(), complaints.toString());
+        assertFalse(daemon.lines().stream().anyMatch(l -> Pattern.compile("Exception").matcher(l).find()),
+                "no stack traces in the daemon's output");
+    }
+}

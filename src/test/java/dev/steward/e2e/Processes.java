@@ -1,0 +1,57 @@
+package dev.steward.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+import static org.awaitility.Awaitility.await;
+
+/** Looks at real processes through /proc and ProcessHandle; kills leftovers by pid. */
+final class Processes {
+    private Processes() {
+    }
+
+    /** Alive and not a zombie. */
+    static boolean alive(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static void awaitDead(long pid) {
+        await("process " + pid + " gone").atMost(DaemonProcess.PATIENCE).pollInterval(Duration.ofMillis(20))
+                .until(() -> !alive(pid));
+    }
+
+    static void kill(long pid) {
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+
+    /** A process's environment variable, read from /proc (the child must be ours: same user). */
+    static Optional<String> environment(long pid, String name) throws IOException {
+        byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"));
+        for (String entry : new String(raw).split("\0")) {
+            if (entry.startsWith(name + "=")) {
+                return Optional.of(entry.substring(name.length() + 1));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Reads a pid that a test script wrote to a marker file, waiting for the file. */
+    static long awaitPidFile(Path file) {
+        await("pid file " + file).atMost(DaemonProcess.PATIENCE).pollInterval(Duration.ofMillis(20))
+                .until(() -> Files.exists(file) && !Files.readString(file).isBlank() && Files.readString(file).endsWith("\n"));
+        try {
+            return Long.parseLong(Files.readString(file).trim());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.steward.e2e;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Daemon-level behaviour: graceful SIGTERM in priority order, and the state-directory lock. */
+class ShutdownIT {
+    @TempDir
+    Path root;
+
+    /** A program that, on TERM, appends its name to marks/order and exits after a short pause. */
+    private static String recorder(String name, int priority, Path marks) {
+        return """
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: %1$s}
+                spec:
+                  command: ["/bin/sh", "-c", "trap 'echo %1$s >> %2$s/order; sleep 0.3; exit 0' TERM; echo $$ > %2$s/%1$s.pid; while true; do sleep 0.1; done"]
+                  startSeconds: 0
+                  priority: %3$d
+                  replicas: 1
+                ---
+                """.formatted(name, marks, priority);
+    }
+
+    @Test
+    void sigtermStopsEverythingInReversePriorityOrderAndExitsZero() throws Exception {
+        Path marks = Files.createDirectories(root.resolve("marks"));
+        try (DaemonProcess daemon = DaemonProcess.start(root, "ShutdownIT-order")) {
+            int skip = daemon.lineCount();
+            daemon.writeManifest("all.yaml", recorder("first", 10, marks) + recorder("middle", 500, marks)
+                    + recorder("last", 900, marks));
+            long first = daemon.awaitRunning("first", skip);
+            long middle = daemon.awaitRunning("middle", skip);
+            long last = daemon.awaitRunning("last", skip);
+            for (String name : List.of("first", "middle", "last")) {
+                Processes.awaitPidFile(marks.resolve(name + ".pid"));
+            }
+            assertEquals(0, daemon.terminate());
+            assertEquals(List.of("last", "middle", "first"), Files.readAllLines(marks.resolve("order")));
+            assertTrue(daemon.lines().stream().anyMatch(l -> l.contains("all programs stopped")));
+            for (long pid : List.of(first, middle, last)) {
+                assertTrue(!Processes.alive(pid), "pid " + pid + " left behind");
+            }
+        }
+    }
+
+    @Test
+    void secondDaemonOnTheSameStateDirectoryRefusesToStart() throws Exception {
+        try (DaemonProcess first = DaemonProcess.start(root, "ShutdownIT-lock-1")) {
+            DaemonProcess second = DaemonProcess.launch(root.resolve("other-manifests"), first.stateDir, "ShutdownIT-lock-2");
+            try {
+                assertTrue(second.process().waitFor(DaemonProcess.PATIENCE.toSeconds(), TimeUnit.SECONDS));
+                assertTrue(second.process().exitValue() != 0);
+                second.awaitLine("is already using the state directory");
+                assertTrue(first.process().isAlive());
+            } finally {
+                second.close();
+            }
+        }
+    }
+
+    @Test
+    void daemonRestartArrivesAtTheSameWorld() throws IOException, InterruptedException {
+        Path marks = Files.createDirectories(root.resolve("marks"));
+        try (DaemonProcess daemon = DaemonProcess.start(root, "ShutdownIT-restart-1")) {
+            daemon.writeManifest("keep.yaml", recorder("keep", 1, marks));
+            daemon.awaitRunning("keep", 0);
+            assertEquals(0, daemon.terminate());
+        }
+        try (DaemonProcess again = DaemonProcess.start(root, "ShutdownIT-restart-2")) {
+            long pid = again.awaitRunning("keep", 0);
+            assertTrue(Processes.alive(pid));
+        }
+    }
+}

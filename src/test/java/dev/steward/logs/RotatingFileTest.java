@@ -1,0 +1,236 @@
+package dev.steward.logs;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RotatingFileTest {
+
+    @TempDir
+    Path dir;
+
+    private static void write(RotatingFile f, String s) throws IOException {
+        byte[] b = s.getBytes(US_ASCII);
+        f.write(b, 0, b.length);
+    }
+
+    private static String read(Path p) throws IOException {
+        return Files.readString(p, US_ASCII);
+    }
+
+    private Path backup(Path file, int i) {
+        return file.resolveSibling(file.getFileName() + "." + i);
+    }
+
+    @Test
+    void fillsToExactlyMaxBytesThenRotatesTheRest() throws IOException {
+        Path file = dir.resolve("out.log");
+        try (RotatingFile f = new RotatingFile(file, 10, 3)) {
+            write(f, "0123456");
+            write(f, "789abcd"); // 3 fit, 4 go to the new file
+            assertEquals("0123456789", read(backup(file, 1)));
+            assertEquals("abcd", read(file));
+            assertEquals(4, f.size());
+        }
+    }
+
+    @Test
+    void exactlyFullFileRotatesOnlyWhenMoreBytesArrive() throws IOException {
+        Path file = dir.resolve("out.log");
+        try (RotatingFile f = new RotatingFile(file, 5, 2)) {
+            write(f, "abcde");
+            assertEquals("abcde", read(file));
+            assertFalse(Files.exists(backup(file, 1)));
+            write(f, "f");
+            assertEquals("abcde", read(backup(file, 1)));
+            assertEquals("f", read(file));
+        }
+    }
+
+    @Test
+    void oneChunkSpanningSeveralFilesRotatesSeveralTimes() throws IOException {
+        Path file = dir.resolve("out.log");
+        try (RotatingFile f = new RotatingFile(file, 4, 5)) {
+            write(f, "aaaabbbbccccdd");
+            assertEquals("aaaa", read(backup(file, 3)));
+            assertEquals("bbbb", read(backup(file, 2)));
+            assertEquals("cccc", read(backup(file, 1)));
+            assertEquals("dd", read(file));
+            assertFalse(Files.exists(backup(file, 4)));
+        }
+    }
+
+    @Test
+    void dropsBackupsBeyondTheLimit() throws IOException {
+        Path file = dir.resolve("out.log");
+        try (RotatingFile f = new RotatingFile(file, 2, 2)) {
+            write(f, "aabbccdde");
+            assertEquals("cc", read(backup(file, 2)));
+            assertEquals("dd", read(backup(file, 1)));
+            assertEquals("e", read(file));
+            assertFalse(Files.exists(backup(file, 3)));
+        }
+    }
+
+    @Test
+    void zeroBackupsTruncatesInsteadOfRotating() throws IOException {
+        Path file = dir.resolve("out.log");
+        try (RotatingFile f = new RotatingFile(file, 4, 0)) {
+            write(f, "abcdefghij");
+            assertEquals("ij", read(file));
+            assertFalse(Files.exists(backup(file, 1)));
+            write(f, "kl");
+            assertEquals("ijkl", read(file));
+            write(f, "m");
+            assertEquals("m", read(file));
+        }
+    }
+
+    @Test
+    void zeroMaxBytesNeverRotates() throws IOException {
+        Path file = dir.resolve("out.log");
+        byte[] big = new byte[100_000];
+        new Random(1).nextBytes(big);
+        try (RotatingFile f = new RotatingFile(file, 0, 3)) {
+            for (int i = 0; i < 5; i++) {
+                f.write(big, 0, big.length);
+            }
+            assertEquals(500_000, f.size());
+        }
+        assertEquals(500_000, Files.size(file));
+        assertFalse(Files.exists(backup(file, 1)));
+    }
+
+    @Test
+    void appendsToAnExistingFileAndCountsItsSize() throws IOException {
+        Path file = dir.resolve("out.log");
+        Files.writeString(file, "old", US_ASCII);
+        try (RotatingFile f = new RotatingFile(file, 5, 1)) {
+            write(f, "new");
+            assertEquals("oldne", read(backup(file, 1)));
+            assertEquals("w", read(file));
+        }
+    }
+
+    @Test
+    void existingFileAlreadyOverTheLimitIsRotatedWhole() throws IOException {
+        Path file = dir.resolve("out.log");
+        Files.writeString(file, "0123456789", US_ASCII);
+        try (RotatingFile f = new RotatingFile(file, 4, 1)) {
+            write(f, "ab");
+            assertEquals("0123456789", read(backup(file, 1)));
+            assertEquals("ab", read(file));
+        }
+    }
+
+    @Test
+    void createsParentDirectories() throws IOException {
+        Path file = dir.resolve("a/b/c/out.log");
+        try (RotatingFile f = new RotatingFile(file, 0, 0)) {
+            f.open();
+            assertTrue(Files.exists(file));
+            write(f, "hi");
+        }
+        assertEquals("hi", read(file));
+    }
+
+    @Test
+    void setLimitsAppliesToTheOpenFile() throws IOException {
+        Path file = dir.resolve("out.log");
+        try (RotatingFile f = new RotatingFile(file, 0, 0)) {
+            write(f, "abcdef");
+            f.setLimits(4, 2);
+            write(f, "gh"); // current file already over 4: rotated whole first
+            assertEquals("abcdef", read(backup(file, 1)));
+            assertEquals("gh", read(file));
+            write(f, "ijk");
+            assertEquals("ghij", read(backup(file, 1)));
+            assertEquals("abcdef", read(backup(file, 2)));
+            assertEquals("k", read(file));
+
+            // Lowering backups drops the now surplus ones at the next rotation.
+            f.setLimits(2, 0);
+            write(f, "lm");
+            assertEquals("m", read(file));
+            assertFalse(Files.exists(backup(file, 1)));
+            assertFalse(Files.exists(backup(file, 2)));
+
+            f.setLimits(0, 0);
+            write(f, "nopqrstuvw");
+            assertEquals("mnopqrstuvw", read(file));
+        }
+    }
+
+    @Test
+    void reopensAfterTheFileWasMovedAway() throws IOException {
+        // A rotation that finds the current file gone (deleted directory) starts a fresh one.
+        Path file = dir.resolve("logs/out.log");
+        try (RotatingFile f = new RotatingFile(file, 4, 1)) {
+            write(f, "abcd");
+            Files.delete(file);
+            Files.delete(file.getParent());
+            write(f, "ef");
+            assertEquals("ef", read(file));
+            assertFalse(Files.exists(backup(file, 1)));
+        }
+    }
+
+    @Test
+    void writeAfterCloseFails() throws IOException {
+        RotatingFile f = new RotatingFile(dir.resolve("out.log"), 0, 0);
+        write(f, "a");
+        f.close();
+        f.close();
+        assertThrows(IOException.class, () -> write(f, "b"));
+    }
+
+    @Test
+    void rejectsNegativeLimits() {
+        Path file = dir.resolve("out.log");
+        assertThrows(IllegalArgumentException.class, () -> new RotatingFile(file, -1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new RotatingFile(file, 0, -1));
+    }
+
+    @Test
+    void twentyMegabytesInRandomChunksReassembleExactly() throws IOException {
+        Path file = dir.resolve("big.log");
+        int maxBytes = 1 << 20;
+        int total = 20 << 20;
+        Random random = new Random(20240601);
+        byte[] data = new byte[total];
+        random.nextBytes(data);
+
+        try (RotatingFile f = new RotatingFile(file, maxBytes, 30)) {
+            int off = 0;
+            while (off < total) {
+                // Mostly pipe-sized chunks, now and then one spanning several files.
+                int want = random.nextInt(10) == 0 ? random.nextInt(3 * maxBytes) + 1 : random.nextInt(65_536) + 1;
+                int n = Math.min(want, total - off);
+                f.write(data, off, n);
+                off += n;
+            }
+        }
+
+        // 20 MiB exactly: the last file is full and not yet rotated, so 19 backups.
+        assertFalse(Files.exists(backup(file, 20)));
+        ByteArrayOutputStream joined = new ByteArrayOutputStream(total);
+        for (int i = 19; i >= 1; i--) {
+            Path b = backup(file, i);
+            assertEquals(maxBytes, Files.size(b), b.toString());
+            joined.writeBytes(Files.readAllBytes(b));
+        }
+        joined.writeBytes(Files.readAllBytes(file));
+        assertArrayEquals(data, joined.toByteArray());
+    }
+}

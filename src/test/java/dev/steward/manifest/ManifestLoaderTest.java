@@ -1,0 +1,498 @@
+package dev.steward.manifest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.steward.manifest.LogsSpec.StreamLogSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ManifestLoaderTest {
+
+    private static final Path FILE = Path.of("manifests/web.yaml");
+    private static final String HEADER = "apiVersion: steward.dev/v1\nkind: Program\nmetadata:\n  name: web\n";
+
+    private final ManifestLoader loader = new ManifestLoader();
+
+    // ---- valid files ----------------------------------------------------------------------------------------
+
+    @Test
+    void readsEveryField() {
+        ManifestFile file = loader.parse(FILE, """
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata:
+                  name: web
+                  labels: {tier: frontend, version: 2, canary: true}
+                spec:
+                  command: ["python3", "-m", "http.server", 8080]
+                  directory: /srv/web
+                  environment: {PORT: "8080", DEBUG: 1, _Mode: yes}
+                  user: www-data
+                  umask: "027"
+                  replicas: 2
+                  autostart: false
+                  restartPolicy: Always
+                  exitCodes: [0, 2]
+                  startSeconds: 5
+                  startRetries: 7
+                  stopSignal: SIGINT
+                  stopTimeoutSeconds: 30
+                  stopAsGroup: true
+                  killAsGroup: false
+                  priority: -5
+                  logs:
+                    stdout: {file: /var/log/web.out, maxBytes: 1Gi, backups: 3}
+                    stderr: {file: none, maxBytes: 0, backups: 0}
+                    redirectStderr: true
+                """);
+        assertEquals(List.of(), file.errors());
+        ProgramSpec web = file.programs().get(0);
+        assertEquals(new ProgramSpec("web", Map.of("tier", "frontend", "version", "2", "canary", "true"),
+                List.of("python3", "-m", "http.server", "8080"), Optional.of("/srv/web"),
+                Map.of("PORT", "8080", "DEBUG", "1", "_Mode", "yes"), Optional.of("www-data"), Optional.of(027),
+                2, false, RestartPolicy.Always, Set.of(0, 2), 5, 7, 2, 30, true, false, -5,
+                new LogsSpec(new StreamLogSpec("/var/log/web.out", 1L << 30, 3),
+                        new StreamLogSpec(StreamLogSpec.NONE, 0, 0), true)), web);
+    }
+
+    @Test
+    void appliesDefaults() {
+        ManifestFile file = loader.parse(FILE, HEADER + "spec:\n  command: [sleep, 10]\n");
+        assertTrue(file.valid(), file.errors()::toString);
+        assertEquals(new ProgramSpec("web", Map.of(), List.of("sleep", "10"), Optional.empty(), Map.of(),
+                Optional.empty(), Optional.empty(), 1, true, RestartPolicy.OnFailure, Set.of(0), 1, 3, 15, 10,
+                false, false, 999, LogsSpec.defaults()), file.programs().get(0));
+    }
+
+    @Test
+    void killAsGroupFollowsStopAsGroup() {
+        ProgramSpec spec = single(HEADER + "spec:\n  command: [sleep]\n  stopAsGroup: true\n");
+        assertTrue(spec.stopAsGroup());
+        assertTrue(spec.killAsGroup());
+        spec = single(HEADER + "spec:\n  command: [sleep]\n  stopAsGroup: true\n  killAsGroup: false\n");
+        assertFalse(spec.killAsGroup());
+    }
+
+    @Test
+    void partialLogSettingsKeepOtherDefaults() {
+        ProgramSpec spec = single(HEADER + "spec:\n  command: [sleep]\n  logs:\n    stdout: {maxBytes: 1048576}\n");
+        assertEquals(new StreamLogSpec(StreamLogSpec.AUTO, 1048576, 10), spec.logs().stdout());
+        assertEquals(StreamLogSpec.defaults(), spec.logs().stderr());
+        assertFalse(spec.logs().redirectStderr());
+        spec = single(HEADER + "spec:\n  command: [sleep]\n  logs:\n    stderr: {file: auto, backups: 1}\n");
+        assertEquals(new StreamLogSpec(StreamLogSpec.AUTO, StreamLogSpec.DEFAULT_MAX_BYTES, 1), spec.logs().stderr());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "'\"022\"' | 18", "022 | 18", "22 | 18", "0 | 0", "'\"0777\"' | 511", "0o027 | 23", "'\"7\"' | 7"})
+    void readsUmaskAsOctal(String yaml, int expected) {
+        String manifest = HEADER + "spec:\n  command: [sleep]\n  umask: " + yaml + "\n";
+        assertEquals(Optional.of(expected), single(manifest).umask());
+    }
+
+    @Test
+    void acceptsSignalNumbersAndNames() {
+        assertEquals(9, single(HEADER + "spec:\n  command: [sleep]\n  stopSignal: 9\n").stopSignal());
+        assertEquals(1, single(HEADER + "spec:\n  command: [sleep]\n  stopSignal: hup\n").stopSignal());
+        assertEquals(10, single(HEADER + "spec:\n  command: [sleep]\n  stopSignal: \"10\"\n").stopSignal());
+    }
+
+    @Test
+    void booleansFollowYaml12CoreSchema() {
+        assertFalse(single(HEADER + "spec:\n  command: [sleep]\n  autostart: False\n").autostart());
+        assertTrue(single(HEADER + "spec:\n  command: [sleep]\n  autostart: TRUE\n").autostart());
+    }
+
+    @Test
+    void splitsStringCommandsLikeAShell() {
+        assertEquals(List.of("python3", "-m", "http.server", "8080"),
+                single(HEADER + "spec:\n  command: python3 -m http.server 8080\n").command());
+        assertEquals(List.of("sh", "-c", "echo \"$HOME\" | wc -c"),
+                single(HEADER + "spec:\n  command: sh -c 'echo \"$HOME\" | wc -c'\n").command());
+        assertEquals(List.of("printf", "a b", "c d", "", "it's"),
+                single(HEADER + "spec:\n  command: printf \"a b\" c\\ d '' \"it's\"\n").command());
+    }
+
+    @Test
+    void shellWordsRules() {
+        assertEquals(List.of("a", "b"), ShellWords.split("  a \t b  "));
+        assertEquals(List.of("ab"), ShellWords.split("a'b'"));
+        assertEquals(List.of("a\"b", "c\\d", "$x", "`"), ShellWords.split("\"a\\\"b\" \"c\\d\" \"\\$x\" \\`"));
+        assertEquals(List.of("it's here"), ShellWords.split("'it'\\''s here'"));
+        assertEquals(List.of("", ""), ShellWords.split("'' \"\""));
+        assertEquals(List.of("ab"), ShellWords.split("a\\\nb"));
+        assertEquals(List.of("semi;colon", "a|b", "$1"), ShellWords.split("'semi;colon' a\\|b '$1'"));
+        assertEquals(List.of(), ShellWords.split("   "));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ShellWords.split("echo 'oops"))
+                .getMessage().startsWith("has an unterminated single quote starting at character 6"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ShellWords.split("echo \"oops"))
+                .getMessage().startsWith("has an unterminated double quote starting at character 6"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ShellWords.split("echo \\"))
+                .getMessage().startsWith("ends with a backslash"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ShellWords.split("app > out.log"))
+                .getMessage().startsWith("contains an unquoted '>' at character 5"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ShellWords.split("echo \"$HOME\""))
+                .getMessage().startsWith("contains '$' inside double quotes"));
+    }
+
+    @Test
+    void readsSeveralDocumentsAndSkipsEmptyOnes() {
+        ManifestFile file = loader.parse(FILE, """
+                # leading comment
+                ---
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: web}
+                spec: {command: [a]}
+                ---
+                ---
+                # nothing here
+                ---
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: api}
+                spec: {command: [b]}
+                ...
+                """);
+        assertTrue(file.valid(), file.errors()::toString);
+        assertEquals(List.of("web", "api"), file.programs().stream().map(ProgramSpec::name).toList());
+        assertEquals(FILE, file.path());
+    }
+
+    @Test
+    void emptyFilesAreValidAndEmpty() {
+        for (String text : List.of("", "\n", "# only a comment\n", "---\n", "---\n---\n")) {
+            ManifestFile file = loader.parse(FILE, text);
+            assertTrue(file.valid(), text);
+            assertEquals(List.of(), file.programs());
+        }
+    }
+
+    @Test
+    void loadsFromDisk(@TempDir Path dir) throws IOException {
+        Path path = dir.resolve("web.yaml");
+        Files.writeString(path, "\uFEFF" + HEADER + "spec:\n  command: [sleep]\n");
+        ManifestFile file = loader.load(path);
+        assertTrue(file.valid(), file.errors()::toString);
+        assertEquals(path, file.path());
+        assertEquals("web", file.programs().get(0).name());
+    }
+
+    // ---- rejected files ------------------------------------------------------------------------------------
+
+    @Test
+    void unreadableFileIsOneErrorAtLineZero(@TempDir Path dir) throws IOException {
+        Path missing = dir.resolve("missing.yaml");
+        ManifestError error = onlyError(loader.load(missing));
+        assertEquals(new ManifestError(missing, 0, 0, "", "cannot be read: the file does not exist"), error);
+
+        Path directory = Files.createDirectory(dir.resolve("dir.yaml"));
+        assertEquals(0, onlyError(loader.load(directory)).line());
+
+        Path binary = dir.resolve("binary.yaml");
+        Files.write(binary, new byte[] {(byte) 0xff, (byte) 0xfe, 'a', ':', ' ', (byte) 0xc3});
+        error = onlyError(loader.load(binary));
+        assertEquals(0, error.line());
+        assertTrue(error.message().contains("UTF-8"), error.message());
+    }
+
+    @Test
+    void tooLargeFileIsRefused(@TempDir Path dir) throws IOException {
+        Path big = dir.resolve("big.yaml");
+        Files.writeString(big, "#".repeat((int) ManifestLoader.MAX_FILE_BYTES + 1));
+        assertTrue(onlyError(loader.load(big)).message().startsWith("is larger than 1024 KiB"));
+    }
+
+    @Test
+    void wrongApiVersionAndKindSayWhatIsAccepted() {
+        ManifestFile file = loader.parse(FILE,
+                "apiVersion: v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  command: [a]\n");
+        assertEquals(List.of(
+                new ManifestError(FILE, 1, 13, "apiVersion", "must be steward.dev/v1 (got \"v1\")"),
+                new ManifestError(FILE, 2, 7, "kind", "must be Program (got \"Deployment\")")), file.errors());
+        assertEquals(List.of(), file.programs());
+    }
+
+    @Test
+    void missingRequiredFieldsPointAtTheirParent() {
+        ManifestFile file = loader.parse(FILE, "kind: Program\nmetadata:\n  labels: {a: b}\nspec:\n  replicas: 1\n");
+        assertEquals(List.of("1:1 apiVersion", "3:3 metadata.name", "5:3 spec.command"), places(file));
+        assertTrue(file.errors().get(0).message().startsWith("is required; add it, e.g. apiVersion: steward.dev/v1"));
+
+        file = loader.parse(FILE, "apiVersion: steward.dev/v1\nkind: Program\n");
+        assertEquals(List.of("1:1 metadata", "1:1 spec"), places(file));
+    }
+
+    @Test
+    void unknownFieldsSuggestTheClosestKnownOne() {
+        ManifestError error = onlyError(HEADER + "spec:\n  command: [a]\n  replica: 2\n");
+        assertEquals(new ManifestError(FILE, 7, 3, "spec.replica",
+                        "unknown field \"replica\"; did you mean \"replicas\"?"),
+                error);
+        assertEquals("unknown field \"restart_policy\"; did you mean \"restartPolicy\"?",
+                onlyError(HEADER + "spec:\n  command: [a]\n  restart_policy: Never\n").message());
+        assertEquals("unknown field \"autorestart\"; did you mean \"restartPolicy\"?",
+                onlyError(HEADER + "spec:\n  command: [a]\n  autorestart: Never\n").message());
+        assertEquals("unknown field \"maxbytes\"; did you mean \"maxBytes\"?",
+                onlyError(HEADER + "spec:\n  command: [a]\n  logs: {stdout: {maxbytes: 1}}\n").message());
+        error = onlyError(HEADER + "spec:\n  command: [a]\n  colour: blue\n");
+        assertTrue(error.message()
+                        .startsWith("unknown field \"colour\"; the fields allowed here are command, directory"),
+                error.message());
+    }
+
+    @Test
+    void misplacedFieldsSayWhereTheyBelong() {
+        ManifestError error = onlyError(HEADER + "replicas: 2\nspec:\n  command: [a]\n");
+        assertEquals(new ManifestError(FILE, 5, 1, "replicas",
+                "unknown field \"replicas\" here; it belongs under spec (spec.replicas)"), error);
+        assertEquals("unknown field \"name\" here; it belongs under metadata (metadata.name)",
+                onlyError(HEADER + "spec:\n  command: [a]\n  name: web\n").message());
+        assertEquals("spec.redirectStderr",
+                onlyError(HEADER + "spec:\n  command: [a]\n  redirectStderr: true\n").field());
+    }
+
+    @Test
+    void wrongTypesSayWhatIsExpected() {
+        assertEquals(new ManifestError(FILE, 7, 13, "spec.replicas",
+                        "must be a whole number, 0 or more (got \"3\"); remove the quotes"),
+                onlyError(HEADER + "spec:\n  command: [a]\n  replicas: \"3\"\n"));
+        assertEquals("must be a whole number, 0 or more (got \"three\")",
+                onlyError(HEADER + "spec:\n  command: [a]\n  replicas: three\n").message());
+        assertEquals("must be a whole number, 0 or more (got 1.5)",
+                onlyError(HEADER + "spec:\n  command: [a]\n  startSeconds: 1.5\n").message());
+        assertEquals("must be a whole number, 0 or more (got nothing)",
+                onlyError(HEADER + "spec:\n  command: [a]\n  replicas:\n").message());
+        assertEquals(new ManifestError(FILE, 7, 14, "spec.exitCodes",
+                        "must be a list such as [0, 2] (got a mapping)"),
+                onlyError(HEADER + "spec:\n  command: [a]\n  exitCodes: {a: 1}\n"));
+        assertEquals("must be true or false (got \"yes\")",
+                onlyError(HEADER + "spec:\n  command: [a]\n  autostart: yes\n").message());
+        assertEquals("must be text (got a list)",
+                onlyError(HEADER + "spec:\n  command: [a]\n  user: [root]\n").message());
+        assertEquals("must be a mapping of fields such as stdout, stderr, redirectStderr (got \"AUTO\")",
+                onlyError(HEADER + "spec:\n  command: [a]\n  logs: AUTO\n").message());
+        assertEquals("must be a mapping such as {PORT: \"8080\"} (got a list)",
+                onlyError(HEADER + "spec:\n  command: [a]\n  environment: [PORT=1]\n").message());
+        assertEquals("spec.environment.PORT",
+                onlyError(HEADER + "spec:\n  command: [a]\n  environment: {PORT: {a: 1}}\n").field());
+        assertEquals("must be a whole number (got \"high\")",
+                onlyError(HEADER + "spec:\n  command: [a]\n  priority: high\n").message());
+    }
+
+    @Test
+    void negativeAndOutOfRangeNumbers() {
+        assertEquals(new ManifestError(FILE, 7, 13, "spec.replicas", "must be 0 or more (got -1)"),
+                onlyError(HEADER + "spec:\n  command: [a]\n  replicas: -1\n"));
+        assertEquals(new ManifestError(FILE, 7, 18, "spec.exitCodes[1]", "must be from 0 to 255 (got 256)"),
+                onlyError(HEADER + "spec:\n  command: [a]\n  exitCodes: [0, 256]\n"));
+        assertEquals("must be 0 or more (got 99999999999)",
+                onlyError(HEADER + "spec:\n  command: [a]\n  stopTimeoutSeconds: 99999999999\n").message());
+        assertEquals("spec.logs.stderr.backups",
+                onlyError(HEADER + "spec:\n  command: [a]\n  logs: {stderr: {backups: -2}}\n").field());
+        assertEquals("must not be negative (got -1); use 0 or more",
+                onlyError(HEADER + "spec:\n  command: [a]\n  logs: {stdout: {maxBytes: -1}}\n").message());
+    }
+
+    @Test
+    void badByteSizes() {
+        ManifestError error = onlyError(HEADER + "spec:\n  command: [a]\n  logs:\n    stdout:\n      maxBytes: lots\n");
+        assertEquals("9:17 spec.logs.stdout.maxBytes", error.line() + ":" + error.column() + " " + error.field());
+        assertTrue(error.message().startsWith("is not a byte size (got \"lots\")"), error.message());
+        assertTrue(onlyError(HEADER + "spec:\n  command: [a]\n  logs: {stdout: {maxBytes: -5Mi}}\n").message()
+                .startsWith("must not be negative"));
+    }
+
+    @Test
+    void badNames() {
+        assertEquals(new ManifestError(FILE, 4, 9, "metadata.name", "must be a DNS label: at most 63 lowercase"
+                        + " letters, digits and '-', starting and ending with a letter or digit (got \"Web_1\");"
+                        + " try \"web-1\""),
+                onlyError(HEADER.replace("web", "Web_1") + "spec:\n  command: [a]\n"));
+        String tooLong = "a".repeat(64);
+        assertTrue(onlyError(HEADER.replace("web", tooLong) + "spec:\n  command: [a]\n").message()
+                .endsWith("; try \"" + "a".repeat(63) + "\""));
+        single(HEADER.replace("web", "a".repeat(63)) + "spec:\n  command: [a]\n");
+        single(HEADER.replace("web", "0-x-9") + "spec:\n  command: [a]\n");
+        assertEquals("metadata.name", onlyError(HEADER.replace("web", "-web") + "spec:\n  command: [a]\n").field());
+        assertEquals("metadata.name", onlyError(HEADER.replace("web", "\"\"") + "spec:\n  command: [a]\n").field());
+    }
+
+    @Test
+    void unknownSignal() {
+        ManifestError error = onlyError(HEADER + "spec:\n  command: [a]\n  stopSignal: SIGFOO\n");
+        assertEquals("7:15 spec.stopSignal", error.line() + ":" + error.column() + " " + error.field());
+        assertTrue(error.message().startsWith("unknown signal \"SIGFOO\"; use one of HUP, INT"), error.message());
+        assertTrue(onlyError(HEADER + "spec:\n  command: [a]\n  stopSignal: 99\n").message().contains("out of range"));
+    }
+
+    @Test
+    void unknownRestartPolicy() {
+        assertEquals(new ManifestError(FILE, 7, 18, "spec.restartPolicy",
+                        "must be one of Always, OnFailure, Never (got \"sometimes\")"),
+                onlyError(HEADER + "spec:\n  command: [a]\n  restartPolicy: sometimes\n"));
+        assertEquals("must be one of Always, OnFailure, Never (got \"onfailure\"); did you mean \"OnFailure\"?",
+                onlyError(HEADER + "spec:\n  command: [a]\n  restartPolicy: onfailure\n").message());
+    }
+
+    @Test
+    void badUmask() {
+        for (String umask : List.of("\"999\"", "1777", "\"abc\"", "[1]", "0x12", "\"\"")) {
+            ManifestError error = onlyError(HEADER + "spec:\n  command: [a]\n  umask: " + umask + "\n");
+            assertEquals("spec.umask", error.field());
+            assertTrue(error.message().startsWith("must be an octal number from 000 to 777"), error.message());
+        }
+    }
+
+    @Test
+    void badEnvironmentAndLabels() {
+        ManifestError error = onlyError(HEADER + "spec:\n  command: [a]\n  environment:\n    MY-VAR: x\n");
+        assertEquals(new ManifestError(FILE, 8, 5, "spec.environment.MY-VAR", "is not a valid environment variable"
+                + " name; use letters, digits and '_', not starting with a digit"), error);
+        assertEquals("spec.environment.1X",
+                onlyError(HEADER + "spec:\n  command: [a]\n  environment: {1X: a}\n").field());
+        assertEquals("metadata.labels.tier", onlyError("apiVersion: steward.dev/v1\nkind: Program\n"
+                + "metadata:\n  name: web\n  labels: {tier: [a]}\nspec: {command: [a]}\n").field());
+    }
+
+    @Test
+    void badCommands() {
+        ManifestError error = onlyError(HEADER + "spec:\n  command: \"python3 -c 'oops\"\n");
+        assertEquals("6:12 spec.command", error.line() + ":" + error.column() + " " + error.field());
+        assertTrue(error.message().startsWith("has an unterminated single quote starting at character 12"),
+                error.message());
+
+        error = onlyError(HEADER + "spec:\n  command: [python3, -c, {a: 1}]\n");
+        assertEquals(new ManifestError(FILE, 6, 26, "spec.command[2]", "must be text (got a mapping)"), error);
+
+        assertEquals("must name the program to run, e.g. [\"python3\", \"-m\", \"http.server\"]",
+                onlyError(HEADER + "spec:\n  command: []\n").message());
+        assertEquals("spec.command", onlyError(HEADER + "spec:\n  command: \"  \"\n").field());
+        assertEquals("spec.command[0]", onlyError(HEADER + "spec:\n  command: [\"\", x]\n").field());
+        assertTrue(onlyError(HEADER + "spec:\n  command:\n").message().startsWith("must be a list of arguments"));
+        assertTrue(onlyError(HEADER + "spec:\n  command: {a: b}\n").message().endsWith("(got a mapping)"));
+        assertTrue(onlyError(HEADER + "spec:\n  command: app > out.log\n").message()
+                .startsWith("contains an unquoted '>'"));
+    }
+
+    @Test
+    void duplicateFieldsAreReported() {
+        ManifestError error = onlyError(HEADER + "spec:\n  command: [a]\n  replicas: 1\n  replicas: 2\n");
+        assertEquals(new ManifestError(FILE, 8, 3, "spec.replicas", "is given twice (first at line 7); remove one of"
+                + " them"), error);
+    }
+
+    @Test
+    void duplicateProgramNamesInOneFile() {
+        ManifestFile file = loader.parse(FILE,
+                HEADER + "spec: {command: [a]}\n---\n" + HEADER + "spec: {command: [b]}\n");
+        assertEquals(List.of(new ManifestError(FILE, 10, 9, "metadata.name", "program \"web\" is already defined at"
+                + " line 4 of this file; names must be unique, rename or remove one of them")), file.errors());
+        assertEquals(List.of(), file.programs());
+    }
+
+    @Test
+    void yamlSyntaxErrors() {
+        ManifestError error = onlyError("apiVersion: steward.dev/v1\nkind: Program\n  metadata: x\n");
+        assertEquals("3:11 ", error.line() + ":" + error.column() + " " + error.field());
+        assertTrue(error.message().startsWith("invalid YAML: mapping values are not allowed here"), error.message());
+        assertTrue(error.message().endsWith("check the indentation, quotes and brackets around here"));
+
+        error = onlyError(HEADER + "spec:\n  command: [a, b\n  replicas: 2\n");
+        assertEquals(7, error.line());
+        assertTrue(error.message().contains("while parsing a flow sequence that starts at line 6, column 12"),
+                error.message());
+    }
+
+    @Test
+    void hostileYamlIsAnErrorNotACrash() {
+        ManifestError error = onlyError("[".repeat(200_000) + "]".repeat(200_000));
+        assertEquals(new ManifestError(FILE, 0, 0, "",
+                        "is nested too deeply to read; a manifest needs only a few levels"),
+                error);
+        error = onlyError("a: &a [x]\nb: [" + "*a, ".repeat(60) + "*a]\n");
+        assertTrue(error.message().startsWith("is not valid YAML: Number of aliases"), error.message());
+        assertEquals("must be text (got \"root\" tagged !custom)",
+                onlyError(HEADER + "spec:\n  command: [a]\n  user: !custom root\n").message());
+    }
+
+    @Test
+    void documentsMustBeMappings() {
+        ManifestError error = onlyError("- a\n- b\n");
+        assertEquals(new ManifestError(FILE, 1, 1, "", "must be a mapping of fields such as apiVersion, kind,"
+                + " metadata, spec (got a list)"), error);
+    }
+
+    @Test
+    void collectsErrorsOfAllDocuments() {
+        ManifestFile file = loader.parse(FILE, """
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: web}
+                spec: {command: [a], replicas: -1, autostart: maybe}
+                ---
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: api}
+                spec: {command: [b]}
+                ---
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: Bad}
+                spec: {command: [c], stopSignal: NOPE}
+                """);
+        assertEquals(List.of("4:32 spec.replicas", "4:47 spec.autostart", "13:18 metadata.name",
+                        "14:34 spec.stopSignal"),
+                places(file));
+        assertEquals(List.of(), file.programs(), "a file is rejected as a whole");
+    }
+
+    @Test
+    void errorsAreInFileOrder() {
+        // Unknown fields are found before values are checked; the report still reads top to bottom.
+        ManifestFile file = loader.parse(FILE, HEADER + "spec:\n  replicas: x\n  command: [a]\n  colour: red\n");
+        assertEquals(List.of("6:13 spec.replicas", "8:3 spec.colour"), places(file));
+    }
+
+    @Test
+    void errorsBeforeASyntaxErrorAreKept() {
+        ManifestFile file = loader.parse(FILE, HEADER + "spec: {command: [a], replicas: x}\n---\nfoo: [\n");
+        assertEquals(List.of("5:32 spec.replicas", "8:1 "), places(file));
+    }
+
+    private ProgramSpec single(String yaml) {
+        ManifestFile file = loader.parse(FILE, yaml);
+        assertEquals(List.of(), file.errors());
+        assertEquals(1, file.programs().size());
+        return file.programs().get(0);
+    }
+
+    private ManifestError onlyError(String yaml) {
+        return onlyError(loader.parse(FILE, yaml));
+    }
+
+    private static ManifestError onlyError(ManifestFile file) {
+        assertEquals(1, file.errors().size(), file.errors()::toString);
+        assertEquals(List.of(), file.programs());
+        return file.errors().get(0);
+    }
+
+    private static List<String> places(ManifestFile file) {
+        return file.errors().stream().map(e -> e.line() + ":" + e.column() + " " + e.field())
+                .collect(Collectors.toList());
+    }
+}

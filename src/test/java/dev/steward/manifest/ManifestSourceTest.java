@@ -1,0 +1,507 @@
+package dev.steward.manifest;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.steward.reconcile.DesiredState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+class ManifestSourceTest {
+
+    private static final Duration DEBOUNCE = Duration.ofMillis(30);
+    private static final Duration NO_RESYNC = Duration.ofHours(1);
+
+    @TempDir
+    Path root;
+
+    private final List<DesiredState> published = new CopyOnWriteArrayList<>();
+    private final List<ManifestSource> sources = new ArrayList<>();
+
+    @AfterEach
+    void closeSources() {
+        sources.forEach(ManifestSource::close);
+    }
+
+    @Test
+    void startCreatesTheDirectoryAndPublishesTheFirstStateBeforeReturning() throws IOException {
+        Path dir = root.resolve("not/there/yet");
+        ManifestSource source = source(dir, NO_RESYNC);
+        source.start();
+        assertTrue(Files.isDirectory(dir));
+        assertEquals(List.of(DesiredState.empty()), published);
+        assertEquals(DesiredState.empty(), source.current());
+    }
+
+    @Test
+    void startReadsExistingFiles() throws IOException {
+        Path dir = root.resolve("manifests");
+        Files.createDirectories(dir);
+        write(dir, "web.yaml", program("web", "a"));
+        write(dir, "more.yml", program("api", "b") + "---\n" + program("db", "c"));
+        source(dir, NO_RESYNC).start();
+        assertEquals(1, published.size());
+        DesiredState state = published.get(0);
+        assertEquals(List.of("api", "db", "web"), List.copyOf(state.programs().keySet()));
+        assertEquals(Map.of("api", dir.resolve("more.yml"), "db", dir.resolve("more.yml"), "web",
+                dir.resolve("web.yaml")), state.sources());
+        assertEquals(List.of(), state.errors());
+    }
+
+    @Test
+    void droppedChangedAndDeletedFilesArePickedUpByTheWatch() throws IOException {
+        Path dir = root.resolve("manifests");
+        source(dir, NO_RESYNC).start();
+
+        write(dir, "web.yaml", program("web", "a"));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> last().programs().containsKey("web"));
+        assertEquals(dir.resolve("web.yaml"), last().sources().get("web"));
+
+        write(dir, "web.yaml", program("web", "b"));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> last().programs().get("web").command().equals(List.of("b")));
+
+        Files.delete(dir.resolve("web.yaml"));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> last().equals(DesiredState.empty()));
+    }
+
+    @Test
+    void aBurstOfWritesGivesOneScan() throws IOException {
+        Path dir = root.resolve("manifests");
+        // A debounce far longer than writing 20 files takes, so that the burst surely falls into one window.
+        ManifestSource source = new ManifestSource(dir, new ManifestLoader(), published::add, Duration.ofSeconds(1),
+                NO_RESYNC);
+        sources.add(source);
+        source.start();
+        for (int i = 0; i < 20; i++) {
+            write(dir, "p" + i + ".yaml", program("p" + i, "a"));
+        }
+        await().atMost(10, TimeUnit.SECONDS).until(() -> last().programs().size() == 20);
+        assertEquals(2, published.size(), "the first state, then one for the whole burst");
+    }
+
+    @Test
+    void invalidFileKeepsItsLastGoodProgramsAndIsReportedOnce() throws IOException {
+        Path dir = root.resolve("manifests");
+        ManifestSource source = source(dir, NO_RESYNC);
+        write(dir, "web.yaml", program("web", "a"));
+        source.start();
+        DesiredState good = last();
+
+        write(dir, "web.yaml", program("web", "b") + "  replicas: -1\n");
+        source.rescan();
+        DesiredState broken = last();
+        assertEquals(good.programs(), broken.programs(), "the running program stays as it was");
+        assertEquals(good.sources(), broken.sources());
+        assertEquals(List.of(new ManifestError(dir.resolve("web.yaml"), 7, 13, "spec.replicas",
+                "must be 0 or more (got -1)")), broken.errors());
+
+        int deliveries = published.size();
+        source.rescan();
+        source.rescan();
+        assertEquals(deliveries, published.size(), "an unchanged invalid file is not reported again");
+
+        write(dir, "web.yaml", program("web", "c"));
+        source.rescan();
+        assertEquals(List.of("c"), last().programs().get("web").command());
+        assertEquals(List.of(), last().errors());
+    }
+
+    @Test
+    void aFileThatWasNeverValidOnlyContributesErrors() throws IOException {
+        Path dir = root.resolve("manifests");
+        write(dir, "web.yaml", program("web", "a"));
+        write(dir, "bad.yaml", "kind: Program\n");
+        source(dir, NO_RESYNC).start();
+        assertEquals(List.of("web"), List.copyOf(last().programs().keySet()));
+        assertEquals(List.of(dir.resolve("bad.yaml")), last().errors().stream().map(ManifestError::file).distinct()
+                .toList());
+        assertEquals(3, last().errors().size());
+    }
+
+    @Test
+    void unreadableFileKeepsLastGood() throws IOException {
+        Path dir = root.resolve("manifests");
+        Path outside = Files.createDirectories(root.resolve("outside"));
+        write(outside, "web.yaml", program("web", "a"));
+        Files.createDirectories(dir);
+        Files.createSymbolicLink(dir.resolve("web.yaml"), outside.resolve("web.yaml"));
+        ManifestSource source = source(dir, NO_RESYNC);
+        source.start();
+        assertTrue(last().programs().containsKey("web"));
+
+        Files.delete(outside.resolve("web.yaml")); // the link now dangles
+        source.rescan();
+        assertTrue(last().programs().containsKey("web"));
+        assertEquals(List.of(new ManifestError(dir.resolve("web.yaml"), 0, 0, "",
+                "cannot be read: the file does not exist")), last().errors());
+    }
+
+    @Test
+    void errorsAreSortedByFileThenLine() throws IOException {
+        Path dir = root.resolve("manifests");
+        write(dir, "b.yaml", "kind: Program\nmetadata: {name: b}\nspec: {command: [x], replicas: -1}\n");
+        write(dir, "a.yaml", "apiVersion: v0\nkind: Program\nmetadata: {name: a}\nspec: {command: [x]}\n");
+        source(dir, NO_RESYNC).start();
+        assertEquals(List.of("a.yaml:1", "b.yaml:1", "b.yaml:3"), last().errors().stream()
+                .map(e -> e.file().getFileName() + ":" + e.line()).toList());
+    }
+
+    @Test
+    void editorAndHiddenFilesAreIgnored() throws IOException {
+        Path dir = root.resolve("manifests");
+        write(dir, "web.yaml", program("web", "a"));
+        // Invalid content everywhere: any of these being read would show up as errors.
+        for (String name : List.of(".web.yaml.swp", "web.yaml~", ".web.yaml", "web.yaml.bak", "#web.yaml#",
+                "notes.txt", "4913", "web.yaml.tmp")) {
+            Files.writeString(dir.resolve(name), "not: [valid");
+        }
+        Files.createDirectories(dir.resolve("sub.yaml"));
+        write(dir.resolve("sub.yaml"), "inner.yaml", program("inner", "x"));
+        ManifestSource source = source(dir, NO_RESYNC);
+        source.start();
+        assertEquals(List.of("web"), List.copyOf(last().programs().keySet()));
+        assertEquals(List.of(), last().errors());
+    }
+
+    @Test
+    void duplicateNameAcrossFilesGoesToTheFirstFileByName() throws IOException {
+        Path dir = root.resolve("manifests");
+        write(dir, "b.yaml", program("api", "b1") + "---\n" + program("web", "b2"));
+        write(dir, "a.yaml", program("web", "a"));
+        source(dir, NO_RESYNC).start();
+        DesiredState state = last();
+        assertEquals(dir.resolve("a.yaml"), state.sources().get("web"));
+        assertFalse(state.programs().containsKey("api"), "b.yaml is rejected as a whole and had no last good");
+        assertEquals(List.of(new ManifestError(dir.resolve("b.yaml"), 11, 9, "metadata.name", "program \"web\" is"
+                + " already defined in a.yaml, which keeps it; this file is not applied until you rename the program"
+                + " or delete one of the two definitions")), state.errors());
+    }
+
+    @Test
+    void duplicateNameStaysWithTheFileThatHadIt() throws IOException {
+        Path dir = root.resolve("manifests");
+        ManifestSource source = source(dir, NO_RESYNC);
+        write(dir, "b.yaml", program("web", "b"));
+        source.start();
+
+        write(dir, "a.yaml", program("web", "a"));
+        source.rescan();
+        assertEquals(dir.resolve("b.yaml"), last().sources().get("web"));
+        assertEquals(List.of("b"), last().programs().get("web").command());
+        assertEquals(1, last().errors().size());
+        ManifestError error = last().errors().get(0);
+        assertEquals(dir.resolve("a.yaml"), error.file());
+        assertEquals("4:9 metadata.name", error.line() + ":" + error.column() + " " + error.field());
+        assertTrue(error.message().contains("already defined in b.yaml"), error.message());
+
+        // Once b.yaml lets go of the name, a.yaml gets it.
+        write(dir, "b.yaml", program("other", "b"));
+        source.rescan();
+        assertEquals(dir.resolve("a.yaml"), last().sources().get("web"));
+        assertEquals(dir.resolve("b.yaml"), last().sources().get("other"));
+        assertEquals(List.of(), last().errors());
+    }
+
+    @Test
+    void aRejectedFileKeepsItsLastGoodPrograms() throws IOException {
+        Path dir = root.resolve("manifests");
+        ManifestSource source = source(dir, NO_RESYNC);
+        write(dir, "a.yaml", program("web", "a"));
+        write(dir, "b.yaml", program("api", "b1"));
+        source.start();
+
+        write(dir, "b.yaml", program("api", "b2") + "---\n" + program("web", "b"));
+        source.rescan();
+        DesiredState state = last();
+        assertEquals(List.of("b1"), state.programs().get("api").command(), "b.yaml's last good api stays");
+        assertEquals(List.of("a"), state.programs().get("web").command());
+        assertEquals(dir.resolve("b.yaml"), state.sources().get("api"));
+        assertEquals(1, state.errors().size());
+    }
+
+    @Test
+    void deletingTheOwnerHandsTheNameOver() throws IOException {
+        Path dir = root.resolve("manifests");
+        ManifestSource source = source(dir, NO_RESYNC);
+        write(dir, "a.yaml", program("web", "a"));
+        write(dir, "b.yaml", program("web", "b"));
+        source.start();
+        Files.delete(dir.resolve("a.yaml"));
+        source.rescan();
+        assertEquals(List.of("b"), last().programs().get("web").command());
+        assertEquals(List.of(), last().errors());
+    }
+
+    @Test
+    void rescanSeesChangesTheWatchCannotSee() throws IOException {
+        // Editing the target of a symlink sends no event to the watched directory: only a re-list finds it.
+        Path dir = root.resolve("manifests");
+        Path outside = Files.createDirectories(root.resolve("outside"));
+        write(outside, "web.yaml", program("web", "a"));
+        Files.createDirectories(dir);
+        Files.createSymbolicLink(dir.resolve("web.yaml"), outside.resolve("web.yaml"));
+        ManifestSource source = source(dir, NO_RESYNC);
+        source.start();
+
+        write(outside, "web.yaml", program("web", "b"));
+        source.rescan();
+        assertEquals(List.of("b"), last().programs().get("web").command());
+    }
+
+    @Test
+    void periodicResyncSeesChangesTheWatchCannotSee() throws IOException {
+        Path dir = root.resolve("manifests");
+        Path outside = Files.createDirectories(root.resolve("outside"));
+        write(outside, "web.yaml", program("web", "a"));
+        Files.createDirectories(dir);
+        Files.createSymbolicLink(dir.resolve("web.yaml"), outside.resolve("web.yaml"));
+        source(dir, Duration.ofMillis(100)).start();
+
+        write(outside, "web.yaml", program("web", "b"));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> last().programs().get("web").command().equals(List.of("b")));
+    }
+
+    @Test
+    void filesWithAnUnchangedStampAreNotReadAgain() throws IOException {
+        Path dir = root.resolve("manifests");
+        ManifestSource source = source(dir, NO_RESYNC);
+        Path web = write(dir, "web.yaml", program("web", "a"));
+        source.rescan();
+        FileTime modified = Files.getLastModifiedTime(web);
+
+        // Same size, same inode, same modification time: the cache must answer.
+        Files.writeString(web, program("web", "b"));
+        Files.setLastModifiedTime(web, modified);
+        source.rescan();
+        assertEquals(List.of("a"), last().programs().get("web").command());
+
+        Files.setLastModifiedTime(web, FileTime.fromMillis(modified.toMillis() + 1000));
+        source.rescan();
+        assertEquals(List.of("b"), last().programs().get("web").command());
+    }
+
+    @Test
+    void aFailingListenerIsOfferedTheStateAgain() throws IOException {
+        Path dir = root.resolve("manifests");
+        Files.createDirectories(dir);
+        AtomicInteger calls = new AtomicInteger();
+        ManifestSource source = new ManifestSource(dir, new ManifestLoader(), state -> {
+            if (calls.incrementAndGet() == 2) {
+                throw new IllegalStateException("reconcile failed");
+            }
+            published.add(state);
+        }, DEBOUNCE, NO_RESYNC);
+        sources.add(source);
+        source.rescan();
+        write(dir, "web.yaml", program("web", "a"));
+        assertThrows(IllegalStateException.class, source::rescan);
+        assertEquals(DesiredState.empty(), source.current());
+        source.rescan();
+        assertTrue(source.current().programs().containsKey("web"));
+        assertEquals(3, calls.get());
+    }
+
+    @Test
+    void theListenerIsNeverCalledConcurrently() throws Exception {
+        Path dir = root.resolve("manifests");
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        AtomicInteger calls = new AtomicInteger();
+        ManifestSource source = new ManifestSource(dir, new ManifestLoader(), state -> {
+            if (inside.incrementAndGet() > 1) {
+                overlaps.incrementAndGet();
+            }
+            calls.incrementAndGet();
+            Thread.yield(); // widen the window a concurrent call would need
+            inside.decrementAndGet();
+        }, Duration.ofMillis(1), Duration.ofMillis(5));
+        sources.add(source);
+        source.start();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int id = t;
+            Thread thread = new Thread(() -> {
+                try {
+                    go.await();
+                    for (int i = 0; i < 50; i++) {
+                        write(dir, "p" + id + ".yaml", program("p" + id, "v" + i));
+                        source.rescan();
+                    }
+                } catch (IOException | InterruptedException | RuntimeException e) {
+                    failures.add(e);
+                }
+            });
+            thread.start();
+            threads.add(thread);
+        }
+        go.countDown();
+        for (Thread thread : threads) {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        }
+        assertEquals(List.of(), failures);
+        assertTrue(calls.get() > 50, "calls: " + calls.get());
+        assertEquals(0, overlaps.get());
+    }
+
+    @Test
+    void closeStopsDeliveries() throws IOException {
+        Path dir = root.resolve("manifests");
+        ManifestSource source = source(dir, Duration.ofMillis(20));
+        source.start();
+        source.close();
+        source.rescan();
+        int deliveries = published.size();
+        assertEquals(1, deliveries);
+        write(dir, "web.yaml", program("web", "a"));
+        // Nothing may arrive; give the watch and resync several periods to prove it.
+        await().during(300, TimeUnit.MILLISECONDS).atMost(10, TimeUnit.SECONDS)
+                .until(() -> published.size() == deliveries);
+    }
+
+    @Test
+    // A resolution that never settles would hang the watch thread: fail instead, even from a busy loop.
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void nameConflictsResolveConsistentlyInEveryCombination() {
+        // Random directories of up to 5 files over 4 names, each file valid or not, on top of a random previous
+        // state: the rules must always terminate, give each name one owner, and be stable on a re-scan.
+        Random random = new Random(42);
+        List<String> names = List.of("a", "b", "c", "d");
+        for (int round = 0; round < 3000; round++) {
+            List<Path> paths = new ArrayList<>();
+            int fileCount = 1 + random.nextInt(5);
+            for (int i = 0; i < fileCount; i++) {
+                paths.add(Path.of("m", "f" + i + ".yaml"));
+            }
+            Map<String, ProgramSpec> previousPrograms = new HashMap<>();
+            Map<String, Path> previousSources = new HashMap<>();
+            for (String name : names) {
+                if (random.nextBoolean()) {
+                    previousPrograms.put(name, spec(name, "old" + random.nextInt(2)));
+                    previousSources.put(name, Path.of("m", "f" + random.nextInt(6) + ".yaml"));
+                }
+            }
+            DesiredState previous = new DesiredState(previousPrograms, previousSources, List.of());
+            List<ManifestLoader.Parsed> files = new ArrayList<>();
+            for (Path path : paths) {
+                if (random.nextInt(4) == 0) {
+                    files.add(new ManifestLoader.Parsed(ManifestFile.invalid(path,
+                            List.of(new ManifestError(path, 1, 1, "", "broken"))), Map.of()));
+                    continue;
+                }
+                List<ProgramSpec> programs = new ArrayList<>();
+                Map<String, NodeReader.Position> positions = new HashMap<>();
+                for (String name : names) {
+                    if (random.nextInt(3) == 0) {
+                        programs.add(spec(name, "new" + random.nextInt(2)));
+                        positions.put(name, new NodeReader.Position(programs.size(), 9));
+                    }
+                }
+                files.add(new ManifestLoader.Parsed(ManifestFile.valid(path, programs), positions));
+            }
+            String scenario = "round " + round + ": previous " + previousSources + ", files " + files.stream()
+                    .map(f -> f.file().path() + (f.file().valid() ? "" : " (invalid)") + " "
+                            + f.file().programs().stream().map(ProgramSpec::name).toList())
+                    .toList();
+
+            DesiredState state = Snapshots.build(files, previous);
+
+            for (ManifestLoader.Parsed file : files) {
+                Path path = file.file().path();
+                List<ManifestError> errors = state.errors().stream().filter(e -> e.file().equals(path)).toList();
+                Map<String, ProgramSpec> held = new HashMap<>();
+                state.sources().forEach((name, source) -> {
+                    if (source.equals(path)) {
+                        held.put(name, state.programs().get(name));
+                    }
+                });
+                if (errors.isEmpty()) {
+                    assertTrue(file.file().valid(), scenario);
+                    Map<String, ProgramSpec> expected = new HashMap<>();
+                    file.file().programs().forEach(p -> expected.put(p.name(), p));
+                    assertEquals(expected, held, "an accepted file holds exactly its programs; " + scenario);
+                    continue;
+                }
+                held.forEach((name, program) -> {
+                    assertEquals(path, previousSources.get(name), "only last good programs; " + scenario);
+                    assertEquals(previousPrograms.get(name), program, scenario);
+                });
+                if (file.file().valid()) {
+                    for (ManifestError error : errors) {
+                        String name = error.message().split("\"")[1];
+                        Path owner = state.sources().get(name);
+                        assertTrue(owner != null && !owner.equals(path)
+                                        && error.message().contains(owner.getFileName().toString()),
+                                "a rejection names the file that holds the name; " + scenario);
+                    }
+                }
+            }
+            for (ManifestLoader.Parsed file : files) {
+                Path path = file.file().path();
+                previousSources.forEach((name, source) -> {
+                    if (source.equals(path) && !file.file().valid()) {
+                        assertEquals(path, state.sources().get(name), "an invalid file keeps its names; " + scenario);
+                    }
+                });
+            }
+            assertEquals(state, Snapshots.build(files, state), "a re-scan of the same files changes nothing; "
+                    + scenario);
+        }
+    }
+
+    private ManifestSource source(Path dir, Duration resync) {
+        Consumer<DesiredState> listener = published::add;
+        ManifestSource source = new ManifestSource(dir, new ManifestLoader(), listener, DEBOUNCE, resync);
+        sources.add(source);
+        return source;
+    }
+
+    private DesiredState last() {
+        assertFalse(published.isEmpty(), "nothing published yet");
+        return published.get(published.size() - 1);
+    }
+
+    /** Writes through a hidden temporary file and a rename, as careful editors do, so no scan sees half a file. */
+    private static Path write(Path dir, String name, String content) throws IOException {
+        Files.createDirectories(dir);
+        Path temporary = Files.createTempFile(dir, ".tmp-", ".part");
+        Files.writeString(temporary, content);
+        return Files.move(temporary, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static final Map<String, ProgramSpec> SPECS = new ConcurrentHashMap<>();
+
+    private static ProgramSpec spec(String name, String command) {
+        return SPECS.computeIfAbsent(name + " " + command, key ->
+                new ManifestLoader().parse(Path.of("x.yaml"), program(name, command)).programs().get(0));
+    }
+
+    private static String program(String name, String command) {
+        return "apiVersion: steward.dev/v1\nkind: Program\nmetadata:\n  name: " + name + "\nspec:\n  command: ["
+                + command + "]\n";
+    }
+}

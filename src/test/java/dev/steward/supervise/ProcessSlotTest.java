@@ -1,0 +1,730 @@
+package dev.steward.supervise;
+
+import static dev.steward.supervise.ProcessState.BACKOFF;
+import static dev.steward.supervise.ProcessState.EXITED;
+import static dev.steward.supervise.ProcessState.FATAL;
+import static dev.steward.supervise.ProcessState.RUNNING;
+import static dev.steward.supervise.ProcessState.STARTING;
+import static dev.steward.supervise.ProcessState.STOPPED;
+import static dev.steward.supervise.ProcessState.STOPPING;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.steward.manifest.ProgramSpec;
+import dev.steward.manifest.RestartPolicy;
+import dev.steward.supervise.FakeLauncher.SentSignal;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One test per edge of Supervisor's process state machine, on a fake clock: each puts a slot in a
+ * state, takes one step, and checks the state reached and the transitions reported.
+ */
+class ProcessSlotTest {
+    private static final int PID1 = FakeLauncher.FIRST_PID;
+    private static final int PID2 = FakeLauncher.FIRST_PID + 1;
+    private static final int SIGTERM = 15;
+    private static final int SIGKILL = 9;
+
+    private final ManualLoop loop = new ManualLoop();
+    private final FakeLauncher launcher = new FakeLauncher(loop);
+    private final List<StateChange> events = new ArrayList<>();
+
+    // ---- helpers ------------------------------------------------------------------------------------
+
+    private static Specs web() {
+        return Specs.program("web");
+    }
+
+    private ProcessSlot slot(Specs specs) {
+        return slot(specs.build());
+    }
+
+    private ProcessSlot slot(ProgramSpec spec) {
+        return new ProcessSlot(spec, 0, loop.clock(), loop, launcher, (slot, change) -> {
+            assertEquals(slot.state(), change.to(), "reported after the state changed");
+            events.add(change);
+        });
+    }
+
+    /** A slot whose child has been up {@code startSeconds}: RUNNING, events consumed. */
+    private ProcessSlot running(Specs specs) {
+        ProcessSlot slot = slot(specs);
+        slot.start();
+        loop.advanceSeconds(slot.spec().startSeconds());
+        assertEquals(RUNNING, slot.state());
+        events.clear();
+        return slot;
+    }
+
+    /** A slot whose first child was just spawned: STARTING, events consumed. */
+    private ProcessSlot starting(Specs specs) {
+        ProcessSlot slot = slot(specs);
+        slot.start();
+        assertEquals(STARTING, slot.state());
+        events.clear();
+        return slot;
+    }
+
+    /** A slot whose first child died at once: BACKOFF (backoff 1), events consumed. */
+    private ProcessSlot backoff(Specs specs) {
+        ProcessSlot slot = starting(specs);
+        launcher.exitLast(ExitStatus.exited(1));
+        assertEquals(BACKOFF, slot.state());
+        events.clear();
+        return slot;
+    }
+
+    /** Asserts the transitions reported since the last call, as {@code FROM->TO}, and consumes them. */
+    private void assertTransitions(String... expected) {
+        List<String> actual = events.stream().map(c -> c.from() + "->" + c.to()).toList();
+        assertEquals(Arrays.asList(expected), actual, "transitions reported: " + events);
+        events.clear();
+    }
+
+    private StateChange onlyEvent() {
+        assertEquals(1, events.size(), "events: " + events);
+        return events.get(0);
+    }
+
+    private StateChange lastEvent() {
+        return events.get(events.size() - 1);
+    }
+
+    // ---- STOPPED / EXITED / FATAL -> STARTING ----------------------------------------------------
+
+    @Test
+    void startFromStoppedSpawns() {
+        ProcessSlot slot = slot(web());
+        assertEquals(STOPPED, slot.state());
+        assertFalse(slot.everStarted());
+
+        slot.start();
+
+        assertEquals(STARTING, slot.state());
+        assertEquals(1, launcher.launchCount());
+        assertEquals(PID1, slot.pid());
+        assertTrue(slot.everStarted());
+        assertEquals(0, slot.restarts(), "a requested start is not a restart");
+        StateChange change = onlyEvent();
+        assertEquals("web", change.program());
+        assertEquals("web", change.process());
+        assertEquals(PID1, change.pid());
+        assertEquals("pid " + PID1, change.detail());
+        assertEquals(loop.now(), change.at());
+        assertTransitions("STOPPED->STARTING");
+    }
+
+    @Test
+    void startFromFatalAndExited() {
+        ProcessSlot fatal = backoff(web().startRetries(1));
+        loop.advanceSeconds(1);
+        launcher.exitLast(ExitStatus.exited(1));
+        assertEquals(FATAL, fatal.state());
+        events.clear();
+        int before = launcher.launchCount();
+
+        fatal.start();
+
+        assertEquals(STARTING, fatal.state());
+        assertEquals(before + 1, launcher.launchCount());
+        assertTransitions("FATAL->STARTING");
+        // A start from FATAL gets a fresh set of retries: the first delay is 1 s again.
+        launcher.exitLast(ExitStatus.exited(1));
+        assertTransitions("STARTING->BACKOFF");
+        loop.advanceMillis(999);
+        assertEquals(before + 1, launcher.launchCount());
+        loop.advanceMillis(1);
+        assertEquals(before + 2, launcher.launchCount());
+
+        ProcessSlot exited = running(web().restartPolicy(RestartPolicy.Never));
+        launcher.exitLast(ExitStatus.exited(0));
+        assertEquals(EXITED, exited.state());
+        events.clear();
+
+        exited.start();
+
+        assertEquals(STARTING, exited.state());
+        assertEquals(launcher.lastChild().pid(), exited.pid());
+        assertTransitions("EXITED->STARTING");
+    }
+
+    // ---- STARTING -> RUNNING ----------------------------------------------------------------------
+
+    @Test
+    void startingBecomesRunningAfterStartSeconds() {
+        ProcessSlot slot = starting(web().startSeconds(3));
+
+        loop.advanceMillis(2999);
+        assertEquals(STARTING, slot.state());
+        assertTransitions();
+
+        loop.advanceMillis(1);
+        assertEquals(RUNNING, slot.state());
+        StateChange change = onlyEvent();
+        assertEquals(PID1, change.pid());
+        assertEquals(loop.now(), change.at());
+        assertTransitions("STARTING->RUNNING");
+        assertEquals(1, launcher.launchCount());
+    }
+
+    @Test
+    void startSecondsZeroIsRunningAtOnce() {
+        ProcessSlot slot = slot(web().startSeconds(0));
+
+        slot.start();
+
+        assertEquals(RUNNING, slot.state());
+        assertEquals(PID1, slot.pid());
+        assertTransitions("STOPPED->STARTING", "STARTING->RUNNING");
+        assertEquals(0, loop.pendingTimers(), "no start timer left behind");
+    }
+
+    // ---- STARTING -> BACKOFF ----------------------------------------------------------------------
+
+    @Test
+    void exitBeforeStartSecondsBacksOff() {
+        ProcessSlot slot = starting(web().startSeconds(2));
+        loop.advanceMillis(1999);
+
+        launcher.exitLast(ExitStatus.exited(1));
+
+        assertEquals(BACKOFF, slot.state());
+        assertEquals(0, slot.pid());
+        assertTrue(onlyEvent().detail().contains("exit status 1"), onlyEvent().detail());
+        assertTransitions("STARTING->BACKOFF");
+        loop.advanceMillis(1);
+        assertEquals(BACKOFF, slot.state(), "the start timer was cancelled");
+        assertTransitions();
+    }
+
+    @Test
+    void expectedExitBeforeStartSecondsStillBacksOff() {
+        ProcessSlot slot = starting(web().startSeconds(2).exitCodes(0).restartPolicy(RestartPolicy.Never));
+
+        launcher.exitLast(ExitStatus.exited(0));
+
+        assertEquals(BACKOFF, slot.state());
+        assertTransitions("STARTING->BACKOFF");
+        loop.advanceSeconds(1);
+        assertEquals(2, launcher.launchCount(), "retried even under Never: it never reached RUNNING");
+    }
+
+    @Test
+    void spawnErrorBacksOffWithTheMessage() {
+        ProcessSlot slot = slot(web());
+        launcher.failNext(1, "cannot run /bin/nope: no such file");
+
+        slot.start();
+
+        assertEquals(BACKOFF, slot.state());
+        assertEquals(0, slot.pid());
+        assertEquals("cannot run /bin/nope: no such file", slot.spawnError().orElseThrow());
+        assertTrue(lastEvent().detail().contains("cannot run /bin/nope: no such file"), lastEvent().detail());
+        assertTransitions("STOPPED->STARTING", "STARTING->BACKOFF");
+
+        loop.advanceSeconds(1);
+        assertEquals(STARTING, slot.state());
+        assertTrue(slot.spawnError().isEmpty(), "cleared by the next spawn");
+        assertTransitions("BACKOFF->STARTING");
+    }
+
+    // ---- BACKOFF -> STARTING / FATAL / STOPPED ----------------------------------------------------
+
+    @Test
+    void backoffRetriesAfterTheDelay() {
+        ProcessSlot slot = backoff(web());
+
+        loop.advanceSeconds(1);
+
+        assertEquals(STARTING, slot.state());
+        assertEquals(PID2, slot.pid());
+        assertEquals(1, slot.restarts(), "an automatic respawn is a restart");
+        assertTransitions("BACKOFF->STARTING");
+    }
+
+    @Test
+    void backoffDelaysAreLinear() {
+        ProcessSlot slot = slot(web().startRetries(3));
+        launcher.failNext(3, "boom");
+        slot.start();
+        assertEquals(1, launcher.launchCount());
+
+        for (int delay = 1; delay <= 3; delay++) {
+            assertEquals(BACKOFF, slot.state());
+            loop.advanceMillis(delay * 1000L - 1);
+            assertEquals(delay, launcher.launchCount(), "no spawn 1 ms before the " + delay + " s deadline");
+            loop.advanceMillis(1);
+            assertEquals(delay + 1, launcher.launchCount(), "a spawn at the " + delay + " s deadline");
+        }
+
+        assertEquals(STARTING, slot.state(), "the fourth spawn worked");
+        assertEquals(3, slot.restarts());
+        assertTransitions("STOPPED->STARTING", "STARTING->BACKOFF",
+                "BACKOFF->STARTING", "STARTING->BACKOFF",
+                "BACKOFF->STARTING", "STARTING->BACKOFF",
+                "BACKOFF->STARTING");
+    }
+
+    @Test
+    void backoffBecomesFatalAfterStartRetries() {
+        ProcessSlot slot = slot(web().startRetries(3));
+        slot.start();
+        for (int spawn = 1; spawn <= 3; spawn++) {
+            launcher.exitLast(ExitStatus.exited(1));
+            assertEquals(BACKOFF, slot.state());
+            loop.advanceSeconds(spawn);
+        }
+        events.clear();
+
+        launcher.exitLast(ExitStatus.exited(1));
+
+        assertEquals(FATAL, slot.state());
+        assertTransitions("STARTING->BACKOFF", "BACKOFF->FATAL");
+        assertEquals(4, launcher.launchCount(), "startRetries + 1 spawns");
+        assertEquals(0, loop.pendingTimers());
+        loop.advanceSeconds(3600);
+        assertEquals(4, launcher.launchCount());
+        assertEquals(FATAL, slot.state());
+    }
+
+    @Test
+    void startRetriesZeroGoesFatalAfterOneSpawn() {
+        ProcessSlot slot = starting(web().startRetries(0));
+
+        launcher.exitLast(ExitStatus.exited(1));
+
+        assertEquals(FATAL, slot.state());
+        assertTransitions("STARTING->BACKOFF", "BACKOFF->FATAL");
+        loop.advanceSeconds(3600);
+        assertEquals(1, launcher.launchCount());
+    }
+
+    @Test
+    void stopInBackoffGoesStopped() {
+        ProcessSlot slot = backoff(web());
+
+        slot.stop();
+
+        assertEquals(STOPPED, slot.state());
+        assertTransitions("BACKOFF->STOPPED");
+        assertEquals(0, loop.pendingTimers(), "the retry was cancelled");
+        loop.advanceSeconds(3600);
+        assertEquals(1, launcher.launchCount());
+        assertTrue(launcher.signals().isEmpty());
+    }
+
+    // ---- RUNNING -> EXITED (-> STARTING) ----------------------------------------------------------
+
+    @Test
+    void runningExitWithExpectedCodeUnderOnFailureStaysExited() {
+        ProcessSlot slot = running(web().restartPolicy(RestartPolicy.OnFailure).exitCodes(0, 2));
+
+        launcher.exitLast(ExitStatus.exited(2));
+
+        assertEquals(EXITED, slot.state());
+        assertEquals("exit status 2; expected", onlyEvent().detail());
+        assertTransitions("RUNNING->EXITED");
+        ProcessSlot.LastExit last = slot.lastExit().orElseThrow();
+        assertEquals(ExitStatus.exited(2), last.status());
+        assertTrue(last.expected());
+        assertEquals(loop.now(), last.at());
+        assertEquals(loop.now(), slot.stoppedAt().orElseThrow());
+        loop.advanceSeconds(3600);
+        assertEquals(1, launcher.launchCount());
+    }
+
+    @Test
+    void unexpectedExitRestartsAtOnce() {
+        ProcessSlot slot = running(web().restartPolicy(RestartPolicy.OnFailure));
+
+        launcher.exitLast(ExitStatus.exited(1));
+
+        assertEquals(STARTING, slot.state());
+        assertEquals(2, launcher.launchCount(), "no delay");
+        assertEquals(PID2, slot.pid());
+        assertEquals(1, slot.restarts());
+        assertEquals("exit status 1; not expected", events.get(0).detail());
+        assertTransitions("RUNNING->EXITED", "EXITED->STARTING");
+        assertFalse(slot.lastExit().orElseThrow().expected());
+    }
+
+    @Test
+    void alwaysRestartsExpectedExit() {
+        ProcessSlot slot = running(web().restartPolicy(RestartPolicy.Always));
+
+        launcher.exitLast(ExitStatus.exited(0));
+
+        assertEquals(STARTING, slot.state());
+        assertEquals(1, slot.restarts());
+        assertTransitions("RUNNING->EXITED", "EXITED->STARTING");
+        assertTrue(slot.lastExit().orElseThrow().expected());
+    }
+
+    @Test
+    void neverDoesNotRestart() {
+        ProcessSlot slot = running(web().restartPolicy(RestartPolicy.Never));
+
+        launcher.exitLast(ExitStatus.exited(1));
+
+        assertEquals(EXITED, slot.state());
+        assertTransitions("RUNNING->EXITED");
+        assertFalse(slot.lastExit().orElseThrow().expected());
+        loop.advanceSeconds(3600);
+        assertEquals(1, launcher.launchCount());
+        assertEquals(0, slot.restarts());
+    }
+
+    @Test
+    void signalDeathIsUnexpected() {
+        // Even a list holding -1 (the code field of a signal death) does not make a signal death expected.
+        ProcessSlot slot = running(web().restartPolicy(RestartPolicy.OnFailure).exitCodes(0, -1));
+
+        launcher.exitLast(ExitStatus.killedBy(SIGTERM));
+
+        assertEquals(STARTING, slot.state());
+        assertEquals("terminated by SIGTERM; not expected", events.get(0).detail());
+        assertTransitions("RUNNING->EXITED", "EXITED->STARTING");
+        assertFalse(slot.lastExit().orElseThrow().expected());
+        assertEquals(ExitStatus.killedBy(SIGTERM), slot.lastExit().orElseThrow().status());
+    }
+
+    // ---- RUNNING / STARTING -> STOPPING -> STOPPED --------------------------------------------------
+
+    @Test
+    void stopSendsStopSignalThenKillAfterTimeout() {
+        ProcessSlot slot = running(web().stopTimeoutSeconds(10));
+
+        slot.stop();
+
+        assertEquals(STOPPING, slot.state());
+        assertTransitions("RUNNING->STOPPING");
+        assertEquals(List.of(new SentSignal(PID1, SIGTERM, false)), launcher.signals());
+
+        loop.advanceMillis(9999);
+        assertEquals(1, launcher.signals().size(), "no SIGKILL before stopTimeoutSeconds");
+        loop.advanceMillis(1);
+        assertEquals(List.of(new SentSignal(PID1, SIGTERM, false), new SentSignal(PID1, SIGKILL, false)),
+                launcher.signals());
+        assertEquals(STOPPING, slot.state(), "stays STOPPING until the exit arrives");
+        assertTrue(onlyEvent().detail().contains("SIGKILL"), onlyEvent().detail());
+        assertTransitions("STOPPING->STOPPING"); // the SIGKILL notice, not a transition
+
+        loop.advanceSeconds(3600);
+        assertEquals(STOPPING, slot.state());
+        assertEquals(2, launcher.signals().size());
+
+        launcher.exitLast(ExitStatus.killedBy(SIGKILL));
+        assertEquals(STOPPED, slot.state());
+        assertTransitions("STOPPING->STOPPED");
+        assertEquals(1, launcher.launchCount(), "a stopped process is not restarted");
+        assertEquals(0, slot.pid());
+    }
+
+    @Test
+    void exitAfterTheStopSignalIsStoppedEvenUnderAlways() {
+        ProcessSlot slot = running(web().restartPolicy(RestartPolicy.Always));
+        slot.stop();
+        events.clear();
+
+        launcher.exitLast(ExitStatus.exited(1));
+
+        assertEquals(STOPPED, slot.state());
+        assertEquals("exit status 1", onlyEvent().detail());
+        assertTransitions("STOPPING->STOPPED");
+        assertEquals(0, loop.pendingTimers(), "the SIGKILL timer was cancelled");
+        loop.advanceSeconds(3600);
+        assertEquals(1, launcher.launchCount());
+        assertEquals(1, launcher.signals().size(), "no SIGKILL for a process already gone");
+    }
+
+    @Test
+    void stopAsGroupSignalsTheGroup() {
+        ProcessSlot slot = running(web().stopAsGroup(true).killAsGroup(true).stopSignal(2).stopTimeoutSeconds(5));
+
+        slot.stop();
+        loop.advanceSeconds(5);
+
+        assertEquals(List.of(new SentSignal(PID1, 2, true), new SentSignal(PID1, SIGKILL, true)), launcher.signals());
+        assertTrue(events.get(0).detail().contains("process group"), events.get(0).detail());
+        assertTransitions("RUNNING->STOPPING", "STOPPING->STOPPING");
+    }
+
+    @Test
+    void killAsGroupFollowsItsOwnSetting() {
+        ProcessSlot killGroupOnly = running(web().stopAsGroup(false).killAsGroup(true));
+        killGroupOnly.stop();
+        loop.advanceSeconds(10);
+        assertEquals(List.of(new SentSignal(PID1, SIGTERM, false), new SentSignal(PID1, SIGKILL, true)),
+                launcher.lastChild().signals());
+        launcher.exitLast(ExitStatus.killedBy(SIGKILL));
+
+        ProcessSlot stopGroupOnly = running(web().stopAsGroup(true).killAsGroup(false));
+        stopGroupOnly.stop();
+        loop.advanceSeconds(10);
+        assertEquals(List.of(new SentSignal(PID2, SIGTERM, true), new SentSignal(PID2, SIGKILL, false)),
+                launcher.lastChild().signals());
+    }
+
+    @Test
+    void stopWhileStartingStops() {
+        ProcessSlot slot = starting(web().startSeconds(5));
+
+        slot.stop();
+
+        assertEquals(STOPPING, slot.state());
+        assertTransitions("STARTING->STOPPING");
+        assertEquals(List.of(new SentSignal(PID1, SIGTERM, false)), launcher.signals());
+        loop.advanceSeconds(5);
+        assertEquals(STOPPING, slot.state(), "the start timer does not make it RUNNING");
+        assertTransitions();
+
+        launcher.exitLast(ExitStatus.killedBy(SIGTERM));
+        assertEquals(STOPPED, slot.state());
+        assertTransitions("STOPPING->STOPPED");
+        loop.advanceSeconds(3600);
+        assertEquals(1, launcher.launchCount(), "a stop is not a quick exit: no BACKOFF, no retry");
+        assertEquals(1, launcher.signals().size());
+    }
+
+    @Test
+    void stopWhenStoppedIsANoop() {
+        ProcessSlot slot = slot(web());
+
+        slot.stop();
+
+        assertEquals(STOPPED, slot.state());
+        assertTransitions();
+    }
+
+    // ---- requests ignored or deferred ----------------------------------------------------------------
+
+    @Test
+    void startWhileRunningIsIgnored() {
+        ProcessSlot slot = running(web());
+
+        slot.start();
+
+        assertEquals(RUNNING, slot.state());
+        assertEquals(PID1, slot.pid());
+        assertEquals(1, launcher.launchCount());
+        assertTransitions();
+    }
+
+    @Test
+    void startWhileStartingOrInBackoffIsIgnored() {
+        ProcessSlot startingSlot = starting(web());
+        startingSlot.start();
+        assertEquals(STARTING, startingSlot.state());
+        assertEquals(1, launcher.launchCount());
+        launcher.exitLast(ExitStatus.exited(1));
+        assertEquals(BACKOFF, startingSlot.state());
+        events.clear();
+
+        startingSlot.start();
+
+        assertEquals(BACKOFF, startingSlot.state());
+        assertEquals(1, launcher.launchCount());
+        assertTransitions();
+    }
+
+    @Test
+    void startWhileStoppingWaitsForTheStop() {
+        ProcessSlot slot = running(web());
+        slot.stop();
+        events.clear();
+
+        slot.start();
+
+        assertEquals(STOPPING, slot.state());
+        assertTrue(slot.startPending());
+        assertEquals(1, launcher.launchCount());
+        launcher.exitLast(ExitStatus.killedBy(SIGTERM));
+        assertEquals(STARTING, slot.state());
+        assertEquals(PID2, slot.pid());
+        assertFalse(slot.startPending());
+        assertTransitions("STOPPING->STOPPED", "STOPPED->STARTING");
+    }
+
+    @Test
+    void restartStopsThenStartsOnce() {
+        ProcessSlot slot = running(web());
+
+        slot.restart();
+        slot.restart();
+        slot.start();
+
+        assertEquals(STOPPING, slot.state());
+        assertEquals(List.of(new SentSignal(PID1, SIGTERM, false)), launcher.signals(), "one stop signal");
+        assertTransitions("RUNNING->STOPPING");
+
+        launcher.exitLast(ExitStatus.killedBy(SIGTERM));
+        assertEquals(STARTING, slot.state());
+        assertTransitions("STOPPING->STOPPED", "STOPPED->STARTING");
+        loop.advanceSeconds(3600);
+        assertEquals(RUNNING, slot.state());
+        assertEquals(2, launcher.launchCount(), "started once");
+        assertEquals(0, slot.restarts(), "a requested restart is not an automatic one");
+        assertTransitions("STARTING->RUNNING");
+    }
+
+    @Test
+    void stopCancelsAPendingRestart() {
+        ProcessSlot slot = running(web());
+        slot.restart();
+
+        slot.stop();
+        launcher.exitLast(ExitStatus.killedBy(SIGTERM));
+
+        assertEquals(STOPPED, slot.state());
+        assertEquals(1, launcher.launchCount());
+        assertTransitions("RUNNING->STOPPING", "STOPPING->STOPPED");
+    }
+
+    @Test
+    void restartFromBackoffSpawnsAtOnce() {
+        ProcessSlot slot = backoff(web());
+
+        slot.restart();
+
+        assertEquals(STARTING, slot.state());
+        assertEquals(2, launcher.launchCount());
+        assertTransitions("BACKOFF->STARTING");
+        assertEquals(1, loop.pendingTimers(), "only the start timer; the retry timer was cancelled");
+    }
+
+    @Test
+    void staleExitOfAnOldChildIsIgnored() {
+        ProcessSlot slot = running(web());
+        slot.restart();
+        launcher.exit(0, ExitStatus.killedBy(SIGTERM));
+        loop.advanceSeconds(1);
+        assertEquals(RUNNING, slot.state());
+        assertEquals(PID2, slot.pid());
+        events.clear();
+
+        // The reaper reports the first child once more: it must not end the second one.
+        launcher.exit(0, ExitStatus.exited(1));
+
+        assertEquals(RUNNING, slot.state());
+        assertEquals(PID2, slot.pid());
+        assertTransitions();
+        assertEquals(2, launcher.launchCount());
+    }
+
+    @Test
+    void exitDeliveredTwiceIsHandledOnce() {
+        ProcessSlot slot = running(web().restartPolicy(RestartPolicy.Never));
+        FakeLauncher.FakeChild child = launcher.lastChild();
+
+        child.postExit(ExitStatus.exited(1));
+        child.postExit(ExitStatus.exited(1));
+        loop.runPending();
+
+        assertEquals(EXITED, slot.state());
+        assertTransitions("RUNNING->EXITED");
+    }
+
+    // ---- the backoff counter ------------------------------------------------------------------------
+
+    @Test
+    void backoffCounterResetsAfterRunning() {
+        ProcessSlot slot = slot(web().startRetries(3));
+        launcher.failNext(2, "boom");
+        slot.start();
+        loop.advanceSeconds(1);
+        loop.advanceSeconds(2);
+        assertEquals(STARTING, slot.state(), "third spawn worked after two backoffs");
+        loop.advanceSeconds(1);
+        assertEquals(RUNNING, slot.state());
+        launcher.exitLast(ExitStatus.exited(1));
+        assertEquals(STARTING, slot.state());
+        events.clear();
+
+        launcher.exitLast(ExitStatus.exited(1));
+
+        assertEquals(BACKOFF, slot.state());
+        assertTransitions("STARTING->BACKOFF");
+        int spawns = launcher.launchCount();
+        loop.advanceMillis(999);
+        assertEquals(spawns, launcher.launchCount());
+        loop.advanceMillis(1);
+        assertEquals(spawns + 1, launcher.launchCount(), "first delay again: 1 s, not 3 s");
+        // And a full set of retries: three more quick exits are BACKOFF, the fourth FATAL.
+        for (int delay = 2; delay <= 3; delay++) {
+            launcher.exitLast(ExitStatus.exited(1));
+            assertEquals(BACKOFF, slot.state());
+            loop.advanceSeconds(delay);
+        }
+        launcher.exitLast(ExitStatus.exited(1));
+        assertEquals(FATAL, slot.state());
+    }
+
+    @Test
+    void backoffCounterResetsWhenARunningProcessExits() {
+        // With startSeconds 0 only spawn errors back off; two of them before RUNNING, then an exit.
+        ProcessSlot slot = slot(web().startSeconds(0).startRetries(3));
+        launcher.failNext(2, "boom");
+        slot.start();
+        loop.advanceSeconds(1);
+        loop.advanceSeconds(2);
+        assertEquals(RUNNING, slot.state());
+        launcher.failNext(1, "boom");
+        events.clear();
+
+        launcher.exitLast(ExitStatus.exited(1));
+
+        assertEquals(BACKOFF, slot.state());
+        assertTransitions("RUNNING->EXITED", "EXITED->STARTING", "STARTING->BACKOFF");
+        int spawns = launcher.launchCount();
+        loop.advanceMillis(999);
+        assertEquals(spawns, launcher.launchCount());
+        loop.advanceMillis(1);
+        assertEquals(spawns + 1, launcher.launchCount(), "first delay again: 1 s, not 3 s");
+        assertEquals(RUNNING, slot.state());
+    }
+
+    // ---- settings applied in place ------------------------------------------------------------------
+
+    @Test
+    void inPlaceRetryChangeAppliesToNextBackoff() {
+        ProcessSlot slot = backoff(web().startRetries(3));
+
+        slot.updateSpec(Specs.from(slot.spec()).startRetries(1).build());
+        loop.advanceSeconds(1);
+        launcher.exitLast(ExitStatus.exited(1));
+
+        assertEquals(FATAL, slot.state());
+        assertTransitions("BACKOFF->STARTING", "STARTING->BACKOFF", "BACKOFF->FATAL");
+        assertEquals(2, launcher.launchCount());
+    }
+
+    @Test
+    void inPlaceStopSettingsApplyToNextStop() {
+        ProcessSlot slot = running(web());
+
+        slot.updateSpec(Specs.from(slot.spec()).stopSignal(2).stopTimeoutSeconds(3)
+                .stopAsGroup(true).killAsGroup(true).build());
+        slot.stop();
+        loop.advanceSeconds(3);
+
+        assertEquals(List.of(new SentSignal(PID1, 2, true), new SentSignal(PID1, SIGKILL, true)), launcher.signals());
+        assertEquals(1, launcher.launchCount(), "not restarted to apply them");
+    }
+
+    @Test
+    void inPlaceExitCodesChangeAppliesToNextExit() {
+        ProcessSlot slot = running(web().restartPolicy(RestartPolicy.OnFailure));
+
+        slot.updateSpec(Specs.from(slot.spec()).exitCodes(0, 3).build());
+        launcher.exitLast(ExitStatus.exited(3));
+
+        assertEquals(EXITED, slot.state());
+        assertTrue(slot.lastExit().orElseThrow().expected());
+        assertTransitions("RUNNING->EXITED");
+    }
+}

@@ -1,0 +1,346 @@
+package dev.steward.supervise;
+
+import static dev.steward.supervise.ProcessState.BACKOFF;
+import static dev.steward.supervise.ProcessState.FATAL;
+import static dev.steward.supervise.ProcessState.RUNNING;
+import static dev.steward.supervise.ProcessState.STARTING;
+import static dev.steward.supervise.ProcessState.STOPPED;
+import static dev.steward.supervise.ProcessState.STOPPING;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.steward.manifest.ProgramSpec;
+import dev.steward.supervise.FakeLauncher.FakeChild;
+import dev.steward.supervise.FakeLauncher.SentSignal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Replicas, in-place changes, rolling restarts and deletion, one program, on a fake clock. */
+class ProgramControllerTest {
+    private static final int SIGTERM = 15;
+
+    private final ManualLoop loop = new ManualLoop();
+    private final FakeLauncher launcher = new FakeLauncher(loop);
+    private final List<StateChange> events = new ArrayList<>();
+    private ProgramController controller;
+
+    // ---- helpers ------------------------------------------------------------------------------------
+
+    /**
+     * A controller wired as the daemon wires it: the factory makes slots with the spec the program
+     * was added with, and every transition goes back to the controller.
+     */
+    private ProgramController controller(ProgramSpec spec) {
+        controller = new ProgramController(spec, index -> new ProcessSlot(spec, index, loop.clock(), loop, launcher,
+                (slot, change) -> {
+                    events.add(change);
+                    if (controller.allSlots().contains(slot)) {
+                        controller.onStateChanged(slot);
+                    }
+                }));
+        return controller;
+    }
+
+    /** Created, and every instance RUNNING. */
+    private ProgramController running(ProgramSpec spec) {
+        ProgramController c = controller(spec);
+        c.create();
+        loop.advanceSeconds(spec.startSeconds());
+        c.slots().forEach(slot -> assertEquals(RUNNING, slot.state(), slot.name()));
+        return c;
+    }
+
+    private static Specs web(int replicas) {
+        return Specs.program("web").replicas(replicas);
+    }
+
+    private List<Integer> pids() {
+        return controller.slots().stream().map(ProcessSlot::pid).toList();
+    }
+
+    private List<ProcessState> states() {
+        return controller.slots().stream().map(ProcessSlot::state).toList();
+    }
+
+    private FakeChild childOf(ProcessSlot slot) {
+        return launcher.children().stream().filter(c -> c.pid() == slot.pid()).findFirst().orElseThrow();
+    }
+
+    // ---- create ---------------------------------------------------------------------------------------
+
+    @Test
+    void createStartsReplicasSlotsWhenAutostart() {
+        controller(web(3).build()).create();
+
+        assertEquals(List.of(0, 1, 2), controller.slots().stream().map(ProcessSlot::index).toList());
+        assertEquals(List.of(STARTING, STARTING, STARTING), states());
+        assertEquals(3, launcher.launchCount());
+        assertEquals(List.of("web-0", "web-1", "web-2"),
+                launcher.launches().stream().map(l -> l.slot().name()).toList());
+        loop.advanceSeconds(1);
+        assertEquals(List.of(RUNNING, RUNNING, RUNNING), states());
+    }
+
+    @Test
+    void createStartsNothingWithoutAutostart() {
+        controller(web(2).autostart(false).build()).create();
+
+        assertEquals(2, controller.slots().size());
+        assertEquals(List.of(STOPPED, STOPPED), states());
+        assertEquals(0, launcher.launchCount());
+        assertTrue(controller.quiet());
+    }
+
+    // ---- scale ----------------------------------------------------------------------------------------
+
+    @Test
+    void scaleDownStopsOnlyTheHighestIndex() {
+        ProgramSpec three = web(3).build();
+        running(three);
+        List<Integer> before = pids();
+
+        controller.update(Specs.from(three).replicas(2).build());
+
+        assertEquals(List.of(new SentSignal(before.get(2), SIGTERM, false)), launcher.signals());
+        assertEquals(before.subList(0, 2), pids(), "the others keep their pids");
+        assertEquals(List.of(RUNNING, RUNNING), states());
+        assertEquals(3, controller.allSlots().size(), "index 2 retires until its process is gone");
+        assertEquals(STOPPING, controller.allSlots().get(2).state());
+
+        launcher.exit(2, ExitStatus.killedBy(SIGTERM));
+
+        assertEquals(2, controller.allSlots().size());
+        assertEquals(before.subList(0, 2), pids());
+        assertEquals(3, launcher.launchCount(), "nothing started");
+        assertEquals(1, launcher.signals().size());
+    }
+
+    @Test
+    void scaleUpStartsOnlyTheNewIndex() {
+        ProgramSpec two = web(2).build();
+        running(two);
+        List<Integer> before = pids();
+        ProgramSpec three = Specs.from(two).replicas(3).build();
+
+        controller.update(three);
+
+        assertEquals(3, launcher.launchCount(), "one new process");
+        assertEquals(2, launcher.lastLaunch().slot().index());
+        assertEquals(three, launcher.lastLaunch().spec(), "the new instance runs the current spec");
+        assertEquals("web-2", launcher.lastLaunch().slot().name());
+        assertEquals(before, pids().subList(0, 2));
+        assertEquals(List.of(RUNNING, RUNNING, STARTING), states());
+        assertTrue(launcher.signals().isEmpty());
+        controller.slots().forEach(slot -> assertEquals(three, slot.spec(), slot.name()));
+    }
+
+    @Test
+    void scaleUpWithANewCommandStartsTheNewIndexWithIt() {
+        ProgramSpec two = web(2).build();
+        running(two);
+        ProgramSpec three = Specs.from(two).replicas(3).command("/bin/new").build();
+
+        controller.update(three);
+
+        ProcessSlot added = controller.slots().get(2);
+        assertEquals(List.of("/bin/new"), launcher.launches().stream()
+                .filter(l -> l.slot() == added).findFirst().orElseThrow().spec().command());
+    }
+
+    @Test
+    void scaleOneToTwoNamesBothInstancesByIndex() {
+        ProgramSpec one = web(1).build();
+        running(one);
+        assertEquals("web", controller.slots().get(0).name());
+
+        controller.update(Specs.from(one).replicas(2).build());
+
+        assertEquals(List.of("web-0", "web-1"), controller.slots().stream().map(ProcessSlot::name).toList());
+        assertEquals("web-1", launcher.lastLaunch().slot().name());
+        assertTrue(launcher.signals().isEmpty());
+    }
+
+    // ---- changes --------------------------------------------------------------------------------------
+
+    @Test
+    void launchSettingsChangeRestartsRunningSlotsOneAtATime() {
+        ProgramSpec before = web(2).build();
+        running(before);
+        List<Integer> oldPids = pids();
+        ProgramSpec after = Specs.from(before).command("/bin/new", "--flag").environment(Map.of("A", "1")).build();
+
+        controller.update(after);
+
+        assertEquals(List.of(new SentSignal(oldPids.get(0), SIGTERM, false)), launcher.signals(), "first one only");
+        assertEquals(List.of(STOPPING, RUNNING), states());
+
+        launcher.exit(0, ExitStatus.killedBy(SIGTERM));
+        assertEquals(List.of(STARTING, RUNNING), states());
+        assertEquals(after, launcher.lastLaunch().spec());
+        loop.advanceMillis(999);
+        assertEquals(1, launcher.signals().size(), "the second waits while the first is STARTING");
+
+        loop.advanceMillis(1);
+        assertEquals(List.of(RUNNING, STOPPING), states());
+        assertEquals(new SentSignal(oldPids.get(1), SIGTERM, false), launcher.signals().get(1));
+
+        launcher.exit(1, ExitStatus.killedBy(SIGTERM));
+        loop.advanceSeconds(1);
+        assertEquals(List.of(RUNNING, RUNNING), states());
+        assertEquals(4, launcher.launchCount());
+        assertEquals(2, launcher.signals().size());
+        launcher.launches().subList(2, 4).forEach(l -> assertEquals(List.of("/bin/new", "--flag"), l.spec().command()));
+        controller.slots().forEach(slot -> assertFalse(slot.outdated(), slot.name()));
+
+        loop.advanceSeconds(3600);
+        assertEquals(2, launcher.signals().size(), "the rollout is over");
+    }
+
+    @Test
+    void rolloutWaitsWhileTheFirstIsInBackoff() {
+        ProgramSpec before = web(2).build();
+        running(before);
+        List<Integer> oldPids = pids();
+
+        controller.update(Specs.from(before).command("/bin/flaky").build());
+        launcher.exit(0, ExitStatus.killedBy(SIGTERM));
+        launcher.exitLast(ExitStatus.exited(1)); // the new web-0 dies at once
+
+        assertEquals(List.of(BACKOFF, RUNNING), states());
+        assertEquals(1, launcher.signals().size(), "web-1 is not touched while web-0 is not RUNNING");
+        loop.advanceSeconds(1); // retried
+        assertEquals(List.of(STARTING, RUNNING), states());
+        assertEquals(1, launcher.signals().size());
+
+        loop.advanceSeconds(1); // and up: now web-1 goes
+        assertEquals(List.of(RUNNING, STOPPING), states());
+        assertEquals(new SentSignal(oldPids.get(1), SIGTERM, false), launcher.signals().get(1));
+    }
+
+    @Test
+    void rolloutStopsWhenTheFirstGoesFatal() {
+        ProgramSpec before = web(2).startRetries(0).build();
+        running(before);
+        int oldPid1 = pids().get(1);
+
+        controller.update(Specs.from(before).command("/bin/broken").build());
+        launcher.exit(0, ExitStatus.killedBy(SIGTERM));
+        launcher.exitLast(ExitStatus.exited(127));
+        loop.advanceSeconds(3600);
+
+        assertEquals(List.of(FATAL, RUNNING), states());
+        assertEquals(oldPid1, pids().get(1), "the old web-1 keeps serving");
+        assertEquals(1, launcher.signals().size());
+
+        // A fixed command starts web-0 at once and resumes the rollout once it is RUNNING.
+        controller.update(Specs.from(before).command("/bin/fixed").build());
+        assertEquals(List.of(STARTING, RUNNING), states());
+        assertEquals(List.of("/bin/fixed"), launcher.lastLaunch().spec().command());
+        assertEquals(1, launcher.signals().size());
+        loop.advanceSeconds(1);
+        assertEquals(List.of(RUNNING, STOPPING), states());
+        assertEquals(new SentSignal(oldPid1, SIGTERM, false), launcher.signals().get(1));
+    }
+
+    @Test
+    void nonLaunchChangeSignalsNothing() {
+        ProgramSpec before = web(2).build();
+        running(before);
+        List<Integer> oldPids = pids();
+        ProgramSpec after = Specs.from(before).startRetries(7).priority(5).build();
+
+        controller.update(after);
+        loop.advanceSeconds(3600);
+
+        assertTrue(launcher.signals().isEmpty());
+        assertEquals(2, launcher.launchCount());
+        assertEquals(oldPids, pids());
+        controller.slots().forEach(slot -> assertEquals(after, slot.spec(), slot.name()));
+    }
+
+    @Test
+    void fatalSlotWithAChangedCommandIsStartedAgain() {
+        ProgramSpec broken = Specs.program("web").startRetries(0).build();
+        controller(broken).create();
+        launcher.exitLast(ExitStatus.exited(127));
+        assertEquals(List.of(FATAL), states());
+        ProgramSpec fixed = Specs.from(broken).command("/bin/fixed").build();
+
+        controller.update(fixed);
+
+        assertEquals(List.of(STARTING), states());
+        assertEquals(2, launcher.launchCount());
+        assertEquals(List.of("/bin/fixed"), launcher.lastLaunch().spec().command());
+        loop.advanceSeconds(1);
+        assertEquals(List.of(RUNNING), states());
+    }
+
+    @Test
+    void backoffSlotWithAChangedCommandRetriesAtOnce() {
+        ProgramSpec broken = Specs.program("web").build();
+        controller(broken).create();
+        launcher.exitLast(ExitStatus.exited(127));
+        assertEquals(List.of(BACKOFF), states());
+
+        controller.update(Specs.from(broken).command("/bin/fixed").build());
+
+        assertEquals(List.of(STARTING), states());
+        assertEquals(2, launcher.launchCount());
+        assertEquals(List.of("/bin/fixed"), launcher.lastLaunch().spec().command());
+    }
+
+    // ---- delete ---------------------------------------------------------------------------------------
+
+    @Test
+    void deleteStopsAllHighestIndexFirstAndIsGoneAfterTheLastExit() {
+        running(web(3).build());
+        List<Integer> oldPids = pids();
+
+        controller.delete();
+
+        assertEquals(List.of(new SentSignal(oldPids.get(2), SIGTERM, false),
+                new SentSignal(oldPids.get(1), SIGTERM, false),
+                new SentSignal(oldPids.get(0), SIGTERM, false)), launcher.signals());
+        assertTrue(controller.slots().isEmpty());
+        assertFalse(controller.gone());
+
+        launcher.exit(2, ExitStatus.killedBy(SIGTERM));
+        assertFalse(controller.gone());
+        launcher.exit(0, ExitStatus.exited(0));
+        assertFalse(controller.gone());
+        launcher.exit(1, ExitStatus.killedBy(SIGTERM));
+        assertTrue(controller.gone());
+        assertTrue(controller.quiet());
+        assertEquals(3, launcher.launchCount(), "nothing restarted");
+    }
+
+    @Test
+    void deleteOfAQuietProgramIsGoneAtOnce() {
+        controller(web(2).autostart(false).build()).create();
+
+        controller.delete();
+
+        assertTrue(controller.gone());
+        assertTrue(launcher.signals().isEmpty());
+    }
+
+    @Test
+    void deleteDuringARolloutRestartsNothing() {
+        ProgramSpec before = web(2).build();
+        running(before);
+        controller.update(Specs.from(before).command("/bin/new").build());
+        assertEquals(1, launcher.signals().size());
+
+        controller.delete();
+        launcher.exit(0, ExitStatus.killedBy(SIGTERM));
+        launcher.exit(1, ExitStatus.killedBy(SIGTERM));
+        loop.advanceSeconds(3600);
+
+        assertTrue(controller.gone());
+        assertEquals(2, launcher.launchCount());
+    }
+}

@@ -1,0 +1,60 @@
+package dev.steward.supervise;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SignalsTest {
+
+    @ParameterizedTest
+    @CsvSource({
+        "HUP, 1", "INT, 2", "QUIT, 3", "KILL, 9", "USR1, 10", "USR2, 12", "ALRM, 14", "TERM, 15",
+        "CONT, 18", "STOP, 19", "TSTP, 20", "WINCH, 28",
+        "SIGTERM, 15", "term, 15", "sigterm, 15", "SigHup, 1", "' TERM ', 15",
+        "15, 15", "1, 1", "64, 64", "34, 34"})
+    void parsesNamesAndNumbers(String text, int number) {
+        assertEquals(number, Signals.parse(text));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "FOO", "SIG", "SIGFOO", "0", "65", "-1", "99999999999", "1.5", "TERM15"})
+    void rejectsOthersListingAcceptedNames(String text) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Signals.parse(text));
+        assertTrue(e.getMessage().contains("HUP, INT, QUIT, KILL, USR1, USR2, ALRM, TERM, CONT, STOP, TSTP, WINCH"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("1 to 64"), e.getMessage());
+    }
+
+    @Test
+    void unknownNameIsQuotedInMessage() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Signals.parse("SIGFOO"));
+        assertTrue(e.getMessage().startsWith("unknown signal \"SIGFOO\""), e.getMessage());
+    }
+
+    @Test
+    void nullIsRejected() {
+        assertThrows(IllegalArgumentException.class, () -> Signals.parse(null));
+    }
+
+    @Test
+    void namesNumbers() {
+        assertEquals("TERM", Signals.name(15));
+        assertEquals("KILL", Signals.name(9));
+        assertEquals("WINCH", Signals.name(28));
+        assertEquals("HUP", Signals.name(1));
+        assertEquals("34", Signals.name(34));
+        assertEquals("0", Signals.name(0));
+    }
+
+    @Test
+    void nameAndParseRoundTrip() {
+        for (int number = 1; number <= Signals.MAX; number++) {
+            assertEquals(number, Signals.parse(Signals.name(number)));
+        }
+    }
+}
