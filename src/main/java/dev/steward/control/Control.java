@@ -1,0 +1,70 @@
+package dev.steward.control;
+
+import dev.steward.events.EventRecord;
+import dev.steward.manifest.ManifestError;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * Everything the API, CLI, health and metrics may ask of the daemon. Reads return immutable
+ * snapshots; actions are posted to the supervision owner and complete when done or timed out.
+ * Thread-safe.
+ */
+public interface Control {
+
+    /** Every program with its processes, sorted by name. */
+    List<ProgramView> programs();
+
+    Optional<ProgramView> program(String name);
+
+    /** Every process, sorted by name. */
+    List<ProcessInfo> processes();
+
+    Optional<ProcessInfo> process(String name);
+
+    /** Errors of the manifest files currently rejected (their last good programs stay in force). */
+    List<ManifestError> manifestErrors();
+
+    /**
+     * Resolves a target to process names: a process name, a program name (all its processes),
+     * {@code all}, or, when {@code selector} is given, the processes of the programs whose labels
+     * match. Empty when nothing matches.
+     *
+     * @throws IllegalArgumentException for a malformed selector (message says the syntax)
+     */
+    List<String> resolve(List<String> targets, Optional<String> selector);
+
+    /** Starts the processes (clearing "stopped by hand"); waits for RUNNING or failure. */
+    CompletableFuture<List<ActionResult>> start(List<String> processes, Duration timeout);
+
+    /** Stops the processes and remembers they were stopped by hand; waits for a stopped state. */
+    CompletableFuture<List<ActionResult>> stop(List<String> processes, Duration timeout);
+
+    /** Restarts the processes one at a time: the next once the previous is RUNNING again. */
+    CompletableFuture<List<ActionResult>> restart(List<String> processes, Duration timeout);
+
+    /** Sends a signal (number) to each process. */
+    CompletableFuture<List<ActionResult>> signal(List<String> processes, int signal);
+
+    /** The event history, oldest first, repeats aggregated. */
+    List<EventRecord> events();
+
+    /** Calls {@code listener} for every new or updated event record until the returned handle is closed. */
+    AutoCloseable subscribe(Consumer<EventRecord> listener);
+
+    /** The in-memory tail (last 64 KiB at most) of a process's stdout or stderr, with positions for follow. */
+    Optional<LogTail> logs(String process, boolean stderr);
+
+    /** Records an operator action in the event history (apply, delete, scale done through the API). */
+    void recordOperatorAction(String object, String reason, String message);
+
+    /** True while the supervision owner answers within a second (liveness). */
+    boolean ownerResponsive();
+
+    /** True once the manifest directory has been read at least once. */
+    boolean manifestsLoaded();
+}

@@ -1,0 +1,33 @@
+package dev.steward.control;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A process as the API shows it.
+ *
+ * @param state           Supervisor state name (RUNNING, ...)
+ * @param stateCode       Supervisor state code (20, ...)
+ * @param startedAt       when the current or last run started
+ * @param stoppedAt       when the last run ended
+ * @param restarts        automatic restarts so far
+ * @param lastExit        how the last run ended
+ * @param spawnError      why the last spawn failed, or why it backs off
+ * @param stoppedByHand   stopped by an operator: stays stopped across reconciles and daemon restarts
+ * @param stdoutLog       log file path, empty for NONE
+ * @param stderrLog       log file path, empty for NONE or redirected
+ */
+public record ProcessInfo(String name, String program, int index, String state, int stateCode, int pid,
+                          Optional<Instant> startedAt, Optional<Instant> stoppedAt, int restarts,
+                          Optional<LastExit> lastExit, Optional<String> spawnError, boolean stoppedByHand,
+                          Optional<String> stdoutLog, Optional<String> stderrLog, Map<String, String> labels) {
+
+    /**
+     * @param exitCode exit code, or empty when killed by a signal
+     * @param signal   signal name such as {@code KILL}, or empty when it exited
+     * @param reason   {@code Completed} (expected exit), {@code Error} (unexpected), {@code Killed} (signal)
+     */
+    public record LastExit(Optional<Integer> exitCode, Optional<String> signal, boolean expected, String reason, Instant at) {
+    }
+}

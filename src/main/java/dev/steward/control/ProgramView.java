@@ -1,0 +1,18 @@
+package dev.steward.control;
+
+import dev.steward.manifest.ProgramSpec;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** A program as supervised now: its spec in force, the file it came from, its processes. */
+public record ProgramView(ProgramSpec spec, Path source, List<ProcessInfo> processes) {
+    public String name() {
+        return spec.name();
+    }
+
+    /** Processes RUNNING out of desired replicas. */
+    public long readyCount() {
+        return processes.stream().filter(p -> p.state().equals("RUNNING")).count();
+    }
+}
