@@ -32,9 +32,10 @@ public interface Control {
     /**
      * Resolves a target to process names: a process name, a program name (all its processes),
      * {@code all}, or, when {@code selector} is given, the processes of the programs whose labels
-     * match. Empty when nothing matches.
+     * match. A selector that matches nothing gives an empty list.
      *
      * @throws IllegalArgumentException for a malformed selector (message says the syntax)
+     * @throws java.util.NoSuchElementException for a target that names no program or process
      */
     List<String> resolve(List<String> targets, Optional<String> selector);
 

@@ -1,8 +1,10 @@
 package dev.steward.daemon;
 
 import dev.steward.config.StewardConfig;
+import dev.steward.events.EventHistory;
 import dev.steward.manifest.ManifestLoader;
 import dev.steward.manifest.ManifestSource;
+import dev.steward.supervise.OperatorIntent;
 import dev.steward.supervise.OwnerLoop;
 import dev.steward.supervise.PosixSpawner;
 import dev.steward.supervise.ProcessLauncher;
@@ -35,6 +37,7 @@ public class Daemon {
     private Supervisor supervisor;
     private ManifestSource source;
     private CompletableFuture<Void> stopped;
+    private final EventHistory history = new EventHistory(Clock.systemUTC());
 
     public Daemon(StewardConfig config, Vertx vertx) {
         this.config = config;
@@ -62,7 +65,9 @@ public class Daemon {
         }
         OwnerLoop loop = new VertxOwnerLoop(vertx);
         ProcessLauncher launcher = new ProcessLauncher(new PosixSpawner(), stateDir, System.getenv());
-        supervisor = new Supervisor(loop, Clock.systemUTC(), launcher, new ConsoleEventLog());
+        ConsoleEventLog console = new ConsoleEventLog();
+        supervisor = new Supervisor(loop, Clock.systemUTC(), launcher, console.andThen(history),
+                OperatorIntent.load(stateDir));
         Path manifests = config.manifests().toAbsolutePath();
         source = new ManifestSource(manifests, new ManifestLoader(),
                 desired -> loop.execute(() -> supervisor.apply(desired)), config.debounce(), config.resync());
@@ -98,7 +103,12 @@ public class Daemon {
         return stopped;
     }
 
-    public Supervisor supervisor() {
+    /** The supervisor, or null while the daemon is still starting. */
+    public synchronized Supervisor supervisor() {
         return supervisor;
+    }
+
+    public EventHistory history() {
+        return history;
     }
 }

@@ -1,5 +1,7 @@
 package dev.steward.events;
 
+import dev.steward.supervise.StateChange;
+
 import java.time.Instant;
 
 /**
@@ -16,4 +18,45 @@ import java.time.Instant;
  */
 public record EventRecord(long id, String type, String reason, String object, String message, int count,
                           Instant firstTimestamp, Instant lastTimestamp) {
+    public static final String NORMAL = "Normal";
+    public static final String WARNING = "Warning";
+
+    /** How a domain event reads in the history. */
+    record Kind(String type, String reason, String object, String message) {
+        static Kind of(Event event) {
+            if (event instanceof Event.ProcessStateChanged changed) {
+                StateChange c = changed.change();
+                String object = "process/" + c.process();
+                if (c.from() == c.to()) {
+                    return new Kind(WARNING, "Killing", object, c.detail());
+                }
+                return switch (c.to()) {
+                    case STARTING -> new Kind(NORMAL, "Starting", object, c.detail().isEmpty() ? "starting" : "started, " + c.detail());
+                    case RUNNING -> new Kind(NORMAL, "Running", object, "running, " + c.detail());
+                    case BACKOFF -> new Kind(WARNING, "BackOff", object, c.detail());
+                    case FATAL -> new Kind(WARNING, "Fatal", object, c.detail());
+                    case EXITED -> new Kind(c.detail().endsWith("; expected") ? NORMAL : WARNING, "Exited", object, c.detail());
+                    case STOPPING -> new Kind(NORMAL, "Stopping", object, c.detail());
+                    case STOPPED -> new Kind(NORMAL, "Stopped", object, c.detail().isEmpty() ? "stopped" : c.detail());
+                    case UNKNOWN -> new Kind(WARNING, "Unknown", object, c.detail());
+                };
+            }
+            if (event instanceof Event.ProgramAdded added) {
+                return new Kind(NORMAL, "Added", "program/" + added.program(), "added from " + added.source());
+            }
+            if (event instanceof Event.ProgramChanged changed) {
+                return new Kind(NORMAL, "Changed", "program/" + changed.program(), changed.effect());
+            }
+            if (event instanceof Event.ProgramRemoved removed) {
+                return new Kind(NORMAL, "Removed", "program/" + removed.program(), "manifest removed: stopping its processes");
+            }
+            if (event instanceof Event.ManifestInvalid invalid) {
+                return new Kind(WARNING, "InvalidManifest", "manifest/" + invalid.error().file().getFileName(), invalid.error().toString());
+            }
+            if (event instanceof Event.ManifestRecovered recovered) {
+                return new Kind(NORMAL, "ManifestFixed", "manifest/" + recovered.file().getFileName(), "no errors any more");
+            }
+            return null;
+        }
+    }
 }

@@ -1,15 +1,24 @@
 package dev.steward.supervise;
 
+import dev.steward.logs.LogSink;
+import dev.steward.manifest.ProgramSpec;
+
 import java.time.Instant;
 import java.util.Optional;
 
-/** What one process looks like right now; immutable, published by the owner for readers. */
+/**
+ * What one process looks like right now; immutable, published by the owner for readers. The log
+ * sinks are thread-safe to read (tail and follow).
+ */
 public record ProcessView(String name, String program, int index, ProcessState state, int pid,
-                          Optional<Instant> startedAt, int restarts, Optional<ProcessSlot.LastExit> lastExit,
-                          Optional<String> spawnError) {
+                          Optional<Instant> startedAt, Optional<Instant> stoppedAt, int restarts,
+                          Optional<ProcessSlot.LastExit> lastExit, Optional<String> spawnError,
+                          boolean stoppedByHand, ProgramSpec spec, Optional<LogSink> stdout, Optional<LogSink> stderr) {
 
-    static ProcessView of(ProcessSlot slot) {
+    static ProcessView of(ProcessSlot slot, boolean stoppedByHand, Optional<ProcessLauncher.SlotLogs> logs) {
         return new ProcessView(slot.name(), slot.spec().name(), slot.index(), slot.state(), slot.pid(),
-                slot.startedAt(), slot.restarts(), slot.lastExit(), slot.spawnError());
+                slot.startedAt(), slot.stoppedAt(), slot.restarts(), slot.lastExit(), slot.spawnError(),
+                stoppedByHand, slot.spec(), logs.map(ProcessLauncher.SlotLogs::stdout),
+                logs.flatMap(ProcessLauncher.SlotLogs::stderr));
     }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Keeps one program's processes equal to its spec: creates and retires instances when
@@ -15,6 +16,7 @@ import java.util.function.Function;
  */
 public final class ProgramController {
     private final Function<Integer, ProcessSlot> slotFactory;
+    private final Predicate<ProcessSlot> stoppedByHand;
     private final List<ProcessSlot> slots = new ArrayList<>();
     private final List<ProcessSlot> retiring = new ArrayList<>();
     private ProgramSpec spec;
@@ -23,8 +25,14 @@ public final class ProgramController {
 
     /** @param slotFactory makes the slot for an instance index, bound to this controller's listener */
     public ProgramController(ProgramSpec spec, Function<Integer, ProcessSlot> slotFactory) {
+        this(spec, slotFactory, slot -> false);
+    }
+
+    /** @param stoppedByHand instances an operator stopped: autostart leaves them alone */
+    public ProgramController(ProgramSpec spec, Function<Integer, ProcessSlot> slotFactory, Predicate<ProcessSlot> stoppedByHand) {
         this.spec = spec;
         this.slotFactory = slotFactory;
+        this.stoppedByHand = stoppedByHand;
     }
 
     /** First pass: creates the instances and starts them when {@code autostart}. */
@@ -33,7 +41,7 @@ public final class ProgramController {
             slots.add(slotFactory.apply(i));
         }
         if (spec.autostart()) {
-            slots.forEach(ProcessSlot::start);
+            slots.stream().filter(slot -> !stoppedByHand.test(slot)).forEach(ProcessSlot::start);
         }
     }
 
@@ -74,7 +82,7 @@ public final class ProgramController {
                 slot.updateSpec(spec);
             }
             slots.add(slot);
-            if (spec.autostart()) {
+            if (spec.autostart() && !stoppedByHand.test(slot)) {
                 slot.start();
             }
         }

@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -22,7 +23,8 @@ import java.util.stream.Collectors;
 
 /**
  * The single owner of supervision state: the desired snapshot, every program controller and process
- * slot. All methods run on the owner loop; other threads post to it. Reconcile is level-triggered:
+ * slot, operator intent and pending actions. All methods run on the owner loop; other threads post
+ * to it and read the immutable {@link Snapshot} it publishes. Reconcile is level-triggered:
  * {@link #apply} diffs the latest desired snapshot against what is supervised and acts on the
  * difference only.
  */
@@ -31,18 +33,37 @@ public final class Supervisor {
     private final Clock clock;
     private final ProcessLauncher launcher;
     private final Consumer<Event> events;
+    private final OperatorIntent intent;
+    private final Actions actions;
     private final Map<String, ProgramController> programs = new TreeMap<>();
     private final List<ProgramController> deleted = new ArrayList<>();
+    private Map<String, Path> sources = Map.of();
     private List<ManifestError> reportedErrors = List.of();
     private CompletableFuture<Void> shutdown;
     private List<List<ProgramController>> shutdownLevels = List.of();
-    private volatile List<ProcessView> processes = List.of();
+    private final ReconcileCounters counters = new ReconcileCounters();
+    private volatile Snapshot snapshot = new Snapshot(List.of(), List.of(), List.of(), false, ReconcileCounters.Totals.ZERO);
 
-    public Supervisor(OwnerLoop loop, Clock clock, ProcessLauncher launcher, Consumer<Event> events) {
+    /** A program as published: its spec in force, its source file and its processes. */
+    public record ProgramSnapshot(ProgramSpec spec, Path source, List<ProcessView> processes) {
+    }
+
+    /**
+     * Everything readers may see, consistent with itself.
+     *
+     * @param loaded whether the manifest directory has been applied at least once
+     */
+    public record Snapshot(List<ProgramSnapshot> programs, List<ProcessView> processes, List<ManifestError> errors,
+                           boolean loaded, ReconcileCounters.Totals reconcile) {
+    }
+
+    public Supervisor(OwnerLoop loop, Clock clock, ProcessLauncher launcher, Consumer<Event> events, OperatorIntent intent) {
         this.loop = loop;
         this.clock = clock;
         this.launcher = launcher;
         this.events = events;
+        this.intent = intent;
+        this.actions = new Actions(loop, intent);
     }
 
     /** Reconciles towards {@code desired}. Owner thread. */
@@ -50,7 +71,9 @@ public final class Supervisor {
         if (shutdown != null) {
             return;
         }
+        long started = System.nanoTime();
         reportErrors(desired.errors());
+        sources = desired.sources();
         Map<String, ProgramSpec> current = new LinkedHashMap<>();
         programs.forEach((name, controller) -> current.put(name, controller.spec()));
         Plan plan = Plan.between(current, desired.programs());
@@ -63,17 +86,25 @@ public final class Supervisor {
         for (ProgramSpec spec : plan.changed()) {
             ProgramController controller = programs.get(spec.name());
             events.accept(new Event.ProgramChanged(spec.name(), Plan.effect(controller.spec(), spec)));
+            // A changed manifest ends "stopped by hand": the operator's new intent is the manifest.
+            List<ProcessSlot> held = controller.slots().stream().filter(s -> intent.stoppedByHand(s.name())).toList();
+            held.forEach(slot -> intent.clear(slot.name()));
             controller.update(spec);
             controller.allSlots().forEach(launcher::updateLimits);
+            if (spec.autostart()) {
+                held.stream().filter(slot -> controller.slots().contains(slot)).forEach(ProcessSlot::start);
+            }
         }
         for (ProgramSpec spec : plan.added()) {
             events.accept(new Event.ProgramAdded(spec.name(), desired.sources().getOrDefault(spec.name(), Path.of("?"))));
-            ProgramController controller = new ProgramController(spec, index -> newSlot(spec, index));
+            ProgramController controller = new ProgramController(spec, index -> newSlot(spec, index),
+                    slot -> intent.stoppedByHand(slot.name()));
             programs.put(spec.name(), controller);
             controller.create();
         }
         forgetDeleted();
-        publish();
+        counters.pass(System.nanoTime() - started, desired.errors().size());
+        publish(true);
     }
 
     private void reportErrors(List<ManifestError> errors) {
@@ -101,7 +132,8 @@ public final class Supervisor {
             }
         }
         forgetDeleted();
-        publish();
+        actions.onStateChanged(slot);
+        publish(snapshot.loaded());
         if (shutdown != null) {
             continueShutdown();
         }
@@ -116,6 +148,40 @@ public final class Supervisor {
             return true;
         });
     }
+
+    // ---- operator actions (owner thread) ----------------------------------------------------------
+
+    /** The current slot of a process, by name. */
+    public Optional<ProcessSlot> slot(String processName) {
+        return programs.values().stream().flatMap(c -> c.slots().stream())
+                .filter(slot -> slot.name().equals(processName)).findFirst();
+    }
+
+    /** Starts processes by hand and completes with each result once RUNNING or failed. */
+    public CompletableFuture<List<Actions.Result>> start(List<String> names, java.time.Duration timeout) {
+        return actions.start(slots(names), timeout);
+    }
+
+    /** Stops processes by hand (remembered across restarts) and completes once they are stopped. */
+    public CompletableFuture<List<Actions.Result>> stop(List<String> names, java.time.Duration timeout) {
+        return actions.stop(slots(names), timeout);
+    }
+
+    /** Restarts processes one at a time, each waiting for the previous to be RUNNING again. */
+    public CompletableFuture<List<Actions.Result>> restart(List<String> names, java.time.Duration timeout) {
+        return actions.restart(slots(names), timeout);
+    }
+
+    /** Sends a signal to each process. */
+    public List<Actions.Result> signal(List<String> names, int signal) {
+        return actions.signal(slots(names), signal);
+    }
+
+    private List<Actions.Target> slots(List<String> names) {
+        return names.stream().map(name -> new Actions.Target(name, slot(name))).toList();
+    }
+
+    // ---- shutdown -------------------------------------------------------------------------------
 
     /**
      * Stops every program, highest priority number first, waiting for each priority level to stop
@@ -146,16 +212,33 @@ public final class Supervisor {
         shutdown.complete(null);
     }
 
-    private void publish() {
-        List<ProcessView> views = new ArrayList<>();
-        programs.values().forEach(c -> c.allSlots().forEach(slot -> views.add(ProcessView.of(slot))));
-        deleted.forEach(c -> c.allSlots().forEach(slot -> views.add(ProcessView.of(slot))));
-        processes = List.copyOf(views);
+    // ---- read side ----------------------------------------------------------------------------------
+
+    private void publish(boolean loaded) {
+        List<ProgramSnapshot> programViews = new ArrayList<>();
+        List<ProcessView> all = new ArrayList<>();
+        programs.values().forEach(c -> {
+            List<ProcessView> views = c.allSlots().stream().map(this::view).toList();
+            programViews.add(new ProgramSnapshot(c.spec(), sources.getOrDefault(c.name(), Path.of("?")), views));
+            all.addAll(views);
+        });
+        deleted.forEach(c -> c.allSlots().forEach(slot -> all.add(view(slot))));
+        all.sort(Comparator.comparing(ProcessView::name));
+        snapshot = new Snapshot(List.copyOf(programViews), List.copyOf(all), reportedErrors, loaded, counters.totals());
     }
 
-    /** An immutable snapshot of every supervised process; safe to read from any thread. */
+    private ProcessView view(ProcessSlot slot) {
+        return ProcessView.of(slot, intent.stoppedByHand(slot.name()), launcher.logs(slot));
+    }
+
+    /** The latest published state; safe to read from any thread. */
+    public Snapshot snapshot() {
+        return snapshot;
+    }
+
+    /** Shortcut for {@code snapshot().processes()}. */
     public List<ProcessView> processes() {
-        return processes;
+        return snapshot.processes();
     }
 
     public OwnerLoop loop() {

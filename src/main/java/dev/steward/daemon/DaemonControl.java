@@ -1,0 +1,197 @@
+package dev.steward.daemon;
+
+import dev.steward.control.ActionResult;
+import dev.steward.control.Control;
+import dev.steward.control.LabelSelector;
+import dev.steward.control.LogTail;
+import dev.steward.control.ProcessInfo;
+import dev.steward.control.ProgramView;
+import dev.steward.events.EventRecord;
+import dev.steward.logs.LogSink;
+import dev.steward.manifest.ManifestError;
+import dev.steward.supervise.Actions;
+import dev.steward.supervise.ProcessView;
+import dev.steward.supervise.ReconcileCounters;
+import dev.steward.supervise.Signals;
+import dev.steward.supervise.Supervisor;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * {@link Control} on the running daemon: reads come from the supervisor's published snapshot,
+ * actions are posted to its owner loop.
+ */
+@ApplicationScoped
+public class DaemonControl implements Control {
+    private final Daemon daemon;
+
+    public DaemonControl(Daemon daemon) {
+        this.daemon = daemon;
+    }
+
+    private Optional<Supervisor.Snapshot> snapshot() {
+        return Optional.ofNullable(daemon.supervisor()).map(Supervisor::snapshot);
+    }
+
+    @Override
+    public List<ProgramView> programs() {
+        return snapshot().map(s -> s.programs().stream()
+                .map(p -> new ProgramView(p.spec(), p.source(), p.processes().stream().map(DaemonControl::info).toList()))
+                .toList()).orElse(List.of());
+    }
+
+    @Override
+    public Optional<ProgramView> program(String name) {
+        return programs().stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    @Override
+    public List<ProcessInfo> processes() {
+        return snapshot().map(s -> s.processes().stream().map(DaemonControl::info).toList()).orElse(List.of());
+    }
+
+    @Override
+    public Optional<ProcessInfo> process(String name) {
+        return processes().stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    @Override
+    public List<ManifestError> manifestErrors() {
+        return snapshot().map(Supervisor.Snapshot::errors).orElse(List.of());
+    }
+
+    /** Reconcile pass totals for metrics. */
+    public ReconcileCounters.Totals reconcileTotals() {
+        return snapshot().map(Supervisor.Snapshot::reconcile).orElse(ReconcileCounters.Totals.ZERO);
+    }
+
+    @Override
+    public List<String> resolve(List<String> targets, Optional<String> selector) {
+        List<ProcessView> all = snapshot().map(Supervisor.Snapshot::processes).orElse(List.of());
+        Set<String> names = new LinkedHashSet<>();
+        if (selector.isPresent()) {
+            LabelSelector parsed = LabelSelector.parse(selector.get());
+            all.stream().filter(p -> parsed.matches(p.spec().labels())).forEach(p -> names.add(p.name()));
+        }
+        for (String target : targets) {
+            List<String> matched = target.equals("all") ? all.stream().map(ProcessView::name).toList()
+                    : all.stream().filter(p -> p.name().equals(target)).map(ProcessView::name).toList();
+            if (matched.isEmpty()) {
+                matched = all.stream().filter(p -> p.program().equals(target)).map(ProcessView::name).toList();
+            }
+            if (matched.isEmpty() && !target.equals("all")) {
+                throw new NoSuchElementException("no program or process named \"" + target
+                        + "\"; run `steward get processes` to list them");
+            }
+            names.addAll(matched);
+        }
+        return List.copyOf(names);
+    }
+
+    @Override
+    public CompletableFuture<List<ActionResult>> start(List<String> processes, Duration timeout) {
+        processes.forEach(p -> recordOperatorAction("process/" + p, "OperatorStart", "start requested"));
+        return onOwner(s -> s.start(processes, timeout));
+    }
+
+    @Override
+    public CompletableFuture<List<ActionResult>> stop(List<String> processes, Duration timeout) {
+        processes.forEach(p -> recordOperatorAction("process/" + p, "OperatorStop", "stop requested: stays stopped until started by hand or its manifest changes"));
+        return onOwner(s -> s.stop(processes, timeout));
+    }
+
+    @Override
+    public CompletableFuture<List<ActionResult>> restart(List<String> processes, Duration timeout) {
+        processes.forEach(p -> recordOperatorAction("process/" + p, "OperatorRestart", "restart requested"));
+        return onOwner(s -> s.restart(processes, timeout));
+    }
+
+    @Override
+    public CompletableFuture<List<ActionResult>> signal(List<String> processes, int signal) {
+        processes.forEach(p -> recordOperatorAction("process/" + p, "OperatorSignal", "SIG" + Signals.name(signal) + " requested"));
+        return onOwner(s -> CompletableFuture.completedFuture(s.signal(processes, signal)));
+    }
+
+    private CompletableFuture<List<ActionResult>> onOwner(Function<Supervisor, CompletableFuture<List<Actions.Result>>> action) {
+        Supervisor supervisor = daemon.supervisor();
+        if (supervisor == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the daemon is still starting; try again in a moment"));
+        }
+        CompletableFuture<List<ActionResult>> done = new CompletableFuture<>();
+        supervisor.loop().execute(() -> action.apply(supervisor).whenComplete((results, error) -> {
+            if (error != null) {
+                done.completeExceptionally(error);
+            } else {
+                done.complete(results.stream().map(r -> new ActionResult(r.name(), r.program(), r.ok(),
+                        r.state().name(), r.message())).toList());
+            }
+        }));
+        return done;
+    }
+
+    @Override
+    public List<EventRecord> events() {
+        return daemon.history().all();
+    }
+
+    @Override
+    public AutoCloseable subscribe(Consumer<EventRecord> listener) {
+        return daemon.history().subscribe(listener);
+    }
+
+    @Override
+    public Optional<LogTail> logs(String process, boolean stderr) {
+        return snapshot().flatMap(s -> s.processes().stream().filter(p -> p.name().equals(process)).findFirst())
+                .flatMap(p -> stderr ? p.stderr() : p.stdout())
+                .map(sink -> new LogTail(sink.ring(), sink.file()));
+    }
+
+    @Override
+    public void recordOperatorAction(String object, String reason, String message) {
+        daemon.history().record(EventRecord.NORMAL, reason, object, message);
+    }
+
+    @Override
+    public boolean ownerResponsive() {
+        Supervisor supervisor = daemon.supervisor();
+        if (supervisor == null) {
+            return false;
+        }
+        CompletableFuture<Void> ping = new CompletableFuture<>();
+        supervisor.loop().execute(() -> ping.complete(null));
+        try {
+            ping.get(1, TimeUnit.SECONDS);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Override
+    public boolean manifestsLoaded() {
+        return snapshot().map(Supervisor.Snapshot::loaded).orElse(false);
+    }
+
+    static ProcessInfo info(ProcessView view) {
+        Optional<ProcessInfo.LastExit> lastExit = view.lastExit().map(exit -> new ProcessInfo.LastExit(
+                exit.status().signaled() ? Optional.empty() : Optional.of(exit.status().code()),
+                exit.status().signaled() ? Optional.of(Signals.name(exit.status().signal())) : Optional.empty(),
+                exit.expected(),
+                exit.expected() ? "Completed" : exit.status().signaled() ? "Killed" : "Error",
+                exit.at()));
+        return new ProcessInfo(view.name(), view.program(), view.index(), view.state().name(), view.state().code(),
+                view.pid(), view.startedAt(), view.stoppedAt(), view.restarts(), lastExit, view.spawnError(),
+                view.stoppedByHand(), view.stdout().flatMap(LogSink::file).map(Object::toString),
+                view.stderr().flatMap(LogSink::file).map(Object::toString), view.spec().labels());
+    }
+}

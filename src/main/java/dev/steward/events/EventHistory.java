@@ -1,0 +1,98 @@
+package dev.steward.events;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * A bounded history of what happened, aggregated as kubectl does: the same reason on the same object
+ * with the same message (digits aside, so pids and counts do not defeat it) within the recent
+ * records is counted, not repeated. Written by the owner, read by request threads: one small lock.
+ */
+public final class EventHistory implements Consumer<Event> {
+    public static final int CAPACITY = 1000;
+    private static final int AGGREGATION_WINDOW = 50;
+
+    private final Clock clock;
+    private final Deque<EventRecord> records = new ArrayDeque<>();
+    private final List<Consumer<EventRecord>> listeners = new CopyOnWriteArrayList<>();
+    private long sequence;
+
+    public EventHistory(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public void accept(Event event) {
+        EventRecord.Kind kind = EventRecord.Kind.of(event);
+        if (kind != null) {
+            record(kind.type(), kind.reason(), kind.object(), kind.message());
+        }
+    }
+
+    /** Adds an occurrence, aggregating it with a recent identical one. */
+    public void record(String type, String reason, String object, String message) {
+        EventRecord updated;
+        synchronized (this) {
+            Instant now = clock.instant();
+            EventRecord same = findRecent(type, reason, object, message);
+            sequence++;
+            if (same != null) {
+                records.remove(same);
+                updated = new EventRecord(sequence, type, reason, object, message, same.count() + 1, same.firstTimestamp(), now);
+            } else {
+                updated = new EventRecord(sequence, type, reason, object, message, 1, now, now);
+                if (records.size() == CAPACITY) {
+                    records.removeFirst();
+                }
+            }
+            records.addLast(updated);
+        }
+        listeners.forEach(listener -> listener.accept(updated));
+    }
+
+    private EventRecord findRecent(String type, String reason, String object, String message) {
+        String shape = shape(message);
+        int looked = 0;
+        for (var it = records.descendingIterator(); it.hasNext() && looked < AGGREGATION_WINDOW; looked++) {
+            EventRecord candidate = it.next();
+            if (candidate.object().equals(object) && candidate.reason().equals(reason)
+                    && candidate.type().equals(type) && shape(candidate.message()).equals(shape)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private static String shape(String message) {
+        return message.replaceAll("\\d+", "#");
+    }
+
+    /** Oldest first. */
+    public synchronized List<EventRecord> all() {
+        return List.copyOf(records);
+    }
+
+    /** Calls {@code listener} (on the recording thread; keep it quick) for each new or updated record. */
+    public AutoCloseable subscribe(Consumer<EventRecord> listener) {
+        listeners.add(Objects.requireNonNull(listener));
+        return () -> listeners.remove(listener);
+    }
+
+    /** Records about one object, oldest first. */
+    public synchronized List<EventRecord> about(String object) {
+        List<EventRecord> found = new ArrayList<>();
+        records.forEach(r -> {
+            if (r.object().equals(object)) {
+                found.add(r);
+            }
+        });
+        return found;
+    }
+}

@@ -1,0 +1,175 @@
+package dev.steward.supervise;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * Operator actions on processes and the waits for their outcome: start waits for RUNNING, stop for a
+ * stopped state, restart goes one process at a time. Owner thread only; results are completed in a
+ * fresh owner task so continuations never run inside a state transition.
+ */
+public final class Actions {
+    private final OwnerLoop loop;
+    private final OperatorIntent intent;
+    private final List<Waiter> waiters = new ArrayList<>();
+
+    /** A process named by the operator, and its slot when it exists. */
+    public record Target(String name, Optional<ProcessSlot> slot) {
+    }
+
+    /** What an action did to one process. */
+    public record Result(String name, String program, boolean ok, ProcessState state, String message) {
+    }
+
+    private record Waiter(ProcessSlot slot, Function<ProcessSlot, Optional<Result>> outcome,
+                          CompletableFuture<Result> future, OwnerLoop.Timer timer) {
+    }
+
+    Actions(OwnerLoop loop, OperatorIntent intent) {
+        this.loop = loop;
+        this.intent = intent;
+    }
+
+    CompletableFuture<List<Result>> start(List<Target> targets, Duration timeout) {
+        return all(targets.stream().map(target -> startOne(target, timeout)).toList());
+    }
+
+    CompletableFuture<List<Result>> stop(List<Target> targets, Duration timeout) {
+        return all(targets.stream().map(target -> stopOne(target, timeout)).toList());
+    }
+
+    CompletableFuture<List<Result>> restart(List<Target> targets, Duration timeout) {
+        CompletableFuture<List<Result>> chain = CompletableFuture.completedFuture(List.of());
+        for (Target target : targets) {
+            chain = chain.thenCompose(done -> restartOne(target, timeout).thenApply(result -> append(done, result)));
+        }
+        return chain;
+    }
+
+    List<Result> signal(List<Target> targets, int signal) {
+        List<Result> results = new ArrayList<>();
+        for (Target target : targets) {
+            if (target.slot().isEmpty()) {
+                results.add(missing(target));
+                continue;
+            }
+            ProcessSlot slot = target.slot().get();
+            boolean sent = slot.signal(signal);
+            results.add(result(slot, sent, sent ? "sent SIG" + Signals.name(signal)
+                    : "not running (" + slot.state() + "); nothing to signal"));
+        }
+        return results;
+    }
+
+    private CompletableFuture<Result> startOne(Target target, Duration timeout) {
+        if (target.slot().isEmpty()) {
+            return CompletableFuture.completedFuture(missing(target));
+        }
+        ProcessSlot slot = target.slot().get();
+        intent.clear(slot.name());
+        switch (slot.state()) {
+            case RUNNING -> {
+                return CompletableFuture.completedFuture(result(slot, true, "already running"));
+            }
+            case BACKOFF -> slot.restart();
+            case STARTING -> {
+                // already on its way: wait for the outcome
+            }
+            default -> slot.start();
+        }
+        return await(slot, timeout, Actions::startOutcome);
+    }
+
+    private CompletableFuture<Result> restartOne(Target target, Duration timeout) {
+        if (target.slot().isEmpty()) {
+            return CompletableFuture.completedFuture(missing(target));
+        }
+        ProcessSlot slot = target.slot().get();
+        intent.clear(slot.name());
+        slot.restart();
+        return await(slot, timeout, Actions::startOutcome);
+    }
+
+    private static Optional<Result> startOutcome(ProcessSlot slot) {
+        return switch (slot.state()) {
+            case RUNNING -> Optional.of(result(slot, true, "started, pid " + slot.pid()));
+            case BACKOFF, FATAL -> Optional.of(result(slot, false, slot.spawnError().orElse("failed to start")
+                    + "; see `steward logs " + slot.name() + "`"));
+            case EXITED -> Optional.of(result(slot, false, "exited right after starting: "
+                    + slot.lastExit().map(e -> e.status().toString()).orElse("?")));
+            case STOPPED -> slot.startPending() ? Optional.empty() : Optional.of(result(slot, false, "stopped before it was running"));
+            default -> Optional.empty();
+        };
+    }
+
+    private CompletableFuture<Result> stopOne(Target target, Duration timeout) {
+        if (target.slot().isEmpty()) {
+            return CompletableFuture.completedFuture(missing(target));
+        }
+        ProcessSlot slot = target.slot().get();
+        intent.markStopped(slot.name());
+        if (slot.state().isStoppedGroup()) {
+            return CompletableFuture.completedFuture(result(slot, true, "already stopped"));
+        }
+        slot.stop();
+        return await(slot, timeout, s -> s.state().isStoppedGroup()
+                ? Optional.of(result(s, true, "stopped" + s.lastExit().map(e -> " (" + e.status() + ")").orElse("")))
+                : Optional.empty());
+    }
+
+    private CompletableFuture<Result> await(ProcessSlot slot, Duration timeout, Function<ProcessSlot, Optional<Result>> outcome) {
+        Optional<Result> now = outcome.apply(slot);
+        if (now.isPresent()) {
+            return CompletableFuture.completedFuture(now.get());
+        }
+        CompletableFuture<Result> future = new CompletableFuture<>();
+        Waiter[] self = new Waiter[1];
+        OwnerLoop.Timer timer = loop.schedule(timeout, () -> {
+            if (waiters.remove(self[0])) {
+                future.complete(result(slot, false, "timed out after " + timeout.toSeconds() + " s; it is " + slot.state()));
+            }
+        });
+        self[0] = new Waiter(slot, outcome, future, timer);
+        waiters.add(self[0]);
+        return future;
+    }
+
+    /** Called by the owner after every transition. */
+    void onStateChanged(ProcessSlot slot) {
+        for (Waiter waiter : List.copyOf(waiters)) {
+            if (waiter.slot() != slot) {
+                continue;
+            }
+            Optional<Result> outcome = waiter.outcome().apply(slot);
+            if (outcome.isPresent()) {
+                waiters.remove(waiter);
+                waiter.timer().cancel();
+                loop.execute(() -> waiter.future().complete(outcome.get()));
+            }
+        }
+    }
+
+    private static Result result(ProcessSlot slot, boolean ok, String message) {
+        return new Result(slot.name(), slot.spec().name(), ok, slot.state(), message);
+    }
+
+    private static Result missing(Target target) {
+        return new Result(target.name(), "", false, ProcessState.UNKNOWN,
+                "no such process; run `steward get processes` to list them");
+    }
+
+    private static CompletableFuture<List<Result>> all(List<CompletableFuture<Result>> futures) {
+        return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+                .thenApply(ignored -> futures.stream().map(CompletableFuture::join).toList());
+    }
+
+    private static List<Result> append(List<Result> done, Result result) {
+        List<Result> all = new ArrayList<>(done);
+        all.add(result);
+        return all;
+    }
+}
