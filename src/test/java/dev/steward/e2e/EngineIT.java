@@ -316,6 +316,33 @@ class EngineIT {
     }
 
     @Test
+    void directoryUmaskAndRedirectedStderrApply() throws IOException {
+        int skip = daemon.lineCount();
+        Path workdir = Files.createDirectories(root.resolve("workdir"));
+        daemon.writeManifest("shaped.yaml", """
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: shaped}
+                spec:
+                  command: ["/bin/sh", "-c", "touch made-here; pwd; echo oops >&2; exec sleep 1000"]
+                  directory: %s
+                  umask: "077"
+                  startSeconds: 0
+                  logs:
+                    redirectStderr: true
+                """.formatted(workdir));
+        daemon.awaitRunning("shaped", skip);
+        Path made = workdir.resolve("made-here");
+        await("file created by the child").atMost(DaemonProcess.PATIENCE).until(() -> Files.exists(made));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(made)));
+        Path log = daemon.stateDir.resolve("logs/shaped.out.log");
+        await("stdout and stderr in one log").atMost(DaemonProcess.PATIENCE)
+                .until(() -> Files.exists(log) && Files.readString(log).contains("oops"));
+        assertTrue(Files.readString(log).contains(workdir.toString()));
+        assertFalse(Files.exists(daemon.stateDir.resolve("logs/shaped.err.log")));
+    }
+
+    @Test
     void editorTempFilesAreIgnored() throws IOException {
         int skip = daemon.lineCount();
         Files.writeString(daemon.manifests.resolve(".swap.yaml.swp"), "garbage: [");
