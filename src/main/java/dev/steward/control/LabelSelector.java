@@ -22,7 +22,7 @@ public final class LabelSelector {
     /** @throws IllegalArgumentException naming the bad term and the accepted syntax */
     public static LabelSelector parse(String text) {
         List<Term> terms = new ArrayList<>();
-        for (String raw : text.split(",")) {
+        for (String raw : text.split(",", -1)) { // -1: a trailing empty term is an error too
             String term = raw.trim();
             Term parsed;
             if (term.contains("!=")) {

@@ -41,6 +41,7 @@ public final class Supervisor {
     private List<ManifestError> reportedErrors = List.of();
     private CompletableFuture<Void> shutdown;
     private List<List<ProgramController>> shutdownLevels = List.of();
+    private boolean continuingShutdown;
     private final ReconcileCounters counters = new ReconcileCounters();
     private volatile Snapshot snapshot = new Snapshot(List.of(), List.of(), List.of(), false, ReconcileCounters.Totals.ZERO);
 
@@ -80,6 +81,8 @@ public final class Supervisor {
         for (String name : plan.removed()) {
             ProgramController controller = programs.remove(name);
             events.accept(new Event.ProgramRemoved(name));
+            // Removing the manifest ends "stopped by hand": a re-added program starts afresh.
+            controller.allSlots().forEach(slot -> intent.clear(slot.name()));
             controller.delete();
             deleted.add(controller);
         }
@@ -201,13 +204,22 @@ public final class Supervisor {
     }
 
     private void continueShutdown() {
-        while (!shutdownLevels.isEmpty()) {
-            List<ProgramController> level = shutdownLevels.get(0);
-            level.forEach(ProgramController::stopAll);
-            if (!level.stream().allMatch(ProgramController::quiet)) {
-                return;
+        if (continuingShutdown) {
+            // A transition caused by stopAll below (e.g. BACKOFF -> STOPPED): the loop re-checks the level.
+            return;
+        }
+        continuingShutdown = true;
+        try {
+            while (!shutdownLevels.isEmpty()) {
+                List<ProgramController> level = shutdownLevels.get(0);
+                level.forEach(ProgramController::stopAll);
+                if (!level.stream().allMatch(ProgramController::quiet)) {
+                    return;
+                }
+                shutdownLevels = shutdownLevels.subList(1, shutdownLevels.size());
             }
-            shutdownLevels = shutdownLevels.subList(1, shutdownLevels.size());
+        } finally {
+            continuingShutdown = false;
         }
         shutdown.complete(null);
     }

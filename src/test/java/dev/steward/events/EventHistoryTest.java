@@ -1,0 +1,259 @@
+package dev.steward.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.steward.manifest.ManifestError;
+import dev.steward.supervise.ProcessState;
+import dev.steward.supervise.StateChange;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Aggregation, bounds, subscriptions and the Event to record mapping of the event history. */
+class EventHistoryTest {
+    private static final Instant T0 = Instant.parse("2024-01-01T00:00:00Z");
+
+    private final StepClock clock = new StepClock(T0);
+    private final EventHistory history = new EventHistory(clock);
+
+    /** A clock that moves only when told. */
+    static final class StepClock extends Clock {
+        private Instant now;
+
+        StepClock(Instant start) {
+            now = start;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+
+    private static Event change(ProcessState from, ProcessState to, String detail) {
+        return new Event.ProcessStateChanged(new StateChange("web", "web-0", from, to, 1234, detail, T0));
+    }
+
+    private EventRecord single() {
+        List<EventRecord> all = history.all();
+        assertEquals(1, all.size(), all.toString());
+        return all.get(0);
+    }
+
+    // ---- aggregation ----------------------------------------------------------------------------------
+
+    @Test
+    void repeatsThatDifferOnlyInDigitsAreAggregated() {
+        history.record(EventRecord.WARNING, "BackOff", "process/web-0", "exited too quickly: exit status 1, pid 1234");
+        long firstId = single().id();
+        clock.advance(Duration.ofSeconds(5));
+        history.record(EventRecord.WARNING, "BackOff", "process/web-0", "exited too quickly: exit status 2, pid 98765");
+        clock.advance(Duration.ofSeconds(7));
+        history.record(EventRecord.WARNING, "BackOff", "process/web-0", "exited too quickly: exit status 1, pid 5");
+
+        EventRecord record = single();
+        assertEquals(3, record.count());
+        assertEquals(T0, record.firstTimestamp());
+        assertEquals(T0.plusSeconds(12), record.lastTimestamp());
+        assertEquals("exited too quickly: exit status 1, pid 5", record.message(), "the latest message");
+        assertTrue(record.id() > firstId, "the id increases with each occurrence");
+        assertEquals(EventRecord.WARNING, record.type());
+        assertEquals("BackOff", record.reason());
+        assertEquals("process/web-0", record.object());
+    }
+
+    @Test
+    void anAggregatedRecordMovesToTheEnd() {
+        history.record(EventRecord.NORMAL, "Running", "process/web-0", "running, pid 1");
+        history.record(EventRecord.NORMAL, "Running", "process/api", "running, pid 2");
+        history.record(EventRecord.NORMAL, "Running", "process/web-0", "running, pid 3");
+
+        List<EventRecord> all = history.all();
+        assertEquals(List.of("process/api", "process/web-0"), all.stream().map(EventRecord::object).toList());
+        assertEquals(2, all.get(1).count());
+        assertTrue(all.get(1).id() > all.get(0).id());
+    }
+
+    @Test
+    void differentReasonsAreNotAggregated() {
+        history.record(EventRecord.NORMAL, "Stopping", "process/web-0", "sent SIGTERM");
+        history.record(EventRecord.NORMAL, "Stopped", "process/web-0", "sent SIGTERM");
+
+        List<EventRecord> all = history.all();
+        assertEquals(2, all.size());
+        all.forEach(r -> assertEquals(1, r.count()));
+        assertTrue(all.get(1).id() > all.get(0).id());
+    }
+
+    @Test
+    void differentObjectsTypesOrWordsAreNotAggregated() {
+        history.record(EventRecord.WARNING, "Exited", "process/web-0", "exit status 1; not expected");
+        history.record(EventRecord.WARNING, "Exited", "process/web-1", "exit status 1; not expected");
+        history.record(EventRecord.NORMAL, "Exited", "process/web-0", "exit status 1; not expected");
+        history.record(EventRecord.WARNING, "Exited", "process/web-0", "terminated by SIGKILL; not expected");
+
+        assertEquals(4, history.all().size());
+        history.all().forEach(r -> assertEquals(1, r.count()));
+    }
+
+    // ---- bounds ---------------------------------------------------------------------------------------
+
+    @Test
+    void capacityDropsTheOldest() {
+        for (int i = 0; i < EventHistory.CAPACITY + 5; i++) {
+            // distinct objects, so nothing aggregates
+            history.record(EventRecord.NORMAL, "Added", "program/p" + i, "added");
+        }
+
+        List<EventRecord> all = history.all();
+        assertEquals(EventHistory.CAPACITY, all.size());
+        assertEquals(6, all.get(0).id(), "the five oldest were dropped");
+        assertEquals(EventHistory.CAPACITY + 5, all.get(all.size() - 1).id());
+        for (int i = 1; i < all.size(); i++) {
+            assertTrue(all.get(i).id() > all.get(i - 1).id(), "oldest first");
+        }
+    }
+
+    // ---- subscriptions ------------------------------------------------------------------------------
+
+    @Test
+    void subscribersReceiveNewAndUpdatedRecordsUntilClosed() throws Exception {
+        List<EventRecord> received = new ArrayList<>();
+        AutoCloseable subscription = history.subscribe(received::add);
+
+        history.record(EventRecord.WARNING, "BackOff", "process/web-0", "pid 1");
+        history.record(EventRecord.WARNING, "BackOff", "process/web-0", "pid 2");
+        history.record(EventRecord.NORMAL, "Added", "program/api", "added");
+
+        assertEquals(3, received.size());
+        assertEquals(1, received.get(0).count());
+        assertEquals(2, received.get(1).count(), "the update is delivered");
+        assertEquals("pid 2", received.get(1).message());
+        assertEquals("program/api", received.get(2).object());
+
+        subscription.close();
+        history.record(EventRecord.NORMAL, "Added", "program/db", "added");
+        assertEquals(3, received.size(), "nothing after close");
+        assertEquals(3, history.all().size(), "recording goes on");
+    }
+
+    @Test
+    void aboutFiltersByObject() {
+        history.record(EventRecord.NORMAL, "Starting", "process/web-0", "started, pid 1");
+        history.record(EventRecord.NORMAL, "Added", "program/web", "added");
+        history.record(EventRecord.NORMAL, "Running", "process/web-0", "running, pid 1");
+        history.record(EventRecord.NORMAL, "Running", "process/web-00", "running, pid 2");
+
+        List<EventRecord> about = history.about("process/web-0");
+        assertEquals(List.of("Starting", "Running"), about.stream().map(EventRecord::reason).toList());
+        assertEquals(List.of(), history.about("process/nope"));
+    }
+
+    // ---- mapping --------------------------------------------------------------------------------------
+
+    @Test
+    void backoffIsWarningBackOff() {
+        history.accept(change(ProcessState.STARTING, ProcessState.BACKOFF, "exited too quickly: exit status 1, pid 1234"));
+
+        EventRecord record = single();
+        assertEquals(EventRecord.WARNING, record.type());
+        assertEquals("BackOff", record.reason());
+        assertEquals("process/web-0", record.object());
+        assertEquals("exited too quickly: exit status 1, pid 1234", record.message());
+    }
+
+    @Test
+    void unexpectedExitIsWarning() {
+        history.accept(change(ProcessState.RUNNING, ProcessState.EXITED, "exit status 1; not expected"));
+
+        EventRecord record = single();
+        assertEquals(EventRecord.WARNING, record.type());
+        assertEquals("Exited", record.reason());
+    }
+
+    @Test
+    void expectedExitIsNormal() {
+        history.accept(change(ProcessState.RUNNING, ProcessState.EXITED, "exit status 0; expected"));
+
+        EventRecord record = single();
+        assertEquals(EventRecord.NORMAL, record.type());
+        assertEquals("Exited", record.reason());
+    }
+
+    @Test
+    void stoppingToStoppingNoticeIsKilling() {
+        history.accept(change(ProcessState.STOPPING, ProcessState.STOPPING,
+                "still running 10 s after the stop signal; sent SIGKILL"));
+
+        EventRecord record = single();
+        assertEquals("Killing", record.reason());
+        assertEquals(EventRecord.WARNING, record.type());
+        assertEquals("still running 10 s after the stop signal; sent SIGKILL", record.message());
+    }
+
+    @Test
+    void otherTransitionsAreNormal() {
+        history.accept(change(ProcessState.STOPPED, ProcessState.STARTING, "pid 1234"));
+        history.accept(change(ProcessState.STARTING, ProcessState.RUNNING, "pid 1234"));
+        history.accept(change(ProcessState.RUNNING, ProcessState.STOPPING, "sent SIGTERM"));
+        history.accept(change(ProcessState.STOPPING, ProcessState.STOPPED, ""));
+        history.accept(change(ProcessState.BACKOFF, ProcessState.FATAL, "too many start retries"));
+
+        List<EventRecord> all = history.all();
+        assertEquals(List.of("Starting", "Running", "Stopping", "Stopped", "Fatal"),
+                all.stream().map(EventRecord::reason).toList());
+        assertEquals(List.of("Normal", "Normal", "Normal", "Normal", "Warning"),
+                all.stream().map(EventRecord::type).toList());
+        assertEquals("stopped", all.get(3).message());
+    }
+
+    @Test
+    void invalidManifestIsWarningOnTheManifestFile() {
+        ManifestError error = new ManifestError(Path.of("/etc/steward/manifests/web.yaml"), 9, 13, "spec.replicas",
+                "must be a whole number");
+
+        history.accept(new Event.ManifestInvalid(error));
+
+        EventRecord record = single();
+        assertEquals(EventRecord.WARNING, record.type());
+        assertEquals("InvalidManifest", record.reason());
+        assertEquals("manifest/web.yaml", record.object());
+        assertEquals(error.toString(), record.message());
+    }
+
+    @Test
+    void programAndManifestEventsAreNormal() {
+        history.accept(new Event.ProgramAdded("web", Path.of("/m/web.yaml")));
+        history.accept(new Event.ProgramChanged("web", "applied in place, nothing restarted"));
+        history.accept(new Event.ProgramRemoved("web"));
+        history.accept(new Event.ManifestRecovered(Path.of("/m/web.yaml")));
+
+        List<EventRecord> all = history.all();
+        assertEquals(List.of("Added", "Changed", "Removed", "ManifestFixed"), all.stream().map(EventRecord::reason).toList());
+        assertEquals(List.of("program/web", "program/web", "program/web", "manifest/web.yaml"),
+                all.stream().map(EventRecord::object).toList());
+        all.forEach(r -> assertEquals(EventRecord.NORMAL, r.type()));
+    }
+}

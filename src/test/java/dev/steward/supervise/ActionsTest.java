@@ -1,0 +1,375 @@
+package dev.steward.supervise;
+
+import static dev.steward.supervise.ProcessState.BACKOFF;
+import static dev.steward.supervise.ProcessState.FATAL;
+import static dev.steward.supervise.ProcessState.RUNNING;
+import static dev.steward.supervise.ProcessState.STARTING;
+import static dev.steward.supervise.ProcessState.STOPPED;
+import static dev.steward.supervise.ProcessState.STOPPING;
+import static dev.steward.supervise.ProcessState.UNKNOWN;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.steward.manifest.ProgramSpec;
+import dev.steward.supervise.FakeLauncher.FakeChild;
+import dev.steward.supervise.FakeLauncher.SentSignal;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Operator actions on slots wired as the supervisor wires them (every transition goes to
+ * {@link Actions#onStateChanged}), on a fake clock with a fake launcher.
+ */
+class ActionsTest {
+    private static final int SIGHUP = 1;
+    private static final int SIGTERM = 15;
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final ManualLoop loop = new ManualLoop();
+    private final FakeLauncher launcher = new FakeLauncher(loop);
+    private final OperatorIntent intent = OperatorIntent.inMemory();
+    private final Actions actions = new Actions(loop, intent);
+
+    // ---- helpers ------------------------------------------------------------------------------------
+
+    private ProcessSlot slot(ProgramSpec spec) {
+        return new ProcessSlot(spec, 0, loop.clock(), loop, launcher, (slot, change) -> actions.onStateChanged(slot));
+    }
+
+    private ProcessSlot slot(String name) {
+        return slot(Specs.defaults(name));
+    }
+
+    /** A slot whose child has been up {@code startSeconds}. */
+    private ProcessSlot running(ProgramSpec spec) {
+        ProcessSlot slot = slot(spec);
+        slot.start();
+        loop.advanceSeconds(spec.startSeconds());
+        assertEquals(RUNNING, slot.state());
+        return slot;
+    }
+
+    private ProcessSlot running(String name) {
+        return running(Specs.defaults(name));
+    }
+
+    private static List<Actions.Target> targets(ProcessSlot... slots) {
+        return List.of(slots).stream().map(s -> new Actions.Target(s.name(), Optional.of(s))).toList();
+    }
+
+    private static Actions.Target unknown(String name) {
+        return new Actions.Target(name, Optional.empty());
+    }
+
+    private FakeChild childOf(ProcessSlot slot) {
+        return launcher.children().stream().filter(c -> c.pid() == slot.pid()).findFirst().orElseThrow();
+    }
+
+    /** The single result of a completed single-target action. */
+    private static Actions.Result only(CompletableFuture<List<Actions.Result>> future) {
+        assertTrue(future.isDone(), "the action should have completed");
+        List<Actions.Result> results = future.join();
+        assertEquals(1, results.size(), results.toString());
+        return results.get(0);
+    }
+
+    // ---- start ------------------------------------------------------------------------------------------
+
+    @Test
+    void startOfStoppedProcessCompletesOkOnceRunning() {
+        ProcessSlot slot = slot(Specs.program("web").startSeconds(3).build());
+
+        CompletableFuture<List<Actions.Result>> future = actions.start(targets(slot), TIMEOUT);
+        loop.runPending();
+
+        assertEquals(STARTING, slot.state());
+        assertEquals(1, launcher.launchCount());
+        assertFalse(future.isDone(), "not done while STARTING");
+        loop.advanceSeconds(2);
+        assertFalse(future.isDone(), "not done before startSeconds elapsed");
+
+        loop.advanceSeconds(1);
+
+        Actions.Result result = only(future);
+        assertTrue(result.ok(), result.toString());
+        assertEquals(RUNNING, result.state());
+        assertEquals("web", result.name());
+        assertEquals("web", result.program());
+        assertEquals("started, pid " + FakeLauncher.FIRST_PID, result.message());
+        assertEquals(0, loop.pendingTimers(), "the action's timeout timer is cancelled");
+    }
+
+    @Test
+    void startOfRunningProcessIsOkAlreadyRunning() {
+        ProcessSlot slot = running("web");
+
+        CompletableFuture<List<Actions.Result>> future = actions.start(targets(slot), TIMEOUT);
+
+        Actions.Result result = only(future);
+        assertTrue(result.ok());
+        assertEquals(RUNNING, result.state());
+        assertEquals("already running", result.message());
+        assertEquals(1, launcher.launchCount(), "nothing new spawned");
+        assertTrue(childOf(slot).signals().isEmpty(), "the running child is left alone");
+    }
+
+    @Test
+    void startOfFatalProcessStartsItAgain() {
+        ProcessSlot slot = slot(Specs.program("web").startRetries(2).build());
+        launcher.failNext(3, "cannot exec");
+        slot.start();
+        loop.advanceSeconds(1 + 2);
+        assertEquals(FATAL, slot.state());
+        assertEquals(3, launcher.launchCount());
+
+        CompletableFuture<List<Actions.Result>> future = actions.start(targets(slot), TIMEOUT);
+        loop.runPending();
+        assertEquals(4, launcher.launchCount(), "start spawned it again");
+        assertEquals(STARTING, slot.state());
+        assertFalse(future.isDone());
+
+        loop.advanceSeconds(1);
+
+        Actions.Result result = only(future);
+        assertTrue(result.ok(), result.toString());
+        assertEquals(RUNNING, result.state());
+    }
+
+    @Test
+    void startThatEndsInBackoffCompletesNotOkWithTheSpawnError() {
+        ProcessSlot slot = slot("web");
+        launcher.failNext(1, "can't find command '/opt/web' (/opt/web does not exist)");
+
+        CompletableFuture<List<Actions.Result>> future = actions.start(targets(slot), TIMEOUT);
+        loop.runPending();
+
+        Actions.Result result = only(future);
+        assertFalse(result.ok());
+        assertEquals(BACKOFF, result.state());
+        assertTrue(result.message().contains("can't find command '/opt/web' (/opt/web does not exist)"), result.message());
+        assertTrue(result.message().contains("steward logs web"), result.message());
+    }
+
+    @Test
+    void startThatExitsTooQuicklyCompletesNotOk() {
+        ProcessSlot slot = slot(Specs.program("web").startSeconds(5).build());
+
+        CompletableFuture<List<Actions.Result>> future = actions.start(targets(slot), TIMEOUT);
+        loop.advanceSeconds(1);
+        assertFalse(future.isDone());
+        launcher.exitLast(ExitStatus.exited(1));
+
+        Actions.Result result = only(future);
+        assertFalse(result.ok());
+        assertEquals(BACKOFF, result.state());
+        assertTrue(result.message().startsWith("failed to start"), result.message());
+    }
+
+    @Test
+    void startClearsStoppedByHand() {
+        ProcessSlot slot = slot("web");
+        intent.markStopped("web");
+
+        actions.start(targets(slot), TIMEOUT);
+
+        assertFalse(intent.stoppedByHand("web"));
+    }
+
+    // ---- stop -------------------------------------------------------------------------------------------
+
+    @Test
+    void stopCompletesOkWhenTheExitArrivesAndMarksStoppedByHand() {
+        ProcessSlot slot = running("web");
+        FakeChild child = childOf(slot);
+
+        CompletableFuture<List<Actions.Result>> future = actions.stop(targets(slot), TIMEOUT);
+        loop.runPending();
+
+        assertTrue(intent.stoppedByHand("web"));
+        assertEquals(STOPPING, slot.state());
+        assertEquals(List.of(new SentSignal(child.pid(), SIGTERM, false)), child.signals());
+        assertFalse(future.isDone(), "not done before the exit arrives");
+
+        child.exit(ExitStatus.killedBy(SIGTERM));
+
+        Actions.Result result = only(future);
+        assertTrue(result.ok(), result.toString());
+        assertEquals(STOPPED, result.state());
+        assertEquals("stopped (terminated by SIGTERM)", result.message());
+        assertTrue(intent.stoppedByHand("web"), "still stopped by hand afterwards");
+        assertEquals(0, loop.pendingTimers(), "stop timeout and action timeout are cancelled");
+    }
+
+    @Test
+    void stopOfStoppedProcessIsOkAndStillMarksIt() {
+        ProcessSlot slot = slot("web");
+
+        Actions.Result result = only(actions.stop(targets(slot), TIMEOUT));
+
+        assertTrue(result.ok());
+        assertEquals("already stopped", result.message());
+        assertTrue(intent.stoppedByHand("web"));
+    }
+
+    // ---- restart ----------------------------------------------------------------------------------------
+
+    @Test
+    void restartOfThreeProcessesGoesOneAtATime() {
+        ProcessSlot a = running("a");
+        ProcessSlot b = running("b");
+        ProcessSlot c = running("c");
+        FakeChild a1 = childOf(a);
+        FakeChild b1 = childOf(b);
+        FakeChild c1 = childOf(c);
+
+        CompletableFuture<List<Actions.Result>> future = actions.restart(targets(a, b, c), TIMEOUT);
+        loop.runPending();
+
+        assertEquals(List.of(new SentSignal(a1.pid(), SIGTERM, false)), launcher.signals(), "only a is signalled");
+        a1.exit(ExitStatus.killedBy(SIGTERM));
+        assertEquals(STARTING, a.state());
+        assertTrue(b1.signals().isEmpty(), "b waits while a is STARTING");
+        loop.advanceMillis(999);
+        assertTrue(b1.signals().isEmpty(), "b waits until a is RUNNING");
+
+        loop.advanceMillis(1);
+        assertEquals(RUNNING, a.state());
+        assertEquals(List.of(new SentSignal(b1.pid(), SIGTERM, false)), b1.signals(), "b goes once a is RUNNING");
+        assertTrue(c1.signals().isEmpty(), "c waits for b");
+        assertFalse(future.isDone());
+
+        b1.exit(ExitStatus.killedBy(SIGTERM));
+        loop.advanceSeconds(1);
+        assertEquals(RUNNING, b.state());
+        assertEquals(List.of(new SentSignal(c1.pid(), SIGTERM, false)), c1.signals(), "c goes once b is RUNNING");
+        assertFalse(future.isDone());
+
+        c1.exit(ExitStatus.killedBy(SIGTERM));
+        loop.advanceSeconds(1);
+
+        assertTrue(future.isDone());
+        List<Actions.Result> results = future.join();
+        assertEquals(List.of("a", "b", "c"), results.stream().map(Actions.Result::name).toList());
+        results.forEach(r -> assertTrue(r.ok(), r.toString()));
+        results.forEach(r -> assertEquals(RUNNING, r.state()));
+        assertEquals(6, launcher.launchCount(), "each spawned once more");
+        assertEquals(3, launcher.signals().size(), "each signalled exactly once");
+    }
+
+    @Test
+    void restartOfStoppedByHandProcessStartsItAndClearsTheMark() {
+        ProcessSlot slot = slot("web");
+        intent.markStopped("web");
+
+        CompletableFuture<List<Actions.Result>> future = actions.restart(targets(slot), TIMEOUT);
+        loop.advanceSeconds(1);
+
+        assertTrue(only(future).ok());
+        assertFalse(intent.stoppedByHand("web"));
+    }
+
+    // ---- timeout ----------------------------------------------------------------------------------------
+
+    @Test
+    void startTimesOutWhenNotRunningInTime() {
+        ProcessSlot slot = slot(Specs.program("web").startSeconds(60).build());
+
+        CompletableFuture<List<Actions.Result>> future = actions.start(targets(slot), Duration.ofSeconds(10));
+        loop.advanceSeconds(9);
+        assertFalse(future.isDone());
+
+        loop.advanceSeconds(1);
+
+        Actions.Result result = only(future);
+        assertFalse(result.ok());
+        assertEquals(STARTING, result.state());
+        assertTrue(result.message().contains("timed out"), result.message());
+        assertEquals("timed out after 10 s; it is STARTING", result.message());
+
+        loop.advanceSeconds(50);
+        assertEquals(RUNNING, slot.state());
+        assertFalse(future.join().get(0).ok(), "a late success does not change the result");
+    }
+
+    @Test
+    void stopTimesOutWhenTheProcessIgnoresTheSignal() {
+        ProcessSlot slot = running(Specs.program("web").stopTimeoutSeconds(60).build());
+
+        CompletableFuture<List<Actions.Result>> future = actions.stop(targets(slot), Duration.ofSeconds(5));
+        loop.advanceSeconds(5);
+
+        Actions.Result result = only(future);
+        assertFalse(result.ok());
+        assertEquals(STOPPING, result.state());
+        assertTrue(result.message().contains("timed out"), result.message());
+    }
+
+    // ---- signal -----------------------------------------------------------------------------------------
+
+    @Test
+    void signalOfRunningProcessSendsIt() {
+        ProcessSlot slot = running("web");
+
+        List<Actions.Result> results = actions.signal(targets(slot), SIGHUP);
+
+        assertEquals(1, results.size());
+        assertTrue(results.get(0).ok());
+        assertEquals("sent SIGHUP", results.get(0).message());
+        assertEquals(List.of(new SentSignal(slot.pid(), SIGHUP, false)), childOf(slot).signals());
+        assertEquals(RUNNING, slot.state());
+    }
+
+    @Test
+    void signalOfStoppedProcessReportsNotOk() {
+        ProcessSlot slot = slot("web");
+
+        List<Actions.Result> results = actions.signal(targets(slot), SIGHUP);
+
+        assertEquals(1, results.size());
+        assertFalse(results.get(0).ok());
+        assertEquals(STOPPED, results.get(0).state());
+        assertTrue(results.get(0).message().contains("not running (STOPPED)"), results.get(0).message());
+        assertTrue(launcher.signals().isEmpty());
+    }
+
+    // ---- unknown ----------------------------------------------------------------------------------------
+
+    @Test
+    void unknownProcessIsNotOkNoSuchProcess() {
+        List<CompletableFuture<List<Actions.Result>>> futures = List.of(
+                actions.start(List.of(unknown("nope")), TIMEOUT),
+                actions.stop(List.of(unknown("nope")), TIMEOUT),
+                actions.restart(List.of(unknown("nope")), TIMEOUT),
+                CompletableFuture.completedFuture(actions.signal(List.of(unknown("nope")), SIGHUP)));
+
+        for (CompletableFuture<List<Actions.Result>> future : futures) {
+            Actions.Result result = only(future);
+            assertFalse(result.ok());
+            assertEquals("nope", result.name());
+            assertEquals(UNKNOWN, result.state());
+            assertTrue(result.message().startsWith("no such process"), result.message());
+        }
+        assertFalse(intent.stoppedByHand("nope"), "an unknown name is not remembered");
+        assertEquals(0, launcher.launchCount());
+    }
+
+    @Test
+    void resultsKeepTheOrderOfTheTargets() {
+        ProcessSlot a = slot(Specs.program("a").startSeconds(2).build());
+        ProcessSlot b = slot(Specs.program("b").startSeconds(1).build());
+
+        CompletableFuture<List<Actions.Result>> future = actions.start(List.of(
+                new Actions.Target("a", Optional.of(a)), unknown("x"), new Actions.Target("b", Optional.of(b))), TIMEOUT);
+        loop.advanceSeconds(1);
+        assertFalse(future.isDone(), "waits for every target");
+        loop.advanceSeconds(1);
+
+        assertEquals(List.of("a", "x", "b"), future.join().stream().map(Actions.Result::name).toList());
+        assertEquals(List.of(true, false, true), future.join().stream().map(Actions.Result::ok).toList());
+    }
+}

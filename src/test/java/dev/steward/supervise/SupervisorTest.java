@@ -1,0 +1,609 @@
+package dev.steward.supervise;
+
+import static dev.steward.supervise.ProcessState.BACKOFF;
+import static dev.steward.supervise.ProcessState.RUNNING;
+import static dev.steward.supervise.ProcessState.STARTING;
+import static dev.steward.supervise.ProcessState.STOPPED;
+import static dev.steward.supervise.ProcessState.STOPPING;
+import static dev.steward.supervise.ProcessState.UNKNOWN;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.steward.events.Event;
+import dev.steward.manifest.ProgramSpec;
+import dev.steward.manifest.RestartPolicy;
+import dev.steward.reconcile.DesiredState;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The supervisor wired with the production {@link ProcessLauncher} over a fake {@link Spawner}, on a
+ * fake clock: reconcile, operator actions, operator intent across reconciles and daemon restarts,
+ * and shutdown order.
+ */
+class SupervisorTest {
+    private static final int SIGHUP = 1;
+    private static final int SIGTERM = 15;
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final String SH = "/bin/sh";
+
+    @TempDir
+    Path stateDir;
+
+    private final ManualLoop loop = new ManualLoop();
+    private final FakeSpawner spawner = new FakeSpawner();
+    private final List<Event> events = new ArrayList<>();
+
+    // ---- fake spawner -------------------------------------------------------------------------------
+
+    /** Records each request and hands out children whose exit the test fires. */
+    final class FakeSpawner implements Spawner {
+        private final List<SpawnRequest> requests = new ArrayList<>();
+        private final List<Child> children = new ArrayList<>();
+        private int nextPid = 2001;
+        private int failures;
+
+        @Override
+        public ChildProcess spawn(SpawnRequest request) throws SpawnException {
+            requests.add(request);
+            if (failures > 0) {
+                failures--;
+                throw new SpawnException("posix_spawn failed: Permission denied");
+            }
+            Child child = new Child(nextPid++, request);
+            children.add(child);
+            return child;
+        }
+
+        void failNext(int count) {
+            failures += count;
+        }
+
+        int spawnCount() {
+            return requests.size();
+        }
+
+        /** The children spawned for a process, oldest first. */
+        List<Child> childrenOf(String process) {
+            return children.stream().filter(c -> process.equals(c.request.environment().get("STEWARD_PROCESS_NAME"))).toList();
+        }
+
+        Child lastChildOf(String process) {
+            List<Child> of = childrenOf(process);
+            assertFalse(of.isEmpty(), "no child spawned for " + process);
+            return of.get(of.size() - 1);
+        }
+    }
+
+    /** One fake child: records signals; {@link #exit} fires the request's onExit and runs the loop. */
+    final class Child implements ChildProcess {
+        final int pid;
+        final SpawnRequest request;
+        final List<Integer> signals = new ArrayList<>();
+        boolean dead;
+
+        Child(int pid, SpawnRequest request) {
+            this.pid = pid;
+            this.request = request;
+        }
+
+        @Override
+        public int pid() {
+            return pid;
+        }
+
+        @Override
+        public boolean signal(int signal, boolean toGroup) {
+            signals.add(signal);
+            return !dead;
+        }
+
+        void exit(ExitStatus status) {
+            dead = true;
+            request.onExit().accept(status);
+            loop.runPending();
+        }
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------
+
+    private Supervisor supervisor(OperatorIntent intent) {
+        return new Supervisor(loop, loop.clock(),
+                new ProcessLauncher(spawner, stateDir, Map.of("PATH", "/usr/bin:/bin")), events::add, intent);
+    }
+
+    private static Specs program(String name) {
+        return Specs.program(name).command(SH, "-c", "exec sleep 1000");
+    }
+
+    private static DesiredState desired(ProgramSpec... specs) {
+        Map<String, ProgramSpec> programs = new LinkedHashMap<>();
+        Map<String, Path> sources = new LinkedHashMap<>();
+        for (ProgramSpec spec : specs) {
+            programs.put(spec.name(), spec);
+            sources.put(spec.name(), Path.of("/etc/steward/manifests/" + spec.name() + ".yaml"));
+        }
+        return new DesiredState(programs, sources, List.of());
+    }
+
+    /** Applies {@code state} and lets every process reach RUNNING. */
+    private void applyAndRun(Supervisor supervisor, DesiredState state) {
+        loop.execute(() -> supervisor.apply(state));
+        loop.runPending();
+        loop.advanceSeconds(1);
+    }
+
+    private static ProcessState state(Supervisor supervisor, String process) {
+        return supervisor.slot(process).orElseThrow(() -> new AssertionError("no process " + process)).state();
+    }
+
+    private static ProcessView view(Supervisor supervisor, String process) {
+        return supervisor.processes().stream().filter(v -> v.name().equals(process)).findFirst().orElseThrow();
+    }
+
+    private static Actions.Result only(CompletableFuture<List<Actions.Result>> future) {
+        assertTrue(future.isDone(), "the action should have completed");
+        assertEquals(1, future.join().size(), future.join().toString());
+        return future.join().get(0);
+    }
+
+    /** Stops {@code process} by hand and lets the exit arrive. */
+    private void stopByHand(Supervisor supervisor, String process) {
+        Child child = spawner.lastChildOf(process);
+        CompletableFuture<List<Actions.Result>> future = supervisor.stop(List.of(process), TIMEOUT);
+        loop.runPending();
+        assertEquals(List.of(SIGTERM), child.signals);
+        child.exit(ExitStatus.killedBy(SIGTERM));
+        Actions.Result result = only(future);
+        assertTrue(result.ok(), result.toString());
+        assertEquals(STOPPED, state(supervisor, process));
+    }
+
+    // ---- reconcile and launch -----------------------------------------------------------------------
+
+    @Test
+    void applyStartsAutostartProgramsThroughTheLauncher() {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+
+        applyAndRun(supervisor, desired(program("web").build(), program("off").autostart(false).build()));
+
+        assertEquals(RUNNING, state(supervisor, "web"));
+        assertEquals(STOPPED, state(supervisor, "off"));
+        assertEquals(1, spawner.spawnCount());
+        SpawnRequest request = spawner.lastChildOf("web").request;
+        assertEquals(Path.of(SH), request.executable());
+        assertEquals(List.of(SH, "-c", "exec sleep 1000"), request.argv());
+        assertEquals("/usr/bin:/bin", request.environment().get("PATH"));
+        assertTrue(supervisor.snapshot().loaded());
+    }
+
+    // ---- start --------------------------------------------------------------------------------------
+
+    @Test
+    void startOfStoppedProcessCompletesOkOnceRunning() {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("web").autostart(false).startSeconds(2).build()));
+
+        CompletableFuture<List<Actions.Result>> future = supervisor.start(List.of("web"), TIMEOUT);
+        loop.runPending();
+        assertEquals(STARTING, state(supervisor, "web"));
+        loop.advanceSeconds(1);
+        assertFalse(future.isDone());
+        loop.advanceSeconds(1);
+
+        Actions.Result result = only(future);
+        assertTrue(result.ok(), result.toString());
+        assertEquals(RUNNING, result.state());
+        assertEquals("started, pid " + spawner.lastChildOf("web").pid, result.message());
+        assertEquals(RUNNING, view(supervisor, "web").state(), "published");
+    }
+
+    @Test
+    void startOfRunningProcessIsAlreadyRunning() {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("web").build()));
+
+        Actions.Result result = only(supervisor.start(List.of("web"), TIMEOUT));
+
+        assertTrue(result.ok());
+        assertEquals("already running", result.message());
+        assertEquals(1, spawner.spawnCount());
+    }
+
+    @Test
+    void startWithAMissingCommandEndsInBackoffWithTheSpawnError() {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(Specs.program("web").command("/nonexistent/steward-test/web").autostart(false).build()));
+
+        CompletableFuture<List<Actions.Result>> future = supervisor.start(List.of("web"), TIMEOUT);
+        loop.runPending();
+
+        Actions.Result result = only(future);
+        assertFalse(result.ok());
+        assertEquals(BACKOFF, result.state());
+        assertTrue(result.message().contains("can't find command '/nonexistent/steward-test/web'"), result.message());
+        assertEquals(0, spawner.spawnCount(), "resolved before spawning");
+    }
+
+    @Test
+    void startWhoseSpawnFailsEndsInBackoffWithTheSpawnError() {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("web").autostart(false).build()));
+        spawner.failNext(1);
+
+        Actions.Result result = only(supervisor.start(List.of("web"), TIMEOUT));
+
+        assertFalse(result.ok());
+        assertEquals(BACKOFF, result.state());
+        assertTrue(result.message().contains("posix_spawn failed: Permission denied"), result.message());
+    }
+
+    @Test
+    void unknownProcessIsNoSuchProcess() {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("web").build()));
+
+        for (CompletableFuture<List<Actions.Result>> future : List.of(supervisor.start(List.of("api"), TIMEOUT),
+                supervisor.stop(List.of("api"), TIMEOUT), supervisor.restart(List.of("api"), TIMEOUT),
+                CompletableFuture.completedFuture(supervisor.signal(List.of("api"), SIGHUP)))) {
+            Actions.Result result = only(future);
+            assertFalse(result.ok());
+            assertEquals(UNKNOWN, result.state());
+            assertTrue(result.message().startsWith("no such process"), result.message());
+        }
+    }
+
+    @Test
+    void signalGoesToRunningProcessesOnly() {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("web").build(), program("off").autostart(false).build()));
+
+        List<Actions.Result> results = supervisor.signal(List.of("web", "off"), SIGHUP);
+
+        assertTrue(results.get(0).ok());
+        assertEquals("sent SIGHUP", results.get(0).message());
+        assertEquals(List.of(SIGHUP), spawner.lastChildOf("web").signals);
+        assertFalse(results.get(1).ok());
+        assertTrue(results.get(1).message().contains("not running"), results.get(1).message());
+    }
+
+    // ---- stopped by hand ----------------------------------------------------------------------------
+
+    @Test
+    void stopMarksStoppedByHandAndReapplyDoesNotStartIt() {
+        OperatorIntent intent = OperatorIntent.inMemory();
+        Supervisor supervisor = supervisor(intent);
+        DesiredState state = desired(program("web").build(), program("api").build());
+        applyAndRun(supervisor, state);
+
+        stopByHand(supervisor, "web");
+
+        assertTrue(intent.stoppedByHand("web"));
+        assertTrue(view(supervisor, "web").stoppedByHand());
+        int spawned = spawner.spawnCount();
+        applyAndRun(supervisor, state);
+        applyAndRun(supervisor, desired(program("web").build(), program("api").build()));
+        assertEquals(STOPPED, state(supervisor, "web"));
+        assertEquals(spawned, spawner.spawnCount(), "nothing spawned by a re-apply");
+        assertEquals(RUNNING, state(supervisor, "api"));
+    }
+
+    @Test
+    void stoppedByHandSurvivesADaemonRestart() {
+        DesiredState state = desired(program("web").build(), program("api").build());
+        Supervisor first = supervisor(OperatorIntent.load(stateDir));
+        applyAndRun(first, state);
+        stopByHand(first, "web");
+        assertTrue(Files.exists(stateDir.resolve("stopped-by-hand")));
+
+        // A new daemon: a new supervisor reading the same state directory.
+        OperatorIntent reloaded = OperatorIntent.load(stateDir);
+        Supervisor second = supervisor(reloaded);
+        int spawned = spawner.spawnCount();
+        applyAndRun(second, state);
+
+        assertEquals(STOPPED, state(second, "web"));
+        assertTrue(view(second, "web").stoppedByHand());
+        assertEquals(RUNNING, state(second, "api"));
+        assertEquals(spawned + 1, spawner.spawnCount(), "only api spawned");
+        assertEquals(1, spawner.childrenOf("web").size(), "web not spawned again");
+    }
+
+    static Stream<Arguments> manifestChanges() {
+        return Stream.of(
+                Arguments.of("labels", (UnaryOperator<Specs>) s -> s.labels(Map.of("tier", "web"))),
+                Arguments.of("environment", (UnaryOperator<Specs>) s -> s.environment(Map.of("PORT", "8080"))),
+                Arguments.of("command", (UnaryOperator<Specs>) s -> s.command(SH, "-c", "exec sleep 2000")),
+                Arguments.of("priority", (UnaryOperator<Specs>) s -> s.priority(10)),
+                Arguments.of("startSeconds", (UnaryOperator<Specs>) s -> s.startSeconds(2)),
+                Arguments.of("stopTimeoutSeconds", (UnaryOperator<Specs>) s -> s.stopTimeoutSeconds(3)),
+                Arguments.of("restartPolicy", (UnaryOperator<Specs>) s -> s.restartPolicy(RestartPolicy.Always)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("manifestChanges")
+    void stoppedByHandStartsAgainWhenItsManifestChanges(String field, UnaryOperator<Specs> change) {
+        ProgramSpec before = program("web").build();
+        ProgramSpec after = change.apply(Specs.from(before)).build();
+        Supervisor first = supervisor(OperatorIntent.load(stateDir));
+        applyAndRun(first, desired(before));
+        stopByHand(first, "web");
+
+        // across a daemon restart too
+        OperatorIntent intent = OperatorIntent.load(stateDir);
+        Supervisor supervisor = supervisor(intent);
+        applyAndRun(supervisor, desired(before));
+        assertEquals(STOPPED, state(supervisor, "web"));
+
+        loop.execute(() -> supervisor.apply(desired(after)));
+        loop.runPending();
+        assertEquals(STARTING, state(supervisor, "web"), field + " changed: started");
+        assertFalse(intent.stoppedByHand("web"));
+        assertFalse(OperatorIntent.load(stateDir).stoppedByHand("web"), "cleared on disk too");
+        loop.advanceSeconds(after.startSeconds());
+        assertEquals(RUNNING, state(supervisor, "web"));
+        assertEquals(2, spawner.childrenOf("web").size());
+    }
+
+    @Test
+    void stoppedByHandInstanceStartsAgainWhenReplicasChange() {
+        OperatorIntent intent = OperatorIntent.inMemory();
+        Supervisor supervisor = supervisor(intent);
+        applyAndRun(supervisor, desired(program("web").replicas(2).build()));
+        stopByHand(supervisor, "web-1");
+
+        applyAndRun(supervisor, desired(program("web").replicas(3).build()));
+
+        assertEquals(RUNNING, state(supervisor, "web-0"));
+        assertEquals(RUNNING, state(supervisor, "web-1"));
+        assertEquals(RUNNING, state(supervisor, "web-2"));
+        assertFalse(intent.stoppedByHand("web-1"));
+    }
+
+    @Test
+    void stoppedByHandStaysStoppedWhenTheChangedManifestIsNotAutostart() {
+        OperatorIntent intent = OperatorIntent.inMemory();
+        Supervisor supervisor = supervisor(intent);
+        applyAndRun(supervisor, desired(program("web").build()));
+        stopByHand(supervisor, "web");
+
+        applyAndRun(supervisor, desired(program("web").autostart(false).labels(Map.of("a", "b")).build()));
+
+        assertEquals(STOPPED, state(supervisor, "web"));
+        assertEquals(1, spawner.childrenOf("web").size());
+    }
+
+    // ---- restart ------------------------------------------------------------------------------------
+
+    @Test
+    void restartOfThreeProcessesGoesOneAtATime() {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("web").replicas(3).build()));
+        Child web0 = spawner.lastChildOf("web-0");
+        Child web1 = spawner.lastChildOf("web-1");
+        Child web2 = spawner.lastChildOf("web-2");
+
+        CompletableFuture<List<Actions.Result>> future = supervisor.restart(List.of("web-0", "web-1", "web-2"), TIMEOUT);
+        loop.runPending();
+
+        assertEquals(List.of(SIGTERM), web0.signals);
+        assertTrue(web1.signals.isEmpty());
+        web0.exit(ExitStatus.killedBy(SIGTERM));
+        assertEquals(STARTING, state(supervisor, "web-0"));
+        assertTrue(web1.signals.isEmpty(), "web-1 waits until web-0 is RUNNING again");
+
+        loop.advanceSeconds(1);
+        assertEquals(RUNNING, state(supervisor, "web-0"));
+        assertEquals(List.of(SIGTERM), web1.signals, "web-1 signalled once web-0 is RUNNING");
+        assertTrue(web2.signals.isEmpty());
+
+        web1.exit(ExitStatus.killedBy(SIGTERM));
+        loop.advanceSeconds(1);
+        assertEquals(List.of(SIGTERM), web2.signals);
+        assertFalse(future.isDone());
+
+        web2.exit(ExitStatus.killedBy(SIGTERM));
+        loop.advanceSeconds(1);
+
+        assertTrue(future.isDone());
+        assertEquals(List.of(true, true, true), future.join().stream().map(Actions.Result::ok).toList());
+        for (String name : List.of("web-0", "web-1", "web-2")) {
+            assertEquals(2, spawner.childrenOf(name).size(), name);
+        }
+    }
+
+    @Test
+    void actionTimeoutCompletesNotOk() {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("web").autostart(false).startSeconds(20).build()));
+
+        CompletableFuture<List<Actions.Result>> future = supervisor.start(List.of("web"), Duration.ofSeconds(5));
+        loop.advanceSeconds(4);
+        assertFalse(future.isDone());
+        loop.advanceSeconds(1);
+
+        Actions.Result result = only(future);
+        assertFalse(result.ok());
+        assertTrue(result.message().contains("timed out"), result.message());
+    }
+
+    // ---- shutdown -----------------------------------------------------------------------------------
+
+    @Test
+    void shutdownStopsPriorityLevelsHighestFirstWaitingForEach() {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("db").priority(100).build(), program("app").priority(500).build(),
+                program("web").priority(900).replicas(2).build(), program("cache").priority(500).build()));
+        Child db = spawner.lastChildOf("db");
+        Child app = spawner.lastChildOf("app");
+        Child cache = spawner.lastChildOf("cache");
+        Child web0 = spawner.lastChildOf("web-0");
+        Child web1 = spawner.lastChildOf("web-1");
+
+        CompletableFuture<Void> done = supervisor.shutdown();
+        loop.runPending();
+
+        assertEquals(List.of(SIGTERM), web0.signals);
+        assertEquals(List.of(SIGTERM), web1.signals);
+        assertTrue(app.signals.isEmpty() && cache.signals.isEmpty() && db.signals.isEmpty(), "lower levels wait");
+
+        web0.exit(ExitStatus.killedBy(SIGTERM));
+        assertTrue(app.signals.isEmpty() && cache.signals.isEmpty(), "level 500 waits for all of level 900");
+
+        web1.exit(ExitStatus.killedBy(SIGTERM));
+        assertEquals(List.of(SIGTERM), app.signals);
+        assertEquals(List.of(SIGTERM), cache.signals);
+        assertTrue(db.signals.isEmpty());
+
+        app.exit(ExitStatus.killedBy(SIGTERM));
+        assertTrue(db.signals.isEmpty(), "level 100 waits for all of level 500");
+        cache.exit(ExitStatus.exited(0));
+        assertEquals(List.of(SIGTERM), db.signals);
+        assertFalse(done.isDone(), "not done before the last exit");
+
+        db.exit(ExitStatus.killedBy(SIGTERM));
+
+        assertTrue(done.isDone());
+        assertEquals(1, spawner.childrenOf("web-0").size(), "nothing restarted during shutdown");
+        supervisor.processes().forEach(p -> assertEquals(STOPPED, p.state(), p.name()));
+    }
+
+    @Test
+    void shutdownWaitsPastTheStopTimeoutForTheExit() {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("web").stopTimeoutSeconds(10).build()));
+        Child web = spawner.lastChildOf("web");
+
+        CompletableFuture<Void> done = supervisor.shutdown();
+        loop.advanceSeconds(10);
+
+        assertEquals(List.of(SIGTERM, 9), web.signals, "SIGKILL after stopTimeoutSeconds");
+        assertEquals(STOPPING, state(supervisor, "web"));
+        assertFalse(done.isDone());
+        web.exit(ExitStatus.killedBy(9));
+        assertTrue(done.isDone());
+    }
+
+    @Test
+    void shutdownWithNothingRunningCompletesAtOnce() {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("off").autostart(false).build()));
+
+        assertTrue(supervisor.shutdown().isDone());
+    }
+
+    @Test
+    void shutdownOfAProcessInBackoffCompletesAtOnce() {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        spawner.failNext(1);
+        loop.execute(() -> supervisor.apply(desired(program("web").build())));
+        loop.runPending();
+        assertEquals(BACKOFF, state(supervisor, "web"));
+
+        CompletableFuture<Void> done = assertDoesNotThrow(supervisor::shutdown);
+
+        assertTrue(done.isDone());
+        assertEquals(STOPPED, state(supervisor, "web"));
+        loop.advanceSeconds(10);
+        assertEquals(1, spawner.spawnCount(), "no retry after shutdown");
+    }
+
+    @Test
+    void shutdownStillWaitsForEachLevelWhenAHigherLevelStopsAtOnce() {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("db").priority(100).build(), program("app").priority(500).build()));
+        spawner.failNext(1);
+        loop.execute(() -> supervisor.apply(desired(program("db").priority(100).build(),
+                program("app").priority(500).build(), program("web").priority(900).build())));
+        loop.runPending();
+        assertEquals(BACKOFF, state(supervisor, "web"));
+        Child app = spawner.lastChildOf("app");
+        Child db = spawner.lastChildOf("db");
+
+        CompletableFuture<Void> done = assertDoesNotThrow(supervisor::shutdown);
+        loop.runPending();
+
+        assertEquals(STOPPED, state(supervisor, "web"));
+        assertEquals(List.of(SIGTERM), app.signals);
+        assertTrue(db.signals.isEmpty(), "db (priority 100) waits for app (priority 500)");
+        assertFalse(done.isDone());
+
+        app.exit(ExitStatus.killedBy(SIGTERM));
+        assertEquals(List.of(SIGTERM), db.signals);
+        assertFalse(done.isDone());
+        db.exit(ExitStatus.killedBy(SIGTERM));
+        assertTrue(done.isDone());
+    }
+
+    @Test
+    void shutdownDoesNotCompleteBeforeTheLastExitWhenAHigherLevelStopsAtOnce() {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("db").priority(100).build()));
+        spawner.failNext(1);
+        loop.execute(() -> supervisor.apply(desired(program("db").priority(100).build(),
+                program("web").priority(900).build())));
+        loop.runPending();
+        assertEquals(BACKOFF, state(supervisor, "web"));
+        Child db = spawner.lastChildOf("db");
+
+        CompletableFuture<Void> done = assertDoesNotThrow(supervisor::shutdown);
+        loop.runPending();
+
+        assertEquals(List.of(SIGTERM), db.signals);
+        assertEquals(STOPPING, state(supervisor, "db"));
+        assertFalse(done.isDone(), "db is still stopping");
+        db.exit(ExitStatus.killedBy(SIGTERM));
+        assertTrue(done.isDone());
+    }
+
+    @Test
+    void shutdownStopsDeletedProgramsFirst() {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("old").priority(1).stopTimeoutSeconds(60).build(),
+                program("web").priority(900).build()));
+        Child old = spawner.lastChildOf("old");
+        Child web = spawner.lastChildOf("web");
+        loop.execute(() -> supervisor.apply(desired(program("web").priority(900).build())));
+        loop.runPending();
+        assertEquals(List.of(SIGTERM), old.signals, "removed program is stopping");
+
+        CompletableFuture<Void> done = supervisor.shutdown();
+        loop.runPending();
+        assertTrue(web.signals.isEmpty(), "waits for the removed program's process first");
+
+        old.exit(ExitStatus.killedBy(SIGTERM));
+        assertEquals(List.of(SIGTERM), web.signals);
+        web.exit(ExitStatus.killedBy(SIGTERM));
+        assertTrue(done.isDone());
+    }
+
+    @Test
+    void applyAfterShutdownDoesNothing() {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("web").build()));
+        supervisor.shutdown();
+        spawner.lastChildOf("web").exit(ExitStatus.killedBy(SIGTERM));
+
+        applyAndRun(supervisor, desired(program("web").build(), program("api").build()));
+
+        assertTrue(supervisor.slot("api").isEmpty());
+        assertEquals(1, spawner.spawnCount());
+        assertEquals(STOPPED, state(supervisor, "web"));
+    }
+}
