@@ -1,18 +1,23 @@
 package dev.steward;
 
+import io.netty.channel.epoll.Epoll;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /** {@code steward serve}: run the daemon in the foreground. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Run the daemon in the foreground: watch the manifest directory and supervise its programs.")
 final class ServeCommand {
+    /** Longest path a unix socket address holds (sun_path is 108 bytes with its terminating NUL). */
+    private static final int MAX_SOCKET_PATH_BYTES = 107;
+
     @Option(names = "--manifests", paramLabel = "DIR", description = "Watched manifest directory (default ./manifests, env STEWARD_MANIFESTS).")
     Path manifests;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", description = "State directory: logs, lock (default ./.steward, env STEWARD_STATE_DIR).")
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "State directory: logs, lock, unix socket steward.sock (default ./.steward, env STEWARD_STATE_DIR).")
     Path stateDir;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", description = "HTTP address (default 127.0.0.1:9001, env STEWARD_LISTEN; port 0 picks a free one).")
@@ -26,6 +31,7 @@ final class ServeCommand {
         if (stateDir != null) {
             System.setProperty("steward.state-dir", stateDir.toString());
         }
+        exportSocketPath();
         String address = listen != null ? listen : System.getenv("STEWARD_LISTEN");
         if (address != null) {
             int colon = address.lastIndexOf(':');
@@ -35,5 +41,34 @@ final class ServeCommand {
             System.setProperty("quarkus.http.host", address.substring(0, colon));
             System.setProperty("quarkus.http.port", address.substring(colon + 1));
         }
+    }
+
+    /**
+     * The unix socket lives in the effective state directory (flag, then STEWARD_STATE_DIR, then .steward),
+     * as an absolute path so that logs and the CLI name one place. A path too long for a unix socket, or a
+     * platform without Netty's native epoll, disables the socket rather than the daemon: --listen still
+     * serves everything.
+     */
+    private void exportSocketPath() {
+        if (System.getProperty("quarkus.http.domain-socket") != null) {
+            return; // set explicitly with -D (STEWARD_JAVA_OPTS)
+        }
+        String env = System.getenv("STEWARD_STATE_DIR");
+        Path dir = stateDir != null ? stateDir : env != null && !env.isBlank() ? Path.of(env) : Path.of(".steward");
+        Path socket = dir.resolve("steward.sock").toAbsolutePath().normalize();
+        if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
+            System.err.println("steward: not listening on a unix socket: " + socket + " is longer than "
+                    + MAX_SOCKET_PATH_BYTES + " bytes; use a shorter --state-dir");
+            System.setProperty("quarkus.http.domain-socket-enabled", "false");
+            return;
+        }
+        if (!Epoll.isAvailable()) {
+            // Vert.x binds unix sockets only with the native transport; without it the whole start would fail.
+            System.err.println("steward: not listening on a unix socket: the native epoll transport is unavailable ("
+                    + Epoll.unavailabilityCause().getMessage() + "); the API is on --listen only");
+            System.setProperty("quarkus.http.domain-socket-enabled", "false");
+            return;
+        }
+        System.setProperty("quarkus.http.domain-socket", socket.toString());
     }
 }

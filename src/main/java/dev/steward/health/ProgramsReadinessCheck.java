@@ -1,0 +1,91 @@
+package dev.steward.health;
+
+import dev.steward.control.Control;
+import dev.steward.control.ProcessInfo;
+import dev.steward.control.ProgramView;
+import dev.steward.manifest.ManifestError;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * {@code /q/health/ready}: UP when the manifests are loaded and every process of every autostart
+ * program is RUNNING, except the ones an operator stopped by hand. The data has one entry per program
+ * ({@code web: 2/2 RUNNING}) and one per rejected manifest file with its first error. A rejected file
+ * does not make the daemon unready: its last good programs stay in force and are judged as usual.
+ */
+@Readiness
+@ApplicationScoped
+public class ProgramsReadinessCheck implements HealthCheck {
+    private final Control control;
+
+    public ProgramsReadinessCheck(Control control) {
+        this.control = control;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("programs");
+        if (!control.manifestsLoaded()) {
+            return response.down().withData("manifests", "not read yet").build();
+        }
+        boolean ready = true;
+        for (ProgramView program : control.programs()) {
+            Verdict verdict = judge(program);
+            ready &= verdict.ready();
+            response.withData(program.name(), verdict.summary());
+        }
+        firstErrorPerFile(control.manifestErrors()).forEach((file, error) -> response.withData(file, error));
+        return response.status(ready).build();
+    }
+
+    private record Verdict(boolean ready, String summary) {
+    }
+
+    static Verdict judge(ProgramView program) {
+        // Instances retiring after a scale-down (index >= replicas) are on their way out: not judged.
+        List<ProcessInfo> current = program.processes().stream()
+                .filter(p -> p.index() < program.spec().replicas()).toList();
+        List<ProcessInfo> required = current.stream().filter(p -> !p.stoppedByHand()).toList();
+        long running = required.stream().filter(p -> p.state().equals("RUNNING")).count();
+        StringBuilder summary = new StringBuilder().append(running).append('/').append(required.size()).append(" RUNNING");
+        String others = required.stream().filter(p -> !p.state().equals("RUNNING"))
+                .map(p -> p.name() + " " + p.state()).collect(Collectors.joining(", "));
+        if (!others.isEmpty()) {
+            summary.append("; ").append(others);
+        }
+        long byHand = current.size() - required.size();
+        if (byHand > 0) {
+            summary.append("; ").append(byHand).append(" stopped by hand");
+        }
+        if (!program.spec().autostart()) {
+            summary.append(" (autostart false: not required)");
+            return new Verdict(true, summary.toString());
+        }
+        return new Verdict(running == required.size(), summary.toString());
+    }
+
+    /** {@code file -> "invalid at 7:14: spec.replicas: must be ..."}: the first error of each rejected file. */
+    static Map<String, String> firstErrorPerFile(List<ManifestError> errors) {
+        Map<String, String> first = new LinkedHashMap<>();
+        for (ManifestError error : errors) {
+            StringBuilder text = new StringBuilder("invalid");
+            if (error.line() > 0) {
+                text.append(" at ").append(error.line()).append(':').append(error.column());
+            }
+            text.append(": ");
+            if (!error.field().isEmpty()) {
+                text.append(error.field()).append(": ");
+            }
+            first.putIfAbsent(error.file().toString(), text.append(error.message()).toString());
+        }
+        return first;
+    }
+}

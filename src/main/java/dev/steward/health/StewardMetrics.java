@@ -1,0 +1,180 @@
+package dev.steward.health;
+
+import dev.steward.control.Control;
+import dev.steward.control.ProcessInfo;
+import dev.steward.daemon.DaemonControl;
+import dev.steward.manifest.ManifestError;
+import dev.steward.supervise.ProcessState;
+import dev.steward.supervise.Signals;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Steward's Prometheus metrics ({@code /q/metrics}): one set of series per supervised process, labelled
+ * {@code program}, {@code process} and {@code group} (the program, as Supervisor calls it), plus program,
+ * manifest and reconcile totals.
+ *
+ * <p>Processes come and go at runtime, so just before each scrape {@link #refresh()} re-reads
+ * {@link Control#processes()}: meters of new processes are registered and those of processes that are gone
+ * removed, so a deleted program leaves no stale series. Values are read at scrape time from the latest
+ * snapshot and, for CPU and memory, from {@code /proc}.
+ */
+@Singleton
+public class StewardMetrics implements MeterBinder {
+    /** {@code /q/metrics}, whatever the root paths are configured to. */
+    private static final String METRICS_PATH_SUFFIX = "/metrics";
+
+    private final Control control;
+    private final DaemonControl daemon;
+    private final ProcStats proc;
+    private final Clock clock;
+    private MeterRegistry registry; // guarded by this
+    private final Map<String, Tracked> tracked = new HashMap<>(); // by program/process; guarded by this
+
+    @Inject
+    public StewardMetrics(Control control, DaemonControl daemon) {
+        this(control, daemon, new ProcStats(), Clock.systemUTC());
+    }
+
+    StewardMetrics(Control control, DaemonControl daemon, ProcStats proc, Clock clock) {
+        this.control = control;
+        this.daemon = daemon;
+        this.proc = proc;
+        this.clock = clock;
+    }
+
+    @Override
+    public synchronized void bindTo(MeterRegistry registry) {
+        this.registry = registry;
+        Gauge.builder("steward.programs", control, c -> c.programs().size())
+                .description("Programs supervised now").strongReference(true).register(registry);
+        Gauge.builder("steward.manifests.invalid", control,
+                        c -> c.manifestErrors().stream().map(ManifestError::file).distinct().count())
+                .description("Manifest files currently rejected (their last good programs stay in force)")
+                .strongReference(true).register(registry);
+        // Reconcile totals are not part of Control; DaemonControl publishes them with each snapshot.
+        FunctionCounter.builder("steward.reconcile.passes", daemon, d -> d.reconcileTotals().passes())
+                .description("Reconcile passes: desired manifests compared with supervised processes")
+                .register(registry);
+        FunctionTimer.builder("steward.reconcile.duration", daemon,
+                        d -> d.reconcileTotals().passes(), d -> d.reconcileTotals().durationNanos(), TimeUnit.NANOSECONDS)
+                .description("Time spent in reconcile passes").register(registry);
+        FunctionCounter.builder("steward.reconcile.passes.with.errors", daemon, d -> d.reconcileTotals().passesWithErrors())
+                .description("Reconcile passes that saw at least one invalid manifest file")
+                .register(registry);
+        refresh();
+    }
+
+    /** Re-reads the processes before a scrape. Vert.x filters run for the TCP listener and the unix socket alike. */
+    void refreshBeforeScrape(@Observes Filters filters) {
+        filters.register(request -> {
+            if (request.normalizedPath().endsWith(METRICS_PATH_SUFFIX)) {
+                refresh();
+            }
+            request.next();
+        }, 10);
+    }
+
+    /** Registers meters for new processes, updates the others and removes those of processes that are gone. */
+    public synchronized void refresh() {
+        if (registry == null) {
+            return;
+        }
+        Map<String, ProcessInfo> now = new HashMap<>();
+        for (ProcessInfo info : control.processes()) {
+            now.put(info.program() + "/" + info.name(), info);
+        }
+        for (Iterator<Map.Entry<String, Tracked>> it = tracked.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Tracked> entry = it.next();
+            if (!now.containsKey(entry.getKey())) {
+                entry.getValue().remove();
+                it.remove();
+            }
+        }
+        now.forEach((key, info) -> tracked.computeIfAbsent(key, k -> new Tracked(info)).update(info));
+    }
+
+    /** The meters of one process; their functions read {@link #info}, replaced at each refresh. */
+    private final class Tracked {
+        private volatile ProcessInfo info;
+        private final Tags tags;
+        private final List<Meter> meters = new ArrayList<>();
+        private Meter lastExitCode; // registered once the process has exited at least once
+
+        Tracked(ProcessInfo first) {
+            this.info = first;
+            this.tags = Tags.of("program", first.program(), "process", first.name(), "group", first.program());
+            meters.add(Gauge.builder("steward.process.state.code", this, t -> t.info.stateCode())
+                    .description("Supervisor state code: 0 STOPPED, 10 STARTING, 20 RUNNING, 30 BACKOFF, 40 STOPPING, 100 EXITED, 200 FATAL, 1000 UNKNOWN")
+                    .tags(tags).strongReference(true).register(registry));
+            for (ProcessState state : ProcessState.values()) {
+                String name = state.name();
+                meters.add(Gauge.builder("steward.process.state", this, t -> t.info.state().equals(name) ? 1 : 0)
+                        .description("1 for the state the process is in, 0 for the others")
+                        .tags(tags).tag("state", name).strongReference(true).register(registry));
+            }
+            meters.add(FunctionCounter.builder("steward.process.restarts", this, t -> t.info.restarts())
+                    .description("Automatic restarts of the process").tags(tags).register(registry));
+            meters.add(Gauge.builder("steward.process.uptime", this, Tracked::uptimeSeconds).baseUnit("seconds")
+                    .description("Seconds since the current run started; 0 when not running")
+                    .tags(tags).strongReference(true).register(registry));
+            meters.add(FunctionCounter.builder("steward.process.cpu", this, t -> proc.cpuSeconds(t.info.pid()).orElse(0))
+                    .baseUnit("seconds").description("User and system CPU time of the current run (from /proc); 0 when not running")
+                    .tags(tags).register(registry));
+            meters.add(Gauge.builder("steward.process.resident.memory", this, t -> proc.residentBytes(t.info.pid()).orElse(0))
+                    .baseUnit("bytes").description("Resident set size (from /proc); 0 when not running")
+                    .tags(tags).strongReference(true).register(registry));
+        }
+
+        void update(ProcessInfo latest) {
+            info = latest;
+            if (lastExitCode == null && latest.lastExit().isPresent()) {
+                lastExitCode = Gauge.builder("steward.process.last.exit.code", this, Tracked::lastExitCode)
+                        .description("Exit code of the last run, or 128 + the signal number when a signal killed it")
+                        .tags(tags).strongReference(true).register(registry);
+            }
+        }
+
+        double uptimeSeconds() {
+            ProcessInfo current = info;
+            Optional<Instant> started = current.startedAt();
+            if (current.pid() <= 0 || started.isEmpty()) {
+                return 0;
+            }
+            return Math.max(0, Duration.between(started.get(), clock.instant()).toMillis() / 1000.0);
+        }
+
+        double lastExitCode() {
+            return info.lastExit().map(exit -> exit.exitCode()
+                            .orElseGet(() -> 128 + exit.signal().map(Signals::parse).orElse(0)))
+                    .map(Integer::doubleValue).orElse(Double.NaN);
+        }
+
+        void remove() {
+            meters.forEach(registry::remove);
+            if (lastExitCode != null) {
+                registry.remove(lastExitCode);
+            }
+        }
+    }
+}

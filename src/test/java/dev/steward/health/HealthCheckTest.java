@@ -1,0 +1,118 @@
+package dev.steward.health;
+
+import dev.steward.manifest.ManifestError;
+import dev.steward.supervise.Specs;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.nullValue;
+
+@QuarkusTest
+@TestProfile(FakeControlProfile.class)
+class HealthCheckTest {
+    @Inject
+    FakeControl control;
+
+    @BeforeEach
+    void reset() {
+        control.reset();
+    }
+
+    @Test
+    void liveWhileTheOwnerAnswers() {
+        given().get("/q/health/live").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItem("supervision-owner"));
+    }
+
+    @Test
+    void notLiveWhenTheOwnerIsStuck() {
+        control.responsive(false);
+        given().get("/q/health/live").then().statusCode(503)
+                .body("status", equalTo("DOWN"))
+                .body("checks.find { it.name == 'supervision-owner' }.data.owner", equalTo("does not answer within 1s"));
+    }
+
+    @Test
+    void startedOnceManifestsAreLoaded() {
+        control.loaded(false);
+        given().get("/q/health/started").then().statusCode(503).body("status", equalTo("DOWN"));
+        control.loaded(true);
+        given().get("/q/health/started").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    @Test
+    void notReadyBeforeManifestsAreLoaded() {
+        control.loaded(false);
+        given().get("/q/health/ready").then().statusCode(503)
+                .body("checks.find { it.name == 'programs' }.data.manifests", equalTo("not read yet"));
+    }
+
+    @Test
+    void readyWhenEveryAutostartProcessRuns() {
+        control.program(FakeControl.spec("web", 2), "RUNNING", "RUNNING");
+        control.program(FakeControl.spec("worker", 1), "RUNNING");
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'programs' }.data.web", equalTo("2/2 RUNNING"))
+                .body("checks.find { it.name == 'programs' }.data.worker", equalTo("1/1 RUNNING"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"BACKOFF", "FATAL", "STARTING", "EXITED", "STOPPED"})
+    void notReadyWhileAnAutostartProcessIsNotRunning(String state) {
+        control.program(FakeControl.spec("web", 2), "RUNNING", state);
+        given().get("/q/health/ready").then().statusCode(503)
+                .body("status", equalTo("DOWN"))
+                .body("checks.find { it.name == 'programs' }.data.web", equalTo("1/2 RUNNING; web-1 " + state));
+    }
+
+    @Test
+    void processesStoppedByHandDoNotCount() {
+        var spec = FakeControl.spec("web", 2);
+        control.program(spec, List.of(FakeControl.process(spec, 0, "RUNNING", false, 0),
+                FakeControl.process(spec, 1, "STOPPED", true, 0)));
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'programs' }.data.web", equalTo("1/1 RUNNING; 1 stopped by hand"));
+    }
+
+    @Test
+    void programsWithoutAutostartAreNotRequired() {
+        control.program(Specs.program("batch").autostart(false).build(), "STOPPED");
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'programs' }.data.batch", equalTo("0/1 RUNNING; batch STOPPED (autostart false: not required)"));
+    }
+
+    @Test
+    void retiringInstancesAfterAScaleDownAreNotJudged() {
+        var spec = FakeControl.spec("web", 1);
+        control.program(spec, List.of(FakeControl.process(spec, 0, "RUNNING", false, 0),
+                FakeControl.process(FakeControl.spec("web", 2), 1, "STOPPING", false, 0)));
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'programs' }.data.web", equalTo("1/1 RUNNING"));
+    }
+
+    @Test
+    void invalidManifestFilesAreListedWithTheirFirstErrorWithoutMakingTheDaemonUnready() {
+        control.program(FakeControl.spec("web", 1), "RUNNING");
+        control.addError(new ManifestError(Path.of("manifests/web.yaml"), 9, 13, "spec.replicas", "must be a whole number (got \"many\")"));
+        control.addError(new ManifestError(Path.of("manifests/web.yaml"), 12, 3, "spec.bogus", "unknown field"));
+        control.addError(new ManifestError(Path.of("manifests/broken.yaml"), 0, 0, "", "cannot read the file"));
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'programs' }.data.'manifests/web.yaml'",
+                        equalTo("invalid at 9:13: spec.replicas: must be a whole number (got \"many\")"))
+                .body("checks.find { it.name == 'programs' }.data.'manifests/broken.yaml'", equalTo("invalid: cannot read the file"))
+                .body("checks.find { it.name == 'programs' }.data.manifests", nullValue());
+    }
+}

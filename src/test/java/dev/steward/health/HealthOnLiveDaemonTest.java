@@ -1,0 +1,117 @@
+package dev.steward.health;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Health and metrics against the real DaemonControl, with real child processes. */
+@QuarkusTest
+@TestProfile(LiveDaemonProfile.class)
+class HealthOnLiveDaemonTest {
+    private final List<Path> written = new ArrayList<>();
+
+    @AfterEach
+    void removeManifests() throws IOException {
+        for (Path file : written) {
+            Files.deleteIfExists(file);
+        }
+        // Deleting the manifests stops their processes: nothing is left behind for the next test.
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                assertTrue(MetricsTest.series(MetricsTest.scrape(), "steward_process_").isEmpty()));
+    }
+
+    /** The readiness data entry {@code key}, or null; no assertion, so waiting for it logs nothing. */
+    private static String readiness(String key) {
+        List<Map<String, Object>> checks = given().get("/q/health/ready").then().extract().jsonPath().getList("checks");
+        return checks.stream().filter(c -> "programs".equals(c.get("name")))
+                .map(c -> (Map<?, ?>) c.get("data")).filter(Objects::nonNull)
+                .map(data -> (String) data.get(key)).filter(Objects::nonNull).findFirst().orElse(null);
+    }
+
+    private void manifest(String file, String yaml) throws IOException {
+        Path path = LiveDaemonProfile.MANIFESTS.resolve(file);
+        Path temp = Files.writeString(LiveDaemonProfile.MANIFESTS.resolve("." + file + ".tmp"), yaml);
+        Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE);
+        written.add(path);
+    }
+
+    @Test
+    void readyOnceRealProcessesRunAndTheirMetricsComeFromProc() throws IOException {
+        manifest("sleeper.yaml", """
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: sleeper}
+                spec:
+                  command: ["sleep", "600"]
+                  replicas: 2
+                  startSeconds: 1
+                """);
+        await().atMost(Duration.ofSeconds(15)).until(() -> "2/2 RUNNING".equals(readiness("sleeper")));
+        given().get("/q/health/ready").then().statusCode(200);
+        given().get("/q/health/live").then().statusCode(200);
+        given().get("/q/health/started").then().statusCode(200);
+
+        String text = MetricsTest.scrape();
+        for (String process : List.of("sleeper-0", "sleeper-1")) {
+            String labels = "group=\"sleeper\",process=\"" + process + "\",program=\"sleeper\"";
+            assertEquals(20, MetricsTest.value(text, "steward_process_state_code", labels));
+            assertTrue(MetricsTest.value(text, "steward_process_resident_memory_bytes", labels) > 0);
+            assertTrue(MetricsTest.value(text, "steward_process_uptime_seconds", labels) >= 1);
+        }
+        assertEquals(1, MetricsTest.value(text, "steward_programs"));
+        assertTrue(MetricsTest.value(text, "steward_reconcile_passes_total") >= 2);
+    }
+
+    @Test
+    void aProgramThatCannotStartMakesTheDaemonUnready() throws IOException {
+        manifest("broken.yaml", """
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: broken}
+                spec:
+                  command: ["/nonexistent/steward-test-binary"]
+                  startRetries: 1
+                """);
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                assertEquals(200, MetricsTest.value(MetricsTest.scrape(), "steward_process_state_code", "process=\"broken\"")));
+        given().get("/q/health/ready").then().statusCode(503)
+                .body("checks.find { it.name == 'programs' }.data.broken", equalTo("0/1 RUNNING; broken FATAL"));
+    }
+
+    @Test
+    void anInvalidManifestIsReportedButDoesNotMakeTheDaemonUnready() throws IOException {
+        manifest("bad.yaml", """
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: bad}
+                spec:
+                  command: ["true"]
+                  replicas: many
+                """);
+        String file = LiveDaemonProfile.MANIFESTS.resolve("bad.yaml").toString();
+        await().atMost(Duration.ofSeconds(15)).until(() -> readiness(file) != null);
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'programs' }.data.'" + file + "'", startsWith("invalid at 6:13: spec.replicas: "));
+        String text = MetricsTest.scrape();
+        assertEquals(1, MetricsTest.value(text, "steward_manifests_invalid"));
+        assertTrue(MetricsTest.value(text, "steward_reconcile_passes_with_errors_total") >= 1);
+    }
+}

@@ -1,0 +1,213 @@
+package dev.steward.health;
+
+import dev.steward.control.ProcessInfo;
+import dev.steward.manifest.ManifestError;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@QuarkusTest
+@TestProfile(FakeControlProfile.class)
+class MetricsTest {
+    /** A series line of the 0.0.4 text format: name, labels, value. */
+    private static final Pattern SERIES = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*})? (\\S+)$");
+
+    @Inject
+    FakeControl control;
+
+    @BeforeEach
+    void reset() {
+        control.reset();
+    }
+
+    /** What Prometheus' text parser and promtool read. */
+    static String scrape() {
+        return given().accept("text/plain; version=0.0.4").get("/q/metrics").then().statusCode(200).extract().asString();
+    }
+
+    static List<String> series(String exposition, String prefix) {
+        return exposition.lines().filter(line -> line.startsWith(prefix)).toList();
+    }
+
+    static double value(String exposition, String name, String... labels) {
+        List<String> matches = new ArrayList<>();
+        for (String line : exposition.lines().toList()) {
+            Matcher m = SERIES.matcher(line);
+            if (m.matches() && m.group(1).equals(name) && List.of(labels).stream().allMatch(l -> m.group(2) != null && m.group(2).contains(l))) {
+                matches.add(m.group(3));
+            }
+        }
+        assertEquals(1, matches.size(), () -> "one series " + name + " " + List.of(labels) + " in\n" + series(exposition, "steward_"));
+        return Double.parseDouble(matches.get(0));
+    }
+
+    @Test
+    void processSeriesCarryProgramProcessAndGroupLabels() {
+        control.program(FakeControl.spec("web", 2), "RUNNING", "BACKOFF");
+        String text = scrape();
+        String web0 = "group=\"web\",process=\"web-0\",program=\"web\"";
+        String web1 = "group=\"web\",process=\"web-1\",program=\"web\"";
+        assertEquals(20, value(text, "steward_process_state_code", web0));
+        assertEquals(30, value(text, "steward_process_state_code", web1));
+        assertEquals(1, value(text, "steward_process_state", web0, "state=\"RUNNING\""));
+        assertEquals(0, value(text, "steward_process_state", web0, "state=\"BACKOFF\""));
+        assertEquals(1, value(text, "steward_process_state", web1, "state=\"BACKOFF\""));
+        assertEquals(0, value(text, "steward_process_restarts_total", web0));
+        value(text, "steward_process_uptime_seconds", web0);
+        value(text, "steward_process_cpu_seconds_total", web0);
+        value(text, "steward_process_resident_memory_bytes", web0);
+        assertEquals(1, value(text, "steward_programs"));
+        assertTrue(text.contains("# TYPE steward_process_restarts_total counter"), text);
+        assertTrue(text.contains("# TYPE steward_process_state_code gauge"), text);
+    }
+
+    @Test
+    void cpuAndMemoryAreReadFromProcForTheProcessPid() {
+        var spec = FakeControl.spec("self", 1);
+        int pid = (int) ProcessHandle.current().pid(); // this JVM: surely running, using CPU and memory
+        control.program(spec, List.of(FakeControl.process(spec, 0, "RUNNING", false, pid)));
+        String text = scrape();
+        assertTrue(value(text, "steward_process_cpu_seconds_total", "process=\"self\"") > 0);
+        double rss = value(text, "steward_process_resident_memory_bytes", "process=\"self\"");
+        assertTrue(rss > 10_000_000 && rss % ProcStats.PAGE_SIZE == 0, "RSS " + rss);
+        double uptime = value(text, "steward_process_uptime_seconds", "process=\"self\"");
+        assertTrue(uptime >= 5 && uptime < 60, "uptime " + uptime);
+    }
+
+    @Test
+    void lastExitCodeAppearsOnceAProcessHasExited() {
+        var spec = FakeControl.spec("job", 2);
+        ProcessInfo exited = withExit(FakeControl.process(spec, 0, "EXITED", false, 0), Optional.of(3), Optional.empty());
+        ProcessInfo killed = withExit(FakeControl.process(spec, 1, "EXITED", false, 0), Optional.empty(), Optional.of("KILL"));
+        control.program(spec, List.of(exited, killed));
+        String text = scrape();
+        assertEquals(3, value(text, "steward_process_last_exit_code", "process=\"job-0\""));
+        assertEquals(128 + 9, value(text, "steward_process_last_exit_code", "process=\"job-1\""));
+
+        control.program(FakeControl.spec("fresh", 1), "RUNNING");
+        assertTrue(series(scrape(), "steward_process_last_exit_code").stream().noneMatch(l -> l.contains("fresh")));
+    }
+
+    @Test
+    void seriesOfProcessesThatAreGoneAreRemovedAndNeverDuplicated() {
+        control.program(FakeControl.spec("web", 3), "RUNNING", "RUNNING", "RUNNING");
+        control.program(FakeControl.spec("job", 1), "RUNNING");
+        assertNoDuplicateSeries(scrape());
+
+        control.program(FakeControl.spec("web", 1), "RUNNING"); // scaled down: web-0.. become "web"
+        control.remove("job");
+        String text = scrape();
+        assertNoDuplicateSeries(text);
+        List<String> process = series(text, "steward_process_");
+        assertFalse(process.isEmpty());
+        assertTrue(process.stream().allMatch(l -> l.contains("process=\"web\"")), String.join("\n", process));
+        assertEquals(1, value(text, "steward_programs"));
+
+        control.program(FakeControl.spec("job", 1), "BACKOFF"); // comes back: one series again, current value
+        text = scrape();
+        assertNoDuplicateSeries(text);
+        assertEquals(30, value(text, "steward_process_state_code", "process=\"job\""));
+
+        control.reset();
+        assertTrue(series(scrape(), "steward_process_").isEmpty());
+    }
+
+    @Test
+    void invalidManifestFilesAreCountedOncePerFile() {
+        control.addError(new ManifestError(Path.of("manifests/a.yaml"), 1, 1, "spec", "bad"));
+        control.addError(new ManifestError(Path.of("manifests/a.yaml"), 2, 1, "spec", "worse"));
+        control.addError(new ManifestError(Path.of("manifests/b.yaml"), 1, 1, "spec", "bad"));
+        assertEquals(2, value(scrape(), "steward_manifests_invalid"));
+    }
+
+    @Test
+    void reconcilePassesOfTheDaemonAreExported() {
+        // The real daemon underneath applied its (empty) manifest directory at least once.
+        String text = scrape();
+        assertTrue(value(text, "steward_reconcile_passes_total") >= 1);
+        assertTrue(value(text, "steward_reconcile_duration_seconds_count") >= 1);
+        assertTrue(value(text, "steward_reconcile_duration_seconds_sum") > 0);
+        assertEquals(0, value(text, "steward_reconcile_passes_with_errors_total"));
+    }
+
+    @Test
+    void everyStewardFamilyHasHelpAndType() {
+        control.program(FakeControl.spec("web", 1), "RUNNING");
+        String text = scrape();
+        Set<String> families = new HashSet<>();
+        text.lines().filter(l -> l.startsWith("# TYPE steward_")).forEach(l -> families.add(l.split(" ")[2]));
+        assertEquals(Set.of("steward_programs", "steward_manifests_invalid", "steward_reconcile_passes_total",
+                "steward_reconcile_duration_seconds", "steward_reconcile_passes_with_errors_total",
+                "steward_process_state_code", "steward_process_state", "steward_process_restarts_total",
+                "steward_process_uptime_seconds", "steward_process_cpu_seconds_total",
+                "steward_process_resident_memory_bytes"), families);
+        for (String family : families) {
+            assertTrue(text.contains("# HELP " + family + " "), "HELP for " + family);
+        }
+    }
+
+    @Test
+    void promtoolFindsNothingWrongWithStewardMetrics() throws Exception {
+        Optional<Path> promtool = Promtool.find();
+        org.junit.jupiter.api.Assumptions.assumeTrue(promtool.isPresent(), "promtool not installed");
+        control.program(FakeControl.spec("web", 2), "RUNNING", "FATAL");
+        Promtool.Result result = Promtool.check(promtool.get(), scrape());
+        // 0: clean; 3: lint findings. Those of Quarkus' own meters (HTTP, Netty, JVM) are not ours to fix.
+        assertTrue(result.exitCode() == 0 || result.exitCode() == 3, result.output());
+        assertTrue(result.output().lines().noneMatch(l -> l.startsWith("steward_")), result.output());
+        assertFalse(result.output().contains("error"), result.output());
+    }
+
+    @Test
+    void procStatsCountFieldsAfterTheCommandNameWhateverItHolds(@TempDir Path proc) throws Exception {
+        Path dir = Files.createDirectories(proc.resolve("4242"));
+        // comm "(a) b) S" looks like more fields; utime 250 and stime 50 ticks are fields 14 and 15.
+        Files.writeString(dir.resolve("stat"), "4242 ((a) b) S) S 1 4242 4242 0 -1 4194304 100 0 0 0 250 50 0 0 20 0 1 0 99 12345 256\n");
+        Files.writeString(dir.resolve("statm"), "3000 256 100 10 0 200 0\n");
+        ProcStats stats = new ProcStats(proc);
+        assertEquals(3.0, stats.cpuSeconds(4242).orElseThrow());
+        assertEquals(256 * 4096.0, stats.residentBytes(4242).orElseThrow());
+        assertTrue(stats.cpuSeconds(4343).isEmpty());
+        assertTrue(stats.residentBytes(0).isEmpty());
+    }
+
+    private static void assertNoDuplicateSeries(String text) {
+        Set<String> seen = new HashSet<>();
+        for (String line : text.lines().toList()) {
+            Matcher m = SERIES.matcher(line);
+            if (m.matches()) {
+                assertTrue(seen.add(m.group(1) + normalized(m.group(2))), "duplicate series " + line);
+            }
+        }
+    }
+
+    private static String normalized(String labels) {
+        return labels == null ? "" : labels.replace(",}", "}");
+    }
+
+    private static ProcessInfo withExit(ProcessInfo p, Optional<Integer> code, Optional<String> signal) {
+        var exit = new ProcessInfo.LastExit(code, signal, false, signal.isPresent() ? "Killed" : "Error", Instant.now());
+        return new ProcessInfo(p.name(), p.program(), p.index(), p.state(), p.stateCode(), p.pid(), p.startedAt(),
+                Optional.of(Instant.now()), p.restarts(), Optional.of(exit), p.spawnError(), p.stoppedByHand(),
+                p.stdoutLog(), p.stderrLog(), p.labels());
+    }
+}
