@@ -1,0 +1,121 @@
+package dev.steward.api;
+
+import dev.steward.control.ActionResult;
+import dev.steward.control.Control;
+import dev.steward.supervise.Signals;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/**
+ * Operator actions on processes. The response waits for the outcome without holding a thread: the
+ * Control futures complete on the supervision owner, and the response is written from there.
+ */
+@Path("/api/v1/actions")
+@Produces(MediaType.APPLICATION_JSON)
+public class ActionsResource {
+
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Control control;
+
+    public ActionsResource(Control control) {
+        this.control = control;
+    }
+
+    @POST
+    @Path("{action}")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "start, stop, restart or signal processes named by target (process, program or all)"
+            + " or by a label selector; waits for the outcome up to timeout seconds")
+    public CompletionStage<Response> act(@PathParam("action") String action, @QueryParam("target") List<String> target,
+                                         @QueryParam("selector") String selector, @QueryParam("signal") String signal,
+                                         @QueryParam("timeout") String timeoutParam) {
+        if (!List.of("start", "stop", "restart", "signal").contains(action)) {
+            throw ApiException.notFound("no action \"" + action + "\"; use start, stop, restart or signal");
+        }
+        Duration timeout = Params.seconds("timeout", timeoutParam, DEFAULT_TIMEOUT);
+        int signalNumber = action.equals("signal") ? signal(signal) : 0;
+        List<String> processes = resolve(Params.list(target), selector);
+        CompletableFuture<List<ActionResult>> done = switch (action) {
+            case "start" -> control.start(processes, timeout);
+            case "stop" -> control.stop(processes, timeout);
+            case "restart" -> control.restart(processes, timeout);
+            default -> control.signal(processes, signalNumber);
+        };
+        // A backstop in case an outcome never comes: restart runs one process after another, each with the timeout.
+        long backstop = timeout.toMillis() * Math.max(1, processes.size()) + 5_000;
+        return done.orTimeout(backstop, TimeUnit.MILLISECONDS).handle((results, error) -> {
+            if (error == null) {
+                return respond(results, timeout);
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof TimeoutException) {
+                return ProblemMappers.respond(timedOut(List.of(), timeout));
+            }
+            throw cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause);
+        });
+    }
+
+    private List<String> resolve(List<String> targets, String selector) {
+        Optional<String> labels = Optional.ofNullable(selector).filter(s -> !s.isBlank());
+        if (targets.isEmpty() && labels.isEmpty()) {
+            throw ApiException.badRequest("say which processes: target=NAME (a process, a program, or all),"
+                    + " repeatable, or selector=k=v");
+        }
+        labels.ifPresent(Params::selector); // a malformed selector is a 400 naming the bad term
+        try {
+            return control.resolve(targets, labels);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    private static int signal(String signal) {
+        if (signal == null || signal.isBlank()) {
+            throw ApiException.badRequest("the signal action needs signal=NAME, e.g. signal=HUP");
+        }
+        try {
+            return Signals.parse(signal);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    /** 200 with {@code ok} telling whether all ended where asked; 504 when some were still on their way. */
+    private static Response respond(List<ActionResult> results, Duration timeout) {
+        if (results.stream().anyMatch(ActionsResource::timedOut)) {
+            return ProblemMappers.respond(timedOut(results, timeout));
+        }
+        return Response.ok(ActionResponse.of(results)).build();
+    }
+
+    /** A process that neither succeeded nor failed: still starting or stopping when the timeout passed. */
+    private static boolean timedOut(ActionResult result) {
+        return !result.ok() && (result.message().startsWith("timed out")
+                || result.state().equals("STARTING") || result.state().equals("STOPPING"));
+    }
+
+    private static Problem timedOut(List<ActionResult> results, Duration timeout) {
+        String seconds = BigDecimal.valueOf(timeout.toMillis(), 3).stripTrailingZeros().toPlainString();
+        Problem problem = Problem.of(Problem.Code.Timeout, "the action did not finish within " + seconds + " s;"
+                + " the processes may still get there: check with `steward get processes`, or pass a longer timeout");
+        return new Problem(problem.type(), problem.title(), problem.status(), problem.code(), problem.detail(),
+                problem.errors(), List.copyOf(results), false);
+    }
+}

@@ -1,0 +1,45 @@
+package dev.steward.api;
+
+import dev.steward.manifest.ManifestWriter.Action;
+import dev.steward.manifest.ManifestWriter.Change;
+import dev.steward.manifest.ProgramSpec;
+import dev.steward.reconcile.Plan;
+import java.util.Optional;
+
+/** Words for what a manifest change makes the daemon do, using the reconciler's own wording where it has one. */
+final class ApplyResults {
+
+    private ApplyResults() {
+    }
+
+    /**
+     * @param inForce the program as supervised now, used when the file's old version could not be read
+     */
+    static ApplyResultDto of(Change change, Optional<ProgramSpec> inForce, boolean dryRun) {
+        Optional<ProgramSpec> before = change.before().or(() -> inForce);
+        boolean restarts = change.action() == Action.CONFIGURED && before.isPresent() && change.after().isPresent()
+                && !before.get().launchSettings().equals(change.after().get().launchSettings());
+        return new ApplyResultDto(change.program(), change.action().label(), change.file().toString(), restarts,
+                effect(change, before), dryRun);
+    }
+
+    private static String effect(Change change, Optional<ProgramSpec> before) {
+        return switch (change.action()) {
+            case CREATED -> created(change.after().orElseThrow());
+            case CONFIGURED -> before.map(old -> Plan.effect(old, change.after().orElseThrow()))
+                    .orElse("applied; the daemon compares it with what runs and restarts only what changed");
+            case UNCHANGED -> "nothing to do: the manifest already says this";
+            case DELETED -> "stopping its processes with its stop policy, then forgetting it";
+        };
+    }
+
+    private static String created(ProgramSpec spec) {
+        if (spec.replicas() == 0) {
+            return "added with 0 replicas: nothing to start";
+        }
+        if (!spec.autostart()) {
+            return "added, not started (autostart: false); start it with `steward start " + spec.name() + "`";
+        }
+        return "starting " + spec.replicas() + (spec.replicas() == 1 ? " process" : " processes");
+    }
+}

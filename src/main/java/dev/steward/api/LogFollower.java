@@ -1,0 +1,75 @@
+package dev.steward.api;
+
+import dev.steward.control.Control;
+import dev.steward.control.LogTail;
+import dev.steward.logs.RingBuffer;
+import io.smallrye.mutiny.Multi;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Streams new output of a process as it arrives, for {@code logs?follow=true}.
+ *
+ * <p>It polls the process's in-memory ring every {@value #POLL_MILLIS} ms from a Vert.x timer (a ring
+ * read is a short copy under a lock, fine on the event loop; no thread is held per follower) and keeps
+ * its place by absolute ring position, so rotation of the log files does not matter. When the process
+ * is restarted with new log settings it gets a new ring, which is followed from its start. The stream
+ * ends when the process is gone, and stops polling as soon as the client disconnects.
+ */
+@ApplicationScoped
+public class LogFollower {
+    static final long POLL_MILLIS = 100;
+
+    private final Control control;
+    private final Vertx vertx;
+    private final AtomicInteger active = new AtomicInteger();
+
+    public LogFollower(Control control, Vertx vertx) {
+        this.control = control;
+        this.vertx = vertx;
+    }
+
+    /** Output written to {@code ring} from {@code position} on, then whatever comes next. */
+    Multi<Buffer> follow(String process, boolean stderr, RingBuffer ring, long position) {
+        return Multi.createFrom().emitter(emitter -> {
+            active.incrementAndGet();
+            RingBuffer[] current = {ring};
+            long[] next = {position};
+            long timer = vertx.setPeriodic(POLL_MILLIS, id -> {
+                if (emitter.requested() <= 0) {
+                    // A slow client: leave the bytes in the ring instead of queueing them here; if it falls more
+                    // than the ring behind, it skips ahead (as kubectl logs -f does), memory stays bounded.
+                    return;
+                }
+                Optional<LogTail> tail = control.logs(process, stderr);
+                if (tail.isEmpty()) {
+                    if (control.process(process).isEmpty()) {
+                        emitter.complete(); // the process is gone: nothing more will come
+                    }
+                    return;
+                }
+                if (tail.get().ring() != current[0]) {
+                    current[0] = tail.get().ring();
+                    next[0] = 0;
+                }
+                RingBuffer.Slice slice = current[0].read(next[0]);
+                if (slice.bytes().length > 0) {
+                    next[0] = slice.next();
+                    emitter.emit(Buffer.buffer(slice.bytes()));
+                }
+            });
+            emitter.onTermination(() -> {
+                vertx.cancelTimer(timer);
+                active.decrementAndGet();
+            });
+        });
+    }
+
+    /** Followers streaming now (for tests and metrics). */
+    public int active() {
+        return active.get();
+    }
+}

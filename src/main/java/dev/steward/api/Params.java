@@ -1,0 +1,94 @@
+package dev.steward.api;
+
+import dev.steward.control.LabelSelector;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Query parameters parsed by hand: JAX-RS answers a number that does not convert with a bare 404,
+ * where the API owes a 400 that names the parameter and says what it accepts.
+ */
+final class Params {
+
+    private Params() {
+    }
+
+    /** An optional whole number within [min, max]. */
+    static Optional<Integer> integer(String name, String value, int min, int max) {
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            int number = Integer.parseInt(value.trim());
+            if (number >= min && number <= max) {
+                return Optional.of(number);
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.badRequest(name + " must be a whole number " + (max == Integer.MAX_VALUE
+                ? "of " + min + " or more" : "from " + min + " to " + max) + " (got \"" + value + "\")");
+    }
+
+    /** {@code true} or {@code false} (any case); absent is false, and a bare {@code ?dryRun} is true. */
+    static boolean flag(String name, String value) {
+        if (value == null) {
+            return false;
+        }
+        String text = value.trim().toLowerCase(Locale.ROOT);
+        if (text.isEmpty() || text.equals("true")) {
+            return true;
+        }
+        if (text.equals("false")) {
+            return false;
+        }
+        throw ApiException.badRequest(name + " must be true or false (got \"" + value + "\")");
+    }
+
+    /** A label selector, parsed now so that a malformed one is a 400 naming the bad term. */
+    static Optional<LabelSelector> selector(String value) {
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(LabelSelector.parse(value));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    /** Seconds, possibly fractional, more than 0 and at most a day. */
+    static Duration seconds(String name, String value, Duration fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            double seconds = Double.parseDouble(value.trim());
+            if (seconds > 0 && seconds <= 86_400) {
+                return Duration.ofMillis(Math.round(seconds * 1000));
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.badRequest(name + " must be a number of seconds more than 0 and at most 86400, e.g. "
+                + name + "=30 (got \"" + value + "\")");
+    }
+
+    /** Repeated values, each possibly a comma-separated list; blanks dropped. */
+    static List<String> list(List<String> values) {
+        List<String> out = new ArrayList<>();
+        if (values != null) {
+            values.forEach(value -> {
+                for (String part : value.split(",")) {
+                    if (!part.isBlank()) {
+                        out.add(part.trim());
+                    }
+                }
+            });
+        }
+        return out;
+    }
+}

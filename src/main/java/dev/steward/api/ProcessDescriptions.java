@@ -1,0 +1,43 @@
+package dev.steward.api;
+
+import dev.steward.control.ProcessInfo;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/**
+ * Supervisor's {@code status} column ({@code supervisorctl}'s {@code _interpretProcessInfo}), so that
+ * Supervisor users read the same words: {@code pid 1234, uptime 0:01:02} while RUNNING, the spawn error
+ * in BACKOFF and FATAL, the stop time or {@code Not started} when stopped, and nothing otherwise.
+ */
+final class ProcessDescriptions {
+
+    // Supervisor formats with strftime('%b %d %I:%M %p') in the daemon's local time.
+    private static final DateTimeFormatter STOP_TIME = DateTimeFormatter.ofPattern("MMM dd hh:mm a", Locale.US);
+
+    private ProcessDescriptions() {
+    }
+
+    static String describe(ProcessInfo info, Instant now, ZoneId zone) {
+        return switch (info.state()) {
+            case "RUNNING" -> "pid " + info.pid() + ", uptime "
+                    + uptime(info.startedAt().map(start -> Duration.between(start, now)).orElse(Duration.ZERO));
+            case "BACKOFF", "FATAL" -> info.spawnError().filter(error -> !error.isEmpty())
+                    .orElse("unknown error (try `steward logs " + info.name() + "`)");
+            case "STOPPED", "EXITED" -> info.startedAt().isEmpty() ? "Not started"
+                    : info.stoppedAt().map(stop -> STOP_TIME.format(stop.atZone(zone))).orElse("Not started");
+            default -> "";
+        };
+    }
+
+    /** Python's {@code str(timedelta)}: {@code 0:01:02}, {@code 1 day, 2:03:04}, {@code 3 days, 0:00:09}. */
+    static String uptime(Duration duration) {
+        long seconds = Math.max(0, duration.toSeconds());
+        long days = seconds / 86_400;
+        long rest = seconds % 86_400;
+        String clock = String.format(Locale.ROOT, "%d:%02d:%02d", rest / 3600, rest / 60 % 60, rest % 60);
+        return days == 0 ? clock : days + (days == 1 ? " day, " : " days, ") + clock;
+    }
+}

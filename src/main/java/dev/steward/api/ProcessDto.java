@@ -1,0 +1,37 @@
+package dev.steward.api;
+
+import dev.steward.control.ProcessInfo;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A process as the API shows it (docs/api.md, "Process").
+ *
+ * @param pid           null when no child is running
+ * @param uptimeSeconds null when no child is running
+ * @param description   Supervisor's status column, see {@link ProcessDescriptions}
+ */
+public record ProcessDto(String name, String program, int index, String state, int stateCode, Integer pid,
+                         Instant startedAt, Instant stoppedAt, Long uptimeSeconds, int restarts, LastExitDto lastExit,
+                         String spawnError, boolean stoppedByHand, String description, String stdoutLog,
+                         String stderrLog, Map<String, String> labels) {
+
+    /** How the last run ended; {@code signal} is a name such as {@code KILL}, and then {@code exitCode} is null. */
+    public record LastExitDto(Integer exitCode, String signal, boolean expected, String reason, Instant at) {
+    }
+
+    static ProcessDto of(ProcessInfo info, Instant now, ZoneId zone) {
+        Integer pid = info.pid() > 0 ? info.pid() : null;
+        Long uptime = pid == null ? null : info.startedAt()
+                .map(started -> Math.max(0, Duration.between(started, now).toSeconds())).orElse(null);
+        LastExitDto lastExit = info.lastExit().map(exit -> new LastExitDto(exit.exitCode().orElse(null),
+                exit.signal().orElse(null), exit.expected(), exit.reason(), exit.at())).orElse(null);
+        return new ProcessDto(info.name(), info.program(), info.index(), info.state(), info.stateCode(), pid,
+                info.startedAt().orElse(null), info.stoppedAt().orElse(null), uptime, info.restarts(), lastExit,
+                info.spawnError().orElse(null), info.stoppedByHand(), ProcessDescriptions.describe(info, now, zone),
+                info.stdoutLog().orElse(null), info.stderrLog().orElse(null), new TreeMap<>(info.labels()));
+    }
+}

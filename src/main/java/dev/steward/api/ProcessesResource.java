@@ -1,0 +1,102 @@
+package dev.steward.api;
+
+import dev.steward.control.Control;
+import dev.steward.control.LabelSelector;
+import dev.steward.control.LogTail;
+import dev.steward.control.ProcessInfo;
+import dev.steward.logs.RingBuffer;
+import io.smallrye.mutiny.Multi;
+import io.vertx.core.buffer.Buffer;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/** Processes and their logs, read from the supervisor's snapshot. */
+@Path("/api/v1/processes")
+@Produces(MediaType.APPLICATION_JSON)
+public class ProcessesResource {
+
+    private final Control control;
+    private final LogFollower follower;
+
+    public ProcessesResource(Control control, LogFollower follower) {
+        this.control = control;
+        this.follower = follower;
+    }
+
+    @GET
+    @Operation(summary = "List processes, optionally of one program or of programs matching a label selector")
+    public Items<ProcessDto> list(@QueryParam("selector") String selector, @QueryParam("program") String program) {
+        Optional<LabelSelector> filter = Params.selector(selector);
+        if (program != null && !program.isBlank() && control.program(program).isEmpty()) {
+            throw ApiException.notFound("no program named \"" + program + "\"; run `steward get programs` to list them");
+        }
+        Instant now = Instant.now();
+        return new Items<>(control.processes().stream()
+                .filter(p -> program == null || program.isBlank() || p.program().equals(program))
+                .filter(p -> filter.map(f -> f.matches(p.labels())).orElse(true))
+                .map(p -> ProcessDto.of(p, now, ZoneId.systemDefault())).toList());
+    }
+
+    @GET
+    @Path("{name}")
+    @Operation(summary = "One process")
+    public ProcessDto get(@PathParam("name") String name) {
+        return ProcessDto.of(process(name), Instant.now(), ZoneId.systemDefault());
+    }
+
+    /**
+     * The in-memory tail of a stream; with {@code follow=true} the chunked response stays open and
+     * carries new output as it is written.
+     */
+    @GET
+    @Path("{name}/logs")
+    @Produces(MediaType.TEXT_PLAIN)
+    @Operation(summary = "The last lines or bytes of a process's stdout or stderr; follow=true streams new output")
+    public Multi<Buffer> logs(@PathParam("name") String name, @QueryParam("stream") String stream,
+                              @QueryParam("tail") String tail, @QueryParam("bytes") String bytes,
+                              @QueryParam("follow") String follow) {
+        boolean stderr = stderr(stream);
+        int lines = Params.integer("tail", tail, -1, Integer.MAX_VALUE).orElse(-1);
+        int maxBytes = Params.integer("bytes", bytes, 0, Integer.MAX_VALUE).orElse(-1);
+        boolean following = Params.flag("follow", follow);
+        ProcessInfo process = process(name);
+        LogTail logs = control.logs(name, stderr).orElseThrow(() -> ApiException.notFound(stderr
+                ? "process " + name + " has no stderr log: its program redirects stderr into stdout"
+                + " (or it has not started yet); ask for stream=stdout"
+                : "process " + name + " has no output yet: it has not been started; start it with `steward start "
+                + process.name() + "`"));
+        // One read gives both the text and the position it ends at, so following loses or repeats nothing.
+        RingBuffer.Slice held = logs.ring().read(0);
+        byte[] text = LogText.lastLines(LogText.lastBytes(held.bytes(), maxBytes), lines);
+        if (!following) {
+            return text.length == 0 ? Multi.createFrom().empty() : Multi.createFrom().item(Buffer.buffer(text));
+        }
+        // Sent even when empty: the status and headers go out with the first chunk, and a follower of a quiet
+        // process must learn at once that the request was accepted.
+        Multi<Buffer> first = Multi.createFrom().item(Buffer.buffer(text));
+        return Multi.createBy().concatenating().streams(first, follower.follow(name, stderr, logs.ring(), held.next()));
+    }
+
+    private ProcessInfo process(String name) {
+        return control.process(name).orElseThrow(() -> ApiException.notFound("no process named \"" + name
+                + "\"; run `steward get processes` to list them"));
+    }
+
+    private static boolean stderr(String stream) {
+        if (stream == null || stream.isBlank() || stream.equals("stdout")) {
+            return false;
+        }
+        if (stream.equals("stderr")) {
+            return true;
+        }
+        throw ApiException.badRequest("stream must be stdout or stderr (got \"" + stream + "\")");
+    }
+}

@@ -1,0 +1,28 @@
+package dev.steward.api;
+
+import dev.steward.control.ProgramView;
+import dev.steward.manifest.ManifestRenderer;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A program as the API shows it (docs/api.md, "Program").
+ *
+ * @param source   the manifest file it comes from
+ * @param ready    processes RUNNING
+ * @param spec     every spec field with its value in force; unset optional fields are null
+ * @param manifest a complete manifest document that applies back as {@code unchanged}
+ */
+public record ProgramDto(String name, Map<String, String> labels, String source, int replicas, long ready,
+                         Map<String, Object> spec, Map<String, Object> manifest, List<ProcessDto> processes) {
+
+    static ProgramDto of(ProgramView view, Instant now, ZoneId zone) {
+        return new ProgramDto(view.name(), new TreeMap<>(view.spec().labels()), view.source().toString(),
+                view.spec().replicas(), view.readyCount(), ManifestRenderer.spec(view.spec(), true),
+                ManifestRenderer.manifest(view.spec()),
+                view.processes().stream().map(p -> ProcessDto.of(p, now, zone)).toList());
+    }
+}

@@ -1,0 +1,137 @@
+package dev.steward.api;
+
+import dev.steward.config.StewardConfig;
+import dev.steward.control.Control;
+import dev.steward.control.LabelSelector;
+import dev.steward.control.ProgramView;
+import dev.steward.manifest.ManifestWriter;
+import dev.steward.manifest.ManifestWriter.Action;
+import dev.steward.manifest.ManifestWriter.Change;
+import jakarta.inject.Singleton;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/**
+ * Programs: read from the supervisor, changed only by writing the manifest directory (the watcher
+ * reconciles), so the files stay the single source of truth. File work blocks, so these methods run
+ * on worker threads (the default for non-reactive return types).
+ */
+@jakarta.ws.rs.Path("/api/v1/programs")
+@Singleton // one ManifestWriter, whose lock serializes every edit of the directory
+@Produces(MediaType.APPLICATION_JSON)
+public class ProgramsResource {
+
+    /** A manifest is a few KiB; this matches the watcher's limit for files. */
+    static final int MAX_BODY_CHARS = 1024 * 1024;
+
+    private final Control control;
+    private final ManifestWriter writer;
+
+    public ProgramsResource(Control control, StewardConfig config) {
+        this.control = control;
+        this.writer = new ManifestWriter(config.manifests().toAbsolutePath());
+    }
+
+    @GET
+    @Operation(summary = "List programs, optionally only those whose labels match a selector")
+    public Items<ProgramDto> list(@QueryParam("selector") String selector) {
+        Optional<LabelSelector> filter = Params.selector(selector);
+        Instant now = Instant.now();
+        return new Items<>(control.programs().stream()
+                .filter(p -> filter.map(f -> f.matches(p.spec().labels())).orElse(true))
+                .map(p -> ProgramDto.of(p, now, ZoneId.systemDefault())).toList());
+    }
+
+    @GET
+    @jakarta.ws.rs.Path("{name}")
+    @Operation(summary = "One program with its spec in force, its manifest and its processes")
+    public ProgramDto get(@PathParam("name") String name) {
+        return ProgramDto.of(program(name), Instant.now(), ZoneId.systemDefault());
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Apply manifests (YAML or JSON, one or several documents) by writing the manifest files")
+    public Items<ApplyResultDto> apply(String body, @QueryParam("dryRun") String dryRunParam) {
+        boolean dryRun = Params.flag("dryRun", dryRunParam);
+        if (body != null && body.length() > MAX_BODY_CHARS) {
+            throw ApiException.badRequest("the manifest is larger than 1 MiB; a manifest should be a few KiB,"
+                    + " send the programs in several requests");
+        }
+        ManifestWriter.Outcome outcome = writer.apply(body == null ? "" : body, sources(), dryRun);
+        if (!outcome.valid()) {
+            throw ApiException.invalid("the manifest is invalid, nothing was written; fix the errors listed"
+                    + " (line and column are in the request body) and apply again", outcome.errors());
+        }
+        List<ApplyResultDto> results = outcome.changes().stream().map(change -> result(change, dryRun)).toList();
+        if (!dryRun) {
+            outcome.changes().stream().filter(change -> change.action() != Action.UNCHANGED)
+                    .forEach(change -> record(change, "Applied", change.action().label() + " by apply in "
+                            + change.file().getFileName()));
+        }
+        return new Items<>(results);
+    }
+
+    @DELETE
+    @jakarta.ws.rs.Path("{name}")
+    @Operation(summary = "Delete a program by removing its document (or file) from the manifest directory")
+    public ApplyResultDto delete(@PathParam("name") String name, @QueryParam("dryRun") String dryRunParam) {
+        boolean dryRun = Params.flag("dryRun", dryRunParam);
+        Change change = writer.delete(name, sources(), dryRun);
+        if (!dryRun) {
+            record(change, "Deleted", "deleted through the API from " + change.file().getFileName());
+        }
+        return result(change, dryRun);
+    }
+
+    @POST
+    @jakarta.ws.rs.Path("{name}/scale")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Set spec.replicas in the program's manifest file")
+    public ApplyResultDto scale(@PathParam("name") String name, @QueryParam("replicas") String replicasParam,
+                                @QueryParam("dryRun") String dryRunParam) {
+        int replicas = Params.integer("replicas", replicasParam, 0, 10_000).orElseThrow(() ->
+                ApiException.badRequest("replicas is required, e.g. POST /api/v1/programs/" + name + "/scale?replicas=3"));
+        boolean dryRun = Params.flag("dryRun", dryRunParam);
+        Change change = writer.scale(name, replicas, sources(), dryRun);
+        if (!dryRun && change.action() != Action.UNCHANGED) {
+            record(change, "Scaled", "scaled " + change.before().orElseThrow().replicas() + " -> " + replicas
+                    + " through the API");
+        }
+        return result(change, dryRun);
+    }
+
+    private ProgramView program(String name) {
+        return control.program(name).orElseThrow(() -> ApiException.notFound("no program named \"" + name
+                + "\"; run `steward get programs` to list them"));
+    }
+
+    /** The file each program in force comes from: where the writer edits it. */
+    private Map<String, Path> sources() {
+        Map<String, Path> sources = new LinkedHashMap<>();
+        control.programs().forEach(p -> sources.put(p.name(), p.source()));
+        return sources;
+    }
+
+    private ApplyResultDto result(Change change, boolean dryRun) {
+        return ApplyResults.of(change, control.program(change.program()).map(ProgramView::spec), dryRun);
+    }
+
+    private void record(Change change, String reason, String message) {
+        control.recordOperatorAction("program/" + change.program(), reason, message);
+    }
+}

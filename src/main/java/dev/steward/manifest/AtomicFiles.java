@@ -1,0 +1,52 @@
+package dev.steward.manifest;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+
+/**
+ * Writes manifest files so that the watcher never sees half a file: the text goes to
+ * {@code .<file name>.tmp} in the same directory (ignored by the watcher, as every dot file is), is
+ * flushed to disk, and is renamed over the target in one step.
+ */
+final class AtomicFiles {
+
+    private AtomicFiles() {
+    }
+
+    /** Replaces (or creates) {@code target} with {@code text}, keeping the permissions of the file it replaces. */
+    static void write(Path target, String text) throws IOException {
+        Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+                // Flushed before the rename: after a crash the file is the old or the new text, never empty.
+                channel.force(true);
+            }
+            if (Files.exists(target)) {
+                PosixFileAttributeView view = Files.getFileAttributeView(target, PosixFileAttributeView.class);
+                if (view != null) {
+                    Files.setPosixFilePermissions(temp, view.readAttributes().permissions());
+                }
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Removes {@code target}; removing a file is atomic by itself. */
+    static void delete(Path target) throws IOException {
+        Files.delete(target);
+    }
+}

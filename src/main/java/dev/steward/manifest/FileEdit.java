@@ -1,0 +1,135 @@
+package dev.steward.manifest;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+
+/**
+ * Pending text edits of one manifest file: documents replaced, removed or appended. Edits are
+ * recorded against the original text and applied together, last first, so their offsets stay valid.
+ */
+final class FileEdit {
+
+    private record Splice(int start, int end, String text) {
+    }
+
+    private final Path path;
+    private final String original; // null when the file does not exist
+    private final List<YamlDocuments.Doc> docs; // null when the file is not YAML
+    private final String problem; // why docs is null
+    private final List<Splice> splices = new ArrayList<>();
+    private final List<String> appended = new ArrayList<>();
+
+    private FileEdit(Path path, String original, List<YamlDocuments.Doc> docs, String problem) {
+        this.path = path;
+        this.original = original;
+        this.docs = docs;
+        this.problem = problem;
+    }
+
+    /** Reads {@code path}; a missing file is an empty one that will be created. */
+    static FileEdit read(Path path) {
+        String text;
+        try {
+            text = Files.readString(path);
+        } catch (NoSuchFileException e) {
+            return new FileEdit(path, null, List.of(), null);
+        } catch (IOException e) {
+            return new FileEdit(path, "", null, "cannot be read (" + e.getMessage() + ")");
+        }
+        try {
+            return new FileEdit(path, text, YamlDocuments.split(path.toString(), text), null);
+        } catch (YamlEngineException e) {
+            return new FileEdit(path, text, null, "is not valid YAML (" + e.getMessage().lines().findFirst().orElse("")
+                    + ")");
+        }
+    }
+
+    Path path() {
+        return path;
+    }
+
+    boolean exists() {
+        return original != null;
+    }
+
+    boolean changed() {
+        return !splices.isEmpty() || !appended.isEmpty();
+    }
+
+    /** The document defining program {@code name}; empty also when the file cannot be read as YAML. */
+    Optional<YamlDocuments.Doc> find(String name) {
+        return docs == null ? Optional.empty() : YamlDocuments.find(docs, name);
+    }
+
+    /** Throws when the file cannot be edited because it is unreadable or not YAML. */
+    void requireReadable(String why) {
+        if (docs == null) {
+            throw new ManifestConflictException(path + " " + problem + "; " + why
+                    + " needs it to be valid YAML: fix or remove it by hand first");
+        }
+    }
+
+    String original() {
+        return original == null ? "" : original;
+    }
+
+    List<YamlDocuments.Doc> docs() {
+        return docs == null ? List.of() : docs;
+    }
+
+    /** Replaces a document with block-style text (no trailing line break). */
+    void replace(YamlDocuments.Doc doc, String text) {
+        // A document starting on its "---" line (--- {...}) gets its new text on the next line.
+        splices.add(new Splice(doc.start(), doc.end(), doc.lineStart() ? text : "\n" + text));
+    }
+
+    /** Replaces the characters {@code [start, end)} of the original text. */
+    void splice(int start, int end, String text) {
+        splices.add(new Splice(start, end, text));
+    }
+
+    /** Removes a document with its {@code ---} line and its comments, keeping the other documents' text. */
+    void remove(YamlDocuments.Doc doc) {
+        String text = original();
+        int end = doc.end() < text.length() ? doc.end() + 1 : doc.end(); // its line break too
+        splices.add(new Splice(doc.cutStart(), end, ""));
+    }
+
+    /** Adds a document at the end of the file. */
+    void append(String text) {
+        appended.add(text);
+    }
+
+    /** The text after every edit. */
+    String result() {
+        StringBuilder text = new StringBuilder(original());
+        splices.stream().sorted(Comparator.comparingInt(Splice::start).reversed())
+                .forEach(splice -> text.replace(splice.start(), splice.end(), splice.text()));
+        for (String document : appended) {
+            if (text.length() > 0) {
+                if (text.charAt(text.length() - 1) != '\n') {
+                    text.append('\n');
+                }
+                text.append("---\n");
+            }
+            text.append(document).append('\n');
+        }
+        return text.toString();
+    }
+
+    /** Names of the programs the original text defines (as written, valid or not). */
+    Set<String> names() {
+        Set<String> names = new TreeSet<>();
+        docs().forEach(doc -> doc.name().ifPresent(names::add));
+        return names;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.steward.manifest;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+
+/**
+ * Reads an edited manifest file back before it is written, so that a text edit that went wrong (an
+ * unusual layout the splicing did not foresee) is refused instead of reaching the watcher: the edited
+ * programs must read exactly as intended, no other program may appear or vanish, and a file that was
+ * valid must stay valid.
+ */
+final class ManifestCheck {
+
+    private ManifestCheck() {
+    }
+
+    /**
+     * @param expected programs the edit wrote, as they must read back
+     * @param removed  programs the edit removed
+     * @throws ManifestConflictException when the edited text fails any check
+     */
+    static void edited(ManifestLoader loader, FileEdit file, List<ProgramSpec> expected, List<String> removed) {
+        String after = file.result();
+        List<YamlDocuments.Doc> docs;
+        try {
+            docs = YamlDocuments.split(file.path().toString(), after);
+        } catch (YamlEngineException e) {
+            throw refused(file, "the result would not be valid YAML");
+        }
+        Set<String> wanted = new TreeSet<>(file.names());
+        wanted.removeAll(removed);
+        expected.forEach(spec -> wanted.add(spec.name()));
+        Set<String> found = new TreeSet<>();
+        docs.forEach(doc -> doc.name().ifPresent(found::add));
+        if (!found.equals(wanted)) {
+            throw refused(file, "it would define " + found + " instead of " + wanted);
+        }
+        for (ProgramSpec spec : expected) {
+            YamlDocuments.Doc doc = YamlDocuments.find(docs, spec.name()).orElseThrow();
+            ManifestFile one = loader.parse(file.path(), YamlDocuments.text(after, doc));
+            Optional<ProgramSpec> read = one.programs().stream().findFirst();
+            if (read.isEmpty() || !read.get().equals(spec)) {
+                throw refused(file, "program " + spec.name() + " would not read back as intended"
+                        + one.errors().stream().findFirst().map(e -> " (" + e + ")").orElse(""));
+            }
+        }
+        if (file.exists() && loader.parse(file.path(), file.original()).valid()) {
+            ManifestFile all = loader.parse(file.path(), after);
+            if (!all.valid()) {
+                throw refused(file, "the file would become invalid: " + all.errors().get(0));
+            }
+        }
+    }
+
+    private static ManifestConflictException refused(FileEdit file, String why) {
+        return new ManifestConflictException("cannot edit " + file.path() + " in place safely: " + why
+                + "; nothing was written. Edit the file by hand, or fix it and try again");
+    }
+}

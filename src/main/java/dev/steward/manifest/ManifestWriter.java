@@ -1,0 +1,233 @@
+package dev.steward.manifest;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Changes programs by editing the manifest directory, which stays the single source of truth: the
+ * daemon's watcher sees the files change and reconciles. Nothing here touches supervision.
+ *
+ * <p>A program is edited in the file that defines it, replacing only its own document so the other
+ * documents of that file and their comments are kept; a new program gets {@code <name>.yaml}. Every
+ * write goes through a temp file and a rename. Each edit is checked by reading the result back before
+ * it is written: the edited program must read as intended and the file must stay as valid as it was.
+ * Operations are serialized, so two requests never edit the same file from the same old text.
+ */
+public final class ManifestWriter {
+
+    /** The label of manifests sent in a request, in error positions. */
+    public static final Path REQUEST = Path.of("<request>");
+
+    /** What a change did (or, for a dry run, would do) to a program. */
+    public enum Action {
+        CREATED, CONFIGURED, UNCHANGED, DELETED;
+
+        /** {@code created}, ... as the API shows it. */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * One program's change.
+     *
+     * @param file   the file written (or that would be), or that already said so when unchanged
+     * @param before what the directory said before, when it defined the program readably
+     * @param after  what it says after; empty when deleted
+     */
+    public record Change(String program, Action action, Path file, Optional<ProgramSpec> before,
+                         Optional<ProgramSpec> after) {
+    }
+
+    /** The changes of an apply, or the errors of the submitted manifests (then nothing was written). */
+    public record Outcome(List<Change> changes, List<ManifestError> errors) {
+        public boolean valid() {
+            return errors.isEmpty();
+        }
+    }
+
+    private final Path directory;
+    private final ManifestLoader loader = new ManifestLoader();
+
+    /** @param directory the watched manifest directory */
+    public ManifestWriter(Path directory) {
+        this.directory = directory.toAbsolutePath().normalize();
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    /**
+     * Writes the programs of {@code body} (one or more YAML or JSON documents) to the directory.
+     *
+     * @param sources the file each program in force comes from, preferred over other files defining it
+     * @param dryRun  work out and check everything, write nothing
+     * @throws ManifestConflictException when a file that must change cannot be edited safely
+     */
+    public synchronized Outcome apply(String body, Map<String, Path> sources, boolean dryRun) {
+        ManifestFile parsed = loader.parse(REQUEST, body);
+        if (!parsed.valid()) {
+            return new Outcome(List.of(), parsed.errors());
+        }
+        if (parsed.programs().isEmpty()) {
+            return new Outcome(List.of(), List.of(new ManifestError(REQUEST, 0, 0, "", "has no Program document;"
+                    + " send one or more manifests such as {apiVersion: steward.dev/v1, kind: Program,"
+                    + " metadata: {name: web}, spec: {command: [...]}}")));
+        }
+        List<YamlDocuments.Doc> submitted = YamlDocuments.split(REQUEST.toString(), body);
+        Map<Path, FileEdit> files = new LinkedHashMap<>();
+        Map<Path, List<ProgramSpec>> expected = new LinkedHashMap<>();
+        List<Change> changes = new ArrayList<>();
+        for (ProgramSpec spec : parsed.programs()) {
+            String text = YamlDocuments.blockText(body, YamlDocuments.find(submitted, spec.name()).orElseThrow());
+            Optional<FileEdit> holder = locate(spec.name(), sources, files);
+            FileEdit file = holder.orElseGet(() -> files.computeIfAbsent(directory.resolve(spec.name() + ".yaml"),
+                    FileEdit::read));
+            Optional<YamlDocuments.Doc> doc = file.find(spec.name());
+            Optional<ProgramSpec> before = doc.flatMap(d -> specOf(file, d, spec.name()));
+            if (before.filter(spec::equals).isPresent()) {
+                changes.add(new Change(spec.name(), Action.UNCHANGED, file.path(), before, before));
+                continue;
+            }
+            if (doc.isPresent()) {
+                file.replace(doc.get(), text);
+            } else {
+                file.requireReadable("adding program " + spec.name() + " to it");
+                file.append(text);
+            }
+            expected.computeIfAbsent(file.path(), p -> new ArrayList<>()).add(spec);
+            changes.add(new Change(spec.name(), doc.isPresent() ? Action.CONFIGURED : Action.CREATED, file.path(),
+                    before, Optional.of(spec)));
+        }
+        for (FileEdit file : files.values()) {
+            if (file.changed()) {
+                ManifestCheck.edited(loader, file, expected.get(file.path()), List.of());
+            }
+        }
+        if (!dryRun) {
+            files.values().stream().filter(FileEdit::changed).forEach(file -> write(file.path(), file.result()));
+        }
+        return new Outcome(List.copyOf(changes), List.of());
+    }
+
+    /**
+     * Removes program {@code name}: its document, or its file when it is the only program there.
+     *
+     * @throws NoSuchElementException when no manifest defines it
+     */
+    public synchronized Change delete(String name, Map<String, Path> sources, boolean dryRun) {
+        FileEdit file = locate(name, sources, new LinkedHashMap<>()).orElseThrow(() -> missing(name));
+        YamlDocuments.Doc doc = file.find(name).orElseThrow();
+        Optional<ProgramSpec> before = specOf(file, doc, name);
+        boolean alone = file.docs().size() == 1;
+        if (!alone) {
+            file.remove(doc);
+            ManifestCheck.edited(loader, file, List.of(), List.of(name));
+        }
+        if (!dryRun) {
+            if (alone) {
+                try {
+                    AtomicFiles.delete(file.path());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot delete " + file.path() + ": " + e.getMessage(), e);
+                }
+            } else {
+                write(file.path(), file.result());
+            }
+        }
+        return new Change(name, Action.DELETED, file.path(), before, Optional.empty());
+    }
+
+    /**
+     * Sets {@code spec.replicas} of program {@code name} in place, changing nothing else in its file.
+     *
+     * @throws NoSuchElementException    when no manifest defines it
+     * @throws ManifestConflictException when its document is invalid or cannot be edited (flow style)
+     */
+    public synchronized Change scale(String name, int replicas, Map<String, Path> sources, boolean dryRun) {
+        if (replicas < 0) {
+            throw new IllegalArgumentException("replicas must be 0 or more (got " + replicas + ")");
+        }
+        FileEdit file = locate(name, sources, new LinkedHashMap<>()).orElseThrow(() -> missing(name));
+        YamlDocuments.Doc doc = file.find(name).orElseThrow();
+        ProgramSpec before = specOf(file, doc, name).orElseThrow(() -> new ManifestConflictException("the manifest"
+                + " of " + name + " in " + file.path() + " is invalid, so it cannot be scaled; fix the file first"
+                + " (see `steward get events`)"));
+        if (before.replicas() == replicas) {
+            return new Change(name, Action.UNCHANGED, file.path(), Optional.of(before), Optional.of(before));
+        }
+        ReplicasEdit.apply(file, doc, replicas);
+        ProgramSpec after = ReplicasEdit.withReplicas(before, replicas);
+        ManifestCheck.edited(loader, file, List.of(after), List.of());
+        if (!dryRun) {
+            write(file.path(), file.result());
+        }
+        return new Change(name, Action.CONFIGURED, file.path(), Optional.of(before), Optional.of(after));
+    }
+
+    /**
+     * The file defining {@code name}: the one it is in force from when that still defines it, else the
+     * first manifest file by name that does (the watcher gives a name to the file that sorts first).
+     */
+    private Optional<FileEdit> locate(String name, Map<String, Path> sources, Map<Path, FileEdit> files) {
+        List<Path> candidates = new ArrayList<>();
+        Optional.ofNullable(sources.get(name)).map(p -> p.toAbsolutePath().normalize()).ifPresent(candidates::add);
+        candidates.addAll(manifestFiles());
+        for (Path path : candidates) {
+            FileEdit file = files.computeIfAbsent(path, FileEdit::read);
+            if (path.equals(candidates.get(0)) && sources.containsKey(name) && file.exists()) {
+                file.requireReadable("changing program " + name);
+            }
+            if (file.find(name).isPresent()) {
+                return Optional.of(file);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private List<Path> manifestFiles() {
+        try (Stream<Path> entries = Files.list(directory)) {
+            return entries.filter(ManifestWriter::isManifestName).filter(Files::isRegularFile).sorted().toList();
+        } catch (IOException e) {
+            return List.of(); // a missing directory holds no programs; it is created on the first write
+        }
+    }
+
+    /** Same rule as the watcher: {@code *.yaml} and {@code *.yml}, dot files (editors' and ours) ignored. */
+    static boolean isManifestName(Path path) {
+        String name = path.getFileName().toString();
+        return !name.startsWith(".") && (name.endsWith(".yaml") || name.endsWith(".yml"));
+    }
+
+    /** The program a document defines, when the document alone reads without error. */
+    private Optional<ProgramSpec> specOf(FileEdit file, YamlDocuments.Doc doc, String name) {
+        ManifestFile one = loader.parse(file.path(), YamlDocuments.text(file.original(), doc));
+        return one.programs().stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    private void write(Path file, String text) {
+        try {
+            Files.createDirectories(file.getParent());
+            AtomicFiles.write(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage()
+                    + "; check that the daemon's user may write to " + directory, e);
+        }
+    }
+
+    private NoSuchElementException missing(String name) {
+        return new NoSuchElementException("no manifest in " + directory + " defines a program named \"" + name
+                + "\"; run `steward get programs` to list them");
+    }
+}

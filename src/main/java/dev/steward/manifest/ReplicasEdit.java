@@ -1,0 +1,60 @@
+package dev.steward.manifest;
+
+import java.util.Optional;
+import org.snakeyaml.engine.v2.common.FlowStyle;
+import org.snakeyaml.engine.v2.nodes.CollectionNode;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+
+/**
+ * Sets {@code spec.replicas} in a document's text without touching anything else: the number is
+ * replaced where it is written, or {@code replicas: N} is added as the first field of a block
+ * {@code spec:} mapping, indented like the field it goes before.
+ */
+final class ReplicasEdit {
+
+    private ReplicasEdit() {
+    }
+
+    /** Records the edit in {@code file}. @throws ManifestConflictException when the layout does not allow it */
+    static void apply(FileEdit file, YamlDocuments.Doc doc, int replicas) {
+        String text = file.original();
+        Node spec = YamlDocuments.entry(doc.root(), "spec").map(NodeTuple::getValueNode).orElseThrow();
+        Optional<NodeTuple> current = YamlDocuments.entry(spec, "replicas");
+        if (current.isPresent() && current.get().getValueNode() instanceof ScalarNode) {
+            Node value = current.get().getValueNode();
+            file.splice(YamlDocuments.index(text, value.getStartMark()), YamlDocuments.index(text, value.getEndMark()),
+                    Integer.toString(replicas));
+            return;
+        }
+        if (current.isPresent() || !(spec instanceof MappingNode) || ((MappingNode) spec).getValue().isEmpty()
+                || ((CollectionNode<?>) spec).getFlowStyle() == FlowStyle.FLOW) {
+            throw flowStyle(file, doc);
+        }
+        Node firstKey = ((MappingNode) spec).getValue().get(0).getKeyNode();
+        int at = YamlDocuments.index(text, firstKey.getStartMark());
+        int lineStart = text.lastIndexOf('\n', at - 1) + 1;
+        String indent = text.substring(lineStart, at);
+        if (!indent.isBlank()) {
+            throw flowStyle(file, doc);
+        }
+        file.splice(at, at, "replicas: " + replicas + "\n" + indent);
+    }
+
+    /** {@code spec} with another replica count. */
+    static ProgramSpec withReplicas(ProgramSpec spec, int replicas) {
+        return new ProgramSpec(spec.name(), spec.labels(), spec.command(), spec.directory(), spec.environment(),
+                spec.user(), spec.umask(), replicas, spec.autostart(), spec.restartPolicy(), spec.exitCodes(),
+                spec.startSeconds(), spec.startRetries(), spec.stopSignal(), spec.stopTimeoutSeconds(),
+                spec.stopAsGroup(), spec.killAsGroup(), spec.priority(), spec.logs());
+    }
+
+    private static ManifestConflictException flowStyle(FileEdit file, YamlDocuments.Doc doc) {
+        String name = doc.name().orElse("?");
+        return new ManifestConflictException("the spec of " + name + " in " + file.path() + " is written in flow"
+                + " style ({...}), where Steward cannot add a replicas field without rewriting your formatting;"
+                + " add `replicas: N` to it by hand, or apply the manifest again with the new count");
+    }
+}

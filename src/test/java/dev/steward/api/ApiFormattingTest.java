@@ -1,0 +1,79 @@
+package dev.steward.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.steward.control.ProcessInfo;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Supervisor's status column and the cutting of log tails, without a server. */
+class ApiFormattingTest {
+
+    static final Instant NOW = Instant.parse("2026-11-22T04:00:00Z");
+    static final ZoneId UTC = ZoneId.of("UTC");
+
+    static ProcessInfo process(String state, int pid, Instant started, Instant stopped, String spawnError) {
+        return new ProcessInfo("web-0", "web", 0, state, 0, pid, Optional.ofNullable(started),
+                Optional.ofNullable(stopped), 0, Optional.empty(), Optional.ofNullable(spawnError), false,
+                Optional.empty(), Optional.empty(), Map.of());
+    }
+
+    @Test
+    void uptimeReadsLikePythonsTimedelta() {
+        assertEquals("0:00:00", ProcessDescriptions.uptime(Duration.ZERO));
+        assertEquals("0:01:02", ProcessDescriptions.uptime(Duration.ofSeconds(62)));
+        assertEquals("23:59:59", ProcessDescriptions.uptime(Duration.ofSeconds(86_399)));
+        assertEquals("1 day, 2:03:04", ProcessDescriptions.uptime(Duration.ofSeconds(86_400 + 7384)));
+        assertEquals("3 days, 0:00:09", ProcessDescriptions.uptime(Duration.ofDays(3).plusSeconds(9)));
+        assertEquals("0:00:00", ProcessDescriptions.uptime(Duration.ofSeconds(-5)), "clock steps back: no negative");
+    }
+
+    @Test
+    void describesEachStateAsSupervisorDoes() {
+        assertEquals("pid 1234, uptime 0:01:02", ProcessDescriptions.describe(
+                process("RUNNING", 1234, NOW.minusSeconds(62), null, null), NOW, UTC));
+        assertEquals("Not started", ProcessDescriptions.describe(process("STOPPED", 0, null, null, null), NOW, UTC));
+        assertEquals("Nov 22 03:30 AM", ProcessDescriptions.describe(
+                process("EXITED", 0, NOW.minusSeconds(3600), NOW.minusSeconds(1800), null), NOW, UTC));
+        assertEquals("Nov 21 04:00 PM", ProcessDescriptions.describe(
+                process("STOPPED", 0, NOW.minusSeconds(86_400), NOW.minusSeconds(43_200), null), NOW, UTC));
+        assertEquals("can't find command '/nope'", ProcessDescriptions.describe(
+                process("FATAL", 0, null, null, "can't find command '/nope'"), NOW, UTC));
+        assertEquals("unknown error (try `steward logs web-0`)", ProcessDescriptions.describe(
+                process("BACKOFF", 0, null, null, null), NOW, UTC));
+        assertEquals("", ProcessDescriptions.describe(process("STARTING", 99, NOW, null, null), NOW, UTC));
+    }
+
+    @Test
+    void processJsonLeavesAbsentValuesNull() {
+        ProcessDto dto = ProcessDto.of(process("STOPPED", 0, null, null, null), NOW, UTC);
+        assertEquals(null, dto.pid());
+        assertEquals(null, dto.uptimeSeconds());
+        assertEquals(null, dto.lastExit());
+        ProcessDto running = ProcessDto.of(process("RUNNING", 7, NOW.minusSeconds(62), null, null), NOW, UTC);
+        assertEquals(7, running.pid());
+        assertEquals(62L, running.uptimeSeconds());
+    }
+
+    @Test
+    void tailCutsLinesAndBytes() {
+        byte[] text = "one\ntwo\nthree\n".getBytes(StandardCharsets.UTF_8);
+        assertEquals("two\nthree\n", string(LogText.lastLines(text, 2)));
+        assertEquals("one\ntwo\nthree\n", string(LogText.lastLines(text, 5)));
+        assertEquals("one\ntwo\nthree\n", string(LogText.lastLines(text, -1)));
+        assertEquals("", string(LogText.lastLines(text, 0)));
+        assertEquals("three\npartial", string(LogText.lastLines("two\nthree\npartial".getBytes(), 2)));
+        assertEquals("\n\n", string(LogText.lastLines("a\n\n\n".getBytes(), 2)));
+        assertEquals("ee\n", string(LogText.lastBytes(text, 3)));
+        assertEquals("one\ntwo\nthree\n", string(LogText.lastBytes(text, 100)));
+    }
+
+    private static String string(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,162 @@
+package dev.steward.api;
+
+import static dev.steward.api.ApiFixture.apply;
+import static dev.steward.api.ApiFixture.awaitState;
+import static dev.steward.api.ApiFixture.manifest;
+import static dev.steward.api.ApiFixture.sleeper;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import jakarta.inject.Inject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Processes: list, get, filters, and logs (tail, bytes, follow). */
+@QuarkusTest
+class ApiProcessesTest {
+
+    @Inject
+    LogFollower follower;
+
+    @BeforeEach
+    @AfterEach
+    void cleanUp() throws IOException {
+        ApiFixture.cleanUp();
+    }
+
+    @Test
+    void listsAndFiltersProcesses() {
+        apply(sleeper("api-p", "replicas: 2") + "---\n"
+                + manifest("api-q", "suite: api, tier: db", "exec sleep 1000")).statusCode(200);
+        awaitState("api-p-1", "RUNNING");
+        awaitState("api-q", "RUNNING");
+
+        given().get("/api/v1/processes?program=api-p").then().statusCode(200)
+                .body("items.name", contains("api-p-0", "api-p-1"))
+                .body("items.index", contains(0, 1));
+        given().get("/api/v1/processes?selector=tier=db").then().statusCode(200)
+                .body("items.name", contains("api-q"));
+        given().get("/api/v1/processes?selector=suite=api&program=api-p").then()
+                .body("items", hasSize(2));
+        given().get("/api/v1/processes").then().statusCode(200)
+                .body("items.name", org.hamcrest.Matchers.hasItems("api-p-0", "api-p-1", "api-q"));
+
+        given().get("/api/v1/processes/api-p-1").then().statusCode(200)
+                .body("name", equalTo("api-p-1"))
+                .body("program", equalTo("api-p"))
+                .body("index", equalTo(1))
+                .body("state", equalTo("RUNNING"))
+                .body("stateCode", equalTo(20))
+                .body("pid", greaterThan(1))
+                .body("startedAt", org.hamcrest.Matchers.matchesPattern("\\d{4}-\\d\\d-\\d\\dT.*Z"))
+                .body("stoppedAt", nullValue())
+                .body("uptimeSeconds", notNullValue())
+                .body("restarts", equalTo(0))
+                .body("lastExit", nullValue())
+                .body("spawnError", nullValue())
+                .body("stoppedByHand", equalTo(false))
+                .body("description", org.hamcrest.Matchers.startsWith("pid "))
+                .body("stdoutLog", org.hamcrest.Matchers.endsWith("/logs/api-p-1.out.log"))
+                .body("labels.suite", equalTo("api"));
+    }
+
+    @Test
+    void unknownNamesAndBadFiltersAreExplained() {
+        given().get("/api/v1/processes/api-nope").then().statusCode(404)
+                .contentType("application/problem+json").body("code", equalTo("NotFound"))
+                .body("detail", containsString("steward get processes"));
+        given().get("/api/v1/processes?program=api-nope").then().statusCode(404).body("code", equalTo("NotFound"));
+        given().get("/api/v1/processes?selector=a=b,,c").then().statusCode(400).body("code", equalTo("BadRequest"))
+                .body("detail", containsString("bad selector term"));
+        given().get("/api/v1/processes/api-nope/logs").then().statusCode(404).body("code", equalTo("NotFound"));
+    }
+
+    @Test
+    void logsGiveTheLastLinesOrBytes() {
+        apply(manifest("api-log", "suite: api", "echo one; echo two; echo three; echo oops >&2; exec sleep 1000"))
+                .statusCode(200);
+        awaitState("api-log", "RUNNING");
+        await().atMost(ApiFixture.PATIENCE).until(() -> given().get("/api/v1/processes/api-log/logs").asString()
+                .equals("one\ntwo\nthree\n"));
+        given().get("/api/v1/processes/api-log/logs?tail=2").then().statusCode(200)
+                .contentType(containsString("text/plain")).body(equalTo("two\nthree\n"));
+        given().get("/api/v1/processes/api-log/logs?tail=0").then().statusCode(200).body(equalTo(""));
+        given().get("/api/v1/processes/api-log/logs?bytes=8").then().body(equalTo("o\nthree\n"));
+        given().get("/api/v1/processes/api-log/logs?bytes=8&tail=1").then().body(equalTo("three\n"));
+        await().atMost(ApiFixture.PATIENCE).until(() -> given().get("/api/v1/processes/api-log/logs?stream=stderr")
+                .asString().equals("oops\n"));
+        given().get("/api/v1/processes/api-log/logs?stream=stdin").then().statusCode(400)
+                .body("detail", containsString("stdout or stderr"));
+        given().get("/api/v1/processes/api-log/logs?tail=many").then().statusCode(400)
+                .body("code", equalTo("BadRequest"));
+        given().get("/api/v1/processes/api-log/logs?follow=perhaps").then().statusCode(400);
+    }
+
+    @Test
+    void followStreamsNewOutputUntilTheClientLeaves() throws Exception {
+        apply(manifest("api-tick", "suite: api", "i=0; while true; do echo tick$i; i=$((i+1)); sleep 0.1; done"))
+                .statusCode(200);
+        awaitState("api-tick", "RUNNING");
+        HttpClient client = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port
+                + "/api/v1/processes/api-tick/logs?tail=1&follow=true")).build();
+        HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        assertTrue(response.headers().firstValue("content-type").orElse("").startsWith("text/plain"));
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            while (lines.size() < 6) {
+                lines.add(reader.readLine());
+            }
+            assertEquals(1, follower.active());
+        }
+        // Consecutive ticks: nothing lost or repeated between the tail and the followed part.
+        int first = Integer.parseInt(lines.get(0).substring(4));
+        for (int i = 0; i < lines.size(); i++) {
+            assertEquals("tick" + (first + i), lines.get(i));
+        }
+        await().atMost(ApiFixture.PATIENCE).until(() -> follower.active() == 0);
+    }
+
+    @Test
+    void followEndsWhenTheProcessIsGone() throws Exception {
+        apply(sleeper("api-gone")).statusCode(200);
+        awaitState("api-gone", "RUNNING");
+        HttpClient client = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port
+                + "/api/v1/processes/api-gone/logs?follow=true")).build();
+        // The status and headers come at once, even while the process prints nothing.
+        HttpResponse<InputStream> response = client.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
+                .get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(200, response.statusCode());
+        await().atMost(ApiFixture.PATIENCE).until(() -> follower.active() == 1);
+        given().delete("/api/v1/programs/api-gone").then().statusCode(200);
+        try (InputStream body = response.body()) {
+            assertEquals(-1, body.read(), "the stream ends, empty, once the process is gone");
+        }
+        await().atMost(ApiFixture.PATIENCE).until(() -> follower.active() == 0);
+    }
+}

@@ -1,0 +1,240 @@
+package dev.steward.api;
+
+import static dev.steward.api.ApiFixture.MANIFESTS;
+import static dev.steward.api.ApiFixture.apply;
+import static dev.steward.api.ApiFixture.awaitProgram;
+import static dev.steward.api.ApiFixture.awaitState;
+import static dev.steward.api.ApiFixture.sleeper;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Programs: apply, get, list, delete and scale against the real daemon, checking the files written. */
+@QuarkusTest
+class ApiProgramsTest {
+
+    @BeforeEach
+    @AfterEach
+    void cleanUp() throws IOException {
+        ApiFixture.cleanUp();
+    }
+
+    @Test
+    void applyWritesTheFileAndTheDaemonRunsIt() throws IOException {
+        String yaml = sleeper("api-web");
+        apply(yaml).statusCode(200)
+                .body("items", hasSize(1))
+                .body("items[0].program", equalTo("api-web"))
+                .body("items[0].action", equalTo("created"))
+                .body("items[0].file", equalTo(MANIFESTS.resolve("api-web.yaml").toString()))
+                .body("items[0].restarts", equalTo(false))
+                .body("items[0].effect", equalTo("starting 1 process"))
+                .body("items[0].dryRun", equalTo(false));
+        assertEquals(yaml, Files.readString(MANIFESTS.resolve("api-web.yaml")));
+        awaitState("api-web", "RUNNING");
+
+        given().get("/api/v1/programs/api-web").then().statusCode(200)
+                .body("name", equalTo("api-web"))
+                .body("labels.suite", equalTo("api"))
+                .body("source", equalTo(MANIFESTS.resolve("api-web.yaml").toString()))
+                .body("replicas", equalTo(1))
+                .body("ready", equalTo(1))
+                .body("spec.command[2]", equalTo("exec sleep 1000"))
+                .body("spec.stopSignal", equalTo("TERM"))
+                .body("spec.directory", nullValue())
+                .body("spec.logs.stdout.maxBytes", equalTo(50 * 1024 * 1024))
+                .body("manifest.apiVersion", equalTo("steward.dev/v1"))
+                .body("manifest.kind", equalTo("Program"))
+                .body("manifest.metadata.name", equalTo("api-web"))
+                .body("processes[0].name", equalTo("api-web"))
+                .body("processes[0].state", equalTo("RUNNING"))
+                .body("processes[0].description", matchesPattern("pid \\d+, uptime 0:00:\\d\\d"));
+
+        // The same manifest again, and the manifest the API shows (as JSON), change nothing.
+        apply(yaml).statusCode(200).body("items[0].action", equalTo("unchanged"));
+        Map<String, Object> manifest = given().get("/api/v1/programs/api-web").jsonPath().getMap("manifest");
+        given().contentType(ContentType.JSON).body(manifest).post("/api/v1/programs").then().statusCode(200)
+                .body("items[0].action", equalTo("unchanged"));
+        assertEquals(yaml, Files.readString(MANIFESTS.resolve("api-web.yaml")));
+
+        String changed = yaml.replace("exec sleep 1000", "exec sleep 1001");
+        apply(changed).statusCode(200)
+                .body("items[0].action", equalTo("configured"))
+                .body("items[0].restarts", equalTo(true))
+                .body("items[0].effect", containsString("restarting its processes one at a time"));
+        assertEquals(changed, Files.readString(MANIFESTS.resolve("api-web.yaml")));
+
+        given().get("/api/v1/events?object=program/api-web").then().statusCode(200)
+                .body("items.reason", org.hamcrest.Matchers.hasItem("Applied"));
+
+        given().delete("/api/v1/programs/api-web").then().statusCode(200)
+                .body("program", equalTo("api-web"))
+                .body("action", equalTo("deleted"))
+                .body("file", equalTo(MANIFESTS.resolve("api-web.yaml").toString()));
+        assertFalse(Files.exists(MANIFESTS.resolve("api-web.yaml")));
+        awaitProgram("api-web", false);
+    }
+
+    @Test
+    void dryRunWritesNothing() {
+        apply(sleeper("api-dry")).statusCode(200); // baseline so the second one is a change
+        ApiFixture.awaitProgram("api-dry", true);
+        given().contentType("application/yaml").body(sleeper("api-dry", "replicas: 3").getBytes())
+                .post("/api/v1/programs?dryRun=true").then().statusCode(200)
+                .body("items[0].action", equalTo("configured"))
+                .body("items[0].effect", equalTo("scaling 1 -> 3"))
+                .body("items[0].dryRun", equalTo(true));
+        given().contentType("application/yaml").body(sleeper("api-dry2").getBytes())
+                .post("/api/v1/programs?dryRun=true").then().statusCode(200)
+                .body("items[0].action", equalTo("created"));
+        assertFalse(Files.exists(MANIFESTS.resolve("api-dry2.yaml")));
+        given().delete("/api/v1/programs/api-dry?dryRun=true").then().statusCode(200)
+                .body("action", equalTo("deleted")).body("dryRun", equalTo(true));
+        assertTrue(Files.exists(MANIFESTS.resolve("api-dry.yaml")));
+        given().get("/api/v1/programs/api-dry").then().body("replicas", equalTo(1));
+    }
+
+    @Test
+    void invalidManifestIs422WithThePlaceOfEachError() {
+        String yaml = sleeper("api-bad", "replicas: many", "stopSignal: BOGUS");
+        apply(yaml).statusCode(422)
+                .contentType("application/problem+json")
+                .body("code", equalTo("Invalid"))
+                .body("status", equalTo(422))
+                .body("type", equalTo("https://steward.dev/problems/invalid"))
+                .body("detail", containsString("nothing was written"))
+                .body("errors", hasSize(2))
+                .body("errors[0].file", equalTo("<request>"))
+                .body("errors[0].line", equalTo(10))
+                .body("errors[0].column", equalTo(13))
+                .body("errors[0].field", equalTo("spec.replicas"))
+                .body("errors[0].message", containsString("whole number"))
+                .body("errors[1].field", equalTo("spec.stopSignal"));
+        assertFalse(Files.exists(MANIFESTS.resolve("api-bad.yaml")));
+        apply("just: text\n").statusCode(422).body("errors.field", org.hamcrest.Matchers.hasItem("apiVersion"));
+        apply("").statusCode(422).body("errors[0].message", containsString("no Program document"));
+        apply("key: [unclosed\n").statusCode(422).body("errors[0].message", containsString("invalid YAML"));
+    }
+
+    @Test
+    void jsonBodiesAreWrittenAsYaml() throws IOException {
+        String json = """
+                {"apiVersion": "steward.dev/v1", "kind": "Program", "metadata": {"name": "api-json"},
+                 "spec": {"command": ["/bin/sh", "-c", "exec sleep 1000"], "startSeconds": 0, "umask": "022"}}""";
+        given().contentType(ContentType.JSON).body(json).post("/api/v1/programs").then().statusCode(200)
+                .body("items[0].action", equalTo("created"));
+        String written = Files.readString(MANIFESTS.resolve("api-json.yaml"));
+        assertTrue(written.startsWith("apiVersion: steward.dev/v1\nkind: Program\n"), written);
+        assertTrue(written.contains("umask: '022'"), written);
+        awaitState("api-json", "RUNNING");
+        given().get("/api/v1/programs/api-json").then().body("spec.umask", equalTo("022"));
+    }
+
+    @Test
+    void scaleAndDeleteEditTheirOwnDocumentOnly() throws IOException {
+        String a = sleeper("api-a", "priority: 10");
+        String b = "# b runs the workers\n" + sleeper("api-b").replace("spec:\n", "spec:  # b's spec\n");
+        String file = "# two programs\n" + a + "---\n" + b;
+        Files.writeString(MANIFESTS.resolve("api-pair.yaml"), file);
+        awaitState("api-b", "RUNNING");
+
+        given().post("/api/v1/programs/api-b/scale?replicas=2").then().statusCode(200)
+                .body("program", equalTo("api-b"))
+                .body("action", equalTo("configured"))
+                .body("file", equalTo(MANIFESTS.resolve("api-pair.yaml").toString()))
+                .body("restarts", equalTo(false))
+                .body("effect", equalTo("scaling 1 -> 2"));
+        String scaled = file.replace("# b's spec\n", "# b's spec\n  replicas: 2\n");
+        assertEquals(scaled, Files.readString(MANIFESTS.resolve("api-pair.yaml")));
+        awaitState("api-b-1", "RUNNING");
+        given().get("/api/v1/processes?program=api-b").then().body("items.name",
+                org.hamcrest.Matchers.contains("api-b-0", "api-b-1"));
+
+        given().post("/api/v1/programs/api-b/scale?replicas=2").then().statusCode(200)
+                .body("action", equalTo("unchanged"));
+        given().post("/api/v1/programs/api-b/scale?replicas=3").then().statusCode(200);
+        assertEquals(file.replace("# b's spec\n", "# b's spec\n  replicas: 3\n"),
+                Files.readString(MANIFESTS.resolve("api-pair.yaml")));
+
+        given().delete("/api/v1/programs/api-a").then().statusCode(200).body("action", equalTo("deleted"));
+        assertEquals("# two programs\n---\n" + b.replace("# b's spec\n", "# b's spec\n  replicas: 3\n"),
+                Files.readString(MANIFESTS.resolve("api-pair.yaml")));
+        awaitProgram("api-a", false);
+        given().get("/api/v1/events?object=program/api-b").then()
+                .body("items.reason", org.hamcrest.Matchers.hasItem("Scaled"));
+    }
+
+    @Test
+    void scaleOfAFlowStyleSpecIsAConflict() throws IOException {
+        Files.writeString(MANIFESTS.resolve("api-flow.yaml"), "apiVersion: steward.dev/v1\nkind: Program\n"
+                + "metadata: {name: api-flow}\nspec: {command: [sleep, '1000'], startSeconds: 0}\n");
+        awaitProgram("api-flow", true);
+        given().post("/api/v1/programs/api-flow/scale?replicas=2").then().statusCode(409)
+                .contentType("application/problem+json")
+                .body("code", equalTo("Conflict"))
+                .body("detail", containsString("flow style"));
+    }
+
+    @Test
+    void unknownProgramsAndBadParametersAreExplained() {
+        given().get("/api/v1/programs/api-nope").then().statusCode(404)
+                .contentType("application/problem+json")
+                .body("code", equalTo("NotFound"))
+                .body("type", equalTo("https://steward.dev/problems/not-found"))
+                .body("title", equalTo("Not Found"))
+                .body("detail", containsString("steward get programs"))
+                .body("errors", hasSize(0));
+        given().delete("/api/v1/programs/api-nope").then().statusCode(404).body("code", equalTo("NotFound"));
+        given().post("/api/v1/programs/api-nope/scale?replicas=2").then().statusCode(404);
+        given().post("/api/v1/programs/api-nope/scale").then().statusCode(400)
+                .body("code", equalTo("BadRequest")).body("detail", containsString("replicas is required"));
+        given().post("/api/v1/programs/api-nope/scale?replicas=abc").then().statusCode(400)
+                .body("detail", containsString("replicas must be a whole number"));
+        given().post("/api/v1/programs/api-nope/scale?replicas=-1").then().statusCode(400);
+        given().post("/api/v1/programs?dryRun=maybe").then().statusCode(400)
+                .body("detail", containsString("dryRun must be true or false"));
+        given().put("/api/v1/programs").then().statusCode(405)
+                .contentType("application/problem+json").body("code", equalTo("BadRequest"));
+    }
+
+    @Test
+    void listFiltersBySelector() {
+        apply(ApiFixture.manifest("api-sel-1", "tier: front, suite: api", "exec sleep 1000")
+                + "---\n" + ApiFixture.manifest("api-sel-2", "tier: back, suite: api", "exec sleep 1000"))
+                .statusCode(200).body("items.action", org.hamcrest.Matchers.contains("created", "created"));
+        awaitProgram("api-sel-2", true);
+        awaitProgram("api-sel-1", true);
+        given().get("/api/v1/programs?selector=tier=front").then().statusCode(200)
+                .body("items.name", org.hamcrest.Matchers.contains("api-sel-1"));
+        given().get("/api/v1/programs?selector=suite==api,tier!=front").then()
+                .body("items.name", org.hamcrest.Matchers.contains("api-sel-2"));
+        given().get("/api/v1/programs?selector=!tier").then()
+                .body("items.name", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem("api-sel-1")));
+        given().get("/api/v1/programs?selector=tier=front,=x").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("code", equalTo("BadRequest"))
+                .body("detail", containsString("=x"));
+    }
+
+    @Test
+    void openApiDocumentsTheApi() {
+        given().get("/q/openapi?format=json").then().statusCode(200)
+                .body("paths.'/api/v1/programs'.post.summary", containsString("Apply"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/processes/{name}/logs"));
+    }
+}

@@ -1,0 +1,110 @@
+package dev.steward.manifest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.steward.manifest.ManifestWriter.Action;
+import dev.steward.manifest.ManifestWriter.Change;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Scale edits {@code spec.replicas} in place and nothing else. */
+class ManifestWriterScaleTest {
+
+    @TempDir
+    Path dir;
+
+    Change scale(String text, int replicas) throws IOException {
+        Files.writeString(dir.resolve("web.yaml"), text);
+        return new ManifestWriter(dir).scale("web", replicas, Map.of(), false);
+    }
+
+    String read() throws IOException {
+        return Files.readString(dir.resolve("web.yaml"));
+    }
+
+    @Test
+    void replacesTheNumberWhereItIsWritten() throws IOException {
+        String text = ManifestWriterTest.WEB.replace("spec:\n", "spec:\n  replicas: 2   # two is enough\n");
+        Change change = scale(text, 5);
+        assertEquals(Action.CONFIGURED, change.action());
+        assertEquals(2, change.before().orElseThrow().replicas());
+        assertEquals(5, change.after().orElseThrow().replicas());
+        assertEquals(text.replace("replicas: 2 ", "replicas: 5 "), read());
+    }
+
+    @Test
+    void insertsReplicasAsTheFirstFieldOfSpecWithItsIndentation() throws IOException {
+        String text = ManifestWriterTest.WEB.replace("  command", "    # the command\n    command");
+        Change change = scale(text, 3);
+        assertEquals(3, change.after().orElseThrow().replicas());
+        assertEquals(text.replace("    command", "    replicas: 3\n    command"), read());
+    }
+
+    @Test
+    void editsTheRightDocumentOfSeveral() throws IOException {
+        String text = ManifestWriterTest.API + "---\n" + ManifestWriterTest.WEB + "---\n"
+                + ManifestWriterTest.WEB.replace("web", "db");
+        scale(text, 0);
+        String expected = ManifestWriterTest.API + "---\n"
+                + ManifestWriterTest.WEB.replace("spec:\n", "spec:\n  replicas: 0\n") + "---\n"
+                + ManifestWriterTest.WEB.replace("web", "db");
+        assertEquals(expected, read());
+    }
+
+    @Test
+    void aNumberInFlowStyleIsReplacedToo() throws IOException {
+        String text = "{apiVersion: steward.dev/v1, kind: Program, metadata: {name: web},\n"
+                + " spec: {command: [sleep, '9'], replicas: 1}}\n";
+        scale(text, 4);
+        assertEquals(text.replace("replicas: 1", "replicas: 4"), read());
+    }
+
+    @Test
+    void addingToAFlowStyleSpecIsAConflict() throws IOException {
+        String text = "apiVersion: steward.dev/v1\nkind: Program\nmetadata: {name: web}\nspec: {command: [sleep, '9']}\n";
+        ManifestConflictException e = assertThrows(ManifestConflictException.class, () -> scale(text, 2));
+        assertTrue(e.getMessage().contains("flow style"), e.getMessage());
+        assertEquals(text, read());
+    }
+
+    @Test
+    void sameCountIsUnchanged() throws IOException {
+        Change change = scale(ManifestWriterTest.WEB, 1);
+        assertEquals(Action.UNCHANGED, change.action());
+        assertEquals(ManifestWriterTest.WEB, read());
+    }
+
+    @Test
+    void anInvalidDocumentIsAConflict() throws IOException {
+        String text = ManifestWriterTest.WEB.replace("spec:\n", "spec:\n  replicas: many\n");
+        assertThrows(ManifestConflictException.class, () -> scale(text, 2));
+        assertEquals(text, read());
+    }
+
+    @Test
+    void unknownProgramIsNotFound() throws IOException {
+        Files.writeString(dir.resolve("web.yaml"), ManifestWriterTest.WEB);
+        assertThrows(NoSuchElementException.class, () -> new ManifestWriter(dir).scale("db", 2, Map.of(), false));
+    }
+
+    @Test
+    void dryRunWritesNothing() throws IOException {
+        Files.writeString(dir.resolve("web.yaml"), ManifestWriterTest.WEB);
+        Change change = new ManifestWriter(dir).scale("web", 2, Map.of(), true);
+        assertEquals(2, change.after().orElseThrow().replicas());
+        assertEquals(ManifestWriterTest.WEB, read());
+    }
+
+    @Test
+    void negativeCountIsRefused() throws IOException {
+        Files.writeString(dir.resolve("web.yaml"), ManifestWriterTest.WEB);
+        assertThrows(IllegalArgumentException.class, () -> new ManifestWriter(dir).scale("web", -1, Map.of(), false));
+    }
+}

@@ -1,0 +1,276 @@
+package dev.steward.manifest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.steward.manifest.ManifestWriter.Action;
+import dev.steward.manifest.ManifestWriter.Change;
+import dev.steward.manifest.ManifestWriter.Outcome;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Apply and delete: which file is written, and that everything else in it is kept byte for byte. */
+class ManifestWriterTest {
+
+    static final String WEB = """
+            apiVersion: steward.dev/v1
+            kind: Program
+            metadata:
+              name: web
+            spec:
+              command: [sleep, "100"]   # keep it short
+            """;
+    static final String API = """
+            # the API server
+            apiVersion: steward.dev/v1
+            kind: Program
+            metadata:
+              name: api
+              labels: {tier: backend}
+            spec:
+              command: ["/bin/api", "--port", "9000"]
+              logs:
+                stdout: {maxBytes: 1Mi}
+            """;
+
+    @TempDir
+    Path dir;
+
+    ManifestWriter writer() {
+        return new ManifestWriter(dir);
+    }
+
+    Path file(String name) {
+        return dir.resolve(name);
+    }
+
+    String read(String name) throws IOException {
+        return Files.readString(file(name));
+    }
+
+    void write(String name, String text) throws IOException {
+        Files.writeString(file(name), text);
+    }
+
+    List<String> listing() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void newProgramGetsItsOwnFileWithTheSubmittedText() throws IOException {
+        Outcome outcome = writer().apply(WEB, Map.of(), false);
+        assertTrue(outcome.valid());
+        Change change = outcome.changes().get(0);
+        assertEquals(Action.CREATED, change.action());
+        assertEquals(file("web.yaml"), change.file());
+        assertTrue(change.before().isEmpty());
+        assertEquals(WEB, read("web.yaml"));
+        assertEquals(List.of("web.yaml"), listing(), "no temp file is left behind");
+    }
+
+    @Test
+    void sameProgramAgainIsUnchangedAndTheFileIsNotTouched() throws IOException {
+        String commented = "# hand-written\n" + WEB.replace("[sleep, \"100\"]", "sleep 100");
+        write("web.yaml", commented);
+        Outcome outcome = writer().apply(WEB, Map.of(), false);
+        assertEquals(Action.UNCHANGED, outcome.changes().get(0).action());
+        assertEquals(commented, read("web.yaml"));
+    }
+
+    @Test
+    void changedProgramReplacesOnlyItsDocument() throws IOException {
+        String original = "# file header\n" + API + "# about web\n---\n# web's own comment\n" + WEB
+                + "---\n# trailing note\n";
+        write("all.yaml", original);
+        String changed = WEB.replace("\"100\"", "\"200\"");
+        Outcome outcome = writer().apply(changed, Map.of("web", file("all.yaml")), false);
+        Change change = outcome.changes().get(0);
+        assertEquals(Action.CONFIGURED, change.action());
+        assertEquals(file("all.yaml"), change.file());
+        assertEquals(List.of("sleep", "100"), change.before().orElseThrow().command());
+        assertEquals(List.of("sleep", "200"), change.after().orElseThrow().command());
+        assertEquals(original.replace("\"100\"", "\"200\""), read("all.yaml"));
+        assertEquals(List.of("all.yaml"), listing());
+    }
+
+    @Test
+    void jsonIsWrittenAsBlockYaml() throws IOException {
+        String json = """
+                {"apiVersion": "steward.dev/v1", "kind": "Program",
+                 "metadata": {"name": "web", "labels": {"tier": "frontend"}},
+                 "spec": {"command": ["sleep", "100"], "umask": "022", "replicas": 2}}
+                """;
+        Outcome outcome = writer().apply(json, Map.of(), false);
+        assertEquals(Action.CREATED, outcome.changes().get(0).action());
+        String written = read("web.yaml");
+        assertFalse(written.contains("{\"") || written.contains("\"apiVersion\""), written);
+        assertTrue(written.contains("umask: '022'"), written);
+        ManifestFile back = new ManifestLoader().parse(file("web.yaml"), written);
+        assertEquals(outcome.changes().get(0).after().orElseThrow(), back.programs().get(0));
+    }
+
+    @Test
+    void invalidManifestReportsErrorsAndWritesNothing() throws IOException {
+        Outcome outcome = writer().apply(WEB + "---\n" + API.replace("command:", "comand:"), Map.of(), false);
+        assertFalse(outcome.valid());
+        ManifestError error = outcome.errors().stream().filter(e -> e.field().equals("spec.comand")).findFirst()
+                .orElseThrow();
+        assertEquals(ManifestWriter.REQUEST, error.file());
+        assertEquals(15, error.line());
+        assertEquals(3, error.column());
+        assertEquals(List.of(), listing());
+    }
+
+    @Test
+    void emptyBodyIsAnError() {
+        Outcome outcome = writer().apply("# nothing\n", Map.of(), false);
+        assertFalse(outcome.valid());
+        assertTrue(outcome.errors().get(0).message().contains("no Program document"));
+    }
+
+    @Test
+    void severalDocumentsGoToTheirOwnFiles() throws IOException {
+        write("api.yaml", API);
+        Outcome outcome = writer().apply(API.replace("9000", "9001") + "---\n" + WEB, Map.of(), false);
+        assertEquals(List.of(Action.CONFIGURED, Action.CREATED),
+                outcome.changes().stream().map(Change::action).toList());
+        assertEquals(API.replace("9000", "9001"), read("api.yaml"));
+        assertEquals(WEB, read("web.yaml"));
+    }
+
+    @Test
+    void dryRunWritesNothing() throws IOException {
+        write("api.yaml", API);
+        Outcome outcome = writer().apply(API.replace("9000", "9001") + "---\n" + WEB, Map.of(), true);
+        assertEquals(2, outcome.changes().size());
+        assertEquals(API, read("api.yaml"));
+        assertEquals(List.of("api.yaml"), listing());
+    }
+
+    @Test
+    void theFileInForceWinsOverOthersDefiningTheName() throws IOException {
+        write("a.yaml", WEB);
+        write("b.yaml", WEB);
+        String changed = WEB.replace("\"100\"", "\"5\"");
+        writer().apply(changed, Map.of("web", file("b.yaml")), false);
+        assertEquals(WEB, read("a.yaml"));
+        assertEquals(changed, read("b.yaml"));
+        // Without a source from the daemon, the first file by name holds it, as the watcher decides.
+        writer().apply(changed, Map.of(), false);
+        assertEquals(changed, read("a.yaml"));
+    }
+
+    @Test
+    void aNewProgramWhoseFileNameIsTakenIsAppendedToIt() throws IOException {
+        write("web.yaml", API);
+        writer().apply(WEB, Map.of(), false);
+        assertEquals(API + "---\n" + WEB, read("web.yaml"));
+    }
+
+    @Test
+    void aBrokenSourceFileIsAConflict() throws IOException {
+        write("web.yaml", "apiVersion: [unclosed\n");
+        ManifestConflictException e = assertThrows(ManifestConflictException.class,
+                () -> writer().apply(WEB, Map.of("web", file("web.yaml")), false));
+        assertTrue(e.getMessage().contains("is not valid YAML"), e.getMessage());
+        assertEquals("apiVersion: [unclosed\n", read("web.yaml"));
+    }
+
+    @Test
+    void aBrokenUnrelatedFileDoesNotStopAnApply() throws IOException {
+        write("broken.yaml", "key: [unclosed\n");
+        assertEquals(Action.CREATED, writer().apply(WEB, Map.of(), false).changes().get(0).action());
+    }
+
+    @Test
+    void keepsThePermissionsOfTheFileItReplaces() throws IOException {
+        write("web.yaml", WEB);
+        Files.setPosixFilePermissions(file("web.yaml"), PosixFilePermissions.fromString("rw-r-----"));
+        writer().apply(WEB.replace("\"100\"", "\"7\""), Map.of(), false);
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(file("web.yaml"))));
+    }
+
+    @Test
+    void charactersOutsideTheBasicPlaneDoNotShiftTheEdit() throws IOException {
+        String original = "# 🚀🚀 launch\n" + API.replace("backend", "\"🐍\"") + "---\n" + WEB;
+        write("all.yaml", original);
+        writer().apply(WEB.replace("\"100\"", "\"3\""), Map.of(), false);
+        assertEquals(original.replace("\"100\"", "\"3\""), read("all.yaml"));
+    }
+
+    @Test
+    void deleteRemovesTheFileOfASingleProgram() throws IOException {
+        write("web.yaml", WEB);
+        Change change = writer().delete("web", Map.of(), false);
+        assertEquals(Action.DELETED, change.action());
+        assertEquals(file("web.yaml"), change.file());
+        assertEquals(List.of(), listing());
+    }
+
+    @Test
+    void deleteRemovesOnlyItsDocument() throws IOException {
+        write("all.yaml", "# header\n" + API + "---\n# web's comment\n" + WEB + "---\n" + WEB.replace("web", "db"));
+        writer().delete("web", Map.of(), false);
+        assertEquals("# header\n" + API + "---\n" + WEB.replace("web", "db"), read("all.yaml"));
+        writer().delete("api", Map.of(), false);
+        // Comments above the first document may be the file's own: they stay.
+        assertEquals("# header\n# the API server\n---\n" + WEB.replace("web", "db"), read("all.yaml"));
+        writer().delete("db", Map.of(), false);
+        assertEquals(List.of(), listing());
+    }
+
+    @Test
+    void deleteOfAnUnknownProgramIsNotFound() throws IOException {
+        write("web.yaml", WEB);
+        assertThrows(NoSuchElementException.class, () -> writer().delete("wbe", Map.of(), false));
+    }
+
+    @Test
+    void deleteDryRunKeepsTheFile() throws IOException {
+        write("web.yaml", WEB);
+        assertEquals(Action.DELETED, writer().delete("web", Map.of(), true).action());
+        assertEquals(WEB, read("web.yaml"));
+    }
+
+    @Test
+    void aDocumentStartingOnItsSeparatorLineIsReplacedOnTheNextLine() throws IOException {
+        String flow = "--- {apiVersion: steward.dev/v1, kind: Program, metadata: {name: web}, spec: {command: [sleep, '1']}}\n";
+        write("all.yaml", API + flow);
+        writer().apply(WEB, Map.of(), false);
+        String result = read("all.yaml");
+        assertTrue(result.startsWith(API + "---"), result);
+        assertEquals(List.of("sleep", "100"), new ManifestLoader().parse(file("all.yaml"), result).programs().get(1)
+                .command());
+        assertEquals(API + "--- \n" + WEB, result);
+    }
+
+    @Test
+    void deleteOfTheLastDocumentWithoutAFinalLineBreak() throws IOException {
+        write("all.yaml", API + "---\n" + WEB.stripTrailing());
+        writer().delete("web", Map.of(), false);
+        assertEquals(API, read("all.yaml"));
+    }
+
+    @Test
+    void severalProgramsOfOneFileAreEditedTogether() throws IOException {
+        String db = WEB.replace("web", "db");
+        write("all.yaml", WEB + "---\n" + db);
+        Outcome outcome = writer().apply(db.replace("\"100\"", "\"2\"") + "---\n" + WEB.replace("\"100\"", "\"1\""),
+                Map.of(), false);
+        assertEquals(List.of(Action.CONFIGURED, Action.CONFIGURED),
+                outcome.changes().stream().map(Change::action).toList());
+        assertEquals(WEB.replace("\"100\"", "\"1\"") + "---\n" + db.replace("\"100\"", "\"2\""), read("all.yaml"));
+    }
+}
