@@ -1,5 +1,6 @@
 package dev.steward;
 
+import dev.steward.cli.StewardCli;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -8,12 +9,18 @@ import sun.misc.Signal;
 
 /**
  * Process entry point. {@code serve} boots Quarkus and runs the daemon in the foreground; its flags
- * become configuration before Quarkus reads it, so {@code --listen} reaches the HTTP server.
+ * become configuration before Quarkus reads it, so {@code --listen} reaches the HTTP server. Every
+ * other verb is the command-line client ({@link StewardCli}), which never boots Quarkus;
+ * {@code bin/steward} runs that one directly, without this jar's class path, to start faster.
  */
 @QuarkusMain
 public class Main implements QuarkusApplication {
 
     public static void main(String... args) {
+        if (args.length == 0 || !args[0].equals("serve")) {
+            StewardCli.main(args);
+            return;
+        }
         CommandLine cli = new CommandLine(new StewardCommand());
         CommandLine.ParseResult parsed;
         try {

@@ -46,11 +46,22 @@ final class DaemonProcess implements AutoCloseable {
     }
 
     static DaemonProcess launch(Path manifests, Path stateDir, String name) throws IOException {
+        return launch(manifests, stateDir, name, "127.0.0.1:0");
+    }
+
+    /** Starts a daemon listening on {@code listen} (HOST:PORT), for clients that must know the port. */
+    static DaemonProcess start(Path root, String name, String listen) throws IOException {
+        DaemonProcess daemon = launch(root.resolve("manifests"), root.resolve("state"), name, listen);
+        daemon.awaitLine("watching ");
+        return daemon;
+    }
+
+    static DaemonProcess launch(Path manifests, Path stateDir, String name, String listen) throws IOException {
         Files.createDirectories(manifests);
         String jar = System.getProperty("steward.jar", "target/quarkus-app/quarkus-run.jar");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1", "-jar", jar, "serve",
-                "--manifests", manifests.toString(), "--state-dir", stateDir.toString(), "--listen", "127.0.0.1:0"));
+                "--manifests", manifests.toString(), "--state-dir", stateDir.toString(), "--listen", listen));
         // Output goes to a file, not a pipe: the JDK closes a child's pipe when the child exits,
         // racing a reader for the last lines (the ones that report the shutdown).
         Path transcript = Path.of("target", "it-daemons", name + ".log").toAbsolutePath();

@@ -1,0 +1,195 @@
+package dev.steward.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code start|stop|restart NAME... | all | -l selector} and {@code signal SIG NAME...}: Supervisor's verbs. */
+final class ActionCommands {
+    private ActionCommands() {
+    }
+
+    /** What the action verbs share: targets or a selector, a timeout, Supervisor-style output. */
+    abstract static class Action extends StewardCli.Verb {
+        @Option(names = {"-l", "--selector"}, paramLabel = "SELECTOR", description = "The processes of the programs with these labels.")
+        String selector;
+
+        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
+                description = "How long to wait for the processes to get there (default ${DEFAULT-VALUE}; fractions allowed).")
+        double timeout;
+
+        abstract String action();
+
+        abstract List<String> targets();
+
+        String extraQuery() {
+            return "";
+        }
+
+        @Override
+        public Integer call() {
+            String query = query(targets(), selector, timeout);
+            Object answer;
+            try {
+                answer = api().post("/actions/" + action() + "?" + query + extraQuery(), null, null);
+            } catch (ApiException e) {
+                if (e.status() == 504) { // timed out: the body still says where each process got
+                    print(e.body());
+                }
+                throw e;
+            }
+            return print(answer) ? StewardCli.EXIT_OK : StewardCli.EXIT_FAILED;
+        }
+
+        /** {@code web-0: started} per process, or {@code web-1: ERROR (spawn error: ...)}; true when all ok. */
+        private boolean print(Object answer) {
+            boolean ok = !Boolean.FALSE.equals(Json.obj(answer).get("ok"));
+            for (Object item : Json.list(Json.obj(answer).get("items"))) {
+                out().println(resultLine(item));
+                ok &= Json.bool(item, "ok");
+            }
+            out().flush();
+            return ok;
+        }
+
+        static String resultLine(Object item) {
+            String message = Json.str(item, "message");
+            if (Json.bool(item, "ok")) {
+                return Json.str(item, "name") + ": " + (message == null ? "ok" : message);
+            }
+            return Json.str(item, "name") + ": ERROR (" + (message == null ? Json.str(item, "state") : message) + ")";
+        }
+    }
+
+    /** The query string: repeated {@code target=} or one {@code selector=}, and the timeout. */
+    static String query(List<String> targets, String selector, double timeout) {
+        if (!(timeout > 0 && timeout <= 86400)) {
+            throw StewardCli.Verb.usage("--timeout must be more than 0 and at most 86400 seconds (got " + seconds(timeout) + ")");
+        }
+        if (selector != null && !targets.isEmpty()) {
+            throw StewardCli.Verb.usage("give NAMEs (or all) or a selector (-l), not both");
+        }
+        if (selector == null && targets.isEmpty()) {
+            throw StewardCli.Verb.usage("say which processes: NAME..., all, or -l SELECTOR");
+        }
+        StringBuilder q = new StringBuilder();
+        if (selector != null) {
+            q.append("selector=").append(Api.enc(Selector.normalize(selector)));
+        }
+        for (String target : targets) {
+            if (q.length() > 0) {
+                q.append('&');
+            }
+            q.append("target=").append(Api.enc(stripGroup(target)));
+        }
+        return q.append("&timeout=").append(seconds(timeout)).toString();
+    }
+
+    /** {@code 30}, or {@code 0.5}: no {@code .0} on whole seconds. */
+    static String seconds(double value) {
+        return value == Math.rint(value) && !Double.isInfinite(value) ? String.valueOf((long) value) : String.valueOf(value);
+    }
+
+    /** Supervisor's {@code group:*} means the program; {@code group:name} the process. */
+    static String stripGroup(String target) {
+        int colon = target.indexOf(':');
+        if (colon < 0) {
+            return target;
+        }
+        String group = target.substring(0, colon);
+        String process = target.substring(colon + 1);
+        return process.equals("*") || process.isEmpty() ? group : process;
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Start processes and wait until they are RUNNING.",
+                    "NAME is a process, a program (all its processes) or all; or use -l SELECTOR."},
+            footer = {"", "Examples:", "  steward start web-0", "  steward start web", "  steward start all", "  steward start -l tier=frontend"})
+    static final class Start extends Action {
+        @Parameters(arity = "0..*", paramLabel = "NAME", description = "Process or program names, or all.")
+        List<String> targets = new ArrayList<>();
+
+        @Override
+        String action() {
+            return "start";
+        }
+
+        @Override
+        List<String> targets() {
+            return targets;
+        }
+    }
+
+    @Command(name = "stop", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Stop processes.",
+                    "They stay stopped, even across daemon restarts, until started again."},
+            footer = {"", "Examples:", "  steward stop web-1", "  steward stop all", "  steward stop -l tier=batch"})
+    static final class Stop extends Action {
+        @Parameters(arity = "0..*", paramLabel = "NAME", description = "Process or program names, or all.")
+        List<String> targets = new ArrayList<>();
+
+        @Override
+        String action() {
+            return "stop";
+        }
+
+        @Override
+        List<String> targets() {
+            return targets;
+        }
+    }
+
+    @Command(name = "restart", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Restart processes, one at a time.",
+                    "The next one restarts once the previous is RUNNING again."},
+            footer = {"", "Examples:", "  steward restart web", "  steward restart all"})
+    static final class Restart extends Action {
+        @Parameters(arity = "0..*", paramLabel = "NAME", description = "Process or program names, or all.")
+        List<String> targets = new ArrayList<>();
+
+        @Override
+        String action() {
+            return "restart";
+        }
+
+        @Override
+        List<String> targets() {
+            return targets;
+        }
+    }
+
+    @Command(name = "signal", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Send a signal to processes.",
+                    "SIG is a name (HUP, USR1, TERM, ..., with or without SIG) or a number."},
+            footer = {"", "Examples:", "  steward signal HUP web", "  steward signal USR1 all", "  steward signal 10 -l tier=frontend"})
+    static final class SignalCommand extends Action {
+        @Parameters(index = "0", paramLabel = "SIG", description = "Signal name or number.")
+        String signal;
+
+        @Parameters(index = "1..*", arity = "0..*", paramLabel = "NAME", description = "Process or program names, or all.")
+        List<String> targets = new ArrayList<>();
+
+        @Override
+        String action() {
+            return "signal";
+        }
+
+        @Override
+        List<String> targets() {
+            return targets;
+        }
+
+        @Override
+        String extraQuery() {
+            String s = signal.strip();
+            if (!s.matches("(?i)(SIG)?[A-Z0-9+-]+")) {
+                throw usage("bad signal \"" + signal + "\"; use a name such as HUP or TERM, or a number");
+            }
+            return "&signal=" + Api.enc(s.toUpperCase(java.util.Locale.ROOT).startsWith("SIG") ? s.substring(3).toUpperCase(java.util.Locale.ROOT)
+                    : s.toUpperCase(java.util.Locale.ROOT));
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package dev.steward.cli;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The daemon's REST API ({@code docs/api.md}) as the CLI uses it. */
+public final class Api {
+    static final String DEFAULT_ADDRESS = "http://127.0.0.1:9001";
+
+    private final HttpTransport http;
+    /** What was looked for when nothing said which daemon, for the "cannot reach" message; or null. */
+    private final String fallbackNote;
+
+    Api(HttpTransport.Endpoint endpoint) {
+        this(endpoint, null);
+    }
+
+    Api(HttpTransport.Endpoint endpoint, String fallbackNote) {
+        this.http = new HttpTransport(endpoint, 5_000);
+        this.fallbackNote = fallbackNote;
+    }
+
+    /** The API of the daemon chosen as {@link #resolve} says. */
+    static Api of(String flag, Map<String, String> env, Path workingDir) {
+        HttpTransport.Endpoint endpoint = resolve(flag, env, workingDir);
+        boolean defaulted = (flag == null || flag.isBlank()) && (env.get("STEWARD_SERVER") == null || env.get("STEWARD_SERVER").isBlank())
+                && !endpoint.isUnix();
+        return new Api(endpoint, defaulted ? "no socket at " + defaultSocket(env, workingDir) : null);
+    }
+
+    private static Path defaultSocket(Map<String, String> env, Path workingDir) {
+        String stateDir = env.get("STEWARD_STATE_DIR");
+        return workingDir.resolve(stateDir != null && !stateDir.isBlank() ? stateDir : ".steward").resolve("steward.sock").normalize();
+    }
+
+    HttpTransport.Endpoint endpoint() {
+        return http.endpoint();
+    }
+
+    /**
+     * Which daemon to talk to: {@code --server}, else {@code STEWARD_SERVER}, else the state
+     * directory's socket ({@code STEWARD_STATE_DIR} or {@code ./.steward}) when it exists, else
+     * {@code http://127.0.0.1:9001}.
+     */
+    static HttpTransport.Endpoint resolve(String flag, Map<String, String> env, Path workingDir) {
+        if (flag != null && !flag.isBlank()) {
+            return parseAddress(flag, "--server");
+        }
+        String fromEnv = env.get("STEWARD_SERVER");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return parseAddress(fromEnv, "STEWARD_SERVER");
+        }
+        Path socket = defaultSocket(env, workingDir);
+        if (Files.exists(socket)) {
+            return HttpTransport.Endpoint.unix(socket);
+        }
+        return parseAddress(DEFAULT_ADDRESS, "the default address");
+    }
+
+    /**
+     * {@code http://host:port}, {@code host:port}, {@code unix:/path} or a socket path (anything
+     * with a slash, or ending in {@code .sock}).
+     */
+    static HttpTransport.Endpoint parseAddress(String address, String origin) {
+        String a = address.trim();
+        if (a.startsWith("unix://")) {
+            return HttpTransport.Endpoint.unix(Path.of(a.substring("unix://".length())));
+        }
+        if (a.startsWith("unix:")) {
+            return HttpTransport.Endpoint.unix(Path.of(a.substring("unix:".length())));
+        }
+        if (a.startsWith("https://")) {
+            throw new CliException(StewardCli.EXIT_USAGE, origin + ": https is not supported (got " + a + "); use http://HOST:PORT or a unix socket path");
+        }
+        String hostPort = null;
+        if (a.startsWith("http://")) {
+            hostPort = a.substring("http://".length());
+            int slash = hostPort.indexOf('/');
+            if (slash >= 0) {
+                hostPort = hostPort.substring(0, slash);
+            }
+        } else if (!a.contains("/") && !a.endsWith(".sock") && a.matches("\\[?[A-Za-z0-9.:-]*]?:\\d+")) {
+            hostPort = a;
+        }
+        if (hostPort == null) {
+            return HttpTransport.Endpoint.unix(Path.of(a));
+        }
+        String host;
+        int port;
+        int colon = hostPort.lastIndexOf(':');
+        if (hostPort.startsWith("[")) { // [::1]:9001
+            int close = hostPort.indexOf(']');
+            host = hostPort.substring(1, close);
+            colon = hostPort.indexOf(':', close);
+        } else {
+            host = colon < 0 ? hostPort : hostPort.substring(0, colon);
+        }
+        try {
+            port = colon < 0 ? 80 : Integer.parseInt(hostPort.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new CliException(StewardCli.EXIT_USAGE, origin + ": bad port in " + a + " (expected http://HOST:PORT or a unix socket path)");
+        }
+        if (host.isEmpty() || port <= 0 || port > 65535) {
+            throw new CliException(StewardCli.EXIT_USAGE, origin + ": bad address " + a + " (expected http://HOST:PORT or a unix socket path)");
+        }
+        return HttpTransport.Endpoint.tcp(host, port);
+    }
+
+    static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    /** GET returning parsed JSON; errors become {@link ApiException}, no daemon {@link CliException} (exit 3). */
+    Object get(String target) {
+        return call("GET", target, null, null);
+    }
+
+    Object post(String target, String contentType, byte[] body) {
+        return call("POST", target, contentType, body);
+    }
+
+    Object delete(String target) {
+        return call("DELETE", target, null, null);
+    }
+
+    Object call(String method, String target, String contentType, byte[] body) {
+        try (HttpTransport.Response response = open(method, target, contentType, body, "application/json")) {
+            String text = response.text();
+            if (response.status >= 400) {
+                throw ApiException.of(response.status, text);
+            }
+            if (text.isBlank()) {
+                return null;
+            }
+            try {
+                return Json.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new CliException(StewardCli.EXIT_FAILED, "the daemon at " + http.endpoint() + " sent something that is not JSON for "
+                        + method + " " + target + " (" + e.getMessage() + "); is it a Steward daemon?");
+            }
+        } catch (IOException e) {
+            throw failure(e);
+        }
+    }
+
+    /** Opens a streaming response; the caller reads and closes it. Error statuses are thrown. */
+    HttpTransport.Response stream(String target, String accept) {
+        try {
+            HttpTransport.Response response = open("GET", target, null, null, accept);
+            if (response.status >= 400) {
+                throw ApiException.of(response.status, response.text());
+            }
+            return response;
+        } catch (IOException e) {
+            throw failure(e);
+        }
+    }
+
+    private HttpTransport.Response open(String method, String target, String contentType, byte[] body, String accept) throws IOException {
+        return http.send(method, "/api/v1" + target, contentType, body, accept);
+    }
+
+    CliException failure(IOException e) {
+        if (e instanceof HttpTransport.UnreachableException) {
+            return unreachable(http.endpoint(), e.getMessage() + (fallbackNote == null ? "" : "; " + fallbackNote));
+        }
+        return new CliException(StewardCli.EXIT_UNREACHABLE, "lost the connection to the Steward daemon at " + http.endpoint() + ": "
+                + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+    }
+
+    static CliException unreachable(HttpTransport.Endpoint endpoint, String reason) {
+        return new CliException(StewardCli.EXIT_UNREACHABLE, "cannot reach the Steward daemon at " + endpoint + " (" + reason + ")."
+                + " Is it running? Start it with `bin/steward serve`, or point --server or STEWARD_SERVER at it"
+                + " (a unix socket path or http://HOST:PORT).");
+    }
+}

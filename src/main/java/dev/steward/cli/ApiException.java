@@ -1,0 +1,94 @@
+package dev.steward.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The daemon answered with an error: an {@code application/problem+json} body, or something else. */
+public final class ApiException extends CliException {
+    private final int status;
+    private final String code;
+    private final Object body;
+
+    private ApiException(int exitCode, int status, String code, String detail, List<String> details, Object body) {
+        super(exitCode, detail, details);
+        this.status = status;
+        this.code = code;
+        this.body = body;
+    }
+
+    /** Builds the exception from a status and the response text (problem+json when possible). */
+    static ApiException of(int status, String text) {
+        Object problem = null;
+        try {
+            problem = Json.parse(text);
+        } catch (IllegalArgumentException notJson) {
+            // a proxy's or a framework's own error page: fall through
+        }
+        Map<String, Object> p = Json.obj(problem);
+        String code = Json.str(p, "code");
+        String detail = Json.str(p, "detail");
+        if (detail == null || detail.isBlank()) {
+            String title = Json.str(p, "title");
+            String shortText = text.strip();
+            if (shortText.length() > 300) {
+                shortText = shortText.substring(0, 300) + "...";
+            }
+            detail = "the daemon answered HTTP " + status + (title != null ? " " + title : "")
+                    + (problem == null && !shortText.isEmpty() ? ": " + shortText : "");
+        }
+        List<String> details = new ArrayList<>();
+        for (Object error : Json.list(p.get("errors"))) {
+            details.add(manifestError(error, null));
+        }
+        // A bad selector, signal or query is a usage error; everything else is a failed action.
+        int exit = status == 400 ? StewardCli.EXIT_USAGE : StewardCli.EXIT_FAILED;
+        return new ApiException(exit, status, code, detail, details, problem);
+    }
+
+    /**
+     * One {@code errors[]} entry as {@code file:line:column: field: message}; {@code localFile}
+     * replaces a file name the server could not know (a manifest sent in a request body).
+     */
+    static String manifestError(Object error, String localFile) {
+        String file = Json.str(error, "file");
+        if (localFile != null && (file == null || file.isBlank() || !file.contains("/") || file.startsWith("<"))) {
+            file = localFile;
+        }
+        long line = Json.num(error, "line", 0);
+        long column = Json.num(error, "column", 0);
+        String field = Json.str(error, "field");
+        String message = Json.str(error, "message");
+        StringBuilder out = new StringBuilder(file == null || file.isBlank() ? "<input>" : file);
+        if (line > 0) {
+            out.append(':').append(line).append(':').append(column);
+        }
+        out.append(": ");
+        if (field != null && !field.isBlank()) {
+            out.append(field).append(": ");
+        }
+        return out.append(message == null ? "invalid" : message).toString();
+    }
+
+    /** The same error with {@code errors[]} entries naming {@code localFile} instead of the request body. */
+    ApiException withLocalFile(String localFile) {
+        List<String> details = new ArrayList<>();
+        for (Object error : Json.list(Json.obj(body).get("errors"))) {
+            details.add(manifestError(error, localFile));
+        }
+        return new ApiException(exitCode(), status, code, getMessage(), details, body);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** The problem's stable {@code code} ({@code NotFound}, {@code Invalid}, ...), or null. */
+    public String code() {
+        return code;
+    }
+
+    public Object body() {
+        return body;
+    }
+}

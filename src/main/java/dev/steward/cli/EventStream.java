@@ -1,0 +1,112 @@
+package dev.steward.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * {@code GET /events/stream} (server-sent events), read on a thread of its own into a queue: it is
+ * opened before the list a watch starts with, so events that happen while the list is fetched are
+ * not lost, and a stream whose headers come late does not hold the list up.
+ */
+final class EventStream implements AutoCloseable {
+    private static final Object END = new Object();
+
+    private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private final CountDownLatch connected = new CountDownLatch(1);
+    private volatile HttpTransport.Response response;
+    private volatile RuntimeException connectFailure;
+    private volatile RuntimeException failure;
+    private volatile boolean closed;
+
+    private EventStream() {
+    }
+
+    /** Connects (waiting up to two seconds for the daemon to answer) and starts reading. */
+    static EventStream open(Api api) throws InterruptedException {
+        EventStream stream = new EventStream();
+        Thread reader = new Thread(() -> stream.read(api), "steward-event-stream");
+        reader.setDaemon(true);
+        reader.start();
+        stream.connected.await(2, TimeUnit.SECONDS);
+        if (stream.connectFailure != null) {
+            throw stream.connectFailure;
+        }
+        return stream;
+    }
+
+    private void read(Api api) {
+        try {
+            response = api.stream("/events/stream", "text/event-stream");
+            connected.countDown();
+            BufferedReader reader = new BufferedReader(new InputStreamReader(response.body, StandardCharsets.UTF_8));
+            StringBuilder data = new StringBuilder();
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (line.isEmpty()) {
+                    dispatch(data);
+                } else if (line.startsWith("data:")) {
+                    if (data.length() > 0) {
+                        data.append('\n');
+                    }
+                    data.append(line.startsWith("data: ") ? line.substring(6) : line.substring(5));
+                }
+                // ':' comments (keep-alives), event: and id: lines carry nothing the client needs
+            }
+            dispatch(data);
+            failure = new CliException(StewardCli.EXIT_UNREACHABLE, "the daemon closed the event stream (did it stop?)");
+        } catch (IOException e) {
+            failure = closed ? null : api.failure(e);
+            if (response == null) {
+                connectFailure = failure;
+            }
+        } catch (RuntimeException e) {
+            failure = e;
+            if (response == null) {
+                connectFailure = e;
+            }
+        } finally {
+            connected.countDown();
+            queue.add(END);
+        }
+    }
+
+    private void dispatch(StringBuilder data) {
+        if (data.length() == 0) {
+            return;
+        }
+        try {
+            queue.add(Json.parse(data.toString()));
+        } catch (IllegalArgumentException notAnEvent) {
+            // not JSON: nothing to show
+        }
+        data.setLength(0);
+    }
+
+    /** Calls {@code onEvent} for every event until the stream ends, then throws why it ended. */
+    void forEach(Consumer<Object> onEvent) throws InterruptedException {
+        while (true) {
+            Object event = queue.take();
+            if (event == END) {
+                throw failure != null ? failure
+                        : new CliException(StewardCli.EXIT_UNREACHABLE, "the daemon closed the event stream (did it stop?)");
+            }
+            onEvent.accept(event);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        HttpTransport.Response r = response;
+        if (r != null) {
+            r.close();
+        }
+    }
+}

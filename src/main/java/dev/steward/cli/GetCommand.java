@@ -1,0 +1,309 @@
+package dev.steward.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code steward get programs|processes|events [NAME] [-l selector] [-o wide|json|yaml|name] [-w]}. */
+@Command(name = "get", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"List programs, processes or events.",
+                "A table by default; JSON or YAML (an items list) for scripts."},
+        footer = {"", "Kinds: programs (program, prog), processes (process, proc, ps), events (event, ev).",
+                "", "Examples:", "  steward get programs", "  steward get processes -l tier=frontend -o wide",
+                "  steward get process web-0 -o json", "  steward get events -w"})
+final class GetCommand extends StewardCli.Verb {
+    @Parameters(index = "0", paramLabel = "KIND", description = "programs, processes or events (or KIND/NAME).")
+    String kind;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "Only this one.")
+    String name;
+
+    @Option(names = {"-l", "--selector"}, paramLabel = "SELECTOR", description = "Label selector: k=v, k!=v, k, !k, comma-separated.")
+    String selector;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "wide, json, yaml or name (default: a table).")
+    String output;
+
+    @Option(names = {"-w", "--watch"}, description = "After listing, keep printing changes until interrupted.")
+    boolean watch;
+
+    enum Kind {
+        PROGRAMS("program", "/programs"), PROCESSES("process", "/processes"), EVENTS("event", "/events");
+
+        final String singular;
+        final String path;
+
+        Kind(String singular, String path) {
+            this.singular = singular;
+            this.path = path;
+        }
+    }
+
+    static Kind kind(String word) {
+        switch (word.toLowerCase(java.util.Locale.ROOT)) {
+            case "programs": case "program": case "prog": case "progs":
+                return Kind.PROGRAMS;
+            case "processes": case "process": case "proc": case "procs": case "ps":
+                return Kind.PROCESSES;
+            case "events": case "event": case "ev":
+                return Kind.EVENTS;
+            default:
+                throw new CliException(StewardCli.EXIT_USAGE, "unknown kind \"" + word + "\"; use programs, processes or events");
+        }
+    }
+
+    static String checkOutput(String output) {
+        if (output == null) {
+            return "table";
+        }
+        switch (output) {
+            case "wide": case "json": case "yaml": case "name":
+                return output;
+            default:
+                throw new CliException(StewardCli.EXIT_USAGE, "unknown output format \"" + output + "\"; use wide, json, yaml or name");
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        String kindWord = kind;
+        if (kind.contains("/")) {
+            if (name != null) {
+                throw usage("give KIND/NAME or KIND NAME, not both");
+            }
+            kindWord = kind.substring(0, kind.indexOf('/'));
+            name = kind.substring(kind.indexOf('/') + 1);
+        }
+        Kind k = kind(kindWord);
+        String format = checkOutput(output);
+        String sel = selector == null ? null : Selector.normalize(selector);
+        if (sel != null && name != null) {
+            throw usage("give a NAME or a selector (-l), not both");
+        }
+        if (k == Kind.EVENTS && sel != null) {
+            throw usage("events have no labels; name an object instead: steward get events web-0");
+        }
+        Printer printer = new Printer(k, format, watch);
+        // Watching: subscribe before listing, so nothing that happens in between is missed.
+        try (EventStream stream = watch ? EventStream.open(api()) : null) {
+            if (k == Kind.EVENTS) {
+                Set<String> objects = name == null ? null : eventObjects(name);
+                List<Object> events = Json.list(Json.obj(api().get("/events")).get("items"));
+                if (objects != null) {
+                    events = Views.eventsAbout(events, objects);
+                }
+                printer.list(events, true);
+                if (stream != null) {
+                    long listed = events.stream().mapToLong(e -> Json.num(e, "id", 0)).max().orElse(0);
+                    stream.forEach(event -> {
+                        if (Json.num(event, "id", Long.MAX_VALUE) > listed
+                                && (objects == null || objects.contains(Json.str(event, "object")))) {
+                            printer.more(List.of(event));
+                        }
+                    });
+                }
+                return StewardCli.EXIT_OK;
+            }
+            List<Object> items = fetch(k, sel);
+            printer.list(items, name == null);
+            if (stream != null) {
+                Map<String, String> seen = new HashMap<>();
+                items.forEach(item -> seen.put(Json.str(item, "name"), signature(item)));
+                stream.forEach(event -> {
+                    List<Object> changed = new ArrayList<>();
+                    List<Object> now;
+                    try {
+                        now = fetch(k, sel);
+                    } catch (ApiException gone) {
+                        if (gone.status() == 404) {
+                            return;
+                        }
+                        throw gone;
+                    }
+                    for (Object item : now) {
+                        String sig = signature(item);
+                        if (!sig.equals(seen.put(Json.str(item, "name"), sig))) {
+                            changed.add(item);
+                        }
+                    }
+                    printer.more(changed);
+                });
+            }
+            return StewardCli.EXIT_OK;
+        }
+    }
+
+    private List<Object> fetch(Kind k, String sel) {
+        if (name != null) {
+            return List.of(api().get(k.path + "/" + Api.enc(name)));
+        }
+        Object answer = api().get(k.path + (sel == null ? "" : "?selector=" + Api.enc(sel)));
+        return Json.list(Json.obj(answer).get("items"));
+    }
+
+    /** The event objects that concern NAME: the object itself, or a program and its processes. */
+    private Set<String> eventObjects(String name) {
+        Set<String> objects = new HashSet<>();
+        if (name.contains("/")) {
+            objects.add(name);
+            return objects;
+        }
+        objects.add("program/" + name);
+        objects.add("process/" + name);
+        try {
+            Object program = api().get("/programs/" + Api.enc(name));
+            for (Object p : Json.list(Json.obj(program).get("processes"))) {
+                objects.add("process/" + Json.str(p, "name"));
+            }
+        } catch (ApiException notAProgram) {
+            if (!"NotFound".equals(notAProgram.code()) && notAProgram.status() != 404) {
+                throw notAProgram;
+            }
+        }
+        return objects;
+    }
+
+    /** What a watcher cares about: everything but the clock-driven fields (uptime, description). */
+    static String signature(Object item) {
+        return Json.compact(withoutClock(item));
+    }
+
+    private static Object withoutClock(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            map.forEach((k, v) -> {
+                if (!"uptimeSeconds".equals(k) && !"description".equals(k)) {
+                    out.put(String.valueOf(k), withoutClock(v));
+                }
+            });
+            return out;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>();
+            list.forEach(v -> out.add(withoutClock(v)));
+            return out;
+        }
+        return value;
+    }
+
+    /** Prints lists and, in watch mode, later changes in the same format. */
+    final class Printer {
+        private final Kind kind;
+        private final String format;
+        private final boolean watching;
+        private final boolean wide;
+        private Table table;
+
+        Printer(Kind kind, String format, boolean watching) {
+            this.kind = kind;
+            this.format = format;
+            this.watching = watching;
+            this.wide = format.equals("wide");
+        }
+
+        void list(List<Object> items, boolean isList) {
+            switch (format) {
+                case "json":
+                    if (watching) {
+                        items.forEach(item -> out().println(Json.pretty(item)));
+                    } else {
+                        out().println(Json.pretty(isList ? Map.of("items", items) : items.get(0)));
+                    }
+                    break;
+                case "yaml":
+                    if (watching) {
+                        items.forEach(item -> out().print("---\n" + Yaml.dump(item)));
+                    } else {
+                        out().print(Yaml.dump(isList ? Map.of("items", items) : items.get(0)));
+                    }
+                    break;
+                case "name":
+                    items.forEach(item -> out().println(objectName(item)));
+                    break;
+                default:
+                    table = newTable();
+                    Instant now = io().clock().instant();
+                    items.forEach(item -> row(table, item, now));
+                    if (table.isEmpty()) {
+                        if (!watching) {
+                            err().println("No " + kind.name().toLowerCase(java.util.Locale.ROOT) + " found.");
+                        }
+                        // watching: the header waits for the first rows, so the columns fit them
+                    } else {
+                        out().print(table.render());
+                    }
+            }
+            out().flush();
+        }
+
+        void more(List<Object> items) {
+            if (out().checkError()) { // the reader went away (| head): stop watching
+                throw new CliException(StewardCli.EXIT_OK, "output closed");
+            }
+            if (items.isEmpty()) {
+                return;
+            }
+            switch (format) {
+                case "json":
+                    items.forEach(item -> out().println(Json.pretty(item)));
+                    break;
+                case "yaml":
+                    items.forEach(item -> out().print("---\n" + Yaml.dump(item)));
+                    break;
+                case "name":
+                    items.forEach(item -> out().println(objectName(item)));
+                    break;
+                default:
+                    Instant now = io().clock().instant();
+                    boolean headerPending = table.isEmpty();
+                    items.forEach(item -> row(table, item, now));
+                    out().print(headerPending ? table.render() : table.renderMore());
+            }
+            out().flush();
+        }
+
+        private Table newTable() {
+            Table t;
+            switch (kind) {
+                case PROGRAMS:
+                    t = Views.programsTable(wide);
+                    break;
+                case PROCESSES:
+                    t = Views.processesTable(wide);
+                    break;
+                default:
+                    t = Views.eventsTable(wide);
+            }
+            if (watching) { // later rows must fit under the header printed first
+                t.minWidths(kind == Kind.EVENTS ? new int[] {15, 7, 12, 16} : new int[] {0, 0, 8, 12});
+            }
+            return t;
+        }
+
+        private void row(Table t, Object item, Instant now) {
+            switch (kind) {
+                case PROGRAMS:
+                    Views.programRow(t, item, now, wide);
+                    break;
+                case PROCESSES:
+                    Views.processRow(t, item, now, wide);
+                    break;
+                default:
+                    Views.eventRow(t, item, now, wide);
+            }
+        }
+
+        private String objectName(Object item) {
+            return kind == Kind.EVENTS ? "event/" + Json.str(item, "id") : kind.singular + "/" + Json.str(item, "name");
+        }
+    }
+}

@@ -1,0 +1,373 @@
+package dev.steward.cli;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * HTTP/1.1 over a unix domain socket or TCP, one request per connection ({@code Connection: close}).
+ * Responses may be sized by Content-Length, chunked, or end at EOF; the body is an
+ * {@link InputStream} so streams (logs {@code -f}, the event stream) can be read as they arrive.
+ * Deliberately tiny: {@code java.net.http.HttpClient} costs half a second of start-up.
+ */
+public final class HttpTransport {
+    /** Where the daemon is: a unix socket path, or a TCP host and port. */
+    public record Endpoint(Path socket, String host, int port) {
+        public static Endpoint unix(Path socket) {
+            return new Endpoint(socket, null, 0);
+        }
+
+        public static Endpoint tcp(String host, int port) {
+            return new Endpoint(null, host, port);
+        }
+
+        public boolean isUnix() {
+            return socket != null;
+        }
+
+        @Override
+        public String toString() {
+            return isUnix() ? "unix:" + socket : "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        }
+    }
+
+    /** Cannot connect (nothing listening, no such socket, refused): the CLI exits 3. */
+    public static final class UnreachableException extends IOException {
+        public UnreachableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** A response whose body is read lazily; close it to release the connection. */
+    public static final class Response implements Closeable {
+        public final int status;
+        public final Map<String, String> headers;
+        public final InputStream body;
+        private final Closeable connection;
+
+        Response(int status, Map<String, String> headers, InputStream body, Closeable connection) {
+            this.status = status;
+            this.headers = headers;
+            this.body = body;
+            this.connection = connection;
+        }
+
+        public String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
+
+        /** The whole body as UTF-8 text (closes the response). */
+        public String text() throws IOException {
+            try (this) {
+                return new String(body.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            connection.close();
+        }
+    }
+
+    private final Endpoint endpoint;
+    private final int connectTimeoutMillis;
+
+    public HttpTransport(Endpoint endpoint, int connectTimeoutMillis) {
+        this.endpoint = endpoint;
+        this.connectTimeoutMillis = connectTimeoutMillis;
+    }
+
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    /**
+     * Sends a request and returns once the status line and headers arrived.
+     *
+     * @param target path and query, already encoded
+     * @param body   request body or null
+     */
+    public Response send(String method, String target, String contentType, byte[] body, String accept) throws IOException {
+        Closeable connection;
+        InputStream rawIn;
+        OutputStream rawOut;
+        if (endpoint.isUnix()) {
+            SocketChannel channel;
+            try {
+                channel = SocketChannel.open(UnixDomainSocketAddress.of(endpoint.socket()));
+            } catch (IOException e) {
+                throw new UnreachableException(describe(e), e);
+            }
+            connection = channel;
+            rawIn = Channels.newInputStream(channel);
+            rawOut = Channels.newOutputStream(channel);
+        } else {
+            Socket socket = new Socket();
+            try {
+                socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), connectTimeoutMillis);
+            } catch (IOException e) {
+                socket.close();
+                throw new UnreachableException(describe(e), e);
+            }
+            socket.setTcpNoDelay(true);
+            connection = socket;
+            rawIn = socket.getInputStream();
+            rawOut = socket.getOutputStream();
+        }
+        try {
+            StringBuilder head = new StringBuilder(256);
+            head.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
+            head.append("Host: ").append(endpoint.isUnix() ? "localhost" : hostHeader()).append("\r\n");
+            head.append("User-Agent: steward-cli\r\n");
+            head.append("Accept: ").append(accept == null ? "application/json" : accept).append("\r\n");
+            head.append("Connection: close\r\n");
+            if (body != null) {
+                head.append("Content-Type: ").append(contentType).append("\r\n");
+                head.append("Content-Length: ").append(body.length).append("\r\n");
+            } else if (!method.equals("GET") && !method.equals("HEAD")) {
+                head.append("Content-Length: 0\r\n");
+            }
+            head.append("\r\n");
+            byte[] headBytes = head.toString().getBytes(StandardCharsets.UTF_8);
+            if (body != null && body.length > 0) {
+                byte[] all = new byte[headBytes.length + body.length];
+                System.arraycopy(headBytes, 0, all, 0, headBytes.length);
+                System.arraycopy(body, 0, all, headBytes.length, body.length);
+                rawOut.write(all);
+            } else {
+                rawOut.write(headBytes);
+            }
+            rawOut.flush();
+            return readResponse(new BufferedInputStream(rawIn, 16 * 1024), connection, method);
+        } catch (IOException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    private String hostHeader() {
+        String host = endpoint.host().contains(":") ? "[" + endpoint.host() + "]" : endpoint.host();
+        return host + ":" + endpoint.port();
+    }
+
+    static Response readResponse(InputStream in, Closeable connection, String method) throws IOException {
+        String statusLine = readLine(in);
+        while (true) {
+            if (statusLine == null) {
+                throw new EOFException("the daemon closed the connection without answering");
+            }
+            if (!statusLine.startsWith("HTTP/1.")) {
+                throw new IOException("not an HTTP response: " + abbreviate(statusLine));
+            }
+            int status = parseStatus(statusLine);
+            Map<String, String> headers = readHeaders(in);
+            if (status >= 100 && status < 200) { // 100 Continue and friends: skip to the real response
+                statusLine = readLine(in);
+                continue;
+            }
+            InputStream body;
+            String transfer = headers.get("transfer-encoding");
+            String length = headers.get("content-length");
+            if (method.equals("HEAD") || status == 204 || status == 304) {
+                body = InputStream.nullInputStream();
+            } else if (transfer != null && transfer.toLowerCase(Locale.ROOT).contains("chunked")) {
+                body = new ChunkedInputStream(in);
+            } else if (length != null) {
+                body = new LimitedInputStream(in, Long.parseLong(length.trim()));
+            } else {
+                body = in; // until the server closes the connection
+            }
+            return new Response(status, headers, body, connection);
+        }
+    }
+
+    private static int parseStatus(String statusLine) throws IOException {
+        int space = statusLine.indexOf(' ');
+        try {
+            return Integer.parseInt(statusLine.substring(space + 1, Math.min(statusLine.length(), space + 4)));
+        } catch (RuntimeException e) {
+            throw new IOException("bad HTTP status line: " + abbreviate(statusLine));
+        }
+    }
+
+    private static Map<String, String> readHeaders(InputStream in) throws IOException {
+        Map<String, String> headers = new LinkedHashMap<>();
+        while (true) {
+            String line = readLine(in);
+            if (line == null) {
+                throw new EOFException("the daemon closed the connection in the middle of the headers");
+            }
+            if (line.isEmpty()) {
+                return headers;
+            }
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+                String value = line.substring(colon + 1).trim();
+                headers.merge(name, value, (a, b) -> a + ", " + b);
+            }
+        }
+    }
+
+    /** A CRLF- (or LF-) terminated ISO-8859-1 line without its terminator; null at EOF before any byte. */
+    static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(64);
+        int b;
+        while ((b = in.read()) != -1) {
+            if (b == '\n') {
+                break;
+            }
+            line.write(b);
+            if (line.size() > 64 * 1024) {
+                throw new IOException("HTTP header line too long");
+            }
+        }
+        if (b == -1 && line.size() == 0) {
+            return null;
+        }
+        byte[] bytes = line.toByteArray();
+        int n = bytes.length;
+        if (n > 0 && bytes[n - 1] == '\r') {
+            n--;
+        }
+        return new String(bytes, 0, n, StandardCharsets.ISO_8859_1);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+    }
+
+    private String describe(IOException e) {
+        String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof java.net.SocketTimeoutException) {
+            reason = "connect timed out";
+        } else if (e instanceof java.nio.file.NoSuchFileException || (endpoint.isUnix() && !java.nio.file.Files.exists(endpoint.socket()))) {
+            reason = "no such socket";
+        }
+        return reason;
+    }
+
+    /** The body of a {@code Transfer-Encoding: chunked} response, de-chunked; trailers are skipped. */
+    static final class ChunkedInputStream extends InputStream {
+        private final InputStream in;
+        private long remaining;
+        private boolean done;
+
+        ChunkedInputStream(InputStream in) {
+            this.in = in;
+        }
+
+        private boolean nextChunk() throws IOException {
+            if (done) {
+                return false;
+            }
+            if (remaining == 0) {
+                String sizeLine = readLine(in);
+                if (sizeLine != null && sizeLine.isEmpty()) { // the CRLF after the previous chunk's data
+                    sizeLine = readLine(in);
+                }
+                if (sizeLine == null) {
+                    throw new EOFException("the daemon closed the connection in the middle of a chunked response");
+                }
+                int semicolon = sizeLine.indexOf(';');
+                String hex = (semicolon >= 0 ? sizeLine.substring(0, semicolon) : sizeLine).trim();
+                try {
+                    remaining = Long.parseLong(hex, 16);
+                } catch (NumberFormatException e) {
+                    throw new IOException("bad chunk size: " + abbreviate(sizeLine));
+                }
+                if (remaining == 0) {
+                    String trailer;
+                    while ((trailer = readLine(in)) != null && !trailer.isEmpty()) {
+                        // ignore trailers
+                    }
+                    done = true;
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n <= 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (length == 0) {
+                return 0;
+            }
+            if (!nextChunk()) {
+                return -1;
+            }
+            int n = in.read(buffer, offset, (int) Math.min(length, remaining));
+            if (n < 0) {
+                throw new EOFException("the daemon closed the connection in the middle of a chunk");
+            }
+            remaining -= n;
+            return n;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return done ? 0 : (int) Math.min(in.available(), remaining);
+        }
+    }
+
+    /** Exactly {@code length} bytes of the underlying stream. */
+    static final class LimitedInputStream extends InputStream {
+        private final InputStream in;
+        private long remaining;
+
+        LimitedInputStream(InputStream in, long length) {
+            this.in = in;
+            this.remaining = length;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (remaining <= 0) {
+                return -1;
+            }
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("the response ended early");
+            }
+            remaining--;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (remaining <= 0) {
+                return -1;
+            }
+            if (length == 0) {
+                return 0;
+            }
+            int n = in.read(buffer, offset, (int) Math.min(length, remaining));
+            if (n < 0) {
+                throw new EOFException("the response ended early");
+            }
+            remaining -= n;
+            return n;
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.steward.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code steward logs NAME [-f] [--tail N] [--stderr]}: a process's output, as kept by the daemon. */
+@Command(name = "logs", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Print a process's output.",
+                "The last 64 KiB of stdout (or stderr) kept in memory, or the last N lines;",
+                "-f keeps printing new output (across log rotation) until interrupted."},
+        footer = {"", "Examples:", "  steward logs web-0 --tail 20", "  steward logs hello -f", "  steward logs web-1 --stderr"})
+final class LogsCommand extends StewardCli.Verb {
+    @Parameters(index = "0", paramLabel = "NAME", description = "A process (or a program with one process).")
+    String name;
+
+    @Option(names = {"-f", "--follow"}, description = "Keep streaming new output.")
+    boolean follow;
+
+    @Option(names = "--tail", paramLabel = "N", defaultValue = "-1", description = "Only the last N lines (default: all kept).")
+    int tail;
+
+    @Option(names = "--limit-bytes", paramLabel = "N", defaultValue = "-1", description = "Only the last N bytes.")
+    long bytes;
+
+    @Option(names = "--stderr", description = "The stderr stream instead of stdout.")
+    boolean stderr;
+
+    @Override
+    public Integer call() {
+        if (tail < -1) {
+            throw usage("--tail must be 0 or more (got " + tail + ")");
+        }
+        HttpTransport.Response opened;
+        try {
+            opened = api().stream(target(name), "text/plain");
+        } catch (ApiException notFound) {
+            if (notFound.status() != 404) {
+                throw notFound;
+            }
+            opened = api().stream(target(processOf(name, notFound)), "text/plain");
+        }
+        try (HttpTransport.Response response = opened) {
+            InputStream body = response.body;
+            byte[] buffer = new byte[8192];
+            int n;
+            while ((n = body.read(buffer)) > 0) {
+                out().write(buffer, 0, n);
+                if (follow && body.available() == 0) {
+                    out().flush();
+                    if (out().checkError()) { // the reader went away (| head): stop following
+                        return StewardCli.EXIT_OK;
+                    }
+                }
+            }
+            out().flush();
+        } catch (IOException e) {
+            throw api().failure(e);
+        }
+        return StewardCli.EXIT_OK;
+    }
+
+    private String target(String process) {
+        return "/processes/" + Api.enc(process) + "/logs?stream=" + (stderr ? "stderr" : "stdout")
+                + (tail >= 0 ? "&tail=" + tail : "") + (bytes >= 0 ? "&bytes=" + bytes : "") + (follow ? "&follow=true" : "");
+    }
+
+    /** NAME is not a process: when it is a program with one process, that one; otherwise say which there are. */
+    private String processOf(String program, ApiException notAProcess) {
+        Object found;
+        try {
+            found = api().get("/programs/" + Api.enc(program));
+        } catch (ApiException notAProgram) {
+            throw notAProcess;
+        }
+        List<String> processes = new ArrayList<>();
+        Json.list(Json.obj(found).get("processes")).forEach(p -> processes.add(Json.str(p, "name")));
+        if (processes.size() == 1) {
+            return processes.get(0);
+        }
+        throw new CliException(StewardCli.EXIT_USAGE, "program " + program + " has " + processes.size() + " processes"
+                + (processes.isEmpty() ? "" : " (" + String.join(", ", processes) + ")") + "; name one: steward logs "
+                + (processes.isEmpty() ? program + "-0" : processes.get(0)));
+    }
+}

@@ -1,0 +1,109 @@
+package dev.steward.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** The manifests named by {@code -f}: files, directories (their {@code .yaml}/{@code .yml}/{@code .json} files) or stdin. */
+final class ManifestFiles {
+    /** One file's text and how to label it in messages. */
+    record Source(String label, String text) {
+        String contentType() {
+            return label.endsWith(".json") ? "application/json" : "application/yaml";
+        }
+
+        byte[] bytes() {
+            return text.getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    private ManifestFiles() {
+    }
+
+    static List<Source> read(List<String> names, boolean recursive, Path cwd, InputStream stdin) {
+        if (names == null || names.isEmpty()) {
+            throw new CliException(StewardCli.EXIT_USAGE, "must give -f FILE, -f DIR or -f - (standard input)");
+        }
+        List<Source> sources = new ArrayList<>();
+        boolean stdinUsed = false;
+        for (String name : names) {
+            if (name.equals("-")) {
+                if (stdinUsed) {
+                    throw new CliException(StewardCli.EXIT_USAGE, "-f - (standard input) can be given only once");
+                }
+                stdinUsed = true;
+                try {
+                    sources.add(new Source("<stdin>", new String(stdin.readAllBytes(), StandardCharsets.UTF_8)));
+                } catch (IOException e) {
+                    throw new CliException(StewardCli.EXIT_FAILED, "cannot read standard input: " + e.getMessage());
+                }
+                continue;
+            }
+            Path path = cwd.resolve(name);
+            if (Files.isDirectory(path)) {
+                List<Path> files = directory(path, recursive);
+                if (files.isEmpty()) {
+                    throw new CliException(StewardCli.EXIT_FAILED, "no manifests (*.yaml, *.yml, *.json) in " + name);
+                }
+                for (Path file : files) {
+                    sources.add(new Source(display(cwd, file, name, path), readFile(file, name)));
+                }
+            } else {
+                sources.add(new Source(name, readFile(path, name)));
+            }
+        }
+        return sources;
+    }
+
+    private static String display(Path cwd, Path file, String dirName, Path dir) {
+        String relative = dir.relativize(file).toString();
+        return dirName.endsWith("/") ? dirName + relative : dirName + "/" + relative;
+    }
+
+    private static List<Path> directory(Path dir, boolean recursive) {
+        try (Stream<Path> walk = recursive ? Files.walk(dir) : Files.list(dir)) {
+            return walk.filter(Files::isRegularFile)
+                    .filter(p -> {
+                        String n = p.getFileName().toString();
+                        return !n.startsWith(".") && (n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json"));
+                    })
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new CliException(StewardCli.EXIT_FAILED, "cannot list " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private static String readFile(Path path, String name) {
+        try {
+            return Files.readString(path, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new CliException(StewardCli.EXIT_FAILED, "the file " + name + " does not exist");
+        } catch (IOException e) {
+            throw new CliException(StewardCli.EXIT_FAILED, "cannot read " + name + ": " + e.getMessage());
+        }
+    }
+
+    /** The {@code metadata.name} of every Program document in a source (for delete -f and diff). */
+    static List<String> programNames(Source source) {
+        List<String> names = new ArrayList<>();
+        for (Object document : Yaml.loadAll(source.text(), source.label())) {
+            String kind = Json.str(document, "kind");
+            String name = Json.str(document, "metadata.name");
+            if (kind != null && !kind.equals("Program")) {
+                throw new CliException(StewardCli.EXIT_FAILED, source.label() + ": kind " + kind + " is not supported (only Program)");
+            }
+            if (name == null || name.isBlank()) {
+                throw new CliException(StewardCli.EXIT_FAILED, source.label() + ": a document has no metadata.name");
+            }
+            names.add(name);
+        }
+        return names;
+    }
+}

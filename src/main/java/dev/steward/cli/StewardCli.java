@@ -1,0 +1,237 @@
+package dev.steward.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.ScopeType;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * The Steward command-line client: {@code steward get programs}, {@code steward apply -f web.yaml}
+ * and the rest, talking HTTP to the daemon over its unix socket or TCP. A plain {@code main} with
+ * picocli and no framework, so a call takes a fifth of a second.
+ */
+@Command(name = "steward", mixinStandardHelpOptions = true, versionProvider = StewardCli.VersionProvider.class,
+        sortOptions = false,
+        description = {"A declarative process supervisor: Supervisor's lifecycle, Kubernetes' reconcile loop.", ""},
+        commandListHeading = "%nCommands:%n",
+        footer = {"", "Exit codes: 0 ok, 1 a failed action or not found, 2 usage,",
+                "3 cannot reach the daemon.",
+                "Server: --server, else STEWARD_SERVER, else the socket",
+                "$STEWARD_STATE_DIR/steward.sock (default ./.steward/steward.sock) when it",
+                "exists, else http://127.0.0.1:9001. See docs/cli.md."},
+        synopsisSubcommandLabel = "COMMAND")
+public final class StewardCli implements Callable<Integer> {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILED = 1;
+    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_UNREACHABLE = 3;
+
+    @Option(names = "--server", paramLabel = "ADDRESS", scope = ScopeType.INHERIT, order = 100,
+            description = "Daemon address: a unix socket path or http://HOST:PORT (env STEWARD_SERVER).")
+    String server;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    final Io io;
+    private Api api;
+
+    StewardCli(Io io) {
+        this.io = io;
+    }
+
+    /**
+     * Where the CLI reads and writes, and what it knows of its surroundings: injected by tests.
+     *
+     * @param cwd directory relative paths (the default socket) are resolved against
+     */
+    public record Io(InputStream in, PrintStream out, PrintStream err, Map<String, String> env, Path cwd, Clock clock) {
+        static Io system() {
+            PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+            PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+            return new Io(System.in, out, err, System.getenv(), Path.of("").toAbsolutePath(), Clock.systemDefaultZone());
+        }
+    }
+
+    public static void main(String... args) {
+        if (args.length == 1 && args[0].equals("--cds-training")) { // bin/steward's first run: see CdsTraining
+            try {
+                CdsTraining.run();
+            } catch (java.io.IOException e) {
+                System.err.println("steward: class-data-sharing training run failed: " + e);
+            }
+            return;
+        }
+        Io io = Io.system();
+        int code = run(io, args);
+        io.out().flush();
+        io.err().flush();
+        System.exit(code);
+    }
+
+    /** Runs one command line and returns its exit code (never calls {@link System#exit}). */
+    public static int run(Io io, String... args) {
+        CommandLine cli = commandLine(io, args);
+        try {
+            return cli.execute(args);
+        } finally {
+            io.out().flush();
+            io.err().flush();
+        }
+    }
+
+    /** Every verb, in help order. Only the one being run is given to picocli: its model costs time to build. */
+    private static final String[] VERBS = {"serve", "apply", "get", "describe", "delete", "diff", "logs", "start", "stop",
+            "restart", "signal", "scale", "status", "version", "completion"};
+
+    private static Object verb(String name) {
+        switch (name) {
+            case "serve": return new ServeStub();
+            case "apply": return new ApplyCommand();
+            case "get": return new GetCommand();
+            case "describe": return new DescribeCommand();
+            case "delete": return new DeleteCommand();
+            case "diff": return new DiffCommand();
+            case "logs": return new LogsCommand();
+            case "start": return new ActionCommands.Start();
+            case "stop": return new ActionCommands.Stop();
+            case "restart": return new ActionCommands.Restart();
+            case "signal": return new ActionCommands.SignalCommand();
+            case "scale": return new ScaleCommand();
+            case "status": return new StatusCommand();
+            case "version": return new VersionCommand();
+            case "completion": return new CompletionCommand();
+            default: return null;
+        }
+    }
+
+    /**
+     * The verb on the command line: the first word that is not a top-level option (or the value of
+     * {@code --server}); null when there is none.
+     */
+    static String verbIn(String... args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--server")) {
+                i++;
+            } else if (!arg.startsWith("-")) {
+                return arg;
+            }
+        }
+        return null;
+    }
+
+    static CommandLine commandLine(Io io, String... args) {
+        CommandLine cli = new CommandLine(new StewardCli(io));
+        String verb = verbIn(args);
+        Object only = verb == null || verb.equals("completion") ? null : verb(verb);
+        if (only != null) {
+            cli.addSubcommand(verb, only);
+        } else { // help, completion, or an unknown verb (picocli suggests the closest)
+            for (String name : VERBS) {
+                cli.addSubcommand(name, verb(name));
+            }
+        }
+        cli.setOut(new PrintWriter(new OutputStreamWriter(io.out(), StandardCharsets.UTF_8), true));
+        cli.setErr(new PrintWriter(new OutputStreamWriter(io.err(), StandardCharsets.UTF_8), true));
+        cli.setParameterExceptionHandler(StewardCli::usageError);
+        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> failure(io, e));
+        return cli;
+    }
+
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine commandLine = e.getCommandLine();
+        PrintWriter err = commandLine.getErr();
+        err.println("error: " + e.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("See '" + commandLine.getCommandSpec().qualifiedName() + " --help' for usage.");
+        err.flush();
+        return EXIT_USAGE;
+    }
+
+    static int failure(Io io, Exception e) {
+        if (e instanceof CliException c && c.exitCode() == EXIT_OK) { // a quiet ending, such as a closed pipe
+            return EXIT_OK;
+        }
+        if (e instanceof CliException c) {
+            io.out().flush();
+            io.err().println("error: " + c.getMessage());
+            for (String detail : c.details()) {
+                io.err().println(detail);
+            }
+            return c.exitCode();
+        }
+        io.out().flush();
+        io.err().println("error: " + e);
+        for (StackTraceElement frame : e.getStackTrace()) {
+            io.err().println("\tat " + frame);
+        }
+        return EXIT_FAILED;
+    }
+
+    /** {@code steward} alone: the usage, and exit 2. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(io.err());
+        return EXIT_USAGE;
+    }
+
+    /** The daemon's API at the address chosen by {@code --server}, the environment or the defaults. */
+    Api api() {
+        if (api == null) {
+            api = Api.of(server, io.env(), io.cwd());
+        }
+        return api;
+    }
+
+    /** Common ground of the verbs: access to the API and the I/O streams, exit code as the return value. */
+    abstract static class Verb implements Callable<Integer> {
+        @ParentCommand
+        StewardCli root;
+
+        Api api() {
+            return root.api();
+        }
+
+        PrintStream out() {
+            return root.io.out();
+        }
+
+        PrintStream err() {
+            return root.io.err();
+        }
+
+        Io io() {
+            return root.io;
+        }
+
+        static CliException usage(String message) {
+            return new CliException(EXIT_USAGE, message);
+        }
+    }
+
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"steward " + version()};
+        }
+    }
+
+    static String version() {
+        String version = StewardCli.class.getPackage().getImplementationVersion();
+        return version == null ? "0.1.0-SNAPSHOT" : version;
+    }
+}

@@ -1,0 +1,170 @@
+package dev.steward.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Selectors, server selection, and the exit code 2 of every kind of usage error (before any request). */
+class CliArgumentsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void selectorsAreKubectls() {
+        assertEquals("tier=web", Selector.normalize("tier=web"));
+        assertEquals("tier==web,env!=dev,canary,!legacy", Selector.normalize(" tier == web , env != dev, canary , ! legacy"));
+        assertEquals("steward.dev/role=db,k=", Selector.normalize("steward.dev/role=db,k="));
+        for (String bad : List.of("", " ", "a=b=c", "a,,b", "=x", "!", "a=b c", "a b", "tier=web,", "-a=b", "a=-b")) {
+            CliException e = assertThrows(CliException.class, () -> Selector.normalize(bad), bad);
+            assertEquals(2, e.exitCode());
+            assertTrue(e.getMessage().startsWith("bad selector"), e.getMessage());
+        }
+    }
+
+    @Test
+    void serverFlagBeatsEnvironmentBeatsSocketBeatsDefault() throws IOException {
+        Map<String, String> env = Map.of("STEWARD_SERVER", "http://10.0.0.1:7000");
+        assertEquals("unix:/run/s.sock", Api.resolve("/run/s.sock", env, dir).toString());
+        assertEquals("http://10.0.0.1:7000", Api.resolve(null, env, dir).toString());
+        assertEquals("http://127.0.0.1:9001", Api.resolve(null, Map.of(), dir).toString());
+
+        Files.createDirectories(dir.resolve(".steward"));
+        Files.createFile(dir.resolve(".steward/steward.sock"));
+        assertEquals("unix:" + dir.resolve(".steward/steward.sock"), Api.resolve(null, Map.of(), dir).toString());
+        assertEquals("http://10.0.0.1:7000", Api.resolve(null, env, dir).toString());
+
+        Files.createDirectories(dir.resolve("state"));
+        Files.createFile(dir.resolve("state/steward.sock"));
+        assertEquals("unix:" + dir.resolve("state/steward.sock"), Api.resolve(null, Map.of("STEWARD_STATE_DIR", "state"), dir).toString());
+        assertEquals("http://127.0.0.1:9001", Api.resolve(null, Map.of("STEWARD_STATE_DIR", "elsewhere"), dir).toString());
+    }
+
+    @Test
+    void addressForms() {
+        assertEquals("http://127.0.0.1:9001", Api.parseAddress("http://127.0.0.1:9001", "x").toString());
+        assertEquals("http://127.0.0.1:9001", Api.parseAddress("http://127.0.0.1:9001/", "x").toString());
+        assertEquals("http://localhost:80", Api.parseAddress("http://localhost", "x").toString());
+        assertEquals("http://example.com:8080", Api.parseAddress("example.com:8080", "x").toString());
+        assertEquals("http://[::1]:9001", Api.parseAddress("http://[::1]:9001", "x").toString());
+        assertEquals("unix:/tmp/a.sock", Api.parseAddress("unix:/tmp/a.sock", "x").toString());
+        assertEquals("unix:/tmp/a.sock", Api.parseAddress("unix:///tmp/a.sock", "x").toString());
+        assertEquals("unix:.steward/steward.sock", Api.parseAddress(".steward/steward.sock", "x").toString());
+        assertEquals("unix:steward.sock", Api.parseAddress("steward.sock", "x").toString());
+        assertEquals(2, assertThrows(CliException.class, () -> Api.parseAddress("http://h:notaport", "x")).exitCode());
+        assertEquals(2, assertThrows(CliException.class, () -> Api.parseAddress("http://h:70000", "x")).exitCode());
+        assertEquals(2, assertThrows(CliException.class, () -> Api.parseAddress("https://h:1", "x")).exitCode());
+    }
+
+    @Test
+    void actionTargetsAndGroups() {
+        assertEquals("target=web&target=web-1&target=all&timeout=30", ActionCommands.query(List.of("web:*", "web:web-1", "all"), null, 30));
+        assertEquals("selector=a%3Db&timeout=5", ActionCommands.query(List.of(), "a = b", 5));
+        assertEquals("target=x&timeout=0.5", ActionCommands.query(List.of("x"), null, 0.5));
+        assertEquals(2, assertThrows(CliException.class, () -> ActionCommands.query(List.of("x"), null, 86401)).exitCode());
+        assertEquals(2, assertThrows(CliException.class, () -> ActionCommands.query(List.of(), null, 30)).exitCode());
+        assertEquals(2, assertThrows(CliException.class, () -> ActionCommands.query(List.of("x"), "a=b", 30)).exitCode());
+        assertEquals(2, assertThrows(CliException.class, () -> ActionCommands.query(List.of("x"), null, 0)).exitCode());
+    }
+
+    @Test
+    void programNamesForDeleteAndScale() {
+        assertEquals(List.of("web", "api"), DeleteCommand.programNames(List.of("program", "web", "api"), "delete"));
+        assertEquals(List.of("web", "api"), DeleteCommand.programNames(List.of("programs/web", "prog/api"), "delete"));
+        assertEquals(2, assertThrows(CliException.class, () -> DeleteCommand.programNames(List.of("program/web", "api"), "delete")).exitCode());
+        CliException process = assertThrows(CliException.class, () -> DeleteCommand.programNames(List.of("process", "web-0"), "scale"));
+        assertTrue(process.getMessage().startsWith("only programs can be scaled"), process.getMessage());
+    }
+
+    /** Usage errors exit 2 without ever connecting: the server named here does not exist (that would be 3). */
+    @Test
+    void usageErrorsExit2BeforeContactingTheDaemon() {
+        String nowhere = dir.resolve("nobody-listens.sock").toString();
+        List<List<String>> cases = List.of(
+                List.of(),
+                List.of("frobnicate"),
+                List.of("get"),
+                List.of("get", "widgets"),
+                List.of("get", "programs", "-o", "xml"),
+                List.of("get", "programs", "--bogus"),
+                List.of("get", "programs", "web", "-l", "a=b"),
+                List.of("get", "program/web", "web"),
+                List.of("get", "events", "-l", "a=b"),
+                List.of("get", "programs", "-l", "a=b=c"),
+                List.of("describe"),
+                List.of("describe", "events"),
+                List.of("apply"),
+                List.of("apply", "-f", "-", "-f", "-"),
+                List.of("diff"),
+                List.of("delete"),
+                List.of("logs"),
+                List.of("logs", "web", "--tail", "-2"),
+                List.of("logs", "web", "--tail", "many"),
+                List.of("start"),
+                List.of("stop", "--timeout", "0", "web"),
+                List.of("signal", "HUP"),
+                List.of("scale", "program", "web"),
+                List.of("scale", "program", "web", "--replicas", "two"),
+                List.of("status", "-l", "!"),
+                List.of("completion"),
+                List.of("completion", "tcsh"),
+                List.of("--server", "http://h:x", "get", "programs"));
+        for (List<String> args : cases) {
+            String[] all = new String[args.size() + 2];
+            all[0] = "--server";
+            all[1] = nowhere;
+            for (int i = 0; i < args.size(); i++) {
+                all[i + 2] = args.get(i);
+            }
+            CliRun.Result r = CliRun.run(Map.of(), dir, "", all);
+            assertEquals(2, r.code(), () -> args + " -> " + r);
+            assertTrue(r.err().startsWith("error: ") || r.err().startsWith("Usage: "), () -> args + " -> " + r);
+        }
+    }
+
+    @Test
+    void helpExits0AndNoDaemonExits3WithHowToStartIt() {
+        CliRun.Result help = CliRun.run("--help");
+        assertEquals(0, help.code());
+        assertTrue(help.out().contains("Commands:"), help.out());
+        assertEquals(0, CliRun.run("get", "--help").code());
+
+        CliRun.Result r = CliRun.run(Map.of(), dir, "", "--server", dir.resolve("nobody.sock").toString(), "get", "programs");
+        assertEquals(3, r.code(), r::toString);
+        assertTrue(r.err().startsWith("error: cannot reach the Steward daemon at unix:" + dir.resolve("nobody.sock") + " (no such socket)."), r.err());
+        assertTrue(r.err().contains("bin/steward serve"), r.err());
+    }
+
+    @Test
+    void theDefaultAddressSaysWhereItLookedForASocket() {
+        try (java.net.Socket taken = new java.net.Socket("127.0.0.1", 9001)) {
+            org.junit.jupiter.api.Assumptions.abort("a daemon listens on the default port 9001 here");
+        } catch (IOException free) {
+            // nothing there: the client must say it found nothing
+        }
+        CliRun.Result r = CliRun.run(Map.of("STEWARD_STATE_DIR", "nowhere"), dir, "", "status");
+        assertEquals(3, r.code(), r::toString);
+        assertTrue(r.err().startsWith("error: cannot reach the Steward daemon at http://127.0.0.1:9001 ("), r.err());
+        assertTrue(r.err().contains("; no socket at " + dir.resolve("nowhere/steward.sock") + ")."), r.err());
+    }
+
+    @Test
+    void serverOptionWorksBeforeOrAfterTheVerb() {
+        String nowhere = "http://127.0.0.1:1";
+        CliRun.Result before = CliRun.run(Map.of(), dir, "", "--server", nowhere, "status");
+        CliRun.Result after = CliRun.run(Map.of(), dir, "", "status", "--server", nowhere);
+        CliRun.Result env = CliRun.run(Map.of("STEWARD_SERVER", nowhere), dir, "", "status");
+        for (CliRun.Result r : List.of(before, after, env)) {
+            assertEquals(3, r.code(), r::toString);
+            assertTrue(r.err().startsWith("error: cannot reach the Steward daemon at http://127.0.0.1:1 ("), r.err());
+        }
+    }
+}

@@ -1,0 +1,647 @@
+package dev.steward.cli;
+
+import dev.steward.cli.FakeDaemon.Answer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every verb against a fake daemon on a unix socket: exact output, exit codes, the requests sent. */
+class CliCommandsTest {
+    @TempDir
+    Path dir;
+    FakeDaemon daemon;
+
+    @BeforeEach
+    void start() throws IOException {
+        daemon = FakeDaemon.unix(dir.resolve("steward.sock"));
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        daemon.close();
+    }
+
+    CliRun.Result cli(String... args) {
+        return cliIn("", args);
+    }
+
+    CliRun.Result cliIn(String stdin, String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "--server";
+        all[1] = daemon.address;
+        System.arraycopy(args, 0, all, 2, args.length);
+        return CliRun.run(Map.of(), dir, stdin, all);
+    }
+
+    @Test
+    void getProgramsTable() {
+        daemon.on("GET", "/programs", Answer.json(Fixtures.PROGRAMS));
+        CliRun.Result r = cli("get", "programs");
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("""
+                NAME    READY   STATUS    RESTARTS      AGE
+                hello   0/1     STOPPED   0             -
+                web     1/2     BACKOFF   5 (30s ago)   61m
+                """, r.out());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void getProcessesTableAndWide() {
+        daemon.on("GET", "/processes", Answer.json(Fixtures.PROCESSES));
+        CliRun.Result r = cli("get", "processes");
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("""
+                NAME    READY   STATUS    RESTARTS      AGE
+                hello   0/1     STOPPED   0             -
+                web-0   1/1     RUNNING   5 (30s ago)   62s
+                web-1   0/1     BACKOFF   0             61m
+                """, r.out());
+        CliRun.Result wide = cli("get", "ps", "-o", "wide");
+        assertEquals("""
+                NAME    READY   STATUS    RESTARTS      AGE   PID    PROGRAM   LAST EXIT
+                hello   0/1     STOPPED   0             -     -      hello     <none>
+                web-0   1/1     RUNNING   5 (30s ago)   62s   1234   web       exit 1 (Error)
+                web-1   0/1     BACKOFF   0             61m   -      web       SIGKILL (Killed)
+                """, wide.out());
+    }
+
+    @Test
+    void selectorIsSentNormalized() {
+        daemon.on("GET", "/processes", Answer.json("{\"items\": [" + Fixtures.WEB_0 + "]}"));
+        CliRun.Result r = cli("get", "processes", "-l", "tier = frontend, !canary");
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("/processes?selector=tier%3Dfrontend%2C%21canary", daemon.last().target());
+    }
+
+    @Test
+    void emptyListSaysSoOnStderr() {
+        daemon.on("GET", "/programs", Answer.json("{\"items\": []}"));
+        CliRun.Result r = cli("get", "programs", "-l", "tier=none");
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("", r.out());
+        assertEquals("No programs found.\n", r.err());
+    }
+
+    @Test
+    void jsonOutputIsAnItemsListOrTheObject() {
+        daemon.on("GET", "/processes", Answer.json("{\"items\": [" + Fixtures.HELLO + "]}"));
+        daemon.on("GET", "/processes/hello", Answer.json(Fixtures.HELLO));
+        CliRun.Result list = cli("get", "processes", "-o", "json");
+        assertEquals(0, list.code(), list::toString);
+        Object parsed = Json.parse(list.out());
+        List<Object> items = Json.list(Json.obj(parsed).get("items"));
+        assertEquals(1, items.size());
+        assertEquals("hello", Json.str(items.get(0), "name"));
+        assertEquals("STOPPED", Json.str(items.get(0), "state"));
+        assertTrue(list.out().startsWith("{\n  \"items\": [\n    {\n      \"name\": \"hello\",\n"), list.out());
+
+        CliRun.Result one = cli("get", "process/hello", "-o", "json");
+        assertEquals(0, one.code(), one::toString);
+        assertEquals("hello", Json.str(Json.parse(one.out()), "program"));
+        assertEquals(null, Json.obj(Json.parse(one.out())).get("lastExit"));
+        assertTrue(Json.obj(Json.parse(one.out())).containsKey("lastExit"));
+    }
+
+    @Test
+    void yamlAndNameOutput() {
+        daemon.on("GET", "/processes", Answer.json("{\"items\": [" + Fixtures.WEB_0 + "]}"));
+        CliRun.Result yaml = cli("get", "processes", "-o", "yaml");
+        assertEquals(0, yaml.code(), yaml::toString);
+        assertTrue(yaml.out().startsWith("items:\n- name: web-0\n  program: web\n  index: 0\n  state: RUNNING\n"), yaml.out());
+        assertTrue(yaml.out().contains("  lastExit:\n    exitCode: 1\n    signal: null\n"), yaml.out());
+
+        daemon.on("GET", "/programs", Answer.json(Fixtures.PROGRAMS));
+        CliRun.Result names = cli("get", "programs", "-o", "name");
+        assertEquals("program/hello\nprogram/web\n", names.out());
+    }
+
+    @Test
+    void notFoundIsProblemDetailOnStderrAndExit1() {
+        daemon.on("GET", "/programs/wbe", Answer.problem(404, "NotFound",
+                "no program or process named \"wbe\"; run `steward get programs` to list them"));
+        CliRun.Result r = cli("get", "program", "wbe");
+        assertEquals(1, r.code(), r::toString);
+        assertEquals("", r.out());
+        assertEquals("error: no program or process named \"wbe\"; run `steward get programs` to list them\n", r.err());
+    }
+
+    @Test
+    void badRequestFromTheServerIsAUsageError() {
+        daemon.on("GET", "/programs", Answer.problem(400, "BadRequest", "bad selector term \"a=b=c\""));
+        CliRun.Result r = cli("get", "programs", "-l", "a=b");
+        assertEquals(2, r.code(), r::toString);
+        assertEquals("error: bad selector term \"a=b=c\"\n", r.err());
+    }
+
+    @Test
+    void getEventsTableAndForOneObject() {
+        daemon.on("GET", "/events", Answer.json(Fixtures.EVENTS));
+        CliRun.Result r = cli("get", "events");
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("""
+                LAST SEEN         TYPE      REASON    OBJECT          MESSAGE
+                61m               Normal    Added     program/web     program/web added from /srv/manifests/web.yaml
+                2s (x5 over 2m)   Warning   BackOff   process/web-1   Exited too quickly
+                62s               Normal    Started   process/hello   hello started
+                """, r.out());
+        daemon.on("GET", "/programs/web", Answer.json(Fixtures.WEB));
+        CliRun.Result web = cli("get", "events", "web");
+        assertEquals(0, web.code(), web::toString);
+        assertEquals(3, web.out().lines().count(), web.out());
+        assertTrue(web.out().contains("process/web-1"));
+        daemon.on("GET", "/programs/hello", Answer.problem(404, "NotFound", "no program"));
+        CliRun.Result hello = cli("get", "events", "process/hello");
+        assertEquals(2, hello.out().lines().count(), hello.out());
+    }
+
+    @Test
+    void watchEventsStreamsRowsUntilTheStreamEnds() {
+        daemon.on("GET", "/events", Answer.json("{\"items\": []}"));
+        daemon.on("GET", "/events/stream", Answer.chunked("text/event-stream",
+                ": keep-alive\n\n",
+                "data: {\"id\": 11, \"type\": \"Warning\", \"reason\": \"Fatal\", \"object\": \"process/web-1\", ",
+                "\"message\": \"gave up\", \"count\": 1, \"firstTimestamp\": \"2026-11-22T04:01:00Z\", \"lastTimestamp\": \"2026-11-22T04:01:00Z\"}\n\n"));
+        CliRun.Result r = cli("get", "events", "-w");
+        assertEquals(3, r.code(), r::toString);
+        assertEquals("""
+                LAST SEEN         TYPE      REASON         OBJECT             MESSAGE
+                2s                Warning   Fatal          process/web-1      gave up
+                """, r.out());
+        assertEquals("error: the daemon closed the event stream (did it stop?)\n", r.err());
+    }
+
+    @Test
+    void watchEventsSkipsWhatTheListAlreadyShowed() {
+        // the stream is opened before the list is fetched: an event can come both ways
+        daemon.on("GET", "/events", Answer.json(Fixtures.EVENTS));
+        daemon.on("GET", "/events/stream", Answer.chunked("text/event-stream",
+                "data: {\"id\": 10, \"type\": \"Normal\", \"reason\": \"Started\", \"object\": \"process/hello\", \"message\": \"dup\"}\n\n",
+                "data:{\"id\": 12, \"type\": \"Normal\", \"reason\": \"Stopped\", \"object\": \"process/hello\", \"message\": \"new\","
+                        + " \"lastTimestamp\": \"2026-11-22T04:01:02Z\"}\n\n"));
+        CliRun.Result r = cli("get", "events", "-w");
+        assertEquals(3, r.code(), r::toString);
+        assertEquals(5, r.out().lines().count(), r::toString);
+        assertTrue(r.out().endsWith("process/hello      new\n"), r::toString);
+        assertTrue(!r.out().contains("dup"), r::toString);
+    }
+
+    @Test
+    void watchProcessesPrintsOnlyChangedRows() {
+        String running = Fixtures.WEB_0;
+        String stopped = Fixtures.WEB_0.replace("\"RUNNING\"", "\"STOPPED\"").replace("\"pid\": 1234", "\"pid\": 0");
+        int[] calls = {0};
+        daemon.on("GET", "/processes", req -> Answer.json("{\"items\": [" + (calls[0]++ < 2 ? running : stopped) + "]}"));
+        daemon.on("GET", "/events/stream", Answer.chunked("text/event-stream",
+                "data: {\"id\": 1, \"object\": \"process/other\"}\n\n",
+                "data: {\"id\": 2, \"object\": \"process/web-0\"}\n\n"));
+        CliRun.Result r = cli("get", "processes", "-w");
+        assertEquals("""
+                NAME    READY   STATUS     RESTARTS       AGE
+                web-0   1/1     RUNNING    5 (30s ago)    62s
+                web-0   0/1     STOPPED    5 (30s ago)    62s
+                """, r.out());
+    }
+
+    @Test
+    void describeProgram() {
+        daemon.on("GET", "/programs/web", Answer.json(Fixtures.WEB));
+        daemon.on("GET", "/events", Answer.json(Fixtures.EVENTS));
+        CliRun.Result r = cli("describe", "program", "web");
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("""
+                Name:                    web
+                Labels:                  tier=frontend
+                Source:                  /srv/manifests/web.yaml
+                Replicas:                2 desired | 1 ready | 2 total
+                Spec:
+                  Command:               python3 -m http.server 8080
+                  Directory:             <none>
+                  Environment:           MODE=prod
+                  Replicas:              2
+                  Restart Policy:        Always
+                  Exit Codes:            0
+                  Stop Signal:           INT
+                  Stop Timeout Seconds:  5
+                  Logs:
+                    Stdout:
+                      File:              AUTO
+                      Max Bytes:         10Mi
+                      Backups:           3
+                    Redirect Stderr:     false
+                Processes:
+                  web-0:
+                    State:               RUNNING
+                      Started:           Sun, 22 Nov 2026 04:00:00 +0000
+                      PID:               1234
+                    Description:         pid 1234, uptime 0:01:02
+                    Last State:          Terminated
+                      Reason:            Error
+                      Exit Code:         1
+                      Expected:          no
+                      Finished:          Sun, 22 Nov 2026 04:00:32 +0000
+                    Restart Count:       5
+                    Stopped By Hand:     no
+                    Stdout Log:          /srv/.steward/logs/web-0.out.log
+                    Stderr Log:          /srv/.steward/logs/web-0.err.log
+                  web-1:
+                    State:               BACKOFF
+                      Started:           Sun, 22 Nov 2026 03:00:00 +0000
+                      Stopped:           Sun, 22 Nov 2026 04:01:00 +0000
+                    Description:         Exited too quickly (process log may have details)
+                    Last State:          Terminated
+                      Reason:            Killed
+                      Signal:            SIGKILL
+                      Expected:          no
+                      Finished:          Sun, 22 Nov 2026 04:01:00 +0000
+                    Restart Count:       0
+                    Stopped By Hand:     no
+                    Spawn Error:         Exited too quickly
+                    Stdout Log:          <none>
+                    Stderr Log:          <none>
+                Events:
+                  Type      Reason    Age               From         Message
+                  ----      ------    ----              ----         -------
+                  Normal    Added     61m               reconciler   program/web added from /srv/manifests/web.yaml
+                  Warning   BackOff   2s (x5 over 2m)   supervisor   web-1: Exited too quickly
+                """, r.out());
+    }
+
+    @Test
+    void describeProcessWithoutEvents() {
+        daemon.on("GET", "/processes/hello", Answer.json(Fixtures.HELLO));
+        daemon.on("GET", "/events", Answer.json("{\"items\": []}"));
+        CliRun.Result r = cli("describe", "process", "hello");
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("""
+                Name:             hello
+                Program:          hello
+                Index:            0
+                Labels:           <none>
+                State:            STOPPED
+                Description:      Not started
+                Last State:       <none>
+                Restart Count:    0
+                Stopped By Hand:  yes
+                Stdout Log:       /srv/.steward/logs/hello.out.log
+                Stderr Log:       /srv/.steward/logs/hello.err.log
+                Events:  <none>
+                """, r.out());
+    }
+
+    @Test
+    void applyFilePrintsOneLinePerProgram() throws IOException {
+        Files.writeString(dir.resolve("web.yaml"), "apiVersion: steward.dev/v1\nkind: Program\nmetadata: {name: web}\nspec: {command: [sleep, '9']}\n");
+        daemon.on("POST", "/programs", Answer.json("""
+                {"items": [{"program": "web", "action": "configured", "file": "/srv/manifests/web.yaml", "restarts": true,
+                 "effect": "restarting its processes one at a time (launch settings changed)", "dryRun": false},
+                 {"program": "api", "action": "created", "file": "/srv/manifests/api.yaml", "restarts": false, "effect": null, "dryRun": false},
+                 {"program": "db", "action": "unchanged", "file": "/srv/manifests/db.yaml", "restarts": false, "effect": null, "dryRun": false}]}"""));
+        CliRun.Result r = cli("apply", "-f", "web.yaml");
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("program/web configured\nprogram/api created\nprogram/db unchanged\n", r.out());
+        FakeDaemon.Request sent = daemon.last();
+        assertEquals("/programs", sent.target());
+        assertEquals("application/yaml", sent.headers().get("content-type"));
+        assertTrue(sent.body().contains("spec: {command: [sleep, '9']}"));
+    }
+
+    @Test
+    void applyDryRunFromStdinSaysWhatWouldHappen() {
+        daemon.on("POST", "/programs", Answer.json("""
+                {"items": [{"program": "web", "action": "configured", "file": "/srv/manifests/web.yaml", "restarts": true,
+                 "effect": "restarting its processes one at a time (launch settings changed)", "dryRun": true}]}"""));
+        CliRun.Result r = cliIn("kind: Program\n", "apply", "-f", "-", "--dry-run");
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("program/web configured (dry run): restarting its processes one at a time (launch settings changed)\n", r.out());
+        assertEquals("/programs?dryRun=true", daemon.last().target());
+        assertEquals("kind: Program\n", daemon.last().body());
+    }
+
+    @Test
+    void applyInvalidPrintsEachErrorWithFileLineColumn() throws IOException {
+        Files.writeString(dir.resolve("web.yaml"), "spec: {replicas: many}\n");
+        daemon.on("POST", "/programs", Answer.json(422, """
+                {"type": "https://steward.dev/problems/invalid", "title": "Unprocessable", "status": 422, "code": "Invalid",
+                 "detail": "1 error in the manifest; nothing was applied",
+                 "errors": [{"file": null, "line": 9, "column": 13, "field": "spec.replicas", "message": "must be a whole number (got \\"many\\")"},
+                            {"file": "/srv/manifests/other.yaml", "line": 0, "column": 0, "field": "", "message": "unreadable"}]}"""));
+        CliRun.Result r = cli("apply", "-f", "web.yaml");
+        assertEquals(1, r.code(), r::toString);
+        assertEquals("""
+                error: 1 error in the manifest; nothing was applied
+                web.yaml:9:13: spec.replicas: must be a whole number (got "many")
+                /srv/manifests/other.yaml: unreadable
+                """, r.err());
+    }
+
+    @Test
+    void applyDirectoryValidatesEveryFileBeforeApplyingAny() throws IOException {
+        Path manifests = Files.createDirectories(dir.resolve("m"));
+        Files.writeString(manifests.resolve("a.yaml"), "a: 1\n");
+        Files.writeString(manifests.resolve("b.yml"), "b: 1\n");
+        Files.writeString(manifests.resolve(".b.yml.swp"), "junk");
+        Files.writeString(manifests.resolve("notes.txt"), "junk");
+        daemon.on("POST", "/programs", req -> req.body().startsWith("b")
+                ? Answer.json(422, "{\"code\": \"Invalid\", \"status\": 422, \"detail\": \"invalid manifest\", "
+                        + "\"errors\": [{\"file\": \"<request>\", \"line\": 1, \"column\": 1, \"field\": \"b\", \"message\": \"unknown field\"}]}")
+                : Answer.json("{\"items\": [{\"program\": \"a\", \"action\": \"created\", \"dryRun\": " + req.target().contains("dryRun") + "}]}"));
+        CliRun.Result r = cli("apply", "-f", "m");
+        assertEquals(1, r.code(), r::toString);
+        assertEquals("", r.out());
+        assertEquals("""
+                error: invalid manifest
+                m/b.yml:1:1: b: unknown field
+                error: nothing was applied (1 of 2 files rejected)
+                """, r.err());
+        assertTrue(daemon.requests.stream().allMatch(req -> req.target().equals("/programs?dryRun=true")), daemon.requests::toString);
+    }
+
+    @Test
+    void applyNeedsAFile() {
+        CliRun.Result r = cli("apply");
+        assertEquals(2, r.code(), r::toString);
+        assertTrue(r.err().startsWith("error: Missing required option: '--filename=FILE|DIR|-'"), r.err());
+        CliRun.Result missing = cli("apply", "-f", "nope.yaml");
+        assertEquals(1, missing.code(), missing::toString);
+        assertEquals("error: the file nope.yaml does not exist\n", missing.err());
+    }
+
+    @Test
+    void deleteByNameAndByFile() throws IOException {
+        daemon.on("DELETE", "/programs/web", Answer.json("{\"program\": \"web\", \"action\": \"deleted\"}"));
+        daemon.on("DELETE", "/programs/api", Answer.json("{\"program\": \"api\", \"action\": \"deleted\"}"));
+        CliRun.Result r = cli("delete", "program", "web");
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("program \"web\" deleted\n", r.out());
+
+        Files.writeString(dir.resolve("two.yaml"), "kind: Program\nmetadata: {name: web}\n---\nkind: Program\nmetadata: {name: api}\n");
+        CliRun.Result file = cli("delete", "-f", "two.yaml");
+        assertEquals(0, file.code(), file::toString);
+        assertEquals("program \"web\" deleted\nprogram \"api\" deleted\n", file.out());
+
+        CliRun.Result missing = cli("delete", "program", "nope");
+        assertEquals(1, missing.code(), missing::toString);
+        assertTrue(missing.err().startsWith("error: fake daemon: no route"), missing.err());
+        assertEquals(0, cli("delete", "program", "nope", "--ignore-not-found").code());
+    }
+
+    @Test
+    void deleteUsageErrors() {
+        assertEquals(2, cli("delete").code());
+        assertEquals(2, cli("delete", "process", "web-0").code());
+        assertEquals(2, cli("delete", "program").code());
+        assertTrue(daemon.requests.isEmpty());
+    }
+
+    @Test
+    void logsStreamsTheChunkedBody() {
+        daemon.on("GET", "/processes/web-0/logs", Answer.chunked("text/plain", "line 1\n", "line 2\nline", " 3\n"));
+        CliRun.Result r = cli("logs", "web-0", "--tail", "3", "-f");
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("line 1\nline 2\nline 3\n", r.out());
+        assertEquals("/processes/web-0/logs?stream=stdout&tail=3&follow=true", daemon.last().target());
+        cli("logs", "web-0", "--stderr");
+        assertEquals("/processes/web-0/logs?stream=stderr", daemon.last().target());
+    }
+
+    @Test
+    void logsOfAProgramWithSeveralProcessesNamesThem() {
+        daemon.on("GET", "/programs/web", Answer.json(Fixtures.WEB));
+        CliRun.Result r = cli("logs", "web");
+        assertEquals(2, r.code(), r::toString);
+        assertEquals("error: program web has 2 processes (web-0, web-1); name one: steward logs web-0\n", r.err());
+        daemon.on("GET", "/programs/hello", Answer.json(Fixtures.HELLO_PROGRAM));
+        daemon.on("GET", "/processes/hello/logs", Answer.text("hi\n"));
+        assertEquals("hi\n", cli("logs", "hello").out());
+    }
+
+    @Test
+    void actionsPrintSupervisorStyleAndExit1OnFailure() {
+        daemon.on("POST", "/actions/start", Answer.json("""
+                {"items": [{"name": "web-0", "program": "web", "ok": true, "state": "RUNNING", "message": "started"},
+                           {"name": "web-1", "program": "web", "ok": false, "state": "FATAL", "message": "spawn error: /nope: no such file"}],
+                 "ok": false}"""));
+        CliRun.Result r = cli("start", "web");
+        assertEquals(1, r.code(), r::toString);
+        assertEquals("web-0: started\nweb-1: ERROR (spawn error: /nope: no such file)\n", r.out());
+        assertEquals("/actions/start?target=web&timeout=30", daemon.last().target());
+
+        daemon.on("POST", "/actions/stop", Answer.json("{\"items\": [{\"name\": \"web-0\", \"ok\": true, \"state\": \"STOPPED\", \"message\": \"stopped\"}], \"ok\": true}"));
+        CliRun.Result stop = cli("stop", "web:web-0", "all", "--timeout", "5");
+        assertEquals(0, stop.code(), stop::toString);
+        assertEquals("/actions/stop?target=web-0&target=all&timeout=5", daemon.last().target());
+
+        daemon.on("POST", "/actions/restart", Answer.json("{\"items\": [], \"ok\": true}"));
+        assertEquals(0, cli("restart", "-l", "tier=web").code());
+        assertEquals("/actions/restart?selector=tier%3Dweb&timeout=30", daemon.last().target());
+    }
+
+    @Test
+    void actionTimeoutPrintsWhereEachGotAndExits1() {
+        daemon.on("POST", "/actions/stop", Answer.json(504, """
+                {"code": "Timeout", "status": 504, "detail": "stop did not finish within 1s",
+                 "items": [{"name": "slow", "ok": false, "state": "STOPPING", "message": "still stopping"}], "ok": false}"""));
+        CliRun.Result r = cli("stop", "slow", "--timeout", "1");
+        assertEquals(1, r.code(), r::toString);
+        assertEquals("slow: ERROR (still stopping)\n", r.out());
+        assertEquals("error: stop did not finish within 1s\n", r.err());
+    }
+
+    @Test
+    void actionUsageErrors() {
+        assertEquals(2, cli("start").code());
+        assertEquals(2, cli("stop", "web", "-l", "a=b").code());
+        assertEquals(2, cli("restart", "-l", "a=b=c").code());
+        assertEquals(2, cli("signal").code());
+        assertEquals(2, cli("signal", "H U P", "web").code());
+        assertTrue(daemon.requests.isEmpty(), daemon.requests::toString);
+    }
+
+    @Test
+    void signalSendsTheNameWithoutSig() {
+        daemon.on("POST", "/actions/signal", Answer.json("{\"items\": [{\"name\": \"web-0\", \"ok\": true, \"message\": \"signalled\"}], \"ok\": true}"));
+        CliRun.Result r = cli("signal", "sighup", "web-0");
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("web-0: signalled\n", r.out());
+        assertEquals("/actions/signal?target=web-0&timeout=30&signal=HUP", daemon.last().target());
+    }
+
+    @Test
+    void scale() {
+        daemon.on("POST", "/programs/web/scale", Answer.json("{\"program\": \"web\", \"action\": \"configured\"}"));
+        CliRun.Result r = cli("scale", "program", "web", "--replicas", "3");
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("program/web scaled\n", r.out());
+        assertEquals("/programs/web/scale?replicas=3", daemon.last().target());
+        assertEquals(0, cli("scale", "program/web", "--replicas=0").code());
+        daemon.on("POST", "/programs/web/scale", Answer.json("{\"program\": \"web\", \"action\": \"configured\", \"effect\": \"scaling 2 -> 4\", \"dryRun\": true}"));
+        CliRun.Result dry = cli("scale", "program", "web", "--replicas", "4", "--dry-run");
+        assertEquals("program/web scaled (dry run): scaling 2 -> 4\n", dry.out(), dry::toString);
+        assertEquals("/programs/web/scale?replicas=4&dryRun=true", daemon.last().target());
+        assertEquals(2, cli("scale", "program", "web").code());
+        assertEquals(2, cli("scale", "program", "web", "--replicas", "-1").code());
+        assertEquals(2, cli("scale", "process", "web-0", "--replicas", "2").code());
+    }
+
+    @Test
+    void statusIsSupervisorsTable() {
+        daemon.on("GET", "/processes", Answer.json(Fixtures.PROCESSES));
+        CliRun.Result r = cli("status");
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("""
+                hello                            STOPPED   Not started
+                web-0                            RUNNING   pid 1234, uptime 0:01:02
+                web-1                            BACKOFF   Exited too quickly (process log may have details)
+                """, r.out());
+        CliRun.Result some = cli("status", "web:*", "nope");
+        assertEquals(1, some.code(), some::toString);
+        assertEquals("""
+                web-0                            RUNNING   pid 1234, uptime 0:01:02
+                web-1                            BACKOFF   Exited too quickly (process log may have details)
+                nope: ERROR (no such process)
+                """, some.out());
+    }
+
+    @Test
+    void diffShowsChangesAndExits1() throws IOException {
+        Files.writeString(dir.resolve("web.yaml"), """
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata:
+                  name: web
+                  labels: {tier: frontend}
+                spec:
+                  command: ["python3", "-m", "http.server", "8080"]
+                  replicas: 3
+                  restartPolicy: Always
+                """);
+        daemon.on("GET", "/programs/web", Answer.json(Fixtures.WEB));
+        daemon.on("POST", "/programs", Answer.json("""
+                {"items": [{"program": "web", "action": "configured", "restarts": false, "effect": "starting web-2", "dryRun": true}]}"""));
+        CliRun.Result r = cli("diff", "-f", "web.yaml");
+        assertEquals(1, r.code(), r::toString);
+        assertEquals("""
+                --- program/web\tlive
+                +++ program/web\tweb.yaml
+                @@ -11,7 +11,7 @@
+                   - http.server
+                   - '8080'
+                   environment: {}
+                -  replicas: 2
+                +  replicas: 3
+                   autostart: true
+                   restartPolicy: Always
+                   exitCodes:
+                """, r.out());
+        assertEquals("program/web configured: restarts nothing (starting web-2)\n", r.err());
+        assertEquals("/programs?dryRun=true", daemon.requests.get(0).target());
+    }
+
+    @Test
+    void diffWithoutChangesExits0AndErrorsExit2() throws IOException {
+        Files.writeString(dir.resolve("hello.yaml"), "apiVersion: steward.dev/v1\nkind: Program\nmetadata: {name: hello}\n"
+                + "spec:\n  command: [/bin/sh, -c, echo hi]\n");
+        daemon.on("GET", "/programs/hello", Answer.json(Fixtures.HELLO_PROGRAM));
+        daemon.on("POST", "/programs", Answer.json("{\"items\": [{\"program\": \"hello\", \"action\": \"unchanged\", \"restarts\": false}]}"));
+        CliRun.Result same = cli("diff", "-f", "hello.yaml");
+        assertEquals(0, same.code(), same::toString);
+        assertEquals("", same.out());
+        assertEquals("program/hello unchanged\n", same.err());
+
+        daemon.on("POST", "/programs", Answer.json(422, "{\"code\": \"Invalid\", \"status\": 422, \"detail\": \"invalid\", \"errors\": []}"));
+        assertEquals(2, cli("diff", "-f", "hello.yaml").code());
+        assertEquals(2, cli("diff", "-f", "missing.yaml").code());
+    }
+
+    @Test
+    void diffOfANewProgramIsAllAdditionsWithDefaultsFilledIn() throws IOException {
+        Files.writeString(dir.resolve("new.yaml"), "apiVersion: steward.dev/v1\nkind: Program\nmetadata: {name: new}\n"
+                + "spec: {command: sleep 1, stopSignal: SIGINT, logs: {stdout: {maxBytes: 10MB}}}\n");
+        daemon.on("POST", "/programs", Answer.json("{\"items\": [{\"program\": \"new\", \"action\": \"created\", \"restarts\": false}]}"));
+        CliRun.Result r = cli("diff", "-f", "new.yaml");
+        assertEquals(1, r.code(), r::toString);
+        assertEquals("""
+                --- program/new\tlive (does not exist)
+                +++ program/new\tnew.yaml
+                @@ -0,0 +1,32 @@
+                +apiVersion: steward.dev/v1
+                +kind: Program
+                +metadata:
+                +  name: new
+                +  labels: {}
+                +spec:
+                +  command:
+                +  - sleep
+                +  - '1'
+                +  environment: {}
+                +  replicas: 1
+                +  autostart: true
+                +  restartPolicy: OnFailure
+                +  exitCodes:
+                +  - 0
+                +  startSeconds: 1
+                +  startRetries: 3
+                +  stopSignal: INT
+                +  stopTimeoutSeconds: 10
+                +  stopAsGroup: false
+                +  killAsGroup: false
+                +  priority: 999
+                +  logs:
+                +    stdout:
+                +      file: AUTO
+                +      maxBytes: 10485760
+                +      backups: 10
+                +    stderr:
+                +      file: AUTO
+                +      maxBytes: 52428800
+                +      backups: 10
+                +    redirectStderr: false
+                """, r.out());
+        assertEquals("program/new created: restarts nothing\n", r.err());
+    }
+
+    @Test
+    void diffFallsBackToTheRawDocumentsWhenTheClientCannotReadThem() throws IOException {
+        Files.writeString(dir.resolve("odd.yaml"), "kind: Program\nmetadata: {name: odd}\nspec: {command: [sleep, '1']}\n");
+        daemon.on("POST", "/programs", Answer.json("{\"items\": [{\"program\": \"odd\", \"action\": \"created\", \"restarts\": false}]}"));
+        CliRun.Result r = cli("diff", "-f", "odd.yaml");
+        assertEquals(1, r.code(), r::toString);
+        assertEquals("""
+                --- program/odd\tlive (does not exist)
+                +++ program/odd\todd.yaml
+                @@ -0,0 +1,7 @@
+                +kind: Program
+                +metadata:
+                +  name: odd
+                +spec:
+                +  command:
+                +  - sleep
+                +  - '1'
+                """, r.out());
+    }
+
+    @Test
+    void versionAndCompletion() {
+        CliRun.Result v = CliRun.run("version");
+        assertEquals(0, v.code());
+        assertTrue(v.out().startsWith("steward "), v.out());
+        CliRun.Result bash = CliRun.run("completion", "bash");
+        assertEquals(0, bash.code(), bash::toString);
+        assertTrue(bash.out().contains("complete -F _complete_steward"), bash.out());
+        assertTrue(bash.out().contains("describe"));
+        CliRun.Result zsh = CliRun.run("completion", "zsh");
+        assertTrue(zsh.out().contains("bashcompinit"), zsh.out());
+        assertEquals(2, CliRun.run("completion", "fish").code());
+    }
+}

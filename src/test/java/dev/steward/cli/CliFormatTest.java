@@ -1,0 +1,123 @@
+package dev.steward.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Table layout, kubectl durations, Supervisor's status columns, describe's event ages. */
+class CliFormatTest {
+    @Test
+    void tableColumnsAreThreeSpacesApartWithNoTrailingBlanks() {
+        Table t = new Table("NAME", "READY", "STATUS");
+        t.row("a-much-longer-name", "1/1", "RUNNING");
+        t.row("b", "0/1", "");
+        assertEquals("""
+                NAME                 READY   STATUS
+                a-much-longer-name   1/1     RUNNING
+                b                    0/1
+                """, t.render());
+    }
+
+    @Test
+    void shortColumnsAreAtLeastSixWide() {
+        Table t = new Table("A", "B");
+        t.row("x", "y");
+        assertEquals("A     B\nx     y\n", t.render());
+    }
+
+    @Test
+    void watchRowsKeepTheFirstWidths() {
+        Table t = new Table("NAME", "STATUS");
+        t.row("web-0", "RUNNING");
+        assertEquals("NAME    STATUS\nweb-0   RUNNING\n", t.render());
+        t.row("web-1", "STOPPED");
+        assertEquals("web-1   STOPPED\n", t.renderMore());
+        assertEquals("", t.renderMore());
+    }
+
+    @Test
+    void agesAreKubectlsHumanDurations() {
+        assertEquals("0s", Format.age(Duration.ZERO));
+        assertEquals("0s", Format.age(Duration.ofSeconds(-5)));
+        assertEquals("119s", Format.age(Duration.ofSeconds(119)));
+        assertEquals("2m", Format.age(Duration.ofSeconds(120)));
+        assertEquals("5m30s", Format.age(Duration.ofSeconds(330)));
+        assertEquals("10m", Format.age(Duration.ofMinutes(10).plusSeconds(59)));
+        assertEquals("179m", Format.age(Duration.ofMinutes(179)));
+        assertEquals("3h", Format.age(Duration.ofMinutes(180)));
+        assertEquals("7h59m", Format.age(Duration.ofMinutes(479)));
+        assertEquals("8h", Format.age(Duration.ofHours(8)));
+        assertEquals("47h", Format.age(Duration.ofHours(47)));
+        assertEquals("2d", Format.age(Duration.ofHours(48)));
+        assertEquals("3d4h", Format.age(Duration.ofHours(76)));
+        assertEquals("8d", Format.age(Duration.ofDays(8)));
+        assertEquals("729d", Format.age(Duration.ofDays(729)));
+        assertEquals("2y5d", Format.age(Duration.ofDays(735)));
+        assertEquals("9y", Format.age(Duration.ofDays(365 * 9 + 3)));
+    }
+
+    @Test
+    void restartsColumnSaysWhenTheLastOneWas() {
+        assertEquals("5 (30s ago)", Format.restarts(Json.parse(Fixtures.WEB_0), CliRun.NOW));
+        assertEquals("0", Format.restarts(Json.parse(Fixtures.WEB_1), CliRun.NOW));
+        assertEquals("3", Format.restarts(Json.parse("{\"restarts\": 3, \"lastExit\": null}"), CliRun.NOW));
+    }
+
+    @Test
+    void lastExitAndCommandRendering() {
+        assertEquals("exit 1 (Error)", Format.lastExit(Json.parse(Fixtures.WEB_0)));
+        assertEquals("SIGKILL (Killed)", Format.lastExit(Json.parse(Fixtures.WEB_1)));
+        assertEquals("<none>", Format.lastExit(Json.parse(Fixtures.HELLO)));
+        assertEquals("/bin/sh -c 'echo \"hi\" it'\\''s' ''", Format.command(List.of("/bin/sh", "-c", "echo \"hi\" it's", "")));
+        assertEquals("python3 -m http.server", Format.command("python3 -m http.server"));
+    }
+
+    @Test
+    void statusPadsNamesToThirtyPlusThreeAndStatesToTen() {
+        String out = Views.status(Json.list(Json.obj(Json.parse(Fixtures.PROCESSES)).get("items")));
+        assertEquals("""
+                hello                            STOPPED   Not started
+                web-0                            RUNNING   pid 1234, uptime 0:01:02
+                web-1                            BACKOFF   Exited too quickly (process log may have details)
+                """, out);
+        String longName = "a-process-name-longer-than-thirty-chars";
+        String wide = Views.status(List.of(Json.parse("{\"name\": \"" + longName + "\", \"state\": \"RUNNING\", \"description\": \"pid 1\"}"),
+                Json.parse("{\"name\": \"x\", \"state\": \"STOPPED\", \"description\": null}")));
+        assertEquals(longName + "   RUNNING   pid 1\n" + "x" + " ".repeat(longName.length() + 2) + "STOPPED\n", wide);
+    }
+
+    @Test
+    void programStatusIsTheWorstState() {
+        assertEquals("BACKOFF", Views.programStatus(List.of(Json.parse("{\"state\": \"RUNNING\"}"), Json.parse("{\"state\": \"BACKOFF\"}"))));
+        assertEquals("FATAL", Views.programStatus(List.of(Json.parse("{\"state\": \"STOPPED\"}"), Json.parse("{\"state\": \"FATAL\"}"))));
+        assertEquals("RUNNING", Views.programStatus(List.of(Json.parse("{\"state\": \"RUNNING\"}"))));
+        assertEquals("-", Views.programStatus(List.of()));
+    }
+
+    @Test
+    void eventAgeAggregatesRepeats() {
+        Object once = Json.parse("{\"count\": 1, \"firstTimestamp\": \"2026-11-22T04:00:02Z\", \"lastTimestamp\": \"2026-11-22T04:00:02Z\"}");
+        Object five = Json.parse("{\"count\": 5, \"firstTimestamp\": \"2026-11-22T03:59:02Z\", \"lastTimestamp\": \"2026-11-22T04:01:00Z\"}");
+        assertEquals("60s", Views.eventAge(once, CliRun.NOW));
+        assertEquals("2s (x5 over 2m)", Views.eventAge(five, CliRun.NOW));
+        assertEquals("Events:  <none>\n", Views.events(List.of(), CliRun.NOW, true));
+    }
+
+    @Test
+    void fromSaysWhoReportedIt() {
+        assertEquals("supervisor", Views.source(Json.parse("{\"object\": \"process/web-0\", \"reason\": \"BackOff\"}")));
+        assertEquals("reconciler", Views.source(Json.parse("{\"object\": \"program/web\", \"reason\": \"Added\"}")));
+        assertEquals("api", Views.source(Json.parse("{\"object\": \"program/web\", \"reason\": \"Scaled\"}")));
+        assertEquals("watcher", Views.source(Json.parse("{\"object\": \"manifest/web.yaml\", \"reason\": \"InvalidManifest\"}")));
+    }
+
+    @Test
+    void labelsAreTitleCase() {
+        assertEquals("Stop Timeout Seconds", Views.label("stopTimeoutSeconds"));
+        assertEquals("Command", Views.label("command"));
+        assertEquals("Max Bytes", Views.label("maxBytes"));
+    }
+}

@@ -1,0 +1,391 @@
+package dev.steward.e2e;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The real command-line client ({@code bin/steward}, which runs {@code dev.steward.cli.StewardCli}
+ * from the packaged jars) against a real daemon on a port picked here: every verb, every output
+ * format, the exit codes. Each test uses its own program names; the daemon's children are killed by
+ * pid at the end, and so is any client left streaming.
+ */
+class CliIT {
+    @TempDir
+    static Path root;
+    static DaemonProcess daemon;
+    static String server;
+    static Path files;
+
+    record Run(int code, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + code + "\n--- stdout ---\n" + out + "--- stderr ---\n" + err;
+        }
+    }
+
+    @BeforeAll
+    static void startDaemon() throws IOException {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        daemon = DaemonProcess.start(root, "CliIT", "127.0.0.1:" + port);
+        server = "http://127.0.0.1:" + port;
+        files = Files.createDirectories(root.resolve("client"));
+        // the HTTP server comes up with the daemon; wait until the API answers at all
+        await("the daemon's API").atMost(DaemonProcess.PATIENCE).pollInterval(Duration.ofMillis(200))
+                .until(() -> cli("get", "programs").code() != 3);
+    }
+
+    @AfterAll
+    static void stopDaemon() throws InterruptedException {
+        daemon.close();
+    }
+
+    // ---- running the client ----
+
+    static List<String> command(List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of("bin", "steward").toAbsolutePath().toString());
+        command.add("--server");
+        command.add(server);
+        command.addAll(args);
+        return command;
+    }
+
+    static ProcessBuilder builder(List<String> command) {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(files.toFile());
+        Map<String, String> env = builder.environment();
+        env.remove("STEWARD_SERVER");
+        env.remove("STEWARD_STATE_DIR");
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        return builder;
+    }
+
+    /** Runs {@code bin/steward --server <daemon> args...} to the end. */
+    static Run cli(String... args) throws IOException, InterruptedException {
+        return run(command(List.of(args)), "");
+    }
+
+    static Run cliIn(String stdin, String... args) throws IOException, InterruptedException {
+        return run(command(List.of(args)), stdin);
+    }
+
+    static Run run(List<String> command, String stdin) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(root, "out", ".txt");
+        Path err = Files.createTempFile(root, "err", ".txt");
+        Path in = Files.writeString(Files.createTempFile(root, "in", ".txt"), stdin);
+        Process process = builder(command).redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        try {
+            if (!process.waitFor(90, TimeUnit.SECONDS)) {
+                throw new AssertionError("the client did not finish: " + command);
+            }
+        } finally {
+            process.destroyForcibly();
+        }
+        return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    /** A client that keeps running (logs -f, get -w): its output file, to watch; destroy it when done. */
+    record Streaming(Process process, Path out) implements AutoCloseable {
+        String output() throws IOException {
+            return Files.readString(out, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(DaemonProcess.PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    static Streaming stream(String... args) throws IOException {
+        Path out = Files.createTempFile(root, "stream", ".txt");
+        Process process = builder(command(List.of(args))).redirectOutput(out.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        return new Streaming(process, out);
+    }
+
+    static Path manifest(String file, String yaml) throws IOException {
+        return Files.writeString(files.resolve(file), yaml);
+    }
+
+    /** A program that prints a numbered line a second (stdout) and one line on stderr, and sleeps. */
+    static String talker(String name, int replicas, String label) {
+        return """
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata:
+                  name: %s
+                  labels: {app: %s}
+                spec:
+                  command: ["/bin/sh", "-c", "echo to-stderr >&2; i=0; while true; do i=$((i+1)); echo line $i; sleep 1; done"]
+                  replicas: %d
+                  startSeconds: 0
+                  stopTimeoutSeconds: 2
+                """.formatted(name, label, replicas);
+    }
+
+    static void awaitRunning(String selector, int count) {
+        await("%d RUNNING processes for %s".formatted(count, selector)).atMost(DaemonProcess.PATIENCE)
+                .pollInterval(Duration.ofMillis(300)).until(() -> {
+                    Run r = cli("get", "processes", "-l", selector, "-o", "name");
+                    Run status = cli("status", "-l", selector);
+                    return r.code() == 0 && r.out().lines().count() == count
+                            && status.out().lines().filter(l -> l.contains(" RUNNING ")).count() == count;
+                });
+    }
+
+    // ---- the verbs ----
+
+    @Test
+    void applyGetDescribeDelete() throws Exception {
+        Path file = manifest("cli-web.yaml", talker("cli-web", 2, "cli-web"));
+        Run apply = cli("apply", "-f", file.toString());
+        assertEquals(0, apply.code(), apply::toString);
+        assertEquals("program/cli-web created\n", apply.out());
+        awaitRunning("app=cli-web", 2);
+
+        Run again = cli("apply", "-f", file.toString());
+        assertEquals("program/cli-web unchanged\n", again.out(), again::toString);
+
+        Run programs = cli("get", "programs", "-l", "app=cli-web");
+        assertEquals(0, programs.code(), programs::toString);
+        List<String> lines = programs.out().lines().toList();
+        assertTrue(lines.get(0).matches("NAME +READY +STATUS +RESTARTS +AGE"), programs::toString);
+        assertTrue(lines.get(1).matches("cli-web +2/2 +RUNNING +0 +\\S+"), programs::toString);
+
+        Run processes = cli("get", "processes", "-l", "app=cli-web", "-o", "wide");
+        assertTrue(processes.out().lines().toList().get(0).matches("NAME +READY +STATUS +RESTARTS +AGE +PID +PROGRAM +LAST EXIT"), processes::toString);
+        assertTrue(processes.out().contains("cli-web-0") && processes.out().contains("cli-web-1"), processes::toString);
+
+        Run json = cli("get", "processes", "-l", "app=cli-web", "-o", "json");
+        assertEquals(0, json.code(), json::toString);
+        assertTrue(json.out().startsWith("{\n  \"items\": ["), json::toString);
+        for (String field : List.of("\"name\": \"cli-web-0\"", "\"program\": \"cli-web\"", "\"state\": \"RUNNING\"", "\"pid\": ", "\"restarts\": 0", "\"lastExit\": ")) {
+            assertTrue(json.out().contains(field), () -> field + " in " + json.out());
+        }
+        Run one = cli("get", "process", "cli-web-1", "-o", "yaml");
+        assertTrue(one.out().startsWith("name: cli-web-1\nprogram: cli-web\n"), one::toString);
+        Run yaml = cli("get", "programs", "-l", "app=cli-web", "-o", "yaml");
+        assertTrue(yaml.out().startsWith("items:\n- name: cli-web\n"), yaml::toString);
+        Run names = cli("get", "processes", "-l", "app=cli-web", "-o", "name");
+        assertEquals("process/cli-web-0\nprocess/cli-web-1\n", names.out());
+
+        Run describe = cli("describe", "program", "cli-web");
+        assertEquals(0, describe.code(), describe::toString);
+        assertTrue(describe.out().startsWith("Name:"), describe::toString);
+        assertTrue(describe.out().contains("  cli-web-0:\n    State:"), describe::toString);
+        assertTrue(describe.out().contains("Restart Count:"), describe::toString);
+        assertTrue(describe.out().contains("\nEvents:\n  Type "), describe::toString);
+        Run describeProcess = cli("describe", "process", "cli-web-0");
+        assertTrue(describeProcess.out().contains("Program:") && describeProcess.out().contains("Events:"), describeProcess::toString);
+
+        Run delete = cli("delete", "program", "cli-web");
+        assertEquals(0, delete.code(), delete::toString);
+        assertEquals("program \"cli-web\" deleted\n", delete.out());
+        await().atMost(DaemonProcess.PATIENCE).pollInterval(Duration.ofMillis(300))
+                .until(() -> cli("get", "program", "cli-web").code() == 1);
+        Run gone = cli("get", "program", "cli-web");
+        assertTrue(gone.err().startsWith("error: "), gone::toString);
+        assertEquals("", gone.out());
+    }
+
+    @Test
+    void statusAndActionsLikeSupervisorctl() throws Exception {
+        cli("apply", "-f", manifest("cli-act.yaml", talker("cli-act", 1, "cli-act")).toString());
+        awaitRunning("app=cli-act", 1);
+
+        Run status = cli("status", "cli-act");
+        assertEquals(0, status.code(), status::toString);
+        assertTrue(status.out().matches("cli-act {26}RUNNING   pid \\d+, uptime \\d+:\\d\\d:\\d\\d\n"), status::toString);
+
+        Run stop = cli("stop", "cli-act");
+        assertEquals(0, stop.code(), stop::toString);
+        assertTrue(stop.out().startsWith("cli-act: "), stop::toString);
+        assertTrue(cli("status", "cli-act").out().contains(" STOPPED "));
+
+        Run start = cli("start", "-l", "app=cli-act");
+        assertEquals(0, start.code(), start::toString);
+        assertTrue(start.out().startsWith("cli-act: "), start::toString);
+        assertTrue(cli("status", "cli-act").out().contains(" RUNNING "));
+
+        Run restart = cli("restart", "cli-act");
+        assertEquals(0, restart.code(), restart::toString);
+        Run signal = cli("signal", "HUP", "cli-act");
+        assertEquals(0, signal.code(), signal::toString);
+        assertTrue(signal.out().startsWith("cli-act: "), signal::toString);
+
+        Run unknown = cli("stop", "no-such-program");
+        assertEquals(1, unknown.code(), unknown::toString);
+        assertTrue(unknown.err().startsWith("error: "), unknown::toString);
+        Run unknownStatus = cli("status", "no-such-program");
+        assertEquals(1, unknownStatus.code(), unknownStatus::toString);
+        assertEquals("no-such-program: ERROR (no such process)\n", unknownStatus.out());
+        Run badSignal = cli("signal", "NOPE", "cli-act");
+        assertEquals(2, badSignal.code(), badSignal::toString);
+        cli("delete", "program", "cli-act");
+    }
+
+    @Test
+    void logsTailAndFollow() throws Exception {
+        cli("apply", "-f", manifest("cli-log.yaml", talker("cli-log", 1, "cli-log")).toString());
+        awaitRunning("app=cli-log", 1);
+        await().atMost(DaemonProcess.PATIENCE).pollInterval(Duration.ofMillis(300))
+                .until(() -> cli("logs", "cli-log").out().contains("line 3\n"));
+        Run tail = cli("logs", "cli-log", "--tail", "2");
+        assertEquals(0, tail.code(), tail::toString);
+        assertEquals(2, tail.out().lines().count(), tail::toString);
+        assertTrue(tail.out().lines().allMatch(l -> l.matches("line \\d+")), tail::toString);
+        Run stderr = cli("logs", "cli-log", "--stderr");
+        assertEquals("to-stderr\n", stderr.out(), stderr::toString);
+
+        int last = Integer.parseInt(tail.out().lines().reduce((a, b) -> b).orElseThrow().substring(5));
+        try (Streaming follow = stream("logs", "cli-log", "-f", "--tail", "1")) {
+            await("logs -f shows new lines").atMost(DaemonProcess.PATIENCE).pollInterval(Duration.ofMillis(100))
+                    .until(() -> follow.output().contains("line " + (last + 2) + "\n"));
+            assertTrue(follow.process().isAlive());
+        }
+        Run missing = cli("logs", "no-such-process");
+        assertEquals(1, missing.code(), missing::toString);
+        cli("delete", "program", "cli-log");
+    }
+
+    @Test
+    void scaleAddsProcesses() throws Exception {
+        cli("apply", "-f", manifest("cli-scale.yaml", talker("cli-scale", 1, "cli-scale")).toString());
+        awaitRunning("app=cli-scale", 1);
+        Run scale = cli("scale", "program", "cli-scale", "--replicas", "3");
+        assertEquals(0, scale.code(), scale::toString);
+        assertEquals("program/cli-scale scaled\n", scale.out());
+        awaitRunning("app=cli-scale", 3);
+        cli("delete", "program", "cli-scale");
+    }
+
+    @Test
+    void diffDryRunAndInvalidManifests() throws Exception {
+        Path file = manifest("cli-diff.yaml", talker("cli-diff", 1, "cli-diff"));
+        Run dry = cli("apply", "-f", file.toString(), "--dry-run");
+        assertEquals(0, dry.code(), dry::toString);
+        assertTrue(dry.out().startsWith("program/cli-diff created (dry run)"), dry::toString);
+        Run before = cli("diff", "-f", file.toString());
+        assertEquals(1, before.code(), before::toString);
+        assertTrue(before.out().contains("+++ program/cli-diff\t" + file), before::toString);
+
+        cli("apply", "-f", file.toString());
+        awaitRunning("app=cli-diff", 1);
+        Run same = cli("diff", "-f", file.toString());
+        assertEquals(0, same.code(), same::toString);
+        assertEquals("", same.out());
+
+        Files.writeString(file, talker("cli-diff", 2, "cli-diff"));
+        Run changed = cli("diff", "-f", file.toString());
+        assertEquals(1, changed.code(), changed::toString);
+        assertTrue(changed.out().contains("\n-  replicas: 1\n+  replicas: 2\n"), changed::toString);
+        assertTrue(changed.err().startsWith("program/cli-diff configured: restarts nothing"), changed::toString);
+        String command = talker("cli-diff", 1, "cli-diff").replace("echo to-stderr", "echo TO-STDERR");
+        Files.writeString(file, command);
+        Run restarts = cli("diff", "-f", file.toString());
+        assertEquals(1, restarts.code(), restarts::toString);
+        assertTrue(restarts.err().startsWith("program/cli-diff configured: restarts processes"), restarts::toString);
+
+        Path bad = manifest("cli-bad.yaml", talker("cli-bad", 1, "x").replace("replicas: 1", "replicas: many"));
+        Run invalid = cli("apply", "-f", bad.toString());
+        assertEquals(1, invalid.code(), invalid::toString);
+        assertTrue(invalid.err().startsWith("error: "), invalid::toString);
+        assertTrue(invalid.err().contains("cli-bad.yaml:8:13: spec.replicas: "), invalid::toString);
+        Run invalidDiff = cli("diff", "-f", bad.toString());
+        assertTrue(invalidDiff.code() > 1, invalidDiff::toString);
+        Run fromStdin = cliIn(talker("cli-stdin", 1, "cli-stdin"), "apply", "-f", "-", "--dry-run");
+        assertEquals("program/cli-stdin created (dry run)", fromStdin.out().lines().findFirst().orElse("").replaceAll(":.*", ""), fromStdin::toString);
+        cli("delete", "-f", file.toString());
+    }
+
+    @Test
+    void eventsAndWatch() throws Exception {
+        try (Streaming watch = stream("get", "events", "-w")) {
+            cli("apply", "-f", manifest("cli-ev.yaml", talker("cli-ev", 1, "cli-ev")).toString());
+            await("get events -w shows the new program").atMost(DaemonProcess.PATIENCE).pollInterval(Duration.ofMillis(100))
+                    .until(() -> watch.output().contains("process/cli-ev"));
+            assertTrue(watch.output().startsWith("LAST SEEN "), watch.output());
+        }
+        awaitRunning("app=cli-ev", 1);
+        Run events = cli("get", "events", "cli-ev");
+        assertEquals(0, events.code(), events::toString);
+        assertTrue(events.out().lines().findFirst().orElse("").matches("LAST SEEN +TYPE +REASON +OBJECT +MESSAGE"), events::toString);
+        assertTrue(events.out().lines().skip(1).allMatch(l -> l.contains("cli-ev")), events::toString);
+        try (Streaming watch = stream("get", "processes", "-l", "app=cli-ev", "-w")) {
+            await().atMost(DaemonProcess.PATIENCE).until(() -> watch.output().contains("RUNNING"));
+            cli("stop", "cli-ev");
+            await("get processes -w shows the stop").atMost(DaemonProcess.PATIENCE).pollInterval(Duration.ofMillis(100))
+                    .until(() -> watch.output().contains("STOPPED"));
+        }
+        cli("delete", "program", "cli-ev");
+    }
+
+    @Test
+    void exitCodesForUsageAndNoDaemon() throws Exception {
+        Run usage = cli("get", "widgets");
+        assertEquals(2, usage.code(), usage::toString);
+        assertTrue(usage.err().startsWith("error: "), usage::toString);
+        Run badOption = cli("get", "programs", "--frobnicate");
+        assertEquals(2, badOption.code(), badOption::toString);
+
+        int dead;
+        try (ServerSocket free = new ServerSocket(0)) {
+            dead = free.getLocalPort();
+        }
+        Run down = run(List.of(Path.of("bin", "steward").toAbsolutePath().toString(), "--server", "http://127.0.0.1:" + dead, "status"), "");
+        assertEquals(3, down.code(), down::toString);
+        assertTrue(down.err().contains("cannot reach the Steward daemon") && down.err().contains("bin/steward serve"), down::toString);
+
+        Run version = cli("version");
+        assertTrue(version.out().startsWith("steward "), version::toString);
+        Run completion = cli("completion", "bash");
+        assertEquals(0, completion.code());
+        assertTrue(completion.out().contains("complete -F"), completion::toString);
+    }
+
+    @Test
+    void theUnixSocketWhenTheDaemonServesOne() throws Exception {
+        Path socket = daemon.stateDir.resolve("steward.sock");
+        assumeTrue(Files.exists(socket), "the daemon does not serve " + socket + " (yet)");
+        Run viaFlag = run(List.of(Path.of("bin", "steward").toAbsolutePath().toString(), "--server", socket.toString(), "get", "programs"), "");
+        assertEquals(0, viaFlag.code(), viaFlag::toString);
+        ProcessBuilder builder = builder(List.of(Path.of("bin", "steward").toAbsolutePath().toString(), "status"));
+        builder.environment().put("STEWARD_STATE_DIR", daemon.stateDir.toString());
+        Path out = Files.createTempFile(root, "sock", ".txt");
+        Process viaStateDir = builder.redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        assertTrue(viaStateDir.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, viaStateDir.exitValue());
+    }
+
+    @Test
+    void thePackagedApplicationRunsTheClientToo() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String jar = System.getProperty("steward.jar", "target/quarkus-app/quarkus-run.jar");
+        Run viaJar = run(List.of(java, "-jar", Path.of(jar).toAbsolutePath().toString(), "--server", server, "get", "programs", "-o", "json"), "");
+        assertEquals(0, viaJar.code(), viaJar::toString);
+        assertTrue(viaJar.out().startsWith("{\n  \"items\": ["), viaJar::toString);
+        assertFalse(viaJar.err().contains("Exception"), viaJar::toString);
+    }
+}
