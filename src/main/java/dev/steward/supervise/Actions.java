@@ -35,11 +35,11 @@ public final class Actions {
     }
 
     CompletableFuture<List<Result>> start(List<Target> targets, Duration timeout) {
-        return all(targets.stream().map(target -> startOne(target, timeout)).toList());
+        return intent.batch(() -> all(targets.stream().map(target -> startOne(target, timeout)).toList()));
     }
 
     CompletableFuture<List<Result>> stop(List<Target> targets, Duration timeout) {
-        return all(targets.stream().map(target -> stopOne(target, timeout)).toList());
+        return intent.batch(() -> all(targets.stream().map(target -> stopOne(target, timeout)).toList()));
     }
 
     CompletableFuture<List<Result>> restart(List<Target> targets, Duration timeout) {

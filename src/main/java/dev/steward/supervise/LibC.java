@@ -10,7 +10,22 @@ import com.sun.jna.ptr.IntByReference;
  * status (exit code and signal kept apart), kill to a group, pipes we read with poll.
  */
 interface LibC extends Library {
-    LibC C = Native.load("c", LibC.class);
+    LibC C = Loader.load();
+
+    /** Loads glibc without letting JNA run a child process. */
+    final class Loader {
+        private Loader() {
+        }
+
+        static LibC load() {
+            // Unless this is set, JNA computes its search path with `ldconfig -p` through Runtime.exec: a
+            // JDK-managed child that our waitpid(-1) reaper would race for. The exact soname needs no search.
+            if (System.getProperty("jna.platform.library.path") == null) {
+                System.setProperty("jna.platform.library.path", "/lib:/usr/lib");
+            }
+            return Native.load("libc.so.6", LibC.class);
+        }
+    }
 
     int EINTR = 4;
     int ECHILD = 10;

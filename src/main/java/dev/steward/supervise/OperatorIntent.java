@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * Processes an operator stopped by hand: they stay stopped across reconciles and daemon restarts
@@ -17,6 +18,8 @@ import java.util.TreeSet;
 public final class OperatorIntent {
     private final Path file;
     private final Set<String> stopped = new TreeSet<>();
+    private int batchDepth;
+    private boolean dirty;
 
     private OperatorIntent(Path file) {
         this.file = file;
@@ -47,17 +50,41 @@ public final class OperatorIntent {
 
     public void markStopped(String process) {
         if (stopped.add(process)) {
-            save();
+            changed();
         }
     }
 
     public void clear(String process) {
         if (stopped.remove(process)) {
+            changed();
+        }
+    }
+
+    /**
+     * Runs {@code work} and writes the file once at the end, however many marks it changed: `stop
+     * all` on a thousand processes is one write, not a thousand.
+     */
+    public <T> T batch(Supplier<T> work) {
+        batchDepth++;
+        try {
+            return work.get();
+        } finally {
+            batchDepth--;
+            if (batchDepth == 0 && dirty) {
+                save();
+            }
+        }
+    }
+
+    private void changed() {
+        dirty = true;
+        if (batchDepth == 0) {
             save();
         }
     }
 
     private void save() {
+        dirty = false;
         if (file == null) {
             return;
         }

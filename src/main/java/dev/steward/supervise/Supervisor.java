@@ -72,6 +72,13 @@ public final class Supervisor {
         if (shutdown != null) {
             return;
         }
+        intent.batch(() -> {
+            reconcile(desired);
+            return null;
+        });
+    }
+
+    private void reconcile(DesiredState desired) {
         long started = System.nanoTime();
         reportErrors(desired.errors());
         sources = desired.sources();
