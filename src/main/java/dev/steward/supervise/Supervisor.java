@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -188,7 +189,10 @@ public final class Supervisor {
     }
 
     private List<Actions.Target> slots(List<String> names) {
-        return names.stream().map(name -> new Actions.Target(name, slot(name))).toList();
+        // One index per action: `stop all` on a thousand processes must not scan them a thousand times.
+        Map<String, ProcessSlot> byName = new HashMap<>();
+        programs.values().forEach(c -> c.slots().forEach(slot -> byName.put(slot.name(), slot)));
+        return names.stream().map(name -> new Actions.Target(name, Optional.ofNullable(byName.get(name)))).toList();
     }
 
     // ---- shutdown -------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -184,9 +183,5 @@ final class DaemonProcess implements AutoCloseable {
                 Processes.kill(pid);
             }
         }
-    }
-
-    static Optional<String> firstLine(List<String> lines, String text) {
-        return lines.stream().filter(l -> l.contains(text)).findFirst();
     }
 }
