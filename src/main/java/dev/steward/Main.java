@@ -1,11 +1,18 @@
 package dev.steward;
 
 import dev.steward.cli.StewardCli;
+import dev.steward.daemon.Engine;
+import dev.steward.daemon.EngineSettings;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import picocli.CommandLine;
 import sun.misc.Signal;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Process entry point. {@code serve} boots Quarkus and runs the daemon in the foreground; its flags
@@ -15,6 +22,11 @@ import sun.misc.Signal;
  */
 @QuarkusMain
 public class Main implements QuarkusApplication {
+    private static final Duration FIRST_PASS_WAIT = Duration.ofSeconds(10);
+    // Where start-up is when TERM or INT arrives; guarded by Main.class.
+    private static boolean quarkusRunning;
+    private static boolean started;
+    private static boolean stopRequested;
 
     public static void main(String... args) {
         if (args.length == 0 || !args[0].equals("serve")) {
@@ -40,18 +52,55 @@ public class Main implements QuarkusApplication {
         }
         ServeCommand serve = (ServeCommand) parsed.subcommand().commandSpec().userObject();
         serve.exportAsConfiguration();
-        // Exit 0 after a graceful stop. The JVM's own TERM handling would exit 143, and a signal that
-        // arrives while Quarkus is still starting must not orphan the children it already started:
-        // asyncExit runs the normal shutdown, whose ShutdownEvent stops every program first.
+        // Exit 0 after a graceful stop: the JVM's own TERM handling would exit 143 and orphan the children.
         for (String name : new String[] {"TERM", "INT"}) {
-            Signal.handle(new Signal(name), signal -> Quarkus.asyncExit(0));
+            Signal.handle(new Signal(name), signal -> stop());
+        }
+        // Supervising starts before Quarkus, on threads of its own; the Daemon bean adopts the engine. The
+        // children come first, then the HTTP side: on a small machine, booting Quarkus alongside the first
+        // spawns slows both, and until that pass ends the API would list no processes anyway.
+        try {
+            Engine engine = Engine.startEarly(EngineSettings.resolve(System.getProperties(), System.getenv(),
+                    EngineSettings.applicationProperties()));
+            ServeCommand.disableSocketWithoutEpoll();
+            engine.firstPass().get(FIRST_PASS_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | InterruptedException | ExecutionException e) {
+            // a very slow first pass: serve the API meanwhile
+        } catch (RuntimeException e) {
+            System.err.println("steward: cannot start: " + e.getMessage());
+            System.exit(1);
+        }
+        synchronized (Main.class) {
+            quarkusRunning = true;
         }
         Quarkus.run(Main.class, (exitCode, failure) -> {
             if (failure != null) {
                 System.err.println("steward: cannot start: " + rootMessage(failure));
+                // The engine runs ahead of Quarkus: its children must not outlive a failed start.
+                Engine.early().ifPresent(engine -> engine.shutdown().join());
             }
             System.exit(exitCode == 0 && failure != null ? 1 : exitCode);
         }, args);
+    }
+
+    /**
+     * TERM or INT. Once Quarkus runs (even while it is still starting), asyncExit runs the normal shutdown,
+     * whose ShutdownEvent stops every program first. Before that, the engine is stopped here.
+     */
+    private static void stop() {
+        synchronized (Main.class) {
+            if (started) {
+                Quarkus.asyncExit(0);
+                return;
+            }
+            // Quarkus drops an exit requested while it is still starting; run() sees this flag instead.
+            stopRequested = true;
+            if (quarkusRunning) {
+                return;
+            }
+        }
+        Engine.early().ifPresent(engine -> engine.shutdown().join());
+        System.exit(0);
     }
 
     private static String rootMessage(Throwable failure) {
@@ -64,6 +113,12 @@ public class Main implements QuarkusApplication {
 
     @Override
     public int run(String... args) {
+        synchronized (Main.class) {
+            if (stopRequested) {
+                return 0; // a signal came while Quarkus was starting: shut down now, programs first
+            }
+            started = true;
+        }
         Quarkus.waitForExit();
         return 0;
     }

@@ -46,8 +46,8 @@ final class ServeCommand {
     /**
      * The unix socket lives in the effective state directory (flag, then STEWARD_STATE_DIR, then .steward),
      * as an absolute path so that logs and the CLI name one place. A path too long for a unix socket, or a
-     * platform without Netty's native epoll, disables the socket rather than the daemon: --listen still
-     * serves everything.
+     * platform without Netty's native epoll ({@link #disableSocketWithoutEpoll}), disables the socket rather
+     * than the daemon: --listen still serves everything.
      */
     private void exportSocketPath() {
         if (System.getProperty("quarkus.http.domain-socket") != null) {
@@ -62,13 +62,20 @@ final class ServeCommand {
             System.setProperty("quarkus.http.domain-socket-enabled", "false");
             return;
         }
-        if (!Epoll.isAvailable()) {
-            // Vert.x binds unix sockets only with the native transport; without it the whole start would fail.
-            System.err.println("steward: not listening on a unix socket: the native epoll transport is unavailable ("
-                    + Epoll.unavailabilityCause().getMessage() + "); the API is on --listen only");
-            System.setProperty("quarkus.http.domain-socket-enabled", "false");
+        System.setProperty("quarkus.http.domain-socket", socket.toString());
+    }
+
+    /**
+     * Vert.x binds unix sockets only with Netty's native epoll transport; without it the whole start would
+     * fail, so the socket is switched off instead. Loading the transport takes a fifth of a second, so this
+     * runs after the engine has started, while it reads the manifests.
+     */
+    static void disableSocketWithoutEpoll() {
+        if ("false".equals(System.getProperty("quarkus.http.domain-socket-enabled")) || Epoll.isAvailable()) {
             return;
         }
-        System.setProperty("quarkus.http.domain-socket", socket.toString());
+        System.err.println("steward: not listening on a unix socket: the native epoll transport is unavailable ("
+                + Epoll.unavailabilityCause().getMessage() + "); the API is on --listen only");
+        System.setProperty("quarkus.http.domain-socket-enabled", "false");
     }
 }

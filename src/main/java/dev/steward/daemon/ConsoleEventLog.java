@@ -1,14 +1,10 @@
 package dev.steward.daemon;
 
 import dev.steward.events.Event;
-import org.jboss.logging.Logger;
-
 import java.util.function.Consumer;
 
 /** Writes each event as one plain line on the daemon's stdout: {@code web-0: RUNNING (pid 1234)}. */
 final class ConsoleEventLog implements Consumer<Event> {
-    private static final Logger LOG = Logger.getLogger("steward");
-
     @Override
     public void accept(Event event) {
         boolean warning = event instanceof Event.ManifestInvalid
@@ -17,9 +13,9 @@ final class ConsoleEventLog implements Consumer<Event> {
                     default -> false;
                 });
         if (warning) {
-            LOG.warn(event);
+            Console.warn(event.toString());
         } else {
-            LOG.info(event);
+            Console.info(event.toString());
         }
     }
 }

@@ -2,46 +2,29 @@ package dev.steward.daemon;
 
 import dev.steward.config.StewardConfig;
 import dev.steward.events.EventHistory;
-import dev.steward.manifest.ManifestLoader;
-import dev.steward.manifest.ManifestSource;
-import dev.steward.supervise.OperatorIntent;
-import dev.steward.supervise.OwnerLoop;
-import dev.steward.supervise.PosixSpawner;
-import dev.steward.supervise.ProcessLauncher;
 import dev.steward.supervise.Supervisor;
-import dev.steward.supervise.VertxOwnerLoop;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * Wires the engine together at startup: lock the state directory, start the owner loop, the
- * supervisor and the manifest watch; on shutdown, stop every program in reverse priority order.
+ * The engine as a Quarkus bean. {@code steward serve} has usually started the {@link Engine} before
+ * Quarkus booted, and this adopts it; otherwise (tests) it starts one at startup. On shutdown it
+ * stops every program in reverse priority order.
  */
 @ApplicationScoped
 public class Daemon {
     private static final Logger LOG = Logger.getLogger("steward");
     private final StewardConfig config;
-    private final Vertx vertx;
-    private StateDirLock lock;
-    private Supervisor supervisor;
-    private ManifestSource source;
-    private CompletableFuture<Void> stopped;
-    private final EventHistory history = new EventHistory(Clock.systemUTC());
+    private Engine engine;
 
-    public Daemon(StewardConfig config, Vertx vertx) {
+    public Daemon(StewardConfig config) {
         this.config = config;
-        this.vertx = vertx;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -57,58 +40,27 @@ public class Daemon {
     }
 
     synchronized void start() {
-        Path stateDir = config.stateDir().toAbsolutePath();
-        try {
-            lock = StateDirLock.acquire(stateDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot lock the state directory " + stateDir, e);
-        }
-        OwnerLoop loop = new VertxOwnerLoop(vertx);
-        ProcessLauncher launcher = new ProcessLauncher(new PosixSpawner(), stateDir, System.getenv());
-        ConsoleEventLog console = new ConsoleEventLog();
-        supervisor = new Supervisor(loop, Clock.systemUTC(), launcher, console.andThen(history),
-                OperatorIntent.load(stateDir));
-        Path manifests = config.manifests().toAbsolutePath();
-        source = new ManifestSource(manifests, new ManifestLoader(),
-                desired -> loop.execute(() -> supervisor.apply(desired)), config.debounce(), config.resync());
-        LOG.infof("watching %s, state in %s", manifests, stateDir);
-        try {
-            source.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the manifest directory " + manifests
-                    + " (" + e.getMessage() + "); create it or pass --manifests DIR", e);
+        EngineSettings configured = EngineSettings.of(config);
+        engine = Engine.early().orElseGet(() -> Engine.start(configured));
+        if (!engine.settings().equals(configured)) {
+            // Only a steward.* key set in application.properties (not a flag, -D or STEWARD_*) can cause this.
+            LOG.warnf("the engine started with %s, but the configuration now says %s; set steward.* with flags, "
+                    + "-D or STEWARD_* variables", engine.settings(), configured);
         }
     }
 
     /** Stops watching and stops every program; completes when no child is left. Idempotent. */
     public synchronized CompletableFuture<Void> shutdown() {
-        if (stopped == null) {
-            if (supervisor == null) {
-                stopped = CompletableFuture.completedFuture(null);
-                return stopped;
-            }
-            LOG.info("shutting down: stopping all programs, highest priority number first");
-            source.close();
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            supervisor.loop().execute(() -> supervisor.shutdown().whenComplete((ok, error) -> done.complete(null)));
-            stopped = done.thenRun(() -> {
-                try {
-                    lock.close();
-                } catch (IOException e) {
-                    LOG.warn("could not release the state directory lock: " + e.getMessage());
-                }
-                LOG.info("all programs stopped");
-            });
-        }
-        return stopped;
+        return engine == null ? CompletableFuture.completedFuture(null) : engine.shutdown();
     }
 
     /** The supervisor, or null while the daemon is still starting. */
     public synchronized Supervisor supervisor() {
-        return supervisor;
+        return engine == null ? null : engine.supervisor();
     }
 
-    public EventHistory history() {
-        return history;
+    /** The event history, or null while the daemon is still starting. */
+    public synchronized EventHistory history() {
+        return engine == null ? null : engine.history();
     }
 }

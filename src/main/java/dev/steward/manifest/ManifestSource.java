@@ -15,10 +15,12 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -42,6 +44,8 @@ public final class ManifestSource implements AutoCloseable {
     public static final Duration DEFAULT_RESYNC = Duration.ofSeconds(30);
 
     private static final Logger LOG = Logger.getLogger(ManifestSource.class.getName());
+    /** From this many files to parse, parse them on all cores. */
+    private static final int PARALLEL_PARSE = 32;
 
     /** What decides whether a file must be parsed again. */
     private record Stamp(long size, FileTime modified, Object fileKey) {
@@ -89,12 +93,31 @@ public final class ManifestSource implements AutoCloseable {
      * @throws IOException when the directory cannot be created or watched
      */
     public void start() throws IOException {
+        start(false);
+    }
+
+    /**
+     * Like {@link #start()}, but the first scan runs on the watch thread, so the caller goes on at once
+     * (the daemon boots its HTTP side meanwhile). Directory errors are still thrown from here.
+     */
+    public void startInBackground() throws IOException {
+        start(true);
+    }
+
+    private void start(boolean firstScanInBackground) throws IOException {
         Files.createDirectories(directory);
         watcher = directory.getFileSystem().newWatchService();
         // Watch before the first scan, so that a file written during that scan still triggers another one.
         watchKey = register();
-        rescan();
-        thread = new Thread(this::watch, "steward-manifest-watch");
+        if (!firstScanInBackground) {
+            rescan();
+        }
+        thread = new Thread(() -> {
+            if (firstScanInBackground) {
+                scanQuietly();
+            }
+            watch();
+        }, "steward-manifest-watch");
         thread.setDaemon(true);
         thread.start();
     }
@@ -202,31 +225,36 @@ public final class ManifestSource implements AutoCloseable {
             return null;
         }
         paths.sort(null);
-        Map<Path, Cached> next = new HashMap<>();
-        List<ManifestLoader.Parsed> files = new ArrayList<>();
+        // Stamp every file first, then parse the new and changed ones: in parallel when there are many (the
+        // first scan of a large directory), since the daemon's children wait for it.
+        Map<Path, Stamp> stamps = new LinkedHashMap<>();
         for (Path path : paths) {
-            Stamp stamp;
             try {
                 BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
-                if (!attributes.isRegularFile()) {
-                    continue;
+                if (attributes.isRegularFile()) {
+                    stamps.put(path, new Stamp(attributes.size(), attributes.lastModifiedTime(), attributes.fileKey()));
                 }
-                stamp = new Stamp(attributes.size(), attributes.lastModifiedTime(), attributes.fileKey());
             } catch (IOException e) {
-                if (!Files.isSymbolicLink(path)) {
-                    continue; // deleted since the listing: its delete event brings another scan
+                if (Files.isSymbolicLink(path)) {
+                    stamps.put(path, null); // dangling: read it anyway so that the loader reports it, never cached
                 }
-                // A dangling symlink: read it anyway so that the loader reports it, and do not cache that.
-                files.add(loader.read(path));
-                continue;
+                // otherwise deleted since the listing: its delete event brings another scan
             }
-            Cached cached = cache.get(path);
-            if (cached == null || !cached.stamp().equals(stamp)) {
-                cached = new Cached(stamp, loader.read(path));
-            }
-            next.put(path, cached);
-            files.add(cached.parsed());
         }
+        List<Path> toRead = stamps.entrySet().stream().filter(e -> e.getValue() == null
+                || cache.get(e.getKey()) == null || !cache.get(e.getKey()).stamp().equals(e.getValue()))
+                .map(Map.Entry::getKey).toList();
+        Map<Path, ManifestLoader.Parsed> read = (toRead.size() >= PARALLEL_PARSE ? toRead.parallelStream() : toRead.stream())
+                .collect(Collectors.toConcurrentMap(path -> path, loader::read));
+        Map<Path, Cached> next = new HashMap<>();
+        List<ManifestLoader.Parsed> files = new ArrayList<>();
+        stamps.forEach((path, stamp) -> {
+            ManifestLoader.Parsed parsed = read.containsKey(path) ? read.get(path) : cache.get(path).parsed();
+            if (stamp != null) {
+                next.put(path, new Cached(stamp, parsed));
+            }
+            files.add(parsed);
+        });
         cache = next;
         return files;
     }

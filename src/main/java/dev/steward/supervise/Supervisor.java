@@ -43,6 +43,7 @@ public final class Supervisor {
     private CompletableFuture<Void> shutdown;
     private List<List<ProgramController>> shutdownLevels = List.of();
     private boolean continuingShutdown;
+    private boolean publishPending;
     private final ReconcileCounters counters = new ReconcileCounters();
     private volatile Snapshot snapshot = new Snapshot(List.of(), List.of(), List.of(), false, ReconcileCounters.Totals.ZERO);
 
@@ -143,8 +144,9 @@ public final class Supervisor {
             }
         }
         forgetDeleted();
+        // Before the actions: their results complete in later owner tasks, which then run after this publish.
+        publishSoon();
         actions.onStateChanged(slot);
-        publish(snapshot.loaded());
         if (shutdown != null) {
             continueShutdown();
         }
@@ -236,6 +238,20 @@ public final class Supervisor {
     }
 
     // ---- read side ----------------------------------------------------------------------------------
+
+    /**
+     * Publishes once the current owner task is done. `start all` or a cold start makes two transitions per
+     * process, and republishing every process on each was quadratic; now a task's transitions share one.
+     */
+    private void publishSoon() {
+        if (!publishPending) {
+            publishPending = true;
+            loop.execute(() -> {
+                publishPending = false;
+                publish(snapshot.loaded());
+            });
+        }
+    }
 
     private void publish(boolean loaded) {
         List<ProgramSnapshot> programViews = new ArrayList<>();

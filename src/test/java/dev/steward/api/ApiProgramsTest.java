@@ -236,5 +236,7 @@ class ApiProgramsTest {
         given().get("/q/openapi?format=json").then().statusCode(200)
                 .body("paths.'/api/v1/programs'.post.summary", containsString("Apply"))
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/processes/{name}/logs"));
+        given().get("/q/openapi").then().statusCode(200).contentType(containsString("yaml"))
+                .body(containsString("  /api/v1/programs/{name}/scale:"));
     }
 }

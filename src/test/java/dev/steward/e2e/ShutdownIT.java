@@ -54,6 +54,26 @@ class ShutdownIT {
         }
     }
 
+    /**
+     * The engine spawns before Quarkus has booted, so a TERM can arrive before Quarkus runs or while it
+     * starts; either way the children it started are stopped and the daemon exits 0.
+     */
+    @Test
+    void sigtermDuringStartupStopsTheChildrenAlreadyStarted() throws Exception {
+        Path marks = Files.createDirectories(root.resolve("marks"));
+        Path manifests = Files.createDirectories(root.resolve("manifests"));
+        Files.writeString(manifests.resolve("early.yaml"), recorder("early", 10, marks));
+        DaemonProcess daemon = DaemonProcess.launch(manifests, root.resolve("state"), "ShutdownIT-early");
+        try {
+            long pid = Processes.awaitPidFile(marks.resolve("early.pid"));
+            assertEquals(0, daemon.terminate());
+            assertEquals(List.of("early"), Files.readAllLines(marks.resolve("order")));
+            assertTrue(!Processes.alive(pid), "pid " + pid + " left behind");
+        } finally {
+            daemon.close();
+        }
+    }
+
     @Test
     void secondDaemonOnTheSameStateDirectoryRefusesToStart() throws Exception {
         try (DaemonProcess first = DaemonProcess.start(root, "ShutdownIT-lock-1")) {

@@ -1,0 +1,152 @@
+package dev.steward.daemon;
+
+import dev.steward.events.EventHistory;
+import dev.steward.manifest.ManifestLoader;
+import dev.steward.manifest.ManifestSource;
+import dev.steward.supervise.OperatorIntent;
+import dev.steward.supervise.OwnerLoop;
+import dev.steward.supervise.PosixSpawner;
+import dev.steward.supervise.ProcessLauncher;
+import dev.steward.supervise.Supervisor;
+import dev.steward.supervise.ThreadOwnerLoop;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The supervision engine without Quarkus: the state-directory lock, the owner thread, the supervisor
+ * and the manifest watch. {@code steward serve} starts it before Quarkus boots ({@link #startEarly}),
+ * so children are running while the HTTP side is still loading; the {@link Daemon} bean adopts it,
+ * or starts one itself where Quarkus boots without our main (tests).
+ */
+public final class Engine {
+    private static Engine early; // guarded by Engine.class: a signal during startEarly waits for it
+
+    private final EngineSettings settings;
+    private final StateDirLock lock;
+    private final Supervisor supervisor;
+    private final ManifestSource source;
+    private final EventHistory history;
+    private final CompletableFuture<Void> firstPass;
+    private CompletableFuture<Void> stopped;
+
+    private Engine(EngineSettings settings, StateDirLock lock, Supervisor supervisor, ManifestSource source, EventHistory history,
+                   CompletableFuture<Void> firstPass) {
+        this.firstPass = firstPass;
+        this.settings = settings;
+        this.lock = lock;
+        this.supervisor = supervisor;
+        this.source = source;
+        this.history = history;
+    }
+
+    /**
+     * Locks the state directory, reads the manifests and starts supervising.
+     *
+     * @throws EngineStartException naming what is wrong and what to do
+     */
+    public static Engine start(EngineSettings settings) {
+        return start(settings, false);
+    }
+
+    private static Engine start(EngineSettings settings, boolean firstScanInBackground) {
+        Path stateDir = settings.stateDir().toAbsolutePath();
+        StateDirLock lock;
+        try {
+            lock = StateDirLock.acquire(stateDir);
+        } catch (IOException e) {
+            throw new EngineStartException("cannot lock the state directory " + stateDir + ": " + e.getMessage(), e);
+        }
+        OwnerLoop loop = new ThreadOwnerLoop();
+        ProcessLauncher launcher = new ProcessLauncher(new PosixSpawner(), stateDir, System.getenv());
+        EventHistory history = new EventHistory(Clock.systemUTC());
+        Supervisor supervisor = new Supervisor(loop, Clock.systemUTC(), launcher, new ConsoleEventLog().andThen(history),
+                OperatorIntent.load(stateDir));
+        Path manifests = settings.manifests().toAbsolutePath();
+        CompletableFuture<Void> firstPass = new CompletableFuture<>();
+        ManifestSource source = new ManifestSource(manifests, new ManifestLoader(), desired -> loop.execute(() -> {
+            try {
+                supervisor.apply(desired);
+            } finally {
+                firstPass.complete(null);
+            }
+        }), settings.debounce(), settings.resync());
+        Console.info("watching " + manifests + ", state in " + stateDir);
+        try {
+            if (firstScanInBackground) {
+                source.startInBackground();
+            } else {
+                source.start();
+            }
+        } catch (IOException e) {
+            closeQuietly(lock);
+            throw new EngineStartException("cannot read the manifest directory " + manifests
+                    + " (" + e.getMessage() + "); create it or pass --manifests DIR", e);
+        }
+        return new Engine(settings, lock, supervisor, source, history, firstPass);
+    }
+
+    /**
+     * Starts the engine for {@code steward serve}, ahead of Quarkus; {@link #early()} hands it over. The
+     * manifests are read on the watch thread, so Quarkus boots meanwhile.
+     */
+    public static synchronized Engine startEarly(EngineSettings settings) {
+        early = start(settings, true);
+        return early;
+    }
+
+    /** The engine {@code steward serve} started before Quarkus, if any. */
+    public static synchronized Optional<Engine> early() {
+        return Optional.ofNullable(early);
+    }
+
+    /** Completes when the first reconcile pass has run: every autostart process has been spawned. */
+    public CompletableFuture<Void> firstPass() {
+        return firstPass;
+    }
+
+    public EngineSettings settings() {
+        return settings;
+    }
+
+    public Supervisor supervisor() {
+        return supervisor;
+    }
+
+    public EventHistory history() {
+        return history;
+    }
+
+    /** Stops watching and stops every program; completes when no child is left. Idempotent. */
+    public synchronized CompletableFuture<Void> shutdown() {
+        if (stopped == null) {
+            Console.info("shutting down: stopping all programs, highest priority number first");
+            source.close();
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            supervisor.loop().execute(() -> supervisor.shutdown().whenComplete((ok, error) -> done.complete(null)));
+            stopped = done.thenRun(() -> {
+                closeQuietly(lock);
+                Console.info("all programs stopped");
+            });
+        }
+        return stopped;
+    }
+
+    private static void closeQuietly(StateDirLock lock) {
+        try {
+            lock.close();
+        } catch (IOException e) {
+            Console.warn("could not release the state directory lock: " + e.getMessage());
+        }
+    }
+
+    /** The engine could not start; the message says why and what to do. */
+    public static final class EngineStartException extends RuntimeException {
+        EngineStartException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

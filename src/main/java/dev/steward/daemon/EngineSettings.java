@@ -1,0 +1,83 @@
+package dev.steward.daemon;
+
+import dev.steward.config.StewardConfig;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * What the engine needs to start: the same values as {@link StewardConfig}, which Quarkus only offers
+ * once it has booted.
+ */
+public record EngineSettings(Path manifests, Path stateDir, Duration debounce, Duration resync) {
+
+    public static EngineSettings of(StewardConfig config) {
+        return new EngineSettings(config.manifests(), config.stateDir(), config.debounce(), config.resync());
+    }
+
+    /**
+     * Resolves the settings the way Quarkus will, before it boots: a {@code steward.*} system property
+     * (flags become those), then the {@code STEWARD_*} environment variable, then application.properties,
+     * then the default of {@link StewardConfig}. {@link Daemon} checks that Quarkus arrives at the same values.
+     */
+    public static EngineSettings resolve(Properties properties, Map<String, String> environment, Properties applicationProperties) {
+        return new EngineSettings(
+                Path.of(value(properties, environment, applicationProperties, "manifests", "manifests")),
+                Path.of(value(properties, environment, applicationProperties, "state-dir", ".steward")),
+                duration("debounce", value(properties, environment, applicationProperties, "debounce", "30ms")),
+                duration("resync", value(properties, environment, applicationProperties, "resync", "30s")));
+    }
+
+    /** The application.properties in the jar (its {@code %profile.} keys do not apply to the packaged daemon). */
+    public static Properties applicationProperties() {
+        Properties properties = new Properties();
+        try (InputStream in = EngineSettings.class.getClassLoader().getResourceAsStream("application.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read application.properties from the jar", e);
+        }
+        return properties;
+    }
+
+    private static String value(Properties properties, Map<String, String> environment, Properties applicationProperties,
+                                String key, String fallback) {
+        String property = properties.getProperty("steward." + key);
+        if (property != null) {
+            return property;
+        }
+        String variable = environment.get("STEWARD_" + key.replace('-', '_').toUpperCase(Locale.ROOT));
+        if (variable != null && !variable.isBlank()) {
+            return variable;
+        }
+        return applicationProperties.getProperty("steward." + key, fallback);
+    }
+
+    /** SmallRye Config's duration syntax: {@code 30ms}, {@code 5s}, {@code 2m}, {@code 1h}, a number of seconds, or ISO-8601. */
+    static Duration duration(String key, String text) {
+        String value = text.trim();
+        try {
+            if (value.matches("\\d+")) {
+                return Duration.ofSeconds(Long.parseLong(value));
+            }
+            if (value.matches("\\d+ms")) {
+                return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
+            }
+            if (value.matches("\\d+(\\.\\d+)?[smhSMH]")) {
+                return Duration.parse("PT" + value);
+            }
+            return Duration.parse(value);
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw new IllegalArgumentException("steward." + key + " (STEWARD_" + key.toUpperCase(Locale.ROOT)
+                    + ") is not a duration: '" + text + "'; write e.g. 30ms, 5s or 2m", e);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.steward.daemon;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The settings the engine starts with before Quarkus boots resolve the way Quarkus' configuration does. */
+class EngineSettingsTest {
+
+    @Test
+    void defaultsMatchStewardConfig() {
+        EngineSettings settings = EngineSettings.resolve(new Properties(), Map.of(), new Properties());
+        assertEquals(new EngineSettings(Path.of("manifests"), Path.of(".steward"), Duration.ofMillis(30),
+                Duration.ofSeconds(30)), settings);
+    }
+
+    @Test
+    void systemPropertiesWinOverTheEnvironment() {
+        Properties properties = new Properties();
+        properties.setProperty("steward.manifests", "/from/flag");
+        EngineSettings settings = EngineSettings.resolve(properties,
+                Map.of("STEWARD_MANIFESTS", "/from/env", "STEWARD_STATE_DIR", "/state/env", "STEWARD_RESYNC", "2m"),
+                application("steward.state-dir=/from/file\nsteward.debounce=50ms\n%test.steward.resync=1s\n"));
+        assertEquals(Path.of("/from/flag"), settings.manifests());
+        assertEquals(Path.of("/state/env"), settings.stateDir());
+        assertEquals(Duration.ofMinutes(2), settings.resync());
+        assertEquals(Duration.ofMillis(50), settings.debounce(), "application.properties comes after the environment");
+    }
+
+    private static Properties application(String text) {
+        Properties properties = new Properties();
+        try {
+            properties.load(new java.io.StringReader(text));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return properties;
+    }
+
+    @Test
+    void durationsReadLikeSmallRyeConfig() {
+        assertEquals(Duration.ofMillis(250), EngineSettings.duration("debounce", "250ms"));
+        assertEquals(Duration.ofSeconds(5), EngineSettings.duration("debounce", "5"));
+        assertEquals(Duration.ofMillis(1500), EngineSettings.duration("debounce", "1.5s"));
+        assertEquals(Duration.ofHours(1), EngineSettings.duration("resync", "1h"));
+        assertEquals(Duration.ofSeconds(90), EngineSettings.duration("resync", "PT90S"));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> EngineSettings.duration("resync", "soon"));
+        assertTrue(bad.getMessage().contains("STEWARD_RESYNC") && bad.getMessage().contains("30ms, 5s or 2m"), bad.getMessage());
+    }
+}
