@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -18,6 +19,9 @@ import java.util.function.Consumer;
 public final class EventHistory implements Consumer<Event> {
     public static final int CAPACITY = 1000;
     private static final int AGGREGATION_WINDOW = 50;
+
+    /** Numbers (pids, exit codes) do not make events different: "RUNNING (pid 1)" repeats "RUNNING (pid 2)". */
+    private static final Pattern DIGITS = Pattern.compile("\\d+");
 
     private final Clock clock;
     private final Deque<EventRecord> records = new ArrayDeque<>();
@@ -71,7 +75,7 @@ public final class EventHistory implements Consumer<Event> {
     }
 
     private static String shape(String message) {
-        return message.replaceAll("\\d+", "#");
+        return DIGITS.matcher(message).replaceAll("#");
     }
 
     /** Oldest first. */

@@ -2,6 +2,7 @@ package dev.steward.logs;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -9,12 +10,14 @@ import java.util.Optional;
 /**
  * Where one child stream's output goes: a size-rotated file (optional) and an in-memory ring of the
  * last {@link #RING_BYTES} bytes for {@code logs}/{@code tail}, which is kept even without a file.
+ * The file, and its directories, are created by the first write: a program that never writes to a
+ * stream gets no file, and opening a sink (on the supervision owner, at every spawn) costs no I/O.
  *
  * <p>{@link #write} is called only by the I/O thread that drains the child pipes, so the order of
  * bytes is the order of calls. It never throws: that thread serves every child, and one bad log
  * file must not stop the others or block a pipe. A file error is kept in {@link #lastError()} and
- * the file is retried on the next write; the ring always gets the bytes. (Offsets outside
- * {@code buf} are a caller bug and do throw.) Everything else may be called from any thread.
+ * the file is retried on the next write; the ring always gets the bytes. Everything else may be
+ * called from any thread.
  */
 public final class LogSink implements Closeable {
 
@@ -34,9 +37,9 @@ public final class LogSink implements Closeable {
     }
 
     /**
-     * A sink writing to {@code file} (when present) and a ring of {@link #RING_BYTES}. The file is
-     * opened, with its directories, right away so that a bad path shows in {@link #lastError()}
-     * before any output arrives; failing to open does not fail this call.
+     * A sink writing to {@code file} (when present) and a ring of {@link #RING_BYTES}. Touches no
+     * file: the first {@link #write} creates or appends to it, so a bad path shows in
+     * {@link #lastError()} once the program has written something.
      *
      * @param file     the log file, empty to keep output in memory only (Supervisor's {@code NONE})
      * @param maxBytes rotate at this size; 0 never rotates
@@ -51,28 +54,20 @@ public final class LogSink implements Closeable {
         Objects.requireNonNull(file, "file");
         checkLimits(maxBytes, backups);
         RotatingFile out = file.map(f -> new RotatingFile(f, maxBytes, backups)).orElse(null);
-        LogSink sink = new LogSink(file, out, ringBytes);
-        if (out != null) {
-            try {
-                out.open();
-            } catch (IOException | RuntimeException e) {
-                sink.recordError(e);
-            }
-        }
-        return sink;
+        return new LogSink(file, out, ringBytes);
     }
 
     /**
-     * Records {@code len} bytes of output. After {@link #close()} the bytes still reach the ring,
-     * so late output stays visible, but no longer the file.
+     * Records the remaining bytes of {@code chunk}, which may be consumed. After {@link #close()}
+     * the bytes still reach the ring, so late output stays visible, but no longer the file.
      */
-    public void write(byte[] buf, int off, int len) {
-        ring.write(buf, off, len);
+    public void write(ByteBuffer chunk) {
+        ring.write(chunk);
         if (out == null || closed) {
             return;
         }
         try {
-            out.write(buf, off, len);
+            out.write(chunk);
             lastError = null;
         } catch (IOException | RuntimeException e) {
             // RuntimeException too: whatever the file does, the I/O thread must keep draining pipes.
@@ -99,7 +94,7 @@ public final class LogSink implements Closeable {
 
     /**
      * Why the last attempt to write the file failed, cleared by the next successful write; empty
-     * when the file is healthy or there is none.
+     * when the file is healthy, has not been written yet, or there is none.
      */
     public Optional<String> lastError() {
         return Optional.ofNullable(lastError);
@@ -137,7 +132,9 @@ public final class LogSink implements Closeable {
 
     private void recordError(Exception e) {
         String path = file.map(Path::toString).orElse("?");
-        lastError = path + ": " + e.getClass().getSimpleName()
-                + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        lastError = "cannot write log file " + path + ": " + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                + "; until it can, output reaches only the in-memory tail (check that the daemon can create"
+                + " and write that directory, or change spec.logs.stdout.file / spec.logs.stderr.file)";
     }
 }

@@ -1,6 +1,6 @@
 package dev.steward.logs;
 
-import java.util.Objects;
+import java.nio.ByteBuffer;
 
 /**
  * The last {@code capacity} bytes of a stream, addressed by absolute position (bytes written since
@@ -56,7 +56,16 @@ public final class RingBuffer {
 
     /** Appends {@code len} bytes, overwriting the oldest ones when full. */
     public void write(byte[] src, int off, int len) {
-        Objects.checkFromIndexSize(off, len, src.length);
+        write(ByteBuffer.wrap(src, off, len)); // throws IndexOutOfBoundsException for bad offsets
+    }
+
+    /**
+     * Appends the remaining bytes of {@code src}, overwriting the oldest ones when full. The position
+     * of {@code src} is left as it was, so the caller can hand the same bytes on.
+     */
+    public void write(ByteBuffer src) {
+        int off = src.position();
+        int len = src.remaining();
         synchronized (this) {
             ensureRoomFor(len);
             int cap = capacity;
@@ -68,8 +77,8 @@ public final class RingBuffer {
             }
             int at = (int) (total % cap);
             int first = Math.min(len, cap - at);
-            System.arraycopy(src, off, buf, at, first);
-            System.arraycopy(src, off + first, buf, 0, len - first);
+            src.get(off, buf, at, first);
+            src.get(off + first, buf, 0, len - first);
             total += len;
         }
     }

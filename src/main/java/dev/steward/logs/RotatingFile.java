@@ -1,13 +1,18 @@
 package dev.steward.logs;
 
 import java.io.Closeable;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Objects;
+
+import static java.nio.file.StandardOpenOption.APPEND;
+import static java.nio.file.StandardOpenOption.CREATE;
+import static java.nio.file.StandardOpenOption.TRUNCATE_EXISTING;
+import static java.nio.file.StandardOpenOption.WRITE;
 
 /**
  * An append-only log file rotated by size, Supervisor style: {@code file} is current,
@@ -29,7 +34,7 @@ public final class RotatingFile implements Closeable {
     private long maxBytes;
     private int backups;
 
-    private OutputStream out; // null until opened, after a failure, and after close
+    private FileChannel out;  // null until opened, after a failure, and after close
     private long size;        // bytes in the current file, valid while out != null
     private boolean closed;
 
@@ -62,32 +67,33 @@ public final class RotatingFile implements Closeable {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        openStream(true);
+        openChannel(true);
     }
 
     /**
-     * Appends {@code len} bytes, rotating as often as the limits require. On failure the file is
-     * closed and reopened by the next call; bytes of this chunk not yet written are lost.
+     * Appends the remaining bytes of {@code chunk}, rotating as often as the limits require, and
+     * advances its position past them. On failure the file is closed and reopened by the next call;
+     * bytes of this chunk not yet written are lost.
      */
-    public synchronized void write(byte[] buf, int off, int len) throws IOException {
-        Objects.checkFromIndexSize(off, len, buf.length);
+    public synchronized void write(ByteBuffer chunk) throws IOException {
         open();
         try {
-            while (len > 0) {
+            while (chunk.hasRemaining()) {
                 // Rotating only when more bytes arrive keeps an exactly full file in place
                 // instead of leaving an empty current file behind.
                 if (maxBytes > 0 && size >= maxBytes) {
                     rotate();
                 }
-                int n = maxBytes > 0 ? (int) Math.min(len, maxBytes - size) : len;
-                out.write(buf, off, n);
-                size += n;
-                off += n;
-                len -= n;
+                int n = maxBytes > 0 ? (int) Math.min(chunk.remaining(), maxBytes - size) : chunk.remaining();
+                ByteBuffer part = chunk.slice(chunk.position(), n);
+                while (part.hasRemaining()) {
+                    size += out.write(part);
+                }
+                chunk.position(chunk.position() + n);
             }
         } catch (IOException | RuntimeException e) {
-            // The stream may be half closed or the size unknown; start over from the disk next time.
-            closeStreamQuietly();
+            // The channel may be half closed or the size unknown; start over from the disk next time.
+            closeChannelQuietly();
             throw e;
         }
     }
@@ -116,7 +122,7 @@ public final class RotatingFile implements Closeable {
     @Override
     public synchronized void close() throws IOException {
         closed = true;
-        OutputStream o = out;
+        FileChannel o = out;
         out = null;
         if (o != null) {
             o.close();
@@ -124,7 +130,7 @@ public final class RotatingFile implements Closeable {
     }
 
     private void rotate() throws IOException {
-        OutputStream o = out;
+        FileChannel o = out;
         out = null;
         o.close();
         // Backups beyond the limit (left by a lowered limit) would otherwise sit there forever
@@ -133,7 +139,7 @@ public final class RotatingFile implements Closeable {
             // deleting
         }
         if (backups == 0) {
-            openStream(false);
+            openChannel(false);
             return;
         }
         Files.deleteIfExists(backup(backups));
@@ -147,28 +153,31 @@ public final class RotatingFile implements Closeable {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        openStream(true);
+        openChannel(true);
     }
 
-    private void openStream(boolean append) throws IOException {
-        // FileOutputStream rather than FileChannel: an interrupt of the writing thread closes a
-        // FileChannel, which would turn one interrupt into a lost file. No user-space buffer, so
-        // every byte written has reached the OS and close cannot lose any.
-        FileOutputStream s = new FileOutputStream(file.toFile(), append);
+    private void openChannel(boolean append) throws IOException {
+        // A FileChannel writes a direct buffer (what the pipe reader fills) without copying it, where
+        // FileOutputStream copies every chunk into a malloc'ed buffer first. No user-space buffer,
+        // so every byte written has reached the OS and close cannot lose any. An interrupt of the
+        // writing thread would close the channel; the only thread writing logs, the pipe reader, is
+        // never interrupted.
+        FileChannel channel = append ? FileChannel.open(file, CREATE, WRITE, APPEND)
+                : FileChannel.open(file, CREATE, WRITE, TRUNCATE_EXISTING);
         long existing;
         try {
             // An existing file's content counts towards maxBytes.
-            existing = append ? Files.size(file) : 0;
+            existing = channel.size();
         } catch (IOException e) {
-            s.close();
+            channel.close();
             throw e;
         }
-        out = s;
+        out = channel;
         size = existing;
     }
 
-    private void closeStreamQuietly() {
-        OutputStream o = out;
+    private void closeChannelQuietly() {
+        FileChannel o = out;
         out = null;
         if (o != null) {
             try {

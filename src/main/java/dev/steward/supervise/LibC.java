@@ -94,7 +94,7 @@ interface LibC extends Library {
 
     int fcntl(int fd, int command, int argument);
 
-    int poll(Pointer fds, long count, int timeoutMillis);
+    int ppoll(Pointer fds, long count, Pointer timeout, Pointer signalMask);
 
     int kill(int pid, int signal);
 

@@ -1,7 +1,10 @@
 package dev.steward.supervise;
 
+import java.nio.ByteBuffer;
+
 /** Receives a child's output, on the pipe-reading thread, in order. */
 @FunctionalInterface
 public interface OutputSink {
-    void write(byte[] buffer, int offset, int length);
+    /** Takes the remaining bytes of {@code chunk}, a buffer that is reused once this returns. */
+    void write(ByteBuffer chunk);
 }

@@ -101,8 +101,9 @@ public final class ProcessLauncher implements Launcher {
         if (current != null) {
             current.close();
         }
-        // A log file that cannot be written does not stop the program: the sink records the error
-        // and keeps the in-memory tail, and retries the file on every write.
+        // Opening a sink touches no file: the pipe thread creates it with the first output. A log
+        // file that cannot be written does not stop the program: the sink records the error and
+        // keeps the in-memory tail, and retries the file on every write.
         LogSink stdout = LogSink.open(stdoutPath, spec.logs().stdout().maxBytes(), spec.logs().stdout().backups());
         Optional<LogSink> stderr = spec.logs().redirectStderr() ? Optional.empty()
                 : Optional.of(LogSink.open(stderrPath, spec.logs().stderr().maxBytes(), spec.logs().stderr().backups()));

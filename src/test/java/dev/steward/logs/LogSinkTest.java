@@ -1,15 +1,20 @@
 package dev.steward.logs;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,8 +25,7 @@ class LogSinkTest {
     Path dir;
 
     private static void write(LogSink sink, String s) {
-        byte[] b = s.getBytes(US_ASCII);
-        sink.write(b, 0, b.length);
+        sink.write(ByteBuffer.wrap(s.getBytes(US_ASCII)));
     }
 
     private static String str(byte[] b) {
@@ -32,7 +36,6 @@ class LogSinkTest {
     void writesFileAndRing() throws IOException {
         Path file = dir.resolve("p/out.log");
         try (LogSink sink = LogSink.open(Optional.of(file), 0, 0)) {
-            assertTrue(Files.exists(file), "opened eagerly");
             write(sink, "hello ");
             write(sink, "world");
             assertEquals("hello world", Files.readString(file, US_ASCII));
@@ -44,13 +47,94 @@ class LogSinkTest {
     }
 
     @Test
+    void theFileAndItsDirectoriesAppearOnlyWithTheFirstOutput() throws IOException {
+        Path file = dir.resolve("logs/p/out.log");
+        try (LogSink sink = LogSink.open(Optional.of(file), 0, 0)) {
+            assertFalse(Files.exists(dir.resolve("logs")), "opening a sink touches no file");
+            assertEquals(Optional.empty(), sink.lastError());
+            sink.setLimits(10, 2);
+            assertFalse(Files.exists(dir.resolve("logs")));
+
+            write(sink, "first");
+            assertEquals("first", Files.readString(file, US_ASCII));
+        }
+    }
+
+    @Test
+    void aSinkClosedBeforeAnyOutputNeverCreatesItsFile() throws IOException {
+        Path file = dir.resolve("logs/out.log");
+        LogSink sink = LogSink.open(Optional.of(file), 0, 0);
+        sink.close();
+        write(sink, "late");
+        assertFalse(Files.exists(dir.resolve("logs")));
+        assertEquals("late", str(sink.tail(100)));
+        assertEquals(Optional.empty(), sink.lastError());
+    }
+
+    @Test
+    void aFileFromAnEarlierRunIsLeftAloneUntilOutputThenAppendedAndRotated() throws IOException {
+        Path file = dir.resolve("out.log");
+        Files.writeString(file, "old", US_ASCII);
+        try (LogSink sink = LogSink.open(Optional.of(file), 5, 1)) {
+            assertEquals("old", Files.readString(file, US_ASCII));
+            assertFalse(Files.exists(dir.resolve("out.log.1")));
+            write(sink, "new");
+            assertEquals("oldne", Files.readString(dir.resolve("out.log.1"), US_ASCII), "the earlier run's bytes count");
+            assertEquals("w", Files.readString(file, US_ASCII));
+        }
+    }
+
+    @Test
+    void aDirectBufferChunkReachesRingAndFileAlike() throws IOException {
+        // The pipe reader hands over a slice of its direct read buffer, which it reuses afterwards.
+        Path file = dir.resolve("out.log");
+        ByteBuffer chunk = ByteBuffer.allocateDirect(16);
+        chunk.put("--abcdefgh".getBytes(US_ASCII)).flip().position(2);
+        try (LogSink sink = LogSink.open(Optional.of(file), 5, 1, 4)) {
+            sink.write(chunk);
+            assertEquals("efgh", str(sink.tail(100)));
+            assertEquals("abcde", Files.readString(dir.resolve("out.log.1"), US_ASCII));
+            assertEquals("fgh", Files.readString(file, US_ASCII));
+        }
+    }
+
+    @Test
+    void aCloseRacingWritesIsNoErrorAndCutsTheFileBetweenChunks() throws Exception {
+        Path file = dir.resolve("logs/out.log");
+        LogSink sink = LogSink.open(Optional.of(file), 1000, 2);
+        AtomicBoolean closed = new AtomicBoolean();
+        AtomicLong chunks = new AtomicLong();
+        Thread writer = new Thread(() -> {
+            int afterClose = 0;
+            while (afterClose < 100) { // writes (and rotates) until well after the close
+                if (closed.get()) {
+                    afterClose++;
+                }
+                write(sink, "0123456789");
+                chunks.incrementAndGet();
+            }
+        });
+        writer.start();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(1)).until(() -> chunks.get() > 500);
+        sink.close();
+        closed.set(true);
+        writer.join();
+
+        assertEquals(Optional.empty(), sink.lastError());
+        assertEquals(chunks.get() * 10, sink.ring().total(), "the ring got every chunk");
+        String current = Files.readString(file, US_ASCII);
+        assertTrue(current.replace("0123456789", "").isEmpty(), "whole chunks only: " + current);
+        assertEquals(1000, Files.size(dir.resolve("logs/out.log.1")));
+    }
+
+    @Test
     void productionRingKeepsLast64KiB() {
         try (LogSink sink = LogSink.open(Optional.empty(), 0, 0)) {
             byte[] b = new byte[LogSink.RING_BYTES + 100];
             for (int i = 0; i < b.length; i++) {
                 b[i] = (byte) i;
             }
-            sink.write(b, 0, b.length);
+            sink.write(ByteBuffer.wrap(b));
             assertEquals(LogSink.RING_BYTES, sink.ring().capacity());
             assertEquals(LogSink.RING_BYTES, sink.tail(Integer.MAX_VALUE).length);
             assertEquals(b[b.length - 1], sink.tail(1)[0]);
@@ -78,11 +162,12 @@ class LogSinkTest {
         Path file = blocker.resolve("out.log");
 
         try (LogSink sink = LogSink.open(Optional.of(file), 0, 0)) {
-            assertTrue(sink.lastError().isPresent(), "open failure recorded");
+            assertEquals(Optional.empty(), sink.lastError(), "nothing tried before the first output");
 
             write(sink, "lost ");
-            assertTrue(sink.lastError().isPresent());
-            assertTrue(sink.lastError().get().contains(file.toString()), sink.lastError().get());
+            String error = sink.lastError().orElseThrow(() -> new AssertionError("the first write's failure is recorded"));
+            assertTrue(error.contains(file.toString()), error);
+            assertTrue(error.contains("spec.logs.stdout.file"), "says what to do: " + error);
             assertEquals("lost ", str(sink.tail(100)), "ring still gets the bytes");
 
             // Once the path is usable the next write creates the file and clears the error.

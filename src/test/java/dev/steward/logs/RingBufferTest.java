@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -71,6 +72,18 @@ class RingBufferTest {
         ring.write(b, 2, 3);
         assertEquals("abc", str(ring.tail(8)));
         assertThrows(IndexOutOfBoundsException.class, () -> ring.write(b, 5, 3));
+    }
+
+    @Test
+    void writeFromABufferTakesItsRemainingBytesAndLeavesItsPosition() {
+        RingBuffer ring = new RingBuffer(4);
+        ByteBuffer chunk = ByteBuffer.allocateDirect(16);
+        chunk.put("--abcdef--".getBytes(US_ASCII)).flip().position(2).limit(8);
+        ring.write(chunk);
+        assertEquals("cdef", str(ring.tail(8)));
+        assertEquals(6, ring.total());
+        assertEquals(2, chunk.position());
+        assertEquals(8, chunk.limit());
     }
 
     @Test

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -21,8 +22,7 @@ class RotatingFileTest {
     Path dir;
 
     private static void write(RotatingFile f, String s) throws IOException {
-        byte[] b = s.getBytes(US_ASCII);
-        f.write(b, 0, b.length);
+        f.write(ByteBuffer.wrap(s.getBytes(US_ASCII)));
     }
 
     private static String read(Path p) throws IOException {
@@ -104,7 +104,7 @@ class RotatingFileTest {
         new Random(1).nextBytes(big);
         try (RotatingFile f = new RotatingFile(file, 0, 3)) {
             for (int i = 0; i < 5; i++) {
-                f.write(big, 0, big.length);
+                f.write(ByteBuffer.wrap(big));
             }
             assertEquals(500_000, f.size());
         }
@@ -217,7 +217,7 @@ class RotatingFileTest {
                 // Mostly pipe-sized chunks, now and then one spanning several files.
                 int want = random.nextInt(10) == 0 ? random.nextInt(3 * maxBytes) + 1 : random.nextInt(65_536) + 1;
                 int n = Math.min(want, total - off);
-                f.write(data, off, n);
+                f.write(ByteBuffer.wrap(data, off, n));
                 off += n;
             }
         }

@@ -12,10 +12,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steward.events.Event;
+import dev.steward.logs.LogSink;
 import dev.steward.manifest.ProgramSpec;
 import dev.steward.manifest.RestartPolicy;
 import dev.steward.reconcile.DesiredState;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -191,6 +196,22 @@ class SupervisorTest {
         assertEquals(List.of(SH, "-c", "exec sleep 1000"), request.argv());
         assertEquals("/usr/bin:/bin", request.environment().get("PATH"));
         assertTrue(supervisor.snapshot().loaded());
+    }
+
+    @Test
+    void aSpawnCreatesNoLogFileTheFirstOutputDoes() throws IOException {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("web").build()));
+
+        assertEquals(RUNNING, state(supervisor, "web"));
+        assertFalse(Files.exists(stateDir.resolve("logs")), "a silent program has no log files");
+        assertEquals(Optional.of(stateDir.resolve("logs/web.out.log")), view(supervisor, "web").stdout().flatMap(LogSink::file));
+
+        SpawnRequest request = spawner.lastChildOf("web").request;
+        request.stdout().write(ByteBuffer.wrap("hello\n".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals("hello\n", Files.readString(stateDir.resolve("logs/web.out.log")));
+        assertFalse(Files.exists(stateDir.resolve("logs/web.err.log")), "stderr has had no output");
+        assertEquals("hello\n", new String(view(supervisor, "web").stdout().orElseThrow().tail(100), StandardCharsets.US_ASCII));
     }
 
     // ---- start --------------------------------------------------------------------------------------
