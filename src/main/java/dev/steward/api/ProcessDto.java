@@ -17,7 +17,7 @@ import java.util.TreeMap;
 public record ProcessDto(String name, String program, int index, String state, int stateCode, Integer pid,
                          Instant startedAt, Instant stoppedAt, Long uptimeSeconds, int restarts, LastExitDto lastExit,
                          String spawnError, boolean stoppedByHand, String description, String stdoutLog,
-                         String stderrLog, Map<String, String> labels) {
+                         String stderrLog, String logError, Map<String, String> labels) {
 
     /** How the last run ended; {@code signal} is a name such as {@code KILL}, and then {@code exitCode} is null. */
     public record LastExitDto(Integer exitCode, String signal, boolean expected, String reason, Instant at) {
@@ -32,6 +32,7 @@ public record ProcessDto(String name, String program, int index, String state, i
         return new ProcessDto(info.name(), info.program(), info.index(), info.state(), info.stateCode(), pid,
                 info.startedAt().orElse(null), info.stoppedAt().orElse(null), uptime, info.restarts(), lastExit,
                 info.spawnError().orElse(null), info.stoppedByHand(), ProcessDescriptions.describe(info, now, zone),
-                info.stdoutLog().orElse(null), info.stderrLog().orElse(null), new TreeMap<>(info.labels()));
+                info.stdoutLog().orElse(null), info.stderrLog().orElse(null), info.logError().orElse(null),
+                new TreeMap<>(info.labels()));
     }
 }

@@ -265,6 +265,9 @@ final class Views {
         }
         d.add(level, "Stdout Log", Format.orNone(Json.str(p, "stdoutLog")));
         d.add(level, "Stderr Log", Format.orNone(Json.str(p, "stderrLog")));
+        if (Json.str(p, "logError") != null) {
+            d.add(level, "Log Error", Json.str(p, "logError"));
+        }
     }
 
     /** Every spec field, labelled the way kubectl labels fields ({@code restartPolicy} is "Restart Policy"). */

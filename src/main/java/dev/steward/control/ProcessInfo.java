@@ -17,11 +17,13 @@ import java.util.Optional;
  * @param stoppedByHand   stopped by an operator: stays stopped across reconciles and daemon restarts
  * @param stdoutLog       log file path, empty for NONE
  * @param stderrLog       log file path, empty for NONE or redirected
+ * @param logError        why a log file cannot be written right now (the output still reaches the in-memory tail)
  */
 public record ProcessInfo(String name, String program, int index, String state, int stateCode, int pid,
                           Optional<Instant> startedAt, Optional<Instant> stoppedAt, int restarts,
                           Optional<LastExit> lastExit, Optional<String> spawnError, boolean stoppedByHand,
-                          Optional<String> stdoutLog, Optional<String> stderrLog, Map<String, String> labels) {
+                          Optional<String> stdoutLog, Optional<String> stderrLog, Optional<String> logError,
+                          Map<String, String> labels) {
 
     /**
      * @param exitCode exit code, or empty when killed by a signal

@@ -28,6 +28,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -81,6 +83,23 @@ class ApiProcessesTest {
                 .body("description", org.hamcrest.Matchers.startsWith("pid "))
                 .body("stdoutLog", org.hamcrest.Matchers.endsWith("/logs/api-p-1.out.log"))
                 .body("labels.suite", equalTo("api"));
+    }
+
+    @Test
+    void aLogFileThatCannotBeWrittenIsReportedAndTheOutputKept() throws IOException {
+        // A regular file where the log's directory should be: no one, root included, can create the log.
+        Path blocker = Path.of("target/test-state/api-not-a-directory").toAbsolutePath();
+        Files.createDirectories(blocker.getParent());
+        Files.writeString(blocker, "");
+        apply(manifest("api-badlog", "suite: api", "echo hello; exec sleep 1000",
+                "logs: {stdout: {file: " + blocker.resolve("out.log") + "}}")).statusCode(200);
+        awaitState("api-badlog", "RUNNING");
+        await().atMost(ApiFixture.PATIENCE).until(() -> given().get("/api/v1/processes/api-badlog").jsonPath()
+                .getString("logError") != null);
+        given().get("/api/v1/processes/api-badlog").then()
+                .body("logError", containsString(blocker.resolve("out.log").toString()))
+                .body("logError", containsString("spec.logs.stdout.file"));
+        given().get("/api/v1/processes/api-badlog/logs").then().body(equalTo("hello\n"));
     }
 
     @Test

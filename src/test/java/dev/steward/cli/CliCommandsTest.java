@@ -295,6 +295,7 @@ class CliCommandsTest {
                 Stopped By Hand:  yes
                 Stdout Log:       /srv/.steward/logs/hello.out.log
                 Stderr Log:       /srv/.steward/logs/hello.err.log
+                Log Error:        /srv/.steward/logs/hello.out.log: IOException: No space left on device
                 Events:  <none>
                 """, r.out());
     }

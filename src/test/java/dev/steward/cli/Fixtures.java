@@ -23,7 +23,8 @@ final class Fixtures {
             {"name": "hello", "program": "hello", "index": 0, "state": "STOPPED", "stateCode": 0, "pid": 0,
              "startedAt": null, "stoppedAt": null, "uptimeSeconds": 0, "restarts": 0, "lastExit": null,
              "spawnError": null, "stoppedByHand": true, "description": "Not started",
-             "stdoutLog": "/srv/.steward/logs/hello.out.log", "stderrLog": "/srv/.steward/logs/hello.err.log", "labels": {}}""";
+             "stdoutLog": "/srv/.steward/logs/hello.out.log", "stderrLog": "/srv/.steward/logs/hello.err.log",
+             "logError": "/srv/.steward/logs/hello.out.log: IOException: No space left on device", "labels": {}}""";
 
     static final String WEB = """
             {"name": "web", "labels": {"tier": "frontend"}, "source": "/srv/manifests/web.yaml", "replicas": 2, "ready": 1,
