@@ -106,9 +106,21 @@ class CliIT {
     }
 
     /** A client that keeps running (logs -f, get -w): its output file, to watch; destroy it when done. */
-    record Streaming(Process process, Path out) implements AutoCloseable {
+    record Streaming(Process process, Path out, Path err) implements AutoCloseable {
         String output() throws IOException {
             return Files.readString(out, StandardCharsets.UTF_8);
+        }
+
+        /** Waits until the output contains {@code text}; on timeout, fails with everything the client printed. */
+        void awaitOutput(String text, String what) throws IOException {
+            try {
+                await(what).atMost(DaemonProcess.PATIENCE).pollInterval(Duration.ofMillis(100))
+                        .until(() -> output().contains(text));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError(what + ": no \"" + text + "\" (client " + (process.isAlive() ? "running" : "exited "
+                        + process.exitValue()) + ")\n--- stdout ---\n" + output() + "\n--- stderr ---\n"
+                        + Files.readString(err, StandardCharsets.UTF_8), e);
+            }
         }
 
         @Override
@@ -120,9 +132,9 @@ class CliIT {
 
     static Streaming stream(String... args) throws IOException {
         Path out = Files.createTempFile(root, "stream", ".txt");
-        Process process = builder(command(List.of(args))).redirectOutput(out.toFile())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        return new Streaming(process, out);
+        Path err = Files.createTempFile(root, "stream", ".err");
+        Process process = builder(command(List.of(args))).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        return new Streaming(process, out, err);
     }
 
     static Path manifest(String file, String yaml) throws IOException {
@@ -324,8 +336,7 @@ class CliIT {
     void eventsAndWatch() throws Exception {
         try (Streaming watch = stream("get", "events", "-w")) {
             cli("apply", "-f", manifest("cli-ev.yaml", talker("cli-ev", 1, "cli-ev")).toString());
-            await("get events -w shows the new program").atMost(DaemonProcess.PATIENCE).pollInterval(Duration.ofMillis(100))
-                    .until(() -> watch.output().contains("process/cli-ev"));
+            watch.awaitOutput("process/cli-ev", "get events -w shows the new program");
             assertTrue(watch.output().startsWith("LAST SEEN "), watch.output());
         }
         awaitRunning("app=cli-ev", 1);
@@ -336,8 +347,7 @@ class CliIT {
         try (Streaming watch = stream("get", "processes", "-l", "app=cli-ev", "-w")) {
             await().atMost(DaemonProcess.PATIENCE).until(() -> watch.output().contains("RUNNING"));
             cli("stop", "cli-ev");
-            await("get processes -w shows the stop").atMost(DaemonProcess.PATIENCE).pollInterval(Duration.ofMillis(100))
-                    .until(() -> watch.output().contains("STOPPED"));
+            watch.awaitOutput("STOPPED", "get processes -w shows the stop");
         }
         cli("delete", "program", "cli-ev");
     }
