@@ -334,7 +334,12 @@ class CliIT {
 
     @Test
     void eventsAndWatch() throws Exception {
+        cli("apply", "-f", manifest("cli-pre.yaml", talker("cli-pre", 1, "cli-pre")).toString());
+        awaitRunning("app=cli-pre", 1);
         try (Streaming watch = stream("get", "events", "-w")) {
+            // The events so far are listed first; from then on the watch is subscribed, and what follows
+            // must arrive through the stream.
+            watch.awaitOutput("process/cli-pre", "get events -w lists the events so far");
             cli("apply", "-f", manifest("cli-ev.yaml", talker("cli-ev", 1, "cli-ev")).toString());
             watch.awaitOutput("process/cli-ev", "get events -w shows the new program");
             assertTrue(watch.output().startsWith("LAST SEEN "), watch.output());
@@ -350,6 +355,7 @@ class CliIT {
             watch.awaitOutput("STOPPED", "get processes -w shows the stop");
         }
         cli("delete", "program", "cli-ev");
+        cli("delete", "program", "cli-pre");
     }
 
     @Test
