@@ -38,9 +38,10 @@ public class EventsResource {
     }
 
     /**
-     * Server-sent events, one {@code data: {json}} per new or updated event. Control calls listeners on
-     * the thread that records the event (often the supervision owner), so the records are handed to a
-     * worker before anything is written; the subscription is closed when the client goes away.
+     * Server-sent events, one {@code data: {json}} per new or updated event, after the latest one so far.
+     * Control calls listeners on the thread that records the event (often the supervision owner), so the
+     * records are handed to a worker before anything is written; the subscription is closed when the
+     * client goes away.
      */
     @GET
     @Path("stream")
@@ -51,6 +52,12 @@ public class EventsResource {
         return Multi.createFrom().<EventDto>emitter(emitter -> {
             subscribers.incrementAndGet();
             AutoCloseable subscription = control.subscribe(record -> emitter.emit(EventDto.of(record)));
+            // Quarkus sends the response headers with the first event only. The latest event, sent once
+            // subscribed, tells a client (`get -w`) at once that nothing from now on can be missed.
+            List<EventRecord> recorded = control.events();
+            if (!recorded.isEmpty()) {
+                emitter.emit(EventDto.of(recorded.get(recorded.size() - 1)));
+            }
             emitter.onTermination(() -> {
                 subscribers.decrementAndGet();
                 try {

@@ -96,4 +96,24 @@ class ApiEventsTest {
         }
         await().atMost(ApiFixture.PATIENCE).until(() -> events.subscribers() == 0);
     }
+
+    @Test
+    void aNewStreamStartsWithTheLatestEventSoAClientKnowsItIsSubscribed() throws Exception {
+        apply(sleeper("api-sse-latest")).statusCode(200);
+        awaitState("api-sse-latest", "RUNNING");
+        long latest = given().get("/api/v1/events").jsonPath().getList("items.id", Long.class).stream()
+                .mapToLong(Long::longValue).max().orElseThrow();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port
+                + "/api/v1/events/stream")).header("Accept", "text/event-stream").build();
+        HttpResponse<InputStream> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            String line = reader.readLine();
+            while (line != null && !line.startsWith("data:")) {
+                line = reader.readLine();
+            }
+            assertTrue(line != null, "the stream ended without an event");
+            assertEquals(latest, new ObjectMapper().readTree(line.substring(5)).get("id").asLong(), line);
+        }
+        await().atMost(ApiFixture.PATIENCE).until(() -> events.subscribers() == 0);
+    }
 }
