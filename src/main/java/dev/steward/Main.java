@@ -10,6 +10,7 @@ import picocli.CommandLine;
 import sun.misc.Signal;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -23,8 +24,8 @@ import java.util.concurrent.TimeoutException;
 @QuarkusMain
 public class Main implements QuarkusApplication {
     private static final Duration FIRST_PASS_WAIT = Duration.ofSeconds(10);
+    private static final CompletableFuture<Void> STOP_SIGNAL = new CompletableFuture<>();
     // Where start-up is when TERM or INT arrives; guarded by Main.class.
-    private static boolean quarkusRunning;
     private static boolean started;
     private static boolean stopRequested;
 
@@ -59,25 +60,31 @@ public class Main implements QuarkusApplication {
         // Supervising starts before Quarkus, on threads of its own; the Daemon bean adopts the engine. The
         // children come first, then the HTTP side: on a small machine, booting Quarkus alongside the first
         // spawns slows both, and until that pass ends the API would list no processes anyway.
+        Engine engine = null;
         try {
-            Engine engine = Engine.startEarly(EngineSettings.resolve(System.getProperties(), System.getenv(),
+            engine = Engine.startEarly(EngineSettings.resolve(System.getProperties(), System.getenv(),
                     EngineSettings.applicationProperties()));
             ServeCommand.disableSocketWithoutEpoll();
-            engine.firstPass().get(FIRST_PASS_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            // A signal ends the wait too; this thread then does the stopping, so nothing races it.
+            CompletableFuture.anyOf(engine.firstPass(), STOP_SIGNAL).get(FIRST_PASS_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | InterruptedException | ExecutionException e) {
             // a very slow first pass: serve the API meanwhile
         } catch (RuntimeException e) {
             System.err.println("steward: cannot start: " + e.getMessage());
-            System.exit(1);
+            stopAndExit(engine, 1);
         }
+        boolean stopNow;
         synchronized (Main.class) {
-            quarkusRunning = true;
+            stopNow = stopRequested; // from here on, run() sees a later signal
+        }
+        if (stopNow) {
+            stopAndExit(engine, 0);
         }
         Quarkus.run(Main.class, (exitCode, failure) -> {
             if (failure != null) {
                 System.err.println("steward: cannot start: " + rootMessage(failure));
                 // The engine runs ahead of Quarkus: its children must not outlive a failed start.
-                Engine.early().ifPresent(engine -> engine.shutdown().join());
+                Engine.early().ifPresent(early -> early.shutdown().join());
             }
             System.exit(exitCode == 0 && failure != null ? 1 : exitCode);
         }, args);
@@ -85,7 +92,8 @@ public class Main implements QuarkusApplication {
 
     /**
      * TERM or INT. Once Quarkus runs (even while it is still starting), asyncExit runs the normal shutdown,
-     * whose ShutdownEvent stops every program first. Before that, the engine is stopped here.
+     * whose ShutdownEvent stops every program first. Before that, the main thread stops the engine and
+     * exits, at its next step; stopping here would race it starting the engine or Quarkus.
      */
     private static void stop() {
         synchronized (Main.class) {
@@ -95,12 +103,16 @@ public class Main implements QuarkusApplication {
             }
             // Quarkus drops an exit requested while it is still starting; run() sees this flag instead.
             stopRequested = true;
-            if (quarkusRunning) {
-                return;
-            }
         }
-        Engine.early().ifPresent(engine -> engine.shutdown().join());
-        System.exit(0);
+        STOP_SIGNAL.complete(null);
+    }
+
+    /** Stops the engine's programs, if it started, and exits. */
+    private static void stopAndExit(Engine engine, int status) {
+        if (engine != null) {
+            engine.shutdown().join();
+        }
+        System.exit(status);
     }
 
     private static String rootMessage(Throwable failure) {

@@ -20,6 +20,8 @@ import java.util.concurrent.ExecutionException;
 @ApplicationScoped
 public class Daemon {
     private static final Logger LOG = Logger.getLogger("steward");
+    // A request can come in before StartupEvent has handed the engine over.
+    private static final EventHistory NOTHING_YET = new EventHistory(java.time.Clock.systemUTC());
     private final StewardConfig config;
     private Engine engine;
 
@@ -59,8 +61,8 @@ public class Daemon {
         return engine == null ? null : engine.supervisor();
     }
 
-    /** The event history, or null while the daemon is still starting. */
+    /** The event history; an empty one that keeps nothing while the daemon is still starting. */
     public synchronized EventHistory history() {
-        return engine == null ? null : engine.history();
+        return engine == null ? NOTHING_YET : engine.history();
     }
 }

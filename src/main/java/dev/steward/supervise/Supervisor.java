@@ -172,17 +172,17 @@ public final class Supervisor {
 
     /** Starts processes by hand and completes with each result once RUNNING or failed. */
     public CompletableFuture<List<Actions.Result>> start(List<String> names, java.time.Duration timeout) {
-        return actions.start(slots(names), timeout);
+        return publishedFirst(actions.start(slots(names), timeout));
     }
 
     /** Stops processes by hand (remembered across restarts) and completes once they are stopped. */
     public CompletableFuture<List<Actions.Result>> stop(List<String> names, java.time.Duration timeout) {
-        return actions.stop(slots(names), timeout);
+        return publishedFirst(actions.stop(slots(names), timeout));
     }
 
     /** Restarts processes one at a time, each waiting for the previous to be RUNNING again. */
     public CompletableFuture<List<Actions.Result>> restart(List<String> names, java.time.Duration timeout) {
-        return actions.restart(slots(names), timeout);
+        return publishedFirst(actions.restart(slots(names), timeout));
     }
 
     /** Sends a signal to each process. */
@@ -247,13 +247,26 @@ public final class Supervisor {
         if (!publishPending) {
             publishPending = true;
             loop.execute(() -> {
-                publishPending = false;
-                publish(snapshot.loaded());
+                if (publishPending) {
+                    publish(snapshot.loaded());
+                }
             });
         }
     }
 
+    /**
+     * An action whose outcome was reached at once (a spawn error, startSeconds 0, stopping a process in
+     * BACKOFF) completes in this owner task, before the publish {@link #publishSoon} queued: publish now.
+     */
+    private <T> T publishedFirst(T result) {
+        if (publishPending) {
+            publish(snapshot.loaded());
+        }
+        return result;
+    }
+
     private void publish(boolean loaded) {
+        publishPending = false;
         List<ProgramSnapshot> programViews = new ArrayList<>();
         List<ProcessView> all = new ArrayList<>();
         programs.values().forEach(c -> {

@@ -276,6 +276,19 @@ class SupervisorTest {
     }
 
     @Test
+    void anActionDoneAtOnceIsPublishedBeforeItsResult() {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("web").autostart(false).build()));
+        spawner.failNext(1);
+
+        // The result completes inside this owner task (no loop step yet): readers must already see it.
+        Actions.Result result = only(supervisor.start(List.of("web"), TIMEOUT));
+
+        assertEquals(BACKOFF, result.state());
+        assertEquals(BACKOFF, view(supervisor, "web").state());
+    }
+
+    @Test
     void unknownProcessIsNoSuchProcess() {
         Supervisor supervisor = supervisor(OperatorIntent.inMemory());
         applyAndRun(supervisor, desired(program("web").build()));
