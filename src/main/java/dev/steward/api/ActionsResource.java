@@ -78,8 +78,7 @@ public class ActionsResource {
             throw ApiException.badRequest("say which processes: target=NAME (a process, a program, or all),"
                     + " repeatable, or selector=k=v");
         }
-        labels.ifPresent(Params::selector); // a malformed selector is a 400 naming the bad term
-        try {
+        try { // a malformed selector is a 400 naming the bad term
             return control.resolve(targets, labels);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());

@@ -26,21 +26,28 @@ public class OpenApiResource {
 
     @GET
     public Response document(@QueryParam("format") String format) {
-        byte[] json;
-        try (InputStream in = OpenApiResource.class.getClassLoader().getResourceAsStream(FILE)) {
-            if (in == null) {
-                throw new IllegalStateException(FILE + " is missing from the build");
-            }
-            json = in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
         if ("json".equalsIgnoreCase(format)) {
-            return Response.ok(json, "application/json").build();
+            return Response.ok(Document.JSON, "application/json").build();
         }
+        return Response.ok(Document.YAML, "application/yaml;charset=UTF-8").build();
+    }
+
+    /** Read and converted once, at the first request: the file does not change while the daemon runs. */
+    private static final class Document {
+        static final byte[] JSON = read();
         // JSON is YAML: load it as such and write it back out in block style.
-        Object document = new Load(LoadSettings.builder().build()).loadFromString(new String(json, StandardCharsets.UTF_8));
-        String yaml = new Dump(DumpSettings.builder().build()).dumpToString(document);
-        return Response.ok(yaml, "application/yaml;charset=UTF-8").build();
+        static final String YAML = new Dump(DumpSettings.builder().build()).dumpToString(
+                new Load(LoadSettings.builder().build()).loadFromString(new String(JSON, StandardCharsets.UTF_8)));
+
+        private static byte[] read() {
+            try (InputStream in = OpenApiResource.class.getClassLoader().getResourceAsStream(FILE)) {
+                if (in == null) {
+                    throw new IllegalStateException(FILE + " is missing from the build");
+                }
+                return in.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 }

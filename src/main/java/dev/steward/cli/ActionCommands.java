@@ -21,7 +21,10 @@ final class ActionCommands {
                 description = "How long to wait for the processes to get there (default ${DEFAULT-VALUE}; fractions allowed).")
         double timeout;
 
-        abstract String action();
+        /** The API action: the verb's own name. */
+        final String action() {
+            return getClass().getAnnotation(Command.class).name();
+        }
 
         abstract List<String> targets();
 
@@ -61,6 +64,17 @@ final class ActionCommands {
                 return Json.str(item, "name") + ": " + (message == null ? "ok" : message);
             }
             return Json.str(item, "name") + ": ERROR (" + (message == null ? Json.str(item, "state") : message) + ")";
+        }
+    }
+
+    /** start, stop and restart: names (or all) after the verb. */
+    abstract static class NamedTargets extends Action {
+        @Parameters(arity = "0..*", paramLabel = "NAME", description = "Process or program names, or all.")
+        List<String> targets = new ArrayList<>();
+
+        @Override
+        List<String> targets() {
+            return targets;
         }
     }
 
@@ -108,57 +122,21 @@ final class ActionCommands {
             description = {"Start processes and wait until they are RUNNING.",
                     "NAME is a process, a program (all its processes) or all; or use -l SELECTOR."},
             footer = {"", "Examples:", "  steward start web-0", "  steward start web", "  steward start all", "  steward start -l tier=frontend"})
-    static final class Start extends Action {
-        @Parameters(arity = "0..*", paramLabel = "NAME", description = "Process or program names, or all.")
-        List<String> targets = new ArrayList<>();
-
-        @Override
-        String action() {
-            return "start";
-        }
-
-        @Override
-        List<String> targets() {
-            return targets;
-        }
+    static final class Start extends NamedTargets {
     }
 
     @Command(name = "stop", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Stop processes.",
                     "They stay stopped, even across daemon restarts, until started again."},
             footer = {"", "Examples:", "  steward stop web-1", "  steward stop all", "  steward stop -l tier=batch"})
-    static final class Stop extends Action {
-        @Parameters(arity = "0..*", paramLabel = "NAME", description = "Process or program names, or all.")
-        List<String> targets = new ArrayList<>();
-
-        @Override
-        String action() {
-            return "stop";
-        }
-
-        @Override
-        List<String> targets() {
-            return targets;
-        }
+    static final class Stop extends NamedTargets {
     }
 
     @Command(name = "restart", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Restart processes, one at a time.",
                     "The next one restarts once the previous is RUNNING again."},
             footer = {"", "Examples:", "  steward restart web", "  steward restart all"})
-    static final class Restart extends Action {
-        @Parameters(arity = "0..*", paramLabel = "NAME", description = "Process or program names, or all.")
-        List<String> targets = new ArrayList<>();
-
-        @Override
-        String action() {
-            return "restart";
-        }
-
-        @Override
-        List<String> targets() {
-            return targets;
-        }
+    static final class Restart extends NamedTargets {
     }
 
     @Command(name = "signal", mixinStandardHelpOptions = true, sortOptions = false,
@@ -173,11 +151,6 @@ final class ActionCommands {
         List<String> targets = new ArrayList<>();
 
         @Override
-        String action() {
-            return "signal";
-        }
-
-        @Override
         List<String> targets() {
             return targets;
         }
@@ -188,8 +161,8 @@ final class ActionCommands {
             if (!s.matches("(?i)(SIG)?[A-Z0-9+-]+")) {
                 throw usage("bad signal \"" + signal + "\"; use a name such as HUP or TERM, or a number");
             }
-            return "&signal=" + Api.enc(s.toUpperCase(java.util.Locale.ROOT).startsWith("SIG") ? s.substring(3).toUpperCase(java.util.Locale.ROOT)
-                    : s.toUpperCase(java.util.Locale.ROOT));
+            String name = s.toUpperCase(java.util.Locale.ROOT);
+            return "&signal=" + Api.enc(name.startsWith("SIG") ? name.substring(3) : name);
         }
     }
 }

@@ -15,10 +15,6 @@ public final class Api {
     /** What was looked for when nothing said which daemon, for the "cannot reach" message; or null. */
     private final String fallbackNote;
 
-    Api(HttpTransport.Endpoint endpoint) {
-        this(endpoint, null);
-    }
-
     Api(HttpTransport.Endpoint endpoint, String fallbackNote) {
         this.http = new HttpTransport(endpoint, 5_000);
         this.fallbackNote = fallbackNote;
@@ -35,10 +31,6 @@ public final class Api {
     private static Path defaultSocket(Map<String, String> env, Path workingDir) {
         String stateDir = env.get("STEWARD_STATE_DIR");
         return workingDir.resolve(stateDir != null && !stateDir.isBlank() ? stateDir : ".steward").resolve("steward.sock").normalize();
-    }
-
-    HttpTransport.Endpoint endpoint() {
-        return http.endpoint();
     }
 
     /**

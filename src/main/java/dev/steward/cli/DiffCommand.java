@@ -103,8 +103,7 @@ final class DiffCommand extends StewardCli.Verb {
     static String diff(String name, Object liveManifest, ProgramSpec fromFile, String file) {
         ProgramSpec live = CanonicalManifest.fromLive(liveManifest, name);
         if (liveManifest != null && live == null) { // an unexpected shape: show it as it is
-            return UnifiedDiff.diff(liveLabel(name, liveManifest), Yaml.dump(Yaml.sorted(liveManifest)),
-                    "program/" + name + "\t" + file, Yaml.dump(Yaml.sorted(CanonicalManifest.render(fromFile))));
+            return rawDiff(name, liveManifest, CanonicalManifest.render(fromFile), file);
         }
         return UnifiedDiff.diff(liveLabel(name, liveManifest), live == null ? "" : CanonicalManifest.yaml(live),
                 "program/" + name + "\t" + file, CanonicalManifest.yaml(fromFile));

@@ -52,7 +52,7 @@ final class ManifestFiles {
                     throw new CliException(StewardCli.EXIT_FAILED, "no manifests (*.yaml, *.yml, *.json) in " + name);
                 }
                 for (Path file : files) {
-                    sources.add(new Source(display(cwd, file, name, path), readFile(file, name)));
+                    sources.add(new Source(display(file, name, path), readFile(file, name)));
                 }
             } else {
                 sources.add(new Source(name, readFile(path, name)));
@@ -61,7 +61,7 @@ final class ManifestFiles {
         return sources;
     }
 
-    private static String display(Path cwd, Path file, String dirName, Path dir) {
+    private static String display(Path file, String dirName, Path dir) {
         String relative = dir.relativize(file).toString();
         return dirName.endsWith("/") ? dirName + relative : dirName + "/" + relative;
     }

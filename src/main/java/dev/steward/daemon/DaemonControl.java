@@ -45,14 +45,18 @@ public class DaemonControl implements Control {
 
     @Override
     public List<ProgramView> programs() {
-        return snapshot().map(s -> s.programs().stream()
-                .map(p -> new ProgramView(p.spec(), p.source(), p.processes().stream().map(DaemonControl::info).toList()))
-                .toList()).orElse(List.of());
+        return snapshot().map(s -> s.programs().stream().map(DaemonControl::view).toList()).orElse(List.of());
     }
 
     @Override
     public Optional<ProgramView> program(String name) {
-        return programs().stream().filter(p -> p.name().equals(name)).findFirst();
+        // Converts only the one asked for: apply, logs and follow look programs up one at a time.
+        return snapshot().flatMap(s -> s.programs().stream().filter(p -> p.spec().name().equals(name)).findFirst())
+                .map(DaemonControl::view);
+    }
+
+    private static ProgramView view(Supervisor.ProgramSnapshot program) {
+        return new ProgramView(program.spec(), program.source(), program.processes().stream().map(DaemonControl::info).toList());
     }
 
     @Override
@@ -62,7 +66,8 @@ public class DaemonControl implements Control {
 
     @Override
     public Optional<ProcessInfo> process(String name) {
-        return processes().stream().filter(p -> p.name().equals(name)).findFirst();
+        return snapshot().flatMap(s -> s.processes().stream().filter(p -> p.name().equals(name)).findFirst())
+                .map(DaemonControl::info);
     }
 
     @Override

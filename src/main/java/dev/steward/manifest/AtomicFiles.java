@@ -44,9 +44,4 @@ final class AtomicFiles {
             Files.deleteIfExists(temp);
         }
     }
-
-    /** Removes {@code target}; removing a file is atomic by itself. */
-    static void delete(Path target) throws IOException {
-        Files.delete(target);
-    }
 }

@@ -241,15 +241,17 @@ public final class ManifestSource implements AutoCloseable {
                 // otherwise deleted since the listing: its delete event brings another scan
             }
         }
-        List<Path> toRead = stamps.entrySet().stream().filter(e -> e.getValue() == null
-                || cache.get(e.getKey()) == null || !cache.get(e.getKey()).stamp().equals(e.getValue()))
-                .map(Map.Entry::getKey).toList();
+        List<Path> toRead = stamps.entrySet().stream().filter(e -> {
+            Cached cached = cache.get(e.getKey());
+            return e.getValue() == null || cached == null || !cached.stamp().equals(e.getValue());
+        }).map(Map.Entry::getKey).toList();
         Map<Path, ManifestLoader.Parsed> read = (toRead.size() >= PARALLEL_PARSE ? toRead.parallelStream() : toRead.stream())
                 .collect(Collectors.toConcurrentMap(path -> path, loader::read));
         Map<Path, Cached> next = new HashMap<>();
         List<ManifestLoader.Parsed> files = new ArrayList<>();
         stamps.forEach((path, stamp) -> {
-            ManifestLoader.Parsed parsed = read.containsKey(path) ? read.get(path) : cache.get(path).parsed();
+            ManifestLoader.Parsed fresh = read.get(path);
+            ManifestLoader.Parsed parsed = fresh != null ? fresh : cache.get(path).parsed();
             if (stamp != null) {
                 next.put(path, new Cached(stamp, parsed));
             }
@@ -259,7 +261,8 @@ public final class ManifestSource implements AutoCloseable {
         return files;
     }
 
-    private static boolean isManifestName(Path path) {
+    /** {@code *.yaml} and {@code *.yml}; dot files (editors' and the writer's temporary files) are ignored. */
+    static boolean isManifestName(Path path) {
         String name = path.getFileName().toString();
         return !name.startsWith(".") && (name.endsWith(".yaml") || name.endsWith(".yml"));
     }

@@ -89,9 +89,10 @@ public final class ManifestWriter {
         Map<Path, FileEdit> files = new LinkedHashMap<>();
         Map<Path, List<ProgramSpec>> expected = new LinkedHashMap<>();
         List<Change> changes = new ArrayList<>();
+        List<Path> listed = manifestFiles();
         for (ProgramSpec spec : parsed.programs()) {
             String text = YamlDocuments.blockText(body, YamlDocuments.find(submitted, spec.name()).orElseThrow());
-            Optional<FileEdit> holder = locate(spec.name(), sources, files);
+            Optional<FileEdit> holder = locate(spec.name(), sources, files, listed);
             FileEdit file = holder.orElseGet(() -> files.computeIfAbsent(directory.resolve(spec.name() + ".yaml"),
                     FileEdit::read));
             Optional<YamlDocuments.Doc> doc = file.find(spec.name());
@@ -127,7 +128,7 @@ public final class ManifestWriter {
      * @throws NoSuchElementException when no manifest defines it
      */
     public synchronized Change delete(String name, Map<String, Path> sources, boolean dryRun) {
-        FileEdit file = locate(name, sources, new LinkedHashMap<>()).orElseThrow(() -> missing(name));
+        FileEdit file = locate(name, sources, new LinkedHashMap<>(), manifestFiles()).orElseThrow(() -> missing(name));
         YamlDocuments.Doc doc = file.find(name).orElseThrow();
         Optional<ProgramSpec> before = specOf(file, doc, name);
         boolean alone = file.docs().size() == 1;
@@ -138,7 +139,7 @@ public final class ManifestWriter {
         if (!dryRun) {
             if (alone) {
                 try {
-                    AtomicFiles.delete(file.path());
+                    Files.delete(file.path()); // removing a file is atomic by itself
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot delete " + file.path() + ": " + e.getMessage(), e);
                 }
@@ -159,7 +160,7 @@ public final class ManifestWriter {
         if (replicas < 0) {
             throw new IllegalArgumentException("replicas must be 0 or more (got " + replicas + ")");
         }
-        FileEdit file = locate(name, sources, new LinkedHashMap<>()).orElseThrow(() -> missing(name));
+        FileEdit file = locate(name, sources, new LinkedHashMap<>(), manifestFiles()).orElseThrow(() -> missing(name));
         YamlDocuments.Doc doc = file.find(name).orElseThrow();
         ProgramSpec before = specOf(file, doc, name).orElseThrow(() -> new ManifestConflictException("the manifest"
                 + " of " + name + " in " + file.path() + " is invalid, so it cannot be scaled; fix the file first"
@@ -180,10 +181,10 @@ public final class ManifestWriter {
      * The file defining {@code name}: the one it is in force from when that still defines it, else the
      * first manifest file by name that does (the watcher gives a name to the file that sorts first).
      */
-    private Optional<FileEdit> locate(String name, Map<String, Path> sources, Map<Path, FileEdit> files) {
+    private Optional<FileEdit> locate(String name, Map<String, Path> sources, Map<Path, FileEdit> files, List<Path> listed) {
         List<Path> candidates = new ArrayList<>();
         Optional.ofNullable(sources.get(name)).map(p -> p.toAbsolutePath().normalize()).ifPresent(candidates::add);
-        candidates.addAll(manifestFiles());
+        candidates.addAll(listed);
         for (Path path : candidates) {
             FileEdit file = files.computeIfAbsent(path, FileEdit::read);
             if (path.equals(candidates.get(0)) && sources.containsKey(name) && file.exists()) {
@@ -198,16 +199,10 @@ public final class ManifestWriter {
 
     private List<Path> manifestFiles() {
         try (Stream<Path> entries = Files.list(directory)) {
-            return entries.filter(ManifestWriter::isManifestName).filter(Files::isRegularFile).sorted().toList();
+            return entries.filter(ManifestSource::isManifestName).filter(Files::isRegularFile).sorted().toList();
         } catch (IOException e) {
             return List.of(); // a missing directory holds no programs; it is created on the first write
         }
-    }
-
-    /** Same rule as the watcher: {@code *.yaml} and {@code *.yml}, dot files (editors' and ours) ignored. */
-    static boolean isManifestName(Path path) {
-        String name = path.getFileName().toString();
-        return !name.startsWith(".") && (name.endsWith(".yaml") || name.endsWith(".yml"));
     }
 
     /** The program a document defines, when the document alone reads without error. */

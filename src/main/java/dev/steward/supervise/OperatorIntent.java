@@ -60,6 +60,14 @@ public final class OperatorIntent {
         }
     }
 
+    /** {@link #batch(Supplier)} for work with no result. */
+    public void batch(Runnable work) {
+        batch(() -> {
+            work.run();
+            return null;
+        });
+    }
+
     /**
      * Runs {@code work} and writes the file once at the end, however many marks it changed: `stop
      * all` on a thousand processes is one write, not a thousand.

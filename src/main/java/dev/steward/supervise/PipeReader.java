@@ -30,6 +30,8 @@ final class PipeReader {
     private static final int REST_BELOW = 16 * 1024;
     private static final int POLLFD = 8; // struct pollfd { int fd; short events; short revents; } on every Linux ABI
 
+    private static final byte[] WAKEUP = {1};
+
     private final Object lock = new Object();
     private final Map<Integer, OutputSink> pending = new LinkedHashMap<>();
     private final int[] wakeup = new int[2];
@@ -37,14 +39,15 @@ final class PipeReader {
 
     /** Starts reading {@code fd} (a pipe's read end, owned from now on by this reader) into {@code sink}. */
     void add(int fd, OutputSink sink) {
-        // A larger pipe lets a fast writer run ahead while we write to disk; refused sizes are harmless.
-        LibC.C.fcntl(fd, LibC.F_SETPIPE_SZ, PIPE_SIZE);
-        LibC.C.fcntl(fd, LibC.F_SETFL, LibC.C.fcntl(fd, LibC.F_GETFL, 0) | LibC.O_NONBLOCK);
+        boolean wake;
         synchronized (lock) {
             startIfNeeded();
+            wake = pending.isEmpty(); // otherwise a wakeup is already on its way for the pending pipes
             pending.put(fd, sink);
         }
-        LibC.C.write(wakeup[1], new byte[] {1}, 1);
+        if (wake) {
+            LibC.C.write(wakeup[1], WAKEUP, 1);
+        }
     }
 
     private void startIfNeeded() {
@@ -121,6 +124,10 @@ final class PipeReader {
         private void addPending() {
             synchronized (lock) {
                 pending.forEach((fd, sink) -> {
+                    // Here rather than in add(), which runs on the owner at every spawn. A larger pipe lets
+                    // a fast writer run ahead while we write to disk; refused sizes are harmless.
+                    LibC.C.fcntl(fd, LibC.F_SETPIPE_SZ, PIPE_SIZE);
+                    LibC.C.fcntl(fd, LibC.F_SETFL, LibC.C.fcntl(fd, LibC.F_GETFL, 0) | LibC.O_NONBLOCK);
                     if (count == fds.length) {
                         grow();
                     }

@@ -74,10 +74,7 @@ public final class Supervisor {
         if (shutdown != null) {
             return;
         }
-        intent.batch(() -> {
-            reconcile(desired);
-            return null;
-        });
+        intent.batch(() -> reconcile(desired));
     }
 
     private void reconcile(DesiredState desired) {
