@@ -6,7 +6,6 @@ import picocli.CommandLine.Parameters;
 
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -28,24 +27,14 @@ final class DescribeCommand extends StewardCli.Verb {
 
     @Override
     public Integer call() {
-        String kindWord = kind;
-        if (kind.contains("/")) {
-            if (name != null) {
-                throw usage("give KIND/NAME or KIND NAME, not both");
-            }
-            kindWord = kind.substring(0, kind.indexOf('/'));
-            name = kind.substring(kind.indexOf('/') + 1);
-        }
-        GetCommand.Kind k = GetCommand.kind(kindWord);
+        GetCommand.Target target = GetCommand.Target.of(kind, name);
+        GetCommand.Kind k = target.kind();
+        name = target.name();
         if (k == GetCommand.Kind.EVENTS) {
             throw usage("describe programs or processes; for events use: steward get events");
         }
-        String sel = selector == null ? null : Selector.normalize(selector);
-        if (sel != null && name != null) {
-            throw usage("give a NAME or a selector (-l), not both");
-        }
-        List<Object> items = name != null ? List.of(api().get(k.path + "/" + Api.enc(name)))
-                : Json.list(Json.obj(api().get(k.path + (sel == null ? "" : "?selector=" + Api.enc(sel)))).get("items"));
+        String sel = GetCommand.selector(selector, name);
+        List<Object> items = GetCommand.fetch(api(), k, name, sel);
         if (items.isEmpty()) {
             err().println("No " + k.name().toLowerCase(java.util.Locale.ROOT) + " found.");
             return StewardCli.EXIT_OK;
@@ -59,16 +48,11 @@ final class DescribeCommand extends StewardCli.Verb {
                 out().println();
             }
             first = false;
-            Set<String> objects = new HashSet<>();
             if (k == GetCommand.Kind.PROGRAMS) {
-                objects.add("program/" + Json.str(item, "name"));
-                for (Object p : Json.list(Json.obj(item).get("processes"))) {
-                    objects.add("process/" + Json.str(p, "name"));
-                }
-                out().print(Views.describeProgram(item, Views.eventsAbout(events, objects), now, zone));
+                out().print(Views.describeProgram(item, Views.eventsAbout(events, Views.eventObjectsOf(item)), now, zone));
             } else {
-                objects.add("process/" + Json.str(item, "name"));
-                out().print(Views.describeProcess(item, Views.eventsAbout(events, objects), now, zone));
+                out().print(Views.describeProcess(item, Views.eventsAbout(events, Set.of("process/" + Json.str(item, "name"))),
+                        now, zone));
             }
         }
         return StewardCli.EXIT_OK;

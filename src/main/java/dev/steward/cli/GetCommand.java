@@ -75,20 +75,11 @@ final class GetCommand extends StewardCli.Verb {
 
     @Override
     public Integer call() throws Exception {
-        String kindWord = kind;
-        if (kind.contains("/")) {
-            if (name != null) {
-                throw usage("give KIND/NAME or KIND NAME, not both");
-            }
-            kindWord = kind.substring(0, kind.indexOf('/'));
-            name = kind.substring(kind.indexOf('/') + 1);
-        }
-        Kind k = kind(kindWord);
+        Target target = Target.of(kind, name);
+        Kind k = target.kind();
+        name = target.name();
         String format = checkOutput(output);
-        String sel = selector == null ? null : Selector.normalize(selector);
-        if (sel != null && name != null) {
-            throw usage("give a NAME or a selector (-l), not both");
-        }
+        String sel = selector(selector, name);
         if (k == Kind.EVENTS && sel != null) {
             throw usage("events have no labels; name an object instead: steward get events web-0");
         }
@@ -113,7 +104,7 @@ final class GetCommand extends StewardCli.Verb {
                 }
                 return StewardCli.EXIT_OK;
             }
-            List<Object> items = fetch(k, sel);
+            List<Object> items = fetch(api(), k, name, sel);
             printer.list(items, name == null);
             if (stream != null) {
                 Map<String, String> seen = new HashMap<>();
@@ -122,7 +113,7 @@ final class GetCommand extends StewardCli.Verb {
                     List<Object> changed = new ArrayList<>();
                     List<Object> now;
                     try {
-                        now = fetch(k, sel);
+                        now = fetch(api(), k, name, sel);
                     } catch (ApiException gone) {
                         if (gone.status() == 404) {
                             return;
@@ -142,11 +133,34 @@ final class GetCommand extends StewardCli.Verb {
         }
     }
 
-    private List<Object> fetch(Kind k, String sel) {
-        if (name != null) {
-            return List.of(api().get(k.path + "/" + Api.enc(name)));
+    /** KIND and NAME as get and describe take them: {@code KIND NAME} or {@code KIND/NAME}. */
+    record Target(Kind kind, String name) {
+        static Target of(String kind, String name) {
+            if (!kind.contains("/")) {
+                return new Target(GetCommand.kind(kind), name);
+            }
+            if (name != null) {
+                throw usage("give KIND/NAME or KIND NAME, not both");
+            }
+            return new Target(GetCommand.kind(kind.substring(0, kind.indexOf('/'))), kind.substring(kind.indexOf('/') + 1));
         }
-        Object answer = api().get(k.path + (sel == null ? "" : "?selector=" + Api.enc(sel)));
+    }
+
+    /** The normalized {@code -l} selector, or null; a NAME and a selector together are a usage error. */
+    static String selector(String selector, String name) {
+        String sel = selector == null ? null : Selector.normalize(selector);
+        if (sel != null && name != null) {
+            throw usage("give a NAME or a selector (-l), not both");
+        }
+        return sel;
+    }
+
+    /** The one named, or those the selector matches, or all. */
+    static List<Object> fetch(Api api, Kind k, String name, String sel) {
+        if (name != null) {
+            return List.of(api.get(k.path + "/" + Api.enc(name)));
+        }
+        Object answer = api.get(k.path + (sel == null ? "" : "?selector=" + Api.enc(sel)));
         return Json.list(Json.obj(answer).get("items"));
     }
 
@@ -160,10 +174,7 @@ final class GetCommand extends StewardCli.Verb {
         objects.add("program/" + name);
         objects.add("process/" + name);
         try {
-            Object program = api().get("/programs/" + Api.enc(name));
-            for (Object p : Json.list(Json.obj(program).get("processes"))) {
-                objects.add("process/" + Json.str(p, "name"));
-            }
+            objects.addAll(Views.eventObjectsOf(api().get("/programs/" + Api.enc(name))));
         } catch (ApiException notAProgram) {
             if (!"NotFound".equals(notAProgram.code()) && notAProgram.status() != 404) {
                 throw notAProgram;

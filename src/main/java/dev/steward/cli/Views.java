@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -347,6 +348,16 @@ final class Views {
             out.append("  ").append(line).append('\n');
         }
         return out.toString();
+    }
+
+    /** The event objects of a program: {@code program/web} and each of its processes, {@code process/web-0}, .... */
+    static Set<String> eventObjectsOf(Object program) {
+        Set<String> objects = new HashSet<>();
+        objects.add("program/" + Json.str(program, "name"));
+        for (Object p : Json.list(Json.obj(program).get("processes"))) {
+            objects.add("process/" + Json.str(p, "name"));
+        }
+        return objects;
     }
 
     /** The events about these objects ({@code program/web}, {@code process/web-0}, ...), oldest first. */
