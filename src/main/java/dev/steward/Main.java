@@ -9,6 +9,8 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 import picocli.CommandLine;
 import sun.misc.Signal;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -28,30 +30,24 @@ public class Main implements QuarkusApplication {
     // Where start-up is when TERM or INT arrives; guarded by Main.class.
     private static boolean started;
     private static boolean stopRequested;
+    // Set by serve --cds-training (bin/steward's archive run); read by run() and the exit handler.
+    private static volatile DaemonTraining training;
 
     public static void main(String... args) {
         if (args.length == 0 || !args[0].equals("serve")) {
             StewardCli.main(args);
             return;
         }
-        CommandLine cli = new CommandLine(new StewardCommand());
-        CommandLine.ParseResult parsed;
-        try {
-            parsed = cli.parseArgs(args);
-        } catch (CommandLine.ParameterException e) {
-            System.err.println("steward: " + e.getMessage());
-            e.getCommandLine().usage(System.err);
-            System.exit(2);
-            return;
+        ServeCommand serve = ServeCommand.parseCommon(args).orElseGet(() -> parseWithPicocli(args));
+        if (serve.cdsTraining) {
+            try {
+                training = DaemonTraining.prepare();
+            } catch (IOException e) {
+                System.err.println("steward: cannot prepare the training run: " + e.getMessage());
+                System.exit(1);
+            }
+            serve.train(training);
         }
-        if (CommandLine.printHelpIfRequested(parsed)) {
-            System.exit(0);
-        }
-        if (!parsed.hasSubcommand()) {
-            cli.usage(System.err);
-            System.exit(2);
-        }
-        ServeCommand serve = (ServeCommand) parsed.subcommand().commandSpec().userObject();
         serve.exportAsConfiguration();
         // Exit 0 after a graceful stop: the JVM's own TERM handling would exit 143 and orphan the children.
         for (String name : new String[] {"TERM", "INT"}) {
@@ -62,8 +58,10 @@ public class Main implements QuarkusApplication {
         // spawns slows both, and until that pass ends the API would list no processes anyway.
         Engine engine = null;
         try {
-            engine = Engine.startEarly(EngineSettings.resolve(System.getProperties(), System.getenv(),
-                    EngineSettings.applicationProperties()));
+            EngineSettings settings = EngineSettings.resolve(System.getProperties(), System.getenv(),
+                    EngineSettings.applicationProperties());
+            ServeCommand.exportSocketPath(settings.stateDir());
+            engine = Engine.startEarly(settings);
             ServeCommand.disableSocketWithoutEpoll();
             // A signal ends the wait too; this thread then does the stopping, so nothing races it.
             CompletableFuture.anyOf(engine.firstPass(), STOP_SIGNAL).get(FIRST_PASS_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -86,8 +84,33 @@ public class Main implements QuarkusApplication {
                 // The engine runs ahead of Quarkus: its children must not outlive a failed start.
                 Engine.early().ifPresent(early -> early.shutdown().join());
             }
+            if (training != null) {
+                training.cleanUp();
+            }
             System.exit(exitCode == 0 && failure != null ? 1 : exitCode);
         }, args);
+    }
+
+    /** Parses what {@link ServeCommand#parseCommon} leaves to picocli: help, and errors with the usage. */
+    private static ServeCommand parseWithPicocli(String... args) {
+        CommandLine cli = new CommandLine(new StewardCommand());
+        CommandLine.ParseResult parsed;
+        try {
+            parsed = cli.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            System.err.println("steward: " + e.getMessage());
+            e.getCommandLine().usage(System.err);
+            System.exit(2);
+            return null;
+        }
+        if (CommandLine.printHelpIfRequested(parsed)) {
+            System.exit(0);
+        }
+        if (!parsed.hasSubcommand()) {
+            cli.usage(System.err);
+            System.exit(2);
+        }
+        return (ServeCommand) parsed.subcommand().commandSpec().userObject();
     }
 
     /**
@@ -124,12 +147,16 @@ public class Main implements QuarkusApplication {
     }
 
     @Override
-    public int run(String... args) {
+    public int run(String... args) throws IOException {
         synchronized (Main.class) {
             if (stopRequested) {
                 return 0; // a signal came while Quarkus was starting: shut down now, programs first
             }
             started = true;
+        }
+        if (training != null) {
+            training.exercise(Path.of(System.getProperty("quarkus.http.domain-socket")));
+            return 0; // the normal shutdown follows: programs stopped, then the JVM exits and writes the archive
         }
         Quarkus.waitForExit();
         return 0;

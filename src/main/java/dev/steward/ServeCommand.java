@@ -6,6 +6,9 @@ import picocli.CommandLine.Option;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
 
 /** {@code steward serve}: run the daemon in the foreground. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -23,6 +26,64 @@ final class ServeCommand {
     @Option(names = "--listen", paramLabel = "HOST:PORT", description = "HTTP address (default 127.0.0.1:9001, env STEWARD_LISTEN; port 0 picks a free one).")
     String listen;
 
+    @Option(names = "--cds-training", hidden = true,
+            description = "Run once in a temporary directory and exit (bin/steward records this run into a class-data archive).")
+    boolean cdsTraining;
+
+    private static final Set<String> VALUE_OPTIONS = Set.of("--manifests", "--state-dir", "--listen");
+
+    /**
+     * The usual command line ({@code serve} and these options, each at most once, as {@code --opt value}
+     * or {@code --opt=value}) read without picocli, whose command model costs 70 ms of a cold start's
+     * critical path. Anything else (help, an unknown or repeated option, a missing value) gives empty,
+     * and picocli parses it and explains.
+     */
+    static Optional<ServeCommand> parseCommon(String... args) {
+        if (args.length == 0 || !args[0].equals("serve")) {
+            return Optional.empty();
+        }
+        ServeCommand serve = new ServeCommand();
+        Set<String> seen = new HashSet<>();
+        for (int i = 1; i < args.length; i++) {
+            String name = args[i];
+            String value = null;
+            int equals = name.indexOf('=');
+            if (name.startsWith("--") && equals > 0) {
+                value = name.substring(equals + 1);
+                name = name.substring(0, equals);
+            }
+            if (!seen.add(name)) {
+                return Optional.empty();
+            }
+            if (name.equals("--cds-training") && value == null) {
+                serve.cdsTraining = true;
+                continue;
+            }
+            if (!VALUE_OPTIONS.contains(name)) {
+                return Optional.empty();
+            }
+            if (value == null) {
+                if (i + 1 == args.length || args[i + 1].startsWith("-")) {
+                    return Optional.empty();
+                }
+                value = args[++i];
+            }
+            switch (name) {
+                case "--manifests" -> serve.manifests = Path.of(value);
+                case "--state-dir" -> serve.stateDir = Path.of(value);
+                default -> serve.listen = value;
+            }
+        }
+        return Optional.of(serve);
+    }
+
+    /** Points the daemon at the training run's own directories instead of the user's. */
+    void train(DaemonTraining training) {
+        manifests = training.manifests();
+        stateDir = training.stateDir();
+        listen = "127.0.0.1:0";
+    }
+
     /** Flags win over the environment, which wins over application.properties. */
     void exportAsConfiguration() {
         if (manifests != null) {
@@ -31,7 +92,6 @@ final class ServeCommand {
         if (stateDir != null) {
             System.setProperty("steward.state-dir", stateDir.toString());
         }
-        exportSocketPath();
         String address = listen != null ? listen : System.getenv("STEWARD_LISTEN");
         if (address != null) {
             int colon = address.lastIndexOf(':');
@@ -44,18 +104,16 @@ final class ServeCommand {
     }
 
     /**
-     * The unix socket lives in the effective state directory (flag, then STEWARD_STATE_DIR, then .steward),
-     * as an absolute path so that logs and the CLI name one place. A path too long for a unix socket, or a
+     * The unix socket lives in the effective state directory (the engine's, however it was set), as an
+     * absolute path so that logs and the CLI name one place. A path too long for a unix socket, or a
      * platform without Netty's native epoll ({@link #disableSocketWithoutEpoll}), disables the socket rather
      * than the daemon: --listen still serves everything.
      */
-    private void exportSocketPath() {
+    static void exportSocketPath(Path stateDir) {
         if (System.getProperty("quarkus.http.domain-socket") != null) {
             return; // set explicitly with -D (STEWARD_JAVA_OPTS)
         }
-        String env = System.getenv("STEWARD_STATE_DIR");
-        Path dir = stateDir != null ? stateDir : env != null && !env.isBlank() ? Path.of(env) : Path.of(".steward");
-        Path socket = dir.resolve("steward.sock").toAbsolutePath().normalize();
+        Path socket = stateDir.resolve("steward.sock").toAbsolutePath().normalize();
         if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
             System.err.println("steward: not listening on a unix socket: " + socket + " is longer than "
                     + MAX_SOCKET_PATH_BYTES + " bytes; use a shorter --state-dir");

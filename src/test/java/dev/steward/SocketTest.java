@@ -87,14 +87,11 @@ class SocketTest {
         Properties saved = (Properties) System.getProperties().clone();
         try {
             System.clearProperty("quarkus.http.domain-socket");
-            ServeCommand serve = new ServeCommand();
-            serve.stateDir = Path.of("some/state");
-            serve.exportAsConfiguration();
+            ServeCommand.exportSocketPath(Path.of("some/state"));
             assertEquals(Path.of("some/state/steward.sock").toAbsolutePath().toString(), System.getProperty("quarkus.http.domain-socket"));
 
             System.clearProperty("quarkus.http.domain-socket");
-            serve.stateDir = Path.of("/" + "x".repeat(120));
-            serve.exportAsConfiguration();
+            ServeCommand.exportSocketPath(Path.of("/" + "x".repeat(120)));
             assertEquals("false", System.getProperty("quarkus.http.domain-socket-enabled"), "too long for sun_path: socket off");
         } finally {
             System.setProperties(saved);

@@ -61,6 +61,7 @@ public final class Engine {
             throw new EngineStartException("cannot lock the state directory " + stateDir + ": " + e.getMessage(), e);
         }
         OwnerLoop loop = new ThreadOwnerLoop();
+        loop.execute(PosixSpawner::prepare); // meanwhile the watch thread reads the manifests
         ProcessLauncher launcher = new ProcessLauncher(new PosixSpawner(), stateDir, System.getenv());
         EventHistory history = new EventHistory(Clock.systemUTC());
         Supervisor supervisor = new Supervisor(loop, Clock.systemUTC(), launcher, new ConsoleEventLog().andThen(history),

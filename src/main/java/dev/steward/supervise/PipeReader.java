@@ -46,7 +46,7 @@ final class PipeReader {
             pending.put(fd, sink);
         }
         if (wake) {
-            LibC.C.write(wakeup[1], WAKEUP, 1);
+            LibC.write(wakeup[1], WAKEUP, 1);
         }
     }
 
@@ -54,8 +54,8 @@ final class PipeReader {
         if (started) {
             return;
         }
-        if (LibC.C.pipe2(wakeup, LibC.O_CLOEXEC | LibC.O_NONBLOCK) != 0) {
-            throw new IllegalStateException("pipe2 failed: " + LibC.C.strerror(Native.getLastError()));
+        if (LibC.pipe2(wakeup, LibC.O_CLOEXEC | LibC.O_NONBLOCK) != 0) {
+            throw new IllegalStateException("pipe2 failed: " + LibC.strerror(Native.getLastError()));
         }
         started = true;
         Thread thread = new Thread(null, new Loop(wakeup[0])::run, "steward-pipes", 256 * 1024);
@@ -90,11 +90,11 @@ final class PipeReader {
             while (true) {
                 addPending();
                 long waitNanos = wakeRested();
-                if (LibC.C.ppoll(pollAddress, count + 1, waitNanos < 0 ? Pointer.NULL : timeout(waitNanos), Pointer.NULL) < 0) {
+                if (LibC.ppoll(pollAddress, count + 1, waitNanos < 0 ? Pointer.NULL : timeout(waitNanos), Pointer.NULL) < 0) {
                     continue; // EINTR
                 }
                 if (revents(0) != 0) {
-                    while (LibC.C.read(pollFds.getInt(0), bufferAddress, CHUNK) > 0) {
+                    while (LibC.read(pollFds.getInt(0), bufferAddress, CHUNK) > 0) {
                         // drain wakeups; the new fds are picked up at the top of the loop
                     }
                 }
@@ -104,7 +104,7 @@ final class PipeReader {
                     if (revents(i + 1) == 0) {
                         continue;
                     }
-                    long n = LibC.C.read(fds[i], bufferAddress, CHUNK);
+                    long n = LibC.read(fds[i], bufferAddress, CHUNK);
                     if (n > 0) {
                         buffer.clear().limit((int) n);
                         sinks[i].write(buffer);
@@ -114,7 +114,7 @@ final class PipeReader {
                         lastRead[i] = now;
                     } else if (n == 0 || Native.getLastError() != LibC.EAGAIN) {
                         // EOF: every writer (the child and any grandchild holding the pipe) has gone.
-                        LibC.C.close(fds[i]);
+                        LibC.close(fds[i]);
                         remove(i);
                     }
                 }
@@ -126,8 +126,8 @@ final class PipeReader {
                 pending.forEach((fd, sink) -> {
                     // Here rather than in add(), which runs on the owner at every spawn. A larger pipe lets
                     // a fast writer run ahead while we write to disk; refused sizes are harmless.
-                    LibC.C.fcntl(fd, LibC.F_SETPIPE_SZ, PIPE_SIZE);
-                    LibC.C.fcntl(fd, LibC.F_SETFL, LibC.C.fcntl(fd, LibC.F_GETFL, 0) | LibC.O_NONBLOCK);
+                    LibC.fcntl(fd, LibC.F_SETPIPE_SZ, PIPE_SIZE);
+                    LibC.fcntl(fd, LibC.F_SETFL, LibC.fcntl(fd, LibC.F_GETFL, 0) | LibC.O_NONBLOCK);
                     if (count == fds.length) {
                         grow();
                     }

@@ -41,7 +41,7 @@ final class Reaper {
         }
         started = true;
         // Orphans of our children (daemonizing grandchildren) become ours, so we reap them too.
-        LibC.C.prctl(LibC.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+        LibC.prctl(LibC.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
         Thread thread = new Thread(null, this::reapForever, "steward-reaper", 256 * 1024);
         thread.setDaemon(true);
         thread.start();
@@ -50,7 +50,7 @@ final class Reaper {
     private void reapForever() {
         IntByReference status = new IntByReference();
         while (true) {
-            int pid = LibC.C.waitpid(-1, status, 0);
+            int pid = LibC.waitpid(-1, status, 0);
             if (pid > 0) {
                 Consumer<ExitStatus> listener;
                 synchronized (lock) {
@@ -65,7 +65,7 @@ final class Reaper {
             if (errno == LibC.ECHILD) {
                 awaitChildren();
             } else if (errno != LibC.EINTR) {
-                throw new IllegalStateException("waitpid failed: " + LibC.C.strerror(errno));
+                throw new IllegalStateException("waitpid failed: " + LibC.strerror(errno));
             }
         }
     }

@@ -56,11 +56,19 @@ final class DaemonProcess implements AutoCloseable {
     }
 
     static DaemonProcess launch(Path manifests, Path stateDir, String name, String listen) throws IOException {
+        return launch(List.of(), manifests, stateDir, name,
+                List.of("--manifests", manifests.toString(), "--state-dir", stateDir.toString(), "--listen", listen));
+    }
+
+    /** Starts {@code java <jvmOptions> -jar <jar> serve <serveArgs>}; {@code manifests} and {@code stateDir} are where they point. */
+    static DaemonProcess launch(List<String> jvmOptions, Path manifests, Path stateDir, String name, List<String> serveArgs)
+            throws IOException {
         Files.createDirectories(manifests);
-        String jar = System.getProperty("steward.jar", "target/quarkus-app/quarkus-run.jar");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1", "-jar", jar, "serve",
-                "--manifests", manifests.toString(), "--state-dir", stateDir.toString(), "--listen", listen));
+                "-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar(), "serve"));
+        command.addAll(serveArgs);
         // Output goes to a file, not a pipe: the JDK closes a child's pipe when the child exits,
         // racing a reader for the last lines (the ones that report the shutdown).
         Path transcript = Path.of("target", "it-daemons", name + ".log").toAbsolutePath();
@@ -68,6 +76,10 @@ final class DaemonProcess implements AutoCloseable {
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(transcript.toFile()).start();
         return new DaemonProcess(manifests, stateDir, process, transcript);
+    }
+
+    static String jar() {
+        return System.getProperty("steward.jar", "target/quarkus-app/quarkus-run.jar");
     }
 
     /** Everything the daemon printed so far, line by line (remembering the pids it reported). */
@@ -152,6 +164,14 @@ final class DaemonProcess implements AutoCloseable {
 
     int lineCount() {
         return lines().size();
+    }
+
+    /** The pids of every process the daemon reported starting so far. */
+    Set<Long> reportedPids() {
+        lines();
+        synchronized (childPids) {
+            return Set.copyOf(childPids);
+        }
     }
 
     long pid() {

@@ -56,7 +56,7 @@ class PipeReaderTest {
 
     private Pipe open() throws IOException {
         int[] fds = new int[2];
-        assertEquals(0, LibC.C.pipe2(fds, LibC.O_CLOEXEC));
+        assertEquals(0, LibC.pipe2(fds, LibC.O_CLOEXEC));
         Pipe pipe = new Pipe();
         pipe.fd = fds[1];
         pipe.readFd = fds[0];
@@ -69,11 +69,11 @@ class PipeReaderTest {
     private static void write(Pipe pipe, byte[] bytes) {
         pipe.expected.writeBytes(bytes);
         // A blocking pipe: the call returns once the reader has made room for all of it.
-        assertEquals(bytes.length, LibC.C.write(pipe.fd, bytes, bytes.length));
+        assertEquals(bytes.length, LibC.write(pipe.fd, bytes, bytes.length));
     }
 
     private void close(Pipe pipe) {
-        LibC.C.close(pipe.fd);
+        LibC.close(pipe.fd);
         writeEnds.remove(Integer.valueOf(pipe.fd));
     }
 
@@ -83,7 +83,7 @@ class PipeReaderTest {
 
     @AfterEach
     void closeWriteEnds() {
-        writeEnds.forEach(LibC.C::close);
+        writeEnds.forEach(LibC::close);
     }
 
     @Test

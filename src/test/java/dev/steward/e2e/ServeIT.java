@@ -1,0 +1,72 @@
+package dev.steward.e2e;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** How {@code serve} is configured and started: settings from system properties, and the class-data training run. */
+class ServeIT {
+    @TempDir
+    Path root;
+
+    @Test
+    void aStateDirectoryFromASystemPropertyHoldsTheLockAndTheSocket() throws Exception {
+        Path manifests = root.resolve("manifests");
+        Path state = root.resolve("state");
+        try (DaemonProcess daemon = DaemonProcess.launch(List.of("-Dsteward.state-dir=" + state, "-Dsteward.manifests=" + manifests),
+                manifests, state, "ServeIT-property", List.of("--listen", "127.0.0.1:0"))) {
+            daemon.awaitLine("listening on unix socket " + state.resolve("steward.sock"));
+            assertTrue(Files.exists(state.resolve("steward.sock")));
+            assertTrue(Files.exists(state.resolve("steward.lock")));
+            assertEquals(0, daemon.terminate());
+        }
+    }
+
+    /**
+     * bin/steward records {@code serve --cds-training} into the daemon's class-data archive: a real start
+     * in a temporary directory that stops its programs, cleans up and exits 0, leaving an archive a later
+     * daemon can map ({@code -Xshare:on} refuses to start otherwise).
+     */
+    @Test
+    void theTrainingRunStartsAndStopsItsProgramsAndLeavesAnArchiveADaemonCanUse() throws Exception {
+        Path archive = root.resolve("daemon.jsa");
+        Path tmp = Files.createDirectories(root.resolve("tmp"));
+        List<String> recording = List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+                "-Djava.io.tmpdir=" + tmp);
+        try (DaemonProcess training = DaemonProcess.launch(recording, root.resolve("unused"), root.resolve("unused"),
+                "ServeIT-training", List.of("--cds-training"))) {
+            assertTrue(training.process().waitFor(DaemonProcess.PATIENCE.toSeconds(), TimeUnit.SECONDS), "the training run did not end");
+            assertEquals(0, training.process().exitValue(), () -> String.join("\n", training.lines()));
+            List<String> lines = training.lines();
+            for (String expected : List.of("sleeper-0: RUNNING", "sleeper-1: RUNNING", "once: EXITED", "all programs stopped")) {
+                assertTrue(lines.stream().anyMatch(l -> l.contains(expected)), expected + " missing:\n" + String.join("\n", lines));
+            }
+            assertFalse(training.reportedPids().isEmpty());
+            for (long pid : training.reportedPids()) {
+                assertFalse(Processes.alive(pid), "pid " + pid + " left behind");
+            }
+        }
+        assertTrue(Files.size(archive) > 0, "no archive written");
+        try (var left = Files.list(tmp)) {
+            // (Vert.x keeps its own file cache there, as in every daemon)
+            assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("steward")).toList(),
+                    "the training run left its temporary directory");
+        }
+        Path manifests = root.resolve("manifests");
+        Path state = root.resolve("state");
+        try (DaemonProcess daemon = DaemonProcess.launch(List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:on"), manifests, state,
+                "ServeIT-archive-used", List.of("--manifests", manifests.toString(), "--state-dir", state.toString(),
+                        "--listen", "127.0.0.1:0"))) {
+            daemon.awaitLine("listening on unix socket");
+            assertEquals(0, daemon.terminate());
+        }
+    }
+}
