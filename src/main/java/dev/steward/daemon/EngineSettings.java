@@ -1,13 +1,13 @@
 package dev.steward.daemon;
 
 import dev.steward.config.StewardConfig;
+import io.quarkus.runtime.configuration.DurationConverter;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -61,21 +61,18 @@ public record EngineSettings(Path manifests, Path stateDir, Duration debounce, D
         return applicationProperties.getProperty("steward." + key, fallback);
     }
 
-    /** SmallRye Config's duration syntax: {@code 30ms}, {@code 5s}, {@code 2m}, {@code 1h}, a number of seconds, or ISO-8601. */
+    /**
+     * Quarkus' own duration syntax, by its own converter: {@code 30ms}, {@code 5s}, {@code 2m}, {@code 1h},
+     * {@code 1d}, a number of seconds, or ISO-8601 ({@code PT1H30M}).
+     */
     static Duration duration(String key, String text) {
-        String value = text.trim();
         try {
-            if (value.matches("\\d+")) {
-                return Duration.ofSeconds(Long.parseLong(value));
+            Duration duration = DurationConverter.parseDuration(text.trim());
+            if (duration == null) {
+                throw new IllegalArgumentException("empty"); // the converter's answer to a blank value
             }
-            if (value.matches("\\d+ms")) {
-                return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
-            }
-            if (value.matches("\\d+(\\.\\d+)?[smhSMH]")) {
-                return Duration.parse("PT" + value);
-            }
-            return Duration.parse(value);
-        } catch (DateTimeParseException | NumberFormatException e) {
+            return duration;
+        } catch (RuntimeException e) { // IllegalArgumentException, DateTimeParseException
             throw new IllegalArgumentException("steward." + key + " (STEWARD_" + key.toUpperCase(Locale.ROOT)
                     + ") is not a duration: '" + text + "'; write e.g. 30ms, 5s or 2m", e);
         }

@@ -45,12 +45,15 @@ class EngineSettingsTest {
     }
 
     @Test
-    void durationsReadLikeSmallRyeConfig() {
+    void durationsReadLikeQuarkusConfiguration() {
         assertEquals(Duration.ofMillis(250), EngineSettings.duration("debounce", "250ms"));
         assertEquals(Duration.ofSeconds(5), EngineSettings.duration("debounce", "5"));
         assertEquals(Duration.ofMillis(1500), EngineSettings.duration("debounce", "1.5s"));
         assertEquals(Duration.ofHours(1), EngineSettings.duration("resync", "1h"));
         assertEquals(Duration.ofSeconds(90), EngineSettings.duration("resync", "PT90S"));
+        assertEquals(Duration.ofDays(1), EngineSettings.duration("resync", "1d"));
+        assertEquals(Duration.ofMinutes(90), EngineSettings.duration("resync", "PT1H30M"));
+        assertThrows(IllegalArgumentException.class, () -> EngineSettings.duration("debounce", " "));
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> EngineSettings.duration("resync", "soon"));
         assertTrue(bad.getMessage().contains("STEWARD_RESYNC") && bad.getMessage().contains("30ms, 5s or 2m"), bad.getMessage());
     }
