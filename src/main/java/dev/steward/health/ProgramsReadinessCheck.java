@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
 
 /**
  * {@code /q/health/ready}: UP when the manifests are loaded and every process of every autostart
- * program is RUNNING, except the ones an operator stopped by hand. The data has one entry per program
+ * program is RUNNING, except the ones an operator stopped by hand and one-shot runs that completed
+ * (EXITED with an expected exit code). The data has one entry per program
  * ({@code web: 2/2 RUNNING}) and one per rejected manifest file with its first error. A rejected file
  * does not make the daemon unready: its last good programs stay in force and are judged as usual.
  */
@@ -55,9 +56,10 @@ public class ProgramsReadinessCheck implements HealthCheck {
                 .filter(p -> p.index() < program.spec().replicas()).toList();
         List<ProcessInfo> required = current.stream().filter(p -> !p.stoppedByHand()).toList();
         long running = required.stream().filter(p -> p.state().equals("RUNNING")).count();
+        long completed = required.stream().filter(ProgramsReadinessCheck::completed).count();
         StringBuilder summary = new StringBuilder().append(running).append('/').append(required.size()).append(" RUNNING");
         String others = required.stream().filter(p -> !p.state().equals("RUNNING"))
-                .map(p -> p.name() + " " + p.state()).collect(Collectors.joining(", "));
+                .map(p -> p.name() + " " + p.state() + (completed(p) ? " (completed)" : "")).collect(Collectors.joining(", "));
         if (!others.isEmpty()) {
             summary.append("; ").append(others);
         }
@@ -69,7 +71,15 @@ public class ProgramsReadinessCheck implements HealthCheck {
             summary.append(" (autostart false: not required)");
             return new Verdict(true, summary.toString());
         }
-        return new Verdict(running == required.size(), summary.toString());
+        return new Verdict(running + completed == required.size(), summary.toString());
+    }
+
+    /**
+     * A one-shot run that ended as expected and that its restart policy leaves alone (EXITED with an
+     * expected exit code): done, as it should be, so it does not hold readiness down.
+     */
+    private static boolean completed(ProcessInfo process) {
+        return process.state().equals("EXITED") && process.lastExit().map(ProcessInfo.LastExit::expected).orElse(false);
     }
 
     /** {@code file -> "invalid at 7:14: spec.replicas: must be ..."}: the first error of each rejected file. */

@@ -1,6 +1,9 @@
 package dev.steward.health;
 
+import dev.steward.control.ProcessInfo;
 import dev.steward.manifest.ManifestError;
+import dev.steward.manifest.ProgramSpec;
+import dev.steward.manifest.RestartPolicy;
 import dev.steward.supervise.Specs;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -11,7 +14,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -76,6 +81,27 @@ class HealthCheckTest {
         given().get("/q/health/ready").then().statusCode(503)
                 .body("status", equalTo("DOWN"))
                 .body("checks.find { it.name == 'programs' }.data.web", equalTo("1/2 RUNNING; web-1 " + state));
+    }
+
+    @Test
+    void aOneShotThatExitedAsExpectedCountsAsDoneButOneThatFailedDoesNot() {
+        var spec = Specs.program("migrate").restartPolicy(RestartPolicy.Never).build();
+        control.program(spec, List.of(exited(spec, 0, true)));
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'programs' }.data.migrate", equalTo("0/1 RUNNING; migrate EXITED (completed)"));
+
+        control.program(spec, List.of(exited(spec, 0, false)));
+        given().get("/q/health/ready").then().statusCode(503)
+                .body("checks.find { it.name == 'programs' }.data.migrate", equalTo("0/1 RUNNING; migrate EXITED"));
+    }
+
+    private static ProcessInfo exited(ProgramSpec spec, int index, boolean expected) {
+        ProcessInfo process = FakeControl.process(spec, index, "EXITED", false, 0);
+        var exit = new ProcessInfo.LastExit(Optional.of(expected ? 0 : 1), Optional.empty(), expected,
+                expected ? "Completed" : "Error", Instant.now());
+        return new ProcessInfo(process.name(), process.program(), process.index(), process.state(), process.stateCode(), 0,
+                process.startedAt(), Optional.of(Instant.now()), 0, Optional.of(exit), Optional.empty(), false,
+                Optional.empty(), Optional.empty(), Optional.empty(), process.labels());
     }
 
     @Test
