@@ -62,11 +62,19 @@ public class Main implements QuarkusApplication {
                     EngineSettings.applicationProperties());
             ServeCommand.exportSocketPath(settings.stateDir());
             engine = Engine.startEarly(settings);
-            ServeCommand.disableSocketWithoutEpoll();
             // A signal ends the wait too; this thread then does the stopping, so nothing races it.
             CompletableFuture.anyOf(engine.firstPass(), STOP_SIGNAL).get(FIRST_PASS_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | InterruptedException | ExecutionException e) {
             // a very slow first pass: serve the API meanwhile
+        } catch (RuntimeException e) {
+            System.err.println("steward: cannot start: " + e.getMessage());
+            stopAndExit(engine, 1);
+        }
+        try {
+            // After the first pass, not during it: on a small machine every CPU-millisecond spent before the
+            // last spawn delays the children, and this one (loading Netty's native transport) is only for
+            // the HTTP side.
+            ServeCommand.disableSocketWithoutEpoll();
         } catch (RuntimeException e) {
             System.err.println("steward: cannot start: " + e.getMessage());
             stopAndExit(engine, 1);

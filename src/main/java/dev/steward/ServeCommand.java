@@ -126,7 +126,7 @@ final class ServeCommand {
     /**
      * Vert.x binds unix sockets only with Netty's native epoll transport; without it the whole start would
      * fail, so the socket is switched off instead. Loading the transport takes a fifth of a second, so this
-     * runs after the engine has started, while it reads the manifests.
+     * runs after the engine's first pass, with the rest of the HTTP side.
      */
     static void disableSocketWithoutEpoll() {
         if ("false".equals(System.getProperty("quarkus.http.domain-socket-enabled")) || Epoll.isAvailable()) {

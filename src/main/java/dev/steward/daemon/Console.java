@@ -1,17 +1,29 @@
 package dev.steward.daemon;
 
 import java.io.PrintStream;
-import java.time.LocalTime;
-import java.time.format.DateTimeFormatter;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.zone.ZoneRules;
+import java.util.concurrent.Executor;
 
 /**
  * The daemon's own lines on stdout ({@code 12:00:01.234 INFO  web-0: RUNNING (pid 1234)}), in the format
  * application.properties gives Quarkus' log. They are written here rather than through the logging
  * framework because the engine starts before Quarkus: the framework holds records back until Quarkus
  * has configured it, a second or more later, and a daemon killed meanwhile would lose them.
+ *
+ * <p>Event lines from the supervision owner are {@linkplain #batched batched}: a cold start or a
+ * {@code start all} gives two lines per process, and one write(2) per line was a tenth of the owner's
+ * time. Every other line is written at once, after the batched ones, so the order is kept.
  */
 final class Console {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+    /** A batch is written when it reaches this size, so a long owner task does not hold lines back. */
+    private static final int BATCH_BYTES = 8192;
+    private static final ZoneRules ZONE = ZoneId.systemDefault().getRules();
+
+    // Guarded by Console.class.
+    private static final StringBuilder batch = new StringBuilder();
+    private static boolean flushScheduled;
 
     private Console() {
     }
@@ -24,12 +36,61 @@ final class Console {
         print("WARN ", message);
     }
 
-    private static void print(String level, String message) {
+    /**
+     * Adds a line to the batch, written once the task running on {@code owner} ends (a flush task is
+     * queued behind it) or when the batch is full, whichever is first.
+     */
+    static synchronized void batched(String level, String message, Executor owner) {
+        appendLine(batch, level, message);
+        if (batch.length() >= BATCH_BYTES) {
+            flush();
+        }
+        if (!flushScheduled) {
+            flushScheduled = true;
+            owner.execute(Console::flushScheduled);
+        }
+    }
+
+    private static synchronized void flushScheduled() {
+        flushScheduled = false;
+        flush();
+    }
+
+    private static synchronized void print(String level, String message) {
+        appendLine(batch, level, message);
+        flush();
+    }
+
+    // Caller holds Console.class.
+    private static void flush() {
+        if (batch.length() == 0) {
+            return;
+        }
         PrintStream out = System.out;
-        String line = TIME.format(LocalTime.now()) + " " + level + " " + message;
         synchronized (out) {
-            out.println(line);
+            out.print(batch);
             out.flush();
         }
+        batch.setLength(0);
+    }
+
+    private static void appendLine(StringBuilder line, String level, String message) {
+        appendTime(line, System.currentTimeMillis());
+        line.append(' ').append(level).append(' ').append(message).append('\n');
+    }
+
+    /** HH:mm:ss.SSS in the zone the daemon started in, without DateTimeFormatter's per-call allocations. */
+    static void appendTime(StringBuilder line, long epochMillis) {
+        long offsetMillis = ZONE.getOffset(Instant.ofEpochMilli(epochMillis)).getTotalSeconds() * 1000L;
+        int ofDay = (int) Math.floorMod(epochMillis + offsetMillis, 86_400_000L);
+        two(line, ofDay / 3_600_000).append(':');
+        two(line, ofDay / 60_000 % 60).append(':');
+        two(line, ofDay / 1000 % 60).append('.');
+        int millis = ofDay % 1000;
+        line.append((char) ('0' + millis / 100)).append((char) ('0' + millis / 10 % 10)).append((char) ('0' + millis % 10));
+    }
+
+    private static StringBuilder two(StringBuilder line, int value) {
+        return line.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
     }
 }

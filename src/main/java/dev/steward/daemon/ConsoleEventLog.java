@@ -1,10 +1,21 @@
 package dev.steward.daemon;
 
 import dev.steward.events.Event;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
-/** Writes each event as one plain line on the daemon's stdout: {@code web-0: RUNNING (pid 1234)}. */
+/**
+ * Writes each event as one plain line on the daemon's stdout: {@code web-0: RUNNING (pid 1234)}. Events
+ * come from the supervision owner; their lines are written together when its task ends.
+ */
 final class ConsoleEventLog implements Consumer<Event> {
+    private final Executor owner;
+
+    /** @param owner the supervision owner loop, which runs the flush after the task that made the lines */
+    ConsoleEventLog(Executor owner) {
+        this.owner = owner;
+    }
+
     @Override
     public void accept(Event event) {
         boolean warning = event instanceof Event.ManifestInvalid
@@ -12,10 +23,6 @@ final class ConsoleEventLog implements Consumer<Event> {
                     case BACKOFF, FATAL, UNKNOWN -> true;
                     default -> false;
                 });
-        if (warning) {
-            Console.warn(event.toString());
-        } else {
-            Console.info(event.toString());
-        }
+        Console.batched(warning ? "WARN " : "INFO ", event.toString(), owner);
     }
 }

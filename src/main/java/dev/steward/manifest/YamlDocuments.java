@@ -17,7 +17,6 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
-import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
  * The documents of a YAML text with the character ranges they occupy, so that one document can be
@@ -54,7 +53,7 @@ final class YamlDocuments {
      * @throws org.snakeyaml.engine.v2.exceptions.YamlEngineException when the text is not YAML
      */
     static List<Doc> split(String label, String text) {
-        LoadSettings settings = LoadSettings.builder().setLabel(label).setSchema(new CoreSchema()).build();
+        LoadSettings settings = LoadSettings.builder().setLabel(label).setSchema(ManifestLoader.SCHEMA).build();
         Offsets offsets = new Offsets(text);
         List<Doc> docs = new ArrayList<>();
         int previousEnd = 0;
@@ -94,7 +93,7 @@ final class YamlDocuments {
         if (!flow && doc.lineStart()) {
             return text;
         }
-        LoadSettings settings = LoadSettings.builder().setSchema(new CoreSchema()).build();
+        LoadSettings settings = LoadSettings.builder().setSchema(ManifestLoader.SCHEMA).build();
         return ManifestRenderer.yaml(new Load(settings).loadFromString(text)).stripTrailing();
     }
 

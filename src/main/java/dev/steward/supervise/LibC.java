@@ -7,7 +7,7 @@ import com.sun.jna.ptr.IntByReference;
 
 /**
  * The few libc calls the JDK does not offer: posix_spawn with a process group, waitpid with the raw
- * status (exit code and signal kept apart), kill to a group, pipes we read with poll. Bound with JNA's
+ * status (exit code and signal kept apart), kill to a group, pipes we read with epoll. Bound with JNA's
  * direct mapping (static natives): a call costs a fraction of an interface proxy's reflective dispatch,
  * which was a third of the owner thread's time per spawn. {@code Native.getLastError()} holds errno
  * after a failed call.
@@ -42,7 +42,9 @@ final class LibC {
 
     static final int PR_SET_CHILD_SUBREAPER = 36;
 
-    static final short POLLIN = 0x1;
+    static final int EPOLLIN = 0x1;
+    static final int EPOLL_CTL_ADD = 1;
+    static final int EPOLL_CTL_DEL = 2;
 
     /** Generous sizes for glibc's opaque structs (80, 336 and 128 bytes on x86_64 and aarch64). */
     static final int FILE_ACTIONS_SIZE = 512;
@@ -90,7 +92,11 @@ final class LibC {
 
     static native int fcntl(int fd, int command, int argument);
 
-    static native int ppoll(Pointer fds, long count, Pointer timeout, Pointer signalMask);
+    static native int epoll_create1(int flags);
+
+    static native int epoll_ctl(int epoll, int operation, int fd, Pointer event);
+
+    static native int epoll_wait(int epoll, Pointer events, int maxEvents, int timeoutMillis);
 
     static native int kill(int pid, int signal);
 

@@ -1,25 +1,30 @@
 package dev.steward.supervise;
 
+import com.sun.jna.Memory;
 import com.sun.jna.Native;
+import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 
 /**
- * Reads every child's output pipes on one thread with {@code poll(2)} and hands each chunk to its
- * sink, in order. The supervision owner never touches the bytes.
+ * Reads every child's output pipes on one thread with {@code epoll(7)} and hands each chunk to its
+ * sink, in order. The supervision owner never touches the bytes: it only registers a new pipe with
+ * the epoll set, which needs no wakeup of the reading thread, and a wakeup costs the reader nothing
+ * per idle pipe (poll(2) walked every pipe at every wakeup, so a cold start of n programs cost n²).
  *
  * <p>A pipe read twice within {@link #REST_NANOS}, the second time for only a little output, rests
- * for {@link #REST_NANOS} before it is polled again. A reader waiting in poll is woken by every
- * write(2) into the pipe, which costs a writer of many small lines a wakeup (and, on a small
- * machine, often a context switch) per line; a resting pipe collects the lines and gives them in
- * one read. So output that follows other output that closely reaches the sinks up to
- * {@link #REST_NANOS} late; occasional output is read at once. A pipe giving large reads never
- * rests: a writer filling the pipe that fast would be held up by it.
+ * for {@link #REST_NANOS} (it leaves the epoll set) before it is read again. A reader waiting in
+ * epoll is woken by every write(2) into the pipe, which costs a writer of many small lines a
+ * wakeup (and, on a small machine, often a context switch) per line; a resting pipe collects the
+ * lines and gives them in one read. So output that follows other output that closely reaches the
+ * sinks up to about {@link #REST_NANOS} late; occasional output is read at once. A pipe giving
+ * large reads never rests: a writer filling the pipe that fast would be held up by it.
  */
 final class PipeReader {
     // 128 KiB reads measured faster than 256 KiB (and 64 KiB) ones: the buffer stays in the CPU's cache.
@@ -28,194 +33,148 @@ final class PipeReader {
     private static final long REST_NANOS = 1_000_000;
     // A writer of 16 KiB per millisecond is far from filling a 1 MiB pipe while it rests.
     private static final int REST_BELOW = 16 * 1024;
-    private static final int POLLFD = 8; // struct pollfd { int fd; short events; short revents; } on every Linux ABI
-
-    private static final byte[] WAKEUP = {1};
+    private static final int MAX_EVENTS = 256;
+    // struct epoll_event { uint32_t events; epoll_data_t data; } is packed on x86 (12 bytes), aligned elsewhere.
+    private static final int EVENT_SIZE = Platform.isIntel() ? 12 : 16;
+    private static final int DATA_OFFSET = Platform.isIntel() ? 4 : 8;
 
     private final Object lock = new Object();
-    private final Map<Integer, OutputSink> pending = new LinkedHashMap<>();
-    private final int[] wakeup = new int[2];
-    private boolean started;
+    private final List<Pending> pending = new ArrayList<>(); // guarded by lock
+    private final Memory ownerEvent = new Memory(EVENT_SIZE); // add()'s epoll_event, guarded by lock
+    private int epoll = -1; // guarded by lock until the reading thread starts; never changes afterwards
+
+    private record Pending(int fd, OutputSink sink) {
+    }
 
     /** Starts reading {@code fd} (a pipe's read end, owned from now on by this reader) into {@code sink}. */
     void add(int fd, OutputSink sink) {
-        boolean wake;
         synchronized (lock) {
             startIfNeeded();
-            wake = pending.isEmpty(); // otherwise a wakeup is already on its way for the pending pipes
-            pending.put(fd, sink);
-        }
-        if (wake) {
-            LibC.write(wakeup[1], WAKEUP, 1);
+            // Listed before it joins the set: the reader looks at this list before it reads a ready pipe.
+            pending.add(new Pending(fd, sink));
+            if (control(epoll, LibC.EPOLL_CTL_ADD, fd, ownerEvent) != 0) {
+                throw new IllegalStateException("epoll_ctl failed: " + LibC.strerror(Native.getLastError()));
+            }
         }
     }
 
     private void startIfNeeded() {
-        if (started) {
+        if (epoll >= 0) {
             return;
         }
-        if (LibC.pipe2(wakeup, LibC.O_CLOEXEC | LibC.O_NONBLOCK) != 0) {
-            throw new IllegalStateException("pipe2 failed: " + LibC.strerror(Native.getLastError()));
+        epoll = LibC.epoll_create1(LibC.O_CLOEXEC);
+        if (epoll < 0) {
+            throw new IllegalStateException("epoll_create1 failed: " + LibC.strerror(Native.getLastError()));
         }
-        started = true;
-        Thread thread = new Thread(null, new Loop(wakeup[0])::run, "steward-pipes", 256 * 1024);
+        Thread thread = new Thread(null, new Loop(epoll)::run, "steward-pipes", 256 * 1024);
         thread.setDaemon(true);
         thread.start();
     }
 
-    /**
-     * The reading thread's state: pipe i is fds[i], its sink sinks[i], and pollfd entry i + 1, whose fd
-     * is -1 while the pipe rests (poll(2) skips negative fds).
-     */
+    /** epoll_ctl with an event for reading, whose data is the descriptor itself. */
+    private static int control(int epoll, int operation, int fd, Pointer event) {
+        event.setInt(0, LibC.EPOLLIN);
+        event.setLong(DATA_OFFSET, fd);
+        return LibC.epoll_ctl(epoll, operation, fd, event);
+    }
+
+    /** One pipe being read. */
+    private static final class Entry {
+        final int fd;
+        final OutputSink sink;
+        long lastRead = System.nanoTime() - REST_NANOS; // a first read is never a quick second one
+        long restUntil; // System.nanoTime() at which a resting pipe is read again
+
+        Entry(int fd, OutputSink sink) {
+            this.fd = fd;
+            this.sink = sink;
+        }
+    }
+
+    /** The reading thread's state: the pipes by descriptor, and the resting ones in the order their rest ends. */
     private final class Loop {
+        private final int epoll;
         // Direct buffers: the kernel reads into them and FileChannel writes from them without a copy.
         private final ByteBuffer buffer = ByteBuffer.allocateDirect(CHUNK);
         private final Pointer bufferAddress = Native.getDirectBufferPointer(buffer);
-        private ByteBuffer pollFds = pollFds(64);
-        private Pointer pollAddress = Native.getDirectBufferPointer(pollFds);
-        private final ByteBuffer timeout = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
-        private final Pointer timeoutAddress = Native.getDirectBufferPointer(timeout);
-        private int[] fds = new int[64];
-        private OutputSink[] sinks = new OutputSink[64];
-        private long[] restUntil = new long[64]; // System.nanoTime() at which a resting pipe is polled again
-        private long[] lastRead = new long[64];
-        private int count;
-        private int restingCount;
+        private final ByteBuffer events = ByteBuffer.allocateDirect(MAX_EVENTS * EVENT_SIZE).order(ByteOrder.nativeOrder());
+        private final Pointer eventsAddress = Native.getDirectBufferPointer(events);
+        private final Memory event = new Memory(EVENT_SIZE);
+        private Entry[] byFd = new Entry[256];
+        // Every rest is REST_NANOS long, so the order of going to rest is the order of waking.
+        private final ArrayDeque<Entry> resting = new ArrayDeque<>();
 
-        Loop(int wakeupFd) {
-            setEntry(0, wakeupFd);
+        Loop(int epoll) {
+            this.epoll = epoll;
         }
 
         void run() {
             while (true) {
+                int ready = LibC.epoll_wait(epoll, eventsAddress, MAX_EVENTS, wakeRested());
                 addPending();
-                long waitNanos = wakeRested();
-                if (LibC.ppoll(pollAddress, count + 1, waitNanos < 0 ? Pointer.NULL : timeout(waitNanos), Pointer.NULL) < 0) {
-                    continue; // EINTR
-                }
-                if (revents(0) != 0) {
-                    while (LibC.read(pollFds.getInt(0), bufferAddress, CHUNK) > 0) {
-                        // drain wakeups; the new fds are picked up at the top of the loop
-                    }
-                }
                 long now = System.nanoTime();
-                // Backwards, as remove() moves the last pipe (already handled) into the gap.
-                for (int i = count - 1; i >= 0; i--) {
-                    if (revents(i + 1) == 0) {
-                        continue;
-                    }
-                    long n = LibC.read(fds[i], bufferAddress, CHUNK);
-                    if (n > 0) {
-                        buffer.clear().limit((int) n);
-                        sinks[i].write(buffer);
-                        if (n < REST_BELOW && now - lastRead[i] < REST_NANOS) {
-                            rest(i, now + REST_NANOS);
-                        }
-                        lastRead[i] = now;
-                    } else if (n == 0 || Native.getLastError() != LibC.EAGAIN) {
-                        // EOF: every writer (the child and any grandchild holding the pipe) has gone.
-                        LibC.close(fds[i]);
-                        remove(i);
+                for (int k = 0; k < ready; k++) {
+                    int fd = (int) events.getLong(k * EVENT_SIZE + DATA_OFFSET);
+                    Entry entry = fd < byFd.length ? byFd[fd] : null;
+                    if (entry != null) {
+                        read(entry, now);
                     }
                 }
+            }
+        }
+
+        private void read(Entry entry, long now) {
+            long n = LibC.read(entry.fd, bufferAddress, CHUNK);
+            if (n > 0) {
+                buffer.clear().limit((int) n);
+                entry.sink.write(buffer);
+                if (n < REST_BELOW && now - entry.lastRead < REST_NANOS) {
+                    rest(entry, now + REST_NANOS);
+                }
+                entry.lastRead = now;
+            } else if (n == 0 || Native.getLastError() != LibC.EAGAIN) {
+                // EOF: every writer (the child and any grandchild holding the pipe) has gone. Out of the set
+                // before the close, so a copy of the descriptor in a child being spawned cannot keep it there.
+                control(epoll, LibC.EPOLL_CTL_DEL, entry.fd, event);
+                LibC.close(entry.fd);
+                byFd[entry.fd] = null;
             }
         }
 
         private void addPending() {
             synchronized (lock) {
-                pending.forEach((fd, sink) -> {
+                for (Pending p : pending) {
                     // Here rather than in add(), which runs on the owner at every spawn. A larger pipe lets
                     // a fast writer run ahead while we write to disk; refused sizes are harmless.
-                    LibC.fcntl(fd, LibC.F_SETPIPE_SZ, PIPE_SIZE);
-                    LibC.fcntl(fd, LibC.F_SETFL, LibC.fcntl(fd, LibC.F_GETFL, 0) | LibC.O_NONBLOCK);
-                    if (count == fds.length) {
-                        grow();
+                    LibC.fcntl(p.fd(), LibC.F_SETPIPE_SZ, PIPE_SIZE);
+                    LibC.fcntl(p.fd(), LibC.F_SETFL, LibC.fcntl(p.fd(), LibC.F_GETFL, 0) | LibC.O_NONBLOCK);
+                    if (p.fd() >= byFd.length) {
+                        byFd = Arrays.copyOf(byFd, Math.max(p.fd() + 1, byFd.length * 2));
                     }
-                    fds[count] = fd;
-                    sinks[count] = sink;
-                    lastRead[count] = System.nanoTime() - REST_NANOS; // a first read is never a quick second one
-                    setEntry(count + 1, fd);
-                    count++;
-                });
+                    byFd[p.fd()] = new Entry(p.fd(), p.sink());
+                }
                 pending.clear();
             }
         }
 
-        /** Puts pipes whose rest is over back into the poll set; the nanoseconds until the next one is, or -1. */
-        private long wakeRested() {
-            if (restingCount == 0) {
+        /** Puts pipes whose rest is over back into the set; the milliseconds until the next one is, or -1. */
+        private int wakeRested() {
+            long now = System.nanoTime();
+            while (!resting.isEmpty() && resting.peekFirst().restUntil - now <= 0) {
+                control(epoll, LibC.EPOLL_CTL_ADD, resting.pollFirst().fd, event);
+            }
+            if (resting.isEmpty()) {
                 return -1;
             }
-            long now = System.nanoTime();
-            long next = Long.MAX_VALUE;
-            for (int i = 0; i < count; i++) {
-                if (!resting(i)) {
-                    continue;
-                }
-                long left = restUntil[i] - now;
-                if (left <= 0) {
-                    restingCount--;
-                    pollFds.putInt((i + 1) * POLLFD, fds[i]);
-                } else {
-                    next = Math.min(next, left);
-                }
-            }
-            return restingCount == 0 ? -1 : next;
+            long left = resting.peekFirst().restUntil - now;
+            return (int) ((left + 999_999) / 1_000_000); // rounded up: waking early would only wait again
         }
 
-        private void rest(int i, long until) {
-            restUntil[i] = until;
-            restingCount++;
-            pollFds.putInt((i + 1) * POLLFD, -1);
+        /** Takes the pipe out of the set: a resting pipe must not be reported, not even its hang-up. */
+        private void rest(Entry entry, long until) {
+            control(epoll, LibC.EPOLL_CTL_DEL, entry.fd, event);
+            entry.restUntil = until;
+            resting.addLast(entry);
         }
-
-        private boolean resting(int i) {
-            return pollFds.getInt((i + 1) * POLLFD) < 0;
-        }
-
-        private void remove(int i) {
-            if (resting(i)) {
-                restingCount--;
-            }
-            int last = --count;
-            fds[i] = fds[last];
-            sinks[i] = sinks[last];
-            restUntil[i] = restUntil[last];
-            lastRead[i] = lastRead[last];
-            pollFds.putLong((i + 1) * POLLFD, pollFds.getLong((last + 1) * POLLFD));
-            sinks[last] = null;
-        }
-
-        private void grow() {
-            int size = fds.length * 2;
-            fds = Arrays.copyOf(fds, size);
-            sinks = Arrays.copyOf(sinks, size);
-            restUntil = Arrays.copyOf(restUntil, size);
-            lastRead = Arrays.copyOf(lastRead, size);
-            ByteBuffer bigger = pollFds(size);
-            bigger.put(pollFds.clear());
-            pollFds = bigger;
-            pollAddress = Native.getDirectBufferPointer(pollFds);
-        }
-
-        private void setEntry(int entry, int fd) {
-            pollFds.putInt(entry * POLLFD, fd);
-            pollFds.putShort(entry * POLLFD + 4, LibC.POLLIN);
-            pollFds.putShort(entry * POLLFD + 6, (short) 0);
-        }
-
-        private short revents(int entry) {
-            return pollFds.getShort(entry * POLLFD + 6);
-        }
-
-        private Pointer timeout(long nanos) {
-            timeout.putLong(0, nanos / 1_000_000_000L); // struct timespec { long tv_sec; long tv_nsec; }
-            timeout.putLong(8, nanos % 1_000_000_000L);
-            return timeoutAddress;
-        }
-    }
-
-    private static ByteBuffer pollFds(int pipes) {
-        return ByteBuffer.allocateDirect((pipes + 1) * POLLFD).order(ByteOrder.nativeOrder());
     }
 }

@@ -1,6 +1,7 @@
 package dev.steward.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steward.manifest.ManifestError;
@@ -255,5 +256,22 @@ class EventHistoryTest {
         assertEquals(List.of("program/web", "program/web", "program/web", "manifest/web.yaml"),
                 all.stream().map(EventRecord::object).toList());
         all.forEach(r -> assertEquals(EventRecord.NORMAL, r.type()));
+    }
+
+    @Test
+    void messagesDifferingOnlyInNumbersHaveTheSameShape() {
+        assertTrue(EventHistory.sameShape("running (pid 1)", "running (pid 12345)"));
+        assertTrue(EventHistory.sameShape("exit status 1 after 2s", "exit status 137 after 10s"));
+        assertTrue(EventHistory.sameShape("", ""));
+        assertTrue(EventHistory.sameShape("7", "1234"));
+    }
+
+    @Test
+    void messagesDifferingInTextOrLengthHaveDifferentShapes() {
+        assertFalse(EventHistory.sameShape("running (pid 1)", "stopped (pid 1)"));
+        assertFalse(EventHistory.sameShape("exit status 1", "exit status 1; expected"));
+        assertFalse(EventHistory.sameShape("exit status 1; expected", "exit status 1"));
+        assertFalse(EventHistory.sameShape("pid 1", "pid "));
+        assertFalse(EventHistory.sameShape("12a", "12b"));
     }
 }
