@@ -17,13 +17,20 @@ final class ActionCommands {
         @Option(names = {"-l", "--selector"}, paramLabel = "SELECTOR", description = "The processes of the programs with these labels.")
         String selector;
 
-        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
+        // The default is the field's value (picocli takes it from there), so CommonCommandLine needs no copy of it.
+        @Option(names = "--timeout", paramLabel = "SECONDS",
                 description = "How long to wait for the processes to get there (default ${DEFAULT-VALUE}; fractions allowed).")
-        double timeout;
+        double timeout = 30;
 
-        /** The API action: the verb's own name. */
+        private final String action;
+
+        /** @param action the API action, which is also the verb's name */
+        Action(String action) {
+            this.action = action;
+        }
+
         final String action() {
-            return getClass().getAnnotation(Command.class).name();
+            return action;
         }
 
         abstract List<String> targets();
@@ -71,6 +78,10 @@ final class ActionCommands {
     abstract static class NamedTargets extends Action {
         @Parameters(arity = "0..*", paramLabel = "NAME", description = "Process or program names, or all.")
         List<String> targets = new ArrayList<>();
+
+        NamedTargets(String action) {
+            super(action);
+        }
 
         @Override
         List<String> targets() {
@@ -123,6 +134,9 @@ final class ActionCommands {
                     "NAME is a process, a program (all its processes) or all; or use -l SELECTOR."},
             footer = {"", "Examples:", "  steward start web-0", "  steward start web", "  steward start all", "  steward start -l tier=frontend"})
     static final class Start extends NamedTargets {
+        Start() {
+            super("start");
+        }
     }
 
     @Command(name = "stop", mixinStandardHelpOptions = true, sortOptions = false,
@@ -130,6 +144,9 @@ final class ActionCommands {
                     "They stay stopped, even across daemon restarts, until started again."},
             footer = {"", "Examples:", "  steward stop web-1", "  steward stop all", "  steward stop -l tier=batch"})
     static final class Stop extends NamedTargets {
+        Stop() {
+            super("stop");
+        }
     }
 
     @Command(name = "restart", mixinStandardHelpOptions = true, sortOptions = false,
@@ -137,6 +154,9 @@ final class ActionCommands {
                     "The next one restarts once the previous is RUNNING again."},
             footer = {"", "Examples:", "  steward restart web", "  steward restart all"})
     static final class Restart extends NamedTargets {
+        Restart() {
+            super("restart");
+        }
     }
 
     @Command(name = "signal", mixinStandardHelpOptions = true, sortOptions = false,
@@ -144,6 +164,10 @@ final class ActionCommands {
                     "SIG is a name (HUP, USR1, TERM, ..., with or without SIG) or a number."},
             footer = {"", "Examples:", "  steward signal HUP web", "  steward signal USR1 all", "  steward signal 10 -l tier=frontend"})
     static final class SignalCommand extends Action {
+        SignalCommand() {
+            super("signal");
+        }
+
         @Parameters(index = "0", paramLabel = "SIG", description = "Signal name or number.")
         String signal;
 

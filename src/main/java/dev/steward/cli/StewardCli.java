@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -112,9 +113,26 @@ public final class StewardCli implements Callable<Integer> {
 
     /** Runs one command line and returns its exit code (never calls {@link System#exit}). */
     public static int run(Io io, String... args) {
-        CommandLine cli = commandLine(io, args);
         try {
-            return cli.execute(args);
+            Optional<Verb> common = CommonCommandLine.parse(new StewardCli(io), args);
+            if (common.isPresent()) {
+                try {
+                    return common.get().call();
+                } catch (Exception e) {
+                    return failure(io, e); // as picocli's execution exception handler does
+                }
+            }
+            return runWithPicocli(io, args);
+        } finally {
+            io.out().flush();
+            io.err().flush();
+        }
+    }
+
+    /** Runs one command line with every argument read by picocli (tests compare it with {@link #run}). */
+    static int runWithPicocli(Io io, String... args) {
+        try {
+            return commandLine(io, args).execute(args);
         } finally {
             io.out().flush();
             io.err().flush();
