@@ -43,7 +43,10 @@ public final class ManifestSource implements AutoCloseable {
     /** Backstop for lost events (inotify queue overflow, network filesystems that send none). */
     public static final Duration DEFAULT_RESYNC = Duration.ofSeconds(30);
 
-    private static final Logger LOG = Logger.getLogger(ManifestSource.class.getName());
+    /** Looked up when needed: the first lookup sets up the log manager, which need not delay a start. */
+    private static Logger log() {
+        return Logger.getLogger(ManifestSource.class.getName());
+    }
     /** From this many files to parse, parse them on all cores. */
     private static final int PARALLEL_PARSE = 32;
 
@@ -159,7 +162,7 @@ public final class ManifestSource implements AutoCloseable {
                 watcher.close(); // wakes the watch thread out of poll()
             }
         } catch (IOException e) {
-            LOG.log(Level.FINE, "closing the watch service of " + directory, e);
+            log().log(Level.FINE, "closing the watch service of " + directory, e);
         }
         if (thread != null && thread != Thread.currentThread()) {
             try {
@@ -209,7 +212,7 @@ public final class ManifestSource implements AutoCloseable {
             rescan();
         } catch (RuntimeException e) {
             // The watch thread must survive a failing listener; the state is offered again at the next scan.
-            LOG.log(Level.WARNING, "manifest listener failed for " + directory + "; retrying at the next scan", e);
+            log().log(Level.WARNING, "manifest listener failed for " + directory + "; retrying at the next scan", e);
         }
     }
 
@@ -221,7 +224,7 @@ public final class ManifestSource implements AutoCloseable {
         } catch (NoSuchFileException e) {
             // A deleted directory is an empty one: everything it defined is gone.
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "cannot list manifest directory " + directory + "; keeping the current state", e);
+            log().log(Level.WARNING, "cannot list manifest directory " + directory + "; keeping the current state", e);
             return null;
         }
         paths.sort(null);
@@ -280,7 +283,7 @@ public final class ManifestSource implements AutoCloseable {
         try {
             watchKey = register();
         } catch (IOException | ClosedWatchServiceException e) {
-            LOG.log(Level.FINE, "cannot watch " + directory + " again yet", e);
+            log().log(Level.FINE, "cannot watch " + directory + " again yet", e);
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.steward.supervise;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
-import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 
 import java.nio.ByteBuffer;
@@ -35,12 +34,15 @@ final class PipeReader {
     private static final int REST_BELOW = 16 * 1024;
     private static final int MAX_EVENTS = 256;
     // struct epoll_event { uint32_t events; epoll_data_t data; } is packed on x86 (12 bytes), aligned elsewhere.
-    private static final int EVENT_SIZE = Platform.isIntel() ? 12 : 16;
-    private static final int DATA_OFFSET = Platform.isIntel() ? 4 : 8;
+    // From os.arch rather than JNA's Platform: the daemon's main thread builds this reader and must not wait
+    // for JNA to load, which the owner thread does meanwhile.
+    private static final boolean X86 = System.getProperty("os.arch").matches("amd64|x86_64|x86|i[3-6]86");
+    private static final int EVENT_SIZE = X86 ? 12 : 16;
+    private static final int DATA_OFFSET = X86 ? 4 : 8;
 
     private final Object lock = new Object();
     private final List<Pending> pending = new ArrayList<>(); // guarded by lock
-    private final Memory ownerEvent = new Memory(EVENT_SIZE); // add()'s epoll_event, guarded by lock
+    private Memory ownerEvent; // add()'s epoll_event, guarded by lock
     private int epoll = -1; // guarded by lock until the reading thread starts; never changes afterwards
 
     private record Pending(int fd, OutputSink sink) {
@@ -62,6 +64,7 @@ final class PipeReader {
         if (epoll >= 0) {
             return;
         }
+        ownerEvent = new Memory(EVENT_SIZE);
         epoll = LibC.epoll_create1(LibC.O_CLOEXEC);
         if (epoll < 0) {
             throw new IllegalStateException("epoll_create1 failed: " + LibC.strerror(Native.getLastError()));

@@ -13,7 +13,6 @@ import java.util.logging.Logger;
  * has booted. A task that throws is logged and the loop goes on: one bug must not stop supervision.
  */
 public final class ThreadOwnerLoop implements OwnerLoop {
-    private static final Logger LOG = Logger.getLogger("steward");
     private final ScheduledThreadPoolExecutor executor;
 
     public ThreadOwnerLoop() {
@@ -41,7 +40,8 @@ public final class ThreadOwnerLoop implements OwnerLoop {
         try {
             task.run();
         } catch (RuntimeException | Error e) {
-            LOG.log(Level.SEVERE, "internal error on the supervision thread (please report it): " + e, e);
+            // Looked up here, not at start-up: the first lookup sets up the log manager, which takes a while.
+            Logger.getLogger("steward").log(Level.SEVERE, "internal error on the supervision thread (please report it): " + e, e);
         }
     }
 }
