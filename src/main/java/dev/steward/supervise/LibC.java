@@ -28,6 +28,7 @@ final class LibC {
     static final int EINTR = 4;
     static final int ECHILD = 10;
     static final int EAGAIN = 11;
+    static final int ENOSYS = 38;
 
     static final int O_RDONLY = 0;
     static final int O_NONBLOCK = 0x800;
@@ -107,4 +108,20 @@ final class LibC {
     static native int geteuid();
 
     static native String strerror(int errno);
+
+    /**
+     * epoll_wait with a nanosecond timeout (Linux 5.11, glibc 2.35), bound on its own: a C library without
+     * the symbol fails this class's first call (UnsatisfiedLinkError), not the rest of LibC.
+     */
+    static final class NanoEpoll {
+        static {
+            Native.register(NanoEpoll.class, NativeLibrary.getInstance("libc.so.6"));
+        }
+
+        private NanoEpoll() {
+        }
+
+        /** {@code timeout}: a struct timespec, or NULL to wait without one. */
+        static native int epoll_pwait2(int epoll, Pointer events, int maxEvents, Pointer timeout, Pointer signalMask);
+    }
 }
