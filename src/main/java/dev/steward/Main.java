@@ -70,6 +70,13 @@ public class Main implements QuarkusApplication {
             System.err.println("steward: cannot start: " + e.getMessage());
             stopAndExit(engine, 1);
         }
+        boolean stopNow;
+        synchronized (Main.class) {
+            stopNow = stopRequested; // from here on, run() sees a later signal
+        }
+        if (stopNow) {
+            stopAndExit(engine, 0);
+        }
         try {
             // After the first pass, not during it: on a small machine every CPU-millisecond spent before the
             // last spawn delays the children, and this one (loading Netty's native transport) is only for
@@ -78,13 +85,6 @@ public class Main implements QuarkusApplication {
         } catch (RuntimeException e) {
             System.err.println("steward: cannot start: " + e.getMessage());
             stopAndExit(engine, 1);
-        }
-        boolean stopNow;
-        synchronized (Main.class) {
-            stopNow = stopRequested; // from here on, run() sees a later signal
-        }
-        if (stopNow) {
-            stopAndExit(engine, 0);
         }
         Quarkus.run(Main.class, (exitCode, failure) -> {
             if (failure != null) {

@@ -17,8 +17,9 @@ final class ActionCommands {
         @Option(names = {"-l", "--selector"}, paramLabel = "SELECTOR", description = "The processes of the programs with these labels.")
         String selector;
 
-        // The default is the field's value (picocli takes it from there), so CommonCommandLine needs no copy of it.
-        @Option(names = "--timeout", paramLabel = "SECONDS",
+        // Both the annotation (picocli's help prints "30", not "30.0") and the field (CommonCommandLine, which
+        // skips picocli) give the default; CommonCommandLineTest fails if they ever disagree.
+        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
                 description = "How long to wait for the processes to get there (default ${DEFAULT-VALUE}; fractions allowed).")
         double timeout = 30;
 

@@ -34,6 +34,7 @@ final class CommonCommandLine {
         String verb = null;
         List<String> words = new ArrayList<>();
         Map<String, String> options = new HashMap<>();
+        String serverBeforeVerb = null; // given as "--server VALUE" before the verb
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.startsWith("@")) {
@@ -63,6 +64,9 @@ final class CommonCommandLine {
                     return Optional.empty();
                 }
                 value = args[++i];
+                if (verb == null) {
+                    serverBeforeVerb = value;
+                }
             }
             if (options.put(option, value) != null) {
                 return Optional.empty();
@@ -70,6 +74,9 @@ final class CommonCommandLine {
         }
         if (verb == null || !VERB_OPTIONS.containsKey(verb) || !VERB_OPTIONS.get(verb).containsAll(options.keySet())) {
             return Optional.empty();
+        }
+        if (verb.equals(serverBeforeVerb)) {
+            return Optional.empty(); // "--server status status": picocli takes no command name as an option's value
         }
         Optional<StewardCli.Verb> command = command(verb, words, options);
         command.ifPresent(c -> {

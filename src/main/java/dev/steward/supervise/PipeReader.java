@@ -48,14 +48,23 @@ final class PipeReader {
     private record Pending(int fd, OutputSink sink) {
     }
 
-    /** Starts reading {@code fd} (a pipe's read end, owned from now on by this reader) into {@code sink}. */
-    void add(int fd, OutputSink sink) {
+    /**
+     * Starts reading {@code fd} (a pipe's read end, owned from now on by this reader, which closes it at EOF)
+     * into {@code sink}.
+     *
+     * @throws SpawnException when the pipe cannot join the epoll set; {@code fd} is then still the caller's
+     */
+    void add(int fd, OutputSink sink) throws SpawnException {
         synchronized (lock) {
             startIfNeeded();
             // Listed before it joins the set: the reader looks at this list before it reads a ready pipe.
-            pending.add(new Pending(fd, sink));
+            Pending entry = new Pending(fd, sink);
+            pending.add(entry);
             if (control(epoll, LibC.EPOLL_CTL_ADD, fd, ownerEvent) != 0) {
-                throw new IllegalStateException("epoll_ctl failed: " + LibC.strerror(Native.getLastError()));
+                pending.remove(entry);
+                throw new SpawnException("cannot read the program's output: epoll_ctl failed ("
+                        + LibC.strerror(Native.getLastError()) + "); the daemon may be out of memory or of epoll"
+                        + " watches (raise fs.epoll.max_user_watches)");
             }
         }
     }
@@ -177,13 +186,15 @@ final class PipeReader {
                 timeout.putLong(8, nanos % 1_000_000_000L);
                 try {
                     int ready = LibC.NanoEpoll.epoll_pwait2(epoll, eventsAddress, MAX_EVENTS, timeoutAddress, Pointer.NULL);
-                    if (ready >= 0 || Native.getLastError() != LibC.ENOSYS) {
+                    if (ready >= 0 || Native.getLastError() == LibC.EINTR) {
                         return ready;
                     }
                 } catch (LinkageError e) {
                     // a C library without epoll_pwait2: whole milliseconds from now on
                 }
-                nanoTimeouts = false; // a kernel before 5.11, or that C library
+                // A kernel before 5.11 (ENOSYS), a seccomp filter that does not know the call (often EPERM), or
+                // that C library. Retrying would spin: every rest would return at once.
+                nanoTimeouts = false;
             }
             return LibC.epoll_wait(epoll, eventsAddress, MAX_EVENTS, (int) ((nanos + 999_999) / 1_000_000));
         }
@@ -192,16 +203,23 @@ final class PipeReader {
         private long wakeRested() {
             long now = System.nanoTime();
             while (!resting.isEmpty() && resting.peekFirst().restUntil - now <= 0) {
-                control(epoll, LibC.EPOLL_CTL_ADD, resting.pollFirst().fd, event);
+                Entry entry = resting.pollFirst();
+                if (control(epoll, LibC.EPOLL_CTL_ADD, entry.fd, event) != 0) {
+                    // Out of memory for a moment: rest once more rather than never read the pipe again.
+                    entry.restUntil = now + REST_NANOS;
+                    resting.addLast(entry);
+                    break;
+                }
             }
             return resting.isEmpty() ? -1 : resting.peekFirst().restUntil - now;
         }
 
         /** Takes the pipe out of the set: a resting pipe must not be reported, not even its hang-up. */
         private void rest(Entry entry, long until) {
-            control(epoll, LibC.EPOLL_CTL_DEL, entry.fd, event);
-            entry.restUntil = until;
-            resting.addLast(entry);
+            if (control(epoll, LibC.EPOLL_CTL_DEL, entry.fd, event) == 0) { // else it just goes on being read
+                entry.restUntil = until;
+                resting.addLast(entry);
+            }
         }
     }
 }

@@ -4,9 +4,15 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Spawns children with {@code posix_spawn}: each child leads a new process group, starts with default
@@ -20,22 +26,36 @@ public final class PosixSpawner implements Spawner {
     @Override
     public ChildProcess spawn(SpawnRequest request) throws SpawnException {
         int[] out = newPipe();
-        int[] err = request.stderr().isPresent() ? newPipe() : null;
-        int pid;
+        int[] err = null;
         try {
-            pid = reaper.spawnAndWatch(() -> posixSpawn(request, out[1], err == null ? out[1] : err[1]),
-                    request.onExit());
-        } catch (SpawnException | RuntimeException e) {
+            err = request.stderr().isPresent() ? newPipe() : null;
+            // The read ends go to the reader before the spawn, so a pipe that cannot be read fails the spawn
+            // rather than leave a child writing into it. From here on the reader owns them and closes them at
+            // EOF, which closing the write ends gives, whether the spawn succeeds or not.
+            pipes.add(out[0], request.stdout());
+        } catch (SpawnException e) {
             closeAll(out, err);
             throw e;
         }
-        LibC.close(out[1]);
-        pipes.add(out[0], request.stdout());
         if (err != null) {
-            LibC.close(err[1]);
-            pipes.add(err[0], request.stderr().get());
+            try {
+                pipes.add(err[0], request.stderr().get());
+            } catch (SpawnException e) {
+                LibC.close(out[1]);
+                closeAll(err);
+                throw e;
+            }
         }
-        return new Child(pid);
+        int stderrFd = err == null ? out[1] : err[1];
+        try {
+            int pid = reaper.spawnAndWatch(() -> posixSpawn(request, out[1], stderrFd), request.onExit());
+            return new Child(pid);
+        } finally {
+            LibC.close(out[1]);
+            if (err != null) {
+                LibC.close(err[1]);
+            }
+        }
     }
 
     /**
@@ -87,14 +107,38 @@ public final class PosixSpawner implements Spawner {
                 }
                 int rc = LibC.posix_spawn(pid, request.executable().toString(), actions, Attributes.VALUE, strings.argv(), strings.envp());
                 if (rc != 0) {
-                    throw new SpawnException("cannot execute " + request.executable() + ": " + LibC.strerror(rc)
-                            + request.directory().map(d -> " (working directory " + d + ")").orElse("")
-                            + "; check the path, its permissions and spec.directory");
+                    throw new SpawnException(spawnError(request, rc));
                 }
                 return pid.getInt(0);
             } finally {
                 LibC.posix_spawn_file_actions_destroy(actions);
             }
+        }
+    }
+
+    /** What went wrong and what to do; a script whose #! interpreter is missing says so, not just ENOENT. */
+    static String spawnError(SpawnRequest request, int errno) {
+        String prefix = "cannot execute " + request.executable() + ": ";
+        Optional<String> interpreter = errno == LibC.ENOENT ? interpreter(request.executable()) : Optional.empty();
+        if (interpreter.isPresent()) {
+            return prefix + "its interpreter " + interpreter.get() + " (from its #! line) does not exist;"
+                    + " install it or fix the #! line";
+        }
+        return prefix + LibC.strerror(errno) + request.directory().map(d -> " (working directory " + d + ")").orElse("")
+                + "; check the path, its permissions and spec.directory";
+    }
+
+    /** The interpreter a script's first line names, when the file is a script whose interpreter is missing. */
+    private static Optional<String> interpreter(Path executable) {
+        try (InputStream in = Files.newInputStream(executable)) {
+            String head = new String(in.readNBytes(256), StandardCharsets.ISO_8859_1);
+            if (!head.startsWith("#!")) {
+                return Optional.empty();
+            }
+            String[] words = head.substring(2).split("\n", 2)[0].strip().split("\\s+");
+            return words[0].isEmpty() || Files.exists(Path.of(words[0])) ? Optional.empty() : Optional.of(words[0]);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // unreadable or odd: the plain error is all there is to say
         }
     }
 

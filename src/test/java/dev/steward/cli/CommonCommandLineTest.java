@@ -118,7 +118,8 @@ class CommonCommandLineTest {
                 List.of("start", "--", "web"),
                 List.of("start", "@targets.txt"),
                 List.of("signal", "HUP", "web"),
-                List.of("status", "--server"));
+                List.of("status", "--server"),
+                List.of("--server", "status", "status"));
         for (List<String> line : lines) {
             assertFalse(CommonCommandLine.parse(new StewardCli(io(new Streams())), line.toArray(String[]::new)).isPresent(),
                     () -> line + " should be read by picocli");

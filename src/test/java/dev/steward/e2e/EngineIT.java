@@ -180,6 +180,48 @@ class EngineIT {
         daemon.awaitLineAfter(skip, "ghost: FATAL");
     }
 
+    /**
+     * A command that exists but cannot be executed (its interpreter is missing) fails in posix_spawn itself,
+     * after the output pipes were created and handed to the pipe reader: every retry must leave no
+     * descriptor behind. Its own daemon, so no other program's pipes come and go meanwhile.
+     */
+    @Test
+    void failedSpawnsLeaveNoPipeOpenInTheDaemon() throws Exception {
+        Path dir = Files.createDirectories(root.resolve("spawn-fails"));
+        Path script = dir.resolve("orphan.sh");
+        Files.writeString(script, "#!/nonexistent/interpreter\necho never\n");
+        script.toFile().setExecutable(true);
+        try (DaemonProcess own = DaemonProcess.start(dir, "EngineIT-spawn-fails")) {
+            long baseline = pipesOf(own.pid());
+            own.writeManifest("orphan.yaml", """
+                    apiVersion: steward.dev/v1
+                    kind: Program
+                    metadata: {name: orphan}
+                    spec:
+                      command: ["%s"]
+                      startRetries: 2
+                    """.formatted(script));
+            String backoff = own.awaitLine("orphan: BACKOFF");
+            assertTrue(backoff.contains(script + ": its interpreter /nonexistent/interpreter (from its #! line) does not exist"),
+                    backoff);
+            own.awaitLine("orphan: FATAL");
+            await("the daemon's pipes after three failed spawns").atMost(DaemonProcess.PATIENCE)
+                    .until(() -> pipesOf(own.pid()) == baseline);
+        }
+    }
+
+    private static long pipesOf(long pid) throws IOException {
+        try (var fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().startsWith("pipe:");
+                } catch (IOException gone) {
+                    return false;
+                }
+            }).count();
+        }
+    }
+
     @Test
     void stopSignalIsHonouredAndSigkillFollowsTheTimeout() throws IOException {
         int skip = daemon.lineCount();

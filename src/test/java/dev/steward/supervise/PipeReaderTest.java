@@ -54,7 +54,7 @@ class PipeReaderTest {
         }
     }
 
-    private Pipe open() throws IOException {
+    private Pipe open() throws IOException, SpawnException {
         int[] fds = new int[2];
         assertEquals(0, LibC.pipe2(fds, LibC.O_CLOEXEC));
         Pipe pipe = new Pipe();
@@ -87,7 +87,7 @@ class PipeReaderTest {
     }
 
     @Test
-    void manyPipesOfSmallAndLargeWritesArriveWholeAndInOrderAndAreClosedAtEof() throws IOException {
+    void manyPipesOfSmallAndLargeWritesArriveWholeAndInOrderAndAreClosedAtEof() throws Exception {
         List<Pipe> all = new ArrayList<>();
         for (int i = 0; i < 150; i++) { // more than the reader's first arrays hold
             all.add(open());
@@ -139,7 +139,7 @@ class PipeReaderTest {
     }
 
     @Test
-    void bytesWrittenWhileAPipeRestsArriveInOrder() throws IOException {
+    void bytesWrittenWhileAPipeRestsArriveInOrder() throws Exception {
         Pipe pipe = open();
         for (int i = 0; i < 1000; i++) {
             write(pipe, "x".getBytes(US_ASCII)); // one byte at a time: the pipe rests between reads

@@ -1,0 +1,44 @@
+package dev.steward.supervise;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The spawn error messages (no child is spawned here: a second reaper in the test JVM would race the
+ * daemon's own under @QuarkusTest; spawning is covered end to end by EngineIT).
+ */
+class PosixSpawnerTest {
+    @TempDir
+    Path dir;
+
+    private static SpawnRequest request(Path executable) {
+        return new SpawnRequest(executable, List.of(executable.toString()), Map.of(), Optional.empty(),
+                chunk -> { }, Optional.empty(), status -> { });
+    }
+
+    @Test
+    void aScriptWhoseInterpreterIsMissingNamesTheInterpreter() throws IOException {
+        Path script = Files.writeString(dir.resolve("job.sh"), "#!/nonexistent/bin/python9 -u\nprint('hi')\n");
+        assertEquals("cannot execute " + script + ": its interpreter /nonexistent/bin/python9 (from its #! line)"
+                + " does not exist; install it or fix the #! line", PosixSpawner.spawnError(request(script), LibC.ENOENT));
+    }
+
+    @Test
+    void otherFailuresGiveTheSystemErrorAndWhatToCheck() throws IOException {
+        Path script = Files.writeString(dir.resolve("job.sh"), "#!/bin/sh\necho hi\n");
+        assertEquals("cannot execute " + script + ": " + LibC.strerror(LibC.ENOENT)
+                + "; check the path, its permissions and spec.directory", PosixSpawner.spawnError(request(script), LibC.ENOENT));
+        Path binary = Files.write(dir.resolve("prog"), new byte[] {0x7f, 'E', 'L', 'F'});
+        assertEquals("cannot execute " + binary + ": " + LibC.strerror(8)
+                + "; check the path, its permissions and spec.directory", PosixSpawner.spawnError(request(binary), 8));
+    }
+}
