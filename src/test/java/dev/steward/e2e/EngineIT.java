@@ -192,6 +192,7 @@ class EngineIT {
         Files.writeString(script, "#!/nonexistent/interpreter\necho never\n");
         script.toFile().setExecutable(true);
         try (DaemonProcess own = DaemonProcess.start(dir, "EngineIT-spawn-fails")) {
+            own.awaitLine("listening on unix socket"); // fully up: nothing of its own opens pipes after this
             long baseline = pipesOf(own.pid());
             own.writeManifest("orphan.yaml", """
                     apiVersion: steward.dev/v1
