@@ -9,11 +9,12 @@ its jar built (./mvnw package -DskipTests) and its class-data archive made (one 
   git worktree add /tmp/before <commit> && (cd /tmp/before && ./mvnw -q package -DskipTests)
   bench/startup_ab.py /tmp/before . --programs 500 --rounds 6
 
-Children are the benchmark's sleepers: write their pid to a marker, then exec sleep. Every daemon
-and child is killed by pid or process group when its round ends.
+Children and manifests are bench/run's own (scenario 1): sleepers that write their pid to a marker,
+then exec sleep. Every daemon and child is killed by pid or process group when its round ends.
 """
 import argparse
-import json
+import importlib.machinery
+import importlib.util
 import os
 import shutil
 import signal
@@ -23,7 +24,17 @@ import sys
 import tempfile
 import time
 
-CHILD_SH = '#!/bin/sh\necho $$ > "$1.$$.tmp" && mv "$1.$$.tmp" "$1" && exec sleep 100000\n'
+
+def load_bench():
+    """bench/run as a module (it has no .py suffix), for its child script and manifests."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "run")
+    loader = importlib.machinery.SourceFileLoader("bench_run", path)
+    module = importlib.util.module_from_spec(importlib.util.spec_from_loader("bench_run", loader))
+    loader.exec_module(module)
+    return module
+
+
+BENCH = load_bench()
 
 
 def daemon_cpu_ms(pid):
@@ -43,10 +54,9 @@ def one_start(checkout, programs, root):
         os.makedirs(d)
     child = os.path.join(root, "child.sh")
     for k in range(programs):
-        argv = ["/bin/sh", child, os.path.join(marks, "p%d.pid" % k)]
-        with open(os.path.join(manifests, "p%d.yaml" % k), "w") as f:
-            f.write("apiVersion: steward.dev/v1\nkind: Program\nmetadata: {name: p%d}\nspec:\n"
-                    "  command: [%s]\n  startSeconds: 0\n" % (k, ", ".join(json.dumps(a) for a in argv)))
+        name = "p%d" % k
+        with open(os.path.join(manifests, name + ".yaml"), "w") as f:
+            f.write(BENCH.StewardSide.manifest(name, ["/bin/sh", child, os.path.join(marks, name + ".pid")]))
     launcher = os.path.join(os.path.abspath(checkout), "bin", "steward")
     with open(os.path.join(work, "daemon.log"), "w") as log:
         t0 = time.monotonic()
@@ -81,7 +91,7 @@ def main():
     args = parser.parse_args()
     root = tempfile.mkdtemp(prefix="steward-startup-ab-")
     with open(os.path.join(root, "child.sh"), "w") as f:
-        f.write(CHILD_SH)
+        f.write(BENCH.CHILD_SH)
     os.chmod(os.path.join(root, "child.sh"), 0o755)
     results = {"A": [], "B": []}
     try:

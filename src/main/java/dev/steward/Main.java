@@ -67,8 +67,7 @@ public class Main implements QuarkusApplication {
         } catch (TimeoutException | InterruptedException | ExecutionException e) {
             // a very slow first pass: serve the API meanwhile
         } catch (RuntimeException e) {
-            System.err.println("steward: cannot start: " + e.getMessage());
-            stopAndExit(engine, 1);
+            cannotStart(engine, e);
         }
         boolean stopNow;
         synchronized (Main.class) {
@@ -83,8 +82,7 @@ public class Main implements QuarkusApplication {
             // the HTTP side.
             ServeCommand.disableSocketWithoutEpoll();
         } catch (RuntimeException e) {
-            System.err.println("steward: cannot start: " + e.getMessage());
-            stopAndExit(engine, 1);
+            cannotStart(engine, e);
         }
         Quarkus.run(Main.class, (exitCode, failure) -> {
             if (failure != null) {
@@ -136,6 +134,12 @@ public class Main implements QuarkusApplication {
             stopRequested = true;
         }
         STOP_SIGNAL.complete(null);
+    }
+
+    /** Says why the daemon cannot start, stops the engine's programs if it started, and exits 1. */
+    private static void cannotStart(Engine engine, RuntimeException e) {
+        System.err.println("steward: cannot start: " + e.getMessage());
+        stopAndExit(engine, 1);
     }
 
     /** Stops the engine's programs, if it started, and exits. */

@@ -113,19 +113,16 @@ public final class StewardCli implements Callable<Integer> {
 
     /** Runs one command line and returns its exit code (never calls {@link System#exit}). */
     public static int run(Io io, String... args) {
-        try {
-            Optional<Verb> common = CommonCommandLine.parse(new StewardCli(io), args);
-            if (common.isPresent()) {
-                try {
-                    return common.get().call();
-                } catch (Exception e) {
-                    return failure(io, e); // as picocli's execution exception handler does
-                }
-            }
+        Optional<Verb> common = CommonCommandLine.parse(new StewardCli(io), args);
+        if (common.isEmpty()) {
             return runWithPicocli(io, args);
+        }
+        try {
+            return common.get().call();
+        } catch (Exception e) {
+            return failure(io, e); // as picocli's execution exception handler does
         } finally {
-            io.out().flush();
-            io.err().flush();
+            flush(io);
         }
     }
 
@@ -134,9 +131,13 @@ public final class StewardCli implements Callable<Integer> {
         try {
             return commandLine(io, args).execute(args);
         } finally {
-            io.out().flush();
-            io.err().flush();
+            flush(io);
         }
+    }
+
+    private static void flush(Io io) {
+        io.out().flush();
+        io.err().flush();
     }
 
     /** Every verb, in help order. Only the one being run is given to picocli: its model costs time to build. */

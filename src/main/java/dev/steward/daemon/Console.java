@@ -41,7 +41,7 @@ final class Console {
      * queued behind it) or when the batch is full, whichever is first.
      */
     static synchronized void batched(String level, String message, Executor owner) {
-        appendLine(batch, level, message);
+        appendLine(level, message);
         if (batch.length() >= BATCH_BYTES) {
             flush();
         }
@@ -57,7 +57,7 @@ final class Console {
     }
 
     private static synchronized void print(String level, String message) {
-        appendLine(batch, level, message);
+        appendLine(level, message);
         flush();
     }
 
@@ -74,23 +74,31 @@ final class Console {
         batch.setLength(0);
     }
 
-    private static void appendLine(StringBuilder line, String level, String message) {
-        appendTime(line, System.currentTimeMillis());
-        line.append(' ').append(level).append(' ').append(message).append('\n');
+    // Caller holds Console.class.
+    private static void appendLine(String level, String message) {
+        appendTime(System.currentTimeMillis());
+        batch.append(' ').append(level).append(' ').append(message).append('\n');
     }
 
     /** HH:mm:ss.SSS in the zone the daemon started in, without DateTimeFormatter's per-call allocations. */
-    static void appendTime(StringBuilder line, long epochMillis) {
+    private static void appendTime(long epochMillis) {
         long offsetMillis = ZONE.getOffset(Instant.ofEpochMilli(epochMillis)).getTotalSeconds() * 1000L;
         int ofDay = (int) Math.floorMod(epochMillis + offsetMillis, 86_400_000L);
-        two(line, ofDay / 3_600_000).append(':');
-        two(line, ofDay / 60_000 % 60).append(':');
-        two(line, ofDay / 1000 % 60).append('.');
-        int millis = ofDay % 1000;
-        line.append((char) ('0' + millis / 100)).append((char) ('0' + millis / 10 % 10)).append((char) ('0' + millis % 10));
+        digits(ofDay / 3_600_000, 2).append(':');
+        digits(ofDay / 60_000 % 60, 2).append(':');
+        digits(ofDay / 1000 % 60, 2).append('.');
+        digits(ofDay % 1000, 3);
     }
 
-    private static StringBuilder two(StringBuilder line, int value) {
-        return line.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
+    /** {@code value} in {@code width} decimal digits, zero-padded. */
+    private static StringBuilder digits(int value, int width) {
+        int unit = 1;
+        for (int i = 1; i < width; i++) {
+            unit *= 10;
+        }
+        for (; unit > 0; unit /= 10) {
+            batch.append((char) ('0' + value / unit % 10));
+        }
+        return batch;
     }
 }

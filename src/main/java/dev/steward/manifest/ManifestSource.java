@@ -43,12 +43,13 @@ public final class ManifestSource implements AutoCloseable {
     /** Backstop for lost events (inotify queue overflow, network filesystems that send none). */
     public static final Duration DEFAULT_RESYNC = Duration.ofSeconds(30);
 
+    /** From this many files to parse, parse them on all cores. */
+    private static final int PARALLEL_PARSE = 32;
+
     /** Looked up when needed: the first lookup sets up the log manager, which need not delay a start. */
     private static Logger log() {
         return Logger.getLogger(ManifestSource.class.getName());
     }
-    /** From this many files to parse, parse them on all cores. */
-    private static final int PARALLEL_PARSE = 32;
 
     /** What decides whether a file must be parsed again. */
     private record Stamp(long size, FileTime modified, Object fileKey) {

@@ -29,7 +29,6 @@ final class LibC {
     static final int EINTR = 4;
     static final int ECHILD = 10;
     static final int EAGAIN = 11;
-    static final int ENOSYS = 38;
 
     static final int O_RDONLY = 0;
     static final int O_NONBLOCK = 0x800;

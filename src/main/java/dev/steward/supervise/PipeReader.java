@@ -41,12 +41,9 @@ final class PipeReader {
     private static final int DATA_OFFSET = X86 ? 4 : 8;
 
     private final Object lock = new Object();
-    private final List<Pending> pending = new ArrayList<>(); // guarded by lock
+    private final List<Entry> pending = new ArrayList<>(); // guarded by lock
     private Memory ownerEvent; // add()'s epoll_event, guarded by lock
     private int epoll = -1; // guarded by lock until the reading thread starts; never changes afterwards
-
-    private record Pending(int fd, OutputSink sink) {
-    }
 
     /**
      * Starts reading {@code fd} (a pipe's read end, owned from now on by this reader, which closes it at EOF)
@@ -58,7 +55,7 @@ final class PipeReader {
         synchronized (lock) {
             startIfNeeded();
             // Listed before it joins the set: the reader looks at this list before it reads a ready pipe.
-            Pending entry = new Pending(fd, sink);
+            Entry entry = new Entry(fd, sink);
             pending.add(entry);
             if (control(epoll, LibC.EPOLL_CTL_ADD, fd, ownerEvent) != 0) {
                 pending.remove(entry);
@@ -158,15 +155,15 @@ final class PipeReader {
 
         private void addPending() {
             synchronized (lock) {
-                for (Pending p : pending) {
+                for (Entry entry : pending) {
                     // Here rather than in add(), which runs on the owner at every spawn. A larger pipe lets
                     // a fast writer run ahead while we write to disk; refused sizes are harmless.
-                    LibC.fcntl(p.fd(), LibC.F_SETPIPE_SZ, PIPE_SIZE);
-                    LibC.fcntl(p.fd(), LibC.F_SETFL, LibC.fcntl(p.fd(), LibC.F_GETFL, 0) | LibC.O_NONBLOCK);
-                    if (p.fd() >= byFd.length) {
-                        byFd = Arrays.copyOf(byFd, Math.max(p.fd() + 1, byFd.length * 2));
+                    LibC.fcntl(entry.fd, LibC.F_SETPIPE_SZ, PIPE_SIZE);
+                    LibC.fcntl(entry.fd, LibC.F_SETFL, LibC.fcntl(entry.fd, LibC.F_GETFL, 0) | LibC.O_NONBLOCK);
+                    if (entry.fd >= byFd.length) {
+                        byFd = Arrays.copyOf(byFd, Math.max(entry.fd + 1, byFd.length * 2));
                     }
-                    byFd[p.fd()] = new Entry(p.fd(), p.sink());
+                    byFd[entry.fd] = entry;
                 }
                 pending.clear();
             }
