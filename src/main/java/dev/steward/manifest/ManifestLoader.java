@@ -21,6 +21,8 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.resolver.CoreScalarResolver;
+import org.snakeyaml.engine.v2.resolver.ScalarResolver;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
@@ -39,7 +41,27 @@ public final class ManifestLoader {
      * Core schema (YAML 1.2): true/True/TRUE are booleans, ~ is null, 022 is an integer, but yes/no stay text.
      * One instance for every file: it is immutable, and building its resolvers was a tenth of a cold parse.
      */
-    static final CoreSchema SCHEMA = new CoreSchema();
+    static final CoreSchema SCHEMA = new SharedResolverSchema();
+
+    /**
+     * The settings of every manifest parse. Built once: each builder makes a default schema of its own,
+     * which is thrown away. No label: errors name the file themselves, from the path.
+     */
+    private static final LoadSettings SETTINGS = LoadSettings.builder().setSchema(SCHEMA).build();
+
+    /**
+     * snakeyaml-engine's CoreSchema builds a new scalar resolver (a dozen patterns in maps) for every
+     * document it composes; this one keeps one. A resolver only reads its maps once built, so the parse
+     * threads share it safely.
+     */
+    private static final class SharedResolverSchema extends CoreSchema {
+        private final ScalarResolver resolver = new CoreScalarResolver();
+
+        @Override
+        public ScalarResolver getScalarResolver() {
+            return resolver;
+        }
+    }
 
     /** The programs of a file, plus where each program's name was written (for errors raised across files). */
     record Parsed(ManifestFile file, Map<String, Position> namePositions) {
@@ -80,9 +102,8 @@ public final class ManifestLoader {
         ProgramReader programReader = new ProgramReader(reader);
         List<ProgramSpec> programs = new ArrayList<>();
         Map<String, Position> names = new LinkedHashMap<>();
-        LoadSettings settings = LoadSettings.builder().setLabel(file.toString()).setSchema(SCHEMA).build();
         try {
-            for (Node document : new Compose(settings).composeAllFromString(text)) {
+            for (Node document : new Compose(SETTINGS).composeAllFromString(text)) {
                 if (document instanceof ScalarNode && Tag.NULL.equals(document.getTag())) {
                     continue; // empty document, e.g. a leading "---" or one with only comments
                 }
