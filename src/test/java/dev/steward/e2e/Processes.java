@@ -33,9 +33,15 @@ final class Processes {
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     }
 
-    /** A process's environment variable, read from /proc (the child must be ours: same user). */
-    static Optional<String> environment(long pid, String name) throws IOException {
-        byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"));
+    /**
+     * A process's environment variable, read from /proc (the child must be ours: same user). A child the
+     * daemon has just spawned may still be inside execve, where /proc/PID/environ reads empty until the
+     * new image's environment is set up; every child of ours has one, so an empty read is waited out.
+     */
+    static Optional<String> environment(long pid, String name) {
+        Path environ = Path.of("/proc", Long.toString(pid), "environ");
+        byte[] raw = await("environment of process " + pid).atMost(DaemonProcess.PATIENCE).pollInterval(Duration.ofMillis(5))
+                .until(() -> Files.readAllBytes(environ), bytes -> bytes.length > 0);
         for (String entry : new String(raw).split("\0")) {
             if (entry.startsWith(name + "=")) {
                 return Optional.of(entry.substring(name.length() + 1));
