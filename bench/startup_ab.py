@@ -46,11 +46,12 @@ def daemon_cpu_ms(pid):
         return -1
 
 
-def one_start(checkout, programs, root):
+def one_start(checkout, programs, root, marks_root):
     """Seconds from launch to every marker, and the daemon's CPU milliseconds then."""
     work = tempfile.mkdtemp(dir=root)
-    manifests, state, marks = (os.path.join(work, d) for d in ("manifests", "state", "marks"))
-    for d in (manifests, state, marks):
+    manifests, state = (os.path.join(work, d) for d in ("manifests", "state"))
+    marks = tempfile.mkdtemp(dir=marks_root)
+    for d in (manifests, state):
         os.makedirs(d)
     child = os.path.join(root, "child.sh")
     for k in range(programs):
@@ -80,6 +81,7 @@ def one_start(checkout, programs, root):
                 except (OSError, ValueError):
                     pass
         shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(marks, ignore_errors=True)
 
 
 def main():
@@ -88,8 +90,11 @@ def main():
     parser.add_argument("b", help="checkout B")
     parser.add_argument("--programs", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--markers-on-disk", action="store_true", help="as in bench/run")
     args = parser.parse_args()
     root = tempfile.mkdtemp(prefix="steward-startup-ab-")
+    marks_root = BENCH.marker_root(os.path.join(root, "marks"), args.markers_on_disk)
+    os.makedirs(marks_root, exist_ok=True)
     with open(os.path.join(root, "child.sh"), "w") as f:
         f.write(BENCH.CHILD_SH)
     os.chmod(os.path.join(root, "child.sh"), 0o755)
@@ -97,12 +102,13 @@ def main():
     try:
         for _ in range(args.rounds):
             for side, checkout in (("A", args.a), ("B", args.b)):
-                wall, cpu = one_start(checkout, args.programs, root)
+                wall, cpu = one_start(checkout, args.programs, root, marks_root)
                 results[side].append((wall, cpu))
                 print("%s %.3f s, daemon CPU %d ms" % (side, wall, cpu), flush=True)
                 time.sleep(0.5)
     finally:
         shutil.rmtree(root, ignore_errors=True)
+        shutil.rmtree(marks_root, ignore_errors=True)
     for side, checkout in (("A", args.a), ("B", args.b)):
         walls = [w for w, _ in results[side]]
         cpus = [c for _, c in results[side]]
