@@ -93,8 +93,7 @@ def main():
     parser.add_argument("--markers-on-disk", action="store_true", help="as in bench/run")
     args = parser.parse_args()
     root = tempfile.mkdtemp(prefix="steward-startup-ab-")
-    marks_root = BENCH.marker_root(os.path.join(root, "marks"), args.markers_on_disk)
-    os.makedirs(marks_root, exist_ok=True)
+    marks_root = BENCH.marker_root(root, args.markers_on_disk)
     with open(os.path.join(root, "child.sh"), "w") as f:
         f.write(BENCH.CHILD_SH)
     os.chmod(os.path.join(root, "child.sh"), 0o755)
