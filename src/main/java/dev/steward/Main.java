@@ -3,6 +3,7 @@ package dev.steward;
 import dev.steward.cli.StewardCli;
 import dev.steward.daemon.Engine;
 import dev.steward.daemon.EngineSettings;
+import dev.steward.supervise.PosixSpawner;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -38,6 +39,7 @@ public class Main implements QuarkusApplication {
             StewardCli.main(args);
             return;
         }
+        PosixSpawner.prepareInBackground();
         ServeCommand serve = ServeCommand.parseCommon(args).orElseGet(() -> parseWithPicocli(args));
         if (serve.cdsTraining) {
             try {

@@ -103,7 +103,10 @@ public final class ManifestLoader {
         List<ProgramSpec> programs = new ArrayList<>();
         Map<String, Position> names = new LinkedHashMap<>();
         try {
-            for (Node document : new Compose(SETTINGS).composeAllFromString(text)) {
+            // The plain subset first, composed cheaply; snakeyaml-engine for anything else (and its errors).
+            Optional<List<Node>> plain = PlainYamlComposer.compose(text, SCHEMA.getScalarResolver());
+            Iterable<Node> documents = plain.isPresent() ? plain.get() : new Compose(SETTINGS).composeAllFromString(text);
+            for (Node document : documents) {
                 if (document instanceof ScalarNode && Tag.NULL.equals(document.getTag())) {
                     continue; // empty document, e.g. a leading "---" or one with only comments
                 }

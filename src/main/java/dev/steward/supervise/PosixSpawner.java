@@ -67,6 +67,23 @@ public final class PosixSpawner implements Spawner {
     }
 
     /**
+     * Starts {@link #prepare} on a thread of its own, for a daemon's first moments: until the JVM has read
+     * its settings and the manifests, one of a small machine's CPUs is mostly idle, and loading libc
+     * through JNA takes about 65 ms of CPU. A failure here is reported by the engine's own call.
+     */
+    public static void prepareInBackground() {
+        Thread thread = new Thread(() -> {
+            try {
+                prepare();
+            } catch (Throwable e) {
+                // the engine calls prepare() again and reports it
+            }
+        }, "steward-libc-init");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
      * What every child starts with, set up once: its own process group, default dispositions for every
      * signal that has one, and an empty signal mask. posix_spawn only reads it.
      */

@@ -7,10 +7,12 @@ import dev.steward.manifest.ProgramSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -22,7 +24,7 @@ import java.util.function.Consumer;
 public final class ProcessLauncher implements Launcher {
     private final Spawner spawner;
     private final Path stateDir;
-    private final Map<String, String> daemonEnvironment;
+    private final SortedMap<String, String> daemonEnvironment;
     private final Map<ProcessSlot, SlotLogs> logs = new IdentityHashMap<>();
 
     /** The open log sinks of one slot. */
@@ -36,7 +38,8 @@ public final class ProcessLauncher implements Launcher {
     public ProcessLauncher(Spawner spawner, Path stateDir, Map<String, String> daemonEnvironment) {
         this.spawner = spawner;
         this.stateDir = stateDir;
-        this.daemonEnvironment = Map.copyOf(daemonEnvironment);
+        // Sorted once: each spawn's copy of a sorted map is then built in one pass, without comparisons.
+        this.daemonEnvironment = Collections.unmodifiableSortedMap(new TreeMap<>(daemonEnvironment));
     }
 
     @Override

@@ -286,7 +286,8 @@ public final class ProcessSlot {
 
     /** True when the running child was started with other launch settings than the current spec. */
     public boolean outdated() {
-        return spawnedWith != null && child != null
+        // The same spec object is the common case (every state change asks): no settings to compare.
+        return spawnedWith != null && child != null && spawnedWith != spec
                 && !spawnedWith.launchSettings().equals(spec.launchSettings());
     }
 

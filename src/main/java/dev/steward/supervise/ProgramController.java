@@ -129,9 +129,13 @@ public final class ProgramController {
             // The next instance goes only once this one is RUNNING again: a broken change stops here.
             return;
         }
-        rollingSlot = slots.stream().filter(ProcessSlot::outdated).findFirst().orElse(null);
-        if (rollingSlot != null) {
-            rollingSlot.restart();
+        rollingSlot = null;
+        for (ProcessSlot slot : slots) { // a plain loop: this runs on every state change of every process
+            if (slot.outdated()) {
+                rollingSlot = slot;
+                slot.restart();
+                return;
+            }
         }
     }
 
