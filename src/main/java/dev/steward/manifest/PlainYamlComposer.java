@@ -84,15 +84,12 @@ final class PlainYamlComposer {
             char c = text.charAt(i);
             boolean printable = c == '\n' || (c >= 0x20 && c <= 0x7E) || (c >= 0xA0 && c <= 0xD7FF)
                     || (c >= 0xE000 && c <= 0xFFFD && c != 0xFEFF);
-            if (!printable || OUTSIDE.indexOf(c) >= 0 || (c == '.' && i == lineStartOf(text, i) && text.startsWith("...", i))) {
+            boolean documentEnd = c == '.' && (i == 0 || text.charAt(i - 1) == '\n') && text.startsWith("...", i);
+            if (!printable || OUTSIDE.indexOf(c) >= 0 || documentEnd) {
                 return false;
             }
         }
         return true;
-    }
-
-    private static int lineStartOf(String text, int index) {
-        return index == 0 || text.charAt(index - 1) == '\n' ? index : -1;
     }
 
     private List<Node> documents() {
@@ -220,11 +217,17 @@ final class PlainYamlComposer {
         };
     }
 
-    private SequenceNode flowSequence() {
+    /** Consumes the opening bracket of a flow collection and the spaces after it; returns where it opened. */
+    private Mark open() {
         Mark start = mark();
         pos++;
-        List<Node> items = new ArrayList<>();
         skipSpaces();
+        return start;
+    }
+
+    private SequenceNode flowSequence() {
+        Mark start = open();
+        List<Node> items = new ArrayList<>();
         if (!closes(']')) {
             do {
                 items.add(value(true));
@@ -234,10 +237,8 @@ final class PlainYamlComposer {
     }
 
     private MappingNode flowMapping() {
-        Mark start = mark();
-        pos++;
+        Mark start = open();
         List<NodeTuple> tuples = new ArrayList<>();
-        skipSpaces();
         if (!closes('}')) {
             do {
                 ScalarNode key = key(true);
@@ -349,8 +350,8 @@ final class PlainYamlComposer {
             value.append(c);
         }
         pos = i;
-        String text = value.toString();
-        return new ScalarNode(resolver.resolve(text, false), true, text,
+        String content = value.toString();
+        return new ScalarNode(resolver.resolve(content, false), true, content,
                 quote == '"' ? ScalarStyle.DOUBLE_QUOTED : ScalarStyle.SINGLE_QUOTED, Optional.of(start),
                 Optional.of(mark()));
     }
@@ -366,14 +367,16 @@ final class PlainYamlComposer {
                 pos++;
             }
         }
-        if (pos < text.length()) {
-            if (text.charAt(pos) != '\n') {
-                throw NOT_PLAIN;
-            }
-            pos++;
-            line++;
-            lineStart = pos;
+        if (pos == text.length()) {
+            lineStart = pos; // the end of the text starts an empty last line
+            return;
         }
+        if (text.charAt(pos) != '\n') {
+            throw NOT_PLAIN;
+        }
+        pos++;
+        line++;
+        lineStart = pos;
     }
 
     /**
@@ -381,25 +384,16 @@ final class PlainYamlComposer {
      * next line with content and returns its indentation, or -1 at the end of the text.
      */
     private int nextContentIndent() {
-        if (pos != lineStart) {
-            return pos >= text.length() ? -1 : fail();
-        }
         while (true) {
             int i = pos;
             while (i < text.length() && text.charAt(i) == ' ') {
                 i++;
             }
-            if (i == text.length()) {
-                pos = i;
-                lineStart = i;
-                return -1;
-            }
-            char c = text.charAt(i);
-            if (c != '\n' && c != '#') {
+            if (i < text.length() && text.charAt(i) != '\n' && text.charAt(i) != '#') {
                 return i - pos;
             }
             while (i < text.length() && text.charAt(i) != '\n') {
-                i++;
+                i++; // a blank or comment-only line
             }
             if (i == text.length()) {
                 pos = i;
@@ -410,10 +404,6 @@ final class PlainYamlComposer {
             line++;
             lineStart = pos;
         }
-    }
-
-    private static int fail() {
-        throw NOT_PLAIN;
     }
 
     private void skipSpaces() {

@@ -60,7 +60,9 @@ public final class PosixSpawner implements Spawner {
 
     /**
      * Loads libc and sets up what every spawn shares. The first spawn would do it; the engine calls this
-     * on the owner thread while the watch thread reads the manifests, off a cold start's critical path.
+     * on the owner thread while the watch thread reads the manifests, off a cold start's critical path
+     * ({@code steward serve} starts it earlier still, {@link #prepareInBackground}; a second call waits
+     * for the first or returns at once).
      */
     public static void prepare() {
         Attributes.VALUE.size();
@@ -75,8 +77,8 @@ public final class PosixSpawner implements Spawner {
         Thread thread = new Thread(() -> {
             try {
                 prepare();
-            } catch (Throwable e) {
-                // the engine calls prepare() again and reports it
+            } catch (LinkageError | RuntimeException e) {
+                // no libc or JNA here: the engine's own call of prepare() reports it
             }
         }, "steward-libc-init");
         thread.setDaemon(true);
