@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * The command lines typed most often, read without picocli: {@code status}, {@code get},
  * {@code start}, {@code stop} and {@code restart}, with names, {@code -l}, {@code -o},
- * {@code --timeout} and {@code --server}. Building picocli's model from the annotations was more
+ * {@code --timeout} and {@code --server}; and {@code version} or {@code --version} alone, which
+ * otherwise built the model of every verb (110 ms for one line of output). Building picocli's model from the annotations was more
  * than a third of such a call's CPU. The result is the same command object picocli would fill in,
  * run the same way, so the behaviour is the same; anything else (help, another verb or option, a
  * repeated option, a missing value, {@code --}, an {@code @FILE}) gives empty, and picocli parses it and explains.
@@ -24,13 +25,17 @@ final class CommonCommandLine {
             "get", Set.of("server", "selector", "output"),
             "start", Set.of("server", "selector", "timeout"),
             "stop", Set.of("server", "selector", "timeout"),
-            "restart", Set.of("server", "selector", "timeout"));
+            "restart", Set.of("server", "selector", "timeout"),
+            "version", Set.of("server"));
 
     private CommonCommandLine() {
     }
 
     /** The verb to run for {@code args}, its root being {@code root}; empty when picocli must read them. */
     static Optional<StewardCli.Verb> parse(StewardCli root, String... args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            return bind(root, new VersionCommand(), null); // prints what picocli's version provider gives
+        }
         String verb = null;
         List<String> words = new ArrayList<>();
         Map<String, String> options = new HashMap<>();
@@ -78,12 +83,13 @@ final class CommonCommandLine {
         if (verb.equals(serverBeforeVerb)) {
             return Optional.empty(); // "--server status status": picocli takes no command name as an option's value
         }
-        Optional<StewardCli.Verb> command = command(verb, words, options);
-        command.ifPresent(c -> {
-            root.server = options.get("server");
-            c.root = root;
-        });
-        return command;
+        return command(verb, words, options).flatMap(command -> bind(root, command, options.get("server")));
+    }
+
+    private static Optional<StewardCli.Verb> bind(StewardCli root, StewardCli.Verb command, String server) {
+        root.server = server;
+        command.root = root;
+        return Optional.of(command);
     }
 
     private static Optional<StewardCli.Verb> command(String verb, List<String> words, Map<String, String> options) {
@@ -104,6 +110,9 @@ final class CommonCommandLine {
                 get.selector = options.get("selector");
                 get.output = options.get("output");
                 return Optional.of(get);
+            }
+            case "version" -> {
+                return words.isEmpty() ? Optional.of(new VersionCommand()) : Optional.empty();
             }
             default -> {
                 ActionCommands.NamedTargets action = switch (verb) {

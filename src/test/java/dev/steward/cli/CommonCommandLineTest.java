@@ -79,7 +79,11 @@ class CommonCommandLineTest {
                 List.of("--server", server, "stop", "--timeout", "0", "web"),
                 List.of("--server", server, "restart", "-l", "tier=web"),
                 List.of("--server", server, "restart", "-l", "tier=web", "web"),
-                List.of("--server", server, "start"));
+                List.of("--server", server, "start"),
+                List.of("version"),
+                List.of("--server", server, "version"),
+                List.of("--version"),
+                List.of("-V"));
         for (List<String> line : lines) {
             String[] args = line.toArray(String[]::new);
             assertTrue(CommonCommandLine.parse(new StewardCli(io(new Streams())), args).isPresent(), () -> line + " is read by picocli");
@@ -104,7 +108,10 @@ class CommonCommandLineTest {
                 List.of("--help"),
                 List.of("status", "--help"),
                 List.of("status", "-h"),
-                List.of("version"),
+                List.of("version", "extra"),
+                List.of("version", "--help"),
+                List.of("version", "-l", "a=b"),
+                List.of("--version", "status"),
                 List.of("describe", "process", "web-0"),
                 List.of("get"),
                 List.of("get", "programs", "web", "extra"),
