@@ -6,9 +6,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.ScopeType;
 
+import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -63,9 +66,42 @@ public final class StewardCli implements Callable<Integer> {
      */
     public record Io(InputStream in, PrintStream out, PrintStream err, Map<String, String> env, Path cwd, Clock clock) {
         static Io system() {
-            PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
-            PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+            PrintStream out = bufferedOut(new FileOutputStream(FileDescriptor.out));
+            PrintStream err = errAfter(out, new FileOutputStream(FileDescriptor.err));
             return new Io(System.in, out, err, System.getenv(), Path.of("").toAbsolutePath(), new LocalClock());
+        }
+
+        /**
+         * Standard output, buffered: a 200-line answer was 200 write(2) calls. The commands that stream
+         * (logs -f, get -w, apply, delete) flush after each piece, and main flushes at exit.
+         */
+        static PrintStream bufferedOut(OutputStream stdout) {
+            return new PrintStream(new BufferedOutputStream(stdout, 1 << 16), false, StandardCharsets.UTF_8);
+        }
+
+        /**
+         * Standard error, unbuffered, flushing {@code stdout} before each write: on a terminal (or with
+         * 2>&1) the two streams then keep the order the lines were printed in.
+         */
+        static PrintStream errAfter(PrintStream stdout, OutputStream stderr) {
+            return new PrintStream(new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    stdout.flush();
+                    stderr.write(b);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    stdout.flush();
+                    stderr.write(b, off, len);
+                }
+
+                @Override
+                public void flush() throws IOException {
+                    stderr.flush();
+                }
+            }, true, StandardCharsets.UTF_8);
         }
     }
 

@@ -297,6 +297,24 @@ class ActionsTest {
     }
 
     @Test
+    void twoWaitsOnOneProcessEachEndOnTheirOwn() {
+        ProcessSlot slot = slot(Specs.program("web").startSeconds(20).build());
+
+        CompletableFuture<List<Actions.Result>> patient = actions.start(targets(slot), Duration.ofSeconds(30));
+        loop.advanceSeconds(1);
+        CompletableFuture<List<Actions.Result>> hasty = actions.start(targets(slot), Duration.ofSeconds(5));
+        assertEquals(1, launcher.launchCount(), "the second start waits for the first");
+
+        loop.advanceSeconds(5);
+        assertEquals("timed out after 5 s; it is STARTING", only(hasty).message());
+        assertFalse(patient.isDone(), "the other wait on the same process goes on");
+
+        loop.advanceSeconds(14);
+        assertTrue(only(patient).ok(), only(patient).toString());
+        assertEquals(0, loop.pendingTimers(), "no timer left behind");
+    }
+
+    @Test
     void stopTimesOutWhenTheProcessIgnoresTheSignal() {
         ProcessSlot slot = running(Specs.program("web").stopTimeoutSeconds(60).build());
 
