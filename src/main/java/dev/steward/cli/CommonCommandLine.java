@@ -10,11 +10,12 @@ import java.util.Set;
 /**
  * The command lines typed most often, read without picocli: {@code status}, {@code get},
  * {@code start}, {@code stop} and {@code restart}, with names, {@code -l}, {@code -o},
- * {@code --timeout} and {@code --server}; and {@code version} or {@code --version} alone, which
- * otherwise built the model of every verb (110 ms for one line of output). Building picocli's model from the annotations was more
- * than a third of such a call's CPU. The result is the same command object picocli would fill in,
- * run the same way, so the behaviour is the same; anything else (help, another verb or option, a
- * repeated option, a missing value, {@code --}, an {@code @FILE}) gives empty, and picocli parses it and explains.
+ * {@code --timeout} and {@code --server}; and {@code version}, or {@code --version} alone, for which
+ * picocli built the model of every verb (110 ms for one line of output). Building picocli's model
+ * from the annotations was more than a third of such a call's CPU. The result is the same command
+ * object picocli would fill in, run the same way, so the behaviour is the same; anything else (help,
+ * another verb or option, a repeated option, a missing value, {@code --}, an {@code @FILE}) gives
+ * empty, and picocli parses it and explains.
  */
 final class CommonCommandLine {
     private static final Map<String, String> OPTIONS = Map.of(
