@@ -36,14 +36,14 @@ final class CommandResolver {
     }
 
     private static Path checked(Path path, String asWritten) throws SpawnException {
+        if (Files.isRegularFile(path) && Files.isExecutable(path)) {
+            return path; // two system calls at every spawn; the third only to say what is wrong
+        }
         if (!Files.exists(path)) {
             throw new SpawnException("can't find command '" + asWritten + "' (" + path.toAbsolutePath()
                     + " does not exist); fix spec.command or spec.directory");
         }
-        if (!Files.isRegularFile(path) || !Files.isExecutable(path)) {
-            throw new SpawnException("command at '" + path.toAbsolutePath() + "' is not executable; "
-                    + "chmod +x it or run it through an interpreter in spec.command");
-        }
-        return path;
+        throw new SpawnException("command at '" + path.toAbsolutePath() + "' is not executable; "
+                + "chmod +x it or run it through an interpreter in spec.command");
     }
 }

@@ -1,0 +1,67 @@
+package dev.steward.supervise;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command is found as exec would find it, and what cannot be run is named with what to do. */
+class CommandResolverTest {
+    @TempDir
+    Path dir;
+
+    private Path file(String name, String permissions) throws IOException {
+        Path path = Files.writeString(dir.resolve(name), "#!/bin/sh\n");
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
+        return path;
+    }
+
+    private static Path resolve(String program, Map<String, String> environment, Optional<Path> directory) throws SpawnException {
+        return CommandResolver.resolve(List.of(program, "arg"), environment, directory);
+    }
+
+    @Test
+    void anExecutableFileByPathIsRunAsWritten() throws Exception {
+        Path script = file("run.sh", "rwxr-xr-x");
+        assertEquals(script, resolve(script.toString(), Map.of(), Optional.empty()));
+        assertEquals(script, resolve("./run.sh", Map.of(), Optional.of(dir)).normalize());
+    }
+
+    @Test
+    void aBareNameIsLookedUpOnThePath() throws Exception {
+        Path script = file("tool", "rwxr-xr-x");
+        file("other", "rw-r--r--");
+        assertEquals(script, resolve("tool", Map.of("PATH", "/nonexistent:" + dir), Optional.empty()));
+        SpawnException missing = assertThrows(SpawnException.class, () -> resolve("other", Map.of("PATH", dir.toString()), Optional.empty()));
+        assertTrue(missing.getMessage().startsWith("can't find command 'other' on PATH (" + dir + ")"), missing.getMessage());
+    }
+
+    @Test
+    void aMissingFileIsNamedWithWhereItWasLookedFor() {
+        Path missing = dir.resolve("nope");
+        SpawnException e = assertThrows(SpawnException.class, () -> resolve(missing.toString(), Map.of(), Optional.empty()));
+        assertEquals("can't find command '" + missing + "' (" + missing + " does not exist); fix spec.command or spec.directory",
+                e.getMessage());
+    }
+
+    @Test
+    void aFileWithoutTheExecuteBitOrADirectoryIsNotExecutable() throws Exception {
+        Path plain = file("data.txt", "rw-r--r--");
+        Path directory = Files.createDirectory(dir.resolve("bin"));
+        for (Path path : List.of(plain, directory)) {
+            SpawnException e = assertThrows(SpawnException.class, () -> resolve(path.toString(), Map.of(), Optional.empty()));
+            assertEquals("command at '" + path + "' is not executable; chmod +x it or run it through an interpreter in spec.command",
+                    e.getMessage());
+        }
+    }
+}
