@@ -374,7 +374,12 @@ final class PlainYamlComposer {
         if (text.charAt(pos) != '\n') {
             throw NOT_PLAIN;
         }
-        pos++;
+        startLineAfter(pos);
+    }
+
+    /** Moves to the start of the line after the line break at {@code newline}. */
+    private void startLineAfter(int newline) {
+        pos = newline + 1;
         line++;
         lineStart = pos;
     }
@@ -400,9 +405,7 @@ final class PlainYamlComposer {
                 lineStart = i;
                 return -1;
             }
-            pos = i + 1;
-            line++;
-            lineStart = pos;
+            startLineAfter(i);
         }
     }
 

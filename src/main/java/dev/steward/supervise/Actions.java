@@ -157,14 +157,16 @@ public final class Actions {
         }
     }
 
+    /** False when the wait had already ended (its outcome came, or its timeout). */
     private boolean removeWaiter(Waiter waiter) {
         List<Waiter> forSlot = waiters.get(waiter.slot());
-        // by identity: a record's equals() would compare its futures and timers field by field
-        boolean removed = forSlot != null && forSlot.removeIf(w -> w == waiter);
-        if (forSlot != null && forSlot.isEmpty()) {
+        if (forSlot == null || !forSlot.remove(waiter)) {
+            return false;
+        }
+        if (forSlot.isEmpty()) {
             waiters.remove(waiter.slot());
         }
-        return removed;
+        return true;
     }
 
     private static Result result(ProcessSlot slot, boolean ok, String message) {
