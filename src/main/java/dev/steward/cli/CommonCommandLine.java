@@ -84,7 +84,8 @@ final class CommonCommandLine {
         if (verb.equals(serverBeforeVerb)) {
             return Optional.empty(); // "--server status status": picocli takes no command name as an option's value
         }
-        return command(verb, words, options).flatMap(command -> bind(root, command, options.get("server")));
+        Optional<StewardCli.Verb> command = command(verb, words, options); // no lambda here: see Table.row
+        return command.isEmpty() ? command : bind(root, command.get(), options.get("server"));
     }
 
     private static Optional<StewardCli.Verb> bind(StewardCli root, StewardCli.Verb command, String server) {

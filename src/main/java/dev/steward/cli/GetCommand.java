@@ -243,7 +243,9 @@ final class GetCommand extends StewardCli.Verb {
                 default:
                     table = newTable();
                     Instant now = io().clock().instant();
-                    items.forEach(item -> row(table, item, now));
+                    for (Object item : items) { // a loop, not a lambda: see Table.row
+                        row(table, item, now);
+                    }
                     if (table.isEmpty()) {
                         if (!watching) {
                             err().println("No " + kind.name().toLowerCase(java.util.Locale.ROOT) + " found.");
@@ -276,7 +278,9 @@ final class GetCommand extends StewardCli.Verb {
                 default:
                     Instant now = io().clock().instant();
                     boolean headerPending = table.isEmpty();
-                    items.forEach(item -> row(table, item, now));
+                    for (Object item : items) {
+                        row(table, item, now);
+                    }
                     out().print(headerPending ? table.render() : table.renderMore());
             }
             out().flush();

@@ -218,7 +218,8 @@ public final class HttpTransport {
             if (colon > 0) {
                 String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
                 String value = line.substring(colon + 1).trim();
-                headers.merge(name, value, (a, b) -> a + ", " + b);
+                String earlier = headers.get(name); // repeated: joined as RFC 9110 says (no lambda: see Table.row)
+                headers.put(name, earlier == null ? value : earlier + ", " + value);
             }
         }
     }

@@ -26,6 +26,13 @@ class CliTransportTest {
     }
 
     @Test
+    void repeatedHeadersAreJoinedInOrder() throws IOException {
+        HttpTransport.Response r = parse("HTTP/1.1 200 OK\r\nVary: a\r\nContent-Length: 0\r\nvary:  b \r\nVARY: c\r\n\r\n");
+        assertEquals("a, b, c", r.header("Vary"));
+        assertEquals("0", r.header("content-length"));
+    }
+
+    @Test
     void chunkedWithExtensionsAndTrailers() throws IOException {
         HttpTransport.Response r = parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + "5;ext=1\r\nhello\r\n1\r\n \r\nA\r\n0123456789\r\n0\r\nX-Trailer: y\r\n\r\n");
