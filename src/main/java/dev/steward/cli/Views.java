@@ -14,7 +14,6 @@ import java.util.Set;
 /** How programs, processes and events look to a person: kubectl tables, Supervisor's status, describe. */
 final class Views {
     private static final List<String> WORST_FIRST = List.of("FATAL", "BACKOFF", "EXITED", "UNKNOWN", "STARTING", "STOPPING", "STOPPED", "RUNNING");
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.ROOT);
 
     private Views() {
     }
@@ -333,7 +332,15 @@ final class Views {
 
     private static String date(String iso, ZoneId zone) {
         Instant t = Format.instant(iso);
-        return t == null ? iso : DATE.format(t.atZone(zone));
+        return t == null ? iso : Dates.DESCRIBE.format(t.atZone(zone));
+    }
+
+    /**
+     * Set up on first use, by {@code describe}: building a formatter initializes DateTimeFormatter, which
+     * builds every predefined formatter, a tenth of a {@code status} call that has no date to print.
+     */
+    private static final class Dates {
+        static final DateTimeFormatter DESCRIBE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.ROOT);
     }
 
     /**

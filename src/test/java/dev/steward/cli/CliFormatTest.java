@@ -3,9 +3,11 @@ package dev.steward.cli;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** Table layout, kubectl durations, Supervisor's status columns, describe's event ages. */
 class CliFormatTest {
@@ -119,5 +121,21 @@ class CliFormatTest {
         assertEquals("Stop Timeout Seconds", Views.label("stopTimeoutSeconds"));
         assertEquals("Command", Views.label("command"));
         assertEquals("Max Bytes", Views.label("maxBytes"));
+    }
+
+    @Test
+    void daemonTimestampsReadByHandAsInstantParseReadsThem() {
+        for (String t : List.of("2026-12-06T03:12:00Z", "2026-12-06T03:12:00.1Z", "2026-12-06T03:12:00.123456Z",
+                "2026-12-06T03:12:00.123456789Z", "2024-02-29T23:59:59.000000001Z", "1970-01-01T00:00:00Z", "1969-12-31T23:59:59.5Z")) {
+            assertEquals(Instant.parse(t), Format.utcInstant(t), t);
+            assertEquals(Instant.parse(t), Format.instant(t), t);
+        }
+        for (String other : List.of("2026-13-06T03:12:00Z", "2025-02-29T03:12:00Z", "2026-12-06T24:00:00Z", "2026-12-06T03:60:00Z",
+                "2026-12-06T03:12:00.Z", "2026-12-06T03:12:00.1234567890Z", "2026-12-06 03:12:00Z", "2026-12-06T03:12:00+01:00",
+                "+2026-12-06T03:12:00Z", "2026-12-06T03:1a:00Z")) {
+            assertNull(Format.utcInstant(other), other);
+        }
+        assertEquals(Instant.parse("2026-12-06T02:12:00Z"), Format.instant("2026-12-06T03:12:00+01:00")); // by the general parser
+        assertNull(Format.instant("2026-13-06T03:12:00Z"));
     }
 }

@@ -34,6 +34,16 @@ class CliJsonTest {
     }
 
     @Test
+    void stringsWithAndWithoutEscapes() {
+        assertEquals(List.of("", "plain", "ab\ncd", "\"", "é ✓"),
+                Json.parse("[\"\", \"plain\", \"ab\\ncd\", \"\\\"\", \"é ✓\"]"));
+        for (String bad : List.of("\"a\u0001b\"", "\"tab\tinside\"", "\"unterminated", "[\"a\", \"b")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Json.parse(bad), bad);
+            assertTrue(e.getMessage().startsWith("bad JSON at offset "), e.getMessage());
+        }
+    }
+
+    @Test
     void keepsMemberOrder() {
         Map<String, Object> m = Json.obj(Json.parse("{\"z\": 1, \"a\": 2, \"m\": 3}"));
         assertEquals(List.of("z", "a", "m"), List.copyOf(m.keySet()));
