@@ -9,10 +9,11 @@ import java.util.Set;
 
 /**
  * The command lines typed most often, read without picocli: {@code status}, {@code get},
- * {@code start}, {@code stop} and {@code restart}, with names, {@code -l}, {@code -o},
- * {@code --timeout} and {@code --server}; and {@code version}, or {@code --version} alone, for which
- * picocli built the model of every verb (110 ms for one line of output). Building picocli's model
- * from the annotations was more than a third of such a call's CPU. The result is the same command
+ * {@code describe}, {@code logs}, {@code start}, {@code stop} and {@code restart}, with names,
+ * {@code -l}, {@code -o}, {@code --timeout}, {@code --server} and {@code logs}' own options; and
+ * {@code version}, or {@code --version} alone, for which picocli built the model of every verb (110 ms
+ * for one line of output). Building picocli's model from the annotations was more than a third of
+ * such a call's CPU ({@code logs NAME --tail 5}: 111 ms with it). The result is the same command
  * object picocli would fill in, run the same way, so the behaviour is the same; anything else (help,
  * another verb or option, a repeated option, a missing value, {@code --}, an {@code @FILE}) gives
  * empty, and picocli parses it and explains.
@@ -20,10 +21,14 @@ import java.util.Set;
 final class CommonCommandLine {
     private static final Map<String, String> OPTIONS = Map.of(
             "--server", "server", "-l", "selector", "--selector", "selector", "-o", "output", "--output", "output",
-            "--timeout", "timeout");
+            "--timeout", "timeout", "--tail", "tail", "--limit-bytes", "limit-bytes");
+    /** Options without a value. */
+    private static final Map<String, String> FLAGS = Map.of("-f", "follow", "--follow", "follow", "--stderr", "stderr");
     private static final Map<String, Set<String>> VERB_OPTIONS = Map.of(
             "status", Set.of("server", "selector"),
             "get", Set.of("server", "selector", "output"),
+            "describe", Set.of("server", "selector"),
+            "logs", Set.of("server", "follow", "tail", "limit-bytes", "stderr"),
             "start", Set.of("server", "selector", "timeout"),
             "stop", Set.of("server", "selector", "timeout"),
             "restart", Set.of("server", "selector", "timeout"),
@@ -60,6 +65,13 @@ final class CommonCommandLine {
             if (arg.startsWith("--") && equals > 0) {
                 name = arg.substring(0, equals);
                 value = arg.substring(equals + 1);
+            }
+            String flag = FLAGS.get(name);
+            if (flag != null) {
+                if (verb == null || value != null || options.put(flag, "true") != null) {
+                    return Optional.empty(); // picocli says whether --follow=true or a repeated flag is allowed
+                }
+                continue;
             }
             String option = OPTIONS.get(name);
             if (option == null || (verb == null && !option.equals("server"))) {
@@ -112,6 +124,32 @@ final class CommonCommandLine {
                 get.selector = options.get("selector");
                 get.output = options.get("output");
                 return Optional.of(get);
+            }
+            case "describe" -> {
+                if (words.isEmpty() || words.size() > 2) {
+                    return Optional.empty();
+                }
+                DescribeCommand describe = new DescribeCommand();
+                describe.kind = words.get(0);
+                describe.name = words.size() == 2 ? words.get(1) : null;
+                describe.selector = options.get("selector");
+                return Optional.of(describe);
+            }
+            case "logs" -> {
+                if (words.size() != 1) {
+                    return Optional.empty();
+                }
+                LogsCommand logs = new LogsCommand();
+                logs.name = words.get(0);
+                logs.follow = options.containsKey("follow");
+                logs.stderr = options.containsKey("stderr");
+                try { // picocli's conversion is Integer.valueOf and Long.valueOf; its defaults are -1
+                    logs.tail = options.containsKey("tail") ? Integer.parseInt(options.get("tail")) : -1;
+                    logs.bytes = options.containsKey("limit-bytes") ? Long.parseLong(options.get("limit-bytes")) : -1;
+                } catch (NumberFormatException e) {
+                    return Optional.empty(); // picocli's message names the option and the value
+                }
+                return Optional.of(logs);
             }
             case "version" -> {
                 return words.isEmpty() ? Optional.of(new VersionCommand()) : Optional.empty();

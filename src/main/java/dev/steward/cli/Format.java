@@ -2,9 +2,12 @@ package dev.steward.cli;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Small formatting helpers shared by the table and describe printers. */
@@ -112,6 +115,37 @@ final class Format {
         } catch (java.time.DateTimeException e) {
             return null; // a 13th month, a 30th of February: Instant.parse says no as well
         }
+    }
+
+    private static final String[] DAYS = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+    /**
+     * kubectl describe's dates, {@code Sun, 22 Nov 2026 04:00:00 +0000} (DateTimeFormatter's
+     * {@code EEE, dd MMM yyyy HH:mm:ss Z} in English), written by hand: DateTimeFormatter's day and
+     * month names come from the locale providers, which it looks up through the class path, a sixth of
+     * a {@code describe} call.
+     */
+    static String describeDate(ZonedDateTime t) {
+        int offsetSeconds = t.getOffset().getTotalSeconds();
+        if (t.getYear() < 1000 || t.getYear() > 9999 || offsetSeconds % 60 != 0) { // none of the daemon's
+            return DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.ROOT).format(t);
+        }
+        StringBuilder out = new StringBuilder(31);
+        out.append(DAYS[t.getDayOfWeek().ordinal()]).append(", ");
+        twoDigits(out, t.getDayOfMonth()).append(' ').append(MONTHS[t.getMonthValue() - 1]).append(' ');
+        out.append(t.getYear()).append(' ');
+        twoDigits(out, t.getHour()).append(':');
+        twoDigits(out, t.getMinute()).append(':');
+        twoDigits(out, t.getSecond()).append(' ');
+        int offsetMinutes = offsetSeconds / 60;
+        out.append(offsetMinutes < 0 ? '-' : '+');
+        twoDigits(out, Math.abs(offsetMinutes) / 60);
+        return twoDigits(out, Math.abs(offsetMinutes) % 60).toString();
+    }
+
+    private static StringBuilder twoDigits(StringBuilder out, int value) {
+        return out.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
     }
 
     /** The decimal number in s[from, to), or -1 unless it is 1 to 9 digits. */

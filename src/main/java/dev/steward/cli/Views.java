@@ -3,7 +3,6 @@ package dev.steward.cli;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -332,15 +331,7 @@ final class Views {
 
     private static String date(String iso, ZoneId zone) {
         Instant t = Format.instant(iso);
-        return t == null ? iso : Dates.DESCRIBE.format(t.atZone(zone));
-    }
-
-    /**
-     * Set up on first use, by {@code describe}: building a formatter initializes DateTimeFormatter, which
-     * builds every predefined formatter, a tenth of a {@code status} call that has no date to print.
-     */
-    private static final class Dates {
-        static final DateTimeFormatter DESCRIBE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.ROOT);
+        return t == null ? iso : Format.describeDate(t.atZone(zone));
     }
 
     /**

@@ -138,4 +138,16 @@ class CliFormatTest {
         assertEquals(Instant.parse("2026-12-06T02:12:00Z"), Format.instant("2026-12-06T03:12:00+01:00")); // by the general parser
         assertNull(Format.instant("2026-13-06T03:12:00Z"));
     }
+
+    @Test
+    void describeDatesAsDateTimeFormatterWritesThem() {
+        java.time.format.DateTimeFormatter reference = java.time.format.DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", java.util.Locale.ROOT);
+        for (String zone : List.of("UTC", "Europe/Paris", "America/St_Johns", "Asia/Kolkata", "Pacific/Chatham", "America/Los_Angeles")) {
+            for (String t : List.of("2026-11-22T04:00:00Z", "2026-01-01T00:00:00Z", "2024-02-29T23:59:59.999Z", "2026-07-05T09:08:07Z",
+                    "1900-01-01T00:00:00Z", "+10000-01-01T00:00:00Z", "0999-12-31T12:00:00Z")) {
+                java.time.ZonedDateTime at = Instant.parse(t).atZone(java.time.ZoneId.of(zone));
+                assertEquals(reference.format(at), Format.describeDate(at), t + " in " + zone);
+            }
+        }
+    }
 }

@@ -45,6 +45,12 @@ class CommonCommandLineTest {
         daemon.on("GET", "/processes/web-0", Answer.json(Fixtures.WEB_0));
         daemon.on("GET", "/events", Answer.json(Fixtures.EVENTS));
         daemon.on("GET", "/processes/nope", Answer.problem(404, "NotFound", "no process named nope"));
+        daemon.on("GET", "/processes/web-0/logs", Answer.chunked("text/plain", "line 1\n", "line 2\n"));
+        daemon.on("GET", "/processes/hello/logs", Answer.text("hello\n"));
+        daemon.on("GET", "/processes/web/logs", Answer.problem(404, "NotFound", "no process named web"));
+        daemon.on("GET", "/programs/web", Answer.json(Fixtures.WEB));
+        daemon.on("GET", "/processes/nope/logs", Answer.problem(404, "NotFound", "no process named nope"));
+        daemon.on("GET", "/programs/nope", Answer.problem(404, "NotFound", "no program named nope"));
         for (String action : List.of("start", "stop", "restart")) {
             daemon.on("POST", "/actions/" + action, Answer.json(ACTION_ANSWER));
         }
@@ -73,6 +79,19 @@ class CommonCommandLineTest {
                 List.of("--server", server, "get", "events"),
                 List.of("--server", server, "get", "widgets"),
                 List.of("--server", server, "get", "programs", "-o", "xml"),
+                List.of("--server", server, "describe", "process", "web-0"),
+                List.of("--server", server, "describe", "programs", "-l", "tier=web"),
+                List.of("--server", server, "describe", "program/hello"),
+                List.of("--server", server, "describe", "events"),
+                List.of("--server", server, "describe", "processes", "nope"),
+                List.of("--server", server, "logs", "web-0"),
+                List.of("--server", server, "logs", "web-0", "--tail", "3", "-f"),
+                List.of("--server", server, "logs", "--stderr", "web-0", "--limit-bytes=100", "--follow"),
+                List.of("--server", server, "logs", "web-0", "--tail", "0"),
+                List.of("--server", server, "logs", "web-0", "--tail", "+5"),
+                List.of("--server", server, "logs", "hello"),
+                List.of("--server", server, "logs", "web"),
+                List.of("--server", server, "logs", "nope"),
                 List.of("--server", server, "start", "web"),
                 List.of("--server", server, "stop", "web:web-0", "all", "--timeout", "5"),
                 List.of("--server", server, "stop", "--timeout", "0.5", "all"),
@@ -112,7 +131,21 @@ class CommonCommandLineTest {
                 List.of("version", "--help"),
                 List.of("version", "-l", "a=b"),
                 List.of("--version", "status"),
-                List.of("describe", "process", "web-0"),
+                List.of("describe"),
+                List.of("describe", "process", "web-0", "extra"),
+                List.of("describe", "process", "-o", "json"),
+                List.of("logs"),
+                List.of("logs", "a", "b"),
+                List.of("logs", "web-0", "-l", "a=b"),
+                List.of("logs", "web-0", "--tail", "-2"),
+                List.of("logs", "web-0", "--tail", "lots"),
+                List.of("logs", "web-0", "--tail=0x10"),
+                List.of("logs", "web-0", "--limit-bytes"),
+                List.of("logs", "web-0", "-f", "-f"),
+                List.of("logs", "web-0", "--follow=true"),
+                List.of("logs", "web-0", "-fl"),
+                List.of("-f", "logs", "web-0"),
+                List.of("status", "-f"),
                 List.of("get"),
                 List.of("get", "programs", "web", "extra"),
                 List.of("get", "programs", "-w"),
