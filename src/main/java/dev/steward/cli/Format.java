@@ -1,7 +1,9 @@
 package dev.steward.cli;
 
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -12,6 +14,9 @@ import java.util.Map;
 
 /** Small formatting helpers shared by the table and describe printers. */
 final class Format {
+    private static final String[] DAYS = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
     private Format() {
     }
 
@@ -110,15 +115,12 @@ final class Format {
             return null;
         }
         try {
-            long days = java.time.LocalDate.of(year, month, day).toEpochDay();
+            long days = LocalDate.of(year, month, day).toEpochDay();
             return Instant.ofEpochSecond(days * 86_400 + hour * 3_600L + minute * 60L + second, nanos);
-        } catch (java.time.DateTimeException e) {
+        } catch (DateTimeException e) {
             return null; // a 13th month, a 30th of February: Instant.parse says no as well
         }
     }
-
-    private static final String[] DAYS = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-    private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
     /**
      * kubectl describe's dates, {@code Sun, 22 Nov 2026 04:00:00 +0000} (DateTimeFormatter's
@@ -128,7 +130,7 @@ final class Format {
      */
     static String describeDate(ZonedDateTime t) {
         int offsetSeconds = t.getOffset().getTotalSeconds();
-        if (t.getYear() < 1000 || t.getYear() > 9999 || offsetSeconds % 60 != 0) { // none of the daemon's
+        if (t.getYear() < 1000 || t.getYear() > 9999 || offsetSeconds % 60 != 0) { // not from the daemon: the general way
             return DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.ROOT).format(t);
         }
         StringBuilder out = new StringBuilder(31);
