@@ -5,34 +5,53 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The command lines typed most often, read without picocli: {@code status}, {@code get},
- * {@code describe}, {@code logs}, {@code start}, {@code stop} and {@code restart}, with names,
- * {@code -l}, {@code -o}, {@code --timeout}, {@code --server} and {@code logs}' own options; and
- * {@code version}, or {@code --version} alone, for which picocli built the model of every verb (110 ms
- * for one line of output). Building picocli's model from the annotations was more than a third of
- * such a call's CPU ({@code logs NAME --tail 5}: 111 ms with it). The result is the same command
- * object picocli would fill in, run the same way, so the behaviour is the same; anything else (help,
- * another verb or option, a repeated option, a missing value, {@code --}, an {@code @FILE}) gives
- * empty, and picocli parses it and explains.
+ * {@code describe}, {@code logs}, {@code apply}, {@code diff}, {@code delete}, {@code start},
+ * {@code stop} and {@code restart}, with names and the options each takes (one {@code -f FILE} at
+ * most); and {@code version}, or {@code --version} alone, for which picocli built the model of every
+ * verb (110 ms for one line of output). Building picocli's model from the annotations was more than
+ * a third of such a call's CPU ({@code logs NAME --tail 5}: 107 ms with it, 45 without). The result is
+ * the same command object picocli would fill in, run the same way, so the behaviour is the same;
+ * anything else (help, another verb or option, a repeated option, a missing value, {@code --}, an
+ * {@code @FILE}, {@code -f -}) gives empty, and picocli parses it and explains.
  */
 final class CommonCommandLine {
-    private static final Map<String, String> OPTIONS = Map.of(
-            "--server", "server", "-l", "selector", "--selector", "selector", "-o", "output", "--output", "output",
-            "--timeout", "timeout", "--tail", "tail", "--limit-bytes", "limit-bytes");
-    /** Options without a value. */
-    private static final Map<String, String> FLAGS = Map.of("-f", "follow", "--follow", "follow", "--stderr", "stderr");
-    private static final Map<String, Set<String>> VERB_OPTIONS = Map.of(
-            "status", Set.of("server", "selector"),
-            "get", Set.of("server", "selector", "output"),
-            "describe", Set.of("server", "selector"),
-            "logs", Set.of("server", "follow", "tail", "limit-bytes", "stderr"),
-            "start", Set.of("server", "selector", "timeout"),
-            "stop", Set.of("server", "selector", "timeout"),
-            "restart", Set.of("server", "selector", "timeout"),
-            "version", Set.of("server"));
+    /** An option the reader knows: the key it is stored under, and whether it takes a value. */
+    private record Opt(String key, boolean takesValue) {
+    }
+
+    private static final Map<String, Opt> SERVER = Map.of("--server", new Opt("server", true));
+    private static final Map<String, Opt> SELECTOR = Map.of("-l", new Opt("selector", true), "--selector", new Opt("selector", true));
+    private static final Map<String, Opt> TIMEOUT = Map.of("--timeout", new Opt("timeout", true));
+    /** One -f FILE (picocli reads repeated ones), -R and --dry-run, as apply, diff and delete take them. */
+    private static final Map<String, Opt> FILES = Map.of("-f", new Opt("filename", true), "--filename", new Opt("filename", true),
+            "-R", new Opt("recursive", false), "--recursive", new Opt("recursive", false), "--dry-run", new Opt("dry-run", false));
+    /** The options each verb read here takes ("-f" is a file for apply, following for logs). */
+    private static final Map<String, Map<String, Opt>> VERB_OPTIONS = Map.ofEntries(
+            Map.entry("status", merge(SELECTOR)),
+            Map.entry("get", merge(SELECTOR, Map.of("-o", new Opt("output", true), "--output", new Opt("output", true)))),
+            Map.entry("describe", merge(SELECTOR)),
+            Map.entry("logs", merge(Map.of("-f", new Opt("follow", false), "--follow", new Opt("follow", false),
+                    "--tail", new Opt("tail", true), "--limit-bytes", new Opt("limit-bytes", true), "--stderr", new Opt("stderr", false)))),
+            Map.entry("apply", merge(FILES)),
+            Map.entry("diff", merge(FILES)),
+            Map.entry("delete", merge(FILES, Map.of("--ignore-not-found", new Opt("ignore-not-found", false)))),
+            Map.entry("start", merge(SELECTOR, TIMEOUT)),
+            Map.entry("stop", merge(SELECTOR, TIMEOUT)),
+            Map.entry("restart", merge(SELECTOR, TIMEOUT)),
+            Map.entry("version", merge()));
+
+    /** --server and the given options. */
+    @SafeVarargs
+    private static Map<String, Opt> merge(Map<String, Opt>... parts) {
+        Map<String, Opt> all = new HashMap<>(SERVER);
+        for (Map<String, Opt> part : parts) {
+            all.putAll(part);
+        }
+        return all;
+    }
 
     private CommonCommandLine() {
     }
@@ -66,16 +85,16 @@ final class CommonCommandLine {
                 name = arg.substring(0, equals);
                 value = arg.substring(equals + 1);
             }
-            String flag = FLAGS.get(name);
-            if (flag != null) {
-                if (verb == null || value != null || options.put(flag, "true") != null) {
+            Map<String, Opt> accepted = verb == null ? SERVER : VERB_OPTIONS.get(verb);
+            Opt option = accepted == null ? null : accepted.get(name);
+            if (option == null) {
+                return Optional.empty();
+            }
+            if (!option.takesValue()) {
+                if (value != null || options.put(option.key(), "true") != null) {
                     return Optional.empty(); // picocli says whether --follow=true or a repeated flag is allowed
                 }
                 continue;
-            }
-            String option = OPTIONS.get(name);
-            if (option == null || (verb == null && !option.equals("server"))) {
-                return Optional.empty();
             }
             if (value == null) {
                 if (i + 1 == args.length || args[i + 1].startsWith("-")) {
@@ -86,11 +105,11 @@ final class CommonCommandLine {
                     serverBeforeVerb = value;
                 }
             }
-            if (options.put(option, value) != null) {
+            if (options.put(option.key(), value) != null) {
                 return Optional.empty();
             }
         }
-        if (verb == null || !VERB_OPTIONS.containsKey(verb) || !VERB_OPTIONS.get(verb).containsAll(options.keySet())) {
+        if (verb == null || !VERB_OPTIONS.containsKey(verb)) {
             return Optional.empty();
         }
         if (verb.equals(serverBeforeVerb)) {
@@ -150,6 +169,36 @@ final class CommonCommandLine {
                     return Optional.empty(); // picocli's message names the option and the value
                 }
                 return Optional.of(logs);
+            }
+            case "apply" -> {
+                if (!words.isEmpty() || !options.containsKey("filename")) {
+                    return Optional.empty(); // picocli says -f is required
+                }
+                ApplyCommand apply = new ApplyCommand();
+                apply.files.add(options.get("filename"));
+                apply.recursive = options.containsKey("recursive");
+                apply.dryRun = options.containsKey("dry-run");
+                return Optional.of(apply);
+            }
+            case "diff" -> {
+                if (!words.isEmpty() || !options.containsKey("filename") || options.containsKey("dry-run")) {
+                    return Optional.empty();
+                }
+                DiffCommand diff = new DiffCommand();
+                diff.files.add(options.get("filename"));
+                diff.recursive = options.containsKey("recursive");
+                return Optional.of(diff);
+            }
+            case "delete" -> {
+                DeleteCommand delete = new DeleteCommand();
+                delete.words.addAll(words);
+                if (options.containsKey("filename")) {
+                    delete.files.add(options.get("filename"));
+                }
+                delete.recursive = options.containsKey("recursive");
+                delete.dryRun = options.containsKey("dry-run");
+                delete.ignoreNotFound = options.containsKey("ignore-not-found");
+                return Optional.of(delete);
             }
             case "version" -> {
                 return words.isEmpty() ? Optional.of(new VersionCommand()) : Optional.empty();

@@ -51,6 +51,15 @@ class CommonCommandLineTest {
         daemon.on("GET", "/programs/web", Answer.json(Fixtures.WEB));
         daemon.on("GET", "/processes/nope/logs", Answer.problem(404, "NotFound", "no process named nope"));
         daemon.on("GET", "/programs/nope", Answer.problem(404, "NotFound", "no program named nope"));
+        java.nio.file.Files.writeString(dir.resolve("web.yaml"), "apiVersion: steward.dev/v1\nkind: Program\nmetadata: {name: web}\n"
+                + "spec: {command: [sleep, '9'], replicas: 3}\n");
+        java.nio.file.Files.createDirectories(dir.resolve("m/sub"));
+        java.nio.file.Files.writeString(dir.resolve("m/sub/api.yaml"), "apiVersion: steward.dev/v1\nkind: Program\nmetadata: {name: api}\n"
+                + "spec: {command: [sleep, '9']}\n");
+        daemon.on("GET", "/programs/web", Answer.json(Fixtures.WEB));
+        daemon.on("POST", "/programs", request -> Answer.json("{\"items\": [{\"program\": \"web\", \"action\": \"configured\", "
+                + "\"restarts\": false, \"effect\": \"starting web-2\", \"dryRun\": " + request.target().contains("dryRun") + "}]}"));
+        daemon.on("DELETE", "/programs/web", Answer.json("{\"program\": \"web\", \"action\": \"deleted\"}"));
         for (String action : List.of("start", "stop", "restart")) {
             daemon.on("POST", "/actions/" + action, Answer.json(ACTION_ANSWER));
         }
@@ -92,6 +101,19 @@ class CommonCommandLineTest {
                 List.of("--server", server, "logs", "hello"),
                 List.of("--server", server, "logs", "web"),
                 List.of("--server", server, "logs", "nope"),
+                List.of("--server", server, "apply", "-f", "web.yaml"),
+                List.of("--server", server, "apply", "--filename=web.yaml", "--dry-run"),
+                List.of("--server", server, "apply", "-R", "-f", "m"),
+                List.of("--server", server, "apply", "-f", "m"),
+                List.of("--server", server, "apply", "-f", "nope.yaml"),
+                List.of("--server", server, "diff", "-f", "web.yaml"),
+                List.of("--server", server, "diff", "--recursive", "--filename", "m"),
+                List.of("--server", server, "delete", "program", "web"),
+                List.of("--server", server, "delete", "-f", "web.yaml", "--dry-run"),
+                List.of("--server", server, "delete", "program", "nope", "--ignore-not-found"),
+                List.of("--server", server, "delete", "program", "nope"),
+                List.of("--server", server, "delete"),
+                List.of("--server", server, "delete", "process", "web-0"),
                 List.of("--server", server, "start", "web"),
                 List.of("--server", server, "stop", "web:web-0", "all", "--timeout", "5"),
                 List.of("--server", server, "stop", "--timeout", "0.5", "all"),
@@ -131,6 +153,18 @@ class CommonCommandLineTest {
                 List.of("version", "--help"),
                 List.of("version", "-l", "a=b"),
                 List.of("--version", "status"),
+                List.of("apply"),
+                List.of("apply", "web.yaml"),
+                List.of("apply", "-f", "web.yaml", "-f", "m"),
+                List.of("apply", "-f", "-"),
+                List.of("apply", "-Rf", "m"),
+                List.of("apply", "-f", "web.yaml", "--dry-run=true"),
+                List.of("apply", "-f", "web.yaml", "-l", "a=b"),
+                List.of("diff", "-f", "web.yaml", "--dry-run"),
+                List.of("diff"),
+                List.of("delete", "-f", "web.yaml", "-f", "m"),
+                List.of("delete", "program", "web", "--tail", "3"),
+                List.of("logs", "web-0", "-R"),
                 List.of("describe"),
                 List.of("describe", "process", "web-0", "extra"),
                 List.of("describe", "process", "-o", "json"),
