@@ -31,7 +31,7 @@ final class CdsTraining {
     }
 
     /** The common commands against the stand-in; how many requests it answered (0 if it could not listen). */
-    private static int againstStandIn(StewardCli.Io io, Path dir, String process, String program) {
+    private static int againstStandIn(StewardCli.Io io, Path dir, String process, String program, Path manifest) {
         CannedDaemon daemon;
         try {
             daemon = CannedDaemon.start(dir.resolve("training.sock"), process, program);
@@ -44,7 +44,8 @@ final class CdsTraining {
                     List.of("--server", at, "status"), List.of("--server", at, "get", "processes"),
                     List.of("--server", at, "get", "processes", "-o", "wide"), List.of("--server", at, "get", "programs"),
                     List.of("--server", at, "stop", "all"), List.of("--server", at, "start", "p"),
-                    List.of("--server", at, "restart", "-l", "a=b"))) {
+                    List.of("--server", at, "restart", "-l", "a=b"),
+                    List.of("--server", at, "diff", "-f", manifest.toString()))) {
                 StewardCli.run(io, args.toArray(String[]::new));
             }
         } catch (IOException e) {
@@ -120,7 +121,41 @@ final class CdsTraining {
             StewardCli.Io io = new StewardCli.Io(new ByteArrayInputStream(new byte[0]), out, out, Map.of(), dir, Clock.systemDefaultZone());
             String nowhere = dir.resolve("none.sock").toString();
             Path manifest = dir.resolve("m.yaml");
-            Files.writeString(manifest, "apiVersion: steward.dev/v1\nkind: Program\nmetadata: {name: m}\nspec: {command: [x]}\n");
+            // Every field a manifest may have: `diff` reads the file with the daemon's own reader, a lambda or two per field.
+            Files.writeString(manifest, """
+                    apiVersion: steward.dev/v1
+                    kind: Program
+                    metadata:
+                      name: m
+                      labels: {tier: web}
+                    spec:
+                      command: /bin/sh -c 'exec sleep 1'
+                      environment: {A: "1"}
+                      directory: /tmp
+                      replicas: 2
+                      autostart: true
+                      restartPolicy: Always
+                      exitCodes:
+                      - 0
+                      - 2
+                      startSeconds: 1
+                      startRetries: 3
+                      stopSignal: INT
+                      stopTimeoutSeconds: 5
+                      stopAsGroup: true
+                      killAsGroup: true
+                      priority: 100
+                      umask: "022"
+                      logs:
+                        stdout: {maxBytes: 10Mi, backups: 3}
+                        stderr: {file: none}
+                        redirectStderr: false
+                    ---
+                    apiVersion: steward.dev/v1
+                    kind: Program
+                    metadata: {name: n}
+                    spec: {command: [x, "y"], exitCodes: [0]}
+                    """);
             for (List<String> args : List.of(
                     List.of("--help"), List.of("get", "--help"), List.of("version"),
                     List.of("--server", nowhere, "get", "programs", "-l", "a=b"),
@@ -140,7 +175,7 @@ final class CdsTraining {
                     + " \"manifest\": {\"kind\": \"Program\"}, \"processes\": [" + process + "]}";
             String event = "{\"id\": 1, \"type\": \"Normal\", \"reason\": \"Started\", \"object\": \"process/p\", \"message\": \"m\","
                     + " \"count\": 2, \"firstTimestamp\": \"2026-01-01T00:00:00Z\", \"lastTimestamp\": \"2026-01-01T00:00:00Z\"}";
-            int answered = againstStandIn(io, dir, process, program);
+            int answered = againstStandIn(io, dir, process, program, manifest);
             java.time.Instant now = java.time.Instant.now();
             Object p = Json.parse(process);
             Object g = Json.parse(program);

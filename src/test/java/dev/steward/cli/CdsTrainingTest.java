@@ -11,7 +11,8 @@ class CdsTrainingTest {
     @Test
     @Timeout(60)
     void theCommonCommandsRunToTheEndAgainstTheStandIn() throws Exception {
-        // status, get processes, get processes -o wide, get programs, stop all, start p, restart -l a=b
-        assertEquals(7, CdsTraining.run());
+        // status, get processes, get processes -o wide, get programs, stop all, start p, restart -l a=b,
+        // diff -f FILE (the file's two live programs, then a dry run)
+        assertEquals(10, CdsTraining.run());
     }
 }
