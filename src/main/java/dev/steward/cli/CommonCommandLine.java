@@ -15,7 +15,7 @@ import java.util.Optional;
  * a third of such a call's CPU ({@code logs NAME --tail 5}: 107 ms with it, 45 without). The result is
  * the same command object picocli would fill in, run the same way, so the behaviour is the same;
  * anything else (help, another verb or option, a repeated option, a missing value, {@code --}, an
- * {@code @FILE}, {@code -f -}) gives empty, and picocli parses it and explains.
+ * {@code @FILE} even as an option's value, {@code -f -}) gives empty, and picocli parses it and explains.
  */
 final class CommonCommandLine {
     /** An option the reader knows: the key it is stored under, and whether it takes a value. */
@@ -97,13 +97,13 @@ final class CommonCommandLine {
                 continue;
             }
             if (value == null) {
-                if (i + 1 == args.length || args[i + 1].startsWith("-")) {
-                    return Optional.empty();
+                if (i + 1 == args.length || args[i + 1].startsWith("-") || args[i + 1].startsWith("@")) {
+                    return Optional.empty(); // picocli reads "-f @list" as an argument file too
                 }
                 value = args[++i];
-                if (verb == null) {
-                    serverBeforeVerb = value;
-                }
+            }
+            if (verb == null) {
+                serverBeforeVerb = value; // "--server get" or "--server=get"
             }
             if (options.put(option.key(), value) != null) {
                 return Optional.empty();

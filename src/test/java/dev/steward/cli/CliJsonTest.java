@@ -37,10 +37,13 @@ class CliJsonTest {
     void stringsWithAndWithoutEscapes() {
         assertEquals(List.of("", "plain", "ab\ncd", "\"", "é ✓"),
                 Json.parse("[\"\", \"plain\", \"ab\\ncd\", \"\\\"\", \"é ✓\"]"));
-        for (String bad : List.of("\"a\u0001b\"", "\"tab\tinside\"", "\"unterminated", "[\"a\", \"b")) {
+        // the offsets the char-by-char loop gives: just past the control character, or the end of the text
+        Map<String, String> offsets = Map.of("\"a\u0001b\"", "offset 3:", "\"tab\tinside\"", "offset 5:",
+                "\"unterminated", "offset 13:", "[\"a\", \"b", "offset 8:");
+        offsets.forEach((bad, offset) -> {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Json.parse(bad), bad);
-            assertTrue(e.getMessage().startsWith("bad JSON at offset "), e.getMessage());
-        }
+            assertTrue(e.getMessage().startsWith("bad JSON at " + offset), bad + ": " + e.getMessage());
+        });
     }
 
     @Test
