@@ -25,9 +25,10 @@ final class CommonCommandLine {
     private static final Map<String, Opt> SERVER = Map.of("--server", new Opt("server", true));
     private static final Map<String, Opt> SELECTOR = Map.of("-l", new Opt("selector", true), "--selector", new Opt("selector", true));
     private static final Map<String, Opt> TIMEOUT = Map.of("--timeout", new Opt("timeout", true));
-    /** One -f FILE (picocli reads repeated ones), -R and --dry-run, as apply, diff and delete take them. */
+    /** One -f FILE (picocli reads repeated ones) and -R, as apply, diff and delete take them. */
     private static final Map<String, Opt> FILES = Map.of("-f", new Opt("filename", true), "--filename", new Opt("filename", true),
-            "-R", new Opt("recursive", false), "--recursive", new Opt("recursive", false), "--dry-run", new Opt("dry-run", false));
+            "-R", new Opt("recursive", false), "--recursive", new Opt("recursive", false));
+    private static final Map<String, Opt> DRY_RUN = Map.of("--dry-run", new Opt("dry-run", false));
     /** The options each verb read here takes ("-f" is a file for apply, following for logs). */
     private static final Map<String, Map<String, Opt>> VERB_OPTIONS = Map.ofEntries(
             Map.entry("status", merge(SELECTOR)),
@@ -35,9 +36,9 @@ final class CommonCommandLine {
             Map.entry("describe", merge(SELECTOR)),
             Map.entry("logs", merge(Map.of("-f", new Opt("follow", false), "--follow", new Opt("follow", false),
                     "--tail", new Opt("tail", true), "--limit-bytes", new Opt("limit-bytes", true), "--stderr", new Opt("stderr", false)))),
-            Map.entry("apply", merge(FILES)),
+            Map.entry("apply", merge(FILES, DRY_RUN)),
             Map.entry("diff", merge(FILES)),
-            Map.entry("delete", merge(FILES, Map.of("--ignore-not-found", new Opt("ignore-not-found", false)))),
+            Map.entry("delete", merge(FILES, DRY_RUN, Map.of("--ignore-not-found", new Opt("ignore-not-found", false)))),
             Map.entry("start", merge(SELECTOR, TIMEOUT)),
             Map.entry("stop", merge(SELECTOR, TIMEOUT)),
             Map.entry("restart", merge(SELECTOR, TIMEOUT)),
@@ -64,7 +65,7 @@ final class CommonCommandLine {
         String verb = null;
         List<String> words = new ArrayList<>();
         Map<String, String> options = new HashMap<>();
-        String serverBeforeVerb = null; // given as "--server VALUE" before the verb
+        String serverBeforeVerb = null; // the --server value given before the verb
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.startsWith("@")) {
@@ -181,8 +182,8 @@ final class CommonCommandLine {
                 return Optional.of(apply);
             }
             case "diff" -> {
-                if (!words.isEmpty() || !options.containsKey("filename") || options.containsKey("dry-run")) {
-                    return Optional.empty();
+                if (!words.isEmpty() || !options.containsKey("filename")) {
+                    return Optional.empty(); // picocli says -f is required
                 }
                 DiffCommand diff = new DiffCommand();
                 diff.files.add(options.get("filename"));

@@ -23,29 +23,22 @@ final class Views {
                 : new Table("NAME", "READY", "STATUS", "RESTARTS", "AGE");
     }
 
-    /** How many of these processes are RUNNING (a loop, not a stream: see Table.row). */
-    private static long running(List<Object> processes) {
-        long running = 0;
-        for (Object process : processes) {
-            if ("RUNNING".equals(Json.str(process, "state"))) {
-                running++;
-            }
-        }
-        return running;
-    }
-
     static void programRow(Table table, Object program, Instant now, boolean wide) {
         List<Object> processes = Json.list(Json.obj(program).get("processes"));
         long replicas = Json.num(program, "replicas", processes.size());
-        long ready = Json.num(program, "ready", running(processes));
         String status = programStatus(processes);
+        long running = 0;
         long restarts = 0;
         Instant lastRestart = null;
         Instant oldest = null;
-        for (Object p : processes) {
-            restarts += Json.num(p, "restarts", 0);
+        for (Object p : processes) { // a loop, not a stream: see Table.row
+            if ("RUNNING".equals(Json.str(p, "state"))) {
+                running++;
+            }
+            long restartsOfP = Json.num(p, "restarts", 0);
+            restarts += restartsOfP;
             Instant exit = Format.instant(Json.str(p, "lastExit.at"));
-            if (Json.num(p, "restarts", 0) > 0 && exit != null && (lastRestart == null || exit.isAfter(lastRestart))) {
+            if (restartsOfP > 0 && exit != null && (lastRestart == null || exit.isAfter(lastRestart))) {
                 lastRestart = exit;
             }
             Instant started = Format.instant(Json.str(p, "startedAt"));
@@ -56,6 +49,7 @@ final class Views {
         String restartCell = restarts == 0 || lastRestart == null ? String.valueOf(restarts)
                 : restarts + " (" + Format.age(Duration.between(lastRestart, now)) + " ago)";
         String age = oldest == null ? "-" : Format.age(Duration.between(oldest, now));
+        long ready = Json.num(program, "ready", running);
         String name = Json.str(program, "name");
         if (wide) {
             table.row(name, ready + "/" + replicas, status, restartCell, age, Format.labels(Json.obj(program).get("labels")),

@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -51,12 +52,11 @@ class CommonCommandLineTest {
         daemon.on("GET", "/programs/web", Answer.json(Fixtures.WEB));
         daemon.on("GET", "/processes/nope/logs", Answer.problem(404, "NotFound", "no process named nope"));
         daemon.on("GET", "/programs/nope", Answer.problem(404, "NotFound", "no program named nope"));
-        java.nio.file.Files.writeString(dir.resolve("web.yaml"), "apiVersion: steward.dev/v1\nkind: Program\nmetadata: {name: web}\n"
+        Files.writeString(dir.resolve("web.yaml"), "apiVersion: steward.dev/v1\nkind: Program\nmetadata: {name: web}\n"
                 + "spec: {command: [sleep, '9'], replicas: 3}\n");
-        java.nio.file.Files.createDirectories(dir.resolve("m/sub"));
-        java.nio.file.Files.writeString(dir.resolve("m/sub/api.yaml"), "apiVersion: steward.dev/v1\nkind: Program\nmetadata: {name: api}\n"
+        Files.createDirectories(dir.resolve("m/sub"));
+        Files.writeString(dir.resolve("m/sub/api.yaml"), "apiVersion: steward.dev/v1\nkind: Program\nmetadata: {name: api}\n"
                 + "spec: {command: [sleep, '9']}\n");
-        daemon.on("GET", "/programs/web", Answer.json(Fixtures.WEB));
         daemon.on("POST", "/programs", request -> Answer.json("{\"items\": [{\"program\": \"web\", \"action\": \"configured\", "
                 + "\"restarts\": false, \"effect\": \"starting web-2\", \"dryRun\": " + request.target().contains("dryRun") + "}]}"));
         daemon.on("DELETE", "/programs/web", Answer.json("{\"program\": \"web\", \"action\": \"deleted\"}"));
