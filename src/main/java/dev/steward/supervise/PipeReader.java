@@ -23,7 +23,8 @@ import java.util.List;
  * wakeup (and, on a small machine, often a context switch) per line; a resting pipe collects the
  * lines and gives them in one read. So output that follows other output that closely reaches the
  * sinks up to about {@link #REST_NANOS} late; occasional output is read at once. A pipe giving
- * large reads never rests: a writer filling the pipe that fast would be held up by it.
+ * large reads never rests: a writer filling the pipe that fast would be held up by it. When a rest
+ * ends, the pipe is read without rejoining the set, and rests again while its writer keeps writing.
  */
 final class PipeReader {
     // 128 KiB reads measured faster than 256 KiB (and 64 KiB) ones: the buffer stays in the CPU's cache.
@@ -32,6 +33,8 @@ final class PipeReader {
     private static final long REST_NANOS = 1_000_000;
     // A writer of 16 KiB per millisecond is far from filling a 1 MiB pipe while it rests.
     private static final int REST_BELOW = 16 * 1024;
+    // A resting pipe is read directly, at most this many chunks (the pipe's size) before it goes back into the set.
+    private static final int DRAIN_CHUNKS = PIPE_SIZE / CHUNK;
     private static final int MAX_EVENTS = 256;
     // struct epoll_event { uint32_t events; epoll_data_t data; } is packed on x86 (12 bytes), aligned elsewhere.
     // From os.arch rather than JNA's Platform: the daemon's main thread builds this reader and must not wait
@@ -141,15 +144,14 @@ final class PipeReader {
                 buffer.clear().limit((int) n);
                 entry.sink.write(buffer);
                 if (n < REST_BELOW && now - entry.lastRead < REST_NANOS) {
-                    rest(entry, now + REST_NANOS);
+                    restFromSet(entry, now + REST_NANOS);
                 }
                 entry.lastRead = now;
             } else if (n == 0 || Native.getLastError() != LibC.EAGAIN) {
                 // EOF: every writer (the child and any grandchild holding the pipe) has gone. Out of the set
                 // before the close, so a copy of the descriptor in a child being spawned cannot keep it there.
                 control(epoll, LibC.EPOLL_CTL_DEL, entry.fd, event);
-                LibC.close(entry.fd);
-                byFd[entry.fd] = null;
+                close(entry);
             }
         }
 
@@ -196,27 +198,65 @@ final class PipeReader {
             return LibC.epoll_wait(epoll, eventsAddress, MAX_EVENTS, (int) ((nanos + 999_999) / 1_000_000));
         }
 
-        /** Puts pipes whose rest is over back into the set; the nanoseconds until the next one is, or -1. */
+        /** Reads the pipes whose rest is over (see {@link #drainRested}); the nanoseconds until the next rest ends, or -1. */
         private long wakeRested() {
             long now = System.nanoTime();
             while (!resting.isEmpty() && resting.peekFirst().restUntil - now <= 0) {
-                Entry entry = resting.pollFirst();
-                if (control(epoll, LibC.EPOLL_CTL_ADD, entry.fd, event) != 0) {
-                    // Out of memory for a moment: rest once more rather than never read the pipe again.
-                    entry.restUntil = now + REST_NANOS;
-                    resting.addLast(entry);
-                    break;
-                }
+                drainRested(resting.pollFirst(), now);
             }
             return resting.isEmpty() ? -1 : resting.peekFirst().restUntil - now;
         }
 
-        /** Takes the pipe out of the set: a resting pipe must not be reported, not even its hang-up. */
-        private void rest(Entry entry, long until) {
-            if (control(epoll, LibC.EPOLL_CTL_DEL, entry.fd, event) == 0) { // else it just goes on being read
-                entry.restUntil = until;
-                resting.addLast(entry);
+        /**
+         * Reads what a pipe collected during its rest without putting it back in the epoll set first. While a
+         * pipe is in the set, every write(2) into it calls epoll's callback (a pipe that has ever been polled
+         * wakes its waiters at every write), so a writer that keeps writing stays out of the set and is read
+         * once per rest. The pipe goes back into the set when it gave nothing (the writer paused) or filled
+         * every chunk (a writer that fast is read as soon as it writes, and large reads never rest).
+         */
+        private void drainRested(Entry entry, long now) {
+            boolean gotSome = false;
+            for (int chunk = 0; chunk < DRAIN_CHUNKS; chunk++) {
+                long n = LibC.read(entry.fd, bufferAddress, CHUNK);
+                if (n > 0) {
+                    buffer.clear().limit((int) n);
+                    entry.sink.write(buffer);
+                    gotSome = true;
+                    if (n < CHUNK) {
+                        entry.lastRead = now;
+                        rest(entry, now + REST_NANOS);
+                        return;
+                    }
+                } else if (n == 0 || Native.getLastError() != LibC.EAGAIN) {
+                    close(entry); // not in the set: nothing to delete
+                    return;
+                } else {
+                    break;
+                }
             }
+            entry.lastRead = gotSome ? now : entry.lastRead;
+            if (control(epoll, LibC.EPOLL_CTL_ADD, entry.fd, event) != 0) {
+                // Out of memory for a moment: rest once more rather than never read the pipe again.
+                rest(entry, now + REST_NANOS);
+            }
+        }
+
+        /** Takes the pipe out of the set (a resting pipe must not be reported, not even its hang-up) until {@code until}. */
+        private void restFromSet(Entry entry, long until) {
+            if (control(epoll, LibC.EPOLL_CTL_DEL, entry.fd, event) == 0) { // else it just goes on being read
+                rest(entry, until);
+            }
+        }
+
+        /** Queues a pipe that is out of the set to be read at {@code until}. */
+        private void rest(Entry entry, long until) {
+            entry.restUntil = until;
+            resting.addLast(entry);
+        }
+
+        private void close(Entry entry) {
+            LibC.close(entry.fd);
+            byFd[entry.fd] = null;
         }
     }
 }

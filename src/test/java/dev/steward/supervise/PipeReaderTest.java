@@ -151,4 +151,29 @@ class PipeReaderTest {
         await().atMost(PATIENCE).until(pipe::readEndClosed);
         assertArrayEquals(pipe.expected.toByteArray(), pipe.received());
     }
+
+    @Test
+    void aWriterThatKeepsWritingIsReadRestAfterRestAndItsEndIsSeenWhileItRests() throws Exception {
+        Pipe pipe = open();
+        byte[] line = new byte[100];
+        Arrays.fill(line, (byte) 'x');
+        line[99] = '\n';
+        for (int round = 0; round < 5; round++) {
+            // Lines without a pause: the pipe rests and is read between rests, out of the epoll set.
+            for (int i = 0; i < 20_000; i++) {
+                line[0] = (byte) ('a' + (i + round) % 26);
+                write(pipe, line);
+            }
+            // More than the pipe holds in one write: the reader must keep reading it, rest or not.
+            byte[] big = new byte[3 * 1024 * 1024 + 17];
+            new Random(round).nextBytes(big);
+            write(pipe, big);
+        }
+        for (int i = 0; i < 1000; i++) {
+            write(pipe, line);
+        }
+        close(pipe); // right after a burst of lines: most likely while the pipe rests
+        await().atMost(PATIENCE).until(pipe::readEndClosed);
+        assertArrayEquals(pipe.expected.toByteArray(), pipe.received());
+    }
 }
