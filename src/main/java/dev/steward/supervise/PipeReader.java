@@ -22,9 +22,11 @@ import java.util.List;
  * epoll is woken by every write(2) into the pipe, which costs a writer of many small lines a
  * wakeup (and, on a small machine, often a context switch) per line; a resting pipe collects the
  * lines and gives them in one read. So output that follows other output that closely reaches the
- * sinks up to about {@link #REST_NANOS} late; occasional output is read at once. A pipe giving
- * large reads never rests: a writer filling the pipe that fast would be held up by it. When a rest
- * ends, the pipe is read without rejoining the set, and rests again while its writer keeps writing.
+ * sinks up to about {@link #REST_NANOS} late; occasional output is read at once. Large reads do not
+ * start a rest, and a pipe that filled up during one goes back to the set: a writer that fast would
+ * be held up by resting. When a rest ends, the pipe is read without rejoining the set, and rests again
+ * while its writer keeps writing. Only a pipe that got {@link #PIPE_SIZE} and non-blocking reads ever
+ * rests: a smaller one fills up within a rest, and a blocking one could stall the reader.
  */
 final class PipeReader {
     // 128 KiB reads measured faster than 256 KiB (and 64 KiB) ones: the buffer stays in the CPU's cache.
@@ -33,7 +35,7 @@ final class PipeReader {
     private static final long REST_NANOS = 1_000_000;
     // A writer of 16 KiB per millisecond is far from filling a 1 MiB pipe while it rests.
     private static final int REST_BELOW = 16 * 1024;
-    // A resting pipe is read directly, at most this many chunks (the pipe's size) before it goes back into the set.
+    // A pipe whose rest ends is read directly, at most its size (it may rest only at PIPE_SIZE) in chunks.
     private static final int DRAIN_CHUNKS = PIPE_SIZE / CHUNK;
     private static final int MAX_EVENTS = 256;
     // struct epoll_event { uint32_t events; epoll_data_t data; } is packed on x86 (12 bytes), aligned elsewhere.
@@ -42,6 +44,14 @@ final class PipeReader {
     private static final boolean X86 = System.getProperty("os.arch").matches("amd64|x86_64|x86|i[3-6]86");
     private static final int EVENT_SIZE = X86 ? 12 : 16;
     private static final int DATA_OFFSET = X86 ? 4 : 8;
+
+    /**
+     * Whether a pipe may rest, from the results of fcntl F_SETPIPE_SZ (the pipe's new size, or -1) and F_SETFL
+     * (0, or -1): only a pipe that holds a rest's worth of fast output, and whose reads cannot block the reader.
+     */
+    static boolean restsAllowed(int pipeSizeResult, int nonBlockingResult) {
+        return pipeSizeResult >= PIPE_SIZE && nonBlockingResult == 0;
+    }
 
     private final Object lock = new Object();
     private final List<Entry> pending = new ArrayList<>(); // guarded by lock
@@ -96,6 +106,7 @@ final class PipeReader {
         final OutputSink sink;
         long lastRead = System.nanoTime() - REST_NANOS; // a first read is never a quick second one
         long restUntil; // System.nanoTime() at which a resting pipe is read again
+        boolean mayRest; // set once the pipe holds PIPE_SIZE and reads from it do not block
 
         Entry(int fd, OutputSink sink) {
             this.fd = fd;
@@ -143,7 +154,7 @@ final class PipeReader {
             if (n > 0) {
                 buffer.clear().limit((int) n);
                 entry.sink.write(buffer);
-                if (n < REST_BELOW && now - entry.lastRead < REST_NANOS) {
+                if (entry.mayRest && n < REST_BELOW && now - entry.lastRead < REST_NANOS) {
                     restFromSet(entry, now + REST_NANOS);
                 }
                 entry.lastRead = now;
@@ -159,9 +170,11 @@ final class PipeReader {
             synchronized (lock) {
                 for (Entry entry : pending) {
                     // Here rather than in add(), which runs on the owner at every spawn. A larger pipe lets
-                    // a fast writer run ahead while we write to disk; refused sizes are harmless.
-                    LibC.fcntl(entry.fd, LibC.F_SETPIPE_SZ, PIPE_SIZE);
-                    LibC.fcntl(entry.fd, LibC.F_SETFL, LibC.fcntl(entry.fd, LibC.F_GETFL, 0) | LibC.O_NONBLOCK);
+                    // a fast writer run ahead while we write to disk; a refused size (a user over the
+                    // kernel's pipe limits) only means that the pipe never rests.
+                    int size = LibC.fcntl(entry.fd, LibC.F_SETPIPE_SZ, PIPE_SIZE);
+                    int nonBlocking = LibC.fcntl(entry.fd, LibC.F_SETFL, LibC.fcntl(entry.fd, LibC.F_GETFL, 0) | LibC.O_NONBLOCK);
+                    entry.mayRest = restsAllowed(size, nonBlocking);
                     if (entry.fd >= byFd.length) {
                         byFd = Arrays.copyOf(byFd, Math.max(entry.fd + 1, byFd.length * 2));
                     }
@@ -204,15 +217,16 @@ final class PipeReader {
             while (!resting.isEmpty() && resting.peekFirst().restUntil - now <= 0) {
                 drainRested(resting.pollFirst(), now);
             }
-            return resting.isEmpty() ? -1 : resting.peekFirst().restUntil - now;
+            // Measured again: the drains wrote to the sinks meanwhile, and the rests must not grow by that.
+            return resting.isEmpty() ? -1 : Math.max(0, resting.peekFirst().restUntil - System.nanoTime());
         }
 
         /**
          * Reads what a pipe collected during its rest without putting it back in the epoll set first. While a
          * pipe is in the set, every write(2) into it calls epoll's callback (a pipe that has ever been polled
          * wakes its waiters at every write), so a writer that keeps writing stays out of the set and is read
-         * once per rest. The pipe goes back into the set when it gave nothing (the writer paused) or filled
-         * every chunk (a writer that fast is read as soon as it writes, and large reads never rest).
+         * once per rest. The pipe goes back into the set when it gave nothing (the writer paused) or a whole
+         * pipe's worth in full chunks (it filled up during the rest: a writer that fast must not rest).
          */
         private void drainRested(Entry entry, long now) {
             boolean gotSome = false;
@@ -248,7 +262,7 @@ final class PipeReader {
             }
         }
 
-        /** Queues a pipe that is out of the set to be read at {@code until}. */
+        /** Queues a pipe that is out of the set to be read at {@code until}: the queue is in that order. */
         private void rest(Entry entry, long until) {
             entry.restUntil = until;
             resting.addLast(entry);

@@ -4,6 +4,8 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -153,27 +155,52 @@ class PipeReaderTest {
     }
 
     @Test
-    void aWriterThatKeepsWritingIsReadRestAfterRestAndItsEndIsSeenWhileItRests() throws Exception {
+    void aWriterThatKeepsWritingIsReadRestAfterRest() throws Exception {
         Pipe pipe = open();
-        byte[] line = new byte[100];
-        Arrays.fill(line, (byte) 'x');
-        line[99] = '\n';
         for (int round = 0; round < 5; round++) {
             // Lines without a pause: the pipe rests and is read between rests, out of the epoll set.
             for (int i = 0; i < 20_000; i++) {
-                line[0] = (byte) ('a' + (i + round) % 26);
-                write(pipe, line);
+                write(pipe, line((i + round) % 26));
             }
             // More than the pipe holds in one write: the reader must keep reading it, rest or not.
             byte[] big = new byte[3 * 1024 * 1024 + 17];
             new Random(round).nextBytes(big);
             write(pipe, big);
         }
-        for (int i = 0; i < 1000; i++) {
-            write(pipe, line);
-        }
-        close(pipe); // right after a burst of lines: most likely while the pipe rests
+        close(pipe);
         await().atMost(PATIENCE).until(pipe::readEndClosed);
         assertArrayEquals(pipe.expected.toByteArray(), pipe.received());
+    }
+
+    @Test
+    void theEndOfAPipeIsSeenWhileItRests() throws Exception {
+        for (int round = 0; round < 10; round++) {
+            Pipe pipe = open();
+            // Lines without a pause for a few milliseconds, then the end: the pipe is most likely resting
+            // when its writer goes, and the reader sees the end when it next reads it directly.
+            long until = System.nanoTime() + Duration.ofMillis(3).toNanos();
+            for (int i = 0; System.nanoTime() < until; i++) {
+                write(pipe, line(i % 26));
+            }
+            close(pipe);
+            await().atMost(PATIENCE).until(pipe::readEndClosed);
+            assertArrayEquals(pipe.expected.toByteArray(), pipe.received());
+        }
+    }
+
+    @Test
+    void onlyAPipeOfFullSizeThatCannotBlockMayRest() {
+        assertTrue(PipeReader.restsAllowed(1024 * 1024, 0));
+        assertFalse(PipeReader.restsAllowed(64 * 1024, 0), "the kernel kept its default size");
+        assertFalse(PipeReader.restsAllowed(-1, 0), "the size was refused");
+        assertFalse(PipeReader.restsAllowed(1024 * 1024, -1), "reads would block");
+    }
+
+    private static byte[] line(int letter) {
+        byte[] line = new byte[100];
+        Arrays.fill(line, (byte) 'x');
+        line[0] = (byte) ('a' + letter);
+        line[99] = '\n';
+        return line;
     }
 }
