@@ -95,13 +95,12 @@ final class Format {
         }
         int nanos = 0;
         if (n > 20) {
-            int fractionDigits = n - 21;
-            int fraction = s.charAt(19) == '.' && fractionDigits <= 9 ? digits(s, 20, n - 1) : -1;
+            int fraction = s.charAt(19) == '.' ? digits(s, 20, n - 1) : -1; // 1 to 9 digits
             if (fraction < 0) {
                 return null;
             }
             nanos = fraction;
-            for (int i = fractionDigits; i < 9; i++) {
+            for (int i = n - 21; i < 9; i++) {
                 nanos *= 10;
             }
         }

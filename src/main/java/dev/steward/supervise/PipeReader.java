@@ -149,21 +149,31 @@ final class PipeReader {
             }
         }
 
+        /** A ready pipe in the set: one chunk, then perhaps a rest. */
         private void read(Entry entry, long now) {
-            long n = LibC.read(entry.fd, bufferAddress, CHUNK);
+            long n = readChunk(entry);
             if (n > 0) {
-                buffer.clear().limit((int) n);
-                entry.sink.write(buffer);
                 if (entry.mayRest && n < REST_BELOW && now - entry.lastRead < REST_NANOS) {
                     restFromSet(entry, now + REST_NANOS);
                 }
                 entry.lastRead = now;
-            } else if (n == 0 || Native.getLastError() != LibC.EAGAIN) {
+            } else if (n == 0) {
                 // EOF: every writer (the child and any grandchild holding the pipe) has gone. Out of the set
                 // before the close, so a copy of the descriptor in a child being spawned cannot keep it there.
                 control(epoll, LibC.EPOLL_CTL_DEL, entry.fd, event);
                 close(entry);
             }
+        }
+
+        /** Reads one chunk and hands it to the pipe's sink: its size; 0 at EOF or on an error; -1 when the pipe is empty. */
+        private long readChunk(Entry entry) {
+            long n = LibC.read(entry.fd, bufferAddress, CHUNK);
+            if (n > 0) {
+                buffer.clear().limit((int) n);
+                entry.sink.write(buffer);
+                return n;
+            }
+            return n == 0 || Native.getLastError() != LibC.EAGAIN ? 0 : -1;
         }
 
         private void addPending() {
@@ -229,26 +239,21 @@ final class PipeReader {
          * pipe's worth in full chunks (it filled up during the rest: a writer that fast must not rest).
          */
         private void drainRested(Entry entry, long now) {
-            boolean gotSome = false;
             for (int chunk = 0; chunk < DRAIN_CHUNKS; chunk++) {
-                long n = LibC.read(entry.fd, bufferAddress, CHUNK);
-                if (n > 0) {
-                    buffer.clear().limit((int) n);
-                    entry.sink.write(buffer);
-                    gotSome = true;
-                    if (n < CHUNK) {
-                        entry.lastRead = now;
-                        rest(entry, now + REST_NANOS);
-                        return;
-                    }
-                } else if (n == 0 || Native.getLastError() != LibC.EAGAIN) {
+                long n = readChunk(entry);
+                if (n == 0) {
                     close(entry); // not in the set: nothing to delete
                     return;
-                } else {
-                    break;
+                }
+                if (n < 0) {
+                    break; // empty: the writer paused
+                }
+                entry.lastRead = now;
+                if (n < CHUNK) {
+                    rest(entry, now + REST_NANOS);
+                    return;
                 }
             }
-            entry.lastRead = gotSome ? now : entry.lastRead;
             if (control(epoll, LibC.EPOLL_CTL_ADD, entry.fd, event) != 0) {
                 // Out of memory for a moment: rest once more rather than never read the pipe again.
                 rest(entry, now + REST_NANOS);
