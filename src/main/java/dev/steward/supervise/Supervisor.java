@@ -44,6 +44,7 @@ public final class Supervisor {
     private List<List<ProgramController>> shutdownLevels = List.of();
     private boolean continuingShutdown;
     private boolean publishPending;
+    private final List<Event> unpublishedEvents = new ArrayList<>();
     private final ReconcileCounters counters = new ReconcileCounters();
     private volatile Snapshot snapshot = new Snapshot(List.of(), List.of(), List.of(), false, ReconcileCounters.Totals.ZERO);
 
@@ -86,7 +87,7 @@ public final class Supervisor {
         Plan plan = Plan.between(current, desired.programs());
         for (String name : plan.removed()) {
             ProgramController controller = programs.remove(name);
-            events.accept(new Event.ProgramRemoved(name));
+            emit(new Event.ProgramRemoved(name));
             // Removing the manifest ends "stopped by hand": a re-added program starts afresh.
             controller.allSlots().forEach(slot -> intent.clear(slot.name()));
             controller.delete();
@@ -94,7 +95,7 @@ public final class Supervisor {
         }
         for (ProgramSpec spec : plan.changed()) {
             ProgramController controller = programs.get(spec.name());
-            events.accept(new Event.ProgramChanged(spec.name(), Plan.effect(controller.spec(), spec)));
+            emit(new Event.ProgramChanged(spec.name(), Plan.effect(controller.spec(), spec)));
             // A changed manifest ends "stopped by hand": the operator's new intent is the manifest.
             List<ProcessSlot> held = controller.slots().stream().filter(s -> intent.stoppedByHand(s.name())).toList();
             held.forEach(slot -> intent.clear(slot.name()));
@@ -105,7 +106,7 @@ public final class Supervisor {
             }
         }
         for (ProgramSpec spec : plan.added()) {
-            events.accept(new Event.ProgramAdded(spec.name(), desired.sources().getOrDefault(spec.name(), Path.of("?"))));
+            emit(new Event.ProgramAdded(spec.name(), desired.sources().getOrDefault(spec.name(), Path.of("?"))));
             ProgramController controller = new ProgramController(spec, index -> newSlot(spec, index),
                     slot -> intent.stoppedByHand(slot.name()));
             programs.put(spec.name(), controller);
@@ -118,10 +119,10 @@ public final class Supervisor {
 
     private void reportErrors(List<ManifestError> errors) {
         Set<ManifestError> before = new HashSet<>(reportedErrors);
-        errors.stream().filter(e -> !before.contains(e)).forEach(e -> events.accept(new Event.ManifestInvalid(e)));
+        errors.stream().filter(e -> !before.contains(e)).forEach(e -> emit(new Event.ManifestInvalid(e)));
         Set<Path> stillBad = errors.stream().map(ManifestError::file).collect(Collectors.toSet());
         reportedErrors.stream().map(ManifestError::file).distinct().filter(f -> !stillBad.contains(f))
-                .forEach(f -> events.accept(new Event.ManifestRecovered(f)));
+                .forEach(f -> emit(new Event.ManifestRecovered(f)));
         reportedErrors = List.copyOf(errors);
     }
 
@@ -130,7 +131,7 @@ public final class Supervisor {
     }
 
     private void onStateChanged(ProcessSlot slot, StateChange change) {
-        events.accept(new Event.ProcessStateChanged(change));
+        emit(new Event.ProcessStateChanged(change));
         ProgramController controller = programs.get(change.program());
         if (controller != null && controller.allSlots().contains(slot)) {
             controller.onStateChanged(slot);
@@ -274,6 +275,18 @@ public final class Supervisor {
         deleted.forEach(c -> c.allSlots().forEach(slot -> all.add(view(slot))));
         all.sort(Comparator.comparing(ProcessView::name));
         snapshot = new Snapshot(List.copyOf(programViews), List.copyOf(all), reportedErrors, loaded, counters.totals());
+        List<Event> due = List.copyOf(unpublishedEvents);
+        unpublishedEvents.clear();
+        due.forEach(events);
+    }
+
+    /**
+     * Holds an event until the snapshot that shows it is published: {@code get -w} reads the state when an
+     * event arrives, and an event sent first let it read the state before, then wait for an event that
+     * never came (a STOPPED that stayed STOPPING on the watcher's screen).
+     */
+    private void emit(Event event) {
+        unpublishedEvents.add(event);
     }
 
     private ProcessView view(ProcessSlot slot) {

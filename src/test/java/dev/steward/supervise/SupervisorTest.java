@@ -289,6 +289,31 @@ class SupervisorTest {
     }
 
     @Test
+    void anEventGoesOutOnlyOnceTheSnapshotShowsIt() {
+        // What `get -w` does: on each event it reads the state. An event sent before the snapshot that
+        // shows it let a watcher print STOPPING and then wait for a STOPPED that had already happened.
+        List<String> seen = new ArrayList<>();
+        Supervisor[] supervisor = new Supervisor[1];
+        supervisor[0] = new Supervisor(loop, loop.clock(), new ProcessLauncher(spawner, stateDir, Map.of("PATH", "/usr/bin:/bin")),
+                event -> {
+                    if (event instanceof Event.ProcessStateChanged changed) {
+                        String process = changed.change().process();
+                        seen.add(changed.change().to() + " shown as " + supervisor[0].processes().stream()
+                                .filter(v -> v.name().equals(process)).map(v -> v.state().toString()).findFirst().orElse("absent"));
+                    } else if (event instanceof Event.ProgramAdded added) {
+                        seen.add("added, shown: " + supervisor[0].snapshot().programs().stream()
+                                .anyMatch(p -> p.spec().name().equals(added.program())));
+                    }
+                }, OperatorIntent.inMemory());
+
+        applyAndRun(supervisor[0], desired(program("web").build()));
+        stopByHand(supervisor[0], "web");
+
+        assertEquals(List.of("added, shown: true", "STARTING shown as STARTING", "RUNNING shown as RUNNING",
+                "STOPPING shown as STOPPING", "STOPPED shown as STOPPED"), seen);
+    }
+
+    @Test
     void unknownProcessIsNoSuchProcess() {
         Supervisor supervisor = supervisor(OperatorIntent.inMemory());
         applyAndRun(supervisor, desired(program("web").build()));
