@@ -33,6 +33,7 @@ public final class Supervisor {
     private final OwnerLoop loop;
     private final Clock clock;
     private final ProcessLauncher launcher;
+    private final Consumer<Event> log;
     private final Consumer<Event> events;
     private final OperatorIntent intent;
     private final Actions actions;
@@ -61,10 +62,16 @@ public final class Supervisor {
                            boolean loaded, ReconcileCounters.Totals reconcile) {
     }
 
-    public Supervisor(OwnerLoop loop, Clock clock, ProcessLauncher launcher, Consumer<Event> events, OperatorIntent intent) {
+    /**
+     * @param log    gets each event as it happens: the daemon's log, whose lines say when
+     * @param events gets each event once the snapshot that shows it is published: the history and its streams
+     */
+    public Supervisor(OwnerLoop loop, Clock clock, ProcessLauncher launcher, Consumer<Event> log, Consumer<Event> events,
+                      OperatorIntent intent) {
         this.loop = loop;
         this.clock = clock;
         this.launcher = launcher;
+        this.log = log;
         this.events = events;
         this.intent = intent;
         this.actions = new Actions(loop, intent);
@@ -281,11 +288,14 @@ public final class Supervisor {
     }
 
     /**
-     * Holds an event until the snapshot that shows it is published: {@code get -w} reads the state when an
-     * event arrives, and an event sent first let it read the state before, then wait for an event that
-     * never came (a STOPPED that stayed STOPPING on the watcher's screen).
+     * Logs an event now, and holds it for {@link #events} until the snapshot that shows it is published:
+     * {@code get -w} reads the state when an event arrives, and an event sent first let it read the state
+     * before, then wait for an event that never came (a STOPPED that stayed STOPPING on the watcher's
+     * screen). The log is not held: a cold start spawns every process in one task, and its lines would
+     * all have carried the task's end as their time.
      */
     private void emit(Event event) {
+        log.accept(event);
         unpublishedEvents.add(event);
     }
 

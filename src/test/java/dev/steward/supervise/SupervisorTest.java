@@ -130,7 +130,7 @@ class SupervisorTest {
 
     private Supervisor supervisor(OperatorIntent intent) {
         return new Supervisor(loop, loop.clock(),
-                new ProcessLauncher(spawner, stateDir, Map.of("PATH", "/usr/bin:/bin")), events::add, intent);
+                new ProcessLauncher(spawner, stateDir, Map.of("PATH", "/usr/bin:/bin")), event -> { }, events::add, intent);
     }
 
     private static Specs program(String name) {
@@ -289,28 +289,37 @@ class SupervisorTest {
     }
 
     @Test
-    void anEventGoesOutOnlyOnceTheSnapshotShowsIt() {
+    void anEventGoesOutOnlyOnceTheSnapshotShowsItButIsLoggedAtOnce() {
         // What `get -w` does: on each event it reads the state. An event sent before the snapshot that
         // shows it let a watcher print STOPPING and then wait for a STOPPED that had already happened.
-        List<String> seen = new ArrayList<>();
+        // The log is not held back: its lines carry the time they are written.
+        List<String> logged = new ArrayList<>();
+        List<String> sent = new ArrayList<>();
         Supervisor[] supervisor = new Supervisor[1];
         supervisor[0] = new Supervisor(loop, loop.clock(), new ProcessLauncher(spawner, stateDir, Map.of("PATH", "/usr/bin:/bin")),
-                event -> {
-                    if (event instanceof Event.ProcessStateChanged changed) {
-                        String process = changed.change().process();
-                        seen.add(changed.change().to() + " shown as " + supervisor[0].processes().stream()
-                                .filter(v -> v.name().equals(process)).map(v -> v.state().toString()).findFirst().orElse("absent"));
-                    } else if (event instanceof Event.ProgramAdded added) {
-                        seen.add("added, shown: " + supervisor[0].snapshot().programs().stream()
-                                .anyMatch(p -> p.spec().name().equals(added.program())));
-                    }
-                }, OperatorIntent.inMemory());
+                event -> logged.add(shown(supervisor[0], event)), event -> sent.add(shown(supervisor[0], event)),
+                OperatorIntent.inMemory());
 
         applyAndRun(supervisor[0], desired(program("web").build()));
         stopByHand(supervisor[0], "web");
 
         assertEquals(List.of("added, shown: true", "STARTING shown as STARTING", "RUNNING shown as RUNNING",
-                "STOPPING shown as STOPPING", "STOPPED shown as STOPPED"), seen);
+                "STOPPING shown as STOPPING", "STOPPED shown as STOPPED"), sent);
+        assertEquals(List.of("added, shown: false", "STARTING shown as absent", "RUNNING shown as STARTING",
+                "STOPPING shown as RUNNING", "STOPPED shown as STOPPING"), logged);
+    }
+
+    /** An event and what the published snapshot shows of its object at the moment. */
+    private static String shown(Supervisor supervisor, Event event) {
+        if (event instanceof Event.ProcessStateChanged changed) {
+            String process = changed.change().process();
+            return changed.change().to() + " shown as " + supervisor.processes().stream()
+                    .filter(v -> v.name().equals(process)).map(v -> v.state().toString()).findFirst().orElse("absent");
+        }
+        if (event instanceof Event.ProgramAdded added) {
+            return "added, shown: " + supervisor.snapshot().programs().stream().anyMatch(p -> p.spec().name().equals(added.program()));
+        }
+        return event.toString();
     }
 
     @Test
