@@ -239,7 +239,7 @@ public final class Supervisor {
         } finally {
             continuingShutdown = false;
         }
-        shutdown.complete(null);
+        publishedFirst(shutdown).complete(null); // the last stops reach the history before the daemon exits
     }
 
     // ---- read side ----------------------------------------------------------------------------------

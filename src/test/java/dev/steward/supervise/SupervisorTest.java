@@ -553,6 +553,21 @@ class SupervisorTest {
     }
 
     @Test
+    void shutdownCompletesOnlyOnceItsLastEventsAreOut() {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("web").build()));
+        List<String> sentWhenDone = new ArrayList<>();
+
+        CompletableFuture<Void> done = supervisor.shutdown();
+        done.thenRun(() -> events.forEach(e -> sentWhenDone.add(e.toString())));
+        loop.runPending();
+        spawner.lastChildOf("web").exit(ExitStatus.killedBy(SIGTERM));
+
+        assertTrue(done.isDone());
+        assertTrue(sentWhenDone.stream().anyMatch(e -> e.startsWith("web: STOPPED")), sentWhenDone.toString());
+    }
+
+    @Test
     void shutdownWaitsPastTheStopTimeoutForTheExit() {
         Supervisor supervisor = supervisor(OperatorIntent.inMemory());
         applyAndRun(supervisor, desired(program("web").stopTimeoutSeconds(10).build()));
