@@ -64,7 +64,7 @@ public final class Engine {
         loop.execute(PosixSpawner::prepare); // meanwhile the watch thread reads the manifests
         ProcessLauncher launcher = new ProcessLauncher(new PosixSpawner(), stateDir, System.getenv());
         EventHistory history = new EventHistory(Clock.systemUTC());
-        Supervisor supervisor = new Supervisor(loop, Clock.systemUTC(), launcher, new ConsoleEventLog(loop::execute), history,
+        Supervisor supervisor = new Supervisor(loop, Clock.systemUTC(), launcher, new ConsoleEventLog(loop::execute), history::accept,
                 OperatorIntent.load(stateDir));
         Path manifests = settings.manifests().toAbsolutePath();
         CompletableFuture<Void> firstPass = new CompletableFuture<>();

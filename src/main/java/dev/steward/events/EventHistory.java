@@ -31,17 +31,25 @@ public final class EventHistory implements Consumer<Event> {
 
     @Override
     public void accept(Event event) {
+        accept(event, clock.instant());
+    }
+
+    /** Records an event that happened at {@code at} (the supervisor hands events over a little after). */
+    public void accept(Event event, Instant at) {
         EventRecord.Kind kind = EventRecord.Kind.of(event);
         if (kind != null) {
-            record(kind.type(), kind.reason(), kind.object(), kind.message());
+            record(kind.type(), kind.reason(), kind.object(), kind.message(), at);
         }
     }
 
-    /** Adds an occurrence, aggregating it with a recent identical one. */
+    /** Adds an occurrence now, aggregating it with a recent identical one. */
     public void record(String type, String reason, String object, String message) {
+        record(type, reason, object, message, clock.instant());
+    }
+
+    private void record(String type, String reason, String object, String message, Instant now) {
         EventRecord updated;
         synchronized (this) {
-            Instant now = clock.instant();
             EventRecord same = findRecent(type, reason, object, message);
             sequence++;
             if (same != null) {

@@ -8,6 +8,8 @@ import dev.steward.reconcile.Plan;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -19,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -34,7 +37,7 @@ public final class Supervisor {
     private final Clock clock;
     private final ProcessLauncher launcher;
     private final Consumer<Event> log;
-    private final Consumer<Event> events;
+    private final BiConsumer<Event, Instant> events;
     private final OperatorIntent intent;
     private final Actions actions;
     private final Map<String, ProgramController> programs = new TreeMap<>();
@@ -45,9 +48,14 @@ public final class Supervisor {
     private List<List<ProgramController>> shutdownLevels = List.of();
     private boolean continuingShutdown;
     private boolean publishPending;
-    private final List<Event> unpublishedEvents = new ArrayList<>();
+    private final ArrayDeque<HeldEvent> unpublishedEvents = new ArrayDeque<>();
+    private boolean delivering;
     private final ReconcileCounters counters = new ReconcileCounters();
     private volatile Snapshot snapshot = new Snapshot(List.of(), List.of(), List.of(), false, ReconcileCounters.Totals.ZERO);
+
+    /** An event waiting for the snapshot that shows it, and when it happened. */
+    private record HeldEvent(Event event, Instant at) {
+    }
 
     /** A program as published: its spec in force, its source file and its processes. */
     public record ProgramSnapshot(ProgramSpec spec, Path source, List<ProcessView> processes) {
@@ -64,9 +72,10 @@ public final class Supervisor {
 
     /**
      * @param log    gets each event as it happens: the daemon's log, whose lines say when
-     * @param events gets each event once the snapshot that shows it is published: the history and its streams
+     * @param events gets each event, with the time it happened, once the snapshot that shows it is published:
+     *               the history and its streams
      */
-    public Supervisor(OwnerLoop loop, Clock clock, ProcessLauncher launcher, Consumer<Event> log, Consumer<Event> events,
+    public Supervisor(OwnerLoop loop, Clock clock, ProcessLauncher launcher, Consumer<Event> log, BiConsumer<Event, Instant> events,
                       OperatorIntent intent) {
         this.loop = loop;
         this.clock = clock;
@@ -239,7 +248,13 @@ public final class Supervisor {
         } finally {
             continuingShutdown = false;
         }
-        publishedFirst(shutdown).complete(null); // the last stops reach the history before the daemon exits
+        try {
+            if (publishPending) { // the last stops reach the history before the daemon exits
+                publish(snapshot.loaded());
+            }
+        } finally {
+            shutdown.complete(null);
+        }
     }
 
     // ---- read side ----------------------------------------------------------------------------------
@@ -270,7 +285,42 @@ public final class Supervisor {
         return result;
     }
 
+    /**
+     * Publishes a new snapshot, then hands the held events to {@link #events} in order. A consumer that acts
+     * on the supervisor meanwhile (on this thread) only adds to the queue being drained, and the snapshot is
+     * brought up to date before each event; a consumer that throws does not keep the others from the rest.
+     */
     private void publish(boolean loaded) {
+        refreshSnapshot(loaded);
+        if (delivering) {
+            return; // the loop below, further up this thread's stack, delivers what is held
+        }
+        delivering = true;
+        RuntimeException failure = null;
+        try {
+            for (HeldEvent held; (held = unpublishedEvents.poll()) != null; ) {
+                if (publishPending) {
+                    refreshSnapshot(snapshot.loaded());
+                }
+                try {
+                    events.accept(held.event(), held.at());
+                } catch (RuntimeException e) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+        } finally {
+            delivering = false;
+        }
+        if (failure != null) {
+            throw failure; // the owner loop logs it
+        }
+    }
+
+    private void refreshSnapshot(boolean loaded) {
         publishPending = false;
         List<ProgramSnapshot> programViews = new ArrayList<>();
         List<ProcessView> all = new ArrayList<>();
@@ -282,9 +332,6 @@ public final class Supervisor {
         deleted.forEach(c -> c.allSlots().forEach(slot -> all.add(view(slot))));
         all.sort(Comparator.comparing(ProcessView::name));
         snapshot = new Snapshot(List.copyOf(programViews), List.copyOf(all), reportedErrors, loaded, counters.totals());
-        List<Event> due = List.copyOf(unpublishedEvents);
-        unpublishedEvents.clear();
-        due.forEach(events);
     }
 
     /**
@@ -292,11 +339,13 @@ public final class Supervisor {
      * {@code get -w} reads the state when an event arrives, and an event sent first let it read the state
      * before, then wait for an event that never came (a STOPPED that stayed STOPPING on the watcher's
      * screen). The log is not held: a cold start spawns every process in one task, and its lines would
-     * all have carried the task's end as their time.
+     * all have carried the task's end as their time. The publish is queued here too, so events are not
+     * held for long even by a task that fails before it publishes.
      */
     private void emit(Event event) {
         log.accept(event);
-        unpublishedEvents.add(event);
+        unpublishedEvents.add(new HeldEvent(event, clock.instant()));
+        publishSoon();
     }
 
     private ProcessView view(ProcessSlot slot) {

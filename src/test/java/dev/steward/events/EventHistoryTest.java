@@ -172,6 +172,15 @@ class EventHistoryTest {
         assertEquals(List.of(), history.about("process/nope"));
     }
 
+    @Test
+    void anEventHandedOverLaterKeepsTheTimeItHappened() {
+        clock.advance(Duration.ofSeconds(5));
+        history.accept(change(ProcessState.STOPPED, ProcessState.STARTING, "pid 1234"), T0.plusMillis(1500));
+
+        assertEquals(T0.plusMillis(1500), single().firstTimestamp());
+        assertEquals(T0.plusMillis(1500), single().lastTimestamp());
+    }
+
     // ---- mapping --------------------------------------------------------------------------------------
 
     @Test

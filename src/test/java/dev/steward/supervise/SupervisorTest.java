@@ -9,6 +9,7 @@ import static dev.steward.supervise.ProcessState.UNKNOWN;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steward.events.Event;
@@ -63,10 +64,14 @@ class SupervisorTest {
         private final List<Child> children = new ArrayList<>();
         private int nextPid = 2001;
         private int failures;
+        private RuntimeException bug;
 
         @Override
         public ChildProcess spawn(SpawnRequest request) throws SpawnException {
             requests.add(request);
+            if (bug != null) {
+                throw bug;
+            }
             if (failures > 0) {
                 failures--;
                 throw new SpawnException("posix_spawn failed: Permission denied");
@@ -130,7 +135,7 @@ class SupervisorTest {
 
     private Supervisor supervisor(OperatorIntent intent) {
         return new Supervisor(loop, loop.clock(),
-                new ProcessLauncher(spawner, stateDir, Map.of("PATH", "/usr/bin:/bin")), event -> { }, events::add, intent);
+                new ProcessLauncher(spawner, stateDir, Map.of("PATH", "/usr/bin:/bin")), event -> { }, (event, at) -> events.add(event), intent);
     }
 
     private static Specs program(String name) {
@@ -297,7 +302,7 @@ class SupervisorTest {
         List<String> sent = new ArrayList<>();
         Supervisor[] supervisor = new Supervisor[1];
         supervisor[0] = new Supervisor(loop, loop.clock(), new ProcessLauncher(spawner, stateDir, Map.of("PATH", "/usr/bin:/bin")),
-                event -> logged.add(shown(supervisor[0], event)), event -> sent.add(shown(supervisor[0], event)),
+                event -> logged.add(shown(supervisor[0], event)), (event, at) -> sent.add(shown(supervisor[0], event)),
                 OperatorIntent.inMemory());
 
         applyAndRun(supervisor[0], desired(program("web").build()));
@@ -307,6 +312,52 @@ class SupervisorTest {
                 "STOPPING shown as STOPPING", "STOPPED shown as STOPPED"), sent);
         assertEquals(List.of("added, shown: false", "STARTING shown as absent", "RUNNING shown as STARTING",
                 "STOPPING shown as RUNNING", "STOPPED shown as STOPPING"), logged);
+    }
+
+    @Test
+    void theEventsOfATaskThatFailsStillGoOut() {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        spawner.bug = new IllegalStateException("a bug in the spawner");
+
+        assertThrows(IllegalStateException.class, () -> supervisor.apply(desired(program("web").build())));
+        loop.runPending();
+
+        assertTrue(events.stream().anyMatch(e -> e instanceof Event.ProgramAdded), events.toString());
+    }
+
+    @Test
+    void aConsumerThatThrowsDoesNotHoldBackTheEventsAfterIt() {
+        List<String> sent = new ArrayList<>();
+        Supervisor supervisor = new Supervisor(loop, loop.clock(), new ProcessLauncher(spawner, stateDir, Map.of("PATH", "/usr/bin:/bin")),
+                event -> { }, (event, at) -> {
+                    sent.add(event.toString());
+                    if (event instanceof Event.ProgramAdded) {
+                        throw new IllegalStateException("a bug in a consumer");
+                    }
+                }, OperatorIntent.inMemory());
+
+        assertThrows(IllegalStateException.class, () -> supervisor.apply(desired(program("web").build())));
+
+        assertEquals(2, sent.size(), sent.toString());
+        assertTrue(sent.get(1).startsWith("web: STARTING"), sent.toString());
+    }
+
+    @Test
+    void aConsumerThatActsOnTheSupervisorKeepsTheOrder() {
+        List<String> sent = new ArrayList<>();
+        Supervisor[] supervisor = new Supervisor[1];
+        supervisor[0] = new Supervisor(loop, loop.clock(), new ProcessLauncher(spawner, stateDir, Map.of("PATH", "/usr/bin:/bin")),
+                event -> { }, (event, at) -> {
+                    sent.add(shown(supervisor[0], event));
+                    if (event instanceof Event.ProgramAdded) {
+                        supervisor[0].stop(List.of("web"), TIMEOUT);
+                    }
+                }, OperatorIntent.inMemory());
+
+        loop.execute(() -> supervisor[0].apply(desired(program("web").build())));
+        loop.runPending();
+
+        assertEquals(List.of("added, shown: true", "STARTING shown as STOPPING", "STOPPING shown as STOPPING"), sent);
     }
 
     /** An event and what the published snapshot shows of its object at the moment. */
