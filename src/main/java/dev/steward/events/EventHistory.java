@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  * repeats "RUNNING (pid 2)") within the recent
  * records is counted, not repeated. Written by the owner, read by request threads: one small lock.
  */
-public final class EventHistory implements Consumer<Event> {
+public final class EventHistory {
     public static final int CAPACITY = 1000;
     private static final int AGGREGATION_WINDOW = 50;
 
@@ -27,11 +27,6 @@ public final class EventHistory implements Consumer<Event> {
 
     public EventHistory(Clock clock) {
         this.clock = clock;
-    }
-
-    @Override
-    public void accept(Event event) {
-        accept(event, clock.instant());
     }
 
     /** Records an event that happened at {@code at} (the supervisor hands events over a little after). */

@@ -147,6 +147,8 @@ public final class Supervisor {
     }
 
     private void onStateChanged(ProcessSlot slot, StateChange change) {
+        // First: emit queues the publish, and the actions' results below complete in later owner tasks,
+        // which then run after it.
         emit(new Event.ProcessStateChanged(change));
         ProgramController controller = programs.get(change.program());
         if (controller != null && controller.allSlots().contains(slot)) {
@@ -158,8 +160,6 @@ public final class Supervisor {
             }
         }
         forgetDeleted();
-        // Before the actions: their results complete in later owner tasks, which then run after this publish.
-        publishSoon();
         actions.onStateChanged(slot);
         if (shutdown != null) {
             continueShutdown();
@@ -249,9 +249,7 @@ public final class Supervisor {
             continuingShutdown = false;
         }
         try {
-            if (publishPending) { // the last stops reach the history before the daemon exits
-                publish(snapshot.loaded());
-            }
+            publishIfPending(); // the last stops reach the history before the daemon exits
         } finally {
             shutdown.complete(null);
         }
@@ -266,11 +264,7 @@ public final class Supervisor {
     private void publishSoon() {
         if (!publishPending) {
             publishPending = true;
-            loop.execute(() -> {
-                if (publishPending) {
-                    publish(snapshot.loaded());
-                }
-            });
+            loop.execute(this::publishIfPending);
         }
     }
 
@@ -279,10 +273,14 @@ public final class Supervisor {
      * BACKOFF) completes in this owner task, before the publish {@link #publishSoon} queued: publish now.
      */
     private <T> T publishedFirst(T result) {
+        publishIfPending();
+        return result;
+    }
+
+    private void publishIfPending() {
         if (publishPending) {
             publish(snapshot.loaded());
         }
-        return result;
     }
 
     /**

@@ -53,6 +53,11 @@ class EventHistoryTest {
         }
     }
 
+    /** An event handed over as it happens. */
+    private void accept(Event event) {
+        history.accept(event, clock.instant());
+    }
+
     private static Event change(ProcessState from, ProcessState to, String detail) {
         return new Event.ProcessStateChanged(new StateChange("web", "web-0", from, to, 1234, detail, T0));
     }
@@ -185,7 +190,7 @@ class EventHistoryTest {
 
     @Test
     void backoffIsWarningBackOff() {
-        history.accept(change(ProcessState.STARTING, ProcessState.BACKOFF, "exited too quickly: exit status 1, pid 1234"));
+        accept(change(ProcessState.STARTING, ProcessState.BACKOFF, "exited too quickly: exit status 1, pid 1234"));
 
         EventRecord record = single();
         assertEquals(EventRecord.WARNING, record.type());
@@ -196,7 +201,7 @@ class EventHistoryTest {
 
     @Test
     void unexpectedExitIsWarning() {
-        history.accept(change(ProcessState.RUNNING, ProcessState.EXITED, "exit status 1; not expected"));
+        accept(change(ProcessState.RUNNING, ProcessState.EXITED, "exit status 1; not expected"));
 
         EventRecord record = single();
         assertEquals(EventRecord.WARNING, record.type());
@@ -205,7 +210,7 @@ class EventHistoryTest {
 
     @Test
     void expectedExitIsNormal() {
-        history.accept(change(ProcessState.RUNNING, ProcessState.EXITED, "exit status 0; expected"));
+        accept(change(ProcessState.RUNNING, ProcessState.EXITED, "exit status 0; expected"));
 
         EventRecord record = single();
         assertEquals(EventRecord.NORMAL, record.type());
@@ -214,7 +219,7 @@ class EventHistoryTest {
 
     @Test
     void stoppingToStoppingNoticeIsKilling() {
-        history.accept(change(ProcessState.STOPPING, ProcessState.STOPPING,
+        accept(change(ProcessState.STOPPING, ProcessState.STOPPING,
                 "still running 10 s after the stop signal; sent SIGKILL"));
 
         EventRecord record = single();
@@ -225,11 +230,11 @@ class EventHistoryTest {
 
     @Test
     void otherTransitionsAreNormal() {
-        history.accept(change(ProcessState.STOPPED, ProcessState.STARTING, "pid 1234"));
-        history.accept(change(ProcessState.STARTING, ProcessState.RUNNING, "pid 1234"));
-        history.accept(change(ProcessState.RUNNING, ProcessState.STOPPING, "sent SIGTERM"));
-        history.accept(change(ProcessState.STOPPING, ProcessState.STOPPED, ""));
-        history.accept(change(ProcessState.BACKOFF, ProcessState.FATAL, "too many start retries"));
+        accept(change(ProcessState.STOPPED, ProcessState.STARTING, "pid 1234"));
+        accept(change(ProcessState.STARTING, ProcessState.RUNNING, "pid 1234"));
+        accept(change(ProcessState.RUNNING, ProcessState.STOPPING, "sent SIGTERM"));
+        accept(change(ProcessState.STOPPING, ProcessState.STOPPED, ""));
+        accept(change(ProcessState.BACKOFF, ProcessState.FATAL, "too many start retries"));
 
         List<EventRecord> all = history.all();
         assertEquals(List.of("Starting", "Running", "Stopping", "Stopped", "Fatal"),
@@ -244,7 +249,7 @@ class EventHistoryTest {
         ManifestError error = new ManifestError(Path.of("/etc/steward/manifests/web.yaml"), 9, 13, "spec.replicas",
                 "must be a whole number");
 
-        history.accept(new Event.ManifestInvalid(error));
+        accept(new Event.ManifestInvalid(error));
 
         EventRecord record = single();
         assertEquals(EventRecord.WARNING, record.type());
@@ -255,10 +260,10 @@ class EventHistoryTest {
 
     @Test
     void programAndManifestEventsAreNormal() {
-        history.accept(new Event.ProgramAdded("web", Path.of("/m/web.yaml")));
-        history.accept(new Event.ProgramChanged("web", "applied in place, nothing restarted"));
-        history.accept(new Event.ProgramRemoved("web"));
-        history.accept(new Event.ManifestRecovered(Path.of("/m/web.yaml")));
+        accept(new Event.ProgramAdded("web", Path.of("/m/web.yaml")));
+        accept(new Event.ProgramChanged("web", "applied in place, nothing restarted"));
+        accept(new Event.ProgramRemoved("web"));
+        accept(new Event.ManifestRecovered(Path.of("/m/web.yaml")));
 
         List<EventRecord> all = history.all();
         assertEquals(List.of("Added", "Changed", "Removed", "ManifestFixed"), all.stream().map(EventRecord::reason).toList());
