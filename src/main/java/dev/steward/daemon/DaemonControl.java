@@ -6,6 +6,7 @@ import dev.steward.control.LabelSelector;
 import dev.steward.control.LogTail;
 import dev.steward.control.ProcessInfo;
 import dev.steward.control.ProgramView;
+import dev.steward.events.Event;
 import dev.steward.events.EventRecord;
 import dev.steward.logs.LogSink;
 import dev.steward.manifest.ManifestError;
@@ -23,7 +24,9 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -33,6 +36,8 @@ import java.util.function.Function;
  */
 @ApplicationScoped
 public class DaemonControl implements Control {
+    // Longer than the liveness check's second: a record may wait behind a reconcile of many programs.
+    private static final int OWNER_WAIT_SECONDS = 5;
     private final Daemon daemon;
 
     public DaemonControl(Daemon daemon) {
@@ -105,42 +110,50 @@ public class DaemonControl implements Control {
 
     @Override
     public CompletableFuture<List<ActionResult>> start(List<String> processes, Duration timeout) {
-        processes.forEach(p -> recordOperatorAction("process/" + p, "OperatorStart", "start requested"));
-        return onOwner(s -> s.start(processes, timeout));
+        return onOwner(processes, "OperatorStart", "start requested", s -> s.start(processes, timeout));
     }
 
     @Override
     public CompletableFuture<List<ActionResult>> stop(List<String> processes, Duration timeout) {
-        processes.forEach(p -> recordOperatorAction("process/" + p, "OperatorStop", "stop requested: stays stopped until started by hand or its manifest changes"));
-        return onOwner(s -> s.stop(processes, timeout));
+        return onOwner(processes, "OperatorStop", "stop requested: stays stopped until started by hand or its manifest changes",
+                s -> s.stop(processes, timeout));
     }
 
     @Override
     public CompletableFuture<List<ActionResult>> restart(List<String> processes, Duration timeout) {
-        processes.forEach(p -> recordOperatorAction("process/" + p, "OperatorRestart", "restart requested"));
-        return onOwner(s -> s.restart(processes, timeout));
+        return onOwner(processes, "OperatorRestart", "restart requested", s -> s.restart(processes, timeout));
     }
 
     @Override
     public CompletableFuture<List<ActionResult>> signal(List<String> processes, int signal) {
-        processes.forEach(p -> recordOperatorAction("process/" + p, "OperatorSignal", "SIG" + Signals.name(signal) + " requested"));
-        return onOwner(s -> CompletableFuture.completedFuture(s.signal(processes, signal)));
+        return onOwner(processes, "OperatorSignal", "SIG" + Signals.name(signal) + " requested",
+                s -> CompletableFuture.completedFuture(s.signal(processes, signal)));
     }
 
-    private CompletableFuture<List<ActionResult>> onOwner(Function<Supervisor, CompletableFuture<List<Actions.Result>>> action) {
+    /**
+     * Records the request on each process and runs the action, both on the owner: in the history the
+     * request comes after whatever happened before it and before the transitions it causes, and a request
+     * refused because the daemon is still starting is not recorded.
+     */
+    private CompletableFuture<List<ActionResult>> onOwner(List<String> processes, String reason, String message,
+                                                          Function<Supervisor, CompletableFuture<List<Actions.Result>>> action) {
         Supervisor supervisor = daemon.supervisor();
         if (supervisor == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("the daemon is still starting; try again in a moment"));
         }
         CompletableFuture<List<ActionResult>> done = new CompletableFuture<>();
-        supervisor.loop().execute(() -> action.apply(supervisor).whenComplete((results, error) -> {
-            if (error != null) {
-                done.completeExceptionally(error);
-            } else {
-                done.complete(results.stream().map(r -> new ActionResult(r.name(), r.program(), r.ok(),
-                        r.state().name(), r.message())).toList());
-            }
-        }));
+        supervisor.loop().execute(() -> {
+            supervisor.recordOperatorActions(processes.stream()
+                    .map(p -> new Event.OperatorAction("process/" + p, reason, message)).toList());
+            action.apply(supervisor).whenComplete((results, error) -> {
+                if (error != null) {
+                    done.completeExceptionally(error);
+                } else {
+                    done.complete(results.stream().map(r -> new ActionResult(r.name(), r.program(), r.ok(),
+                            r.state().name(), r.message())).toList());
+                }
+            });
+        });
         return done;
     }
 
@@ -161,9 +174,32 @@ public class DaemonControl implements Control {
                 .map(sink -> new LogTail(sink.ring(), sink.file()));
     }
 
+    /**
+     * On the owner, in order with the supervisor's own events (see {@link Supervisor#recordOperatorActions}),
+     * and waited for, so the record is in the history when the request that made it is answered.
+     */
     @Override
     public void recordOperatorAction(String object, String reason, String message) {
-        daemon.history().record(EventRecord.NORMAL, reason, object, message);
+        Supervisor supervisor = daemon.supervisor();
+        if (supervisor == null) {
+            daemon.history().record(EventRecord.NORMAL, reason, object, message); // nothing to be ordered with yet
+            return;
+        }
+        CompletableFuture<Void> recorded = new CompletableFuture<>();
+        supervisor.loop().execute(() -> {
+            try {
+                supervisor.recordOperatorActions(List.of(new Event.OperatorAction(object, reason, message)));
+            } finally {
+                recorded.complete(null);
+            }
+        });
+        try {
+            recorded.get(OWNER_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // A busy owner records it when it gets there; the change itself is already made.
+        }
     }
 
     @Override

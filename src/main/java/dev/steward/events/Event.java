@@ -55,4 +55,15 @@ public sealed interface Event {
             return "manifest " + file + " has no errors any more";
         }
     }
+
+    /**
+     * An operator asked for something through the API or the CLI: {@code object} is {@code process/web-0} or
+     * {@code program/web}, {@code reason} a CamelCase word such as {@code OperatorStop} or {@code Scaled}.
+     */
+    record OperatorAction(String object, String reason, String message) implements Event {
+        @Override
+        public String toString() {
+            return object + ": " + message;
+        }
+    }
 }

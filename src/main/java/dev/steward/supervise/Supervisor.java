@@ -178,6 +178,16 @@ public final class Supervisor {
 
     // ---- operator actions (owner thread) ----------------------------------------------------------
 
+    /**
+     * Records what an operator asked for, in order with everything the supervisor reports: an event still
+     * held from an earlier task goes out first (a request thread writing to the history directly could get
+     * ahead of it), and the action's own transitions, made after this, come after it.
+     */
+    public void recordOperatorActions(List<Event.OperatorAction> requests) {
+        requests.forEach(this::emit);
+        publishIfPending(); // once for them all: `stop all` on a thousand processes records a thousand
+    }
+
     /** The current slot of a process, by name. */
     public Optional<ProcessSlot> slot(String processName) {
         return programs.values().stream().flatMap(c -> c.slots().stream())

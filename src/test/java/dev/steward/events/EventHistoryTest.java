@@ -189,6 +189,17 @@ class EventHistoryTest {
     // ---- mapping --------------------------------------------------------------------------------------
 
     @Test
+    void anOperatorActionKeepsItsReasonObjectAndMessage() {
+        accept(new Event.OperatorAction("process/web-0", "OperatorStop", "stop requested"));
+
+        EventRecord record = single();
+        assertEquals(EventRecord.NORMAL, record.type());
+        assertEquals("OperatorStop", record.reason());
+        assertEquals("process/web-0", record.object());
+        assertEquals("stop requested", record.message());
+    }
+
+    @Test
     void backoffIsWarningBackOff() {
         accept(change(ProcessState.STARTING, ProcessState.BACKOFF, "exited too quickly: exit status 1, pid 1234"));
 

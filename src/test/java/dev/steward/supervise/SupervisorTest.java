@@ -360,6 +360,34 @@ class SupervisorTest {
         assertEquals(List.of("added, shown: true", "STARTING shown as STOPPING", "STOPPING shown as STOPPING"), sent);
     }
 
+    @Test
+    void anOperatorActionGoesOutAfterTheEventsBeforeItAndBeforeTheOnesItCauses() {
+        // The request used to be written to the history from the request thread, ahead of events the owner
+        // had made but not yet sent: a crash could then be listed after the stop asked for because of it.
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("web").build()));
+        events.clear();
+
+        Child child = spawner.lastChildOf("web");
+        child.dead = true;
+        child.request.onExit().accept(ExitStatus.killedBy(9)); // the owner hears of it in a task of its own
+        loop.execute(() -> {
+            supervisor.recordOperatorActions(List.of(new Event.OperatorAction("process/web", "OperatorStop", "stop requested")));
+            supervisor.stop(List.of("web"), TIMEOUT);
+        });
+        loop.runPending();
+
+        assertEquals(List.of("EXITED", "STARTING", "process/web: stop requested", "STOPPING"),
+                events.stream().map(SupervisorTest::brief).toList());
+    }
+
+    private static String brief(Event event) {
+        if (event instanceof Event.ProcessStateChanged changed) {
+            return changed.change().to().toString();
+        }
+        return event instanceof Event.ProgramAdded ? "added" : event.toString();
+    }
+
     /** An event and what the published snapshot shows of its object at the moment. */
     private static String shown(Supervisor supervisor, Event event) {
         if (event instanceof Event.ProcessStateChanged changed) {
