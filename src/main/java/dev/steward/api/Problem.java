@@ -34,6 +34,7 @@ public record Problem(String type, String title, int status, String code, String
         BadRequest(400, "Bad Request"),
         Conflict(409, "Conflict"),
         Timeout(504, "Timeout"),
+        Unavailable(503, "Service Unavailable"),
         Internal(500, "Internal Server Error");
 
         final int status;

@@ -1,5 +1,6 @@
 package dev.steward.api;
 
+import dev.steward.control.DaemonUnavailableException;
 import dev.steward.manifest.ManifestConflictException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -20,6 +21,11 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response notFound(NoSuchElementException e) {
         return respond(Problem.of(Problem.Code.NotFound, e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response unavailable(DaemonUnavailableException e) {
+        return respond(Problem.of(Problem.Code.Unavailable, e.getMessage()));
     }
 
     @ServerExceptionMapper

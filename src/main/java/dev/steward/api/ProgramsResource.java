@@ -4,6 +4,7 @@ import dev.steward.config.StewardConfig;
 import dev.steward.control.Control;
 import dev.steward.control.LabelSelector;
 import dev.steward.control.ProgramView;
+import dev.steward.events.Event;
 import dev.steward.manifest.ManifestWriter;
 import dev.steward.manifest.ManifestWriter.Action;
 import dev.steward.manifest.ManifestWriter.Change;
@@ -79,9 +80,9 @@ public class ProgramsResource {
         }
         List<ApplyResultDto> results = outcome.changes().stream().map(change -> result(change, dryRun)).toList();
         if (!dryRun) {
-            outcome.changes().stream().filter(change -> change.action() != Action.UNCHANGED)
-                    .forEach(change -> record(change, "Applied", change.action().label() + " by apply in "
-                            + change.file().getFileName()));
+            control.recordOperatorActions(outcome.changes().stream().filter(change -> change.action() != Action.UNCHANGED)
+                    .map(change -> action(change, "Applied", change.action().label() + " by apply in "
+                            + change.file().getFileName())).toList());
         }
         return new Items<>(results);
     }
@@ -93,7 +94,8 @@ public class ProgramsResource {
         boolean dryRun = Params.flag("dryRun", dryRunParam);
         Change change = writer.delete(name, sources(), dryRun);
         if (!dryRun) {
-            record(change, "Deleted", "deleted through the API from " + change.file().getFileName());
+            control.recordOperatorActions(List.of(action(change, "Deleted", "deleted through the API from "
+                    + change.file().getFileName())));
         }
         return result(change, dryRun);
     }
@@ -109,8 +111,8 @@ public class ProgramsResource {
         boolean dryRun = Params.flag("dryRun", dryRunParam);
         Change change = writer.scale(name, replicas, sources(), dryRun);
         if (!dryRun && change.action() != Action.UNCHANGED) {
-            record(change, "Scaled", "scaled " + change.before().orElseThrow().replicas() + " -> " + replicas
-                    + " through the API");
+            control.recordOperatorActions(List.of(action(change, "Scaled", "scaled " + change.before().orElseThrow().replicas()
+                    + " -> " + replicas + " through the API")));
         }
         return result(change, dryRun);
     }
@@ -131,7 +133,7 @@ public class ProgramsResource {
         return ApplyResults.of(change, control.program(change.program()).map(ProgramView::spec), dryRun);
     }
 
-    private void record(Change change, String reason, String message) {
-        control.recordOperatorAction("program/" + change.program(), reason, message);
+    private static Event.OperatorAction action(Change change, String reason, String message) {
+        return new Event.OperatorAction("program/" + change.program(), reason, message);
     }
 }

@@ -1,5 +1,6 @@
 package dev.steward.control;
 
+import dev.steward.events.Event;
 import dev.steward.events.EventRecord;
 import dev.steward.manifest.ManifestError;
 
@@ -60,8 +61,12 @@ public interface Control {
     /** The in-memory tail (last 64 KiB at most) of a process's stdout or stderr, with positions for follow. */
     Optional<LogTail> logs(String process, boolean stderr);
 
-    /** Records an operator action in the event history (apply, delete, scale done through the API). */
-    void recordOperatorAction(String object, String reason, String message);
+    /**
+     * Records operator actions in the event history (apply, delete, scale done through the API), in order with
+     * the supervisor's own events; they are in the history when this returns, unless the supervisor was busy
+     * for seconds, in which case they follow when it gets to them.
+     */
+    void recordOperatorActions(List<Event.OperatorAction> actions);
 
     /** True while the supervision owner answers within a second (liveness). */
     boolean ownerResponsive();

@@ -2,6 +2,7 @@ package dev.steward.daemon;
 
 import dev.steward.control.ActionResult;
 import dev.steward.control.Control;
+import dev.steward.control.DaemonUnavailableException;
 import dev.steward.control.LabelSelector;
 import dev.steward.control.LogTail;
 import dev.steward.control.ProcessInfo;
@@ -18,6 +19,7 @@ import dev.steward.supervise.Supervisor;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -131,20 +133,38 @@ public class DaemonControl implements Control {
     }
 
     /**
-     * Records the request on each process and runs the action, both on the owner: in the history the
-     * request comes after whatever happened before it and before the transitions it causes, and a request
-     * refused because the daemon is still starting is not recorded.
+     * Records the request and runs the action, both on the owner: in the history the request comes after
+     * whatever happened before it and before the transitions it causes. A request the daemon refuses, still
+     * starting or already shutting down (a process started then would outlive it), is not recorded.
      */
     private CompletableFuture<List<ActionResult>> onOwner(List<String> processes, String reason, String message,
                                                           Function<Supervisor, CompletableFuture<List<Actions.Result>>> action) {
         Supervisor supervisor = daemon.supervisor();
         if (supervisor == null) {
-            return CompletableFuture.failedFuture(new IllegalStateException("the daemon is still starting; try again in a moment"));
+            return CompletableFuture.failedFuture(new DaemonUnavailableException("the daemon is still starting; try again in a moment"));
         }
         CompletableFuture<List<ActionResult>> done = new CompletableFuture<>();
         supervisor.loop().execute(() -> {
-            supervisor.recordOperatorActions(processes.stream()
-                    .map(p -> new Event.OperatorAction("process/" + p, reason, message)).toList());
+            if (supervisor.shuttingDown()) {
+                done.completeExceptionally(new DaemonUnavailableException("the daemon is shutting down: it is stopping"
+                        + " every process and takes no other action; run this again once it has started"));
+                return;
+            }
+            try {
+                if (!processes.isEmpty()) {
+                    supervisor.recordOperatorActions(List.of(new Event.OperatorAction(
+                            processes.stream().map(p -> "process/" + p).toList(), reason, message)));
+                }
+            } finally { // a failing history consumer must neither cancel the action nor leave the request waiting
+                act(supervisor, action, done);
+            }
+        });
+        return done;
+    }
+
+    private static void act(Supervisor supervisor, Function<Supervisor, CompletableFuture<List<Actions.Result>>> action,
+                            CompletableFuture<List<ActionResult>> done) {
+        try {
             action.apply(supervisor).whenComplete((results, error) -> {
                 if (error != null) {
                     done.completeExceptionally(error);
@@ -153,8 +173,10 @@ public class DaemonControl implements Control {
                             r.state().name(), r.message())).toList());
                 }
             });
-        });
-        return done;
+        } catch (RuntimeException e) {
+            done.completeExceptionally(e);
+            throw e; // the owner loop logs it
+        }
     }
 
     @Override
@@ -176,19 +198,24 @@ public class DaemonControl implements Control {
 
     /**
      * On the owner, in order with the supervisor's own events (see {@link Supervisor#recordOperatorActions}),
-     * and waited for, so the record is in the history when the request that made it is answered.
+     * and waited for, once for them all, so the records are in the history when the request that made them
+     * is answered.
      */
     @Override
-    public void recordOperatorAction(String object, String reason, String message) {
+    public void recordOperatorActions(List<Event.OperatorAction> actions) {
+        if (actions.isEmpty()) {
+            return;
+        }
         Supervisor supervisor = daemon.supervisor();
         if (supervisor == null) {
-            daemon.history().record(EventRecord.NORMAL, reason, object, message); // nothing to be ordered with yet
+            Instant now = Instant.now();
+            actions.forEach(action -> daemon.history().accept(action, now)); // nothing to be ordered with yet
             return;
         }
         CompletableFuture<Void> recorded = new CompletableFuture<>();
         supervisor.loop().execute(() -> {
             try {
-                supervisor.recordOperatorActions(List.of(new Event.OperatorAction(object, reason, message)));
+                supervisor.recordOperatorActions(actions);
             } finally {
                 recorded.complete(null);
             }
@@ -198,7 +225,7 @@ public class DaemonControl implements Control {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            // A busy owner records it when it gets there; the change itself is already made.
+            // A busy owner records them when it gets there; the change itself is already made.
         }
     }
 

@@ -4,6 +4,7 @@ import dev.steward.manifest.ManifestError;
 import dev.steward.supervise.StateChange;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /** Everything the supervisor reports: one sealed family so every consumer handles every kind. */
 public sealed interface Event {
@@ -57,13 +58,26 @@ public sealed interface Event {
     }
 
     /**
-     * An operator asked for something through the API or the CLI: {@code object} is {@code process/web-0} or
-     * {@code program/web}, {@code reason} a CamelCase word such as {@code OperatorStop} or {@code Scaled}.
+     * An operator asked for something through the API or the CLI: {@code objects} are what one request named
+     * ({@code process/web-0}, {@code program/web}), {@code reason} a CamelCase word such as {@code OperatorStop}
+     * or {@code Scaled}. The history records it on each object; the log gives it one line.
      */
-    record OperatorAction(String object, String reason, String message) implements Event {
+    record OperatorAction(List<String> objects, String reason, String message) implements Event {
+        private static final int NAMED_IN_LOG = 3;
+
+        public OperatorAction {
+            objects = List.copyOf(objects);
+        }
+
+        public OperatorAction(String object, String reason, String message) {
+            this(List.of(object), reason, message);
+        }
+
         @Override
         public String toString() {
-            return object + ": " + message;
+            String named = String.join(", ", objects.subList(0, Math.min(objects.size(), NAMED_IN_LOG)));
+            int more = objects.size() - NAMED_IN_LOG;
+            return (more > 0 ? named + " and " + more + " more" : named) + ": " + message;
         }
     }
 }

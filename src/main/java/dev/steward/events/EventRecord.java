@@ -56,9 +56,6 @@ public record EventRecord(long id, String type, String reason, String object, St
             if (event instanceof Event.ManifestRecovered recovered) {
                 return new Kind(NORMAL, "ManifestFixed", "manifest/" + recovered.file().getFileName(), "no errors any more");
             }
-            if (event instanceof Event.OperatorAction action) {
-                return new Kind(NORMAL, action.reason(), action.object(), action.message());
-            }
             return null;
         }
     }

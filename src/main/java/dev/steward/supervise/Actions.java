@@ -169,6 +169,12 @@ public final class Actions {
         return true;
     }
 
+    /** Each target unchanged and not ok, with {@code message} as the reason. */
+    static List<Result> refuse(List<Target> targets, String message) {
+        return targets.stream().map(target -> target.slot().map(slot -> result(slot, false, message))
+                .orElseGet(() -> missing(target))).toList();
+    }
+
     private static Result result(ProcessSlot slot, boolean ok, String message) {
         return new Result(slot.name(), slot.spec().name(), ok, slot.state(), message);
     }

@@ -33,6 +33,8 @@ import java.util.stream.Collectors;
  * difference only.
  */
 public final class Supervisor {
+    static final String STARTS_NOTHING = "not started: the daemon is shutting down, and a process started now"
+            + " would outlive it; start it once the daemon runs again";
     private final OwnerLoop loop;
     private final Clock clock;
     private final ProcessLauncher launcher;
@@ -194,8 +196,11 @@ public final class Supervisor {
                 .filter(slot -> slot.name().equals(processName)).findFirst();
     }
 
-    /** Starts processes by hand and completes with each result once RUNNING or failed. */
+    /** Starts processes by hand and completes with each result once RUNNING or failed; none once shutting down. */
     public CompletableFuture<List<Actions.Result>> start(List<String> names, java.time.Duration timeout) {
+        if (shuttingDown()) {
+            return CompletableFuture.completedFuture(Actions.refuse(slots(names), STARTS_NOTHING));
+        }
         return publishedFirst(actions.start(slots(names), timeout));
     }
 
@@ -204,8 +209,11 @@ public final class Supervisor {
         return publishedFirst(actions.stop(slots(names), timeout));
     }
 
-    /** Restarts processes one at a time, each waiting for the previous to be RUNNING again. */
+    /** Restarts processes one at a time, each waiting for the previous to be RUNNING again; none once shutting down. */
     public CompletableFuture<List<Actions.Result>> restart(List<String> names, java.time.Duration timeout) {
+        if (shuttingDown()) {
+            return CompletableFuture.completedFuture(Actions.refuse(slots(names), STARTS_NOTHING));
+        }
         return publishedFirst(actions.restart(slots(names), timeout));
     }
 
@@ -222,6 +230,11 @@ public final class Supervisor {
     }
 
     // ---- shutdown -------------------------------------------------------------------------------
+
+    /** Whether {@link #shutdown} has begun: from then on nothing is started, since nothing would stop it. Owner thread. */
+    public boolean shuttingDown() {
+        return shutdown != null;
+    }
 
     /**
      * Stops every program, highest priority number first, waiting for each priority level to stop

@@ -189,14 +189,23 @@ class EventHistoryTest {
     // ---- mapping --------------------------------------------------------------------------------------
 
     @Test
-    void anOperatorActionKeepsItsReasonObjectAndMessage() {
-        accept(new Event.OperatorAction("process/web-0", "OperatorStop", "stop requested"));
+    void anOperatorActionIsARecordOnEachObjectItNames() {
+        accept(new Event.OperatorAction(List.of("process/web-0", "process/web-1"), "OperatorStop", "stop requested"));
 
-        EventRecord record = single();
-        assertEquals(EventRecord.NORMAL, record.type());
-        assertEquals("OperatorStop", record.reason());
-        assertEquals("process/web-0", record.object());
-        assertEquals("stop requested", record.message());
+        List<EventRecord> all = history.all();
+        assertEquals(List.of("process/web-0", "process/web-1"), all.stream().map(EventRecord::object).toList());
+        for (EventRecord record : all) {
+            assertEquals(EventRecord.NORMAL, record.type());
+            assertEquals("OperatorStop", record.reason());
+            assertEquals("stop requested", record.message());
+        }
+    }
+
+    @Test
+    void anOperatorActionIsOneLogLineNamingAFewObjects() {
+        assertEquals("process/web-0: stop requested", new Event.OperatorAction("process/web-0", "OperatorStop", "stop requested").toString());
+        assertEquals("process/p1, process/p2, process/p3 and 2 more: stop requested", new Event.OperatorAction(
+                List.of("process/p1", "process/p2", "process/p3", "process/p4", "process/p5"), "OperatorStop", "stop requested").toString());
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.steward.control.Control;
 import dev.steward.control.LogTail;
 import dev.steward.control.ProcessInfo;
 import dev.steward.control.ProgramView;
+import dev.steward.events.Event;
 import dev.steward.events.EventRecord;
 import dev.steward.manifest.ManifestError;
 import dev.steward.manifest.ProgramSpec;
@@ -155,7 +156,7 @@ public class FakeControl implements Control {
     }
 
     @Override
-    public void recordOperatorAction(String object, String reason, String message) {
+    public void recordOperatorActions(List<Event.OperatorAction> actions) {
     }
 
     @Override

@@ -632,6 +632,28 @@ class SupervisorTest {
     }
 
     @Test
+    void nothingIsStartedOnceShutdownHasBegun() {
+        // A process started then would outlive the daemon: nothing is left to stop it.
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("web").build()));
+        CompletableFuture<Void> done = supervisor.shutdown();
+        loop.runPending();
+        spawner.lastChildOf("web").exit(ExitStatus.killedBy(SIGTERM));
+        assertTrue(done.isDone());
+
+        Actions.Result started = only(supervisor.start(List.of("web"), TIMEOUT));
+        Actions.Result restarted = only(supervisor.restart(List.of("web"), TIMEOUT));
+        loop.runPending();
+
+        assertEquals(1, spawner.spawnCount());
+        for (Actions.Result result : List.of(started, restarted)) {
+            assertFalse(result.ok());
+            assertEquals(STOPPED, result.state());
+            assertTrue(result.message().contains("shutting down"), result.message());
+        }
+    }
+
+    @Test
     void shutdownCompletesOnlyOnceItsLastEventsAreOut() {
         Supervisor supervisor = supervisor(OperatorIntent.inMemory());
         applyAndRun(supervisor, desired(program("web").build()));

@@ -1,0 +1,147 @@
+package dev.steward.daemon;
+
+import dev.steward.control.ActionResult;
+import dev.steward.control.DaemonUnavailableException;
+import dev.steward.events.Event;
+import dev.steward.events.EventHistory;
+import dev.steward.events.EventRecord;
+import dev.steward.manifest.ManifestError;
+import dev.steward.reconcile.DesiredState;
+import dev.steward.supervise.OperatorIntent;
+import dev.steward.supervise.ProcessLauncher;
+import dev.steward.supervise.Supervisor;
+import dev.steward.supervise.ThreadOwnerLoop;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Operator requests through {@link DaemonControl} on a supervisor with a real owner thread (no processes: the
+ * spawner refuses): where their records land among the supervisor's own events, and what is refused.
+ */
+class DaemonControlTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    @TempDir
+    Path stateDir;
+
+    private final ThreadOwnerLoop loop = new ThreadOwnerLoop();
+    private final EventHistory history = new EventHistory(Clock.systemUTC());
+    private final CountDownLatch ownerReleased = new CountDownLatch(1);
+    private Supervisor supervisor;
+
+    @AfterEach
+    void releaseTheOwner() {
+        ownerReleased.countDown();
+    }
+
+    private DaemonControl control(Consumer<Event> log, BiConsumer<Event, java.time.Instant> events) {
+        supervisor = new Supervisor(loop, Clock.systemUTC(),
+                new ProcessLauncher(request -> { throw new AssertionError("nothing is spawned here"); }, stateDir, Map.of()),
+                log, events, OperatorIntent.inMemory());
+        Supervisor built = supervisor;
+        return new DaemonControl(new Daemon(null) {
+            @Override
+            public synchronized Supervisor supervisor() {
+                return built;
+            }
+
+            @Override
+            public synchronized EventHistory history() {
+                return history;
+            }
+        });
+    }
+
+    private DaemonControl control() {
+        return control(event -> { }, history::accept);
+    }
+
+    /** Keeps the owner busy until the test ends or releases it: what it was given meanwhile waits. */
+    private void occupyTheOwner() {
+        loop.execute(() -> {
+            try {
+                ownerReleased.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    private List<String> reasons() {
+        return history.all().stream().map(EventRecord::reason).toList();
+    }
+
+    @Test
+    void aRequestIsListedAfterWhatTheOwnerWasGivenBeforeIt() throws Exception {
+        // The request used to be written to the history by the request thread, ahead of this InvalidManifest.
+        DaemonControl control = control();
+        occupyTheOwner();
+        ManifestError error = new ManifestError(stateDir.resolve("web.yaml"), 3, 5, "spec.command", "is required");
+        loop.execute(() -> supervisor.apply(new DesiredState(Map.of(), Map.of(), List.of(error))));
+        CompletableFuture<List<ActionResult>> stopped = control.stop(List.of("web"), TIMEOUT);
+        ownerReleased.countDown();
+
+        stopped.get(30, TimeUnit.SECONDS);
+        assertEquals(List.of("InvalidManifest", "OperatorStop"), reasons());
+    }
+
+    @Test
+    void anEditsRecordIsInTheHistoryWhenTheCallReturns() {
+        // The log consumer gives the owner more work right away, queued before the publish that a held event waits for.
+        DaemonControl control = control(event -> occupyTheOwner(), history::accept);
+
+        control.recordOperatorActions(List.of(new Event.OperatorAction("program/web", "Scaled", "scaled 1 -> 2 through the API"),
+                new Event.OperatorAction("program/api", "Applied", "created by apply in api.yaml")));
+
+        assertEquals(List.of("Scaled", "Applied"), reasons());
+    }
+
+    @Test
+    void aRequestOnceShutdownHasBegunIsRefusedAndNotRecorded() throws Exception {
+        DaemonControl control = control();
+        CompletableFuture<Void> shutDown = new CompletableFuture<>();
+        loop.execute(() -> supervisor.shutdown().whenComplete((ignored, error) -> shutDown.complete(null)));
+        shutDown.get(30, TimeUnit.SECONDS);
+
+        for (CompletableFuture<List<ActionResult>> refused : List.of(control.start(List.of("web"), TIMEOUT),
+                control.restart(List.of("web"), TIMEOUT), control.stop(List.of("web"), TIMEOUT), control.signal(List.of("web"), 1))) {
+            ExecutionException failure = assertThrows(ExecutionException.class, () -> refused.get(30, TimeUnit.SECONDS));
+            assertInstanceOf(DaemonUnavailableException.class, failure.getCause());
+            assertTrue(failure.getCause().getMessage().contains("shutting down"), failure.getCause().getMessage());
+        }
+        assertFalse(reasons().stream().anyMatch(reason -> reason.startsWith("Operator")), reasons().toString());
+    }
+
+    @Test
+    void aHistoryConsumerThatThrowsDoesNotCancelTheAction() throws Exception {
+        DaemonControl control = control(event -> { }, (event, at) -> {
+            if (event instanceof Event.OperatorAction) {
+                throw new IllegalStateException("a bug in a consumer");
+            }
+        });
+
+        List<ActionResult> results = control.stop(List.of("web"), TIMEOUT).get(30, TimeUnit.SECONDS);
+
+        assertEquals(1, results.size());
+        assertFalse(results.get(0).ok()); // no such process: the action ran and answered
+    }
+}
