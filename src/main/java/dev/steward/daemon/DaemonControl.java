@@ -89,7 +89,7 @@ public class DaemonControl implements Control {
 
     @Override
     public List<String> resolve(List<String> targets, Optional<String> selector) {
-        List<ProcessView> all = snapshot().map(Supervisor.Snapshot::processes).orElse(List.of());
+        List<ProcessView> all = snapshot().map(Supervisor.Snapshot::processes).orElseThrow(DaemonControl::stillStarting);
         Set<String> names = new LinkedHashSet<>();
         if (selector.isPresent()) {
             LabelSelector parsed = LabelSelector.parse(selector.get());
@@ -141,7 +141,7 @@ public class DaemonControl implements Control {
                                                           Function<Supervisor, CompletableFuture<List<Actions.Result>>> action) {
         Supervisor supervisor = daemon.supervisor();
         if (supervisor == null) {
-            return CompletableFuture.failedFuture(new DaemonUnavailableException("the daemon is still starting; try again in a moment"));
+            return CompletableFuture.failedFuture(stillStarting());
         }
         CompletableFuture<List<ActionResult>> done = new CompletableFuture<>();
         supervisor.loop().execute(() -> {
@@ -160,6 +160,10 @@ public class DaemonControl implements Control {
             }
         });
         return done;
+    }
+
+    private static DaemonUnavailableException stillStarting() {
+        return new DaemonUnavailableException("the daemon is still starting; try again in a moment");
     }
 
     private static void act(Supervisor supervisor, Function<Supervisor, CompletableFuture<List<Actions.Result>>> action,

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -15,8 +16,11 @@ import java.util.function.Function;
  * fresh owner task so continuations never run inside a state transition.
  */
 public final class Actions {
+    static final String STARTS_NOTHING = "not started: the daemon is shutting down, and a process started now"
+            + " would outlive it; start it once the daemon runs again";
     private final OwnerLoop loop;
     private final OperatorIntent intent;
+    private final BooleanSupplier shuttingDown;
     /** Waits by process: every transition looks up only its own process's (stop all: 400 transitions, 200 waits). */
     private final Map<ProcessSlot, List<Waiter>> waiters = new HashMap<>();
 
@@ -32,9 +36,11 @@ public final class Actions {
                           CompletableFuture<Result> future, OwnerLoop.Timer timer) {
     }
 
-    Actions(OwnerLoop loop, OperatorIntent intent) {
+    /** @param shuttingDown whether the daemon's shutdown has begun: from then on nothing is started */
+    Actions(OwnerLoop loop, OperatorIntent intent, BooleanSupplier shuttingDown) {
         this.loop = loop;
         this.intent = intent;
+        this.shuttingDown = shuttingDown;
     }
 
     CompletableFuture<List<Result>> start(List<Target> targets, Duration timeout) {
@@ -48,6 +54,7 @@ public final class Actions {
     CompletableFuture<List<Result>> restart(List<Target> targets, Duration timeout) {
         CompletableFuture<List<Result>> chain = CompletableFuture.completedFuture(List.of());
         for (Target target : targets) {
+            // Asked again at each step: shutdown can begin while an earlier process restarts.
             chain = chain.thenCompose(done -> restartOne(target, timeout).thenApply(result -> append(done, result)));
         }
         return chain;
@@ -72,6 +79,9 @@ public final class Actions {
         if (target.slot().isEmpty()) {
             return CompletableFuture.completedFuture(missing(target));
         }
+        if (shuttingDown.getAsBoolean()) {
+            return CompletableFuture.completedFuture(result(target.slot().get(), false, STARTS_NOTHING));
+        }
         ProcessSlot slot = target.slot().get();
         intent.clear(slot.name());
         switch (slot.state()) {
@@ -90,6 +100,9 @@ public final class Actions {
     private CompletableFuture<Result> restartOne(Target target, Duration timeout) {
         if (target.slot().isEmpty()) {
             return CompletableFuture.completedFuture(missing(target));
+        }
+        if (shuttingDown.getAsBoolean()) {
+            return CompletableFuture.completedFuture(result(target.slot().get(), false, STARTS_NOTHING));
         }
         ProcessSlot slot = target.slot().get();
         intent.clear(slot.name());
@@ -167,12 +180,6 @@ public final class Actions {
             waiters.remove(waiter.slot());
         }
         return true;
-    }
-
-    /** Each target unchanged and not ok, with {@code message} as the reason. */
-    static List<Result> refuse(List<Target> targets, String message) {
-        return targets.stream().map(target -> target.slot().map(slot -> result(slot, false, message))
-                .orElseGet(() -> missing(target))).toList();
     }
 
     private static Result result(ProcessSlot slot, boolean ok, String message) {

@@ -33,8 +33,6 @@ import java.util.stream.Collectors;
  * difference only.
  */
 public final class Supervisor {
-    static final String STARTS_NOTHING = "not started: the daemon is shutting down, and a process started now"
-            + " would outlive it; start it once the daemon runs again";
     private final OwnerLoop loop;
     private final Clock clock;
     private final ProcessLauncher launcher;
@@ -85,7 +83,7 @@ public final class Supervisor {
         this.log = log;
         this.events = events;
         this.intent = intent;
-        this.actions = new Actions(loop, intent);
+        this.actions = new Actions(loop, intent, this::shuttingDown);
     }
 
     /** Reconciles towards {@code desired}. Owner thread. */
@@ -198,9 +196,6 @@ public final class Supervisor {
 
     /** Starts processes by hand and completes with each result once RUNNING or failed; none once shutting down. */
     public CompletableFuture<List<Actions.Result>> start(List<String> names, java.time.Duration timeout) {
-        if (shuttingDown()) {
-            return CompletableFuture.completedFuture(Actions.refuse(slots(names), STARTS_NOTHING));
-        }
         return publishedFirst(actions.start(slots(names), timeout));
     }
 
@@ -211,9 +206,6 @@ public final class Supervisor {
 
     /** Restarts processes one at a time, each waiting for the previous to be RUNNING again; none once shutting down. */
     public CompletableFuture<List<Actions.Result>> restart(List<String> names, java.time.Duration timeout) {
-        if (shuttingDown()) {
-            return CompletableFuture.completedFuture(Actions.refuse(slots(names), STARTS_NOTHING));
-        }
         return publishedFirst(actions.restart(slots(names), timeout));
     }
 

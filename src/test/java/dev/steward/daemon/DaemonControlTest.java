@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -43,7 +44,8 @@ class DaemonControlTest {
     @TempDir
     Path stateDir;
 
-    private final ThreadOwnerLoop loop = new ThreadOwnerLoop();
+    // One owner thread for every test here (its executor cannot be shut down); each test releases what it occupied.
+    private static final ThreadOwnerLoop loop = new ThreadOwnerLoop();
     private final EventHistory history = new EventHistory(Clock.systemUTC());
     private final CountDownLatch ownerReleased = new CountDownLatch(1);
     private Supervisor supervisor;
@@ -129,6 +131,16 @@ class DaemonControlTest {
             assertTrue(failure.getCause().getMessage().contains("shutting down"), failure.getCause().getMessage());
         }
         assertFalse(reasons().stream().anyMatch(reason -> reason.startsWith("Operator")), reasons().toString());
+    }
+
+    @Test
+    void whileStartingEveryActionIsUnavailableRatherThanNotFound() {
+        DaemonControl starting = new DaemonControl(new Daemon(null)); // no engine yet: no supervisor
+
+        assertThrows(DaemonUnavailableException.class, () -> starting.resolve(List.of("web"), Optional.empty()));
+        ExecutionException failure = assertThrows(ExecutionException.class,
+                () -> starting.start(List.of("web"), TIMEOUT).get(30, TimeUnit.SECONDS));
+        assertInstanceOf(DaemonUnavailableException.class, failure.getCause());
     }
 
     @Test

@@ -654,6 +654,30 @@ class SupervisorTest {
     }
 
     @Test
+    void aRestartOfSeveralStartsNoMoreOnceShutdownHasBegun() {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("web").replicas(2).build()));
+        Child web0 = spawner.lastChildOf("web-0");
+        Child web1 = spawner.lastChildOf("web-1");
+        CompletableFuture<List<Actions.Result>> restarted = supervisor.restart(List.of("web-0", "web-1"), TIMEOUT);
+        loop.runPending();
+        web0.exit(ExitStatus.killedBy(SIGTERM)); // web-0 starts again; web-1 waits its turn
+
+        CompletableFuture<Void> done = supervisor.shutdown();
+        loop.runPending();
+        web1.exit(ExitStatus.killedBy(SIGTERM));
+        spawner.lastChildOf("web-0").exit(ExitStatus.killedBy(SIGTERM));
+        loop.runPending();
+
+        assertTrue(done.isDone());
+        assertEquals(3, spawner.spawnCount(), "started after shutdown: " + supervisor.processes());
+        assertTrue(restarted.isDone());
+        Actions.Result web1Result = restarted.join().get(1);
+        assertFalse(web1Result.ok());
+        assertTrue(web1Result.message().contains("shutting down"), web1Result.message());
+    }
+
+    @Test
     void shutdownCompletesOnlyOnceItsLastEventsAreOut() {
         Supervisor supervisor = supervisor(OperatorIntent.inMemory());
         applyAndRun(supervisor, desired(program("web").build()));
