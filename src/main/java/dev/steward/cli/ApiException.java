@@ -41,8 +41,10 @@ public final class ApiException extends CliException {
         for (Object error : Json.list(p.get("errors"))) {
             details.add(manifestError(error, null));
         }
-        // A bad selector, signal or query is a usage error; everything else is a failed action.
-        int exit = status == 400 ? StewardCli.EXIT_USAGE : StewardCli.EXIT_FAILED;
+        // A bad selector, signal or query is a usage error; a daemon still starting or shutting down (503) is one
+        // that cannot take requests yet, as one that cannot be reached, for scripts that wait and retry; everything
+        // else is a failed action.
+        int exit = status == 400 ? StewardCli.EXIT_USAGE : status == 503 ? StewardCli.EXIT_UNREACHABLE : StewardCli.EXIT_FAILED;
         return new ApiException(exit, status, code, detail, details, problem);
     }
 

@@ -145,6 +145,16 @@ class CliCommandsTest {
     }
 
     @Test
+    void aDaemonThatCannotTakeActionsNowExitsAsOneThatCannotBeReached() {
+        daemon.on("POST", "/actions/start", Answer.problem(503, "Unavailable",
+                "the daemon is shutting down: it is stopping every process and takes no other action; run this again once it has started"));
+        CliRun.Result r = cli("start", "web");
+        assertEquals(3, r.code(), r::toString);
+        assertEquals("error: the daemon is shutting down: it is stopping every process and takes no other action;"
+                + " run this again once it has started\n", r.err());
+    }
+
+    @Test
     void getEventsTableAndForOneObject() {
         daemon.on("GET", "/events", Answer.json(Fixtures.EVENTS));
         CliRun.Result r = cli("get", "events");
