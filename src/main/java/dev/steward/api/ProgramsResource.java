@@ -2,6 +2,7 @@ package dev.steward.api;
 
 import dev.steward.config.StewardConfig;
 import dev.steward.control.Control;
+import dev.steward.control.DaemonUnavailableException;
 import dev.steward.control.LabelSelector;
 import dev.steward.control.ProgramView;
 import dev.steward.events.Event;
@@ -68,6 +69,7 @@ public class ProgramsResource {
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Apply manifests (YAML or JSON, one or several documents) by writing the manifest files")
     public Items<ApplyResultDto> apply(String body, @QueryParam("dryRun") String dryRunParam) {
+        requireLoaded();
         boolean dryRun = Params.flag("dryRun", dryRunParam);
         if (body != null && body.length() > MAX_BODY_CHARS) {
             throw ApiException.badRequest("the manifest is larger than 1 MiB; a manifest should be a few KiB,"
@@ -91,6 +93,7 @@ public class ProgramsResource {
     @jakarta.ws.rs.Path("{name}")
     @Operation(summary = "Delete a program by removing its document (or file) from the manifest directory")
     public ApplyResultDto delete(@PathParam("name") String name, @QueryParam("dryRun") String dryRunParam) {
+        requireLoaded();
         boolean dryRun = Params.flag("dryRun", dryRunParam);
         Change change = writer.delete(name, sources(), dryRun);
         if (!dryRun) {
@@ -108,6 +111,7 @@ public class ProgramsResource {
                                 @QueryParam("dryRun") String dryRunParam) {
         int replicas = Params.integer("replicas", replicasParam, 0, 10_000).orElseThrow(() ->
                 ApiException.badRequest("replicas is required, e.g. POST /api/v1/programs/" + name + "/scale?replicas=3"));
+        requireLoaded();
         boolean dryRun = Params.flag("dryRun", dryRunParam);
         Change change = writer.scale(name, replicas, sources(), dryRun);
         if (!dryRun && change.action() != Action.UNCHANGED) {
@@ -120,6 +124,16 @@ public class ProgramsResource {
     private ProgramView program(String name) {
         return control.program(name).orElseThrow(() -> ApiException.notFound("no program named \"" + name
                 + "\"; run `steward get programs` to list them"));
+    }
+
+    /**
+     * Edits wait for the daemon's first reading of the manifest directory: before it, no program is known, so
+     * an apply would write a second file for a program that another file defines.
+     */
+    private void requireLoaded() {
+        if (!control.manifestsLoaded()) {
+            throw new DaemonUnavailableException("the daemon is still reading the manifest directory; try again in a moment");
+        }
     }
 
     /** The file each program in force comes from: where the writer edits it. */

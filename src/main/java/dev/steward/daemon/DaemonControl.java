@@ -89,7 +89,9 @@ public class DaemonControl implements Control {
 
     @Override
     public List<String> resolve(List<String> targets, Optional<String> selector) {
-        List<ProcessView> all = snapshot().map(Supervisor.Snapshot::processes).orElseThrow(DaemonControl::stillStarting);
+        // Until the first pass over the manifests no process is known: "no such process" would be wrong.
+        List<ProcessView> all = snapshot().filter(Supervisor.Snapshot::loaded).map(Supervisor.Snapshot::processes)
+                .orElseThrow(DaemonControl::stillStarting);
         Set<String> names = new LinkedHashSet<>();
         if (selector.isPresent()) {
             LabelSelector parsed = LabelSelector.parse(selector.get());
@@ -156,7 +158,17 @@ public class DaemonControl implements Control {
                             processes.stream().map(p -> "process/" + p).toList(), reason, message)));
                 }
             } finally { // a failing history consumer must neither cancel the action nor leave the request waiting
-                act(supervisor, action, done);
+                act(supervisor, action).whenComplete((results, error) -> {
+                    if (error != null) {
+                        done.completeExceptionally(error);
+                    } else if (!results.stream().allMatch(ActionResult::ok) && supervisor.shuttingDown()) {
+                        // Refused part-way (a restart of several, say): answer as for a request made during shutdown.
+                        done.completeExceptionally(new DaemonUnavailableException("the daemon began shutting down during"
+                                + " this action and is stopping every process; run it again once the daemon has started"));
+                    } else {
+                        done.complete(results);
+                    }
+                });
             }
         });
         return done;
@@ -166,20 +178,14 @@ public class DaemonControl implements Control {
         return new DaemonUnavailableException("the daemon is still starting; try again in a moment");
     }
 
-    private static void act(Supervisor supervisor, Function<Supervisor, CompletableFuture<List<Actions.Result>>> action,
-                            CompletableFuture<List<ActionResult>> done) {
+    /** Runs the action; its results as the API gives them, completed on the owner. */
+    private static CompletableFuture<List<ActionResult>> act(Supervisor supervisor,
+                                                             Function<Supervisor, CompletableFuture<List<Actions.Result>>> action) {
         try {
-            action.apply(supervisor).whenComplete((results, error) -> {
-                if (error != null) {
-                    done.completeExceptionally(error);
-                } else {
-                    done.complete(results.stream().map(r -> new ActionResult(r.name(), r.program(), r.ok(),
-                            r.state().name(), r.message())).toList());
-                }
-            });
+            return action.apply(supervisor).thenApply(results -> results.stream().map(r -> new ActionResult(r.name(),
+                    r.program(), r.ok(), r.state().name(), r.message())).toList());
         } catch (RuntimeException e) {
-            done.completeExceptionally(e);
-            throw e; // the owner loop logs it
+            return CompletableFuture.failedFuture(e); // the request gets it; the owner loop goes on
         }
     }
 

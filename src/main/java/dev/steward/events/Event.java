@@ -66,6 +66,9 @@ public sealed interface Event {
         private static final int NAMED_IN_LOG = 3;
 
         public OperatorAction {
+            if (objects.isEmpty()) {
+                throw new IllegalArgumentException("an operator action names at least one object");
+            }
             objects = List.copyOf(objects);
         }
 

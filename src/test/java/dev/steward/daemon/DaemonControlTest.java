@@ -6,9 +6,15 @@ import dev.steward.events.Event;
 import dev.steward.events.EventHistory;
 import dev.steward.events.EventRecord;
 import dev.steward.manifest.ManifestError;
+import dev.steward.manifest.ProgramSpec;
 import dev.steward.reconcile.DesiredState;
+import dev.steward.supervise.ChildProcess;
+import dev.steward.supervise.ExitStatus;
 import dev.steward.supervise.OperatorIntent;
 import dev.steward.supervise.ProcessLauncher;
+import dev.steward.supervise.SpawnRequest;
+import dev.steward.supervise.Spawner;
+import dev.steward.supervise.Specs;
 import dev.steward.supervise.Supervisor;
 import dev.steward.supervise.ThreadOwnerLoop;
 import org.junit.jupiter.api.AfterEach;
@@ -22,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -56,8 +63,13 @@ class DaemonControlTest {
     }
 
     private DaemonControl control(Consumer<Event> log, BiConsumer<Event, java.time.Instant> events) {
-        supervisor = new Supervisor(loop, Clock.systemUTC(),
-                new ProcessLauncher(request -> { throw new AssertionError("nothing is spawned here"); }, stateDir, Map.of()),
+        return control(log, events, request -> {
+            throw new AssertionError("nothing is spawned here");
+        });
+    }
+
+    private DaemonControl control(Consumer<Event> log, BiConsumer<Event, java.time.Instant> events, Spawner spawner) {
+        supervisor = new Supervisor(loop, Clock.systemUTC(), new ProcessLauncher(spawner, stateDir, Map.of("PATH", "/usr/bin:/bin")),
                 log, events, OperatorIntent.inMemory());
         Supervisor built = supervisor;
         return new DaemonControl(new Daemon(null) {
@@ -141,6 +153,55 @@ class DaemonControlTest {
         ExecutionException failure = assertThrows(ExecutionException.class,
                 () -> starting.start(List.of("web"), TIMEOUT).get(30, TimeUnit.SECONDS));
         assertInstanceOf(DaemonUnavailableException.class, failure.getCause());
+    }
+
+    @Test
+    void beforeTheFirstPassOverTheManifestsResolvingIsUnavailableNotNotFound() {
+        DaemonControl control = control(); // a supervisor that has not applied the manifest directory yet
+
+        assertThrows(DaemonUnavailableException.class, () -> control.resolve(List.of("web"), Optional.empty()));
+    }
+
+    @Test
+    void aRestartThatShutdownCutsShortIsUnavailableNotATimeout() throws Exception {
+        // web-1, whose turn had not come, is refused while it is still STOPPING: the API took that for a timeout (504).
+        List<SpawnRequest> spawned = new CopyOnWriteArrayList<>();
+        DaemonControl control = control(event -> { }, history::accept, request -> {
+            spawned.add(request);
+            int pid = 5000 + spawned.size();
+            return new ChildProcess() {
+                @Override
+                public int pid() {
+                    return pid;
+                }
+
+                @Override
+                public boolean signal(int signal, boolean toGroup) {
+                    return true; // it dies when the test says so
+                }
+            };
+        });
+        ProgramSpec web = Specs.program("web").command("/bin/sh", "-c", "exec sleep 1000").replicas(2).startSeconds(0).build();
+        onOwner(() -> supervisor.apply(new DesiredState(Map.of("web", web), Map.of("web", stateDir.resolve("web.yaml")), List.of())));
+
+        CompletableFuture<List<ActionResult>> restarted = control.restart(List.of("web-0", "web-1"), TIMEOUT);
+        onOwner(supervisor::shutdown); // web-0 is STOPPING for its restart; shutdown stops web-1 too
+        spawned.get(0).onExit().accept(ExitStatus.killedBy(15)); // web-0 stopped: its restart ends, and web-1's turn comes
+
+        ExecutionException failure = assertThrows(ExecutionException.class, () -> restarted.get(30, TimeUnit.SECONDS));
+        assertInstanceOf(DaemonUnavailableException.class, failure.getCause());
+        assertEquals(2, spawned.size(), "started after shutdown began");
+        spawned.get(1).onExit().accept(ExitStatus.killedBy(15)); // lets shutdown complete
+    }
+
+    /** Runs {@code task} on the owner and waits for it. */
+    private void onOwner(Runnable task) throws Exception {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            task.run();
+            done.complete(null);
+        });
+        done.get(30, TimeUnit.SECONDS);
     }
 
     @Test

@@ -36,16 +36,27 @@ public class FakeControl implements Control {
     private final List<ManifestError> errors = new CopyOnWriteArrayList<>();
     private volatile boolean loaded = true;
     private volatile boolean responsive = true;
+    private volatile RuntimeException actionFailure;
 
     public void reset() {
         programs.clear();
         errors.clear();
         loaded = true;
+        actionFailure = null;
         responsive = true;
     }
 
     public void loaded(boolean value) {
         loaded = value;
+    }
+
+    /** Every action fails with {@code failure} (null: actions succeed on nothing). */
+    public void actionFailure(RuntimeException failure) {
+        actionFailure = failure;
+    }
+
+    private CompletableFuture<List<ActionResult>> nothingDone() {
+        return actionFailure != null ? CompletableFuture.failedFuture(actionFailure) : CompletableFuture.completedFuture(List.of());
     }
 
     public void responsive(boolean value) {
@@ -122,22 +133,22 @@ public class FakeControl implements Control {
 
     @Override
     public CompletableFuture<List<ActionResult>> start(List<String> processes, Duration timeout) {
-        return CompletableFuture.completedFuture(List.of());
+        return nothingDone();
     }
 
     @Override
     public CompletableFuture<List<ActionResult>> stop(List<String> processes, Duration timeout) {
-        return CompletableFuture.completedFuture(List.of());
+        return nothingDone();
     }
 
     @Override
     public CompletableFuture<List<ActionResult>> restart(List<String> processes, Duration timeout) {
-        return CompletableFuture.completedFuture(List.of());
+        return nothingDone();
     }
 
     @Override
     public CompletableFuture<List<ActionResult>> signal(List<String> processes, int signal) {
-        return CompletableFuture.completedFuture(List.of());
+        return nothingDone();
     }
 
     @Override
