@@ -19,7 +19,6 @@ import dev.steward.supervise.Supervisor;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -218,39 +217,35 @@ public class DaemonControl implements Control {
         }
         Supervisor supervisor = daemon.supervisor();
         if (supervisor == null) {
-            Instant now = Instant.now();
-            actions.forEach(action -> daemon.history().accept(action, now)); // nothing to be ordered with yet
-            return;
+            throw stillStarting(); // not reached through the API: edits wait for the manifests to be read
         }
-        CompletableFuture<Void> recorded = new CompletableFuture<>();
-        supervisor.loop().execute(() -> {
-            try {
-                supervisor.recordOperatorActions(actions);
-            } finally {
-                recorded.complete(null);
-            }
-        });
-        try {
-            recorded.get(OWNER_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            // A busy owner records them when it gets there; the change itself is already made.
-        }
+        // Not in time: a busy owner records them when it gets there; the change itself is already made.
+        runOnOwner(supervisor, () -> supervisor.recordOperatorActions(actions), OWNER_WAIT_SECONDS);
     }
 
     @Override
     public boolean ownerResponsive() {
         Supervisor supervisor = daemon.supervisor();
-        if (supervisor == null) {
-            return false;
-        }
-        CompletableFuture<Void> ping = new CompletableFuture<>();
-        supervisor.loop().execute(() -> ping.complete(null));
+        return supervisor != null && runOnOwner(supervisor, () -> { }, 1);
+    }
+
+    /** Runs {@code task} on the owner and waits at most {@code seconds} for it to end: whether it did. */
+    private static boolean runOnOwner(Supervisor supervisor, Runnable task, int seconds) {
+        CompletableFuture<Void> ran = new CompletableFuture<>();
+        supervisor.loop().execute(() -> {
+            try {
+                task.run();
+            } finally {
+                ran.complete(null);
+            }
+        });
         try {
-            ping.get(1, TimeUnit.SECONDS);
+            ran.get(seconds, TimeUnit.SECONDS);
             return true;
-        } catch (Exception e) {
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
             return false;
         }
     }

@@ -31,15 +31,7 @@ public final class EventHistory {
 
     /** Records an event that happened at {@code at} (the supervisor hands events over a little after). */
     public void accept(Event event, Instant at) {
-        if (event instanceof Event.OperatorAction action) {
-            // One request, a record on each object it named: `get events --for process/web-0` finds it.
-            action.objects().forEach(object -> record(EventRecord.NORMAL, action.reason(), object, action.message(), at));
-            return;
-        }
-        EventRecord.Kind kind = EventRecord.Kind.of(event);
-        if (kind != null) {
-            record(kind.type(), kind.reason(), kind.object(), kind.message(), at);
-        }
+        EventRecord.Kind.of(event).forEach(kind -> record(kind.type(), kind.reason(), kind.object(), kind.message(), at));
     }
 
     /** Adds an occurrence now, aggregating it with a recent identical one. */

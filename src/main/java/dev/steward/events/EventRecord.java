@@ -3,6 +3,7 @@ package dev.steward.events;
 import dev.steward.supervise.StateChange;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * One line of the event history, as kubectl shows events: repeats of the same thing on the same
@@ -23,7 +24,16 @@ public record EventRecord(long id, String type, String reason, String object, St
 
     /** How a domain event reads in the history. */
     record Kind(String type, String reason, String object, String message) {
-        static Kind of(Event event) {
+        /** The records an event makes: one, or one on each object an operator's request named. */
+        static List<Kind> of(Event event) {
+            if (event instanceof Event.OperatorAction action) {
+                return action.objects().stream().map(object -> new Kind(NORMAL, action.reason(), object, action.message())).toList();
+            }
+            Kind kind = one(event);
+            return kind == null ? List.of() : List.of(kind);
+        }
+
+        private static Kind one(Event event) {
             if (event instanceof Event.ProcessStateChanged changed) {
                 StateChange c = changed.change();
                 String object = "process/" + c.process();

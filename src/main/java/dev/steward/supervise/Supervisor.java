@@ -184,8 +184,10 @@ public final class Supervisor {
      * ahead of it), and the action's own transitions, made after this, come after it.
      */
     public void recordOperatorActions(List<Event.OperatorAction> requests) {
-        requests.forEach(this::emit);
-        publishIfPending(); // once for them all: `stop all` on a thousand processes records a thousand
+        requests.forEach(this::hold);
+        // A request changes no state: the snapshot is rebuilt only for earlier events that are still held.
+        publishIfPending();
+        deliverHeld();
     }
 
     /** The current slot of a process, by name. */
@@ -298,13 +300,18 @@ public final class Supervisor {
         }
     }
 
-    /**
-     * Publishes a new snapshot, then hands the held events to {@link #events} in order. A consumer that acts
-     * on the supervisor meanwhile (on this thread) only adds to the queue being drained, and the snapshot is
-     * brought up to date before each event; a consumer that throws does not keep the others from the rest.
-     */
+    /** Publishes a new snapshot, then hands the held events to {@link #events}. */
     private void publish(boolean loaded) {
         refreshSnapshot(loaded);
+        deliverHeld();
+    }
+
+    /**
+     * Hands the held events to {@link #events} in order. A consumer that acts on the supervisor meanwhile (on
+     * this thread) only adds to the queue being drained, and the snapshot is brought up to date before each
+     * event; a consumer that throws does not keep the others from the rest.
+     */
+    private void deliverHeld() {
         if (delivering) {
             return; // the loop below, further up this thread's stack, delivers what is held
         }
@@ -356,9 +363,14 @@ public final class Supervisor {
      * held for long even by a task that fails before it publishes.
      */
     private void emit(Event event) {
+        hold(event);
+        publishSoon();
+    }
+
+    /** Logs the event and queues it for {@link #events}, with the time it happened. */
+    private void hold(Event event) {
         log.accept(event);
         unpublishedEvents.add(new HeldEvent(event, clock.instant()));
-        publishSoon();
     }
 
     private ProcessView view(ProcessSlot slot) {
