@@ -5,7 +5,9 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -15,13 +17,23 @@ import java.util.function.Consumer;
  * with the same message (numbers aside, so pids and counts do not defeat it: "RUNNING (pid 1)"
  * repeats "RUNNING (pid 2)") within the recent
  * records is counted, not repeated. Written by the owner, read by request threads: one small lock.
+ *
+ * <p>The bound grows with the number of objects the history speaks of, so that one action on every
+ * process of a large daemon (a {@code stop all} makes three records per process: the request, Stopping,
+ * Stopped) does not push out the request itself and every process's earlier records: it keeps
+ * {@link #RECORDS_PER_OBJECT} records per object, at least {@link #MIN_CAPACITY} and at most
+ * {@link #MAX_CAPACITY} in all (a few MiB), oldest dropped first.
  */
 public final class EventHistory {
-    public static final int CAPACITY = 1000;
+    public static final int MIN_CAPACITY = 1000;
+    public static final int RECORDS_PER_OBJECT = 10;
+    public static final int MAX_CAPACITY = 20_000;
     private static final int AGGREGATION_WINDOW = 50;
 
     private final Clock clock;
     private final Deque<EventRecord> records = new ArrayDeque<>();
+    /** How many of {@link #records} are about each object: the bound follows its size. */
+    private final Map<String, Integer> recordsByObject = new HashMap<>();
     private final List<Consumer<EventRecord>> listeners = new CopyOnWriteArrayList<>();
     private long sequence;
 
@@ -45,17 +57,24 @@ public final class EventHistory {
             EventRecord same = findRecent(type, reason, object, message);
             sequence++;
             if (same != null) {
-                records.remove(same);
+                records.removeLastOccurrence(same); // it is among the last few
                 updated = new EventRecord(sequence, type, reason, object, message, same.count() + 1, same.firstTimestamp(), now);
             } else {
                 updated = new EventRecord(sequence, type, reason, object, message, 1, now, now);
-                if (records.size() == CAPACITY) {
-                    records.removeFirst();
-                }
+                recordsByObject.merge(object, 1, Integer::sum);
             }
             records.addLast(updated);
+            while (records.size() > capacity()) {
+                EventRecord dropped = records.removeFirst();
+                recordsByObject.computeIfPresent(dropped.object(), (key, n) -> n == 1 ? null : n - 1);
+            }
         }
         listeners.forEach(listener -> listener.accept(updated));
+    }
+
+    /** The bound for the objects now in the history. */
+    private int capacity() {
+        return Math.min(MAX_CAPACITY, Math.max(MIN_CAPACITY, RECORDS_PER_OBJECT * recordsByObject.size()));
     }
 
     private EventRecord findRecent(String type, String reason, String object, String message) {

@@ -126,20 +126,86 @@ class EventHistoryTest {
 
     // ---- bounds ---------------------------------------------------------------------------------------
 
+    /** A message of letters only, distinct for each i, so that no two records aggregate. */
+    private static String words(int i) {
+        StringBuilder b = new StringBuilder("m");
+        do {
+            b.append((char) ('a' + i % 26));
+            i /= 26;
+        } while (i > 0);
+        return b.toString();
+    }
+
     @Test
-    void capacityDropsTheOldest() {
-        for (int i = 0; i < EventHistory.CAPACITY + 5; i++) {
-            // distinct objects, so nothing aggregates
-            history.record(EventRecord.NORMAL, "Added", "program/p" + i, "added");
+    void aFewObjectsKeepTheMinimumAndDropTheOldest() {
+        for (int i = 0; i < EventHistory.MIN_CAPACITY + 5; i++) {
+            history.record(EventRecord.NORMAL, "Started", "process/p" + (char) ('a' + i % 3), words(i));
         }
 
         List<EventRecord> all = history.all();
-        assertEquals(EventHistory.CAPACITY, all.size());
+        assertEquals(EventHistory.MIN_CAPACITY, all.size());
         assertEquals(6, all.get(0).id(), "the five oldest were dropped");
-        assertEquals(EventHistory.CAPACITY + 5, all.get(all.size() - 1).id());
+        assertEquals(EventHistory.MIN_CAPACITY + 5, all.get(all.size() - 1).id());
         for (int i = 1; i < all.size(); i++) {
             assertTrue(all.get(i).id() > all.get(i - 1).id(), "oldest first");
         }
+    }
+
+    @Test
+    void oneActionOnEveryProcessOfALargeDaemonKeepsEveryRecord() {
+        // stop all on 1000 processes: the request, Stopping and Stopped on each
+        for (String reason : List.of("OperatorStop", "Stopping", "Stopped")) {
+            for (int p = 0; p < 1000; p++) {
+                history.record(EventRecord.NORMAL, reason, "process/p-" + p, reason.toLowerCase());
+            }
+        }
+
+        List<EventRecord> all = history.all();
+        assertEquals(3000, all.size(), "nothing dropped");
+        assertEquals("OperatorStop", all.get(0).reason());
+        assertEquals(List.of("OperatorStop", "Stopping", "Stopped"),
+                history.about("process/p-0").stream().map(EventRecord::reason).toList());
+    }
+
+    @Test
+    void eachObjectHasRoomForItsOwnRecentRecords() {
+        int objects = 300;
+        int perObject = EventHistory.RECORDS_PER_OBJECT + 2;
+        for (int round = 0; round < perObject; round++) {
+            for (int p = 0; p < objects; p++) {
+                history.record(EventRecord.NORMAL, "Started", "process/p-" + p, words(round));
+            }
+        }
+
+        assertEquals(objects * EventHistory.RECORDS_PER_OBJECT, history.all().size());
+        List<EventRecord> about = history.about("process/p-0");
+        assertEquals(EventHistory.RECORDS_PER_OBJECT, about.size());
+        assertEquals(words(perObject - 1), about.get(about.size() - 1).message(), "the newest kept");
+    }
+
+    @Test
+    void theBoundFallsBackOnceTheManyObjectsRecordsAreDropped() {
+        for (int p = 0; p < 500; p++) {
+            history.record(EventRecord.NORMAL, "Added", "program/p-" + p, "added");
+        }
+        for (int i = 0; i < 20_000; i++) {
+            history.record(EventRecord.NORMAL, "Started", "process/only", words(i));
+        }
+
+        List<EventRecord> all = history.all();
+        assertEquals(EventHistory.MIN_CAPACITY, all.size(), "one object again: the minimum");
+        assertTrue(all.stream().allMatch(r -> r.object().equals("process/only")));
+    }
+
+    @Test
+    void theBoundHasACeiling() {
+        for (int p = 0; p < EventHistory.MAX_CAPACITY + 100; p++) {
+            history.record(EventRecord.NORMAL, "Added", "program/p-" + p, "added");
+        }
+
+        List<EventRecord> all = history.all();
+        assertEquals(EventHistory.MAX_CAPACITY, all.size());
+        assertEquals(EventHistory.MAX_CAPACITY + 100, all.get(all.size() - 1).id());
     }
 
     // ---- subscriptions ------------------------------------------------------------------------------
