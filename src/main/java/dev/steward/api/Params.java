@@ -1,6 +1,9 @@
 package dev.steward.api;
 
 import dev.steward.control.LabelSelector;
+import jakarta.ws.rs.core.UriInfo;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,10 +36,14 @@ final class Params {
                 ? "of " + min + " or more" : "from " + min + " to " + max) + " (got \"" + value + "\")");
     }
 
-    /** {@code true} or {@code false} (any case); absent is false, and a bare {@code ?dryRun} is true. */
-    static boolean flag(String name, String value) {
+    /**
+     * {@code true} or {@code false} (any case); absent is false, and a bare {@code ?dryRun} or {@code ?dryRun=}
+     * is true. The framework hands those two over as absent, so the raw query tells them apart: a dry run
+     * asked for that way must not write.
+     */
+    static boolean flag(String name, String value, UriInfo uri) {
         if (value == null) {
-            return false;
+            return givenWithoutValue(name, uri.getRequestUri().getRawQuery());
         }
         String text = value.trim().toLowerCase(Locale.ROOT);
         if (text.isEmpty() || text.equals("true")) {
@@ -46,6 +53,21 @@ final class Params {
             return false;
         }
         throw ApiException.badRequest(name + " must be true or false (got \"" + value + "\")");
+    }
+
+    /** Whether the raw query holds {@code name} or {@code name=} (a flag given bare). */
+    static boolean givenWithoutValue(String name, String rawQuery) {
+        if (rawQuery == null) {
+            return false;
+        }
+        for (String part : rawQuery.split("&")) {
+            int equals = part.indexOf('=');
+            String key = URLDecoder.decode(equals < 0 ? part : part.substring(0, equals), StandardCharsets.UTF_8);
+            if (key.equals(name) && (equals < 0 || equals == part.length() - 1)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A label selector, parsed now so that a malformed one is a 400 naming the bad term. */

@@ -12,7 +12,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Optional;
@@ -62,11 +64,11 @@ public class ProcessesResource {
     @Operation(summary = "The last lines or bytes of a process's stdout or stderr; follow=true streams new output")
     public Multi<Buffer> logs(@PathParam("name") String name, @QueryParam("stream") String stream,
                               @QueryParam("tail") String tail, @QueryParam("bytes") String bytes,
-                              @QueryParam("follow") String follow) {
+                              @QueryParam("follow") String follow, @Context UriInfo uri) {
         boolean stderr = stderr(stream);
         int lines = Params.integer("tail", tail, -1, Integer.MAX_VALUE).orElse(-1);
         int maxBytes = Params.integer("bytes", bytes, 0, Integer.MAX_VALUE).orElse(-1);
-        boolean following = Params.flag("follow", follow);
+        boolean following = Params.flag("follow", follow, uri);
         ProcessInfo process = process(name);
         LogTail logs = control.logs(name, stderr).orElseThrow(() -> ApiException.notFound(stderr
                 ? "process " + name + " has no stderr log: its program redirects stderr into stdout"

@@ -17,7 +17,9 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -68,9 +70,10 @@ public class ProgramsResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Apply manifests (YAML or JSON, one or several documents) by writing the manifest files")
-    public Items<ApplyResultDto> apply(String body, @QueryParam("dryRun") String dryRunParam) {
+    public Items<ApplyResultDto> apply(String body, @QueryParam("dryRun") String dryRunParam,
+                                        @Context UriInfo uri) {
         requireLoaded();
-        boolean dryRun = Params.flag("dryRun", dryRunParam);
+        boolean dryRun = Params.flag("dryRun", dryRunParam, uri);
         if (body != null && body.length() > MAX_BODY_CHARS) {
             throw ApiException.badRequest("the manifest is larger than 1 MiB; a manifest should be a few KiB,"
                     + " send the programs in several requests");
@@ -92,9 +95,10 @@ public class ProgramsResource {
     @DELETE
     @jakarta.ws.rs.Path("{name}")
     @Operation(summary = "Delete a program by removing its document (or file) from the manifest directory")
-    public ApplyResultDto delete(@PathParam("name") String name, @QueryParam("dryRun") String dryRunParam) {
+    public ApplyResultDto delete(@PathParam("name") String name, @QueryParam("dryRun") String dryRunParam,
+                                        @Context UriInfo uri) {
         requireLoaded();
-        boolean dryRun = Params.flag("dryRun", dryRunParam);
+        boolean dryRun = Params.flag("dryRun", dryRunParam, uri);
         Change change = writer.delete(name, sources(), dryRun);
         if (!dryRun) {
             control.recordOperatorActions(List.of(action(change, "Deleted", "deleted through the API from "
@@ -108,11 +112,12 @@ public class ProgramsResource {
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Set spec.replicas in the program's manifest file")
     public ApplyResultDto scale(@PathParam("name") String name, @QueryParam("replicas") String replicasParam,
-                                @QueryParam("dryRun") String dryRunParam) {
+                                @QueryParam("dryRun") String dryRunParam,
+                                        @Context UriInfo uri) {
         int replicas = Params.integer("replicas", replicasParam, 0, 10_000).orElseThrow(() ->
                 ApiException.badRequest("replicas is required, e.g. POST /api/v1/programs/" + name + "/scale?replicas=3"));
         requireLoaded();
-        boolean dryRun = Params.flag("dryRun", dryRunParam);
+        boolean dryRun = Params.flag("dryRun", dryRunParam, uri);
         Change change = writer.scale(name, replicas, sources(), dryRun);
         if (!dryRun && change.action() != Action.UNCHANGED) {
             control.recordOperatorActions(List.of(action(change, "Scaled", "scaled " + change.before().orElseThrow().replicas()

@@ -110,6 +110,22 @@ class ApiProgramsTest {
     }
 
     @Test
+    void aBareDryRunIsADryRun() {
+        apply(sleeper("api-bare")).statusCode(200);
+        ApiFixture.awaitProgram("api-bare", true);
+        given().urlEncodingEnabled(false).contentType("application/yaml").body(sleeper("api-bare2").getBytes())
+                .post("/api/v1/programs?dryRun").then().statusCode(200)
+                .body("items[0].action", equalTo("created")).body("items[0].dryRun", equalTo(true));
+        assertFalse(Files.exists(MANIFESTS.resolve("api-bare2.yaml")));
+        given().urlEncodingEnabled(false).post("/api/v1/programs/api-bare/scale?replicas=2&dryRun").then().statusCode(200)
+                .body("dryRun", equalTo(true));
+        given().urlEncodingEnabled(false).delete("/api/v1/programs/api-bare?dryRun=").then().statusCode(200)
+                .body("action", equalTo("deleted")).body("dryRun", equalTo(true));
+        assertTrue(Files.exists(MANIFESTS.resolve("api-bare.yaml")));
+        given().get("/api/v1/programs/api-bare").then().body("replicas", equalTo(1));
+    }
+
+    @Test
     void invalidManifestIs422WithThePlaceOfEachError() {
         String yaml = sleeper("api-bad", "replicas: many", "stopSignal: BOGUS");
         apply(yaml).statusCode(422)
