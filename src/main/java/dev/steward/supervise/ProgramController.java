@@ -49,8 +49,11 @@ public final class ProgramController {
     public void update(ProgramSpec newSpec) {
         boolean launchChanged = !newSpec.launchSettings().equals(spec.launchSettings());
         spec = newSpec;
+        // Instances beyond the new count retire first, under the spec they ran with: a process's name follows
+        // its spec's replicas (one replica is "web", more are "web-0", "web-1"), and web-1 and web-2 must stop
+        // and be reported as themselves, not as a second and third "web".
+        retireExtras();
         slots.forEach(slot -> slot.updateSpec(newSpec));
-        retiring.forEach(slot -> slot.updateSpec(newSpec));
         scale();
         if (launchChanged) {
             // Instances that are not up take the new settings at once; up ones roll, one at a time.
@@ -65,22 +68,25 @@ public final class ProgramController {
         rollOn();
     }
 
-    private void scale() {
+    private void retireExtras() {
         while (slots.size() > spec.replicas()) {
             ProcessSlot removed = slots.remove(slots.size() - 1);
             retiring.add(removed);
             removed.stop();
         }
+    }
+
+    private void scale() {
         while (slots.size() < spec.replicas()) {
             int index = slots.size();
             ProcessSlot slot = retiring.stream().filter(s -> s.index() == index).findFirst().orElse(null);
             if (slot != null) {
-                retiring.remove(slot);
+                retiring.remove(slot); // still stopping: it comes back, and runs the current spec once restarted
             } else {
                 slot = slotFactory.apply(index);
-                // The factory may hold the spec the program was added with; a new instance runs the current one.
-                slot.updateSpec(spec);
             }
+            // The factory may hold the spec the program was added with; an instance runs the current one.
+            slot.updateSpec(spec);
             slots.add(slot);
             if (spec.autostart() && !stoppedByHand.test(slot)) {
                 slot.start();

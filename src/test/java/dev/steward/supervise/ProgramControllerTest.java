@@ -164,6 +164,40 @@ class ProgramControllerTest {
         assertTrue(launcher.signals().isEmpty());
     }
 
+    @Test
+    void scaleThreeToOneStopsTheRetireesUnderTheirOwnNames() {
+        ProgramSpec three = web(3).build();
+        running(three);
+        events.clear();
+
+        controller.update(Specs.from(three).replicas(1).build());
+
+        assertEquals(List.of("web"), controller.slots().stream().map(ProcessSlot::name).toList(), "the one left is web");
+        assertEquals(List.of("web-2", "web-1"), events.stream().map(StateChange::process).toList(),
+                "each retiree reports its STOPPING as itself");
+        assertEquals(List.of("web", "web-2", "web-1"), controller.allSlots().stream().map(ProcessSlot::name).toList());
+        launcher.exit(1, ExitStatus.killedBy(SIGTERM));
+        launcher.exit(2, ExitStatus.killedBy(SIGTERM));
+        assertEquals(List.of("web-2", "web-1", "web-1", "web-2"), events.stream().map(StateChange::process).toList());
+        assertEquals(1, controller.allSlots().size());
+    }
+
+    @Test
+    void aRetireeStillStoppingThatComesBackTakesTheCurrentSpec() {
+        ProgramSpec three = web(3).build();
+        running(three);
+        controller.update(Specs.from(three).replicas(2).build());
+        ProcessSlot retiree = controller.allSlots().get(2);
+        assertEquals(STOPPING, retiree.state());
+
+        ProgramSpec again = Specs.from(three).replicas(3).command("/bin/new").build();
+        controller.update(again);
+
+        assertEquals(again, retiree.spec());
+        assertEquals("web-2", retiree.name());
+        assertEquals(3, controller.slots().size());
+    }
+
     // ---- changes --------------------------------------------------------------------------------------
 
     @Test
