@@ -1,9 +1,13 @@
 package dev.steward.api;
 
+import dev.steward.control.ProcessInfo;
+import dev.steward.control.ProgramView;
 import dev.steward.manifest.ManifestWriter.Action;
 import dev.steward.manifest.ManifestWriter.Change;
 import dev.steward.manifest.ProgramSpec;
 import dev.steward.reconcile.Plan;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /** Words for what a manifest change makes the daemon do, using the reconciler's own wording where it has one. */
@@ -15,18 +19,25 @@ final class ApplyResults {
     /**
      * @param inForce the program as supervised now, used when the file's old version could not be read
      */
-    static ApplyResultDto of(Change change, Optional<ProgramSpec> inForce, boolean dryRun) {
-        Optional<ProgramSpec> before = change.before().or(() -> inForce);
+    static ApplyResultDto of(Change change, Optional<ProgramView> inForce, boolean dryRun) {
+        Optional<ProgramSpec> before = change.before().or(() -> inForce.map(ProgramView::spec));
         boolean restarts = change.action() == Action.CONFIGURED && before.isPresent() && change.after().isPresent()
                 && !before.get().launchSettings().equals(change.after().get().launchSettings());
         return new ApplyResultDto(change.program(), change.action().label(), change.file().toString(), restarts,
-                effect(change, before), dryRun);
+                effect(change, before, stoppedByHand(inForce)), dryRun);
     }
 
-    private static String effect(Change change, Optional<ProgramSpec> before) {
+    private static Map<String, Integer> stoppedByHand(Optional<ProgramView> program) {
+        Map<String, Integer> held = new HashMap<>();
+        program.ifPresent(p -> p.processes().stream().filter(ProcessInfo::stoppedByHand)
+                .forEach(process -> held.put(process.name(), process.index())));
+        return held;
+    }
+
+    private static String effect(Change change, Optional<ProgramSpec> before, Map<String, Integer> stoppedByHand) {
         return switch (change.action()) {
             case CREATED -> created(change.after().orElseThrow());
-            case CONFIGURED -> before.map(old -> Plan.effect(old, change.after().orElseThrow()))
+            case CONFIGURED -> before.map(old -> Plan.effect(old, change.after().orElseThrow(), stoppedByHand))
                     .orElse("applied; the daemon compares it with what runs and restarts only what changed");
             case UNCHANGED -> "nothing to do: the manifest already says this";
             case DELETED -> "stopping its processes with its stop policy, then forgetting it";

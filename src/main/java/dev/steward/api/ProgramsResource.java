@@ -149,7 +149,7 @@ public class ProgramsResource {
     }
 
     private ApplyResultDto result(Change change, boolean dryRun) {
-        return ApplyResults.of(change, control.program(change.program()).map(ProgramView::spec), dryRun);
+        return ApplyResults.of(change, control.program(change.program()), dryRun);
     }
 
     private static Event.OperatorAction action(Change change, String reason, String message) {

@@ -32,12 +32,27 @@ public record Plan(List<ProgramSpec> added, List<ProgramSpec> changed, List<Stri
 
     /** What moving from {@code before} to {@code after} does to the program's processes, in words. */
     public static String effect(ProgramSpec before, ProgramSpec after) {
+        return effect(before, after, Map.of());
+    }
+
+    /**
+     * The same, for a program some of whose processes were stopped by hand.
+     *
+     * @param stoppedByHand the processes stopped by hand, by name and index: a changed manifest ends that, so the
+     *                      ones the change keeps are started when the program starts by itself
+     */
+    public static String effect(ProgramSpec before, ProgramSpec after, Map<String, Integer> stoppedByHand) {
         List<String> effects = new ArrayList<>();
         if (!before.launchSettings().equals(after.launchSettings())) {
             effects.add("restarting its processes one at a time (launch settings changed)");
         }
         if (before.replicas() != after.replicas()) {
             effects.add("scaling " + before.replicas() + " -> " + after.replicas());
+        }
+        List<String> started = after.autostart() ? stoppedByHand.entrySet().stream()
+                .filter(process -> process.getValue() < after.replicas()).map(Map.Entry::getKey).sorted().toList() : List.of();
+        if (!started.isEmpty()) {
+            effects.add("starting " + String.join(", ", started) + ", stopped by hand (a changed manifest ends that)");
         }
         if (effects.isEmpty()) {
             effects.add("applied in place, nothing restarted");

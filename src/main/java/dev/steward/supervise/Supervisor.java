@@ -111,9 +111,10 @@ public final class Supervisor {
         }
         for (ProgramSpec spec : plan.changed()) {
             ProgramController controller = programs.get(spec.name());
-            emit(new Event.ProgramChanged(spec.name(), Plan.effect(controller.spec(), spec)));
             // A changed manifest ends "stopped by hand": the operator's new intent is the manifest.
             List<ProcessSlot> held = controller.slots().stream().filter(s -> intent.stoppedByHand(s.name())).toList();
+            emit(new Event.ProgramChanged(spec.name(), Plan.effect(controller.spec(), spec,
+                    held.stream().collect(Collectors.toMap(ProcessSlot::name, ProcessSlot::index)))));
             held.forEach(slot -> intent.clear(slot.name()));
             controller.update(spec);
             controller.allSlots().forEach(launcher::updateLimits);

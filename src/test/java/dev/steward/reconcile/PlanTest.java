@@ -128,4 +128,17 @@ class PlanTest {
                         LogsSpec.StreamLogSpec.defaults(), false)).build()),
                 "rotation limits are not launch settings");
     }
+
+    @Test
+    void effectNamesTheProcessesStoppedByHandThatAChangeStarts() {
+        ProgramSpec before = Specs.program("web").replicas(3).build();
+        Map<String, Integer> held = Map.of("web-2", 2, "web-1", 1);
+
+        assertEquals("starting web-1, web-2, stopped by hand (a changed manifest ends that)",
+                Plan.effect(before, Specs.from(before).startRetries(9).build(), held));
+        assertEquals("scaling 3 -> 2; starting web-1, stopped by hand (a changed manifest ends that)",
+                Plan.effect(before, Specs.from(before).replicas(2).build(), held), "web-2 retires");
+        assertEquals("applied in place, nothing restarted",
+                Plan.effect(before, Specs.from(before).autostart(false).build(), held), "nothing starts by itself");
+    }
 }
