@@ -10,7 +10,7 @@ import java.util.Locale;
 /**
  * Supervisor's {@code status} column ({@code supervisorctl}'s {@code _interpretProcessInfo}), so that
  * Supervisor users read the same words: {@code pid 1234, uptime 0:01:02} while RUNNING, the spawn error
- * in BACKOFF and FATAL, the stop time or {@code Not started} when stopped, and nothing otherwise.
+ * in BACKOFF and FATAL (or {@code Exited too quickly}), the stop time or {@code Not started} when stopped, and nothing otherwise.
  */
 final class ProcessDescriptions {
 
@@ -24,8 +24,9 @@ final class ProcessDescriptions {
         return switch (info.state()) {
             case "RUNNING" -> "pid " + info.pid() + ", uptime "
                     + uptime(info.startedAt().map(start -> Duration.between(start, now)).orElse(Duration.ZERO));
+            // Only a spawn error or an exit before startSeconds leads here; supervisord words the second so too.
             case "BACKOFF", "FATAL" -> info.spawnError().filter(error -> !error.isEmpty())
-                    .orElse("unknown error (try `steward logs " + info.name() + "`)");
+                    .orElse("Exited too quickly (process log may have details)");
             case "STOPPED", "EXITED" -> info.startedAt().isEmpty() ? "Not started"
                     : info.stoppedAt().map(stop -> STOP_TIME.format(stop.atZone(zone))).orElse("Not started");
             default -> "";

@@ -44,7 +44,7 @@ class ApiFormattingTest {
                 process("STOPPED", 0, NOW.minusSeconds(86_400), NOW.minusSeconds(43_200), null), NOW, UTC));
         assertEquals("can't find command '/nope'", ProcessDescriptions.describe(
                 process("FATAL", 0, null, null, "can't find command '/nope'"), NOW, UTC));
-        assertEquals("unknown error (try `steward logs web-0`)", ProcessDescriptions.describe(
+        assertEquals("Exited too quickly (process log may have details)", ProcessDescriptions.describe(
                 process("BACKOFF", 0, null, null, null), NOW, UTC));
         assertEquals("", ProcessDescriptions.describe(process("STARTING", 99, NOW, null, null), NOW, UTC));
     }
