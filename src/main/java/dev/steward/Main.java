@@ -122,14 +122,18 @@ public class Main implements QuarkusApplication {
     }
 
     /**
-     * TERM or INT. Once Quarkus runs (even while it is still starting), asyncExit runs the normal shutdown,
-     * whose ShutdownEvent stops every program first. Before that, the main thread stops the engine and
-     * exits, at its next step; stopping here would race it starting the engine or Quarkus.
+     * TERM or INT. Once Quarkus runs, the engine stops every program first and Quarkus exits after, so that
+     * while the programs stop (a stop timeout can be long) the API still answers, as supervisord's does:
+     * status and logs as usual, actions refused with 503. Quarkus' own shutdown closes the HTTP server
+     * before its ShutdownEvent, which would leave clients with "connection refused" all that time. Before
+     * Quarkus runs, the main thread stops the engine and exits, at its next step; stopping here would race
+     * it starting the engine or Quarkus.
      */
     private static void stop() {
         synchronized (Main.class) {
             if (started) {
-                Quarkus.asyncExit(0);
+                Engine.early().map(Engine::shutdown).orElse(CompletableFuture.completedFuture(null))
+                        .whenComplete((stopped, failure) -> Quarkus.asyncExit(0));
                 return;
             }
             // Quarkus drops an exit requested while it is still starting; run() sees this flag instead.

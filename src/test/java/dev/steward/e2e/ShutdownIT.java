@@ -1,5 +1,6 @@
 package dev.steward.e2e;
 
+import dev.steward.cli.HttpTransport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -71,6 +73,50 @@ class ShutdownIT {
             assertTrue(!Processes.alive(pid), "pid " + pid + " left behind");
         } finally {
             daemon.close();
+        }
+    }
+
+    /**
+     * While a graceful stop waits for a slow program, the API still answers (as supervisord's does): the
+     * process reads STOPPING, and an action is refused with 503 rather than the connection.
+     */
+    @Test
+    void duringAGracefulStopTheApiAnswersAndRefusesActions() throws Exception {
+        Path marks = Files.createDirectories(root.resolve("marks"));
+        Path release = marks.resolve("release");
+        try (DaemonProcess daemon = DaemonProcess.start(root, "ShutdownIT-api")) {
+            daemon.writeManifest("slow.yaml", """
+                    apiVersion: steward.dev/v1
+                    kind: Program
+                    metadata: {name: slow}
+                    spec:
+                      command: ["/bin/sh", "-c", "trap 'touch %1$s/term; while [ ! -e %2$s ]; do sleep 0.05; done; exit 0' TERM; echo $$ > %1$s/slow.pid; while true; do sleep 0.1; done"]
+                      startSeconds: 0
+                      stopTimeoutSeconds: 120
+                    """.formatted(marks, release));
+            long pid = daemon.awaitRunning("slow", 0);
+            Processes.awaitPidFile(marks.resolve("slow.pid"));
+            Path socket = daemon.stateDir.resolve("steward.sock");
+            await().atMost(DaemonProcess.PATIENCE).until(() -> Files.exists(socket));
+            HttpTransport http = new HttpTransport(HttpTransport.Endpoint.unix(socket), 5_000);
+            try {
+                daemon.process().destroy(); // TERM, without waiting
+                await().atMost(DaemonProcess.PATIENCE).until(() -> Files.exists(marks.resolve("term")));
+
+                try (HttpTransport.Response process = http.send("GET", "/api/v1/processes/slow", null, null, "application/json")) {
+                    assertEquals(200, process.status);
+                    assertTrue(process.text().contains("\"STOPPING\""));
+                }
+                try (HttpTransport.Response start = http.send("POST", "/api/v1/actions/start?target=slow", null, null, "application/json")) {
+                    assertEquals(503, start.status, "actions are refused while the daemon shuts down");
+                }
+                assertTrue(daemon.process().isAlive());
+            } finally {
+                Files.createFile(release);
+            }
+            assertTrue(daemon.process().waitFor(DaemonProcess.PATIENCE.toSeconds(), TimeUnit.SECONDS));
+            assertEquals(0, daemon.process().exitValue());
+            assertTrue(!Processes.alive(pid), "pid " + pid + " left behind");
         }
     }
 
