@@ -35,6 +35,7 @@ public record Problem(String type, String title, int status, String code, String
         Conflict(409, "Conflict"),
         Timeout(504, "Timeout"),
         Unavailable(503, "Service Unavailable"),
+        CannotWrite(500, "Cannot Write Manifests"),
         Internal(500, "Internal Server Error");
 
         final int status;

@@ -2,6 +2,7 @@ package dev.steward.api;
 
 import dev.steward.control.DaemonUnavailableException;
 import dev.steward.manifest.ManifestConflictException;
+import dev.steward.manifest.ManifestWriteException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.util.NoSuchElementException;
@@ -26,6 +27,12 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response unavailable(DaemonUnavailableException e) {
         return respond(Problem.of(Problem.Code.Unavailable, e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response cannotWrite(ManifestWriteException e) {
+        LOG.warn(e.getMessage()); // the operator may read the daemon's log rather than the client's answer
+        return respond(Problem.of(Problem.Code.CannotWrite, e.getMessage()));
     }
 
     @ServerExceptionMapper

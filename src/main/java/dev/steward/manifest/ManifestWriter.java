@@ -1,7 +1,6 @@
 package dev.steward.manifest;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -141,7 +140,8 @@ public final class ManifestWriter {
                 try {
                     Files.delete(file.path()); // removing a file is atomic by itself
                 } catch (IOException e) {
-                    throw new UncheckedIOException("cannot delete " + file.path() + ": " + e.getMessage(), e);
+                    throw new ManifestWriteException("cannot delete " + file.path() + ": " + describe(e)
+                            + "; check that the daemon's user may write to " + directory, e);
                 }
             } else {
                 write(file.path(), file.result());
@@ -216,9 +216,17 @@ public final class ManifestWriter {
             Files.createDirectories(file.getParent());
             AtomicFiles.write(file, text);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage()
-                    + "; check that the daemon's user may write to " + directory, e);
+            throw new ManifestWriteException("cannot write " + file + ": " + describe(e)
+                    + "; check that the daemon's user may write to " + directory + " and that its file system has room", e);
         }
+    }
+
+    /** The JDK's exceptions name the file in their message, or only it (AccessDeniedException). */
+    private static String describe(IOException e) {
+        String kind = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                : e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null ? fs.getReason()
+                : e.getMessage();
+        return kind == null ? e.getClass().getSimpleName() : kind;
     }
 
     private NoSuchElementException missing(String name) {

@@ -19,6 +19,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -123,6 +124,23 @@ class ApiProgramsTest {
                 .body("action", equalTo("deleted")).body("dryRun", equalTo(true));
         assertTrue(Files.exists(MANIFESTS.resolve("api-bare.yaml")));
         given().get("/api/v1/programs/api-bare").then().body("replicas", equalTo(1));
+    }
+
+    @Test
+    void aManifestDirectoryThatCannotBeWrittenIsA500ThatSaysWhatToCheck() throws Exception {
+        Path blocker = MANIFESTS.resolve(".api-nowrite.yaml.tmp"); // a directory where the temp file goes
+        Files.createDirectories(blocker.resolve("in-the-way"));
+        try {
+            apply(sleeper("api-nowrite")).statusCode(500)
+                    .body("code", equalTo("CannotWrite"))
+                    .body("type", equalTo("https://steward.dev/problems/cannot-write"))
+                    .body("detail", containsString("cannot write " + MANIFESTS.resolve("api-nowrite.yaml")))
+                    .body("detail", containsString("check that the daemon's user may write to"));
+            assertFalse(Files.exists(MANIFESTS.resolve("api-nowrite.yaml")));
+        } finally {
+            Files.delete(blocker.resolve("in-the-way"));
+            Files.delete(blocker);
+        }
     }
 
     @Test

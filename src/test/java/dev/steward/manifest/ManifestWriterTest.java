@@ -81,6 +81,18 @@ class ManifestWriterTest {
     }
 
     @Test
+    void aFileThatCannotBeWrittenIsAWriteErrorNamingItAndWhatToCheck() throws IOException {
+        // A directory where the temp file would go cannot be written as a file, even by root.
+        Files.createDirectories(file(".web.yaml.tmp").resolve("in-the-way"));
+
+        ManifestWriteException e = assertThrows(ManifestWriteException.class, () -> writer().apply(WEB, Map.of(), false));
+
+        assertTrue(e.getMessage().startsWith("cannot write " + file("web.yaml") + ": "), e.getMessage());
+        assertTrue(e.getMessage().contains("check that the daemon's user may write to " + dir), e.getMessage());
+        assertEquals(List.of(".web.yaml.tmp"), listing(), "nothing written");
+    }
+
+    @Test
     void sameProgramAgainIsUnchangedAndTheFileIsNotTouched() throws IOException {
         String commented = "# hand-written\n" + WEB.replace("[sleep, \"100\"]", "sleep 100");
         write("web.yaml", commented);
