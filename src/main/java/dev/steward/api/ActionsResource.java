@@ -78,6 +78,10 @@ public class ActionsResource {
             throw ApiException.badRequest("say which processes: target=NAME (a process, a program, or all),"
                     + " repeatable, or selector=k=v");
         }
+        if (!targets.isEmpty() && labels.isPresent()) {
+            // kubectl refuses names with a selector too: acting on the union would surprise either reading.
+            throw ApiException.badRequest("give target=NAME or selector=k=v, not both");
+        }
         try { // a malformed selector is a 400 naming the bad term
             return control.resolve(targets, labels);
         } catch (IllegalArgumentException e) {

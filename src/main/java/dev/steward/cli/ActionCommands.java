@@ -109,7 +109,7 @@ final class ActionCommands {
             if (q.length() > 0) {
                 q.append('&');
             }
-            q.append("target=").append(Api.enc(stripGroup(target)));
+            q.append("target=").append(Api.enc(target)); // the daemon reads GROUP:NAME too
         }
         return q.append("&timeout=").append(seconds(timeout)).toString();
     }
@@ -119,15 +119,18 @@ final class ActionCommands {
         return value == Math.rint(value) && !Double.isInfinite(value) ? String.valueOf((long) value) : String.valueOf(value);
     }
 
-    /** Supervisor's {@code group:*} means the program; {@code group:name} the process. */
-    static String stripGroup(String target) {
+    /**
+     * Whether {@code target} names this process: its name, its program, {@code all}, or Supervisor's
+     * {@code GROUP:NAME} (NAME of program GROUP) and {@code GROUP:*} (every process of GROUP). The daemon
+     * resolves action targets the same way.
+     */
+    static boolean names(String target, String process, String program) {
         int colon = target.indexOf(':');
-        if (colon < 0) {
-            return target;
+        if (colon >= 0) {
+            String name = target.substring(colon + 1);
+            return target.substring(0, colon).equals(program) && (name.equals("*") || name.isEmpty() || name.equals(process));
         }
-        String group = target.substring(0, colon);
-        String process = target.substring(colon + 1);
-        return process.equals("*") || process.isEmpty() ? group : process;
+        return target.equals("all") || target.equals(process) || target.equals(program);
     }
 
     @Command(name = "start", mixinStandardHelpOptions = true, sortOptions = false,

@@ -26,6 +26,9 @@ final class StatusCommand extends StewardCli.Verb {
 
     @Override
     public Integer call() {
+        if (selector != null && !names.isEmpty()) {
+            throw usage("give NAMEs or a selector (-l), not both");
+        }
         String sel = selector == null ? null : Selector.normalize(selector);
         List<Object> processes = Json.list(Json.obj(api().get("/processes" + (sel == null ? "" : "?selector=" + Api.enc(sel)))).get("items"));
         int exit = StewardCli.EXIT_OK;
@@ -34,10 +37,9 @@ final class StatusCommand extends StewardCli.Verb {
         if (!names.isEmpty()) {
             Set<Object> picked = new LinkedHashSet<>();
             for (String raw : names) {
-                String name = ActionCommands.stripGroup(raw);
                 boolean found = false;
                 for (Object p : processes) {
-                    if (name.equals(Json.str(p, "name")) || name.equals(Json.str(p, "program")) || name.equals("all")) {
+                    if (ActionCommands.names(raw, Json.str(p, "name"), Json.str(p, "program"))) {
                         picked.add(p);
                         found = true;
                     }

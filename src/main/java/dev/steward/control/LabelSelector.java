@@ -8,6 +8,8 @@ import java.util.regex.Pattern;
 /** kubectl's equality-based label selector: {@code k=v}, {@code k==v}, {@code k!=v}, {@code k}, {@code !k}, ANDed by commas. */
 public final class LabelSelector {
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_./]*[A-Za-z0-9])?");
+    /** Kubernetes' label values, as the CLI checks them: empty, or letters and digits with '-', '_', '.' inside. */
+    private static final Pattern VALUE = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?");
     private final List<Term> terms;
 
     private record Term(String key, String value, Kind kind) {
@@ -26,11 +28,11 @@ public final class LabelSelector {
             String term = raw.trim();
             Term parsed;
             if (term.contains("!=")) {
-                parsed = new Term(key(term.substring(0, term.indexOf("!=")), term), term.substring(term.indexOf("!=") + 2).trim(), Kind.NOT_EQUALS);
+                parsed = new Term(key(term.substring(0, term.indexOf("!=")), term), value(term.substring(term.indexOf("!=") + 2), term), Kind.NOT_EQUALS);
             } else if (term.contains("==")) {
-                parsed = new Term(key(term.substring(0, term.indexOf("==")), term), term.substring(term.indexOf("==") + 2).trim(), Kind.EQUALS);
+                parsed = new Term(key(term.substring(0, term.indexOf("==")), term), value(term.substring(term.indexOf("==") + 2), term), Kind.EQUALS);
             } else if (term.contains("=")) {
-                parsed = new Term(key(term.substring(0, term.indexOf('=')), term), term.substring(term.indexOf('=') + 1).trim(), Kind.EQUALS);
+                parsed = new Term(key(term.substring(0, term.indexOf('=')), term), value(term.substring(term.indexOf('=') + 1), term), Kind.EQUALS);
             } else if (term.startsWith("!")) {
                 parsed = new Term(key(term.substring(1), term), "", Kind.ABSENT);
             } else {
@@ -47,6 +49,15 @@ public final class LabelSelector {
             throw new IllegalArgumentException("bad selector term \"" + term + "\"; use k=v, k!=v, k or !k, separated by commas (e.g. tier=web,env!=dev)");
         }
         return key;
+    }
+
+    private static String value(String candidate, String term) {
+        String value = candidate.trim();
+        if (!VALUE.matcher(value).matches() || value.length() > 63) {
+            throw new IllegalArgumentException("bad selector term \"" + term + "\": \"" + value + "\" is not a label value"
+                    + " (letters, digits, '-', '_', '.', at most 63); use k=v, k!=v, k or !k, separated by commas (e.g. tier=web)");
+        }
+        return value;
     }
 
     public boolean matches(Map<String, String> labels) {

@@ -89,26 +89,57 @@ public class DaemonControl implements Control {
     @Override
     public List<String> resolve(List<String> targets, Optional<String> selector) {
         // Until the first pass over the manifests no process is known: "no such process" would be wrong.
-        List<ProcessView> all = snapshot().filter(Supervisor.Snapshot::loaded).map(Supervisor.Snapshot::processes)
-                .orElseThrow(DaemonControl::stillStarting);
+        Supervisor.Snapshot snapshot = snapshot().filter(Supervisor.Snapshot::loaded).orElseThrow(DaemonControl::stillStarting);
+        List<ProcessView> all = snapshot.processes();
         Set<String> names = new LinkedHashSet<>();
         if (selector.isPresent()) {
             LabelSelector parsed = LabelSelector.parse(selector.get());
             all.stream().filter(p -> parsed.matches(p.spec().labels())).forEach(p -> names.add(p.name()));
         }
         for (String target : targets) {
-            List<String> matched = target.equals("all") ? all.stream().map(ProcessView::name).toList()
-                    : all.stream().filter(p -> p.name().equals(target)).map(ProcessView::name).toList();
-            if (matched.isEmpty()) {
-                matched = all.stream().filter(p -> p.program().equals(target)).map(ProcessView::name).toList();
-            }
-            if (matched.isEmpty() && !target.equals("all")) {
-                throw new NoSuchElementException("no program or process named \"" + target
-                        + "\"; run `steward get processes` to list them");
-            }
-            names.addAll(matched);
+            names.addAll(resolveOne(target, snapshot));
         }
         return List.copyOf(names);
+    }
+
+    /**
+     * A process, a program (all its processes), {@code all}, or Supervisor's {@code GROUP:NAME} (the process
+     * NAME of program GROUP) and {@code GROUP:*} (the program).
+     */
+    private static List<String> resolveOne(String target, Supervisor.Snapshot snapshot) {
+        List<ProcessView> all = snapshot.processes();
+        if (target.equals("all")) {
+            return all.stream().map(ProcessView::name).toList();
+        }
+        int colon = target.indexOf(':');
+        if (colon >= 0) {
+            String group = target.substring(0, colon);
+            String process = target.substring(colon + 1);
+            List<String> matched = all.stream().filter(p -> p.program().equals(group)
+                    && (process.equals("*") || process.isEmpty() || p.name().equals(process))).map(ProcessView::name).toList();
+            if (matched.isEmpty()) {
+                throw noSuch(target, snapshot, group);
+            }
+            return matched;
+        }
+        List<String> matched = all.stream().filter(p -> p.name().equals(target)).map(ProcessView::name).toList();
+        if (matched.isEmpty()) {
+            matched = all.stream().filter(p -> p.program().equals(target)).map(ProcessView::name).toList();
+        }
+        if (matched.isEmpty()) {
+            throw noSuch(target, snapshot, target);
+        }
+        return matched;
+    }
+
+    private static NoSuchElementException noSuch(String target, Supervisor.Snapshot snapshot, String program) {
+        boolean scaledToZero = snapshot.programs().stream().anyMatch(p -> p.spec().name().equals(program) && p.processes().isEmpty());
+        if (scaledToZero) {
+            return new NoSuchElementException("program " + program + " has 0 replicas, so it has no process to act on;"
+                    + " scale it up first: `steward scale program " + program + " --replicas 1`");
+        }
+        return new NoSuchElementException("no program or process named \"" + target
+                + "\"; run `steward get processes` to list them");
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,7 +67,15 @@ class CliArgumentsTest {
 
     @Test
     void actionTargetsAndGroups() {
-        assertEquals("target=web&target=web-1&target=all&timeout=30", ActionCommands.query(List.of("web:*", "web:web-1", "all"), null, 30));
+        assertEquals("target=web%3A*&target=web%3Aweb-1&target=all&timeout=30",
+                ActionCommands.query(List.of("web:*", "web:web-1", "all"), null, 30), "the daemon reads GROUP:NAME");
+        assertTrue(ActionCommands.names("web:web-1", "web-1", "web"));
+        assertTrue(ActionCommands.names("web:*", "web-1", "web"));
+        assertTrue(ActionCommands.names("web:", "web-1", "web"));
+        assertTrue(ActionCommands.names("all", "web-1", "web"));
+        assertTrue(ActionCommands.names("web", "web-1", "web"));
+        assertFalse(ActionCommands.names("hello:web-1", "web-1", "web"), "another program's group");
+        assertFalse(ActionCommands.names("web:web-2", "web-1", "web"));
         assertEquals("selector=a%3Db&timeout=5", ActionCommands.query(List.of(), "a = b", 5));
         assertEquals("target=x&timeout=0.5", ActionCommands.query(List.of("x"), null, 0.5));
         assertEquals(2, assertThrows(CliException.class, () -> ActionCommands.query(List.of("x"), null, 86401)).exitCode());

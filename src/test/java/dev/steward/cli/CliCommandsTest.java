@@ -451,7 +451,7 @@ class CliCommandsTest {
         daemon.on("POST", "/actions/stop", Answer.json("{\"items\": [{\"name\": \"web-0\", \"ok\": true, \"state\": \"STOPPED\", \"message\": \"stopped\"}], \"ok\": true}"));
         CliRun.Result stop = cli("stop", "web:web-0", "all", "--timeout", "5");
         assertEquals(0, stop.code(), stop::toString);
-        assertEquals("/actions/stop?target=web-0&target=all&timeout=5", daemon.last().target());
+        assertEquals("/actions/stop?target=web%3Aweb-0&target=all&timeout=5", daemon.last().target(), "the daemon checks the group");
 
         daemon.on("POST", "/actions/restart", Answer.json("{\"items\": [], \"ok\": true}"));
         assertEquals(0, cli("restart", "-l", "tier=web").code());
@@ -522,6 +522,10 @@ class CliCommandsTest {
                 web-1                            BACKOFF   Exited too quickly (process log may have details)
                 nope: ERROR (no such process)
                 """, some.out());
+        CliRun.Result otherGroup = cli("status", "hello:web-0");
+        assertEquals(1, otherGroup.code(), otherGroup::toString);
+        assertEquals("hello:web-0: ERROR (no such process)\n", otherGroup.out());
+        assertEquals(2, cli("status", "web-0", "-l", "tier=web").code(), "names or a selector, not both");
     }
 
     @Test

@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -160,6 +161,30 @@ class DaemonControlTest {
         DaemonControl control = control(); // a supervisor that has not applied the manifest directory yet
 
         assertThrows(DaemonUnavailableException.class, () -> control.resolve(List.of("web"), Optional.empty()));
+    }
+
+    @Test
+    void targetsNameProcessesProgramsAllAndSupervisorsGroupForms() throws Exception {
+        DaemonControl control = control();
+        ProgramSpec web = Specs.program("web").replicas(2).autostart(false).build();
+        ProgramSpec api = Specs.program("api").replicas(0).build();
+        onOwner(() -> supervisor.apply(new DesiredState(Map.of("web", web, "api", api),
+                Map.of("web", stateDir.resolve("web.yaml"), "api", stateDir.resolve("api.yaml")), List.of())));
+
+        assertEquals(List.of("web-1"), control.resolve(List.of("web:web-1"), Optional.empty()));
+        assertEquals(List.of("web-0", "web-1"), control.resolve(List.of("web:*"), Optional.empty()));
+        assertEquals(List.of("web-0", "web-1"), control.resolve(List.of("web"), Optional.empty()));
+        assertEquals(List.of("web-1", "web-0"), control.resolve(List.of("web-1", "all"), Optional.empty()));
+        NoSuchElementException notInGroup = assertThrows(NoSuchElementException.class,
+                () -> control.resolve(List.of("web:web-7"), Optional.empty()));
+        assertTrue(notInGroup.getMessage().startsWith("no program or process named \"web:web-7\""), notInGroup.getMessage());
+        assertThrows(NoSuchElementException.class, () -> control.resolve(List.of("api:web-1"), Optional.empty()),
+                "web-1 is not api's");
+        NoSuchElementException scaledToZero = assertThrows(NoSuchElementException.class,
+                () -> control.resolve(List.of("api"), Optional.empty()));
+        assertTrue(scaledToZero.getMessage().contains("program api has 0 replicas")
+                && scaledToZero.getMessage().contains("steward scale program api --replicas 1"), scaledToZero.getMessage());
+        assertThrows(NoSuchElementException.class, () -> control.resolve(List.of("nope"), Optional.empty()));
     }
 
     @Test
