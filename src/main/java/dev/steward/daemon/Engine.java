@@ -11,6 +11,7 @@ import dev.steward.supervise.Supervisor;
 import dev.steward.supervise.ThreadOwnerLoop;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
@@ -76,6 +77,7 @@ public final class Engine {
             }
         }), settings.debounce(), settings.resync());
         Console.info("watching " + manifests + ", state in " + stateDir);
+        boolean existed = Files.isDirectory(manifests);
         try {
             if (firstScanInBackground) {
                 source.startInBackground();
@@ -86,6 +88,12 @@ public final class Engine {
             closeQuietly(lock);
             throw new EngineStartException("cannot read the manifest directory " + manifests
                     + " (" + e.getMessage() + "); create it or pass --manifests DIR", e);
+        }
+        if (!existed) {
+            // Created so that "drop a manifest, it runs" works from the first start; but a mistyped path would
+            // otherwise supervise nothing without a word.
+            Console.warn("the manifest directory " + manifests + " did not exist: created it, empty; put manifests"
+                    + " there, or restart with --manifests DIR if the path is mistyped");
         }
         return new Engine(settings, lock, supervisor, source, history, firstPass);
     }

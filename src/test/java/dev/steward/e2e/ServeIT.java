@@ -30,6 +30,18 @@ class ServeIT {
         }
     }
 
+    @Test
+    void aManifestDirectoryThatDoesNotExistIsCreatedWithAWarning() throws Exception {
+        Path missing = root.resolve("typo").resolve("manifests");
+        Path state = root.resolve("state");
+        try (DaemonProcess daemon = DaemonProcess.launch(List.of(), root.resolve("unused"), state, "ServeIT-missing",
+                List.of("--manifests", missing.toString(), "--state-dir", state.toString(), "--listen", "127.0.0.1:0"))) {
+            daemon.awaitLine("the manifest directory " + missing + " did not exist: created it, empty;");
+            assertTrue(Files.isDirectory(missing));
+            assertEquals(0, daemon.terminate());
+        }
+    }
+
     /**
      * bin/steward records {@code serve --cds-training} into the daemon's class-data archive: a real start
      * in a temporary directory that stops its programs, cleans up and exits 0, leaving an archive a later
