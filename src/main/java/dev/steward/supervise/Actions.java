@@ -113,8 +113,9 @@ public final class Actions {
     private static Optional<Result> startOutcome(ProcessSlot slot) {
         return switch (slot.state()) {
             case RUNNING -> Optional.of(result(slot, true, "started, pid " + slot.pid()));
-            case BACKOFF, FATAL -> Optional.of(result(slot, false, slot.spawnError().orElse("failed to start")
-                    + "; see `steward logs " + slot.name() + "`"));
+            // A spawn error says what to do; a process that ran and exited too soon left its reasons in its log.
+            case BACKOFF, FATAL -> Optional.of(result(slot, false, slot.spawnError().orElse(
+                    "Exited too quickly; see `steward logs " + slot.name() + "` and `steward logs " + slot.name() + " --stderr`")));
             case EXITED -> Optional.of(result(slot, false, "exited right after starting: "
                     + slot.lastExit().map(e -> e.status().toString()).orElse("?")));
             case STOPPED -> slot.startPending() ? Optional.empty() : Optional.of(result(slot, false, "stopped before it was running"));
