@@ -9,6 +9,7 @@ import dev.steward.events.Event;
 import dev.steward.manifest.ManifestWriter;
 import dev.steward.manifest.ManifestWriter.Action;
 import dev.steward.manifest.ManifestWriter.Change;
+import dev.steward.manifest.ProgramSpec;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -114,7 +115,7 @@ public class ProgramsResource {
     public ApplyResultDto scale(@PathParam("name") String name, @QueryParam("replicas") String replicasParam,
                                 @QueryParam("dryRun") String dryRunParam,
                                         @Context UriInfo uri) {
-        int replicas = Params.integer("replicas", replicasParam, 0, 10_000).orElseThrow(() ->
+        int replicas = Params.integer("replicas", replicasParam, 0, ProgramSpec.MAX_REPLICAS).orElseThrow(() ->
                 ApiException.badRequest("replicas is required, e.g. POST /api/v1/programs/" + name + "/scale?replicas=3"));
         requireLoaded();
         boolean dryRun = Params.flag("dryRun", dryRunParam, uri);

@@ -108,7 +108,7 @@ final class ProgramReader {
         Optional<String> user = spec.get("user").flatMap(node -> reader.nonEmptyText(node, spec.path("user"),
                 "remove the field to run as the daemon's user"));
         Optional<Integer> umask = spec.get("umask").flatMap(node -> umask(node, spec.path("umask")));
-        int replicas = integer(spec, "replicas", 0, Integer.MAX_VALUE, 1);
+        int replicas = integer(spec, "replicas", 0, ProgramSpec.MAX_REPLICAS, 1);
         boolean autostart = bool(spec, "autostart", () -> true);
         RestartPolicy restartPolicy = spec.get("restartPolicy")
                 .flatMap(node -> restartPolicy(node, spec.path("restartPolicy"))).orElse(RestartPolicy.OnFailure);

@@ -38,6 +38,12 @@ public record ProgramSpec(
         int priority,
         LogsSpec logs) {
 
+    /**
+     * The most processes one program may ask for, in a manifest or through scale: a bound on a typo
+     * ({@code replicas: 50000000} would take the daemon's whole heap before a single spawn).
+     */
+    public static final int MAX_REPLICAS = 10_000;
+
     public ProgramSpec {
         labels = Map.copyOf(labels);
         command = List.copyOf(command);

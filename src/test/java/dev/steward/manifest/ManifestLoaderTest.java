@@ -269,13 +269,13 @@ class ManifestLoaderTest {
     @Test
     void wrongTypesSayWhatIsExpected() {
         assertEquals(new ManifestError(FILE, 7, 13, "spec.replicas",
-                        "must be a whole number, 0 or more (got \"3\"); remove the quotes"),
+                        "must be a whole number, from 0 to 10000 (got \"3\"); remove the quotes"),
                 onlyError(HEADER + "spec:\n  command: [a]\n  replicas: \"3\"\n"));
-        assertEquals("must be a whole number, 0 or more (got \"three\")",
+        assertEquals("must be a whole number, from 0 to 10000 (got \"three\")",
                 onlyError(HEADER + "spec:\n  command: [a]\n  replicas: three\n").message());
         assertEquals("must be a whole number, 0 or more (got 1.5)",
                 onlyError(HEADER + "spec:\n  command: [a]\n  startSeconds: 1.5\n").message());
-        assertEquals("must be a whole number, 0 or more (got nothing)",
+        assertEquals("must be a whole number, from 0 to 10000 (got nothing)",
                 onlyError(HEADER + "spec:\n  command: [a]\n  replicas:\n").message());
         assertEquals(new ManifestError(FILE, 7, 14, "spec.exitCodes",
                         "must be a list such as [0, 2] (got a mapping)"),
@@ -296,8 +296,10 @@ class ManifestLoaderTest {
 
     @Test
     void negativeAndOutOfRangeNumbers() {
-        assertEquals(new ManifestError(FILE, 7, 13, "spec.replicas", "must be 0 or more (got -1)"),
+        assertEquals(new ManifestError(FILE, 7, 13, "spec.replicas", "must be from 0 to 10000 (got -1)"),
                 onlyError(HEADER + "spec:\n  command: [a]\n  replicas: -1\n"));
+        assertEquals("must be from 0 to 10000 (got 50000000)",
+                onlyError(HEADER + "spec:\n  command: [a]\n  replicas: 50000000\n").message(), "a typo must not take the heap");
         assertEquals(new ManifestError(FILE, 7, 18, "spec.exitCodes[1]", "must be from 0 to 255 (got 256)"),
                 onlyError(HEADER + "spec:\n  command: [a]\n  exitCodes: [0, 256]\n"));
         assertEquals("must be 0 or more (got 99999999999)",
