@@ -49,7 +49,11 @@ public record Plan(List<ProgramSpec> added, List<ProgramSpec> changed, List<Stri
         if (before.replicas() != after.replicas()) {
             effects.add("scaling " + before.replicas() + " -> " + after.replicas());
         }
-        List<String> started = after.autostart() ? stoppedByHand.entrySet().stream()
+        boolean autostartTurnedOn = after.autostart() && !before.autostart();
+        if (autostartTurnedOn) {
+            effects.add("starting its processes that are not up (autostart turned on)");
+        }
+        List<String> started = after.autostart() && !autostartTurnedOn ? stoppedByHand.entrySet().stream()
                 .filter(process -> process.getValue() < after.replicas()).map(Map.Entry::getKey).sorted().toList() : List.of();
         if (!started.isEmpty()) {
             effects.add("starting " + String.join(", ", started) + ", stopped by hand (a changed manifest ends that)");

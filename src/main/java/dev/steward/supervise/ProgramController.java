@@ -48,6 +48,8 @@ public final class ProgramController {
     /** Moves to {@code newSpec}, touching only what the difference requires. */
     public void update(ProgramSpec newSpec) {
         boolean launchChanged = !newSpec.launchSettings().equals(spec.launchSettings());
+        // supervisord's update starts a group whose autostart was turned on; nothing else would start it now.
+        boolean autostartTurnedOn = newSpec.autostart() && !spec.autostart();
         spec = newSpec;
         // Instances beyond the new count retire first, under the spec they ran with: a process's name follows
         // its spec's replicas (one replica is "web", more are "web-0", "web-1"), and web-1 and web-2 must stop
@@ -55,12 +57,12 @@ public final class ProgramController {
         retireExtras();
         slots.forEach(slot -> slot.updateSpec(newSpec));
         scale();
-        if (launchChanged) {
+        if (launchChanged || autostartTurnedOn) {
             // Instances that are not up take the new settings at once; up ones roll, one at a time.
             for (ProcessSlot slot : slots) {
                 if (!slot.active() && spec.autostart()) {
                     slot.start();
-                } else if (slot.state() == ProcessState.BACKOFF) {
+                } else if (launchChanged && slot.state() == ProcessState.BACKOFF) {
                     slot.restart();
                 }
             }

@@ -141,4 +141,13 @@ class PlanTest {
         assertEquals("applied in place, nothing restarted",
                 Plan.effect(before, Specs.from(before).autostart(false).build(), held), "nothing starts by itself");
     }
+
+    @Test
+    void effectOfTurningAutostartOn() {
+        ProgramSpec lazy = Specs.program("web").autostart(false).build();
+
+        assertEquals("starting its processes that are not up (autostart turned on)",
+                Plan.effect(lazy, Specs.from(lazy).autostart(true).build(), Map.of("web", 0)));
+        assertEquals("applied in place, nothing restarted", Plan.effect(Specs.from(lazy).autostart(true).build(), lazy));
+    }
 }

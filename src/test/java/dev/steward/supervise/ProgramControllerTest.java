@@ -198,6 +198,31 @@ class ProgramControllerTest {
         assertEquals(3, controller.slots().size());
     }
 
+    @Test
+    void turningAutostartOnStartsTheInstancesThatAreNotUp() {
+        ProgramSpec lazy = web(2).autostart(false).build();
+        controller(lazy).create();
+        assertEquals(List.of(STOPPED, STOPPED), states());
+
+        controller.update(Specs.from(lazy).autostart(true).build());
+
+        assertEquals(List.of(STARTING, STARTING), states());
+        assertEquals(2, launcher.launchCount());
+        controller.update(Specs.from(lazy).autostart(true).priority(5).build());
+        assertEquals(2, launcher.launchCount(), "only the change to autostart starts them");
+    }
+
+    @Test
+    void turningAutostartOffLeavesRunningInstancesAlone() {
+        ProgramSpec eager = web(1).build();
+        running(eager);
+
+        controller.update(Specs.from(eager).autostart(false).build());
+
+        assertEquals(List.of(RUNNING), states(), "autostart is about starting, at the daemon's start or on a change");
+        assertTrue(launcher.signals().isEmpty());
+    }
+
     // ---- changes --------------------------------------------------------------------------------------
 
     @Test
