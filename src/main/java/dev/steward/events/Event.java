@@ -41,11 +41,15 @@ public sealed interface Event {
         }
     }
 
-    /** A manifest file was rejected; the programs it had keep their last good spec. */
-    record ManifestInvalid(ManifestError error) implements Event {
+    /**
+     * A manifest file was rejected. The programs it had keep their last good spec ({@code keptInForce}); a file
+     * that never had a good version (at the daemon's start, or a new file) runs nothing until it is fixed.
+     */
+    record ManifestInvalid(ManifestError error, boolean keptInForce) implements Event {
         @Override
         public String toString() {
-            return "invalid manifest " + error + " (the last good version stays in force)";
+            return "invalid manifest " + error + (keptInForce ? " (the last good version stays in force)"
+                    : " (nothing from this file runs until it is fixed)");
         }
     }
 

@@ -13,6 +13,7 @@ import org.eclipse.microprofile.health.Readiness;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -20,7 +21,9 @@ import java.util.stream.Collectors;
  * program is RUNNING, except the ones an operator stopped by hand and one-shot runs that completed
  * (EXITED with an expected exit code). The data has one entry per program
  * ({@code web: 2/2 RUNNING}) and one per rejected manifest file with its first error. A rejected file
- * does not make the daemon unready: its last good programs stay in force and are judged as usual.
+ * whose last good programs stay in force does not make the daemon unready: they are judged as usual. One
+ * with nothing in force (broken when the daemon started, or new and never valid) does: what it asks for
+ * is not running, and nothing else would say so.
  */
 @Readiness
 @ApplicationScoped
@@ -43,7 +46,12 @@ public class ProgramsReadinessCheck implements HealthCheck {
             ready &= verdict.ready();
             response.withData(program.name(), verdict.summary());
         }
-        firstErrorPerFile(control.manifestErrors()).forEach((file, error) -> response.withData(file, error));
+        Set<String> inForce = control.programs().stream().map(p -> p.source().toString()).collect(Collectors.toSet());
+        for (Map.Entry<String, String> invalid : firstErrorPerFile(control.manifestErrors()).entrySet()) {
+            boolean kept = inForce.contains(invalid.getKey());
+            ready &= kept;
+            response.withData(invalid.getKey(), invalid.getValue() + (kept ? "" : " (nothing from this file runs)"));
+        }
         return response.status(ready).build();
     }
 

@@ -96,7 +96,7 @@ public final class Supervisor {
 
     private void reconcile(DesiredState desired) {
         long started = System.nanoTime();
-        reportErrors(desired.errors());
+        reportErrors(desired.errors(), desired.sources());
         sources = desired.sources();
         Map<String, ProgramSpec> current = new LinkedHashMap<>();
         programs.forEach((name, controller) -> current.put(name, controller.spec()));
@@ -134,9 +134,10 @@ public final class Supervisor {
         publish(true);
     }
 
-    private void reportErrors(List<ManifestError> errors) {
+    private void reportErrors(List<ManifestError> errors, Map<String, Path> sources) {
         Set<ManifestError> before = new HashSet<>(reportedErrors);
-        errors.stream().filter(e -> !before.contains(e)).forEach(e -> emit(new Event.ManifestInvalid(e)));
+        Set<Path> inForce = new HashSet<>(sources.values());
+        errors.stream().filter(e -> !before.contains(e)).forEach(e -> emit(new Event.ManifestInvalid(e, inForce.contains(e.file()))));
         Set<Path> stillBad = errors.stream().map(ManifestError::file).collect(Collectors.toSet());
         reportedErrors.stream().map(ManifestError::file).distinct().filter(f -> !stillBad.contains(f))
                 .forEach(f -> emit(new Event.ManifestRecovered(f)));

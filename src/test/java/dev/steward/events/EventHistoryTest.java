@@ -335,7 +335,7 @@ class EventHistoryTest {
         ManifestError error = new ManifestError(Path.of("/etc/steward/manifests/web.yaml"), 9, 13, "spec.replicas",
                 "must be a whole number");
 
-        accept(new Event.ManifestInvalid(error));
+        accept(new Event.ManifestInvalid(error, true));
 
         EventRecord record = single();
         assertEquals(EventRecord.WARNING, record.type());

@@ -130,15 +130,24 @@ class HealthCheckTest {
     }
 
     @Test
-    void invalidManifestFilesAreListedWithTheirFirstErrorWithoutMakingTheDaemonUnready() {
-        control.program(FakeControl.spec("web", 1), "RUNNING");
+    void anInvalidFileWhoseLastGoodProgramsRunIsListedWithoutMakingTheDaemonUnready() {
+        control.program(FakeControl.spec("web", 1), "RUNNING"); // from manifests/web.yaml
         control.addError(new ManifestError(Path.of("manifests/web.yaml"), 9, 13, "spec.replicas", "must be a whole number (got \"many\")"));
         control.addError(new ManifestError(Path.of("manifests/web.yaml"), 12, 3, "spec.bogus", "unknown field"));
-        control.addError(new ManifestError(Path.of("manifests/broken.yaml"), 0, 0, "", "cannot read the file"));
         given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'programs' }.data.'manifests/web.yaml'",
                         equalTo("invalid at 9:13: spec.replicas: must be a whole number (got \"many\")"))
-                .body("checks.find { it.name == 'programs' }.data.'manifests/broken.yaml'", equalTo("invalid: cannot read the file"))
                 .body("checks.find { it.name == 'programs' }.data.manifests", nullValue());
+    }
+
+    @Test
+    void anInvalidFileWithNothingInForceMakesTheDaemonUnready() {
+        // broken when the daemon started, or new and never valid: what it asks for is not running
+        control.program(FakeControl.spec("web", 1), "RUNNING");
+        control.addError(new ManifestError(Path.of("manifests/broken.yaml"), 0, 0, "", "cannot read the file"));
+        given().get("/q/health/ready").then().statusCode(503)
+                .body("checks.find { it.name == 'programs' }.data.'manifests/broken.yaml'",
+                        equalTo("invalid: cannot read the file (nothing from this file runs)"))
+                .body("checks.find { it.name == 'programs' }.data.web", equalTo("1/1 RUNNING"));
     }
 }

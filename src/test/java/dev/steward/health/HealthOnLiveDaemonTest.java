@@ -97,21 +97,32 @@ class HealthOnLiveDaemonTest {
     }
 
     @Test
-    void anInvalidManifestIsReportedButDoesNotMakeTheDaemonUnready() throws IOException {
-        manifest("bad.yaml", """
+    void anInvalidManifestIsReportedAndMakesTheDaemonUnreadyOnlyWhenNothingOfItRuns() throws IOException {
+        String good = """
                 apiVersion: steward.dev/v1
                 kind: Program
                 metadata: {name: bad}
                 spec:
-                  command: ["true"]
-                  replicas: many
-                """);
+                  command: ["sleep", "600"]
+                  startSeconds: 0
+                """;
+        manifest("bad.yaml", good);
+        await().atMost(Duration.ofSeconds(15)).until(() -> "1/1 RUNNING".equals(readiness("bad")));
+        manifest("bad.yaml", good + "  replicas: many\n");
         String file = LiveDaemonProfile.MANIFESTS.resolve("bad.yaml").toString();
         await().atMost(Duration.ofSeconds(15)).until(() -> readiness(file) != null);
         given().get("/q/health/ready").then().statusCode(200)
-                .body("checks.find { it.name == 'programs' }.data.'" + file + "'", startsWith("invalid at 6:13: spec.replicas: "));
+                .body("checks.find { it.name == 'programs' }.data.'" + file + "'", equalTo(
+                        "invalid at 7:13: spec.replicas: must be a whole number, from 0 to 10000 (got \"many\")"));
         String text = MetricsTest.scrape();
         assertEquals(1, MetricsTest.value(text, "steward_manifests_invalid"));
         assertTrue(MetricsTest.value(text, "steward_reconcile_passes_with_errors_total") >= 1);
+
+        manifest("never.yaml", good.replace("name: bad", "name: never") + "  replicas: many\n");
+        String never = LiveDaemonProfile.MANIFESTS.resolve("never.yaml").toString();
+        await().atMost(Duration.ofSeconds(15)).until(() -> readiness(never) != null);
+        given().get("/q/health/ready").then().statusCode(503)
+                .body("checks.find { it.name == 'programs' }.data.'" + never + "'", equalTo(
+                        "invalid at 7:13: spec.replicas: must be a whole number, from 0 to 10000 (got \"many\") (nothing from this file runs)"));
     }
 }
