@@ -166,11 +166,16 @@ public class Main implements QuarkusApplication {
 
     @Override
     public int run(String... args) throws IOException {
+        boolean stopNow;
         synchronized (Main.class) {
-            if (stopRequested) {
-                return 0; // a signal came while Quarkus was starting: shut down now, programs first
-            }
-            started = true;
+            stopNow = stopRequested;
+            started = !stopNow;
+        }
+        if (stopNow) {
+            // A signal came while Quarkus was starting: the API already answers, so stop the programs while it
+            // still does, as a later signal would, then let Quarkus shut down.
+            Engine.early().ifPresent(engine -> engine.shutdown().join());
+            return 0;
         }
         if (training != null) {
             training.exercise(Path.of(System.getProperty("quarkus.http.domain-socket")));
