@@ -29,15 +29,25 @@ public class OpenApiResource {
         if ("json".equalsIgnoreCase(format)) {
             return Response.ok(Document.JSON, "application/json").build();
         }
-        return Response.ok(Document.YAML, "application/yaml;charset=UTF-8").build();
+        return Response.ok(YamlDocument.YAML, "application/yaml;charset=UTF-8").build();
     }
 
-    /** Read and converted once, at the first request: the file does not change while the daemon runs. */
-    private static final class Document {
-        static final byte[] JSON = read();
+    /** The document as the file has it, for {@link ApiOperations}. */
+    static byte[] json() {
+        return Document.JSON;
+    }
+
+    /** Converted once, at the first request for YAML (not at the first 405, which reads only the JSON). */
+    private static final class YamlDocument {
         // JSON is YAML: load it as such and write it back out in block style.
         static final String YAML = new Dump(DumpSettings.builder().build()).dumpToString(
-                new Load(LoadSettings.builder().build()).loadFromString(new String(JSON, StandardCharsets.UTF_8)));
+                new Load(LoadSettings.builder().build())
+                        .loadFromString(new String(Document.JSON, StandardCharsets.UTF_8)));
+    }
+
+    /** Read once, at the first request: the file does not change while the daemon runs. */
+    private static final class Document {
+        static final byte[] JSON = read();
 
         private static byte[] read() {
             try (InputStream in = OpenApiResource.class.getClassLoader().getResourceAsStream(FILE)) {

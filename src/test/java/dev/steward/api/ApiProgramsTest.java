@@ -225,7 +225,7 @@ class ApiProgramsTest {
         given().post("/api/v1/programs?dryRun=maybe").then().statusCode(400)
                 .body("detail", containsString("dryRun must be true or false"));
         given().put("/api/v1/programs").then().statusCode(405)
-                .contentType("application/problem+json").body("code", equalTo("BadRequest"));
+                .contentType("application/problem+json").body("code", equalTo("MethodNotAllowed"));
     }
 
     @Test
