@@ -255,4 +255,18 @@ class ApiProgramsTest {
         given().get("/q/openapi").then().statusCode(200).contentType(containsString("yaml"))
                 .body(containsString("  /api/v1/programs/{name}/scale:"));
     }
+
+    @Test
+    void openApiAnswersJsonToAnAcceptHeaderThatPrefersIt() {
+        given().accept("application/json").get("/q/openapi").then().statusCode(200)
+                .contentType(containsString("application/json"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/programs/{name}/scale"));
+        given().accept("application/json;q=0.5, application/yaml").get("/q/openapi").then()
+                .contentType(containsString("yaml"));
+        given().accept("text/html, */*;q=0.8").get("/q/openapi").then().contentType(containsString("yaml"));
+        // the query parameter, when given, wins over the header
+        given().accept("application/json").get("/q/openapi?format=yaml").then().contentType(containsString("yaml"));
+        given().accept("application/yaml").get("/q/openapi?format=json").then()
+                .contentType(containsString("application/json"));
+    }
 }
