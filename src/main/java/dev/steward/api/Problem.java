@@ -32,6 +32,8 @@ public record Problem(String type, String title, int status, String code, String
         NotFound(404, "Not Found"),
         Invalid(422, "Invalid"),
         BadRequest(400, "Bad Request"),
+        MethodNotAllowed(405, "Method Not Allowed"),
+        NotAcceptable(406, "Not Acceptable"),
         Conflict(409, "Conflict"),
         Timeout(504, "Timeout"),
         Unavailable(503, "Service Unavailable"),

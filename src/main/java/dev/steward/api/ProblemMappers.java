@@ -4,8 +4,13 @@ import dev.steward.control.DaemonUnavailableException;
 import dev.steward.manifest.ManifestConflictException;
 import dev.steward.manifest.ManifestWriteException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -40,17 +45,53 @@ public class ProblemMappers {
         return respond(Problem.of(Problem.Code.Conflict, e.getMessage()));
     }
 
-    /** The framework's own refusals (unsupported media type, method not allowed, ...), in the same shape. */
+    /** The framework's own refusals (no such resource, method not allowed, ...), in the same shape. */
     @ServerExceptionMapper
-    public Response web(WebApplicationException e) {
+    public Response web(WebApplicationException e, ContainerRequestContext request) {
         int status = e.getResponse().getStatus();
         if (status >= 500) {
             return internal(e);
         }
+        String method = request.getMethod();
+        String path = request.getUriInfo().getPath();
+        if (status == 405) {
+            return methodNotAllowed(method, path);
+        }
+        if (status == 406) {
+            return notAcceptable(method, path, request.getHeaderString(HttpHeaders.ACCEPT));
+        }
         Problem.Code code = status == 404 ? Problem.Code.NotFound : Problem.Code.BadRequest;
         String detail = status == 404 ? "no such API resource; see /q/openapi for the API"
                 : e.getMessage() + "; see /q/openapi for what this endpoint accepts";
-        return respond(Problem.of(code, status, detail, java.util.List.of()));
+        return respond(Problem.of(code, status, detail, List.of()));
+    }
+
+    /** With the {@code Allow} header HTTP requires on a 405 (the framework's has none). */
+    private static Response methodNotAllowed(String method, String path) {
+        List<String> operations = ApiOperations.methods(path);
+        String detail = method + " is not allowed on " + path + (operations.isEmpty()
+                ? "; see /q/openapi for the operations of each path"
+                : "; allowed: " + String.join(", ", operations));
+        // HEAD is answered wherever GET is, OPTIONS everywhere, as the framework's own OPTIONS says
+        Set<String> allow = new LinkedHashSet<>();
+        for (String operation : operations) {
+            allow.add(operation);
+            if (operation.equals("GET")) {
+                allow.add("HEAD");
+            }
+        }
+        allow.add("OPTIONS");
+        return Response.fromResponse(respond(Problem.of(Problem.Code.MethodNotAllowed, detail))).allow(allow).build();
+    }
+
+    private static Response notAcceptable(String method, String path, String accept) {
+        String asked = accept == null ? "" : " (" + accept.strip() + ")";
+        String detail = ApiOperations.produces(method, path)
+                .map(type -> method + " " + path + " answers in " + type + ", which the Accept header" + asked
+                        + " does not take; accept " + type + " or send no Accept header")
+                .orElse(method + " " + path + " cannot answer in what the Accept header" + asked + " asks for;"
+                        + " see /q/openapi for the media type each operation answers in");
+        return respond(Problem.of(Problem.Code.NotAcceptable, detail));
     }
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)

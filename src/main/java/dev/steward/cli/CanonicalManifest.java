@@ -13,8 +13,9 @@ import java.util.Map;
  * One way to write a program down, for {@code diff}: both the daemon's manifest and the file's
  * document are read by the daemon's own manifest reader (so defaults, {@code 10Mi}, {@code SIGTERM},
  * a command string, ... mean exactly what they mean to the daemon) and written back by the daemon's
- * own renderer: every field, README order, sorted labels and environment, sizes in bytes. Only real
- * differences remain.
+ * own renderer: every field, README order, sorted labels and environment, signal names; sizes as
+ * docs/cli.md shows them, {@code 10Mi} (the renderer's bytes read back the same but are hard to read).
+ * Only real differences remain.
  */
 final class CanonicalManifest {
     private CanonicalManifest() {
@@ -42,9 +43,17 @@ final class CanonicalManifest {
         return Yaml.dump(render(spec));
     }
 
-    /** The daemon's rendering ({@link ManifestRenderer}): what {@code GET /programs/NAME} shows as {@code manifest}. */
+    /**
+     * The daemon's rendering ({@link ManifestRenderer}, what {@code GET /programs/NAME} shows as
+     * {@code manifest}) with each log stream's {@code maxBytes} as {@link #size}.
+     */
+    @SuppressWarnings("unchecked")
     static Map<String, Object> render(ProgramSpec spec) {
-        return ManifestRenderer.manifest(spec);
+        Map<String, Object> manifest = ManifestRenderer.manifest(spec);
+        Map<String, Object> logs = (Map<String, Object>) ((Map<String, Object>) manifest.get("spec")).get("logs");
+        ((Map<String, Object>) logs.get("stdout")).put("maxBytes", size(spec.logs().stdout().maxBytes()));
+        ((Map<String, Object>) logs.get("stderr")).put("maxBytes", size(spec.logs().stderr().maxBytes()));
+        return manifest;
     }
 
     /** {@code 10Mi} rather than 10485760 when it is a whole number of Ki, Mi or Gi. */

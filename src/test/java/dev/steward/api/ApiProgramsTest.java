@@ -243,7 +243,7 @@ class ApiProgramsTest {
         given().post("/api/v1/programs?dryRun=maybe").then().statusCode(400)
                 .body("detail", containsString("dryRun must be true or false"));
         given().put("/api/v1/programs").then().statusCode(405)
-                .contentType("application/problem+json").body("code", equalTo("BadRequest"));
+                .contentType("application/problem+json").body("code", equalTo("MethodNotAllowed"));
     }
 
     @Test
@@ -272,5 +272,19 @@ class ApiProgramsTest {
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/processes/{name}/logs"));
         given().get("/q/openapi").then().statusCode(200).contentType(containsString("yaml"))
                 .body(containsString("  /api/v1/programs/{name}/scale:"));
+    }
+
+    @Test
+    void openApiAnswersJsonToAnAcceptHeaderThatPrefersIt() {
+        given().accept("application/json").get("/q/openapi").then().statusCode(200)
+                .contentType(containsString("application/json"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/programs/{name}/scale"));
+        given().accept("application/json;q=0.5, application/yaml").get("/q/openapi").then()
+                .contentType(containsString("yaml"));
+        given().accept("text/html, */*;q=0.8").get("/q/openapi").then().contentType(containsString("yaml"));
+        // the query parameter, when given, wins over the header
+        given().accept("application/json").get("/q/openapi?format=yaml").then().contentType(containsString("yaml"));
+        given().accept("application/yaml").get("/q/openapi?format=json").then()
+                .contentType(containsString("application/json"));
     }
 }

@@ -615,11 +615,11 @@ class CliCommandsTest {
                 +  logs:
                 +    stdout:
                 +      file: AUTO
-                +      maxBytes: 10485760
+                +      maxBytes: 10Mi
                 +      backups: 10
                 +    stderr:
                 +      file: AUTO
-                +      maxBytes: 52428800
+                +      maxBytes: 50Mi
                 +      backups: 10
                 +    redirectStderr: false
                 """, r.out());

@@ -110,13 +110,47 @@ class CliDiffTest {
                 @@ -26,7 +26,7 @@
                      stdout:
                        file: AUTO
-                       maxBytes: 10485760
+                       maxBytes: 10Mi
                 -      backups: 3
                 +      backups: 4
                      stderr:
                        file: AUTO
-                       maxBytes: 52428800
+                       maxBytes: 50Mi
                 """, DiffCommand.diff("web", live, CanonicalManifest.read(changed, "web.yaml").get("web"), "web.yaml"));
+    }
+
+    @Test
+    void sizesReadAsDocsCliMdShowsThemOnBothSidesWhateverTheNotation() {
+        // the daemon's manifest has bytes; the file here too, in bytes and in Supervisor's MB
+        Object live = Json.parse("""
+                {"apiVersion": "steward.dev/v1", "kind": "Program", "metadata": {"name": "web"},
+                 "spec": {"command": ["sleep", "9"],
+                          "logs": {"stdout": {"maxBytes": 10485760}, "stderr": {"maxBytes": 1000}}}}""");
+        String file = """
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: web}
+                spec:
+                  command: [sleep, "9"]
+                  logs: {stdout: {maxBytes: 20971520}, stderr: {maxBytes: 1MB}}
+                """;
+        assertEquals("""
+                --- program/web	live
+                +++ program/web	web.yaml
+                @@ -23,10 +23,10 @@
+                   logs:
+                     stdout:
+                       file: AUTO
+                -      maxBytes: 10Mi
+                +      maxBytes: 20Mi
+                       backups: 10
+                     stderr:
+                       file: AUTO
+                -      maxBytes: 1000
+                +      maxBytes: 1Mi
+                       backups: 10
+                     redirectStderr: false
+                """, DiffCommand.diff("web", live, CanonicalManifest.read(file, "web.yaml").get("web"), "web.yaml"));
     }
 
     @Test

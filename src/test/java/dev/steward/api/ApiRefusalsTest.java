@@ -1,0 +1,51 @@
+package dev.steward.api;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.containsString;
+
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+/** The framework's own refusals (no such operation on a path, a media type it cannot answer in), as problems. */
+@QuarkusTest
+class ApiRefusalsTest {
+
+    @Test
+    void aMethodThePathDoesNotHaveIsMethodNotAllowedWithTheAllowedOnes() {
+        given().post("/api/v1/programs/x").then().statusCode(405)
+                .contentType("application/problem+json")
+                .header("Allow", equalTo("GET, HEAD, DELETE, OPTIONS"))
+                .body("status", equalTo(405))
+                .body("code", equalTo("MethodNotAllowed"))
+                .body("title", equalTo("Method Not Allowed"))
+                .body("type", equalTo("https://steward.dev/problems/method-not-allowed"))
+                .body("detail", equalTo("POST is not allowed on /api/v1/programs/x; allowed: GET, DELETE"));
+        given().put("/api/v1/programs").then().statusCode(405)
+                .header("Allow", equalTo("GET, HEAD, POST, OPTIONS"))
+                .body("detail", equalTo("PUT is not allowed on /api/v1/programs; allowed: GET, POST"));
+        given().get("/api/v1/actions/stop").then().statusCode(405)
+                .header("Allow", equalTo("POST, OPTIONS"))
+                .body("detail", equalTo("GET is not allowed on /api/v1/actions/stop; allowed: POST"));
+        given().delete("/q/openapi").then().statusCode(405)
+                .header("Allow", equalTo("GET, HEAD, OPTIONS"))
+                .body("code", equalTo("MethodNotAllowed"));
+    }
+
+    @Test
+    void anAcceptHeaderThatExcludesWhatTheOperationAnswersIsNotAcceptable() {
+        given().accept("text/csv").get("/api/v1/programs").then().statusCode(406)
+                .contentType("application/problem+json")
+                .body("status", equalTo(406))
+                .body("code", equalTo("NotAcceptable"))
+                .body("title", equalTo("Not Acceptable"))
+                .body("type", equalTo("https://steward.dev/problems/not-acceptable"))
+                .body("detail", equalTo("GET /api/v1/programs answers in application/json, which the Accept header"
+                        + " (text/csv) does not take; accept application/json or send no Accept header"))
+                .body("detail", not(containsString("@Produces")));
+        given().accept("application/json").get("/api/v1/processes/x/logs").then().statusCode(406)
+                .body("code", equalTo("NotAcceptable"))
+                .body("detail", containsString("answers in text/plain"));
+    }
+}
