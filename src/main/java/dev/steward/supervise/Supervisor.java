@@ -42,6 +42,11 @@ public final class Supervisor {
     private final Actions actions;
     private final Map<String, ProgramController> programs = new TreeMap<>();
     private final List<ProgramController> deleted = new ArrayList<>();
+    /**
+     * Programs added back while the processes of their removed namesake still stop (a file removed and restored,
+     * a checkout): they start once those are gone, so two processes of one name never run together.
+     */
+    private final Map<String, AddedProgram> waitingForNamesake = new TreeMap<>();
     private Map<String, Path> sources = Map.of();
     private List<ManifestError> reportedErrors = List.of();
     private CompletableFuture<Void> shutdown;
@@ -52,6 +57,10 @@ public final class Supervisor {
     private boolean delivering;
     private final ReconcileCounters counters = new ReconcileCounters();
     private volatile Snapshot snapshot = new Snapshot(List.of(), List.of(), List.of(), false, ReconcileCounters.Totals.ZERO);
+
+    /** A program to add, and the file it comes from. */
+    private record AddedProgram(ProgramSpec spec, Path source) {
+    }
 
     /** An event waiting for the snapshot that shows it, and when it happened. */
     private record HeldEvent(Event event, Instant at) {
@@ -122,12 +131,14 @@ public final class Supervisor {
                 held.stream().filter(slot -> controller.slots().contains(slot)).forEach(ProcessSlot::start);
             }
         }
+        waitingForNamesake.clear(); // the desired state decides afresh: the latest spec, or not at all
         for (ProgramSpec spec : plan.added()) {
-            emit(new Event.ProgramAdded(spec.name(), desired.sources().getOrDefault(spec.name(), Path.of("?"))));
-            ProgramController controller = new ProgramController(spec, index -> newSlot(spec, index),
-                    slot -> intent.stoppedByHand(slot.name()));
-            programs.put(spec.name(), controller);
-            controller.create();
+            AddedProgram added = new AddedProgram(spec, desired.sources().getOrDefault(spec.name(), Path.of("?")));
+            if (namesakeStopping(spec.name())) {
+                waitingForNamesake.put(spec.name(), added);
+            } else {
+                add(added);
+            }
         }
         forgetDeleted();
         counters.pass(System.nanoTime() - started, desired.errors().size());
@@ -168,6 +179,19 @@ public final class Supervisor {
         }
     }
 
+    private void add(AddedProgram added) {
+        ProgramSpec spec = added.spec();
+        emit(new Event.ProgramAdded(spec.name(), added.source()));
+        ProgramController controller = new ProgramController(spec, index -> newSlot(spec, index),
+                slot -> intent.stoppedByHand(slot.name()));
+        programs.put(spec.name(), controller);
+        controller.create();
+    }
+
+    private boolean namesakeStopping(String program) {
+        return deleted.stream().anyMatch(controller -> controller.name().equals(program));
+    }
+
     private void forgetDeleted() {
         deleted.removeIf(controller -> {
             if (!controller.gone()) {
@@ -176,6 +200,14 @@ public final class Supervisor {
             controller.allSlots().forEach(launcher::release);
             return true;
         });
+        if (shutdown == null && !waitingForNamesake.isEmpty()) {
+            List<AddedProgram> ready = waitingForNamesake.values().stream()
+                    .filter(waiting -> !namesakeStopping(waiting.spec().name())).toList();
+            ready.forEach(waiting -> {
+                waitingForNamesake.remove(waiting.spec().name());
+                add(waiting);
+            });
+        }
     }
 
     // ---- operator actions (owner thread) ----------------------------------------------------------

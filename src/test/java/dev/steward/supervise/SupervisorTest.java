@@ -781,6 +781,45 @@ class SupervisorTest {
     }
 
     @Test
+    void aProgramAddedBackWhileItsNamesakeStillStopsStartsOnceThatIsGone() {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        ProgramSpec dd = program("dd").stopTimeoutSeconds(60).build();
+        applyAndRun(supervisor, desired(dd));
+        Child first = spawner.lastChildOf("dd");
+        loop.execute(() -> supervisor.apply(desired()));
+        loop.runPending();
+        assertEquals(List.of(SIGTERM), first.signals, "removed: stopping");
+
+        ProgramSpec restored = program("dd").stopTimeoutSeconds(60).environment(Map.of("V", "2")).build();
+        loop.execute(() -> supervisor.apply(desired(restored)));
+        loop.runPending();
+        assertEquals(1, spawner.childrenOf("dd").size(), "no second dd while the first still runs");
+        assertEquals(List.of("dd"), supervisor.processes().stream().map(ProcessView::name).toList());
+
+        first.exit(ExitStatus.killedBy(SIGTERM));
+
+        assertEquals(2, spawner.childrenOf("dd").size(), "started once the first is gone");
+        assertEquals("2", spawner.lastChildOf("dd").request.environment().get("V"), "with the spec in force now");
+        assertEquals(STARTING, state(supervisor, "dd"));
+    }
+
+    @Test
+    void aProgramAddedBackAndRemovedAgainWhileWaitingNeverStarts() {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("dd").stopTimeoutSeconds(60).build()));
+        Child first = spawner.lastChildOf("dd");
+        loop.execute(() -> supervisor.apply(desired()));
+        loop.execute(() -> supervisor.apply(desired(program("dd").build())));
+        loop.execute(() -> supervisor.apply(desired()));
+        loop.runPending();
+
+        first.exit(ExitStatus.killedBy(SIGTERM));
+
+        assertEquals(1, spawner.childrenOf("dd").size());
+        assertTrue(supervisor.processes().isEmpty());
+    }
+
+    @Test
     void shutdownStopsDeletedProgramsFirst() {
         Supervisor supervisor = supervisor(OperatorIntent.inMemory());
         applyAndRun(supervisor, desired(program("old").priority(1).stopTimeoutSeconds(60).build(),
