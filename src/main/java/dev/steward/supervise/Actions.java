@@ -129,7 +129,7 @@ public final class Actions {
         }
         ProcessSlot slot = target.slot().get();
         intent.markStopped(slot.name());
-        if (slot.state().isStoppedGroup()) {
+        if (slot.state().isStoppedGroup() && !slot.restartPending()) {
             return CompletableFuture.completedFuture(result(slot, true, "already stopped"));
         }
         slot.stop();

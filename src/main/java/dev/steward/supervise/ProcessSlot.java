@@ -14,6 +14,13 @@ import java.util.Optional;
  * are owner-loop timers.
  */
 public final class ProcessSlot {
+    /**
+     * Automatic restarts of one process are at least this far apart: a program that exits at once under
+     * {@code startSeconds: 0} (nothing to back off from) would otherwise be respawned hundreds of times a
+     * second. supervisord's one-second tick gives the same pace; a process that ran longer restarts at once.
+     */
+    static final Duration MIN_RESTART_INTERVAL = Duration.ofSeconds(1);
+
     private final int index;
     private final Clock clock;
     private final OwnerLoop loop;
@@ -75,6 +82,12 @@ public final class ProcessSlot {
                 cancelTimer();
                 backoff = 0;
                 transition(ProcessState.STOPPED, "stopped while waiting to retry");
+            }
+            case EXITED -> {
+                if (restartPending()) {
+                    cancelTimer();
+                    transition(ProcessState.STOPPED, "stopped while waiting to restart");
+                }
             }
             default -> {
                 // STOPPING continues; stopped states have nothing to stop.
@@ -212,10 +225,21 @@ public final class ProcessSlot {
             transition(ProcessState.RUNNING, "pid " + pid);
         }
         backoff = 0;
-        transition(ProcessState.EXITED, status + (expected ? "; expected" : "; not expected"));
         RestartPolicy policy = spec.restartPolicy();
-        if (policy == RestartPolicy.Always || (policy == RestartPolicy.OnFailure && !expected)) {
+        boolean restart = policy == RestartPolicy.Always || (policy == RestartPolicy.OnFailure && !expected);
+        Duration wait = MIN_RESTART_INTERVAL.minus(Duration.between(startedAt, now));
+        if (restart && wait.compareTo(Duration.ZERO) <= 0) {
+            transition(ProcessState.EXITED, status + (expected ? "; expected" : "; not expected"));
             spawn(true);
+        } else if (restart) {
+            transition(ProcessState.EXITED, status + (expected ? "; expected" : "; not expected")
+                    + "; restarts in " + wait.toMillis() + " ms (at most one restart a second)");
+            timer = loop.schedule(wait, () -> {
+                timer = null;
+                spawn(true);
+            });
+        } else {
+            transition(ProcessState.EXITED, status + (expected ? "; expected" : "; not expected"));
         }
     }
 
@@ -277,6 +301,11 @@ public final class ProcessSlot {
     /** True when started at least once (Supervisor's {@code laststart}). */
     public boolean everStarted() {
         return everStarted;
+    }
+
+    /** True while an EXITED process waits for its automatic restart ({@link #MIN_RESTART_INTERVAL}). */
+    public boolean restartPending() {
+        return state == ProcessState.EXITED && timer != null;
     }
 
     /** True while a restart is waiting for the stop to finish. */

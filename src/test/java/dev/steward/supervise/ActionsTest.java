@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steward.manifest.ProgramSpec;
+import dev.steward.manifest.RestartPolicy;
 import dev.steward.supervise.FakeLauncher.FakeChild;
 import dev.steward.supervise.FakeLauncher.SentSignal;
 
@@ -214,6 +215,21 @@ class ActionsTest {
         assertTrue(result.ok());
         assertEquals("already stopped", result.message());
         assertTrue(intent.stoppedByHand("web"));
+    }
+
+    @Test
+    void stopOfAProcessWaitingToRestartCancelsTheRestart() {
+        ProcessSlot slot = slot(Specs.program("web").startSeconds(0).restartPolicy(RestartPolicy.Always).build());
+        slot.start();
+        launcher.exitLast(ExitStatus.exited(0)); // at once: its restart waits a second
+        assertTrue(slot.restartPending());
+
+        Actions.Result result = only(actions.stop(targets(slot), TIMEOUT));
+
+        assertTrue(result.ok(), result.toString());
+        assertEquals(STOPPED, result.state());
+        loop.advanceSeconds(60);
+        assertEquals(1, launcher.launchCount(), "not restarted after all");
     }
 
     // ---- restart ----------------------------------------------------------------------------------------

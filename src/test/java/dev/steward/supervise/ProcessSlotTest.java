@@ -366,6 +366,63 @@ class ProcessSlotTest {
     }
 
     @Test
+    void aProcessThatExitsAtOnceIsRestartedASecondAfterItsStartNotInALoop() {
+        ProcessSlot slot = running(web().startSeconds(0).restartPolicy(RestartPolicy.Always));
+
+        launcher.exitLast(ExitStatus.exited(0));
+
+        assertEquals(EXITED, slot.state());
+        assertTrue(slot.restartPending());
+        assertEquals("exit status 0; expected; restarts in 1000 ms (at most one restart a second)", events.get(0).detail());
+        loop.advanceMillis(999);
+        assertEquals(1, launcher.launchCount());
+        loop.advanceMillis(1);
+        assertEquals(2, launcher.launchCount());
+        assertEquals(RUNNING, slot.state(), "startSeconds 0");
+        assertFalse(slot.restartPending());
+    }
+
+    @Test
+    void theRestartWaitCountsFromTheStart() {
+        ProcessSlot slot = running(web().startSeconds(0).restartPolicy(RestartPolicy.OnFailure));
+        loop.advanceMillis(400);
+
+        launcher.exitLast(ExitStatus.exited(1));
+
+        loop.advanceMillis(599);
+        assertEquals(1, launcher.launchCount());
+        loop.advanceMillis(1);
+        assertEquals(2, launcher.launchCount());
+    }
+
+    @Test
+    void stopWhileWaitingToRestartStopsIt() {
+        ProcessSlot slot = running(web().startSeconds(0).restartPolicy(RestartPolicy.Always));
+        launcher.exitLast(ExitStatus.exited(0));
+        events.clear();
+
+        slot.stop();
+
+        assertEquals(STOPPED, slot.state());
+        assertFalse(slot.restartPending());
+        assertTransitions("EXITED->STOPPED");
+        loop.advanceSeconds(60);
+        assertEquals(1, launcher.launchCount(), "the pending restart is cancelled");
+    }
+
+    @Test
+    void startWhileWaitingToRestartStartsAtOnce() {
+        ProcessSlot slot = running(web().startSeconds(0).restartPolicy(RestartPolicy.Always));
+        launcher.exitLast(ExitStatus.exited(0));
+
+        slot.start();
+
+        assertEquals(2, launcher.launchCount());
+        loop.advanceSeconds(60);
+        assertEquals(2, launcher.launchCount(), "the pending restart does not fire as well");
+    }
+
+    @Test
     void neverDoesNotRestart() {
         ProcessSlot slot = running(web().restartPolicy(RestartPolicy.Never));
 
@@ -673,6 +730,7 @@ class ProcessSlotTest {
         loop.advanceSeconds(1);
         loop.advanceSeconds(2);
         assertEquals(RUNNING, slot.state());
+        loop.advanceSeconds(1); // it runs a while: restarted at once (MIN_RESTART_INTERVAL)
         launcher.failNext(1, "boom");
         events.clear();
 
