@@ -15,9 +15,11 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -42,6 +44,13 @@ public final class ManifestSource implements AutoCloseable {
     public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(30);
     /** Backstop for lost events (inotify queue overflow, network filesystems that send none). */
     public static final Duration DEFAULT_RESYNC = Duration.ofSeconds(30);
+
+    /**
+     * How long a file that has just become empty keeps its programs: {@code generator > web.yaml} truncates the
+     * file first and writes it later, and a scan in between would stop the programs only to start them again.
+     * A file still empty after this is taken at its word: no programs.
+     */
+    public static final Duration EMPTY_FILE_GRACE = Duration.ofSeconds(2);
 
     /** From this many files to parse, parse them on all cores. */
     private static final int PARALLEL_PARSE = 32;
@@ -68,6 +77,8 @@ public final class ManifestSource implements AutoCloseable {
     private final Object scanLock = new Object();
     private Map<Path, Cached> cache = new HashMap<>(); // guarded by scanLock
     private volatile DesiredState published; // written under scanLock; null until the first delivery
+    private final Map<Path, Long> emptySince = new HashMap<>(); // nanoTime each empty file was first seen empty; scanLock
+    private volatile long holdEndsAt; // nanoTime when the earliest held empty file's grace ends; 0 when none is held
 
     private WatchService watcher;
     private WatchKey watchKey; // only touched by start() and then the watch thread
@@ -140,7 +151,7 @@ public final class ManifestSource implements AutoCloseable {
                 return;
             }
             DesiredState previous = published == null ? DesiredState.empty() : published;
-            DesiredState next = Snapshots.build(files, previous);
+            DesiredState next = Snapshots.build(files, previous, holdJustEmptied());
             // The first delivery compares nothing: a record's first equals() links its method handles
             // (about 10 ms of a cold start's CPU), which can wait for the next scan.
             if (published == null || !next.equals(published)) {
@@ -148,6 +159,25 @@ public final class ManifestSource implements AutoCloseable {
                 published = next;
             }
         }
+    }
+
+    /** The files that became empty less than {@link #EMPTY_FILE_GRACE} ago; arranges a scan when that ends. */
+    private Set<Path> holdJustEmptied() {
+        long now = System.nanoTime();
+        emptySince.keySet().removeIf(path -> !cache.containsKey(path) || cache.get(path).stamp().size() != 0);
+        Set<Path> held = new HashSet<>();
+        long endsAt = 0;
+        for (Map.Entry<Path, Cached> file : cache.entrySet()) {
+            if (file.getValue().stamp().size() == 0) {
+                long ends = emptySince.computeIfAbsent(file.getKey(), path -> now) + EMPTY_FILE_GRACE.toNanos();
+                if (now - ends < 0) {
+                    held.add(file.getKey());
+                    endsAt = endsAt == 0 || ends - endsAt < 0 ? ends : endsAt;
+                }
+            }
+        }
+        holdEndsAt = endsAt;
+        return held;
     }
 
     /** The last state the listener accepted; empty before the first one. */
@@ -185,6 +215,10 @@ public final class ManifestSource implements AutoCloseable {
         boolean pending = false;
         while (!closed) {
             long deadline = pending && scanAt - nextResync < 0 ? scanAt : nextResync;
+            long holdEnds = holdEndsAt;
+            if (holdEnds != 0 && holdEnds - deadline < 0) {
+                deadline = holdEnds;
+            }
             WatchKey key;
             try {
                 key = watcher.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -201,7 +235,7 @@ public final class ManifestSource implements AutoCloseable {
                     scanAt = now + debounce.toNanos();
                 }
             }
-            if ((pending && now - scanAt >= 0) || now - nextResync >= 0) {
+            if ((pending && now - scanAt >= 0) || now - nextResync >= 0 || (holdEnds != 0 && now - holdEnds >= 0)) {
                 pending = false;
                 nextResync = now + resync.toNanos();
                 reregisterIfLost();

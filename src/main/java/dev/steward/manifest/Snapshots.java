@@ -15,7 +15,8 @@ import java.util.Set;
  * Combines the parsed files of one directory scan into a {@link DesiredState}, given the previous one.
  *
  * <p>A file that is invalid, or rejected because it defines a program name another file holds, keeps the programs
- * it had in the previous state: an edit that breaks a file must not stop what it was running. A name defined in
+ * it had in the previous state: an edit that breaks a file must not stop what it was running; so does a file the
+ * source holds for a moment (just emptied, perhaps being written). A name defined in
  * several files stays with the file that held it before; a new name goes to the file that sorts first.
  */
 final class Snapshots {
@@ -24,9 +25,11 @@ final class Snapshots {
     private final Map<String, Path> previousSources;
     private final Map<Path, List<ProgramSpec>> previousByFile = new HashMap<>();
     private final Set<Path> rejected = new HashSet<>();
+    private final Set<Path> held;
 
-    private Snapshots(List<ManifestLoader.Parsed> files, DesiredState previous) {
+    private Snapshots(List<ManifestLoader.Parsed> files, DesiredState previous, Set<Path> held) {
         this.files = files;
+        this.held = held;
         this.previousSources = previous.sources();
         previous.sources().forEach((name, file) ->
                 previousByFile.computeIfAbsent(file, f -> new ArrayList<>()).add(previous.programs().get(name)));
@@ -37,9 +40,11 @@ final class Snapshots {
      *
      * @param files    every manifest file of the directory, sorted by name
      * @param previous the last published state, empty at the first scan
+     * @param held     files that keep their previous programs whatever they hold now (just emptied, maybe being
+     *                 written)
      */
-    static DesiredState build(List<ManifestLoader.Parsed> files, DesiredState previous) {
-        Snapshots snapshots = new Snapshots(files, previous);
+    static DesiredState build(List<ManifestLoader.Parsed> files, DesiredState previous, Set<Path> held) {
+        Snapshots snapshots = new Snapshots(files, previous, held);
         return snapshots.state(snapshots.resolveOwners());
     }
 
@@ -147,7 +152,7 @@ final class Snapshots {
     }
 
     private boolean accepted(ManifestLoader.Parsed file) {
-        return file.file().valid() && !rejected.contains(path(file));
+        return file.file().valid() && !rejected.contains(path(file)) && !held.contains(path(file));
     }
 
     private List<ProgramSpec> previous(ManifestLoader.Parsed file) {

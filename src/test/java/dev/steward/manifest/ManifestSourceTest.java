@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -102,6 +103,42 @@ class ManifestSourceTest {
     }
 
     @Test
+    void aFileJustEmptiedKeepsItsProgramsWhileItIsWrittenAgain() throws IOException {
+        Path dir = root.resolve("manifests");
+        ManifestSource source = source(dir, NO_RESYNC);
+        write(dir, "web.yaml", program("web", "a"));
+        source.start();
+        DesiredState good = last();
+
+        Files.write(dir.resolve("web.yaml"), new byte[0]); // `generator > web.yaml` truncates first, writes later
+        source.rescan();
+        assertEquals(good, last(), "the program stays");
+        write(dir, "web.yaml", program("web", "a"));
+        source.rescan();
+
+        assertEquals(good, last());
+        assertEquals(1, published.size(), "never removed and added again");
+    }
+
+    @Test
+    void aFileLeftEmptyLosesItsProgramsOnceTheGraceEnds() throws IOException {
+        Path dir = root.resolve("manifests");
+        ManifestSource source = source(dir, NO_RESYNC);
+        write(dir, "web.yaml", program("web", "a"));
+        write(dir, "api.yaml", program("api", "b"));
+        source.start();
+
+        Files.write(dir.resolve("web.yaml"), new byte[0]);
+        source.rescan();
+        assertTrue(last().programs().containsKey("web"), "held while it may be being written");
+
+        // no event and no resync: the watch thread scans again when the grace ends
+        await().atMost(30, TimeUnit.SECONDS).until(() -> !last().programs().containsKey("web"));
+        assertEquals(List.of("api"), List.copyOf(last().programs().keySet()));
+        assertEquals(List.of(), last().errors(), "an empty file is no error");
+    }
+
+    @Test
     void invalidFileKeepsItsLastGoodProgramsAndIsReportedOnce() throws IOException {
         Path dir = root.resolve("manifests");
         ManifestSource source = source(dir, NO_RESYNC);
@@ -115,7 +152,7 @@ class ManifestSourceTest {
         assertEquals(good.programs(), broken.programs(), "the running program stays as it was");
         assertEquals(good.sources(), broken.sources());
         assertEquals(List.of(new ManifestError(dir.resolve("web.yaml"), 7, 13, "spec.replicas",
-                "must be 0 or more (got -1)")), broken.errors());
+                "must be from 0 to 10000 (got -1)")), broken.errors());
 
         int deliveries = published.size();
         source.rescan();
@@ -427,7 +464,7 @@ class ManifestSourceTest {
                             + f.file().programs().stream().map(ProgramSpec::name).toList())
                     .toList();
 
-            DesiredState state = Snapshots.build(files, previous);
+            DesiredState state = Snapshots.build(files, previous, Set.of());
 
             for (ManifestLoader.Parsed file : files) {
                 Path path = file.file().path();
@@ -467,7 +504,7 @@ class ManifestSourceTest {
                     }
                 });
             }
-            assertEquals(state, Snapshots.build(files, state), "a re-scan of the same files changes nothing; "
+            assertEquals(state, Snapshots.build(files, state, Set.of()), "a re-scan of the same files changes nothing; "
                     + scenario);
         }
     }
