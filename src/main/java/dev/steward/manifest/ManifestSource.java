@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -82,6 +83,8 @@ public final class ManifestSource implements AutoCloseable {
 
     private WatchService watcher;
     private WatchKey watchKey; // only touched by start() and then the watch thread
+    private Object watchedDirectory; // the file key of the directory watchKey watches; same threads
+    private WatchKey parentKey; // the parent directory, for the directory itself being replaced; null if unwatchable
     private Thread thread;
     private volatile boolean closed;
 
@@ -124,6 +127,7 @@ public final class ManifestSource implements AutoCloseable {
         watcher = directory.getFileSystem().newWatchService();
         // Watch before the first scan, so that a file written during that scan still triggers another one.
         watchKey = register();
+        parentKey = registerParent();
         if (!firstScanInBackground) {
             rescan();
         }
@@ -227,9 +231,14 @@ public final class ManifestSource implements AutoCloseable {
             }
             long now = System.nanoTime();
             if (key != null) {
-                key.pollEvents(); // which files changed does not matter: a scan looks at all of them
+                // Which files changed does not matter, a scan looks at all of them; in the parent, only this directory.
+                boolean concerned = key != parentKey || key.pollEvents().stream().anyMatch(event ->
+                        directory.getFileName().equals(event.context()));
+                if (key != parentKey) {
+                    key.pollEvents();
+                }
                 key.reset();
-                if (!pending) {
+                if (concerned && !pending) {
                     // Later events of the same burst fall into this window and share its scan.
                     pending = true;
                     scanAt = now + debounce.toNanos();
@@ -308,15 +317,43 @@ public final class ManifestSource implements AutoCloseable {
     }
 
     private WatchKey register() throws IOException {
+        watchedDirectory = Files.readAttributes(directory, BasicFileAttributes.class).fileKey();
         return directory.register(watcher, StandardWatchEventKinds.ENTRY_CREATE,
                 StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY);
     }
 
-    /** After the directory was deleted and created again, watch the new one; until then resync covers it. */
+    /**
+     * Watches the parent too, so that a directory swapped in place ({@code mv m m.old && mv m.new m}, a release
+     * tool switching a symbolic link) is seen at once: the watch on the old directory stays valid and silent.
+     */
+    private WatchKey registerParent() {
+        Path parent = directory.toAbsolutePath().getParent();
+        if (parent == null) {
+            return null;
+        }
+        try {
+            return parent.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE);
+        } catch (IOException e) {
+            log().log(Level.FINE, "cannot watch " + parent + "; a replaced " + directory + " is seen at the next resync", e);
+            return null;
+        }
+    }
+
+    /**
+     * After the directory was deleted and created again, or another directory was moved into its place, watch
+     * the one there now; until it exists, resync covers it.
+     */
     private void reregisterIfLost() {
-        if (watchKey.isValid() || !Files.isDirectory(directory)) {
+        Object now;
+        try {
+            now = Files.readAttributes(directory, BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
             return;
         }
+        if (watchKey.isValid() && Objects.equals(now, watchedDirectory)) {
+            return;
+        }
+        watchKey.cancel();
         try {
             watchKey = register();
         } catch (IOException | ClosedWatchServiceException e) {

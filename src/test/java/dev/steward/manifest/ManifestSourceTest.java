@@ -88,6 +88,24 @@ class ManifestSourceTest {
     }
 
     @Test
+    void aDirectorySwappedInPlaceIsWatchedAgainAtOnce() throws IOException {
+        Path dir = root.resolve("manifests");
+        source(dir, NO_RESYNC).start();
+        write(dir, "web.yaml", program("web", "a"));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> last().programs().containsKey("web"));
+        Path next = Files.createDirectories(root.resolve("manifests.new"));
+        write(next, "api.yaml", program("api", "b"));
+
+        // a release tool's swap: the old directory's watch stays valid and hears nothing of the new one
+        Files.move(dir, root.resolve("manifests.old"));
+        Files.move(next, dir);
+
+        await().atMost(10, TimeUnit.SECONDS).until(() -> List.of("api").equals(List.copyOf(last().programs().keySet())));
+        write(dir, "db.yaml", program("db", "c"));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> last().programs().containsKey("db"));
+    }
+
+    @Test
     void aBurstOfWritesGivesOneScan() throws IOException {
         Path dir = root.resolve("manifests");
         // A debounce far longer than writing 20 files takes, so that the burst surely falls into one window.
