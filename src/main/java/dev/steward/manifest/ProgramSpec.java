@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * One validated program manifest: everything Steward needs to run {@code replicas} processes of it.
@@ -49,6 +51,27 @@ public record ProgramSpec(
         command = List.copyOf(command);
         environment = Map.copyOf(environment);
         exitCodes = Set.copyOf(exitCodes);
+    }
+
+    /**
+     * A hash of every field, the same in every JVM (the maps and sets sorted first: their own order is
+     * randomized per run): what a process stopped by hand was stopped under, so that a change made while
+     * the daemon was down ends it.
+     */
+    public String fingerprint() {
+        String canonical = String.join("\u0000", name, new TreeMap<>(labels).toString(), command.toString(),
+                directory.toString(), new TreeMap<>(environment).toString(), user.toString(), umask.toString(),
+                Integer.toString(replicas), Boolean.toString(autostart), restartPolicy.name(), new TreeSet<>(exitCodes).toString(),
+                Integer.toString(startSeconds), Integer.toString(startRetries), Integer.toString(stopSignal),
+                Integer.toString(stopTimeoutSeconds), Boolean.toString(stopAsGroup), Boolean.toString(killAsGroup),
+                Integer.toString(priority), logs.toString());
+        // FNV-1a, 64 bits: stable and cheap (a MessageDigest would load the security providers into the daemon
+        // at its first stop); telling two versions of one program apart needs no more.
+        long hash = 0xcbf29ce484222325L;
+        for (int i = 0; i < canonical.length(); i++) {
+            hash = (hash ^ canonical.charAt(i)) * 0x100000001b3L;
+        }
+        return String.format("%016x", hash);
     }
 
     /** The fields a running child was started with: when any differs, its processes must restart. */

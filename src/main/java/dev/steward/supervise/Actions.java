@@ -128,7 +128,7 @@ public final class Actions {
             return CompletableFuture.completedFuture(missing(target));
         }
         ProcessSlot slot = target.slot().get();
-        intent.markStopped(slot.name());
+        intent.markStopped(slot.name(), slot.spec().fingerprint());
         if (slot.state().isStoppedGroup() && !slot.restartPending()) {
             return CompletableFuture.completedFuture(result(slot, true, "already stopped"));
         }

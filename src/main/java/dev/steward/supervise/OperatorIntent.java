@@ -1,23 +1,27 @@
 package dev.steward.supervise;
 
+import dev.steward.manifest.ProgramSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
  * Processes an operator stopped by hand: they stay stopped across reconciles and daemon restarts
- * until started by hand or until their manifest changes. Kept in {@code <state-dir>/stopped-by-hand},
- * one process name per line, rewritten atomically on every change. Owner thread only.
+ * until started by hand or until their manifest changes, also while the daemon was down. Kept in
+ * {@code <state-dir>/stopped-by-hand}, one process per line with the {@link ProgramSpec#fingerprint()}
+ * of its program when it was stopped ({@code web-1<TAB>3f2a...}; a bare name, as older daemons wrote,
+ * has none), rewritten atomically on every change. Owner thread only.
  */
 public final class OperatorIntent {
     private final Path file;
-    private final Set<String> stopped = new TreeSet<>();
+    /** Process name to its program's fingerprint when stopped; empty when not known. */
+    private final Map<String, String> stopped = new TreeMap<>();
     private int batchDepth;
     private boolean dirty;
 
@@ -31,7 +35,8 @@ public final class OperatorIntent {
         try {
             if (Files.exists(intent.file)) {
                 Files.readAllLines(intent.file, StandardCharsets.UTF_8).stream().map(String::trim)
-                        .filter(line -> !line.isEmpty()).forEach(intent.stopped::add);
+                        .filter(line -> !line.isEmpty()).map(line -> line.split("\t", 2))
+                        .forEach(fields -> intent.stopped.put(fields[0].trim(), fields.length > 1 ? fields[1].trim() : ""));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + intent.file + "; fix its permissions or delete it", e);
@@ -45,18 +50,39 @@ public final class OperatorIntent {
     }
 
     public boolean stoppedByHand(String process) {
-        return stopped.contains(process);
+        return stopped.containsKey(process);
+    }
+
+    /** Whether nothing is stopped by hand: then there is nothing to check a manifest against. */
+    public boolean isEmpty() {
+        return stopped.isEmpty();
     }
 
     public void markStopped(String process) {
-        if (stopped.add(process)) {
+        markStopped(process, "");
+    }
+
+    /** @param fingerprint the {@link ProgramSpec#fingerprint()} of the process's program now */
+    public void markStopped(String process, String fingerprint) {
+        if (!fingerprint.equals(stopped.put(process, fingerprint))) {
             changed();
         }
     }
 
     public void clear(String process) {
-        if (stopped.remove(process)) {
+        if (stopped.remove(process) != null) {
             changed();
+        }
+    }
+
+    /**
+     * Ends "stopped by hand" for a process whose program is no longer the one it was stopped under: its
+     * manifest changed while the daemon was down, which ends it as a change while it runs does.
+     */
+    public void clearIfChanged(String process, String fingerprint) {
+        String was = stopped.get(process);
+        if (was != null && !was.isEmpty() && !was.equals(fingerprint)) {
+            clear(process);
         }
     }
 
@@ -98,7 +124,8 @@ public final class OperatorIntent {
         }
         try {
             Path temp = file.resolveSibling(".stopped-by-hand.tmp");
-            Files.write(temp, stopped, StandardCharsets.UTF_8);
+            Files.write(temp, stopped.entrySet().stream().map(entry -> entry.getValue().isEmpty() ? entry.getKey()
+                    : entry.getKey() + "\t" + entry.getValue()).toList(), StandardCharsets.UTF_8);
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             // The intent still holds in memory; only a daemon restart would forget it.

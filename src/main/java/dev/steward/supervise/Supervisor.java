@@ -182,6 +182,13 @@ public final class Supervisor {
     private void add(AddedProgram added) {
         ProgramSpec spec = added.spec();
         emit(new Event.ProgramAdded(spec.name(), added.source()));
+        if (!intent.isEmpty()) {
+            // Stopped by hand under another version of this manifest (edited while the daemon was down): ended.
+            String fingerprint = spec.fingerprint();
+            for (int index = 0; index < spec.replicas(); index++) {
+                intent.clearIfChanged(spec.processName(index), fingerprint);
+            }
+        }
         ProgramController controller = new ProgramController(spec, index -> newSlot(spec, index),
                 slot -> intent.stoppedByHand(slot.name()));
         programs.put(spec.name(), controller);

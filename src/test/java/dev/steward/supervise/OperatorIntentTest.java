@@ -57,6 +57,25 @@ class OperatorIntentTest {
     }
 
     @Test
+    void theFingerprintAStopWasMadeUnderIsKeptAndDecidesWhetherAChangeEndsIt() throws IOException {
+        OperatorIntent intent = OperatorIntent.load(stateDir);
+        intent.markStopped("web-1", "0123456789abcdef");
+        intent.markStopped("api", "fedcba9876543210");
+        Files.writeString(file(), Files.readString(file()) + "old\n"); // as a daemon before fingerprints wrote it
+
+        assertEquals(List.of("api\tfedcba9876543210", "web-1\t0123456789abcdef", "old"), lines());
+        OperatorIntent reloaded = OperatorIntent.load(stateDir);
+        reloaded.clearIfChanged("web-1", "0123456789abcdef");
+        reloaded.clearIfChanged("api", "1111111111111111");
+        reloaded.clearIfChanged("old", "1111111111111111");
+
+        assertTrue(reloaded.stoppedByHand("web-1"), "same manifest");
+        assertFalse(reloaded.stoppedByHand("api"), "changed manifest");
+        assertTrue(reloaded.stoppedByHand("old"), "unknown: kept, as before");
+        assertEquals(List.of("old", "web-1\t0123456789abcdef"), lines());
+    }
+
+    @Test
     void markingTwiceKeepsOneLine() throws IOException {
         OperatorIntent intent = OperatorIntent.load(stateDir);
 

@@ -508,6 +508,27 @@ class SupervisorTest {
         assertEquals(2, spawner.childrenOf("web").size());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("manifestChanges")
+    void stoppedByHandStartsWhenItsManifestChangedWhileTheDaemonWasDown(String field, UnaryOperator<Specs> change) {
+        ProgramSpec before = program("web").build();
+        ProgramSpec after = change.apply(Specs.from(before)).build();
+        Supervisor first = supervisor(OperatorIntent.load(stateDir));
+        applyAndRun(first, desired(before, program("api").build()));
+        stopByHand(first, "web");
+        stopByHand(first, "api");
+
+        // the daemon is down; the manifest of web changes; a new daemon reads it
+        OperatorIntent intent = OperatorIntent.load(stateDir);
+        Supervisor second = supervisor(intent);
+        applyAndRun(second, desired(after, program("api").build()));
+
+        assertTrue(state(second, "web").isRunningGroup(), field + " changed meanwhile: started");
+        assertFalse(OperatorIntent.load(stateDir).stoppedByHand("web"), "cleared on disk too");
+        assertEquals(STOPPED, state(second, "api"), "its manifest did not change");
+        assertTrue(intent.stoppedByHand("api"));
+    }
+
     @Test
     void stoppedByHandInstanceStartsAgainWhenReplicasChange() {
         OperatorIntent intent = OperatorIntent.inMemory();
