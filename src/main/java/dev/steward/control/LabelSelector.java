@@ -8,8 +8,6 @@ import java.util.regex.Pattern;
 /** kubectl's equality-based label selector: {@code k=v}, {@code k==v}, {@code k!=v}, {@code k}, {@code !k}, ANDed by commas. */
 public final class LabelSelector {
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_./]*[A-Za-z0-9])?");
-    /** Kubernetes' label values, as the CLI checks them: empty, or letters and digits with '-', '_', '.' inside. */
-    private static final Pattern VALUE = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?");
     private final List<Term> terms;
 
     private record Term(String key, String value, Kind kind) {
@@ -51,13 +49,9 @@ public final class LabelSelector {
         return key;
     }
 
+    /** Manifests' label values are free-form, so any value is one: {@code a=b=c} selects the label {@code a: "b=c"}. */
     private static String value(String candidate, String term) {
-        String value = candidate.trim();
-        if (!VALUE.matcher(value).matches() || value.length() > 63) {
-            throw new IllegalArgumentException("bad selector term \"" + term + "\": \"" + value + "\" is not a label value"
-                    + " (letters, digits, '-', '_', '.', at most 63); use k=v, k!=v, k or !k, separated by commas (e.g. tier=web)");
-        }
-        return value;
+        return candidate.trim();
     }
 
     public boolean matches(Map<String, String> labels) {

@@ -99,4 +99,12 @@ class LabelSelectorTest {
         e = assertThrows(IllegalArgumentException.class, () -> LabelSelector.parse(""));
         assertTrue(e.getMessage().contains("\"\""), e.getMessage());
     }
+
+    @Test
+    void valuesAreFreeFormAsInManifests() {
+        assertTrue(matches("a=b=c", Map.of("a", "b=c")));
+        assertTrue(matches("owner=team a", Map.of("owner", "team a")));
+        assertTrue(matches("repo!=org/app", Map.of("repo", "org/other")));
+        assertFalse(matches("repo=org/app", Map.of("repo", "org/other")));
+    }
 }
