@@ -67,7 +67,7 @@ public final class Engine {
         EventHistory history = new EventHistory(Clock.systemUTC());
         Supervisor supervisor = new Supervisor(loop, Clock.systemUTC(), launcher, new ConsoleEventLog(loop::execute), history::accept,
                 OperatorIntent.load(stateDir));
-        Path manifests = settings.manifests().toAbsolutePath();
+        Path manifests = settings.manifests().toAbsolutePath().normalize();
         CompletableFuture<Void> firstPass = new CompletableFuture<>();
         ManifestSource source = new ManifestSource(manifests, new ManifestLoader(), desired -> loop.execute(() -> {
             try {

@@ -97,7 +97,9 @@ public final class ManifestSource implements AutoCloseable {
      */
     public ManifestSource(Path directory, ManifestLoader loader, Consumer<DesiredState> listener, Duration debounce,
                           Duration resync) {
-        this.directory = directory;
+        // Normalized: "." would otherwise have its own directory as parent, and watching that parent would take
+        // over the directory's own watch (inotify keeps one watch per inode).
+        this.directory = directory.toAbsolutePath().normalize();
         this.loader = loader;
         this.listener = listener;
         this.debounce = debounce;
@@ -150,6 +152,7 @@ public final class ManifestSource implements AutoCloseable {
             if (closed) {
                 return;
             }
+            holdEndsAt = 0; // set again below; a scan that cannot list the directory must not be retried at once, forever
             List<ManifestLoader.Parsed> files = scanFiles();
             if (files == null) {
                 return;

@@ -106,6 +106,17 @@ class ManifestSourceTest {
     }
 
     @Test
+    void aDirectoryNamedWithDotIsWatchedAsItself() throws IOException {
+        Path dir = Files.createDirectories(root.resolve("manifests"));
+        source(dir.resolve("."), NO_RESYNC).start(); // `steward serve --manifests .`
+
+        write(dir, "web.yaml", program("web", "a"));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> last().programs().containsKey("web"));
+        write(dir, "web.yaml", program("web", "b")); // an edit in place, not only a new file
+        await().atMost(10, TimeUnit.SECONDS).until(() -> last().programs().get("web").command().equals(List.of("b")));
+    }
+
+    @Test
     void aBurstOfWritesGivesOneScan() throws IOException {
         Path dir = root.resolve("manifests");
         // A debounce far longer than writing 20 files takes, so that the burst surely falls into one window.
