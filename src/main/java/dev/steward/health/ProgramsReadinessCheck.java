@@ -4,6 +4,7 @@ import dev.steward.control.Control;
 import dev.steward.control.ProcessInfo;
 import dev.steward.control.ProgramView;
 import dev.steward.manifest.ManifestError;
+import dev.steward.manifest.RestartPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -64,10 +65,13 @@ public class ProgramsReadinessCheck implements HealthCheck {
                 .filter(p -> p.index() < program.spec().replicas()).toList();
         List<ProcessInfo> required = current.stream().filter(p -> !p.stoppedByHand()).toList();
         long running = required.stream().filter(p -> p.state().equals("RUNNING")).count();
-        long completed = required.stream().filter(ProgramsReadinessCheck::completed).count();
+        // Under Always an expected exit is restarted too (a second after its start at the latest): not done.
+        boolean restartsExpectedExits = program.spec().restartPolicy() == RestartPolicy.Always;
+        long completed = restartsExpectedExits ? 0 : required.stream().filter(ProgramsReadinessCheck::completed).count();
         StringBuilder summary = new StringBuilder().append(running).append('/').append(required.size()).append(" RUNNING");
         String others = required.stream().filter(p -> !p.state().equals("RUNNING"))
-                .map(p -> p.name() + " " + p.state() + (completed(p) ? " (completed)" : "")).collect(Collectors.joining(", "));
+                .map(p -> p.name() + " " + p.state() + (!restartsExpectedExits && completed(p) ? " (completed)" : ""))
+                .collect(Collectors.joining(", "));
         if (!others.isEmpty()) {
             summary.append("; ").append(others);
         }

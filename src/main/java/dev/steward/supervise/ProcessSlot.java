@@ -232,12 +232,13 @@ public final class ProcessSlot {
             transition(ProcessState.EXITED, status + (expected ? "; expected" : "; not expected"));
             spawn(true);
         } else if (restart) {
-            transition(ProcessState.EXITED, status + (expected ? "; expected" : "; not expected")
-                    + "; restarts in " + wait.toMillis() + " ms (at most one restart a second)");
+            // Armed first: a listener that stops the process on this transition must find the restart to cancel.
             timer = loop.schedule(wait, () -> {
                 timer = null;
                 spawn(true);
             });
+            transition(ProcessState.EXITED, status + (expected ? "; expected" : "; not expected")
+                    + "; restarts in " + wait.toMillis() + " ms (at most one restart a second)");
         } else {
             transition(ProcessState.EXITED, status + (expected ? "; expected" : "; not expected"));
         }

@@ -304,6 +304,17 @@ class EventHistoryTest {
     }
 
     @Test
+    void anExpectedExitWhoseRestartWaitsIsStillNormal() {
+        accept(change(ProcessState.RUNNING, ProcessState.EXITED,
+                "exit status 0; expected; restarts in 900 ms (at most one restart a second)"));
+        accept(change(ProcessState.RUNNING, ProcessState.EXITED,
+                "exit status 1; not expected; restarts in 900 ms (at most one restart a second)"));
+
+        List<EventRecord> all = history.all();
+        assertEquals(List.of(EventRecord.NORMAL, EventRecord.WARNING), all.stream().map(EventRecord::type).toList());
+    }
+
+    @Test
     void stoppingToStoppingNoticeIsKilling() {
         accept(change(ProcessState.STOPPING, ProcessState.STOPPING,
                 "still running 10 s after the stop signal; sent SIGKILL"));

@@ -95,6 +95,15 @@ class HealthCheckTest {
                 .body("checks.find { it.name == 'programs' }.data.migrate", equalTo("0/1 RUNNING; migrate EXITED"));
     }
 
+    @Test
+    void anExpectedExitThatAlwaysRestartsIsNotDone() {
+        // restartPolicy Always: the process is about to start again (a second after its start at the latest)
+        var spec = Specs.program("poller").restartPolicy(RestartPolicy.Always).build();
+        control.program(spec, List.of(exited(spec, 0, true)));
+        given().get("/q/health/ready").then().statusCode(503)
+                .body("checks.find { it.name == 'programs' }.data.poller", equalTo("0/1 RUNNING; poller EXITED"));
+    }
+
     private static ProcessInfo exited(ProgramSpec spec, int index, boolean expected) {
         ProcessInfo process = FakeControl.process(spec, index, "EXITED", false, 0);
         var exit = new ProcessInfo.LastExit(Optional.of(expected ? 0 : 1), Optional.empty(), expected,
