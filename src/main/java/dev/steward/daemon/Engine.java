@@ -67,6 +67,10 @@ public final class Engine {
         EventHistory history = new EventHistory(Clock.systemUTC());
         Supervisor supervisor = new Supervisor(loop, Clock.systemUTC(), launcher, new ConsoleEventLog(loop::execute), history::accept,
                 OperatorIntent.load(stateDir));
+        history.boundBy(() -> {
+            Supervisor.Snapshot now = supervisor.snapshot();
+            return now.programs().size() + now.processes().size();
+        });
         Path manifests = settings.manifests().toAbsolutePath().normalize();
         CompletableFuture<Void> firstPass = new CompletableFuture<>();
         ManifestSource source = new ManifestSource(manifests, new ManifestLoader(), desired -> loop.execute(() -> {

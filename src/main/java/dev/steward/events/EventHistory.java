@@ -5,12 +5,11 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 
 /**
  * A bounded history of what happened, aggregated as kubectl does: the same reason on the same object
@@ -18,11 +17,12 @@ import java.util.function.Consumer;
  * repeats "RUNNING (pid 2)") within the recent
  * records is counted, not repeated. Written by the owner, read by request threads: one small lock.
  *
- * <p>The bound grows with the number of objects the history speaks of, so that one action on every
- * process of a large daemon (a {@code stop all} makes three records per process: the request, Stopping,
- * Stopped) does not push out the request itself and every process's earlier records: it keeps
+ * <p>The bound follows the number of programs and processes the daemon supervises ({@link #boundBy}), so that
+ * one action on every process of a large daemon (a {@code stop all} makes three records per process: the
+ * request, Stopping, Stopped) does not push out the request itself and every process's earlier records:
  * {@link #RECORDS_PER_OBJECT} records per object, at least {@link #MIN_CAPACITY} and at most
- * {@link #MAX_CAPACITY} in all (a few MiB), oldest dropped first.
+ * {@link #MAX_CAPACITY} in all (a few MiB), oldest dropped first. It is not counted from the records held:
+ * dropping an object's last record would lower that bound, and drop more, all at once.
  */
 public final class EventHistory {
     public static final int MIN_CAPACITY = 1000;
@@ -32,13 +32,17 @@ public final class EventHistory {
 
     private final Clock clock;
     private final Deque<EventRecord> records = new ArrayDeque<>();
-    /** How many of {@link #records} are about each object: the bound follows its size. */
-    private final Map<String, Integer> recordsByObject = new HashMap<>();
+    private volatile IntSupplier objects = () -> 0;
     private final List<Consumer<EventRecord>> listeners = new CopyOnWriteArrayList<>();
     private long sequence;
 
     public EventHistory(Clock clock) {
         this.clock = clock;
+    }
+
+    /** Bounds the history by {@code objects}: how many programs and processes are supervised now. */
+    public void boundBy(IntSupplier objects) {
+        this.objects = Objects.requireNonNull(objects);
     }
 
     /** Records an event that happened at {@code at} (the supervisor hands events over a little after). */
@@ -61,20 +65,20 @@ public final class EventHistory {
                 updated = new EventRecord(sequence, type, reason, object, message, same.count() + 1, same.firstTimestamp(), now);
             } else {
                 updated = new EventRecord(sequence, type, reason, object, message, 1, now, now);
-                recordsByObject.merge(object, 1, Integer::sum);
             }
             records.addLast(updated);
-            while (records.size() > capacity()) {
-                EventRecord dropped = records.removeFirst();
-                recordsByObject.computeIfPresent(dropped.object(), (key, n) -> n == 1 ? null : n - 1);
+            int capacity = capacity();
+            while (records.size() > capacity) {
+                records.removeFirst();
             }
         }
         listeners.forEach(listener -> listener.accept(updated));
     }
 
-    /** The bound for the objects now in the history. */
+    /** The bound for the objects supervised now. */
     private int capacity() {
-        return Math.min(MAX_CAPACITY, Math.max(MIN_CAPACITY, RECORDS_PER_OBJECT * recordsByObject.size()));
+        long wanted = (long) RECORDS_PER_OBJECT * objects.getAsInt();
+        return (int) Math.min(MAX_CAPACITY, Math.max(MIN_CAPACITY, wanted));
     }
 
     private EventRecord findRecent(String type, String reason, String object, String message) {
