@@ -58,6 +58,12 @@ public record ProgramSpec(
      * randomized per run): what a process stopped by hand was stopped under, so that a change made while
      * the daemon was down ends it.
      */
+    /**
+     * The form of {@link #fingerprint()}: raise it with any change to what the fingerprint covers (a field, a
+     * default), so that marks made by an earlier version are kept rather than taken for a changed manifest.
+     */
+    public static final int FINGERPRINT_VERSION = 1;
+
     public String fingerprint() {
         String canonical = String.join("\u0000", name, new TreeMap<>(labels).toString(), command.toString(),
                 directory.toString(), new TreeMap<>(environment).toString(), user.toString(), umask.toString(),
@@ -71,7 +77,7 @@ public record ProgramSpec(
         for (int i = 0; i < canonical.length(); i++) {
             hash = (hash ^ canonical.charAt(i)) * 0x100000001b3L;
         }
-        return String.format("%016x", hash);
+        return FINGERPRINT_VERSION + ":" + String.format("%016x", hash);
     }
 
     /** The fields a running child was started with: when any differs, its processes must restart. */

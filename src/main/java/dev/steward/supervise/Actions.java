@@ -128,7 +128,7 @@ public final class Actions {
             return CompletableFuture.completedFuture(missing(target));
         }
         ProcessSlot slot = target.slot().get();
-        intent.markStopped(slot.name(), slot.spec().fingerprint());
+        intent.markStopped(slot.name(), slot.spec());
         if (slot.state().isStoppedGroup() && !slot.restartPending()) {
             return CompletableFuture.completedFuture(result(slot, true, "already stopped"));
         }

@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -14,32 +16,50 @@ import java.util.function.Supplier;
 /**
  * Processes an operator stopped by hand: they stay stopped across reconciles and daemon restarts
  * until started by hand or until their manifest changes, also while the daemon was down. Kept in
- * {@code <state-dir>/stopped-by-hand}, one process per line with the {@link ProgramSpec#fingerprint()}
- * of its program when it was stopped ({@code web-1<TAB>3f2a...}; a bare name, as older daemons wrote,
- * has none), rewritten atomically on every change. Owner thread only.
+ * {@code <state-dir>/stopped-by-hand}, one process name per line, and beside it in
+ * {@code stopped-by-hand.manifests} the program and the {@link ProgramSpec#fingerprint()} each was
+ * stopped under ({@code web-1<TAB>web<TAB>1:3f2a...}): a daemon of an earlier version reads the names
+ * alone and keeps them, and a name with no fingerprint is kept as before. Both are rewritten atomically
+ * on every change. Owner thread only.
  */
 public final class OperatorIntent {
-    private final Path file;
-    /** Process name to its program's fingerprint when stopped; empty when not known. */
-    private final Map<String, String> stopped = new TreeMap<>();
+    private static final String NAMES = "stopped-by-hand";
+    private static final String MANIFESTS = "stopped-by-hand.manifests";
+
+    /** The program a process was stopped in and that program's fingerprint then; empty strings when unknown. */
+    private record Stop(String program, String fingerprint) {
+        static final Stop UNKNOWN = new Stop("", "");
+    }
+
+    private final Path stateDir;
+    private final Map<String, Stop> stopped = new TreeMap<>();
     private int batchDepth;
     private boolean dirty;
 
-    private OperatorIntent(Path file) {
-        this.file = file;
+    private OperatorIntent(Path stateDir) {
+        this.stateDir = stateDir;
     }
 
     /** Loads the persisted intent; a missing file means nothing was stopped by hand. */
     public static OperatorIntent load(Path stateDir) {
-        OperatorIntent intent = new OperatorIntent(stateDir.resolve("stopped-by-hand"));
+        OperatorIntent intent = new OperatorIntent(stateDir);
+        Path names = stateDir.resolve(NAMES);
+        Path manifests = stateDir.resolve(MANIFESTS);
         try {
-            if (Files.exists(intent.file)) {
-                Files.readAllLines(intent.file, StandardCharsets.UTF_8).stream().map(String::trim)
-                        .filter(line -> !line.isEmpty()).map(line -> line.split("\t", 2))
-                        .forEach(fields -> intent.stopped.put(fields[0].trim(), fields.length > 1 ? fields[1].trim() : ""));
+            if (Files.exists(names)) {
+                Files.readAllLines(names, StandardCharsets.UTF_8).stream().map(String::trim)
+                        .filter(line -> !line.isEmpty()).forEach(name -> intent.stopped.put(name, Stop.UNKNOWN));
+            }
+            if (Files.exists(manifests)) {
+                for (String line : Files.readAllLines(manifests, StandardCharsets.UTF_8)) {
+                    String[] fields = line.split("\t");
+                    if (fields.length == 3 && intent.stopped.containsKey(fields[0])) {
+                        intent.stopped.put(fields[0], new Stop(fields[1], fields[2]));
+                    }
+                }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + intent.file + "; fix its permissions or delete it", e);
+            throw new UncheckedIOException("cannot read " + names + " or " + manifests + "; fix their permissions or delete them", e);
         }
         return intent;
     }
@@ -59,12 +79,16 @@ public final class OperatorIntent {
     }
 
     public void markStopped(String process) {
-        markStopped(process, "");
+        put(process, Stop.UNKNOWN);
     }
 
-    /** @param fingerprint the {@link ProgramSpec#fingerprint()} of the process's program now */
-    public void markStopped(String process, String fingerprint) {
-        if (!fingerprint.equals(stopped.put(process, fingerprint))) {
+    /** Marks a process of {@code program} as it is now: a later daemon that finds the program changed ends the mark. */
+    public void markStopped(String process, ProgramSpec program) {
+        put(process, new Stop(program.name(), program.fingerprint()));
+    }
+
+    private void put(String process, Stop stop) {
+        if (!stop.equals(stopped.put(process, stop))) {
             changed();
         }
     }
@@ -76,14 +100,19 @@ public final class OperatorIntent {
     }
 
     /**
-     * Ends "stopped by hand" for a process whose program is no longer the one it was stopped under: its
-     * manifest changed while the daemon was down, which ends it as a change while it runs does.
+     * Ends "stopped by hand" for every process of {@code program} that was stopped under another version of
+     * it: its manifest changed while the daemon was down, which ends it as a change while it runs does. Marks
+     * made by a daemon whose fingerprints differ in form (another {@link ProgramSpec#FINGERPRINT_VERSION}) are
+     * kept, as are marks without one.
      */
-    public void clearIfChanged(String process, String fingerprint) {
-        String was = stopped.get(process);
-        if (was != null && !was.isEmpty() && !was.equals(fingerprint)) {
-            clear(process);
-        }
+    public void clearChanged(ProgramSpec program) {
+        String now = program.fingerprint();
+        String form = now.substring(0, now.indexOf(':') + 1);
+        List<String> changed = stopped.entrySet().stream()
+                .filter(entry -> entry.getValue().program().equals(program.name()))
+                .filter(entry -> entry.getValue().fingerprint().startsWith(form) && !entry.getValue().fingerprint().equals(now))
+                .map(Map.Entry::getKey).toList();
+        changed.forEach(this::clear);
     }
 
     /** {@link #batch(Supplier)} for work with no result. */
@@ -119,17 +148,29 @@ public final class OperatorIntent {
 
     private void save() {
         dirty = false;
-        if (file == null) {
+        if (stateDir == null) {
             return;
         }
+        List<String> manifests = new ArrayList<>();
+        stopped.forEach((name, stop) -> {
+            if (!stop.fingerprint().isEmpty()) {
+                manifests.add(name + "\t" + stop.program() + "\t" + stop.fingerprint());
+            }
+        });
         try {
-            Path temp = file.resolveSibling(".stopped-by-hand.tmp");
-            Files.write(temp, stopped.entrySet().stream().map(entry -> entry.getValue().isEmpty() ? entry.getKey()
-                    : entry.getKey() + "\t" + entry.getValue()).toList(), StandardCharsets.UTF_8);
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            write(MANIFESTS, manifests);
+            write(NAMES, List.copyOf(stopped.keySet()));
         } catch (IOException e) {
             // The intent still holds in memory; only a daemon restart would forget it.
-            throw new UncheckedIOException("cannot save " + file + " (" + e.getMessage() + "); check the state directory", e);
+            throw new UncheckedIOException("cannot save " + stateDir.resolve(NAMES) + " (" + e.getMessage()
+                    + "); check the state directory", e);
         }
+    }
+
+    private void write(String name, List<String> lines) throws IOException {
+        Path file = stateDir.resolve(name);
+        Path temp = file.resolveSibling("." + name + ".tmp");
+        Files.write(temp, lines, StandardCharsets.UTF_8);
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }

@@ -183,11 +183,7 @@ public final class Supervisor {
         ProgramSpec spec = added.spec();
         emit(new Event.ProgramAdded(spec.name(), added.source()));
         if (!intent.isEmpty()) {
-            // Stopped by hand under another version of this manifest (edited while the daemon was down): ended.
-            String fingerprint = spec.fingerprint();
-            for (int index = 0; index < spec.replicas(); index++) {
-                intent.clearIfChanged(spec.processName(index), fingerprint);
-            }
+            intent.clearChanged(spec); // stopped under another version of this manifest (edited while the daemon was down)
         }
         ProgramController controller = new ProgramController(spec, index -> newSlot(spec, index),
                 slot -> intent.stoppedByHand(slot.name()));

@@ -20,7 +20,7 @@ class ProgramSpecTest {
     @Test
     void theFingerprintIsTheSameInEveryJvm() {
         // A constant: the maps and sets, whose iteration order changes from one JVM to the next, are sorted first.
-        assertEquals("eb18eefe55cd93c9", web(Map.of("tier", "web", "env", "prod", "team", "ops")).fingerprint());
+        assertEquals("1:eb18eefe55cd93c9", web(Map.of("tier", "web", "env", "prod", "team", "ops")).fingerprint());
     }
 
     @Test
@@ -33,7 +33,7 @@ class ProgramSpecTest {
         assertNotEquals(spec.fingerprint(), web(Map.of("tier", "api")).fingerprint());
         assertNotEquals(spec.fingerprint(), Specs.from(spec).replicas(2).build().fingerprint());
         assertNotEquals(spec.fingerprint(), Specs.from(spec).stopTimeoutSeconds(11).build().fingerprint());
-        assertEquals(16, spec.fingerprint().length());
+        assertEquals(18, spec.fingerprint().length());
         assertEquals(Set.of(spec.fingerprint()), Set.of(Specs.from(spec).build().fingerprint()));
     }
 }

@@ -1,5 +1,7 @@
 package dev.steward.supervise;
 
+import dev.steward.manifest.ProgramSpec;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,7 +51,8 @@ class OperatorIntentTest {
 
         assertTrue(intent.stoppedByHand("web-1"));
         assertEquals(List.of("api", "web-1"), lines(), "one name per line, sorted");
-        assertEquals(List.of(file()), stateDirContents(), "no temporary file left behind");
+        assertEquals(List.of(file(), stateDir.resolve("stopped-by-hand.manifests")), stateDirContents().stream().sorted().toList(),
+                "no temporary file left behind");
         OperatorIntent reloaded = OperatorIntent.load(stateDir);
         assertTrue(reloaded.stoppedByHand("web-1"));
         assertTrue(reloaded.stoppedByHand("api"));
@@ -57,22 +60,51 @@ class OperatorIntentTest {
     }
 
     @Test
-    void theFingerprintAStopWasMadeUnderIsKeptAndDecidesWhetherAChangeEndsIt() throws IOException {
+    void theManifestAStopWasMadeUnderIsKeptBesideTheNamesAndDecidesWhetherAChangeEndsIt() throws IOException {
+        ProgramSpec web = Specs.program("web").replicas(2).build();
+        ProgramSpec api = Specs.program("api").build();
         OperatorIntent intent = OperatorIntent.load(stateDir);
-        intent.markStopped("web-1", "0123456789abcdef");
-        intent.markStopped("api", "fedcba9876543210");
-        Files.writeString(file(), Files.readString(file()) + "old\n"); // as a daemon before fingerprints wrote it
+        intent.markStopped("web-1", web);
+        intent.markStopped("api", api);
+        intent.markStopped("old"); // as a daemon before fingerprints: a name alone
 
-        assertEquals(List.of("api\tfedcba9876543210", "web-1\t0123456789abcdef", "old"), lines());
+        assertEquals(List.of("api", "old", "web-1"), lines(), "names alone: what an earlier daemon reads");
+        assertEquals(List.of("api\tapi\t" + api.fingerprint(), "web-1\tweb\t" + web.fingerprint()),
+                Files.readAllLines(stateDir.resolve("stopped-by-hand.manifests")));
         OperatorIntent reloaded = OperatorIntent.load(stateDir);
-        reloaded.clearIfChanged("web-1", "0123456789abcdef");
-        reloaded.clearIfChanged("api", "1111111111111111");
-        reloaded.clearIfChanged("old", "1111111111111111");
+        reloaded.clearChanged(web);
+        reloaded.clearChanged(Specs.from(api).priority(7).build());
+        reloaded.clearChanged(Specs.program("old").priority(7).build());
 
         assertTrue(reloaded.stoppedByHand("web-1"), "same manifest");
         assertFalse(reloaded.stoppedByHand("api"), "changed manifest");
         assertTrue(reloaded.stoppedByHand("old"), "unknown: kept, as before");
-        assertEquals(List.of("old", "web-1\t0123456789abcdef"), lines());
+        assertEquals(List.of("old", "web-1"), lines());
+    }
+
+    @Test
+    void aStopUnderAnotherProgramShapeIsEndedWhateverItsNameNow() {
+        // web stopped with one replica ("web"); the manifest now has two (web-0, web-1): "web" must not linger,
+        // or a later scale back to one would find web stopped by hand.
+        ProgramSpec one = Specs.program("web").build();
+        OperatorIntent intent = OperatorIntent.inMemory();
+        intent.markStopped("web", one);
+
+        intent.clearChanged(Specs.from(one).replicas(2).build());
+
+        assertFalse(intent.stoppedByHand("web"));
+        assertTrue(intent.isEmpty());
+    }
+
+    @Test
+    void aMarkFromAnotherFingerprintVersionIsKept() throws IOException {
+        Files.writeString(file(), "web\n");
+        Files.writeString(stateDir.resolve("stopped-by-hand.manifests"), "web\tweb\t0:0123456789abcdef\n");
+        OperatorIntent intent = OperatorIntent.load(stateDir);
+
+        intent.clearChanged(Specs.program("web").build());
+
+        assertTrue(intent.stoppedByHand("web"), "not comparable: kept rather than taken for a change");
     }
 
     @Test
