@@ -17,11 +17,24 @@ public sealed interface Event {
         }
     }
 
-    /** A program appeared in the manifest directory. */
-    record ProgramAdded(String program, Path source) implements Event {
+    /**
+     * A program appeared in the manifest directory. {@code waiting}: a removed program of the same name still
+     * stops, and this one starts once its processes are gone.
+     */
+    record ProgramAdded(String program, Path source, boolean waiting) implements Event {
+        public ProgramAdded(String program, Path source) {
+            this(program, source, false);
+        }
+
+        /** What the log and the history say after the program's name. */
+        public String detail() {
+            return "added from " + source + (waiting ? "; starts once the processes of the removed " + program
+                    + " have stopped" : "");
+        }
+
         @Override
         public String toString() {
-            return "program/" + program + " added from " + source;
+            return "program/" + program + " " + detail();
         }
     }
 

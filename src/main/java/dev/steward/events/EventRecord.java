@@ -53,7 +53,7 @@ public record EventRecord(long id, String type, String reason, String object, St
                 };
             }
             if (event instanceof Event.ProgramAdded added) {
-                return new Kind(NORMAL, "Added", "program/" + added.program(), "added from " + added.source());
+                return new Kind(NORMAL, "Added", "program/" + added.program(), added.detail());
             }
             if (event instanceof Event.ProgramChanged changed) {
                 return new Kind(NORMAL, "Changed", "program/" + changed.program(), changed.effect());

@@ -131,13 +131,17 @@ public final class Supervisor {
                 held.stream().filter(slot -> controller.slots().contains(slot)).forEach(ProcessSlot::start);
             }
         }
+        Set<String> wereWaiting = Set.copyOf(waitingForNamesake.keySet());
         waitingForNamesake.clear(); // the desired state decides afresh: the latest spec, or not at all
         for (ProgramSpec spec : plan.added()) {
             AddedProgram added = new AddedProgram(spec, desired.sources().getOrDefault(spec.name(), Path.of("?")));
             if (namesakeStopping(spec.name())) {
+                if (!wereWaiting.contains(spec.name())) {
+                    emit(new Event.ProgramAdded(spec.name(), added.source(), true)); // said once, not at every pass
+                }
                 waitingForNamesake.put(spec.name(), added);
             } else {
-                add(added);
+                add(added, !wereWaiting.contains(spec.name()));
             }
         }
         forgetDeleted();
@@ -179,9 +183,12 @@ public final class Supervisor {
         }
     }
 
-    private void add(AddedProgram added) {
+    /** @param announce false when the program was announced as waiting for its namesake */
+    private void add(AddedProgram added, boolean announce) {
         ProgramSpec spec = added.spec();
-        emit(new Event.ProgramAdded(spec.name(), added.source()));
+        if (announce) {
+            emit(new Event.ProgramAdded(spec.name(), added.source()));
+        }
         if (!intent.isEmpty()) {
             intent.clearChanged(spec); // stopped under another version of this manifest (edited while the daemon was down)
         }
@@ -208,7 +215,7 @@ public final class Supervisor {
                     .filter(waiting -> !namesakeStopping(waiting.spec().name())).toList();
             ready.forEach(waiting -> {
                 waitingForNamesake.remove(waiting.spec().name());
-                add(waiting);
+                add(waiting, false);
             });
         }
     }

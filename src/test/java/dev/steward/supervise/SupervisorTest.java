@@ -816,8 +816,17 @@ class SupervisorTest {
         loop.runPending();
         assertEquals(1, spawner.childrenOf("dd").size(), "no second dd while the first still runs");
         assertEquals(List.of("dd"), supervisor.processes().stream().map(ProcessView::name).toList());
+        loop.execute(() -> supervisor.apply(desired(restored))); // a resync meanwhile
+        loop.runPending();
+        List<Event.ProgramAdded> announced = events.stream().filter(Event.ProgramAdded.class::isInstance)
+                .map(Event.ProgramAdded.class::cast).toList();
+        assertEquals(2, announced.size(), "added at first, then once as waiting: " + announced);
+        assertTrue(announced.get(1).waiting());
+        assertTrue(announced.get(1).toString().endsWith("starts once the processes of the removed dd have stopped"),
+                announced.get(1).toString());
 
         first.exit(ExitStatus.killedBy(SIGTERM));
+        assertEquals(2, events.stream().filter(Event.ProgramAdded.class::isInstance).count(), "not announced again");
 
         assertEquals(2, spawner.childrenOf("dd").size(), "started once the first is gone");
         assertEquals("2", spawner.lastChildOf("dd").request.environment().get("V"), "with the spec in force now");
