@@ -150,7 +150,13 @@ public class ProgramsResource {
     }
 
     private ApplyResultDto result(Change change, boolean dryRun) {
-        return ApplyResults.of(change, control.program(change.program()), dryRun);
+        ApplyResultDto result = ApplyResults.of(change, control.program(change.program()), dryRun);
+        if (!dryRun && control.shuttingDown() && !change.action().equals(Action.UNCHANGED)) {
+            // Written, as the desired state the next start reads; this daemon reads no manifest any more.
+            return new ApplyResultDto(result.program(), result.action(), result.file(), false,
+                    "written; the daemon is shutting down, so it takes effect when the daemon starts again", false);
+        }
+        return result;
     }
 
     private static Event.OperatorAction action(Change change, String reason, String message) {

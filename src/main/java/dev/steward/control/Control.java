@@ -73,4 +73,7 @@ public interface Control {
 
     /** True once the manifest directory has been read at least once. */
     boolean manifestsLoaded();
+
+    /** True once the daemon has begun to stop every program and exit: it reads no manifest any more. */
+    boolean shuttingDown();
 }

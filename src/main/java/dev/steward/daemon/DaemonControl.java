@@ -286,6 +286,12 @@ public class DaemonControl implements Control {
         return snapshot().map(Supervisor.Snapshot::loaded).orElse(false);
     }
 
+    @Override
+    public boolean shuttingDown() {
+        Supervisor supervisor = daemon.supervisor();
+        return supervisor != null && supervisor.shutdownBegun();
+    }
+
     static ProcessInfo info(ProcessView view) {
         Optional<ProcessInfo.LastExit> lastExit = view.lastExit().map(exit -> new ProcessInfo.LastExit(
                 exit.status().signaled() ? Optional.empty() : Optional.of(exit.status().code()),

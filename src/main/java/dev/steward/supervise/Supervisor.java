@@ -50,6 +50,7 @@ public final class Supervisor {
     private Map<String, Path> sources = Map.of();
     private List<ManifestError> reportedErrors = List.of();
     private CompletableFuture<Void> shutdown;
+    private volatile boolean shutdownBegun; // shutdown != null, for other threads
     private List<List<ProgramController>> shutdownLevels = List.of();
     private boolean continuingShutdown;
     private boolean publishPending;
@@ -269,6 +270,11 @@ public final class Supervisor {
 
     // ---- shutdown -------------------------------------------------------------------------------
 
+    /** Whether {@link #shutdown} has begun, for any thread. */
+    public boolean shutdownBegun() {
+        return shutdownBegun;
+    }
+
     /** Whether {@link #shutdown} has begun: from then on nothing is started, since nothing would stop it. Owner thread. */
     public boolean shuttingDown() {
         return shutdown != null;
@@ -281,6 +287,7 @@ public final class Supervisor {
     public CompletableFuture<Void> shutdown() {
         if (shutdown == null) {
             shutdown = new CompletableFuture<>();
+            shutdownBegun = true;
             Map<Integer, List<ProgramController>> byPriority = new TreeMap<>(Comparator.reverseOrder());
             programs.values().forEach(c -> byPriority.computeIfAbsent(c.spec().priority(), p -> new ArrayList<>()).add(c));
             List<List<ProgramController>> levels = new ArrayList<>(byPriority.values());

@@ -35,6 +35,7 @@ public class FakeControl implements Control {
     private final List<ProgramView> programs = new CopyOnWriteArrayList<>();
     private final List<ManifestError> errors = new CopyOnWriteArrayList<>();
     private volatile boolean loaded = true;
+    private volatile boolean shuttingDown;
     private volatile boolean responsive = true;
     private volatile RuntimeException actionFailure;
 
@@ -44,10 +45,15 @@ public class FakeControl implements Control {
         loaded = true;
         actionFailure = null;
         responsive = true;
+        shuttingDown = false;
     }
 
     public void loaded(boolean value) {
         loaded = value;
+    }
+
+    public void shuttingDown(boolean value) {
+        shuttingDown = value;
     }
 
     /** Every action fails with {@code failure} (null: actions succeed on nothing). */
@@ -173,6 +179,11 @@ public class FakeControl implements Control {
     @Override
     public boolean ownerResponsive() {
         return responsive;
+    }
+
+    @Override
+    public boolean shuttingDown() {
+        return shuttingDown;
     }
 
     @Override

@@ -54,6 +54,20 @@ class UnavailableTest {
         assertEquals(before, manifestFiles());
     }
 
+    @Test
+    void anEditDuringShutdownIsWrittenAndSaysWhenItTakesEffect() throws IOException {
+        control.shuttingDown(true);
+        String manifest = "apiVersion: steward.dev/v1\nkind: Program\nmetadata: {name: late}\nspec: {command: [sleep, '1']}\n";
+        try {
+            given().body(manifest).post("/api/v1/programs").then().statusCode(200)
+                    .body("items[0].action", equalTo("created"))
+                    .body("items[0].effect", equalTo("written; the daemon is shutting down, so it takes effect when the daemon starts again"));
+            assertEquals(true, Files.exists(Path.of("target/health-test/manifests/late.yaml")));
+        } finally {
+            Files.deleteIfExists(Path.of("target/health-test/manifests/late.yaml"));
+        }
+    }
+
     private static List<Path> manifestFiles() throws IOException {
         try (Stream<Path> files = Files.list(Path.of("target/health-test/manifests"))) { // FakeControlProfile's
             return files.sorted().toList();
