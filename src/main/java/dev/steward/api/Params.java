@@ -62,7 +62,12 @@ final class Params {
         }
         for (String part : rawQuery.split("&")) {
             int equals = part.indexOf('=');
-            String key = URLDecoder.decode(equals < 0 ? part : part.substring(0, equals), StandardCharsets.UTF_8);
+            String key;
+            try {
+                key = URLDecoder.decode(equals < 0 ? part : part.substring(0, equals), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                continue; // a malformed escape (x%zz) names no flag of ours
+            }
             if (key.equals(name) && (equals < 0 || equals == part.length() - 1)) {
                 return true;
             }

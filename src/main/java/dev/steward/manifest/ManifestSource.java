@@ -73,6 +73,7 @@ public final class ManifestSource implements AutoCloseable {
     private final Consumer<DesiredState> listener;
     private final Duration debounce;
     private final Duration resync;
+    private final Duration emptyFileGrace;
 
     /** Held for a whole scan and its delivery: scans never overlap and the listener is never called concurrently. */
     private final Object scanLock = new Object();
@@ -97,6 +98,13 @@ public final class ManifestSource implements AutoCloseable {
      */
     public ManifestSource(Path directory, ManifestLoader loader, Consumer<DesiredState> listener, Duration debounce,
                           Duration resync) {
+        this(directory, loader, listener, debounce, resync, EMPTY_FILE_GRACE);
+    }
+
+    /** @param emptyFileGrace how long a file just emptied keeps its programs ({@link #EMPTY_FILE_GRACE}) */
+    ManifestSource(Path directory, ManifestLoader loader, Consumer<DesiredState> listener, Duration debounce,
+                   Duration resync, Duration emptyFileGrace) {
+        this.emptyFileGrace = emptyFileGrace;
         // Normalized: "." would otherwise have its own directory as parent, and watching that parent would take
         // over the directory's own watch (inotify keeps one watch per inode).
         this.directory = directory.toAbsolutePath().normalize();
@@ -168,7 +176,7 @@ public final class ManifestSource implements AutoCloseable {
         }
     }
 
-    /** The files that became empty less than {@link #EMPTY_FILE_GRACE} ago; arranges a scan when that ends. */
+    /** The files that became empty less than the grace ago; arranges a scan when that ends. */
     private Set<Path> holdJustEmptied() {
         long now = System.nanoTime();
         emptySince.keySet().removeIf(path -> !cache.containsKey(path) || cache.get(path).stamp().size() != 0);
@@ -176,7 +184,7 @@ public final class ManifestSource implements AutoCloseable {
         long endsAt = 0;
         for (Map.Entry<Path, Cached> file : cache.entrySet()) {
             if (file.getValue().stamp().size() == 0) {
-                long ends = emptySince.computeIfAbsent(file.getKey(), path -> now) + EMPTY_FILE_GRACE.toNanos();
+                long ends = emptySince.computeIfAbsent(file.getKey(), path -> now) + emptyFileGrace.toNanos();
                 if (now - ends < 0) {
                     held.add(file.getKey());
                     endsAt = endsAt == 0 || ends - endsAt < 0 ? ends : endsAt;

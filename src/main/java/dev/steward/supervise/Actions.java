@@ -114,8 +114,8 @@ public final class Actions {
         return switch (slot.state()) {
             case RUNNING -> Optional.of(result(slot, true, "started, pid " + slot.pid()));
             // A spawn error says what to do; a process that ran and exited too soon left its reasons in its log.
-            case BACKOFF, FATAL -> Optional.of(result(slot, false, slot.spawnError().orElse(
-                    "Exited too quickly; see `steward logs " + slot.name() + "` and `steward logs " + slot.name() + " --stderr`")));
+            case BACKOFF, FATAL -> Optional.of(result(slot, false, slot.spawnError().orElse("Exited too quickly; see `steward logs "
+                    + slot.name() + "`" + (slot.spec().logs().redirectStderr() ? "" : " and `steward logs " + slot.name() + " --stderr`"))));
             case EXITED -> Optional.of(result(slot, false, "exited right after starting: "
                     + slot.lastExit().map(e -> e.status().toString()).orElse("?")));
             case STOPPED -> slot.startPending() ? Optional.empty() : Optional.of(result(slot, false, "stopped before it was running"));

@@ -14,6 +14,7 @@ class ParamsTest {
         assertTrue(Params.givenWithoutValue("dryRun", "dryRun="));
         assertTrue(Params.givenWithoutValue("dryRun", "replicas=2&dryRun"));
         assertTrue(Params.givenWithoutValue("dryRun", "dry%52un&x=1"), "the key is decoded");
+        assertTrue(Params.givenWithoutValue("dryRun", "x%zz=1&dryRun"), "a malformed escape elsewhere is skipped");
     }
 
     @Test

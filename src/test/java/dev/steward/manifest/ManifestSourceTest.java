@@ -134,7 +134,7 @@ class ManifestSourceTest {
     @Test
     void aFileJustEmptiedKeepsItsProgramsWhileItIsWrittenAgain() throws IOException {
         Path dir = root.resolve("manifests");
-        ManifestSource source = source(dir, NO_RESYNC);
+        ManifestSource source = source(dir, NO_RESYNC, Duration.ofMinutes(10)); // a stalled machine cannot outlast it
         write(dir, "web.yaml", program("web", "a"));
         source.start();
         DesiredState good = last();
@@ -152,7 +152,7 @@ class ManifestSourceTest {
     @Test
     void aFileLeftEmptyLosesItsProgramsOnceTheGraceEnds() throws IOException {
         Path dir = root.resolve("manifests");
-        ManifestSource source = source(dir, NO_RESYNC);
+        ManifestSource source = source(dir, NO_RESYNC, Duration.ofSeconds(5)); // outlasts a stall before the first check
         write(dir, "web.yaml", program("web", "a"));
         write(dir, "api.yaml", program("api", "b"));
         source.start();
@@ -539,8 +539,12 @@ class ManifestSourceTest {
     }
 
     private ManifestSource source(Path dir, Duration resync) {
+        return source(dir, resync, ManifestSource.EMPTY_FILE_GRACE);
+    }
+
+    private ManifestSource source(Path dir, Duration resync, Duration emptyFileGrace) {
         Consumer<DesiredState> listener = published::add;
-        ManifestSource source = new ManifestSource(dir, new ManifestLoader(), listener, DEBOUNCE, resync);
+        ManifestSource source = new ManifestSource(dir, new ManifestLoader(), listener, DEBOUNCE, resync, emptyFileGrace);
         sources.add(source);
         return source;
     }
