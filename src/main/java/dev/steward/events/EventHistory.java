@@ -13,9 +13,9 @@ import java.util.function.IntSupplier;
 
 /**
  * A bounded history of what happened, aggregated as kubectl does: the same reason on the same object
- * with the same message (numbers aside, so pids and counts do not defeat it: "RUNNING (pid 1)"
- * repeats "RUNNING (pid 2)") within the recent
- * records is counted, not repeated. Written by the owner, read by request threads: one small lock.
+ * with the same message within the recent records is counted, not repeated. On a process, numbers aside,
+ * so that pids and counts do not defeat it ("RUNNING (pid 1)" repeats "RUNNING (pid 2)"); on a program or
+ * a manifest the numbers are what the message says ("scaled 1 -> 3" is not "scaled 3 -> 1"). Written by the owner, read by request threads: one small lock.
  *
  * <p>The bound follows the number of programs and processes the daemon supervises ({@link #boundBy}), so that
  * one action on every process of a large daemon (a {@code stop all} makes three records per process: the
@@ -86,7 +86,8 @@ public final class EventHistory {
         for (var it = records.descendingIterator(); it.hasNext() && looked < AGGREGATION_WINDOW; looked++) {
             EventRecord candidate = it.next();
             if (candidate.object().equals(object) && candidate.reason().equals(reason)
-                    && candidate.type().equals(type) && sameShape(candidate.message(), message)) {
+                    && candidate.type().equals(type) && (object.startsWith("process/")
+                    ? sameShape(candidate.message(), message) : candidate.message().equals(message))) {
                 return candidate;
             }
         }

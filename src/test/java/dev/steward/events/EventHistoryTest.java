@@ -91,6 +91,15 @@ class EventHistoryTest {
     }
 
     @Test
+    void onAProgramTheNumbersAreTheMessage() {
+        history.record(EventRecord.NORMAL, "Scaled", "program/web", "scaled 1 -> 3 through the API");
+        history.record(EventRecord.NORMAL, "Scaled", "program/web", "scaled 3 -> 1 through the API");
+        history.record(EventRecord.NORMAL, "Scaled", "program/web", "scaled 3 -> 1 through the API");
+
+        assertEquals(List.of(1, 2), history.all().stream().map(EventRecord::count).toList());
+    }
+
+    @Test
     void anAggregatedRecordMovesToTheEnd() {
         history.record(EventRecord.NORMAL, "Running", "process/web-0", "running, pid 1");
         history.record(EventRecord.NORMAL, "Running", "process/api", "running, pid 2");
