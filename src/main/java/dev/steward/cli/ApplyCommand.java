@@ -75,6 +75,15 @@ final class ApplyCommand extends StewardCli.Verb {
                 line.append(": ").append(effect);
             }
         }
-        return line.toString();
+        return line.append(deferred(result)).toString();
+    }
+
+    /**
+     * {@code : written; the daemon is shutting down, ...} when the daemon took the edit while shutting down: it is
+     * in the file, but nothing runs it until the next start, which the user must not miss.
+     */
+    static String deferred(Object result) {
+        String effect = Json.str(result, "effect");
+        return effect != null && effect.startsWith("written; ") ? ": " + effect : "";
     }
 }

@@ -43,8 +43,8 @@ final class DeleteCommand extends StewardCli.Verb {
         int exit = StewardCli.EXIT_OK;
         for (String name : names) {
             try {
-                api().delete("/programs/" + Api.enc(name) + (dryRun ? "?dryRun=true" : ""));
-                out().println("program \"" + name + "\" deleted" + (dryRun ? " (dry run)" : ""));
+                Object result = api().delete("/programs/" + Api.enc(name) + (dryRun ? "?dryRun=true" : ""));
+                out().println("program \"" + name + "\" deleted" + (dryRun ? " (dry run)" : "") + ApplyCommand.deferred(result));
             } catch (ApiException e) {
                 if (e.status() == 404 && ignoreNotFound) {
                     continue;

@@ -83,8 +83,11 @@ final class LogsCommand extends StewardCli.Verb {
         if (processes.size() == 1) {
             return processes.get(0);
         }
+        if (processes.isEmpty()) {
+            throw new CliException(StewardCli.EXIT_FAILED, "program " + program + " has 0 replicas, so it has no process"
+                    + " to show the log of; scale it up: steward scale program " + program + " --replicas 1");
+        }
         throw new CliException(StewardCli.EXIT_USAGE, "program " + program + " has " + processes.size() + " processes"
-                + (processes.isEmpty() ? "" : " (" + String.join(", ", processes) + ")") + "; name one: steward logs "
-                + (processes.isEmpty() ? program + "-0" : processes.get(0)));
+                + " (" + String.join(", ", processes) + ")" + "; name one: steward logs " + processes.get(0));
     }
 }

@@ -35,7 +35,8 @@ final class ScaleCommand extends StewardCli.Verb {
         String name = names.get(0);
         Object result = api().post("/programs/" + Api.enc(name) + "/scale?replicas=" + replicas + (dryRun ? "&dryRun=true" : ""), null, null);
         String effect = Json.str(result, "effect");
-        out().println("program/" + name + " scaled" + (dryRun ? " (dry run)" + (effect == null || effect.isBlank() ? "" : ": " + effect) : ""));
+        out().println("program/" + name + " scaled" + (dryRun ? " (dry run)" + (effect == null || effect.isBlank() ? "" : ": " + effect) : "")
+                + ApplyCommand.deferred(result));
         return StewardCli.EXIT_OK;
     }
 }

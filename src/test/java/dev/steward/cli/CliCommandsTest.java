@@ -438,6 +438,15 @@ class CliCommandsTest {
     }
 
     @Test
+    void logsOfAProgramScaledToZeroSaySo() {
+        daemon.on("GET", "/programs/web", Answer.json("{\"name\": \"web\", \"replicas\": 0, \"processes\": []}"));
+        CliRun.Result r = cli("logs", "web");
+        assertEquals(1, r.code(), r::toString);
+        assertEquals("error: program web has 0 replicas, so it has no process to show the log of;"
+                + " scale it up: steward scale program web --replicas 1\n", r.err());
+    }
+
+    @Test
     void actionsPrintSupervisorStyleAndExit1OnFailure() {
         daemon.on("POST", "/actions/start", Answer.json("""
                 {"items": [{"name": "web-0", "program": "web", "ok": true, "state": "RUNNING", "message": "started"},
@@ -503,6 +512,17 @@ class CliCommandsTest {
         assertEquals(2, cli("scale", "program", "web").code());
         assertEquals(2, cli("scale", "program", "web", "--replicas", "-1").code());
         assertEquals(2, cli("scale", "process", "web-0", "--replicas", "2").code());
+    }
+
+    @Test
+    void anEditTheDaemonTakesWhileShuttingDownSaysWhenItTakesEffect() {
+        String deferred = "written; the daemon is shutting down, so it takes effect when the daemon starts again";
+        daemon.on("POST", "/programs/web/scale", Answer.json("{\"program\": \"web\", \"action\": \"configured\", \"effect\": \""
+                + deferred + "\", \"dryRun\": false}"));
+        assertEquals("program/web scaled: " + deferred + "\n", cli("scale", "program", "web", "--replicas", "2").out());
+        daemon.on("DELETE", "/programs/web", Answer.json("{\"program\": \"web\", \"action\": \"deleted\", \"effect\": \""
+                + deferred + "\", \"dryRun\": false}"));
+        assertEquals("program \"web\" deleted: " + deferred + "\n", cli("delete", "program", "web").out());
     }
 
     @Test
