@@ -145,6 +145,11 @@ public final class Supervisor {
                 add(added, !wereWaiting.contains(spec.name()));
             }
         }
+        for (String gone : wereWaiting) {
+            if (!waitingForNamesake.containsKey(gone) && !programs.containsKey(gone)) {
+                emit(new Event.ProgramRemoved(gone)); // its file went again before it could start
+            }
+        }
         forgetDeleted();
         counters.pass(System.nanoTime() - started, desired.errors().size());
         publish(true);

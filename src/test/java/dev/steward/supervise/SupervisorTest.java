@@ -847,6 +847,8 @@ class SupervisorTest {
 
         assertEquals(1, spawner.childrenOf("dd").size());
         assertTrue(supervisor.processes().isEmpty());
+        assertEquals(2, events.stream().filter(Event.ProgramRemoved.class::isInstance).count(),
+                "removed, and removed again while it waited");
     }
 
     @Test
