@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
@@ -97,6 +98,14 @@ public final class OperatorIntent {
         if (stopped.remove(process) != null) {
             changed();
         }
+    }
+
+    /** Ends "stopped by hand" for the processes of programs not among {@code programs} (marks without a program stay). */
+    public void clearAbsent(Set<String> programs) {
+        List<String> gone = stopped.entrySet().stream()
+                .filter(entry -> !entry.getValue().program().isEmpty() && !programs.contains(entry.getValue().program()))
+                .map(Map.Entry::getKey).toList();
+        gone.forEach(this::clear);
     }
 
     /**

@@ -106,6 +106,11 @@ public final class Supervisor {
 
     private void reconcile(DesiredState desired) {
         long started = System.nanoTime();
+        if (!snapshot.loaded() && desired.errors().isEmpty()) {
+            // The first pass: a program stopped by hand whose file was removed while the daemon was down is gone, as
+            // a removal while it runs ends the mark. With a file in error the program may be in it: kept.
+            intent.clearAbsent(desired.programs().keySet());
+        }
         reportErrors(desired.errors(), desired.sources());
         sources = desired.sources();
         Map<String, ProgramSpec> current = new LinkedHashMap<>();

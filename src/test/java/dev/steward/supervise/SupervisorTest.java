@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steward.events.Event;
 import dev.steward.logs.LogSink;
+import dev.steward.manifest.ManifestError;
 import dev.steward.manifest.ProgramSpec;
 import dev.steward.manifest.RestartPolicy;
 import dev.steward.reconcile.DesiredState;
@@ -527,6 +528,40 @@ class SupervisorTest {
         assertFalse(OperatorIntent.load(stateDir).stoppedByHand("web"), "cleared on disk too");
         assertEquals(STOPPED, state(second, "api"), "its manifest did not change");
         assertTrue(intent.stoppedByHand("api"));
+    }
+
+    @Test
+    void aMarkOfAProgramRemovedWhileTheDaemonWasDownIsGoneWhenItComesBack() {
+        Supervisor first = supervisor(OperatorIntent.load(stateDir));
+        applyAndRun(first, desired(program("web").build(), program("api").build()));
+        stopByHand(first, "web");
+        stopByHand(first, "api");
+
+        // down; web.yaml removed; a new daemon reads the directory
+        OperatorIntent intent = OperatorIntent.load(stateDir);
+        Supervisor second = supervisor(intent);
+        applyAndRun(second, desired(program("api").build()));
+        assertFalse(intent.stoppedByHand("web"), "its program is gone: the mark with it");
+        assertTrue(intent.stoppedByHand("api"));
+
+        loop.execute(() -> second.apply(desired(program("web").build(), program("api").build()))); // web.yaml is back
+        loop.runPending();
+        assertEquals(STARTING, state(second, "web"), "starts afresh, as after a removal while the daemon runs");
+    }
+
+    @Test
+    void aMarkIsKeptWhenAFileIsInErrorAtTheFirstPass() {
+        Supervisor first = supervisor(OperatorIntent.load(stateDir));
+        applyAndRun(first, desired(program("web").build()));
+        stopByHand(first, "web");
+
+        OperatorIntent intent = OperatorIntent.load(stateDir);
+        Supervisor second = supervisor(intent);
+        ManifestError broken = new ManifestError(stateDir.resolve("web.yaml"), 3, 1, "spec", "bad");
+        loop.execute(() -> second.apply(new DesiredState(Map.of(), Map.of(), List.of(broken))));
+        loop.runPending();
+
+        assertTrue(intent.stoppedByHand("web"), "web may be in the broken file");
     }
 
     @Test
