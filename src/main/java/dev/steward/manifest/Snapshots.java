@@ -25,12 +25,16 @@ final class Snapshots {
     private final Map<String, Path> previousSources;
     private final Map<Path, List<ProgramSpec>> previousByFile = new HashMap<>();
     private final Set<Path> rejected = new HashSet<>();
+    /** Files rejected because a process of theirs would share its name with another program's: why, by file. */
+    private final Map<Path, ManifestError> collided = new HashMap<>();
+    private final Map<String, ProgramSpec> previousPrograms;
     private final Set<Path> held;
 
     private Snapshots(List<ManifestLoader.Parsed> files, DesiredState previous, Set<Path> held) {
         this.files = files;
         this.held = held;
         this.previousSources = previous.sources();
+        this.previousPrograms = previous.programs();
         previous.sources().forEach((name, file) ->
                 previousByFile.computeIfAbsent(file, f -> new ArrayList<>()).add(previous.programs().get(name)));
     }
@@ -45,7 +49,78 @@ final class Snapshots {
      */
     static DesiredState build(List<ManifestLoader.Parsed> files, DesiredState previous, Set<Path> held) {
         Snapshots snapshots = new Snapshots(files, previous, held);
-        return snapshots.state(snapshots.resolveOwners());
+        while (true) {
+            Map<String, Path> owners = snapshots.resolveOwners();
+            if (!snapshots.rejectACollision(owners)) {
+                return snapshots.state(owners);
+            }
+        }
+    }
+
+    /**
+     * Process names are unique too: program {@code a} with two replicas runs {@code a-0} and {@code a-1}, so a
+     * program named {@code a-0} cannot run beside it (logs, stop marks and the API address processes by name).
+     * Of two programs whose processes would share a name, the one unchanged since the last state keeps it,
+     * else the one that was there, else the one whose file sorts first; the other's file is rejected and keeps
+     * its previous programs, as an invalid file does. Returns whether a file was rejected (then resolve again).
+     */
+    private boolean rejectACollision(Map<String, Path> owners) {
+        Map<String, ProgramSpec> byProcess = new HashMap<>();
+        for (ManifestLoader.Parsed file : files) {
+            for (ProgramSpec program : programsInForce(file, owners)) {
+                for (int index = 0; index < program.replicas(); index++) {
+                    String process = program.processName(index);
+                    ProgramSpec other = byProcess.putIfAbsent(process, program);
+                    if (other != null && !other.name().equals(program.name())) {
+                        ProgramSpec loser = keeps(other, program, owners) ? program : other;
+                        if (rejected.contains(owners.get(loser.name()))) {
+                            loser = loser == program ? other : program; // it already gave way: the other must
+                        }
+                        Path lost = owners.get(loser.name());
+                        if (rejected.contains(lost)) {
+                            return false; // both files already fell back to what they were: nothing left to undo
+                        }
+                        ProgramSpec winner = loser == program ? other : program;
+                        rejected.add(lost);
+                        collided.put(lost, collision(lost, loser, winner, process, owners.get(winner.name())));
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code first}, met first in file order, keeps its process names against {@code second}. */
+    private boolean keeps(ProgramSpec first, ProgramSpec second, Map<String, Path> owners) {
+        boolean firstSame = first.equals(previousPrograms.get(first.name()));
+        boolean secondSame = second.equals(previousPrograms.get(second.name()));
+        if (firstSame != secondSame) {
+            return firstSame;
+        }
+        boolean firstThere = previousPrograms.containsKey(first.name());
+        boolean secondThere = previousPrograms.containsKey(second.name());
+        return firstThere || !secondThere;
+    }
+
+    private ManifestError collision(Path file, ProgramSpec loser, ProgramSpec winner, String process, Path winnerFile) {
+        ManifestLoader.Parsed parsed = files.stream().filter(f -> path(f).equals(file)).findFirst().orElseThrow();
+        Position at = parsed.namePositions().getOrDefault(loser.name(), new Position(0, 0));
+        return new ManifestError(file, at.line(), at.column(), "metadata.name", "program \"" + loser.name()
+                + "\" would run a process named \"" + process + "\", and so does program \"" + winner.name() + "\" in "
+                + winnerFile.getFileName() + " (" + winner.replicas() + " replicas: " + winner.processName(0) + ", ...);"
+                + " this file is not applied until you rename one of the programs or change its replicas");
+    }
+
+    /** The programs a file contributes to the state now: its new ones when accepted, else its previous ones. */
+    private List<ProgramSpec> programsInForce(ManifestLoader.Parsed file, Map<String, Path> owners) {
+        List<ProgramSpec> inForce = new ArrayList<>();
+        for (ProgramSpec program : accepted(file) ? file.file().programs() : previous(file)) {
+            if (path(file).equals(owners.get(program.name()))) {
+                inForce.add(program);
+            }
+        }
+        return inForce;
     }
 
     /**
@@ -75,6 +150,7 @@ final class Snapshots {
                 continue;
             }
             ManifestLoader.Parsed freed = files.stream().filter(file -> rejected.contains(path(file)))
+                    .filter(file -> !collided.containsKey(path(file)))
                     .filter(file -> lostNames(file, owners).isEmpty()).findFirst().orElse(null);
             if (freed == null) {
                 return owners;
@@ -135,6 +211,9 @@ final class Snapshots {
                 }
             }
             errors.addAll(file.file().errors());
+            if (collided.containsKey(path)) {
+                errors.add(collided.get(path));
+            }
             if (rejected.contains(path)) {
                 for (String name : lostNames(file, owners)) {
                     errors.add(conflict(file, name, owners.get(name)));

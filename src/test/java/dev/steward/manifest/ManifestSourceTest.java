@@ -291,6 +291,33 @@ class ManifestSourceTest {
     }
 
     @Test
+    void aProgramWhoseProcessWouldShareAnotherProgramsProcessNameIsRejected() throws IOException {
+        Path dir = root.resolve("manifests");
+        ManifestSource source = source(dir, NO_RESYNC);
+        write(dir, "a.yaml", program("a", "a") + "  replicas: 2\n"); // processes a-0 and a-1
+        write(dir, "b.yaml", program("a-0", "b"));
+        source.start();
+
+        DesiredState state = last();
+        assertEquals(List.of("a"), List.copyOf(state.programs().keySet()), "the first file by name keeps it");
+        ManifestError error = state.errors().get(0);
+        assertEquals(dir.resolve("b.yaml"), error.file());
+        assertEquals("4:9 metadata.name", error.line() + ":" + error.column() + " " + error.field());
+        assertTrue(error.message().startsWith("program \"a-0\" would run a process named \"a-0\", and so does program"
+                + " \"a\" in a.yaml (2 replicas: a-0, ...)"), error.message());
+
+        // The one that changes into a clash gives way, whatever the file order: a-0 was there, unchanged.
+        write(dir, "a.yaml", program("a", "a"));
+        source.rescan();
+        assertEquals(List.of("a", "a-0"), List.copyOf(new java.util.TreeSet<>(last().programs().keySet())));
+        write(dir, "a.yaml", program("a", "a2") + "  replicas: 2\n");
+        source.rescan();
+        assertEquals(List.of("a"), last().programs().get("a").command(), "a.yaml keeps its last good version");
+        assertEquals(1, last().programs().get("a").replicas());
+        assertEquals(dir.resolve("a.yaml"), last().errors().get(0).file());
+    }
+
+    @Test
     void aRejectedFileKeepsItsLastGoodPrograms() throws IOException {
         Path dir = root.resolve("manifests");
         ManifestSource source = source(dir, NO_RESYNC);
