@@ -51,7 +51,12 @@ public class EventsResource {
     public Multi<EventDto> stream() {
         return Multi.createFrom().<EventDto>emitter(emitter -> {
             subscribers.incrementAndGet();
-            AutoCloseable subscription = control.subscribe(record -> emitter.emit(EventDto.of(record)));
+            AutoCloseable subscription = control.subscribe(record -> {
+                emitter.emit(EventDto.of(record));
+                if (control.shutDown()) {
+                    emitter.complete(); // the last process stopped: nothing more before the daemon exits
+                }
+            });
             // Quarkus sends the response headers with the first event only. The latest event, sent once
             // subscribed, tells a client (`get -w`) at once that nothing from now on can be missed.
             List<EventRecord> recorded = control.events();

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * read is a short copy under a lock, fine on the event loop; no thread is held per follower) and keeps
  * its place by absolute ring position, so rotation of the log files does not matter. When the process
  * is restarted with new log settings it gets a new ring, which is followed from its start. The stream
- * ends when the process is gone, and stops polling as soon as the client disconnects.
+ * ends when the process is gone or the daemon, shutting down, has stopped everything, and stops polling as
+ * soon as the client disconnects.
  */
 @ApplicationScoped
 public class LogFollower {
@@ -59,6 +60,8 @@ public class LogFollower {
                 if (slice.bytes().length > 0) {
                     next[0] = slice.next();
                     emitter.emit(Buffer.buffer(slice.bytes()));
+                } else if (control.shutDown()) {
+                    emitter.complete(); // every process stopped, all output sent: the daemon exits next
                 }
             });
             emitter.onTermination(() -> {

@@ -76,4 +76,10 @@ public interface Control {
 
     /** True once the daemon has begun to stop every program and exit: it reads no manifest any more. */
     boolean shuttingDown();
+
+    /**
+     * True once a shutdown has stopped every process: nothing more happens before the daemon exits, so streams
+     * (logs -f, the event stream) end then, as kubectl's end with their container, instead of being cut.
+     */
+    boolean shutDown();
 }

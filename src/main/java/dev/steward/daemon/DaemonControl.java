@@ -292,6 +292,11 @@ public class DaemonControl implements Control {
         return supervisor != null && supervisor.shutdownBegun();
     }
 
+    @Override
+    public boolean shutDown() {
+        return shuttingDown() && snapshot().map(s -> s.processes().stream().allMatch(p -> p.state().isStoppedGroup())).orElse(true);
+    }
+
     static ProcessInfo info(ProcessView view) {
         Optional<ProcessInfo.LastExit> lastExit = view.lastExit().map(exit -> new ProcessInfo.LastExit(
                 exit.status().signaled() ? Optional.empty() : Optional.of(exit.status().code()),

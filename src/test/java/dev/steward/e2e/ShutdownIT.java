@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Daemon-level behaviour: graceful SIGTERM in priority order, and the state-directory lock. */
@@ -99,6 +100,9 @@ class ShutdownIT {
             Path socket = daemon.stateDir.resolve("steward.sock");
             await().atMost(DaemonProcess.PATIENCE).until(() -> Files.exists(socket));
             HttpTransport http = new HttpTransport(HttpTransport.Endpoint.unix(socket), 5_000);
+            // Streams open before the TERM end cleanly once everything has stopped, instead of being cut.
+            HttpTransport.Response logs = http.send("GET", "/api/v1/processes/slow/logs?follow=true", null, null, "text/plain");
+            HttpTransport.Response events = http.send("GET", "/api/v1/events/stream", null, null, "text/event-stream");
             try {
                 daemon.process().destroy(); // TERM, without waiting
                 await().atMost(DaemonProcess.PATIENCE).until(() -> Files.exists(marks.resolve("term")));
@@ -114,6 +118,11 @@ class ShutdownIT {
             } finally {
                 Files.createFile(release);
             }
+            assertTimeoutPreemptively(DaemonProcess.PATIENCE, () -> {
+                logs.text(); // an EOFException if the daemon cut the chunked response
+                String stream = events.text();
+                assertTrue(stream.contains("\"reason\":\"Stopped\""), stream);
+            });
             assertTrue(daemon.process().waitFor(DaemonProcess.PATIENCE.toSeconds(), TimeUnit.SECONDS));
             assertEquals(0, daemon.process().exitValue());
             assertTrue(!Processes.alive(pid), "pid " + pid + " left behind");

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -184,6 +185,11 @@ public class FakeControl implements Control {
     @Override
     public boolean shuttingDown() {
         return shuttingDown;
+    }
+
+    @Override
+    public boolean shutDown() {
+        return shuttingDown && processes().stream().allMatch(p -> Set.of("STOPPED", "EXITED", "FATAL").contains(p.state()));
     }
 
     @Override
