@@ -71,8 +71,7 @@ public class ProgramsResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Apply manifests (YAML or JSON, one or several documents) by writing the manifest files")
-    public Items<ApplyResultDto> apply(String body, @QueryParam("dryRun") String dryRunParam,
-                                        @Context UriInfo uri) {
+    public Items<ApplyResultDto> apply(String body, @QueryParam("dryRun") String dryRunParam, @Context UriInfo uri) {
         requireLoaded();
         boolean dryRun = Params.flag("dryRun", dryRunParam, uri);
         if (body != null && body.length() > MAX_BODY_CHARS) {
@@ -97,7 +96,7 @@ public class ProgramsResource {
     @jakarta.ws.rs.Path("{name}")
     @Operation(summary = "Delete a program by removing its document (or file) from the manifest directory")
     public ApplyResultDto delete(@PathParam("name") String name, @QueryParam("dryRun") String dryRunParam,
-                                        @Context UriInfo uri) {
+                                 @Context UriInfo uri) {
         requireLoaded();
         boolean dryRun = Params.flag("dryRun", dryRunParam, uri);
         Change change = writer.delete(name, sources(), dryRun);
@@ -113,8 +112,7 @@ public class ProgramsResource {
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Set spec.replicas in the program's manifest file")
     public ApplyResultDto scale(@PathParam("name") String name, @QueryParam("replicas") String replicasParam,
-                                @QueryParam("dryRun") String dryRunParam,
-                                        @Context UriInfo uri) {
+                                @QueryParam("dryRun") String dryRunParam, @Context UriInfo uri) {
         int replicas = Params.integer("replicas", replicasParam, 0, ProgramSpec.MAX_REPLICAS).orElseThrow(() ->
                 ApiException.badRequest("replicas is required, e.g. POST /api/v1/programs/" + name + "/scale?replicas=3"));
         requireLoaded();

@@ -88,6 +88,6 @@ final class LogsCommand extends StewardCli.Verb {
                     + " to show the log of; scale it up: steward scale program " + program + " --replicas 1");
         }
         throw new CliException(StewardCli.EXIT_USAGE, "program " + program + " has " + processes.size() + " processes"
-                + " (" + String.join(", ", processes) + ")" + "; name one: steward logs " + processes.get(0));
+                + " (" + String.join(", ", processes) + "); name one: steward logs " + processes.get(0));
     }
 }

@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** kubectl's equality-based label selector: {@code k=v}, {@code k==v}, {@code k!=v}, {@code k}, {@code !k}, ANDed by commas. */
+/**
+ * kubectl's equality-based label selector: {@code k=v}, {@code k==v}, {@code k!=v}, {@code k}, {@code !k}, ANDed by
+ * commas. Values are taken as written, since manifests' label values are free-form ({@code a=b=c} selects {@code a: "b=c"}).
+ */
 public final class LabelSelector {
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_./]*[A-Za-z0-9])?");
     private final List<Term> terms;
@@ -26,11 +29,11 @@ public final class LabelSelector {
             String term = raw.trim();
             Term parsed;
             if (term.contains("!=")) {
-                parsed = new Term(key(term.substring(0, term.indexOf("!=")), term), value(term.substring(term.indexOf("!=") + 2), term), Kind.NOT_EQUALS);
+                parsed = new Term(key(term.substring(0, term.indexOf("!=")), term), term.substring(term.indexOf("!=") + 2).trim(), Kind.NOT_EQUALS);
             } else if (term.contains("==")) {
-                parsed = new Term(key(term.substring(0, term.indexOf("==")), term), value(term.substring(term.indexOf("==") + 2), term), Kind.EQUALS);
+                parsed = new Term(key(term.substring(0, term.indexOf("==")), term), term.substring(term.indexOf("==") + 2).trim(), Kind.EQUALS);
             } else if (term.contains("=")) {
-                parsed = new Term(key(term.substring(0, term.indexOf('=')), term), value(term.substring(term.indexOf('=') + 1), term), Kind.EQUALS);
+                parsed = new Term(key(term.substring(0, term.indexOf('=')), term), term.substring(term.indexOf('=') + 1).trim(), Kind.EQUALS);
             } else if (term.startsWith("!")) {
                 parsed = new Term(key(term.substring(1), term), "", Kind.ABSENT);
             } else {
@@ -47,11 +50,6 @@ public final class LabelSelector {
             throw new IllegalArgumentException("bad selector term \"" + term + "\"; use k=v, k!=v, k or !k, separated by commas (e.g. tier=web,env!=dev)");
         }
         return key;
-    }
-
-    /** Manifests' label values are free-form, so any value is one: {@code a=b=c} selects the label {@code a: "b=c"}. */
-    private static String value(String candidate, String term) {
-        return candidate.trim();
     }
 
     public boolean matches(Map<String, String> labels) {

@@ -289,7 +289,7 @@ public class DaemonControl implements Control {
     @Override
     public boolean shuttingDown() {
         Supervisor supervisor = daemon.supervisor();
-        return supervisor != null && supervisor.shutdownBegun();
+        return supervisor != null && supervisor.shuttingDown();
     }
 
     @Override

@@ -338,7 +338,7 @@ public final class ManifestSource implements AutoCloseable {
      * tool switching a symbolic link) is seen at once: the watch on the old directory stays valid and silent.
      */
     private WatchKey registerParent() {
-        Path parent = directory.toAbsolutePath().getParent();
+        Path parent = directory.getParent(); // absolute and normalized: "." has its real parent
         if (parent == null) {
             return null;
         }

@@ -72,7 +72,7 @@ final class Snapshots {
                     String process = program.processName(index);
                     ProgramSpec other = byProcess.putIfAbsent(process, program);
                     if (other != null && !other.name().equals(program.name())) {
-                        ProgramSpec loser = keeps(other, program, owners) ? program : other;
+                        ProgramSpec loser = keeps(other, program) ? program : other;
                         if (rejected.contains(owners.get(loser.name()))) {
                             loser = loser == program ? other : program; // it already gave way: the other must
                         }
@@ -92,7 +92,7 @@ final class Snapshots {
     }
 
     /** Whether {@code first}, met first in file order, keeps its process names against {@code second}. */
-    private boolean keeps(ProgramSpec first, ProgramSpec second, Map<String, Path> owners) {
+    private boolean keeps(ProgramSpec first, ProgramSpec second) {
         boolean firstSame = first.equals(previousPrograms.get(first.name()));
         boolean secondSame = second.equals(previousPrograms.get(second.name()));
         if (firstSame != secondSame) {
@@ -112,10 +112,10 @@ final class Snapshots {
                 + " this file is not applied until you rename one of the programs or change its replicas");
     }
 
-    /** The programs a file contributes to the state now: its new ones when accepted, else its previous ones. */
+    /** The programs a file contributes to the state now: those it offers and owns. */
     private List<ProgramSpec> programsInForce(ManifestLoader.Parsed file, Map<String, Path> owners) {
         List<ProgramSpec> inForce = new ArrayList<>();
-        for (ProgramSpec program : accepted(file) ? file.file().programs() : previous(file)) {
+        for (ProgramSpec program : offered(file)) {
             if (path(file).equals(owners.get(program.name()))) {
                 inForce.add(program);
             }
@@ -180,7 +180,7 @@ final class Snapshots {
     /** Names a file holds: its new programs when accepted, else the ones it had in the previous state. */
     private List<String> claims(ManifestLoader.Parsed file) {
         List<String> names = new ArrayList<>();
-        for (ProgramSpec program : accepted(file) ? file.file().programs() : previous(file)) {
+        for (ProgramSpec program : offered(file)) {
             names.add(program.name());
         }
         return names;
@@ -204,11 +204,9 @@ final class Snapshots {
         List<ManifestError> errors = new ArrayList<>();
         for (ManifestLoader.Parsed file : files) {
             Path path = path(file);
-            for (ProgramSpec program : accepted(file) ? file.file().programs() : previous(file)) {
-                if (path.equals(owners.get(program.name()))) {
-                    programs.put(program.name(), program);
-                    sources.put(program.name(), path);
-                }
+            for (ProgramSpec program : programsInForce(file, owners)) {
+                programs.put(program.name(), program);
+                sources.put(program.name(), path);
             }
             errors.addAll(file.file().errors());
             if (collided.containsKey(path)) {
@@ -232,6 +230,11 @@ final class Snapshots {
 
     private boolean accepted(ManifestLoader.Parsed file) {
         return file.file().valid() && !rejected.contains(path(file)) && !held.contains(path(file));
+    }
+
+    /** What a file puts forward: its new programs when accepted, else the ones it had in the previous state. */
+    private List<ProgramSpec> offered(ManifestLoader.Parsed file) {
+        return accepted(file) ? file.file().programs() : previous(file);
     }
 
     private List<ProgramSpec> previous(ManifestLoader.Parsed file) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -74,7 +75,7 @@ public final class OperatorIntent {
         return stopped.containsKey(process);
     }
 
-    /** Whether nothing is stopped by hand: then there is nothing to check a manifest against. */
+    /** Whether nothing is stopped by hand. */
     public boolean isEmpty() {
         return stopped.isEmpty();
     }
@@ -102,10 +103,7 @@ public final class OperatorIntent {
 
     /** Ends "stopped by hand" for the processes of programs not among {@code programs} (marks without a program stay). */
     public void clearAbsent(Set<String> programs) {
-        List<String> gone = stopped.entrySet().stream()
-                .filter(entry -> !entry.getValue().program().isEmpty() && !programs.contains(entry.getValue().program()))
-                .map(Map.Entry::getKey).toList();
-        gone.forEach(this::clear);
+        clearWhere(stop -> !stop.program().isEmpty() && !programs.contains(stop.program()));
     }
 
     /**
@@ -115,13 +113,19 @@ public final class OperatorIntent {
      * kept, as are marks without one.
      */
     public void clearChanged(ProgramSpec program) {
+        if (isEmpty()) {
+            return; // the usual case: no fingerprint to compute
+        }
         String now = program.fingerprint();
         String form = now.substring(0, now.indexOf(':') + 1);
-        List<String> changed = stopped.entrySet().stream()
-                .filter(entry -> entry.getValue().program().equals(program.name()))
-                .filter(entry -> entry.getValue().fingerprint().startsWith(form) && !entry.getValue().fingerprint().equals(now))
+        clearWhere(stop -> stop.program().equals(program.name()) && stop.fingerprint().startsWith(form)
+                && !stop.fingerprint().equals(now));
+    }
+
+    private void clearWhere(Predicate<Stop> ended) {
+        List<String> processes = stopped.entrySet().stream().filter(entry -> ended.test(entry.getValue()))
                 .map(Map.Entry::getKey).toList();
-        changed.forEach(this::clear);
+        processes.forEach(this::clear);
     }
 
     /** {@link #batch(Supplier)} for work with no result. */

@@ -227,20 +227,20 @@ public final class ProcessSlot {
         backoff = 0;
         RestartPolicy policy = spec.restartPolicy();
         boolean restart = policy == RestartPolicy.Always || (policy == RestartPolicy.OnFailure && !expected);
+        String exit = status + (expected ? "; expected" : "; not expected");
         Duration wait = MIN_RESTART_INTERVAL.minus(Duration.between(startedAt, now));
-        if (restart && wait.compareTo(Duration.ZERO) <= 0) {
-            transition(ProcessState.EXITED, status + (expected ? "; expected" : "; not expected"));
+        if (!restart) {
+            transition(ProcessState.EXITED, exit);
+        } else if (wait.compareTo(Duration.ZERO) <= 0) {
+            transition(ProcessState.EXITED, exit);
             spawn(true);
-        } else if (restart) {
+        } else {
             // Armed first: a listener that stops the process on this transition must find the restart to cancel.
             timer = loop.schedule(wait, () -> {
                 timer = null;
                 spawn(true);
             });
-            transition(ProcessState.EXITED, status + (expected ? "; expected" : "; not expected")
-                    + "; restarts in " + wait.toMillis() + " ms (at most one restart a second)");
-        } else {
-            transition(ProcessState.EXITED, status + (expected ? "; expected" : "; not expected"));
+            transition(ProcessState.EXITED, exit + "; restarts in " + wait.toMillis() + " ms (at most one restart a second)");
         }
     }
 

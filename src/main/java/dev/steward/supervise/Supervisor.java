@@ -50,7 +50,7 @@ public final class Supervisor {
     private Map<String, Path> sources = Map.of();
     private List<ManifestError> reportedErrors = List.of();
     private CompletableFuture<Void> shutdown;
-    private volatile boolean shutdownBegun; // shutdown != null, for other threads
+    private volatile boolean shuttingDown; // shutdown != null, readable from request threads
     private List<List<ProgramController>> shutdownLevels = List.of();
     private boolean continuingShutdown;
     private boolean publishPending;
@@ -200,9 +200,7 @@ public final class Supervisor {
         if (announce) {
             emit(new Event.ProgramAdded(spec.name(), added.source()));
         }
-        if (!intent.isEmpty()) {
-            intent.clearChanged(spec); // stopped under another version of this manifest (edited while the daemon was down)
-        }
+        intent.clearChanged(spec); // stopped under another version of this manifest (edited while the daemon was down)
         ProgramController controller = new ProgramController(spec, index -> newSlot(spec, index),
                 slot -> intent.stoppedByHand(slot.name()));
         programs.put(spec.name(), controller);
@@ -280,14 +278,9 @@ public final class Supervisor {
 
     // ---- shutdown -------------------------------------------------------------------------------
 
-    /** Whether {@link #shutdown} has begun, for any thread. */
-    public boolean shutdownBegun() {
-        return shutdownBegun;
-    }
-
-    /** Whether {@link #shutdown} has begun: from then on nothing is started, since nothing would stop it. Owner thread. */
+    /** Whether {@link #shutdown} has begun: from then on nothing is started, since nothing would stop it. Any thread. */
     public boolean shuttingDown() {
-        return shutdown != null;
+        return shuttingDown;
     }
 
     /**
@@ -297,7 +290,7 @@ public final class Supervisor {
     public CompletableFuture<Void> shutdown() {
         if (shutdown == null) {
             shutdown = new CompletableFuture<>();
-            shutdownBegun = true;
+            shuttingDown = true;
             Map<Integer, List<ProgramController>> byPriority = new TreeMap<>(Comparator.reverseOrder());
             programs.values().forEach(c -> byPriority.computeIfAbsent(c.spec().priority(), p -> new ArrayList<>()).add(c));
             List<List<ProgramController>> levels = new ArrayList<>(byPriority.values());
