@@ -78,7 +78,7 @@ public class ProgramsResource {
             throw ApiException.badRequest("the manifest is larger than 1 MiB; a manifest should be a few KiB,"
                     + " send the programs in several requests");
         }
-        ManifestWriter.Outcome outcome = writer.apply(body == null ? "" : body, sources(), dryRun);
+        ManifestWriter.Outcome outcome = writer.apply(body == null ? "" : body, sources(), inForce(), dryRun);
         if (!outcome.valid()) {
             throw ApiException.invalid("the manifest is invalid, nothing was written; fix the errors listed"
                     + " (line and column are in the request body) and apply again", outcome.errors());
@@ -117,7 +117,7 @@ public class ProgramsResource {
                 ApiException.badRequest("replicas is required, e.g. POST /api/v1/programs/" + name + "/scale?replicas=3"));
         requireLoaded();
         boolean dryRun = Params.flag("dryRun", dryRunParam, uri);
-        Change change = writer.scale(name, replicas, sources(), dryRun);
+        Change change = writer.scale(name, replicas, sources(), inForce(), dryRun);
         if (!dryRun && change.action() != Action.UNCHANGED) {
             control.recordOperatorActions(List.of(action(change, "Scaled", "scaled " + change.before().orElseThrow().replicas()
                     + " -> " + replicas + " through the API")));
@@ -145,6 +145,13 @@ public class ProgramsResource {
         Map<String, Path> sources = new LinkedHashMap<>();
         control.programs().forEach(p -> sources.put(p.name(), p.source()));
         return sources;
+    }
+
+    /** The specs in force, by name: changes must keep process names unique across them. */
+    private Map<String, ProgramSpec> inForce() {
+        Map<String, ProgramSpec> specs = new LinkedHashMap<>();
+        control.programs().forEach(p -> specs.put(p.name(), p.spec()));
+        return specs;
     }
 
     private ApplyResultDto result(Change change, boolean dryRun) {

@@ -1,5 +1,6 @@
 package dev.steward.manifest;
 
+import dev.steward.manifest.NodeReader.Position;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,11 +72,14 @@ public final class ManifestWriter {
      * Writes the programs of {@code body} (one or more YAML or JSON documents) to the directory.
      *
      * @param sources the file each program in force comes from, preferred over other files defining it
+     * @param inForce the programs in force by name: no process of a changed program may take one's process name
      * @param dryRun  work out and check everything, write nothing
      * @throws ManifestConflictException when a file that must change cannot be edited safely
      */
-    public synchronized Outcome apply(String body, Map<String, Path> sources, boolean dryRun) {
-        ManifestFile parsed = loader.parse(REQUEST, body);
+    public synchronized Outcome apply(String body, Map<String, Path> sources, Map<String, ProgramSpec> inForce,
+                                      boolean dryRun) {
+        ManifestLoader.Parsed read = loader.parseWithPositions(REQUEST, body);
+        ManifestFile parsed = read.file();
         if (!parsed.valid()) {
             return new Outcome(List.of(), parsed.errors());
         }
@@ -110,6 +114,10 @@ public final class ManifestWriter {
             changes.add(new Change(spec.name(), doc.isPresent() ? Action.CONFIGURED : Action.CREATED, file.path(),
                     before, Optional.of(spec)));
         }
+        Optional<ManifestError> clash = processNameClash(changes, inForce, sources, read.namePositions());
+        if (clash.isPresent()) {
+            return new Outcome(List.of(), List.of(clash.get()));
+        }
         for (FileEdit file : files.values()) {
             if (file.changed()) {
                 ManifestCheck.edited(loader, file, expected.get(file.path()), List.of());
@@ -119,6 +127,35 @@ public final class ManifestWriter {
             files.values().stream().filter(FileEdit::changed).forEach(file -> write(file.path(), file.result()));
         }
         return new Outcome(List.copyOf(changes), List.of());
+    }
+
+    /**
+     * A process of a program the request creates or changes that would take the name of another program's process:
+     * the daemon would reject the file written, so the request is refused instead, with the error at the program's
+     * name in the request.
+     */
+    private static Optional<ManifestError> processNameClash(List<Change> changes, Map<String, ProgramSpec> inForce,
+                                                            Map<String, Path> sources, Map<String, Position> names) {
+        Map<String, ProgramSpec> unchanged = new LinkedHashMap<>(inForce);
+        List<ProgramSpec> changed = new ArrayList<>();
+        for (Change change : changes) {
+            unchanged.remove(change.program());
+            ProgramSpec after = change.after().orElseThrow();
+            if (change.action() == Action.UNCHANGED) {
+                unchanged.put(after.name(), after);
+            } else {
+                changed.add(after);
+            }
+        }
+        return ProcessNames.find(unchanged.values(), changed).map(clash -> {
+            String other = clash.other().name();
+            boolean inRequest = changes.stream().anyMatch(change -> change.program().equals(other));
+            String place = inRequest ? "this request" : Optional.ofNullable(sources.get(other))
+                    .map(file -> file.getFileName().toString()).orElse("the manifest directory");
+            Position at = names.getOrDefault(clash.program().name(), new Position(0, 0));
+            return new ManifestError(REQUEST, at.line(), at.column(), "metadata.name", clash.describe(place)
+                    + "; rename one of the programs or change its replicas");
+        });
     }
 
     /**
@@ -154,9 +191,12 @@ public final class ManifestWriter {
      * Sets {@code spec.replicas} of program {@code name} in place, changing nothing else in its file.
      *
      * @throws NoSuchElementException    when no manifest defines it
-     * @throws ManifestConflictException when its document is invalid or cannot be edited (flow style)
+     * @param inForce the programs in force by name: no new process of {@code name} may take one's process name
+     * @throws ManifestConflictException when its document is invalid or cannot be edited (flow style), or when a
+     *                                   new process would take the name of another program's process
      */
-    public synchronized Change scale(String name, int replicas, Map<String, Path> sources, boolean dryRun) {
+    public synchronized Change scale(String name, int replicas, Map<String, Path> sources, Map<String, ProgramSpec> inForce,
+                                     boolean dryRun) {
         if (replicas < 0) {
             throw new IllegalArgumentException("replicas must be 0 or more (got " + replicas + ")");
         }
@@ -170,6 +210,14 @@ public final class ManifestWriter {
         }
         ReplicasEdit.apply(file, doc, replicas);
         ProgramSpec after = ReplicasEdit.withReplicas(before, replicas);
+        Map<String, ProgramSpec> others = new LinkedHashMap<>(inForce);
+        others.remove(name);
+        ProcessNames.find(others.values(), List.of(after)).ifPresent(clash -> {
+            String place = Optional.ofNullable(sources.get(clash.other().name()))
+                    .map(other -> other.getFileName().toString()).orElse("the manifest directory");
+            throw new ManifestConflictException("cannot scale " + name + " to " + replicas + ": " + clash.describe(place)
+                    + "; nothing was written: choose fewer replicas, or rename one of the programs first");
+        });
         ManifestCheck.edited(loader, file, List.of(after), List.of());
         if (!dryRun) {
             write(file.path(), file.result());

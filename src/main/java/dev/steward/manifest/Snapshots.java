@@ -106,10 +106,9 @@ final class Snapshots {
     private ManifestError collision(Path file, ProgramSpec loser, ProgramSpec winner, String process, Path winnerFile) {
         ManifestLoader.Parsed parsed = files.stream().filter(f -> path(f).equals(file)).findFirst().orElseThrow();
         Position at = parsed.namePositions().getOrDefault(loser.name(), new Position(0, 0));
-        return new ManifestError(file, at.line(), at.column(), "metadata.name", "program \"" + loser.name()
-                + "\" would run a process named \"" + process + "\", and so does program \"" + winner.name() + "\" in "
-                + winnerFile.getFileName() + " (" + winner.replicas() + " replicas: " + winner.processName(0) + ", ...);"
-                + " this file is not applied until you rename one of the programs or change its replicas");
+        return new ManifestError(file, at.line(), at.column(), "metadata.name",
+                new ProcessNames.Clash(loser, winner, process).describe(winnerFile.getFileName().toString())
+                + "; this file is not applied until you rename one of the programs or change its replicas");
     }
 
     /** The programs a file contributes to the state now: those it offers and owns. */

@@ -225,6 +225,27 @@ class ApiProgramsTest {
     }
 
     @Test
+    void applyAndScaleThatWouldGiveTwoProcessesOneNameAreRefusedBeforeWriting() throws IOException {
+        apply(sleeper("api-c", "replicas: 2")).statusCode(200);
+        awaitState("api-c-1", "RUNNING");
+        apply(sleeper("api-c-1")).statusCode(422)
+                .body("code", equalTo("Invalid"))
+                .body("detail", containsString("nothing was written"))
+                .body("errors[0].field", equalTo("metadata.name"))
+                .body("errors[0].message", equalTo("program \"api-c-1\" would run a process named \"api-c-1\", and so"
+                        + " does program \"api-c\" in api-c.yaml (2 replicas: api-c-0, api-c-1); rename one of the"
+                        + " programs or change its replicas"));
+        assertFalse(Files.exists(MANIFESTS.resolve("api-c-1.yaml")));
+
+        apply(sleeper("api-c-2")).statusCode(200);
+        awaitState("api-c-2", "RUNNING");
+        given().post("/api/v1/programs/api-c/scale?replicas=3").then().statusCode(409)
+                .body("code", equalTo("Conflict"))
+                .body("detail", containsString("would run a process named \"api-c-2\", and so does program \"api-c-2\""));
+        assertFalse(Files.readString(MANIFESTS.resolve("api-c.yaml")).contains("replicas: 3"));
+    }
+
+    @Test
     void unknownProgramsAndBadParametersAreExplained() {
         given().get("/api/v1/programs/api-nope").then().statusCode(404)
                 .contentType("application/problem+json")

@@ -304,7 +304,7 @@ class ManifestSourceTest {
         assertEquals(dir.resolve("b.yaml"), error.file());
         assertEquals("4:9 metadata.name", error.line() + ":" + error.column() + " " + error.field());
         assertTrue(error.message().startsWith("program \"a-0\" would run a process named \"a-0\", and so does program"
-                + " \"a\" in a.yaml (2 replicas: a-0, ...)"), error.message());
+                + " \"a\" in a.yaml (2 replicas: a-0, a-1)"), error.message());
 
         // The one that changes into a clash gives way, whatever the file order: a-0 was there, unchanged.
         write(dir, "a.yaml", program("a", "a"));

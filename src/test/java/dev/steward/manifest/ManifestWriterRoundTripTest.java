@@ -57,6 +57,6 @@ class ManifestWriterRoundTripTest {
                 + "  name: db\nspec:\n  command: sleep 1\n  stopSignal: 34\n");
         String rendered = ManifestRenderer.yaml(DEFAULTS);
         assertEquals(Action.UNCHANGED,
-                new ManifestWriter(dir).apply(rendered, Map.of(), false).changes().get(0).action());
+                new ManifestWriter(dir).apply(rendered, Map.of(), Map.of(), false).changes().get(0).action());
     }
 }

@@ -22,7 +22,7 @@ class ManifestWriterScaleTest {
 
     Change scale(String text, int replicas) throws IOException {
         Files.writeString(dir.resolve("web.yaml"), text);
-        return new ManifestWriter(dir).scale("web", replicas, Map.of(), false);
+        return new ManifestWriter(dir).scale("web", replicas, Map.of(), Map.of(), false);
     }
 
     String read() throws IOException {
@@ -91,13 +91,13 @@ class ManifestWriterScaleTest {
     @Test
     void unknownProgramIsNotFound() throws IOException {
         Files.writeString(dir.resolve("web.yaml"), ManifestWriterTest.WEB);
-        assertThrows(NoSuchElementException.class, () -> new ManifestWriter(dir).scale("db", 2, Map.of(), false));
+        assertThrows(NoSuchElementException.class, () -> new ManifestWriter(dir).scale("db", 2, Map.of(), Map.of(), false));
     }
 
     @Test
     void dryRunWritesNothing() throws IOException {
         Files.writeString(dir.resolve("web.yaml"), ManifestWriterTest.WEB);
-        Change change = new ManifestWriter(dir).scale("web", 2, Map.of(), true);
+        Change change = new ManifestWriter(dir).scale("web", 2, Map.of(), Map.of(), true);
         assertEquals(2, change.after().orElseThrow().replicas());
         assertEquals(ManifestWriterTest.WEB, read());
     }
@@ -105,6 +105,23 @@ class ManifestWriterScaleTest {
     @Test
     void negativeCountIsRefused() throws IOException {
         Files.writeString(dir.resolve("web.yaml"), ManifestWriterTest.WEB);
-        assertThrows(IllegalArgumentException.class, () -> new ManifestWriter(dir).scale("web", -1, Map.of(), false));
+        assertThrows(IllegalArgumentException.class, () -> new ManifestWriter(dir).scale("web", -1, Map.of(), Map.of(), false));
+    }
+
+    @Test
+    void refusesANewProcessNamedLikeAnotherProgramsProcess() throws IOException {
+        String web = ManifestWriterTest.WEB;
+        String web2 = ManifestWriterTest.named("web-2", "");
+        Files.writeString(dir.resolve("web.yaml"), web);
+        Files.writeString(dir.resolve("web-2.yaml"), web2);
+        Map<String, Path> sources = Map.of("web", dir.resolve("web.yaml"), "web-2", dir.resolve("web-2.yaml"));
+        Map<String, ProgramSpec> inForce = Map.of("web", ManifestWriterTest.spec(web), "web-2", ManifestWriterTest.spec(web2));
+        ManifestConflictException e = assertThrows(ManifestConflictException.class,
+                () -> new ManifestWriter(dir).scale("web", 3, sources, inForce, false));
+        assertEquals("cannot scale web to 3: program \"web\" would run a process named \"web-2\", and so does program"
+                + " \"web-2\" in web-2.yaml; nothing was written: choose fewer replicas, or rename one of the programs first",
+                e.getMessage());
+        assertEquals(web, read());
+        assertEquals(Action.CONFIGURED, new ManifestWriter(dir).scale("web", 2, sources, inForce, false).action());
     }
 }

@@ -70,7 +70,7 @@ class ManifestWriterTest {
 
     @Test
     void newProgramGetsItsOwnFileWithTheSubmittedText() throws IOException {
-        Outcome outcome = writer().apply(WEB, Map.of(), false);
+        Outcome outcome = writer().apply(WEB, Map.of(), Map.of(), false);
         assertTrue(outcome.valid());
         Change change = outcome.changes().get(0);
         assertEquals(Action.CREATED, change.action());
@@ -85,7 +85,7 @@ class ManifestWriterTest {
         // A directory where the temp file would go cannot be written as a file, even by root.
         Files.createDirectories(file(".web.yaml.tmp").resolve("in-the-way"));
 
-        ManifestWriteException e = assertThrows(ManifestWriteException.class, () -> writer().apply(WEB, Map.of(), false));
+        ManifestWriteException e = assertThrows(ManifestWriteException.class, () -> writer().apply(WEB, Map.of(), Map.of(), false));
 
         assertTrue(e.getMessage().startsWith("cannot write " + file("web.yaml") + ": "), e.getMessage());
         assertTrue(e.getMessage().contains("check that the daemon's user may write to " + dir), e.getMessage());
@@ -96,7 +96,7 @@ class ManifestWriterTest {
     void sameProgramAgainIsUnchangedAndTheFileIsNotTouched() throws IOException {
         String commented = "# hand-written\n" + WEB.replace("[sleep, \"100\"]", "sleep 100");
         write("web.yaml", commented);
-        Outcome outcome = writer().apply(WEB, Map.of(), false);
+        Outcome outcome = writer().apply(WEB, Map.of(), Map.of(), false);
         assertEquals(Action.UNCHANGED, outcome.changes().get(0).action());
         assertEquals(commented, read("web.yaml"));
     }
@@ -107,7 +107,7 @@ class ManifestWriterTest {
                 + "---\n# trailing note\n";
         write("all.yaml", original);
         String changed = WEB.replace("\"100\"", "\"200\"");
-        Outcome outcome = writer().apply(changed, Map.of("web", file("all.yaml")), false);
+        Outcome outcome = writer().apply(changed, Map.of("web", file("all.yaml")), Map.of(), false);
         Change change = outcome.changes().get(0);
         assertEquals(Action.CONFIGURED, change.action());
         assertEquals(file("all.yaml"), change.file());
@@ -124,7 +124,7 @@ class ManifestWriterTest {
                  "metadata": {"name": "web", "labels": {"tier": "frontend"}},
                  "spec": {"command": ["sleep", "100"], "umask": "022", "replicas": 2}}
                 """;
-        Outcome outcome = writer().apply(json, Map.of(), false);
+        Outcome outcome = writer().apply(json, Map.of(), Map.of(), false);
         assertEquals(Action.CREATED, outcome.changes().get(0).action());
         String written = read("web.yaml");
         assertFalse(written.contains("{\"") || written.contains("\"apiVersion\""), written);
@@ -135,7 +135,7 @@ class ManifestWriterTest {
 
     @Test
     void invalidManifestReportsErrorsAndWritesNothing() throws IOException {
-        Outcome outcome = writer().apply(WEB + "---\n" + API.replace("command:", "comand:"), Map.of(), false);
+        Outcome outcome = writer().apply(WEB + "---\n" + API.replace("command:", "comand:"), Map.of(), Map.of(), false);
         assertFalse(outcome.valid());
         ManifestError error = outcome.errors().stream().filter(e -> e.field().equals("spec.comand")).findFirst()
                 .orElseThrow();
@@ -147,7 +147,7 @@ class ManifestWriterTest {
 
     @Test
     void emptyBodyIsAnError() {
-        Outcome outcome = writer().apply("# nothing\n", Map.of(), false);
+        Outcome outcome = writer().apply("# nothing\n", Map.of(), Map.of(), false);
         assertFalse(outcome.valid());
         assertTrue(outcome.errors().get(0).message().contains("no Program document"));
     }
@@ -155,7 +155,7 @@ class ManifestWriterTest {
     @Test
     void severalDocumentsGoToTheirOwnFiles() throws IOException {
         write("api.yaml", API);
-        Outcome outcome = writer().apply(API.replace("9000", "9001") + "---\n" + WEB, Map.of(), false);
+        Outcome outcome = writer().apply(API.replace("9000", "9001") + "---\n" + WEB, Map.of(), Map.of(), false);
         assertEquals(List.of(Action.CONFIGURED, Action.CREATED),
                 outcome.changes().stream().map(Change::action).toList());
         assertEquals(API.replace("9000", "9001"), read("api.yaml"));
@@ -165,7 +165,7 @@ class ManifestWriterTest {
     @Test
     void dryRunWritesNothing() throws IOException {
         write("api.yaml", API);
-        Outcome outcome = writer().apply(API.replace("9000", "9001") + "---\n" + WEB, Map.of(), true);
+        Outcome outcome = writer().apply(API.replace("9000", "9001") + "---\n" + WEB, Map.of(), Map.of(), true);
         assertEquals(2, outcome.changes().size());
         assertEquals(API, read("api.yaml"));
         assertEquals(List.of("api.yaml"), listing());
@@ -176,18 +176,18 @@ class ManifestWriterTest {
         write("a.yaml", WEB);
         write("b.yaml", WEB);
         String changed = WEB.replace("\"100\"", "\"5\"");
-        writer().apply(changed, Map.of("web", file("b.yaml")), false);
+        writer().apply(changed, Map.of("web", file("b.yaml")), Map.of(), false);
         assertEquals(WEB, read("a.yaml"));
         assertEquals(changed, read("b.yaml"));
         // Without a source from the daemon, the first file by name holds it, as the watcher decides.
-        writer().apply(changed, Map.of(), false);
+        writer().apply(changed, Map.of(), Map.of(), false);
         assertEquals(changed, read("a.yaml"));
     }
 
     @Test
     void aNewProgramWhoseFileNameIsTakenIsAppendedToIt() throws IOException {
         write("web.yaml", API);
-        writer().apply(WEB, Map.of(), false);
+        writer().apply(WEB, Map.of(), Map.of(), false);
         assertEquals(API + "---\n" + WEB, read("web.yaml"));
     }
 
@@ -195,7 +195,7 @@ class ManifestWriterTest {
     void aBrokenSourceFileIsAConflict() throws IOException {
         write("web.yaml", "apiVersion: [unclosed\n");
         ManifestConflictException e = assertThrows(ManifestConflictException.class,
-                () -> writer().apply(WEB, Map.of("web", file("web.yaml")), false));
+                () -> writer().apply(WEB, Map.of("web", file("web.yaml")), Map.of(), false));
         assertTrue(e.getMessage().contains("is not valid YAML"), e.getMessage());
         assertEquals("apiVersion: [unclosed\n", read("web.yaml"));
     }
@@ -203,14 +203,14 @@ class ManifestWriterTest {
     @Test
     void aBrokenUnrelatedFileDoesNotStopAnApply() throws IOException {
         write("broken.yaml", "key: [unclosed\n");
-        assertEquals(Action.CREATED, writer().apply(WEB, Map.of(), false).changes().get(0).action());
+        assertEquals(Action.CREATED, writer().apply(WEB, Map.of(), Map.of(), false).changes().get(0).action());
     }
 
     @Test
     void keepsThePermissionsOfTheFileItReplaces() throws IOException {
         write("web.yaml", WEB);
         Files.setPosixFilePermissions(file("web.yaml"), PosixFilePermissions.fromString("rw-r-----"));
-        writer().apply(WEB.replace("\"100\"", "\"7\""), Map.of(), false);
+        writer().apply(WEB.replace("\"100\"", "\"7\""), Map.of(), Map.of(), false);
         assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(file("web.yaml"))));
     }
 
@@ -218,7 +218,7 @@ class ManifestWriterTest {
     void charactersOutsideTheBasicPlaneDoNotShiftTheEdit() throws IOException {
         String original = "# 🚀🚀 launch\n" + API.replace("backend", "\"🐍\"") + "---\n" + WEB;
         write("all.yaml", original);
-        writer().apply(WEB.replace("\"100\"", "\"3\""), Map.of(), false);
+        writer().apply(WEB.replace("\"100\"", "\"3\""), Map.of(), Map.of(), false);
         assertEquals(original.replace("\"100\"", "\"3\""), read("all.yaml"));
     }
 
@@ -260,7 +260,7 @@ class ManifestWriterTest {
     void aDocumentStartingOnItsSeparatorLineIsReplacedOnTheNextLine() throws IOException {
         String flow = "--- {apiVersion: steward.dev/v1, kind: Program, metadata: {name: web}, spec: {command: [sleep, '1']}}\n";
         write("all.yaml", API + flow);
-        writer().apply(WEB, Map.of(), false);
+        writer().apply(WEB, Map.of(), Map.of(), false);
         String result = read("all.yaml");
         assertTrue(result.startsWith(API + "---"), result);
         assertEquals(List.of("sleep", "100"), new ManifestLoader().parse(file("all.yaml"), result).programs().get(1)
@@ -280,9 +280,54 @@ class ManifestWriterTest {
         String db = WEB.replace("web", "db");
         write("all.yaml", WEB + "---\n" + db);
         Outcome outcome = writer().apply(db.replace("\"100\"", "\"2\"") + "---\n" + WEB.replace("\"100\"", "\"1\""),
-                Map.of(), false);
+                Map.of(), Map.of(), false);
         assertEquals(List.of(Action.CONFIGURED, Action.CONFIGURED),
                 outcome.changes().stream().map(Change::action).toList());
         assertEquals(WEB.replace("\"100\"", "\"1\"") + "---\n" + db.replace("\"100\"", "\"2\""), read("all.yaml"));
+    }
+
+    /** The program of {@code text}, as the daemon would have it in force. */
+    static ProgramSpec spec(String text) {
+        return new ManifestLoader().parse(Path.of("x.yaml"), text).programs().get(0);
+    }
+
+    static String named(String name, String extraSpec) {
+        return WEB.replace("name: web", "name: " + name) + extraSpec;
+    }
+
+    @Test
+    void refusesAProgramWhoseProcessWouldTakeTheNameOfAnotherProgramsProcess() throws IOException {
+        String a = named("a", "  replicas: 2\n");
+        write("a.yaml", a);
+        Outcome outcome = writer().apply(named("a-0", ""), Map.of("a", file("a.yaml")), Map.of("a", spec(a)), false);
+        assertFalse(outcome.valid());
+        ManifestError error = outcome.errors().get(0);
+        assertEquals("<request>:4:9: metadata.name: program \"a-0\" would run a process named \"a-0\", and so does"
+                + " program \"a\" in a.yaml (2 replicas: a-0, a-1); rename one of the programs or change its replicas",
+                error.toString());
+        assertEquals(List.of("a.yaml"), listing(), "nothing written");
+
+        // Raising a's replicas onto a program in force is refused the same way, at a's name.
+        String a1 = named("a-1", "");
+        write("a-1.yaml", a1);
+        outcome = writer().apply(named("a", "  replicas: 3\n"), Map.of("a", file("a.yaml"), "a-1", file("a-1.yaml")),
+                Map.of("a", spec(a), "a-1", spec(a1)), false);
+        assertTrue(outcome.errors().get(0).message().startsWith("program \"a\" would run a process named \"a-1\", and so"
+                + " does program \"a-1\" in a-1.yaml; "), outcome.errors().get(0).message());
+        assertEquals(a, read("a.yaml"));
+    }
+
+    @Test
+    void refusesTwoProgramsOfOneRequestWhoseProcessesShareANameAndAcceptsThemApart() throws IOException {
+        String both = named("b", "  replicas: 2\n") + "---\n" + named("b-1", "");
+        Outcome outcome = writer().apply(both, Map.of(), Map.of(), false);
+        assertEquals("<request>:12:9: metadata.name: program \"b-1\" would run a process named \"b-1\", and so does"
+                + " program \"b\" in this request (2 replicas: b-0, b-1); rename one of the programs or change its replicas",
+                outcome.errors().get(0).toString());
+        assertEquals(List.of(), listing());
+
+        // b-2 does not clash with b's two replicas, and an unchanged program is no clash with itself.
+        assertTrue(writer().apply(named("b", "  replicas: 2\n") + "---\n" + named("b-2", ""), Map.of(), Map.of(), false).valid());
+        assertEquals(List.of("b-2.yaml", "b.yaml"), listing());
     }
 }
