@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -27,6 +29,24 @@ final class ApiOperations {
     /** The methods {@code path} has, in the document's order: {@code [GET, DELETE]}. */
     static List<String> methods(String path) {
         return Loaded.ALL.stream().filter(op -> op.path().matcher(path).matches()).map(Operation::method).toList();
+    }
+
+    /**
+     * What an {@code Allow} header says of {@code path}: its methods, HEAD wherever GET is, and OPTIONS, which the
+     * framework answers everywhere; empty when the path has no operation.
+     */
+    static Set<String> allow(String path) {
+        Set<String> allow = new LinkedHashSet<>();
+        for (String method : methods(path)) {
+            allow.add(method);
+            if (method.equals("GET")) {
+                allow.add("HEAD");
+            }
+        }
+        if (!allow.isEmpty()) {
+            allow.add("OPTIONS");
+        }
+        return allow;
     }
 
     /** The media type {@code method path} answers in (HEAD as GET), if the document names one. */

@@ -7,7 +7,6 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Set;
@@ -72,15 +71,7 @@ public class ProblemMappers {
         String detail = method + " is not allowed on " + path + (operations.isEmpty()
                 ? "; see /q/openapi for the operations of each path"
                 : "; allowed: " + String.join(", ", operations));
-        // HEAD is answered wherever GET is, OPTIONS everywhere, as the framework's own OPTIONS says
-        Set<String> allow = new LinkedHashSet<>();
-        for (String operation : operations) {
-            allow.add(operation);
-            if (operation.equals("GET")) {
-                allow.add("HEAD");
-            }
-        }
-        allow.add("OPTIONS");
+        Set<String> allow = operations.isEmpty() ? Set.of("OPTIONS") : ApiOperations.allow(path);
         return Response.fromResponse(respond(Problem.of(Problem.Code.MethodNotAllowed, detail))).allow(allow).build();
     }
 

@@ -34,6 +34,14 @@ class ApiRefusalsTest {
     }
 
     @Test
+    void optionsListsWhatTheVeryPathAllowsAsA405Does() {
+        // The framework's own answer also listed POST here, from the class's other path, which a POST refuses.
+        given().options("/api/v1/programs/x").then().statusCode(200).header("Allow", equalTo("GET, HEAD, DELETE, OPTIONS"));
+        given().options("/api/v1/programs").then().statusCode(200).header("Allow", equalTo("GET, HEAD, POST, OPTIONS"));
+        given().options("/api/v1/programs/x/scale").then().statusCode(200).header("Allow", equalTo("POST, OPTIONS"));
+    }
+
+    @Test
     void anAcceptHeaderThatExcludesWhatTheOperationAnswersIsNotAcceptable() {
         given().accept("text/csv").get("/api/v1/programs").then().statusCode(406)
                 .contentType("application/problem+json")
