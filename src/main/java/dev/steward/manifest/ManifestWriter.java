@@ -141,7 +141,8 @@ public final class ManifestWriter {
         for (Change change : changes) {
             unchanged.remove(change.program());
             ProgramSpec after = change.after().orElseThrow();
-            if (change.action() == Action.UNCHANGED) {
+            // "unchanged" compares with the file, which may be one the daemon rejects: only what is in force is settled
+            if (after.equals(inForce.get(after.name()))) {
                 unchanged.put(after.name(), after);
             } else {
                 changed.add(after);
@@ -205,19 +206,20 @@ public final class ManifestWriter {
         ProgramSpec before = specOf(file, doc, name).orElseThrow(() -> new ManifestConflictException("the manifest"
                 + " of " + name + " in " + file.path() + " is invalid, so it cannot be scaled; fix the file first"
                 + " (see `steward get events`)"));
-        if (before.replicas() == replicas) {
-            return new Change(name, Action.UNCHANGED, file.path(), Optional.of(before), Optional.of(before));
-        }
-        ReplicasEdit.apply(file, doc, replicas);
         ProgramSpec after = ReplicasEdit.withReplicas(before, replicas);
         Map<String, ProgramSpec> others = new LinkedHashMap<>(inForce);
         others.remove(name);
+        // Also when the file already says so: the daemon may be rejecting it for this very clash.
         ProcessNames.find(others.values(), List.of(after)).ifPresent(clash -> {
             String place = Optional.ofNullable(sources.get(clash.other().name()))
                     .map(other -> other.getFileName().toString()).orElse("the manifest directory");
             throw new ManifestConflictException("cannot scale " + name + " to " + replicas + ": " + clash.describe(place)
-                    + "; nothing was written: choose fewer replicas, or rename one of the programs first");
+                    + "; nothing was written: choose another number of replicas, or rename one of the programs first");
         });
+        if (before.replicas() == replicas) {
+            return new Change(name, Action.UNCHANGED, file.path(), Optional.of(before), Optional.of(before));
+        }
+        ReplicasEdit.apply(file, doc, replicas);
         ManifestCheck.edited(loader, file, List.of(after), List.of());
         if (!dryRun) {
             write(file.path(), file.result());

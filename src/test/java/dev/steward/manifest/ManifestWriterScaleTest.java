@@ -119,9 +119,13 @@ class ManifestWriterScaleTest {
         ManifestConflictException e = assertThrows(ManifestConflictException.class,
                 () -> new ManifestWriter(dir).scale("web", 3, sources, inForce, false));
         assertEquals("cannot scale web to 3: program \"web\" would run a process named \"web-2\", and so does program"
-                + " \"web-2\" in web-2.yaml; nothing was written: choose fewer replicas, or rename one of the programs first",
+                + " \"web-2\" in web-2.yaml; nothing was written: choose another number of replicas, or rename one of the programs first",
                 e.getMessage());
         assertEquals(web, read());
         assertEquals(Action.CONFIGURED, new ManifestWriter(dir).scale("web", 2, sources, inForce, false).action());
+
+        // A file that already says 3, rejected by the daemon for this clash, is no "unchanged" either.
+        Files.writeString(dir.resolve("web.yaml"), web.replace("spec:\n", "spec:\n  replicas: 3\n"));
+        assertThrows(ManifestConflictException.class, () -> new ManifestWriter(dir).scale("web", 3, sources, inForce, false));
     }
 }

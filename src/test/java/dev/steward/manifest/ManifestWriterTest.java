@@ -318,6 +318,16 @@ class ManifestWriterTest {
     }
 
     @Test
+    void aClashingFileTheDaemonRejectsIsNoExcuseForUnchanged() throws IOException {
+        String a = named("a", "  replicas: 2\n");
+        write("a.yaml", a);
+        write("a-1.yaml", named("a-1", "")); // written by hand, rejected by the daemon: a holds process a-1
+        Outcome outcome = writer().apply(named("a-1", ""), Map.of("a", file("a.yaml")), Map.of("a", spec(a)), false);
+        assertTrue(outcome.errors().get(0).message().startsWith("program \"a-1\" would run a process named \"a-1\""),
+                outcome.errors().toString());
+    }
+
+    @Test
     void refusesTwoProgramsOfOneRequestWhoseProcessesShareANameAndAcceptsThemApart() throws IOException {
         String both = named("b", "  replicas: 2\n") + "---\n" + named("b-1", "");
         Outcome outcome = writer().apply(both, Map.of(), Map.of(), false);
