@@ -80,6 +80,12 @@ final class DeleteCommand extends StewardCli.Verb {
             }
             return names;
         }
+        if (!GetCommand.isKind(first)) {
+            // `steward scale web --replicas=2`, as with supervisorctl's plain names: kubectl's form needs the kind
+            String what = words.size() == 1 ? "program " + first : "these programs";
+            throw usage("unknown kind \"" + first + "\"; to " + verb + " " + what + ", write: steward " + verb + " program "
+                    + String.join(" ", words));
+        }
         checkKind(first, verb);
         if (words.size() == 1) {
             throw usage("which program? steward " + verb + " program NAME");
@@ -91,8 +97,9 @@ final class DeleteCommand extends StewardCli.Verb {
     private static void checkKind(String kind, String verb) {
         GetCommand.Kind k = GetCommand.kind(kind);
         if (k != GetCommand.Kind.PROGRAMS) {
-            throw usage("only programs can be " + (verb.equals("delete") ? "deleted" : verb + "d")
-                    + "; a process belongs to its program (scale the program, or stop the process)");
+            throw usage("only programs can be " + (verb.equals("delete") ? "deleted" : verb + "d") + (k == GetCommand.Kind.PROCESSES
+                    ? "; a process belongs to its program (scale the program, or stop the process)"
+                    : "; events are a record of what happened and stay until the daemon stops"));
         }
     }
 }

@@ -61,6 +61,16 @@ final class GetCommand extends StewardCli.Verb {
         }
     }
 
+    /** Whether {@code word} names a kind ({@link #kind} would accept it). */
+    static boolean isKind(String word) {
+        try {
+            kind(word);
+            return true;
+        } catch (CliException e) {
+            return false;
+        }
+    }
+
     static String checkOutput(String output) {
         if (output == null) {
             return "table";

@@ -91,6 +91,13 @@ class CliArgumentsTest {
         assertEquals(2, assertThrows(CliException.class, () -> DeleteCommand.programNames(List.of("program/web", "api"), "delete")).exitCode());
         CliException process = assertThrows(CliException.class, () -> DeleteCommand.programNames(List.of("process", "web-0"), "scale"));
         assertTrue(process.getMessage().startsWith("only programs can be scaled"), process.getMessage());
+        assertTrue(process.getMessage().contains("a process belongs to its program"), process.getMessage());
+        CliException events = assertThrows(CliException.class, () -> DeleteCommand.programNames(List.of("events", "web"), "scale"));
+        assertEquals("only programs can be scaled; events are a record of what happened and stay until the daemon stops",
+                events.getMessage());
+        CliException plain = assertThrows(CliException.class, () -> DeleteCommand.programNames(List.of("web"), "scale"));
+        assertEquals(2, plain.exitCode());
+        assertEquals("unknown kind \"web\"; to scale program web, write: steward scale program web", plain.getMessage());
     }
 
     /** Usage errors exit 2 without ever connecting: the server named here does not exist (that would be 3). */
