@@ -80,7 +80,7 @@ final class DeleteCommand extends StewardCli.Verb {
             }
             return names;
         }
-        if (!GetCommand.isKind(first)) {
+        if (GetCommand.kindOf(first).isEmpty()) {
             // `steward scale web --replicas=2`, as with supervisorctl's plain names: kubectl's form needs the kind
             String what = words.size() == 1 ? "program " + first : "these programs";
             throw usage("unknown kind \"" + first + "\"; to " + verb + " " + what + ", write: steward " + verb + " program "

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** {@code steward get programs|processes|events [NAME] [-l selector] [-o wide|json|yaml|name] [-w]}. */
@@ -49,25 +50,24 @@ final class GetCommand extends StewardCli.Verb {
     }
 
     static Kind kind(String word) {
-        switch (word.toLowerCase(java.util.Locale.ROOT)) {
-            case "programs": case "program": case "prog": case "progs":
-                return Kind.PROGRAMS;
-            case "processes": case "process": case "proc": case "procs": case "ps":
-                return Kind.PROCESSES;
-            case "events": case "event": case "ev":
-                return Kind.EVENTS;
-            default:
-                throw new CliException(StewardCli.EXIT_USAGE, "unknown kind \"" + word + "\"; use programs, processes or events");
+        Optional<Kind> kind = kindOf(word); // no lambda on the client's common path: each costs start-up time
+        if (kind.isEmpty()) {
+            throw new CliException(StewardCli.EXIT_USAGE, "unknown kind \"" + word + "\"; use programs, processes or events");
         }
+        return kind.get();
     }
 
-    /** Whether {@code word} names a kind ({@link #kind} would accept it). */
-    static boolean isKind(String word) {
-        try {
-            kind(word);
-            return true;
-        } catch (CliException e) {
-            return false;
+    /** The kind {@code word} names, if any: {@code programs}, {@code prog}, {@code ps}, ... */
+    static Optional<Kind> kindOf(String word) {
+        switch (word.toLowerCase(java.util.Locale.ROOT)) {
+            case "programs": case "program": case "prog": case "progs":
+                return Optional.of(Kind.PROGRAMS);
+            case "processes": case "process": case "proc": case "procs": case "ps":
+                return Optional.of(Kind.PROCESSES);
+            case "events": case "event": case "ev":
+                return Optional.of(Kind.EVENTS);
+            default:
+                return Optional.empty();
         }
     }
 

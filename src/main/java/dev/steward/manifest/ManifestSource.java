@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -243,11 +244,9 @@ public final class ManifestSource implements AutoCloseable {
             long now = System.nanoTime();
             if (key != null) {
                 // Which files changed does not matter, a scan looks at all of them; in the parent, only this directory.
-                boolean concerned = key != parentKey || key.pollEvents().stream().anyMatch(event ->
-                        directory.getFileName().equals(event.context()));
-                if (key != parentKey) {
-                    key.pollEvents();
-                }
+                List<WatchEvent<?>> events = key.pollEvents();
+                boolean concerned = key != parentKey
+                        || events.stream().anyMatch(event -> directory.getFileName().equals(event.context()));
                 key.reset();
                 if (concerned && !pending) {
                     // Later events of the same burst fall into this window and share its scan.

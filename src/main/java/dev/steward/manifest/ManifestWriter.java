@@ -151,12 +151,17 @@ public final class ManifestWriter {
         return ProcessNames.find(unchanged.values(), changed).map(clash -> {
             String other = clash.other().name();
             boolean inRequest = changes.stream().anyMatch(change -> change.program().equals(other));
-            String place = inRequest ? "this request" : Optional.ofNullable(sources.get(other))
-                    .map(file -> file.getFileName().toString()).orElse("the manifest directory");
+            String place = inRequest ? "this request" : fileOf(other, sources);
             Position at = names.getOrDefault(clash.program().name(), new Position(0, 0));
             return new ManifestError(REQUEST, at.line(), at.column(), "metadata.name", clash.describe(place)
                     + "; rename one of the programs or change its replicas");
         });
+    }
+
+    /** The file name that program {@code name} is in force from, for messages. */
+    private static String fileOf(String name, Map<String, Path> sources) {
+        Path file = sources.get(name);
+        return file == null ? "the manifest directory" : file.getFileName().toString();
     }
 
     /**
@@ -211,9 +216,7 @@ public final class ManifestWriter {
         others.remove(name);
         // Also when the file already says so: the daemon may be rejecting it for this very clash.
         ProcessNames.find(others.values(), List.of(after)).ifPresent(clash -> {
-            String place = Optional.ofNullable(sources.get(clash.other().name()))
-                    .map(other -> other.getFileName().toString()).orElse("the manifest directory");
-            throw new ManifestConflictException("cannot scale " + name + " to " + replicas + ": " + clash.describe(place)
+            throw new ManifestConflictException("cannot scale " + name + " to " + replicas + ": " + clash.describe(fileOf(clash.other().name(), sources))
                     + "; nothing was written: choose another number of replicas, or rename one of the programs first");
         });
         if (before.replicas() == replicas) {

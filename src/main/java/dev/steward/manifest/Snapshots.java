@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -65,30 +66,26 @@ final class Snapshots {
      * its previous programs, as an invalid file does. Returns whether a file was rejected (then resolve again).
      */
     private boolean rejectACollision(Map<String, Path> owners) {
-        Map<String, ProgramSpec> byProcess = new HashMap<>();
-        for (ManifestLoader.Parsed file : files) {
-            for (ProgramSpec program : programsInForce(file, owners)) {
-                for (int index = 0; index < program.replicas(); index++) {
-                    String process = program.processName(index);
-                    ProgramSpec other = byProcess.putIfAbsent(process, program);
-                    if (other != null && !other.name().equals(program.name())) {
-                        ProgramSpec loser = keeps(other, program) ? program : other;
-                        if (rejected.contains(owners.get(loser.name()))) {
-                            loser = loser == program ? other : program; // it already gave way: the other must
-                        }
-                        Path lost = owners.get(loser.name());
-                        if (rejected.contains(lost)) {
-                            return false; // both files already fell back to what they were: nothing left to undo
-                        }
-                        ProgramSpec winner = loser == program ? other : program;
-                        rejected.add(lost);
-                        collided.put(lost, collision(lost, loser, winner, process, owners.get(winner.name())));
-                        return true;
-                    }
-                }
-            }
+        List<ProgramSpec> inFileOrder = new ArrayList<>();
+        files.forEach(file -> inFileOrder.addAll(programsInForce(file, owners)));
+        Optional<ProcessNames.Clash> clash = ProcessNames.find(List.of(), inFileOrder);
+        if (clash.isEmpty()) {
+            return false;
         }
-        return false;
+        ProgramSpec program = clash.get().program();
+        ProgramSpec other = clash.get().other(); // met first in file order
+        ProgramSpec loser = keeps(other, program) ? program : other;
+        if (rejected.contains(owners.get(loser.name()))) {
+            loser = loser == program ? other : program; // it already gave way: the other must
+        }
+        Path lost = owners.get(loser.name());
+        if (rejected.contains(lost)) {
+            return false; // both files already fell back to what they were: nothing left to undo
+        }
+        ProgramSpec winner = loser == program ? other : program;
+        rejected.add(lost);
+        collided.put(lost, collision(lost, loser, winner, clash.get().process(), owners.get(winner.name())));
+        return true;
     }
 
     /** Whether {@code first}, met first in file order, keeps its process names against {@code second}. */
