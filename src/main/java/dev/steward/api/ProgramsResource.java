@@ -9,6 +9,7 @@ import dev.steward.events.Event;
 import dev.steward.manifest.ManifestWriter;
 import dev.steward.manifest.ManifestWriter.Action;
 import dev.steward.manifest.ManifestWriter.Change;
+import dev.steward.manifest.ManifestWriter.Submitted;
 import dev.steward.manifest.ProgramSpec;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.Consumes;
@@ -21,14 +22,24 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 /**
  * Programs: read from the supervisor, changed only by writing the manifest directory (the watcher
@@ -78,10 +89,39 @@ public class ProgramsResource {
             throw ApiException.badRequest("the manifest is larger than 1 MiB; a manifest should be a few KiB,"
                     + " send the programs in several requests");
         }
-        ManifestWriter.Outcome outcome = writer.apply(body == null ? "" : body, sources(), inForce(), dryRun);
+        return apply(List.of(new Submitted(ManifestWriter.REQUEST, body == null ? "" : body)), dryRun,
+                " (line and column are in the request body)");
+    }
+
+    /**
+     * Several manifest files in one request, one file part each ({@code curl -F file=@web.yaml -F file=@db.yaml}):
+     * applied all or nothing, checked together (a program defined twice, two programs' processes sharing a name),
+     * and every error names its part's file name.
+     */
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Operation(summary = "Apply several manifest files at once, all or nothing: one multipart/form-data file part each")
+    public Items<ApplyResultDto> applyFiles(@RestForm(FileUpload.ALL) List<FileUpload> files,
+                                            @QueryParam("dryRun") String dryRunParam, @Context UriInfo uri) {
+        requireLoaded();
+        boolean dryRun = Params.flag("dryRun", dryRunParam, uri);
+        if (files.isEmpty()) {
+            throw ApiException.badRequest("the request has no file part; send each manifest as a file part,"
+                    + " e.g. curl -F file=@web.yaml -F file=@db.yaml (with the @)");
+        }
+        List<Submitted> manifests = new ArrayList<>();
+        for (FileUpload file : files) {
+            manifests.add(new Submitted(label(file, manifests.size() + 1), text(file)));
+        }
+        return apply(manifests, dryRun, "");
+    }
+
+    private Items<ApplyResultDto> apply(List<Submitted> manifests, boolean dryRun, String whereLinesAre) {
+        ManifestWriter.Outcome outcome = writer.apply(manifests, sources(), inForce(), dryRun);
         if (!outcome.valid()) {
-            throw ApiException.invalid("the manifest is invalid, nothing was written; fix the errors listed"
-                    + " (line and column are in the request body) and apply again", outcome.errors());
+            throw ApiException.invalid((manifests.size() > 1 ? "the manifests are" : "the manifest is") + " invalid"
+                    + (dryRun ? "" : ", nothing was written") + "; fix the errors listed" + whereLinesAre
+                    + (dryRun ? " and try again" : " and apply again"), outcome.errors());
         }
         List<ApplyResultDto> results = outcome.changes().stream().map(change -> result(change, dryRun)).toList();
         if (!dryRun) {
@@ -90,6 +130,34 @@ public class ProgramsResource {
                             + change.file().getFileName())).toList());
         }
         return new Items<>(results);
+    }
+
+    /** The part's file name as the client gave it (errors name it), or {@code <part 2>} without a usable one. */
+    private static Path label(FileUpload file, int number) {
+        String name = file.fileName();
+        if (name != null && !name.isBlank()) {
+            try {
+                return Path.of(name);
+            } catch (InvalidPathException unusable) {
+                // e.g. a NUL character: fall through to the part's number
+            }
+        }
+        return Path.of("<part " + number + ">");
+    }
+
+    private static String text(FileUpload file) {
+        try {
+            if (Files.size(file.uploadedFile()) > MAX_BODY_CHARS) {
+                throw ApiException.badRequest(file.fileName() + " is larger than 1 MiB; a manifest should be a few KiB,"
+                        + " split it into several files");
+            }
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file.uploadedFile())))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw ApiException.badRequest(file.fileName() + " is not UTF-8 text; save it as UTF-8 and apply again");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the uploaded part " + file.fileName(), e);
+        }
     }
 
     @DELETE

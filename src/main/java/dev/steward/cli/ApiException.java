@@ -39,7 +39,7 @@ public final class ApiException extends CliException {
         }
         List<String> details = new ArrayList<>();
         for (Object error : Json.list(p.get("errors"))) {
-            details.add(manifestError(error, null));
+            details.add(manifestError(error));
         }
         // A bad selector, signal or query is a usage error; a daemon still starting or shutting down (503) is one
         // that cannot take requests yet, as one that cannot be reached, for scripts that wait and retry; everything
@@ -48,15 +48,9 @@ public final class ApiException extends CliException {
         return new ApiException(exit, status, code, detail, details, problem);
     }
 
-    /**
-     * One {@code errors[]} entry as {@code file:line:column: field: message}; {@code localFile}
-     * replaces a file name the server could not know (a manifest sent in a request body).
-     */
-    static String manifestError(Object error, String localFile) {
+    /** One {@code errors[]} entry as {@code file:line:column: field: message}. */
+    static String manifestError(Object error) {
         String file = Json.str(error, "file");
-        if (localFile != null && (file == null || file.isBlank() || !file.contains("/") || file.startsWith("<"))) {
-            file = localFile;
-        }
         long line = Json.num(error, "line", 0);
         long column = Json.num(error, "column", 0);
         String field = Json.str(error, "field");
@@ -70,15 +64,6 @@ public final class ApiException extends CliException {
             out.append(field).append(": ");
         }
         return out.append(message == null ? "invalid" : message).toString();
-    }
-
-    /** The same error with {@code errors[]} entries naming {@code localFile} instead of the request body. */
-    ApiException withLocalFile(String localFile) {
-        List<String> details = new ArrayList<>();
-        for (Object error : Json.list(Json.obj(body).get("errors"))) {
-            details.add(manifestError(error, localFile));
-        }
-        return new ApiException(exitCode(), status, code, getMessage(), details, body);
     }
 
     public int status() {

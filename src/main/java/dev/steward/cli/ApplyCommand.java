@@ -25,42 +25,20 @@ final class ApplyCommand extends StewardCli.Verb {
     @Override
     public Integer call() {
         List<ManifestFiles.Source> sources = ManifestFiles.read(files, recursive, io().cwd(), io().in());
-        // Several files: validate them all first, so a bad one leaves the others unapplied too.
-        if (sources.size() > 1 && !dryRun) {
-            List<CliException> problems = new ArrayList<>();
-            for (ManifestFiles.Source source : sources) {
-                try {
-                    apply(source, true);
-                } catch (ApiException e) {
-                    problems.add(e.withLocalFile(source.label()));
-                }
-            }
-            if (!problems.isEmpty()) {
-                for (CliException problem : problems) {
-                    err().println("error: " + problem.getMessage());
-                    problem.details().forEach(err()::println);
-                }
-                err().println("error: nothing was applied (" + problems.size() + " of " + sources.size() + " files rejected)");
-                return problems.stream().mapToInt(CliException::exitCode).max().orElse(StewardCli.EXIT_FAILED);
-            }
-        }
-        for (ManifestFiles.Source source : sources) {
-            List<Object> results;
-            try {
-                results = apply(source, dryRun);
-            } catch (ApiException e) {
-                throw e.withLocalFile(source.label());
-            }
-            for (Object result : results) {
-                out().println(line(result, dryRun));
-            }
-            out().flush();
+        for (Object result : apply(api(), sources, dryRun)) {
+            out().println(line(result, dryRun));
         }
         return StewardCli.EXIT_OK;
     }
 
-    private List<Object> apply(ManifestFiles.Source source, boolean dry) {
-        Object answer = api().post("/programs" + (dry ? "?dryRun=true" : ""), source.contentType(), source.bytes());
+    /**
+     * Sends every file in one request, as one file part each: the daemon checks them together (a program in two
+     * files, two programs' processes sharing a name) and writes all of them or none, naming each file in its errors.
+     */
+    static List<Object> apply(Api api, List<ManifestFiles.Source> sources, boolean dryRun) {
+        String boundary = ManifestFiles.boundary(sources);
+        Object answer = api.post("/programs" + (dryRun ? "?dryRun=true" : ""), ManifestFiles.multipartType(boundary),
+                ManifestFiles.multipart(sources, boundary));
         return Json.list(Json.obj(answer).get("items"));
     }
 

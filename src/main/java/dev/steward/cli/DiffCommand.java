@@ -44,14 +44,15 @@ final class DiffCommand extends StewardCli.Verb {
         List<String> summaries = new ArrayList<>();
         StringBuilder diffs = new StringBuilder();
         boolean changes = false;
-        for (ManifestFiles.Source source : sources) {
-            // The daemon validates and says what applying would do; only then compare texts.
-            Object dryRun;
-            try {
-                dryRun = api().post("/programs?dryRun=true", source.contentType(), source.bytes());
-            } catch (ApiException e) {
-                throw e.withLocalFile(source.label());
+        // The daemon validates all files together and says what applying would do; only then compare texts.
+        for (Object result : ApplyCommand.apply(api(), sources, true)) {
+            // the daemon's verdict decides the exit code; the text shows what differs
+            if (!"unchanged".equals(Json.str(result, "action"))) {
+                changes = true;
             }
+            summaries.add(summary(result));
+        }
+        for (ManifestFiles.Source source : sources) {
             Map<String, ProgramSpec> specs = CanonicalManifest.read(source.text(), source.label());
             List<Object> documents = specs.isEmpty() ? Yaml.loadAll(source.text(), source.label()) : List.of();
             List<String> names = new ArrayList<>(specs.keySet());
@@ -68,13 +69,6 @@ final class DiffCommand extends StewardCli.Verb {
                 String text = specs.isEmpty() ? rawDiff(name, live, documents.get(i), source.label())
                         : diff(name, live, specs.get(name), source.label());
                 diffs.append(text);
-            }
-            for (Object result : Json.list(Json.obj(dryRun).get("items"))) {
-                // the daemon's verdict decides the exit code; the text shows what differs
-                if (!"unchanged".equals(Json.str(result, "action"))) {
-                    changes = true;
-                }
-                summaries.add(summary(result));
             }
         }
         out().print(diffs);

@@ -17,10 +17,6 @@ final class ManifestFiles {
         String contentType() {
             return label.endsWith(".json") ? "application/json" : "application/yaml";
         }
-
-        byte[] bytes() {
-            return text.getBytes(StandardCharsets.UTF_8);
-        }
     }
 
     private ManifestFiles() {
@@ -88,6 +84,44 @@ final class ManifestFiles {
         } catch (IOException e) {
             throw new CliException(StewardCli.EXIT_FAILED, "cannot read " + name + ": " + e.getMessage());
         }
+    }
+
+    /** The content type of {@link #multipart}'s body. */
+    static String multipartType(String boundary) {
+        return "multipart/form-data; boundary=" + boundary;
+    }
+
+    /** A boundary that none of the texts contains. */
+    static String boundary(List<Source> sources) {
+        long n = System.nanoTime();
+        String boundary = "steward-" + Long.toHexString(n);
+        for (int i = 0; i < sources.size(); i++) {
+            if (sources.get(i).text().contains(boundary)) { // start over with another
+                boundary = "steward-" + Long.toHexString(++n);
+                i = -1;
+            }
+        }
+        return boundary;
+    }
+
+    /**
+     * All sources as one {@code multipart/form-data} body, one file part each in order, named by its label, so the
+     * daemon checks them together and names each file in its errors (POST /api/v1/programs, docs/api.md).
+     */
+    static byte[] multipart(List<Source> sources, String boundary) {
+        StringBuilder body = new StringBuilder();
+        for (Source source : sources) {
+            body.append("--").append(boundary).append("\r\n")
+                    .append("Content-Disposition: form-data; name=\"file\"; filename=\"").append(quoted(source.label()))
+                    .append("\"\r\nContent-Type: ").append(source.contentType()).append("\r\n\r\n")
+                    .append(source.text()).append("\r\n");
+        }
+        return body.append("--").append(boundary).append("--\r\n").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A file name inside a quoted header parameter: no quote, backslash or line break can end it early. */
+    private static String quoted(String label) {
+        return label.replace("\\", "/").replace("\"", "'").replace('\r', ' ').replace('\n', ' ');
     }
 
     /** The {@code metadata.name} of every Program document in a source (for delete -f and diff). */

@@ -35,7 +35,10 @@ final class ScaleCommand extends StewardCli.Verb {
         String name = names.get(0);
         Object result = api().post("/programs/" + Api.enc(name) + "/scale?replicas=" + replicas + (dryRun ? "&dryRun=true" : ""), null, null);
         String effect = Json.str(result, "effect");
-        out().println("program/" + name + " scaled" + (dryRun ? " (dry run)" + (effect == null || effect.isBlank() ? "" : ": " + effect) : "")
+        // kubectl says "scaled" even when nothing changed; the daemon knows, and says so as apply does
+        String done = "unchanged".equals(Json.str(result, "action")) ? " unchanged: already " + replicas
+                + (replicas == 1 ? " replica" : " replicas") : " scaled";
+        out().println("program/" + name + done + (dryRun ? " (dry run)" + (effect == null || effect.isBlank() ? "" : ": " + effect) : "")
                 + ApplyCommand.deferred(result));
         return StewardCli.EXIT_OK;
     }

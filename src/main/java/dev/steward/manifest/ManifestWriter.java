@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -69,32 +70,50 @@ public final class ManifestWriter {
     }
 
     /**
-     * Writes the programs of {@code body} (one or more YAML or JSON documents) to the directory.
+     * One manifest text sent to be applied: a request body, or one of several files sent together.
+     *
+     * @param label what errors call it: {@link #REQUEST}, or the file's name as the client gave it
+     */
+    public record Submitted(Path label, String text) {
+    }
+
+    /** A program of a submitted manifest, where its name is written, and the manifest's documents. */
+    private record Located(ProgramSpec spec, Submitted from, Position at, List<YamlDocuments.Doc> docs) {
+        String place() {
+            String where = from.label().equals(REQUEST) ? "this request" : from.label().toString();
+            return at.line() > 0 ? where + ", line " + at.line() : where;
+        }
+    }
+
+    /** Writes the programs of {@code body} (one or more YAML or JSON documents): {@link #apply(List, Map, Map, boolean)}. */
+    public Outcome apply(String body, Map<String, Path> sources, Map<String, ProgramSpec> inForce, boolean dryRun) {
+        return apply(List.of(new Submitted(REQUEST, body)), sources, inForce, dryRun);
+    }
+
+    /**
+     * Writes the programs of {@code manifests} (each one or more YAML or JSON documents) to the directory, all or
+     * nothing: every manifest is read and every change checked before the first file is written.
      *
      * @param sources the file each program in force comes from, preferred over other files defining it
      * @param inForce the programs in force by name: no process of a changed program may take one's process name
      * @param dryRun  work out and check everything, write nothing
      * @throws ManifestConflictException when a file that must change cannot be edited safely
      */
-    public synchronized Outcome apply(String body, Map<String, Path> sources, Map<String, ProgramSpec> inForce,
-                                      boolean dryRun) {
-        ManifestLoader.Parsed read = loader.parseWithPositions(REQUEST, body);
-        ManifestFile parsed = read.file();
-        if (!parsed.valid()) {
-            return new Outcome(List.of(), parsed.errors());
+    public synchronized Outcome apply(List<Submitted> manifests, Map<String, Path> sources,
+                                      Map<String, ProgramSpec> inForce, boolean dryRun) {
+        List<ManifestError> errors = new ArrayList<>();
+        List<Located> programs = read(manifests, errors);
+        if (!errors.isEmpty()) {
+            return new Outcome(List.of(), errors);
         }
-        if (parsed.programs().isEmpty()) {
-            return new Outcome(List.of(), List.of(new ManifestError(REQUEST, 0, 0, "", "has no Program document;"
-                    + " send one or more manifests such as {apiVersion: steward.dev/v1, kind: Program,"
-                    + " metadata: {name: web}, spec: {command: [...]}}")));
-        }
-        List<YamlDocuments.Doc> submitted = YamlDocuments.split(REQUEST.toString(), body);
         Map<Path, FileEdit> files = new LinkedHashMap<>();
         Map<Path, List<ProgramSpec>> expected = new LinkedHashMap<>();
         List<Change> changes = new ArrayList<>();
         List<Path> listed = manifestFiles();
-        for (ProgramSpec spec : parsed.programs()) {
-            String text = YamlDocuments.blockText(body, YamlDocuments.find(submitted, spec.name()).orElseThrow());
+        for (Located program : programs) {
+            ProgramSpec spec = program.spec();
+            String text = YamlDocuments.blockText(program.from().text(),
+                    YamlDocuments.find(program.docs(), spec.name()).orElseThrow());
             Optional<FileEdit> holder = locate(spec.name(), sources, files, listed);
             FileEdit file = holder.orElseGet(() -> files.computeIfAbsent(directory.resolve(spec.name() + ".yaml"),
                     FileEdit::read));
@@ -114,7 +133,7 @@ public final class ManifestWriter {
             changes.add(new Change(spec.name(), doc.isPresent() ? Action.CONFIGURED : Action.CREATED, file.path(),
                     before, Optional.of(spec)));
         }
-        Optional<ManifestError> clash = processNameClash(changes, inForce, sources, read.namePositions());
+        Optional<ManifestError> clash = processNameClash(programs, changes, inForce, sources);
         if (clash.isPresent()) {
             return new Outcome(List.of(), List.of(clash.get()));
         }
@@ -130,12 +149,48 @@ public final class ManifestWriter {
     }
 
     /**
+     * The programs of every submitted manifest in order; the errors of each, a manifest without a program and a
+     * program defined by two of them go to {@code errors}.
+     */
+    private List<Located> read(List<Submitted> manifests, List<ManifestError> errors) {
+        List<Located> programs = new ArrayList<>();
+        Map<String, Located> byName = new HashMap<>();
+        for (Submitted manifest : manifests) {
+            ManifestLoader.Parsed read = loader.parseWithPositions(manifest.label(), manifest.text());
+            if (!read.file().valid()) {
+                errors.addAll(read.file().errors());
+                continue;
+            }
+            if (read.file().programs().isEmpty()) {
+                errors.add(new ManifestError(manifest.label(), 0, 0, "", "has no Program document; send one or more"
+                        + " manifests such as {apiVersion: steward.dev/v1, kind: Program, metadata: {name: web},"
+                        + " spec: {command: [...]}}"));
+                continue;
+            }
+            List<YamlDocuments.Doc> docs = YamlDocuments.split(manifest.label().toString(), manifest.text());
+            for (ProgramSpec spec : read.file().programs()) {
+                Located program = new Located(spec, manifest,
+                        read.namePositions().getOrDefault(spec.name(), new Position(0, 0)), docs);
+                Located first = byName.putIfAbsent(spec.name(), program);
+                if (first == null) {
+                    programs.add(program);
+                } else {
+                    errors.add(new ManifestError(manifest.label(), program.at().line(), program.at().column(),
+                            "metadata.name", "program \"" + spec.name() + "\" is also defined in " + first.place()
+                            + "; apply each program from one file only: remove one of the two documents"));
+                }
+            }
+        }
+        return programs;
+    }
+
+    /**
      * A process of a program the request creates or changes that would take the name of another program's process:
      * the daemon would reject the file written, so the request is refused instead, with the error at the program's
-     * name in the request.
+     * name in its manifest.
      */
-    private static Optional<ManifestError> processNameClash(List<Change> changes, Map<String, ProgramSpec> inForce,
-                                                            Map<String, Path> sources, Map<String, Position> names) {
+    private static Optional<ManifestError> processNameClash(List<Located> programs, List<Change> changes,
+                                                            Map<String, ProgramSpec> inForce, Map<String, Path> sources) {
         Map<String, ProgramSpec> unchanged = new LinkedHashMap<>(inForce);
         List<ProgramSpec> changed = new ArrayList<>();
         for (Change change : changes) {
@@ -149,13 +204,16 @@ public final class ManifestWriter {
             }
         }
         return ProcessNames.find(unchanged.values(), changed).map(clash -> {
-            String other = clash.other().name();
-            boolean inRequest = changes.stream().anyMatch(change -> change.program().equals(other));
-            String place = inRequest ? "this request" : fileOf(other, sources);
-            Position at = names.getOrDefault(clash.program().name(), new Position(0, 0));
-            return new ManifestError(REQUEST, at.line(), at.column(), "metadata.name", clash.describe(place)
-                    + "; rename one of the programs or change its replicas");
+            Located program = located(programs, clash.program().name()).orElseThrow();
+            String place = located(programs, clash.other().name()).map(Located::place)
+                    .orElseGet(() -> fileOf(clash.other().name(), sources));
+            return new ManifestError(program.from().label(), program.at().line(), program.at().column(), "metadata.name",
+                    clash.describe(place) + "; rename one of the programs or change its replicas");
         });
+    }
+
+    private static Optional<Located> located(List<Located> programs, String name) {
+        return programs.stream().filter(program -> program.spec().name().equals(name)).findFirst();
     }
 
     /** The file name that program {@code name} is in force from, for messages. */

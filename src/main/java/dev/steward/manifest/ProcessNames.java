@@ -1,29 +1,38 @@
 package dev.steward.manifest;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Process names are unique across programs: program {@code a} with two replicas runs {@code a-0} and {@code a-1},
- * so a program named {@code a-0} cannot run beside it (logs, stop marks and the API address processes by name).
+ * Program and process names form one namespace: {@code status}, {@code stop}, {@code logs} and the API take either,
+ * so each name may mean one program or one of its processes, never two programs'. Program {@code a} with two
+ * replicas runs {@code a-0} and {@code a-1}, so no other program may be named {@code a-0} (whatever its replicas) or
+ * run a process named {@code a-1}; a program with one replica runs one process of its own name.
  */
 final class ProcessNames {
 
     private ProcessNames() {
     }
 
-    /** Process {@code process} of {@code program} would have the name of one of {@code other}'s. */
-    record Clash(ProgramSpec program, ProgramSpec other, String process) {
+    /** {@code program} would take {@code name}, which {@code other} already has: as its name or a process's. */
+    record Clash(ProgramSpec program, ProgramSpec other, String name) {
 
         /**
          * {@code program "a-0" would run a process named "a-0", and so does program "a" in a.yaml (2 replicas: a-0,
          * a-1)}, where {@code otherPlace} ("a.yaml") says where the other program is defined.
          */
         String describe(String otherPlace) {
-            return "program \"" + program.name() + "\" would run a process named \"" + process + "\", and so does program \""
-                    + other.name() + "\" in " + otherPlace + replicas(other);
+            String where = " in " + otherPlace + replicas(other);
+            if (!runs(program, name)) {
+                return "program \"" + program.name() + "\" is named like a process of program \"" + other.name() + "\"" + where;
+            }
+            String runs = "program \"" + program.name() + "\" would run a process named \"" + name + "\", ";
+            return runs + (runs(other, name) ? "and so does program \"" + other.name() + "\"" + where
+                    : "which is the name of program \"" + other.name() + "\"" + where);
         }
 
         private static String replicas(ProgramSpec program) {
@@ -41,21 +50,41 @@ final class ProcessNames {
      * {@code unchanged}.
      */
     static Optional<Clash> find(Collection<ProgramSpec> unchanged, Collection<ProgramSpec> changed) {
-        Map<String, ProgramSpec> byProcess = new HashMap<>();
+        Map<String, ProgramSpec> taken = new HashMap<>();
         for (ProgramSpec program : unchanged) {
-            for (int index = 0; index < program.replicas(); index++) {
-                byProcess.putIfAbsent(program.processName(index), program);
+            for (String name : names(program)) {
+                taken.putIfAbsent(name, program);
             }
         }
         for (ProgramSpec program : changed) {
-            for (int index = 0; index < program.replicas(); index++) {
-                String process = program.processName(index);
-                ProgramSpec other = byProcess.putIfAbsent(process, program);
+            for (String name : names(program)) {
+                ProgramSpec other = taken.putIfAbsent(name, program);
                 if (other != null && !other.name().equals(program.name())) {
-                    return Optional.of(new Clash(program, other, process));
+                    return Optional.of(new Clash(program, other, name));
                 }
             }
         }
         return Optional.empty();
+    }
+
+    /** The names a program takes: its processes' and its own (the same when it has one replica). */
+    private static List<String> names(ProgramSpec program) {
+        List<String> names = new ArrayList<>();
+        for (int index = 0; index < program.replicas(); index++) {
+            names.add(program.processName(index));
+        }
+        if (!names.contains(program.name())) {
+            names.add(program.name());
+        }
+        return names;
+    }
+
+    private static boolean runs(ProgramSpec program, String process) {
+        for (int index = 0; index < program.replicas(); index++) {
+            if (program.processName(index).equals(process)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -84,7 +84,7 @@ final class Snapshots {
         }
         ProgramSpec winner = loser == program ? other : program;
         rejected.add(lost);
-        collided.put(lost, collision(lost, loser, winner, clash.get().process(), owners.get(winner.name())));
+        collided.put(lost, collision(lost, loser, winner, clash.get().name(), owners.get(winner.name())));
         return true;
     }
 

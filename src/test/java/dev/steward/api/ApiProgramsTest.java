@@ -246,6 +246,37 @@ class ApiProgramsTest {
     }
 
     @Test
+    void severalFilesAsMultipartPartsAreAppliedTogetherAndErrorsNameTheirFiles() {
+        given().multiPart("file", "in/api-mp.yaml", sleeper("api-mp", "replicas: 2").getBytes(), "application/yaml")
+                .multiPart("file", "in/api-mp-1.yaml", sleeper("api-mp-1").getBytes(), "application/yaml")
+                .post("/api/v1/programs").then().statusCode(422)
+                .body("detail", equalTo("the manifests are invalid, nothing was written; fix the errors listed and apply again"))
+                .body("errors[0].file", equalTo("in/api-mp-1.yaml"))
+                .body("errors[0].message", containsString("and so does program \"api-mp\" in in/api-mp.yaml, line "));
+        assertFalse(Files.exists(MANIFESTS.resolve("api-mp.yaml")), "all or nothing");
+
+        given().multiPart("file", "in/api-mp.yaml", sleeper("api-mp").getBytes(), "application/yaml")
+                .multiPart("file", "in/api-mp-1.yaml", sleeper("api-mp-1").getBytes(), "application/yaml")
+                .post("/api/v1/programs?dryRun=true").then().statusCode(200)
+                .body("items.program", equalTo(java.util.List.of("api-mp", "api-mp-1")))
+                .body("items.dryRun", equalTo(java.util.List.of(true, true)));
+        assertFalse(Files.exists(MANIFESTS.resolve("api-mp.yaml")), "a dry run writes nothing");
+
+        given().multiPart("file", "in/api-mp.yaml", sleeper("api-mp").getBytes(), "application/yaml")
+                .multiPart("file", "in/api-mp-1.yaml", sleeper("api-mp-1").getBytes(), "application/yaml")
+                .post("/api/v1/programs").then().statusCode(200)
+                .body("items.action", equalTo(java.util.List.of("created", "created")));
+        awaitState("api-mp", "RUNNING");
+        awaitState("api-mp-1", "RUNNING");
+
+        given().multiPart("file", "no file name, only a form field").post("/api/v1/programs").then().statusCode(400)
+                .body("detail", containsString("curl -F file=@web.yaml"));
+        given().multiPart("file", "bad.yaml", new byte[] {(byte) 0xff, 'a'}, "application/yaml")
+                .post("/api/v1/programs").then().statusCode(400)
+                .body("detail", equalTo("bad.yaml is not UTF-8 text; save it as UTF-8 and apply again"));
+    }
+
+    @Test
     void unknownProgramsAndBadParametersAreExplained() {
         given().get("/api/v1/programs/api-nope").then().statusCode(404)
                 .contentType("application/problem+json")

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every verb against a fake daemon on a unix socket: exact output, exit codes, the requests sent. */
@@ -323,8 +324,12 @@ class CliCommandsTest {
         assertEquals("program/web configured\nprogram/api created\nprogram/db unchanged\n", r.out());
         FakeDaemon.Request sent = daemon.last();
         assertEquals("/programs", sent.target());
-        assertEquals("application/yaml", sent.headers().get("content-type"));
-        assertTrue(sent.body().contains("spec: {command: [sleep, '9']}"));
+        String boundary = sent.headers().get("content-type").replaceFirst("^multipart/form-data; boundary=", "");
+        assertEquals("--" + boundary + "\r\n"
+                + "Content-Disposition: form-data; name=\"file\"; filename=\"web.yaml\"\r\n"
+                + "Content-Type: application/yaml\r\n\r\n"
+                + "apiVersion: steward.dev/v1\nkind: Program\nmetadata: {name: web}\nspec: {command: [sleep, '9']}\n\r\n"
+                + "--" + boundary + "--\r\n", sent.body());
     }
 
     @Test
@@ -336,7 +341,8 @@ class CliCommandsTest {
         assertEquals(0, r.code(), r::toString);
         assertEquals("program/web configured (dry run): restarting its processes one at a time (launch settings changed)\n", r.out());
         assertEquals("/programs?dryRun=true", daemon.last().target());
-        assertEquals("kind: Program\n", daemon.last().body());
+        assertTrue(daemon.last().body().contains("filename=\"<stdin>\"\r\nContent-Type: application/yaml\r\n\r\nkind: Program\n\r\n"),
+                daemon.last().body());
     }
 
     @Test
@@ -345,7 +351,7 @@ class CliCommandsTest {
         daemon.on("POST", "/programs", Answer.json(422, """
                 {"type": "https://steward.dev/problems/invalid", "title": "Unprocessable", "status": 422, "code": "Invalid",
                  "detail": "1 error in the manifest; nothing was applied",
-                 "errors": [{"file": null, "line": 9, "column": 13, "field": "spec.replicas", "message": "must be a whole number (got \\"many\\")"},
+                 "errors": [{"file": "web.yaml", "line": 9, "column": 13, "field": "spec.replicas", "message": "must be a whole number (got \\"many\\")"},
                             {"file": "/srv/manifests/other.yaml", "line": 0, "column": 0, "field": "", "message": "unreadable"}]}"""));
         CliRun.Result r = cli("apply", "-f", "web.yaml");
         assertEquals(1, r.code(), r::toString);
@@ -357,25 +363,36 @@ class CliCommandsTest {
     }
 
     @Test
-    void applyDirectoryValidatesEveryFileBeforeApplyingAny() throws IOException {
+    void applyDirectorySendsItsManifestsInOneRequestAndPrintsTheErrorsOfEach() throws IOException {
         Path manifests = Files.createDirectories(dir.resolve("m"));
         Files.writeString(manifests.resolve("a.yaml"), "a: 1\n");
         Files.writeString(manifests.resolve("b.yml"), "b: 1\n");
+        Files.writeString(manifests.resolve("c.json"), "{\"c\": 1}\n");
         Files.writeString(manifests.resolve(".b.yml.swp"), "junk");
         Files.writeString(manifests.resolve("notes.txt"), "junk");
-        daemon.on("POST", "/programs", req -> req.body().startsWith("b")
-                ? Answer.json(422, "{\"code\": \"Invalid\", \"status\": 422, \"detail\": \"invalid manifest\", "
-                        + "\"errors\": [{\"file\": \"<request>\", \"line\": 1, \"column\": 1, \"field\": \"b\", \"message\": \"unknown field\"}]}")
-                : Answer.json("{\"items\": [{\"program\": \"a\", \"action\": \"created\", \"dryRun\": " + req.target().contains("dryRun") + "}]}"));
-        CliRun.Result r = cli("apply", "-f", "m");
+        daemon.on("POST", "/programs", Answer.json(422, "{\"code\": \"Invalid\", \"status\": 422, \"detail\": \"the manifests are invalid\", "
+                + "\"errors\": [{\"file\": \"m/a.yaml\", \"line\": 1, \"column\": 1, \"field\": \"a\", \"message\": \"unknown field\"},"
+                + " {\"file\": \"m/b.yml\", \"line\": 1, \"column\": 1, \"field\": \"b\", \"message\": \"unknown field\"}]}"));
+        CliRun.Result r = cli("apply", "-f", "m", "-f", "m/a.yaml");
         assertEquals(1, r.code(), r::toString);
         assertEquals("", r.out());
         assertEquals("""
-                error: invalid manifest
+                error: the manifests are invalid
+                m/a.yaml:1:1: a: unknown field
                 m/b.yml:1:1: b: unknown field
-                error: nothing was applied (1 of 2 files rejected)
                 """, r.err());
-        assertTrue(daemon.requests.stream().allMatch(req -> req.target().equals("/programs?dryRun=true")), daemon.requests::toString);
+        assertEquals(1, daemon.requests.size(), daemon.requests::toString);
+        String body = daemon.last().body();
+        List<String> parts = List.of("filename=\"m/a.yaml\"\r\nContent-Type: application/yaml\r\n\r\na: 1\n",
+                "filename=\"m/b.yml\"\r\nContent-Type: application/yaml\r\n\r\nb: 1\n",
+                "filename=\"m/c.json\"\r\nContent-Type: application/json\r\n\r\n{\"c\": 1}\n",
+                "filename=\"m/a.yaml\"\r\n");
+        int at = 0;
+        for (String part : parts) { // in the order given, the directory's files sorted
+            at = body.indexOf(part, at);
+            assertTrue(at >= 0, "no " + part + " in order in " + body);
+        }
+        assertFalse(body.contains("junk"), body);
     }
 
     @Test
@@ -509,6 +526,9 @@ class CliCommandsTest {
         CliRun.Result dry = cli("scale", "program", "web", "--replicas", "4", "--dry-run");
         assertEquals("program/web scaled (dry run): scaling 2 -> 4\n", dry.out(), dry::toString);
         assertEquals("/programs/web/scale?replicas=4&dryRun=true", daemon.last().target());
+        daemon.on("POST", "/programs/web/scale", Answer.json("{\"program\": \"web\", \"action\": \"unchanged\"}"));
+        assertEquals("program/web unchanged: already 4 replicas\n", cli("scale", "program", "web", "--replicas", "4").out());
+        assertEquals("program/web unchanged: already 1 replica\n", cli("scale", "program", "web", "--replicas", "1").out());
         assertEquals(2, cli("scale", "program", "web").code());
         assertEquals(2, cli("scale", "program", "web", "--replicas", "-1").code());
         assertEquals(2, cli("scale", "process", "web-0", "--replicas", "2").code());

@@ -333,6 +333,36 @@ class CliIT {
     }
 
     @Test
+    void applyOfADirectoryChecksItsFilesTogetherAndWritesAllOrNone() throws Exception {
+        Path dir = Files.createDirectories(files.resolve("cli-dir"));
+        Files.writeString(dir.resolve("a.yaml"), talker("cli-dir", 2, "cli-dir"));
+        Files.writeString(dir.resolve("b.yaml"), talker("cli-dir-1", 1, "cli-dir"));
+        Run clash = cli("apply", "-f", dir.toString());
+        assertEquals(1, clash.code(), clash::toString);
+        assertEquals("error: the manifests are invalid, nothing was written; fix the errors listed and apply again\n"
+                + dir + "/b.yaml:4:9: metadata.name: program \"cli-dir-1\" would run a process named \"cli-dir-1\", and so"
+                + " does program \"cli-dir\" in " + dir + "/a.yaml, line 4 (2 replicas: cli-dir-0, cli-dir-1); rename one of"
+                + " the programs or change its replicas\n", clash.err());
+
+        Files.writeString(dir.resolve("b.yaml"), talker("cli-dir", 1, "cli-dir"));
+        Run twice = cli("apply", "-f", dir.toString());
+        assertEquals(1, twice.code(), twice::toString);
+        assertTrue(twice.err().contains(dir + "/b.yaml:4:9: metadata.name: program \"cli-dir\" is also defined in "
+                + dir + "/a.yaml, line 4; "), twice::toString);
+        assertEquals(1, cli("get", "program", "cli-dir").code(), "neither file was written");
+
+        Files.writeString(dir.resolve("b.yaml"), talker("cli-dir-b", 1, "cli-dir"));
+        Run apply = cli("apply", "-f", dir.toString());
+        assertEquals(0, apply.code(), apply::toString);
+        assertEquals("program/cli-dir created\nprogram/cli-dir-b created\n", apply.out());
+        awaitRunning("app=cli-dir", 3);
+        Run diff = cli("diff", "-f", dir.toString());
+        assertEquals(0, diff.code(), diff::toString);
+        assertEquals("program/cli-dir unchanged\nprogram/cli-dir-b unchanged\n", diff.err());
+        cli("delete", "-f", dir.toString());
+    }
+
+    @Test
     void eventsAndWatch() throws Exception {
         cli("apply", "-f", manifest("cli-pre.yaml", talker("cli-pre", 1, "cli-pre")).toString());
         awaitRunning("app=cli-pre", 1);

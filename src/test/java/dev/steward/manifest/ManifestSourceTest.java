@@ -318,6 +318,30 @@ class ManifestSourceTest {
     }
 
     @Test
+    void aProgramNamedLikeAnotherProgramsProcessIsRejectedWhateverItsReplicas() throws IOException {
+        Path dir = root.resolve("manifests");
+        ManifestSource source = source(dir, NO_RESYNC);
+        write(dir, "a.yaml", program("a", "a") + "  replicas: 2\n"); // processes a-0 and a-1
+        write(dir, "b.yaml", program("a-0", "b") + "  replicas: 2\n"); // processes a-0-0 and a-0-1: "a-0" would mean two things
+        source.start();
+
+        assertEquals(List.of("a"), List.copyOf(last().programs().keySet()));
+        assertEquals("program \"a-0\" is named like a process of program \"a\" in a.yaml (2 replicas: a-0, a-1); this file"
+                + " is not applied until you rename one of the programs or change its replicas", last().errors().get(0).message());
+
+        // From the other side: a-0 is there first, and a grows a process of that name.
+        write(dir, "a.yaml", program("a", "a"));
+        source.rescan();
+        assertEquals(List.of("a", "a-0"), List.copyOf(new java.util.TreeSet<>(last().programs().keySet())));
+        write(dir, "a.yaml", program("a", "a") + "  replicas: 2\n");
+        source.rescan();
+        assertEquals(1, last().programs().get("a").replicas(), "a.yaml keeps its last good version");
+        assertEquals("program \"a\" would run a process named \"a-0\", which is the name of program \"a-0\" in b.yaml"
+                + " (2 replicas: a-0-0, a-0-1); this file is not applied until you rename one of the programs or change its"
+                + " replicas", last().errors().get(0).message());
+    }
+
+    @Test
     void aRejectedFileKeepsItsLastGoodPrograms() throws IOException {
         Path dir = root.resolve("manifests");
         ManifestSource source = source(dir, NO_RESYNC);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.steward.manifest.ManifestWriter.Action;
 import dev.steward.manifest.ManifestWriter.Change;
 import dev.steward.manifest.ManifestWriter.Outcome;
+import dev.steward.manifest.ManifestWriter.Submitted;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -332,12 +333,72 @@ class ManifestWriterTest {
         String both = named("b", "  replicas: 2\n") + "---\n" + named("b-1", "");
         Outcome outcome = writer().apply(both, Map.of(), Map.of(), false);
         assertEquals("<request>:12:9: metadata.name: program \"b-1\" would run a process named \"b-1\", and so does"
-                + " program \"b\" in this request (2 replicas: b-0, b-1); rename one of the programs or change its replicas",
+                + " program \"b\" in this request, line 4 (2 replicas: b-0, b-1); rename one of the programs or change its replicas",
                 outcome.errors().get(0).toString());
         assertEquals(List.of(), listing());
 
         // b-2 does not clash with b's two replicas, and an unchanged program is no clash with itself.
         assertTrue(writer().apply(named("b", "  replicas: 2\n") + "---\n" + named("b-2", ""), Map.of(), Map.of(), false).valid());
         assertEquals(List.of("b-2.yaml", "b.yaml"), listing());
+    }
+
+    static Submitted submitted(String label, String text) {
+        return new Submitted(Path.of(label), text);
+    }
+
+    @Test
+    void appliesSeveralFilesTogetherInTheirOrder() throws IOException {
+        write("web.yaml", WEB);
+        Outcome outcome = writer().apply(List.of(submitted("in/api.yaml", API), submitted("in/more.yaml",
+                named("web", "  replicas: 2\n") + "---\n" + named("db", ""))), Map.of("web", file("web.yaml")), Map.of(), false);
+        assertTrue(outcome.valid(), outcome.errors().toString());
+        assertEquals(List.of("api created", "web configured", "db created"), outcome.changes().stream()
+                .map(change -> change.program() + " " + change.action().label()).toList());
+        assertEquals(List.of("api.yaml", "db.yaml", "web.yaml"), listing());
+        assertEquals(named("web", "  replicas: 2\n"), read("web.yaml"));
+    }
+
+    @Test
+    void aProgramInTwoFilesOfOneApplyIsRefusedAtTheSecondNamingTheFirst() throws IOException {
+        Outcome outcome = writer().apply(List.of(submitted("in/a.yaml", API + "---\n" + WEB), submitted("in/b.yaml", API),
+                submitted("in/c.yaml", named("c", ""))), Map.of(), Map.of(), false);
+        assertEquals(List.of("in/b.yaml:5:9: metadata.name: program \"api\" is also defined in in/a.yaml, line 5; apply each"
+                + " program from one file only: remove one of the two documents"), outcome.errors().stream()
+                .map(ManifestError::toString).toList());
+        assertEquals(List.of(), listing(), "nothing written, not even c");
+    }
+
+    @Test
+    void theErrorsOfEveryFileAreReportedEachAtItsOwnFileAndNothingIsWritten() throws IOException {
+        Outcome outcome = writer().apply(List.of(submitted("in/a.yaml", WEB.replace("[sleep", "[sleep,")),
+                submitted("in/ok.yaml", API), submitted("in/b.yaml", named("b", "  replicas: many\n")),
+                submitted("in/empty.yaml", "# nothing here\n")), Map.of(), Map.of(), false);
+        List<String> errors = outcome.errors().stream().map(error -> error.file() + ":" + error.line() + " " + error.field())
+                .toList();
+        assertEquals(List.of("in/a.yaml:6 ", "in/b.yaml:7 spec.replicas", "in/empty.yaml:0 "), errors);
+        assertEquals(List.of(), listing());
+    }
+
+    @Test
+    void processesSharingANameAcrossTwoFilesAreRefusedAtTheLaterNamingTheEarlierFileAndLine() throws IOException {
+        Outcome outcome = writer().apply(List.of(submitted("in/b.yaml", named("b", "  replicas: 2\n")),
+                submitted("in/b1.yaml", named("b-1", ""))), Map.of(), Map.of(), false);
+        assertEquals("in/b1.yaml:4:9: metadata.name: program \"b-1\" would run a process named \"b-1\", and so does program"
+                + " \"b\" in in/b.yaml, line 4 (2 replicas: b-0, b-1); rename one of the programs or change its replicas",
+                outcome.errors().get(0).toString());
+        assertEquals(List.of(), listing());
+    }
+
+    @Test
+    void refusesAProgramNamedLikeAnotherProgramsProcessWhateverItsReplicas() throws IOException {
+        String a = named("a", "  replicas: 2\n");
+        write("a.yaml", a);
+        Outcome outcome = writer().apply(named("a-0", "  replicas: 2\n"), Map.of("a", file("a.yaml")), Map.of("a", spec(a)), false);
+        assertEquals("<request>:4:9: metadata.name: program \"a-0\" is named like a process of program \"a\" in a.yaml"
+                + " (2 replicas: a-0, a-1); rename one of the programs or change its replicas", outcome.errors().get(0).toString());
+        outcome = writer().apply(named("a-0", "  replicas: 0\n"), Map.of("a", file("a.yaml")), Map.of("a", spec(a)), false);
+        assertFalse(outcome.valid(), "no processes, but the name still means a's process");
+        assertEquals(List.of("a.yaml"), listing());
+        assertTrue(writer().apply(named("a-2", "  replicas: 2\n"), Map.of("a", file("a.yaml")), Map.of("a", spec(a)), false).valid());
     }
 }
