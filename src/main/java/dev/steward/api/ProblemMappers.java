@@ -7,6 +7,7 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Set;
@@ -49,7 +50,7 @@ public class ProblemMappers {
     public Response web(WebApplicationException e, ContainerRequestContext request) {
         int status = e.getResponse().getStatus();
         if (status >= 500) {
-            return internal(e);
+            return internal(e, request);
         }
         String method = request.getMethod();
         String path = request.getUriInfo().getPath();
@@ -86,10 +87,22 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
-    public Response internal(Throwable e) {
+    public Response internal(Throwable e, ContainerRequestContext request) {
+        if (unreadableUpload(e, request)) {
+            // a malformed body or a client gone mid-upload: nothing for the daemon's log, nothing to report
+            LOG.debug("multipart request not read", e);
+            return respond(Problem.of(Problem.Code.BadRequest, "the multipart/form-data body could not be read ("
+                    + e.getMessage() + "); send each manifest as a file part with the boundary the Content-Type"
+                    + " names, e.g. curl -F file=@web.yaml -F file=@db.yaml"));
+        }
         LOG.error("API request failed", e);
         return respond(Problem.of(Problem.Code.Internal, "internal error: " + e.getMessage()
                 + "; the daemon's log has the details, please report it if it persists"));
+    }
+
+    private static boolean unreadableUpload(Throwable e, ContainerRequestContext request) {
+        boolean multipart = request.getMediaType() != null && "multipart".equals(request.getMediaType().getType());
+        return multipart && (e instanceof IOException || e.getCause() instanceof IOException);
     }
 
     static Response respond(Problem problem) {

@@ -12,6 +12,9 @@ import java.util.List;
                 "Prints one line per program: program/web created|configured|unchanged."},
         footer = {"", "Examples:", "  steward apply -f web.yaml", "  steward apply -f manifests/", "  cat web.yaml | steward apply -f -"})
 final class ApplyCommand extends StewardCli.Verb {
+    /** The daemon's limit for one request body (Quarkus' default {@code quarkus.http.limits.max-body-size}). */
+    static final int MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+
     @Option(names = {"-f", "--filename"}, paramLabel = "FILE|DIR|-", required = true,
             description = "Manifest file, directory of *.yaml/*.yml/*.json, or - for standard input (repeatable).")
     List<String> files = new ArrayList<>();
@@ -37,8 +40,13 @@ final class ApplyCommand extends StewardCli.Verb {
      */
     static List<Object> apply(Api api, List<ManifestFiles.Source> sources, boolean dryRun) {
         String boundary = ManifestFiles.boundary(sources);
-        Object answer = api.post("/programs" + (dryRun ? "?dryRun=true" : ""), ManifestFiles.multipartType(boundary),
-                ManifestFiles.multipart(sources, boundary));
+        byte[] body = ManifestFiles.multipart(sources, boundary);
+        if (body.length > MAX_REQUEST_BYTES) {
+            throw new CliException(StewardCli.EXIT_FAILED, "the " + sources.size() + " files add up to "
+                    + String.format(java.util.Locale.ROOT, "%.1f", body.length / (1024.0 * 1024)) + " MiB, more than the 10 MiB the daemon takes in one request;"
+                    + " nothing was sent: apply them in smaller groups (a manifest is usually a few KiB)");
+        }
+        Object answer = api.post("/programs" + (dryRun ? "?dryRun=true" : ""), ManifestFiles.multipartType(boundary), body);
         return Json.list(Json.obj(answer).get("items"));
     }
 

@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /** The manifests named by {@code -f}: files, directories (their {@code .yaml}/{@code .yml}/{@code .json} files) or stdin. */
@@ -27,6 +29,7 @@ final class ManifestFiles {
             throw new CliException(StewardCli.EXIT_USAGE, "must give -f FILE, -f DIR or -f - (standard input)");
         }
         List<Source> sources = new ArrayList<>();
+        Set<Path> seen = new HashSet<>(); // a file named twice (-f DIR -f DIR/web.yaml, a symlink) is sent once
         boolean stdinUsed = false;
         for (String name : names) {
             if (name.equals("-")) {
@@ -48,13 +51,24 @@ final class ManifestFiles {
                     throw new CliException(StewardCli.EXIT_FAILED, "no manifests (*.yaml, *.yml, *.json) in " + name);
                 }
                 for (Path file : files) {
-                    sources.add(new Source(display(file, name, path), readFile(file, name)));
+                    if (seen.add(identity(file))) {
+                        sources.add(new Source(display(file, name, path), readFile(file, name)));
+                    }
                 }
-            } else {
+            } else if (seen.add(identity(path))) {
                 sources.add(new Source(name, readFile(path, name)));
             }
         }
         return sources;
+    }
+
+    /** The file itself, whatever the name it was reached by; a missing one is read (and reported) as named. */
+    private static Path identity(Path file) {
+        try {
+            return file.toRealPath();
+        } catch (IOException e) {
+            return file.toAbsolutePath().normalize();
+        }
     }
 
     private static String display(Path file, String dirName, Path dir) {

@@ -36,9 +36,12 @@ final class ScaleCommand extends StewardCli.Verb {
         Object result = api().post("/programs/" + Api.enc(name) + "/scale?replicas=" + replicas + (dryRun ? "&dryRun=true" : ""), null, null);
         String effect = Json.str(result, "effect");
         // kubectl says "scaled" even when nothing changed; the daemon knows, and says so as apply does
-        String done = "unchanged".equals(Json.str(result, "action")) ? " unchanged: already " + replicas
-                + (replicas == 1 ? " replica" : " replicas") : " scaled";
-        out().println("program/" + name + done + (dryRun ? " (dry run)" + (effect == null || effect.isBlank() ? "" : ": " + effect) : "")
+        String dry = dryRun ? " (dry run)" : "";
+        if ("unchanged".equals(Json.str(result, "action"))) {
+            out().println("program/" + name + " unchanged" + dry + ": already " + replicas + (replicas == 1 ? " replica" : " replicas"));
+            return StewardCli.EXIT_OK;
+        }
+        out().println("program/" + name + " scaled" + dry + (dryRun && effect != null && !effect.isBlank() ? ": " + effect : "")
                 + ApplyCommand.deferred(result));
         return StewardCli.EXIT_OK;
     }

@@ -149,8 +149,8 @@ public final class ManifestWriter {
     }
 
     /**
-     * The programs of every submitted manifest in order; the errors of each, a manifest without a program and a
-     * program defined by two of them go to {@code errors}.
+     * The programs of every submitted manifest in order; the errors of each, a program defined by two of them, and
+     * a request without any program go to {@code errors}. A manifest of only comments among others adds nothing.
      */
     private List<Located> read(List<Submitted> manifests, List<ManifestError> errors) {
         List<Located> programs = new ArrayList<>();
@@ -162,10 +162,7 @@ public final class ManifestWriter {
                 continue;
             }
             if (read.file().programs().isEmpty()) {
-                errors.add(new ManifestError(manifest.label(), 0, 0, "", "has no Program document; send one or more"
-                        + " manifests such as {apiVersion: steward.dev/v1, kind: Program, metadata: {name: web},"
-                        + " spec: {command: [...]}}"));
-                continue;
+                continue; // only comments, as the watcher takes it: a placeholder in a directory blocks nothing
             }
             List<YamlDocuments.Doc> docs = YamlDocuments.split(manifest.label().toString(), manifest.text());
             for (ProgramSpec spec : read.file().programs()) {
@@ -180,6 +177,13 @@ public final class ManifestWriter {
                             + "; apply each program from one file only: remove one of the two documents"));
                 }
             }
+        }
+        if (programs.isEmpty() && errors.isEmpty()) {
+            Path label = manifests.size() == 1 ? manifests.get(0).label() : REQUEST;
+            errors.add(new ManifestError(label, 0, 0, "", (manifests.size() == 1 ? "has no Program document"
+                    : "none of the " + manifests.size() + " files has a Program document") + "; send one or more"
+                    + " manifests such as {apiVersion: steward.dev/v1, kind: Program, metadata: {name: web},"
+                    + " spec: {command: [...]}}"));
         }
         return programs;
     }
@@ -208,7 +212,7 @@ public final class ManifestWriter {
             String place = located(programs, clash.other().name()).map(Located::place)
                     .orElseGet(() -> fileOf(clash.other().name(), sources));
             return new ManifestError(program.from().label(), program.at().line(), program.at().column(), "metadata.name",
-                    clash.describe(place) + "; rename one of the programs or change its replicas");
+                    clash.describe(place) + "; " + clash.remedy());
         });
     }
 

@@ -35,11 +35,24 @@ final class ProcessNames {
                     : "which is the name of program \"" + other.name() + "\"" + where);
         }
 
+        /** What resolves it: only what can, since a program's own replicas do not change its name. */
+        String remedy() {
+            if (!runs(program, name)) {
+                return "rename program \"" + program.name() + "\", or give program \"" + other.name() + "\" fewer replicas";
+            }
+            if (!runs(other, name)) {
+                return "rename program \"" + other.name() + "\", or give program \"" + program.name() + "\" fewer replicas";
+            }
+            return "rename one of the programs or change its replicas";
+        }
+
         private static String replicas(ProgramSpec program) {
+            int last = program.replicas() - 1;
             return switch (program.replicas()) {
+                case 0 -> " (0 replicas)";
                 case 1 -> "";
                 case 2 -> " (2 replicas: " + program.processName(0) + ", " + program.processName(1) + ")";
-                default -> " (" + program.replicas() + " replicas: " + program.processName(0) + ", ...)";
+                default -> " (" + program.replicas() + " replicas: " + program.processName(0) + " to " + program.processName(last) + ")";
             };
         }
     }

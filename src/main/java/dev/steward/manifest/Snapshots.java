@@ -103,9 +103,9 @@ final class Snapshots {
     private ManifestError collision(Path file, ProgramSpec loser, ProgramSpec winner, String process, Path winnerFile) {
         ManifestLoader.Parsed parsed = files.stream().filter(f -> path(f).equals(file)).findFirst().orElseThrow();
         Position at = parsed.namePositions().getOrDefault(loser.name(), new Position(0, 0));
+        ProcessNames.Clash clash = new ProcessNames.Clash(loser, winner, process);
         return new ManifestError(file, at.line(), at.column(), "metadata.name",
-                new ProcessNames.Clash(loser, winner, process).describe(winnerFile.getFileName().toString())
-                + "; this file is not applied until you rename one of the programs or change its replicas");
+                clash.describe(winnerFile.getFileName().toString()) + "; this file is not applied until you " + clash.remedy());
     }
 
     /** The programs a file contributes to the state now: those it offers and owns. */

@@ -246,7 +246,7 @@ class ApiProgramsTest {
     }
 
     @Test
-    void severalFilesAsMultipartPartsAreAppliedTogetherAndErrorsNameTheirFiles() {
+    void severalFilesAsMultipartPartsAreAppliedTogetherAndErrorsNameTheirFiles() throws IOException {
         given().multiPart("file", "in/api-mp.yaml", sleeper("api-mp", "replicas: 2").getBytes(), "application/yaml")
                 .multiPart("file", "in/api-mp-1.yaml", sleeper("api-mp-1").getBytes(), "application/yaml")
                 .post("/api/v1/programs").then().statusCode(422)
@@ -269,11 +269,30 @@ class ApiProgramsTest {
         awaitState("api-mp", "RUNNING");
         awaitState("api-mp-1", "RUNNING");
 
+        try (var uploads = Files.list(Path.of("target/test-state/uploads"))) {
+            assertEquals(java.util.List.of(), uploads.toList(), "each request's spooled parts are deleted");
+        }
+
         given().multiPart("file", "no file name, only a form field").post("/api/v1/programs").then().statusCode(400)
                 .body("detail", containsString("curl -F file=@web.yaml"));
+        given().contentType("multipart/form-data; boundary=zz").body(sleeper("api-mp").getBytes())
+                .post("/api/v1/programs").then().statusCode(400)
+                .body("detail", containsString("the multipart/form-data body could not be read"));
         given().multiPart("file", "bad.yaml", new byte[] {(byte) 0xff, 'a'}, "application/yaml")
                 .post("/api/v1/programs").then().statusCode(400)
                 .body("detail", equalTo("bad.yaml is not UTF-8 text; save it as UTF-8 and apply again"));
+    }
+
+    @Test
+    void aManifestSentWithoutAContentTypeIsTakenAsYaml() throws Exception {
+        // curl -T web.yaml sends no Content-Type; the framework would hand it to the multipart method
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:"
+                + io.restassured.RestAssured.port + "/api/v1/programs?dryRun=true"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(sleeper("api-untyped"))).build();
+        java.net.http.HttpResponse<String> response = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(response.body().contains("\"program\":\"api-untyped\""), response.body());
     }
 
     @Test

@@ -385,14 +385,28 @@ class CliCommandsTest {
         String body = daemon.last().body();
         List<String> parts = List.of("filename=\"m/a.yaml\"\r\nContent-Type: application/yaml\r\n\r\na: 1\n",
                 "filename=\"m/b.yml\"\r\nContent-Type: application/yaml\r\n\r\nb: 1\n",
-                "filename=\"m/c.json\"\r\nContent-Type: application/json\r\n\r\n{\"c\": 1}\n",
-                "filename=\"m/a.yaml\"\r\n");
+                "filename=\"m/c.json\"\r\nContent-Type: application/json\r\n\r\n{\"c\": 1}\n");
         int at = 0;
         for (String part : parts) { // in the order given, the directory's files sorted
             at = body.indexOf(part, at);
             assertTrue(at >= 0, "no " + part + " in order in " + body);
         }
         assertFalse(body.contains("junk"), body);
+        assertEquals(body.indexOf("filename=\"m/a.yaml\""), body.lastIndexOf("filename=\"m/a.yaml\""), "m/a.yaml is sent once");
+    }
+
+    @Test
+    void applyRefusesToSendMoreThanTheDaemonTakesInOneRequest() throws IOException {
+        Path manifests = Files.createDirectories(dir.resolve("big"));
+        String kib = "#".repeat(1023) + "\n";
+        for (int i = 0; i < 11; i++) {
+            Files.writeString(manifests.resolve("f" + i + ".yaml"), kib.repeat(1000));
+        }
+        CliRun.Result r = cli("apply", "-f", "big");
+        assertEquals(1, r.code(), r::toString);
+        assertEquals("error: the 11 files add up to 10.7 MiB, more than the 10 MiB the daemon takes in one request; nothing was"
+                + " sent: apply them in smaller groups (a manifest is usually a few KiB)\n", r.err());
+        assertTrue(daemon.requests.isEmpty(), daemon.requests::toString);
     }
 
     @Test
@@ -529,6 +543,8 @@ class CliCommandsTest {
         daemon.on("POST", "/programs/web/scale", Answer.json("{\"program\": \"web\", \"action\": \"unchanged\"}"));
         assertEquals("program/web unchanged: already 4 replicas\n", cli("scale", "program", "web", "--replicas", "4").out());
         assertEquals("program/web unchanged: already 1 replica\n", cli("scale", "program", "web", "--replicas", "1").out());
+        assertEquals("program/web unchanged (dry run): already 1 replica\n",
+                cli("scale", "program", "web", "--replicas", "1", "--dry-run").out());
         assertEquals(2, cli("scale", "program", "web").code());
         assertEquals(2, cli("scale", "program", "web", "--replicas", "-1").code());
         assertEquals(2, cli("scale", "process", "web-0", "--replicas", "2").code());

@@ -327,7 +327,7 @@ class ManifestSourceTest {
 
         assertEquals(List.of("a"), List.copyOf(last().programs().keySet()));
         assertEquals("program \"a-0\" is named like a process of program \"a\" in a.yaml (2 replicas: a-0, a-1); this file"
-                + " is not applied until you rename one of the programs or change its replicas", last().errors().get(0).message());
+                + " is not applied until you rename program \"a-0\", or give program \"a\" fewer replicas", last().errors().get(0).message());
 
         // From the other side: a-0 is there first, and a grows a process of that name.
         write(dir, "a.yaml", program("a", "a"));
@@ -337,8 +337,8 @@ class ManifestSourceTest {
         source.rescan();
         assertEquals(1, last().programs().get("a").replicas(), "a.yaml keeps its last good version");
         assertEquals("program \"a\" would run a process named \"a-0\", which is the name of program \"a-0\" in b.yaml"
-                + " (2 replicas: a-0-0, a-0-1); this file is not applied until you rename one of the programs or change its"
-                + " replicas", last().errors().get(0).message());
+                + " (2 replicas: a-0-0, a-0-1); this file is not applied until you rename program \"a-0\", or give program"
+                + " \"a\" fewer replicas", last().errors().get(0).message());
     }
 
     @Test

@@ -375,8 +375,16 @@ class ManifestWriterTest {
                 submitted("in/empty.yaml", "# nothing here\n")), Map.of(), Map.of(), false);
         List<String> errors = outcome.errors().stream().map(error -> error.file() + ":" + error.line() + " " + error.field())
                 .toList();
-        assertEquals(List.of("in/a.yaml:6 ", "in/b.yaml:7 spec.replicas", "in/empty.yaml:0 "), errors);
+        assertEquals(List.of("in/a.yaml:6 ", "in/b.yaml:7 spec.replicas"), errors, "a file of comments is no error");
         assertEquals(List.of(), listing());
+
+        outcome = writer().apply(List.of(submitted("in/empty.yaml", "# nothing here\n"), submitted("in/none.yaml", "")),
+                Map.of(), Map.of(), false);
+        assertEquals("<request>: none of the 2 files has a Program document; send one or more manifests such as"
+                + " {apiVersion: steward.dev/v1, kind: Program, metadata: {name: web}, spec: {command: [...]}}",
+                outcome.errors().get(0).toString());
+        assertTrue(writer().apply(List.of(submitted("in/empty.yaml", "# nothing here\n"), submitted("in/ok.yaml", API)),
+                Map.of(), Map.of(), true).valid());
     }
 
     @Test
@@ -395,7 +403,7 @@ class ManifestWriterTest {
         write("a.yaml", a);
         Outcome outcome = writer().apply(named("a-0", "  replicas: 2\n"), Map.of("a", file("a.yaml")), Map.of("a", spec(a)), false);
         assertEquals("<request>:4:9: metadata.name: program \"a-0\" is named like a process of program \"a\" in a.yaml"
-                + " (2 replicas: a-0, a-1); rename one of the programs or change its replicas", outcome.errors().get(0).toString());
+                + " (2 replicas: a-0, a-1); rename program \"a-0\", or give program \"a\" fewer replicas", outcome.errors().get(0).toString());
         outcome = writer().apply(named("a-0", "  replicas: 0\n"), Map.of("a", file("a.yaml")), Map.of("a", spec(a)), false);
         assertFalse(outcome.valid(), "no processes, but the name still means a's process");
         assertEquals(List.of("a.yaml"), listing());
