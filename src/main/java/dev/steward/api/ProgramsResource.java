@@ -35,6 +35,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -134,7 +135,7 @@ public class ProgramsResource {
 
     /** The part's file name as the client gave it (errors name it), or {@code <part 2>} without a usable one. */
     private static Path label(FileUpload file, int number) {
-        String name = file.fileName();
+        String name = fileName(file.fileName());
         if (name != null && !name.isBlank()) {
             try {
                 return Path.of(name);
@@ -145,16 +146,45 @@ public class ProgramsResource {
         return Path.of("<part " + number + ">");
     }
 
+    /**
+     * A part's file name with the characters that cannot stand in a quoted header parameter decoded: clients
+     * percent-encode them (RFC 7578; curl writes {@code %22} for a quote, steward also {@code %5C} and {@code %25}).
+     */
+    public static String fileName(String sent) {
+        if (sent == null || !sent.contains("%")) {
+            return sent;
+        }
+        StringBuilder name = new StringBuilder();
+        for (int i = 0; i < sent.length(); i++) {
+            String code = i + 3 <= sent.length() && sent.charAt(i) == '%' ? sent.substring(i + 1, i + 3).toUpperCase(Locale.ROOT) : "";
+            String decoded = switch (code) {
+                case "22" -> "\"";
+                case "5C" -> "\\";
+                case "0D" -> "\r";
+                case "0A" -> "\n";
+                case "25" -> "%";
+                default -> null;
+            };
+            if (decoded == null) {
+                name.append(sent.charAt(i));
+            } else {
+                name.append(decoded);
+                i += 2;
+            }
+        }
+        return name.toString();
+    }
+
     private static String text(FileUpload file) {
         try {
             if (Files.size(file.uploadedFile()) > MAX_BODY_CHARS) {
-                throw ApiException.badRequest(file.fileName() + " is larger than 1 MiB; a manifest should be a few KiB,"
+                throw ApiException.badRequest(fileName(file.fileName()) + " is larger than 1 MiB; a manifest should be a few KiB,"
                         + " split it into several files");
             }
             return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file.uploadedFile())))
                     .toString();
         } catch (CharacterCodingException e) {
-            throw ApiException.badRequest(file.fileName() + " is not UTF-8 text; save it as UTF-8 and apply again");
+            throw ApiException.badRequest(fileName(file.fileName()) + " is not UTF-8 text; save it as UTF-8 and apply again");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the uploaded part " + file.fileName(), e);
         }

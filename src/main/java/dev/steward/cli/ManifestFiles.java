@@ -133,9 +133,12 @@ final class ManifestFiles {
         return body.append("--").append(boundary).append("--\r\n").toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** A file name inside a quoted header parameter: no quote, backslash or line break can end it early. */
-    private static String quoted(String label) {
-        return label.replace("\\", "/").replace("\"", "'").replace('\r', ' ').replace('\n', ' ');
+    /**
+     * A file name inside a quoted header parameter, percent-encoded where a quote, backslash or line break would end
+     * it early (RFC 7578, as browsers and curl do); the daemon decodes them, and {@code %} itself, back.
+     */
+    static String quoted(String label) {
+        return label.replace("%", "%25").replace("\\", "%5C").replace("\"", "%22").replace("\r", "%0D").replace("\n", "%0A");
     }
 
     /** The {@code metadata.name} of every Program document in a source (for delete -f and diff). */

@@ -275,6 +275,9 @@ class ApiProgramsTest {
 
         given().multiPart("file", "no file name, only a form field").post("/api/v1/programs").then().statusCode(400)
                 .body("detail", containsString("curl -F file=@web.yaml"));
+        given().multiPart("file", "in/quo%22te%5Cd%25.yaml", sleeper("api-mp", "replicas: many").getBytes(), "application/yaml")
+                .post("/api/v1/programs?dryRun=true").then().statusCode(422)
+                .body("errors[0].file", equalTo("in/quo\"te\\d%.yaml")); // percent-encoded as RFC 7578 says, decoded
         given().contentType("multipart/form-data; boundary=zz").body(sleeper("api-mp").getBytes())
                 .post("/api/v1/programs").then().statusCode(400)
                 .body("detail", containsString("the multipart/form-data body could not be read"));

@@ -396,6 +396,14 @@ class CliCommandsTest {
     }
 
     @Test
+    void fileNamesThatWouldEndTheirHeaderParameterArePercentEncoded() {
+        assertEquals("a%22b%5Cc%25d%0De%0A.yaml", ManifestFiles.quoted("a\"b\\c%d\re\n.yaml"));
+        assertEquals("manifests/web 1.yaml", ManifestFiles.quoted("manifests/web 1.yaml"));
+        assertEquals("a\"b\\c%d\re\n.yaml", dev.steward.api.ProgramsResource.fileName(ManifestFiles.quoted("a\"b\\c%d\re\n.yaml")));
+        assertEquals("50%off.yaml", dev.steward.api.ProgramsResource.fileName("50%off.yaml"));
+    }
+
+    @Test
     void applyRefusesToSendMoreThanTheDaemonTakesInOneRequest() throws IOException {
         Path manifests = Files.createDirectories(dir.resolve("big"));
         String kib = "#".repeat(1023) + "\n";
