@@ -32,20 +32,18 @@ final class ApiOperations {
     }
 
     /**
-     * What an {@code Allow} header says of {@code path}: its methods, HEAD wherever GET is, and OPTIONS, which the
-     * framework answers everywhere; empty when the path has no operation.
+     * What an {@code Allow} header says of a path with these {@link #methods}: them, HEAD wherever GET is, and
+     * OPTIONS, which the framework answers everywhere.
      */
-    static Set<String> allow(String path) {
+    static Set<String> allow(List<String> methods) {
         Set<String> allow = new LinkedHashSet<>();
-        for (String method : methods(path)) {
+        for (String method : methods) {
             allow.add(method);
             if (method.equals("GET")) {
                 allow.add("HEAD");
             }
         }
-        if (!allow.isEmpty()) {
-            allow.add("OPTIONS");
-        }
+        allow.add("OPTIONS");
         return allow;
     }
 

@@ -3,7 +3,7 @@ package dev.steward.api;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.core.HttpHeaders;
-import java.util.Set;
+import java.util.List;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 /**
@@ -18,9 +18,9 @@ public class OptionsAllow {
         if (!"OPTIONS".equals(request.getMethod()) || response.getStatus() != 200) {
             return;
         }
-        Set<String> allow = ApiOperations.allow(request.getUriInfo().getPath());
-        if (!allow.isEmpty()) {
-            response.getHeaders().putSingle(HttpHeaders.ALLOW, String.join(", ", allow));
+        List<String> methods = ApiOperations.methods(request.getUriInfo().getPath());
+        if (!methods.isEmpty()) {
+            response.getHeaders().putSingle(HttpHeaders.ALLOW, String.join(", ", ApiOperations.allow(methods)));
         }
     }
 }

@@ -10,7 +10,6 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.Set;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -72,8 +71,8 @@ public class ProblemMappers {
         String detail = method + " is not allowed on " + path + (operations.isEmpty()
                 ? "; see /q/openapi for the operations of each path"
                 : "; allowed: " + String.join(", ", operations));
-        Set<String> allow = operations.isEmpty() ? Set.of("OPTIONS") : ApiOperations.allow(path);
-        return Response.fromResponse(respond(Problem.of(Problem.Code.MethodNotAllowed, detail))).allow(allow).build();
+        return Response.fromResponse(respond(Problem.of(Problem.Code.MethodNotAllowed, detail)))
+                .allow(ApiOperations.allow(operations)).build();
     }
 
     private static Response notAcceptable(String method, String path, String accept) {

@@ -35,9 +35,10 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
@@ -54,6 +55,9 @@ public class ProgramsResource {
 
     /** A manifest is a few KiB; this matches the watcher's limit for files. */
     static final int MAX_BODY_CHARS = 1024 * 1024;
+
+    /** What clients percent-encode in a quoted file name: quote, backslash, CR, LF, and {@code %} itself. */
+    private static final Pattern ENCODED_IN_FILE_NAME = Pattern.compile("%(22|5[cC]|0[dD]|0[aA]|25)");
 
     private final Control control;
     private final ManifestWriter writer;
@@ -112,13 +116,15 @@ public class ProgramsResource {
         }
         List<Submitted> manifests = new ArrayList<>();
         for (FileUpload file : files) {
-            manifests.add(new Submitted(label(file, manifests.size() + 1), text(file)));
+            Path label = label(file, manifests.size() + 1);
+            manifests.add(new Submitted(label, text(file, label)));
         }
         return apply(manifests, dryRun, "");
     }
 
     private Items<ApplyResultDto> apply(List<Submitted> manifests, boolean dryRun, String whereLinesAre) {
-        ManifestWriter.Outcome outcome = writer.apply(manifests, sources(), inForce(), dryRun);
+        List<ProgramView> programs = control.programs();
+        ManifestWriter.Outcome outcome = writer.apply(manifests, sources(programs), inForce(programs), dryRun);
         if (!outcome.valid()) {
             throw ApiException.invalid((manifests.size() > 1 ? "the manifests are" : "the manifest is") + " invalid"
                     + (dryRun ? "" : ", nothing was written") + "; fix the errors listed" + whereLinesAre
@@ -151,42 +157,22 @@ public class ProgramsResource {
      * percent-encode them (RFC 7578; curl writes {@code %22} for a quote, steward also {@code %5C} and {@code %25}).
      */
     public static String fileName(String sent) {
-        if (sent == null || !sent.contains("%")) {
-            return sent;
-        }
-        StringBuilder name = new StringBuilder();
-        for (int i = 0; i < sent.length(); i++) {
-            String code = i + 3 <= sent.length() && sent.charAt(i) == '%' ? sent.substring(i + 1, i + 3).toUpperCase(Locale.ROOT) : "";
-            String decoded = switch (code) {
-                case "22" -> "\"";
-                case "5C" -> "\\";
-                case "0D" -> "\r";
-                case "0A" -> "\n";
-                case "25" -> "%";
-                default -> null;
-            };
-            if (decoded == null) {
-                name.append(sent.charAt(i));
-            } else {
-                name.append(decoded);
-                i += 2;
-            }
-        }
-        return name.toString();
+        return sent == null ? null : ENCODED_IN_FILE_NAME.matcher(sent)
+                .replaceAll(code -> Matcher.quoteReplacement(String.valueOf((char) Integer.parseInt(code.group(1), 16))));
     }
 
-    private static String text(FileUpload file) {
+    private static String text(FileUpload file, Path label) {
         try {
             if (Files.size(file.uploadedFile()) > MAX_BODY_CHARS) {
-                throw ApiException.badRequest(fileName(file.fileName()) + " is larger than 1 MiB; a manifest should be a few KiB,"
+                throw ApiException.badRequest(label + " is larger than 1 MiB; a manifest should be a few KiB,"
                         + " split it into several files");
             }
             return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file.uploadedFile())))
                     .toString();
         } catch (CharacterCodingException e) {
-            throw ApiException.badRequest(fileName(file.fileName()) + " is not UTF-8 text; save it as UTF-8 and apply again");
+            throw ApiException.badRequest(label + " is not UTF-8 text; save it as UTF-8 and apply again");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the uploaded part " + file.fileName(), e);
+            throw new UncheckedIOException("cannot read the uploaded part " + label, e);
         }
     }
 
@@ -197,7 +183,7 @@ public class ProgramsResource {
                                  @Context UriInfo uri) {
         requireLoaded();
         boolean dryRun = Params.flag("dryRun", dryRunParam, uri);
-        Change change = writer.delete(name, sources(), dryRun);
+        Change change = writer.delete(name, sources(control.programs()), dryRun);
         if (!dryRun) {
             control.recordOperatorActions(List.of(action(change, "Deleted", "deleted through the API from "
                     + change.file().getFileName())));
@@ -215,7 +201,8 @@ public class ProgramsResource {
                 ApiException.badRequest("replicas is required, e.g. POST /api/v1/programs/" + name + "/scale?replicas=3"));
         requireLoaded();
         boolean dryRun = Params.flag("dryRun", dryRunParam, uri);
-        Change change = writer.scale(name, replicas, sources(), inForce(), dryRun);
+        List<ProgramView> programs = control.programs();
+        Change change = writer.scale(name, replicas, sources(programs), inForce(programs), dryRun);
         if (!dryRun && change.action() != Action.UNCHANGED) {
             control.recordOperatorActions(List.of(action(change, "Scaled", "scaled " + change.before().orElseThrow().replicas()
                     + " -> " + replicas + " through the API")));
@@ -238,17 +225,20 @@ public class ProgramsResource {
         }
     }
 
-    /** The file each program in force comes from: where the writer edits it. */
-    private Map<String, Path> sources() {
+    /**
+     * The file each program in force comes from: where the writer edits it. Of the same {@code programs} as
+     * {@link #inForce}, so that a scan published between two reads cannot make them disagree.
+     */
+    private static Map<String, Path> sources(List<ProgramView> programs) {
         Map<String, Path> sources = new LinkedHashMap<>();
-        control.programs().forEach(p -> sources.put(p.name(), p.source()));
+        programs.forEach(p -> sources.put(p.name(), p.source()));
         return sources;
     }
 
     /** The specs in force, by name: changes must keep process names unique across them. */
-    private Map<String, ProgramSpec> inForce() {
+    private static Map<String, ProgramSpec> inForce(List<ProgramView> programs) {
         Map<String, ProgramSpec> specs = new LinkedHashMap<>();
-        control.programs().forEach(p -> specs.put(p.name(), p.spec()));
+        programs.forEach(p -> specs.put(p.name(), p.spec()));
         return specs;
     }
 

@@ -108,14 +108,20 @@ final class ManifestFiles {
     /** A boundary that none of the texts contains. */
     static String boundary(List<Source> sources) {
         long n = System.nanoTime();
-        String boundary = "steward-" + Long.toHexString(n);
-        for (int i = 0; i < sources.size(); i++) {
-            if (sources.get(i).text().contains(boundary)) { // start over with another
-                boundary = "steward-" + Long.toHexString(++n);
-                i = -1;
+        String boundary;
+        do {
+            boundary = "steward-" + Long.toHexString(n++);
+        } while (containedIn(sources, boundary));
+        return boundary;
+    }
+
+    private static boolean containedIn(List<Source> sources, String text) {
+        for (Source source : sources) { // a loop, not a stream: no lambda on the client's path
+            if (source.text().contains(text)) {
+                return true;
             }
         }
-        return boundary;
+        return false;
     }
 
     /**

@@ -12,8 +12,6 @@ import dev.steward.supervise.ThreadOwnerLoop;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.DirectoryIteratorException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
@@ -65,7 +63,6 @@ public final class Engine {
         }
         OwnerLoop loop = new ThreadOwnerLoop();
         loop.execute(PosixSpawner::prepare); // meanwhile the watch thread reads the manifests
-        loop.execute(() -> removeLeftoverUploads(stateDir));
         ProcessLauncher launcher = new ProcessLauncher(new PosixSpawner(), stateDir, System.getenv());
         EventHistory history = new EventHistory(Clock.systemUTC());
         Supervisor supervisor = new Supervisor(loop, Clock.systemUTC(), launcher, new ConsoleEventLog(loop::execute), history::accept,
@@ -149,21 +146,6 @@ public final class Engine {
             });
         }
         return stopped;
-    }
-
-    /**
-     * Manifests sent as file parts are spooled into {@code <state-dir>/uploads} (application.properties) and deleted
-     * when their request ends; a daemon killed mid-request leaves them, and only this one, holding the lock, may
-     * remove them.
-     */
-    private static void removeLeftoverUploads(Path stateDir) {
-        try (DirectoryStream<Path> uploads = Files.newDirectoryStream(stateDir.resolve("uploads"))) {
-            for (Path upload : uploads) {
-                Files.deleteIfExists(upload);
-            }
-        } catch (IOException | DirectoryIteratorException e) {
-            // none yet, or unreadable: the next request's spooling says so if it matters
-        }
     }
 
     private static void closeQuietly(StateDirLock lock) {
