@@ -15,14 +15,17 @@ import java.util.TreeMap;
  * @param ready    processes RUNNING
  * @param spec     every spec field with its value in force; unset optional fields are null
  * @param manifest a complete manifest document that applies back as {@code unchanged}
+ * @param waiting  true while it waits for the processes of a removed program of its name to stop before it
+ *                 starts, with no processes of its own yet
  */
 public record ProgramDto(String name, Map<String, String> labels, String source, int replicas, long ready,
-                         Map<String, Object> spec, Map<String, Object> manifest, List<ProcessDto> processes) {
+                         Map<String, Object> spec, Map<String, Object> manifest, List<ProcessDto> processes,
+                         boolean waiting) {
 
     static ProgramDto of(ProgramView view, Instant now, ZoneId zone) {
         return new ProgramDto(view.name(), new TreeMap<>(view.spec().labels()), view.source().toString(),
                 view.spec().replicas(), view.readyCount(), ManifestRenderer.spec(view.spec(), true),
                 ManifestRenderer.manifest(view.spec()),
-                view.processes().stream().map(p -> ProcessDto.of(p, now, zone)).toList());
+                view.processes().stream().map(p -> ProcessDto.of(p, now, zone)).toList(), view.waiting());
     }
 }

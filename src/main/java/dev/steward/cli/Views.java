@@ -23,10 +23,13 @@ final class Views {
                 : new Table("NAME", "READY", "STATUS", "RESTARTS", "AGE");
     }
 
+    /** The status of a program that waits for the processes of a removed program of its name to stop. */
+    static final String WAITING = "WAITING";
+
     static void programRow(Table table, Object program, Instant now, boolean wide) {
         List<Object> processes = Json.list(Json.obj(program).get("processes"));
         long replicas = Json.num(program, "replicas", processes.size());
-        String status = programStatus(processes);
+        String status = processes.isEmpty() && Json.bool(program, "waiting") ? WAITING : programStatus(processes);
         long running = 0;
         long restarts = 0;
         Instant lastRestart = null;
@@ -193,7 +196,9 @@ final class Views {
             d.add(0, "Spec", "");
             spec(d, 1, spec);
         }
-        if (processes.isEmpty()) {
+        if (processes.isEmpty() && Json.bool(program, "waiting")) {
+            d.add(0, "Processes", "<none yet: it starts once the processes of the removed program of its name have stopped>");
+        } else if (processes.isEmpty()) {
             d.add(0, "Processes", "<none>");
         } else {
             d.add(0, "Processes", "");

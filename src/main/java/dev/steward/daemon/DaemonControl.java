@@ -62,7 +62,8 @@ public class DaemonControl implements Control {
     }
 
     private static ProgramView view(Supervisor.ProgramSnapshot program) {
-        return new ProgramView(program.spec(), program.source(), program.processes().stream().map(DaemonControl::info).toList());
+        return new ProgramView(program.spec(), program.source(), program.processes().stream().map(DaemonControl::info).toList(),
+                program.waiting());
     }
 
     @Override
@@ -133,7 +134,7 @@ public class DaemonControl implements Control {
     }
 
     private static NoSuchElementException noSuch(String target, Supervisor.Snapshot snapshot, String program) {
-        boolean scaledToZero = snapshot.programs().stream().anyMatch(p -> p.spec().name().equals(program) && p.processes().isEmpty());
+        boolean scaledToZero = snapshot.programs().stream().anyMatch(p -> p.spec().name().equals(program) && p.spec().replicas() == 0);
         if (scaledToZero) {
             return new NoSuchElementException("program " + program + " has 0 replicas, so it has no process to act on;"
                     + " scale it up first: `steward scale program " + program + " --replicas 1`");

@@ -60,6 +60,13 @@ public class ProgramsReadinessCheck implements HealthCheck {
     }
 
     static Verdict judge(ProgramView program) {
+        if (program.waiting()) {
+            // No process of its own yet: its replicas are not running, though none is listed as not running.
+            String summary = "0/" + program.spec().replicas() + " RUNNING; waiting for the processes of the removed program"
+                    + " of its name to stop";
+            return program.spec().autostart() ? new Verdict(false, summary)
+                    : new Verdict(true, summary + " (autostart false: not required)");
+        }
         // Instances retiring after a scale-down (index >= replicas) are on their way out: not judged.
         List<ProcessInfo> current = program.processes().stream()
                 .filter(p -> p.index() < program.spec().replicas()).toList();

@@ -67,8 +67,12 @@ public final class Supervisor {
     private record HeldEvent(Event event, Instant at) {
     }
 
-    /** A program as published: its spec in force, its source file and its processes. */
-    public record ProgramSnapshot(ProgramSpec spec, Path source, List<ProcessView> processes) {
+    /**
+     * A program as published: its spec in force, its source file and its processes.
+     *
+     * @param waiting whether it waits for the processes of its removed namesake to stop before it starts (it has none yet)
+     */
+    public record ProgramSnapshot(ProgramSpec spec, Path source, List<ProcessView> processes, boolean waiting) {
     }
 
     /**
@@ -400,9 +404,14 @@ public final class Supervisor {
         List<ProcessView> all = new ArrayList<>();
         programs.values().forEach(c -> {
             List<ProcessView> views = c.allSlots().stream().map(this::view).toList();
-            programViews.add(new ProgramSnapshot(c.spec(), sources.getOrDefault(c.name(), Path.of("?")), views));
+            programViews.add(new ProgramSnapshot(c.spec(), sources.getOrDefault(c.name(), Path.of("?")), views, false));
             all.addAll(views);
         });
+        if (!waitingForNamesake.isEmpty()) {
+            // In force, though not started yet: `get programs` lists it and `delete` finds it.
+            waitingForNamesake.values().forEach(w -> programViews.add(new ProgramSnapshot(w.spec(), w.source(), List.of(), true)));
+            programViews.sort(Comparator.comparing(p -> p.spec().name()));
+        }
         deleted.forEach(c -> c.allSlots().forEach(slot -> all.add(view(slot))));
         all.sort(Comparator.comparing(ProcessView::name));
         snapshot = new Snapshot(List.copyOf(programViews), List.copyOf(all), reportedErrors, loaded, counters.totals());

@@ -92,6 +92,41 @@ class ApiProgramsTest {
     }
 
     @Test
+    void aProgramRestoredWhileItsRemovedNamesakeStillStopsIsListedAsWaitingAndCanBeDeleted() throws IOException {
+        // TERM ignored, and a long stop timeout: the removed program's process stays STOPPING until killed here.
+        String yaml = ApiFixture.manifest("api-namesake", "suite: api", "trap '' TERM; exec sleep 1000")
+                .replace("stopTimeoutSeconds: 2", "stopTimeoutSeconds: 120");
+        apply(yaml).statusCode(200);
+        awaitState("api-namesake", "RUNNING");
+        long pid = given().get("/api/v1/processes/api-namesake").jsonPath().getLong("pid");
+        Path file = MANIFESTS.resolve("api-namesake.yaml");
+        try {
+            Files.delete(file);
+            awaitState("api-namesake", "STOPPING");
+            Files.writeString(file, yaml);
+            org.awaitility.Awaitility.await().atMost(ApiFixture.PATIENCE).pollInterval(java.time.Duration.ofMillis(50))
+                    .until(() -> given().get("/api/v1/programs/api-namesake").statusCode() == 200);
+            given().get("/api/v1/programs/api-namesake").then().statusCode(200)
+                    .body("waiting", equalTo(true))
+                    .body("ready", equalTo(0))
+                    .body("processes", hasSize(0))
+                    .body("source", equalTo(file.toString()));
+            given().get("/api/v1/programs").then().body("items.find { it.name == 'api-namesake' }.waiting", equalTo(true));
+            given().get("/api/v1/processes/api-namesake").then().body("state", equalTo("STOPPING"))
+                    .body("pid", equalTo((int) pid));
+
+            given().delete("/api/v1/programs/api-namesake").then().statusCode(200)
+                    .body("action", equalTo("deleted")).body("file", equalTo(file.toString()));
+            assertFalse(Files.exists(file));
+            awaitProgram("api-namesake", false);
+        } finally {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        ApiFixture.cleanUp();
+        given().get("/api/v1/programs/api-namesake").then().statusCode(404);
+    }
+
+    @Test
     void dryRunWritesNothing() {
         apply(sleeper("api-dry")).statusCode(200); // baseline so the second one is a change
         ApiFixture.awaitProgram("api-dry", true);

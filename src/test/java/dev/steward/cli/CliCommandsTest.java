@@ -58,6 +58,24 @@ class CliCommandsTest {
     }
 
     @Test
+    void aProgramWaitingForItsRemovedNamesakeReadsWaiting() {
+        String dd = "{\"name\": \"dd\", \"replicas\": 1, \"ready\": 0, \"source\": \"/srv/manifests/dd.yaml\","
+                + " \"processes\": [], \"waiting\": true}";
+        daemon.on("GET", "/programs", Answer.json("{\"items\": [" + dd + "]}"));
+        daemon.on("GET", "/programs/dd", Answer.json(dd));
+        daemon.on("GET", "/events", Answer.json("{\"items\": []}"));
+        CliRun.Result r = cli("get", "programs");
+        assertEquals("""
+                NAME   READY   STATUS    RESTARTS   AGE
+                dd     0/1     WAITING   0          -
+                """, r.out(), r::toString);
+        CliRun.Result d = cli("describe", "program", "dd");
+        assertEquals(0, d.code(), d::toString);
+        assertTrue(d.out().contains("Processes:  <none yet: it starts once the processes of the removed program of its name"
+                + " have stopped>\n"), d::toString);
+    }
+
+    @Test
     void getProcessesTableAndWide() {
         daemon.on("GET", "/processes", Answer.json(Fixtures.PROCESSES));
         CliRun.Result r = cli("get", "processes");

@@ -85,7 +85,14 @@ public class FakeControl implements Control {
 
     public void program(ProgramSpec spec, List<ProcessInfo> processes) {
         remove(spec.name());
-        programs.add(new ProgramView(spec, Path.of("manifests", spec.name() + ".yaml"), List.copyOf(processes)));
+        programs.add(new ProgramView(spec, Path.of("manifests", spec.name() + ".yaml"), List.copyOf(processes), false));
+        programs.sort(Comparator.comparing(ProgramView::name));
+    }
+
+    /** Adds (or replaces) a program that waits for the processes of a removed program of its name to stop. */
+    public void waitingProgram(ProgramSpec spec) {
+        remove(spec.name());
+        programs.add(new ProgramView(spec, Path.of("manifests", spec.name() + ".yaml"), List.of(), true));
         programs.sort(Comparator.comparing(ProgramView::name));
     }
 

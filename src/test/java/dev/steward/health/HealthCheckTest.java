@@ -130,6 +130,18 @@ class HealthCheckTest {
     }
 
     @Test
+    void aProgramWaitingForItsRemovedNamesakeIsNotReadyYet() {
+        control.program(FakeControl.spec("web", 1), "RUNNING");
+        control.waitingProgram(FakeControl.spec("dd", 2));
+        given().get("/q/health/ready").then().statusCode(503)
+                .body("checks.find { it.name == 'programs' }.data.dd",
+                        equalTo("0/2 RUNNING; waiting for the processes of the removed program of its name to stop"));
+
+        control.waitingProgram(Specs.program("dd").autostart(false).build());
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    @Test
     void retiringInstancesAfterAScaleDownAreNotJudged() {
         var spec = FakeControl.spec("web", 1);
         control.program(spec, List.of(FakeControl.process(spec, 0, "RUNNING", false, 0),

@@ -851,6 +851,12 @@ class SupervisorTest {
         loop.runPending();
         assertEquals(1, spawner.childrenOf("dd").size(), "no second dd while the first still runs");
         assertEquals(List.of("dd"), supervisor.processes().stream().map(ProcessView::name).toList());
+        Supervisor.ProgramSnapshot waiting = supervisor.snapshot().programs().get(0);
+        assertEquals(List.of("dd"), supervisor.snapshot().programs().stream().map(p -> p.spec().name()).toList(),
+                "in force while it waits: listed, so that `delete` and `describe` find it");
+        assertTrue(waiting.waiting());
+        assertEquals(List.of(), waiting.processes(), "the stopping process is its removed namesake's, not its own");
+        assertEquals("2", waiting.spec().environment().get("V"));
         loop.execute(() -> supervisor.apply(desired(restored))); // a resync meanwhile
         loop.runPending();
         List<Event.ProgramAdded> announced = events.stream().filter(Event.ProgramAdded.class::isInstance)
@@ -866,6 +872,10 @@ class SupervisorTest {
         assertEquals(2, spawner.childrenOf("dd").size(), "started once the first is gone");
         assertEquals("2", spawner.lastChildOf("dd").request.environment().get("V"), "with the spec in force now");
         assertEquals(STARTING, state(supervisor, "dd"));
+        loop.runPending();
+        Supervisor.ProgramSnapshot started = supervisor.snapshot().programs().get(0);
+        assertFalse(started.waiting());
+        assertEquals(List.of("dd"), started.processes().stream().map(ProcessView::name).toList());
     }
 
     @Test
@@ -882,6 +892,7 @@ class SupervisorTest {
 
         assertEquals(1, spawner.childrenOf("dd").size());
         assertTrue(supervisor.processes().isEmpty());
+        assertEquals(List.of(), supervisor.snapshot().programs(), "no longer listed as waiting");
         assertEquals(2, events.stream().filter(Event.ProgramRemoved.class::isInstance).count(),
                 "removed, and removed again while it waited");
     }
