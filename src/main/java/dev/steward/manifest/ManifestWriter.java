@@ -133,9 +133,9 @@ public final class ManifestWriter {
             changes.add(new Change(spec.name(), doc.isPresent() ? Action.CONFIGURED : Action.CREATED, file.path(),
                     before, Optional.of(spec)));
         }
-        Optional<ManifestError> clash = processNameClash(programs, changes, inForce, sources);
-        if (clash.isPresent()) {
-            return new Outcome(List.of(), List.of(clash.get()));
+        List<ManifestError> clashes = processNameClashes(programs, changes, inForce, sources);
+        if (!clashes.isEmpty()) {
+            return new Outcome(List.of(), clashes);
         }
         for (FileEdit file : files.values()) {
             if (file.changed()) {
@@ -189,12 +189,12 @@ public final class ManifestWriter {
     }
 
     /**
-     * A process of a program the request creates or changes that would take the name of another program's process:
-     * the daemon would reject the file written, so the request is refused instead, with the error at the program's
-     * name in its manifest.
+     * Each program the request creates or changes whose name or processes' names another program has: the daemon
+     * would reject the file written, so the request is refused instead, with an error at each such program's name in
+     * its manifest.
      */
-    private static Optional<ManifestError> processNameClash(List<Located> programs, List<Change> changes,
-                                                            Map<String, ProgramSpec> inForce, Map<String, Path> sources) {
+    private static List<ManifestError> processNameClashes(List<Located> programs, List<Change> changes,
+                                                          Map<String, ProgramSpec> inForce, Map<String, Path> sources) {
         Map<String, ProgramSpec> unchanged = new LinkedHashMap<>(inForce);
         List<ProgramSpec> changed = new ArrayList<>();
         for (Change change : changes) {
@@ -207,13 +207,13 @@ public final class ManifestWriter {
                 changed.add(after);
             }
         }
-        return ProcessNames.find(unchanged.values(), changed).map(clash -> {
+        return ProcessNames.all(unchanged.values(), changed).stream().map(clash -> {
             Located program = located(programs, clash.program().name()).orElseThrow();
             String place = located(programs, clash.other().name()).map(Located::place)
                     .orElseGet(() -> fileOf(clash.other().name(), sources));
             return new ManifestError(program.from().label(), program.at().line(), program.at().column(), "metadata.name",
                     clash.describe(place) + "; " + clash.remedy());
-        });
+        }).toList();
     }
 
     private static Optional<Located> located(List<Located> programs, String name) {

@@ -63,21 +63,31 @@ final class ProcessNames {
      * {@code unchanged}.
      */
     static Optional<Clash> find(Collection<ProgramSpec> unchanged, Collection<ProgramSpec> changed) {
+        return all(unchanged, changed).stream().findFirst();
+    }
+
+    /** Every program of {@code changed} that clashes, each with its first clash, in the order of {@link #find}. */
+    static List<Clash> all(Collection<ProgramSpec> unchanged, Collection<ProgramSpec> changed) {
         Map<String, ProgramSpec> taken = new HashMap<>();
         for (ProgramSpec program : unchanged) {
             for (String name : names(program)) {
                 taken.putIfAbsent(name, program);
             }
         }
+        List<Clash> clashes = new ArrayList<>();
         for (ProgramSpec program : changed) {
+            Clash first = null;
             for (String name : names(program)) {
                 ProgramSpec other = taken.putIfAbsent(name, program);
-                if (other != null && !other.name().equals(program.name())) {
-                    return Optional.of(new Clash(program, other, name));
+                if (first == null && other != null && !other.name().equals(program.name())) {
+                    first = new Clash(program, other, name);
                 }
             }
+            if (first != null) {
+                clashes.add(first);
+            }
         }
-        return Optional.empty();
+        return clashes;
     }
 
     /** The names a program takes: its processes' and its own (the same when it has one replica). */

@@ -398,6 +398,20 @@ class ManifestWriterTest {
     }
 
     @Test
+    void everyClashingProgramOfARequestIsReported() throws IOException {
+        Outcome outcome = writer().apply(List.of(submitted("in/b.yaml", named("b", "  replicas: 2\n")),
+                submitted("in/b1.yaml", named("b-1", "")), submitted("in/ok.yaml", named("c", "")),
+                submitted("in/b0.yaml", named("b-0", "  replicas: 3\n"))), Map.of(), Map.of(), false);
+        assertEquals(List.of("in/b1.yaml:4:9: metadata.name: program \"b-1\" would run a process named \"b-1\", and so"
+                        + " does program \"b\" in in/b.yaml, line 4 (2 replicas: b-0, b-1); rename one of the programs or"
+                        + " change its replicas",
+                "in/b0.yaml:4:9: metadata.name: program \"b-0\" is named like a process of program \"b\" in in/b.yaml,"
+                        + " line 4 (2 replicas: b-0, b-1); rename program \"b-0\", or give program \"b\" fewer replicas"),
+                outcome.errors().stream().map(ManifestError::toString).toList(), "each once, in the request's order");
+        assertEquals(List.of(), listing());
+    }
+
+    @Test
     void refusesAProgramNamedLikeAnotherProgramsProcessWhateverItsReplicas() throws IOException {
         String a = named("a", "  replicas: 2\n");
         write("a.yaml", a);
