@@ -53,8 +53,8 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 @Produces(MediaType.APPLICATION_JSON)
 public class ProgramsResource {
 
-    /** A manifest is a few KiB; this matches the watcher's limit for files. */
-    static final int MAX_BODY_CHARS = 1024 * 1024;
+    /** A manifest is a few KiB; this matches the watcher's limit for files (bytes, as the watcher counts them). */
+    static final int MAX_BODY_BYTES = 1024 * 1024;
 
     /** What clients percent-encode in a quoted file name: quote, backslash, CR, LF, and {@code %} itself. */
     private static final Pattern ENCODED_IN_FILE_NAME = Pattern.compile("%(22|5[cC]|0[dD]|0[aA]|25)");
@@ -87,15 +87,15 @@ public class ProgramsResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Apply manifests (YAML or JSON, one or several documents) by writing the manifest files")
-    public Items<ApplyResultDto> apply(String body, @QueryParam("dryRun") String dryRunParam, @Context UriInfo uri) {
+    public Items<ApplyResultDto> apply(byte[] body, @QueryParam("dryRun") String dryRunParam, @Context UriInfo uri) {
         requireLoaded();
         boolean dryRun = Params.flag("dryRun", dryRunParam, uri);
-        if (body != null && body.length() > MAX_BODY_CHARS) {
+        if (body != null && body.length > MAX_BODY_BYTES) {
             throw ApiException.badRequest("the manifest is larger than 1 MiB; a manifest should be a few KiB,"
                     + " send the programs in several requests");
         }
-        return apply(List.of(new Submitted(ManifestWriter.REQUEST, body == null ? "" : body)), dryRun,
-                " (line and column are in the request body)");
+        String text = utf8(body == null ? new byte[0] : body, "the manifest");
+        return apply(List.of(new Submitted(ManifestWriter.REQUEST, text)), dryRun, " (line and column are in the request body)");
     }
 
     /**
@@ -163,16 +163,22 @@ public class ProgramsResource {
 
     private static String text(FileUpload file, Path label) {
         try {
-            if (Files.size(file.uploadedFile()) > MAX_BODY_CHARS) {
+            if (Files.size(file.uploadedFile()) > MAX_BODY_BYTES) {
                 throw ApiException.badRequest(label + " is larger than 1 MiB; a manifest should be a few KiB,"
                         + " split it into several files");
             }
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file.uploadedFile())))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw ApiException.badRequest(label + " is not UTF-8 text; save it as UTF-8 and apply again");
+            return utf8(Files.readAllBytes(file.uploadedFile()), label.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the uploaded part " + label, e);
+        }
+    }
+
+    /** The text of a manifest, which must be UTF-8 as the watcher requires of files: no replacement characters. */
+    private static String utf8(byte[] bytes, String what) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw ApiException.badRequest(what + " is not UTF-8 text; save it as UTF-8 and apply again");
         }
     }
 

@@ -102,8 +102,9 @@ public final class Api {
         return HttpTransport.Endpoint.tcp(host, port);
     }
 
+    /** A path segment or query value, percent-encoded: a space as %20, since a + in a path is a plus. */
     static String enc(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** GET returning parsed JSON; errors become {@link ApiException}, no daemon {@link CliException} (exit 3). */

@@ -310,6 +310,9 @@ class ApiProgramsTest {
 
         given().multiPart("file", "no file name, only a form field").post("/api/v1/programs").then().statusCode(400)
                 .body("detail", containsString("curl -F file=@web.yaml"));
+        given().multiPart("file", sleeper("api-mp", "labels: {x: \"" + "x".repeat(3000) + "\"}"))
+                .post("/api/v1/programs").then().statusCode(400) // a whole manifest as a field, over Vert.x's 2 KiB default
+                .body("detail", containsString("curl -F file=@web.yaml"));
         given().multiPart("file", "in/quo%22te%5Cd%25.yaml", sleeper("api-mp", "replicas: many").getBytes(), "application/yaml")
                 .post("/api/v1/programs?dryRun=true").then().statusCode(422)
                 .body("errors[0].file", equalTo("in/quo\"te\\d%.yaml")); // percent-encoded as RFC 7578 says, decoded
@@ -319,6 +322,22 @@ class ApiProgramsTest {
         given().multiPart("file", "bad.yaml", new byte[] {(byte) 0xff, 'a'}, "application/yaml")
                 .post("/api/v1/programs").then().statusCode(400)
                 .body("detail", equalTo("bad.yaml is not UTF-8 text; save it as UTF-8 and apply again"));
+    }
+
+    @Test
+    void aRawBodyIsLimitedTo1MiBOfUtf8LikeAFile() {
+        // 600,000 characters that are 1,200,000 bytes: the watcher would refuse this file, so the API does too.
+        String wide = sleeper("api-wide") + "# " + "é".repeat(600_000) + "\n";
+        given().contentType("application/yaml; charset=UTF-8").body(wide.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .post("/api/v1/programs?dryRun=true").then().statusCode(400)
+                .body("detail", containsString("the manifest is larger than 1 MiB"));
+        given().contentType("application/yaml").body(new byte[] {(byte) 0xff, 'a'})
+                .post("/api/v1/programs?dryRun=true").then().statusCode(400)
+                .body("detail", equalTo("the manifest is not UTF-8 text; save it as UTF-8 and apply again"));
+        given().contentType("application/yaml; charset=UTF-8").body(sleeper("api-wide", "labels: {e: é}")
+                        .replace("labels: {e: é}", "environment: {E: été}").getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .post("/api/v1/programs?dryRun=true").then().statusCode(200)
+                .body("items[0].action", equalTo("created"));
     }
 
     @Test

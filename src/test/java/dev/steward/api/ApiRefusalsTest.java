@@ -4,8 +4,13 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** The framework's own refusals (no such operation on a path, a media type it cannot answer in), as problems. */
@@ -55,5 +60,27 @@ class ApiRefusalsTest {
         given().accept("application/json").get("/api/v1/processes/x/logs").then().statusCode(406)
                 .body("code", equalTo("NotAcceptable"))
                 .body("detail", containsString("answers in text/plain"));
+    }
+
+    @Test
+    void aUrlThatCannotBeDecodedIsABadRequestThatSaysHowToEncodeIt() throws IOException {
+        for (String url : new String[] {"/api/v1/programs/a%zz", "/api/v1/programs/a%", "/api/v1/processes?selector=%zz",
+                "/api/v1/programs/a|b", "/q/health/%"}) {
+            String response = rawGet(url); // as curl sends it: HTTP clients in Java refuse to
+            assertTrue(response.startsWith("HTTP/1.1 400 "), response);
+            assertTrue(response.contains("Content-Type: application/problem+json"), response);
+            assertTrue(response.contains("\"code\":\"BadRequest\""), response);
+            assertTrue(response.contains("the request's URL could not be read ("), response);
+            assertTrue(response.contains("%25 for %, %20 for a space"), response);
+        }
+        assertTrue(rawGet("/api/v1/programs/a%25zz").startsWith("HTTP/1.1 404 "));
+    }
+
+    private static String rawGet(String target) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
+            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 }

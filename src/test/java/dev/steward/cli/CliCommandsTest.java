@@ -96,6 +96,14 @@ class CliCommandsTest {
     }
 
     @Test
+    void namesArePercentEncodedInThePathWithASpaceAsPercent20() {
+        daemon.on("GET", "/programs/a%20b%2Bc%25d", Answer.json(Fixtures.WEB));
+        daemon.on("GET", "/events", Answer.json(Fixtures.EVENTS));
+        CliRun.Result r = cli("describe", "program", "a b+c%d");
+        assertEquals("/programs/a%20b%2Bc%25d", daemon.requests.get(0).target(), r::toString);
+    }
+
+    @Test
     void selectorIsSentNormalized() {
         daemon.on("GET", "/processes", Answer.json("{\"items\": [" + Fixtures.WEB_0 + "]}"));
         CliRun.Result r = cli("get", "processes", "-l", "tier = frontend, !canary");
