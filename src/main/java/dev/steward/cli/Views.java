@@ -357,10 +357,18 @@ final class Views {
         return out.toString();
     }
 
-    /** The event objects of a program: {@code program/web} and each of its processes, {@code process/web-0}, .... */
+    /**
+     * The event objects of a program: {@code program/web}, each of its processes ({@code process/web-0}, ...) and its
+     * manifest file ({@code manifest/web.yaml}).
+     */
     static Set<String> eventObjectsOf(Object program) {
         Set<String> objects = new HashSet<>();
         objects.add("program/" + Json.str(program, "name"));
+        String source = Json.str(program, "source");
+        if (source != null) {
+            // Its file's InvalidManifest and ManifestFixed: an edit that broke it keeps the last good version running.
+            objects.add("manifest/" + source.substring(source.lastIndexOf('/') + 1));
+        }
         for (Object p : Json.list(Json.obj(program).get("processes"))) {
             objects.add("process/" + Json.str(p, "name"));
         }

@@ -315,6 +315,23 @@ class CliCommandsTest {
     }
 
     @Test
+    void describeProgramShowsTheEventsOfItsManifestFile() {
+        daemon.on("GET", "/programs/web", Answer.json(Fixtures.WEB));
+        daemon.on("GET", "/events", Answer.json("""
+                {"items": [
+                 {"id": 3, "type": "Warning", "reason": "InvalidManifest", "object": "manifest/web.yaml",
+                  "message": "/srv/manifests/web.yaml:9:18: spec.restartPolicy: must be one of Always, OnFailure, Never",
+                  "count": 1, "firstTimestamp": "2026-11-22T04:01:00Z", "lastTimestamp": "2026-11-22T04:01:00Z"},
+                 {"id": 4, "type": "Warning", "reason": "InvalidManifest", "object": "manifest/db.yaml", "message": "db's",
+                  "count": 1, "firstTimestamp": "2026-11-22T04:01:00Z", "lastTimestamp": "2026-11-22T04:01:00Z"}]}"""));
+        CliRun.Result r = cli("describe", "program", "web");
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("Warning   InvalidManifest   2s     watcher   ")
+                && r.out().contains("/srv/manifests/web.yaml:9:18: spec.restartPolicy"), r::toString);
+        assertFalse(r.out().contains("db's"), r::toString);
+    }
+
+    @Test
     void describeProcessWithoutEvents() {
         daemon.on("GET", "/processes/hello", Answer.json(Fixtures.HELLO));
         daemon.on("GET", "/events", Answer.json("{\"items\": []}"));
