@@ -37,19 +37,23 @@ final class LogsCommand extends StewardCli.Verb {
             throw usage("--tail must be 0 or more (got " + tail + ")");
         }
         HttpTransport.Response opened;
+        String process = name;
         try {
-            opened = api().stream(target(name), "text/plain");
+            opened = api().stream(target(process, stderr), "text/plain");
         } catch (ApiException notFound) {
             if (notFound.status() != 404) {
                 throw notFound;
             }
-            opened = api().stream(target(processOf(name, notFound)), "text/plain");
+            process = processOf(name, notFound);
+            opened = api().stream(target(process, stderr), "text/plain");
         }
+        long printed = 0;
         try (HttpTransport.Response response = opened) {
             InputStream body = response.body;
             byte[] buffer = new byte[8192];
             int n;
             while ((n = body.read(buffer)) > 0) {
+                printed += n;
                 out().write(buffer, 0, n);
                 if (follow && body.available() == 0) {
                     out().flush();
@@ -62,10 +66,24 @@ final class LogsCommand extends StewardCli.Verb {
         } catch (IOException e) {
             throw api().failure(e);
         }
+        if (printed == 0 && !stderr && !follow && tail != 0 && bytes != 0 && wroteToStderr(process)) {
+            // supervisorctl tail shows stdout alone too, and an empty answer looks like a program that said nothing
+            err().println("steward: " + process + " wrote nothing to stdout, but it wrote to stderr: steward logs "
+                    + process + " --stderr");
+        }
         return StewardCli.EXIT_OK;
     }
 
-    private String target(String process) {
+    private boolean wroteToStderr(String process) {
+        try (HttpTransport.Response response = api().stream("/processes/" + Api.enc(process) + "/logs?stream=stderr&bytes=1",
+                "text/plain")) {
+            return response.body.read() >= 0;
+        } catch (IOException | ApiException e) {
+            return false; // only a hint
+        }
+    }
+
+    private String target(String process, boolean stderr) {
         return "/processes/" + Api.enc(process) + "/logs?stream=" + (stderr ? "stderr" : "stdout")
                 + (tail >= 0 ? "&tail=" + tail : "") + (bytes >= 0 ? "&bytes=" + bytes : "") + (follow ? "&follow=true" : "");
     }

@@ -509,6 +509,22 @@ class CliCommandsTest {
     }
 
     @Test
+    void logsOfAProcessThatWroteOnlyToStderrSayWhereItsOutputIs() {
+        daemon.on("GET", "/processes/crash/logs?stream=stdout", Answer.text(""));
+        daemon.on("GET", "/processes/crash/logs?stream=stderr&bytes=1", Answer.text("\n"));
+        CliRun.Result r = cli("logs", "crash");
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("", r.out());
+        assertEquals("steward: crash wrote nothing to stdout, but it wrote to stderr: steward logs crash --stderr\n", r.err());
+
+        daemon.on("GET", "/processes/quiet/logs?stream=stdout", Answer.text(""));
+        daemon.on("GET", "/processes/quiet/logs?stream=stderr&bytes=1", Answer.text(""));
+        assertEquals("", cli("logs", "quiet").err(), "nothing anywhere: nothing to point at");
+        daemon.on("GET", "/processes/crash/logs?stream=stdout&tail=0", Answer.text(""));
+        assertEquals("", cli("logs", "crash", "--tail", "0").err(), "nothing was asked for");
+    }
+
+    @Test
     void logsOfAProgramWithSeveralProcessesNamesThem() {
         daemon.on("GET", "/programs/web", Answer.json(Fixtures.WEB));
         CliRun.Result r = cli("logs", "web");
