@@ -12,6 +12,8 @@ import java.util.Set;
 /** How programs, processes and events look to a person: kubectl tables, Supervisor's status, describe. */
 final class Views {
     private static final List<String> WORST_FIRST = List.of("FATAL", "BACKOFF", "EXITED", "UNKNOWN", "STARTING", "STOPPING", "STOPPED", "RUNNING");
+    /** The status of a program that waits for the processes of a removed program of its name to stop. */
+    static final String WAITING = "WAITING";
 
     private Views() {
     }
@@ -23,13 +25,10 @@ final class Views {
                 : new Table("NAME", "READY", "STATUS", "RESTARTS", "AGE");
     }
 
-    /** The status of a program that waits for the processes of a removed program of its name to stop. */
-    static final String WAITING = "WAITING";
-
     static void programRow(Table table, Object program, Instant now, boolean wide) {
         List<Object> processes = Json.list(Json.obj(program).get("processes"));
         long replicas = Json.num(program, "replicas", processes.size());
-        String status = processes.isEmpty() && Json.bool(program, "waiting") ? WAITING : programStatus(processes);
+        String status = waitingToStart(program, replicas) ? WAITING : programStatus(processes);
         long running = 0;
         long restarts = 0;
         Instant lastRestart = null;
@@ -60,6 +59,11 @@ final class Views {
         } else {
             table.row(name, ready + "/" + replicas, status, restartCell, age);
         }
+    }
+
+    /** Whether a program has processes to start once the processes of a removed program of its name have stopped. */
+    private static boolean waitingToStart(Object program, long replicas) {
+        return Json.bool(program, "waiting") && replicas > 0 && Json.list(Json.obj(program).get("processes")).isEmpty();
     }
 
     /** The worst state among a program's processes ({@code FATAL} before {@code BACKOFF} ... before {@code RUNNING}). */
@@ -196,7 +200,7 @@ final class Views {
             d.add(0, "Spec", "");
             spec(d, 1, spec);
         }
-        if (processes.isEmpty() && Json.bool(program, "waiting")) {
+        if (waitingToStart(program, Json.num(program, "replicas", 0))) {
             d.add(0, "Processes", "<none yet: it starts once the processes of the removed program of its name have stopped>");
         } else if (processes.isEmpty()) {
             d.add(0, "Processes", "<none>");

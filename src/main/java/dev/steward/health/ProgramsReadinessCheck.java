@@ -60,7 +60,7 @@ public class ProgramsReadinessCheck implements HealthCheck {
     }
 
     static Verdict judge(ProgramView program) {
-        if (program.waiting()) {
+        if (program.waiting() && program.spec().replicas() > 0) {
             // No process of its own yet: its replicas are not running, though none is listed as not running.
             String summary = "0/" + program.spec().replicas() + " RUNNING; waiting for the processes of the removed program"
                     + " of its name to stop";

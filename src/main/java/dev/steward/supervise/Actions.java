@@ -1,5 +1,7 @@
 package dev.steward.supervise;
 
+import dev.steward.manifest.ProgramSpec;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,8 +26,16 @@ public final class Actions {
     /** Waits by process: every transition looks up only its own process's (stop all: 400 transitions, 200 waits). */
     private final Map<ProcessSlot, List<Waiter>> waiters = new HashMap<>();
 
-    /** A process named by the operator, and its slot when it exists. */
-    public record Target(String name, Optional<ProcessSlot> slot) {
+    /**
+     * A process named by the operator, and its slot when it exists.
+     *
+     * @param waiting without a slot, the program it will be a process of, when that program waits for the processes
+     *                of the removed program of its name to stop
+     */
+    public record Target(String name, Optional<ProcessSlot> slot, Optional<ProgramSpec> waiting) {
+        public Target(String name, Optional<ProcessSlot> slot) {
+            this(name, slot, Optional.empty());
+        }
     }
 
     /** What an action did to one process. */
@@ -124,6 +134,12 @@ public final class Actions {
     }
 
     private CompletableFuture<Result> stopOne(Target target, Duration timeout) {
+        if (target.slot().isEmpty() && target.waiting().isPresent()) {
+            // Not created yet: the mark makes it start stopped, as a process stopped by hand before a daemon restart.
+            intent.markStopped(target.name(), target.waiting().get());
+            return CompletableFuture.completedFuture(new Result(target.name(), target.waiting().get().name(), true,
+                    ProcessState.STOPPED, "not started yet, and now it will not start: it stays stopped until started by hand"));
+        }
         if (target.slot().isEmpty()) {
             return CompletableFuture.completedFuture(missing(target));
         }
@@ -188,6 +204,12 @@ public final class Actions {
     }
 
     private static Result missing(Target target) {
+        if (target.waiting().isPresent()) {
+            String program = target.waiting().get().name();
+            return new Result(target.name(), program, false, ProcessState.UNKNOWN, "not started yet: program " + program
+                    + " starts it once the processes of the removed program of its name have stopped (`steward get processes`"
+                    + " shows them stopping); act on it then");
+        }
         return new Result(target.name(), "", false, ProcessState.UNKNOWN,
                 "no such process; run `steward get processes` to list them");
     }

@@ -277,7 +277,14 @@ public final class Supervisor {
         // One index per action: `stop all` on a thousand processes must not scan them a thousand times.
         Map<String, ProcessSlot> byName = new HashMap<>();
         programs.values().forEach(c -> c.slots().forEach(slot -> byName.put(slot.name(), slot)));
-        return names.stream().map(name -> new Actions.Target(name, Optional.ofNullable(byName.get(name)))).toList();
+        Map<String, ProgramSpec> waiting = new HashMap<>();
+        waitingForNamesake.values().forEach(w -> {
+            for (int index = 0; index < w.spec().replicas(); index++) {
+                waiting.put(w.spec().processName(index), w.spec());
+            }
+        });
+        return names.stream().map(name -> new Actions.Target(name, Optional.ofNullable(byName.get(name)),
+                Optional.ofNullable(waiting.get(name)))).toList();
     }
 
     // ---- shutdown -------------------------------------------------------------------------------

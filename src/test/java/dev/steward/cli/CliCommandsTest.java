@@ -73,6 +73,11 @@ class CliCommandsTest {
         assertEquals(0, d.code(), d::toString);
         assertTrue(d.out().contains("Processes:  <none yet: it starts once the processes of the removed program of its name"
                 + " have stopped>\n"), d::toString);
+        daemon.on("GET", "/programs", Answer.json("{\"items\": [" + dd.replace("\"replicas\": 1", "\"replicas\": 0") + "]}"));
+        assertEquals("""
+                NAME   READY   STATUS   RESTARTS   AGE
+                dd     0/0     -        0          -
+                """, cli("get", "programs").out(), "scaled to 0 while it waits: nothing to wait for");
     }
 
     @Test

@@ -139,6 +139,9 @@ class HealthCheckTest {
 
         control.waitingProgram(Specs.program("dd").autostart(false).build());
         given().get("/q/health/ready").then().statusCode(200);
+        control.waitingProgram(FakeControl.spec("dd", 0));
+        given().get("/q/health/ready").then().statusCode(200) // scaled to 0 while it waits: nothing to wait for
+                .body("checks.find { it.name == 'programs' }.data.dd", equalTo("0/0 RUNNING"));
     }
 
     @Test

@@ -879,6 +879,35 @@ class SupervisorTest {
     }
 
     @Test
+    void aProgramWaitingForItsNamesakeCanBeStoppedBeforeItStartsButNotStarted() {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        ProgramSpec dd = program("dd").stopTimeoutSeconds(60).build();
+        applyAndRun(supervisor, desired(dd));
+        Child first = spawner.lastChildOf("dd");
+        loop.execute(() -> supervisor.apply(desired()));
+        loop.execute(() -> supervisor.apply(desired(dd)));
+        loop.runPending();
+
+        Actions.Result start = only(supervisor.start(List.of("dd"), TIMEOUT));
+        assertFalse(start.ok());
+        assertEquals("dd", start.program());
+        assertTrue(start.message().startsWith("not started yet: program dd starts it once the processes of the removed"
+                + " program of its name have stopped"), start.message());
+
+        Actions.Result stop = only(supervisor.stop(List.of("dd"), TIMEOUT));
+        assertTrue(stop.ok(), stop.message());
+        assertEquals(STOPPED, stop.state());
+        first.exit(ExitStatus.killedBy(SIGTERM));
+        loop.runPending();
+        assertEquals(1, spawner.childrenOf("dd").size(), "stopped by hand before it started: it stays stopped");
+        assertEquals(STOPPED, state(supervisor, "dd"));
+
+        supervisor.start(List.of("dd"), TIMEOUT);
+        loop.runPending();
+        assertEquals(2, spawner.childrenOf("dd").size(), "started by hand");
+    }
+
+    @Test
     void aProgramAddedBackAndRemovedAgainWhileWaitingNeverStarts() {
         Supervisor supervisor = supervisor(OperatorIntent.inMemory());
         applyAndRun(supervisor, desired(program("dd").stopTimeoutSeconds(60).build()));
