@@ -3,9 +3,11 @@ package dev.steward.manifest;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Program and process names form one namespace: {@code status}, {@code stop}, {@code logs} and the API take either,
@@ -66,7 +68,10 @@ final class ProcessNames {
         return all(unchanged, changed).stream().findFirst();
     }
 
-    /** Every program of {@code changed} that clashes, each with its first clash, in the order of {@link #find}. */
+    /**
+     * Every clash of the programs of {@code changed}, once per pair of programs, in the order of {@link #find}: a
+     * program whose processes take the names of two others clashes twice.
+     */
     static List<Clash> all(Collection<ProgramSpec> unchanged, Collection<ProgramSpec> changed) {
         Map<String, ProgramSpec> taken = new HashMap<>();
         for (ProgramSpec program : unchanged) {
@@ -76,15 +81,12 @@ final class ProcessNames {
         }
         List<Clash> clashes = new ArrayList<>();
         for (ProgramSpec program : changed) {
-            Clash first = null;
+            Set<String> others = new HashSet<>();
             for (String name : names(program)) {
                 ProgramSpec other = taken.putIfAbsent(name, program);
-                if (first == null && other != null && !other.name().equals(program.name())) {
-                    first = new Clash(program, other, name);
+                if (other != null && !other.name().equals(program.name()) && others.add(other.name())) {
+                    clashes.add(new Clash(program, other, name));
                 }
-            }
-            if (first != null) {
-                clashes.add(first);
             }
         }
         return clashes;

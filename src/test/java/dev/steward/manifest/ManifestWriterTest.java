@@ -409,6 +409,15 @@ class ManifestWriterTest {
                         + " line 4 (2 replicas: b-0, b-1); rename program \"b-0\", or give program \"b\" fewer replicas"),
                 outcome.errors().stream().map(ManifestError::toString).toList(), "each once, in the request's order");
         assertEquals(List.of(), listing());
+
+        // In the directory's order b comes last, and its processes take both names: both clashes are its.
+        outcome = writer().apply(List.of(submitted("in/b-0.yaml", named("b-0", "")), submitted("in/b-1.yaml", named("b-1", "")),
+                submitted("in/b.yaml", named("b", "  replicas: 2\n"))), Map.of(), Map.of(), false);
+        assertEquals(List.of("in/b.yaml:4:9: metadata.name: program \"b\" would run a process named \"b-0\", and so does"
+                        + " program \"b-0\" in in/b-0.yaml, line 4; rename one of the programs or change its replicas",
+                "in/b.yaml:4:9: metadata.name: program \"b\" would run a process named \"b-1\", and so does"
+                        + " program \"b-1\" in in/b-1.yaml, line 4; rename one of the programs or change its replicas"),
+                outcome.errors().stream().map(ManifestError::toString).toList());
     }
 
     @Test
