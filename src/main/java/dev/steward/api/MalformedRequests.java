@@ -38,7 +38,7 @@ public class MalformedRequests {
             }
             Problem problem = Problem.of(Problem.Code.BadRequest, "the request's URL could not be read (" + unreadable
                     + "); percent-encode the characters of names and query values other than letters, digits and"
-                    + " -._~ (%25 for %, %20 for a space, %7C for |), as curl --data-urlencode and the CLI do");
+                    + " -._~ (%25 for %, %20 for a space, %7C for |), as the CLI does");
             try {
                 context.response().setStatusCode(400).putHeader("Content-Type", Problem.MEDIA_TYPE)
                         .end(json.get().writeValueAsString(problem));
@@ -56,7 +56,7 @@ public class MalformedRequests {
             context.queryParams();
             return null;
         } catch (URISyntaxException | RuntimeException e) {
-            return e.getMessage();
+            return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
         }
     }
 }

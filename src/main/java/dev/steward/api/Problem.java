@@ -35,6 +35,7 @@ public record Problem(String type, String title, int status, String code, String
         MethodNotAllowed(405, "Method Not Allowed"),
         NotAcceptable(406, "Not Acceptable"),
         Conflict(409, "Conflict"),
+        TooLarge(413, "Content Too Large"),
         Timeout(504, "Timeout"),
         Unavailable(503, "Service Unavailable"),
         CannotWrite(500, "Cannot Write Manifests"),

@@ -59,6 +59,11 @@ public class ProblemMappers {
         if (status == 406) {
             return notAcceptable(method, path, request.getHeaderString(HttpHeaders.ACCEPT));
         }
+        if (status == 413) { // a form field over its limit: a manifest sent without the @ of curl -F file=@...
+            return respond(Problem.of(Problem.Code.TooLarge, "the request is too large: a manifest is at most 1 MiB"
+                    + " and a request at most 10 MiB; send each manifest as a file part, e.g. curl -F file=@web.yaml"
+                    + " (with the @), and fewer at a time"));
+        }
         Problem.Code code = status == 404 ? Problem.Code.NotFound : Problem.Code.BadRequest;
         String detail = status == 404 ? "no such API resource; see /q/openapi for the API"
                 : e.getMessage() + "; see /q/openapi for what this endpoint accepts";

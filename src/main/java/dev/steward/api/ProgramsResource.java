@@ -20,6 +20,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
@@ -87,14 +88,17 @@ public class ProgramsResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Apply manifests (YAML or JSON, one or several documents) by writing the manifest files")
-    public Items<ApplyResultDto> apply(byte[] body, @QueryParam("dryRun") String dryRunParam, @Context UriInfo uri) {
+    public Items<ApplyResultDto> apply(byte[] body, @QueryParam("dryRun") String dryRunParam, @Context UriInfo uri,
+                                       @Context HttpHeaders headers) {
         requireLoaded();
         boolean dryRun = Params.flag("dryRun", dryRunParam, uri);
         if (body != null && body.length > MAX_BODY_BYTES) {
             throw ApiException.badRequest("the manifest is larger than 1 MiB; a manifest should be a few KiB,"
                     + " send the programs in several requests");
         }
-        String text = utf8(body == null ? new byte[0] : body, "the manifest");
+        String declared = headers.getMediaType() == null ? null : headers.getMediaType().getParameters().get("charset");
+        String text = utf8(body == null ? new byte[0] : body, "the manifest" + (declared == null
+                || declared.equalsIgnoreCase("utf-8") ? "" : " (sent as " + declared + "; manifests are read as UTF-8, as files are)"));
         return apply(List.of(new Submitted(ManifestWriter.REQUEST, text)), dryRun, " (line and column are in the request body)");
     }
 

@@ -61,8 +61,12 @@ public sealed interface Event {
     record ManifestInvalid(ManifestError error, boolean keptInForce) implements Event {
         @Override
         public String toString() {
-            return "invalid manifest " + error + (keptInForce ? " (the last good version stays in force)"
-                    : " (nothing from this file runs until it is fixed)");
+            return "invalid manifest " + detail();
+        }
+
+        /** The error, and what runs meanwhile. */
+        public String detail() {
+            return error + (keptInForce ? " (the last good version stays in force)" : " (nothing from this file runs until it is fixed)");
         }
     }
 

@@ -62,7 +62,7 @@ public record EventRecord(long id, String type, String reason, String object, St
                 return new Kind(NORMAL, "Removed", "program/" + removed.program(), "manifest removed: stopping its processes");
             }
             if (event instanceof Event.ManifestInvalid invalid) {
-                return new Kind(WARNING, "InvalidManifest", "manifest/" + invalid.error().file().getFileName(), invalid.error().toString());
+                return new Kind(WARNING, "InvalidManifest", "manifest/" + invalid.error().file().getFileName(), invalid.detail());
             }
             if (event instanceof Event.ManifestRecovered recovered) {
                 return new Kind(NORMAL, "ManifestFixed", "manifest/" + recovered.file().getFileName(), "no errors any more");

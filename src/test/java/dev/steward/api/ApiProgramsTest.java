@@ -313,6 +313,9 @@ class ApiProgramsTest {
         given().multiPart("file", sleeper("api-mp", "labels: {x: \"" + "x".repeat(3000) + "\"}"))
                 .post("/api/v1/programs").then().statusCode(400) // a whole manifest as a field, over Vert.x's 2 KiB default
                 .body("detail", containsString("curl -F file=@web.yaml"));
+        given().multiPart("file", "x".repeat(1024 * 1024 + 1)).post("/api/v1/programs").then().statusCode(413)
+                .body("code", equalTo("TooLarge")).body("type", equalTo("https://steward.dev/problems/too-large"))
+                .body("detail", containsString("curl -F file=@web.yaml (with the @)"));
         given().multiPart("file", "in/quo%22te%5Cd%25.yaml", sleeper("api-mp", "replicas: many").getBytes(), "application/yaml")
                 .post("/api/v1/programs?dryRun=true").then().statusCode(422)
                 .body("errors[0].file", equalTo("in/quo\"te\\d%.yaml")); // percent-encoded as RFC 7578 says, decoded
@@ -331,9 +334,14 @@ class ApiProgramsTest {
         given().contentType("application/yaml; charset=UTF-8").body(wide.getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .post("/api/v1/programs?dryRun=true").then().statusCode(400)
                 .body("detail", containsString("the manifest is larger than 1 MiB"));
-        given().contentType("application/yaml").body(new byte[] {(byte) 0xff, 'a'})
+        given().contentType("application/yaml; charset=UTF-8").body(new byte[] {(byte) 0xff, 'a'})
                 .post("/api/v1/programs?dryRun=true").then().statusCode(400)
                 .body("detail", equalTo("the manifest is not UTF-8 text; save it as UTF-8 and apply again"));
+        given().contentType("application/yaml; charset=ISO-8859-1").body(sleeper("api-wide", "labels: {e: \u00e9}")
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))
+                .post("/api/v1/programs?dryRun=true").then().statusCode(400)
+                .body("detail", equalTo("the manifest (sent as ISO-8859-1; manifests are read as UTF-8, as files are)"
+                        + " is not UTF-8 text; save it as UTF-8 and apply again"));
         given().contentType("application/yaml; charset=UTF-8").body(sleeper("api-wide", "labels: {e: é}")
                         .replace("labels: {e: é}", "environment: {E: été}").getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .post("/api/v1/programs?dryRun=true").then().statusCode(200)

@@ -356,7 +356,9 @@ class EventHistoryTest {
         assertEquals(EventRecord.WARNING, record.type());
         assertEquals("InvalidManifest", record.reason());
         assertEquals("manifest/web.yaml", record.object());
-        assertEquals(error.toString(), record.message());
+        assertEquals(error + " (the last good version stays in force)", record.message());
+        accept(new Event.ManifestInvalid(error, false));
+        assertTrue(history.all().get(1).message().endsWith(" (nothing from this file runs until it is fixed)"), history.all().toString());
     }
 
     @Test
