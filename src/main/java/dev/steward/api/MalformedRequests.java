@@ -15,7 +15,7 @@ import java.net.URISyntaxException;
  * other error, a {@link Problem} that says what to do, rather than with the HTTP layer's empty 400. Quarkus checks
  * each URL with {@link java.net.URI} before any route and answers an empty 400 itself unless the system property
  * {@value #NO_URI_CHECK} is true: {@code Main} and the tests' configuration set it, and this first route does the
- * check instead.
+ * check instead. Should Quarkus' separate management interface ever be enabled, its router needs this route too.
  */
 @Singleton
 public class MalformedRequests {
