@@ -9,10 +9,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
@@ -63,7 +65,10 @@ public final class ManifestLoader {
         }
     }
 
-    /** The programs of a file, plus where each program's name was written (for errors raised across files). */
+    /**
+     * The programs of a file, plus where each program's name was written (for errors raised across files). For an
+     * invalid file that is still YAML, the names of its {@code kind: Program} documents, as far as they could be read.
+     */
     record Parsed(ManifestFile file, Map<String, Position> namePositions) {
     }
 
@@ -102,6 +107,7 @@ public final class ManifestLoader {
         ProgramReader programReader = new ProgramReader(reader);
         List<ProgramSpec> programs = new ArrayList<>();
         Map<String, Position> names = new LinkedHashMap<>();
+        Set<String> programNames = new HashSet<>();
         try {
             // The plain subset first, composed cheaply; snakeyaml-engine for anything else (and its errors).
             Optional<List<Node>> plain = PlainYamlComposer.compose(text, SCHEMA.getScalarResolver());
@@ -112,6 +118,9 @@ public final class ManifestLoader {
                 }
                 ProgramReader.Result result = programReader.read(document);
                 result.spec().ifPresent(programs::add);
+                if (result.name().isPresent() && result.program()) {
+                    programNames.add(result.name().get());
+                }
                 if (result.name().isPresent()) {
                     Position at = Position.of(result.nameNode().orElseThrow());
                     Position first = names.putIfAbsent(result.name().get(), at);
@@ -138,7 +147,8 @@ public final class ManifestLoader {
             // Unknown fields are found before the fields' values are checked: show them in file order instead.
             List<ManifestError> errors = new ArrayList<>(reader.errors());
             errors.sort(Comparator.comparingInt(ManifestError::line).thenComparingInt(ManifestError::column));
-            return new Parsed(ManifestFile.invalid(file, errors), Map.of());
+            names.keySet().retainAll(programNames); // another kind's name (a Deployment's) is not a program it holds
+            return new Parsed(ManifestFile.invalid(file, errors), Map.copyOf(names));
         }
         return new Parsed(ManifestFile.valid(file, programs), Map.copyOf(names));
     }

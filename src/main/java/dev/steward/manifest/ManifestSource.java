@@ -162,12 +162,19 @@ public final class ManifestSource implements AutoCloseable {
                 return;
             }
             holdEndsAt = 0; // set again below; a scan that cannot list the directory must not be retried at once, forever
+            Set<Path> before = cache.keySet(); // the last scan's files: scanFiles replaces that map, it does not change it
             List<ManifestLoader.Parsed> files = scanFiles();
             if (files == null) {
                 return;
             }
+            Set<Path> appeared = new HashSet<>();
+            files.forEach(file -> {
+                if (!before.contains(file.file().path())) {
+                    appeared.add(file.file().path());
+                }
+            });
             DesiredState previous = published == null ? DesiredState.empty() : published;
-            DesiredState next = Snapshots.build(files, previous, holdJustEmptied());
+            DesiredState next = Snapshots.build(files, previous, holdJustEmptied(), appeared);
             // The first delivery compares nothing: a record's first equals() links its method handles
             // (about 10 ms of a cold start's CPU), which can wait for the next scan.
             if (published == null || !next.equals(published)) {

@@ -54,8 +54,9 @@ final class ProgramReader {
      * @param spec     the program, only when the document had no error
      * @param name     the program name when it was readable, so that duplicates are found even in broken documents
      * @param nameNode where the name was written
+     * @param program  whether the document says {@code kind: Program}: a broken one still names a program of ours
      */
-    record Result(Optional<ProgramSpec> spec, Optional<String> name, Optional<Node> nameNode) {
+    record Result(Optional<ProgramSpec> spec, Optional<String> name, Optional<Node> nameNode, boolean program) {
     }
 
     private final NodeReader reader;
@@ -68,16 +69,15 @@ final class ProgramReader {
         int errorsBefore = reader.errors().size();
         Optional<Fields> top = reader.fields(document, "", TOP, MISPLACED_AT_TOP);
         if (top.isEmpty()) {
-            return new Result(Optional.empty(), Optional.empty(), Optional.empty());
+            return new Result(Optional.empty(), Optional.empty(), Optional.empty(), false);
         }
         required(top.get(), "apiVersion", "apiVersion: " + API_VERSION)
                 .flatMap(node -> reader.text(node, "apiVersion"))
                 .filter(value -> !value.equals(API_VERSION))
                 .ifPresent(value -> reader.error(top.get().get("apiVersion").orElseThrow(), "apiVersion",
                         "must be " + API_VERSION + " (got \"" + value + "\")"));
-        required(top.get(), "kind", "kind: " + KIND)
-                .flatMap(node -> reader.text(node, "kind"))
-                .filter(value -> !value.equals(KIND))
+        Optional<String> kind = required(top.get(), "kind", "kind: " + KIND).flatMap(node -> reader.text(node, "kind"));
+        kind.filter(value -> !value.equals(KIND))
                 .ifPresent(value -> reader.error(top.get().get("kind").orElseThrow(), "kind",
                         "must be " + KIND + " (got \"" + value + "\")"));
 
@@ -95,7 +95,7 @@ final class ProgramReader {
                 .flatMap(node -> reader.fields(node, "spec", SPEC, MISPLACED_IN_SPEC))
                 .map(fields -> spec(name.orElse(""), labels, fields));
         boolean clean = reader.errors().size() == errorsBefore;
-        return new Result(clean ? spec : Optional.empty(), name, nameNode);
+        return new Result(clean ? spec : Optional.empty(), name, nameNode, kind.filter(KIND::equals).isPresent());
     }
 
     private ProgramSpec spec(String name, Map<String, String> labels, Fields spec) {

@@ -11,14 +11,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Combines the parsed files of one directory scan into a {@link DesiredState}, given the previous one.
  *
  * <p>A file that is invalid, or rejected because it defines a program name another file holds, keeps the programs
  * it had in the previous state: an edit that breaks a file must not stop what it was running; so does a file the
- * source holds for a moment (just emptied, perhaps being written). A name defined in
- * several files stays with the file that held it before; a new name goes to the file that sorts first.
+ * source holds for a moment (just emptied, perhaps being written). A file renamed and broken in one scan (a checkout)
+ * is the same edit in two steps: an invalid file new in this scan takes over the programs it names whose file is
+ * gone, unless a valid file claims them. A name defined in several files stays with the file that held it before; a
+ * new name goes to the file that sorts first.
  */
 final class Snapshots {
 
@@ -30,14 +33,43 @@ final class Snapshots {
     private final Map<Path, ManifestError> collided = new HashMap<>();
     private final Map<String, ProgramSpec> previousPrograms;
     private final Set<Path> held;
+    /** Programs whose file is gone, taken over by an invalid file new in this scan that names them: by that file. */
+    private final Map<Path, List<ProgramSpec>> adopted = new HashMap<>();
 
-    private Snapshots(List<ManifestLoader.Parsed> files, DesiredState previous, Set<Path> held) {
+    private Snapshots(List<ManifestLoader.Parsed> files, DesiredState previous, Set<Path> held, Set<Path> appeared) {
         this.files = files;
         this.held = held;
         this.previousSources = previous.sources();
         this.previousPrograms = previous.programs();
         previous.sources().forEach((name, file) ->
                 previousByFile.computeIfAbsent(file, f -> new ArrayList<>()).add(previous.programs().get(name)));
+        adoptRenamed(appeared);
+    }
+
+    /** Each program whose file is gone goes to the first invalid file, new in this scan, that names it. */
+    private void adoptRenamed(Set<Path> appeared) {
+        Set<Path> present = new HashSet<>();
+        files.forEach(file -> present.add(path(file)));
+        Map<String, ProgramSpec> fileGone = new HashMap<>();
+        previousSources.forEach((name, file) -> {
+            if (!present.contains(file)) {
+                fileGone.put(name, previousPrograms.get(name));
+            }
+        });
+        for (ManifestLoader.Parsed file : files) {
+            if (fileGone.isEmpty()) {
+                return;
+            }
+            if (file.file().valid() || !appeared.contains(path(file))) {
+                continue;
+            }
+            for (String name : new TreeSet<>(file.namePositions().keySet())) {
+                ProgramSpec gone = fileGone.remove(name);
+                if (gone != null) {
+                    adopted.computeIfAbsent(path(file), f -> new ArrayList<>()).add(gone);
+                }
+            }
+        }
     }
 
     /**
@@ -47,9 +79,10 @@ final class Snapshots {
      * @param previous the last published state, empty at the first scan
      * @param held     files that keep their previous programs whatever they hold now (just emptied, maybe being
      *                 written)
+     * @param appeared files that were not there at the previous scan
      */
-    static DesiredState build(List<ManifestLoader.Parsed> files, DesiredState previous, Set<Path> held) {
-        Snapshots snapshots = new Snapshots(files, previous, held);
+    static DesiredState build(List<ManifestLoader.Parsed> files, DesiredState previous, Set<Path> held, Set<Path> appeared) {
+        Snapshots snapshots = new Snapshots(files, previous, held, appeared);
         while (true) {
             Map<String, Path> owners = snapshots.resolveOwners();
             if (!snapshots.rejectACollision(owners)) {
@@ -155,7 +188,10 @@ final class Snapshots {
         }
     }
 
-    /** Owner of each claimed name: the file that held it before when it still claims it, else the first claimant. */
+    /**
+     * Owner of each claimed name: the file that held it before when it still claims it, else the first claimant, else
+     * a file that took it over from a file that is gone (the weakest claim: any file that means it wins).
+     */
     private Map<String, Path> owners() {
         Map<String, Path> owners = new HashMap<>();
         for (ManifestLoader.Parsed file : files) {
@@ -167,10 +203,17 @@ final class Snapshots {
         }
         for (ManifestLoader.Parsed file : files) {
             for (String name : claims(file)) {
-                owners.putIfAbsent(name, path(file));
+                if (!adoptedBy(file, name)) {
+                    owners.putIfAbsent(name, path(file));
+                }
             }
         }
+        adopted.forEach((file, programs) -> programs.forEach(program -> owners.putIfAbsent(program.name(), file)));
         return owners;
+    }
+
+    private boolean adoptedBy(ManifestLoader.Parsed file, String name) {
+        return adopted.getOrDefault(path(file), List.of()).stream().anyMatch(program -> program.name().equals(name));
     }
 
     /** Names a file holds: its new programs when accepted, else the ones it had in the previous state. */
@@ -205,6 +248,11 @@ final class Snapshots {
                 sources.put(program.name(), path);
             }
             errors.addAll(file.file().errors());
+            for (ProgramSpec program : adopted.getOrDefault(path, List.of())) {
+                if (path.equals(owners.get(program.name()))) {
+                    errors.add(takenOver(file, program.name()));
+                }
+            }
             if (collided.containsKey(path)) {
                 errors.add(collided.get(path));
             }
@@ -215,6 +263,13 @@ final class Snapshots {
             }
         }
         return new DesiredState(programs, sources, errors);
+    }
+
+    private ManifestError takenOver(ManifestLoader.Parsed file, String name) {
+        Position at = file.namePositions().getOrDefault(name, new Position(0, 0));
+        return new ManifestError(path(file), at.line(), at.column(), "metadata.name", "program \"" + name + "\" keeps running"
+                + " as it was: its file " + previousSources.get(name).getFileName() + " is gone and this file, which names it,"
+                + " is invalid; fix this file to apply it, or remove it to stop program \"" + name + "\"");
     }
 
     private static ManifestError conflict(ManifestLoader.Parsed file, String name, Path owner) {
@@ -233,8 +288,16 @@ final class Snapshots {
         return accepted(file) ? file.file().programs() : previous(file);
     }
 
+    /** The programs a file had in the previous state, and those it took over from a file that is gone. */
     private List<ProgramSpec> previous(ManifestLoader.Parsed file) {
-        return previousByFile.getOrDefault(path(file), List.of());
+        List<ProgramSpec> had = previousByFile.getOrDefault(path(file), List.of());
+        List<ProgramSpec> taken = adopted.get(path(file));
+        if (taken == null) {
+            return had;
+        }
+        List<ProgramSpec> both = new ArrayList<>(had);
+        both.addAll(taken);
+        return both;
     }
 
     private static Path path(ManifestLoader.Parsed file) {

@@ -359,6 +359,89 @@ class ManifestSourceTest {
     }
 
     @Test
+    void aFileRenamedAndBrokenInOneScanKeepsItsProgramsRunningUntilFixedOrRemoved() throws IOException {
+        Path dir = root.resolve("manifests");
+        ManifestSource source = source(dir, NO_RESYNC);
+        write(dir, "web.yaml", program("web", "a") + "---\n" + program("db", "d"));
+        write(dir, "api.yaml", program("api", "x"));
+        source.start();
+        DesiredState before = last();
+
+        // A checkout: web.yaml became web-v2.yaml, which this daemon cannot read (a value it refuses).
+        Files.delete(dir.resolve("web.yaml"));
+        write(dir, "web-v2.yaml", program("web", "b") + "  replicas: -1\n---\n" + program("db", "d"));
+        source.rescan();
+        assertEquals(before.programs(), last().programs(), "nothing running is lost");
+        assertEquals(dir.resolve("web-v2.yaml"), last().sources().get("web"), "held by the file that names it now");
+        assertEquals(dir.resolve("web-v2.yaml"), last().sources().get("db"));
+        assertEquals(List.of(
+                "web-v2.yaml:4:9: metadata.name: program \"web\" keeps running as it was: its file web.yaml is gone and"
+                        + " this file, which names it, is invalid; fix this file to apply it, or remove it to stop program \"web\"",
+                "web-v2.yaml:7:13: spec.replicas: must be from 0 to 10000 (got -1)",
+                "web-v2.yaml:12:9: metadata.name: program \"db\" keeps running as it was: its file web.yaml is gone and"
+                        + " this file, which names it, is invalid; fix this file to apply it, or remove it to stop program \"db\""),
+                last().errors().stream().map(e -> e.toString().substring(dir.toString().length() + 1)).toList());
+
+        source.rescan();
+        assertEquals(before.programs(), last().programs(), "still held at the next scan, as the file's own now");
+
+        write(dir, "web-v2.yaml", program("web", "c"));
+        source.rescan();
+        assertEquals(List.of("c"), last().programs().get("web").command(), "fixed: its own version now");
+        assertEquals(List.of("api", "web"), last().programs().keySet().stream().sorted().toList(), "db left the file");
+        assertEquals(List.of(), last().errors());
+    }
+
+    @Test
+    void aProgramWhoseFileIsRemovedStopsThoughAnOlderBrokenFileNamesIt() throws IOException {
+        Path dir = root.resolve("manifests");
+        ManifestSource source = source(dir, NO_RESYNC);
+        write(dir, "web.yaml", program("web", "a"));
+        write(dir, "a-draft.yaml", program("web", "b") + "  replicas: -1\n");
+        source.start();
+
+        Files.delete(dir.resolve("web.yaml")); // on purpose, or by `steward delete program web`
+        source.rescan();
+        assertEquals(Map.of(), last().programs(), "the draft was there before: it is no rename");
+    }
+
+    @Test
+    void aValidFileThatNamesAProgramWinsOverABrokenCopyNewInTheSameScan() throws IOException {
+        Path dir = root.resolve("manifests");
+        ManifestSource source = source(dir, NO_RESYNC);
+        write(dir, "web.yaml", program("web", "a"));
+        source.start();
+
+        Files.delete(dir.resolve("web.yaml"));
+        write(dir, "a-copy.yaml", program("web", "b") + "  replicas: -1\n");
+        write(dir, "web2.yaml", program("web", "c"));
+        source.rescan();
+        assertEquals(List.of("c"), last().programs().get("web").command());
+        assertEquals(dir.resolve("web2.yaml"), last().sources().get("web"));
+        assertEquals(List.of(dir.resolve("a-copy.yaml")), last().errors().stream().map(ManifestError::file).toList());
+    }
+
+    @Test
+    void onlyAnInvalidProgramDocumentThatNamesARemovedProgramKeepsIt() throws IOException {
+        Path dir = root.resolve("manifests");
+        ManifestSource source = source(dir, NO_RESYNC);
+        write(dir, "web.yaml", program("web", "a"));
+        write(dir, "db.yaml", program("db", "d"));
+        write(dir, "api.yaml", program("api", "x"));
+        source.start();
+
+        Files.delete(dir.resolve("web.yaml"));
+        Files.delete(dir.resolve("db.yaml"));
+        Files.delete(dir.resolve("api.yaml"));
+        write(dir, "deploy.yaml", program("web", "b").replace("kind: Program", "kind: Deployment"));
+        write(dir, "other.yaml", program("other", "b") + "  replicas: -1\n  environment: {db: x}\n");
+        write(dir, "broken.yaml", program("api", "b").replace("[b]", "[b, \"unclosed]"));
+        source.rescan();
+        assertEquals(Map.of(), last().programs(), "another kind's name, a field called db, and a file that is not"
+                + " YAML (whose names cannot be known) hold nothing");
+    }
+
+    @Test
     void deletingTheOwnerHandsTheNameOver() throws IOException {
         Path dir = root.resolve("manifests");
         ManifestSource source = source(dir, NO_RESYNC);
@@ -544,7 +627,7 @@ class ManifestSourceTest {
                             + f.file().programs().stream().map(ProgramSpec::name).toList())
                     .toList();
 
-            DesiredState state = Snapshots.build(files, previous, Set.of());
+            DesiredState state = Snapshots.build(files, previous, Set.of(), Set.of());
 
             for (ManifestLoader.Parsed file : files) {
                 Path path = file.file().path();
@@ -584,7 +667,7 @@ class ManifestSourceTest {
                     }
                 });
             }
-            assertEquals(state, Snapshots.build(files, state, Set.of()), "a re-scan of the same files changes nothing; "
+            assertEquals(state, Snapshots.build(files, state, Set.of(), Set.of()), "a re-scan of the same files changes nothing; "
                     + scenario);
         }
     }
