@@ -69,7 +69,7 @@ final class LogsCommand extends StewardCli.Verb {
         if (printed == 0 && !stderr && !follow && tail != 0 && bytes != 0 && wroteToStderr(process)) {
             // supervisorctl tail shows stdout alone too, and an empty answer looks like a program that said nothing
             err().println("steward: " + process + " wrote nothing to stdout, but it wrote to stderr: steward logs "
-                    + process + " --stderr");
+                    + process + " --stderr" + (tail >= 0 ? " --tail " + tail : "") + (bytes >= 0 ? " --limit-bytes " + bytes : ""));
         }
         return StewardCli.EXIT_OK;
     }

@@ -527,6 +527,9 @@ class CliCommandsTest {
         assertEquals("", cli("logs", "quiet").err(), "nothing anywhere: nothing to point at");
         daemon.on("GET", "/processes/crash/logs?stream=stdout&tail=0", Answer.text(""));
         assertEquals("", cli("logs", "crash", "--tail", "0").err(), "nothing was asked for");
+        daemon.on("GET", "/processes/crash/logs?stream=stdout&tail=5", Answer.text(""));
+        assertEquals("steward: crash wrote nothing to stdout, but it wrote to stderr: steward logs crash --stderr --tail 5\n",
+                cli("logs", "crash", "--tail", "5").err(), "the command shows what was asked for");
     }
 
     @Test
