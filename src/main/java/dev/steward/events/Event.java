@@ -55,8 +55,9 @@ public sealed interface Event {
     }
 
     /**
-     * A manifest file was rejected. The programs it had keep their last good spec ({@code keptInForce}); a file
-     * that never had a good version (at the daemon's start, or a new file) runs nothing until it is fixed.
+     * A manifest file was rejected. The programs it had keep their last good spec ({@code keptInForce}); so do those
+     * a new file took over from a file renamed away in the same scan. A file that never had a good version (at the
+     * daemon's start, or a new file otherwise) runs nothing until it is fixed.
      */
     record ManifestInvalid(ManifestError error, boolean keptInForce) implements Event {
         @Override

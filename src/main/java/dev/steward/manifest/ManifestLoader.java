@@ -9,12 +9,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
@@ -67,7 +65,7 @@ public final class ManifestLoader {
 
     /**
      * The programs of a file, plus where each program's name was written (for errors raised across files). For an
-     * invalid file that is still YAML, the names of its {@code kind: Program} documents, as far as they could be read.
+     * invalid file that is still YAML, where its {@code steward.dev/v1} {@code Program} documents name programs.
      */
     record Parsed(ManifestFile file, Map<String, Position> namePositions) {
     }
@@ -107,7 +105,8 @@ public final class ManifestLoader {
         ProgramReader programReader = new ProgramReader(reader);
         List<ProgramSpec> programs = new ArrayList<>();
         Map<String, Position> names = new LinkedHashMap<>();
-        Set<String> programNames = new HashSet<>();
+        // For an invalid file: where its kind: Program documents name programs (another kind's names are not ours).
+        Map<String, Position> programNames = new LinkedHashMap<>();
         try {
             // The plain subset first, composed cheaply; snakeyaml-engine for anything else (and its errors).
             Optional<List<Node>> plain = PlainYamlComposer.compose(text, SCHEMA.getScalarResolver());
@@ -118,11 +117,11 @@ public final class ManifestLoader {
                 }
                 ProgramReader.Result result = programReader.read(document);
                 result.spec().ifPresent(programs::add);
-                if (result.name().isPresent() && result.program()) {
-                    programNames.add(result.name().get());
-                }
                 if (result.name().isPresent()) {
                     Position at = Position.of(result.nameNode().orElseThrow());
+                    if (result.ours()) {
+                        programNames.putIfAbsent(result.name().get(), at);
+                    }
                     Position first = names.putIfAbsent(result.name().get(), at);
                     if (first != null) {
                         reader.error(result.nameNode().get(), "metadata.name", "program \"" + result.name().get()
@@ -135,20 +134,22 @@ public final class ManifestLoader {
             Optional<Mark> at = e.getProblemMark();
             reader.errors().add(new ManifestError(file, at.map(m -> m.getLine() + 1).orElse(0),
                     at.map(m -> m.getColumn() + 1).orElse(0), "", syntaxMessage(e)));
+            programNames.clear(); // a file that is not YAML names nothing: the documents read so far depend on where it broke
         } catch (YamlEngineException e) {
             reader.errors().add(new ManifestError(file, 0, 0, "", "is not valid YAML: " + e.getMessage()));
+            programNames.clear();
         } catch (StackOverflowError e) {
             // The composer recurses once per nesting level and has no depth limit of its own; a file nested
             // thousands deep must not take the watch thread down with it.
             reader.errors().add(new ManifestError(file, 0, 0, "", "is nested too deeply to read;"
                     + " a manifest needs only a few levels"));
+            programNames.clear();
         }
         if (!reader.errors().isEmpty()) {
             // Unknown fields are found before the fields' values are checked: show them in file order instead.
             List<ManifestError> errors = new ArrayList<>(reader.errors());
             errors.sort(Comparator.comparingInt(ManifestError::line).thenComparingInt(ManifestError::column));
-            names.keySet().retainAll(programNames); // another kind's name (a Deployment's) is not a program it holds
-            return new Parsed(ManifestFile.invalid(file, errors), Map.copyOf(names));
+            return new Parsed(ManifestFile.invalid(file, errors), Map.copyOf(programNames));
         }
         return new Parsed(ManifestFile.valid(file, programs), Map.copyOf(names));
     }

@@ -79,6 +79,8 @@ public final class ManifestSource implements AutoCloseable {
     /** Held for a whole scan and its delivery: scans never overlap and the listener is never called concurrently. */
     private final Object scanLock = new Object();
     private Map<Path, Cached> cache = new HashMap<>(); // guarded by scanLock
+    /** The files of the scan that gave {@code published}: a file not among them appeared since. Guarded by scanLock. */
+    private Set<Path> publishedFiles = Set.of();
     private volatile DesiredState published; // written under scanLock; null until the first delivery
     private final Map<Path, Long> emptySince = new HashMap<>(); // nanoTime each empty file was first seen empty; scanLock
     private volatile long holdEndsAt; // nanoTime when the earliest held empty file's grace ends; 0 when none is held
@@ -162,17 +164,14 @@ public final class ManifestSource implements AutoCloseable {
                 return;
             }
             holdEndsAt = 0; // set again below; a scan that cannot list the directory must not be retried at once, forever
-            Set<Path> before = cache.keySet(); // the last scan's files: scanFiles replaces that map, it does not change it
             List<ManifestLoader.Parsed> files = scanFiles();
             if (files == null) {
                 return;
             }
-            Set<Path> appeared = new HashSet<>();
-            files.forEach(file -> {
-                if (!before.contains(file.file().path())) {
-                    appeared.add(file.file().path());
-                }
-            });
+            Set<Path> present = new HashSet<>();
+            files.forEach(file -> present.add(file.file().path()));
+            Set<Path> appeared = new HashSet<>(present);
+            appeared.removeAll(publishedFiles);
             DesiredState previous = published == null ? DesiredState.empty() : published;
             DesiredState next = Snapshots.build(files, previous, holdJustEmptied(), appeared);
             // The first delivery compares nothing: a record's first equals() links its method handles
@@ -181,6 +180,7 @@ public final class ManifestSource implements AutoCloseable {
                 listener.accept(next);
                 published = next;
             }
+            publishedFiles = present; // not before the listener took it: a retry must see the same files appear
         }
     }
 

@@ -54,9 +54,10 @@ final class ProgramReader {
      * @param spec     the program, only when the document had no error
      * @param name     the program name when it was readable, so that duplicates are found even in broken documents
      * @param nameNode where the name was written
-     * @param program  whether the document says {@code kind: Program}: a broken one still names a program of ours
+     * @param ours     whether the document says {@code apiVersion: steward.dev/v1} and {@code kind: Program}: a broken
+     *                 one still names a program of ours, another kind's name does not
      */
-    record Result(Optional<ProgramSpec> spec, Optional<String> name, Optional<Node> nameNode, boolean program) {
+    record Result(Optional<ProgramSpec> spec, Optional<String> name, Optional<Node> nameNode, boolean ours) {
     }
 
     private final NodeReader reader;
@@ -71,9 +72,9 @@ final class ProgramReader {
         if (top.isEmpty()) {
             return new Result(Optional.empty(), Optional.empty(), Optional.empty(), false);
         }
-        required(top.get(), "apiVersion", "apiVersion: " + API_VERSION)
-                .flatMap(node -> reader.text(node, "apiVersion"))
-                .filter(value -> !value.equals(API_VERSION))
+        Optional<String> apiVersion = required(top.get(), "apiVersion", "apiVersion: " + API_VERSION)
+                .flatMap(node -> reader.text(node, "apiVersion"));
+        apiVersion.filter(value -> !value.equals(API_VERSION))
                 .ifPresent(value -> reader.error(top.get().get("apiVersion").orElseThrow(), "apiVersion",
                         "must be " + API_VERSION + " (got \"" + value + "\")"));
         Optional<String> kind = required(top.get(), "kind", "kind: " + KIND).flatMap(node -> reader.text(node, "kind"));
@@ -95,7 +96,8 @@ final class ProgramReader {
                 .flatMap(node -> reader.fields(node, "spec", SPEC, MISPLACED_IN_SPEC))
                 .map(fields -> spec(name.orElse(""), labels, fields));
         boolean clean = reader.errors().size() == errorsBefore;
-        return new Result(clean ? spec : Optional.empty(), name, nameNode, kind.filter(KIND::equals).isPresent());
+        boolean ours = apiVersion.filter(API_VERSION::equals).isPresent() && kind.filter(KIND::equals).isPresent();
+        return new Result(clean ? spec : Optional.empty(), name, nameNode, ours);
     }
 
     private ProgramSpec spec(String name, Map<String, String> labels, Fields spec) {

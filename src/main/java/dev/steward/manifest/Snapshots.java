@@ -35,6 +35,8 @@ final class Snapshots {
     private final Set<Path> held;
     /** Programs whose file is gone, taken over by an invalid file new in this scan that names them: by that file. */
     private final Map<Path, List<ProgramSpec>> adopted = new HashMap<>();
+    /** The file that took over each of those programs, by program name. */
+    private final Map<String, Path> adopter = new HashMap<>();
 
     private Snapshots(List<ManifestLoader.Parsed> files, DesiredState previous, Set<Path> held, Set<Path> appeared) {
         this.files = files;
@@ -63,10 +65,12 @@ final class Snapshots {
             if (file.file().valid() || !appeared.contains(path(file))) {
                 continue;
             }
+            // In name order: the positions' map has none, and a scan must give the same state each time.
             for (String name : new TreeSet<>(file.namePositions().keySet())) {
                 ProgramSpec gone = fileGone.remove(name);
                 if (gone != null) {
                     adopted.computeIfAbsent(path(file), f -> new ArrayList<>()).add(gone);
+                    adopter.put(name, path(file));
                 }
             }
         }
@@ -203,17 +207,13 @@ final class Snapshots {
         }
         for (ManifestLoader.Parsed file : files) {
             for (String name : claims(file)) {
-                if (!adoptedBy(file, name)) {
+                if (!path(file).equals(adopter.get(name))) {
                     owners.putIfAbsent(name, path(file));
                 }
             }
         }
-        adopted.forEach((file, programs) -> programs.forEach(program -> owners.putIfAbsent(program.name(), file)));
+        adopter.forEach(owners::putIfAbsent);
         return owners;
-    }
-
-    private boolean adoptedBy(ManifestLoader.Parsed file, String name) {
-        return adopted.getOrDefault(path(file), List.of()).stream().anyMatch(program -> program.name().equals(name));
     }
 
     /** Names a file holds: its new programs when accepted, else the ones it had in the previous state. */
@@ -267,9 +267,10 @@ final class Snapshots {
 
     private ManifestError takenOver(ManifestLoader.Parsed file, String name) {
         Position at = file.namePositions().getOrDefault(name, new Position(0, 0));
-        return new ManifestError(path(file), at.line(), at.column(), "metadata.name", "program \"" + name + "\" keeps running"
-                + " as it was: its file " + previousSources.get(name).getFileName() + " is gone and this file, which names it,"
-                + " is invalid; fix this file to apply it, or remove it to stop program \"" + name + "\"");
+        // No field: nothing is wrong with the name; this says what runs meanwhile, once, in the scan that took it over.
+        return new ManifestError(path(file), at.line(), at.column(), "", "program \"" + name + "\" keeps running as it"
+                + " was: its file " + previousSources.get(name).getFileName() + " is gone and this file, which names it,"
+                + " is invalid; fix this file to apply it, or stop it with `steward delete program " + name + "`");
     }
 
     private static ManifestError conflict(ManifestLoader.Parsed file, String name, Path owner) {

@@ -497,4 +497,18 @@ class ManifestLoaderTest {
         return file.errors().stream().map(e -> e.line() + ":" + e.column() + " " + e.field())
                 .collect(Collectors.toList());
     }
+
+    @Test
+    void anInvalidFileStillSaysWhichProgramsItsProgramDocumentsNameAndWhere() {
+        String deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec: {}\n";
+        String brokenDb = "apiVersion: steward.dev/v1\nkind: Program\nmetadata:\n  name: db\nspec:\n  replicas: -1\n";
+        ManifestLoader.Parsed parsed = new ManifestLoader().parseWithPositions(Path.of("m.yaml"), deployment + "---\n" + brokenDb);
+        assertFalse(parsed.file().valid());
+        assertEquals(Map.of("db", new NodeReader.Position(10, 9)), parsed.namePositions(), "not the Deployment's web");
+
+        ManifestLoader.Parsed notYaml = new ManifestLoader().parseWithPositions(Path.of("m.yaml"),
+                HEADER + "spec:\n  command: [a]\n---\n" + HEADER + "spec:\n  command: [\"unclosed]\n");
+        assertFalse(notYaml.file().valid());
+        assertEquals(Map.of(), notYaml.namePositions(), "not YAML: the documents before the break name nothing either");
+    }
 }

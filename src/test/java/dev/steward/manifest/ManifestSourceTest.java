@@ -375,15 +375,17 @@ class ManifestSourceTest {
         assertEquals(dir.resolve("web-v2.yaml"), last().sources().get("web"), "held by the file that names it now");
         assertEquals(dir.resolve("web-v2.yaml"), last().sources().get("db"));
         assertEquals(List.of(
-                "web-v2.yaml:4:9: metadata.name: program \"web\" keeps running as it was: its file web.yaml is gone and"
-                        + " this file, which names it, is invalid; fix this file to apply it, or remove it to stop program \"web\"",
+                "web-v2.yaml:4:9: program \"web\" keeps running as it was: its file web.yaml is gone and this file, which"
+                        + " names it, is invalid; fix this file to apply it, or stop it with `steward delete program web`",
                 "web-v2.yaml:7:13: spec.replicas: must be from 0 to 10000 (got -1)",
-                "web-v2.yaml:12:9: metadata.name: program \"db\" keeps running as it was: its file web.yaml is gone and"
-                        + " this file, which names it, is invalid; fix this file to apply it, or remove it to stop program \"db\""),
+                "web-v2.yaml:12:9: program \"db\" keeps running as it was: its file web.yaml is gone and this file, which"
+                        + " names it, is invalid; fix this file to apply it, or stop it with `steward delete program db`"),
                 last().errors().stream().map(e -> e.toString().substring(dir.toString().length() + 1)).toList());
 
         source.rescan();
         assertEquals(before.programs(), last().programs(), "still held at the next scan, as the file's own now");
+        assertEquals(List.of("spec.replicas"), last().errors().stream().map(ManifestError::field).toList(),
+                "the note was said once, in the scan that took them over");
 
         write(dir, "web-v2.yaml", program("web", "c"));
         source.rescan();
@@ -435,10 +437,32 @@ class ManifestSourceTest {
         Files.delete(dir.resolve("api.yaml"));
         write(dir, "deploy.yaml", program("web", "b").replace("kind: Program", "kind: Deployment"));
         write(dir, "other.yaml", program("other", "b") + "  replicas: -1\n  environment: {db: x}\n");
-        write(dir, "broken.yaml", program("api", "b").replace("[b]", "[b, \"unclosed]"));
+        // A file that is not YAML names nothing, even in the documents before the break.
+        write(dir, "broken.yaml", program("api", "b") + "---\n" + program("x", "b").replace("[b]", "[b, \"unclosed]"));
+        write(dir, "other-api.yaml", program("web", "b").replace("steward.dev/v1", "apps/v1") + "  replicas: -1\n");
         source.rescan();
-        assertEquals(Map.of(), last().programs(), "another kind's name, a field called db, and a file that is not"
-                + " YAML (whose names cannot be known) hold nothing");
+        assertEquals(Map.of(), last().programs(), "another kind's name, another API's, a field called db, and a file"
+                + " that is not YAML hold nothing");
+    }
+
+    @Test
+    void aProgramTakenOverFromARenamedFileIsNamedAtItsProgramDocument() throws IOException {
+        Path dir = root.resolve("manifests");
+        ManifestSource source = source(dir, NO_RESYNC);
+        write(dir, "web.yaml", program("web", "a"));
+        source.start();
+
+        // Written aside and moved in, then the old file removed: one scan sees both.
+        write(dir, ".both.yaml", program("web", "d").replace("kind: Program", "kind: Deployment")
+                + "---\n" + program("web", "b") + "  replicas: -1\n");
+        Files.move(dir.resolve(".both.yaml"), dir.resolve("both.yaml"));
+        Files.delete(dir.resolve("web.yaml"));
+        source.rescan();
+        assertEquals(List.of("a"), last().programs().get("web").command());
+        assertEquals(List.of("both.yaml:11:9"), last().errors().stream()
+                .filter(e -> e.message().startsWith("program \"web\" keeps running"))
+                .map(e -> e.file().getFileName() + ":" + e.line() + ":" + e.column()).toList(),
+                "at the Program's name, not the Deployment's: " + last().errors());
     }
 
     @Test
@@ -505,15 +529,8 @@ class ManifestSourceTest {
     @Test
     void aFailingListenerIsOfferedTheStateAgain() throws IOException {
         Path dir = root.resolve("manifests");
-        Files.createDirectories(dir);
         AtomicInteger calls = new AtomicInteger();
-        ManifestSource source = new ManifestSource(dir, new ManifestLoader(), state -> {
-            if (calls.incrementAndGet() == 2) {
-                throw new IllegalStateException("reconcile failed");
-            }
-            published.add(state);
-        }, DEBOUNCE, NO_RESYNC);
-        sources.add(source);
+        ManifestSource source = failingAtTheSecondState(dir, calls);
         source.rescan();
         write(dir, "web.yaml", program("web", "a"));
         assertThrows(IllegalStateException.class, source::rescan);
@@ -521,6 +538,32 @@ class ManifestSourceTest {
         source.rescan();
         assertTrue(source.current().programs().containsKey("web"));
         assertEquals(3, calls.get());
+    }
+
+    @Test
+    void aProgramTakenOverFromARenamedFileStaysSoWhenTheListenerFailedAtFirst() throws IOException {
+        Path dir = root.resolve("manifests");
+        ManifestSource source = failingAtTheSecondState(dir, new AtomicInteger());
+        write(dir, "web.yaml", program("web", "a"));
+        source.rescan();
+        Files.delete(dir.resolve("web.yaml"));
+        write(dir, "web-v2.yaml", program("web", "b") + "  replicas: -1\n");
+        assertThrows(IllegalStateException.class, source::rescan);
+        source.rescan(); // the retry: web-v2.yaml is still new to the state the listener has
+        assertEquals(List.of("a"), source.current().programs().get("web").command());
+    }
+
+    /** A source whose listener throws at the second state it is offered; {@code calls} counts the offers. */
+    private ManifestSource failingAtTheSecondState(Path dir, AtomicInteger calls) throws IOException {
+        Files.createDirectories(dir);
+        ManifestSource source = new ManifestSource(dir, new ManifestLoader(), state -> {
+            if (calls.incrementAndGet() == 2) {
+                throw new IllegalStateException("reconcile failed");
+            }
+            published.add(state);
+        }, DEBOUNCE, NO_RESYNC);
+        sources.add(source);
+        return source;
     }
 
     @Test
