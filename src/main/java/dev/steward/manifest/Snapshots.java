@@ -161,6 +161,8 @@ final class Snapshots {
      * conflicts (the file it lost to may have been rejected in turn and let go of the name).
      */
     private Map<String, Path> resolveOwners() {
+        // Each file is taken back at most once: rejections only grow between take-backs, so this ends.
+        Set<Path> takenBack = new HashSet<>();
         while (true) {
             Map<String, Path> owners = owners();
             Set<Path> losers = new HashSet<>();
@@ -182,13 +184,16 @@ final class Snapshots {
                 rejected.addAll(certain.isEmpty() ? losers : certain);
                 continue;
             }
+            // A name a file only took over from a vanished one is no reason to keep a valid file out: it gives way.
             ManifestLoader.Parsed freed = files.stream().filter(file -> rejected.contains(path(file)))
-                    .filter(file -> !collided.containsKey(path(file)))
-                    .filter(file -> lostNames(file, owners).isEmpty()).findFirst().orElse(null);
+                    .filter(file -> !collided.containsKey(path(file)) && !takenBack.contains(path(file)))
+                    .filter(file -> lostNames(file, owners).stream().allMatch(name -> takenOver(name, owners)))
+                    .findFirst().orElse(null);
             if (freed == null) {
                 return owners;
             }
             rejected.remove(path(freed));
+            takenBack.add(path(freed));
         }
     }
 
@@ -287,6 +292,12 @@ final class Snapshots {
     /** What a file puts forward: its new programs when accepted, else the ones it had in the previous state. */
     private List<ProgramSpec> offered(ManifestLoader.Parsed file) {
         return accepted(file) ? file.file().programs() : previous(file);
+    }
+
+    /** Whether {@code name} is held only by the file that took it over from a file that is gone. */
+    private boolean takenOver(String name, Map<String, Path> owners) {
+        Path owner = owners.get(name);
+        return owner != null && owner.equals(adopter.get(name));
     }
 
     /** The programs a file had in the previous state, and those it took over from a file that is gone. */

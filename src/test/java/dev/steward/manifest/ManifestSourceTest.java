@@ -15,6 +15,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -633,6 +634,7 @@ class ManifestSourceTest {
         // state: the rules must always terminate, give each name one owner, and be stable on a re-scan.
         Random random = new Random(42);
         List<String> names = List.of("a", "b", "c", "d");
+        int takeovers = 0;
         for (int round = 0; round < 3000; round++) {
             List<Path> paths = new ArrayList<>();
             int fileCount = 1 + random.nextInt(5);
@@ -649,10 +651,20 @@ class ManifestSourceTest {
             }
             DesiredState previous = new DesiredState(previousPrograms, previousSources, List.of());
             List<ManifestLoader.Parsed> files = new ArrayList<>();
+            Set<Path> appeared = new HashSet<>();
             for (Path path : paths) {
+                if (random.nextBoolean() && !previousSources.containsValue(path)) {
+                    appeared.add(path); // not there at the previous scan, so it held nothing then
+                }
                 if (random.nextInt(4) == 0) {
+                    Map<String, NodeReader.Position> named = new HashMap<>(); // the Program names a broken file still has
+                    for (String name : names) {
+                        if (random.nextInt(3) == 0) {
+                            named.put(name, new NodeReader.Position(named.size() + 1, 9));
+                        }
+                    }
                     files.add(new ManifestLoader.Parsed(ManifestFile.invalid(path,
-                            List.of(new ManifestError(path, 1, 1, "", "broken"))), Map.of()));
+                            List.of(new ManifestError(path, 1, 1, "", "broken"))), named));
                     continue;
                 }
                 List<ProgramSpec> programs = new ArrayList<>();
@@ -666,11 +678,11 @@ class ManifestSourceTest {
                 files.add(new ManifestLoader.Parsed(ManifestFile.valid(path, programs), positions));
             }
             String scenario = "round " + round + ": previous " + previousSources + ", files " + files.stream()
-                    .map(f -> f.file().path() + (f.file().valid() ? "" : " (invalid)") + " "
-                            + f.file().programs().stream().map(ProgramSpec::name).toList())
-                    .toList();
+                    .map(f -> f.file().path() + (f.file().valid() ? "" : " (invalid, naming " + f.namePositions().keySet() + ")")
+                            + " " + f.file().programs().stream().map(ProgramSpec::name).toList())
+                    .toList() + ", new " + appeared;
 
-            DesiredState state = Snapshots.build(files, previous, Set.of(), Set.of());
+            DesiredState state = Snapshots.build(files, previous, Set.of(), appeared);
 
             for (ManifestLoader.Parsed file : files) {
                 Path path = file.file().path();
@@ -688,18 +700,30 @@ class ManifestSourceTest {
                     assertEquals(expected, held, "an accepted file holds exactly its programs; " + scenario);
                     continue;
                 }
-                held.forEach((name, program) -> {
-                    assertEquals(path, previousSources.get(name), "only last good programs; " + scenario);
-                    assertEquals(previousPrograms.get(name), program, scenario);
-                });
+                for (Map.Entry<String, ProgramSpec> kept : held.entrySet()) {
+                    String name = kept.getKey();
+                    // Its last good programs, or one taken over: new and invalid, it names a program whose file is gone.
+                    boolean takenOver = !file.file().valid() && appeared.contains(path) && file.namePositions().containsKey(name)
+                            && !paths.contains(previousSources.get(name));
+                    assertTrue(path.equals(previousSources.get(name)) || takenOver, "only last good programs; " + scenario);
+                    if (!path.equals(previousSources.get(name))) {
+                        takeovers++;
+                    }
+                    assertEquals(previousPrograms.get(name), kept.getValue(), scenario);
+                }
                 if (file.file().valid()) {
+                    boolean lostToAFileThatMeansIt = false;
                     for (ManifestError error : errors) {
                         String name = error.message().split("\"")[1];
                         Path owner = state.sources().get(name);
                         assertTrue(owner != null && !owner.equals(path)
                                         && error.message().contains(owner.getFileName().toString()),
                                 "a rejection names the file that holds the name; " + scenario);
+                        boolean ownerInvalid = files.stream().anyMatch(f -> f.file().path().equals(owner) && !f.file().valid());
+                        lostToAFileThatMeansIt |= !ownerInvalid || owner.equals(previousSources.get(name));
                     }
+                    assertTrue(lostToAFileThatMeansIt, "a file that took a program over never rejects a valid file"
+                            + " that names it (it gives way); " + scenario);
                 }
             }
             for (ManifestLoader.Parsed file : files) {
@@ -710,9 +734,20 @@ class ManifestSourceTest {
                     }
                 });
             }
-            assertEquals(state, Snapshots.build(files, state, Set.of(), Set.of()), "a re-scan of the same files changes nothing; "
-                    + scenario);
+            // A re-scan finds no file new; what it runs stays, and only the once-said takeover notes go.
+            DesiredState again = Snapshots.build(files, state, Set.of(), Set.of());
+            assertEquals(state.programs(), again.programs(), "a re-scan of the same files changes nothing; " + scenario);
+            assertEquals(state.sources(), again.sources(), scenario);
+            assertEquals(state.errors().stream().filter(e -> !e.message().contains(" keeps running as it was")).toList(),
+                    again.errors(), scenario);
+            // Whatever a file took over, a program that a file accepted now offers is that file's.
+            for (ManifestLoader.Parsed file : files) {
+                if (file.file().valid() && state.errors().stream().noneMatch(e -> e.file().equals(file.file().path()))) {
+                    file.file().programs().forEach(p -> assertEquals(file.file().path(), state.sources().get(p.name()), scenario));
+                }
+            }
         }
+        assertTrue(takeovers > 100, "the rounds exercise takeovers: " + takeovers);
     }
 
     private ManifestSource source(Path dir, Duration resync) {
