@@ -28,7 +28,7 @@ final class Views {
     static void programRow(Table table, Object program, Instant now, boolean wide) {
         List<Object> processes = Json.list(Json.obj(program).get("processes"));
         long replicas = Json.num(program, "replicas", processes.size());
-        String status = waitingToStart(program, replicas) ? WAITING : programStatus(processes);
+        String status = waitingToStart(program, replicas, processes) ? WAITING : programStatus(processes);
         long running = 0;
         long restarts = 0;
         Instant lastRestart = null;
@@ -62,8 +62,8 @@ final class Views {
     }
 
     /** Whether a program has processes to start once the processes of a removed program of its name have stopped. */
-    private static boolean waitingToStart(Object program, long replicas) {
-        return Json.bool(program, "waiting") && replicas > 0 && Json.list(Json.obj(program).get("processes")).isEmpty();
+    private static boolean waitingToStart(Object program, long replicas, List<Object> processes) {
+        return Json.bool(program, "waiting") && replicas > 0 && processes.isEmpty();
     }
 
     /** The worst state among a program's processes ({@code FATAL} before {@code BACKOFF} ... before {@code RUNNING}). */
@@ -200,7 +200,7 @@ final class Views {
             d.add(0, "Spec", "");
             spec(d, 1, spec);
         }
-        if (waitingToStart(program, Json.num(program, "replicas", 0))) {
+        if (waitingToStart(program, Json.num(program, "replicas", 0), processes)) {
             d.add(0, "Processes", "<none yet: it starts once the processes of the removed program of its name have stopped>");
         } else if (processes.isEmpty()) {
             d.add(0, "Processes", "<none>");

@@ -107,6 +107,7 @@ public final class ManifestLoader {
         Map<String, Position> names = new LinkedHashMap<>();
         // For an invalid file: where its kind: Program documents name programs (another kind's names are not ours).
         Map<String, Position> programNames = new LinkedHashMap<>();
+        boolean yaml = false; // a file that is not YAML names nothing: the documents read so far depend on where it broke
         try {
             // The plain subset first, composed cheaply; snakeyaml-engine for anything else (and its errors).
             Optional<List<Node>> plain = PlainYamlComposer.compose(text, SCHEMA.getScalarResolver());
@@ -130,26 +131,24 @@ public final class ManifestLoader {
                     }
                 }
             }
+            yaml = true;
         } catch (MarkedYamlEngineException e) {
             Optional<Mark> at = e.getProblemMark();
             reader.errors().add(new ManifestError(file, at.map(m -> m.getLine() + 1).orElse(0),
                     at.map(m -> m.getColumn() + 1).orElse(0), "", syntaxMessage(e)));
-            programNames.clear(); // a file that is not YAML names nothing: the documents read so far depend on where it broke
         } catch (YamlEngineException e) {
             reader.errors().add(new ManifestError(file, 0, 0, "", "is not valid YAML: " + e.getMessage()));
-            programNames.clear();
         } catch (StackOverflowError e) {
             // The composer recurses once per nesting level and has no depth limit of its own; a file nested
             // thousands deep must not take the watch thread down with it.
             reader.errors().add(new ManifestError(file, 0, 0, "", "is nested too deeply to read;"
                     + " a manifest needs only a few levels"));
-            programNames.clear();
         }
         if (!reader.errors().isEmpty()) {
             // Unknown fields are found before the fields' values are checked: show them in file order instead.
             List<ManifestError> errors = new ArrayList<>(reader.errors());
             errors.sort(Comparator.comparingInt(ManifestError::line).thenComparingInt(ManifestError::column));
-            return new Parsed(ManifestFile.invalid(file, errors), Map.copyOf(programNames));
+            return new Parsed(ManifestFile.invalid(file, errors), yaml ? Map.copyOf(programNames) : Map.of());
         }
         return new Parsed(ManifestFile.valid(file, programs), Map.copyOf(names));
     }

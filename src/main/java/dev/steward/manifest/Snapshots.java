@@ -27,15 +27,17 @@ final class Snapshots {
 
     private final List<ManifestLoader.Parsed> files;
     private final Map<String, Path> previousSources;
+    /** What each file offers when it is not accepted: its programs of the previous state, and any it took over. */
     private final Map<Path, List<ProgramSpec>> previousByFile = new HashMap<>();
     private final Set<Path> rejected = new HashSet<>();
     /** Files rejected because a process of theirs would share its name with another program's: why, by file. */
     private final Map<Path, ManifestError> collided = new HashMap<>();
     private final Map<String, ProgramSpec> previousPrograms;
     private final Set<Path> held;
-    /** Programs whose file is gone, taken over by an invalid file new in this scan that names them: by that file. */
-    private final Map<Path, List<ProgramSpec>> adopted = new HashMap<>();
-    /** The file that took over each of those programs, by program name. */
+    /**
+     * Programs whose file is gone, by name, and the invalid file new in this scan that took each over (it offers them
+     * as its own previous programs).
+     */
     private final Map<String, Path> adopter = new HashMap<>();
 
     private Snapshots(List<ManifestLoader.Parsed> files, DesiredState previous, Set<Path> held, Set<Path> appeared) {
@@ -69,7 +71,7 @@ final class Snapshots {
             for (String name : new TreeSet<>(file.namePositions().keySet())) {
                 ProgramSpec gone = fileGone.remove(name);
                 if (gone != null) {
-                    adopted.computeIfAbsent(path(file), f -> new ArrayList<>()).add(gone);
+                    previousByFile.computeIfAbsent(path(file), f -> new ArrayList<>()).add(gone);
                     adopter.put(name, path(file));
                 }
             }
@@ -253,9 +255,9 @@ final class Snapshots {
                 sources.put(program.name(), path);
             }
             errors.addAll(file.file().errors());
-            for (ProgramSpec program : adopted.getOrDefault(path, List.of())) {
-                if (path.equals(owners.get(program.name()))) {
-                    errors.add(takenOver(file, program.name()));
+            for (ProgramSpec program : previousByFile.getOrDefault(path, List.of())) {
+                if (path.equals(adopter.get(program.name())) && path.equals(owners.get(program.name()))) {
+                    errors.add(takeoverNote(file, program.name()));
                 }
             }
             if (collided.containsKey(path)) {
@@ -270,7 +272,7 @@ final class Snapshots {
         return new DesiredState(programs, sources, errors);
     }
 
-    private ManifestError takenOver(ManifestLoader.Parsed file, String name) {
+    private ManifestError takeoverNote(ManifestLoader.Parsed file, String name) {
         Position at = file.namePositions().getOrDefault(name, new Position(0, 0));
         // No field: nothing is wrong with the name; this says what runs meanwhile, once, in the scan that took it over.
         return new ManifestError(path(file), at.line(), at.column(), "", "program \"" + name + "\" keeps running as it"
@@ -302,14 +304,7 @@ final class Snapshots {
 
     /** The programs a file had in the previous state, and those it took over from a file that is gone. */
     private List<ProgramSpec> previous(ManifestLoader.Parsed file) {
-        List<ProgramSpec> had = previousByFile.getOrDefault(path(file), List.of());
-        List<ProgramSpec> taken = adopted.get(path(file));
-        if (taken == null) {
-            return had;
-        }
-        List<ProgramSpec> both = new ArrayList<>(had);
-        both.addAll(taken);
-        return both;
+        return previousByFile.getOrDefault(path(file), List.of());
     }
 
     private static Path path(ManifestLoader.Parsed file) {

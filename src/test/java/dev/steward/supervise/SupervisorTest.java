@@ -836,14 +836,19 @@ class SupervisorTest {
         assertTrue(done.isDone());
     }
 
-    @Test
-    void aProgramAddedBackWhileItsNamesakeStillStopsStartsOnceThatIsGone() {
-        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
-        ProgramSpec dd = program("dd").stopTimeoutSeconds(60).build();
-        applyAndRun(supervisor, desired(dd));
+    /** Runs program dd, then removes it: its process stops (within 60 s); returns that process. */
+    private Child ddRemovedAndStopping(Supervisor supervisor) {
+        applyAndRun(supervisor, desired(program("dd").stopTimeoutSeconds(60).build()));
         Child first = spawner.lastChildOf("dd");
         loop.execute(() -> supervisor.apply(desired()));
         loop.runPending();
+        return first;
+    }
+
+    @Test
+    void aProgramAddedBackWhileItsNamesakeStillStopsStartsOnceThatIsGone() {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        Child first = ddRemovedAndStopping(supervisor);
         assertEquals(List.of(SIGTERM), first.signals, "removed: stopping");
 
         ProgramSpec restored = program("dd").stopTimeoutSeconds(60).environment(Map.of("V", "2")).build();
@@ -881,11 +886,8 @@ class SupervisorTest {
     @Test
     void aProgramWaitingForItsNamesakeCanBeStoppedBeforeItStartsButNotStarted() {
         Supervisor supervisor = supervisor(OperatorIntent.inMemory());
-        ProgramSpec dd = program("dd").stopTimeoutSeconds(60).build();
-        applyAndRun(supervisor, desired(dd));
-        Child first = spawner.lastChildOf("dd");
-        loop.execute(() -> supervisor.apply(desired()));
-        loop.execute(() -> supervisor.apply(desired(dd)));
+        Child first = ddRemovedAndStopping(supervisor);
+        loop.execute(() -> supervisor.apply(desired(program("dd").stopTimeoutSeconds(60).build())));
         loop.runPending();
 
         Actions.Result start = only(supervisor.start(List.of("dd"), TIMEOUT));
