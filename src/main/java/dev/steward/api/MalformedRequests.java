@@ -2,6 +2,8 @@ package dev.steward.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
@@ -9,6 +11,8 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.Locale;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * A request whose URL cannot be decoded (a {@code %} not followed by two hexadecimal digits) is answered as every
@@ -16,15 +20,21 @@ import java.net.URISyntaxException;
  * each URL with {@link java.net.URI} before any route and answers an empty 400 itself unless the system property
  * {@value #NO_URI_CHECK} is true: {@code Main} and the tests' configuration set it, and this first route does the
  * check instead. Should Quarkus' separate management interface ever be enabled, its router needs this route too.
+ *
+ * <p>A request that declares a body over {@code quarkus.http.limits.max-body-size} is refused here for the same
+ * reason: the REST layer would answer it with an empty 413 and a closed connection.
  */
 @Singleton
 public class MalformedRequests {
     public static final String NO_URI_CHECK = "vertx.disableURIValidation";
     // Looked up on the first such request: the router is built during start-up, which should not build a mapper.
     private final Instance<ObjectMapper> json;
+    private final long maxBodyBytes;
 
-    public MalformedRequests(Instance<ObjectMapper> json) {
+    public MalformedRequests(Instance<ObjectMapper> json,
+                             @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBody) {
         this.json = json;
+        this.maxBodyBytes = maxBody.asLongValue();
     }
 
     void install(@Observes Router router) {
@@ -32,20 +42,48 @@ public class MalformedRequests {
         // reach a failure handler.
         router.route().order(Integer.MIN_VALUE).handler(context -> {
             String unreadable = unreadable(context);
-            if (unreadable == null) {
+            long bodyBytes = declaredBodyBytes(context);
+            if (unreadable != null) {
+                refuse(context, Problem.of(Problem.Code.BadRequest, "the request's URL could not be read ("
+                        + unreadable + "); percent-encode the characters of names and query values other than"
+                        + " letters, digits and -._~ (%25 for %, %20 for a space, %7C for |), as the CLI does"));
+            } else if (bodyBytes > maxBodyBytes) {
+                // The body is not read: the connection is closed once the answer is out, as the REST layer does, and
+                // not left waiting for a body that will never be read.
+                context.response().putHeader(HttpHeaders.CONNECTION, "close")
+                        .endHandler(sent -> context.request().connection().close());
+                refuse(context, Problem.of(Problem.Code.TooLarge, "the request's body is "
+                        + bodyBytes + " bytes, more than the " + maxBodyBytes + " (" + mebibytes(maxBodyBytes)
+                        + ") a request may hold; nothing was read or applied: send fewer manifests per request (each at most"
+                        + " 1 MiB)"));
+            } else {
                 context.next();
-                return;
-            }
-            Problem problem = Problem.of(Problem.Code.BadRequest, "the request's URL could not be read (" + unreadable
-                    + "); percent-encode the characters of names and query values other than letters, digits and"
-                    + " -._~ (%25 for %, %20 for a space, %7C for |), as the CLI does");
-            try {
-                context.response().setStatusCode(400).putHeader("Content-Type", Problem.MEDIA_TYPE)
-                        .end(json.get().writeValueAsString(problem));
-            } catch (JsonProcessingException e) {
-                context.response().setStatusCode(400).end();
             }
         });
+    }
+
+    private void refuse(RoutingContext context, Problem problem) {
+        context.response().setStatusCode(problem.status());
+        try {
+            context.response().putHeader("Content-Type", Problem.MEDIA_TYPE)
+                    .end(json.get().writeValueAsString(problem));
+        } catch (JsonProcessingException e) {
+            context.response().end();
+        }
+    }
+
+    private static String mebibytes(long bytes) {
+        return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024)).replace(".0 ", " ");
+    }
+
+    /** The body's length as the request declares it; -1 without a valid Content-Length (e.g. chunked). */
+    private static long declaredBodyBytes(RoutingContext context) {
+        String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        try {
+            return length == null ? -1 : Long.parseLong(length.strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** Why the request's URL cannot be read, or null when it can. */

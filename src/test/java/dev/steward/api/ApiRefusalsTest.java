@@ -76,10 +76,26 @@ class ApiRefusalsTest {
         assertTrue(rawGet("/api/v1/programs/a%25zz").startsWith("HTTP/1.1 404 "));
     }
 
+    @Test
+    void aBodyDeclaredOverTheRequestLimitIsTooLargeBeforeItIsSent() throws IOException {
+        // Only the head is sent: the answer must come without the body being read.
+        String response = raw("POST /api/v1/programs HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/yaml\r\n"
+                + "Content-Length: " + (10 * 1024 * 1024 + 1) + "\r\n\r\n");
+        assertTrue(response.startsWith("HTTP/1.1 413 "), response);
+        assertTrue(response.contains("Content-Type: application/problem+json"), response);
+        assertTrue(response.contains("\"code\":\"TooLarge\""), response);
+        assertTrue(response.contains("the request's body is 10485761 bytes, more than the 10485760 (10 MiB) a request"
+                + " may hold; nothing was read or applied: send fewer manifests per request"), response);
+    }
+
     private static String rawGet(String target) throws IOException {
+        return raw("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    }
+
+    private static String raw(String head) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
-            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
+            socket.setSoTimeout(60_000); // the answer ends with the connection closed; a hang fails the test
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
