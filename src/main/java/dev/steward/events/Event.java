@@ -59,7 +59,21 @@ public sealed interface Event {
      * a new file took over from a file renamed away in the same scan. A file that never had a good version (at the
      * daemon's start, or a new file otherwise) runs nothing until it is fixed.
      */
-    record ManifestInvalid(ManifestError error, boolean keptInForce) implements Event {
+    record ManifestInvalid(ManifestError error, Meanwhile meanwhile) implements Event {
+        /** What runs from the file until it is fixed. */
+        public enum Meanwhile {
+            LAST_GOOD_VERSION("the last good version stays in force"),
+            /** It took over the programs of a file renamed and broken in one scan: it never had a good version. */
+            TAKEN_OVER("the programs it took over keep running as they were"),
+            NOTHING("nothing from this file runs until it is fixed");
+
+            private final String words;
+
+            Meanwhile(String words) {
+                this.words = words;
+            }
+        }
+
         @Override
         public String toString() {
             return "invalid manifest " + detail();
@@ -67,7 +81,7 @@ public sealed interface Event {
 
         /** The error, and what runs meanwhile. */
         public String detail() {
-            return error + (keptInForce ? " (the last good version stays in force)" : " (nothing from this file runs until it is fixed)");
+            return error + " (" + meanwhile.words + ")";
         }
     }
 

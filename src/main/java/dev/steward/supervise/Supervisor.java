@@ -49,6 +49,8 @@ public final class Supervisor {
     private final Map<String, AddedProgram> waitingForNamesake = new TreeMap<>();
     private Map<String, Path> sources = Map.of();
     private List<ManifestError> reportedErrors = List.of();
+    /** Invalid files in force that were never valid: they took over the programs of a vanished file. */
+    private final Set<Path> takenOver = new HashSet<>();
     private CompletableFuture<Void> shutdown;
     private volatile boolean shuttingDown; // shutdown != null, readable from request threads
     private List<List<ProgramController>> shutdownLevels = List.of();
@@ -167,9 +169,15 @@ public final class Supervisor {
     private void reportErrors(List<ManifestError> errors, Map<String, Path> sources) {
         Set<ManifestError> before = new HashSet<>(reportedErrors);
         Set<Path> inForce = new HashSet<>(sources.values());
-        errors.stream().filter(e -> !before.contains(e)).forEach(e -> emit(new Event.ManifestInvalid(e, inForce.contains(e.file()))));
-        Set<Path> stillBad = errors.stream().map(ManifestError::file).collect(Collectors.toSet());
-        reportedErrors.stream().map(ManifestError::file).distinct().filter(f -> !stillBad.contains(f))
+        Set<Path> wasInForce = new HashSet<>(this.sources.values());
+        Set<Path> bad = errors.stream().map(ManifestError::file).collect(Collectors.toSet());
+        takenOver.removeIf(file -> !bad.contains(file) || !inForce.contains(file));
+        bad.stream().filter(file -> inForce.contains(file) && !wasInForce.contains(file)).forEach(takenOver::add);
+        errors.stream().filter(e -> !before.contains(e)).forEach(e -> emit(new Event.ManifestInvalid(e,
+                takenOver.contains(e.file()) ? Event.ManifestInvalid.Meanwhile.TAKEN_OVER
+                        : inForce.contains(e.file()) ? Event.ManifestInvalid.Meanwhile.LAST_GOOD_VERSION
+                        : Event.ManifestInvalid.Meanwhile.NOTHING)));
+        reportedErrors.stream().map(ManifestError::file).distinct().filter(f -> !bad.contains(f))
                 .forEach(f -> emit(new Event.ManifestRecovered(f)));
         reportedErrors = List.copyOf(errors);
     }

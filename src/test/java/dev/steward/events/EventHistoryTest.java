@@ -350,14 +350,14 @@ class EventHistoryTest {
         ManifestError error = new ManifestError(Path.of("/etc/steward/manifests/web.yaml"), 9, 13, "spec.replicas",
                 "must be a whole number");
 
-        accept(new Event.ManifestInvalid(error, true));
+        accept(new Event.ManifestInvalid(error, Event.ManifestInvalid.Meanwhile.LAST_GOOD_VERSION));
 
         EventRecord record = single();
         assertEquals(EventRecord.WARNING, record.type());
         assertEquals("InvalidManifest", record.reason());
         assertEquals("manifest/web.yaml", record.object());
         assertEquals(error + " (the last good version stays in force)", record.message());
-        accept(new Event.ManifestInvalid(error, false));
+        accept(new Event.ManifestInvalid(error, Event.ManifestInvalid.Meanwhile.NOTHING));
         assertTrue(history.all().get(1).message().endsWith(" (nothing from this file runs until it is fixed)"), history.all().toString());
     }
 

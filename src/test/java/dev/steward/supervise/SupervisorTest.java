@@ -153,6 +153,11 @@ class SupervisorTest {
         return new DesiredState(programs, sources, List.of());
     }
 
+    private void apply(Supervisor supervisor, DesiredState state) {
+        loop.execute(() -> supervisor.apply(state));
+        loop.runPending();
+    }
+
     /** Applies {@code state} and lets every process reach RUNNING. */
     private void applyAndRun(Supervisor supervisor, DesiredState state) {
         loop.execute(() -> supervisor.apply(state));
@@ -562,6 +567,36 @@ class SupervisorTest {
         loop.runPending();
 
         assertTrue(intent.stoppedByHand("web"), "web may be in the broken file");
+    }
+
+    @Test
+    void anInvalidFileSaysWhatRunsFromItMeanwhile() {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        Path web = Path.of("/etc/steward/manifests/web.yaml");
+        Path renamed = Path.of("/etc/steward/manifests/web-v2.yaml");
+        Path fresh = Path.of("/etc/steward/manifests/new.yaml");
+        ProgramSpec spec = program("web").build();
+        applyAndRun(supervisor, desired(spec));
+        events.clear();
+
+        ManifestError webBroken = new ManifestError(web, 3, 1, "spec", "bad");
+        ManifestError freshBroken = new ManifestError(fresh, 2, 1, "kind", "bad");
+        apply(supervisor, new DesiredState(Map.of("web", spec), Map.of("web", web), List.of(webBroken, freshBroken)));
+        // web.yaml renamed and broken in one scan: the new file holds web without ever having been valid
+        ManifestError renamedBroken = new ManifestError(renamed, 3, 1, "spec", "bad");
+        apply(supervisor, new DesiredState(Map.of("web", spec), Map.of("web", renamed), List.of(renamedBroken)));
+        ManifestError renamedStillBroken = new ManifestError(renamed, 4, 1, "spec", "worse");
+        apply(supervisor, new DesiredState(Map.of("web", spec), Map.of("web", renamed), List.of(renamedStillBroken)));
+        apply(supervisor, desired(spec)); // fixed: web.yaml again
+        apply(supervisor, new DesiredState(Map.of("web", spec), Map.of("web", web), List.of(webBroken)));
+
+        assertEquals(List.of(freshBroken + " (nothing from this file runs until it is fixed)",
+                        webBroken + " (the last good version stays in force)",
+                        renamedBroken + " (the programs it took over keep running as they were)",
+                        renamedStillBroken + " (the programs it took over keep running as they were)",
+                        webBroken + " (the last good version stays in force)"),
+                events.stream().filter(Event.ManifestInvalid.class::isInstance)
+                        .map(e -> ((Event.ManifestInvalid) e).detail()).toList());
     }
 
     @Test
