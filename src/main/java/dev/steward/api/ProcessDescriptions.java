@@ -11,6 +11,8 @@ import java.util.Locale;
  * Supervisor's {@code status} column ({@code supervisorctl}'s {@code _interpretProcessInfo}), so that
  * Supervisor users read the same words: {@code pid 1234, uptime 0:01:02} while RUNNING, the spawn error
  * in BACKOFF and FATAL (or {@code Exited too quickly}), the stop time or {@code Not started} when stopped, and nothing otherwise.
+ * A process that is stopping to go (scaled down, or its program removed) says so instead (supervisord removes a
+ * program only once it has stopped, so it has no such words).
  */
 final class ProcessDescriptions {
 
@@ -21,6 +23,15 @@ final class ProcessDescriptions {
     }
 
     static String describe(ProcessInfo info, Instant now, ZoneId zone) {
+        return switch (info.removal()) {
+            case SCALED_DOWN -> "scaled down; it goes once stopped";
+            case REMOVED -> "its program was removed; it goes once stopped";
+            case REPLACED -> "its program was removed and added again; the new one starts once this one has stopped";
+            case NONE -> supervisorWords(info, now, zone);
+        };
+    }
+
+    private static String supervisorWords(ProcessInfo info, Instant now, ZoneId zone) {
         return switch (info.state()) {
             case "RUNNING" -> "pid " + info.pid() + ", uptime "
                     + uptime(info.startedAt().map(start -> Duration.between(start, now)).orElse(Duration.ZERO));

@@ -12,11 +12,12 @@ import java.util.TreeMap;
  *
  * @param pid           null when no child is running
  * @param uptimeSeconds null when no child is running
+ * @param removed       stopping to go: beyond the replicas of a scale down, or its program removed
  * @param description   Supervisor's status column, see {@link ProcessDescriptions}
  */
 public record ProcessDto(String name, String program, int index, String state, int stateCode, Integer pid,
                          Instant startedAt, Instant stoppedAt, Long uptimeSeconds, int restarts, LastExitDto lastExit,
-                         String spawnError, boolean stoppedByHand, String description, String stdoutLog,
+                         String spawnError, boolean stoppedByHand, boolean removed, String description, String stdoutLog,
                          String stderrLog, String logError, Map<String, String> labels) {
 
     /** How the last run ended; {@code signal} is a name such as {@code KILL}, and then {@code exitCode} is null. */
@@ -31,7 +32,8 @@ public record ProcessDto(String name, String program, int index, String state, i
                 exit.signal().orElse(null), exit.expected(), exit.reason(), exit.at())).orElse(null);
         return new ProcessDto(info.name(), info.program(), info.index(), info.state(), info.stateCode(), pid,
                 info.startedAt().orElse(null), info.stoppedAt().orElse(null), uptime, info.restarts(), lastExit,
-                info.spawnError().orElse(null), info.stoppedByHand(), ProcessDescriptions.describe(info, now, zone),
+                info.spawnError().orElse(null), info.stoppedByHand(),
+                info.removal() != ProcessInfo.Removal.NONE, ProcessDescriptions.describe(info, now, zone),
                 info.stdoutLog().orElse(null), info.stderrLog().orElse(null), info.logError().orElse(null),
                 new TreeMap<>(info.labels()));
     }

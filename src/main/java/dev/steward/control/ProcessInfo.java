@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param lastExit        how the last run ended
  * @param spawnError      why the last spawn failed, or why it backs off
  * @param stoppedByHand   stopped by an operator: stays stopped across reconciles and daemon restarts
+ * @param removal         whether it is stopping to go: beyond the replicas of a scale down, or its program removed
+ *                        (REPLACED: and added again, starting once this has stopped)
  * @param stdoutLog       log file path, empty for NONE
  * @param stderrLog       log file path, empty for NONE or redirected
  * @param logError        why a log file cannot be written right now (the output still reaches the in-memory tail)
@@ -22,8 +24,10 @@ import java.util.Optional;
 public record ProcessInfo(String name, String program, int index, String state, int stateCode, int pid,
                           Optional<Instant> startedAt, Optional<Instant> stoppedAt, int restarts,
                           Optional<LastExit> lastExit, Optional<String> spawnError, boolean stoppedByHand,
-                          Optional<String> stdoutLog, Optional<String> stderrLog, Optional<String> logError,
+                          Removal removal, Optional<String> stdoutLog, Optional<String> stderrLog, Optional<String> logError,
                           Map<String, String> labels) {
+
+    public enum Removal { NONE, SCALED_DOWN, REMOVED, REPLACED }
 
     /**
      * @param exitCode exit code, or empty when killed by a signal

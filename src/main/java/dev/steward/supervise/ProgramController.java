@@ -167,6 +167,11 @@ public final class ProgramController {
         return all;
     }
 
+    /** Stopping to go: beyond the replicas of a scale down, or any instance of a deleted program. */
+    public boolean retiring(ProcessSlot slot) {
+        return retiring.contains(slot);
+    }
+
     /** True once a deleted program has no process left. */
     public boolean gone() {
         return deleting && retiring.isEmpty();

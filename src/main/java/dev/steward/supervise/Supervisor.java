@@ -418,7 +418,8 @@ public final class Supervisor {
         List<ProgramSnapshot> programViews = new ArrayList<>();
         List<ProcessView> all = new ArrayList<>();
         programs.values().forEach(c -> {
-            List<ProcessView> views = c.allSlots().stream().map(this::view).toList();
+            List<ProcessView> views = c.allSlots().stream().map(slot -> view(slot,
+                    c.retiring(slot) ? ProcessView.Removal.SCALED_DOWN : ProcessView.Removal.NONE)).toList();
             programViews.add(new ProgramSnapshot(c.spec(), sources.getOrDefault(c.name(), Path.of("?")), views, false));
             all.addAll(views);
         });
@@ -427,7 +428,11 @@ public final class Supervisor {
             waitingForNamesake.values().forEach(w -> programViews.add(new ProgramSnapshot(w.spec(), w.source(), List.of(), true)));
             programViews.sort(Comparator.comparing(p -> p.spec().name()));
         }
-        deleted.forEach(c -> c.allSlots().forEach(slot -> all.add(view(slot))));
+        deleted.forEach(c -> {
+            ProcessView.Removal removal = waitingForNamesake.containsKey(c.name()) ? ProcessView.Removal.REPLACED
+                    : ProcessView.Removal.REMOVED;
+            c.allSlots().forEach(slot -> all.add(view(slot, removal)));
+        });
         all.sort(Comparator.comparing(ProcessView::name));
         snapshot = new Snapshot(List.copyOf(programViews), List.copyOf(all), reportedErrors, loaded, counters.totals());
     }
@@ -451,8 +456,8 @@ public final class Supervisor {
         unpublishedEvents.add(new HeldEvent(event, clock.instant()));
     }
 
-    private ProcessView view(ProcessSlot slot) {
-        return ProcessView.of(slot, intent.stoppedByHand(slot.name()), launcher.logs(slot));
+    private ProcessView view(ProcessSlot slot, ProcessView.Removal removal) {
+        return ProcessView.of(slot, intent.stoppedByHand(slot.name()), removal, launcher.logs(slot));
     }
 
     /** The latest published state; safe to read from any thread. */

@@ -20,7 +20,7 @@ class ApiFormattingTest {
     static ProcessInfo process(String state, int pid, Instant started, Instant stopped, String spawnError) {
         return new ProcessInfo("web-0", "web", 0, state, 0, pid, Optional.ofNullable(started),
                 Optional.ofNullable(stopped), 0, Optional.empty(), Optional.ofNullable(spawnError), false,
-                Optional.empty(), Optional.empty(), Optional.empty(), Map.of());
+                ProcessInfo.Removal.NONE, Optional.empty(), Optional.empty(), Optional.empty(), Map.of());
     }
 
     @Test

@@ -80,6 +80,7 @@ class ApiProcessesTest {
                 .body("lastExit", nullValue())
                 .body("spawnError", nullValue())
                 .body("stoppedByHand", equalTo(false))
+                .body("removed", equalTo(false))
                 .body("description", org.hamcrest.Matchers.startsWith("pid "))
                 .body("stdoutLog", org.hamcrest.Matchers.endsWith("/logs/api-p-1.out.log"))
                 .body("labels.suite", equalTo("api"));

@@ -103,6 +103,8 @@ class ApiProgramsTest {
         try {
             Files.delete(file);
             awaitState("api-namesake", "STOPPING");
+            given().get("/api/v1/processes/api-namesake").then().body("removed", equalTo(true))
+                    .body("description", equalTo("its program was removed; it goes once stopped"));
             Files.writeString(file, yaml);
             org.awaitility.Awaitility.await().atMost(ApiFixture.PATIENCE).pollInterval(java.time.Duration.ofMillis(50))
                     .until(() -> given().get("/api/v1/programs/api-namesake").statusCode() == 200);
@@ -113,7 +115,9 @@ class ApiProgramsTest {
                     .body("source", equalTo(file.toString()));
             given().get("/api/v1/programs").then().body("items.find { it.name == 'api-namesake' }.waiting", equalTo(true));
             given().get("/api/v1/processes/api-namesake").then().body("state", equalTo("STOPPING"))
-                    .body("pid", equalTo((int) pid));
+                    .body("pid", equalTo((int) pid)).body("removed", equalTo(true))
+                    .body("description", equalTo("its program was removed and added again; the new one starts once"
+                            + " this one has stopped"));
 
             given().delete("/api/v1/programs/api-namesake").then().statusCode(200)
                     .body("action", equalTo("deleted")).body("file", equalTo(file.toString()));

@@ -872,6 +872,18 @@ class SupervisorTest {
     }
 
     /** Runs program dd, then removes it: its process stops (within 60 s); returns that process. */
+    @Test
+    void aProcessBeyondTheReplicasOfAScaleDownIsShownAsGoing() {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("web").replicas(2).stopTimeoutSeconds(60).build()));
+        apply(supervisor, desired(program("web").replicas(1).stopTimeoutSeconds(60).build()));
+
+        assertEquals(List.of("web RUNNING NONE", "web-1 STOPPING SCALED_DOWN"), supervisor.processes().stream()
+                .map(p -> p.name() + " " + p.state() + " " + p.removal()).toList());
+        spawner.lastChildOf("web-1").exit(ExitStatus.killedBy(SIGTERM));
+        assertEquals(List.of("web"), supervisor.processes().stream().map(ProcessView::name).toList());
+    }
+
     private Child ddRemovedAndStopping(Supervisor supervisor) {
         applyAndRun(supervisor, desired(program("dd").stopTimeoutSeconds(60).build()));
         Child first = spawner.lastChildOf("dd");
@@ -885,12 +897,14 @@ class SupervisorTest {
         Supervisor supervisor = supervisor(OperatorIntent.inMemory());
         Child first = ddRemovedAndStopping(supervisor);
         assertEquals(List.of(SIGTERM), first.signals, "removed: stopping");
+        assertEquals(ProcessView.Removal.REMOVED, supervisor.processes().get(0).removal());
 
         ProgramSpec restored = program("dd").stopTimeoutSeconds(60).environment(Map.of("V", "2")).build();
         loop.execute(() -> supervisor.apply(desired(restored)));
         loop.runPending();
         assertEquals(1, spawner.childrenOf("dd").size(), "no second dd while the first still runs");
         assertEquals(List.of("dd"), supervisor.processes().stream().map(ProcessView::name).toList());
+        assertEquals(ProcessView.Removal.REPLACED, supervisor.processes().get(0).removal(), "its successor waits");
         Supervisor.ProgramSnapshot waiting = supervisor.snapshot().programs().get(0);
         assertEquals(List.of("dd"), supervisor.snapshot().programs().stream().map(p -> p.spec().name()).toList(),
                 "in force while it waits: listed, so that `delete` and `describe` find it");
