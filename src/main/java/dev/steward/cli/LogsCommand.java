@@ -66,17 +66,18 @@ final class LogsCommand extends StewardCli.Verb {
         } catch (IOException e) {
             throw api().failure(e);
         }
-        if (printed == 0 && !stderr && !follow && tail != 0 && bytes != 0 && wroteToStderr(process)) {
-            // supervisorctl tail shows stdout alone too, and an empty answer looks like a program that said nothing
-            err().println("steward: " + process + " wrote nothing to stdout, but it wrote to stderr: steward logs "
-                    + process + " --stderr" + (tail >= 0 ? " --tail " + tail : "") + (bytes >= 0 ? " --limit-bytes " + bytes : ""));
+        if (printed == 0 && !follow && tail != 0 && bytes != 0 && wroteTo(process, !stderr)) {
+            // supervisorctl tail shows one stream too, and an empty answer looks like a program that said nothing
+            err().println("steward: " + process + " wrote nothing to " + (stderr ? "stderr" : "stdout") + ", but it wrote to "
+                    + (stderr ? "stdout: steward logs " + process : "stderr: steward logs " + process + " --stderr")
+                    + (tail >= 0 ? " --tail " + tail : "") + (bytes >= 0 ? " --limit-bytes " + bytes : ""));
         }
         return StewardCli.EXIT_OK;
     }
 
-    private boolean wroteToStderr(String process) {
-        try (HttpTransport.Response response = api().stream("/processes/" + Api.enc(process) + "/logs?stream=stderr&bytes=1",
-                "text/plain")) {
+    private boolean wroteTo(String process, boolean stderr) {
+        try (HttpTransport.Response response = api().stream("/processes/" + Api.enc(process) + "/logs?stream="
+                + (stderr ? "stderr" : "stdout") + "&bytes=1", "text/plain")) {
             return response.body.read() >= 0;
         } catch (IOException | ApiException e) {
             return false; // only a hint

@@ -533,6 +533,17 @@ class CliCommandsTest {
     }
 
     @Test
+    void logsOfAnEmptyStderrSayWhenStdoutHasOutput() {
+        daemon.on("GET", "/processes/web/logs?stream=stderr&bytes=100", Answer.text(""));
+        daemon.on("GET", "/processes/web/logs?stream=stdout&bytes=1", Answer.text("\n"));
+        CliRun.Result r = cli("logs", "web", "--stderr", "--limit-bytes", "100");
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("", r.out());
+        assertEquals("steward: web wrote nothing to stderr, but it wrote to stdout: steward logs web --limit-bytes 100\n",
+                r.err());
+    }
+
+    @Test
     void logsOfAProgramWithSeveralProcessesNamesThem() {
         daemon.on("GET", "/programs/web", Answer.json(Fixtures.WEB));
         CliRun.Result r = cli("logs", "web");
