@@ -2,9 +2,9 @@ package dev.steward;
 
 import picocli.CommandLine;
 
-/** The version printed by {@code --version}, from the jar manifest when packaged. */
-final class Version implements CommandLine.IVersionProvider {
-    static String current() {
+/** The version printed by {@code --version} and {@code steward version}, from the jar manifest when packaged. */
+public final class Version implements CommandLine.IVersionProvider {
+    public static String current() {
         String version = Version.class.getPackage().getImplementationVersion();
         return version == null ? "0.1.0-SNAPSHOT" : version;
     }

@@ -157,7 +157,8 @@ final class CdsTraining {
                     spec: {command: [x, "y"], exitCodes: [0]}
                     """);
             for (List<String> args : List.of(
-                    List.of("--help"), List.of("get", "--help"), List.of("version"),
+                    List.of("--help"), List.of("get", "--help"), List.of("version", "--client"),
+                    List.of("--server", nowhere, "version"),
                     List.of("--server", nowhere, "get", "programs", "-l", "a=b"),
                     List.of("--server", nowhere, "status"),
                     List.of("--server", "http://127.0.0.1:1", "get", "processes", "-o", "wide"),

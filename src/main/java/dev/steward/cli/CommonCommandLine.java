@@ -42,7 +42,7 @@ final class CommonCommandLine {
             Map.entry("start", merge(SELECTOR, TIMEOUT)),
             Map.entry("stop", merge(SELECTOR, TIMEOUT)),
             Map.entry("restart", merge(SELECTOR, TIMEOUT)),
-            Map.entry("version", merge()));
+            Map.entry("version", merge(Map.of("--client", new Opt("client", false)))));
 
     /** --server and the given options. */
     @SafeVarargs
@@ -60,7 +60,9 @@ final class CommonCommandLine {
     /** The verb to run for {@code args}, its root being {@code root}; empty when picocli must read them. */
     static Optional<StewardCli.Verb> parse(StewardCli root, String... args) {
         if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
-            return bind(root, new VersionCommand(), null); // prints what picocli's version provider gives
+            VersionCommand flag = new VersionCommand();
+            flag.versionFlag = true; // prints what picocli's version provider gives
+            return bind(root, flag, null);
         }
         String verb = null;
         List<String> words = new ArrayList<>();
@@ -202,7 +204,12 @@ final class CommonCommandLine {
                 return Optional.of(delete);
             }
             case "version" -> {
-                return words.isEmpty() ? Optional.of(new VersionCommand()) : Optional.empty();
+                if (!words.isEmpty()) {
+                    return Optional.empty();
+                }
+                VersionCommand version = new VersionCommand();
+                version.clientOnly = options.containsKey("client");
+                return Optional.of(version);
             }
             default -> {
                 ActionCommands.NamedTargets action = switch (verb) {

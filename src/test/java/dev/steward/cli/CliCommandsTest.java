@@ -790,9 +790,17 @@ class CliCommandsTest {
 
     @Test
     void versionAndCompletion() {
-        CliRun.Result v = CliRun.run("version");
-        assertEquals(0, v.code());
-        assertTrue(v.out().startsWith("steward "), v.out());
+        daemon.on("GET", "/version", Answer.json("{\"version\": \"0.9.0\", \"java\": \"25.0.1+8\", \"pid\": 4321,"
+                + " \"startedAt\": \"2026-11-22T04:00:00Z\"}"));
+        CliRun.Result v = cli("version");
+        assertEquals(0, v.code(), v::toString);
+        assertEquals("Client Version: steward " + StewardCli.version() + "\nServer Version: steward 0.9.0 (pid 4321,"
+                + " Java 25.0.1+8, started " + Format.describeDate(java.time.Instant.parse("2026-11-22T04:00:00Z")
+                .atZone(java.time.ZoneOffset.UTC)) + ")\n", v.out());
+        CliRun.Result client = CliRun.run("version", "--client"); // no daemon anywhere
+        assertEquals(0, client.code(), client::toString);
+        assertEquals("Client Version: steward " + StewardCli.version() + "\n", client.out());
+        assertEquals("steward " + StewardCli.version() + "\n", CliRun.run("--version").out());
         CliRun.Result bash = CliRun.run("completion", "bash");
         assertEquals(0, bash.code(), bash::toString);
         assertTrue(bash.out().contains("complete -F _complete_steward"), bash.out());

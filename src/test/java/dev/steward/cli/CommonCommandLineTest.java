@@ -45,6 +45,7 @@ class CommonCommandLineTest {
         daemon.on("GET", "/processes", Answer.json(Fixtures.PROCESSES));
         daemon.on("GET", "/processes/web-0", Answer.json(Fixtures.WEB_0));
         daemon.on("GET", "/events", Answer.json(Fixtures.EVENTS));
+        daemon.on("GET", "/version", Answer.json("{\"version\": \"0.9.0\", \"java\": \"17\", \"pid\": 1, \"startedAt\": null}"));
         daemon.on("GET", "/processes/nope", Answer.problem(404, "NotFound", "no process named nope"));
         daemon.on("GET", "/processes/web-0/logs", Answer.chunked("text/plain", "line 1\n", "line 2\n"));
         daemon.on("GET", "/processes/hello/logs", Answer.text("hello\n"));
@@ -123,6 +124,7 @@ class CommonCommandLineTest {
                 List.of("--server", server, "start"),
                 List.of("version"),
                 List.of("--server", server, "version"),
+                List.of("--server", server, "version", "--client"),
                 List.of("--version"),
                 List.of("-V"));
         for (List<String> line : lines) {
