@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
@@ -48,14 +50,20 @@ public class MalformedRequests {
                         + unreadable + "); percent-encode the characters of names and query values other than"
                         + " letters, digits and -._~ (%25 for %, %20 for a space, %7C for |), as the CLI does"));
             } else if (bodyBytes > maxBodyBytes) {
-                // The body is not read: the connection is closed once the answer is out, as the REST layer does, and
-                // not left waiting for a body that will never be read.
-                context.response().putHeader(HttpHeaders.CONNECTION, "close")
-                        .endHandler(sent -> context.request().connection().close());
-                refuse(context, Problem.of(Problem.Code.TooLarge, "the request's body is "
-                        + bodyBytes + " bytes, more than the " + maxBodyBytes + " (" + mebibytes(maxBodyBytes)
-                        + ") a request may hold; nothing was read or applied: send fewer manifests per request (each at most"
-                        + " 1 MiB)"));
+                if (context.request().version() != HttpVersion.HTTP_2) {
+                    // The body is not read: the connection is closed once the answer is out, as the REST layer does,
+                    // not left waiting for a body that will never be read. HTTP/2 forbids the header, and its
+                    // connection carries other streams: there, ending the answer ends this stream alone.
+                    context.response().putHeader(HttpHeaders.CONNECTION, "close")
+                            .endHandler(sent -> context.request().connection().close());
+                }
+                boolean manifests = context.request().method() == HttpMethod.POST
+                        && "/api/v1/programs".equals(context.normalizedPath());
+                refuse(context, Problem.of(Problem.Code.TooLarge, "the request's body is " + bodyBytes
+                        + " bytes, more than the " + maxBodyBytes + " (" + mebibytes(maxBodyBytes) + ") a request may"
+                        + " hold; nothing was read" + (manifests
+                        ? " or applied: send fewer manifests per request (each at most 1 MiB)"
+                        : ": no operation of this API takes a body that large; see /q/openapi")));
             } else {
                 context.next();
             }

@@ -26,7 +26,8 @@ final class ProcessDescriptions {
         return switch (info.removal()) {
             case SCALED_DOWN -> "scaled down; it goes once stopped";
             case REMOVED -> "its program was removed; it goes once stopped";
-            case REPLACED -> "its program was removed and added again; the new one starts once this one has stopped";
+            case REPLACED -> "its program was removed and added again; the new one starts once all of the old one's"
+                    + " processes have stopped";
             case NONE -> supervisorWords(info, now, zone);
         };
     }

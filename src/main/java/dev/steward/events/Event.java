@@ -55,9 +55,9 @@ public sealed interface Event {
     }
 
     /**
-     * A manifest file was rejected. The programs it had keep their last good spec ({@code keptInForce}); so do those
-     * a new file took over from a file renamed away in the same scan. A file that never had a good version (at the
-     * daemon's start, or a new file otherwise) runs nothing until it is fixed.
+     * A manifest file was rejected, and {@link Meanwhile what runs from it}: the programs it had keep their last good
+     * spec; so do those a new file took over from a file renamed away in the same scan. A file that never had a good
+     * version (at the daemon's start, or a new file otherwise) runs nothing until it is fixed.
      */
     record ManifestInvalid(ManifestError error, Meanwhile meanwhile) implements Event {
         /** What runs from the file until it is fixed. */

@@ -18,10 +18,10 @@ import java.util.TreeSet;
  *
  * <p>A file that is invalid, or rejected because it defines a program name another file holds, keeps the programs
  * it had in the previous state: an edit that breaks a file must not stop what it was running; so does a file the
- * source holds for a moment (just emptied, perhaps being written). A file renamed and broken in one scan (a checkout)
- * is the same edit in two steps: an invalid file new in this scan takes over the programs it names whose file is
- * gone, unless a valid file claims them. A name defined in several files stays with the file that held it before; a
- * new name goes to the file that sorts first.
+ * source holds for a moment (just emptied, perhaps being written), which keeps its errors too. A file renamed and
+ * broken in one scan (a checkout) is the same edit in two steps: an invalid file new in this scan takes over the
+ * programs it names whose file is gone, unless a valid file claims them. A name defined in several files stays with
+ * the file that held it before; a new name goes to the file that sorts first.
  */
 final class Snapshots {
 
@@ -34,6 +34,7 @@ final class Snapshots {
     private final Map<Path, ManifestError> collided = new HashMap<>();
     private final Map<String, ProgramSpec> previousPrograms;
     private final Set<Path> held;
+    private final List<ManifestError> previousErrors;
     /**
      * Programs whose file is gone, by name, and the invalid file new in this scan that took each over (it offers them
      * as its own previous programs).
@@ -43,6 +44,7 @@ final class Snapshots {
     private Snapshots(List<ManifestLoader.Parsed> files, DesiredState previous, Set<Path> held, Set<Path> appeared) {
         this.files = files;
         this.held = held;
+        this.previousErrors = previous.errors();
         this.previousSources = previous.sources();
         this.previousPrograms = previous.programs();
         previous.sources().forEach((name, file) ->
@@ -253,6 +255,12 @@ final class Snapshots {
             for (ProgramSpec program : programsInForce(file, owners)) {
                 programs.put(program.name(), program);
                 sources.put(program.name(), path);
+            }
+            if (held.contains(path)) {
+                // As it was, errors too: a moment of emptiness neither reports a broken file fixed nor makes a file
+                // that took programs over look as if it had a good version of its own.
+                previousErrors.stream().filter(error -> error.file().equals(path)).forEach(errors::add);
+                continue;
             }
             errors.addAll(file.file().errors());
             for (ProgramSpec program : previousByFile.getOrDefault(path, List.of())) {

@@ -117,7 +117,7 @@ class ApiProgramsTest {
             given().get("/api/v1/processes/api-namesake").then().body("state", equalTo("STOPPING"))
                     .body("pid", equalTo((int) pid)).body("removed", equalTo(true))
                     .body("description", equalTo("its program was removed and added again; the new one starts once"
-                            + " this one has stopped"));
+                            + " all of the old one's processes have stopped"));
 
             given().delete("/api/v1/programs/api-namesake").then().statusCode(200)
                     .body("action", equalTo("deleted")).body("file", equalTo(file.toString()));

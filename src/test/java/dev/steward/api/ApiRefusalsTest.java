@@ -4,9 +4,18 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import jakarta.inject.Inject;
+import java.util.concurrent.TimeUnit;
 import io.restassured.RestAssured;
 import java.io.IOException;
 import java.net.Socket;
@@ -16,6 +25,8 @@ import org.junit.jupiter.api.Test;
 /** The framework's own refusals (no such operation on a path, a media type it cannot answer in), as problems. */
 @QuarkusTest
 class ApiRefusalsTest {
+    @Inject
+    Vertx vertx;
 
     @Test
     void aMethodThePathDoesNotHaveIsMethodNotAllowedWithTheAllowedOnes() {
@@ -86,6 +97,39 @@ class ApiRefusalsTest {
         assertTrue(response.contains("\"code\":\"TooLarge\""), response);
         assertTrue(response.contains("the request's body is 10485761 bytes, more than the 10485760 (10 MiB) a request"
                 + " may hold; nothing was read or applied: send fewer manifests per request"), response);
+
+        String elsewhere = raw("POST /api/v1/actions/stop?target=all HTTP/1.1\r\nHost: localhost\r\n"
+                + "Content-Length: 20000000\r\n\r\n");
+        assertTrue(elsewhere.startsWith("HTTP/1.1 413 "), elsewhere);
+        assertTrue(elsewhere.contains("nothing was read: no operation of this API takes a body that large"), elsewhere);
+    }
+
+    @Test
+    void overHttp2TheTooLargeAnswerArrivesWithoutClosingTheConnection() throws Exception {
+        // HTTP/2 forbids Connection: close; a client sending it one gets a protocol error instead of the answer.
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false));
+        try {
+            HttpClientResponse[] response = new HttpClientResponse[1];
+            String body = client.request(HttpMethod.POST, RestAssured.port, "localhost", "/api/v1/programs")
+                    .compose(request -> request.putHeader("Content-Type", "application/yaml")
+                            .putHeader("Content-Length", String.valueOf(10 * 1024 * 1024 + 1))
+                            .sendHead().compose(sent -> request.response()))
+                    .compose(answer -> {
+                        response[0] = answer;
+                        return answer.body();
+                    })
+                    .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS).toString();
+            assertEquals(HttpVersion.HTTP_2, response[0].version());
+            assertEquals(413, response[0].statusCode());
+            assertTrue(body.contains("\"code\":\"TooLarge\""), body);
+            assertEquals(200, client.request(HttpMethod.GET, RestAssured.port, "localhost", "/api/v1/version")
+                    .compose(request -> request.send()).map(HttpClientResponse::statusCode)
+                    .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS),
+                    "the connection still serves other requests");
+        } finally {
+            client.close();
+        }
     }
 
     private static String rawGet(String target) throws IOException {

@@ -151,6 +151,27 @@ class ManifestSourceTest {
     }
 
     @Test
+    void aBrokenFileJustEmptiedKeepsItsErrorsWhileItIsWrittenAgain() throws IOException {
+        Path dir = root.resolve("manifests");
+        ManifestSource source = source(dir, NO_RESYNC, Duration.ofMinutes(10)); // a stalled machine cannot outlast it
+        write(dir, "web.yaml", program("web", "a"));
+        source.start();
+        write(dir, "web.yaml", program("web", "b") + "  replicas: -1\n");
+        source.rescan();
+        DesiredState broken = last();
+        assertEquals(List.of("spec.replicas"), broken.errors().stream().map(ManifestError::field).toList());
+
+        Files.write(dir.resolve("web.yaml"), new byte[0]);
+        source.rescan();
+        assertEquals(broken, last(), "not fixed, only being written: as it was, errors too");
+        write(dir, "web.yaml", program("web", "b") + "  replicas: -2\n");
+        source.rescan();
+        assertEquals(broken.programs(), last().programs());
+        assertEquals(List.of("spec.replicas: must be from 0 to 10000 (got -2)"),
+                last().errors().stream().map(e -> e.field() + ": " + e.message()).toList());
+    }
+
+    @Test
     void aFileLeftEmptyLosesItsProgramsOnceTheGraceEnds() throws IOException {
         Path dir = root.resolve("manifests");
         ManifestSource source = source(dir, NO_RESYNC, Duration.ofSeconds(5)); // outlasts a stall before the first check

@@ -871,18 +871,23 @@ class SupervisorTest {
         assertTrue(done.isDone());
     }
 
-    /** Runs program dd, then removes it: its process stops (within 60 s); returns that process. */
     @Test
-    void aProcessBeyondTheReplicasOfAScaleDownIsShownAsGoing() {
+    void aProcessBeyondTheReplicasOfAScaleDownIsShownAsGoingUntilItIsWantedAgain() {
         Supervisor supervisor = supervisor(OperatorIntent.inMemory());
-        applyAndRun(supervisor, desired(program("web").replicas(2).stopTimeoutSeconds(60).build()));
+        applyAndRun(supervisor, desired(program("web").replicas(3).stopTimeoutSeconds(60).build()));
         apply(supervisor, desired(program("web").replicas(1).stopTimeoutSeconds(60).build()));
+        assertEquals(List.of("web RUNNING NONE", "web-1 STOPPING SCALED_DOWN", "web-2 STOPPING SCALED_DOWN"),
+                supervisor.processes().stream().map(p -> p.name() + " " + p.state() + " " + p.removal()).toList());
 
-        assertEquals(List.of("web RUNNING NONE", "web-1 STOPPING SCALED_DOWN"), supervisor.processes().stream()
-                .map(p -> p.name() + " " + p.state() + " " + p.removal()).toList());
-        spawner.lastChildOf("web-1").exit(ExitStatus.killedBy(SIGTERM));
-        assertEquals(List.of("web"), supervisor.processes().stream().map(ProcessView::name).toList());
+        apply(supervisor, desired(program("web").replicas(2).stopTimeoutSeconds(60).build()));
+        assertEquals(List.of("web-0 RUNNING NONE", "web-1 STOPPING NONE", "web-2 STOPPING SCALED_DOWN"),
+                supervisor.processes().stream().map(p -> p.name() + " " + p.state() + " " + p.removal()).toList(),
+                "web-1 is wanted again: it starts once stopped");
+        spawner.lastChildOf("web-2").exit(ExitStatus.killedBy(SIGTERM));
+        assertEquals(List.of("web-0", "web-1"), supervisor.processes().stream().map(ProcessView::name).toList());
     }
+
+    /** Runs program dd, then removes it: its process stops (within 60 s); returns that process. */
 
     private Child ddRemovedAndStopping(Supervisor supervisor) {
         applyAndRun(supervisor, desired(program("dd").stopTimeoutSeconds(60).build()));
