@@ -135,9 +135,7 @@ class ManifestSourceTest {
     @Test
     void aFileJustEmptiedKeepsItsProgramsWhileItIsWrittenAgain() throws IOException {
         Path dir = root.resolve("manifests");
-        ManifestSource source = source(dir, NO_RESYNC, Duration.ofMinutes(10)); // a stalled machine cannot outlast it
-        write(dir, "web.yaml", program("web", "a"));
-        source.start();
+        ManifestSource source = startWithWebAndALongGrace(dir);
         DesiredState good = last();
 
         Files.write(dir.resolve("web.yaml"), new byte[0]); // `generator > web.yaml` truncates first, writes later
@@ -153,9 +151,7 @@ class ManifestSourceTest {
     @Test
     void aBrokenFileJustEmptiedKeepsItsErrorsWhileItIsWrittenAgain() throws IOException {
         Path dir = root.resolve("manifests");
-        ManifestSource source = source(dir, NO_RESYNC, Duration.ofMinutes(10)); // a stalled machine cannot outlast it
-        write(dir, "web.yaml", program("web", "a"));
-        source.start();
+        ManifestSource source = startWithWebAndALongGrace(dir);
         write(dir, "web.yaml", program("web", "b") + "  replicas: -1\n");
         source.rescan();
         DesiredState broken = last();
@@ -169,6 +165,14 @@ class ManifestSourceTest {
         assertEquals(broken.programs(), last().programs());
         assertEquals(List.of("spec.replicas: must be from 0 to 10000 (got -2)"),
                 last().errors().stream().map(e -> e.field() + ": " + e.message()).toList());
+    }
+
+    /** web.yaml runs program web; an emptied file is held for long: a stalled machine cannot outlast it. */
+    private ManifestSource startWithWebAndALongGrace(Path dir) throws IOException {
+        ManifestSource source = source(dir, NO_RESYNC, Duration.ofMinutes(10));
+        write(dir, "web.yaml", program("web", "a"));
+        source.start();
+        return source;
     }
 
     @Test
