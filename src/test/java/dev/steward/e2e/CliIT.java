@@ -405,7 +405,9 @@ class CliIT {
         assertTrue(down.err().contains("cannot reach the Steward daemon") && down.err().contains("bin/steward serve"), down::toString);
 
         Run version = cli("version");
-        assertTrue(version.out().startsWith("steward "), version::toString);
+        assertEquals(0, version.code(), version::toString);
+        assertTrue(version.out().matches("Client Version: steward \\S+\nServer Version: steward \\S+ \\(pid \\d+, Java .*,"
+                + " started .*\\)\n"), version::toString);
         Run completion = cli("completion", "bash");
         assertEquals(0, completion.code());
         assertTrue(completion.out().contains("complete -F"), completion::toString);
