@@ -52,8 +52,7 @@ public class MalformedRequests {
             } else if (bodyBytes > maxBodyBytes) {
                 if (context.request().version() != HttpVersion.HTTP_2) {
                     // The body is not read: the connection is closed once the answer is out, as the REST layer does,
-                    // not left waiting for a body that will never be read. HTTP/2 forbids the header, and its
-                    // connection carries other streams: there, ending the answer ends this stream alone.
+                    // not left waiting for a body that will never be read.
                     context.response().putHeader(HttpHeaders.CONNECTION, "close")
                             .endHandler(sent -> context.request().connection().close());
                 }

@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The run {@code bin/steward} records into its class-data-sharing archive the first time: it loads
  * the classes of every verb's common path (argument parsing and help, the transport, JSON, tables,
  * YAML, the "no daemon" error) without needing a daemon, so the archive does not depend on which
- * command happened to run first. The common commands also run to the end against a stand-in that
- * answers on a unix socket with canned JSON: a class or lambda that only printing an answer loads
+ * command happened to run first. The common commands (and {@code version}) also run to the end against a stand-in
+ * that answers on a unix socket with canned JSON: a class or lambda that only printing an answer loads
  * would otherwise be read from the jar at every call (opening the jar cost 5 ms of a
  * {@code get processes}). Output is discarded.
  */
@@ -45,7 +45,7 @@ final class CdsTraining {
                     List.of("--server", at, "get", "processes", "-o", "wide"), List.of("--server", at, "get", "programs"),
                     List.of("--server", at, "stop", "all"), List.of("--server", at, "start", "p"),
                     List.of("--server", at, "restart", "-l", "a=b"),
-                    List.of("--server", at, "diff", "-f", manifest.toString()))) {
+                    List.of("--server", at, "diff", "-f", manifest.toString()), List.of("--server", at, "version"))) {
                 StewardCli.run(io, args.toArray(String[]::new));
             }
         } catch (IOException e) {
@@ -72,7 +72,9 @@ final class CdsTraining {
                 try (SocketChannel client = server.accept()) {
                     String path = requestPath(client);
                     String item = path.startsWith("/api/v1/programs") ? program : path.startsWith("/api/v1/actions") ? result : process;
-                    byte[] body = ("{\"items\": [" + item + "]}").getBytes(StandardCharsets.UTF_8);
+                    byte[] body = (path.startsWith("/api/v1/version")
+                            ? "{\"version\": \"0\", \"java\": \"17\", \"pid\": 1, \"startedAt\": \"2026-01-01T00:00:00Z\"}"
+                            : "{\"items\": [" + item + "]}").getBytes(StandardCharsets.UTF_8);
                     byte[] head = ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length
                             + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
                     answered.incrementAndGet();

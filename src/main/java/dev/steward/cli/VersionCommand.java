@@ -1,5 +1,6 @@
 package dev.steward.cli;
 
+import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,11 +28,23 @@ final class VersionCommand extends StewardCli.Verb {
             return StewardCli.EXIT_OK;
         }
         out().flush(); // shown even when the daemon cannot be reached, as kubectl does
-        Object daemon = api().get("/version");
+        Object daemon;
+        try {
+            daemon = api().get("/version");
+        } catch (ApiException notFound) {
+            if (notFound.status() != 404) {
+                throw notFound;
+            }
+            throw new CliException(StewardCli.EXIT_FAILED, "the daemon has no GET /api/v1/version: it is older than"
+                    + " this client, which may ask it for what it does not know; restart it with this build (bin/steward"
+                    + " serve)");
+        }
+        // Uptime rather than a date: a date needs the time-zone rules, which cost this short command 10 ms to load.
         String started = Json.str(daemon, "startedAt");
+        String uptime = started == null ? "" : ", up " + Format.age(Duration.between(Format.instant(started),
+                io().clock().instant()));
         out().println("Server Version: steward " + Json.str(daemon, "version") + " (pid " + Json.str(daemon, "pid")
-                + ", Java " + Json.str(daemon, "java") + (started == null ? "" : ", started "
-                + Format.describeDate(Format.instant(started).atZone(io().clock().getZone()))) + ")");
+                + ", Java " + Json.str(daemon, "java") + uptime + ")");
         return StewardCli.EXIT_OK;
     }
 }

@@ -13,6 +13,6 @@ class CdsTrainingTest {
     void theCommonCommandsRunToTheEndAgainstTheStandIn() throws Exception {
         // status, get processes, get processes -o wide, get programs, stop all, start p, restart -l a=b,
         // diff -f FILE (the file's two live programs, then a dry run)
-        assertEquals(10, CdsTraining.run());
+        assertEquals(11, CdsTraining.run());
     }
 }

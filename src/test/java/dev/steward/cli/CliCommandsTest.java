@@ -795,12 +795,19 @@ class CliCommandsTest {
         CliRun.Result v = cli("version");
         assertEquals(0, v.code(), v::toString);
         assertEquals("Client Version: steward " + StewardCli.version() + "\nServer Version: steward 0.9.0 (pid 4321,"
-                + " Java 25.0.1+8, started " + Format.describeDate(java.time.Instant.parse("2026-11-22T04:00:00Z")
-                .atZone(java.time.ZoneOffset.UTC)) + ")\n", v.out());
+                + " Java 25.0.1+8, up " + Format.age(java.time.Duration.between(java.time.Instant.parse("2026-11-22T04:00:00Z"),
+                CliRun.NOW)) + ")\n", v.out());
         CliRun.Result client = CliRun.run("version", "--client"); // no daemon anywhere
         assertEquals(0, client.code(), client::toString);
         assertEquals("Client Version: steward " + StewardCli.version() + "\n", client.out());
         assertEquals("steward " + StewardCli.version() + "\n", CliRun.run("--version").out());
+
+        daemon.on("GET", "/version", Answer.json(404, "{\"code\": \"NotFound\", \"detail\": \"no such API resource\"}"));
+        CliRun.Result older = cli("version");
+        assertEquals(1, older.code(), older::toString);
+        assertEquals("Client Version: steward " + StewardCli.version() + "\n", older.out());
+        assertEquals("error: the daemon has no GET /api/v1/version: it is older than this client, which may ask it for"
+                + " what it does not know; restart it with this build (bin/steward serve)\n", older.err());
         CliRun.Result bash = CliRun.run("completion", "bash");
         assertEquals(0, bash.code(), bash::toString);
         assertTrue(bash.out().contains("complete -F _complete_steward"), bash.out());

@@ -406,8 +406,8 @@ class CliIT {
 
         Run version = cli("version");
         assertEquals(0, version.code(), version::toString);
-        assertTrue(version.out().matches("Client Version: steward \\S+\nServer Version: steward \\S+ \\(pid \\d+, Java .*,"
-                + " started .*\\)\n"), version::toString);
+        assertTrue(version.out().matches("Client Version: steward \\S+\nServer Version: steward \\S+ \\(pid \\d+, Java \\S+,"
+                + " up \\w+\\)\n"), version::toString);
         Run completion = cli("completion", "bash");
         assertEquals(0, completion.code());
         assertTrue(completion.out().contains("complete -F"), completion::toString);

@@ -888,7 +888,6 @@ class SupervisorTest {
     }
 
     /** Runs program dd, then removes it: its process stops (within 60 s); returns that process. */
-
     private Child ddRemovedAndStopping(Supervisor supervisor) {
         applyAndRun(supervisor, desired(program("dd").stopTimeoutSeconds(60).build()));
         Child first = spawner.lastChildOf("dd");
