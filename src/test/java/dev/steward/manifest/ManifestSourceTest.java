@@ -658,8 +658,10 @@ class ManifestSourceTest {
         // Random directories of up to 5 files over 4 names, each file valid or not, on top of a random previous
         // state: the rules must always terminate, give each name one owner, and be stable on a re-scan.
         Random random = new Random(42);
+        Random holds = new Random(7); // its own: more draws from the first would change every later round
         List<String> names = List.of("a", "b", "c", "d");
         int takeovers = 0;
+        int heldWithErrors = 0;
         for (int round = 0; round < 3000; round++) {
             List<Path> paths = new ArrayList<>();
             int fileCount = 1 + random.nextInt(5);
@@ -765,6 +767,24 @@ class ManifestSourceTest {
             assertEquals(state.sources(), again.sources(), scenario);
             assertEquals(state.errors().stream().filter(e -> !e.message().contains(" keeps running as it was")).toList(),
                     again.errors(), scenario);
+            // A file held for a moment (just emptied, being rewritten) keeps what it had: its programs and its errors.
+            // (Others may settle differently: a held file drops out of the contests its new version was in.)
+            Set<Path> held = new HashSet<>();
+            List<ManifestLoader.Parsed> someEmptied = new ArrayList<>();
+            for (ManifestLoader.Parsed file : files) {
+                boolean emptied = holds.nextInt(3) == 0;
+                if (emptied) {
+                    held.add(file.file().path());
+                }
+                someEmptied.add(emptied ? new ManifestLoader.Parsed(ManifestFile.valid(file.file().path(), List.of()),
+                        Map.of()) : file);
+            }
+            DesiredState whileHeld = Snapshots.build(someEmptied, again, held, Set.of());
+            for (Path path : held) {
+                heldWithErrors += errorsOf(again, path).isEmpty() ? 0 : 1;
+                assertEquals(errorsOf(again, path), errorsOf(whileHeld, path), "held " + path + "; " + scenario);
+                assertEquals(programsOf(again, path), programsOf(whileHeld, path), "held " + path + "; " + scenario);
+            }
             // Whatever a file took over, a program that a file accepted now offers is that file's.
             for (ManifestLoader.Parsed file : files) {
                 if (file.file().valid() && state.errors().stream().noneMatch(e -> e.file().equals(file.file().path()))) {
@@ -773,6 +793,21 @@ class ManifestSourceTest {
             }
         }
         assertTrue(takeovers > 100, "the rounds exercise takeovers: " + takeovers);
+        assertTrue(heldWithErrors > 100, "the rounds hold files in error: " + heldWithErrors);
+    }
+
+    private static List<ManifestError> errorsOf(DesiredState state, Path file) {
+        return state.errors().stream().filter(e -> e.file().equals(file)).toList();
+    }
+
+    private static Map<String, ProgramSpec> programsOf(DesiredState state, Path file) {
+        Map<String, ProgramSpec> programs = new HashMap<>();
+        state.sources().forEach((name, source) -> {
+            if (source.equals(file)) {
+                programs.put(name, state.programs().get(name));
+            }
+        });
+        return programs;
     }
 
     private ManifestSource source(Path dir, Duration resync) {
