@@ -90,11 +90,47 @@ final class Snapshots {
      * @param appeared files that were not there at the previous scan
      */
     static DesiredState build(List<ManifestLoader.Parsed> files, DesiredState previous, Set<Path> held, Set<Path> appeared) {
-        Snapshots snapshots = new Snapshots(files, previous, held, appeared);
+        Snapshots first = new Snapshots(files, previous, held, appeared);
+        Map<String, Path> owners = first.resolve();
+        DesiredState state = first.state(owners);
+        if (first.rejected.isEmpty()) {
+            return state; // a re-scan finds every name held by the file that defines it: nothing moves
+        }
+        // Which file is rejected first decides which others get in: in a swap (a.yaml takes b.yaml's name, b.yaml
+        // a.yaml's) that a third file contests, rejecting the third first lets the swap in, and rejecting the two
+        // first leaves them on their old programs. The next re-scan, finding names where this one left them, could
+        // then settle differently and restart what it changed. So resolve again from this state until nothing moves:
+        // what is published is what a re-scan gives. A file in force holds its names before any other, so a pass
+        // only lets more files in, and this ends within a pass per file.
+        DesiredState settled = state;
+        for (int pass = 0; pass < files.size(); pass++) {
+            Snapshots next = new Snapshots(files, settled, held, Set.of());
+            DesiredState again = next.state(next.resolve());
+            if (again.programs().equals(settled.programs()) && again.sources().equals(settled.sources())) {
+                break;
+            }
+            settled = again;
+        }
+        if (settled == state) {
+            return state;
+        }
+        // The takeover notes are said in the scan that took programs over: only the first pass makes them.
+        List<ManifestError> errors = new ArrayList<>(settled.errors());
+        Map<String, Path> settledSources = settled.sources();
+        first.takeoverNotes(owners).forEach((name, note) -> {
+            if (note.file().equals(settledSources.get(name))) {
+                errors.add(note);
+            }
+        });
+        return new DesiredState(settled.programs(), settledSources, errors);
+    }
+
+    /** Owners of every name once no file is rejected for a clash of process names any more. */
+    private Map<String, Path> resolve() {
         while (true) {
-            Map<String, Path> owners = snapshots.resolveOwners();
-            if (!snapshots.rejectACollision(owners)) {
-                return snapshots.state(owners);
+            Map<String, Path> owners = resolveOwners();
+            if (!rejectACollision(owners)) {
+                return owners;
             }
         }
     }
@@ -263,11 +299,6 @@ final class Snapshots {
                 continue;
             }
             errors.addAll(file.file().errors());
-            for (ProgramSpec program : previousByFile.getOrDefault(path, List.of())) {
-                if (path.equals(adopter.get(program.name())) && path.equals(owners.get(program.name()))) {
-                    errors.add(takeoverNote(file, program.name()));
-                }
-            }
             if (collided.containsKey(path)) {
                 errors.add(collided.get(path));
             }
@@ -277,7 +308,25 @@ final class Snapshots {
                 }
             }
         }
+        errors.addAll(takeoverNotes(owners).values());
         return new DesiredState(programs, sources, errors);
+    }
+
+    /** A note for each program a file took over and holds, by the program's name. */
+    private Map<String, ManifestError> takeoverNotes(Map<String, Path> owners) {
+        Map<String, ManifestError> notes = new LinkedHashMap<>();
+        for (ManifestLoader.Parsed file : files) {
+            Path path = path(file);
+            if (held.contains(path)) {
+                continue;
+            }
+            for (ProgramSpec program : previousByFile.getOrDefault(path, List.of())) {
+                if (path.equals(adopter.get(program.name())) && path.equals(owners.get(program.name()))) {
+                    notes.put(program.name(), takeoverNote(file, program.name()));
+                }
+            }
+        }
+        return notes;
     }
 
     private ManifestError takeoverNote(ManifestLoader.Parsed file, String name) {

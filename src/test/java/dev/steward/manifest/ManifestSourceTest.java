@@ -652,6 +652,39 @@ class ManifestSourceTest {
     }
 
     @Test
+    void aSwapOfNamesContestedByAThirdFileSettlesAsARescanWould() {
+        // f2 held c and f3 held b; now f2 defines b and f3 c (a swap), f1 defines d, whose file f5 is gone, and f0,
+        // which sorts first, defines all three. Rejecting f1, f2 and f3 first (f0 claimed their names first) left f2
+        // and f3 on their old programs and f0 out too, and a re-scan, finding d with f1, let the swap in.
+        Path f0 = Path.of("m", "f0.yaml");
+        Path f1 = Path.of("m", "f1.yaml");
+        Path f2 = Path.of("m", "f2.yaml");
+        Path f3 = Path.of("m", "f3.yaml");
+        DesiredState previous = new DesiredState(Map.of("a", spec("a", "old"), "b", spec("b", "old"), "c", spec("c", "old"),
+                "d", spec("d", "old")), Map.of("a", f2, "b", f3, "c", f2, "d", Path.of("m", "f5.yaml")), List.of());
+        List<ManifestLoader.Parsed> files = List.of(
+                parsed(f0, spec("b", "f0"), spec("c", "f0"), spec("d", "f0")), parsed(f1, spec("d", "f1")),
+                parsed(f2, spec("b", "f2")), parsed(f3, spec("c", "f3")));
+
+        DesiredState state = Snapshots.build(files, previous, Set.of(), Set.of(f1));
+
+        assertEquals(Map.of("b", f2, "c", f3, "d", f1), state.sources());
+        assertEquals(List.of("f2", "f3", "f1"), List.of(state.programs().get("b").command().get(0),
+                state.programs().get("c").command().get(0), state.programs().get("d").command().get(0)));
+        assertEquals(Set.of(f0), state.errors().stream().map(ManifestError::file).collect(java.util.stream.Collectors.toSet()),
+                "only f0, which contests every name, is kept out");
+        assertEquals(state, Snapshots.build(files, state, Set.of(), Set.of()), "a re-scan changes nothing");
+    }
+
+    private static ManifestLoader.Parsed parsed(Path file, ProgramSpec... programs) {
+        Map<String, NodeReader.Position> positions = new HashMap<>();
+        for (ProgramSpec program : programs) {
+            positions.put(program.name(), new NodeReader.Position(positions.size() + 1, 9));
+        }
+        return new ManifestLoader.Parsed(ManifestFile.valid(file, List.of(programs)), positions);
+    }
+
+    @Test
     // A resolution that never settles would hang the watch thread: fail instead, even from a busy loop.
     @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void nameConflictsResolveConsistentlyInEveryCombination() {
