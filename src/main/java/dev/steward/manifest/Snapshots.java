@@ -100,19 +100,19 @@ final class Snapshots {
         // a.yaml's) that a third file contests, rejecting the third first lets the swap in, and rejecting the two
         // first leaves them on their old programs. The next re-scan, finding names where this one left them, could
         // then settle differently and restart what it changed. So resolve again from this state until nothing moves:
-        // what is published is what a re-scan gives. A file in force holds its names before any other, so a pass
-        // only lets more files in, and this ends within a pass per file.
+        // what is published is what a re-scan gives, errors too: those of the pass that changed nothing (a clash
+        // can be blamed on another program once the first pass's program is the one that was there). A file in
+        // force holds its names before any other, so a pass only lets more files in: at most one pass per file
+        // rejected in the first, and one that confirms.
         DesiredState settled = state;
-        for (int pass = 0; pass < files.size(); pass++) {
+        for (int pass = 0; pass <= files.size(); pass++) {
             Snapshots next = new Snapshots(files, settled, held, Set.of());
             DesiredState again = next.state(next.resolve());
-            if (again.programs().equals(settled.programs()) && again.sources().equals(settled.sources())) {
+            boolean moved = !again.programs().equals(settled.programs()) || !again.sources().equals(settled.sources());
+            settled = again;
+            if (!moved) {
                 break;
             }
-            settled = again;
-        }
-        if (settled == state) {
-            return state;
         }
         // The takeover notes are said in the scan that took programs over: only the first pass makes them.
         List<ManifestError> errors = new ArrayList<>(settled.errors());

@@ -676,6 +676,26 @@ class ManifestSourceTest {
         assertEquals(state, Snapshots.build(files, state, Set.of(), Set.of()), "a re-scan changes nothing");
     }
 
+    @Test
+    void theErrorsOfAReadingAreThoseARescanReports() {
+        // f0 loses b to f1. The first pass, which began with f0 in force, also blamed it for b-1 being a process name
+        // of its own b; a re-scan, where f0 is out from the start, did not. The reading reports what a re-scan does.
+        Path f0 = Path.of("m", "f0.yaml");
+        Path f1 = Path.of("m", "f1.yaml");
+        List<ManifestLoader.Parsed> files = List.of(parsed(f0, replicas("b", 3), replicas("b-1", 3)),
+                parsed(f1, replicas("a-1", 2), replicas("b", 3)));
+
+        DesiredState state = Snapshots.build(files, DesiredState.empty(), Set.of(), Set.of());
+
+        assertEquals(Map.of("a-1", f1, "b", f1), state.sources());
+        assertEquals(state, Snapshots.build(files, state, Set.of(), Set.of()), "a re-scan changes nothing, errors neither");
+    }
+
+    private static ProgramSpec replicas(String name, int replicas) {
+        return new ManifestLoader().parse(Path.of("x.yaml"), program(name, "x") + "  replicas: " + replicas + "\n")
+                .programs().get(0);
+    }
+
     private static ManifestLoader.Parsed parsed(Path file, ProgramSpec... programs) {
         Map<String, NodeReader.Position> positions = new HashMap<>();
         for (ProgramSpec program : programs) {
