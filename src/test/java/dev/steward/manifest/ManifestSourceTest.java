@@ -691,6 +691,72 @@ class ManifestSourceTest {
         assertEquals(state, Snapshots.build(files, state, Set.of(), Set.of()), "a re-scan changes nothing, errors neither");
     }
 
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void chainsOfReadingsWithClashingProcessNamesAreStableAndKeepOnlyWhatRan() {
+        // Names whose processes clash (a with 2 replicas runs a-0 and a-1), replicas 1-3, files valid, invalid or
+        // held, each reading's state the next one's previous, as the daemon runs them.
+        Random random = new Random(20261206);
+        List<String> names = List.of("a", "a-0", "a-1", "b", "b-1");
+        int rejectedFiles = 0;
+        for (int chain = 0; chain < 300; chain++) {
+            DesiredState previous = DesiredState.empty();
+            for (int reading = 0; reading < 10; reading++) {
+                List<ManifestLoader.Parsed> files = new ArrayList<>();
+                Set<Path> held = new HashSet<>();
+                int fileCount = 1 + random.nextInt(4);
+                for (int i = 0; i < fileCount; i++) {
+                    Path path = Path.of("m", "f" + i + ".yaml");
+                    int kind = random.nextInt(8);
+                    if (kind == 0) {
+                        files.add(new ManifestLoader.Parsed(ManifestFile.invalid(path,
+                                List.of(new ManifestError(path, 1, 1, "spec", "broken"))), Map.of()));
+                        continue;
+                    }
+                    if (kind == 1) {
+                        held.add(path);
+                        files.add(parsed(path));
+                        continue;
+                    }
+                    List<ProgramSpec> programs = new ArrayList<>();
+                    for (String name : names) {
+                        if (random.nextInt(4) == 0) {
+                            programs.add(replicas(name, 1 + random.nextInt(3)));
+                        }
+                    }
+                    files.add(parsed(path, programs.toArray(ProgramSpec[]::new)));
+                }
+                String scenario = "chain " + chain + ", reading " + reading + ": previous " + previous.sources()
+                        + ", files " + files.stream().map(f -> f.file().path() + (held.contains(f.file().path()) ? " (held)"
+                        : f.file().valid() ? " " + f.file().programs().stream().map(p -> p.name() + "x" + p.replicas()).toList()
+                        : " (invalid)")).toList();
+
+                DesiredState state = Snapshots.build(files, previous, held, Set.of());
+
+                assertEquals(state, Snapshots.build(files, state, held, Set.of()), "a re-scan changes nothing; " + scenario);
+                assertTrue(ProcessNames.find(List.of(), state.programs().values()).isEmpty(), "no clash runs; " + scenario);
+                for (ManifestLoader.Parsed file : files) {
+                    Path path = file.file().path();
+                    Map<String, ProgramSpec> holds = programsOf(state, path);
+                    if (errorsOf(state, path).isEmpty() && !held.contains(path)) {
+                        assertEquals(programsOf(file), holds, "an accepted file holds its programs; " + scenario);
+                    } else {
+                        rejectedFiles += file.file().valid() && !held.contains(path) ? 1 : 0;
+                        assertEquals(programsOf(previous, path), holds, "a file not applied keeps what ran; " + scenario);
+                    }
+                }
+                previous = state;
+            }
+        }
+        assertTrue(rejectedFiles > 300, "the readings reject valid files: " + rejectedFiles);
+    }
+
+    private static Map<String, ProgramSpec> programsOf(ManifestLoader.Parsed file) {
+        Map<String, ProgramSpec> programs = new HashMap<>();
+        file.file().programs().forEach(program -> programs.put(program.name(), program));
+        return programs;
+    }
+
     private static ProgramSpec replicas(String name, int replicas) {
         return new ManifestLoader().parse(Path.of("x.yaml"), program(name, "x") + "  replicas: " + replicas + "\n")
                 .programs().get(0);
