@@ -12,7 +12,7 @@ import java.util.Locale;
  * Supervisor users read the same words: {@code pid 1234, uptime 0:01:02} while RUNNING, the spawn error
  * in BACKOFF and FATAL (or {@code Exited too quickly}), the stop time or {@code Not started} when stopped, and nothing otherwise.
  * A process that is stopping to go (scaled down, or its program removed) says so instead (supervisord removes a
- * program only once it has stopped, so it has no such words).
+ * program only once it has stopped, so it has no such words), and so does one that starts again once stopped.
  */
 final class ProcessDescriptions {
 
@@ -28,7 +28,8 @@ final class ProcessDescriptions {
             case REMOVED -> "its program was removed; it goes once stopped";
             case REPLACED -> "its program was removed and added again; the new one starts once all of the old one's"
                     + " processes have stopped";
-            case NONE -> supervisorWords(info, now, zone);
+            case NONE -> info.startsAgain() && info.state().equals("STOPPING") ? "it starts again once stopped"
+                    : supervisorWords(info, now, zone);
         };
     }
 

@@ -10,14 +10,15 @@ import java.util.Optional;
  * What one process looks like right now; immutable, published by the owner for readers. The log
  * sinks are thread-safe to read (tail and follow).
  *
- * @param removal whether it is stopping to go: beyond the replicas of a scale down, or its program removed (and
- *                perhaps added again, waiting for it to stop)
+ * @param removal     whether it is stopping to go: beyond the replicas of a scale down, or its program removed (and
+ *                    perhaps added again, waiting for it to stop)
+ * @param startsAgain whether it starts again once stopped (a restart, or wanted again while it stopped)
  */
 public record ProcessView(String name, String program, int index, ProcessState state, int pid,
                           Optional<Instant> startedAt, Optional<Instant> stoppedAt, int restarts,
                           Optional<ProcessSlot.LastExit> lastExit, Optional<String> spawnError,
-                          boolean stoppedByHand, Removal removal, ProgramSpec spec, Optional<LogSink> stdout,
-                          Optional<LogSink> stderr) {
+                          boolean stoppedByHand, Removal removal, boolean startsAgain, ProgramSpec spec,
+                          Optional<LogSink> stdout, Optional<LogSink> stderr) {
 
     public enum Removal { NONE, SCALED_DOWN, REMOVED, REPLACED }
 
@@ -25,7 +26,7 @@ public record ProcessView(String name, String program, int index, ProcessState s
                           Optional<ProcessLauncher.SlotLogs> logs) {
         return new ProcessView(slot.name(), slot.spec().name(), slot.index(), slot.state(), slot.pid(),
                 slot.startedAt(), slot.stoppedAt(), slot.restarts(), slot.lastExit(), slot.spawnError(),
-                stoppedByHand, removal, slot.spec(), logs.map(ProcessLauncher.SlotLogs::stdout),
+                stoppedByHand, removal, slot.startPending(), slot.spec(), logs.map(ProcessLauncher.SlotLogs::stdout),
                 logs.flatMap(ProcessLauncher.SlotLogs::stderr));
     }
 }

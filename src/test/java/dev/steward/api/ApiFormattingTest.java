@@ -18,9 +18,14 @@ class ApiFormattingTest {
     static final ZoneId UTC = ZoneId.of("UTC");
 
     static ProcessInfo process(String state, int pid, Instant started, Instant stopped, String spawnError) {
+        return stopping(state, pid, started, stopped, spawnError, ProcessInfo.Removal.NONE, false);
+    }
+
+    private static ProcessInfo stopping(String state, int pid, Instant started, Instant stopped, String spawnError,
+                                        ProcessInfo.Removal removal, boolean startsAgain) {
         return new ProcessInfo("web-0", "web", 0, state, 0, pid, Optional.ofNullable(started),
                 Optional.ofNullable(stopped), 0, Optional.empty(), Optional.ofNullable(spawnError), false,
-                ProcessInfo.Removal.NONE, Optional.empty(), Optional.empty(), Optional.empty(), Map.of());
+                removal, startsAgain, Optional.empty(), Optional.empty(), Optional.empty(), Map.of());
     }
 
     @Test
@@ -47,6 +52,20 @@ class ApiFormattingTest {
         assertEquals("Exited too quickly (process log may have details)", ProcessDescriptions.describe(
                 process("BACKOFF", 0, null, null, null), NOW, UTC));
         assertEquals("", ProcessDescriptions.describe(process("STARTING", 99, NOW, null, null), NOW, UTC));
+        assertEquals("", ProcessDescriptions.describe(process("STOPPING", 99, NOW, null, null), NOW, UTC));
+    }
+
+    @Test
+    void aStoppingProcessSaysWhatFollowsWhereSupervisorSaysNothing() {
+        assertEquals("it starts again once stopped", ProcessDescriptions.describe(
+                stopping("STOPPING", 99, NOW, null, null, ProcessInfo.Removal.NONE, true), NOW, UTC));
+        assertEquals("scaled down; it goes once stopped", ProcessDescriptions.describe(
+                stopping("STOPPING", 99, NOW, null, null, ProcessInfo.Removal.SCALED_DOWN, false), NOW, UTC));
+        assertEquals("its program was removed; it goes once stopped", ProcessDescriptions.describe(
+                stopping("STOPPING", 99, NOW, null, null, ProcessInfo.Removal.REMOVED, false), NOW, UTC));
+        assertEquals("Not started", ProcessDescriptions.describe(
+                stopping("STOPPED", 0, null, null, null, ProcessInfo.Removal.NONE, true), NOW, UTC),
+                "only while it stops");
     }
 
     @Test

@@ -642,6 +642,8 @@ class SupervisorTest {
 
         assertEquals(List.of(SIGTERM), web0.signals);
         assertTrue(web1.signals.isEmpty());
+        assertTrue(supervisor.processes().get(0).startsAgain(), "web-0 stops to start again");
+        assertFalse(supervisor.processes().get(1).startsAgain());
         web0.exit(ExitStatus.killedBy(SIGTERM));
         assertEquals(STARTING, state(supervisor, "web-0"));
         assertTrue(web1.signals.isEmpty(), "web-1 waits until web-0 is RUNNING again");
@@ -880,9 +882,9 @@ class SupervisorTest {
                 supervisor.processes().stream().map(p -> p.name() + " " + p.state() + " " + p.removal()).toList());
 
         apply(supervisor, desired(program("web").replicas(2).stopTimeoutSeconds(60).build()));
-        assertEquals(List.of("web-0 RUNNING NONE", "web-1 STOPPING NONE", "web-2 STOPPING SCALED_DOWN"),
-                supervisor.processes().stream().map(p -> p.name() + " " + p.state() + " " + p.removal()).toList(),
-                "web-1 is wanted again: it starts once stopped");
+        assertEquals(List.of("web-0 RUNNING NONE false", "web-1 STOPPING NONE true", "web-2 STOPPING SCALED_DOWN false"),
+                supervisor.processes().stream().map(p -> p.name() + " " + p.state() + " " + p.removal() + " "
+                        + p.startsAgain()).toList(), "web-1 is wanted again: it starts once stopped");
         spawner.lastChildOf("web-2").exit(ExitStatus.killedBy(SIGTERM));
         assertEquals(List.of("web-0", "web-1"), supervisor.processes().stream().map(ProcessView::name).toList());
     }
