@@ -43,30 +43,43 @@ public class MalformedRequests {
         // First of all routes: the path is decoded while later routes are matched, and a failure there would not
         // reach a failure handler.
         router.route().order(Integer.MIN_VALUE).handler(context -> {
-            String unreadable = unreadable(context);
-            long bodyBytes = declaredBodyBytes(context);
-            if (unreadable != null) {
-                refuse(context, Problem.of(Problem.Code.BadRequest, "the request's URL could not be read ("
-                        + unreadable + "); percent-encode the characters of names and query values other than"
-                        + " letters, digits and -._~ (%25 for %, %20 for a space, %7C for |), as the CLI does"));
-            } else if (bodyBytes > maxBodyBytes) {
-                if (context.request().version() != HttpVersion.HTTP_2) {
-                    // The body is not read: the connection is closed once the answer is out, as the REST layer does,
-                    // not left waiting for a body that will never be read.
-                    context.response().putHeader(HttpHeaders.CONNECTION, "close")
-                            .endHandler(sent -> context.request().connection().close());
-                }
-                boolean manifests = context.request().method() == HttpMethod.POST
-                        && "/api/v1/programs".equals(context.normalizedPath());
-                refuse(context, Problem.of(Problem.Code.TooLarge, "the request's body is " + bodyBytes
-                        + " bytes, more than the " + maxBodyBytes + " (" + mebibytes(maxBodyBytes) + ") a request may"
-                        + " hold; nothing was read" + (manifests
-                        ? " or applied: send fewer manifests per request (each at most 1 MiB)"
-                        : ": no operation of this API takes a body that large; see /q/openapi")));
-            } else {
+            if (!refusedUrl(context) && !refusedBody(context)) {
                 context.next();
             }
         });
+    }
+
+    /** Answers a request whose URL cannot be read; false when it can. */
+    private boolean refusedUrl(RoutingContext context) {
+        String unreadable = unreadable(context);
+        if (unreadable == null) {
+            return false;
+        }
+        refuse(context, Problem.of(Problem.Code.BadRequest, "the request's URL could not be read (" + unreadable
+                + "); percent-encode the characters of names and query values other than letters, digits and -._~"
+                + " (%25 for %, %20 for a space, %7C for |), as the CLI does"));
+        return true;
+    }
+
+    /** Answers a request that declares a body over the limit, without reading it; false otherwise. */
+    private boolean refusedBody(RoutingContext context) {
+        long bodyBytes = declaredBodyBytes(context);
+        if (bodyBytes <= maxBodyBytes) {
+            return false;
+        }
+        if (context.request().version() != HttpVersion.HTTP_2) {
+            // The body is not read: the connection is closed once the answer is out, as the REST layer does, not
+            // left waiting for a body that will never be read.
+            context.response().putHeader(HttpHeaders.CONNECTION, "close")
+                    .endHandler(sent -> context.request().connection().close());
+        }
+        boolean manifests = context.request().method() == HttpMethod.POST
+                && "/api/v1/programs".equals(context.normalizedPath());
+        refuse(context, Problem.of(Problem.Code.TooLarge, "the request's body is " + bodyBytes + " bytes, more than the "
+                + maxBodyBytes + " (" + mebibytes(maxBodyBytes) + ") a request may hold; nothing was read" + (manifests
+                ? " or applied: send fewer manifests per request (each at most 1 MiB)"
+                : ": no operation of this API takes a body that large; see /q/openapi")));
+        return true;
     }
 
     private void refuse(RoutingContext context, Problem problem) {

@@ -76,8 +76,7 @@ final class LogsCommand extends StewardCli.Verb {
     }
 
     private boolean wroteTo(String process, boolean stderr) {
-        try (HttpTransport.Response response = api().stream("/processes/" + Api.enc(process) + "/logs?stream="
-                + (stderr ? "stderr" : "stdout") + "&bytes=1", "text/plain")) {
+        try (HttpTransport.Response response = api().stream(logs(process, stderr) + "&bytes=1", "text/plain")) {
             return response.body.read() >= 0;
         } catch (IOException | ApiException e) {
             return false; // only a hint
@@ -85,8 +84,11 @@ final class LogsCommand extends StewardCli.Verb {
     }
 
     private String target(String process, boolean stderr) {
-        return "/processes/" + Api.enc(process) + "/logs?stream=" + (stderr ? "stderr" : "stdout")
-                + (tail >= 0 ? "&tail=" + tail : "") + (bytes >= 0 ? "&bytes=" + bytes : "") + (follow ? "&follow=true" : "");
+        return logs(process, stderr) + (tail >= 0 ? "&tail=" + tail : "") + (bytes >= 0 ? "&bytes=" + bytes : "") + (follow ? "&follow=true" : "");
+    }
+
+    private static String logs(String process, boolean stderr) {
+        return "/processes/" + Api.enc(process) + "/logs?stream=" + (stderr ? "stderr" : "stdout");
     }
 
     /** NAME is not a process: when it is a program with one process, that one; otherwise say which there are. */

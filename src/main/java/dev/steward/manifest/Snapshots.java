@@ -178,8 +178,7 @@ final class Snapshots {
     }
 
     private ManifestError collision(Path file, ProgramSpec loser, ProgramSpec winner, String process, Path winnerFile) {
-        ManifestLoader.Parsed parsed = files.stream().filter(f -> path(f).equals(file)).findFirst().orElseThrow();
-        Position at = parsed.namePositions().getOrDefault(loser.name(), new Position(0, 0));
+        Position at = parsed(file).namePositions().getOrDefault(loser.name(), new Position(0, 0));
         ProcessNames.Clash clash = new ProcessNames.Clash(loser, winner, process);
         return new ManifestError(file, at.line(), at.column(), "metadata.name",
                 clash.describe(winnerFile.getFileName().toString()) + "; this file is not applied until you " + clash.remedy());
@@ -312,27 +311,21 @@ final class Snapshots {
         return new DesiredState(programs, sources, errors);
     }
 
-    /** A note for each program a file took over and holds, by the program's name. */
+    /** A note for each program a file took over and still holds, by the program's name (errors sort by place). */
     private Map<String, ManifestError> takeoverNotes(Map<String, Path> owners) {
-        Map<String, ManifestError> notes = new LinkedHashMap<>();
-        for (ManifestLoader.Parsed file : files) {
-            Path path = path(file);
-            if (held.contains(path)) {
-                continue;
+        Map<String, ManifestError> notes = new HashMap<>();
+        adopter.forEach((name, file) -> {
+            if (takenOver(name, owners) && !held.contains(file)) {
+                notes.put(name, takeoverNote(file, name));
             }
-            for (ProgramSpec program : previousByFile.getOrDefault(path, List.of())) {
-                if (path.equals(adopter.get(program.name())) && path.equals(owners.get(program.name()))) {
-                    notes.put(program.name(), takeoverNote(file, program.name()));
-                }
-            }
-        }
+        });
         return notes;
     }
 
-    private ManifestError takeoverNote(ManifestLoader.Parsed file, String name) {
-        Position at = file.namePositions().getOrDefault(name, new Position(0, 0));
+    private ManifestError takeoverNote(Path file, String name) {
+        Position at = parsed(file).namePositions().getOrDefault(name, new Position(0, 0));
         // No field: nothing is wrong with the name; this says what runs meanwhile, once, in the scan that took it over.
-        return new ManifestError(path(file), at.line(), at.column(), "", "program \"" + name + "\" keeps running as it"
+        return new ManifestError(file, at.line(), at.column(), "", "program \"" + name + "\" keeps running as it"
                 + " was: its file " + previousSources.get(name).getFileName() + " is gone and this file, which names it,"
                 + " is invalid; fix this file to apply it, or stop it with `steward delete program " + name + "`");
     }
@@ -362,6 +355,10 @@ final class Snapshots {
     /** The programs a file had in the previous state, and those it took over from a file that is gone. */
     private List<ProgramSpec> previous(ManifestLoader.Parsed file) {
         return previousByFile.getOrDefault(path(file), List.of());
+    }
+
+    private ManifestLoader.Parsed parsed(Path file) {
+        return files.stream().filter(f -> path(f).equals(file)).findFirst().orElseThrow();
     }
 
     private static Path path(ManifestLoader.Parsed file) {

@@ -135,7 +135,7 @@ class ManifestSourceTest {
     @Test
     void aFileJustEmptiedKeepsItsProgramsWhileItIsWrittenAgain() throws IOException {
         Path dir = root.resolve("manifests");
-        ManifestSource source = startWithWebAndALongGrace(dir);
+        ManifestSource source = startWithWeb(dir, Duration.ofMinutes(10)); // a stalled machine cannot outlast it
         DesiredState good = last();
 
         Files.write(dir.resolve("web.yaml"), new byte[0]); // `generator > web.yaml` truncates first, writes later
@@ -151,7 +151,7 @@ class ManifestSourceTest {
     @Test
     void aBrokenFileJustEmptiedKeepsItsErrorsWhileItIsWrittenAgain() throws IOException {
         Path dir = root.resolve("manifests");
-        ManifestSource source = startWithWebAndALongGrace(dir);
+        ManifestSource source = startWithWeb(dir, Duration.ofMinutes(10)); // a stalled machine cannot outlast it
         write(dir, "web.yaml", program("web", "b") + "  replicas: -1\n");
         source.rescan();
         DesiredState broken = last();
@@ -167,9 +167,9 @@ class ManifestSourceTest {
                 last().errors().stream().map(e -> e.field() + ": " + e.message()).toList());
     }
 
-    /** web.yaml runs program web; an emptied file is held for long: a stalled machine cannot outlast it. */
-    private ManifestSource startWithWebAndALongGrace(Path dir) throws IOException {
-        ManifestSource source = source(dir, NO_RESYNC, Duration.ofMinutes(10));
+    /** A source of {@code dir}, started with web.yaml running program web, that re-lists only when asked. */
+    private ManifestSource startWithWeb(Path dir, Duration emptyFileGrace) throws IOException {
+        ManifestSource source = source(dir, NO_RESYNC, emptyFileGrace);
         write(dir, "web.yaml", program("web", "a"));
         source.start();
         return source;
@@ -196,9 +196,7 @@ class ManifestSourceTest {
     @Test
     void invalidFileKeepsItsLastGoodProgramsAndIsReportedOnce() throws IOException {
         Path dir = root.resolve("manifests");
-        ManifestSource source = source(dir, NO_RESYNC);
-        write(dir, "web.yaml", program("web", "a"));
-        source.start();
+        ManifestSource source = startWithWeb(dir, ManifestSource.EMPTY_FILE_GRACE);
         DesiredState good = last();
 
         write(dir, "web.yaml", program("web", "b") + "  replicas: -1\n");
@@ -436,9 +434,7 @@ class ManifestSourceTest {
     @Test
     void aValidFileThatNamesAProgramWinsOverABrokenCopyNewInTheSameScan() throws IOException {
         Path dir = root.resolve("manifests");
-        ManifestSource source = source(dir, NO_RESYNC);
-        write(dir, "web.yaml", program("web", "a"));
-        source.start();
+        ManifestSource source = startWithWeb(dir, ManifestSource.EMPTY_FILE_GRACE);
 
         Files.delete(dir.resolve("web.yaml"));
         write(dir, "a-copy.yaml", program("web", "b") + "  replicas: -1\n");
@@ -474,9 +470,7 @@ class ManifestSourceTest {
     @Test
     void aProgramTakenOverFromARenamedFileIsNamedAtItsProgramDocument() throws IOException {
         Path dir = root.resolve("manifests");
-        ManifestSource source = source(dir, NO_RESYNC);
-        write(dir, "web.yaml", program("web", "a"));
-        source.start();
+        ManifestSource source = startWithWeb(dir, ManifestSource.EMPTY_FILE_GRACE);
 
         // Written aside and moved in, then the old file removed: one scan sees both.
         write(dir, ".both.yaml", program("web", "d").replace("kind: Program", "kind: Deployment")
