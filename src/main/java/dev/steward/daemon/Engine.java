@@ -3,6 +3,8 @@ package dev.steward.daemon;
 import dev.steward.events.EventHistory;
 import dev.steward.manifest.ManifestLoader;
 import dev.steward.manifest.ManifestSource;
+import dev.steward.supervise.ChildLedger;
+import dev.steward.supervise.LeftoverChildren;
 import dev.steward.supervise.OperatorIntent;
 import dev.steward.supervise.OwnerLoop;
 import dev.steward.supervise.PosixSpawner;
@@ -28,17 +30,19 @@ public final class Engine {
 
     private final EngineSettings settings;
     private final StateDirLock lock;
+    private final ChildLedger ledger;
     private final Supervisor supervisor;
     private final ManifestSource source;
     private final EventHistory history;
     private final CompletableFuture<Void> firstPass;
     private CompletableFuture<Void> stopped;
 
-    private Engine(EngineSettings settings, StateDirLock lock, Supervisor supervisor, ManifestSource source, EventHistory history,
+    private Engine(EngineSettings settings, StateDirLock lock, ChildLedger ledger, Supervisor supervisor, ManifestSource source, EventHistory history,
                    CompletableFuture<Void> firstPass) {
         this.firstPass = firstPass;
         this.settings = settings;
         this.lock = lock;
+        this.ledger = ledger;
         this.supervisor = supervisor;
         this.source = source;
         this.history = history;
@@ -61,10 +65,19 @@ public final class Engine {
         } catch (IOException e) {
             throw new EngineStartException("cannot lock the state directory " + stateDir + ": " + e.getMessage(), e);
         }
+        LeftoverReport leftovers = new LeftoverReport(Clock.systemUTC());
+        try {
+            LeftoverChildren.stopAll(stateDir, leftovers);
+        } catch (IOException | RuntimeException e) {
+            Console.warn("cannot read " + stateDir.resolve("children") + " (" + e.getMessage() + "): if the previous daemon"
+                    + " left processes running, they run on beside the new ones; look for them with `ps -eo pid,pgid,args`");
+        }
+        ChildLedger ledger = ChildLedger.begin(stateDir, Console::warn);
         OwnerLoop loop = new ThreadOwnerLoop();
         loop.execute(PosixSpawner::prepare); // meanwhile the watch thread reads the manifests
-        ProcessLauncher launcher = new ProcessLauncher(new PosixSpawner(), stateDir, System.getenv());
+        ProcessLauncher launcher = new ProcessLauncher(new PosixSpawner(), stateDir, System.getenv(), ledger);
         EventHistory history = new EventHistory(Clock.systemUTC());
+        leftovers.occurrences().forEach(occurrence -> history.accept(occurrence.event(), occurrence.at()));
         Supervisor supervisor = new Supervisor(loop, Clock.systemUTC(), launcher, new ConsoleEventLog(loop::execute), history::accept,
                 OperatorIntent.load(stateDir));
         history.boundBy(() -> {
@@ -89,6 +102,7 @@ public final class Engine {
                 source.start();
             }
         } catch (IOException e) {
+            loop.execute(ledger::close); // no manifest was read, so no child started
             closeQuietly(lock);
             throw new EngineStartException("cannot read the manifest directory " + manifests
                     + " (" + e.getMessage() + "); create it or pass --manifests DIR", e);
@@ -99,7 +113,7 @@ public final class Engine {
             Console.warn("the manifest directory " + manifests + " did not exist: created it, empty; put manifests"
                     + " there, or restart with --manifests DIR if the path is mistyped");
         }
-        return new Engine(settings, lock, supervisor, source, history, firstPass);
+        return new Engine(settings, lock, ledger, supervisor, source, history, firstPass);
     }
 
     /**
@@ -139,7 +153,12 @@ public final class Engine {
             Console.info("shutting down: stopping all programs, highest priority number first");
             source.close();
             CompletableFuture<Void> done = new CompletableFuture<>();
-            supervisor.loop().execute(() -> supervisor.shutdown().whenComplete((ok, error) -> done.complete(null)));
+            supervisor.loop().execute(() -> supervisor.shutdown().whenComplete((ok, error) -> {
+                if (error == null) {
+                    ledger.close(); // on the owner, which completes the shutdown; no child is left to stop
+                }
+                done.complete(null);
+            }));
             stopped = done.thenRun(() -> {
                 closeQuietly(lock);
                 Console.info("all programs stopped");

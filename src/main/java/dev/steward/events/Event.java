@@ -94,6 +94,17 @@ public sealed interface Event {
     }
 
     /**
+     * At the daemon's start, a process of this name that the previous daemon left running when it ended without
+     * stopping its programs was stopped (or could not be), so that its program does not run twice.
+     */
+    record LeftoverStopped(String process, String detail) implements Event {
+        @Override
+        public String toString() {
+            return process + ": " + detail;
+        }
+    }
+
+    /**
      * An operator asked for something through the API or the CLI: {@code objects} are what one request named
      * ({@code process/web-0}, {@code program/web}), {@code reason} a CamelCase word such as {@code OperatorStop}
      * or {@code Scaled}. The history records it on each object; the log gives it one line.

@@ -31,6 +31,10 @@ final class LibC {
     static final int EAGAIN = 11;
 
     static final int O_RDONLY = 0;
+    static final int O_WRONLY = 1;
+    static final int O_CREAT = 0x40;
+    static final int O_TRUNC = 0x200;
+    static final int O_APPEND = 0x400;
     static final int O_NONBLOCK = 0x800;
     static final int O_CLOEXEC = 0x80000;
     static final int F_SETFL = 4;
@@ -84,6 +88,12 @@ final class LibC {
     static native int sigdelset(Pointer set, int signal);
 
     static native int pipe2(int[] fds, int flags);
+
+    /** {@code mode} matters only with {@code O_CREAT}. */
+    static native int open(String path, int flags, int mode);
+
+    /** {@code timespec}: a struct timespec (two longs on 64-bit Linux). */
+    static native int clock_gettime(int clock, Pointer timespec);
 
     static native int close(int fd);
 

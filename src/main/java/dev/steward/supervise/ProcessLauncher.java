@@ -25,6 +25,7 @@ public final class ProcessLauncher implements Launcher {
     private final Spawner spawner;
     private final Path stateDir;
     private final SortedMap<String, String> daemonEnvironment;
+    private final ChildLedger ledger;
     private final Map<ProcessSlot, SlotLogs> logs = new IdentityHashMap<>();
 
     /** The open log sinks of one slot. */
@@ -36,8 +37,14 @@ public final class ProcessLauncher implements Launcher {
     }
 
     public ProcessLauncher(Spawner spawner, Path stateDir, Map<String, String> daemonEnvironment) {
+        this(spawner, stateDir, daemonEnvironment, ChildLedger.none());
+    }
+
+    /** @param ledger where each child is noted, so that a daemon started after this one dies can stop it */
+    public ProcessLauncher(Spawner spawner, Path stateDir, Map<String, String> daemonEnvironment, ChildLedger ledger) {
         this.spawner = spawner;
         this.stateDir = stateDir;
+        this.ledger = ledger;
         // Sorted once: each spawn's copy of a sorted map is then built in one pass, without comparisons.
         this.daemonEnvironment = Collections.unmodifiableSortedMap(new TreeMap<>(daemonEnvironment));
     }
@@ -74,7 +81,10 @@ public final class ProcessLauncher implements Launcher {
         SlotLogs sinks = openLogs(slot);
         OutputSink stdout = sinks.stdout()::write;
         Optional<OutputSink> stderr = sinks.stderr().map(sink -> sink::write);
-        return spawner.spawn(new SpawnRequest(executable, argv, environment, directory, stdout, stderr, onExit));
+        long firstTick = ledger.beforeSpawn();
+        ChildProcess child = spawner.spawn(new SpawnRequest(executable, argv, environment, directory, stdout, stderr, onExit));
+        ledger.record(child.pid(), firstTick, slot.name(), spec);
+        return child;
     }
 
     private Map<String, String> environment(ProcessSlot slot) {

@@ -7,11 +7,13 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -150,11 +152,87 @@ class ShutdownIT {
         try (DaemonProcess daemon = DaemonProcess.start(root, "ShutdownIT-restart-1")) {
             daemon.writeManifest("keep.yaml", recorder("keep", 1, marks));
             daemon.awaitRunning("keep", 0);
+            assertTrue(Files.exists(daemon.stateDir.resolve("children")));
             assertEquals(0, daemon.terminate());
+            assertFalse(Files.exists(daemon.stateDir.resolve("children")), "a daemon that stopped its children leaves no ledger");
         }
         try (DaemonProcess again = DaemonProcess.start(root, "ShutdownIT-restart-2")) {
             long pid = again.awaitRunning("keep", 0);
             assertTrue(Processes.alive(pid));
+            assertEquals(0, again.count("ended without stopping its programs"));
         }
+    }
+
+    /**
+     * Killed outright, a daemon stops nothing, and its children run on (as supervisord's do). The next daemon on the
+     * state directory stops them, SIGKILL after the stop timeout for one that ignores its stop signal, before it starts
+     * anything: each program runs once.
+     */
+    @Test
+    void aDaemonKilledOutrightLeavesItsChildrenToTheNextOneWhichStopsThemBeforeStartingAnything() throws Exception {
+        Path marks = Files.createDirectories(root.resolve("marks"));
+        List<Long> leftovers = new ArrayList<>();
+        try {
+            DaemonProcess killed = DaemonProcess.start(root, "ShutdownIT-killed");
+            try {
+                killed.writeManifest("two.yaml", """
+                        apiVersion: steward.dev/v1
+                        kind: Program
+                        metadata: {name: obedient}
+                        spec:
+                          command: ["/bin/sh", "-c", "echo $$ >> %1$s/obedient.pids; exec sleep 1000"]
+                          startSeconds: 0
+                        ---
+                        apiVersion: steward.dev/v1
+                        kind: Program
+                        metadata: {name: stubborn}
+                        spec:
+                          command: ["/bin/sh", "-c", "trap '' TERM; echo $$ >> %1$s/stubborn.pids; exec sleep 1000"]
+                          startSeconds: 0
+                          stopTimeoutSeconds: 1
+                        """.formatted(marks));
+                leftovers.add(Processes.awaitPidFile(marks.resolve("obedient.pids")));
+                leftovers.add(Processes.awaitPidFile(marks.resolve("stubborn.pids")));
+                killed.awaitRunning("stubborn", 0);
+                killed.process().destroyForcibly().waitFor();
+            } finally {
+                if (killed.process().isAlive()) {
+                    killed.close(); // the test failed before the kill: stop it and its children
+                }
+            }
+            for (long pid : leftovers) {
+                assertTrue(Processes.alive(pid), "pid " + pid + " ran on after its daemon was killed");
+            }
+
+            try (DaemonProcess next = DaemonProcess.start(root, "ShutdownIT-next")) {
+                next.awaitLine("ended without stopping its programs (killed or crashed), and 2 of its processes still run:"
+                        + " obedient (pid " + leftovers.get(0) + "), stubborn (pid " + leftovers.get(1) + ")");
+                next.awaitLine("stubborn: pid " + leftovers.get(1) + ", left running by the previous daemon");
+                next.awaitLine("is still running 1 s after SIGTERM; sending SIGKILL");
+                long obedient = next.awaitRunning("obedient", 0);
+                long stubborn = next.awaitRunning("stubborn", 0);
+                for (long pid : leftovers) {
+                    assertFalse(Processes.alive(pid), "pid " + pid + " was stopped before its program started again");
+                }
+                assertEquals(List.of(Long.toString(leftovers.get(0)), Long.toString(obedient)),
+                        Files.readAllLines(marks.resolve("obedient.pids")));
+                assertEquals(List.of(Long.toString(leftovers.get(1)), Long.toString(stubborn)),
+                        Files.readAllLines(marks.resolve("stubborn.pids")));
+                List<String> lines = next.lines();
+                int stopped = indexOf(lines, "stubborn: stopped pid " + leftovers.get(1) + ", which the previous daemon");
+                assertTrue(stopped >= 0 && stopped < indexOf(lines, "obedient: STARTING"), String.join("\n", lines));
+            }
+        } finally {
+            leftovers.forEach(Processes::kill);
+        }
+    }
+
+    private static int indexOf(List<String> lines, String text) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

@@ -1,0 +1,80 @@
+package dev.steward.daemon;
+
+import dev.steward.events.Event;
+import dev.steward.supervise.ChildLedger.Entry;
+import dev.steward.supervise.LeftoverChildren;
+import dev.steward.supervise.Signals;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Says on the console, as it happens, what is done with the children an earlier daemon left running, and
+ * keeps one event per child for the history, which only exists once they are dealt with.
+ */
+final class LeftoverReport implements LeftoverChildren.Listener {
+    /** Processes named in the first line; a thousand would make it unreadable. */
+    private static final int NAMED = 10;
+
+    private final Clock clock;
+    private final List<Occurrence> occurrences = new ArrayList<>();
+    private String previous = "the previous daemon";
+
+    /** An event and when it happened. */
+    record Occurrence(Event event, Instant at) {
+    }
+
+    LeftoverReport(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public void found(long daemonPid, List<Entry> running) {
+        previous = daemonPid > 0 ? "the previous daemon (pid " + daemonPid + ")" : previous;
+        if (running.isEmpty()) {
+            Console.info(previous + " ended without stopping its programs (killed or crashed); none of its processes is still"
+                    + " running");
+            return;
+        }
+        String named = running.stream().limit(NAMED).map(child -> child.process() + " (pid " + child.pid() + ")")
+                .collect(Collectors.joining(", "));
+        int more = running.size() - NAMED;
+        Console.warn(previous + " ended without stopping its programs (killed or crashed), and " + running.size() + " of its"
+                + " processes still run: " + named + (more > 0 ? " and " + more + " more" : "") + "; stopping them with"
+                + " their programs' stop signals before anything starts, so that no program runs twice");
+    }
+
+    @Override
+    public void killing(Entry child) {
+        Console.warn(child.process() + ": pid " + child.pid() + ", left running by " + previous + ", is still running "
+                + child.stopTimeoutSeconds() + " s after SIG" + Signals.name(child.stopSignal()) + "; sending SIGKILL"
+                + (child.killAsGroup() ? " to its process group" : ""));
+    }
+
+    @Override
+    public void stopped(Entry child, boolean killed) {
+        add(child, "stopped pid " + child.pid() + ", which " + previous + " left running when it ended without stopping it"
+                + (killed ? " (it took SIGKILL)" : ""));
+    }
+
+    @Override
+    public void stuck(Entry child) {
+        add(child, "pid " + child.pid() + ", left running by " + previous + ", is still there "
+                + LeftoverChildren.AFTER_KILL_SECONDS + " s after SIGKILL (stuck in the kernel?); its program starts anyway:"
+                + " look at it with `ps -o pid,stat,wchan -p " + child.pid() + "`");
+    }
+
+    /** What happened, in order, for the event history. */
+    List<Occurrence> occurrences() {
+        return List.copyOf(occurrences);
+    }
+
+    private void add(Entry child, String detail) {
+        Event event = new Event.LeftoverStopped(child.process(), detail);
+        Console.warn(event.toString());
+        occurrences.add(new Occurrence(event, clock.instant()));
+    }
+}

@@ -1,0 +1,106 @@
+package dev.steward.supervise;
+
+import dev.steward.supervise.ChildLedger.Entry;
+import dev.steward.supervise.ChildLedger.Previous;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Stops the children that an earlier daemon on this state directory left running when it died without
+ * stopping them, before this one starts anything: otherwise each of those programs would run twice (a
+ * second web server failing on its port, two workers on one queue), as they do after supervisord is
+ * killed. They cannot be taken over instead: their output went into pipes that closed with that daemon,
+ * and only their new parent, init, learns how they end. Each gets its program's stop signal and, after
+ * its stop timeout, SIGKILL, as a stop by the daemon would give it; all at once, since nothing of theirs
+ * is left to order by priority.
+ */
+public final class LeftoverChildren {
+    /** How long a child may take to go after SIGKILL before the daemon goes on without waiting for it. */
+    public static final int AFTER_KILL_SECONDS = 5;
+    private static final long AFTER_KILL_NANOS = Duration.ofSeconds(AFTER_KILL_SECONDS).toNanos();
+    /** They are not our children, so no waitpid tells when they end: /proc is looked at this often. */
+    private static final long POLL_NANOS = Duration.ofMillis(20).toNanos();
+    private static final int SIGKILL = 9;
+
+    private LeftoverChildren() {
+    }
+
+    /** What the stopping looks like, as it happens. */
+    public interface Listener {
+        /** The earlier daemon's ledger was found: {@code running} are those of its children still there (maybe none). */
+        void found(long daemonPid, List<Entry> running);
+
+        /** {@code child} did not stop within its stop timeout, and gets SIGKILL. */
+        void killing(Entry child);
+
+        /** {@code child} has gone; {@code killed} when it took SIGKILL. */
+        void stopped(Entry child, boolean killed);
+
+        /** {@code child} is still there {@link #AFTER_KILL_SECONDS} after SIGKILL; the daemon goes on. */
+        void stuck(Entry child);
+    }
+
+    /**
+     * Stops the children still running from the ledger in {@code stateDir}, if an earlier daemon left one, and returns
+     * when they have all gone (at most the longest stop timeout among them, plus {@link #AFTER_KILL_SECONDS}).
+     */
+    public static void stopAll(Path stateDir, Listener listener) throws IOException {
+        Optional<Previous> previous = ChildLedger.read(stateDir);
+        if (previous.isEmpty() || !previous.get().sameBoot()) {
+            return; // it stopped its children, or the machine has rebooted since
+        }
+        List<Entry> running = previous.get().entries().stream().filter(Entry::running).toList();
+        listener.found(previous.get().daemonPid(), running);
+        stop(running, listener);
+    }
+
+    static void stop(List<Entry> children, Listener listener) {
+        Map<Entry, Long> deadlines = new HashMap<>();
+        Map<Entry, Boolean> killed = new HashMap<>();
+        long start = System.nanoTime();
+        for (Entry child : children) {
+            signal(child, child.stopSignal(), child.stopAsGroup());
+            deadlines.put(child, start + Duration.ofSeconds(child.stopTimeoutSeconds()).toNanos());
+            killed.put(child, false);
+        }
+        while (!deadlines.isEmpty()) {
+            long now = System.nanoTime();
+            for (Entry child : children) {
+                Long deadline = deadlines.get(child);
+                if (deadline == null) {
+                    continue;
+                }
+                if (!child.running()) {
+                    deadlines.remove(child);
+                    listener.stopped(child, killed.get(child));
+                } else if (now - deadline >= 0 && !killed.get(child)) {
+                    killed.put(child, true);
+                    deadlines.put(child, now + AFTER_KILL_NANOS);
+                    listener.killing(child);
+                    signal(child, SIGKILL, child.killAsGroup());
+                } else if (now - deadline >= 0) {
+                    deadlines.remove(child);
+                    listener.stuck(child);
+                }
+            }
+            if (!deadlines.isEmpty()) {
+                LockSupport.parkNanos(POLL_NANOS);
+            }
+        }
+    }
+
+    private static void signal(Entry child, int signal, boolean toGroup) {
+        // Checked just before, so that a pid given to another process since is never signalled; the window
+        // between the check and kill(2) is a pid wrapping around in microseconds.
+        if (child.running()) {
+            LibC.kill(toGroup ? -child.pid() : child.pid(), signal);
+        }
+    }
+}

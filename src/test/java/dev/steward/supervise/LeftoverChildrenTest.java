@@ -1,0 +1,154 @@
+package dev.steward.supervise;
+
+import dev.steward.supervise.ChildLedger.Entry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Stopping what an earlier daemon left: real children of this JVM play the leftovers, noted in a ledger as that
+ * daemon noted them (ProcessBuilder, not PosixSpawner: a second waitpid(-1) reaper in this JVM could take the exits of
+ * another test's children).
+ */
+class LeftoverChildrenTest {
+    private static final long SELF = ProcessHandle.current().pid();
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    @TempDir
+    Path stateDir;
+    private final List<Process> children = new ArrayList<>();
+    private final List<Long> grandchildren = new ArrayList<>();
+    private final List<String> heard = new ArrayList<>();
+
+    private final LeftoverChildren.Listener listener = new LeftoverChildren.Listener() {
+        @Override
+        public void found(long daemonPid, List<Entry> running) {
+            heard.add("found " + (daemonPid == SELF ? "self" : daemonPid) + " " + running.stream().map(Entry::process).toList());
+        }
+
+        @Override
+        public void killing(Entry child) {
+            heard.add("killing " + child.process());
+        }
+
+        @Override
+        public void stopped(Entry child, boolean killed) {
+            heard.add("stopped " + child.process() + (killed ? " killed" : ""));
+        }
+
+        @Override
+        public void stuck(Entry child) {
+            heard.add("stuck " + child.process());
+        }
+    };
+
+    @AfterEach
+    void killEveryProcess() {
+        children.forEach(Process::destroyForcibly);
+        grandchildren.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+    }
+
+    /** Runs {@code script} as the daemon runs a child of {@code spec}, and notes it in {@code ledger} as the daemon does. */
+    private int child(ChildLedger ledger, String process, dev.steward.manifest.ProgramSpec spec, String script) throws IOException {
+        long firstTick = ledger.beforeSpawn();
+        int pid = child(script);
+        ledger.record(pid, firstTick, process, spec);
+        return pid;
+    }
+
+    /** Runs {@code script} in a session and process group of its own, as a daemon's child runs. */
+    private int child(String script) throws IOException {
+        Process child = new ProcessBuilder("setsid", "/bin/sh", "-c", script).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        children.add(child);
+        // setsid execs in place (a child of the JVM leads no group), so the pid is the shell's; it has its session once the
+        // shell runs, which the marker of its own pid proves.
+        return (int) child.pid();
+    }
+
+    private static boolean alive(long pid) {
+        return ProcStat.read((int) pid).filter(stat -> !stat.finished()).isPresent();
+    }
+
+    private static void awaitFile(Path file) {
+        await().atMost(PATIENCE).until(() -> Files.exists(file) && Files.readString(file).endsWith("\n"));
+    }
+
+    @Test
+    void eachGetsItsStopSignalAndThoseThatIgnoreItGetSigkillAfterTheirStopTimeout() throws Exception {
+        Path ready = stateDir.resolve("ready");
+        ChildLedger ledger = ChildLedger.begin(stateDir, message -> { });
+        int obedient = child(ledger, "obedient", Specs.program("obedient").stopTimeoutSeconds(30).build(),
+                "echo > " + ready + "-1; exec sleep 1000");
+        int stubborn = child(ledger, "stubborn", Specs.program("stubborn").stopTimeoutSeconds(1).build(),
+                "trap '' TERM; echo > " + ready + "-2; exec sleep 1000"); // an ignored signal stays ignored over exec
+        awaitFile(Path.of(ready + "-1"));
+        awaitFile(Path.of(ready + "-2"));
+
+        LeftoverChildren.stopAll(stateDir, listener);
+
+        assertEquals(List.of("found self [obedient, stubborn]", "stopped obedient", "killing stubborn", "stopped stubborn killed"), heard);
+        assertFalse(alive(obedient));
+        assertFalse(alive(stubborn));
+    }
+
+    @Test
+    void aGroupStopReachesTheGrandchildren() throws Exception {
+        Path grandchild = stateDir.resolve("grandchild");
+        child(ChildLedger.begin(stateDir, message -> { }), "web", Specs.program("web").stopAsGroup(true).build(),
+                "sleep 1000 & echo $! > " + grandchild + "; wait");
+        awaitFile(grandchild);
+        long grandchildPid = Long.parseLong(Files.readString(grandchild).trim());
+        grandchildren.add(grandchildPid);
+
+        LeftoverChildren.stopAll(stateDir, listener);
+
+        assertEquals(List.of("found self [web]", "stopped web"), heard);
+        await().atMost(PATIENCE).until(() -> !alive(grandchildPid));
+    }
+
+    @Test
+    void aPidNowHeldByAnotherProcessIsLeftAlone() throws Exception {
+        int pid = child("exec sleep 1000");
+        long start = ProcStat.read(pid).orElseThrow().startTicks();
+        // The ledger's child had this pid but was spawned ticks earlier: the pid has been given to another process since.
+        Files.writeString(stateDir.resolve(ChildLedger.FILE_NAME), "boot " + Files.readString(Path.of("/proc/sys/kernel/random/boot_id"))
+                .trim() + " daemon 99\n" + new Entry(pid, start - 2, start - 1, "web", 15, false, false, 10).line());
+
+        LeftoverChildren.stopAll(stateDir, listener);
+
+        assertEquals(List.of("found 99 []"), heard);
+        assertTrue(alive(pid));
+    }
+
+    @Test
+    void aLedgerWrittenBeforeTheMachineLastBootedIsIgnored() throws Exception {
+        int pid = child("exec sleep 1000");
+        long start = ProcStat.read(pid).orElseThrow().startTicks();
+        Files.writeString(stateDir.resolve(ChildLedger.FILE_NAME), "boot 00000000-0000-0000-0000-000000000000 daemon 99\n"
+                + new Entry(pid, start, start, "web", 15, false, false, 10).line());
+
+        LeftoverChildren.stopAll(stateDir, listener);
+
+        assertEquals(List.of(), heard);
+        assertTrue(alive(pid));
+    }
+
+    @Test
+    void noLedgerMeansTheEarlierDaemonStoppedItsChildren() throws Exception {
+        LeftoverChildren.stopAll(stateDir, listener);
+        assertEquals(List.of(), heard);
+    }
+}
