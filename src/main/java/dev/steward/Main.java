@@ -65,11 +65,13 @@ public class Main implements QuarkusApplication {
             EngineSettings settings = EngineSettings.resolve(System.getProperties(), System.getenv(),
                     EngineSettings.applicationProperties());
             ServeCommand.exportSocketPath(settings.stateDir());
-            engine = Engine.startEarly(settings);
+            engine = Engine.startEarly(settings, STOP_SIGNAL::isDone);
             // A signal ends the wait too; this thread then does the stopping, so nothing races it.
             CompletableFuture.anyOf(engine.firstPass(), STOP_SIGNAL).get(FIRST_PASS_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | InterruptedException | ExecutionException e) {
             // a very slow first pass: serve the API meanwhile
+        } catch (Engine.StopRequestedException e) {
+            // a signal while a killed predecessor's processes were being stopped: nothing started, exit below
         } catch (RuntimeException e) {
             cannotStart(engine, e);
         }

@@ -16,8 +16,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 
 /**
  * The supervision engine without Quarkus: the state-directory lock, the owner thread, the supervisor
@@ -54,10 +56,14 @@ public final class Engine {
      * @throws EngineStartException naming what is wrong and what to do
      */
     public static Engine start(EngineSettings settings) {
-        return start(settings, false);
+        return start(settings, false, () -> false);
     }
 
-    private static Engine start(EngineSettings settings, boolean firstScanInBackground) {
+    /**
+     * @param stopRequested whether the daemon has been asked to stop meanwhile: then, once the processes a killed
+     *                      predecessor left are stopped, nothing is started ({@link StopRequestedException})
+     */
+    private static Engine start(EngineSettings settings, boolean firstScanInBackground, BooleanSupplier stopRequested) {
         Path stateDir = settings.stateDir().toAbsolutePath();
         StateDirLock lock;
         try {
@@ -66,13 +72,15 @@ public final class Engine {
             throw new EngineStartException("cannot lock the state directory " + stateDir + ": " + e.getMessage(), e);
         }
         LeftoverReport leftovers = new LeftoverReport(Clock.systemUTC());
-        try {
-            LeftoverChildren.stopAll(stateDir, leftovers);
-        } catch (IOException | RuntimeException e) {
-            Console.warn("cannot read " + stateDir.resolve("children") + " (" + e.getMessage() + "): if the previous daemon"
-                    + " left processes running, they run on beside the new ones; look for them with `ps -eo pid,pgid,args`");
+        ChildLedger ledger = ChildLedger.begin(stateDir, stopLeftovers(stateDir, leftovers), Console::warn);
+        if (stopRequested.getAsBoolean()) {
+            // Asked to stop while the previous daemon's processes were being stopped: they have been, as a stop would
+            // stop them; starting the programs only to stop them again would take as long once more.
+            Console.info("asked to stop while the previous daemon's processes were being stopped: they are stopped, and"
+                    + " nothing else was started");
+            closeQuietly(lock);
+            throw new StopRequestedException();
         }
-        ChildLedger ledger = ChildLedger.begin(stateDir, Console::warn);
         OwnerLoop loop = new ThreadOwnerLoop();
         loop.execute(PosixSpawner::prepare); // meanwhile the watch thread reads the manifests
         ProcessLauncher launcher = new ProcessLauncher(new PosixSpawner(), stateDir, System.getenv(), ledger);
@@ -117,11 +125,33 @@ public final class Engine {
     }
 
     /**
+     * Stops what a daemon killed before this one left running ({@link LeftoverChildren}).
+     *
+     * @return those still there even after SIGKILL, for this daemon's ledger to keep
+     */
+    private static List<ChildLedger.Entry> stopLeftovers(Path stateDir, LeftoverReport report) {
+        try {
+            return LeftoverChildren.stopAll(stateDir, report);
+        } catch (IOException | RuntimeException e) {
+            String kept;
+            try {
+                kept = "moved it to " + ChildLedger.setAside(stateDir);
+            } catch (IOException notMoved) {
+                kept = "and cannot move it aside (" + notMoved.getMessage() + ")";
+            }
+            Console.warn("cannot read " + stateDir.resolve("children") + ", the previous daemon's list of its children (" + e
+                    + "); " + kept + ". If that daemon left processes running, they run on beside the new ones: look for them"
+                    + " with `ps -eo pid,pgid,lstart,args` and stop them by hand");
+            return List.of();
+        }
+    }
+
+    /**
      * Starts the engine for {@code steward serve}, ahead of Quarkus; {@link #early()} hands it over. The
      * manifests are read on the watch thread, so Quarkus boots meanwhile.
      */
-    public static synchronized Engine startEarly(EngineSettings settings) {
-        early = start(settings, true);
+    public static synchronized Engine startEarly(EngineSettings settings, BooleanSupplier stopRequested) {
+        early = start(settings, true, stopRequested);
         return early;
     }
 
@@ -172,6 +202,13 @@ public final class Engine {
             lock.close();
         } catch (IOException e) {
             Console.warn("could not release the state directory lock: " + e.getMessage());
+        }
+    }
+
+    /** Asked to stop before the engine started anything: nothing runs, and the state directory is unlocked. */
+    public static final class StopRequestedException extends RuntimeException {
+        StopRequestedException() {
+            super("asked to stop before anything started", null, false, false);
         }
     }
 

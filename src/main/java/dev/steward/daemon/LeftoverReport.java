@@ -56,15 +56,15 @@ final class LeftoverReport implements LeftoverChildren.Listener {
 
     @Override
     public void stopped(Entry child, boolean killed) {
-        add(child, "stopped pid " + child.pid() + ", which " + previous + " left running when it ended without stopping it"
+        add(child, true, "stopped pid " + child.pid() + ", which " + previous + " left running when it ended without stopping it"
                 + (killed ? " (it took SIGKILL)" : ""));
     }
 
     @Override
     public void stuck(Entry child) {
-        add(child, "pid " + child.pid() + ", left running by " + previous + ", is still there "
-                + LeftoverChildren.AFTER_KILL_SECONDS + " s after SIGKILL (stuck in the kernel?); its program starts anyway:"
-                + " look at it with `ps -o pid,stat,wchan -p " + child.pid() + "`");
+        add(child, false, "pid " + child.pid() + ", left running by " + previous + ", is still there "
+                + LeftoverChildren.AFTER_KILL_SECONDS + " s after SIGKILL (stuck in the kernel?); its program starts anyway,"
+                + " and the next daemon tries again: look at it with `ps -o pid,stat,wchan -p " + child.pid() + "`");
     }
 
     /** What happened, in order, for the event history. */
@@ -72,8 +72,8 @@ final class LeftoverReport implements LeftoverChildren.Listener {
         return List.copyOf(occurrences);
     }
 
-    private void add(Entry child, String detail) {
-        Event event = new Event.LeftoverStopped(child.process(), detail);
+    private void add(Entry child, boolean stopped, String detail) {
+        Event event = new Event.LeftoverProcess(child.process(), detail, stopped);
         Console.warn(event.toString());
         occurrences.add(new Occurrence(event, clock.instant()));
     }

@@ -95,9 +95,10 @@ public sealed interface Event {
 
     /**
      * At the daemon's start, a process of this name that the previous daemon left running when it ended without
-     * stopping its programs was stopped (or could not be), so that its program does not run twice.
+     * stopping its programs was stopped, so that its program does not run twice, or ({@code stopped} false) is still
+     * there even after SIGKILL.
      */
-    record LeftoverStopped(String process, String detail) implements Event {
+    record LeftoverProcess(String process, String detail, boolean stopped) implements Event {
         @Override
         public String toString() {
             return process + ": " + detail;

@@ -11,7 +11,7 @@ import java.util.List;
  *
  * @param type    Normal or Warning
  * @param reason  short CamelCase cause: Started, Running, BackOff, Fatal, Exited, Killing, Stopped,
- *                Added, Changed, Removed, InvalidManifest, ManifestFixed, LeftoverStopped, OperatorStop, ...
+ *                Added, Changed, Removed, InvalidManifest, ManifestFixed, LeftoverStopped, LeftoverStuck, OperatorStop, ...
  * @param object  {@code process/web-0}, {@code program/web} or {@code manifest/web.yaml}
  * @param message the latest message
  * @param count   how many times it happened
@@ -64,8 +64,9 @@ public record EventRecord(long id, String type, String reason, String object, St
             if (event instanceof Event.ManifestInvalid invalid) {
                 return new Kind(WARNING, "InvalidManifest", "manifest/" + invalid.error().file().getFileName(), invalid.detail());
             }
-            if (event instanceof Event.LeftoverStopped leftover) {
-                return new Kind(WARNING, "LeftoverStopped", "process/" + leftover.process(), leftover.detail());
+            if (event instanceof Event.LeftoverProcess leftover) {
+                return new Kind(WARNING, leftover.stopped() ? "LeftoverStopped" : "LeftoverStuck", "process/" + leftover.process(),
+                        leftover.detail());
             }
             if (event instanceof Event.ManifestRecovered recovered) {
                 return new Kind(NORMAL, "ManifestFixed", "manifest/" + recovered.file().getFileName(), "no errors any more");

@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * The children this daemon has started, in {@code <state-dir>/children}, so that a daemon started after
@@ -24,30 +25,36 @@ import java.util.function.Consumer;
  * the machine's own crash loses it, and that ends the children too). A line names the child by its pid
  * and the boot-clock ticks between which the spawn ran, which hold the child's start time as
  * {@code /proc/<pid>/stat} gives it, so that a later process given the same pid is never taken for it;
- * and it keeps how to stop the child. Reading the clock around the spawn costs two calls, where reading
- * the child's stat cost a cold start of 500 programs 27 ms of the owner's time. The file is created by
- * the first spawn; a daemon that has stopped every child deletes it. Lines of children that have ended
- * are dropped by rewriting the file once it holds twice as many lines as live children, plus
- * {@link #SLACK}. Owner thread only.
+ * and it keeps how to stop it. Ticks and pids mean that only on the same boot and in the same time and
+ * pid namespaces, which the file's first line names ({@link #here}). Reading the clock around the spawn
+ * costs two calls, where reading the child's stat cost a cold start of 500 programs 27 ms of the owner's
+ * time. The file is created by the first spawn; a daemon that has stopped every child deletes it. Lines
+ * of children that have ended are dropped by rewriting the file once it holds twice as many lines as
+ * live children, plus {@link #SLACK}. Owner thread only, after {@link #begin}.
  */
 public final class ChildLedger {
     static final String FILE_NAME = "children";
-    /** Lines appended before the first rewrite: more than a cold start of a thousand programs needs. */
-    static final int SLACK = 1024;
-    private static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
-    private static final int CLOCK_BOOTTIME = 7;
-    /** {@code /proc/<pid>/stat} counts in USER_HZ, 100 a second on every architecture Linux runs Steward on. */
+    /** Lines appended before the first rewrite: more than a cold start of a few thousand programs needs. */
+    static final int SLACK = 4096;
+    /** {@code /proc/<pid>/stat} counts in USER_HZ, which the kernel's ABI fixes at 100 a second on x86-64 and arm64. */
     private static final long NANOS_PER_TICK = 10_000_000;
+    /** The longest a spawn may take for its line to be believed (a minute, in ticks): a wider window is a broken line. */
+    static final long MAX_SPAWN_TICKS = 6000;
+    private static final int CLOCK_BOOTTIME = 7;
+    private static final int SELF = (int) ProcessHandle.current().pid();
+    private static final Pattern PROCESS_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
     private final Path file;
-    /** Written with the first child, on the owner thread: a daemon's main thread reaches the first scan sooner. */
-    private String header;
+    private final String header;
     private final Consumer<String> warnings;
     private final int slack;
     private final List<Entry> entries = new ArrayList<>();
-    private Memory timespec;
-    private int fd = -1;
+    /** An earlier daemon's children that would not stop even after SIGKILL: kept until they are gone. */
+    private final List<Entry> notStopped = new ArrayList<>();
+    private Memory timespec; // allocated on the owner thread: JNA is still loading while the starting thread runs
     private boolean failed;
+    private boolean created;
+    private int fd = -1;
     private int keptAtLastRewrite;
 
     /**
@@ -57,46 +64,81 @@ public final class ChildLedger {
      * @param lastTick  the boot clock, in ticks, after the spawn: nor later
      */
     public record Entry(int pid, long firstTick, long lastTick, String process, int stopSignal, boolean stopAsGroup,
-                       boolean killAsGroup, int stopTimeoutSeconds) {
+                        boolean killAsGroup, int stopTimeoutSeconds) {
         String line() {
             return pid + " " + firstTick + " " + lastTick + " " + stopSignal + " " + (stopAsGroup ? 1 : 0) + " "
                     + (killAsGroup ? 1 : 0) + " " + stopTimeoutSeconds + " " + process + "\n";
         }
 
+        /** A line as {@link #line} writes it; empty for anything else, so a damaged or edited file signals nothing it should not. */
         static Optional<Entry> parse(String line) {
-            String[] fields = line.trim().split(" ");
-            if (fields.length != 8) {
-                return Optional.empty(); // the last line of a daemon killed in the middle of a write
+            String[] fields = line.split(" ");
+            if (fields.length != 8 || !PROCESS_NAME.matcher(fields[7]).matches()) {
+                return Optional.empty();
             }
             try {
-                return Optional.of(new Entry(Integer.parseInt(fields[0]), Long.parseLong(fields[1]), Long.parseLong(fields[2]),
-                        fields[7], Integer.parseInt(fields[3]), fields[4].equals("1"), fields[5].equals("1"),
-                        Integer.parseInt(fields[6])));
+                Entry entry = new Entry(Integer.parseInt(fields[0]), Long.parseLong(fields[1]), Long.parseLong(fields[2]),
+                        fields[7], Integer.parseInt(fields[3]), flag(fields[4]), flag(fields[5]), Integer.parseInt(fields[6]));
+                // Never init, never this daemon; kill(-1) would reach every process the daemon may signal.
+                boolean believable = entry.pid > 1 && entry.pid != SELF && 0 <= entry.firstTick && entry.firstTick <= entry.lastTick
+                        && entry.lastTick - entry.firstTick <= MAX_SPAWN_TICKS && entry.stopSignal >= 1
+                        && entry.stopSignal <= Signals.MAX && entry.stopTimeoutSeconds >= 0;
+                return believable ? Optional.of(entry) : Optional.empty();
             } catch (NumberFormatException e) {
                 return Optional.empty();
             }
         }
 
-        /** Whether this child is still there, not a later process given its pid. */
+        private static boolean flag(String text) {
+            if (!text.equals("0") && !text.equals("1")) {
+                throw new NumberFormatException(text);
+            }
+            return text.equals("1");
+        }
+
+        /**
+         * This child, still there and not a later process given its pid; empty when it is not.
+         *
+         * @throws IOException when /proc could not be read: it may be there
+         */
+        Optional<ProcStat> stat() throws IOException {
+            return ProcStat.read(pid).filter(stat -> !stat.finished() && firstTick <= stat.startTicks() && stat.startTicks() <= lastTick);
+        }
+
+        /** Known to be there: what cannot be read is never signalled, as it might be another process. */
         boolean running() {
-            return ProcStat.read(pid).filter(stat -> !stat.finished() && stat.startTicks() >= firstTick
-                    && stat.startTicks() <= lastTick).isPresent();
+            try {
+                return stat().isPresent();
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        /** Known to have ended: what cannot be read keeps its line. */
+        boolean ended() {
+            try {
+                return stat().isEmpty();
+            } catch (IOException e) {
+                return false;
+            }
         }
     }
 
     /**
      * What an earlier daemon's ledger says.
      *
-     * @param sameBoot whether it was written since the machine last booted: if not, none of its children can be left
+     * @param here whether it was written on this boot, in this daemon's time and pid namespaces: if not, its ticks and
+     *             pids mean nothing here (and after a reboot none of its children can be left)
      */
-    public record Previous(long daemonPid, boolean sameBoot, List<Entry> entries) {
+    public record Previous(long daemonPid, boolean here, List<Entry> entries) {
         public Previous {
             entries = List.copyOf(entries);
         }
     }
 
-    private ChildLedger(Path file, Consumer<String> warnings, int slack) {
+    private ChildLedger(Path file, String header, Consumer<String> warnings, int slack) {
         this.file = file;
+        this.header = header;
         this.warnings = warnings;
         this.slack = slack;
         this.failed = file == null;
@@ -104,24 +146,36 @@ public final class ChildLedger {
 
     /** A ledger that records nothing, for supervisors that start no real daemon's children (tests). */
     public static ChildLedger none() {
-        return new ChildLedger(null, message -> { }, SLACK);
+        return new ChildLedger(null, "", message -> { }, SLACK);
     }
 
     /**
-     * Starts this daemon's ledger, deleting an earlier daemon's: call it once those children are dealt with.
+     * Starts this daemon's ledger in place of an earlier daemon's, once those children are dealt with.
      *
-     * @param warnings told once when the ledger cannot be written, and the daemon goes on without it
+     * @param notStopped the earlier daemon's children still there after all, kept for the daemon after this one
+     * @param warnings   told once when the ledger cannot be written, and the daemon goes on without it
      */
-    public static ChildLedger begin(Path stateDir, Consumer<String> warnings) {
-        return begin(stateDir, warnings, SLACK);
+    public static ChildLedger begin(Path stateDir, List<Entry> notStopped, Consumer<String> warnings) {
+        return begin(stateDir, notStopped, warnings, SLACK);
     }
 
-    static ChildLedger begin(Path stateDir, Consumer<String> warnings, int slack) {
-        ChildLedger ledger = new ChildLedger(stateDir.resolve(FILE_NAME), warnings, slack);
-        try {
-            Files.deleteIfExists(ledger.file);
-        } catch (IOException e) {
-            ledger.fail(e.toString());
+    static ChildLedger begin(Path stateDir, List<Entry> notStopped, Consumer<String> warnings, int slack) {
+        // On the starting thread, not at the first spawn: the owner's first spawn is on a cold start's critical path.
+        String header = "# The children of Steward daemon " + SELF + ", one per line: pid, the boot clock's ticks before and"
+                + " after its spawn, stop signal, stop as group, kill as group, stop timeout (s), process.\n"
+                + "# If that daemon ends without stopping them, the next one on this state directory stops those still running.\n"
+                + here() + " daemon " + SELF + "\n";
+        ChildLedger ledger = new ChildLedger(stateDir.resolve(FILE_NAME), header, warnings, slack);
+        if (notStopped.isEmpty()) {
+            try {
+                Files.deleteIfExists(ledger.file);
+            } catch (IOException e) {
+                ledger.fail(e.toString());
+            }
+        } else {
+            ledger.entries.addAll(notStopped);
+            ledger.notStopped.addAll(notStopped);
+            ledger.rewrite(null);
         }
         return ledger;
     }
@@ -133,19 +187,53 @@ public final class ChildLedger {
             return Optional.empty();
         }
         long daemon = 0;
-        boolean sameBoot = false;
+        boolean here = false;
         List<Entry> entries = new ArrayList<>();
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        String[] lines = Files.readString(file, StandardCharsets.UTF_8).split("\n", -1);
+        // The last piece is what follows the last newline: empty, or a line cut short by the daemon's death.
+        for (int i = 0; i < lines.length - 1; i++) {
+            String line = lines[i];
             if (line.startsWith("boot ")) {
-                String[] words = line.split(" ");
-                Optional<String> now = bootId();
-                sameBoot = words.length == 4 && now.isPresent() && now.get().equals(words[1]);
-                daemon = words.length == 4 && words[3].matches("[0-9]{1,18}") ? Long.parseLong(words[3]) : 0;
-            } else if (!line.startsWith("#") && !line.isBlank()) {
+                int daemonAt = line.lastIndexOf(" daemon ");
+                here = daemonAt > 0 && line.substring(0, daemonAt).equals(here());
+                String pid = daemonAt > 0 ? line.substring(daemonAt + " daemon ".length()) : "";
+                daemon = pid.matches("[0-9]{1,9}") ? Long.parseLong(pid) : 0;
+            } else if (!line.startsWith("#")) {
                 Entry.parse(line).ifPresent(entries::add);
             }
         }
-        return Optional.of(new Previous(daemon, sameBoot, entries));
+        return Optional.of(new Previous(daemon, here, entries));
+    }
+
+    /** Moves an earlier daemon's ledger that could not be read out of the way, keeping it for the operator. */
+    public static Path setAside(Path stateDir) throws IOException {
+        Path aside = stateDir.resolve(FILE_NAME + ".unreadable");
+        Files.move(stateDir.resolve(FILE_NAME), aside, StandardCopyOption.REPLACE_EXISTING);
+        return aside;
+    }
+
+    /**
+     * Where pids and start times mean what they say: this boot (after a reboot nothing is left), and this daemon's time
+     * namespace (which shifts the boot clock and the start times it reads) and pid namespace. A part that cannot be read
+     * is "unknown", which never matches, so no child is then taken for a leftover.
+     */
+    static String here() {
+        String boot;
+        try {
+            boot = Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).trim();
+        } catch (IOException | RuntimeException e) {
+            boot = "";
+        }
+        return "boot " + (boot.isEmpty() ? "unknown-" + SELF : boot) + " timens " + namespace("time") + " pidns " + namespace("pid");
+    }
+
+    private static String namespace(String kind) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/ns", kind)).toString().replace(' ', '_');
+        } catch (IOException | RuntimeException e) {
+            // Linux before 5.6 has no time namespaces: every process shares the one boot clock.
+            return kind.equals("time") && !Files.exists(Path.of("/proc/self/ns/time")) ? "none" : "unknown-" + SELF;
+        }
     }
 
     /** The boot clock now, in ticks; a spawn reads it before it starts the child it then {@linkplain #record records}. */
@@ -158,28 +246,39 @@ public final class ChildLedger {
         if (failed) {
             return;
         }
-        Entry entry = new Entry(pid, firstTick, ticks(), process, spec.stopSignal(), spec.stopAsGroup(), spec.killAsGroup(),
+        long lastTick = ticks();
+        if (failed) {
+            return;
+        }
+        Entry entry = new Entry(pid, firstTick, lastTick, process, spec.stopSignal(), spec.stopAsGroup(), spec.killAsGroup(),
                 spec.stopTimeoutSeconds());
         entries.add(entry);
-        if (fd < 0) {
+        if (!created) {
             create(entry);
         } else if (entries.size() >= 2 * keptAtLastRewrite + slack) {
-            rewrite();
+            rewrite(entry);
         } else {
             append(entry.line());
         }
     }
 
-    /** Every child has stopped: nothing is left to stop, so the file goes. */
+    /**
+     * Every child has stopped: nothing is left to stop, so the file goes; unless an earlier daemon's child that would
+     * not stop is still there, which the file then keeps for the next daemon.
+     */
     public void close() {
-        if (fd >= 0) {
-            LibC.close(fd);
-            fd = -1;
-        }
+        closeFile();
         if (failed) {
             return;
         }
         failed = true; // records nothing more
+        entries.retainAll(notStopped);
+        if (!entries.isEmpty()) {
+            rewrite(null);
+            if (!entries.isEmpty()) {
+                return;
+            }
+        }
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
@@ -197,15 +296,11 @@ public final class ChildLedger {
         if (timespec == null) {
             timespec = new Memory(16);
         }
-        LibC.clock_gettime(CLOCK_BOOTTIME, timespec);
-        return (timespec.getLong(0) * 1_000_000_000L + timespec.getLong(8)) / NANOS_PER_TICK;
-    }
-
-    private void append(String line) {
-        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-        if (LibC.write(fd, bytes, bytes.length) != bytes.length) {
-            fail(LibC.strerror(Native.getLastError()));
+        if (LibC.clock_gettime(CLOCK_BOOTTIME, timespec) != 0) {
+            fail("cannot read the boot clock: " + LibC.strerror(Native.getLastError()));
+            return 0;
         }
+        return (timespec.getLong(0) * 1_000_000_000L + timespec.getLong(8)) / NANOS_PER_TICK;
     }
 
     /**
@@ -213,26 +308,41 @@ public final class ChildLedger {
      * lambda or two took 10 ms to load and link.
      */
     private void create(Entry first) {
-        long daemon = ProcessHandle.current().pid();
-        header = "# The children of Steward daemon " + daemon + ", one per line: pid, the boot clock's ticks before and"
-                + " after its spawn, stop signal, stop as group, kill as group, stop timeout (s), process.\n"
-                + "# If that daemon ends without stopping them, the next one on this state directory stops those still running.\n"
-                + "boot " + bootId().orElse("unknown") + " daemon " + daemon + "\n";
         fd = LibC.open(file.toString(), LibC.O_WRONLY | LibC.O_CREAT | LibC.O_TRUNC | LibC.O_APPEND | LibC.O_CLOEXEC, 0644);
         if (fd < 0) {
             fail(LibC.strerror(Native.getLastError()));
             return;
         }
-        append(header + first.line());
+        created = true;
         keptAtLastRewrite = 1;
+        append(header + first.line());
     }
 
-    /** Writes the lines of the children still running to a new file, renamed over the old one, and appends to that. */
-    private void rewrite() {
+    private void append(String line) {
+        if (fd < 0) {
+            fd = LibC.open(file.toString(), LibC.O_WRONLY | LibC.O_APPEND | LibC.O_CLOEXEC, 0);
+            if (fd < 0) {
+                fail(LibC.strerror(Native.getLastError()));
+                return;
+            }
+        }
+        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        if (LibC.write(fd, bytes, bytes.length) != bytes.length) {
+            fail(LibC.strerror(Native.getLastError()));
+        }
+    }
+
+    /**
+     * Writes the lines of the children not known to have ended to a new file, renamed over the old one; the next
+     * line is appended to that.
+     *
+     * @param newest a child just spawned, kept without a look at /proc; or null
+     */
+    private void rewrite(Entry newest) {
         StringBuilder text = new StringBuilder(header);
         for (Iterator<Entry> each = entries.iterator(); each.hasNext(); ) {
             Entry entry = each.next();
-            if (entry == entries.get(entries.size() - 1) || entry.running()) {
+            if (entry == newest || !entry.ended()) {
                 text.append(entry.line());
             } else {
                 each.remove();
@@ -246,33 +356,24 @@ public final class ChildLedger {
             fail(e.toString());
             return;
         }
+        closeFile(); // it names the file replaced
+        created = true;
+        keptAtLastRewrite = entries.size();
+    }
+
+    private void closeFile() {
         if (fd >= 0) {
             LibC.close(fd);
+            fd = -1;
         }
-        fd = LibC.open(file.toString(), LibC.O_WRONLY | LibC.O_APPEND | LibC.O_CLOEXEC, 0);
-        if (fd < 0) {
-            fail(LibC.strerror(Native.getLastError()));
-        }
-        keptAtLastRewrite = entries.size();
     }
 
     /** Stops recording after telling why: the programs run on, but a daemon killed now would leave them to the next. */
     private void fail(String reason) {
-        if (fd >= 0) {
-            LibC.close(fd);
-        }
-        fd = -1;
+        closeFile();
         failed = true;
         warnings.accept("cannot write " + file + " (" + reason + "); children are supervised as before, but if this daemon"
                 + " dies without stopping them, the next one cannot stop those it left running: free the disk or fix the"
                 + " state directory's permissions, then restart the daemon");
-    }
-
-    private static Optional<String> bootId() {
-        try {
-            return Optional.of(Files.readString(BOOT_ID).trim()).filter(id -> !id.isEmpty());
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty(); // not Linux, or no procfs: no children are ever taken for leftovers
-        }
     }
 }

@@ -6,6 +6,7 @@ import dev.steward.supervise.ChildLedger.Previous;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,20 +51,24 @@ public final class LeftoverChildren {
     /**
      * Stops the children still running from the ledger in {@code stateDir}, if an earlier daemon left one, and returns
      * when they have all gone (at most the longest stop timeout among them, plus {@link #AFTER_KILL_SECONDS}).
+     *
+     * @return those still there even then, for the next daemon to try again
+     * @throws IOException when the ledger cannot be read
      */
-    public static void stopAll(Path stateDir, Listener listener) throws IOException {
+    public static List<Entry> stopAll(Path stateDir, Listener listener) throws IOException {
         Optional<Previous> previous = ChildLedger.read(stateDir);
-        if (previous.isEmpty() || !previous.get().sameBoot()) {
-            return; // it stopped its children, or the machine has rebooted since
+        if (previous.isEmpty() || !previous.get().here()) {
+            return List.of(); // it stopped its children, or the machine has rebooted since (or this is another namespace)
         }
         List<Entry> running = previous.get().entries().stream().filter(Entry::running).toList();
         listener.found(previous.get().daemonPid(), running);
-        stop(running, listener);
+        return stop(running, listener);
     }
 
-    static void stop(List<Entry> children, Listener listener) {
+    static List<Entry> stop(List<Entry> children, Listener listener) {
         Map<Entry, Long> deadlines = new HashMap<>();
         Map<Entry, Boolean> killed = new HashMap<>();
+        List<Entry> stuck = new ArrayList<>();
         long start = System.nanoTime();
         for (Entry child : children) {
             signal(child, child.stopSignal(), child.stopAsGroup());
@@ -87,6 +92,7 @@ public final class LeftoverChildren {
                     signal(child, SIGKILL, child.killAsGroup());
                 } else if (now - deadline >= 0) {
                     deadlines.remove(child);
+                    stuck.add(child);
                     listener.stuck(child);
                 }
             }
@@ -94,13 +100,18 @@ public final class LeftoverChildren {
                 LockSupport.parkNanos(POLL_NANOS);
             }
         }
+        return stuck;
     }
 
     private static void signal(Entry child, int signal, boolean toGroup) {
-        // Checked just before, so that a pid given to another process since is never signalled; the window
-        // between the check and kill(2) is a pid wrapping around in microseconds.
-        if (child.running()) {
-            LibC.kill(toGroup ? -child.pid() : child.pid(), signal);
+        // Checked just before, so that a pid given to another process since is never signalled (the window between the
+        // check and kill(2) is a pid wrapping around in microseconds), nor a group the child no longer leads.
+        Optional<ProcStat> stat;
+        try {
+            stat = child.stat();
+        } catch (IOException e) {
+            return;
         }
+        stat.ifPresent(running -> LibC.kill(toGroup && running.group() == child.pid() ? -child.pid() : child.pid(), signal));
     }
 }

@@ -3,36 +3,49 @@ package dev.steward.supervise;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * What {@code /proc/<pid>/stat} says of a process that tells it from a later one given the same pid: its
- * start time (clock ticks since boot), with its state.
+ * What {@code /proc/<pid>/stat} says of a process that tells it from a later one given the same pid (its
+ * start time, in clock ticks since boot), with its state and process group.
  */
-record ProcStat(int pid, char state, long startTicks) {
+record ProcStat(int pid, char state, int group, long startTicks) {
 
-    /** The fields counted from the state (field 3) to the start time (field 22). */
+    /** Fields counted from the state (field 3): the process group is field 5, the start time field 22. */
+    private static final int GROUP_FROM_STATE = 2;
     private static final int START_TIME_FROM_STATE = 19;
 
-    /** Gone, or only a zombie waiting to be reaped: nothing left to stop. */
+    /** Only a zombie waiting to be reaped: nothing left to stop. */
     boolean finished() {
         return state == 'Z' || state == 'X';
     }
 
-    /** The process's stat, or empty when it is gone or unreadable. */
-    static Optional<ProcStat> read(int pid) {
+    /**
+     * The process's stat; empty when there is no such process.
+     *
+     * @throws IOException when it could not be read (out of descriptors or memory): the process may well be there
+     */
+    static Optional<ProcStat> read(int pid) throws IOException {
         if (pid <= 0) {
             return Optional.empty();
         }
+        byte[] stat;
         try {
-            return parse(pid, new String(Files.readAllBytes(Path.of("/proc", Integer.toString(pid), "stat")), StandardCharsets.ISO_8859_1));
-        } catch (IOException | RuntimeException e) {
+            stat = Files.readAllBytes(Path.of("/proc", Integer.toString(pid), "stat"));
+        } catch (NoSuchFileException e) {
             return Optional.empty();
+        } catch (IOException e) {
+            if ("No such process".equals(e.getMessage())) {
+                return Optional.empty(); // it ended between the open and the read
+            }
+            throw e;
         }
+        return parse(pid, new String(stat, StandardCharsets.ISO_8859_1));
     }
 
-    /** Parses "pid (comm) state ppid ... starttime ..."; empty when the text is not that. */
+    /** Parses "pid (comm) state ppid pgrp ... starttime ..."; empty when the text is not that. */
     static Optional<ProcStat> parse(int pid, String stat) {
         // comm may hold spaces and parentheses, so fields count from the last ')'.
         int at = stat.lastIndexOf(')') + 2;
@@ -44,7 +57,8 @@ record ProcStat(int pid, char state, long startTicks) {
             return Optional.empty();
         }
         try {
-            return Optional.of(new ProcStat(pid, fields[0].charAt(0), Long.parseLong(fields[START_TIME_FROM_STATE])));
+            return Optional.of(new ProcStat(pid, fields[0].charAt(0), Integer.parseInt(fields[GROUP_FROM_STATE]),
+                    Long.parseLong(fields[START_TIME_FROM_STATE])));
         } catch (NumberFormatException e) {
             return Optional.empty();
         }

@@ -170,40 +170,7 @@ class ShutdownIT {
      */
     @Test
     void aDaemonKilledOutrightLeavesItsChildrenToTheNextOneWhichStopsThemBeforeStartingAnything() throws Exception {
-        Path marks = Files.createDirectories(root.resolve("marks"));
-        List<Long> leftovers = new ArrayList<>();
-        try {
-            DaemonProcess killed = DaemonProcess.start(root, "ShutdownIT-killed");
-            try {
-                killed.writeManifest("two.yaml", """
-                        apiVersion: steward.dev/v1
-                        kind: Program
-                        metadata: {name: obedient}
-                        spec:
-                          command: ["/bin/sh", "-c", "echo $$ >> %1$s/obedient.pids; exec sleep 1000"]
-                          startSeconds: 0
-                        ---
-                        apiVersion: steward.dev/v1
-                        kind: Program
-                        metadata: {name: stubborn}
-                        spec:
-                          command: ["/bin/sh", "-c", "trap '' TERM; echo $$ >> %1$s/stubborn.pids; exec sleep 1000"]
-                          startSeconds: 0
-                          stopTimeoutSeconds: 1
-                        """.formatted(marks));
-                leftovers.add(Processes.awaitPidFile(marks.resolve("obedient.pids")));
-                leftovers.add(Processes.awaitPidFile(marks.resolve("stubborn.pids")));
-                killed.awaitRunning("stubborn", 0);
-                killed.process().destroyForcibly().waitFor();
-            } finally {
-                if (killed.process().isAlive()) {
-                    killed.close(); // the test failed before the kill: stop it and its children
-                }
-            }
-            for (long pid : leftovers) {
-                assertTrue(Processes.alive(pid), "pid " + pid + " ran on after its daemon was killed");
-            }
-
+        afterADaemonKilledOutright(1, (marks, leftovers) -> {
             try (DaemonProcess next = DaemonProcess.start(root, "ShutdownIT-next")) {
                 next.awaitLine("ended without stopping its programs (killed or crashed), and 2 of its processes still run:"
                         + " obedient (pid " + leftovers.get(0) + "), stubborn (pid " + leftovers.get(1) + ")");
@@ -222,8 +189,82 @@ class ShutdownIT {
                 int stopped = indexOf(lines, "stubborn: stopped pid " + leftovers.get(1) + ", which the previous daemon");
                 assertTrue(stopped >= 0 && stopped < indexOf(lines, "obedient: STARTING"), String.join("\n", lines));
             }
+        });
+    }
+
+    /** A TERM while those are stopped ends the daemon once they are, without starting the programs only to stop them. */
+    @Test
+    void aStopRequestWhileAKilledDaemonsChildrenAreStoppedStartsNothing() throws Exception {
+        afterADaemonKilledOutright(3, (marks, leftovers) -> {
+            DaemonProcess next = DaemonProcess.launch(root.resolve("manifests"), root.resolve("state"), "ShutdownIT-next-stopped");
+            try {
+                next.awaitLine("stubborn (pid " + leftovers.get(1) + "); stopping them");
+                assertEquals(0, next.terminate());
+                for (long pid : leftovers) {
+                    assertFalse(Processes.alive(pid), "pid " + pid + " was stopped all the same");
+                }
+                assertTrue(next.lines().stream().anyMatch(line -> line.contains("stubborn: stopped pid " + leftovers.get(1))));
+                assertTrue(next.lines().stream().anyMatch(line -> line.contains("asked to stop while the previous daemon's"
+                        + " processes were being stopped: they are stopped, and nothing else was started")));
+                assertEquals(0, next.count("STARTING"), String.join("\n", next.lines()));
+                assertEquals(List.of(Long.toString(leftovers.get(1))), Files.readAllLines(marks.resolve("stubborn.pids")));
+            } finally {
+                next.close();
+            }
+        });
+    }
+
+    /** What a test does with the two children a daemon killed outright left: their pids, obedient's first. */
+    private interface Leftovers {
+        void test(Path marks, List<Long> leftovers) throws Exception;
+    }
+
+    /** Runs {@code test} after {@link #killLeaving}, and kills whatever of the two children is left at the end. */
+    private void afterADaemonKilledOutright(int stubbornTimeout, Leftovers test) throws Exception {
+        Path marks = Files.createDirectories(root.resolve("marks"));
+        List<Long> leftovers = new ArrayList<>();
+        try {
+            killLeaving(marks, stubbornTimeout, leftovers);
+            test.test(marks, leftovers);
         } finally {
             leftovers.forEach(Processes::kill);
+        }
+    }
+
+    /**
+     * Starts a daemon with an obedient program and a stubborn one (it ignores SIGTERM; {@code stubbornTimeout} is its
+     * stop timeout), kills the daemon outright, and adds the two children it leaves running to {@code leftovers}.
+     */
+    private void killLeaving(Path marks, int stubbornTimeout, List<Long> leftovers) throws Exception {
+        DaemonProcess killed = DaemonProcess.start(root, "ShutdownIT-killed");
+        try {
+            killed.writeManifest("two.yaml", """
+                    apiVersion: steward.dev/v1
+                    kind: Program
+                    metadata: {name: obedient}
+                    spec:
+                      command: ["/bin/sh", "-c", "echo $$ >> %1$s/obedient.pids; exec sleep 1000"]
+                      startSeconds: 0
+                    ---
+                    apiVersion: steward.dev/v1
+                    kind: Program
+                    metadata: {name: stubborn}
+                    spec:
+                      command: ["/bin/sh", "-c", "trap '' TERM; echo $$ >> %1$s/stubborn.pids; exec sleep 1000"]
+                      startSeconds: 0
+                      stopTimeoutSeconds: %2$d
+                    """.formatted(marks, stubbornTimeout));
+            leftovers.add(Processes.awaitPidFile(marks.resolve("obedient.pids")));
+            leftovers.add(Processes.awaitPidFile(marks.resolve("stubborn.pids")));
+            killed.awaitRunning("stubborn", 0);
+            killed.process().destroyForcibly().waitFor();
+        } finally {
+            if (killed.process().isAlive()) {
+                killed.close(); // the test failed before the kill: stop it and its children
+            }
+        }
+        for (long pid : leftovers) {
+            assertTrue(Processes.alive(pid), "pid " + pid + " ran on after its daemon was killed");
         }
     }
 

@@ -27,10 +27,12 @@ class ChildLedgerTest {
     Path stateDir;
     private final List<Process> children = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
+    private final List<ChildLedger> ledgers = new ArrayList<>();
 
     @AfterEach
-    void killEveryChild() {
+    void killEveryChildAndCloseEveryLedger() {
         children.forEach(Process::destroyForcibly);
+        ledgers.forEach(ChildLedger::close);
     }
 
     /** A child of this JVM that sleeps until killed. ProcessBuilder, not PosixSpawner: a second waitpid(-1) reaper in
@@ -42,7 +44,7 @@ class ChildLedgerTest {
         return (int) child.pid();
     }
 
-    private static long startTicks(int pid) {
+    private static long startTicks(int pid) throws IOException {
         return ProcStat.read(pid).orElseThrow().startTicks();
     }
 
@@ -56,12 +58,12 @@ class ChildLedgerTest {
 
     @Test
     void eachChildIsNotedBetweenTheTicksItsSpawnTookWithHowToStopIt() throws IOException {
-        ChildLedger ledger = ChildLedger.begin(stateDir, warnings::add);
+        ChildLedger ledger = begin();
         int pid = spawn(ledger, "web-0", Specs.program("web").stopSignal(3).stopTimeoutSeconds(7).stopAsGroup(true).killAsGroup(false).build());
 
         Previous previous = ChildLedger.read(stateDir).orElseThrow();
         assertEquals(SELF, previous.daemonPid());
-        assertTrue(previous.sameBoot());
+        assertTrue(previous.here());
         Entry entry = previous.entries().get(0);
         assertEquals(new Entry(pid, entry.firstTick(), entry.lastTick(), "web-0", 3, true, false, 7), entry);
         assertTrue(entry.firstTick() <= startTicks(pid) && startTicks(pid) <= entry.lastTick(), entry + " " + startTicks(pid));
@@ -74,13 +76,14 @@ class ChildLedgerTest {
     @Test
     void aDaemonThatStartsNoChildWritesNoLedger() throws IOException {
         Files.writeString(stateDir.resolve(ChildLedger.FILE_NAME), "boot x daemon 99\n");
-        ChildLedger.begin(stateDir, warnings::add);
+        begin();
         assertEquals(Optional.empty(), ChildLedger.read(stateDir), "the earlier daemon's is gone once its children are dealt with");
     }
 
     @Test
     void theFileDropsChildrenThatHaveEndedOnceItHoldsTwiceTheLiveOnesPlusTheSlack() throws IOException {
-        ChildLedger ledger = ChildLedger.begin(stateDir, warnings::add, 1);
+        ChildLedger ledger = ChildLedger.begin(stateDir, List.of(), warnings::add, 1);
+        ledgers.add(ledger);
         spawn(ledger, "a", Specs.defaults("a"));
         int second = spawn(ledger, "b", Specs.defaults("b"));
         long secondStart = startTicks(second);
@@ -96,7 +99,7 @@ class ChildLedgerTest {
 
     @Test
     void aDaemonThatHasStoppedEveryChildLeavesNoLedger() throws IOException {
-        ChildLedger ledger = ChildLedger.begin(stateDir, warnings::add);
+        ChildLedger ledger = begin();
         spawn(ledger, "web", Specs.defaults("web"));
         ledger.close();
         assertFalse(Files.exists(stateDir.resolve(ChildLedger.FILE_NAME)));
@@ -105,31 +108,100 @@ class ChildLedgerTest {
 
     @Test
     void aLedgerThatCannotBeWrittenIsReportedOnceAndChildrenStartAsBefore() throws IOException {
+        ChildLedger ledger = begin();
+        // A full disk: the file opens, and the first write fails.
+        Files.createSymbolicLink(stateDir.resolve(ChildLedger.FILE_NAME), Path.of("/dev/full"));
+        spawn(ledger, "web-0", Specs.defaults("web"));
+        spawn(ledger, "web-1", Specs.defaults("web"));
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertEquals("cannot write " + stateDir.resolve(ChildLedger.FILE_NAME) + " (" + LibC.strerror(28) + "); children are"
+                + " supervised as before, but if this daemon dies without stopping them, the next one cannot stop those it left"
+                + " running: free the disk or fix the state directory's permissions, then restart the daemon", warnings.get(0));
+    }
+
+    @Test
+    void anEarlierLedgerThatCannotBeDeletedIsReportedAsWell() throws IOException {
         Files.createDirectories(stateDir.resolve(ChildLedger.FILE_NAME).resolve("in-the-way"));
-        ChildLedger ledger = ChildLedger.begin(stateDir, warnings::add);
+        ChildLedger ledger = begin();
         spawn(ledger, "web", Specs.defaults("web"));
-        ledger.close();
         assertEquals(1, warnings.size(), warnings.toString());
         assertTrue(warnings.get(0).startsWith("cannot write " + stateDir.resolve(ChildLedger.FILE_NAME) + " ("), warnings.get(0));
-        assertTrue(warnings.get(0).endsWith("free the disk or fix the state directory's permissions, then restart the daemon"));
+    }
+
+    @Test
+    void childrenAnEarlierDaemonCouldNotStopAreKeptForTheNextOne() throws IOException {
+        int pid = sleeper();
+        long start = startTicks(pid);
+        Entry stuck = new Entry(pid, start, start, "web", 15, false, false, 10);
+        ChildLedger ledger = begin(List.of(stuck, new Entry(pid, start - 2, start - 1, "gone", 15, false, false, 10)));
+        assertEquals(List.of(stuck), ChildLedger.read(stateDir).orElseThrow().entries(), "the one that ended is dropped");
+
+        spawn(ledger, "db", Specs.defaults("db"));
+        assertEquals(List.of("web", "db"), names());
+        ledger.close();
+        assertEquals(List.of(stuck), ChildLedger.read(stateDir).orElseThrow().entries(), "a clean stop keeps what it did not start");
+
+        children.get(0).destroyForcibly();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !stuck.running());
+        ChildLedger next = begin(List.of(stuck));
+        next.close();
+        assertEquals(Optional.empty(), ChildLedger.read(stateDir), "once it has gone, nothing is kept");
     }
 
     @Test
     void aLineCutShortByTheDaemonsDeathIsSkipped() throws IOException {
-        ChildLedger ledger = ChildLedger.begin(stateDir, warnings::add);
+        ChildLedger ledger = begin();
         spawn(ledger, "web", Specs.defaults("web"));
-        Files.writeString(stateDir.resolve(ChildLedger.FILE_NAME), "4242 51145", java.nio.file.StandardOpenOption.APPEND);
+        // Cut in the name: eight fields, but no newline.
+        Files.writeString(stateDir.resolve(ChildLedger.FILE_NAME), "4242 5114543 5114543 15 0 0 10 we",
+                java.nio.file.StandardOpenOption.APPEND);
         assertEquals(List.of("web"), names());
     }
 
     @Test
-    void aLedgerWrittenBeforeTheMachineLastBootedSaysSo() throws IOException {
-        Files.writeString(stateDir.resolve(ChildLedger.FILE_NAME), "boot 00000000-0000-0000-0000-000000000000 daemon 99\n"
-                + new Entry(4242, 5114543, 5114544, "web", 15, false, false, 10).line());
+    void linesNoDaemonWritesAreIgnoredSoThatNothingElseIsSignalled() throws IOException {
+        String self = Long.toString(ProcessHandle.current().pid());
+        List<String> lines = List.of(
+                "1 0 99999999999 9 1 1 0 init", // init, and a window that takes in anything
+                "-1 0 1 9 1 1 0 everyone",
+                self + " 0 1 15 0 0 10 myself",
+                "4242 5 4 15 0 0 10 backwards",
+                "4242 0 6001 15 0 0 10 wide",
+                "4242 0 1 0 0 0 10 nosignal",
+                "4242 0 1 65 0 0 10 nosuchsignal",
+                "4242 0 1 15 2 0 10 flag",
+                "4242 0 1 15 0 0 -1 timeout",
+                "4242 0 1 15 0 0 10 Web",
+                "4242 0 1 15 0 0 10 web 0",
+                "4242 0 1 15 0 0 10 fine");
+        Files.writeString(stateDir.resolve(ChildLedger.FILE_NAME), ChildLedger.here() + " daemon 99\n" + String.join("\n", lines) + "\n");
+        assertEquals(List.of("fine"), names());
+    }
+
+    @Test
+    void aLedgerWrittenOnAnotherBootOrInAnotherNamespaceSaysSo() throws IOException {
+        Entry entry = new Entry(4242, 5114543, 5114544, "web", 15, false, false, 10);
+        Files.writeString(stateDir.resolve(ChildLedger.FILE_NAME), "boot 00000000-0000-0000-0000-000000000000 daemon 99\n" + entry.line());
         Previous previous = ChildLedger.read(stateDir).orElseThrow();
-        assertFalse(previous.sameBoot());
+        assertFalse(previous.here());
         assertEquals(99, previous.daemonPid());
-        assertEquals(1, previous.entries().size());
+        assertEquals(List.of(entry), previous.entries());
+
+        Files.writeString(stateDir.resolve(ChildLedger.FILE_NAME), ChildLedger.here().replace("pidns pid:", "pidns pid:1") + " daemon 99\n"
+                + entry.line());
+        assertFalse(ChildLedger.read(stateDir).orElseThrow().here(), "a pid namespace of its own");
+        Files.writeString(stateDir.resolve(ChildLedger.FILE_NAME), ChildLedger.here() + " daemon 99\n" + entry.line());
+        assertTrue(ChildLedger.read(stateDir).orElseThrow().here());
+    }
+
+    private ChildLedger begin() {
+        return begin(List.of());
+    }
+
+    private ChildLedger begin(List<Entry> notStopped) {
+        ChildLedger ledger = ChildLedger.begin(stateDir, notStopped, warnings::add);
+        ledgers.add(ledger);
+        return ledger;
     }
 
     private List<String> names() throws IOException {

@@ -78,7 +78,7 @@ class LeftoverChildrenTest {
         return (int) child.pid();
     }
 
-    private static boolean alive(long pid) {
+    private static boolean alive(long pid) throws IOException {
         return ProcStat.read((int) pid).filter(stat -> !stat.finished()).isPresent();
     }
 
@@ -89,7 +89,7 @@ class LeftoverChildrenTest {
     @Test
     void eachGetsItsStopSignalAndThoseThatIgnoreItGetSigkillAfterTheirStopTimeout() throws Exception {
         Path ready = stateDir.resolve("ready");
-        ChildLedger ledger = ChildLedger.begin(stateDir, message -> { });
+        ChildLedger ledger = ChildLedger.begin(stateDir, List.of(), message -> { });
         int obedient = child(ledger, "obedient", Specs.program("obedient").stopTimeoutSeconds(30).build(),
                 "echo > " + ready + "-1; exec sleep 1000");
         int stubborn = child(ledger, "stubborn", Specs.program("stubborn").stopTimeoutSeconds(1).build(),
@@ -97,7 +97,7 @@ class LeftoverChildrenTest {
         awaitFile(Path.of(ready + "-1"));
         awaitFile(Path.of(ready + "-2"));
 
-        LeftoverChildren.stopAll(stateDir, listener);
+        assertEquals(List.of(), LeftoverChildren.stopAll(stateDir, listener), "nothing is left for the next daemon");
 
         assertEquals(List.of("found self [obedient, stubborn]", "stopped obedient", "killing stubborn", "stopped stubborn killed"), heard);
         assertFalse(alive(obedient));
@@ -107,7 +107,7 @@ class LeftoverChildrenTest {
     @Test
     void aGroupStopReachesTheGrandchildren() throws Exception {
         Path grandchild = stateDir.resolve("grandchild");
-        child(ChildLedger.begin(stateDir, message -> { }), "web", Specs.program("web").stopAsGroup(true).build(),
+        child(ChildLedger.begin(stateDir, List.of(), message -> { }), "web", Specs.program("web").stopAsGroup(true).build(),
                 "sleep 1000 & echo $! > " + grandchild + "; wait");
         awaitFile(grandchild);
         long grandchildPid = Long.parseLong(Files.readString(grandchild).trim());
@@ -119,13 +119,29 @@ class LeftoverChildrenTest {
         await().atMost(PATIENCE).until(() -> !alive(grandchildPid));
     }
 
+    /** A child that has left the group it led (or never led one) is signalled itself: its pid names no group. */
+    @Test
+    void aGroupStopToAChildThatLeadsNoGroupReachesTheChild() throws Exception {
+        ChildLedger ledger = ChildLedger.begin(stateDir, List.of(), message -> { });
+        long firstTick = ledger.beforeSpawn();
+        Process child = new ProcessBuilder("sleep", "1000").redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start(); // in this JVM's process group
+        children.add(child);
+        ledger.record((int) child.pid(), firstTick, "web", Specs.program("web").stopAsGroup(true).stopTimeoutSeconds(30).build());
+
+        LeftoverChildren.stopAll(stateDir, listener);
+
+        assertEquals(List.of("found self [web]", "stopped web"), heard);
+        assertFalse(alive(child.pid()));
+    }
+
     @Test
     void aPidNowHeldByAnotherProcessIsLeftAlone() throws Exception {
         int pid = child("exec sleep 1000");
         long start = ProcStat.read(pid).orElseThrow().startTicks();
         // The ledger's child had this pid but was spawned ticks earlier: the pid has been given to another process since.
-        Files.writeString(stateDir.resolve(ChildLedger.FILE_NAME), "boot " + Files.readString(Path.of("/proc/sys/kernel/random/boot_id"))
-                .trim() + " daemon 99\n" + new Entry(pid, start - 2, start - 1, "web", 15, false, false, 10).line());
+        Files.writeString(stateDir.resolve(ChildLedger.FILE_NAME), ChildLedger.here() + " daemon 99\n"
+                + new Entry(pid, start - 2, start - 1, "web", 15, false, false, 10).line());
 
         LeftoverChildren.stopAll(stateDir, listener);
 

@@ -14,9 +14,9 @@ class ProcStatTest {
             + " 2527232 200 18446744073709551615 1 1 0 0 0 0 0 0 65536 0 0 0 17 1 0 0 0 0 0 0 0 0 0 0 0 0 0\n";
 
     @Test
-    void theStartTimeIsCountedFromTheLastParenthesis() {
+    void theGroupAndStartTimeAreCountedFromTheLastParenthesis() {
         ProcStat stat = ProcStat.parse(4242, STAT).orElseThrow();
-        assertEquals(new ProcStat(4242, 'S', 5114543), stat);
+        assertEquals(new ProcStat(4242, 'S', 4242, 5114543), stat);
         assertFalse(stat.finished());
     }
 
@@ -34,7 +34,7 @@ class ProcStatTest {
     }
 
     @Test
-    void theTestsOwnProcessReadsAsRunning() {
+    void theTestsOwnProcessReadsAsRunning() throws Exception {
         int self = (int) ProcessHandle.current().pid();
         ProcStat stat = ProcStat.read(self).orElseThrow();
         assertFalse(stat.finished());
