@@ -135,7 +135,7 @@ public final class Engine {
         } catch (IOException | RuntimeException e) {
             String kept;
             try {
-                kept = "moved it to " + ChildLedger.setAside(stateDir);
+                kept = "moved it to " + ChildLedger.setAside(stateDir, "unreadable");
             } catch (IOException notMoved) {
                 kept = "and cannot move it aside (" + notMoved.getMessage() + ")";
             }

@@ -5,6 +5,7 @@ import dev.steward.supervise.ChildLedger.Entry;
 import dev.steward.supervise.LeftoverChildren;
 import dev.steward.supervise.Signals;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,10 +62,20 @@ final class LeftoverReport implements LeftoverChildren.Listener {
     }
 
     @Override
-    public void stuck(Entry child) {
-        add(child, false, "pid " + child.pid() + ", left running by " + previous + ", is still there "
-                + LeftoverChildren.AFTER_KILL_SECONDS + " s after SIGKILL (stuck in the kernel?); its program starts anyway,"
-                + " and the next daemon tries again: look at it with `ps -o pid,stat,wchan -p " + child.pid() + "`");
+    public void stuck(Entry child, boolean denied) {
+        String why = denied ? "the daemon may not signal it (it runs as another user now?)"
+                : "it is still there " + LeftoverChildren.AFTER_KILL_SECONDS + " s after SIGKILL (stuck in the kernel?)";
+        add(child, false, "pid " + child.pid() + ", left running by " + previous + ", was not stopped: " + why + "; its program"
+                + " starts anyway, and the next daemon tries again: look at it with `ps -o pid,user,stat,wchan,args -p "
+                + child.pid() + "`");
+    }
+
+    @Override
+    public void elsewhere(long daemonPid, Path aside) {
+        Console.warn("the previous daemon" + (daemonPid > 0 ? " (pid " + daemonPid + ")" : "") + " kept its list of children in"
+                + " another pid or time namespace (a container sharing this state directory?), where its pids mean other"
+                + " processes: none of them was stopped, and the list was moved to " + aside + "; if that daemon left"
+                + " processes running, stop them from where it ran");
     }
 
     /** What happened, in order, for the event history. */

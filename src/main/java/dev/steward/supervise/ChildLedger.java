@@ -54,6 +54,7 @@ public final class ChildLedger {
     private Memory timespec; // allocated on the owner thread: JNA is still loading while the starting thread runs
     private boolean failed;
     private boolean created;
+    private boolean closing;
     private int fd = -1;
     private int keptAtLastRewrite;
 
@@ -127,10 +128,11 @@ public final class ChildLedger {
     /**
      * What an earlier daemon's ledger says.
      *
-     * @param here whether it was written on this boot, in this daemon's time and pid namespaces: if not, its ticks and
-     *             pids mean nothing here (and after a reboot none of its children can be left)
+     * @param sameBoot whether it was written since the machine last booted: if not, none of its children can be left
+     * @param here     whether it was written on this boot in this daemon's time and pid namespaces: if not, its ticks and
+     *                 pids mean nothing here, though its children may still run there
      */
-    public record Previous(long daemonPid, boolean here, List<Entry> entries) {
+    public record Previous(long daemonPid, boolean sameBoot, boolean here, List<Entry> entries) {
         public Previous {
             entries = List.copyOf(entries);
         }
@@ -152,7 +154,8 @@ public final class ChildLedger {
     /**
      * Starts this daemon's ledger in place of an earlier daemon's, once those children are dealt with.
      *
-     * @param notStopped the earlier daemon's children still there after all, kept for the daemon after this one
+     * @param notStopped the earlier daemon's children still there after all (or that could not be looked at), kept for
+     *                   the daemon after this one
      * @param warnings   told once when the ledger cannot be written, and the daemon goes on without it
      */
     public static ChildLedger begin(Path stateDir, List<Entry> notStopped, Consumer<String> warnings) {
@@ -173,8 +176,14 @@ public final class ChildLedger {
                 ledger.fail(e.toString());
             }
         } else {
-            ledger.entries.addAll(notStopped);
-            ledger.notStopped.addAll(notStopped);
+            // Kept with a stop timeout of 0: they have had their stop signal, so the next daemon sends SIGKILL at once
+            // rather than hold up every start by their whole stop timeout again.
+            for (Entry entry : notStopped) {
+                Entry again = new Entry(entry.pid(), entry.firstTick(), entry.lastTick(), entry.process(), entry.stopSignal(),
+                        entry.stopAsGroup(), entry.killAsGroup(), 0);
+                ledger.entries.add(again);
+                ledger.notStopped.add(again);
+            }
             ledger.rewrite(null);
         }
         return ledger;
@@ -187,27 +196,35 @@ public final class ChildLedger {
             return Optional.empty();
         }
         long daemon = 0;
+        boolean sameBoot = false;
         boolean here = false;
         List<Entry> entries = new ArrayList<>();
-        String[] lines = Files.readString(file, StandardCharsets.UTF_8).split("\n", -1);
+        // As bytes, not UTF-8: a damaged byte then spoils its own line, which parse() refuses, not the whole file.
+        String[] lines = Files.readString(file, StandardCharsets.ISO_8859_1).split("\n", -1);
         // The last piece is what follows the last newline: empty, or a line cut short by the daemon's death.
         for (int i = 0; i < lines.length - 1; i++) {
             String line = lines[i];
             if (line.startsWith("boot ")) {
                 int daemonAt = line.lastIndexOf(" daemon ");
-                here = daemonAt > 0 && line.substring(0, daemonAt).equals(here());
+                String where = here();
+                here = daemonAt > 0 && line.substring(0, daemonAt).equals(where);
+                sameBoot = line.split(" ")[1].equals(where.split(" ")[1]);
                 String pid = daemonAt > 0 ? line.substring(daemonAt + " daemon ".length()) : "";
                 daemon = pid.matches("[0-9]{1,9}") ? Long.parseLong(pid) : 0;
             } else if (!line.startsWith("#")) {
                 Entry.parse(line).ifPresent(entries::add);
             }
         }
-        return Optional.of(new Previous(daemon, here, entries));
+        return Optional.of(new Previous(daemon, sameBoot, here, entries));
     }
 
-    /** Moves an earlier daemon's ledger that could not be read out of the way, keeping it for the operator. */
-    public static Path setAside(Path stateDir) throws IOException {
-        Path aside = stateDir.resolve(FILE_NAME + ".unreadable");
+    /**
+     * Moves an earlier daemon's ledger out of the way, keeping it for the operator: {@code children.<why>}.
+     *
+     * @param why {@code unreadable}, or {@code elsewhere} for one written in another namespace
+     */
+    public static Path setAside(Path stateDir, String why) throws IOException {
+        Path aside = stateDir.resolve(FILE_NAME + "." + why);
         Files.move(stateDir.resolve(FILE_NAME), aside, StandardCopyOption.REPLACE_EXISTING);
         return aside;
     }
@@ -272,6 +289,7 @@ public final class ChildLedger {
             return;
         }
         failed = true; // records nothing more
+        closing = true;
         entries.retainAll(notStopped);
         if (!entries.isEmpty()) {
             rewrite(null);
@@ -372,6 +390,11 @@ public final class ChildLedger {
     private void fail(String reason) {
         closeFile();
         failed = true;
+        if (closing) {
+            warnings.accept("cannot write " + file + " (" + reason + ") for the processes the previous daemon left that would"
+                    + " not stop: the next daemon will not know of them; look for them with `ps -eo pid,pgid,lstart,args`");
+            return;
+        }
         warnings.accept("cannot write " + file + " (" + reason + "); children are supervised as before, but if this daemon"
                 + " dies without stopping them, the next one cannot stop those it left running: free the disk or fix the"
                 + " state directory's permissions, then restart the daemon");

@@ -1,5 +1,6 @@
 package dev.steward.supervise;
 
+import com.sun.jna.Native;
 import dev.steward.supervise.ChildLedger.Entry;
 import dev.steward.supervise.ChildLedger.Previous;
 
@@ -44,8 +45,18 @@ public final class LeftoverChildren {
         /** {@code child} has gone; {@code killed} when it took SIGKILL. */
         void stopped(Entry child, boolean killed);
 
-        /** {@code child} is still there {@link #AFTER_KILL_SECONDS} after SIGKILL; the daemon goes on. */
-        void stuck(Entry child);
+        /**
+         * {@code child} is still there {@link #AFTER_KILL_SECONDS} after SIGKILL (or could not be looked at); the daemon
+         * goes on. {@code denied}: the daemon may not signal it (EPERM).
+         */
+        void stuck(Entry child, boolean denied);
+
+        /**
+         * The ledger was written on this boot but in another time or pid namespace (a container sharing the state
+         * directory, say), where its pids and start times mean something else: nothing was stopped, and it was moved to
+         * {@code aside}.
+         */
+        void elsewhere(long daemonPid, Path aside);
     }
 
     /**
@@ -57,10 +68,15 @@ public final class LeftoverChildren {
      */
     public static List<Entry> stopAll(Path stateDir, Listener listener) throws IOException {
         Optional<Previous> previous = ChildLedger.read(stateDir);
-        if (previous.isEmpty() || !previous.get().here()) {
-            return List.of(); // it stopped its children, or the machine has rebooted since (or this is another namespace)
+        if (previous.isEmpty() || !previous.get().sameBoot()) {
+            return List.of(); // it stopped its children, or the machine has rebooted since
         }
-        List<Entry> running = previous.get().entries().stream().filter(Entry::running).toList();
+        if (!previous.get().here()) {
+            listener.elsewhere(previous.get().daemonPid(), ChildLedger.setAside(stateDir, "elsewhere"));
+            return List.of();
+        }
+        // Not known to have ended: those whose /proc cannot be read (out of descriptors) are waited for and kept as well.
+        List<Entry> running = previous.get().entries().stream().filter(entry -> !entry.ended()).toList();
         listener.found(previous.get().daemonPid(), running);
         return stop(running, listener);
     }
@@ -68,10 +84,11 @@ public final class LeftoverChildren {
     static List<Entry> stop(List<Entry> children, Listener listener) {
         Map<Entry, Long> deadlines = new HashMap<>();
         Map<Entry, Boolean> killed = new HashMap<>();
+        Map<Entry, Boolean> denied = new HashMap<>();
         List<Entry> stuck = new ArrayList<>();
         long start = System.nanoTime();
         for (Entry child : children) {
-            signal(child, child.stopSignal(), child.stopAsGroup());
+            denied.put(child, !signal(child, child.stopSignal(), child.stopAsGroup()));
             deadlines.put(child, start + Duration.ofSeconds(child.stopTimeoutSeconds()).toNanos());
             killed.put(child, false);
         }
@@ -82,18 +99,18 @@ public final class LeftoverChildren {
                 if (deadline == null) {
                     continue;
                 }
-                if (!child.running()) {
+                if (child.ended()) {
                     deadlines.remove(child);
                     listener.stopped(child, killed.get(child));
                 } else if (now - deadline >= 0 && !killed.get(child)) {
                     killed.put(child, true);
                     deadlines.put(child, now + AFTER_KILL_NANOS);
                     listener.killing(child);
-                    signal(child, SIGKILL, child.killAsGroup());
+                    denied.put(child, !signal(child, SIGKILL, child.killAsGroup()));
                 } else if (now - deadline >= 0) {
                     deadlines.remove(child);
                     stuck.add(child);
-                    listener.stuck(child);
+                    listener.stuck(child, denied.get(child));
                 }
             }
             if (!deadlines.isEmpty()) {
@@ -103,15 +120,20 @@ public final class LeftoverChildren {
         return stuck;
     }
 
-    private static void signal(Entry child, int signal, boolean toGroup) {
+    /** Signals {@code child} if it is still there; false when the daemon may not (EPERM). */
+    private static boolean signal(Entry child, int signal, boolean toGroup) {
         // Checked just before, so that a pid given to another process since is never signalled (the window between the
         // check and kill(2) is a pid wrapping around in microseconds), nor a group the child no longer leads.
         Optional<ProcStat> stat;
         try {
             stat = child.stat();
         } catch (IOException e) {
-            return;
+            return true; // cannot be looked at: left alone, and waited for
         }
-        stat.ifPresent(running -> LibC.kill(toGroup && running.group() == child.pid() ? -child.pid() : child.pid(), signal));
+        if (stat.isEmpty()) {
+            return true;
+        }
+        int target = toGroup && stat.get().group() == child.pid() ? -child.pid() : child.pid();
+        return LibC.kill(target, signal) == 0 || Native.getLastError() != LibC.EPERM;
     }
 }

@@ -25,6 +25,7 @@ final class LibC {
     private LibC() {
     }
 
+    static final int EPERM = 1;
     static final int ENOENT = 2;
     static final int EINTR = 4;
     static final int ECHILD = 10;

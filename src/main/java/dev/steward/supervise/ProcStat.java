@@ -1,6 +1,8 @@
 package dev.steward.supervise;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -25,24 +27,27 @@ record ProcStat(int pid, char state, int group, long startTicks) {
     /**
      * The process's stat; empty when there is no such process.
      *
-     * @throws IOException when it could not be read (out of descriptors or memory): the process may well be there
+     * @throws IOException when it could not be opened (out of descriptors): the process may well be there
      */
     static Optional<ProcStat> read(int pid) throws IOException {
         if (pid <= 0) {
             return Optional.empty();
         }
-        byte[] stat;
+        SeekableByteChannel channel;
         try {
-            stat = Files.readAllBytes(Path.of("/proc", Integer.toString(pid), "stat"));
+            channel = Files.newByteChannel(Path.of("/proc", Integer.toString(pid), "stat"));
         } catch (NoSuchFileException e) {
             return Optional.empty();
-        } catch (IOException e) {
-            if ("No such process".equals(e.getMessage())) {
-                return Optional.empty(); // it ended between the open and the read
-            }
-            throw e;
         }
-        return parse(pid, new String(stat, StandardCharsets.ISO_8859_1));
+        try (channel) {
+            ByteBuffer stat = ByteBuffer.allocate(1024);
+            while (stat.hasRemaining() && channel.read(stat) > 0) {
+                // a stat line is a few hundred bytes, read in one go
+            }
+            return parse(pid, new String(stat.array(), 0, stat.position(), StandardCharsets.ISO_8859_1));
+        } catch (IOException e) {
+            return Optional.empty(); // opened, then unreadable: it ended in between (ESRCH)
+        }
     }
 
     /** Parses "pid (comm) state ppid pgrp ... starttime ..."; empty when the text is not that. */

@@ -100,6 +100,16 @@ class EventHistoryTest {
     }
 
     @Test
+    void aProcessThePreviousDaemonLeftIsAWarningOnThatProcessStoppedOrStuck() {
+        history.accept(new Event.LeftoverProcess("web-0", "stopped pid 4400, ...", true), T0);
+        history.accept(new Event.LeftoverProcess("worker", "pid 4401, ... was not stopped: ...", false), T0);
+
+        assertEquals(List.of("Warning LeftoverStopped process/web-0 stopped pid 4400, ...",
+                        "Warning LeftoverStuck process/worker pid 4401, ... was not stopped: ..."),
+                history.all().stream().map(r -> r.type() + " " + r.reason() + " " + r.object() + " " + r.message()).toList());
+    }
+
+    @Test
     void anAggregatedRecordMovesToTheEnd() {
         history.record(EventRecord.NORMAL, "Running", "process/web-0", "running, pid 1");
         history.record(EventRecord.NORMAL, "Running", "process/api", "running, pid 2");

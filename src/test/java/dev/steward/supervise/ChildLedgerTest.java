@@ -134,12 +134,14 @@ class ChildLedgerTest {
         long start = startTicks(pid);
         Entry stuck = new Entry(pid, start, start, "web", 15, false, false, 10);
         ChildLedger ledger = begin(List.of(stuck, new Entry(pid, start - 2, start - 1, "gone", 15, false, false, 10)));
-        assertEquals(List.of(stuck), ChildLedger.read(stateDir).orElseThrow().entries(), "the one that ended is dropped");
+        // It has had its stop signal: the next daemon sends SIGKILL at once, rather than wait its stop timeout again.
+        Entry kept = new Entry(pid, start, start, "web", 15, false, false, 0);
+        assertEquals(List.of(kept), ChildLedger.read(stateDir).orElseThrow().entries(), "the one that ended is dropped");
 
         spawn(ledger, "db", Specs.defaults("db"));
         assertEquals(List.of("web", "db"), names());
         ledger.close();
-        assertEquals(List.of(stuck), ChildLedger.read(stateDir).orElseThrow().entries(), "a clean stop keeps what it did not start");
+        assertEquals(List.of(kept), ChildLedger.read(stateDir).orElseThrow().entries(), "a clean stop keeps what it did not start");
 
         children.get(0).destroyForcibly();
         await().atMost(Duration.ofSeconds(30)).until(() -> !stuck.running());
@@ -162,7 +164,8 @@ class ChildLedgerTest {
     void linesNoDaemonWritesAreIgnoredSoThatNothingElseIsSignalled() throws IOException {
         String self = Long.toString(ProcessHandle.current().pid());
         List<String> lines = List.of(
-                "1 0 99999999999 9 1 1 0 init", // init, and a window that takes in anything
+                "1 0 1 9 1 1 0 init",
+                "0 0 1 9 1 1 0 group",
                 "-1 0 1 9 1 1 0 everyone",
                 self + " 0 1 15 0 0 10 myself",
                 "4242 5 4 15 0 0 10 backwards",
@@ -183,15 +186,35 @@ class ChildLedgerTest {
         Entry entry = new Entry(4242, 5114543, 5114544, "web", 15, false, false, 10);
         Files.writeString(stateDir.resolve(ChildLedger.FILE_NAME), "boot 00000000-0000-0000-0000-000000000000 daemon 99\n" + entry.line());
         Previous previous = ChildLedger.read(stateDir).orElseThrow();
+        assertFalse(previous.sameBoot());
         assertFalse(previous.here());
         assertEquals(99, previous.daemonPid());
         assertEquals(List.of(entry), previous.entries());
 
         Files.writeString(stateDir.resolve(ChildLedger.FILE_NAME), ChildLedger.here().replace("pidns pid:", "pidns pid:1") + " daemon 99\n"
                 + entry.line());
+        assertTrue(ChildLedger.read(stateDir).orElseThrow().sameBoot());
         assertFalse(ChildLedger.read(stateDir).orElseThrow().here(), "a pid namespace of its own");
         Files.writeString(stateDir.resolve(ChildLedger.FILE_NAME), ChildLedger.here() + " daemon 99\n" + entry.line());
         assertTrue(ChildLedger.read(stateDir).orElseThrow().here());
+    }
+
+    @Test
+    void aDamagedByteSpoilsItsOwnLineOnly() throws IOException {
+        Entry entry = new Entry(4242, 5114543, 5114544, "web", 15, false, false, 10);
+        byte[] damaged = {'4', '2', '4', '3', ' ', (byte) 0xff, '\n'};
+        Path file = stateDir.resolve(ChildLedger.FILE_NAME);
+        Files.writeString(file, ChildLedger.here() + " daemon 99\n" + entry.line());
+        Files.write(file, damaged, java.nio.file.StandardOpenOption.APPEND);
+        assertEquals(List.of(entry), ChildLedger.read(stateDir).orElseThrow().entries());
+    }
+
+    @Test
+    void aLedgerSetAsideKeepsItsTextUnderItsReason() throws IOException {
+        Files.writeString(stateDir.resolve(ChildLedger.FILE_NAME), "boot x daemon 99\n");
+        assertEquals(stateDir.resolve("children.unreadable"), ChildLedger.setAside(stateDir, "unreadable"));
+        assertEquals("boot x daemon 99\n", Files.readString(stateDir.resolve("children.unreadable")));
+        assertEquals(Optional.empty(), ChildLedger.read(stateDir));
     }
 
     private ChildLedger begin() {

@@ -31,6 +31,7 @@ class LeftoverChildrenTest {
     private final List<Process> children = new ArrayList<>();
     private final List<Long> grandchildren = new ArrayList<>();
     private final List<String> heard = new ArrayList<>();
+    private final List<ChildLedger> ledgers = new ArrayList<>();
 
     private final LeftoverChildren.Listener listener = new LeftoverChildren.Listener() {
         @Override
@@ -49,15 +50,27 @@ class LeftoverChildrenTest {
         }
 
         @Override
-        public void stuck(Entry child) {
-            heard.add("stuck " + child.process());
+        public void stuck(Entry child, boolean denied) {
+            heard.add("stuck " + child.process() + (denied ? " denied" : ""));
+        }
+
+        @Override
+        public void elsewhere(long daemonPid, Path aside) {
+            heard.add("elsewhere " + daemonPid + " " + stateDir.relativize(aside));
         }
     };
 
     @AfterEach
-    void killEveryProcess() {
+    void killEveryProcessAndCloseEveryLedger() {
+        ledgers.forEach(ChildLedger::close);
         children.forEach(Process::destroyForcibly);
         grandchildren.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+    }
+
+    private ChildLedger begin() {
+        ChildLedger ledger = ChildLedger.begin(stateDir, List.of(), message -> { });
+        ledgers.add(ledger);
+        return ledger;
     }
 
     /** Runs {@code script} as the daemon runs a child of {@code spec}, and notes it in {@code ledger} as the daemon does. */
@@ -89,7 +102,7 @@ class LeftoverChildrenTest {
     @Test
     void eachGetsItsStopSignalAndThoseThatIgnoreItGetSigkillAfterTheirStopTimeout() throws Exception {
         Path ready = stateDir.resolve("ready");
-        ChildLedger ledger = ChildLedger.begin(stateDir, List.of(), message -> { });
+        ChildLedger ledger = begin();
         int obedient = child(ledger, "obedient", Specs.program("obedient").stopTimeoutSeconds(30).build(),
                 "echo > " + ready + "-1; exec sleep 1000");
         int stubborn = child(ledger, "stubborn", Specs.program("stubborn").stopTimeoutSeconds(1).build(),
@@ -107,7 +120,7 @@ class LeftoverChildrenTest {
     @Test
     void aGroupStopReachesTheGrandchildren() throws Exception {
         Path grandchild = stateDir.resolve("grandchild");
-        child(ChildLedger.begin(stateDir, List.of(), message -> { }), "web", Specs.program("web").stopAsGroup(true).build(),
+        child(begin(), "web", Specs.program("web").stopAsGroup(true).build(),
                 "sleep 1000 & echo $! > " + grandchild + "; wait");
         awaitFile(grandchild);
         long grandchildPid = Long.parseLong(Files.readString(grandchild).trim());
@@ -122,7 +135,7 @@ class LeftoverChildrenTest {
     /** A child that has left the group it led (or never led one) is signalled itself: its pid names no group. */
     @Test
     void aGroupStopToAChildThatLeadsNoGroupReachesTheChild() throws Exception {
-        ChildLedger ledger = ChildLedger.begin(stateDir, List.of(), message -> { });
+        ChildLedger ledger = begin();
         long firstTick = ledger.beforeSpawn();
         Process child = new ProcessBuilder("sleep", "1000").redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start(); // in this JVM's process group
@@ -147,6 +160,22 @@ class LeftoverChildrenTest {
 
         assertEquals(List.of("found 99 []"), heard);
         assertTrue(alive(pid));
+    }
+
+    /** A container sharing the state directory with the host: the pids in the file are other processes here. */
+    @Test
+    void aLedgerFromAnotherPidNamespaceStopsNothingAndIsSetAside() throws Exception {
+        int pid = child("exec sleep 1000");
+        long start = ProcStat.read(pid).orElseThrow().startTicks();
+        String text = ChildLedger.here().replace("pidns pid:", "pidns pid:1") + " daemon 99\n"
+                + new Entry(pid, start, start, "web", 15, false, false, 10).line();
+        Files.writeString(stateDir.resolve(ChildLedger.FILE_NAME), text);
+
+        assertEquals(List.of(), LeftoverChildren.stopAll(stateDir, listener));
+
+        assertEquals(List.of("elsewhere 99 children.elsewhere"), heard);
+        assertTrue(alive(pid));
+        assertEquals(text, Files.readString(stateDir.resolve("children.elsewhere")));
     }
 
     @Test
