@@ -39,8 +39,8 @@ public final class Engine {
     private final CompletableFuture<Void> firstPass;
     private CompletableFuture<Void> stopped;
 
-    private Engine(EngineSettings settings, StateDirLock lock, ChildLedger ledger, Supervisor supervisor, ManifestSource source, EventHistory history,
-                   CompletableFuture<Void> firstPass) {
+    private Engine(EngineSettings settings, StateDirLock lock, ChildLedger ledger, Supervisor supervisor, ManifestSource source,
+                   EventHistory history, CompletableFuture<Void> firstPass) {
         this.firstPass = firstPass;
         this.settings = settings;
         this.lock = lock;

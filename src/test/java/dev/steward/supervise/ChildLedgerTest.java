@@ -59,7 +59,8 @@ class ChildLedgerTest {
     @Test
     void eachChildIsNotedBetweenTheTicksItsSpawnTookWithHowToStopIt() throws IOException {
         ChildLedger ledger = begin();
-        int pid = spawn(ledger, "web-0", Specs.program("web").stopSignal(3).stopTimeoutSeconds(7).stopAsGroup(true).killAsGroup(false).build());
+        int pid = spawn(ledger, "web-0",
+                Specs.program("web").stopSignal(3).stopTimeoutSeconds(7).stopAsGroup(true).killAsGroup(false).build());
 
         Previous previous = ChildLedger.read(stateDir).orElseThrow();
         assertEquals(SELF, previous.daemonPid());
