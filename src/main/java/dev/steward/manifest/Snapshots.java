@@ -54,6 +54,9 @@ final class Snapshots {
 
     /** Each program whose file is gone goes to the first invalid file, new in this scan, that names it. */
     private void adoptRenamed(Set<Path> appeared) {
+        if (appeared.isEmpty()) {
+            return; // no file can take anything over: every re-list without a new file, and every settling pass
+        }
         Set<Path> present = new HashSet<>();
         files.forEach(file -> present.add(path(file)));
         Map<String, ProgramSpec> fileGone = new HashMap<>();

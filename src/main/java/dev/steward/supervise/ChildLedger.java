@@ -36,8 +36,8 @@ public final class ChildLedger {
     static final String FILE_NAME = "children";
     /** Lines appended before the first rewrite: more than a cold start of a few thousand programs needs. */
     static final int SLACK = 4096;
-    /** {@code /proc/<pid>/stat} counts in USER_HZ, which the kernel's ABI fixes at 100 a second on x86-64 and arm64. */
-    private static final long NANOS_PER_TICK = 10_000_000;
+    /** The boot clock in {@code /proc/<pid>/stat}'s unit. */
+    private static final long NANOS_PER_TICK = 1_000_000_000L / ProcStat.TICKS_PER_SECOND;
     /** The longest a spawn may take for its line to be believed (a minute, in ticks): a wider window is a broken line. */
     static final long MAX_SPAWN_TICKS = 6000;
     private static final int CLOCK_BOOTTIME = 7;

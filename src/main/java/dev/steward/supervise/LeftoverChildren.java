@@ -8,9 +8,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 
@@ -82,42 +81,53 @@ public final class LeftoverChildren {
     }
 
     static List<Entry> stop(List<Entry> children, Listener listener) {
-        Map<Entry, Long> deadlines = new HashMap<>();
-        Map<Entry, Boolean> killed = new HashMap<>();
-        Map<Entry, Boolean> denied = new HashMap<>();
-        List<Entry> stuck = new ArrayList<>();
         long start = System.nanoTime();
+        List<Stopping> left = new ArrayList<>();
         for (Entry child : children) {
-            denied.put(child, !signal(child, child.stopSignal(), child.stopAsGroup()));
-            deadlines.put(child, start + Duration.ofSeconds(child.stopTimeoutSeconds()).toNanos());
-            killed.put(child, false);
+            left.add(new Stopping(child, start + Duration.ofSeconds(child.stopTimeoutSeconds()).toNanos(),
+                    !signal(child, child.stopSignal(), child.stopAsGroup())));
         }
-        while (!deadlines.isEmpty()) {
+        List<Entry> stuck = new ArrayList<>();
+        while (!left.isEmpty()) {
             long now = System.nanoTime();
-            for (Entry child : children) {
-                Long deadline = deadlines.get(child);
-                if (deadline == null) {
-                    continue;
-                }
+            for (Iterator<Stopping> each = left.iterator(); each.hasNext(); ) {
+                Stopping stopping = each.next();
+                Entry child = stopping.child;
                 if (child.ended()) {
-                    deadlines.remove(child);
-                    listener.stopped(child, killed.get(child));
-                } else if (now - deadline >= 0 && !killed.get(child)) {
-                    killed.put(child, true);
-                    deadlines.put(child, now + AFTER_KILL_NANOS);
+                    each.remove();
+                    listener.stopped(child, stopping.killed);
+                } else if (now - stopping.deadline < 0) {
+                    continue;
+                } else if (!stopping.killed) {
+                    stopping.killed = true;
+                    stopping.deadline = now + AFTER_KILL_NANOS;
                     listener.killing(child);
-                    denied.put(child, !signal(child, SIGKILL, child.killAsGroup()));
-                } else if (now - deadline >= 0) {
-                    deadlines.remove(child);
+                    stopping.denied = !signal(child, SIGKILL, child.killAsGroup());
+                } else {
+                    each.remove();
                     stuck.add(child);
-                    listener.stuck(child, denied.get(child));
+                    listener.stuck(child, stopping.denied);
                 }
             }
-            if (!deadlines.isEmpty()) {
+            if (!left.isEmpty()) {
                 LockSupport.parkNanos(POLL_NANOS);
             }
         }
         return stuck;
+    }
+
+    /** One child being stopped: until when it is waited for, whether it has had SIGKILL, and whether a signal was refused. */
+    private static final class Stopping {
+        final Entry child;
+        long deadline;
+        boolean killed;
+        boolean denied;
+
+        Stopping(Entry child, long deadline, boolean denied) {
+            this.child = child;
+            this.deadline = deadline;
+            this.denied = denied;
+        }
     }
 
     /** Signals {@code child} if it is still there; false when the daemon may not (EPERM). */

@@ -16,7 +16,7 @@ class ProcStatTest {
     @Test
     void theGroupAndStartTimeAreCountedFromTheLastParenthesis() {
         ProcStat stat = ProcStat.parse(4242, STAT).orElseThrow();
-        assertEquals(new ProcStat(4242, 'S', 4242, 5114543), stat);
+        assertEquals(new ProcStat(4242, 'S', 4242, 3, 5114543), stat);
         assertFalse(stat.finished());
     }
 
