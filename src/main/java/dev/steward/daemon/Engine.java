@@ -1,6 +1,7 @@
 package dev.steward.daemon;
 
 import dev.steward.events.EventHistory;
+import dev.steward.logs.TailMemory;
 import dev.steward.manifest.ManifestLoader;
 import dev.steward.manifest.ManifestSource;
 import dev.steward.supervise.ChildLedger;
@@ -83,7 +84,8 @@ public final class Engine {
         }
         OwnerLoop loop = new ThreadOwnerLoop();
         loop.execute(PosixSpawner::prepare); // meanwhile the watch thread reads the manifests
-        ProcessLauncher launcher = new ProcessLauncher(new PosixSpawner(), stateDir, System.getenv(), ledger);
+        ProcessLauncher launcher = new ProcessLauncher(new PosixSpawner(), stateDir, System.getenv(), ledger,
+                TailMemory.quarterOfHeap());
         EventHistory history = new EventHistory(Clock.systemUTC());
         leftovers.occurrences().forEach(occurrence -> history.accept(occurrence.event(), occurrence.at()));
         Supervisor supervisor = new Supervisor(loop, Clock.systemUTC(), launcher, new ConsoleEventLog(loop::execute), history::accept,

@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * Where one child stream's output goes: a size-rotated file (optional) and an in-memory ring of the
- * last {@link #RING_BYTES} bytes for {@code logs}/{@code tail}, which is kept even without a file.
+ * last {@link #RING_BYTES} bytes for {@code logs}/{@code tail}, which is kept even without a file
+ * (fewer once the rings of all streams hold what {@link TailMemory} allows).
  * The file, and its directories, are created by the first write: a program that never writes to a
  * stream gets no file, and opening a sink (on the supervision owner, at every spawn) costs no I/O.
  *
@@ -30,10 +31,10 @@ public final class LogSink implements Closeable {
     private volatile String lastError;
     private volatile boolean closed;
 
-    private LogSink(Optional<Path> file, RotatingFile out, int ringBytes) {
+    private LogSink(Optional<Path> file, RotatingFile out, RingBuffer ring) {
         this.file = file;
         this.out = out;
-        this.ring = new RingBuffer(ringBytes);
+        this.ring = ring;
     }
 
     /**
@@ -44,17 +45,27 @@ public final class LogSink implements Closeable {
      * @param file     the log file, empty to keep output in memory only (Supervisor's {@code NONE})
      * @param maxBytes rotate at this size; 0 never rotates
      * @param backups  rotated files kept; 0 truncates instead
+     * @param memory   what the rings of all sinks may take together; {@link #close()} gives this one's back
      */
+    public static LogSink open(Optional<Path> file, long maxBytes, int backups, TailMemory memory) {
+        return open(file, maxBytes, backups, new RingBuffer(RING_BYTES, memory));
+    }
+
+    /** A sink whose ring counts against no shared limit. */
     public static LogSink open(Optional<Path> file, long maxBytes, int backups) {
-        return open(file, maxBytes, backups, RING_BYTES);
+        return open(file, maxBytes, backups, TailMemory.unlimited());
     }
 
     // A smaller ring lets tests cover wraparound without writing 64 KiB.
     static LogSink open(Optional<Path> file, long maxBytes, int backups, int ringBytes) {
+        return open(file, maxBytes, backups, new RingBuffer(ringBytes));
+    }
+
+    private static LogSink open(Optional<Path> file, long maxBytes, int backups, RingBuffer ring) {
         Objects.requireNonNull(file, "file");
         checkLimits(maxBytes, backups);
         RotatingFile out = file.map(f -> new RotatingFile(f, maxBytes, backups)).orElse(null);
-        return new LogSink(file, out, ringBytes);
+        return new LogSink(file, out, ring);
     }
 
     /**
@@ -108,13 +119,14 @@ public final class LogSink implements Closeable {
         }
     }
 
-    /** Closes the file. Idempotent; the ring stays readable. */
+    /** Closes the file and gives the ring's memory back. Idempotent; the ring stays readable. */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
+        ring.release();
         if (out != null) {
             try {
                 out.close();

@@ -27,30 +27,66 @@ public final class RingBuffer {
 
     private static final byte[] EMPTY = new byte[0];
 
-    private final int capacity;
+    private final TailMemory memory;
     // Grows on demand up to capacity: hundreds of quiet programs should not cost 64 KiB per stream.
-    // While total <= buf.length the bytes sit at their own position, so the ring math is unchanged.
+    // While total <= buf.length the bytes sit at their own position, so the ring math is unchanged,
+    // and so is it when capacity is lowered to buf.length at that moment (memory refused the growth).
+    private int capacity;
     private byte[] buf = EMPTY;
     private long total;
+    private boolean released;
 
-    /** A ring keeping the last {@code capacity} bytes written. */
+    /** A ring keeping the last {@code capacity} bytes written, with no shared limit. */
     public RingBuffer(int capacity) {
+        this(capacity, TailMemory.unlimited());
+    }
+
+    /**
+     * A ring keeping the last {@code capacity} bytes written, or fewer: it grows only as far as
+     * {@code memory} allows, and keeps the size it has when refused.
+     */
+    public RingBuffer(int capacity, TailMemory memory) {
         if (capacity <= 0) {
             throw new IllegalArgumentException("capacity must be positive: " + capacity);
         }
         this.capacity = capacity;
+        this.memory = memory;
     }
 
-    public int capacity() {
+    /** The most bytes this ring will hold: lower than asked for once memory refused it more. */
+    public synchronized int capacity() {
         return capacity;
+    }
+
+    /**
+     * Gives this ring's memory back: it stays readable, and late output still reaches it, but it no
+     * longer grows past {@link TailMemory#FLOOR_BYTES}, which is then not counted. Idempotent.
+     */
+    public synchronized void release() {
+        if (!released) {
+            released = true;
+            memory.release(buf.length);
+        }
     }
 
     // Caller holds the lock.
     private void ensureRoomFor(int len) {
         long needed = Math.min(capacity, total + len);
-        if (buf.length < needed) {
-            int size = (int) Math.min(capacity, Math.max(needed, Math.max(256, 2L * buf.length)));
+        if (buf.length >= needed) {
+            return;
+        }
+        int size = (int) Math.min(capacity, Math.max(needed, Math.max(256, 2L * buf.length)));
+        if (released) {
+            size = Math.min(size, TailMemory.FLOOR_BYTES);
+        } else if (!memory.grow(buf.length, size)) {
+            int floor = Math.min(capacity, TailMemory.FLOOR_BYTES);
+            size = buf.length < floor && memory.grow(buf.length, floor) ? floor : buf.length;
+        }
+        if (size > buf.length) {
             buf = java.util.Arrays.copyOf(buf, size);
+        }
+        if (buf.length < needed) {
+            capacity = buf.length; // refused: from now on this ring wraps at the size it has
         }
     }
 

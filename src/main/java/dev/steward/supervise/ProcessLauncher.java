@@ -1,6 +1,7 @@
 package dev.steward.supervise;
 
 import dev.steward.logs.LogSink;
+import dev.steward.logs.TailMemory;
 import dev.steward.manifest.LogsSpec.StreamLogSpec;
 import dev.steward.manifest.ProgramSpec;
 
@@ -26,6 +27,7 @@ public final class ProcessLauncher implements Launcher {
     private final Path stateDir;
     private final SortedMap<String, String> daemonEnvironment;
     private final ChildLedger ledger;
+    private final TailMemory tailMemory;
     private final Map<ProcessSlot, SlotLogs> logs = new IdentityHashMap<>();
 
     /** The open log sinks of one slot. */
@@ -37,14 +39,19 @@ public final class ProcessLauncher implements Launcher {
     }
 
     public ProcessLauncher(Spawner spawner, Path stateDir, Map<String, String> daemonEnvironment) {
-        this(spawner, stateDir, daemonEnvironment, ChildLedger.none());
+        this(spawner, stateDir, daemonEnvironment, ChildLedger.none(), TailMemory.unlimited());
     }
 
-    /** @param ledger where each child is noted, so that a daemon started after this one dies can stop it */
-    public ProcessLauncher(Spawner spawner, Path stateDir, Map<String, String> daemonEnvironment, ChildLedger ledger) {
+    /**
+     * @param ledger     where each child is noted, so that a daemon started after this one dies can stop it
+     * @param tailMemory what the in-memory tails of all the children's output may take together
+     */
+    public ProcessLauncher(Spawner spawner, Path stateDir, Map<String, String> daemonEnvironment, ChildLedger ledger,
+                           TailMemory tailMemory) {
         this.spawner = spawner;
         this.stateDir = stateDir;
         this.ledger = ledger;
+        this.tailMemory = tailMemory;
         // Sorted once: each spawn's copy of a sorted map is then built in one pass, without comparisons.
         this.daemonEnvironment = Collections.unmodifiableSortedMap(new TreeMap<>(daemonEnvironment));
     }
@@ -117,9 +124,10 @@ public final class ProcessLauncher implements Launcher {
         // Opening a sink touches no file: the pipe thread creates it with the first output. A log
         // file that cannot be written does not stop the program: the sink records the error and
         // keeps the in-memory tail, and retries the file on every write.
-        LogSink stdout = LogSink.open(stdoutPath, spec.logs().stdout().maxBytes(), spec.logs().stdout().backups());
+        LogSink stdout = LogSink.open(stdoutPath, spec.logs().stdout().maxBytes(), spec.logs().stdout().backups(), tailMemory);
         Optional<LogSink> stderr = spec.logs().redirectStderr() ? Optional.empty()
-                : Optional.of(LogSink.open(stderrPath, spec.logs().stderr().maxBytes(), spec.logs().stderr().backups()));
+                : Optional.of(LogSink.open(stderrPath, spec.logs().stderr().maxBytes(), spec.logs().stderr().backups(),
+                        tailMemory));
         SlotLogs opened = new SlotLogs(stdout, stderr);
         logs.put(slot, opened);
         return opened;

@@ -4,7 +4,9 @@ import dev.steward.manifest.ProgramSpec;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -17,6 +19,7 @@ import java.util.function.Predicate;
 public final class ProgramController {
     private final Function<Integer, ProcessSlot> slotFactory;
     private final Predicate<ProcessSlot> stoppedByHand;
+    private final Consumer<ProcessSlot> retired;
     private final List<ProcessSlot> slots = new ArrayList<>();
     private final List<ProcessSlot> retiring = new ArrayList<>();
     private ProgramSpec spec;
@@ -25,14 +28,20 @@ public final class ProgramController {
 
     /** @param slotFactory makes the slot for an instance index, bound to this controller's listener */
     public ProgramController(ProgramSpec spec, Function<Integer, ProcessSlot> slotFactory) {
-        this(spec, slotFactory, slot -> false);
+        this(spec, slotFactory, slot -> false, slot -> { });
     }
 
-    /** @param stoppedByHand instances an operator stopped: autostart leaves them alone */
-    public ProgramController(ProgramSpec spec, Function<Integer, ProcessSlot> slotFactory, Predicate<ProcessSlot> stoppedByHand) {
+    /**
+     * @param stoppedByHand instances an operator stopped: autostart leaves them alone
+     * @param retired       told of each instance dropped for good (scaled away or deleted) once its process is gone,
+     *                      so that what it holds (log files, in-memory tails) is let go
+     */
+    public ProgramController(ProgramSpec spec, Function<Integer, ProcessSlot> slotFactory, Predicate<ProcessSlot> stoppedByHand,
+                             Consumer<ProcessSlot> retired) {
         this.spec = spec;
         this.slotFactory = slotFactory;
         this.stoppedByHand = stoppedByHand;
+        this.retired = retired;
     }
 
     /** First pass: creates the instances and starts them when {@code autostart}. */
@@ -124,7 +133,13 @@ public final class ProgramController {
     }
 
     private void dropStoppedRetirees() {
-        retiring.removeIf(slot -> !slot.active());
+        for (Iterator<ProcessSlot> it = retiring.iterator(); it.hasNext(); ) {
+            ProcessSlot slot = it.next();
+            if (!slot.active()) {
+                it.remove();
+                retired.accept(slot);
+            }
+        }
     }
 
     private void rollOn() {

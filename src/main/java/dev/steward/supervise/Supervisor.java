@@ -214,7 +214,7 @@ public final class Supervisor {
         }
         intent.clearChanged(spec); // stopped under another version of this manifest (edited while the daemon was down)
         ProgramController controller = new ProgramController(spec, index -> newSlot(spec, index),
-                slot -> intent.stoppedByHand(slot.name()));
+                slot -> intent.stoppedByHand(slot.name()), launcher::release);
         programs.put(spec.name(), controller);
         controller.create();
     }
@@ -224,13 +224,7 @@ public final class Supervisor {
     }
 
     private void forgetDeleted() {
-        deleted.removeIf(controller -> {
-            if (!controller.gone()) {
-                return false;
-            }
-            controller.allSlots().forEach(launcher::release);
-            return true;
-        });
+        deleted.removeIf(ProgramController::gone); // each of its instances was released as it stopped
         if (shutdown == null && !waitingForNamesake.isEmpty()) {
             List<AddedProgram> ready = waitingForNamesake.values().stream()
                     .filter(waiting -> !namesakeStopping(waiting.spec().name())).toList();

@@ -5,9 +5,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -79,6 +81,43 @@ class ServeIT {
                         "--listen", "127.0.0.1:0"))) {
             daemon.awaitLine("listening on unix socket");
             assertEquals(0, daemon.terminate());
+        }
+    }
+
+    /**
+     * A daemon that has run out of heap is worse than none: a thread that died of it may be the one that
+     * reads the children's output or learns of their exits. bin/steward has the JVM end instead, and the
+     * next start stops what it left (README, "When the daemon itself is killed").
+     */
+    @Test
+    void theLauncherHasTheDaemonExitWhenItRunsOutOfMemory() throws Exception {
+        Path transcript = root.resolve("launcher.log");
+        ProcessBuilder builder = new ProcessBuilder(Path.of("bin", "steward").toAbsolutePath().toString(), "serve",
+                "--manifests", root.resolve("manifests").toString(), "--state-dir", root.resolve("state").toString(),
+                "--listen", "127.0.0.1:0").redirectErrorStream(true).redirectOutput(transcript.toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().put("STEWARD_CDS", "0"); // no class-data archive to record first
+        Process daemon = builder.start();
+        try {
+            await("the daemon's start").atMost(DaemonProcess.PATIENCE).pollInterval(Duration.ofMillis(100))
+                    .until(() -> Files.readString(transcript).contains("watching ") || !daemon.isAlive());
+            // the launcher execs the JVM: same pid
+            List<String> arguments = List.of(Files.readString(Path.of("/proc", Long.toString(daemon.pid()), "cmdline"))
+                    .split("\0"));
+            assertTrue(arguments.contains("-XX:+ExitOnOutOfMemoryError"), arguments::toString);
+            daemon.destroy();
+            assertTrue(daemon.waitFor(DaemonProcess.PATIENCE.toSeconds(), TimeUnit.SECONDS));
+            assertEquals(0, daemon.exitValue(), () -> readQuietly(transcript));
+        } finally {
+            daemon.destroyForcibly();
+        }
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return e.toString();
         }
     }
 }

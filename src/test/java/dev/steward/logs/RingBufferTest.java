@@ -145,4 +145,83 @@ class RingBufferTest {
     void rejectsNonPositiveCapacity() {
         assertThrows(IllegalArgumentException.class, () -> new RingBuffer(0));
     }
+
+    // ---- the memory all rings share ---------------------------------------------------------------
+
+    private static byte[] bytes(int n, int seed) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (seed + i);
+        }
+        return b;
+    }
+
+    @Test
+    void aRingGrowsOnlyAsFarAsTheSharedMemoryAllowsThenWrapsAtThatSize() {
+        TailMemory memory = new TailMemory(20_000);
+        RingBuffer first = new RingBuffer(64 * 1024, memory);
+        first.write(bytes(16_000, 0), 0, 16_000);
+        assertEquals(16_000, memory.taken(), "grown to what it holds");
+
+        RingBuffer second = new RingBuffer(64 * 1024, memory);
+        byte[] out = bytes(10_000, 7);
+        second.write(out, 0, out.length);
+
+        assertEquals(TailMemory.FLOOR_BYTES, second.capacity(), "refused past the limit, it keeps the floor");
+        assertEquals(16_000 + TailMemory.FLOOR_BYTES, memory.taken());
+        assertArrayEquals(Arrays.copyOfRange(out, out.length - 4096, out.length), second.tail(Integer.MAX_VALUE));
+        byte[] more = bytes(1000, 99);
+        second.write(more, 0, more.length);
+        assertEquals(10_000 + 1000, second.total());
+        byte[] expected = new byte[4096];
+        System.arraycopy(out, out.length - 3096, expected, 0, 3096);
+        System.arraycopy(more, 0, expected, 3096, 1000);
+        assertArrayEquals(expected, second.tail(Integer.MAX_VALUE), "the last 4 KiB, in order, across the wrap");
+        assertArrayEquals(more, second.since(10_000));
+    }
+
+    @Test
+    void aRingRefusedTakesTheFloorAndKeepsItsNewestBytesInOrder() {
+        TailMemory memory = new TailMemory(3000);
+        RingBuffer ring = new RingBuffer(64 * 1024, memory);
+        write(ring, "x".repeat(5000)); // 5000 bytes are refused, the floor of 4 KiB is granted, and the write wraps
+        assertEquals(TailMemory.FLOOR_BYTES, ring.capacity());
+        assertEquals("x".repeat(4096), str(ring.tail(Integer.MAX_VALUE)));
+
+        TailMemory small = new TailMemory(3000);
+        RingBuffer other = new RingBuffer(64 * 1024, small);
+        write(other, "a".repeat(2000)); // 2 KiB, within the floor
+        write(other, "b".repeat(3000)); // wants 8 KiB: refused; the floor is 4 KiB
+        assertEquals(4096, other.capacity());
+        assertEquals("a".repeat(1096) + "b".repeat(3000), str(other.tail(Integer.MAX_VALUE)));
+    }
+
+    @Test
+    void aReleasedRingGivesItsMemoryBackAndGrowsNoFurtherThanTheFloor() {
+        TailMemory memory = new TailMemory(1 << 20);
+        RingBuffer ring = new RingBuffer(64 * 1024, memory);
+        write(ring, "abc");
+        RingBuffer other = new RingBuffer(64 * 1024, memory);
+        write(other, "x".repeat(2000));
+        long both = memory.taken();
+
+        ring.release();
+        ring.release();
+
+        assertEquals(both - 256, memory.taken(), "released once");
+        write(ring, "d".repeat(10_000)); // late output of a closed sink
+        assertEquals(both - 256, memory.taken(), "not counted again");
+        assertEquals(TailMemory.FLOOR_BYTES, ring.capacity());
+        assertEquals("d".repeat(4096), str(ring.tail(Integer.MAX_VALUE)), "still readable");
+    }
+
+    @Test
+    void aRingAtItsFullSizeAsksForNothingMore() {
+        TailMemory memory = new TailMemory(1 << 20);
+        RingBuffer ring = new RingBuffer(1024, memory);
+        write(ring, "y".repeat(5000));
+        write(ring, "z".repeat(5000));
+        assertEquals(1024, memory.taken());
+        assertEquals(1024, ring.capacity());
+    }
 }

@@ -26,6 +26,7 @@ class ProgramControllerTest {
     private final ManualLoop loop = new ManualLoop();
     private final FakeLauncher launcher = new FakeLauncher(loop);
     private final List<StateChange> events = new ArrayList<>();
+    private final List<String> retired = new ArrayList<>();
     private ProgramController controller;
 
     // ---- helpers ------------------------------------------------------------------------------------
@@ -41,7 +42,7 @@ class ProgramControllerTest {
                     if (controller.allSlots().contains(slot)) {
                         controller.onStateChanged(slot);
                     }
-                }));
+                }), slot -> false, slot -> retired.add(slot.name()));
         return controller;
     }
 
@@ -110,9 +111,11 @@ class ProgramControllerTest {
         assertEquals(List.of(RUNNING, RUNNING), states());
         assertEquals(3, controller.allSlots().size(), "index 2 retires until its process is gone");
         assertEquals(STOPPING, controller.allSlots().get(2).state());
+        assertEquals(List.of(), retired, "not let go while its process runs");
 
         launcher.exit(2, ExitStatus.killedBy(SIGTERM));
 
+        assertEquals(List.of("web-2"), retired);
         assertEquals(2, controller.allSlots().size());
         assertEquals(before.subList(0, 2), pids());
         assertEquals(3, launcher.launchCount(), "nothing started");
@@ -371,10 +374,12 @@ class ProgramControllerTest {
         assertFalse(controller.gone());
         launcher.exit(0, ExitStatus.exited(0));
         assertFalse(controller.gone());
+        assertEquals(List.of("web-2", "web-0"), retired);
         launcher.exit(1, ExitStatus.killedBy(SIGTERM));
         assertTrue(controller.gone());
         assertTrue(controller.quiet());
         assertEquals(3, launcher.launchCount(), "nothing restarted");
+        assertEquals(List.of("web-2", "web-0", "web-1"), retired, "each let go once, as its process ended");
     }
 
     @Test
@@ -385,6 +390,7 @@ class ProgramControllerTest {
 
         assertTrue(controller.gone());
         assertTrue(launcher.signals().isEmpty());
+        assertEquals(List.of("web-1", "web-0"), retired);
     }
 
     @Test

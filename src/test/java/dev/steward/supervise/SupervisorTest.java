@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steward.events.Event;
 import dev.steward.logs.LogSink;
+import dev.steward.logs.TailMemory;
 import dev.steward.manifest.ManifestError;
 import dev.steward.manifest.ProgramSpec;
 import dev.steward.manifest.RestartPolicy;
@@ -223,6 +224,56 @@ class SupervisorTest {
         assertEquals("hello\n", Files.readString(stateDir.resolve("logs/web.out.log")));
         assertFalse(Files.exists(stateDir.resolve("logs/web.err.log")), "stderr has had no output");
         assertEquals("hello\n", new String(view(supervisor, "web").stdout().orElseThrow().tail(100), StandardCharsets.US_ASCII));
+    }
+
+    /** The log files under the state directory this JVM holds open. */
+    private List<String> openLogFiles() throws IOException {
+        List<String> open = new ArrayList<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    Path target = Files.readSymbolicLink(fd);
+                    if (target.startsWith(stateDir)) {
+                        open.add(stateDir.relativize(target).toString());
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // the listing's own descriptor, gone once listed
+                }
+            }
+        }
+        return open.stream().sorted().toList();
+    }
+
+    @Test
+    void processesScaledAwayOrDeletedLetGoOfTheirLogFilesAndTails() throws IOException {
+        TailMemory memory = new TailMemory(1 << 20);
+        Supervisor supervisor = new Supervisor(loop, loop.clock(), new ProcessLauncher(spawner, stateDir,
+                Map.of("PATH", "/usr/bin:/bin"), ChildLedger.none(), memory), event -> { }, (event, at) -> { },
+                OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("web").replicas(3).build()));
+        for (String process : List.of("web-0", "web-1", "web-2")) {
+            SpawnRequest request = spawner.lastChildOf(process).request;
+            request.stdout().write(ByteBuffer.wrap(new byte[1000]));
+            request.stderr().orElseThrow().write(ByteBuffer.wrap(new byte[1000]));
+        }
+        assertEquals(6000, memory.taken());
+        assertEquals(List.of("logs/web-0.err.log", "logs/web-0.out.log", "logs/web-1.err.log", "logs/web-1.out.log",
+                "logs/web-2.err.log", "logs/web-2.out.log"), openLogFiles());
+
+        applyAndRun(supervisor, desired(program("web").replicas(1).build()));
+        assertEquals(6000, memory.taken(), "held while web-1 and web-2 stop");
+        spawner.lastChildOf("web-1").exit(ExitStatus.killedBy(SIGTERM));
+        spawner.lastChildOf("web-2").exit(ExitStatus.killedBy(SIGTERM));
+
+        assertEquals(2000, memory.taken(), "only web-0's tails are left");
+        assertEquals(List.of("logs/web-0.err.log", "logs/web-0.out.log"), openLogFiles());
+
+        loop.execute(() -> supervisor.apply(desired()));
+        loop.runPending();
+        spawner.lastChildOf("web-0").exit(ExitStatus.killedBy(SIGTERM));
+
+        assertEquals(0, memory.taken());
+        assertEquals(List.of(), openLogFiles());
     }
 
     // ---- start --------------------------------------------------------------------------------------
