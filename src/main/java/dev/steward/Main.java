@@ -57,6 +57,14 @@ public class Main implements QuarkusApplication {
         for (String name : new String[] {"TERM", "INT"}) {
             Signal.handle(new Signal(name), signal -> stop());
         }
+        // The JVM would stop on HUP (a service manager's reload, or a closed terminal) and die of USR1; on USR2
+        // it crashed, as HotSpot suspends its threads with USR2. bin/steward moves that to a real-time signal
+        // (_JAVA_SR_SIGNUM): handling USR2 here without the move would still spare the daemon, but leave JFR
+        // without execution samples.
+        Signal.handle(new Signal("HUP"), signal -> Engine.early().ifPresent(Engine::reload));
+        for (String name : new String[] {"USR1", "USR2"}) {
+            Signal.handle(new Signal(name), signal -> Engine.early().ifPresent(engine -> engine.reopenLogs(name)));
+        }
         // Supervising starts before Quarkus, on threads of its own; the Daemon bean adopts the engine. The
         // children come first, then the HTTP side: on a small machine, booting Quarkus alongside the first
         // spawns slows both, and until that pass ends the API would list no processes anyway.

@@ -17,7 +17,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
@@ -84,7 +86,7 @@ public final class Engine {
         }
         OwnerLoop loop = new ThreadOwnerLoop();
         loop.execute(PosixSpawner::prepare); // meanwhile the watch thread reads the manifests
-        ProcessLauncher launcher = new ProcessLauncher(new PosixSpawner(), stateDir, System.getenv(), ledger,
+        ProcessLauncher launcher = new ProcessLauncher(new PosixSpawner(), stateDir, childEnvironment(), ledger,
                 TailMemory.quarterOfHeap());
         EventHistory history = new EventHistory(Clock.systemUTC());
         leftovers.occurrences().forEach(occurrence -> history.accept(occurrence.event(), occurrence.at()));
@@ -124,6 +126,16 @@ public final class Engine {
                     + " there, or restart with --manifests DIR if the path is mistyped");
         }
         return new Engine(settings, lock, ledger, supervisor, source, history, firstPass);
+    }
+
+    /**
+     * The daemon's environment, which children inherit, without what bin/steward set for this JVM alone: it moves
+     * the JVM's internal suspend signal off SIGUSR2 (see Main), and a Java child need not inherit that.
+     */
+    private static Map<String, String> childEnvironment() {
+        Map<String, String> environment = new HashMap<>(System.getenv());
+        environment.remove("_JAVA_SR_SIGNUM");
+        return environment;
     }
 
     /**
@@ -177,6 +189,25 @@ public final class Engine {
 
     public EventHistory history() {
         return history;
+    }
+
+    /**
+     * SIGHUP, a service manager's reload: the manifest directory is read again at once (it is watched anyway, so
+     * this only matters for a change the watch cannot see, such as a file behind a symbolic link) and the log files
+     * are reopened. Nothing that did not change restarts; supervisord's reload restarts everything instead.
+     */
+    public void reload() {
+        Console.info("SIGHUP: reading the manifest directory again and reopening the log files (nothing restarts unless"
+                + " its manifest changed; to stop the daemon, send TERM)");
+        supervisor.loop().execute(supervisor::reopenLogs);
+        source.rescan();
+    }
+
+    /** SIGUSR2 (Supervisor's) or SIGUSR1: every log file is opened again at its path by its next output. */
+    public void reopenLogs(String signal) {
+        Console.info("SIG" + signal + ": reopening the log files (output goes on into a file at each log path, created"
+                + " if logrotate moved it away)");
+        supervisor.loop().execute(supervisor::reopenLogs);
     }
 
     /** Stops watching and stops every program; completes when no child is left. Idempotent. */

@@ -111,6 +111,13 @@ public final class LogSink implements Closeable {
         return Optional.ofNullable(lastError);
     }
 
+    /** Reopens the log file at its path with the next write ({@link RotatingFile#reopen()}); no-op without a file. */
+    public void reopen() {
+        if (out != null) {
+            out.reopen();
+        }
+    }
+
     /** Applies new rotation limits to the open file, from the next write on; no-op without a file. */
     public void setLimits(long maxBytes, int backups) {
         checkLimits(maxBytes, backups); // even without a file, so bad limits fail the same way

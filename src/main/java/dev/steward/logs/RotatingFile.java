@@ -98,6 +98,15 @@ public final class RotatingFile implements Closeable {
         }
     }
 
+    /**
+     * Lets go of the open file, so that the next write opens the path again, creating it if it is gone:
+     * after {@code logrotate} (without {@code copytruncate}) has moved the file aside, output would otherwise
+     * go on into the moved file. Supervisor does this on SIGUSR2.
+     */
+    public synchronized void reopen() {
+        closeChannelQuietly();
+    }
+
     /** Applies new limits; they take effect on the next write. */
     public synchronized void setLimits(long maxBytes, int backups) {
         checkLimits(maxBytes, backups);

@@ -62,8 +62,22 @@ public final class ManifestSource implements AutoCloseable {
         return Logger.getLogger(ManifestSource.class.getName());
     }
 
-    /** What decides whether a file must be parsed again. */
-    private record Stamp(long size, FileTime modified, Object fileKey) {
+    /**
+     * What decides whether a file must be parsed again. The change time too: a chmod or chown changes
+     * nothing else, and a file made readable again (or unreadable) must be read again.
+     */
+    private record Stamp(long size, FileTime modified, FileTime changed, Object fileKey) {
+        private static final String ATTRIBUTES = "unix:size,lastModifiedTime,ctime,fileKey,isRegularFile";
+
+        /** The file's stamp, or null when it is not a regular file. */
+        static Stamp of(Path path) throws IOException {
+            Map<String, Object> attributes = Files.readAttributes(path, ATTRIBUTES);
+            if (!Boolean.TRUE.equals(attributes.get("isRegularFile"))) {
+                return null;
+            }
+            return new Stamp((Long) attributes.get("size"), (FileTime) attributes.get("lastModifiedTime"),
+                    (FileTime) attributes.get("ctime"), attributes.get("fileKey"));
+        }
     }
 
     private record Cached(Stamp stamp, ManifestLoader.Parsed parsed) {
@@ -296,9 +310,9 @@ public final class ManifestSource implements AutoCloseable {
         Map<Path, Stamp> stamps = new LinkedHashMap<>();
         for (Path path : paths) {
             try {
-                BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
-                if (attributes.isRegularFile()) {
-                    stamps.put(path, new Stamp(attributes.size(), attributes.lastModifiedTime(), attributes.fileKey()));
+                Stamp stamp = Stamp.of(path);
+                if (stamp != null) {
+                    stamps.put(path, stamp);
                 }
             } catch (IOException e) {
                 if (Files.isSymbolicLink(path)) {

@@ -153,6 +153,14 @@ public final class ProcessLauncher implements Launcher {
         return Optional.ofNullable(logs.get(slot));
     }
 
+    /** Has every log file opened again at its path by its next write, as after logrotate moved them. */
+    public void reopenLogs() {
+        logs.values().forEach(sinks -> {
+            sinks.stdout().reopen();
+            sinks.stderr().ifPresent(LogSink::reopen);
+        });
+    }
+
     /** Closes a forgotten slot's log files. */
     public void release(ProcessSlot slot) {
         SlotLogs removed = logs.remove(slot);

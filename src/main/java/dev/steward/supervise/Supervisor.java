@@ -464,6 +464,11 @@ public final class Supervisor {
         return snapshot.processes();
     }
 
+    /** Has every process's log files opened again at their paths by their next output. Owner thread. */
+    public void reopenLogs() {
+        launcher.reopenLogs();
+    }
+
     public OwnerLoop loop() {
         return loop;
     }

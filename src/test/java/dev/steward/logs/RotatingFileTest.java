@@ -46,6 +46,22 @@ class RotatingFileTest {
     }
 
     @Test
+    void reopenAfterLogrotateMovedTheFileWritesANewOneAtThePath() throws IOException {
+        Path file = dir.resolve("out.log");
+        try (RotatingFile f = new RotatingFile(file, 10, 3)) {
+            write(f, "abc");
+            Files.move(file, dir.resolve("out.log-20261206"));
+            write(f, "def"); // still the moved file, as the descriptor is
+            f.reopen();
+            write(f, "0123456789x"); // a fresh count: fills the new file to 10 and rotates once
+
+            assertEquals("abcdef", read(dir.resolve("out.log-20261206")));
+            assertEquals("0123456789", read(backup(file, 1)));
+            assertEquals("x", read(file));
+        }
+    }
+
+    @Test
     void exactlyFullFileRotatesOnlyWhenMoreBytesArrive() throws IOException {
         Path file = dir.resolve("out.log");
         try (RotatingFile f = new RotatingFile(file, 5, 2)) {

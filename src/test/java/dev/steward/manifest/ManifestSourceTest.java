@@ -10,6 +10,7 @@ import dev.steward.reconcile.DesiredState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
@@ -246,6 +247,23 @@ class ManifestSourceTest {
         assertTrue(last().programs().containsKey("web"));
         assertEquals(List.of(new ManifestError(dir.resolve("web.yaml"), 0, 0, "",
                 "cannot be read: the file does not exist")), last().errors());
+    }
+
+    @Test
+    void aFileIsReadAgainWhenOnlyItsChangeTimeMoved() throws IOException {
+        // A chmod or chown changes neither size nor modification time: a file made readable again went unnoticed.
+        // Here the content changes behind the same size and modification time, so only the change time tells.
+        Path dir = root.resolve("manifests");
+        Path file = write(dir, "web.yaml", program("web", "a"));
+        FileTime modified = Files.getLastModifiedTime(file);
+        ManifestSource source = source(dir, NO_RESYNC);
+        source.start();
+
+        Files.writeString(file, program("web", "b"));
+        Files.setLastModifiedTime(file, modified);
+        source.rescan();
+
+        assertEquals(List.of("b"), last().programs().get("web").command());
     }
 
     @Test
@@ -525,25 +543,6 @@ class ManifestSourceTest {
 
         write(outside, "web.yaml", program("web", "b"));
         await().atMost(10, TimeUnit.SECONDS).until(() -> last().programs().get("web").command().equals(List.of("b")));
-    }
-
-    @Test
-    void filesWithAnUnchangedStampAreNotReadAgain() throws IOException {
-        Path dir = root.resolve("manifests");
-        ManifestSource source = source(dir, NO_RESYNC);
-        Path web = write(dir, "web.yaml", program("web", "a"));
-        source.rescan();
-        FileTime modified = Files.getLastModifiedTime(web);
-
-        // Same size, same inode, same modification time: the cache must answer.
-        Files.writeString(web, program("web", "b"));
-        Files.setLastModifiedTime(web, modified);
-        source.rescan();
-        assertEquals(List.of("a"), last().programs().get("web").command());
-
-        Files.setLastModifiedTime(web, FileTime.fromMillis(modified.toMillis() + 1000));
-        source.rescan();
-        assertEquals(List.of("b"), last().programs().get("web").command());
     }
 
     @Test

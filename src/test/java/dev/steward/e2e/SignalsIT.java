@@ -1,0 +1,117 @@
+package dev.steward.e2e;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The signals an operator or a tool sends a supervisor besides TERM: USR2 (logrotate's, for supervisord) and USR1
+ * reopen the log files, HUP (a service manager's reload) reads the manifests again. None of them stops anything.
+ * The daemon re-lists its directory only every hour here, so what HUP reads is not the periodic re-list's doing.
+ */
+class SignalsIT {
+    @TempDir
+    static Path root;
+    static DaemonProcess daemon;
+
+    @BeforeAll
+    static void startDaemon() throws IOException {
+        Path manifests = root.resolve("manifests");
+        Path state = root.resolve("state");
+        daemon = DaemonProcess.launch(List.of("-Dsteward.resync=1h"), manifests, state, "SignalsIT",
+                List.of("--manifests", manifests.toString(), "--state-dir", state.toString(), "--listen", "127.0.0.1:0"));
+        daemon.awaitLine("watching ");
+    }
+
+    @AfterAll
+    static void stopDaemon() throws InterruptedException {
+        daemon.close();
+    }
+
+    private static void send(String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(daemon.pid())).inheritIO().start();
+        assertTrue(kill.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, kill.exitValue());
+    }
+
+    @Test
+    void usr2AndUsr1ReopenTheLogFilesThatLogrotateMovedAway() throws Exception {
+        daemon.writeManifest("ticker.yaml", """
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: ticker}
+                spec:
+                  command: ["/bin/sh", "-c", "i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.1; done"]
+                  startSeconds: 0
+                """);
+        Path log = daemon.stateDir.resolve("logs/ticker.out.log");
+        for (String signal : List.of("USR2", "USR1")) {
+            await("output in " + log).atMost(DaemonProcess.PATIENCE).until(() -> Files.exists(log) && Files.size(log) > 0);
+            Path rotated = log.resolveSibling("ticker.out.log." + signal);
+            Files.move(log, rotated); // what logrotate does, before it signals the daemon
+            int skip = daemon.lineCount();
+
+            send(signal);
+
+            daemon.awaitLineAfter(skip, "SIG" + signal + ": reopening the log files");
+            await("new output in a new " + log).atMost(DaemonProcess.PATIENCE).until(() -> Files.exists(log)
+                    && Files.readString(log).startsWith("tick "));
+            assertTrue(daemon.process().isAlive());
+            String old = Files.readString(rotated);
+            String now = Files.readString(log);
+            int lastOld = Integer.parseInt(old.substring(old.lastIndexOf("tick ", old.length() - 2) + 5).strip());
+            int firstNew = Integer.parseInt(now.substring(5, now.indexOf('\n')).strip());
+            assertEquals(lastOld + 1, firstNew, "no line lost or repeated between the two files");
+        }
+    }
+
+    @Test
+    void hupReadsTheManifestsAgainAndRestartsOnlyWhatChanged() throws Exception {
+        // A manifest linked from elsewhere: an edit of its target happens outside the watched directory.
+        Path outside = Files.createDirectories(root.resolve("outside"));
+        Path target = outside.resolve("linked.yaml");
+        Files.writeString(target, program("linked", "1"));
+        daemon.writeManifest("steady.yaml", program("steady", "1"));
+        int skip = daemon.lineCount();
+        Files.createSymbolicLink(daemon.manifests.resolve("linked.yaml"), target);
+        long linked = daemon.awaitRunning("linked", skip);
+        long steady = daemon.awaitRunning("steady", 0);
+
+        Files.writeString(target, program("linked", "2"));
+        int beforeHup = daemon.lineCount();
+        send("HUP");
+
+        daemon.awaitLineAfter(beforeHup, "SIGHUP: reading the manifest directory again");
+        long relaunched = daemon.awaitRunning("linked", beforeHup);
+        assertTrue(relaunched != linked, "the changed program restarted");
+        assertEquals("2", Processes.environment(relaunched, "VERSION").orElseThrow());
+        assertTrue(Processes.alive(steady), "the unchanged one runs on");
+        assertTrue(daemon.linesAfter(beforeHup).stream().noneMatch(line -> line.contains("steady:")), () -> String.join("\n",
+                daemon.linesAfter(beforeHup)));
+        assertTrue(daemon.process().isAlive());
+    }
+
+    private static String program(String name, String version) {
+        return """
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: %s}
+                spec:
+                  command: ["sleep", "1000"]
+                  environment: {VERSION: "%s"}
+                  startSeconds: 0
+                """.formatted(name, version);
+    }
+}
