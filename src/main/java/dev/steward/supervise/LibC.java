@@ -90,6 +90,11 @@ final class LibC {
 
     static native int pipe2(int[] fds, int flags);
 
+    static final int RLIMIT_NOFILE = 7;
+
+    /** {@code limits}: the soft and the hard limit (an rlim_t is an unsigned long; -1 means none). */
+    static native int getrlimit(int resource, long[] limits);
+
     /** {@code mode} matters only with {@code O_CREAT}. */
     static native int open(String path, int flags, int mode);
 

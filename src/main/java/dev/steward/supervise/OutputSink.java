@@ -7,4 +7,8 @@ import java.nio.ByteBuffer;
 public interface OutputSink {
     /** Takes the remaining bytes of {@code chunk}, a buffer that is reused once this returns. */
     void write(ByteBuffer chunk);
+
+    /** The pipe has ended: the child and every process that shared its output have gone. Nothing is written after. */
+    default void ended() {
+    }
 }

@@ -276,6 +276,11 @@ final class PipeReader {
         private void close(Entry entry) {
             LibC.close(entry.fd);
             byFd[entry.fd] = null;
+            try {
+                entry.sink.ended();
+            } catch (RuntimeException e) {
+                // as for a write: one sink must not stop this thread, which serves every child
+            }
         }
     }
 }

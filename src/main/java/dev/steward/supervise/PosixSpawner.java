@@ -22,6 +22,37 @@ import java.util.Optional;
 public final class PosixSpawner implements Spawner {
     private final Reaper reaper = new Reaper();
     private final PipeReader pipes = new PipeReader();
+    private final int descriptorCeiling;
+
+    /** A spawner that leaves the last of the daemon's file descriptors to the daemon ({@link DescriptorLimit}). */
+    public PosixSpawner() {
+        this(DescriptorLimit.CEILING);
+    }
+
+    /** @param descriptorCeiling no pipe for a child may get a descriptor number at or above this */
+    PosixSpawner(int descriptorCeiling) {
+        this.descriptorCeiling = descriptorCeiling;
+    }
+
+    /**
+     * Each child costs the daemon two descriptors (its pipes) and up to two more (its log files). Spawned until
+     * the process ran out of them, a daemon could then not load a class from a jar, accept a connection or read a
+     * manifest: at a start, where the children come before the HTTP server, it could not start at all. So spawns
+     * stop short of the limit ({@code ulimit -n}, which the JVM raises to the hard limit): the last 256 (half of a
+     * limit under 1024) stay for the daemon itself, which uses about 130.
+     */
+    private static final class DescriptorLimit {
+        static final int CEILING = ceiling();
+
+        private static int ceiling() {
+            long[] limits = new long[2];
+            if (LibC.getrlimit(LibC.RLIMIT_NOFILE, limits) != 0 || limits[0] < 0 || limits[0] > Integer.MAX_VALUE) {
+                return Integer.MAX_VALUE;
+            }
+            int limit = (int) limits[0];
+            return limit - (limit >= 1024 ? 256 : limit / 2);
+        }
+    }
 
     @Override
     public ChildProcess spawn(SpawnRequest request) throws SpawnException {
@@ -66,6 +97,7 @@ public final class PosixSpawner implements Spawner {
      */
     public static void prepare() {
         Attributes.VALUE.size();
+        int ceiling = DescriptorLimit.CEILING; // the limit is read now, not at the first spawn
     }
 
     /**
@@ -167,11 +199,18 @@ public final class PosixSpawner implements Spawner {
         return entries;
     }
 
-    private static int[] newPipe() throws SpawnException {
+    private int[] newPipe() throws SpawnException {
         int[] fds = new int[2];
         if (LibC.pipe2(fds, LibC.O_CLOEXEC) != 0) {
             throw new SpawnException("cannot create a pipe: " + LibC.strerror(Native.getLastError())
                     + "; the daemon may be out of file descriptors (raise its ulimit -n)");
+        }
+        // The kernel hands out the lowest free descriptors, so every one below these is in use.
+        if (Math.max(fds[0], fds[1]) >= descriptorCeiling) {
+            closeAll(fds);
+            throw new SpawnException("the daemon has " + descriptorCeiling + " files open, and keeps the rest of its limit"
+                    + " of open files (ulimit -n) for itself: its API, log files and manifests; raise the limit (ulimit -n,"
+                    + " systemd's LimitNOFILE=, docker run --ulimit nofile=N:N) or run fewer processes");
         }
         return fds;
     }

@@ -5,6 +5,7 @@ import dev.steward.logs.TailMemory;
 import dev.steward.manifest.LogsSpec.StreamLogSpec;
 import dev.steward.manifest.ProgramSpec;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,12 +87,31 @@ public final class ProcessLauncher implements Launcher {
             executable = Path.of("/usr/bin/setpriv");
         }
         SlotLogs sinks = openLogs(slot);
-        OutputSink stdout = sinks.stdout()::write;
-        Optional<OutputSink> stderr = sinks.stderr().map(sink -> sink::write);
+        OutputSink stdout = into(sinks.stdout());
+        Optional<OutputSink> stderr = sinks.stderr().map(ProcessLauncher::into);
         long firstTick = ledger.beforeSpawn();
         ChildProcess child = spawner.spawn(new SpawnRequest(executable, argv, environment, directory, stdout, stderr, onExit));
         ledger.record(child.pid(), firstTick, slot.name(), spec);
         return child;
+    }
+
+    /**
+     * A child's stream into its sink. When the child's pipe ends, the log file is let go until the next output,
+     * which opens it again: hundreds of programs that exited or crash-loop would otherwise hold their files open
+     * all the while, descriptors the daemon may need.
+     */
+    private static OutputSink into(LogSink sink) {
+        return new OutputSink() {
+            @Override
+            public void write(ByteBuffer chunk) {
+                sink.write(chunk);
+            }
+
+            @Override
+            public void ended() {
+                sink.reopen();
+            }
+        };
     }
 
     private Map<String, String> environment(ProcessSlot slot) {

@@ -4,10 +4,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.HttpURLConnection;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,10 +27,7 @@ class ChattyProgramsIT {
     @Test
     void programsThatFillTheirTailsDoNotRunTheDaemonOutOfMemory() throws Exception {
         Path marks = Files.createDirectories(root.resolve("marks"));
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        int port = Http.freePort();
         Path manifests = root.resolve("manifests");
         Path state = root.resolve("state");
         // 300 processes x 2 streams x 64 KiB would be 37.5 MiB of tails: more than a 32 MiB heap.
@@ -58,12 +51,12 @@ class ChattyProgramsIT {
             assertTrue(daemon.process().isAlive(), () -> "the daemon died:\n" + String.join("\n", daemon.lines()));
 
             String api = "http://127.0.0.1:" + port + "/api/v1/processes";
-            await("the daemon's API").atMost(DaemonProcess.PATIENCE).until(() -> status(api) == 200);
+            await("the daemon's API").atMost(DaemonProcess.PATIENCE).until(() -> Http.status(api) == 200);
             String last = "chatty-" + (PROCESSES - 1);
-            byte[] tail = get(api + "/" + last + "/logs?stream=stderr");
+            byte[] tail = Http.get(api + "/" + last + "/logs?stream=stderr");
             assertTrue(tail.length >= 4096, () -> "the last process's tail holds its last lines: " + tail.length + " bytes");
             assertEquals("e".repeat(tail.length), new String(tail, java.nio.charset.StandardCharsets.US_ASCII));
-            assertEquals(64 * 1024, get(api + "/chatty-0/logs?stream=stdout").length, "the first tails are whole");
+            assertEquals(64 * 1024, Http.get(api + "/chatty-0/logs?stream=stdout").length, "the first tails are whole");
             assertTrue(daemon.lines().stream().noneMatch(line -> line.contains("OutOfMemoryError")),
                     () -> String.join("\n", daemon.lines()));
             assertEquals(0, daemon.terminate());
@@ -73,29 +66,6 @@ class ChattyProgramsIT {
     private static long countFiles(Path dir) throws IOException {
         try (var files = Files.list(dir)) {
             return files.count();
-        }
-    }
-
-    private static int status(String url) {
-        try {
-            HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
-            try {
-                return connection.getResponseCode();
-            } finally {
-                connection.disconnect();
-            }
-        } catch (IOException notYet) {
-            return -1;
-        }
-    }
-
-    private static byte[] get(String url) throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
-        try (InputStream in = connection.getInputStream()) {
-            assertEquals(200, connection.getResponseCode(), url);
-            return in.readAllBytes();
-        } finally {
-            connection.disconnect();
         }
     }
 }

@@ -63,8 +63,15 @@ final class DaemonProcess implements AutoCloseable {
     /** Starts {@code java <jvmOptions> -jar <jar> serve <serveArgs>}; {@code manifests} and {@code stateDir} are where they point. */
     static DaemonProcess launch(List<String> jvmOptions, Path manifests, Path stateDir, String name, List<String> serveArgs)
             throws IOException {
+        return launch(List.of(), jvmOptions, manifests, stateDir, name, serveArgs);
+    }
+
+    /** As above, with {@code wrapper} before {@code java}: a command that execs its arguments (under some limit). */
+    static DaemonProcess launch(List<String> wrapper, List<String> jvmOptions, Path manifests, Path stateDir, String name,
+                                List<String> serveArgs) throws IOException {
         Files.createDirectories(manifests);
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar(), "serve"));

@@ -34,12 +34,18 @@ class PipeReaderTest {
         int fd;
         int readFd;
         String readEnd; // what /proc/self/fd/<readFd> links to while the reader holds it: pipe:[inode]
+        volatile int bytesAtEnd = -1; // what had arrived when the reader said the pipe ended
 
         @Override
         public synchronized void write(ByteBuffer chunk) {
             byte[] bytes = new byte[chunk.remaining()];
             chunk.get(bytes);
             received.writeBytes(bytes);
+        }
+
+        @Override
+        public synchronized void ended() {
+            bytesAtEnd = received.size();
         }
 
         synchronized byte[] received() {
@@ -152,6 +158,8 @@ class PipeReaderTest {
         close(pipe);
         await().atMost(PATIENCE).until(pipe::readEndClosed);
         assertArrayEquals(pipe.expected.toByteArray(), pipe.received());
+        await().atMost(PATIENCE).until(() -> pipe.bytesAtEnd >= 0);
+        assertEquals(1005, pipe.bytesAtEnd, "the sink is told of the end after the last bytes");
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * The spawn error messages (no child is spawned here: a second reaper in the test JVM would race the
@@ -40,5 +41,21 @@ class PosixSpawnerTest {
         Path binary = Files.write(dir.resolve("prog"), new byte[] {0x7f, 'E', 'L', 'F'});
         assertEquals("cannot execute " + binary + ": " + LibC.strerror(8)
                 + "; check the path, its permissions and spec.directory", PosixSpawner.spawnError(request(binary), 8));
+    }
+
+    private static long openDescriptors() throws IOException {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
+    @Test
+    void aPipeAtOrAboveTheCeilingRefusesTheSpawnAndIsClosed() throws IOException {
+        long before = openDescriptors();
+        SpawnException refused = assertThrows(SpawnException.class, () -> new PosixSpawner(3).spawn(request(Path.of("/bin/true"))));
+        assertEquals("the daemon has 3 files open, and keeps the rest of its limit of open files (ulimit -n) for itself: its"
+                + " API, log files and manifests; raise the limit (ulimit -n, systemd's LimitNOFILE=, docker run --ulimit"
+                + " nofile=N:N) or run fewer processes", refused.getMessage());
+        assertEquals(before, openDescriptors(), "the pipe is closed again");
     }
 }

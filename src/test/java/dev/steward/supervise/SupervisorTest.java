@@ -276,6 +276,22 @@ class SupervisorTest {
         assertEquals(List.of(), openLogFiles());
     }
 
+    @Test
+    void aLogFileIsLetGoWhenTheChildsPipeEndsAndOpenedAgainByTheNextOutput() throws IOException {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("web").build()));
+        SpawnRequest request = spawner.lastChildOf("web").request;
+        request.stdout().write(ByteBuffer.wrap("one\n".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(List.of("logs/web.out.log"), openLogFiles());
+
+        request.stdout().ended();
+
+        assertEquals(List.of(), openLogFiles(), "an exited or crash-looping program holds no descriptor");
+        request.stdout().write(ByteBuffer.wrap("two\n".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(List.of("logs/web.out.log"), openLogFiles());
+        assertEquals("one\ntwo\n", Files.readString(stateDir.resolve("logs/web.out.log")));
+    }
+
     // ---- start --------------------------------------------------------------------------------------
 
     @Test
