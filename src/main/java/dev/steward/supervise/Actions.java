@@ -2,9 +2,13 @@ package dev.steward.supervise;
 
 import dev.steward.manifest.ProgramSpec;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,13 +18,14 @@ import java.util.function.Function;
 
 /**
  * Operator actions on processes and the waits for their outcome: start waits for RUNNING, stop for a
- * stopped state, restart goes one process at a time. Owner thread only; results are completed in a
+ * stopped state, restart goes one process of a program at a time. Owner thread only; results are completed in a
  * fresh owner task so continuations never run inside a state transition.
  */
 public final class Actions {
     static final String STARTS_NOTHING = "not started: the daemon is shutting down, and a process started now"
             + " would outlive it; start it once the daemon runs again";
     private final OwnerLoop loop;
+    private final Clock clock;
     private final OperatorIntent intent;
     private final BooleanSupplier shuttingDown;
     /** Waits by process: every transition looks up only its own process's (stop all: 400 transitions, 200 waits). */
@@ -47,8 +52,9 @@ public final class Actions {
     }
 
     /** @param shuttingDown whether the daemon's shutdown has begun: from then on nothing is started */
-    Actions(OwnerLoop loop, OperatorIntent intent, BooleanSupplier shuttingDown) {
+    Actions(OwnerLoop loop, Clock clock, OperatorIntent intent, BooleanSupplier shuttingDown) {
         this.loop = loop;
+        this.clock = clock;
         this.intent = intent;
         this.shuttingDown = shuttingDown;
     }
@@ -61,13 +67,26 @@ public final class Actions {
         return intent.batch(() -> all(targets.stream().map(target -> stopOne(target, timeout)).toList()));
     }
 
+    /**
+     * Restarts each program's processes one at a time, as a rollout does, so that the others keep serving, and the
+     * programs side by side: one at a time throughout, `restart all` took a minute for sixty programs, where
+     * supervisorctl's takes a few seconds. {@code timeout} bounds the whole command: a process whose turn comes
+     * after it is not restarted. The results come in the order of {@code targets}.
+     */
     CompletableFuture<List<Result>> restart(List<Target> targets, Duration timeout) {
-        CompletableFuture<List<Result>> chain = CompletableFuture.completedFuture(List.of());
-        for (Target target : targets) {
+        Instant deadline = clock.instant().plus(timeout);
+        Result[] results = new Result[targets.size()];
+        Map<String, CompletableFuture<Void>> byProgram = new LinkedHashMap<>();
+        for (int i = 0; i < targets.size(); i++) {
+            Target target = targets.get(i);
+            int at = i;
+            String program = target.slot().map(slot -> slot.spec().name()).orElse(target.name()); // one not found: alone
+            CompletableFuture<Void> before = byProgram.getOrDefault(program, CompletableFuture.completedFuture(null));
             // Asked again at each step: shutdown can begin while an earlier process restarts.
-            chain = chain.thenCompose(done -> restartOne(target, timeout).thenApply(result -> append(done, result)));
+            byProgram.put(program, before.thenCompose(done -> restartOne(target, deadline)).thenAccept(result -> results[at] = result));
         }
-        return chain;
+        return CompletableFuture.allOf(byProgram.values().toArray(CompletableFuture[]::new))
+                .thenApply(done -> Arrays.asList(results));
     }
 
     List<Result> signal(List<Target> targets, int signal) {
@@ -107,7 +126,7 @@ public final class Actions {
         return await(slot, timeout, Actions::startOutcome);
     }
 
-    private CompletableFuture<Result> restartOne(Target target, Duration timeout) {
+    private CompletableFuture<Result> restartOne(Target target, Instant deadline) {
         if (target.slot().isEmpty()) {
             return CompletableFuture.completedFuture(missing(target));
         }
@@ -115,6 +134,11 @@ public final class Actions {
             return CompletableFuture.completedFuture(result(target.slot().get(), false, STARTS_NOTHING));
         }
         ProcessSlot slot = target.slot().get();
+        Duration timeout = Duration.between(clock.instant(), deadline);
+        if (timeout.isNegative() || timeout.isZero()) {
+            return CompletableFuture.completedFuture(result(slot, false, "not restarted: the time (--timeout) ran out while"
+                    + " the program's earlier processes restarted; it is still " + slot.state()));
+        }
         intent.clear(slot.name());
         slot.restart();
         return await(slot, timeout, Actions::startOutcome);
@@ -217,11 +241,5 @@ public final class Actions {
     private static CompletableFuture<List<Result>> all(List<CompletableFuture<Result>> futures) {
         return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
                 .thenApply(ignored -> futures.stream().map(CompletableFuture::join).toList());
-    }
-
-    private static List<Result> append(List<Result> done, Result result) {
-        List<Result> all = new ArrayList<>(done);
-        all.add(result);
-        return all;
     }
 }

@@ -99,7 +99,7 @@ public final class Supervisor {
         this.log = log;
         this.events = events;
         this.intent = intent;
-        this.actions = new Actions(loop, intent, this::shuttingDown);
+        this.actions = new Actions(loop, clock, intent, this::shuttingDown);
     }
 
     /** Reconciles towards {@code desired}. Owner thread. */

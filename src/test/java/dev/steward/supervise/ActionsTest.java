@@ -34,7 +34,7 @@ class ActionsTest {
     private final ManualLoop loop = new ManualLoop();
     private final FakeLauncher launcher = new FakeLauncher(loop);
     private final OperatorIntent intent = OperatorIntent.inMemory();
-    private final Actions actions = new Actions(loop, intent, () -> false);
+    private final Actions actions = new Actions(loop, loop.clock(), intent, () -> false);
 
     // ---- helpers ------------------------------------------------------------------------------------
 
@@ -234,11 +234,25 @@ class ActionsTest {
 
     // ---- restart ----------------------------------------------------------------------------------------
 
+    /** The processes of one program of {@code replicas}, each RUNNING. */
+    private List<ProcessSlot> runningReplicas(ProgramSpec spec) {
+        List<ProcessSlot> slots = new java.util.ArrayList<>();
+        for (int index = 0; index < spec.replicas(); index++) {
+            ProcessSlot slot = new ProcessSlot(spec, index, loop.clock(), loop, launcher, (s, change) -> actions.onStateChanged(s));
+            slot.start();
+            slots.add(slot);
+        }
+        loop.advanceSeconds(spec.startSeconds());
+        slots.forEach(slot -> assertEquals(RUNNING, slot.state()));
+        return slots;
+    }
+
     @Test
-    void restartOfThreeProcessesGoesOneAtATime() {
-        ProcessSlot a = running("a");
-        ProcessSlot b = running("b");
-        ProcessSlot c = running("c");
+    void restartOfAProgramsThreeProcessesGoesOneAtATime() {
+        List<ProcessSlot> web = runningReplicas(Specs.program("web").replicas(3).build());
+        ProcessSlot a = web.get(0);
+        ProcessSlot b = web.get(1);
+        ProcessSlot c = web.get(2);
         FakeChild a1 = childOf(a);
         FakeChild b1 = childOf(b);
         FakeChild c1 = childOf(c);
@@ -246,23 +260,23 @@ class ActionsTest {
         CompletableFuture<List<Actions.Result>> future = actions.restart(targets(a, b, c), TIMEOUT);
         loop.runPending();
 
-        assertEquals(List.of(new SentSignal(a1.pid(), SIGTERM, false)), launcher.signals(), "only a is signalled");
+        assertEquals(List.of(new SentSignal(a1.pid(), SIGTERM, false)), launcher.signals(), "only web-0 is signalled");
         a1.exit(ExitStatus.killedBy(SIGTERM));
         assertEquals(STARTING, a.state());
-        assertTrue(b1.signals().isEmpty(), "b waits while a is STARTING");
+        assertTrue(b1.signals().isEmpty(), "web-1 waits while web-0 is STARTING");
         loop.advanceMillis(999);
-        assertTrue(b1.signals().isEmpty(), "b waits until a is RUNNING");
+        assertTrue(b1.signals().isEmpty(), "web-1 waits until web-0 is RUNNING");
 
         loop.advanceMillis(1);
         assertEquals(RUNNING, a.state());
-        assertEquals(List.of(new SentSignal(b1.pid(), SIGTERM, false)), b1.signals(), "b goes once a is RUNNING");
-        assertTrue(c1.signals().isEmpty(), "c waits for b");
+        assertEquals(List.of(new SentSignal(b1.pid(), SIGTERM, false)), b1.signals(), "web-1 goes once web-0 is RUNNING");
+        assertTrue(c1.signals().isEmpty(), "web-2 waits for web-1");
         assertFalse(future.isDone());
 
         b1.exit(ExitStatus.killedBy(SIGTERM));
         loop.advanceSeconds(1);
         assertEquals(RUNNING, b.state());
-        assertEquals(List.of(new SentSignal(c1.pid(), SIGTERM, false)), c1.signals(), "c goes once b is RUNNING");
+        assertEquals(List.of(new SentSignal(c1.pid(), SIGTERM, false)), c1.signals(), "web-2 goes once web-1 is RUNNING");
         assertFalse(future.isDone());
 
         c1.exit(ExitStatus.killedBy(SIGTERM));
@@ -270,11 +284,53 @@ class ActionsTest {
 
         assertTrue(future.isDone());
         List<Actions.Result> results = future.join();
-        assertEquals(List.of("a", "b", "c"), results.stream().map(Actions.Result::name).toList());
+        assertEquals(List.of("web-0", "web-1", "web-2"), results.stream().map(Actions.Result::name).toList());
         results.forEach(r -> assertTrue(r.ok(), r.toString()));
         results.forEach(r -> assertEquals(RUNNING, r.state()));
         assertEquals(6, launcher.launchCount(), "each spawned once more");
         assertEquals(3, launcher.signals().size(), "each signalled exactly once");
+    }
+
+    @Test
+    void restartOfSeveralProgramsRestartsThemSideBySideAndAnswersInTheOrderAsked() {
+        List<ProcessSlot> web = runningReplicas(Specs.program("web").replicas(2).build());
+        ProcessSlot db = running("db");
+        ProcessSlot cache = running("cache");
+
+        CompletableFuture<List<Actions.Result>> future = actions.restart(targets(web.get(0), db, web.get(1), cache), TIMEOUT);
+        loop.runPending();
+
+        assertEquals(List.of(childOf(web.get(0)).pid(), childOf(db).pid(), childOf(cache).pid()),
+                launcher.signals().stream().map(SentSignal::pid).toList(), "one of each program at once; web-1 waits");
+        List.of(web.get(0), db, cache).forEach(slot -> childOf(slot).exit(ExitStatus.killedBy(SIGTERM)));
+        loop.advanceSeconds(1);
+        assertEquals(4, launcher.signals().size(), "web-1 went once web-0 was RUNNING");
+        childOf(web.get(1)).exit(ExitStatus.killedBy(SIGTERM));
+        loop.advanceSeconds(1);
+
+        assertTrue(future.isDone());
+        assertEquals(List.of("web-0", "db", "web-1", "cache"), future.join().stream().map(Actions.Result::name).toList());
+        future.join().forEach(r -> assertTrue(r.ok(), r.toString()));
+    }
+
+    @Test
+    void theTimeoutBoundsTheWholeRestartAndAProcessWhoseTurnComesAfterItIsLeftAlone() {
+        List<ProcessSlot> web = runningReplicas(Specs.program("web").replicas(2).startSeconds(3).build());
+        FakeChild first = childOf(web.get(0));
+        FakeChild second = childOf(web.get(1));
+
+        CompletableFuture<List<Actions.Result>> future = actions.restart(targets(web.get(0), web.get(1)), Duration.ofSeconds(2));
+        loop.runPending();
+        first.exit(ExitStatus.killedBy(SIGTERM));
+        loop.advanceSeconds(2); // web-0 would be RUNNING only at 3 s
+
+        assertTrue(future.isDone());
+        List<Actions.Result> results = future.join();
+        assertEquals("timed out after 2 s; it is STARTING", results.get(0).message());
+        assertEquals("not restarted: the time (--timeout) ran out while the program's earlier processes restarted; it is"
+                + " still RUNNING", results.get(1).message());
+        assertFalse(results.get(1).ok());
+        assertTrue(second.signals().isEmpty(), "web-1 was left alone");
     }
 
     @Test
