@@ -1,0 +1,66 @@
+package dev.steward.e2e;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Hundreds of clients listing hundreds of processes at once, under a small heap: the daemon answers them all, in
+ * turn, and keeps supervising. Building every answer side by side ran it out of heap and direct memory.
+ */
+class ApiFloodIT {
+    private static final int PROCESSES = 1000;
+    private static final int CLIENTS = 300;
+
+    @TempDir
+    Path root;
+
+    @Test
+    void manyClientsListingAtOnceAreAnsweredInTurn() throws Exception {
+        int port = Http.freePort();
+        Path manifests = Files.createDirectories(root.resolve("manifests"));
+        Path state = root.resolve("state");
+        Files.writeString(manifests.resolve("many.yaml"), """
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: many}
+                spec:
+                  command: ["sleep", "1000"]
+                  replicas: %d
+                  startSeconds: 0
+                """.formatted(PROCESSES));
+        try (DaemonProcess daemon = DaemonProcess.launch(List.of("-Xmx40m"), manifests, state, "ApiFloodIT",
+                List.of("--manifests", manifests.toString(), "--state-dir", state.toString(), "--listen", "127.0.0.1:" + port))) {
+            String list = "http://127.0.0.1:" + port + "/api/v1/processes";
+            await("the daemon's API").atMost(DaemonProcess.PATIENCE).until(() -> Http.status(list) == 200);
+            ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+            try {
+                List<Future<Integer>> answers = new ArrayList<>();
+                for (int i = 0; i < CLIENTS; i++) {
+                    answers.add(clients.submit(() -> Http.get(list).length));
+                }
+                for (Future<Integer> answer : answers) {
+                    assertTrue(answer.get(120, TimeUnit.SECONDS) > PROCESSES * 100, "a whole list");
+                }
+            } finally {
+                clients.shutdownNow();
+            }
+            assertTrue(daemon.process().isAlive(), () -> String.join("\n", daemon.lines()));
+            assertTrue(daemon.lines().stream().noneMatch(line -> line.contains("OutOfMemoryError")),
+                    () -> String.join("\n", daemon.lines()));
+            assertEquals(0, daemon.terminate());
+        }
+    }
+}
