@@ -72,7 +72,7 @@ public class ProcessesResource {
         ProcessInfo process = process(name);
         LogTail logs = control.logs(name, stderr).orElseThrow(() -> ApiException.notFound(stderr
                 ? "process " + name + " has no stderr log: its program redirects stderr into stdout"
-                + " (or it has not started yet); ask for stream=stdout"
+                + " (or it has not started yet); its output is all on stdout: `steward logs " + name + "`, or stream=stdout"
                 : "process " + name + " has no output yet: it has not been started; start it with `steward start "
                 + process.name() + "`"));
         // One read gives both the text and the position it ends at, so following loses or repeats nothing.

@@ -43,6 +43,10 @@ final class CommandResolver {
             throw new SpawnException("can't find command '" + asWritten + "' (" + path.toAbsolutePath()
                     + " does not exist); fix spec.command or spec.directory");
         }
+        if (Files.isDirectory(path)) {
+            throw new SpawnException("command at '" + path.toAbsolutePath() + "' is a directory; name the program in it"
+                    + " in spec.command");
+        }
         throw new SpawnException("command at '" + path.toAbsolutePath() + "' is not executable; "
                 + "chmod +x it or run it through an interpreter in spec.command");
     }

@@ -80,11 +80,20 @@ public final class ProcessLauncher implements Launcher {
             environment.put("HOME", account.home());
             environment.put("USER", account.name());
             environment.put("LOGNAME", account.name());
-            List<String> wrapped = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=" + account.uid(),
-                    "--regid=" + account.gid(), "--init-groups", "--", executable.toString()));
-            wrapped.addAll(argv.subList(1, argv.size()));
-            argv = wrapped;
-            executable = Path.of("/usr/bin/setpriv");
+            // Already that user: nothing to switch, as supervisord does, so that one manifest serves a daemon run
+            // as root and one run as that user.
+            if (account.uid() != LibC.geteuid()) {
+                if (!PosixSpawner.runningAsRoot()) {
+                    throw new SpawnException("spec.user is '" + spec.user().get() + "' (uid " + account.uid() + ") but the"
+                            + " daemon runs as uid " + LibC.geteuid() + ", not as root, and cannot switch users; remove"
+                            + " spec.user, or run steward as root or as that user");
+                }
+                List<String> wrapped = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=" + account.uid(),
+                        "--regid=" + account.gid(), "--init-groups", "--", executable.toString()));
+                wrapped.addAll(argv.subList(1, argv.size()));
+                argv = wrapped;
+                executable = Path.of("/usr/bin/setpriv");
+            }
         }
         SlotLogs sinks = openLogs(slot);
         OutputSink stdout = into(sinks.stdout());

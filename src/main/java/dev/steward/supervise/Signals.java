@@ -1,13 +1,15 @@
 package dev.steward.supervise;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * Linux signal names and numbers, as written in manifests ({@code stopSignal: TERM}) and shown to users.
  *
- * <p>Only the numbers Steward is likely to send are named; any number from 1 to 64 is accepted so that
+ * <p>Every standard Linux signal has its name (a crash shows as {@code SIGSEGV}, not {@code SIG11}); error
+ * messages list the ones a program is likely to be stopped with. Any number from 1 to 64 is accepted so that
  * programs listening for real-time signals can still be stopped the way they expect.
  */
 public final class Signals {
@@ -32,6 +34,13 @@ public final class Signals {
         NUMBERS.put("TSTP", 20);
         NUMBERS.put("WINCH", 28);
     }
+
+    /** The other standard ones: named in what a process died of, accepted, not listed in messages. */
+    private static final Map<String, Integer> OTHERS = Map.ofEntries(Map.entry("ILL", 4), Map.entry("TRAP", 5),
+            Map.entry("ABRT", 6), Map.entry("BUS", 7), Map.entry("FPE", 8), Map.entry("SEGV", 11), Map.entry("PIPE", 13),
+            Map.entry("STKFLT", 16), Map.entry("CHLD", 17), Map.entry("TTIN", 21), Map.entry("TTOU", 22),
+            Map.entry("URG", 23), Map.entry("XCPU", 24), Map.entry("XFSZ", 25), Map.entry("VTALRM", 26),
+            Map.entry("PROF", 27), Map.entry("IO", 29), Map.entry("PWR", 30), Map.entry("SYS", 31));
 
     private Signals() {
     }
@@ -58,19 +67,21 @@ public final class Signals {
         if (name.startsWith("SIG")) {
             name = name.substring(3);
         }
-        Integer number = NUMBERS.get(name);
+        Integer number = NUMBERS.getOrDefault(name, OTHERS.get(name));
         if (number == null) {
             throw new IllegalArgumentException("unknown signal \"" + nameOrNumber + "\"; use one of " + acceptedNames()
-                    + " (with or without SIG), or a number from 1 to " + MAX);
+                    + " (with or without SIG), another Linux signal's name, or a number from 1 to " + MAX);
         }
         return number;
     }
 
     /** The short name of {@code number} ({@code "TERM"}), or the number itself as text when it has no name here. */
     public static String name(int number) {
-        for (Map.Entry<String, Integer> entry : NUMBERS.entrySet()) {
-            if (entry.getValue() == number) {
-                return entry.getKey();
+        for (Map<String, Integer> names : List.of(NUMBERS, OTHERS)) {
+            for (Map.Entry<String, Integer> entry : names.entrySet()) {
+                if (entry.getValue() == number) {
+                    return entry.getKey();
+                }
             }
         }
         return Integer.toString(number);

@@ -55,13 +55,13 @@ class CommandResolverTest {
     }
 
     @Test
-    void aFileWithoutTheExecuteBitOrADirectoryIsNotExecutable() throws Exception {
+    void aFileWithoutTheExecuteBitIsNotExecutableAndADirectoryIsSaidToBeOne() throws Exception {
         Path plain = file("data.txt", "rw-r--r--");
+        SpawnException e = assertThrows(SpawnException.class, () -> resolve(plain.toString(), Map.of(), Optional.empty()));
+        assertEquals("command at '" + plain + "' is not executable; chmod +x it or run it through an interpreter in spec.command",
+                e.getMessage());
         Path directory = Files.createDirectory(dir.resolve("bin"));
-        for (Path path : List.of(plain, directory)) {
-            SpawnException e = assertThrows(SpawnException.class, () -> resolve(path.toString(), Map.of(), Optional.empty()));
-            assertEquals("command at '" + path + "' is not executable; chmod +x it or run it through an interpreter in spec.command",
-                    e.getMessage());
-        }
+        e = assertThrows(SpawnException.class, () -> resolve(directory.toString(), Map.of(), Optional.empty()));
+        assertEquals("command at '" + directory + "' is a directory; name the program in it in spec.command", e.getMessage());
     }
 }

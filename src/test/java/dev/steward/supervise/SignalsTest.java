@@ -46,6 +46,10 @@ class SignalsTest {
         assertEquals("TERM", Signals.name(15));
         assertEquals("KILL", Signals.name(9));
         assertEquals("WINCH", Signals.name(28));
+        assertEquals("SEGV", Signals.name(11), "what a crash shows: SIGSEGV, as supervisord says");
+        assertEquals("ABRT", Signals.name(6));
+        assertEquals("PIPE", Signals.name(13));
+        assertEquals(11, Signals.parse("SIGSEGV"));
         assertEquals("HUP", Signals.name(1));
         assertEquals("34", Signals.name(34));
         assertEquals("0", Signals.name(0));

@@ -34,6 +34,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -274,6 +275,21 @@ class SupervisorTest {
 
         assertEquals(0, memory.taken());
         assertEquals(List.of(), openLogFiles());
+    }
+
+    @Test
+    void aUserWhoTheDaemonAlreadyIsIsNotSwitchedToAndAnotherGoesThroughSetpriv() {
+        // These tests run as root: root is the daemon's own user, nobody another one.
+        Assumptions.assumeTrue(PosixSpawner.runningAsRoot(), "run as root");
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("own").user("root").build(), program("other").user("nobody").build()));
+
+        SpawnRequest own = spawner.lastChildOf("own").request;
+        assertEquals(Path.of(SH), own.executable(), "run as it is, as supervisord does");
+        assertEquals("root", own.environment().get("USER"));
+        SpawnRequest other = spawner.lastChildOf("other").request;
+        assertEquals(Path.of("/usr/bin/setpriv"), other.executable());
+        assertEquals("nobody", other.environment().get("USER"));
     }
 
     @Test
