@@ -24,6 +24,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -84,7 +85,7 @@ public final class ManifestSource implements AutoCloseable {
     }
 
     private final Path directory;
-    private final ManifestLoader loader;
+    private final Function<Path, ManifestLoader.Parsed> reader;
     private final Consumer<DesiredState> listener;
     private final Duration debounce;
     private final Duration resync;
@@ -115,17 +116,20 @@ public final class ManifestSource implements AutoCloseable {
      */
     public ManifestSource(Path directory, ManifestLoader loader, Consumer<DesiredState> listener, Duration debounce,
                           Duration resync) {
-        this(directory, loader, listener, debounce, resync, EMPTY_FILE_GRACE);
+        this(directory, loader::read, listener, debounce, resync, EMPTY_FILE_GRACE);
     }
 
-    /** @param emptyFileGrace how long a file just emptied keeps its programs ({@link #EMPTY_FILE_GRACE}) */
-    ManifestSource(Path directory, ManifestLoader loader, Consumer<DesiredState> listener, Duration debounce,
-                   Duration resync, Duration emptyFileGrace) {
+    /**
+     * @param reader         reads and parses one file ({@link ManifestLoader}'s, or a test's)
+     * @param emptyFileGrace how long a file just emptied keeps its programs ({@link #EMPTY_FILE_GRACE})
+     */
+    ManifestSource(Path directory, Function<Path, ManifestLoader.Parsed> reader, Consumer<DesiredState> listener,
+                   Duration debounce, Duration resync, Duration emptyFileGrace) {
         this.emptyFileGrace = emptyFileGrace;
         // Normalized: "." would otherwise have its own directory as parent, and watching that parent would take
         // over the directory's own watch (inotify keeps one watch per inode).
         this.directory = directory.toAbsolutePath().normalize();
-        this.loader = loader;
+        this.reader = reader;
         this.listener = listener;
         this.debounce = debounce;
         this.resync = resync;
@@ -326,19 +330,38 @@ public final class ManifestSource implements AutoCloseable {
             return e.getValue() == null || cached == null || !cached.stamp().equals(e.getValue());
         }).map(Map.Entry::getKey).toList();
         Map<Path, ManifestLoader.Parsed> read = (toRead.size() >= PARALLEL_PARSE ? toRead.parallelStream() : toRead.stream())
-                .collect(Collectors.toConcurrentMap(path -> path, loader::read));
+                .collect(Collectors.toConcurrentMap(path -> path, reader));
         Map<Path, Cached> next = new HashMap<>();
         List<ManifestLoader.Parsed> files = new ArrayList<>();
         stamps.forEach((path, stamp) -> {
             ManifestLoader.Parsed fresh = read.get(path);
-            ManifestLoader.Parsed parsed = fresh != null ? fresh : cache.get(path).parsed();
-            if (stamp != null) {
-                next.put(path, new Cached(stamp, parsed));
+            Cached previous = cache.get(path);
+            ManifestLoader.Parsed parsed = fresh != null ? fresh : previous.parsed();
+            Stamp kept = stamp;
+            if (fresh != null && stamp != null && !stamp.equals(stampQuietly(path))) {
+                // Written while it was read (an editor that truncates, then writes): what was read may be neither
+                // version, such as an empty file whose size said otherwise, whose programs would stop. Until the
+                // write's own event reads it again, the version read before holds; it is not cached.
+                kept = null;
+                if (previous != null) {
+                    parsed = previous.parsed();
+                }
+            }
+            if (kept != null) {
+                next.put(path, new Cached(kept, parsed));
             }
             files.add(parsed);
         });
         cache = next;
         return files;
+    }
+
+    private static Stamp stampQuietly(Path path) {
+        try {
+            return Stamp.of(path);
+        } catch (IOException e) {
+            return null; // gone meanwhile: its delete event brings another scan
+        }
     }
 
     /** {@code *.yaml} and {@code *.yml}; dot files (editors' and the writer's temporary files) are ignored. */

@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
@@ -263,6 +265,39 @@ class ManifestSourceTest {
         Files.setLastModifiedTime(file, modified);
         source.rescan();
 
+        assertEquals(List.of("b"), last().programs().get("web").command());
+    }
+
+    @Test
+    void aFileRewrittenWhileItIsReadKeepsItsProgramsUntilItIsReadWhole() throws IOException {
+        Path dir = root.resolve("manifests");
+        Path file = write(dir, "web.yaml", program("web", "a"));
+        ManifestLoader loader = new ManifestLoader();
+        AtomicBoolean interfere = new AtomicBoolean();
+        Function<Path, ManifestLoader.Parsed> reader = path -> {
+            if (!interfere.getAndSet(false)) {
+                return loader.read(path);
+            }
+            try {
+                Files.write(path, new byte[0]); // an editor's truncate, just after the scan took the file's stamp
+                ManifestLoader.Parsed empty = loader.read(path);
+                Files.writeString(path, program("web", "b")); // and then its write
+                return empty;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        ManifestSource source = new ManifestSource(dir, reader, published::add, DEBOUNCE, NO_RESYNC,
+                ManifestSource.EMPTY_FILE_GRACE);
+        sources.add(source);
+        source.rescan();
+
+        Files.writeString(file, program("web", "c"));
+        interfere.set(true);
+        source.rescan();
+        assertEquals(List.of("a"), last().programs().get("web").command(), "the version read whole holds: web runs on");
+
+        source.rescan(); // what the write's own event brings
         assertEquals(List.of("b"), last().programs().get("web").command());
     }
 
@@ -928,7 +963,7 @@ class ManifestSourceTest {
 
     private ManifestSource source(Path dir, Duration resync, Duration emptyFileGrace) {
         Consumer<DesiredState> listener = published::add;
-        ManifestSource source = new ManifestSource(dir, new ManifestLoader(), listener, DEBOUNCE, resync, emptyFileGrace);
+        ManifestSource source = new ManifestSource(dir, new ManifestLoader()::read, listener, DEBOUNCE, resync, emptyFileGrace);
         sources.add(source);
         return source;
     }
