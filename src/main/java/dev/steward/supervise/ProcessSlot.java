@@ -116,6 +116,24 @@ public final class ProcessSlot {
         this.spec = newSpec;
     }
 
+    /**
+     * EXITED, and left so, but its spec, changed since ({@code restartPolicy}, {@code exitCodes}), would have restarted
+     * it when it exited: supervisord's update restarts a changed program, and a process left EXITED under
+     * {@code restartPolicy: Always} would puzzle anyone.
+     */
+    public boolean restartsUnderItsSpecNow() {
+        return state == ProcessState.EXITED && timer == null && lastExit != null && restarts(spec, lastExit.status());
+    }
+
+    private static boolean restarts(ProgramSpec spec, ExitStatus status) {
+        RestartPolicy policy = spec.restartPolicy();
+        return policy == RestartPolicy.Always || (policy == RestartPolicy.OnFailure && !expected(spec, status));
+    }
+
+    private static boolean expected(ProgramSpec spec, ExitStatus status) {
+        return !status.signaled() && spec.exitCodes().contains(status.code());
+    }
+
     /** Sends a signal to the process; false when it is not in a signallable state or already gone. */
     public boolean signal(int signal) {
         return child != null && state.isSignallable() && child.signal(signal, false);
@@ -204,7 +222,7 @@ public final class ProcessSlot {
         child = null;
         cancelTimer();
         stoppedAt = now;
-        boolean expected = !status.signaled() && spec.exitCodes().contains(status.code());
+        boolean expected = expected(spec, status);
         lastExit = new LastExit(status, expected, now);
         if (killing) {
             killing = false;
@@ -225,8 +243,7 @@ public final class ProcessSlot {
             transition(ProcessState.RUNNING, "pid " + pid);
         }
         backoff = 0;
-        RestartPolicy policy = spec.restartPolicy();
-        boolean restart = policy == RestartPolicy.Always || (policy == RestartPolicy.OnFailure && !expected);
+        boolean restart = restarts(spec, status);
         String exit = status + (expected ? "; expected" : "; not expected");
         Duration wait = MIN_RESTART_INTERVAL.minus(Duration.between(startedAt, now));
         if (!restart) {

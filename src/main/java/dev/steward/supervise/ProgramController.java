@@ -66,6 +66,8 @@ public final class ProgramController {
         retireExtras();
         slots.forEach(slot -> slot.updateSpec(newSpec));
         scale();
+        // As if it had exited just now under the new settings.
+        slots.stream().filter(ProcessSlot::restartsUnderItsSpecNow).forEach(ProcessSlot::start);
         if (launchChanged || autostartTurnedOn) {
             // Instances that are not up take the new settings at once; up ones roll, one at a time.
             for (ProcessSlot slot : slots) {

@@ -1,6 +1,7 @@
 package dev.steward.supervise;
 
 import static dev.steward.supervise.ProcessState.BACKOFF;
+import static dev.steward.supervise.ProcessState.EXITED;
 import static dev.steward.supervise.ProcessState.FATAL;
 import static dev.steward.supervise.ProcessState.RUNNING;
 import static dev.steward.supervise.ProcessState.STARTING;
@@ -11,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steward.manifest.ProgramSpec;
+import dev.steward.manifest.RestartPolicy;
 import dev.steward.supervise.FakeLauncher.FakeChild;
 import dev.steward.supervise.FakeLauncher.SentSignal;
 
@@ -353,6 +355,29 @@ class ProgramControllerTest {
         assertEquals(List.of(STARTING), states());
         assertEquals(2, launcher.launchCount());
         assertEquals(List.of("/bin/fixed"), launcher.lastLaunch().spec().command());
+    }
+
+    // ---- restart policy changed in place -------------------------------------------------------------------
+
+    @Test
+    void anExitedProcessStartsWhenItsNewRestartPolicyOrExitCodesWouldHaveRestartedIt() {
+        ProgramSpec never = Specs.program("job").restartPolicy(RestartPolicy.Never).startSeconds(0).build();
+        running(never);
+        launcher.exitLast(ExitStatus.exited(0));
+        assertEquals(EXITED, controller.slots().get(0).state());
+
+        controller.update(Specs.from(never).restartPolicy(RestartPolicy.OnFailure).build());
+        assertEquals(EXITED, controller.slots().get(0).state(), "exit 0 is expected: OnFailure leaves it");
+        assertEquals(1, launcher.launchCount());
+
+        controller.update(Specs.from(never).restartPolicy(RestartPolicy.OnFailure).exitCodes(2).build());
+        assertEquals(RUNNING, controller.slots().get(0).state(), "exit 0 is a failure now: started");
+        assertEquals(2, launcher.launchCount());
+
+        launcher.exitLast(ExitStatus.exited(2));
+        controller.update(Specs.from(never).restartPolicy(RestartPolicy.Always).exitCodes(2).build());
+        assertEquals(RUNNING, controller.slots().get(0).state(), "Always restarts any exit");
+        assertEquals(3, launcher.launchCount());
     }
 
     // ---- delete ---------------------------------------------------------------------------------------
