@@ -73,8 +73,10 @@ public class ProcessesResource {
         LogTail logs = control.logs(name, stderr).orElseThrow(() -> ApiException.notFound(stderr
                 ? "process " + name + " has no stderr log: its program redirects stderr into stdout"
                 + " (or it has not started yet); its output is all on stdout: `steward logs " + name + "`, or stream=stdout"
-                : "process " + name + " has no output yet: it has not been started; start it with `steward start "
-                + process.name() + "`"));
+                : process.spawnError().map(error -> "process " + name + " has no output: it could not be started ("
+                        + process.state() + ", " + error + ")")
+                .orElse("process " + name + " has no output yet: it has not been started; start it with `steward start "
+                        + process.name() + "`")));
         // One read gives both the text and the position it ends at, so following loses or repeats nothing.
         RingBuffer.Slice held = logs.ring().read(0);
         byte[] text = LogText.lastLines(LogText.lastBytes(held.bytes(), maxBytes), lines);

@@ -11,7 +11,7 @@ import java.util.List;
  *
  * @param type    Normal or Warning
  * @param reason  short CamelCase cause: Started, Running, BackOff, Fatal, Exited, Killing, Stopped,
- *                Added, Changed, Removed, InvalidManifest, ManifestFixed, LeftoverStopped, LeftoverStuck, OperatorStop, ...
+ *                Added, Changed, Removed, InvalidManifest, ManifestFixed, ManifestRemoved, LeftoverStopped, LeftoverStuck, OperatorStop, ...
  * @param object  {@code process/web-0}, {@code program/web} or {@code manifest/web.yaml}
  * @param message the latest message
  * @param count   how many times it happened
@@ -69,7 +69,9 @@ public record EventRecord(long id, String type, String reason, String object, St
                         leftover.detail());
             }
             if (event instanceof Event.ManifestRecovered recovered) {
-                return new Kind(NORMAL, "ManifestFixed", "manifest/" + recovered.file().getFileName(), "no errors any more");
+                return new Kind(NORMAL, recovered.removed() ? "ManifestRemoved" : "ManifestFixed",
+                        "manifest/" + recovered.file().getFileName(), recovered.removed() ? "removed, and its errors with it"
+                                : "no errors any more");
             }
             return null;
         }

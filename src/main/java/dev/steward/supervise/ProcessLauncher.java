@@ -63,7 +63,9 @@ public final class ProcessLauncher implements Launcher {
         Map<String, String> environment = environment(slot);
         Optional<Path> directory = spec.directory().map(Path::of);
         if (directory.isPresent() && !Files.isDirectory(directory.get())) {
-            throw new SpawnException("working directory " + directory.get() + " does not exist; create it or fix spec.directory");
+            throw new SpawnException("working directory " + directory.get() + " does not exist"
+                    + (directory.get().isAbsolute() ? "" : " (a relative path is taken from the daemon's working directory, "
+                    + Path.of("").toAbsolutePath() + ")") + "; create it or fix spec.directory");
         }
         Path executable = CommandResolver.resolve(spec.command(), environment, directory);
         List<String> argv = new ArrayList<>(spec.command());

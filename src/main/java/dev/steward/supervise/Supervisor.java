@@ -178,7 +178,8 @@ public final class Supervisor {
                         : inForce.contains(e.file()) ? Event.ManifestInvalid.Meanwhile.LAST_GOOD_VERSION
                         : Event.ManifestInvalid.Meanwhile.NOTHING)));
         reportedErrors.stream().map(ManifestError::file).distinct().filter(f -> !bad.contains(f))
-                .forEach(f -> emit(new Event.ManifestRecovered(f)));
+                // One stat per file that had errors, when they go: "has no errors" said of a deleted file misleads.
+                .forEach(f -> emit(new Event.ManifestRecovered(f, !java.nio.file.Files.exists(f))));
         reportedErrors = List.copyOf(errors);
     }
 

@@ -104,6 +104,18 @@ class ApiProcessesTest {
     }
 
     @Test
+    void theLogsOfAProcessThatCouldNotStartSayWhy() {
+        apply(sleeper("api-nodir", "directory: /nonexistent/api-nodir")).statusCode(200);
+        await().atMost(ApiFixture.PATIENCE).until(() -> given().get("/api/v1/processes/api-nodir").jsonPath()
+                .getString("spawnError") != null);
+
+        given().get("/api/v1/processes/api-nodir/logs").then().statusCode(404)
+                .body("detail", org.hamcrest.Matchers.matchesPattern("process api-nodir has no output: it could not be started"
+                        + " \\((BACKOFF|STARTING|FATAL), working directory /nonexistent/api-nodir does not exist; create it or fix"
+                        + " spec.directory\\)"));
+    }
+
+    @Test
     void unknownNamesAndBadFiltersAreExplained() {
         given().get("/api/v1/processes/api-nope").then().statusCode(404)
                 .contentType("application/problem+json").body("code", equalTo("NotFound"))

@@ -377,11 +377,14 @@ class EventHistoryTest {
         accept(new Event.ProgramChanged("web", "applied in place, nothing restarted"));
         accept(new Event.ProgramRemoved("web"));
         accept(new Event.ManifestRecovered(Path.of("/m/web.yaml")));
+        accept(new Event.ManifestRecovered(Path.of("/m/old.yaml"), true));
 
         List<EventRecord> all = history.all();
-        assertEquals(List.of("Added", "Changed", "Removed", "ManifestFixed"), all.stream().map(EventRecord::reason).toList());
-        assertEquals(List.of("program/web", "program/web", "program/web", "manifest/web.yaml"),
+        assertEquals(List.of("Added", "Changed", "Removed", "ManifestFixed", "ManifestRemoved"),
+                all.stream().map(EventRecord::reason).toList());
+        assertEquals(List.of("program/web", "program/web", "program/web", "manifest/web.yaml", "manifest/old.yaml"),
                 all.stream().map(EventRecord::object).toList());
+        assertEquals("removed, and its errors with it", all.get(4).message());
         all.forEach(r -> assertEquals(EventRecord.NORMAL, r.type()));
     }
 

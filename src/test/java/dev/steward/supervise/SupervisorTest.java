@@ -293,6 +293,32 @@ class SupervisorTest {
     }
 
     @Test
+    void anInvalidFileThatGoesIsSaidToBeRemovedAndOneFixedToBeFixed() throws IOException {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        Path fixed = Files.writeString(stateDir.resolve("fixed.yaml"), "kind: Program\n");
+        Path deleted = stateDir.resolve("deleted.yaml");
+        List<ManifestError> errors = List.of(new ManifestError(fixed, 1, 1, "metadata", "missing"),
+                new ManifestError(deleted, 1, 1, "metadata", "missing"));
+        apply(supervisor, new DesiredState(Map.of(), Map.of(), errors));
+        events.clear();
+
+        apply(supervisor, desired());
+
+        assertEquals(List.of(new Event.ManifestRecovered(deleted, true), new Event.ManifestRecovered(fixed, false)),
+                events.stream().filter(e -> e instanceof Event.ManifestRecovered).toList());
+    }
+
+    @Test
+    void aMissingRelativeWorkingDirectorySaysWhatItIsRelativeTo() {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        apply(supervisor, desired(program("web").directory("no/such/dir").build()));
+
+        assertEquals(Optional.of("working directory no/such/dir does not exist (a relative path is taken from the daemon's"
+                + " working directory, " + Path.of("").toAbsolutePath() + "); create it or fix spec.directory"),
+                supervisor.slot("web").orElseThrow().spawnError());
+    }
+
+    @Test
     void aLogFileIsLetGoWhenTheChildsPipeEndsAndOpenedAgainByTheNextOutput() throws IOException {
         Supervisor supervisor = supervisor(OperatorIntent.inMemory());
         applyAndRun(supervisor, desired(program("web").build()));
