@@ -205,14 +205,19 @@ public final class PosixSpawner implements Spawner {
             throw new SpawnException("cannot create a pipe: " + LibC.strerror(Native.getLastError())
                     + "; the daemon may be out of file descriptors (raise its ulimit -n)");
         }
+        refuseAtCeiling(fds, descriptorCeiling);
+        return fds;
+    }
+
+    /** Closes {@code pipe} and refuses the spawn when it got a descriptor at or above {@code ceiling}. */
+    static void refuseAtCeiling(int[] pipe, int ceiling) throws SpawnException {
         // The kernel hands out the lowest free descriptors, so every one below these is in use.
-        if (Math.max(fds[0], fds[1]) >= descriptorCeiling) {
-            closeAll(fds);
-            throw new SpawnException("the daemon has " + descriptorCeiling + " files open, and keeps the rest of its limit"
+        if (Math.max(pipe[0], pipe[1]) >= ceiling) {
+            closeAll(pipe);
+            throw new SpawnException("the daemon has " + ceiling + " files open, and keeps the rest of its limit"
                     + " of open files (ulimit -n) for itself: its API, log files and manifests; raise the limit (ulimit -n,"
                     + " systemd's LimitNOFILE=, docker run --ulimit nofile=N:N) or run fewer processes");
         }
-        return fds;
     }
 
     private static void closeAll(int[]... pipes) {

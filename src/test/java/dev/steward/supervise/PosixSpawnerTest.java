@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
@@ -43,19 +44,31 @@ class PosixSpawnerTest {
                 + "; check the path, its permissions and spec.directory", PosixSpawner.spawnError(request(binary), 8));
     }
 
-    private static long openDescriptors() throws IOException {
-        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.count();
+    /** What a descriptor is, as /proc shows it (pipe:[inode]); empty once closed. */
+    private static String link(int fd) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+        } catch (IOException closed) {
+            return "";
         }
     }
 
     @Test
-    void aPipeAtOrAboveTheCeilingRefusesTheSpawnAndIsClosed() throws IOException {
-        long before = openDescriptors();
-        SpawnException refused = assertThrows(SpawnException.class, () -> new PosixSpawner(3).spawn(request(Path.of("/bin/true"))));
+    void aPipeAtOrAboveTheCeilingRefusesTheSpawnAndIsClosed() throws SpawnException {
+        int[] pipe = new int[2];
+        assertEquals(0, LibC.pipe2(pipe, LibC.O_CLOEXEC));
+        String readEnd = link(pipe[0]);
+        String writeEnd = link(pipe[1]);
+
+        PosixSpawner.refuseAtCeiling(pipe, Math.max(pipe[0], pipe[1]) + 1); // below the ceiling: kept
+        assertEquals(readEnd, link(pipe[0]));
+        SpawnException refused = assertThrows(SpawnException.class, () -> PosixSpawner.refuseAtCeiling(pipe, 3));
+
         assertEquals("the daemon has 3 files open, and keeps the rest of its limit of open files (ulimit -n) for itself: its"
                 + " API, log files and manifests; raise the limit (ulimit -n, systemd's LimitNOFILE=, docker run --ulimit"
                 + " nofile=N:N) or run fewer processes", refused.getMessage());
-        assertEquals(before, openDescriptors(), "the pipe is closed again");
+        // (the numbers may already name other files, opened since by other threads, but not this pipe)
+        assertNotEquals(readEnd, link(pipe[0]), "the read end is closed");
+        assertNotEquals(writeEnd, link(pipe[1]), "the write end is closed");
     }
 }
