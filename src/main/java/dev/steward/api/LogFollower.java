@@ -50,10 +50,15 @@ public class LogFollower {
             Handler<Long> poll = new Handler<>() {
                 @Override
                 public void handle(Long id) {
-                    int sent = pollOnce();
-                    synchronized (ended) {
-                        if (!ended[0]) {
-                            timer[0] = vertx.setTimer(nextPollMillis(sent), this);
+                    int sent = 0;
+                    try {
+                        sent = pollOnce();
+                    } finally {
+                        // Even after a failure: the periodic timer this replaced outlived a tick that threw.
+                        synchronized (ended) {
+                            if (!ended[0]) {
+                                timer[0] = vertx.setTimer(nextPollMillis(sent), this);
+                            }
                         }
                     }
                 }

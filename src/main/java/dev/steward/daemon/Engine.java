@@ -200,7 +200,11 @@ public final class Engine {
         Console.info("SIGHUP: reading the manifest directory again and reopening the log files (nothing restarts unless"
                 + " its manifest changed; to stop the daemon, send TERM)");
         supervisor.loop().execute(supervisor::reopenLogs);
-        source.rescan();
+        try {
+            source.rescan(); // nothing once shutdown has closed it
+        } catch (RuntimeException e) {
+            Console.warn("SIGHUP: reading the manifest directory failed: " + e + "; the watch and the 30 s re-list go on");
+        }
     }
 
     /** SIGUSR2 (Supervisor's) or SIGUSR1: every log file is opened again at its path by its next output. */

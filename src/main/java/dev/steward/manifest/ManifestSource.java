@@ -337,18 +337,19 @@ public final class ManifestSource implements AutoCloseable {
             ManifestLoader.Parsed fresh = read.get(path);
             Cached previous = cache.get(path);
             ManifestLoader.Parsed parsed = fresh != null ? fresh : previous.parsed();
-            Stamp kept = stamp;
+            Cached kept = stamp == null ? null : new Cached(stamp, parsed);
             if (fresh != null && stamp != null && !stamp.equals(stampQuietly(path))) {
                 // Written while it was read (an editor that truncates, then writes): what was read may be neither
                 // version, such as an empty file whose size said otherwise, whose programs would stop. Until the
-                // write's own event reads it again, the version read before holds; it is not cached.
-                kept = null;
+                // write's own event reads it again, the version read before holds, with its stamp, which differs
+                // from the file's and so has it read again (and a just-emptied file's hold goes on).
+                kept = previous;
                 if (previous != null) {
                     parsed = previous.parsed();
                 }
             }
             if (kept != null) {
-                next.put(path, new Cached(kept, parsed));
+                next.put(path, kept);
             }
             files.add(parsed);
         });

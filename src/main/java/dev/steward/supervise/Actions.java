@@ -83,7 +83,8 @@ public final class Actions {
             String program = target.slot().map(slot -> slot.spec().name()).orElse(target.name()); // one not found: alone
             CompletableFuture<Void> before = byProgram.getOrDefault(program, CompletableFuture.completedFuture(null));
             // Asked again at each step: shutdown can begin while an earlier process restarts.
-            byProgram.put(program, before.thenCompose(done -> restartOne(target, deadline)).thenAccept(result -> results[at] = result));
+            byProgram.put(program, before.thenCompose(done -> restartOne(target, deadline, timeout))
+                    .thenAccept(result -> results[at] = result));
         }
         return CompletableFuture.allOf(byProgram.values().toArray(CompletableFuture[]::new))
                 .thenApply(done -> Arrays.asList(results));
@@ -126,7 +127,7 @@ public final class Actions {
         return await(slot, timeout, Actions::startOutcome);
     }
 
-    private CompletableFuture<Result> restartOne(Target target, Instant deadline) {
+    private CompletableFuture<Result> restartOne(Target target, Instant deadline, Duration timeout) {
         if (target.slot().isEmpty()) {
             return CompletableFuture.completedFuture(missing(target));
         }
@@ -134,14 +135,14 @@ public final class Actions {
             return CompletableFuture.completedFuture(result(target.slot().get(), false, STARTS_NOTHING));
         }
         ProcessSlot slot = target.slot().get();
-        Duration timeout = Duration.between(clock.instant(), deadline);
-        if (timeout.isNegative() || timeout.isZero()) {
+        Duration left = Duration.between(clock.instant(), deadline);
+        if (left.isNegative() || left.isZero()) {
             return CompletableFuture.completedFuture(result(slot, false, "not restarted: the time (--timeout) ran out while"
                     + " the program's earlier processes restarted; it is still " + slot.state()));
         }
         intent.clear(slot.name());
         slot.restart();
-        return await(slot, timeout, Actions::startOutcome);
+        return await(slot, left, timeout, Actions::startOutcome);
     }
 
     private static Optional<Result> startOutcome(ProcessSlot slot) {
@@ -179,6 +180,12 @@ public final class Actions {
     }
 
     private CompletableFuture<Result> await(ProcessSlot slot, Duration timeout, Function<ProcessSlot, Optional<Result>> outcome) {
+        return await(slot, timeout, timeout, outcome);
+    }
+
+    /** @param asked the command's timeout, which the message names, when {@code timeout} is what is left of it */
+    private CompletableFuture<Result> await(ProcessSlot slot, Duration timeout, Duration asked,
+                                            Function<ProcessSlot, Optional<Result>> outcome) {
         Optional<Result> now = outcome.apply(slot);
         if (now.isPresent()) {
             return CompletableFuture.completedFuture(now.get());
@@ -187,7 +194,7 @@ public final class Actions {
         Waiter[] self = new Waiter[1];
         OwnerLoop.Timer timer = loop.schedule(timeout, () -> {
             if (removeWaiter(self[0])) {
-                future.complete(result(slot, false, "timed out after " + timeout.toSeconds() + " s; it is " + slot.state()));
+                future.complete(result(slot, false, "timed out after " + asked.toSeconds() + " s; it is " + slot.state()));
             }
         });
         self[0] = new Waiter(slot, outcome, future, timer);

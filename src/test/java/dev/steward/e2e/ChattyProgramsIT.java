@@ -56,7 +56,8 @@ class ChattyProgramsIT {
             byte[] tail = Http.get(api + "/" + last + "/logs?stream=stderr");
             assertTrue(tail.length >= 4096, () -> "the last process's tail holds its last lines: " + tail.length + " bytes");
             assertEquals("e".repeat(tail.length), new String(tail, java.nio.charset.StandardCharsets.US_ASCII));
-            assertEquals(64 * 1024, Http.get(api + "/chatty-0/logs?stream=stdout").length, "the first tails are whole");
+            int first = Http.get(api + "/chatty-0/logs?stream=stdout").length;
+            assertTrue(first >= 4096 && first <= 64 * 1024, "a tail between the floor and a whole one: " + first);
             assertTrue(daemon.lines().stream().noneMatch(line -> line.contains("OutOfMemoryError")),
                     () -> String.join("\n", daemon.lines()));
             assertEquals(0, daemon.terminate());

@@ -260,6 +260,7 @@ class ManifestSourceTest {
         FileTime modified = Files.getLastModifiedTime(file);
         ManifestSource source = source(dir, NO_RESYNC);
         source.start();
+        awaitClockTickAfter(file);
 
         Files.writeString(file, program("web", "b"));
         Files.setLastModifiedTime(file, modified);
@@ -272,33 +273,103 @@ class ManifestSourceTest {
     void aFileRewrittenWhileItIsReadKeepsItsProgramsUntilItIsReadWhole() throws IOException {
         Path dir = root.resolve("manifests");
         Path file = write(dir, "web.yaml", program("web", "a"));
-        ManifestLoader loader = new ManifestLoader();
         AtomicBoolean interfere = new AtomicBoolean();
-        Function<Path, ManifestLoader.Parsed> reader = path -> {
-            if (!interfere.getAndSet(false)) {
-                return loader.read(path);
-            }
-            try {
-                Files.write(path, new byte[0]); // an editor's truncate, just after the scan took the file's stamp
-                ManifestLoader.Parsed empty = loader.read(path);
-                Files.writeString(path, program("web", "b")); // and then its write
-                return empty;
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        };
-        ManifestSource source = new ManifestSource(dir, reader, published::add, DEBOUNCE, NO_RESYNC,
-                ManifestSource.EMPTY_FILE_GRACE);
-        sources.add(source);
+        Function<Path, ManifestLoader.Parsed> reader = disturbedOnce(interfere,
+                path -> Files.write(path, new byte[0]), // an editor's truncate, just after the scan took the file's stamp
+                path -> Files.writeString(path, program("web", "bb"))); // and then its write (a size of its own: no clock needed)
+        ManifestSource source = sourceReadingWith(dir, reader);
         source.rescan();
 
-        Files.writeString(file, program("web", "c"));
+        Files.writeString(file, program("web", "ccc"));
         interfere.set(true);
         source.rescan();
         assertEquals(List.of("a"), last().programs().get("web").command(), "the version read whole holds: web runs on");
 
         source.rescan(); // what the write's own event brings
-        assertEquals(List.of("b"), last().programs().get("web").command());
+        assertEquals(List.of("bb"), last().programs().get("web").command());
+    }
+
+    @Test
+    void aJustEmptiedFileWrittenWhileItIsReadStaysHeld() throws IOException {
+        // generator > web.yaml: the truncate is held; its write then lands while the next scan reads the file.
+        Path dir = root.resolve("manifests");
+        Path file = write(dir, "web.yaml", program("web", "a"));
+        AtomicBoolean interfere = new AtomicBoolean();
+        Function<Path, ManifestLoader.Parsed> reader = disturbedOnce(interfere, path -> { },
+                path -> Files.writeString(path, program("web", "c"))); // the rest of the write, after what was read
+        ManifestSource source = sourceReadingWith(dir, reader);
+        source.rescan();
+        Files.write(file, new byte[0]);
+        source.rescan();
+        assertEquals(List.of("a"), last().programs().get("web").command(), "held");
+
+        Files.writeString(file, "# the first part of what the generator writes\n");
+        interfere.set(true);
+        source.rescan();
+        assertEquals(List.of("a"), last().programs().get("web").command(), "still held: web runs on");
+
+        source.rescan();
+        assertEquals(List.of("c"), last().programs().get("web").command());
+    }
+
+    @Test
+    void aFileWhoseStampDidNotMoveIsNotReadAgain() throws IOException {
+        Path dir = root.resolve("manifests");
+        write(dir, "web.yaml", program("web", "a"));
+        ManifestLoader loader = new ManifestLoader();
+        List<Path> reads = new CopyOnWriteArrayList<>();
+        ManifestSource source = sourceReadingWith(dir, path -> {
+            reads.add(path);
+            return loader.read(path);
+        });
+
+        source.rescan();
+        source.rescan();
+        source.rescan();
+
+        assertEquals(1, reads.size(), "the cache answers");
+    }
+
+    private interface FileStep {
+        void on(Path file) throws IOException;
+    }
+
+    /** {@link ManifestLoader}'s read, with {@code before} and {@code after} around it the next time {@code armed} is set. */
+    private static Function<Path, ManifestLoader.Parsed> disturbedOnce(AtomicBoolean armed, FileStep before, FileStep after) {
+        ManifestLoader loader = new ManifestLoader();
+        return path -> {
+            boolean disturb = armed.getAndSet(false);
+            try {
+                if (disturb) {
+                    before.on(path);
+                }
+                ManifestLoader.Parsed parsed = loader.read(path);
+                if (disturb) {
+                    after.on(path);
+                }
+                return parsed;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+    }
+
+    /** A source (no re-list) whose files are read by {@code reader}, to see or disturb the reads. */
+    private ManifestSource sourceReadingWith(Path dir, Function<Path, ManifestLoader.Parsed> reader) {
+        ManifestSource source = new ManifestSource(dir, reader, published::add, DEBOUNCE, NO_RESYNC,
+                ManifestSource.EMPTY_FILE_GRACE);
+        sources.add(source);
+        return source;
+    }
+
+    /** Waits until a file written now would get a later change time than {@code file}'s (clocks tick coarsely). */
+    private void awaitClockTickAfter(Path file) throws IOException {
+        Object before = Files.getAttribute(file, "unix:ctime");
+        Path probe = root.resolve("clock-probe");
+        await("the file clock to tick").atMost(10, TimeUnit.SECONDS).until(() -> {
+            Files.writeString(probe, "tick");
+            return ((FileTime) Files.getAttribute(probe, "unix:ctime")).compareTo((FileTime) before) > 0;
+        });
     }
 
     @Test

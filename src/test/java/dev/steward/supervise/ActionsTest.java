@@ -314,6 +314,21 @@ class ActionsTest {
     }
 
     @Test
+    void aLaterProcessThatTimesOutNamesTheCommandsTimeout() {
+        List<ProcessSlot> web = runningReplicas(Specs.program("web").replicas(2).startSeconds(1).build());
+        FakeChild first = childOf(web.get(0));
+
+        CompletableFuture<List<Actions.Result>> future = actions.restart(targets(web.get(0), web.get(1)), Duration.ofSeconds(3));
+        loop.runPending();
+        first.exit(ExitStatus.killedBy(SIGTERM));
+        loop.advanceSeconds(1); // web-0 RUNNING; web-1 asked to stop, and it never does
+        loop.advanceSeconds(2);
+
+        assertTrue(future.isDone());
+        assertEquals("timed out after 3 s; it is STOPPING", future.join().get(1).message());
+    }
+
+    @Test
     void theTimeoutBoundsTheWholeRestartAndAProcessWhoseTurnComesAfterItIsLeftAlone() {
         List<ProcessSlot> web = runningReplicas(Specs.program("web").replicas(2).startSeconds(3).build());
         FakeChild first = childOf(web.get(0));
