@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Objects;
@@ -21,7 +22,10 @@ import static java.nio.file.StandardOpenOption.WRITE;
  * <p>A chunk that would take the file past {@code maxBytes} is split: the file is filled to exactly
  * {@code maxBytes}, rotated, and the rest goes to the new file. So every backup written by this
  * class holds exactly {@code maxBytes} bytes and {@code file.N ... file.1 file} concatenated is the
- * byte stream, minus whatever rotation dropped. A file that was already larger (from an earlier
+ * byte stream, minus whatever rotation dropped. Only a plain regular file rotates: a symbolic link
+ * ({@code /dev/stdout}, the container habit), a device or a pipe is written to as it is, whatever the
+ * limits, since rotating means renaming the path, and renaming {@code /dev/stdout} replaced it with a
+ * regular file for the whole machine. A file that was already larger (from an earlier
  * run or a lowered limit) is rotated whole before the next byte is written.
  *
  * <p>The file is opened lazily and reopened after any failure, so a deleted directory or a full
@@ -36,6 +40,7 @@ public final class RotatingFile implements Closeable {
 
     private FileChannel out;  // null until opened, after a failure, and after close
     private long size;        // bytes in the current file, valid while out != null
+    private boolean rotates;  // whether the open path is a plain regular file, valid while out != null
     private boolean closed;
 
     /**
@@ -81,10 +86,10 @@ public final class RotatingFile implements Closeable {
             while (chunk.hasRemaining()) {
                 // Rotating only when more bytes arrive keeps an exactly full file in place
                 // instead of leaving an empty current file behind.
-                if (maxBytes > 0 && size >= maxBytes) {
+                if (rotates && maxBytes > 0 && size >= maxBytes) {
                     rotate();
                 }
-                int n = maxBytes > 0 ? (int) Math.min(chunk.remaining(), maxBytes - size) : chunk.remaining();
+                int n = rotates && maxBytes > 0 ? (int) Math.min(chunk.remaining(), maxBytes - size) : chunk.remaining();
                 ByteBuffer part = chunk.slice(chunk.position(), n);
                 while (part.hasRemaining()) {
                     size += out.write(part);
@@ -174,15 +179,18 @@ public final class RotatingFile implements Closeable {
         FileChannel channel = append ? FileChannel.open(file, CREATE, WRITE, APPEND)
                 : FileChannel.open(file, CREATE, WRITE, TRUNCATE_EXISTING);
         long existing;
+        boolean regular;
         try {
+            regular = Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS);
             // An existing file's content counts towards maxBytes.
-            existing = channel.size();
+            existing = regular ? channel.size() : 0;
         } catch (IOException e) {
             channel.close();
             throw e;
         }
         out = channel;
         size = existing;
+        rotates = regular;
     }
 
     private void closeChannelQuietly() {

@@ -62,6 +62,19 @@ class RotatingFileTest {
     }
 
     @Test
+    void aPathThatIsASymbolicLinkIsWrittenThroughAndNeverRenamed() throws IOException {
+        // file: /dev/stdout is a link to /proc/self/fd/1: rotating it renamed the link and left a regular file there.
+        Path target = Files.writeString(dir.resolve("elsewhere.log"), "0123456789abc"); // already over the limit
+        Path link = Files.createSymbolicLink(dir.resolve("out.log"), target);
+        try (RotatingFile f = new RotatingFile(link, 10, 3)) {
+            write(f, "defghijklmnopqrstuvwxyz");
+        }
+        assertTrue(Files.isSymbolicLink(link), "still the link");
+        assertEquals("0123456789abcdefghijklmnopqrstuvwxyz", read(target));
+        assertFalse(Files.exists(backup(link, 1), java.nio.file.LinkOption.NOFOLLOW_LINKS), "no backup made");
+    }
+
+    @Test
     void exactlyFullFileRotatesOnlyWhenMoreBytesArrive() throws IOException {
         Path file = dir.resolve("out.log");
         try (RotatingFile f = new RotatingFile(file, 5, 2)) {
