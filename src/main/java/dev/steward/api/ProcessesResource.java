@@ -70,13 +70,7 @@ public class ProcessesResource {
         int maxBytes = Params.integer("bytes", bytes, 0, Integer.MAX_VALUE).orElse(-1);
         boolean following = Params.flag("follow", follow, uri);
         ProcessInfo process = process(name);
-        LogTail logs = control.logs(name, stderr).orElseThrow(() -> ApiException.notFound(stderr
-                ? "process " + name + " has no stderr log: its program redirects stderr into stdout"
-                + " (or it has not started yet); its output is all on stdout: `steward logs " + name + "`, or stream=stdout"
-                : process.spawnError().map(error -> "process " + name + " has no output: it could not be started ("
-                        + process.state() + ", " + error + ")")
-                .orElse("process " + name + " has no output yet: it has not been started; start it with `steward start "
-                        + process.name() + "`")));
+        LogTail logs = control.logs(name, stderr).orElseThrow(() -> ApiException.notFound(noOutput(process, name, stderr)));
         // One read gives both the text and the position it ends at, so following loses or repeats nothing.
         RingBuffer.Slice held = logs.ring().read(0);
         byte[] text = LogText.lastLines(LogText.lastBytes(held.bytes(), maxBytes), lines);
@@ -87,6 +81,20 @@ public class ProcessesResource {
         // process must learn at once that the request was accepted.
         Multi<Buffer> first = Multi.createFrom().item(Buffer.buffer(text));
         return Multi.createBy().concatenating().streams(first, follower.follow(name, stderr, logs.ring(), held.next()));
+    }
+
+    /** Why a process has no log of that stream, and what to do. */
+    private static String noOutput(ProcessInfo process, String name, boolean stderr) {
+        if (stderr) {
+            return "process " + name + " has no stderr log: its program redirects stderr into stdout (or it has not started"
+                    + " yet); its output is all on stdout: `steward logs " + name + "`, or stream=stdout";
+        }
+        if (process.spawnError().isPresent()) {
+            return "process " + name + " has no output: it could not be started (" + process.state() + ", "
+                    + process.spawnError().get() + ")";
+        }
+        return "process " + name + " has no output yet: it has not been started; start it with `steward start "
+                + process.name() + "`";
     }
 
     private ProcessInfo process(String name) {

@@ -87,10 +87,6 @@ public sealed interface Event {
 
     /** A previously rejected manifest file is valid again, or ({@code removed}) was deleted. */
     record ManifestRecovered(Path file, boolean removed) implements Event {
-        public ManifestRecovered(Path file) {
-            this(file, false);
-        }
-
         @Override
         public String toString() {
             return removed ? "manifest " + file + " was removed, and its errors with it" : "manifest " + file + " has no errors any more";

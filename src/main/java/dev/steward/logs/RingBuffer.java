@@ -75,13 +75,8 @@ public final class RingBuffer {
         if (buf.length >= needed) {
             return;
         }
-        int size = (int) Math.min(capacity, Math.max(needed, Math.max(256, 2L * buf.length)));
-        if (released) {
-            size = Math.min(size, TailMemory.FLOOR_BYTES);
-        } else if (!memory.grow(buf.length, size)) {
-            int floor = Math.min(capacity, TailMemory.FLOOR_BYTES);
-            size = buf.length < floor && memory.grow(buf.length, floor) ? floor : buf.length;
-        }
+        int wanted = (int) Math.min(capacity, Math.max(needed, Math.max(256, 2L * buf.length)));
+        int size = released ? Math.max(buf.length, Math.min(wanted, TailMemory.FLOOR_BYTES)) : memory.grant(buf.length, wanted);
         if (size > buf.length) {
             buf = java.util.Arrays.copyOf(buf, size);
         }

@@ -39,33 +39,31 @@ public final class TailMemory {
         return new TailMemory(Runtime.getRuntime().maxMemory() / 4);
     }
 
-    public long limit() {
-        return limit;
-    }
-
     /** Bytes held by the rings now. */
     public long taken() {
         return taken.get();
     }
 
     /**
-     * Grants a ring holding {@code from} bytes the growth to {@code to} bytes when the total stays
-     * within the limit, or when {@code to} is at most {@link #FLOOR_BYTES}.
+     * The size a ring holding {@code from} bytes may grow to when it asks for {@code wanted}, counted as taken:
+     * all of it while the total stays within the limit, and otherwise the floor, or {@code from} when it already
+     * holds more.
      */
-    boolean grow(int from, int to) {
-        long extra = to - from;
-        if (to <= FLOOR_BYTES) {
-            taken.addAndGet(extra);
-            return true;
+    int grant(int from, int wanted) {
+        if (wanted > FLOOR_BYTES) {
+            long now;
+            do {
+                now = taken.get();
+                if (now + wanted - from > limit) {
+                    int size = Math.max(from, FLOOR_BYTES);
+                    taken.addAndGet(size - from);
+                    return size;
+                }
+            } while (!taken.compareAndSet(now, now + wanted - from));
+            return wanted;
         }
-        long now;
-        do {
-            now = taken.get();
-            if (now + extra > limit) {
-                return false;
-            }
-        } while (!taken.compareAndSet(now, now + extra));
-        return true;
+        taken.addAndGet(wanted - from);
+        return wanted;
     }
 
     /** Gives back a released ring's bytes. */

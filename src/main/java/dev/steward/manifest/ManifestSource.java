@@ -336,22 +336,17 @@ public final class ManifestSource implements AutoCloseable {
         stamps.forEach((path, stamp) -> {
             ManifestLoader.Parsed fresh = read.get(path);
             Cached previous = cache.get(path);
-            ManifestLoader.Parsed parsed = fresh != null ? fresh : previous.parsed();
-            Cached kept = stamp == null ? null : new Cached(stamp, parsed);
-            if (fresh != null && stamp != null && !stamp.equals(stampQuietly(path))) {
-                // Written while it was read (an editor that truncates, then writes): what was read may be neither
-                // version, such as an empty file whose size said otherwise, whose programs would stop. Until the
-                // write's own event reads it again, the version read before holds, with its stamp, which differs
-                // from the file's and so has it read again (and a just-emptied file's hold goes on).
-                kept = previous;
-                if (previous != null) {
-                    parsed = previous.parsed();
-                }
-            }
+            // Written while it was read (an editor that truncates, then writes): what was read may be neither
+            // version, such as an empty file whose size said otherwise, whose programs would stop. Until the
+            // write's own event reads it again, the version read before holds, with its stamp, which differs
+            // from the file's and so has it read again (and a just-emptied file's hold goes on). Only a file read
+            // before is looked at again: a first scan (a cold start) costs no second stat per file.
+            boolean torn = fresh != null && previous != null && stamp != null && !stamp.equals(stampQuietly(path));
+            Cached kept = torn ? previous : stamp == null ? null : new Cached(stamp, fresh != null ? fresh : previous.parsed());
             if (kept != null) {
                 next.put(path, kept);
             }
-            files.add(parsed);
+            files.add(kept != null ? kept.parsed() : fresh);
         });
         cache = next;
         return files;

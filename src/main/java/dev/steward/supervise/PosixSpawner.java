@@ -22,17 +22,6 @@ import java.util.Optional;
 public final class PosixSpawner implements Spawner {
     private final Reaper reaper = new Reaper();
     private final PipeReader pipes = new PipeReader();
-    private final int descriptorCeiling;
-
-    /** A spawner that leaves the last of the daemon's file descriptors to the daemon ({@link DescriptorLimit}). */
-    public PosixSpawner() {
-        this(DescriptorLimit.CEILING);
-    }
-
-    /** @param descriptorCeiling no pipe for a child may get a descriptor number at or above this */
-    PosixSpawner(int descriptorCeiling) {
-        this.descriptorCeiling = descriptorCeiling;
-    }
 
     /**
      * Each child costs the daemon two descriptors (its pipes) and up to two more (its log files). Spawned until
@@ -97,7 +86,7 @@ public final class PosixSpawner implements Spawner {
      */
     public static void prepare() {
         Attributes.VALUE.size();
-        int ceiling = DescriptorLimit.CEILING; // the limit is read now, not at the first spawn
+        int ceiling = DescriptorLimit.CEILING; // read here, on the owner, once libc is loaded: not at the first spawn
     }
 
     /**
@@ -199,13 +188,13 @@ public final class PosixSpawner implements Spawner {
         return entries;
     }
 
-    private int[] newPipe() throws SpawnException {
+    private static int[] newPipe() throws SpawnException {
         int[] fds = new int[2];
         if (LibC.pipe2(fds, LibC.O_CLOEXEC) != 0) {
             throw new SpawnException("cannot create a pipe: " + LibC.strerror(Native.getLastError())
                     + "; the daemon may be out of file descriptors (raise its ulimit -n)");
         }
-        refuseAtCeiling(fds, descriptorCeiling);
+        refuseAtCeiling(fds, DescriptorLimit.CEILING);
         return fds;
     }
 

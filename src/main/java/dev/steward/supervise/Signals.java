@@ -1,7 +1,7 @@
 package dev.steward.supervise;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -42,6 +42,13 @@ public final class Signals {
             Map.entry("URG", 23), Map.entry("XCPU", 24), Map.entry("XFSZ", 25), Map.entry("VTALRM", 26),
             Map.entry("PROF", 27), Map.entry("IO", 29), Map.entry("PWR", 30), Map.entry("SYS", 31));
 
+    private static final Map<Integer, String> NAMES = new HashMap<>();
+
+    static {
+        NUMBERS.forEach((name, number) -> NAMES.put(number, name));
+        OTHERS.forEach((name, number) -> NAMES.put(number, name));
+    }
+
     private Signals() {
     }
 
@@ -77,14 +84,8 @@ public final class Signals {
 
     /** The short name of {@code number} ({@code "TERM"}), or the number itself as text when it has no name here. */
     public static String name(int number) {
-        for (Map<String, Integer> names : List.of(NUMBERS, OTHERS)) {
-            for (Map.Entry<String, Integer> entry : names.entrySet()) {
-                if (entry.getValue() == number) {
-                    return entry.getKey();
-                }
-            }
-        }
-        return Integer.toString(number);
+        String name = NAMES.get(number);
+        return name != null ? name : Integer.toString(number);
     }
 
     private static String acceptedNames() {

@@ -6,6 +6,7 @@ import dev.steward.manifest.ProgramSpec;
 import dev.steward.reconcile.DesiredState;
 import dev.steward.reconcile.Plan;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -179,7 +180,7 @@ public final class Supervisor {
                         : Event.ManifestInvalid.Meanwhile.NOTHING)));
         reportedErrors.stream().map(ManifestError::file).distinct().filter(f -> !bad.contains(f))
                 // One stat per file that had errors, when they go: "has no errors" said of a deleted file misleads.
-                .forEach(f -> emit(new Event.ManifestRecovered(f, !java.nio.file.Files.exists(f))));
+                .forEach(f -> emit(new Event.ManifestRecovered(f, !Files.exists(f))));
         reportedErrors = List.copyOf(errors);
     }
 

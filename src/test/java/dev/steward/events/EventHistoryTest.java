@@ -376,7 +376,7 @@ class EventHistoryTest {
         accept(new Event.ProgramAdded("web", Path.of("/m/web.yaml")));
         accept(new Event.ProgramChanged("web", "applied in place, nothing restarted"));
         accept(new Event.ProgramRemoved("web"));
-        accept(new Event.ManifestRecovered(Path.of("/m/web.yaml")));
+        accept(new Event.ManifestRecovered(Path.of("/m/web.yaml"), false));
         accept(new Event.ManifestRecovered(Path.of("/m/old.yaml"), true));
 
         List<EventRecord> all = history.all();
