@@ -4,9 +4,11 @@ import dev.steward.control.Control;
 import dev.steward.control.LabelSelector;
 import dev.steward.control.LogTail;
 import dev.steward.control.ProcessInfo;
+import dev.steward.logs.LogSink;
 import dev.steward.logs.RingBuffer;
 import io.smallrye.mutiny.Multi;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -24,6 +26,9 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/api/v1/processes")
 @Produces(MediaType.APPLICATION_JSON)
 public class ProcessesResource {
+
+    /** How many of the first bytes of the previous run's output later output has written over. */
+    static final String LOST_BYTES = "Steward-Lost-Bytes";
 
     private final Control control;
     private final LogFollower follower;
@@ -61,16 +66,31 @@ public class ProcessesResource {
     @GET
     @Path("{name}/logs")
     @Produces(MediaType.TEXT_PLAIN)
-    @Operation(summary = "The last lines or bytes of a process's stdout or stderr; follow=true streams new output")
+    @Operation(summary = "The last lines or bytes of a process's stdout or stderr; follow=true streams new output;"
+            + " previous=true gives what the run before the latest one wrote")
     public Multi<Buffer> logs(@PathParam("name") String name, @QueryParam("stream") String stream,
                               @QueryParam("tail") String tail, @QueryParam("bytes") String bytes,
-                              @QueryParam("follow") String follow, @Context UriInfo uri) {
+                              @QueryParam("follow") String follow, @QueryParam("previous") String previous,
+                              @Context UriInfo uri, @Context HttpServerResponse response) {
         boolean stderr = stderr(stream);
         int lines = Params.integer("tail", tail, -1, Integer.MAX_VALUE).orElse(-1);
         int maxBytes = Params.integer("bytes", bytes, 0, Integer.MAX_VALUE).orElse(-1);
         boolean following = Params.flag("follow", follow, uri);
+        boolean previousRun = Params.flag("previous", previous, uri);
+        if (following && previousRun) {
+            throw ApiException.badRequest("previous=true shows a run that has ended, which cannot be followed; drop"
+                    + " follow=true, or previous=true to follow the current run");
+        }
         ProcessInfo process = process(name);
         LogTail logs = control.logs(name, stderr).orElseThrow(() -> ApiException.notFound(noOutput(process, name, stderr)));
+        if (previousRun) {
+            LogSink.RunOutput run = logs.previousRun().get().orElseThrow(() -> ApiException.notFound(noPreviousRun(process)));
+            if (run.lostBytes() > 0) {
+                response.putHeader(LOST_BYTES, Long.toString(run.lostBytes()));
+            }
+            byte[] text = LogText.lastLines(LogText.lastBytes(run.bytes(), maxBytes), lines);
+            return text.length == 0 ? Multi.createFrom().empty() : Multi.createFrom().item(Buffer.buffer(text));
+        }
         // One read gives both the text and the position it ends at, so following loses or repeats nothing.
         RingBuffer.Slice held = logs.ring().read(0);
         byte[] text = LogText.lastLines(LogText.lastBytes(held.bytes(), maxBytes), lines);
@@ -81,6 +101,16 @@ public class ProcessesResource {
         // process must learn at once that the request was accepted.
         Multi<Buffer> first = Multi.createFrom().item(Buffer.buffer(text));
         return Multi.createBy().concatenating().streams(first, follower.follow(name, stderr, logs.ring(), held.next()));
+    }
+
+    /** Why a process has no previous run to show, and where its output is. */
+    private static String noPreviousRun(ProcessInfo process) {
+        String name = process.name();
+        return "process " + name + " has no previous run: it has run once since this daemon started it (a crash, a"
+                + " restart, or a stop and a start, begin a new run); `steward logs " + name + "` shows "
+                + (process.pid() > 0 ? "the current run" : "that run, which has ended")
+                + ", and its log file has what earlier runs and daemons wrote (`steward describe process " + name
+                + "` names it)";
     }
 
     /** Why a process has no log of that stream, and what to do. */

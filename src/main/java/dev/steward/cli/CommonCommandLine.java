@@ -35,7 +35,8 @@ final class CommonCommandLine {
             Map.entry("get", merge(SELECTOR, Map.of("-o", new Opt("output", true), "--output", new Opt("output", true)))),
             Map.entry("describe", merge(SELECTOR)),
             Map.entry("logs", merge(Map.of("-f", new Opt("follow", false), "--follow", new Opt("follow", false),
-                    "--tail", new Opt("tail", true), "--limit-bytes", new Opt("limit-bytes", true), "--stderr", new Opt("stderr", false)))),
+                    "--tail", new Opt("tail", true), "--limit-bytes", new Opt("limit-bytes", true), "--stderr", new Opt("stderr", false),
+                    "-p", new Opt("previous", false), "--previous", new Opt("previous", false)))),
             Map.entry("apply", merge(FILES, DRY_RUN)),
             Map.entry("diff", merge(FILES)),
             Map.entry("delete", merge(FILES, DRY_RUN, Map.of("--ignore-not-found", new Opt("ignore-not-found", false)))),
@@ -165,6 +166,7 @@ final class CommonCommandLine {
                 logs.name = words.get(0);
                 logs.follow = options.containsKey("follow");
                 logs.stderr = options.containsKey("stderr");
+                logs.previous = options.containsKey("previous");
                 try { // picocli's conversion is Integer.valueOf and Long.valueOf; its defaults are -1
                     logs.tail = options.containsKey("tail") ? Integer.parseInt(options.get("tail")) : -1;
                     logs.bytes = options.containsKey("limit-bytes") ? Long.parseLong(options.get("limit-bytes")) : -1;

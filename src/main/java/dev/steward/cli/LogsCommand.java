@@ -9,12 +9,14 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code steward logs NAME [-f] [--tail N] [--stderr]}: a process's output, as kept by the daemon. */
+/** {@code steward logs NAME [-f|-p] [--tail N] [--stderr]}: a process's output, as kept by the daemon. */
 @Command(name = "logs", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Print a process's output.",
                 "The last 64 KiB of stdout (or stderr) kept in memory, or the last N lines;",
-                "-f keeps printing new output (across log rotation) until interrupted."},
-        footer = {"", "Examples:", "  steward logs web-0 --tail 20", "  steward logs hello -f", "  steward logs web-1 --stderr"})
+                "-f keeps printing new output (across log rotation) until interrupted;",
+                "-p prints what the run before the latest one wrote (its last words before a crash)."},
+        footer = {"", "Examples:", "  steward logs web-0 --tail 20", "  steward logs hello -f", "  steward logs web-1 --stderr",
+                "  steward logs crashy -p --tail 20"})
 final class LogsCommand extends StewardCli.Verb {
     @Parameters(index = "0", paramLabel = "NAME", description = "A process (or a program with one process).")
     String name;
@@ -31,10 +33,17 @@ final class LogsCommand extends StewardCli.Verb {
     @Option(names = "--stderr", description = "The stderr stream instead of stdout.")
     boolean stderr;
 
+    @Option(names = {"-p", "--previous"}, description = "What the run before the latest one wrote (before its crash or restart).")
+    boolean previous;
+
     @Override
     public Integer call() {
         if (tail < -1) {
             throw usage("--tail must be 0 or more (got " + tail + ")");
+        }
+        if (previous && follow) {
+            throw usage("--previous shows a run that has ended, which cannot be followed; drop -f, or --previous to"
+                    + " follow the current run");
         }
         HttpTransport.Response opened;
         String process = name;
@@ -48,6 +57,7 @@ final class LogsCommand extends StewardCli.Verb {
             opened = api().stream(target(process, stderr), "text/plain");
         }
         long printed = 0;
+        String lost = opened.header("Steward-Lost-Bytes");
         try (HttpTransport.Response response = opened) {
             InputStream body = response.body;
             byte[] buffer = new byte[8192];
@@ -66,7 +76,12 @@ final class LogsCommand extends StewardCli.Verb {
         } catch (IOException e) {
             throw api().failure(e);
         }
-        if (printed == 0 && !follow && tail != 0 && bytes != 0 && wroteTo(process, !stderr)) {
+        if (lost != null) {
+            err().println("steward: the first " + lost + " bytes of what " + process + "'s previous run wrote are no longer"
+                    + " in memory (later output wrote over them); its log file has them: steward describe process "
+                    + process + " names it");
+        }
+        if (printed == 0 && !follow && !previous && tail != 0 && bytes != 0 && wroteTo(process, !stderr)) {
             // supervisorctl tail shows one stream too, and an empty answer looks like a program that said nothing
             err().println("steward: " + process + " wrote nothing to " + (stderr ? "stderr" : "stdout") + ", but it wrote to "
                     + (stderr ? "stdout: steward logs " + process : "stderr: steward logs " + process + " --stderr")
@@ -84,7 +99,8 @@ final class LogsCommand extends StewardCli.Verb {
     }
 
     private String target(String process, boolean stderr) {
-        return logs(process, stderr) + (tail >= 0 ? "&tail=" + tail : "") + (bytes >= 0 ? "&bytes=" + bytes : "") + (follow ? "&follow=true" : "");
+        return logs(process, stderr) + (tail >= 0 ? "&tail=" + tail : "") + (bytes >= 0 ? "&bytes=" + bytes : "") + (follow ? "&follow=true" : "")
+                + (previous ? "&previous=true" : "");
     }
 
     private static String logs(String process, boolean stderr) {

@@ -26,6 +26,7 @@ public final class LogSink implements Closeable {
     public static final int RING_BYTES = 64 * 1024;
 
     private final RingBuffer ring;
+    private final Runs runs = new Runs();
     private final Optional<Path> file;
     private final RotatingFile out; // null when output is not written to disk
     private volatile String lastError;
@@ -69,10 +70,31 @@ public final class LogSink implements Closeable {
     }
 
     /**
-     * Records the remaining bytes of {@code chunk}, which may be consumed. After {@link #close()}
-     * the bytes still reach the ring, so late output stays visible, but no longer the file.
+     * What a run of the process wrote, as far as the ring still holds it.
+     *
+     * @param bytes     its output, or the end of it
+     * @param lostBytes how many of its first bytes later output has overwritten
      */
-    public void write(ByteBuffer chunk) {
+    public record RunOutput(byte[] bytes, long lostBytes) {
+    }
+
+    /** A new run of the process begins, at its spawn: its output is written with the number returned. */
+    public long beginRun() {
+        return runs.begin();
+    }
+
+    /** The run just begun never started, as its spawn failed: it is not the previous one of the next. */
+    public void abandonRun() {
+        runs.abandon();
+    }
+
+    /**
+     * Records the remaining bytes of {@code chunk}, written by run {@code run} (from {@link #beginRun()}),
+     * which may be consumed. After {@link #close()} the bytes still reach the ring, so late output stays
+     * visible, but no longer the file.
+     */
+    public void write(long run, ByteBuffer chunk) {
+        runs.wrote(run, ring.total()); // only this thread writes the ring, so this is where the chunk lands
         ring.write(chunk);
         if (out == null || closed) {
             return;
@@ -91,6 +113,16 @@ public final class LogSink implements Closeable {
     /** The last {@code min(maxBytes, held)} bytes of output. */
     public byte[] tail(int maxBytes) {
         return ring.tail(maxBytes);
+    }
+
+    /** What the run before the latest one wrote; empty when the process has run at most once. */
+    public Optional<RunOutput> previousRun() {
+        return runs.previous().map(previous -> {
+            long end = previous.end() < 0 ? ring.total() : previous.end();
+            long start = previous.start() < 0 ? end : Math.min(previous.start(), end);
+            RingBuffer.Slice kept = ring.read(start, end);
+            return new RunOutput(kept.bytes(), Math.min(kept.start(), end) - start);
+        });
     }
 
     /** The in-memory ring, for followers that poll with {@link RingBuffer#read(long)}. */

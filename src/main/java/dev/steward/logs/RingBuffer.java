@@ -141,10 +141,16 @@ public final class RingBuffer {
     }
 
     /** Like {@link #since(long)}, with the absolute position the returned bytes start at. */
-    public synchronized Slice read(long position) {
+    public Slice read(long position) {
+        return read(position, Long.MAX_VALUE);
+    }
+
+    /** Like {@link #read(long)}, ending before absolute position {@code end} (or at what has been written). */
+    public synchronized Slice read(long position, long end) {
         long oldest = total - size();
         long start = Math.min(Math.max(position, oldest), total);
-        return new Slice(start, copy(start, (int) (total - start)));
+        long stop = Math.min(Math.max(end, start), total);
+        return new Slice(start, copy(start, (int) (stop - start)));
     }
 
     // Caller holds the lock; [from, from + n) lies within the held bytes.

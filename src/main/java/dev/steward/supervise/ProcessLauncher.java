@@ -37,6 +37,11 @@ public final class ProcessLauncher implements Launcher {
             stdout.close();
             stderr.ifPresent(LogSink::close);
         }
+
+        void abandonRun() {
+            stdout.abandonRun();
+            stderr.ifPresent(LogSink::abandonRun);
+        }
     }
 
     public ProcessLauncher(Spawner spawner, Path stateDir, Map<String, String> daemonEnvironment) {
@@ -101,7 +106,13 @@ public final class ProcessLauncher implements Launcher {
         OutputSink stdout = into(sinks.stdout());
         Optional<OutputSink> stderr = sinks.stderr().map(ProcessLauncher::into);
         long firstTick = ledger.beforeSpawn();
-        ChildProcess child = spawner.spawn(new SpawnRequest(executable, argv, environment, directory, stdout, stderr, onExit));
+        ChildProcess child;
+        try {
+            child = spawner.spawn(new SpawnRequest(executable, argv, environment, directory, stdout, stderr, onExit));
+        } catch (SpawnException | RuntimeException e) {
+            sinks.abandonRun();
+            throw e;
+        }
         ledger.record(child.pid(), firstTick, slot.name(), spec);
         return child;
     }
@@ -112,10 +123,11 @@ public final class ProcessLauncher implements Launcher {
      * all the while, descriptors the daemon may need.
      */
     private static OutputSink into(LogSink sink) {
+        long run = sink.beginRun();
         return new OutputSink() {
             @Override
             public void write(ByteBuffer chunk) {
-                sink.write(chunk);
+                sink.write(run, chunk);
             }
 
             @Override

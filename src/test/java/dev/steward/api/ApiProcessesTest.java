@@ -148,6 +148,45 @@ class ApiProcessesTest {
     }
 
     @Test
+    void previousGivesWhatTheRunBeforeTheLatestWrote() throws IOException {
+        Path runs = Files.createTempDirectory(Path.of("target"), "api-prev").resolve("runs").toAbsolutePath();
+        // Each run counts itself in a file; the first two crash after their last words, the third stays up.
+        apply(manifest("api-prev", "suite: api", "n=$(cat " + runs + " 2>/dev/null || echo 0); n=$((n+1)); echo $n > "
+                + runs + "; echo run $n; echo last words $n >&2; [ $n -ge 3 ] && exec sleep 1000; exit 1")).statusCode(200);
+        await().atMost(ApiFixture.PATIENCE).until(() -> given().get("/api/v1/processes/api-prev/logs").asString()
+                .endsWith("run 3\n"));
+
+        given().get("/api/v1/processes/api-prev/logs").then().body(equalTo("run 1\nrun 2\nrun 3\n"));
+        given().get("/api/v1/processes/api-prev/logs?previous=true").then().statusCode(200).body(equalTo("run 2\n"));
+        await().atMost(ApiFixture.PATIENCE).until(() -> given().get("/api/v1/processes/api-prev/logs?stream=stderr")
+                .asString().endsWith("last words 3\n"));
+        given().get("/api/v1/processes/api-prev/logs?stream=stderr&previous=true&tail=1").then()
+                .body(equalTo("last words 2\n")).header(ProcessesResource.LOST_BYTES, nullValue());
+        given().get("/api/v1/processes/api-prev/logs?previous=true&follow=true").then().statusCode(400)
+                .body("detail", containsString("cannot be followed"));
+    }
+
+    @Test
+    void previousOfAProcessThatRanOnceSaysSoAndAnOverwrittenRunSaysWhatIsLost() throws IOException {
+        Path runs = Files.createTempDirectory(Path.of("target"), "api-prev").resolve("runs").toAbsolutePath();
+        // 108,894 bytes, more than the 64 KiB the daemon keeps in memory, then a crash.
+        apply(manifest("api-prevbig", "suite: api", "if [ -e " + runs + " ]; then echo second; exec sleep 1000; fi; touch "
+                + runs + "; seq 1 20000; exit 1")).statusCode(200);
+        apply(sleeper("api-once")).statusCode(200);
+        awaitState("api-once", "RUNNING");
+        given().get("/api/v1/processes/api-once/logs?previous=true").then().statusCode(404)
+                .body("detail", containsString("api-once has no previous run"));
+
+        await().atMost(ApiFixture.PATIENCE).until(() -> given().get("/api/v1/processes/api-prevbig/logs").asString()
+                .endsWith("second\n"));
+        var previous = given().get("/api/v1/processes/api-prevbig/logs?previous=true");
+        // The ring holds the last 65,536 bytes: "second\n" and the last 65,529 of the crashed run's.
+        assertEquals("43365", previous.header(ProcessesResource.LOST_BYTES));
+        assertEquals(65529, previous.asByteArray().length);
+        assertTrue(previous.asString().endsWith("\n19999\n20000\n"), previous.asString());
+    }
+
+    @Test
     void followStreamsNewOutputUntilTheClientLeaves() throws Exception {
         apply(manifest("api-tick", "suite: api", "i=0; while true; do echo tick$i; i=$((i+1)); sleep 0.1; done"))
                 .statusCode(200);

@@ -514,6 +514,24 @@ class CliCommandsTest {
     }
 
     @Test
+    void logsPreviousAsksForThePreviousRunAndSaysWhatMemoryLost() {
+        daemon.on("GET", "/processes/crash/logs?stream=stdout&tail=2&previous=true",
+                Answer.text("last\nwords\n").with("Steward-Lost-Bytes", "70000"));
+        CliRun.Result r = cli("logs", "crash", "-p", "--tail", "2");
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("last\nwords\n", r.out());
+        assertEquals("steward: the first 70000 bytes of what crash's previous run wrote are no longer in memory (later output"
+                + " wrote over them); its log file has them: steward describe process crash names it\n", r.err());
+        daemon.on("GET", "/processes/calm/logs?stream=stderr&previous=true", Answer.text(""));
+        assertEquals("", cli("logs", "calm", "--previous", "--stderr").err(), "an empty previous run is no hint to look elsewhere");
+        assertEquals("/processes/calm/logs?stream=stderr&previous=true", daemon.last().target());
+
+        CliRun.Result following = cli("logs", "crash", "-p", "-f");
+        assertEquals(2, following.code());
+        assertTrue(following.err().contains("--previous shows a run that has ended, which cannot be followed"), following.err());
+    }
+
+    @Test
     void logsOfAProcessThatWroteOnlyToStderrSayWhereItsOutputIs() {
         daemon.on("GET", "/processes/crash/logs?stream=stdout", Answer.text(""));
         daemon.on("GET", "/processes/crash/logs?stream=stderr&bytes=1", Answer.text("\n"));

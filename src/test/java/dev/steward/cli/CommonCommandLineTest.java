@@ -100,6 +100,8 @@ class CommonCommandLineTest {
                 List.of("--server", server, "logs", "web-0", "--tail", "0"),
                 List.of("--server", server, "logs", "web-0", "--tail", "+5"),
                 List.of("--server", server, "logs", "hello"),
+                List.of("--server", server, "logs", "hello", "-p", "--tail", "3"),
+                List.of("--server", server, "logs", "--previous", "hello", "-f"),
                 List.of("--server", server, "logs", "web"),
                 List.of("--server", server, "logs", "nope"),
                 List.of("--server", server, "apply", "-f", "web.yaml"),

@@ -35,10 +35,19 @@ final class FakeDaemon implements AutoCloseable {
         }
     }
 
-    /** An answer: status, content type, and either a body or chunks written one by one (streaming). */
-    record Answer(int status, String contentType, String body, List<String> chunks, boolean chunkedBody) {
+    /** An answer: status, content type, other headers, and either a body or chunks written one by one (streaming). */
+    record Answer(int status, String contentType, Map<String, String> headers, String body, List<String> chunks,
+                  boolean chunkedBody) {
         static Answer json(int status, String body) {
-            return new Answer(status, status >= 400 ? "application/problem+json" : "application/json", body, null, false);
+            return new Answer(status, status >= 400 ? "application/problem+json" : "application/json", Map.of(), body, null,
+                    false);
+        }
+
+        /** This answer with one more header. */
+        Answer with(String header, String value) {
+            Map<String, String> more = new LinkedHashMap<>(headers);
+            more.put(header, value);
+            return new Answer(status, contentType, more, body, chunks, chunkedBody);
         }
 
         static Answer json(String body) {
@@ -46,12 +55,12 @@ final class FakeDaemon implements AutoCloseable {
         }
 
         static Answer text(String body) {
-            return new Answer(200, "text/plain", body, null, false);
+            return new Answer(200, "text/plain", Map.of(), body, null, false);
         }
 
         /** Sent with Transfer-Encoding: chunked, one chunk per element. */
         static Answer chunked(String contentType, String... chunks) {
-            return new Answer(200, contentType, null, List.of(chunks), true);
+            return new Answer(200, contentType, Map.of(), null, List.of(chunks), true);
         }
 
         static Answer problem(int status, String code, String detail) {
@@ -147,6 +156,7 @@ final class FakeDaemon implements AutoCloseable {
             Answer answer = handler != null ? handler.apply(request)
                     : Answer.problem(404, "NotFound", "fake daemon: no route for " + parts[0] + " " + target);
             StringBuilder head = new StringBuilder("HTTP/1.1 " + answer.status() + " X\r\nContent-Type: " + answer.contentType() + "\r\n");
+            answer.headers().forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
             if (answer.chunkedBody()) {
                 head.append("Transfer-Encoding: chunked\r\n\r\n");
                 out.write(head.toString().getBytes(StandardCharsets.UTF_8));

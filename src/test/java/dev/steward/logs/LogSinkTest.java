@@ -25,7 +25,15 @@ class LogSinkTest {
     Path dir;
 
     private static void write(LogSink sink, String s) {
-        sink.write(ByteBuffer.wrap(s.getBytes(US_ASCII)));
+        write(sink, 1, s);
+    }
+
+    private static void write(LogSink sink, long run, String s) {
+        sink.write(run, ByteBuffer.wrap(s.getBytes(US_ASCII)));
+    }
+
+    private static String previous(LogSink sink) {
+        return str(sink.previousRun().orElseThrow().bytes());
     }
 
     private static String str(byte[] b) {
@@ -91,7 +99,7 @@ class LogSinkTest {
         ByteBuffer chunk = ByteBuffer.allocateDirect(16);
         chunk.put("--abcdefgh".getBytes(US_ASCII)).flip().position(2);
         try (LogSink sink = LogSink.open(Optional.of(file), 5, 1, 4)) {
-            sink.write(chunk);
+            sink.write(1, chunk);
             assertEquals("efgh", str(sink.tail(100)));
             assertEquals("abcde", Files.readString(dir.resolve("out.log.1"), US_ASCII));
             assertEquals("fgh", Files.readString(file, US_ASCII));
@@ -134,7 +142,7 @@ class LogSinkTest {
             for (int i = 0; i < b.length; i++) {
                 b[i] = (byte) i;
             }
-            sink.write(ByteBuffer.wrap(b));
+            sink.write(1, ByteBuffer.wrap(b));
             assertEquals(LogSink.RING_BYTES, sink.ring().capacity());
             assertEquals(LogSink.RING_BYTES, sink.tail(Integer.MAX_VALUE).length);
             assertEquals(b[b.length - 1], sink.tail(1)[0]);
@@ -203,5 +211,56 @@ class LogSinkTest {
         assertEquals("beforeafter", str(sink.tail(100)));
         assertFalse(sink.lastError().isPresent());
         assertArrayEquals("after".getBytes(US_ASCII), sink.ring().since(6));
+    }
+
+    @Test
+    void theRunBeforeTheLatestIsWhatItWrote() {
+        try (LogSink sink = LogSink.open(Optional.empty(), 0, 0, 64)) {
+            assertTrue(sink.previousRun().isEmpty(), "never run");
+            long first = sink.beginRun();
+            write(sink, first, "one\n");
+            assertTrue(sink.previousRun().isEmpty(), "one run: nothing before it");
+            long second = sink.beginRun();
+            assertEquals("one\n", previous(sink), "the new run has written nothing yet");
+            write(sink, first, "last words\n"); // the crashed run's last chunk, read after the next spawn
+            write(sink, second, "two\n");
+            write(sink, first, "late\n"); // after the new run wrote: counted with it
+            assertEquals("one\nlast words\n", previous(sink));
+            assertEquals("one\nlast words\ntwo\nlate\n", str(sink.tail(100)), "the tail has every run");
+            long third = sink.beginRun();
+            assertEquals("two\nlate\n", previous(sink));
+            write(sink, third, "three\n");
+            assertEquals("two\nlate\n", previous(sink));
+        }
+    }
+
+    @Test
+    void aRunThatWroteNothingHasEmptyOutputAndAFailedSpawnIsNoRun() {
+        try (LogSink sink = LogSink.open(Optional.empty(), 0, 0, 64)) {
+            write(sink, sink.beginRun(), "one\n");
+            sink.beginRun(); // a run that says nothing
+            sink.beginRun();
+            assertEquals("", previous(sink));
+            sink.abandonRun(); // that spawn failed: the silent run is the latest again
+            assertEquals("one\n", previous(sink));
+            long again = sink.beginRun();
+            write(sink, again, "again\n");
+            assertEquals("", previous(sink), "the silent run");
+        }
+    }
+
+    @Test
+    void aPreviousRunOverwrittenByLaterOutputSaysHowMuchIsLost() {
+        try (LogSink sink = LogSink.open(Optional.empty(), 0, 0, 8)) {
+            write(sink, sink.beginRun(), "abcdef");
+            write(sink, sink.beginRun(), "1234");
+            LogSink.RunOutput partly = sink.previousRun().orElseThrow();
+            assertEquals("cdef", str(partly.bytes()), "the ring holds cdef1234");
+            assertEquals(2, partly.lostBytes());
+            write(sink, 2, "5678");
+            LogSink.RunOutput gone = sink.previousRun().orElseThrow();
+            assertEquals("", str(gone.bytes()));
+            assertEquals(6, gone.lostBytes());
+        }
     }
 }
