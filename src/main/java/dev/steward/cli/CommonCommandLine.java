@@ -138,12 +138,12 @@ final class CommonCommandLine {
                 return Optional.of(status);
             }
             case "get" -> {
-                if (words.isEmpty() || words.size() > 2) {
-                    return Optional.empty(); // KIND [NAME]: picocli says what is missing or extra
+                if (words.isEmpty()) {
+                    return Optional.empty(); // KIND [NAME...]: picocli says what is missing
                 }
                 GetCommand get = new GetCommand();
                 get.kind = words.get(0);
-                get.name = words.size() == 2 ? words.get(1) : null;
+                get.names = words.subList(1, words.size());
                 get.selector = options.get("selector");
                 get.output = options.get("output");
                 return Optional.of(get);

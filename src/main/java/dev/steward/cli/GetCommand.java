@@ -9,12 +9,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** {@code steward get programs|processes|events [NAME] [-l selector] [-o wide|json|yaml|name] [-w]}. */
+/** {@code steward get programs|processes|events [NAME...] [-l selector] [-o wide|json|yaml|name] [-w]}. */
 @Command(name = "get", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"List programs, processes or events.",
                 "A table by default; JSON or YAML (an items list) for scripts."},
@@ -25,8 +26,9 @@ final class GetCommand extends StewardCli.Verb {
     @Parameters(index = "0", paramLabel = "KIND", description = "programs, processes or events (or KIND/NAME).")
     String kind;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "Only this one.")
-    String name;
+    @Parameters(index = "1..*", arity = "0..*", paramLabel = "NAME",
+            description = "Only these (for processes, a program's name stands for its processes).")
+    List<String> names = new ArrayList<>();
 
     @Option(names = {"-l", "--selector"}, paramLabel = "SELECTOR", description = "Label selector: k=v, k!=v, k, !k, comma-separated.")
     String selector;
@@ -85,11 +87,13 @@ final class GetCommand extends StewardCli.Verb {
 
     @Override
     public Integer call() throws Exception {
-        Target target = Target.of(kind, name);
+        Target target = Target.of(kind, names.isEmpty() ? null : names.get(0));
         Kind k = target.kind();
-        name = target.name();
+        if (target.name() != null && names.isEmpty()) {
+            names = List.of(target.name()); // KIND/NAME
+        }
         String format = checkOutput(output);
-        String sel = selector(selector, name);
+        String sel = selector(selector, names.isEmpty() ? null : names.get(0));
         if (k == Kind.EVENTS && sel != null) {
             throw usage("events have no labels; name an object instead: steward get events web-0");
         }
@@ -97,12 +101,12 @@ final class GetCommand extends StewardCli.Verb {
         // Watching: subscribe before listing, so nothing that happens in between is missed.
         try (EventStream stream = watch ? EventStream.open(api()) : null) {
             if (k == Kind.EVENTS) {
-                Set<String> objects = name == null ? null : eventObjects(name);
+                Set<String> objects = names.isEmpty() ? null : eventObjects(names);
                 List<Object> events = Json.list(Json.obj(api().get("/events")).get("items"));
                 if (objects != null) {
                     events = Views.eventsAbout(events, objects);
                 }
-                printer.list(events, true);
+                printer.list(events, true, true);
                 if (stream != null) {
                     long listed = events.stream().mapToLong(e -> Json.num(e, "id", 0)).max().orElse(0);
                     stream.forEach(event -> {
@@ -114,22 +118,23 @@ final class GetCommand extends StewardCli.Verb {
                 }
                 return StewardCli.EXIT_OK;
             }
-            List<Object> items = fetch(api(), k, name, sel);
-            printer.list(items, name == null);
+            Found found = find(api(), k, names, sel);
+            List<Object> items = found.items();
+            if (found.isList() || !items.isEmpty()) {
+                printer.list(items, found.isList(), found.notes().isEmpty() && found.missing().isEmpty());
+            }
+            found.notes().forEach(note -> err().println(note));
+            found.missing().forEach(missing -> err().println("error: " + missing));
+            if (!found.missing().isEmpty()) {
+                return StewardCli.EXIT_FAILED;
+            }
             if (stream != null) {
                 Map<String, String> seen = new HashMap<>();
                 items.forEach(item -> seen.put(Json.str(item, "name"), signature(item)));
                 stream.forEach(event -> {
                     List<Object> changed = new ArrayList<>();
                     List<Object> now;
-                    try {
-                        now = fetch(api(), k, name, sel);
-                    } catch (ApiException gone) {
-                        if (gone.status() == 404) {
-                            return;
-                        }
-                        throw gone;
-                    }
+                    now = find(api(), k, names, sel).items();
                     for (Object item : now) {
                         String sig = signature(item);
                         if (!sig.equals(seen.put(Json.str(item, "name"), sig))) {
@@ -165,6 +170,86 @@ final class GetCommand extends StewardCli.Verb {
         return sel;
     }
 
+    /**
+     * What get shows for some names.
+     *
+     * @param items   what was found
+     * @param isList  printed as a list (-o json: {"items": [...]}), not as the one object named
+     * @param notes   why a name found nothing, without being an error (a program with 0 replicas)
+     * @param missing why a name found nothing (exit 1)
+     */
+    record Found(List<Object> items, boolean isList, List<String> notes, List<String> missing) {
+    }
+
+    /**
+     * The ones named, or those the selector matches, or all. A process name finds that process; a program's
+     * name, as a process name, finds its processes, as {@code status} and the actions take it.
+     */
+    static Found find(Api api, Kind k, List<String> names, String sel) {
+        if (names.isEmpty()) {
+            return new Found(fetch(api, k, null, sel), true, List.of(), List.of());
+        }
+        List<String> notes = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        if (k != Kind.PROCESSES) {
+            List<Object> items = new ArrayList<>();
+            for (String name : names) {
+                try {
+                    items.add(api.get(k.path + "/" + Api.enc(name)));
+                } catch (ApiException notFound) {
+                    if (notFound.status() != 404) {
+                        throw notFound;
+                    }
+                    missing.add(notFound.getMessage());
+                }
+            }
+            return new Found(items, names.size() > 1, notes, missing);
+        }
+        if (names.size() == 1) { // the common case, a process by its name: one small answer
+            try {
+                return new Found(List.of(api.get("/processes/" + Api.enc(names.get(0)))), false, notes, missing);
+            } catch (ApiException notAProcess) {
+                if (notAProcess.status() != 404) {
+                    throw notAProcess;
+                }
+            }
+        }
+        List<Object> all = Json.list(Json.obj(api.get("/processes")).get("items"));
+        Set<Object> picked = new LinkedHashSet<>();
+        for (String name : names) {
+            boolean found = false;
+            for (Object process : all) { // a loop, not a lambda: see Table.row
+                if (ActionCommands.names(name, Json.str(process, "name"), Json.str(process, "program"))) {
+                    picked.add(process);
+                    found = true;
+                }
+            }
+            if (!found) {
+                String program = name.contains(":") ? name.substring(0, name.indexOf(':')) : name;
+                if (programExists(api, program)) {
+                    notes.add("program " + program + " has 0 replicas, so it has no processes; scale it up: steward scale"
+                            + " program " + program + " --replicas 1");
+                } else {
+                    missing.add("no process or program named \"" + name + "\"; run `steward get processes` to list them");
+                }
+            }
+        }
+        return new Found(new ArrayList<>(picked), true, notes, missing);
+    }
+
+    /** Whether the daemon has a program of that name. */
+    static boolean programExists(Api api, String program) {
+        try {
+            api.get("/programs/" + Api.enc(program));
+            return true;
+        } catch (ApiException notFound) {
+            if (notFound.status() != 404) {
+                throw notFound;
+            }
+            return false;
+        }
+    }
+
     /** The one named, or those the selector matches, or all. */
     static List<Object> fetch(Api api, Kind k, String name, String sel) {
         if (name != null) {
@@ -174,20 +259,22 @@ final class GetCommand extends StewardCli.Verb {
         return Json.list(Json.obj(answer).get("items"));
     }
 
-    /** The event objects that concern NAME: the object itself, or a program and its processes. */
-    private Set<String> eventObjects(String name) {
+    /** The event objects that concern the NAMEs: each object itself, or a program and its processes. */
+    private Set<String> eventObjects(List<String> names) {
         Set<String> objects = new HashSet<>();
-        if (name.contains("/")) {
-            objects.add(name);
-            return objects;
-        }
-        objects.add("program/" + name);
-        objects.add("process/" + name);
-        try {
-            objects.addAll(Views.eventObjectsOf(api().get("/programs/" + Api.enc(name))));
-        } catch (ApiException notAProgram) {
-            if (!"NotFound".equals(notAProgram.code()) && notAProgram.status() != 404) {
-                throw notAProgram;
+        for (String name : names) {
+            if (name.contains("/")) {
+                objects.add(name);
+                continue;
+            }
+            objects.add("program/" + name);
+            objects.add("process/" + name);
+            try {
+                objects.addAll(Views.eventObjectsOf(api().get("/programs/" + Api.enc(name))));
+            } catch (ApiException notAProgram) {
+                if (!"NotFound".equals(notAProgram.code()) && notAProgram.status() != 404) {
+                    throw notAProgram;
+                }
             }
         }
         return objects;
@@ -231,7 +318,8 @@ final class GetCommand extends StewardCli.Verb {
             this.wide = format.equals("wide");
         }
 
-        void list(List<Object> items, boolean isList) {
+        /** Prints {@code items}; an empty table says "No ... found." when {@code sayNoneFound}. */
+        void list(List<Object> items, boolean isList, boolean sayNoneFound) {
             switch (format) {
                 case "json":
                     if (watching) {
@@ -257,7 +345,7 @@ final class GetCommand extends StewardCli.Verb {
                         row(table, item, now);
                     }
                     if (table.isEmpty()) {
-                        if (!watching) {
+                        if (!watching && sayNoneFound) {
                             err().println("No " + kind.name().toLowerCase(java.util.Locale.ROOT) + " found.");
                         }
                         // watching: the header waits for the first rows, so the columns fit them

@@ -52,6 +52,10 @@ final class StatusCommand extends StewardCli.Verb {
         }
         out().print(Views.status(shown));
         for (String name : unknown) {
+            if (!name.contains(":") && GetCommand.programExists(api(), name)) { // scaled to zero: not an error
+                out().println(name + ": no processes (0 replicas; steward scale program " + name + " --replicas 1)");
+                continue;
+            }
             out().println(name + ": ERROR (no such process)");
             exit = StewardCli.EXIT_FAILED;
         }

@@ -101,6 +101,38 @@ class CliCommandsTest {
     }
 
     @Test
+    void getTakesSeveralNamesAndAProgramsNameForItsProcesses() {
+        daemon.on("GET", "/processes", Answer.json(Fixtures.PROCESSES));
+        daemon.on("GET", "/processes/web", Answer.problem(404, "NotFound", "no process named web"));
+        daemon.on("GET", "/programs/web", Answer.json(Fixtures.WEB));
+        daemon.on("GET", "/programs/zero", Answer.json(Fixtures.HELLO_PROGRAM));
+        daemon.on("GET", "/programs/hello", Answer.json(Fixtures.HELLO_PROGRAM));
+        daemon.on("GET", "/programs/nope", Answer.problem(404, "NotFound", "no program named \"nope\""));
+
+        CliRun.Result two = cli("get", "processes", "web-1", "hello", "-o", "name");
+        assertEquals(0, two.code(), two::toString);
+        assertEquals("process/web-1\nprocess/hello\n", two.out(), "in the order asked for");
+        assertEquals("process/web-0\nprocess/web-1\n", cli("get", "processes", "web", "-o", "name").out());
+        assertEquals("process/web-1\n", cli("get", "processes", "web:web-1", "-o", "name").out());
+
+        CliRun.Result missing = cli("get", "processes", "web-0", "nope");
+        assertEquals(1, missing.code(), missing::toString);
+        assertTrue(missing.out().contains("web-0   1/1     RUNNING"), missing.out());
+        assertEquals("error: no process or program named \"nope\"; run `steward get processes` to list them\n", missing.err());
+
+        CliRun.Result zero = cli("get", "processes", "zero");
+        assertEquals(0, zero.code(), zero::toString);
+        assertEquals("", zero.out());
+        assertEquals("program zero has 0 replicas, so it has no processes; scale it up: steward scale program zero"
+                + " --replicas 1\n", zero.err());
+
+        CliRun.Result programs = cli("get", "programs", "hello", "nope", "-o", "json");
+        assertEquals(1, programs.code(), programs::toString);
+        assertEquals(1, Json.list(Json.obj(Json.parse(programs.out())).get("items")).size(), programs.out());
+        assertEquals("error: no program named \"nope\"\n", programs.err());
+    }
+
+    @Test
     void namesArePercentEncodedInThePathWithASpaceAsPercent20() {
         daemon.on("GET", "/programs/a%20b%2Bc%25d", Answer.json(Fixtures.WEB));
         daemon.on("GET", "/events", Answer.json(Fixtures.EVENTS));
@@ -685,6 +717,13 @@ class CliCommandsTest {
         CliRun.Result otherGroup = cli("status", "hello:web-0");
         assertEquals(1, otherGroup.code(), otherGroup::toString);
         assertEquals("hello:web-0: ERROR (no such process)\n", otherGroup.out());
+        daemon.on("GET", "/programs/zero", Answer.json(Fixtures.HELLO_PROGRAM));
+        CliRun.Result zero = cli("status", "zero", "web-0");
+        assertEquals(0, zero.code(), zero::toString);
+        assertEquals("""
+                web-0                            RUNNING   pid 1234, uptime 0:01:02
+                zero: no processes (0 replicas; steward scale program zero --replicas 1)
+                """, zero.out(), "a program scaled to zero is no error");
         assertEquals(2, cli("status", "web-0", "-l", "tier=web").code(), "names or a selector, not both");
     }
 

@@ -75,7 +75,7 @@ class CliTransportTest {
             CliRun.Result r = CliRun.run(Map.of("STEWARD_SERVER", daemon.address), java.nio.file.Path.of("."), "", "get", "programs");
             assertEquals(1, r.code(), r::toString);
             assertEquals(true, r.err().contains("sent something that is not JSON"), r.err());
-            daemon.on("GET", "/processes", new Answer(502, "text/html", "<h1>Bad Gateway</h1>", null, false));
+            daemon.on("GET", "/processes", new Answer(502, "text/html", Map.of(), "<h1>Bad Gateway</h1>", null, false));
             CliRun.Result gateway = CliRun.run(Map.of("STEWARD_SERVER", daemon.address), java.nio.file.Path.of("."), "", "status");
             assertEquals(1, gateway.code());
             assertEquals("error: the daemon answered HTTP 502: <h1>Bad Gateway</h1>\n", gateway.err());
