@@ -84,8 +84,11 @@ public final class LeftoverChildren {
         long start = System.nanoTime();
         List<Stopping> left = new ArrayList<>();
         for (Entry child : children) {
-            left.add(new Stopping(child, start + Duration.ofSeconds(child.stopTimeoutSeconds()).toNanos(),
-                    !signal(child, child.stopSignal(), child.stopAsGroup())));
+            boolean denied = !signal(child, child.stopSignal(), child.stopAsGroup());
+            if (Signals.continuedAfter(child.stopSignal())) {
+                signal(child, Signals.CONT, child.stopAsGroup()); // as a stop by the daemon continues a stopped child
+            }
+            left.add(new Stopping(child, start + Duration.ofSeconds(child.stopTimeoutSeconds()).toNanos(), denied));
         }
         List<Entry> stuck = new ArrayList<>();
         while (!left.isEmpty()) {

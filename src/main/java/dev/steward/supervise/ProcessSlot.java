@@ -200,6 +200,9 @@ public final class ProcessSlot {
             timer = loop.schedule(Duration.ofSeconds(spec.stopTimeoutSeconds()), this::stopTimedOut);
         }
         child.signal(signal, toGroup);
+        if (Signals.continuedAfter(signal)) {
+            child.signal(Signals.CONT, toGroup); // as systemd does: one stopped by kill -STOP acts on it only once continued
+        }
     }
 
     private void stopTimedOut() {

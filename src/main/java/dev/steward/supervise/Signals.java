@@ -16,6 +16,7 @@ public final class Signals {
 
     /** Highest Linux signal number (SIGRTMAX). */
     public static final int MAX = 64;
+    static final int CONT = 18;
 
     /** Linux (x86-64 and arm64) numbers; the order is the one error messages list them in. */
     private static final Map<String, Integer> NUMBERS = new LinkedHashMap<>();
@@ -86,6 +87,20 @@ public final class Signals {
     public static String name(int number) {
         String name = NAMES.get(number);
         return name != null ? name : Integer.toString(number);
+    }
+
+    /**
+     * Whether SIGCONT follows {@code stopSignal} when a process is stopped with it, as systemd sends it (systemd.kill(5)): a
+     * process stopped by job control ({@code kill -STOP}, Ctrl-Z) cannot act on a stop signal it catches until it is
+     * continued, and would otherwise be killed after its whole stop timeout. Not after KILL, which ends a stopped process
+     * anyway, nor after CONT itself, nor after a stop signal that stops a process (STOP, TSTP, TTIN, TTOU): CONT would undo
+     * it.
+     */
+    static boolean continuedAfter(int stopSignal) {
+        return switch (stopSignal) {
+            case 9, 18, 19, 20, 21, 22 -> false; // KILL, CONT, STOP, TSTP, TTIN, TTOU
+            default -> true;
+        };
     }
 
     private static String acceptedNames() {

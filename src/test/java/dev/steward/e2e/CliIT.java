@@ -258,6 +258,44 @@ class CliIT {
         cli("delete", "program", "cli-act");
     }
 
+    /** Stopped by kill -STOP, it acts on its TERM once continued, as under systemd, not SIGKILL after its stop timeout. */
+    @Test
+    void stopContinuesAProcessStoppedByJobControl() throws Exception {
+        Path pidFile = files.resolve("cli-paused.pid");
+        Path sleepFile = files.resolve("cli-paused.sleep");
+        Path termed = files.resolve("cli-paused.term");
+        cli("apply", "-f", manifest("cli-paused.yaml", """
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata:
+                  name: cli-paused
+                  labels: {app: cli-paused}
+                spec:
+                  command: ["/bin/sh", "-c", "trap 'echo > %s; exit 0' TERM; sleep 1000 & echo $! > %s; echo $$ > %s; wait"]
+                  startSeconds: 0
+                  stopTimeoutSeconds: 60
+                  stopAsGroup: true
+                """.formatted(termed, sleepFile, pidFile)).toString());
+        long pid = Processes.awaitPidFile(pidFile);
+        long sleep = Processes.awaitPidFile(sleepFile);
+        try {
+            awaitRunning("app=cli-paused", 1);
+            assertEquals(0, new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor());
+            await("kill -STOP").atMost(DaemonProcess.PATIENCE).until(() -> Processes.stopped(pid));
+
+            Run stop = cli("stop", "cli-paused", "--timeout", "30");
+
+            assertEquals(0, stop.code(), stop::toString);
+            assertEquals("cli-paused: stopped (exit status 0)\n", stop.out(), "by its TERM trap, not by SIGKILL");
+            Processes.awaitDead(pid);
+            assertTrue(Files.exists(termed), "its TERM trap ran");
+        } finally {
+            Processes.kill(pid);
+            Processes.kill(sleep);
+            cli("delete", "program", "cli-paused");
+        }
+    }
+
     @Test
     void logsTailAndFollow() throws Exception {
         cli("apply", "-f", manifest("cli-log.yaml", talker("cli-log", 1, "cli-log")).toString());

@@ -15,12 +15,22 @@ final class Processes {
 
     /** Alive and not a zombie. */
     static boolean alive(long pid) {
+        char state = state(pid);
+        return state != 'Z' && state != 'X';
+    }
+
+    /** Stopped by job control (kill -STOP). */
+    static boolean stopped(long pid) {
+        return state(pid) == 'T';
+    }
+
+    /** Its state in /proc/PID/stat (R, S, T, Z ...), X when it is gone. */
+    private static char state(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            char state = stat.charAt(stat.lastIndexOf(')') + 2);
-            return state != 'Z' && state != 'X';
+            return stat.charAt(stat.lastIndexOf(')') + 2);
         } catch (IOException e) {
-            return false;
+            return 'X';
         }
     }
 

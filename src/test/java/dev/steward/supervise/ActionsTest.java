@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 class ActionsTest {
     private static final int SIGHUP = 1;
     private static final int SIGTERM = 15;
+    private static final int SIGCONT = 18;
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final ManualLoop loop = new ManualLoop();
@@ -193,7 +194,8 @@ class ActionsTest {
 
         assertTrue(intent.stoppedByHand("web"));
         assertEquals(STOPPING, slot.state());
-        assertEquals(List.of(new SentSignal(child.pid(), SIGTERM, false)), child.signals());
+        assertEquals(List.of(new SentSignal(child.pid(), SIGTERM, false), new SentSignal(child.pid(), SIGCONT, false)),
+                child.signals());
         assertFalse(future.isDone(), "not done before the exit arrives");
 
         child.exit(ExitStatus.killedBy(SIGTERM));
@@ -260,7 +262,7 @@ class ActionsTest {
         CompletableFuture<List<Actions.Result>> future = actions.restart(targets(a, b, c), TIMEOUT);
         loop.runPending();
 
-        assertEquals(List.of(new SentSignal(a1.pid(), SIGTERM, false)), launcher.signals(), "only web-0 is signalled");
+        assertEquals(List.of(new SentSignal(a1.pid(), SIGTERM, false)), launcher.signalsButCont(), "only web-0 is signalled");
         a1.exit(ExitStatus.killedBy(SIGTERM));
         assertEquals(STARTING, a.state());
         assertTrue(b1.signals().isEmpty(), "web-1 waits while web-0 is STARTING");
@@ -269,14 +271,16 @@ class ActionsTest {
 
         loop.advanceMillis(1);
         assertEquals(RUNNING, a.state());
-        assertEquals(List.of(new SentSignal(b1.pid(), SIGTERM, false)), b1.signals(), "web-1 goes once web-0 is RUNNING");
+        assertEquals(List.of(new SentSignal(b1.pid(), SIGTERM, false), new SentSignal(b1.pid(), SIGCONT, false)), b1.signals(),
+                "web-1 goes once web-0 is RUNNING");
         assertTrue(c1.signals().isEmpty(), "web-2 waits for web-1");
         assertFalse(future.isDone());
 
         b1.exit(ExitStatus.killedBy(SIGTERM));
         loop.advanceSeconds(1);
         assertEquals(RUNNING, b.state());
-        assertEquals(List.of(new SentSignal(c1.pid(), SIGTERM, false)), c1.signals(), "web-2 goes once web-1 is RUNNING");
+        assertEquals(List.of(new SentSignal(c1.pid(), SIGTERM, false), new SentSignal(c1.pid(), SIGCONT, false)), c1.signals(),
+                "web-2 goes once web-1 is RUNNING");
         assertFalse(future.isDone());
 
         c1.exit(ExitStatus.killedBy(SIGTERM));
@@ -288,7 +292,7 @@ class ActionsTest {
         results.forEach(r -> assertTrue(r.ok(), r.toString()));
         results.forEach(r -> assertEquals(RUNNING, r.state()));
         assertEquals(6, launcher.launchCount(), "each spawned once more");
-        assertEquals(3, launcher.signals().size(), "each signalled exactly once");
+        assertEquals(3, launcher.signalsButCont().size(), "each signalled exactly once");
     }
 
     @Test
@@ -301,10 +305,10 @@ class ActionsTest {
         loop.runPending();
 
         assertEquals(List.of(childOf(web.get(0)).pid(), childOf(db).pid(), childOf(cache).pid()),
-                launcher.signals().stream().map(SentSignal::pid).toList(), "one of each program at once; web-1 waits");
+                launcher.signalsButCont().stream().map(SentSignal::pid).toList(), "one of each program at once; web-1 waits");
         List.of(web.get(0), db, cache).forEach(slot -> childOf(slot).exit(ExitStatus.killedBy(SIGTERM)));
         loop.advanceSeconds(1);
-        assertEquals(4, launcher.signals().size(), "web-1 went once web-0 was RUNNING");
+        assertEquals(4, launcher.signalsButCont().size(), "web-1 went once web-0 was RUNNING");
         childOf(web.get(1)).exit(ExitStatus.killedBy(SIGTERM));
         loop.advanceSeconds(1);
 

@@ -91,6 +91,14 @@ final class FakeLauncher implements Launcher {
         return List.copyOf(signals);
     }
 
+    /**
+     * {@link #signals()} without the SIGCONT that follows each stop signal (ProcessSlotTest checks it), for tests of who is
+     * signalled when.
+     */
+    List<SentSignal> signalsButCont() {
+        return signals.stream().filter(sent -> sent.signal() != Signals.CONT).toList();
+    }
+
     /** Child {@code n} dies with {@code status}; its exit is delivered to the loop and processed. */
     void exit(int n, ExitStatus status) {
         child(n).exit(status);

@@ -132,6 +132,24 @@ class LeftoverChildrenTest {
         await().atMost(PATIENCE).until(() -> !alive(grandchildPid));
     }
 
+    /** Stopped by job control, it could not act on its stop signal until continued: it would wait out its stop timeout. */
+    @Test
+    void aStoppedChildIsContinuedAfterItsStopSignalAndEndsByItNotBySigkill() throws Exception {
+        Path grandchild = stateDir.resolve("grandchild");
+        Path termed = stateDir.resolve("termed");
+        int pid = child(begin(), "paused", Specs.program("paused").stopTimeoutSeconds(60).build(),
+                "trap 'echo > " + termed + "; exit 0' TERM; sleep 1000 & echo $! > " + grandchild + "; wait");
+        awaitFile(grandchild);
+        grandchildren.add(Long.parseLong(Files.readString(grandchild).trim()));
+        assertEquals(0, LibC.kill(pid, 19)); // kill -STOP
+        await().atMost(PATIENCE).until(() -> ProcStat.read(pid).orElseThrow().state() == 'T');
+
+        LeftoverChildren.stopAll(stateDir, listener);
+
+        assertEquals(List.of("found self [paused]", "stopped paused"), heard, "not after its 60 s stop timeout and SIGKILL");
+        assertTrue(Files.exists(termed), "its TERM trap ran");
+    }
+
     /** A child that has left the group it led (or never led one) is signalled itself: its pid names no group. */
     @Test
     void aGroupStopToAChildThatLeadsNoGroupReachesTheChild() throws Exception {

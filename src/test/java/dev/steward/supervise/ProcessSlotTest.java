@@ -29,6 +29,7 @@ class ProcessSlotTest {
     private static final int PID2 = FakeLauncher.FIRST_PID + 1;
     private static final int SIGTERM = 15;
     private static final int SIGKILL = 9;
+    private static final int SIGCONT = 18;
 
     private final ManualLoop loop = new ManualLoop();
     private final FakeLauncher launcher = new FakeLauncher(loop);
@@ -460,20 +461,20 @@ class ProcessSlotTest {
 
         assertEquals(STOPPING, slot.state());
         assertTransitions("RUNNING->STOPPING");
-        assertEquals(List.of(new SentSignal(PID1, SIGTERM, false)), launcher.signals());
+        assertEquals(List.of(new SentSignal(PID1, SIGTERM, false), new SentSignal(PID1, SIGCONT, false)), launcher.signals());
 
         loop.advanceMillis(9999);
-        assertEquals(1, launcher.signals().size(), "no SIGKILL before stopTimeoutSeconds");
+        assertEquals(2, launcher.signals().size(), "no SIGKILL before stopTimeoutSeconds");
         loop.advanceMillis(1);
-        assertEquals(List.of(new SentSignal(PID1, SIGTERM, false), new SentSignal(PID1, SIGKILL, false)),
-                launcher.signals());
+        assertEquals(List.of(new SentSignal(PID1, SIGTERM, false), new SentSignal(PID1, SIGCONT, false),
+                new SentSignal(PID1, SIGKILL, false)), launcher.signals(), "no SIGCONT after SIGKILL");
         assertEquals(STOPPING, slot.state(), "stays STOPPING until the exit arrives");
         assertTrue(onlyEvent().detail().contains("SIGKILL"), onlyEvent().detail());
         assertTransitions("STOPPING->STOPPING"); // the SIGKILL notice, not a transition
 
         loop.advanceSeconds(3600);
         assertEquals(STOPPING, slot.state());
-        assertEquals(2, launcher.signals().size());
+        assertEquals(3, launcher.signals().size());
 
         launcher.exitLast(ExitStatus.killedBy(SIGKILL));
         assertEquals(STOPPED, slot.state());
@@ -496,7 +497,8 @@ class ProcessSlotTest {
         assertEquals(0, loop.pendingTimers(), "the SIGKILL timer was cancelled");
         loop.advanceSeconds(3600);
         assertEquals(1, launcher.launchCount());
-        assertEquals(1, launcher.signals().size(), "no SIGKILL for a process already gone");
+        assertEquals(List.of(new SentSignal(PID1, SIGTERM, false), new SentSignal(PID1, SIGCONT, false)), launcher.signals(),
+                "no SIGKILL for a process already gone");
     }
 
     @Test
@@ -506,7 +508,8 @@ class ProcessSlotTest {
         slot.stop();
         loop.advanceSeconds(5);
 
-        assertEquals(List.of(new SentSignal(PID1, 2, true), new SentSignal(PID1, SIGKILL, true)), launcher.signals());
+        assertEquals(List.of(new SentSignal(PID1, 2, true), new SentSignal(PID1, SIGCONT, true), new SentSignal(PID1, SIGKILL, true)),
+                launcher.signals());
         assertTrue(events.get(0).detail().contains("process group"), events.get(0).detail());
         assertTransitions("RUNNING->STOPPING", "STOPPING->STOPPING");
     }
@@ -516,15 +519,51 @@ class ProcessSlotTest {
         ProcessSlot killGroupOnly = running(web().stopAsGroup(false).killAsGroup(true));
         killGroupOnly.stop();
         loop.advanceSeconds(10);
-        assertEquals(List.of(new SentSignal(PID1, SIGTERM, false), new SentSignal(PID1, SIGKILL, true)),
-                launcher.lastChild().signals());
+        assertEquals(List.of(new SentSignal(PID1, SIGTERM, false), new SentSignal(PID1, SIGCONT, false),
+                new SentSignal(PID1, SIGKILL, true)), launcher.lastChild().signals());
         launcher.exitLast(ExitStatus.killedBy(SIGKILL));
 
         ProcessSlot stopGroupOnly = running(web().stopAsGroup(true).killAsGroup(false));
         stopGroupOnly.stop();
         loop.advanceSeconds(10);
-        assertEquals(List.of(new SentSignal(PID2, SIGTERM, true), new SentSignal(PID2, SIGKILL, false)),
-                launcher.lastChild().signals());
+        assertEquals(List.of(new SentSignal(PID2, SIGTERM, true), new SentSignal(PID2, SIGCONT, true),
+                new SentSignal(PID2, SIGKILL, false)), launcher.lastChild().signals());
+    }
+
+    @Test
+    void stopContinuesAStoppedProcessRightAfterTheStopSignalToTheSameTarget() {
+        // As systemd does: a process stopped by kill -STOP can act on a stop signal it catches only once continued.
+        ProcessSlot slot = running(web().stopSignal(2));
+        slot.stop();
+        assertEquals(List.of(new SentSignal(PID1, 2, false), new SentSignal(PID1, SIGCONT, false)), launcher.signals());
+        launcher.exitLast(ExitStatus.killedBy(2));
+
+        ProcessSlot group = running(web().stopAsGroup(true));
+        group.restart();
+        assertEquals(List.of(new SentSignal(PID2, SIGTERM, true), new SentSignal(PID2, SIGCONT, true)),
+                launcher.lastChild().signals(), "the group was stopped, so the group is continued");
+    }
+
+    @Test
+    void aStopSignalThatStopsAProcessIsNotUndoneBySigcont() {
+        for (int stopping : new int[] {19, 20, 21, 22}) { // STOP, TSTP, TTIN, TTOU
+            ProcessSlot slot = running(web().stopSignal(stopping).stopTimeoutSeconds(1));
+            slot.stop();
+            loop.advanceSeconds(1);
+            assertEquals(List.of(new SentSignal(slot.pid(), stopping, false), new SentSignal(slot.pid(), SIGKILL, false)),
+                    launcher.lastChild().signals(), "stopSignal " + stopping);
+            launcher.exitLast(ExitStatus.killedBy(SIGKILL));
+        }
+    }
+
+    @Test
+    void aSignalAskedForIsSentAloneEvenTheStopSignal() {
+        ProcessSlot slot = running(web());
+
+        assertTrue(slot.signal(SIGTERM));
+
+        assertEquals(List.of(new SentSignal(PID1, SIGTERM, false)), launcher.signals(), "steward signal sends what it is told");
+        assertEquals(RUNNING, slot.state());
     }
 
     @Test
@@ -535,7 +574,7 @@ class ProcessSlotTest {
 
         assertEquals(STOPPING, slot.state());
         assertTransitions("STARTING->STOPPING");
-        assertEquals(List.of(new SentSignal(PID1, SIGTERM, false)), launcher.signals());
+        assertEquals(List.of(new SentSignal(PID1, SIGTERM, false), new SentSignal(PID1, SIGCONT, false)), launcher.signals());
         loop.advanceSeconds(5);
         assertEquals(STOPPING, slot.state(), "the start timer does not make it RUNNING");
         assertTransitions();
@@ -545,7 +584,7 @@ class ProcessSlotTest {
         assertTransitions("STOPPING->STOPPED");
         loop.advanceSeconds(3600);
         assertEquals(1, launcher.launchCount(), "a stop is not a quick exit: no BACKOFF, no retry");
-        assertEquals(1, launcher.signals().size());
+        assertEquals(2, launcher.signals().size());
     }
 
     @Test
@@ -616,7 +655,8 @@ class ProcessSlotTest {
         slot.start();
 
         assertEquals(STOPPING, slot.state());
-        assertEquals(List.of(new SentSignal(PID1, SIGTERM, false)), launcher.signals(), "one stop signal");
+        assertEquals(List.of(new SentSignal(PID1, SIGTERM, false), new SentSignal(PID1, SIGCONT, false)), launcher.signals(),
+                "one stop signal");
         assertTransitions("RUNNING->STOPPING");
 
         launcher.exitLast(ExitStatus.killedBy(SIGTERM));
@@ -770,7 +810,8 @@ class ProcessSlotTest {
         slot.stop();
         loop.advanceSeconds(3);
 
-        assertEquals(List.of(new SentSignal(PID1, 2, true), new SentSignal(PID1, SIGKILL, true)), launcher.signals());
+        assertEquals(List.of(new SentSignal(PID1, 2, true), new SentSignal(PID1, SIGCONT, true), new SentSignal(PID1, SIGKILL, true)),
+                launcher.signals());
         assertEquals(1, launcher.launchCount(), "not restarted to apply them");
     }
 

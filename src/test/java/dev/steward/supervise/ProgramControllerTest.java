@@ -108,7 +108,7 @@ class ProgramControllerTest {
 
         controller.update(Specs.from(three).replicas(2).build());
 
-        assertEquals(List.of(new SentSignal(before.get(2), SIGTERM, false)), launcher.signals());
+        assertEquals(List.of(new SentSignal(before.get(2), SIGTERM, false)), launcher.signalsButCont());
         assertEquals(before.subList(0, 2), pids(), "the others keep their pids");
         assertEquals(List.of(RUNNING, RUNNING), states());
         assertEquals(3, controller.allSlots().size(), "index 2 retires until its process is gone");
@@ -121,7 +121,7 @@ class ProgramControllerTest {
         assertEquals(2, controller.allSlots().size());
         assertEquals(before.subList(0, 2), pids());
         assertEquals(3, launcher.launchCount(), "nothing started");
-        assertEquals(1, launcher.signals().size());
+        assertEquals(1, launcher.signalsButCont().size());
     }
 
     @Test
@@ -239,29 +239,29 @@ class ProgramControllerTest {
 
         controller.update(after);
 
-        assertEquals(List.of(new SentSignal(oldPids.get(0), SIGTERM, false)), launcher.signals(), "first one only");
+        assertEquals(List.of(new SentSignal(oldPids.get(0), SIGTERM, false)), launcher.signalsButCont(), "first one only");
         assertEquals(List.of(STOPPING, RUNNING), states());
 
         launcher.exit(0, ExitStatus.killedBy(SIGTERM));
         assertEquals(List.of(STARTING, RUNNING), states());
         assertEquals(after, launcher.lastLaunch().spec());
         loop.advanceMillis(999);
-        assertEquals(1, launcher.signals().size(), "the second waits while the first is STARTING");
+        assertEquals(1, launcher.signalsButCont().size(), "the second waits while the first is STARTING");
 
         loop.advanceMillis(1);
         assertEquals(List.of(RUNNING, STOPPING), states());
-        assertEquals(new SentSignal(oldPids.get(1), SIGTERM, false), launcher.signals().get(1));
+        assertEquals(new SentSignal(oldPids.get(1), SIGTERM, false), launcher.signalsButCont().get(1));
 
         launcher.exit(1, ExitStatus.killedBy(SIGTERM));
         loop.advanceSeconds(1);
         assertEquals(List.of(RUNNING, RUNNING), states());
         assertEquals(4, launcher.launchCount());
-        assertEquals(2, launcher.signals().size());
+        assertEquals(2, launcher.signalsButCont().size());
         launcher.launches().subList(2, 4).forEach(l -> assertEquals(List.of("/bin/new", "--flag"), l.spec().command()));
         controller.slots().forEach(slot -> assertFalse(slot.outdated(), slot.name()));
 
         loop.advanceSeconds(3600);
-        assertEquals(2, launcher.signals().size(), "the rollout is over");
+        assertEquals(2, launcher.signalsButCont().size(), "the rollout is over");
     }
 
     @Test
@@ -275,14 +275,14 @@ class ProgramControllerTest {
         launcher.exitLast(ExitStatus.exited(1)); // the new web-0 dies at once
 
         assertEquals(List.of(BACKOFF, RUNNING), states());
-        assertEquals(1, launcher.signals().size(), "web-1 is not touched while web-0 is not RUNNING");
+        assertEquals(1, launcher.signalsButCont().size(), "web-1 is not touched while web-0 is not RUNNING");
         loop.advanceSeconds(1); // retried
         assertEquals(List.of(STARTING, RUNNING), states());
-        assertEquals(1, launcher.signals().size());
+        assertEquals(1, launcher.signalsButCont().size());
 
         loop.advanceSeconds(1); // and up: now web-1 goes
         assertEquals(List.of(RUNNING, STOPPING), states());
-        assertEquals(new SentSignal(oldPids.get(1), SIGTERM, false), launcher.signals().get(1));
+        assertEquals(new SentSignal(oldPids.get(1), SIGTERM, false), launcher.signalsButCont().get(1));
     }
 
     @Test
@@ -298,16 +298,16 @@ class ProgramControllerTest {
 
         assertEquals(List.of(FATAL, RUNNING), states());
         assertEquals(oldPid1, pids().get(1), "the old web-1 keeps serving");
-        assertEquals(1, launcher.signals().size());
+        assertEquals(1, launcher.signalsButCont().size());
 
         // A fixed command starts web-0 at once and resumes the rollout once it is RUNNING.
         controller.update(Specs.from(before).command("/bin/fixed").build());
         assertEquals(List.of(STARTING, RUNNING), states());
         assertEquals(List.of("/bin/fixed"), launcher.lastLaunch().spec().command());
-        assertEquals(1, launcher.signals().size());
+        assertEquals(1, launcher.signalsButCont().size());
         loop.advanceSeconds(1);
         assertEquals(List.of(RUNNING, STOPPING), states());
-        assertEquals(new SentSignal(oldPid1, SIGTERM, false), launcher.signals().get(1));
+        assertEquals(new SentSignal(oldPid1, SIGTERM, false), launcher.signalsButCont().get(1));
     }
 
     @Test
@@ -391,7 +391,7 @@ class ProgramControllerTest {
 
         assertEquals(List.of(new SentSignal(oldPids.get(2), SIGTERM, false),
                 new SentSignal(oldPids.get(1), SIGTERM, false),
-                new SentSignal(oldPids.get(0), SIGTERM, false)), launcher.signals());
+                new SentSignal(oldPids.get(0), SIGTERM, false)), launcher.signalsButCont());
         assertTrue(controller.slots().isEmpty());
         assertFalse(controller.gone());
 
@@ -423,7 +423,7 @@ class ProgramControllerTest {
         ProgramSpec before = web(2).build();
         running(before);
         controller.update(Specs.from(before).command("/bin/new").build());
-        assertEquals(1, launcher.signals().size());
+        assertEquals(1, launcher.signalsButCont().size());
 
         controller.delete();
         launcher.exit(0, ExitStatus.killedBy(SIGTERM));

@@ -49,6 +49,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SupervisorTest {
     private static final int SIGHUP = 1;
     private static final int SIGTERM = 15;
+    private static final int SIGCONT = 18;
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final String SH = "/bin/sh";
 
@@ -186,7 +187,7 @@ class SupervisorTest {
         Child child = spawner.lastChildOf(process);
         CompletableFuture<List<Actions.Result>> future = supervisor.stop(List.of(process), TIMEOUT);
         loop.runPending();
-        assertEquals(List.of(SIGTERM), child.signals);
+        assertEquals(List.of(SIGTERM, SIGCONT), child.signals);
         child.exit(ExitStatus.killedBy(SIGTERM));
         Actions.Result result = only(future);
         assertTrue(result.ok(), result.toString());
@@ -749,7 +750,7 @@ class SupervisorTest {
         CompletableFuture<List<Actions.Result>> future = supervisor.restart(List.of("web-0", "web-1", "web-2"), TIMEOUT);
         loop.runPending();
 
-        assertEquals(List.of(SIGTERM), web0.signals);
+        assertEquals(List.of(SIGTERM, SIGCONT), web0.signals);
         assertTrue(web1.signals.isEmpty());
         assertTrue(supervisor.processes().get(0).startsAgain(), "web-0 stops to start again");
         assertFalse(supervisor.processes().get(1).startsAgain());
@@ -759,12 +760,12 @@ class SupervisorTest {
 
         loop.advanceSeconds(1);
         assertEquals(RUNNING, state(supervisor, "web-0"));
-        assertEquals(List.of(SIGTERM), web1.signals, "web-1 signalled once web-0 is RUNNING");
+        assertEquals(List.of(SIGTERM, SIGCONT), web1.signals, "web-1 signalled once web-0 is RUNNING");
         assertTrue(web2.signals.isEmpty());
 
         web1.exit(ExitStatus.killedBy(SIGTERM));
         loop.advanceSeconds(1);
-        assertEquals(List.of(SIGTERM), web2.signals);
+        assertEquals(List.of(SIGTERM, SIGCONT), web2.signals);
         assertFalse(future.isDone());
 
         web2.exit(ExitStatus.killedBy(SIGTERM));
@@ -808,22 +809,22 @@ class SupervisorTest {
         CompletableFuture<Void> done = supervisor.shutdown();
         loop.runPending();
 
-        assertEquals(List.of(SIGTERM), web0.signals);
-        assertEquals(List.of(SIGTERM), web1.signals);
+        assertEquals(List.of(SIGTERM, SIGCONT), web0.signals);
+        assertEquals(List.of(SIGTERM, SIGCONT), web1.signals);
         assertTrue(app.signals.isEmpty() && cache.signals.isEmpty() && db.signals.isEmpty(), "lower levels wait");
 
         web0.exit(ExitStatus.killedBy(SIGTERM));
         assertTrue(app.signals.isEmpty() && cache.signals.isEmpty(), "level 500 waits for all of level 900");
 
         web1.exit(ExitStatus.killedBy(SIGTERM));
-        assertEquals(List.of(SIGTERM), app.signals);
-        assertEquals(List.of(SIGTERM), cache.signals);
+        assertEquals(List.of(SIGTERM, SIGCONT), app.signals);
+        assertEquals(List.of(SIGTERM, SIGCONT), cache.signals);
         assertTrue(db.signals.isEmpty());
 
         app.exit(ExitStatus.killedBy(SIGTERM));
         assertTrue(db.signals.isEmpty(), "level 100 waits for all of level 500");
         cache.exit(ExitStatus.exited(0));
-        assertEquals(List.of(SIGTERM), db.signals);
+        assertEquals(List.of(SIGTERM, SIGCONT), db.signals);
         assertFalse(done.isDone(), "not done before the last exit");
 
         db.exit(ExitStatus.killedBy(SIGTERM));
@@ -903,7 +904,7 @@ class SupervisorTest {
         CompletableFuture<Void> done = supervisor.shutdown();
         loop.advanceSeconds(10);
 
-        assertEquals(List.of(SIGTERM, 9), web.signals, "SIGKILL after stopTimeoutSeconds");
+        assertEquals(List.of(SIGTERM, SIGCONT, 9), web.signals, "SIGKILL after stopTimeoutSeconds");
         assertEquals(STOPPING, state(supervisor, "web"));
         assertFalse(done.isDone());
         web.exit(ExitStatus.killedBy(9));
@@ -950,12 +951,12 @@ class SupervisorTest {
         loop.runPending();
 
         assertEquals(STOPPED, state(supervisor, "web"));
-        assertEquals(List.of(SIGTERM), app.signals);
+        assertEquals(List.of(SIGTERM, SIGCONT), app.signals);
         assertTrue(db.signals.isEmpty(), "db (priority 100) waits for app (priority 500)");
         assertFalse(done.isDone());
 
         app.exit(ExitStatus.killedBy(SIGTERM));
-        assertEquals(List.of(SIGTERM), db.signals);
+        assertEquals(List.of(SIGTERM, SIGCONT), db.signals);
         assertFalse(done.isDone());
         db.exit(ExitStatus.killedBy(SIGTERM));
         assertTrue(done.isDone());
@@ -975,7 +976,7 @@ class SupervisorTest {
         CompletableFuture<Void> done = assertDoesNotThrow(supervisor::shutdown);
         loop.runPending();
 
-        assertEquals(List.of(SIGTERM), db.signals);
+        assertEquals(List.of(SIGTERM, SIGCONT), db.signals);
         assertEquals(STOPPING, state(supervisor, "db"));
         assertFalse(done.isDone(), "db is still stopping");
         db.exit(ExitStatus.killedBy(SIGTERM));
@@ -1011,7 +1012,7 @@ class SupervisorTest {
     void aProgramAddedBackWhileItsNamesakeStillStopsStartsOnceThatIsGone() {
         Supervisor supervisor = supervisor(OperatorIntent.inMemory());
         Child first = ddRemovedAndStopping(supervisor);
-        assertEquals(List.of(SIGTERM), first.signals, "removed: stopping");
+        assertEquals(List.of(SIGTERM, SIGCONT), first.signals, "removed: stopping");
         assertEquals(ProcessView.Removal.REMOVED, supervisor.processes().get(0).removal());
 
         ProgramSpec restored = program("dd").stopTimeoutSeconds(60).environment(Map.of("V", "2")).build();
@@ -1101,14 +1102,14 @@ class SupervisorTest {
         Child web = spawner.lastChildOf("web");
         loop.execute(() -> supervisor.apply(desired(program("web").priority(900).build())));
         loop.runPending();
-        assertEquals(List.of(SIGTERM), old.signals, "removed program is stopping");
+        assertEquals(List.of(SIGTERM, SIGCONT), old.signals, "removed program is stopping");
 
         CompletableFuture<Void> done = supervisor.shutdown();
         loop.runPending();
         assertTrue(web.signals.isEmpty(), "waits for the removed program's process first");
 
         old.exit(ExitStatus.killedBy(SIGTERM));
-        assertEquals(List.of(SIGTERM), web.signals);
+        assertEquals(List.of(SIGTERM, SIGCONT), web.signals);
         web.exit(ExitStatus.killedBy(SIGTERM));
         assertTrue(done.isDone());
     }
