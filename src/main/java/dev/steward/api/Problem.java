@@ -32,6 +32,7 @@ public record Problem(String type, String title, int status, String code, String
         NotFound(404, "Not Found"),
         Invalid(422, "Invalid"),
         BadRequest(400, "Bad Request"),
+        Unauthorized(401, "Unauthorized"),
         MethodNotAllowed(405, "Method Not Allowed"),
         NotAcceptable(406, "Not Acceptable"),
         Conflict(409, "Conflict"),

@@ -14,23 +14,56 @@ public final class Api {
     private final HttpTransport http;
     /** What was looked for when nothing said which daemon, for the "cannot reach" message; or null. */
     private final String fallbackNote;
+    /** Which token this client sends, and from where, for the message of a refusal. */
+    private final String tokenNote;
 
     Api(HttpTransport.Endpoint endpoint, String fallbackNote) {
-        this.http = new HttpTransport(endpoint, 5_000);
-        this.fallbackNote = fallbackNote;
+        this(endpoint, fallbackNote, null, "");
     }
 
-    /** The API of the daemon chosen as {@link #resolve} says. */
+    private Api(HttpTransport.Endpoint endpoint, String fallbackNote, String authorization, String tokenNote) {
+        this.http = new HttpTransport(endpoint, 5_000, authorization);
+        this.fallbackNote = fallbackNote;
+        this.tokenNote = tokenNote;
+    }
+
+    /**
+     * The API of the daemon chosen as {@link #resolve} says. Over TCP it sends the daemon's token: STEWARD_TOKEN, else
+     * the state directory's token file (the unix socket needs none, and then no file is read).
+     */
     static Api of(String flag, Map<String, String> env, Path workingDir) {
         HttpTransport.Endpoint endpoint = resolve(flag, env, workingDir);
         boolean defaulted = (flag == null || flag.isBlank()) && (env.get("STEWARD_SERVER") == null || env.get("STEWARD_SERVER").isBlank())
                 && !endpoint.isUnix();
-        return new Api(endpoint, defaulted ? "no socket at " + defaultSocket(env, workingDir) : null);
+        String fallbackNote = defaulted ? "no socket at " + defaultSocket(env, workingDir) : null;
+        if (endpoint.isUnix()) {
+            return new Api(endpoint, fallbackNote);
+        }
+        String fromEnv = env.get("STEWARD_TOKEN");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return new Api(endpoint, fallbackNote, "Bearer " + fromEnv.strip(), "this client sent STEWARD_TOKEN, which"
+                    + " is not that daemon's token");
+        }
+        Path file = stateDir(env, workingDir).resolve("token");
+        try {
+            String token = Files.readString(file, StandardCharsets.UTF_8).strip();
+            return new Api(endpoint, fallbackNote, "Bearer " + token, "this client sent the token in " + file + ", which"
+                    + " is not that daemon's: point STEWARD_STATE_DIR at the state directory of the daemon at " + endpoint
+                    + ", or set STEWARD_TOKEN");
+        } catch (IOException | RuntimeException unreadable) {
+            return new Api(endpoint, fallbackNote, null, "this client sent no token: set STEWARD_TOKEN, or point"
+                    + " STEWARD_STATE_DIR at the daemon's state directory, whose token file it reads (" + file
+                    + (Files.exists(file) ? " cannot be read by this user" : " does not exist") + ")");
+        }
+    }
+
+    private static Path stateDir(Map<String, String> env, Path workingDir) {
+        String stateDir = env.get("STEWARD_STATE_DIR");
+        return workingDir.resolve(stateDir != null && !stateDir.isBlank() ? stateDir : ".steward").normalize();
     }
 
     private static Path defaultSocket(Map<String, String> env, Path workingDir) {
-        String stateDir = env.get("STEWARD_STATE_DIR");
-        return workingDir.resolve(stateDir != null && !stateDir.isBlank() ? stateDir : ".steward").resolve("steward.sock").normalize();
+        return stateDir(env, workingDir).resolve("steward.sock");
     }
 
     /**
@@ -124,7 +157,7 @@ public final class Api {
         try (HttpTransport.Response response = open(method, target, contentType, body, "application/json")) {
             String text = response.text();
             if (response.status >= 400) {
-                throw ApiException.of(response.status, text);
+                throw refusal(response.status, text);
             }
             if (text.isBlank()) {
                 return null;
@@ -145,7 +178,7 @@ public final class Api {
         try {
             HttpTransport.Response response = open("GET", target, null, null, accept);
             if (response.status >= 400) {
-                throw ApiException.of(response.status, response.text());
+                throw refusal(response.status, response.text());
             }
             return response;
         } catch (IOException e) {
@@ -155,6 +188,15 @@ public final class Api {
 
     private HttpTransport.Response open(String method, String target, String contentType, byte[] body, String accept) throws IOException {
         return http.send(method, "/api/v1" + target, contentType, body, accept);
+    }
+
+    /** The daemon's error answer; a refused token also says what this client sent. */
+    private CliException refusal(int status, String text) {
+        ApiException refused = ApiException.of(status, text);
+        if (status != 401) {
+            return refused;
+        }
+        return new CliException(StewardCli.EXIT_FAILED, refused.getMessage() + " (" + tokenNote + ")");
     }
 
     CliException failure(IOException e) {

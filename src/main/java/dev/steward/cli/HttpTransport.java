@@ -85,10 +85,17 @@ public final class HttpTransport {
 
     private final Endpoint endpoint;
     private final int connectTimeoutMillis;
+    private final String authorization; // the Authorization header's value, or null
 
     public HttpTransport(Endpoint endpoint, int connectTimeoutMillis) {
+        this(endpoint, connectTimeoutMillis, null);
+    }
+
+    /** @param authorization sent as the {@code Authorization} header of every request; null for none */
+    public HttpTransport(Endpoint endpoint, int connectTimeoutMillis, String authorization) {
         this.endpoint = endpoint;
         this.connectTimeoutMillis = connectTimeoutMillis;
+        this.authorization = authorization;
     }
 
     public Endpoint endpoint() {
@@ -135,6 +142,9 @@ public final class HttpTransport {
             head.append("User-Agent: steward-cli\r\n");
             head.append("Accept: ").append(accept == null ? "application/json" : accept).append("\r\n");
             head.append("Connection: close\r\n");
+            if (authorization != null) {
+                head.append("Authorization: ").append(authorization).append("\r\n");
+            }
             if (body != null) {
                 head.append("Content-Type: ").append(contentType).append("\r\n");
                 head.append("Content-Length: ").append(body.length).append("\r\n");

@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The daemon's settings: {@code steward.*} in application.properties, or {@code STEWARD_*} in the environment. */
 @ConfigMapping(prefix = "steward")
@@ -16,6 +17,12 @@ public interface StewardConfig {
     /** Where logs, the lock file and persisted state live (STEWARD_STATE_DIR). */
     @WithDefault(".steward")
     Path stateDir();
+
+    /**
+     * The secret requests over TCP must carry (STEWARD_TOKEN); when unset, the one in {@code <state-dir>/token},
+     * made at the first start.
+     */
+    Optional<String> token();
 
     /** Quiet time after a file change before the directory is re-read; bursts coalesce into one pass. */
     @WithDefault("30ms")

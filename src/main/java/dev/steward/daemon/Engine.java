@@ -130,11 +130,13 @@ public final class Engine {
 
     /**
      * The daemon's environment, which children inherit, without what bin/steward set for this JVM alone: it moves
-     * the JVM's internal suspend signal off SIGUSR2 (see Main), and a Java child need not inherit that.
+     * the JVM's internal suspend signal off SIGUSR2 (see Main), and a Java child need not inherit that; nor the
+     * API's token, which would let any program control the daemon over TCP.
      */
     private static Map<String, String> childEnvironment() {
         Map<String, String> environment = new HashMap<>(System.getenv());
         environment.remove("_JAVA_SR_SIGNUM");
+        environment.remove("STEWARD_TOKEN"); // the API's secret is no business of the programs
         return environment;
     }
 

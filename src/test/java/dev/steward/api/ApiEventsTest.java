@@ -72,7 +72,8 @@ class ApiEventsTest {
     void streamSendsNewEventsAndStopsWhenTheClientLeaves() throws Exception {
         HttpClient client = HttpClient.newHttpClient();
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port
-                + "/api/v1/events/stream")).header("Accept", "text/event-stream").build();
+                + "/api/v1/events/stream")).header("Accept", "text/event-stream")
+                .header("Authorization", ApiFixture.AUTHORIZATION).build();
         HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, response.statusCode());
         assertTrue(response.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
@@ -104,7 +105,8 @@ class ApiEventsTest {
         long latest = given().get("/api/v1/events").jsonPath().getList("items.id", Long.class).stream()
                 .mapToLong(Long::longValue).max().orElseThrow();
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port
-                + "/api/v1/events/stream")).header("Accept", "text/event-stream").build();
+                + "/api/v1/events/stream")).header("Accept", "text/event-stream")
+                .header("Authorization", ApiFixture.AUTHORIZATION).build();
         HttpResponse<InputStream> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
             String line = reader.readLine();

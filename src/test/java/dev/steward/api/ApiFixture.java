@@ -20,6 +20,8 @@ final class ApiFixture {
 
     static final Path MANIFESTS = Path.of("target/test-manifests").toAbsolutePath();
     static final Duration PATIENCE = Duration.ofSeconds(20);
+    /** What requests over TCP carry: the test profile's token ({@code %test.steward.token}). */
+    static final String AUTHORIZATION = "Bearer test-token";
 
     private ApiFixture() {
     }

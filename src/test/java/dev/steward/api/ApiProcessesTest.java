@@ -193,7 +193,7 @@ class ApiProcessesTest {
         awaitState("api-tick", "RUNNING");
         HttpClient client = HttpClient.newHttpClient();
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port
-                + "/api/v1/processes/api-tick/logs?tail=1&follow=true")).build();
+                + "/api/v1/processes/api-tick/logs?tail=1&follow=true")).header("Authorization", ApiFixture.AUTHORIZATION).build();
         HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, response.statusCode());
         assertTrue(response.headers().firstValue("content-type").orElse("").startsWith("text/plain"));
@@ -218,7 +218,7 @@ class ApiProcessesTest {
         awaitState("api-gone", "RUNNING");
         HttpClient client = HttpClient.newHttpClient();
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port
-                + "/api/v1/processes/api-gone/logs?follow=true")).build();
+                + "/api/v1/processes/api-gone/logs?follow=true")).header("Authorization", ApiFixture.AUTHORIZATION).build();
         // The status and headers come at once, even while the process prints nothing.
         HttpResponse<InputStream> response = client.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
                 .get(5, java.util.concurrent.TimeUnit.SECONDS);

@@ -358,6 +358,7 @@ class ApiProgramsTest {
         java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
         java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:"
                 + io.restassured.RestAssured.port + "/api/v1/programs?dryRun=true"))
+                .header("Authorization", ApiFixture.AUTHORIZATION)
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(sleeper("api-untyped"))).build();
         java.net.http.HttpResponse<String> response = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());

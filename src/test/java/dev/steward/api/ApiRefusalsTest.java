@@ -131,13 +131,14 @@ class ApiRefusalsTest {
             assertEquals(413, response[0].statusCode());
             assertTrue(body.contains("\"code\":\"TooLarge\""), body);
             assertEquals(200, client.request(HttpMethod.GET, RestAssured.port, "localhost", "/api/v1/version")
-                    .compose(request -> request.send()).map(HttpClientResponse::statusCode)
+                    .compose(request -> request.putHeader("Authorization", ApiFixture.AUTHORIZATION).send())
+                    .map(HttpClientResponse::statusCode)
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS),
                     "the connection still serves other requests");
             // The unread 256 KiB took no flow-control window from the connection: a body still gets through.
             assertEquals(422, client.request(HttpMethod.POST, RestAssured.port, "localhost", "/api/v1/programs?dryRun=true")
                     .compose(request -> request.putHeader("Content-Type", "application/yaml")
-                            .send(io.vertx.core.buffer.Buffer.buffer("a: " + "x".repeat(200_000) + "\n")))
+                            .putHeader("Authorization", ApiFixture.AUTHORIZATION).send(io.vertx.core.buffer.Buffer.buffer("a: " + "x".repeat(200_000) + "\n")))
                     .map(HttpClientResponse::statusCode)
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS), "a document with no Program");
         } finally {
@@ -149,7 +150,8 @@ class ApiRefusalsTest {
     }
 
     private static String rawGet(String target) throws IOException {
-        return raw("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        return raw("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nAuthorization: "
+                + ApiFixture.AUTHORIZATION + "\r\n\r\n");
     }
 
     private static String raw(String head) throws IOException {

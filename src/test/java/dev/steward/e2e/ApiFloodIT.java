@@ -46,16 +46,17 @@ class ApiFloodIT {
         try (DaemonProcess daemon = DaemonProcess.launch(List.of("-Xmx64m"), manifests, state, "ApiFloodIT",
                 List.of("--manifests", manifests.toString(), "--state-dir", state.toString(), "--listen", "127.0.0.1:" + port))) {
             String list = "http://127.0.0.1:" + port + "/api/v1/processes";
+            String token = daemon.token();
             // Every process listed first: a first pass slower than 10 s (1000 spawns on a busy machine) has the API
             // answer before it ends, with the processes created so far.
             await("the daemon's API, listing every process").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> Http.status(list) == 200
-                            && new String(Http.get(list), java.nio.charset.StandardCharsets.UTF_8).contains("\"many-" + (PROCESSES - 1) + "\""));
+                    .until(() -> Http.status(list, token) == 200
+                            && new String(Http.get(list, token), java.nio.charset.StandardCharsets.UTF_8).contains("\"many-" + (PROCESSES - 1) + "\""));
             ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
             try {
                 List<Future<Integer>> answers = new ArrayList<>();
                 for (int i = 0; i < CLIENTS; i++) {
-                    answers.add(clients.submit(() -> Http.get(list).length));
+                    answers.add(clients.submit(() -> Http.get(list, token).length));
                 }
                 for (Future<Integer> answer : answers) {
                     assertTrue(answer.get(120, TimeUnit.SECONDS) > PROCESSES * 100, "a whole list");

@@ -51,12 +51,13 @@ class ChattyProgramsIT {
             assertTrue(daemon.process().isAlive(), () -> "the daemon died:\n" + String.join("\n", daemon.lines()));
 
             String api = "http://127.0.0.1:" + port + "/api/v1/processes";
-            await("the daemon's API").atMost(DaemonProcess.PATIENCE).until(() -> Http.status(api) == 200);
+            String token = daemon.token();
+            await("the daemon's API").atMost(DaemonProcess.PATIENCE).until(() -> Http.status(api, token) == 200);
             String last = "chatty-" + (PROCESSES - 1);
-            byte[] tail = Http.get(api + "/" + last + "/logs?stream=stderr");
+            byte[] tail = Http.get(api + "/" + last + "/logs?stream=stderr", token);
             assertTrue(tail.length >= 4096, () -> "the last process's tail holds its last lines: " + tail.length + " bytes");
             assertEquals("e".repeat(tail.length), new String(tail, java.nio.charset.StandardCharsets.US_ASCII));
-            int first = Http.get(api + "/chatty-0/logs?stream=stdout").length;
+            int first = Http.get(api + "/chatty-0/logs?stream=stdout", token).length;
             assertTrue(first >= 4096 && first <= 64 * 1024, "a tail between the floor and a whole one: " + first);
             assertTrue(daemon.lines().stream().noneMatch(line -> line.contains("OutOfMemoryError")),
                     () -> String.join("\n", daemon.lines()));

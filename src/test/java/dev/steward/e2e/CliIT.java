@@ -76,7 +76,9 @@ class CliIT {
         ProcessBuilder builder = new ProcessBuilder(command).directory(files.toFile());
         Map<String, String> env = builder.environment();
         env.remove("STEWARD_SERVER");
-        env.remove("STEWARD_STATE_DIR");
+        env.remove("STEWARD_TOKEN");
+        // The daemon is reached over TCP (--server), which needs its token: the client reads it from the state directory.
+        env.put("STEWARD_STATE_DIR", daemon.stateDir.toString());
         env.put("JAVA_HOME", System.getProperty("java.home"));
         return builder;
     }
@@ -91,10 +93,20 @@ class CliIT {
     }
 
     static Run run(List<String> command, String stdin) throws IOException, InterruptedException {
+        return run(builder(command), stdin);
+    }
+
+    /** Runs {@code builder}, as made by {@link #builder} and changed, to the end. */
+    static Run run(ProcessBuilder builder) throws IOException, InterruptedException {
+        return run(builder, "");
+    }
+
+    private static Run run(ProcessBuilder builder, String stdin) throws IOException, InterruptedException {
+        List<String> command = builder.command();
         Path out = Files.createTempFile(root, "out", ".txt");
         Path err = Files.createTempFile(root, "err", ".txt");
         Path in = Files.writeString(Files.createTempFile(root, "in", ".txt"), stdin);
-        Process process = builder(command).redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process process = builder.redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         try {
             if (!process.waitFor(90, TimeUnit.SECONDS)) {
                 throw new AssertionError("the client did not finish: " + command);
@@ -449,6 +461,30 @@ class CliIT {
         Run completion = cli("completion", "bash");
         assertEquals(0, completion.code());
         assertTrue(completion.out().contains("complete -F"), completion::toString);
+    }
+
+    @Test
+    void overTcpTheClientSendsTheDaemonsTokenAndWithoutItIsRefused() throws Exception {
+        String launcher = Path.of("bin", "steward").toAbsolutePath().toString();
+        ProcessBuilder stranger = builder(List.of(launcher, "--server", server, "get", "programs"));
+        stranger.environment().put("STEWARD_STATE_DIR", root.resolve("elsewhere").toString());
+        Run refused = run(stranger);
+        assertEquals(1, refused.code(), refused::toString);
+        assertTrue(refused.err().startsWith("error: a request over TCP must carry the daemon's token (Authorization: Bearer"
+                + " TOKEN); the token is in " + daemon.stateDir.toAbsolutePath().resolve("token")), refused::toString);
+        assertTrue(refused.err().contains("this client sent no token: set STEWARD_TOKEN, or point STEWARD_STATE_DIR at"
+                + " the daemon's state directory"), refused::toString);
+
+        ProcessBuilder withToken = builder(List.of(launcher, "--server", server, "get", "programs"));
+        withToken.environment().put("STEWARD_STATE_DIR", root.resolve("elsewhere").toString());
+        withToken.environment().put("STEWARD_TOKEN", Files.readString(daemon.stateDir.resolve("token")).strip());
+        Run accepted = run(withToken);
+        assertEquals(0, accepted.code(), accepted::toString);
+
+        withToken.environment().put("STEWARD_TOKEN", "not-the-token");
+        Run wrong = run(withToken);
+        assertEquals(1, wrong.code(), wrong::toString);
+        assertTrue(wrong.err().contains("does not carry this daemon's token"), wrong::toString);
     }
 
     @Test

@@ -85,6 +85,17 @@ final class DaemonProcess implements AutoCloseable {
         return new DaemonProcess(manifests, stateDir, process, transcript);
     }
 
+    /** The token requests over TCP need, from the state directory, where the daemon writes it before it listens. */
+    String token() {
+        Path file = stateDir.resolve("token");
+        await("the daemon's token " + file).atMost(PATIENCE).until(() -> Files.isRegularFile(file) && Files.size(file) > 0);
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static String jar() {
         return System.getProperty("steward.jar", "target/quarkus-app/quarkus-run.jar");
     }

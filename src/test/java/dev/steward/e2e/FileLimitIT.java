@@ -41,7 +41,7 @@ class FileLimitIT {
             daemon.awaitLine("listening on unix socket");
             String api = "http://127.0.0.1:" + port;
             await("the daemon's API").atMost(DaemonProcess.PATIENCE).until(() -> Http.status(api + "/q/health/live") == 200);
-            assertEquals(200, Http.status(api + "/api/v1/processes"));
+            assertEquals(200, Http.status(api + "/api/v1/processes", daemon.token()));
             assertEquals(200, Http.status(api + "/q/metrics"));
             assertEquals(0, daemon.terminate(), () -> String.join("\n", daemon.lines()));
         }

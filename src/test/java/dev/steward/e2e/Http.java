@@ -22,8 +22,13 @@ final class Http {
 
     /** The response's status, or -1 when nothing answers (yet). */
     static int status(String url) {
+        return status(url, null);
+    }
+
+    /** The response's status to a request carrying {@code token} (null: none), or -1 when nothing answers (yet). */
+    static int status(String url, String token) {
         try {
-            HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
+            HttpURLConnection connection = open(url, token);
             try {
                 return connection.getResponseCode();
             } finally {
@@ -34,14 +39,22 @@ final class Http {
         }
     }
 
-    /** The body of a 200 response. */
-    static byte[] get(String url) throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
+    /** The body of a 200 response to a request carrying {@code token}, the daemon's ({@link DaemonProcess#token()}). */
+    static byte[] get(String url, String token) throws IOException {
+        HttpURLConnection connection = open(url, token);
         try (InputStream in = connection.getInputStream()) {
             assertEquals(200, connection.getResponseCode(), url);
             return in.readAllBytes();
         } finally {
             connection.disconnect();
         }
+    }
+
+    private static HttpURLConnection open(String url, String token) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
+        if (token != null) {
+            connection.setRequestProperty("Authorization", "Bearer " + token);
+        }
+        return connection;
     }
 }

@@ -31,7 +31,9 @@ class SignalsIT {
         Path manifests = root.resolve("manifests");
         Path state = root.resolve("state");
         // As bin/steward runs it: HotSpot's own suspend signal moved off USR2, which the daemon then has for itself.
-        daemon = DaemonProcess.launch(List.of("env", "_JAVA_SR_SIGNUM=39"), List.of("-Dsteward.resync=1h"), manifests, state,
+        // STEWARD_TOKEN: the API's secret, which the children must not inherit either.
+        daemon = DaemonProcess.launch(List.of("env", "_JAVA_SR_SIGNUM=39", "STEWARD_TOKEN=signals-it-secret"),
+                List.of("-Dsteward.resync=1h"), manifests, state,
                 "SignalsIT",
                 List.of("--manifests", manifests.toString(), "--state-dir", state.toString(), "--listen", "127.0.0.1:0"));
         daemon.awaitLine("watching ");
@@ -101,6 +103,7 @@ class SignalsIT {
         assertEquals("2", Processes.environment(relaunched, "VERSION").orElseThrow());
         assertTrue(Processes.alive(steady), "the unchanged one runs on");
         assertEquals(java.util.Optional.empty(), Processes.environment(steady, "_JAVA_SR_SIGNUM"), "the JVM's setting is not the children's");
+        assertEquals(java.util.Optional.empty(), Processes.environment(steady, "STEWARD_TOKEN"), "nor is the API's token");
         assertEquals("2", Processes.environment(relaunched, "VERSION").orElseThrow(), "(their environment is there)");
         assertTrue(daemon.linesAfter(beforeHup).stream().noneMatch(line -> line.contains("steady:")), () -> String.join("\n",
                 daemon.linesAfter(beforeHup)));

@@ -1,0 +1,99 @@
+package dev.steward.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.steward.config.StewardConfig;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Singleton;
+import jakarta.interceptor.Interceptor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.jboss.logging.Logger;
+
+/**
+ * Requests that come over TCP ({@code --listen}) must carry the daemon's {@link ApiToken}, except health checks
+ * and metrics, which orchestrators and Prometheus read without one (they control nothing), and the API's
+ * description. The unix socket needs none: it is open to the daemon's user only (mode 0600), as supervisord's is.
+ */
+@Singleton
+public class TokenCheck {
+    private static final Logger LOG = Logger.getLogger("steward");
+
+    private final StewardConfig config;
+    private final Instance<ObjectMapper> json;
+    private volatile ApiToken token;
+
+    public TokenCheck(StewardConfig config, Instance<ObjectMapper> json) {
+        this.config = config;
+        this.json = json;
+    }
+
+    /** After the daemon has locked the state directory (a later priority than its start), before the server binds. */
+    void load(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) StartupEvent event) {
+        try {
+            token = ApiToken.loadOrCreate(config.token(), config.stateDir());
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new IllegalStateException("cannot read or create the API token " + config.stateDir().toAbsolutePath()
+                    .resolve(ApiToken.FILE_NAME) + " (" + e + "); make the state directory writable by the daemon's"
+                    + " user, or set STEWARD_TOKEN", e instanceof IOException io ? new UncheckedIOException(io) : e);
+        }
+        LOG.debugf("requests over TCP need the token in %s", token.source());
+    }
+
+    void install(@Observes Router router) {
+        // Right after MalformedRequests' route, before any other: nothing is read or routed for a stranger.
+        router.route().order(Integer.MIN_VALUE + 1).handler(context -> {
+            if (admitted(context)) {
+                context.next();
+            } else {
+                refuse(context);
+            }
+        });
+    }
+
+    private boolean admitted(RoutingContext context) {
+        SocketAddress local = context.request().localAddress();
+        if (local != null && local.isDomainSocket()) {
+            return true;
+        }
+        String path = context.normalizedPath();
+        if (path.equals("/q/health") || path.startsWith("/q/health/") || path.equals("/q/metrics")
+                || path.equals("/q/openapi")) {
+            return true;
+        }
+        ApiToken known = token;
+        return known != null && known.acceptsAuthorization(context.request().getHeader(HttpHeaders.AUTHORIZATION));
+    }
+
+    private void refuse(RoutingContext context) {
+        boolean sent = context.request().getHeader(HttpHeaders.AUTHORIZATION) != null;
+        ApiToken known = token;
+        String where = known == null ? "the daemon has not started yet; try again in a moment"
+                : "the token is " + (known.source().equals("STEWARD_TOKEN") ? "the daemon's STEWARD_TOKEN"
+                : "in " + known.source() + ", readable by the daemon's user") + "; or use the unix socket "
+                + config.stateDir().toAbsolutePath().resolve("steward.sock") + ", which needs none";
+        Problem problem = Problem.of(Problem.Code.Unauthorized, (sent
+                ? "the request's Authorization does not carry this daemon's token (a token of another daemon, or an old one?); "
+                : "a request over TCP must carry the daemon's token (Authorization: Bearer TOKEN); ") + where);
+        context.response().setStatusCode(problem.status())
+                .putHeader("WWW-Authenticate", "Bearer realm=\"steward\"");
+        if (!context.request().isEnded() && context.request().version() != HttpVersion.HTTP_2) {
+            // A body is not read for a stranger: the connection closes once the answer is out, rather than wait for it.
+            context.response().putHeader(HttpHeaders.CONNECTION, "close")
+                    .endHandler(done -> context.request().connection().close());
+        }
+        try {
+            context.response().putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE).end(json.get().writeValueAsString(problem));
+        } catch (JsonProcessingException e) {
+            context.response().end();
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.steward.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ApiTokenTest {
+
+    @TempDir
+    Path stateDir;
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theFirstStartMakesATokenOnlyTheDaemonsUserCanReadAndLaterStartsKeepIt() throws IOException {
+        ApiToken first = ApiToken.loadOrCreate(Optional.empty(), stateDir);
+        Path file = stateDir.resolve("token");
+        assertEquals(file.toAbsolutePath().toString(), first.source());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        String token = Files.readString(file).strip();
+        assertEquals(43, token.length(), "32 random bytes, base64url: " + token);
+        assertTrue(first.acceptsAuthorization("Bearer " + token));
+
+        ApiToken again = ApiToken.loadOrCreate(Optional.empty(), stateDir);
+        assertTrue(again.acceptsAuthorization("Bearer " + token), "the same token across restarts");
+        assertFalse(Files.exists(stateDir.resolve(".token.tmp")));
+    }
+
+    @Test
+    void aTokenFileOthersCouldReadIsClosedAndAnEmptyOneIsMadeAgain() throws IOException {
+        Path file = stateDir.resolve("token");
+        Files.writeString(file, "  chosen-by-hand\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        assertTrue(ApiToken.loadOrCreate(Optional.empty(), stateDir).acceptsAuthorization("Bearer chosen-by-hand"));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+
+        Files.writeString(file, "\n");
+        ApiToken made = ApiToken.loadOrCreate(Optional.empty(), stateDir);
+        String token = Files.readString(file).strip();
+        assertEquals(43, token.length());
+        assertTrue(made.acceptsAuthorization("Bearer " + token));
+    }
+
+    @Test
+    void stewardTokenBeatsTheFileAndWritesNone() throws IOException {
+        ApiToken configured = ApiToken.loadOrCreate(Optional.of(" s3cret "), stateDir);
+        assertEquals("STEWARD_TOKEN", configured.source());
+        assertTrue(configured.acceptsAuthorization("Bearer s3cret"));
+        assertFalse(Files.exists(stateDir.resolve("token")));
+        assertTrue(ApiToken.loadOrCreate(Optional.of(" "), stateDir).source().endsWith("token"), "blank is unset");
+    }
+
+    @Test
+    void bearerOrBasicWithTheTokenAsPasswordIsAcceptedAndNothingElse() throws IOException {
+        ApiToken token = ApiToken.loadOrCreate(Optional.of("s3cret"), stateDir);
+        assertTrue(token.acceptsAuthorization("Bearer s3cret"));
+        assertTrue(token.acceptsAuthorization("bearer   s3cret "));
+        assertTrue(token.acceptsAuthorization(basic("admin", "s3cret")));
+        assertTrue(token.acceptsAuthorization(basic("", "s3cret")));
+        assertFalse(token.acceptsAuthorization(null));
+        assertFalse(token.acceptsAuthorization(""));
+        assertFalse(token.acceptsAuthorization("s3cret"));
+        assertFalse(token.acceptsAuthorization("Bearer s3cre"));
+        assertFalse(token.acceptsAuthorization("Bearer s3crett"));
+        assertFalse(token.acceptsAuthorization("Bearer "));
+        assertFalse(token.acceptsAuthorization(basic("s3cret", "")));
+        assertFalse(token.acceptsAuthorization("Basic not-base64!"));
+        assertFalse(token.acceptsAuthorization("Digest s3cret"));
+    }
+}
