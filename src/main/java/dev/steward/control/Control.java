@@ -7,6 +7,7 @@ import dev.steward.manifest.ManifestError;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -68,8 +69,8 @@ public interface Control {
      */
     void recordOperatorActions(List<Event.OperatorAction> actions);
 
-    /** True while the supervision owner answers within a second (liveness). */
-    boolean ownerResponsive();
+    /** Completes with true once the supervision owner has answered, or with false after a second (liveness). */
+    CompletionStage<Boolean> ownerResponsive();
 
     /** True once the manifest directory has been read at least once. */
     boolean manifestsLoaded();

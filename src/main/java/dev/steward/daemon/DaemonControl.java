@@ -25,6 +25,7 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -255,22 +256,19 @@ public class DaemonControl implements Control {
         runOnOwner(supervisor, () -> supervisor.recordOperatorActions(actions), OWNER_WAIT_SECONDS);
     }
 
+    /** Waits on no thread: the JDK's delay scheduler ends the wait after a second, unless the owner answers first. */
     @Override
-    public boolean ownerResponsive() {
+    public CompletionStage<Boolean> ownerResponsive() {
         Supervisor supervisor = daemon.supervisor();
-        return supervisor != null && runOnOwner(supervisor, () -> { }, 1);
+        if (supervisor == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return ranOnOwner(supervisor, () -> { }).orTimeout(1, TimeUnit.SECONDS).handle((ran, late) -> late == null);
     }
 
     /** Runs {@code task} on the owner and waits at most {@code seconds} for it to end: whether it did. */
     private static boolean runOnOwner(Supervisor supervisor, Runnable task, int seconds) {
-        CompletableFuture<Void> ran = new CompletableFuture<>();
-        supervisor.loop().execute(() -> {
-            try {
-                task.run();
-            } finally {
-                ran.complete(null);
-            }
-        });
+        CompletableFuture<Void> ran = ranOnOwner(supervisor, task);
         try {
             ran.get(seconds, TimeUnit.SECONDS);
             return true;
@@ -280,6 +278,19 @@ public class DaemonControl implements Control {
         } catch (ExecutionException | TimeoutException e) {
             return false;
         }
+    }
+
+    /** Completes once {@code task} has run on the owner. */
+    private static CompletableFuture<Void> ranOnOwner(Supervisor supervisor, Runnable task) {
+        CompletableFuture<Void> ran = new CompletableFuture<>();
+        supervisor.loop().execute(() -> {
+            try {
+                task.run();
+            } finally {
+                ran.complete(null);
+            }
+        });
+        return ran;
     }
 
     @Override

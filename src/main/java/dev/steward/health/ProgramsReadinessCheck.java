@@ -5,8 +5,9 @@ import dev.steward.control.ProcessInfo;
 import dev.steward.control.ProgramView;
 import dev.steward.manifest.ManifestError;
 import dev.steward.manifest.RestartPolicy;
+import io.smallrye.health.api.AsyncHealthCheck;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
@@ -28,15 +29,20 @@ import java.util.stream.Collectors;
  */
 @Readiness
 @ApplicationScoped
-public class ProgramsReadinessCheck implements HealthCheck {
+public class ProgramsReadinessCheck implements AsyncHealthCheck {
     private final Control control;
 
     public ProgramsReadinessCheck(Control control) {
         this.control = control;
     }
 
+    /** On the event loop, as it reads only the supervisor's snapshot: see {@link OwnerLivenessCheck} for why. */
     @Override
-    public HealthCheckResponse call() {
+    public Uni<HealthCheckResponse> call() {
+        return Uni.createFrom().item(this::response);
+    }
+
+    HealthCheckResponse response() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("programs");
         if (!control.manifestsLoaded()) {
             return response.down().withData("manifests", "not read yet").build();

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -185,8 +186,8 @@ public class FakeControl implements Control {
     }
 
     @Override
-    public boolean ownerResponsive() {
-        return responsive;
+    public CompletionStage<Boolean> ownerResponsive() {
+        return CompletableFuture.completedFuture(responsive);
     }
 
     @Override

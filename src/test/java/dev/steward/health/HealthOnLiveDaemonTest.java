@@ -5,7 +5,17 @@ import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.restassured.RestAssured;
+import io.vertx.core.Vertx;
+import jakarta.inject.Inject;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -20,12 +30,15 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Health and metrics against the real DaemonControl, with real child processes. */
 @QuarkusTest
 @TestProfile(LiveDaemonProfile.class)
 class HealthOnLiveDaemonTest {
+    /** quarkus.thread-pool.max-threads */
+    private static final int WORKERS = 8;
     private final List<Path> written = new ArrayList<>();
 
     @AfterEach
@@ -51,6 +64,38 @@ class HealthOnLiveDaemonTest {
         Path temp = Files.writeString(LiveDaemonProfile.MANIFESTS.resolve("." + file + ".tmp"), yaml);
         Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE);
         written.add(path);
+    }
+
+    @Inject
+    Vertx vertx;
+
+    @Test
+    void probesAreAnsweredWhileEveryWorkerThreadIsBusy() throws Exception {
+        // Hundreds of clients listing processes keep the API's few worker threads busy; Kubernetes waits 1 s for a
+        // probe and restarts the daemon after a few misses. Here every worker is held, and one more task waits.
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch holding = new CountDownLatch(WORKERS);
+        AtomicBoolean extraStarted = new AtomicBoolean();
+        try {
+            for (int i = 0; i < WORKERS; i++) {
+                vertx.executeBlocking(() -> {
+                    holding.countDown();
+                    return release.await(2, TimeUnit.MINUTES);
+                }, false);
+            }
+            assertTrue(holding.await(60, TimeUnit.SECONDS), "every worker thread is held");
+            vertx.executeBlocking(() -> extraStarted.getAndSet(true), false);
+
+            HttpClient client = HttpClient.newHttpClient();
+            for (String probe : List.of("/q/health/live", "/q/health/ready", "/q/health/started")) {
+                HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create("http://localhost:"
+                        + RestAssured.port + probe)).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                assertTrue(answer.body().contains("\"status\""), probe + ": " + answer.body());
+            }
+            assertFalse(extraStarted.get(), "the probes were answered while no worker thread was free");
+        } finally {
+            release.countDown();
+        }
     }
 
     @Test
