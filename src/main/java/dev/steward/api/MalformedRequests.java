@@ -24,11 +24,16 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * check instead. Should Quarkus' separate management interface ever be enabled, its router needs this route too.
  *
  * <p>A request that declares a body over {@code quarkus.http.limits.max-body-size} is refused here for the same
- * reason: the REST layer would answer it with an empty 413 and a closed connection.
+ * reason: the REST layer would answer it with an empty 413 and a closed connection. A body sent without a length
+ * ({@code Transfer-Encoding: chunked}, or HTTP/2 without {@code Content-Length}) is only known to be too large once
+ * more than the limit has been read, and the REST layer's input stream then writes that empty 413 itself, before
+ * any exception mapper can answer; so for the one operation that reads a body, {@link UndeclaredBodyLimit} counts
+ * it instead and refuses it with the same problem.
  */
 @Singleton
 public class MalformedRequests {
     public static final String NO_URI_CHECK = "vertx.disableURIValidation";
+    static final String SEND_FEWER = "send fewer manifests per request (each at most 1 MiB)";
     // Looked up on the first such request: the router is built during start-up, which should not build a mapper.
     private final Instance<ObjectMapper> json;
     private final long maxBodyBytes;
@@ -67,26 +72,45 @@ public class MalformedRequests {
         if (bodyBytes <= maxBodyBytes) {
             return false;
         }
-        if (context.request().version() != HttpVersion.HTTP_2) {
-            // The body is not read: the connection is closed once the answer is out, as the REST layer does, not
-            // left waiting for a body that will never be read.
-            context.response().putHeader(HttpHeaders.CONNECTION, "close")
-                    .endHandler(sent -> context.request().connection().close());
-        }
-        boolean manifests = context.request().method() == HttpMethod.POST
-                && "/api/v1/programs".equals(context.normalizedPath());
+        closeOnceAnswered(context);
         refuse(context, Problem.of(Problem.Code.TooLarge, "the request's body is " + bodyBytes + " bytes, more than the "
-                + maxBodyBytes + " (" + mebibytes(maxBodyBytes) + ") a request may hold; nothing was read" + (manifests
-                ? " or applied: send fewer manifests per request (each at most 1 MiB)"
-                : ": no operation of this API takes a body that large; see /q/openapi")));
+                + limit(maxBodyBytes) + "; nothing was read" + (appliesManifests(context)
+                ? " or applied: " + SEND_FEWER : ": no operation of this API takes a body that large; see /q/openapi")));
         return true;
     }
 
+    /** {@code 10485760 (10 MiB) a request may hold}. */
+    static String limit(long maxBodyBytes) {
+        return maxBodyBytes + " (" + mebibytes(maxBodyBytes) + ") a request may hold";
+    }
+
+    static boolean appliesManifests(RoutingContext context) {
+        return context.request().method() == HttpMethod.POST && "/api/v1/programs".equals(context.normalizedPath());
+    }
+
+    /**
+     * Over HTTP/1, a body that is refused is not read to its end: the connection is closed once the answer is out, as
+     * the REST layer does, not left waiting for a body that will never be read. HTTP/2 forbids {@code Connection},
+     * and its connection carries other requests' streams.
+     */
+    static void closeOnceAnswered(RoutingContext context) {
+        if (context.request().version() != HttpVersion.HTTP_2) {
+            context.response().putHeader(HttpHeaders.CONNECTION, "close");
+            // Not response().endHandler, which holds one handler: the routing context's end handlers are that one.
+            context.addEndHandler(sent -> context.request().connection().close());
+        }
+    }
+
     private void refuse(RoutingContext context, Problem problem) {
+        answer(context, json.get(), problem);
+    }
+
+    /** Ends the response with {@code problem}, from a route that runs before the REST layer and its mappers. */
+    static void answer(RoutingContext context, ObjectMapper json, Problem problem) {
         context.response().setStatusCode(problem.status());
         try {
             context.response().putHeader("Content-Type", Problem.MEDIA_TYPE)
-                    .end(json.get().writeValueAsString(problem));
+                    .end(json.writeValueAsString(problem));
         } catch (JsonProcessingException e) {
             context.response().end();
         }

@@ -1,11 +1,9 @@
 package dev.steward.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.steward.config.StewardConfig;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -83,17 +81,10 @@ public class TokenCheck {
         Problem problem = Problem.of(Problem.Code.Unauthorized, (sent
                 ? "the request's Authorization does not carry this daemon's token (a token of another daemon, or an old one?); "
                 : "a request over TCP must carry the daemon's token (Authorization: Bearer TOKEN); ") + where);
-        context.response().setStatusCode(problem.status())
-                .putHeader("WWW-Authenticate", "Bearer realm=\"steward\"");
-        if (!context.request().isEnded() && context.request().version() != HttpVersion.HTTP_2) {
-            // A body is not read for a stranger: the connection closes once the answer is out, rather than wait for it.
-            context.response().putHeader(HttpHeaders.CONNECTION, "close")
-                    .endHandler(done -> context.request().connection().close());
+        context.response().putHeader("WWW-Authenticate", "Bearer realm=\"steward\"");
+        if (!context.request().isEnded()) {
+            MalformedRequests.closeOnceAnswered(context); // a stranger's body is not read
         }
-        try {
-            context.response().putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE).end(json.get().writeValueAsString(problem));
-        } catch (JsonProcessingException e) {
-            context.response().end();
-        }
+        MalformedRequests.answer(context, json.get(), problem);
     }
 }

@@ -42,9 +42,10 @@ final class ApplyCommand extends StewardCli.Verb {
         String boundary = ManifestFiles.boundary(sources);
         byte[] body = ManifestFiles.multipart(sources, boundary);
         if (body.length > MAX_REQUEST_BYTES) {
-            throw new CliException(StewardCli.EXIT_FAILED, "the " + sources.size() + " files add up to "
-                    + String.format(java.util.Locale.ROOT, "%.1f", body.length / (1024.0 * 1024)) + " MiB, more than the 10 MiB the daemon takes in one request;"
-                    + " nothing was sent: apply them in smaller groups (a manifest is usually a few KiB)");
+            // In the daemon's words for a request it refuses (bytes: 10.0 MiB would read as no more than 10 MiB).
+            throw new CliException(StewardCli.EXIT_FAILED, "the " + sources.size() + " files make a request of "
+                    + body.length + " bytes, more than the " + MAX_REQUEST_BYTES + " (10 MiB) the daemon takes in one;"
+                    + " nothing was sent: apply them in smaller groups (a manifest is usually a few KiB, at most 1 MiB)");
         }
         Object answer = api.post("/programs" + (dryRun ? "?dryRun=true" : ""), ManifestFiles.multipartType(boundary), body);
         return Json.list(Json.obj(answer).get("items"));

@@ -153,16 +153,28 @@ public final class HttpTransport {
             }
             head.append("\r\n");
             byte[] headBytes = head.toString().getBytes(StandardCharsets.UTF_8);
-            if (body != null && body.length > 0) {
-                byte[] all = new byte[headBytes.length + body.length];
-                System.arraycopy(headBytes, 0, all, 0, headBytes.length);
-                System.arraycopy(body, 0, all, headBytes.length, body.length);
-                rawOut.write(all);
-            } else {
-                rawOut.write(headBytes);
+            InputStream in = new BufferedInputStream(rawIn, 16 * 1024);
+            try {
+                if (body != null && body.length > 0) {
+                    byte[] all = new byte[headBytes.length + body.length];
+                    System.arraycopy(headBytes, 0, all, 0, headBytes.length);
+                    System.arraycopy(body, 0, all, headBytes.length, body.length);
+                    rawOut.write(all);
+                } else {
+                    rawOut.write(headBytes);
+                }
+                rawOut.flush();
+            } catch (IOException unsent) {
+                // The daemon answers a body over its limit (413) from the head alone and closes the connection: the
+                // rest cannot be written, but the answer, which says why, is there to read.
+                try {
+                    return readResponse(in, connection, method);
+                } catch (IOException noAnswer) {
+                    unsent.addSuppressed(noAnswer);
+                    throw unsent;
+                }
             }
-            rawOut.flush();
-            return readResponse(new BufferedInputStream(rawIn, 16 * 1024), connection, method);
+            return readResponse(in, connection, method);
         } catch (IOException | RuntimeException e) {
             connection.close();
             throw e;

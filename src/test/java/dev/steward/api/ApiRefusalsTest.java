@@ -22,10 +22,14 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.ThrowingConsumer;
 
 /** The framework's own refusals (no such operation on a path, a media type it cannot answer in), as problems. */
 @QuarkusTest
 class ApiRefusalsTest {
+    /** The header line requests written by hand carry: the test profile's token. */
+    private static final String TOKEN = "Authorization: " + ApiFixture.AUTHORIZATION + "\r\n";
+
     @Inject
     Vertx vertx;
 
@@ -106,8 +110,71 @@ class ApiRefusalsTest {
     }
 
     @Test
-    void overHttp2TheTooLargeAnswerArrivesWithoutClosingTheConnection() throws Exception {
+    void aChunkedBodyOverTheRequestLimitIsTheSameTooLargeProblem() throws Exception {
+        // No Content-Length to refuse it by: it is refused once more than the limit has been read.
+        String yaml = sendChunked("POST /api/v1/programs HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/yaml\r\n"
+                + "Transfer-Encoding: chunked\r\n" + TOKEN + "\r\n", "", 11 * 1024);
+        String multipart = sendChunked("POST /api/v1/programs HTTP/1.1\r\nHost: localhost\r\n"
+                + "Content-Type: multipart/form-data; boundary=b0undary\r\nTransfer-Encoding: chunked\r\n" + TOKEN + "\r\n",
+                "--b0undary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.yaml\"\r\n\r\n", 11 * 1024);
+        for (String response : new String[] {yaml, multipart}) {
+            assertTrue(response.startsWith("HTTP/1.1 413 "), response);
+            assertTrue(response.contains("Content-Type: application/problem+json"), response);
+            assertTrue(response.contains("\"code\":\"TooLarge\""), response);
+            assertTrue(response.contains("\"detail\":\"the request's body is more than the 10485760 (10 MiB) a request may hold;"
+                    + " nothing was applied: send fewer manifests per request (each at most 1 MiB)\""), response);
+        }
+    }
+
+    @Test
+    void aChunkedBodyUnderTheLimitIsReadAsBefore() throws Exception {
+        String response = sendChunked("POST /api/v1/programs?dryRun=true HTTP/1.1\r\nHost: localhost\r\n"
+                + "Content-Type: application/yaml\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n" + TOKEN + "\r\n", "a: b\n",
+                512);
+        assertTrue(response.startsWith("HTTP/1.1 422 "), response); // a document with no Program, and 512 KiB of comments
+        assertTrue(response.contains("\"code\":\"Invalid\""), response);
+    }
+
+    @Test
+    void overHttp2TheTooLargeAnswerArrivesWithoutClosingTheConnection() throws Throwable {
         // HTTP/2 forbids Connection: close; a client sending it one gets a protocol error instead of the answer.
+        String body = tooLargeOverHttp2(request -> {
+            request.putHeader("Content-Length", String.valueOf(10 * 1024 * 1024 + 1));
+            // More than a stream's flow-control window (64 KiB) of a body the server does not read.
+            request.write(io.vertx.core.buffer.Buffer.buffer(new byte[256 * 1024]));
+        }, client -> {
+            // The unread 256 KiB took no flow-control window from the connection: a body still gets through.
+            assertEquals(422, client.request(HttpMethod.POST, RestAssured.port, "localhost", "/api/v1/programs?dryRun=true")
+                    .compose(request -> request.putHeader("Content-Type", "application/yaml")
+                            .putHeader("Authorization", ApiFixture.AUTHORIZATION)
+                            .send(io.vertx.core.buffer.Buffer.buffer("a: " + "x".repeat(200_000) + "\n")))
+                    .map(HttpClientResponse::statusCode)
+                    .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS), "a document with no Program");
+        });
+        assertTrue(body.contains("\"code\":\"TooLarge\""), body);
+    }
+
+    @Test
+    void overHttp2ABodyWithoutALengthIsTheSameTooLargeProblem() throws Throwable {
+        // Without a Content-Length, as chunked over HTTP/1; and the answer has no Connection: close either.
+        io.vertx.core.buffer.Buffer comments = io.vertx.core.buffer.Buffer.buffer(("#" + "x".repeat(1022) + "\n").repeat(1024));
+        String body = tooLargeOverHttp2(request -> {
+            request.setChunked(true);
+            for (int i = 0; i < 11; i++) {
+                request.write(comments);
+            }
+        }, client -> { });
+        assertTrue(body.contains("\"detail\":\"the request's body is more than the 10485760 (10 MiB) a request may"
+                + " hold; nothing was applied: send fewer manifests per request (each at most 1 MiB)\""), body);
+    }
+
+    /**
+     * POSTs to /api/v1/programs over HTTP/2 a YAML body that {@code send} begins and never ends, checks that the answer
+     * is a 413 problem and that the connection still serves other requests, runs {@code then} with it, and returns the
+     * problem. The request is reset at the end, as a real client gives up the rest of its body.
+     */
+    private String tooLargeOverHttp2(java.util.function.Consumer<HttpClientRequest> send, ThrowingConsumer<HttpClient> then)
+            throws Throwable {
         HttpClient client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
                 .setHttp2ClearTextUpgrade(false));
         HttpClientRequest[] tooLarge = new HttpClientRequest[1];
@@ -116,10 +183,7 @@ class ApiRefusalsTest {
             String body = client.request(HttpMethod.POST, RestAssured.port, "localhost", "/api/v1/programs")
                     .compose(request -> {
                         tooLarge[0] = request;
-                        request.putHeader("Content-Type", "application/yaml")
-                                .putHeader("Content-Length", String.valueOf(10 * 1024 * 1024 + 1));
-                        // More than a stream's flow-control window (64 KiB) of a body the server does not read.
-                        request.write(io.vertx.core.buffer.Buffer.buffer(new byte[256 * 1024]));
+                        send.accept(request.putHeader("Content-Type", "application/yaml").putHeader("Authorization", ApiFixture.AUTHORIZATION));
                         return request.response();
                     })
                     .compose(answer -> {
@@ -129,29 +193,66 @@ class ApiRefusalsTest {
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS).toString();
             assertEquals(HttpVersion.HTTP_2, response[0].version());
             assertEquals(413, response[0].statusCode());
-            assertTrue(body.contains("\"code\":\"TooLarge\""), body);
+            assertEquals("application/problem+json", response[0].getHeader("Content-Type"));
             assertEquals(200, client.request(HttpMethod.GET, RestAssured.port, "localhost", "/api/v1/version")
                     .compose(request -> request.putHeader("Authorization", ApiFixture.AUTHORIZATION).send())
                     .map(HttpClientResponse::statusCode)
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS),
                     "the connection still serves other requests");
-            // The unread 256 KiB took no flow-control window from the connection: a body still gets through.
-            assertEquals(422, client.request(HttpMethod.POST, RestAssured.port, "localhost", "/api/v1/programs?dryRun=true")
-                    .compose(request -> request.putHeader("Content-Type", "application/yaml")
-                            .putHeader("Authorization", ApiFixture.AUTHORIZATION).send(io.vertx.core.buffer.Buffer.buffer("a: " + "x".repeat(200_000) + "\n")))
-                    .map(HttpClientResponse::statusCode)
-                    .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS), "a document with no Program");
+            then.accept(client);
+            return body;
         } finally {
             if (tooLarge[0] != null) {
-                tooLarge[0].reset(); // the client gives up the rest of its body, as a real one would
+                tooLarge[0].reset();
             }
             client.close();
         }
     }
 
+    /**
+     * Sends {@code head}, then a chunked body of {@code first} and {@code kibibytes} KiB of YAML comment lines, from
+     * another thread, and returns the answer, which may come (and the connection close) before all of it is sent.
+     */
+    private static String sendChunked(String head, String first, int kibibytes) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
+            socket.setSoTimeout(60_000);
+            Thread writer = new Thread(() -> {
+                try {
+                    var out = new java.io.BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+                    out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+                    if (!first.isEmpty()) {
+                        chunk(out, first.getBytes(StandardCharsets.UTF_8));
+                    }
+                    byte[] comments = ("#" + "x".repeat(1022) + "\n").repeat(64).getBytes(StandardCharsets.US_ASCII);
+                    for (int i = 0; i < kibibytes / 64; i++) {
+                        chunk(out, comments);
+                    }
+                    out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)); // the last chunk
+                    out.flush();
+                } catch (IOException answeredAndClosed) {
+                    // the server stopped reading: its answer is what the test reads
+                }
+            });
+            writer.start();
+            var response = new java.io.ByteArrayOutputStream();
+            try {
+                socket.getInputStream().transferTo(response);
+            } catch (java.net.SocketException reset) {
+                // closed with the rest of the body unread, the connection is reset after the answer
+            }
+            writer.join(60_000);
+            return response.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void chunk(java.io.OutputStream out, byte[] data) throws IOException {
+        out.write((Integer.toHexString(data.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(data);
+        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+    }
+
     private static String rawGet(String target) throws IOException {
-        return raw("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nAuthorization: "
-                + ApiFixture.AUTHORIZATION + "\r\n\r\n");
+        return raw("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n" + TOKEN + "\r\n");
     }
 
     private static String raw(String head) throws IOException {

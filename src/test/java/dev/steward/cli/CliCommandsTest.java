@@ -492,8 +492,8 @@ class CliCommandsTest {
         }
         CliRun.Result r = cli("apply", "-f", "big");
         assertEquals(1, r.code(), r::toString);
-        assertEquals("error: the 11 files add up to 10.7 MiB, more than the 10 MiB the daemon takes in one request; nothing was"
-                + " sent: apply them in smaller groups (a manifest is usually a few KiB)\n", r.err());
+        assertEquals("error: the 11 files make a request of 11265446 bytes, more than the 10485760 (10 MiB) the daemon takes in"
+                + " one; nothing was sent: apply them in smaller groups (a manifest is usually a few KiB, at most 1 MiB)\n", r.err());
         assertTrue(daemon.requests.isEmpty(), daemon.requests::toString);
     }
 

@@ -2,16 +2,30 @@ package dev.steward.cli;
 
 import dev.steward.cli.FakeDaemon.Answer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** The hand-written HTTP/1.1: Content-Length, chunked (with extensions and trailers), EOF-delimited, over TCP. */
+/**
+ * The hand-written HTTP/1.1: Content-Length, chunked (with extensions and trailers), EOF-delimited, over TCP, and an
+ * answer that comes before the request's body has been sent.
+ */
 class CliTransportTest {
     private static HttpTransport.Response parse(String raw) throws IOException {
         return HttpTransport.readResponse(new ByteArrayInputStream(raw.getBytes(StandardCharsets.ISO_8859_1)), () -> { }, "GET");
@@ -79,6 +93,40 @@ class CliTransportTest {
             CliRun.Result gateway = CliRun.run(Map.of("STEWARD_SERVER", daemon.address), java.nio.file.Path.of("."), "", "status");
             assertEquals(1, gateway.code());
             assertEquals("error: the daemon answered HTTP 502: <h1>Bad Gateway</h1>\n", gateway.err());
+        }
+    }
+
+    @Test
+    void anAnswerSentBeforeTheBodyWasReadIsWhatTheCliPrints(@TempDir Path dir) throws Exception {
+        // As the daemon answers a body over its limit: from the head alone, then it closes the connection.
+        Path manifests = Files.createDirectories(dir.resolve("m"));
+        for (int i = 0; i < 5; i++) {
+            Files.writeString(manifests.resolve("f" + i + ".yaml"), ("#" + "x".repeat(1022) + "\n").repeat(800));
+        }
+        String detail = "the request's body is 4100000 bytes, more than the 2097152 (2 MiB) a request may hold";
+        Path socket = dir.resolve("steward.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            Thread daemon = new Thread(() -> {
+                try (SocketChannel channel = server.accept()) {
+                    BufferedReader head = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel),
+                            StandardCharsets.ISO_8859_1));
+                    while (!head.readLine().isEmpty()) {
+                        // only the head is read
+                    }
+                    String problem = "{\"status\":413,\"code\":\"TooLarge\",\"detail\":\"" + detail + "\"}";
+                    Channels.newOutputStream(channel).write(("HTTP/1.1 413 Request Entity Too Large\r\nConnection: close\r\n"
+                            + "Content-Type: application/problem+json\r\nContent-Length: " + problem.length() + "\r\n\r\n"
+                            + problem).getBytes(StandardCharsets.ISO_8859_1));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            daemon.start();
+            CliRun.Result r = CliRun.run(Map.of(), dir, "", "--server", socket.toString(), "apply", "-f", "m");
+            daemon.join(10_000);
+            assertEquals(1, r.code(), r::toString);
+            assertEquals("error: " + detail + "\n", r.err());
         }
     }
 }
