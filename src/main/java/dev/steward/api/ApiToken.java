@@ -2,9 +2,15 @@ package dev.steward.api;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -36,27 +42,75 @@ public final class ApiToken {
         if (configured.isPresent() && !configured.get().isBlank()) {
             return new ApiToken(configured.get().strip(), "STEWARD_TOKEN");
         }
-        Path file = stateDir.resolve(FILE_NAME).toAbsolutePath();
-        String existing = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8).strip() : "";
+        Path dir = stateDir.toAbsolutePath();
+        Files.createDirectories(dir);
+        Integer self = processUid();
+        // Whoever can write the directory can put a token of their own there (or a link to a file they know):
+        // that must be the daemon's user alone.
+        mustBePrivate(dir, self, "the state directory");
+        Path file = dir.resolve(FILE_NAME);
+        String existing = "";
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException(file + " is not a regular file (a symbolic link, a directory?); remove it, and a"
+                        + " new token is made at the next start");
+            }
+            mustBePrivate(file, self, "the token file");
+            try (var in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+                existing = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+            }
+        }
         if (existing.isEmpty()) {
             existing = create(file);
         } else {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------")); // as it should have been
+            Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .setPermissions(PosixFilePermissions.fromString("rw-------")); // as it should have been
         }
         return new ApiToken(existing, file.toString());
+    }
+
+    /** The daemon's user id, or null where /proc does not say. */
+    private static Integer processUid() {
+        try {
+            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** {@code path} is owned by the daemon's user (or root) and not writable by its group or others. */
+    private static void mustBePrivate(Path path, Integer self, String what) throws IOException {
+        if (self != null) {
+            int owner = (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            if (owner != self && owner != 0) { // root could choose the token anyway
+                throw new IOException(what + " " + path + " belongs to user id " + owner + ", not to the daemon's user (id "
+                        + self + ") or root: that user could choose the API's token; chown it to the daemon's user, or use"
+                        + " another --state-dir");
+            }
+        }
+        var permissions = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
+        if (permissions.contains(PosixFilePermission.GROUP_WRITE) || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+            throw new IOException(what + " " + path + " is writable by other users (" + PosixFilePermissions.toString(permissions)
+                    + "): they could choose the API's token; chmod go-w it, or use another --state-dir");
+        }
     }
 
     private static String create(Path file) throws IOException {
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-        Files.createDirectories(file.getParent());
         // Written with the owner's permissions from the start, then renamed into place: never readable by others,
         // never half written.
         Path temp = file.resolveSibling("." + FILE_NAME + ".tmp");
         Files.deleteIfExists(temp);
-        Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(temp, token + "\n", StandardCharsets.UTF_8);
+        try (SeekableByteChannel out = Files.newByteChannel(temp, java.util.Set.<java.nio.file.OpenOption>of(StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+            ByteBuffer bytes = ByteBuffer.wrap((token + "\n").getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                out.write(bytes);
+            }
+        }
         Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return token;
     }

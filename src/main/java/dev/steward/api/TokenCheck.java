@@ -13,7 +13,6 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 import jakarta.interceptor.Interceptor;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import org.jboss.logging.Logger;
 
 /**
@@ -39,9 +38,10 @@ public class TokenCheck {
         try {
             token = ApiToken.loadOrCreate(config.token(), config.stateDir());
         } catch (IOException | UnsupportedOperationException e) {
+            // No cause: Main says a failed start's innermost message, which would be a bare path (AccessDenied).
             throw new IllegalStateException("cannot read or create the API token " + config.stateDir().toAbsolutePath()
-                    .resolve(ApiToken.FILE_NAME) + " (" + e + "); make the state directory writable by the daemon's"
-                    + " user, or set STEWARD_TOKEN", e instanceof IOException io ? new UncheckedIOException(io) : e);
+                    .resolve(ApiToken.FILE_NAME) + " (" + e + "); make the state directory the daemon's user's own and"
+                    + " writable by it alone, or set STEWARD_TOKEN");
         }
         LOG.debugf("requests over TCP need the token in %s", token.source());
     }
@@ -67,8 +67,26 @@ public class TokenCheck {
                 || path.equals("/q/openapi")) {
             return true;
         }
+        if (crossSite(context)) {
+            return false;
+        }
         ApiToken known = token;
         return known != null && known.acceptsAuthorization(context.request().getHeader(HttpHeaders.AUTHORIZATION));
+    }
+
+    /**
+     * A browser's request made by another site's page (a form posted to 127.0.0.1, a fetch): refused whatever it
+     * carries, as a browser may add credentials it has cached (a Basic password) by itself. The CLI and curl send
+     * neither header.
+     */
+    static boolean crossSite(RoutingContext context) {
+        String site = context.request().getHeader("Sec-Fetch-Site");
+        if (site != null && !site.equalsIgnoreCase("same-origin") && !site.equalsIgnoreCase("none")) {
+            return true;
+        }
+        String origin = context.request().getHeader(HttpHeaders.ORIGIN);
+        String host = context.request().getHeader(HttpHeaders.HOST);
+        return origin != null && (host == null || !origin.equalsIgnoreCase("http://" + host));
     }
 
     private void refuse(RoutingContext context) {
@@ -78,7 +96,8 @@ public class TokenCheck {
                 : "the token is " + (known.source().equals("STEWARD_TOKEN") ? "the daemon's STEWARD_TOKEN"
                 : "in " + known.source() + ", readable by the daemon's user") + "; or use the unix socket "
                 + config.stateDir().toAbsolutePath().resolve("steward.sock") + ", which needs none";
-        Problem problem = Problem.of(Problem.Code.Unauthorized, (sent
+        Problem problem = crossSite(context) ? Problem.of(Problem.Code.Unauthorized, "a request another site's page made"
+                + " (its Origin or Sec-Fetch-Site says so) is refused, token or not") : Problem.of(Problem.Code.Unauthorized, (sent
                 ? "the request's Authorization does not carry this daemon's token (a token of another daemon, or an old one?); "
                 : "a request over TCP must carry the daemon's token (Authorization: Bearer TOKEN); ") + where);
         context.response().putHeader("WWW-Authenticate", "Bearer realm=\"steward\"");

@@ -18,11 +18,12 @@ public final class Api {
     private final String tokenNote;
 
     Api(HttpTransport.Endpoint endpoint, String fallbackNote) {
-        this(endpoint, fallbackNote, null, "");
+        this(endpoint, fallbackNote, null, "", null);
     }
 
-    private Api(HttpTransport.Endpoint endpoint, String fallbackNote, String authorization, String tokenNote) {
-        this.http = new HttpTransport(endpoint, 5_000, authorization);
+    private Api(HttpTransport.Endpoint endpoint, String fallbackNote, String authorization, String tokenNote,
+                java.util.Set<Integer> trustedPeers) {
+        this.http = new HttpTransport(endpoint, 5_000, authorization, trustedPeers);
         this.fallbackNote = fallbackNote;
         this.tokenNote = tokenNote;
     }
@@ -42,19 +43,33 @@ public final class Api {
         String fromEnv = env.get("STEWARD_TOKEN");
         if (fromEnv != null && !fromEnv.isBlank()) {
             return new Api(endpoint, fallbackNote, "Bearer " + fromEnv.strip(), "this client sent STEWARD_TOKEN, which"
-                    + " is not that daemon's token");
+                    + " is not that daemon's token", trustedPeers(null));
         }
         Path file = stateDir(env, workingDir).resolve("token");
         try {
             String token = Files.readString(file, StandardCharsets.UTF_8).strip();
             return new Api(endpoint, fallbackNote, "Bearer " + token, "this client sent the token in " + file + ", which"
                     + " is not that daemon's: point STEWARD_STATE_DIR at the state directory of the daemon at " + endpoint
-                    + ", or set STEWARD_TOKEN");
+                    + ", or set STEWARD_TOKEN", trustedPeers(file));
         } catch (IOException | RuntimeException unreadable) {
             return new Api(endpoint, fallbackNote, null, "this client sent no token: set STEWARD_TOKEN, or point"
                     + " STEWARD_STATE_DIR at the daemon's state directory, whose token file it reads (" + file
-                    + (Files.exists(file) ? " cannot be read by this user" : " does not exist") + ")");
+                    + (Files.exists(file) ? " cannot be read by this user" : " does not exist") + ")", null);
         }
+    }
+
+    /** Who may be sent a token over loopback: root, this user, and the token file's owner. */
+    private static java.util.Set<Integer> trustedPeers(Path tokenFile) {
+        java.util.Set<Integer> trusted = new java.util.HashSet<>();
+        trusted.add(0);
+        for (Path owned : tokenFile == null ? java.util.List.of(Path.of("/proc/self")) : java.util.List.of(Path.of("/proc/self"), tokenFile)) {
+            try {
+                trusted.add((Integer) Files.getAttribute(owned, "unix:uid"));
+            } catch (IOException | RuntimeException e) {
+                // not a Linux /proc, or gone: root and the rest still
+            }
+        }
+        return trusted;
     }
 
     private static Path stateDir(Map<String, String> env, Path workingDir) {

@@ -86,6 +86,8 @@ public final class HttpTransport {
     private final Endpoint endpoint;
     private final int connectTimeoutMillis;
     private final String authorization; // the Authorization header's value, or null
+    /** Over loopback, the users whose listener may be sent the authorization (null: no check). */
+    private final java.util.Set<Integer> trustedPeers;
 
     public HttpTransport(Endpoint endpoint, int connectTimeoutMillis) {
         this(endpoint, connectTimeoutMillis, null);
@@ -93,9 +95,18 @@ public final class HttpTransport {
 
     /** @param authorization sent as the {@code Authorization} header of every request; null for none */
     public HttpTransport(Endpoint endpoint, int connectTimeoutMillis, String authorization) {
+        this(endpoint, connectTimeoutMillis, authorization, null);
+    }
+
+    /**
+     * @param trustedPeers over loopback, the user ids whose listener may receive {@code authorization}: a listener of
+     *                     another user (one who bound the port while the daemon was down) is not sent it
+     */
+    public HttpTransport(Endpoint endpoint, int connectTimeoutMillis, String authorization, java.util.Set<Integer> trustedPeers) {
         this.endpoint = endpoint;
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.authorization = authorization;
+        this.trustedPeers = trustedPeers;
     }
 
     public Endpoint endpoint() {
@@ -129,6 +140,14 @@ public final class HttpTransport {
             } catch (IOException e) {
                 socket.close();
                 throw new UnreachableException(describe(e), e);
+            }
+            if (authorization != null && trustedPeers != null) {
+                java.util.OptionalInt peer = LoopbackPeer.uid(socket);
+                if (peer.isPresent() && !trustedPeers.contains(peer.getAsInt())) {
+                    socket.close();
+                    throw new UnreachableException(endpoint + " is held by a process of user id " + peer.getAsInt()
+                            + ", not by root or the token's owner, so the token was not sent to it", null);
+                }
             }
             socket.setTcpNoDelay(true);
             connection = socket;

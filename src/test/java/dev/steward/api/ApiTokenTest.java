@@ -2,6 +2,7 @@ package dev.steward.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -51,6 +52,28 @@ class ApiTokenTest {
         String token = Files.readString(file).strip();
         assertEquals(43, token.length());
         assertTrue(made.acceptsAuthorization("Bearer " + token));
+    }
+
+    @Test
+    void aTokenOthersCouldHavePlantedIsRefused() throws IOException {
+        Path known = stateDir.resolve("known");
+        Files.writeString(known, "known-to-others\n");
+        Files.setPosixFilePermissions(known, PosixFilePermissions.fromString("rw-r--r--"));
+        Path file = stateDir.resolve("token");
+        Files.createSymbolicLink(file, known);
+        IOException link = assertThrows(IOException.class, () -> ApiToken.loadOrCreate(Optional.empty(), stateDir));
+        assertTrue(link.getMessage().contains("not a regular file"), link.getMessage());
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(known)),
+                "the link's target is not chmod'ed");
+        Files.delete(file);
+
+        Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        IOException open = assertThrows(IOException.class, () -> ApiToken.loadOrCreate(Optional.empty(), stateDir));
+        assertTrue(open.getMessage().contains("writable by other users"), open.getMessage());
+        assertFalse(Files.exists(file));
+        Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwx------"));
+        assertTrue(ApiToken.loadOrCreate(Optional.of("s3cret"), stateDir).acceptsAuthorization("Bearer s3cret"),
+                "STEWARD_TOKEN needs no file");
     }
 
     @Test

@@ -62,6 +62,19 @@ class TokenCheckTest {
     }
 
     @Test
+    void anotherSitesPageIsRefusedEvenWithTheToken() throws Exception {
+        HttpResponse<String> form = send(to("/api/v1/programs?dryRun=true").header("Authorization", "Bearer test-token")
+                .header("Origin", "https://evil.example").header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(sleeper("api-csrf"))));
+        assertEquals(401, form.statusCode(), form.body());
+        assertTrue(form.body().contains("another site's page"), form.body());
+        assertEquals(401, send(to("/api/v1/programs").header("Authorization", "Bearer test-token")
+                .header("Sec-Fetch-Site", "cross-site")).statusCode());
+        assertEquals(200, send(to("/api/v1/programs").header("Authorization", "Bearer test-token")
+                .header("Sec-Fetch-Site", "same-origin")).statusCode());
+    }
+
+    @Test
     void healthMetricsAndTheApisDescriptionNeedNoToken() throws Exception {
         assertEquals(200, send(to("/q/health/live")).statusCode());
         assertEquals(200, send(to("/q/health/started")).statusCode());
