@@ -44,7 +44,7 @@ public final class ApiToken {
         }
         Path dir = stateDir.toAbsolutePath();
         Files.createDirectories(dir);
-        Integer self = processUid();
+        Integer self = processId("unix:uid");
         // Whoever can write the directory can put a token of their own there (or a link to a file they know):
         // that must be the daemon's user alone.
         mustBePrivate(dir, self, "the state directory");
@@ -69,29 +69,36 @@ public final class ApiToken {
         return new ApiToken(existing, file.toString());
     }
 
-    /** The daemon's user id, or null where /proc does not say. */
-    private static Integer processUid() {
+    /** The daemon's user or group id ("unix:uid", "unix:gid"), or null where /proc does not say. */
+    private static Integer processId(String attribute) {
         try {
-            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            return (Integer) Files.getAttribute(Path.of("/proc/self"), attribute);
         } catch (IOException | RuntimeException e) {
             return null;
         }
     }
 
-    /** {@code path} is owned by the daemon's user (or root) and not writable by its group or others. */
+    /**
+     * {@code path} is owned by the daemon's user (or root) and writable by no other user: by its group only when that
+     * is the daemon's own group (a user's private group, or OpenShift's root group, whose containers need g+w).
+     */
     private static void mustBePrivate(Path path, Integer self, String what) throws IOException {
+        String remedy = "; or set STEWARD_TOKEN, and no token file is read";
         if (self != null) {
             int owner = (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
             if (owner != self && owner != 0) { // root could choose the token anyway
                 throw new IOException(what + " " + path + " belongs to user id " + owner + ", not to the daemon's user (id "
                         + self + ") or root: that user could choose the API's token; chown it to the daemon's user, or use"
-                        + " another --state-dir");
+                        + " another --state-dir" + remedy);
             }
         }
         var permissions = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
-        if (permissions.contains(PosixFilePermission.GROUP_WRITE) || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+        Integer group = processId("unix:gid");
+        boolean othersGroup = group == null || (Integer) Files.getAttribute(path, "unix:gid", LinkOption.NOFOLLOW_LINKS) != group.intValue();
+        if (permissions.contains(PosixFilePermission.OTHERS_WRITE)
+                || (othersGroup && permissions.contains(PosixFilePermission.GROUP_WRITE))) {
             throw new IOException(what + " " + path + " is writable by other users (" + PosixFilePermissions.toString(permissions)
-                    + "): they could choose the API's token; chmod go-w it, or use another --state-dir");
+                    + "): they could choose the API's token; chmod go-w it, or use another --state-dir" + remedy);
         }
     }
 

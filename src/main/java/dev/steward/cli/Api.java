@@ -5,7 +5,10 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The daemon's REST API ({@code docs/api.md}) as the CLI uses it. */
 public final class Api {
@@ -22,7 +25,7 @@ public final class Api {
     }
 
     private Api(HttpTransport.Endpoint endpoint, String fallbackNote, String authorization, String tokenNote,
-                java.util.Set<Integer> trustedPeers) {
+                Set<Integer> trustedPeers) {
         this.http = new HttpTransport(endpoint, 5_000, authorization, trustedPeers);
         this.fallbackNote = fallbackNote;
         this.tokenNote = tokenNote;
@@ -59,10 +62,10 @@ public final class Api {
     }
 
     /** Who may be sent a token over loopback: root, this user, and the token file's owner. */
-    private static java.util.Set<Integer> trustedPeers(Path tokenFile) {
-        java.util.Set<Integer> trusted = new java.util.HashSet<>();
+    private static Set<Integer> trustedPeers(Path tokenFile) {
+        Set<Integer> trusted = new HashSet<>();
         trusted.add(0);
-        for (Path owned : tokenFile == null ? java.util.List.of(Path.of("/proc/self")) : java.util.List.of(Path.of("/proc/self"), tokenFile)) {
+        for (Path owned : tokenFile == null ? List.of(Path.of("/proc/self")) : List.of(Path.of("/proc/self"), tokenFile)) {
             try {
                 trusted.add((Integer) Files.getAttribute(owned, "unix:uid"));
             } catch (IOException | RuntimeException e) {

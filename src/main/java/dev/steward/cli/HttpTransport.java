@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * HTTP/1.1 over a unix domain socket or TCP, one request per connection ({@code Connection: close}).
@@ -87,7 +89,7 @@ public final class HttpTransport {
     private final int connectTimeoutMillis;
     private final String authorization; // the Authorization header's value, or null
     /** Over loopback, the users whose listener may be sent the authorization (null: no check). */
-    private final java.util.Set<Integer> trustedPeers;
+    private final Set<Integer> trustedPeers;
 
     public HttpTransport(Endpoint endpoint, int connectTimeoutMillis) {
         this(endpoint, connectTimeoutMillis, null);
@@ -102,7 +104,7 @@ public final class HttpTransport {
      * @param trustedPeers over loopback, the user ids whose listener may receive {@code authorization}: a listener of
      *                     another user (one who bound the port while the daemon was down) is not sent it
      */
-    public HttpTransport(Endpoint endpoint, int connectTimeoutMillis, String authorization, java.util.Set<Integer> trustedPeers) {
+    public HttpTransport(Endpoint endpoint, int connectTimeoutMillis, String authorization, Set<Integer> trustedPeers) {
         this.endpoint = endpoint;
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.authorization = authorization;
@@ -142,7 +144,7 @@ public final class HttpTransport {
                 throw new UnreachableException(describe(e), e);
             }
             if (authorization != null && trustedPeers != null) {
-                java.util.OptionalInt peer = LoopbackPeer.uid(socket);
+                OptionalInt peer = LoopbackPeer.uid(socket);
                 if (peer.isPresent() && !trustedPeers.contains(peer.getAsInt())) {
                     socket.close();
                     throw new UnreachableException(endpoint + " is held by a process of user id " + peer.getAsInt()

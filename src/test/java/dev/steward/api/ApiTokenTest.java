@@ -77,6 +77,16 @@ class ApiTokenTest {
     }
 
     @Test
+    void aStateDirectoryItsOwnGroupMayWriteIsTheDaemonsStill() throws IOException {
+        // A user's private group, or OpenShift's root group, whose arbitrary user ids need g+w.
+        int ownGroup = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:gid");
+        assertEquals(ownGroup, (Integer) Files.getAttribute(stateDir, "unix:gid"), "a temp dir of the test's own group");
+        Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwxrwx---"));
+        ApiToken token = ApiToken.loadOrCreate(Optional.empty(), stateDir);
+        assertTrue(token.acceptsAuthorization("Bearer " + Files.readString(stateDir.resolve("token")).strip()));
+    }
+
+    @Test
     void stewardTokenBeatsTheFileAndWritesNone() throws IOException {
         ApiToken configured = ApiToken.loadOrCreate(Optional.of(" s3cret "), stateDir);
         assertEquals("STEWARD_TOKEN", configured.source());
