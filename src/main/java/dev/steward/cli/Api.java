@@ -5,10 +5,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** The daemon's REST API ({@code docs/api.md}) as the CLI uses it. */
 public final class Api {
@@ -21,14 +18,13 @@ public final class Api {
     private final String tokenNote;
 
     Api(HttpTransport.Endpoint endpoint, String fallbackNote) {
-        this(endpoint, fallbackNote, null, "", null);
+        this(endpoint, fallbackNote, new ClientToken(null, "", null));
     }
 
-    private Api(HttpTransport.Endpoint endpoint, String fallbackNote, String authorization, String tokenNote,
-                Set<Integer> trustedPeers) {
-        this.http = new HttpTransport(endpoint, 5_000, authorization, trustedPeers);
+    private Api(HttpTransport.Endpoint endpoint, String fallbackNote, ClientToken token) {
+        this.http = new HttpTransport(endpoint, 5_000, token.authorization(), token.trustedPeers());
         this.fallbackNote = fallbackNote;
-        this.tokenNote = tokenNote;
+        this.tokenNote = token.note();
     }
 
     /**
@@ -43,36 +39,7 @@ public final class Api {
         if (endpoint.isUnix()) {
             return new Api(endpoint, fallbackNote);
         }
-        String fromEnv = env.get("STEWARD_TOKEN");
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            return new Api(endpoint, fallbackNote, "Bearer " + fromEnv.strip(), "this client sent STEWARD_TOKEN, which"
-                    + " is not that daemon's token", trustedPeers(null));
-        }
-        Path file = stateDir(env, workingDir).resolve("token");
-        try {
-            String token = Files.readString(file, StandardCharsets.UTF_8).strip();
-            return new Api(endpoint, fallbackNote, "Bearer " + token, "this client sent the token in " + file + ", which"
-                    + " is not that daemon's: point STEWARD_STATE_DIR at the state directory of the daemon at " + endpoint
-                    + ", or set STEWARD_TOKEN", trustedPeers(file));
-        } catch (IOException | RuntimeException unreadable) {
-            return new Api(endpoint, fallbackNote, null, "this client sent no token: set STEWARD_TOKEN, or point"
-                    + " STEWARD_STATE_DIR at the daemon's state directory, whose token file it reads (" + file
-                    + (Files.exists(file) ? " cannot be read by this user" : " does not exist") + ")", null);
-        }
-    }
-
-    /** Who may be sent a token over loopback: root, this user, and the token file's owner. */
-    private static Set<Integer> trustedPeers(Path tokenFile) {
-        Set<Integer> trusted = new HashSet<>();
-        trusted.add(0);
-        for (Path owned : tokenFile == null ? List.of(Path.of("/proc/self")) : List.of(Path.of("/proc/self"), tokenFile)) {
-            try {
-                trusted.add((Integer) Files.getAttribute(owned, "unix:uid"));
-            } catch (IOException | RuntimeException e) {
-                // not a Linux /proc, or gone: root and the rest still
-            }
-        }
-        return trusted;
+        return new Api(endpoint, fallbackNote, ClientToken.of(env, stateDir(env, workingDir), endpoint));
     }
 
     private static Path stateDir(Map<String, String> env, Path workingDir) {
