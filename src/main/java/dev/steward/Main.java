@@ -1,5 +1,6 @@
 package dev.steward;
 
+import dev.steward.api.ApiToken;
 import dev.steward.api.MalformedRequests;
 import dev.steward.cli.StewardCli;
 import dev.steward.daemon.Engine;
@@ -14,6 +15,7 @@ import sun.misc.Signal;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -73,6 +75,9 @@ public class Main implements QuarkusApplication {
             EngineSettings settings = EngineSettings.resolve(System.getProperties(), System.getenv(),
                     EngineSettings.applicationProperties());
             ServeCommand.exportSocketPath(settings.stateDir());
+            // Before any program starts: a state directory other users could write stops the start (TokenCheck).
+            ApiToken.loadOrExplain(Optional.ofNullable(System.getProperty("steward.token"))
+                    .or(() -> Optional.ofNullable(System.getenv("STEWARD_TOKEN"))), settings.stateDir());
             engine = Engine.startEarly(settings, STOP_SIGNAL::isDone);
             // A signal ends the wait too; this thread then does the stopping, so nothing races it.
             CompletableFuture.anyOf(engine.firstPass(), STOP_SIGNAL).get(FIRST_PASS_WAIT.toMillis(), TimeUnit.MILLISECONDS);

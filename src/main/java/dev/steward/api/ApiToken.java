@@ -37,6 +37,29 @@ public final class ApiToken {
         this.source = source;
     }
 
+    /** A token file, or its directory, that another user could have chosen: the message says what to change. */
+    static final class UnsafePlace extends IOException {
+        UnsafePlace(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * As {@link #loadOrCreate}, with a failure as an exception whose message is all a user needs: what is wrong, where,
+     * and what to do. {@code steward serve} calls it before it starts any program, and the HTTP side again.
+     */
+    public static ApiToken loadOrExplain(Optional<String> configured, Path stateDir) {
+        try {
+            return loadOrCreate(configured, stateDir);
+        } catch (UnsafePlace e) {
+            throw new IllegalStateException(e.getMessage());
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new IllegalStateException("cannot read or create the API token " + stateDir.toAbsolutePath().resolve(FILE_NAME)
+                    + " (" + e + "); make the state directory the daemon's user's own and writable by it alone, or set"
+                    + " STEWARD_TOKEN");
+        }
+    }
+
     /** {@code configured} when given, else the state directory's token file, created when missing or empty. */
     public static ApiToken loadOrCreate(Optional<String> configured, Path stateDir) throws IOException {
         if (configured.isPresent() && !configured.get().isBlank()) {
@@ -52,8 +75,8 @@ public final class ApiToken {
         String existing = "";
         if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-                throw new IOException(file + " is not a regular file (a symbolic link, a directory?); remove it, and a"
-                        + " new token is made at the next start");
+                throw new UnsafePlace("the API token " + file + " is not a regular file (a symbolic link, a directory?);"
+                        + " remove it, and a new token is made at the next start; or set STEWARD_TOKEN, and no token file is read");
             }
             mustBePrivate(file, self, "the token file");
             try (var in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
@@ -87,7 +110,7 @@ public final class ApiToken {
         if (self != null) {
             int owner = (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
             if (owner != self && owner != 0) { // root could choose the token anyway
-                throw new IOException(what + " " + path + " belongs to user id " + owner + ", not to the daemon's user (id "
+                throw new UnsafePlace(what + " " + path + " belongs to user id " + owner + ", not to the daemon's user (id "
                         + self + ") or root: that user could choose the API's token; chown it to the daemon's user, or use"
                         + " another --state-dir" + remedy);
             }
@@ -97,14 +120,13 @@ public final class ApiToken {
         boolean othersGroup = group == null || (Integer) Files.getAttribute(path, "unix:gid", LinkOption.NOFOLLOW_LINKS) != group.intValue();
         if (permissions.contains(PosixFilePermission.OTHERS_WRITE)
                 || (othersGroup && permissions.contains(PosixFilePermission.GROUP_WRITE))) {
-            throw new IOException(what + " " + path + " is writable by other users (" + PosixFilePermissions.toString(permissions)
+            throw new UnsafePlace(what + " " + path + " is writable by other users (" + PosixFilePermissions.toString(permissions)
                     + "): they could choose the API's token; chmod go-w it, or use another --state-dir" + remedy);
         }
     }
 
     private static String create(Path file) throws IOException {
-        byte[] random = new byte[32];
-        new SecureRandom().nextBytes(random);
+        byte[] random = randomBytes(32);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         // Written with the owner's permissions from the start, then renamed into place: never readable by others,
         // never half written.
@@ -120,6 +142,24 @@ public final class ApiToken {
         }
         Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return token;
+    }
+
+    /**
+     * From the kernel's generator, as SecureRandom's default on Linux reads it too, without the JDK's security
+     * providers: loading them costs the start tens of milliseconds, before the first program is spawned.
+     */
+    private static byte[] randomBytes(int count) throws IOException {
+        try (var in = Files.newInputStream(Path.of("/dev/urandom"))) {
+            byte[] bytes = in.readNBytes(count);
+            if (bytes.length == count) {
+                return bytes;
+            }
+        } catch (IOException | RuntimeException noDevice) {
+            // not Linux, or a container without /dev: the JDK's generator
+        }
+        byte[] bytes = new byte[count];
+        new SecureRandom().nextBytes(bytes);
+        return bytes;
     }
 
     /** Where the token comes from: its file's path, or STEWARD_TOKEN. */

@@ -106,8 +106,8 @@ public class ProcessesResource {
     /** Why a process has no previous run to show, and where its output is. */
     private static String noPreviousRun(ProcessInfo process) {
         String name = process.name();
-        return "process " + name + " has no previous run: it has run once since this daemon started it (a crash, a"
-                + " restart, or a stop and a start, begin a new run); `steward logs " + name + "` shows "
+        return "process " + name + " has no previous run: it has not run again since this daemon first started it"
+                + " (a crash, a restart, or a stop and a start, begin a new run); `steward logs " + name + "` shows "
                 + (process.pid() > 0 ? "the current run" : "that run, which has ended")
                 + ", and its log file has what earlier runs and daemons wrote (`steward describe process " + name
                 + "` names it)";

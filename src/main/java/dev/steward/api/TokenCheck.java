@@ -12,7 +12,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 import jakarta.interceptor.Interceptor;
-import java.io.IOException;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,14 +34,7 @@ public class TokenCheck {
 
     /** After the daemon has locked the state directory (a later priority than its start), before the server binds. */
     void load(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) StartupEvent event) {
-        try {
-            token = ApiToken.loadOrCreate(config.token(), config.stateDir());
-        } catch (IOException | UnsupportedOperationException e) {
-            // No cause: Main says a failed start's innermost message, which would be a bare path (AccessDenied).
-            throw new IllegalStateException("cannot read or create the API token " + config.stateDir().toAbsolutePath()
-                    .resolve(ApiToken.FILE_NAME) + " (" + e + "); make the state directory the daemon's user's own and"
-                    + " writable by it alone, or set STEWARD_TOKEN");
-        }
+        token = ApiToken.loadOrExplain(config.token(), config.stateDir());
         LOG.debugf("requests over TCP need the token in %s", token.source());
     }
 

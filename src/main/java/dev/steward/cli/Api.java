@@ -185,6 +185,9 @@ public final class Api {
     }
 
     CliException failure(IOException e) {
+        if (e instanceof HttpTransport.UntrustedListenerException) {
+            return new CliException(StewardCli.EXIT_UNREACHABLE, e.getMessage());
+        }
         if (e instanceof HttpTransport.UnreachableException) {
             return unreachable(http.endpoint(), e.getMessage() + (fallbackNote == null ? "" : "; " + fallbackNote));
         }

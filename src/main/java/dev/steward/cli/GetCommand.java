@@ -225,10 +225,9 @@ final class GetCommand extends StewardCli.Verb {
                 }
             }
             if (!found) {
-                String program = name.contains(":") ? name.substring(0, name.indexOf(':')) : name;
-                if (programExists(api, program)) {
-                    notes.add("program " + program + " has 0 replicas, so it has no processes; scale it up: steward scale"
-                            + " program " + program + " --replicas 1");
+                Optional<String> why = name.contains(":") ? Optional.empty() : whyNoProcesses(api, name);
+                if (why.isPresent()) {
+                    notes.add("program " + name + " has no processes (" + why.get() + ")");
                 } else {
                     missing.add("no process or program named \"" + name + "\"; run `steward get processes` to list them");
                 }
@@ -237,17 +236,27 @@ final class GetCommand extends StewardCli.Verb {
         return new Found(new ArrayList<>(picked), true, notes, missing);
     }
 
-    /** Whether the daemon has a program of that name. */
-    static boolean programExists(Api api, String program) {
+    /**
+     * Why program {@code name} has no processes (0 replicas, or waiting for its removed namesake's to stop), as
+     * {@code get} and {@code status} say it; empty when there is no such program.
+     */
+    static Optional<String> whyNoProcesses(Api api, String name) {
+        Object program;
         try {
-            api.get("/programs/" + Api.enc(program));
-            return true;
+            program = api.get("/programs/" + Api.enc(name));
         } catch (ApiException notFound) {
             if (notFound.status() != 404) {
                 throw notFound;
             }
-            return false;
+            return Optional.empty();
         }
+        if (Json.num(program, "replicas", 0) == 0) {
+            return Optional.of("0 replicas; scale it up: steward scale program " + name + " --replicas 1");
+        }
+        if (Boolean.TRUE.equals(Json.obj(program).get("waiting"))) {
+            return Optional.of("not yet: it waits for the processes of the removed program of its name to stop");
+        }
+        return Optional.of("none listed: try again");
     }
 
     /** The one named, or those the selector matches, or all. */

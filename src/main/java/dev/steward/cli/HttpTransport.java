@@ -47,6 +47,13 @@ public final class HttpTransport {
         }
     }
 
+    /** A listener over loopback that may not be sent the token (another user's): the CLI exits 3. */
+    public static final class UntrustedListenerException extends IOException {
+        public UntrustedListenerException(String message) {
+            super(message);
+        }
+    }
+
     /** Cannot connect (nothing listening, no such socket, refused): the CLI exits 3. */
     public static final class UnreachableException extends IOException {
         public UnreachableException(String message, Throwable cause) {
@@ -147,8 +154,11 @@ public final class HttpTransport {
                 OptionalInt peer = LoopbackPeer.uid(socket);
                 if (peer.isPresent() && !trustedPeers.contains(peer.getAsInt())) {
                     socket.close();
-                    throw new UnreachableException(endpoint + " is held by a process of user id " + peer.getAsInt()
-                            + ", not by root or the token's owner, so the token was not sent to it", null);
+                    throw new UntrustedListenerException(endpoint + " is held by a process of user id " + peer.getAsInt()
+                            + ", not by root, this user, or the owner of the state directory or token file the token"
+                            + " came from, so the token was not sent to it: if that is your daemon, point"
+                            + " STEWARD_STATE_DIR at its state directory; if not, your daemon is down and another user"
+                            + " holds its port");
                 }
             }
             socket.setTcpNoDelay(true);

@@ -78,8 +78,8 @@ final class LogsCommand extends StewardCli.Verb {
         }
         if (lost != null) {
             err().println("steward: the first " + lost + " bytes of what " + process + "'s previous run wrote are no longer"
-                    + " in memory (later output wrote over them); its log file has them: steward describe process "
-                    + process + " names it");
+                    + " in memory (later output wrote over them); its log file has them, if the program keeps one: steward"
+                    + " describe process " + process + " names it");
         }
         if (printed == 0 && !follow && !previous && tail != 0 && bytes != 0 && wroteTo(process, !stderr)) {
             // supervisorctl tail shows one stream too, and an empty answer looks like a program that said nothing

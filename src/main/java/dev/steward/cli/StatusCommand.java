@@ -7,6 +7,7 @@ import picocli.CommandLine.Parameters;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** {@code steward status [NAME...]}: supervisorctl's status table. */
@@ -52,8 +53,9 @@ final class StatusCommand extends StewardCli.Verb {
         }
         out().print(Views.status(shown));
         for (String name : unknown) {
-            if (!name.contains(":") && GetCommand.programExists(api(), name)) { // scaled to zero: not an error
-                out().println(name + ": no processes (0 replicas; steward scale program " + name + " --replicas 1)");
+            Optional<String> why = name.contains(":") ? Optional.empty() : GetCommand.whyNoProcesses(api(), name);
+            if (why.isPresent()) { // scaled to zero, or waiting: not an error
+                out().println(name + ": no processes (" + why.get() + ")");
                 continue;
             }
             out().println(name + ": ERROR (no such process)");

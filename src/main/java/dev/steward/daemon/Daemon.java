@@ -23,7 +23,9 @@ public class Daemon {
     // A request can come in before StartupEvent has handed the engine over.
     private static final EventHistory NOTHING_YET = new EventHistory(java.time.Clock.systemUTC());
     private final StewardConfig config;
-    private Engine engine;
+    // Volatile, read without the lock: shutdown() holds it while the watch stops (seconds, at worst), and health
+    // probes, answered on the event loop, read the supervisor meanwhile.
+    private volatile Engine engine;
 
     public Daemon(StewardConfig config) {
         this.config = config;
@@ -57,12 +59,14 @@ public class Daemon {
     }
 
     /** The supervisor, or null while the daemon is still starting. */
-    public synchronized Supervisor supervisor() {
-        return engine == null ? null : engine.supervisor();
+    public Supervisor supervisor() {
+        Engine started = engine;
+        return started == null ? null : started.supervisor();
     }
 
     /** The event history; an empty one that keeps nothing while the daemon is still starting. */
-    public synchronized EventHistory history() {
-        return engine == null ? NOTHING_YET : engine.history();
+    public EventHistory history() {
+        Engine started = engine;
+        return started == null ? NOTHING_YET : started.history();
     }
 }

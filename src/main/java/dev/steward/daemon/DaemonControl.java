@@ -29,6 +29,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -41,6 +42,8 @@ public class DaemonControl implements Control {
     // Longer than the liveness check's second: a record may wait behind a reconcile of many programs.
     private static final int OWNER_WAIT_SECONDS = 5;
     private final Daemon daemon;
+    /** The liveness ping on its way to the owner, if any. */
+    private final AtomicReference<CompletableFuture<Boolean>> ping = new AtomicReference<>();
 
     public DaemonControl(Daemon daemon) {
         this.daemon = daemon;
@@ -256,14 +259,25 @@ public class DaemonControl implements Control {
         runOnOwner(supervisor, () -> supervisor.recordOperatorActions(actions), OWNER_WAIT_SECONDS);
     }
 
-    /** Waits on no thread: the JDK's delay scheduler ends the wait after a second, unless the owner answers first. */
+    /**
+     * Waits on no thread: the JDK's delay scheduler ends the wait after a second, unless the owner answers first.
+     * Probes that come while one waits share its answer: a flood of them (they need no token and take no worker)
+     * queues one task on the owner, not one each.
+     */
     @Override
     public CompletionStage<Boolean> ownerResponsive() {
         Supervisor supervisor = daemon.supervisor();
         if (supervisor == null) {
             return CompletableFuture.completedFuture(false);
         }
-        return ranOnOwner(supervisor, () -> { }).orTimeout(1, TimeUnit.SECONDS).handle((ran, late) -> late == null);
+        CompletableFuture<Boolean> waiting = ping.get();
+        if (waiting != null && !waiting.isDone()) {
+            return waiting;
+        }
+        CompletableFuture<Boolean> fresh = ranOnOwner(supervisor, () -> { }).orTimeout(1, TimeUnit.SECONDS)
+                .handle((ran, late) -> late == null);
+        ping.set(fresh);
+        return fresh;
     }
 
     /** Runs {@code task} on the owner and waits at most {@code seconds} for it to end: whether it did. */

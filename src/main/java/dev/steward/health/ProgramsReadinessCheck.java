@@ -48,12 +48,13 @@ public class ProgramsReadinessCheck implements AsyncHealthCheck {
             return response.down().withData("manifests", "not read yet").build();
         }
         boolean ready = true;
-        for (ProgramView program : control.programs()) {
+        List<ProgramView> programs = control.programs(); // once: one snapshot, and a thousand processes converted once
+        for (ProgramView program : programs) {
             Verdict verdict = judge(program);
             ready &= verdict.ready();
             response.withData(program.name(), verdict.summary());
         }
-        Set<String> inForce = control.programs().stream().map(p -> p.source().toString()).collect(Collectors.toSet());
+        Set<String> inForce = programs.stream().map(p -> p.source().toString()).collect(Collectors.toSet());
         for (Map.Entry<String, String> invalid : firstErrorPerFile(control.manifestErrors()).entrySet()) {
             boolean kept = inForce.contains(invalid.getKey());
             ready &= kept;

@@ -26,16 +26,17 @@ public final class LogSink implements Closeable {
     public static final int RING_BYTES = 64 * 1024;
 
     private final RingBuffer ring;
-    private final Runs runs = new Runs();
+    private final Runs runs;
     private final Optional<Path> file;
     private final RotatingFile out; // null when output is not written to disk
     private volatile String lastError;
     private volatile boolean closed;
 
-    private LogSink(Optional<Path> file, RotatingFile out, RingBuffer ring) {
+    private LogSink(Optional<Path> file, RotatingFile out, RingBuffer ring, Runs runs) {
         this.file = file;
         this.out = out;
         this.ring = ring;
+        this.runs = runs;
     }
 
     /**
@@ -66,7 +67,19 @@ public final class LogSink implements Closeable {
         Objects.requireNonNull(file, "file");
         checkLimits(maxBytes, backups);
         RotatingFile out = file.map(f -> new RotatingFile(f, maxBytes, backups)).orElse(null);
-        return new LogSink(file, out, ring);
+        return new LogSink(file, out, ring, new Runs());
+    }
+
+    /**
+     * A sink writing to another file that keeps this one's memory, its output and its runs, for a log path changed in
+     * place: {@code logs} and {@code logs -p} still show what the process wrote before. This sink's file is closed;
+     * late output written here still reaches the shared memory.
+     */
+    public LogSink movedTo(Optional<Path> newFile, long maxBytes, int backups) {
+        Objects.requireNonNull(newFile, "newFile");
+        checkLimits(maxBytes, backups);
+        closeFile();
+        return new LogSink(newFile, newFile.map(f -> new RotatingFile(f, maxBytes, backups)).orElse(null), ring, runs);
     }
 
     /**
@@ -117,8 +130,11 @@ public final class LogSink implements Closeable {
 
     /** What the run before the latest one wrote; empty when the process has run at most once. */
     public Optional<RunOutput> previousRun() {
+        // Read first: a previous run whose end was not known yet ended at most here, as the next run's first
+        // write is recorded before it reaches the ring.
+        long written = ring.total();
         return runs.previous().map(previous -> {
-            long end = previous.end() < 0 ? ring.total() : previous.end();
+            long end = previous.end() < 0 ? written : previous.end();
             long start = previous.start() < 0 ? end : Math.min(previous.start(), end);
             RingBuffer.Slice kept = ring.read(start, end);
             return new RunOutput(kept.bytes(), Math.min(kept.start(), end) - start);
@@ -161,11 +177,17 @@ public final class LogSink implements Closeable {
     /** Closes the file and gives the ring's memory back. Idempotent; the ring stays readable. */
     @Override
     public void close() {
+        if (!closed) {
+            ring.release();
+        }
+        closeFile();
+    }
+
+    private void closeFile() {
         if (closed) {
             return;
         }
         closed = true;
-        ring.release();
         if (out != null) {
             try {
                 out.close();

@@ -161,16 +161,22 @@ public final class ProcessLauncher implements Launcher {
             applyLimits(slot, current);
             return current;
         }
-        if (current != null) {
-            current.close();
-        }
         // Opening a sink touches no file: the pipe thread creates it with the first output. A log
         // file that cannot be written does not stop the program: the sink records the error and
-        // keeps the in-memory tail, and retries the file on every write.
-        LogSink stdout = LogSink.open(stdoutPath, spec.logs().stdout().maxBytes(), spec.logs().stdout().backups(), tailMemory);
-        Optional<LogSink> stderr = spec.logs().redirectStderr() ? Optional.empty()
-                : Optional.of(LogSink.open(stderrPath, spec.logs().stderr().maxBytes(), spec.logs().stderr().backups(),
-                        tailMemory));
+        // keeps the in-memory tail, and retries the file on every write. A sink whose path changed moves to the
+        // new one with its memory, so that logs and logs -p still show the output from before the change.
+        StreamLogSpec out = spec.logs().stdout();
+        StreamLogSpec err = spec.logs().stderr();
+        LogSink stdout = current == null ? LogSink.open(stdoutPath, out.maxBytes(), out.backups(), tailMemory)
+                : current.stdout().movedTo(stdoutPath, out.maxBytes(), out.backups());
+        Optional<LogSink> stderr = Optional.empty();
+        if (!spec.logs().redirectStderr()) {
+            stderr = Optional.of(current != null && current.stderr().isPresent()
+                    ? current.stderr().get().movedTo(stderrPath, err.maxBytes(), err.backups())
+                    : LogSink.open(stderrPath, err.maxBytes(), err.backups(), tailMemory));
+        } else if (current != null) {
+            current.stderr().ifPresent(LogSink::close); // now redirected into stdout: its memory goes
+        }
         SlotLogs opened = new SlotLogs(stdout, stderr);
         logs.put(slot, opened);
         return opened;

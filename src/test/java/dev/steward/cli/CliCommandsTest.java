@@ -18,6 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every verb against a fake daemon on a unix socket: exact output, exit codes, the requests sent. */
 class CliCommandsTest {
+    private static final String ZERO_REPLICAS = "{\"name\": \"zero\", \"replicas\": 0, \"processes\": [], \"waiting\": false}";
+
     @TempDir
     Path dir;
     FakeDaemon daemon;
@@ -105,7 +107,7 @@ class CliCommandsTest {
         daemon.on("GET", "/processes", Answer.json(Fixtures.PROCESSES));
         daemon.on("GET", "/processes/web", Answer.problem(404, "NotFound", "no process named web"));
         daemon.on("GET", "/programs/web", Answer.json(Fixtures.WEB));
-        daemon.on("GET", "/programs/zero", Answer.json(Fixtures.HELLO_PROGRAM));
+        daemon.on("GET", "/programs/zero", Answer.json(ZERO_REPLICAS));
         daemon.on("GET", "/programs/hello", Answer.json(Fixtures.HELLO_PROGRAM));
         daemon.on("GET", "/programs/nope", Answer.problem(404, "NotFound", "no program named \"nope\""));
 
@@ -123,8 +125,16 @@ class CliCommandsTest {
         CliRun.Result zero = cli("get", "processes", "zero");
         assertEquals(0, zero.code(), zero::toString);
         assertEquals("", zero.out());
-        assertEquals("program zero has 0 replicas, so it has no processes; scale it up: steward scale program zero"
-                + " --replicas 1\n", zero.err());
+        assertEquals("program zero has no processes (0 replicas; scale it up: steward scale program zero --replicas 1)\n",
+                zero.err());
+
+        CliRun.Result noSuchReplica = cli("get", "processes", "web:web-5");
+        assertEquals(1, noSuchReplica.code(), noSuchReplica::toString);
+        assertEquals("error: no process or program named \"web:web-5\"; run `steward get processes` to list them\n",
+                noSuchReplica.err(), "web has replicas: web-5 is not one of them");
+        daemon.on("GET", "/programs/db", Answer.json("{\"name\": \"db\", \"replicas\": 1, \"processes\": [], \"waiting\": true}"));
+        assertEquals("program db has no processes (not yet: it waits for the processes of the removed program of its name"
+                + " to stop)\n", cli("get", "processes", "db").err());
 
         CliRun.Result programs = cli("get", "programs", "hello", "nope", "-o", "json");
         assertEquals(1, programs.code(), programs::toString);
@@ -553,7 +563,8 @@ class CliCommandsTest {
         assertEquals(0, r.code(), r::toString);
         assertEquals("last\nwords\n", r.out());
         assertEquals("steward: the first 70000 bytes of what crash's previous run wrote are no longer in memory (later output"
-                + " wrote over them); its log file has them: steward describe process crash names it\n", r.err());
+                + " wrote over them); its log file has them, if the program keeps one: steward describe process crash names it\n",
+                r.err());
         daemon.on("GET", "/processes/calm/logs?stream=stderr&previous=true", Answer.text(""));
         assertEquals("", cli("logs", "calm", "--previous", "--stderr").err(), "an empty previous run is no hint to look elsewhere");
         assertEquals("/processes/calm/logs?stream=stderr&previous=true", daemon.last().target());
@@ -717,12 +728,12 @@ class CliCommandsTest {
         CliRun.Result otherGroup = cli("status", "hello:web-0");
         assertEquals(1, otherGroup.code(), otherGroup::toString);
         assertEquals("hello:web-0: ERROR (no such process)\n", otherGroup.out());
-        daemon.on("GET", "/programs/zero", Answer.json(Fixtures.HELLO_PROGRAM));
+        daemon.on("GET", "/programs/zero", Answer.json(ZERO_REPLICAS));
         CliRun.Result zero = cli("status", "zero", "web-0");
         assertEquals(0, zero.code(), zero::toString);
         assertEquals("""
                 web-0                            RUNNING   pid 1234, uptime 0:01:02
-                zero: no processes (0 replicas; steward scale program zero --replicas 1)
+                zero: no processes (0 replicas; scale it up: steward scale program zero --replicas 1)
                 """, zero.out(), "a program scaled to zero is no error");
         assertEquals(2, cli("status", "web-0", "-l", "tier=web").code(), "names or a selector, not both");
     }

@@ -44,10 +44,11 @@ class LoopbackPeerTest {
             HttpTransport.Endpoint endpoint = HttpTransport.Endpoint.tcp("127.0.0.1", server.getLocalPort());
             // As if this listener were another user's: only user id self + 1 may be sent the token.
             HttpTransport transport = new HttpTransport(endpoint, 5_000, "Bearer secret", java.util.Set.of(self + 1));
-            HttpTransport.UnreachableException refused = org.junit.jupiter.api.Assertions.assertThrows(
-                    HttpTransport.UnreachableException.class, () -> transport.send("GET", "/api/v1/version", null, null, null));
-            assertTrue(refused.getMessage().contains("is held by a process of user id " + self + ", not by root or the"
-                    + " token's owner, so the token was not sent to it"), refused.getMessage());
+            HttpTransport.UntrustedListenerException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                    HttpTransport.UntrustedListenerException.class, () -> transport.send("GET", "/api/v1/version", null, null, null));
+            assertTrue(refused.getMessage().contains("is held by a process of user id " + self + ", not by root, this"
+                    + " user, or the owner of the state directory or token file the token came from, so the token was not"
+                    + " sent to it: if that is your daemon, point STEWARD_STATE_DIR at its state directory"), refused.getMessage());
             try (Socket accepted = server.accept()) {
                 assertEquals(-1, accepted.getInputStream().read(), "nothing was written to it");
             }

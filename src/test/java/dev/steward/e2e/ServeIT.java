@@ -44,6 +44,26 @@ class ServeIT {
         }
     }
 
+    @Test
+    void aStateDirectoryOtherUsersCouldWriteStopsTheStartBeforeAnyProgramRuns() throws Exception {
+        Path manifests = Files.createDirectories(root.resolve("manifests"));
+        Path state = Files.createDirectories(root.resolve("state"));
+        Files.setPosixFilePermissions(state, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path marker = root.resolve("ran");
+        Files.writeString(manifests.resolve("a.yaml"), "apiVersion: steward.dev/v1\nkind: Program\nmetadata: {name: a}\n"
+                + "spec: {command: [sh, -c, 'touch " + marker + "; exec sleep 1000']}\n");
+        try (DaemonProcess daemon = DaemonProcess.launch(manifests, state, "ServeIT-open-state", "127.0.0.1:0")) {
+            assertTrue(daemon.process().waitFor(DaemonProcess.PATIENCE.toSeconds(), TimeUnit.SECONDS), "the daemon did not exit");
+            assertEquals(1, daemon.process().exitValue());
+            assertTrue(daemon.lines().stream().anyMatch(line -> line.equals("steward: cannot start: the state directory "
+                    + state.toAbsolutePath() + " is writable by other users (rwxrwxrwx): they could choose the API's token;"
+                    + " chmod go-w it, or use another --state-dir; or set STEWARD_TOKEN, and no token file is read")),
+                    () -> String.join("\n", daemon.lines()));
+            assertFalse(Files.exists(marker), "no program ran");
+            assertFalse(Files.exists(state.resolve("token")));
+        }
+    }
+
     /**
      * bin/steward records {@code serve --cds-training} into the daemon's class-data archive: a real start
      * in a temporary directory that stops its programs, cleans up and exits 0, leaving an archive a later

@@ -263,4 +263,23 @@ class LogSinkTest {
             assertEquals(6, gone.lostBytes());
         }
     }
+
+    @Test
+    void aSinkMovedToAnotherFileKeepsTheOutputAndRunsFromBefore() throws IOException {
+        Path before = dir.resolve("before.log");
+        Path after = dir.resolve("after.log");
+        LogSink first = LogSink.open(Optional.of(before), 0, 0, 64);
+        long crashed = first.beginRun();
+        write(first, crashed, "last words\n");
+        LogSink moved = first.movedTo(Optional.of(after), 0, 0);
+        write(moved, moved.beginRun(), "restarted\n");
+        assertEquals("last words\n", previous(moved), "logs -p after a log path change");
+        assertEquals("last words\nrestarted\n", str(moved.tail(100)));
+        assertEquals("last words\n", Files.readString(before, US_ASCII));
+        assertEquals("restarted\n", Files.readString(after, US_ASCII));
+        write(first, crashed, "late\n"); // the old sink's file is closed; its late output still reaches the memory
+        assertEquals("last words\n", Files.readString(before, US_ASCII));
+        assertTrue(str(moved.tail(100)).endsWith("late\n"));
+        moved.close();
+    }
 }
