@@ -91,9 +91,31 @@ public final class LogSink implements Closeable {
     public record RunOutput(byte[] bytes, long lostBytes) {
     }
 
-    /** A new run of the process begins, at its spawn: its output is written with the number returned. */
-    public long beginRun() {
-        return runs.begin();
+    /**
+     * One run of the process, from a spawn: what it writes is that run's output, for {@code logs --previous}. Its
+     * {@link #write} is called by the pipe reader's thread only, as {@link LogSink}'s.
+     */
+    public final class Run {
+        private final long number;
+        private boolean wrote; // the pipe reader's alone: only a run's first write takes the runs' lock
+
+        private Run(long number) {
+            this.number = number;
+        }
+
+        /** As {@link LogSink#write}, for this run. */
+        public void write(ByteBuffer chunk) {
+            if (!wrote) {
+                wrote = true;
+                runs.wrote(number, ring.total()); // only this thread writes the ring: where the chunk lands
+            }
+            LogSink.this.write(chunk);
+        }
+    }
+
+    /** A new run of the process begins, at its spawn: its output is written through the run returned. */
+    public Run beginRun() {
+        return new Run(runs.begin());
     }
 
     /** The run just begun never started, as its spawn failed: it is not the previous one of the next. */
@@ -102,12 +124,10 @@ public final class LogSink implements Closeable {
     }
 
     /**
-     * Records the remaining bytes of {@code chunk}, written by run {@code run} (from {@link #beginRun()}),
-     * which may be consumed. After {@link #close()} the bytes still reach the ring, so late output stays
-     * visible, but no longer the file.
+     * Records the remaining bytes of {@code chunk}, which may be consumed. After {@link #close()} the bytes
+     * still reach the ring, so late output stays visible, but no longer the file.
      */
-    public void write(long run, ByteBuffer chunk) {
-        runs.wrote(run, ring.total()); // only this thread writes the ring, so this is where the chunk lands
+    private void write(ByteBuffer chunk) {
         ring.write(chunk);
         if (out == null || closed) {
             return;

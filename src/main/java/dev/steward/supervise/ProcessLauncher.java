@@ -123,11 +123,11 @@ public final class ProcessLauncher implements Launcher {
      * all the while, descriptors the daemon may need.
      */
     private static OutputSink into(LogSink sink) {
-        long run = sink.beginRun();
+        LogSink.Run run = sink.beginRun();
         return new OutputSink() {
             @Override
             public void write(ByteBuffer chunk) {
-                sink.write(run, chunk);
+                run.write(chunk);
             }
 
             @Override

@@ -24,12 +24,15 @@ class LogSinkTest {
     @TempDir
     Path dir;
 
-    private static void write(LogSink sink, String s) {
-        write(sink, 1, s);
+    /** Each sink's first run, for tests about the sink and not about runs. */
+    private final java.util.Map<LogSink, LogSink.Run> firstRuns = new java.util.IdentityHashMap<>();
+
+    private void write(LogSink sink, String s) {
+        firstRuns.computeIfAbsent(sink, LogSink::beginRun).write(ByteBuffer.wrap(s.getBytes(US_ASCII)));
     }
 
-    private static void write(LogSink sink, long run, String s) {
-        sink.write(run, ByteBuffer.wrap(s.getBytes(US_ASCII)));
+    private static void write(LogSink.Run run, String s) {
+        run.write(ByteBuffer.wrap(s.getBytes(US_ASCII)));
     }
 
     private static String previous(LogSink sink) {
@@ -99,7 +102,7 @@ class LogSinkTest {
         ByteBuffer chunk = ByteBuffer.allocateDirect(16);
         chunk.put("--abcdefgh".getBytes(US_ASCII)).flip().position(2);
         try (LogSink sink = LogSink.open(Optional.of(file), 5, 1, 4)) {
-            sink.write(1, chunk);
+            sink.beginRun().write(chunk);
             assertEquals("efgh", str(sink.tail(100)));
             assertEquals("abcde", Files.readString(dir.resolve("out.log.1"), US_ASCII));
             assertEquals("fgh", Files.readString(file, US_ASCII));
@@ -142,7 +145,7 @@ class LogSinkTest {
             for (int i = 0; i < b.length; i++) {
                 b[i] = (byte) i;
             }
-            sink.write(1, ByteBuffer.wrap(b));
+            sink.beginRun().write(ByteBuffer.wrap(b));
             assertEquals(LogSink.RING_BYTES, sink.ring().capacity());
             assertEquals(LogSink.RING_BYTES, sink.tail(Integer.MAX_VALUE).length);
             assertEquals(b[b.length - 1], sink.tail(1)[0]);
@@ -217,19 +220,19 @@ class LogSinkTest {
     void theRunBeforeTheLatestIsWhatItWrote() {
         try (LogSink sink = LogSink.open(Optional.empty(), 0, 0, 64)) {
             assertTrue(sink.previousRun().isEmpty(), "never run");
-            long first = sink.beginRun();
-            write(sink, first, "one\n");
+            LogSink.Run first = sink.beginRun();
+            write(first, "one\n");
             assertTrue(sink.previousRun().isEmpty(), "one run: nothing before it");
-            long second = sink.beginRun();
+            LogSink.Run second = sink.beginRun();
             assertEquals("one\n", previous(sink), "the new run has written nothing yet");
-            write(sink, first, "last words\n"); // the crashed run's last chunk, read after the next spawn
-            write(sink, second, "two\n");
-            write(sink, first, "late\n"); // after the new run wrote: counted with it
+            write(first, "last words\n"); // the crashed run's last chunk, read after the next spawn
+            write(second, "two\n");
+            write(first, "late\n"); // after the new run wrote: counted with it
             assertEquals("one\nlast words\n", previous(sink));
             assertEquals("one\nlast words\ntwo\nlate\n", str(sink.tail(100)), "the tail has every run");
-            long third = sink.beginRun();
+            LogSink.Run third = sink.beginRun();
             assertEquals("two\nlate\n", previous(sink));
-            write(sink, third, "three\n");
+            write(third, "three\n");
             assertEquals("two\nlate\n", previous(sink));
         }
     }
@@ -237,14 +240,14 @@ class LogSinkTest {
     @Test
     void aRunThatWroteNothingHasEmptyOutputAndAFailedSpawnIsNoRun() {
         try (LogSink sink = LogSink.open(Optional.empty(), 0, 0, 64)) {
-            write(sink, sink.beginRun(), "one\n");
+            write(sink.beginRun(), "one\n");
             sink.beginRun(); // a run that says nothing
             sink.beginRun();
             assertEquals("", previous(sink));
             sink.abandonRun(); // that spawn failed: the silent run is the latest again
             assertEquals("one\n", previous(sink));
-            long again = sink.beginRun();
-            write(sink, again, "again\n");
+            LogSink.Run again = sink.beginRun();
+            write(again, "again\n");
             assertEquals("", previous(sink), "the silent run");
         }
     }
@@ -252,12 +255,13 @@ class LogSinkTest {
     @Test
     void aPreviousRunOverwrittenByLaterOutputSaysHowMuchIsLost() {
         try (LogSink sink = LogSink.open(Optional.empty(), 0, 0, 8)) {
-            write(sink, sink.beginRun(), "abcdef");
-            write(sink, sink.beginRun(), "1234");
+            write(sink.beginRun(), "abcdef");
+            LogSink.Run second = sink.beginRun();
+            write(second, "1234");
             LogSink.RunOutput partly = sink.previousRun().orElseThrow();
             assertEquals("cdef", str(partly.bytes()), "the ring holds cdef1234");
             assertEquals(2, partly.lostBytes());
-            write(sink, 2, "5678");
+            write(second, "5678");
             LogSink.RunOutput gone = sink.previousRun().orElseThrow();
             assertEquals("", str(gone.bytes()));
             assertEquals(6, gone.lostBytes());
@@ -269,15 +273,15 @@ class LogSinkTest {
         Path before = dir.resolve("before.log");
         Path after = dir.resolve("after.log");
         LogSink first = LogSink.open(Optional.of(before), 0, 0, 64);
-        long crashed = first.beginRun();
-        write(first, crashed, "last words\n");
+        LogSink.Run crashed = first.beginRun();
+        write(crashed, "last words\n");
         LogSink moved = first.movedTo(Optional.of(after), 0, 0);
-        write(moved, moved.beginRun(), "restarted\n");
+        write(moved.beginRun(), "restarted\n");
         assertEquals("last words\n", previous(moved), "logs -p after a log path change");
         assertEquals("last words\nrestarted\n", str(moved.tail(100)));
         assertEquals("last words\n", Files.readString(before, US_ASCII));
         assertEquals("restarted\n", Files.readString(after, US_ASCII));
-        write(first, crashed, "late\n"); // the old sink's file is closed; its late output still reaches the memory
+        write(crashed, "late\n"); // the old sink's file is closed; its late output still reaches the memory
         assertEquals("last words\n", Files.readString(before, US_ASCII));
         assertTrue(str(moved.tail(100)).endsWith("late\n"));
         moved.close();
