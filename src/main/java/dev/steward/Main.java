@@ -76,7 +76,7 @@ public class Main implements QuarkusApplication {
                     EngineSettings.applicationProperties());
             ServeCommand.exportSocketPath(settings.stateDir());
             // Before any program starts: a state directory other users could write stops the start (TokenCheck).
-            ApiToken.loadOrExplain(Optional.ofNullable(System.getProperty("steward.token"))
+            ApiToken.checkPlaceOrExplain(Optional.ofNullable(System.getProperty("steward.token"))
                     .or(() -> Optional.ofNullable(System.getenv("STEWARD_TOKEN"))), settings.stateDir());
             engine = Engine.startEarly(settings, STOP_SIGNAL::isDone);
             // A signal ends the wait too; this thread then does the stopping, so nothing races it.

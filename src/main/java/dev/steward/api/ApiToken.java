@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -31,10 +32,17 @@ public final class ApiToken {
     private final byte[] secret;
     /** Where it comes from, for messages: the file's path, or STEWARD_TOKEN. */
     private final String source;
+    private final List<String> warnings;
 
-    private ApiToken(String secret, String source) {
+    private ApiToken(String secret, String source, List<String> warnings) {
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
         this.source = source;
+        this.warnings = warnings;
+    }
+
+    /** What the daemon should warn about: a short STEWARD_TOKEN, a token file others could read until now. */
+    public List<String> warnings() {
+        return warnings;
     }
 
     /** A token file, or its directory, that another user could have chosen: the message says what to change. */
@@ -45,12 +53,33 @@ public final class ApiToken {
     }
 
     /**
+     * Checks, before any program starts, that the token's place is the daemon's user's alone (see
+     * {@link #loadOrExplain}); reads and writes nothing. Throws with all a user needs in the message.
+     */
+    public static void checkPlaceOrExplain(Optional<String> configured, Path stateDir) {
+        explained(stateDir, () -> {
+            if (!given(configured)) {
+                checkPlace(stateDir.toAbsolutePath());
+            }
+            return null;
+        });
+    }
+
+    /**
      * As {@link #loadOrCreate}, with a failure as an exception whose message is all a user needs: what is wrong, where,
-     * and what to do. {@code steward serve} calls it before it starts any program, and the HTTP side again.
+     * and what to do.
      */
     public static ApiToken loadOrExplain(Optional<String> configured, Path stateDir) {
+        return explained(stateDir, () -> loadOrCreate(configured, stateDir));
+    }
+
+    private interface Step<T> {
+        T run() throws IOException;
+    }
+
+    private static <T> T explained(Path stateDir, Step<T> step) {
         try {
-            return loadOrCreate(configured, stateDir);
+            return step.run();
         } catch (UnsafePlace e) {
             throw new IllegalStateException(e.getMessage());
         } catch (IOException | UnsupportedOperationException e) {
@@ -60,36 +89,58 @@ public final class ApiToken {
         }
     }
 
+    private static boolean given(Optional<String> configured) {
+        return configured.isPresent() && !configured.get().isBlank();
+    }
+
     /** {@code configured} when given, else the state directory's token file, created when missing or empty. */
     public static ApiToken loadOrCreate(Optional<String> configured, Path stateDir) throws IOException {
-        if (configured.isPresent() && !configured.get().isBlank()) {
-            return new ApiToken(configured.get().strip(), "STEWARD_TOKEN");
+        if (given(configured)) {
+            String token = configured.get().strip();
+            return new ApiToken(token, "STEWARD_TOKEN", token.length() >= 16 ? List.of() : List.of("STEWARD_TOKEN has "
+                    + token.length() + " characters, few enough to be guessed; use a long random one, such as the output"
+                    + " of `head -c 32 /dev/urandom | base64`"));
         }
         Path dir = stateDir.toAbsolutePath();
+        Path file = checkPlace(dir);
+        String existing = "";
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            try (var in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+                existing = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+            }
+        }
+        if (existing.isEmpty()) {
+            return new ApiToken(create(file), file.toString(), List.of());
+        }
+        PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+        String was = PosixFilePermissions.toString(view.readAttributes().permissions());
+        if (was.equals("rw-------")) {
+            return new ApiToken(existing, file.toString(), List.of());
+        }
+        view.setPermissions(PosixFilePermissions.fromString("rw-------")); // as it should have been
+        return new ApiToken(existing, file.toString(), was.substring(3).contains("r") ? List.of("the API token " + file
+                + " was readable by other users (" + was + "); it is rw------- again, but if someone may have read it,"
+                + " delete it and restart the daemon, which makes a new one") : List.of());
+    }
+
+    /**
+     * The token file's path, once the state directory (created if missing) and the file, if there is one, are the
+     * daemon's user's alone: whoever can write the directory can put a token of their own there, or a link to a file
+     * they know.
+     */
+    private static Path checkPlace(Path dir) throws IOException {
         Files.createDirectories(dir);
         Integer self = processId("unix:uid");
-        // Whoever can write the directory can put a token of their own there (or a link to a file they know):
-        // that must be the daemon's user alone.
         mustBePrivate(dir, self, "the state directory");
         Path file = dir.resolve(FILE_NAME);
-        String existing = "";
         if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                 throw new UnsafePlace("the API token " + file + " is not a regular file (a symbolic link, a directory?);"
                         + " remove it, and a new token is made at the next start; or set STEWARD_TOKEN, and no token file is read");
             }
             mustBePrivate(file, self, "the token file");
-            try (var in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-                existing = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-            }
         }
-        if (existing.isEmpty()) {
-            existing = create(file);
-        } else {
-            Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                    .setPermissions(PosixFilePermissions.fromString("rw-------")); // as it should have been
-        }
-        return new ApiToken(existing, file.toString());
+        return file;
     }
 
     /** The daemon's user or group id ("unix:uid", "unix:gid"), or null where /proc does not say. */

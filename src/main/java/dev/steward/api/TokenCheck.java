@@ -35,6 +35,7 @@ public class TokenCheck {
     /** After the daemon has locked the state directory (a later priority than its start), before the server binds. */
     void load(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) StartupEvent event) {
         token = ApiToken.loadOrExplain(config.token(), config.stateDir());
+        token.warnings().forEach(LOG::warn);
         LOG.debugf("requests over TCP need the token in %s", token.source());
     }
 

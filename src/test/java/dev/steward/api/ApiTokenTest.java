@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,8 +45,13 @@ class ApiTokenTest {
         Path file = stateDir.resolve("token");
         Files.writeString(file, "  chosen-by-hand\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-        assertTrue(ApiToken.loadOrCreate(Optional.empty(), stateDir).acceptsAuthorization("Bearer chosen-by-hand"));
+        ApiToken exposed = ApiToken.loadOrCreate(Optional.empty(), stateDir);
+        assertTrue(exposed.acceptsAuthorization("Bearer chosen-by-hand"));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals(List.of("the API token " + file.toAbsolutePath() + " was readable by other users (rw-r--r--); it is"
+                + " rw------- again, but if someone may have read it, delete it and restart the daemon, which makes a new"
+                + " one"), exposed.warnings());
+        assertEquals(List.of(), ApiToken.loadOrCreate(Optional.empty(), stateDir).warnings(), "private: nothing to say");
 
         Files.writeString(file, "\n");
         ApiToken made = ApiToken.loadOrCreate(Optional.empty(), stateDir);
@@ -77,6 +83,19 @@ class ApiTokenTest {
     }
 
     @Test
+    void theCheckBeforeTheStartReadsAndWritesNothing() throws IOException {
+        ApiToken.checkPlaceOrExplain(Optional.empty(), stateDir);
+        assertFalse(Files.exists(stateDir.resolve("token")));
+        Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        IllegalStateException open = assertThrows(IllegalStateException.class,
+                () -> ApiToken.checkPlaceOrExplain(Optional.empty(), stateDir));
+        assertEquals("the state directory " + stateDir.toAbsolutePath() + " is writable by other users (rwxrwxrwx): they could"
+                + " choose the API's token; chmod go-w it, or use another --state-dir; or set STEWARD_TOKEN, and no token"
+                + " file is read", open.getMessage());
+        ApiToken.checkPlaceOrExplain(Optional.of("a-token-of-one's-own"), stateDir); // no file is read: nothing to check
+    }
+
+    @Test
     void aStateDirectoryItsOwnGroupMayWriteIsTheDaemonsStill() throws IOException {
         // A user's private group, or OpenShift's root group, whose arbitrary user ids need g+w.
         int ownGroup = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:gid");
@@ -90,6 +109,8 @@ class ApiTokenTest {
     void stewardTokenBeatsTheFileAndWritesNone() throws IOException {
         ApiToken configured = ApiToken.loadOrCreate(Optional.of(" s3cret "), stateDir);
         assertEquals("STEWARD_TOKEN", configured.source());
+        assertTrue(configured.warnings().get(0).startsWith("STEWARD_TOKEN has 6 characters, few enough to be guessed"));
+        assertEquals(List.of(), ApiToken.loadOrCreate(Optional.of("x".repeat(16)), stateDir).warnings());
         assertTrue(configured.acceptsAuthorization("Bearer s3cret"));
         assertFalse(Files.exists(stateDir.resolve("token")));
         assertTrue(ApiToken.loadOrCreate(Optional.of(" "), stateDir).source().endsWith("token"), "blank is unset");
