@@ -327,6 +327,18 @@ class CliIT {
                     .until(() -> follow.output().contains("line " + (last + 2) + "\n"));
             assertTrue(follow.process().isAlive());
         }
+        Run none = cli("logs", "cli-log", "-p");
+        assertEquals(1, none.code(), none::toString);
+        assertTrue(none.err().contains("process cli-log has no previous run"), none::toString);
+        Run restart = cli("restart", "cli-log");
+        assertEquals(0, restart.code(), restart::toString);
+        Run previous = cli("logs", "cli-log", "--previous");
+        assertEquals(0, previous.code(), previous::toString);
+        assertTrue(previous.out().startsWith("line 1\n") && previous.out().contains("line " + (last + 2) + "\n"), previous::toString);
+        assertEquals("to-stderr\n", cli("logs", "cli-log", "-p", "--stderr").out());
+        await("the new run's first line").atMost(DaemonProcess.PATIENCE).pollInterval(Duration.ofMillis(100))
+                .until(() -> cli("logs", "cli-log").out().equals(previous.out() + "line 1\n")
+                        || cli("logs", "cli-log").out().startsWith(previous.out() + "line 1\nline 2\n"));
         Run missing = cli("logs", "no-such-process");
         assertEquals(1, missing.code(), missing::toString);
         cli("delete", "program", "cli-log");
