@@ -20,6 +20,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -165,6 +168,11 @@ public final class StewardCli implements Callable<Integer> {
     /** Runs one command line with every argument read by picocli (tests compare it with {@link #run}). */
     static int runWithPicocli(Io io, String... args) {
         try {
+            Optional<String> supervisorVerb = supervisorVerb(args);
+            if (supervisorVerb.isPresent()) {
+                io.err().println("error: " + supervisorVerb.get());
+                return EXIT_USAGE;
+            }
             return commandLine(io, args).execute(args);
         } finally {
             flush(io);
@@ -215,6 +223,16 @@ public final class StewardCli implements Callable<Integer> {
             }
         }
         return null;
+    }
+
+    /** What to type instead of a supervisorctl verb Steward does not have; empty for any other command line. */
+    private static Optional<String> supervisorVerb(String... args) {
+        String verb = verbIn(args);
+        if (verb == null || Arrays.asList(VERBS).contains(verb)) {
+            return Optional.empty();
+        }
+        List<String> rest = new ArrayList<>(Arrays.asList(args).subList(Arrays.asList(args).indexOf(verb) + 1, args.length));
+        return SupervisorVerbs.advice(verb, rest);
     }
 
     static CommandLine commandLine(Io io, String... args) {

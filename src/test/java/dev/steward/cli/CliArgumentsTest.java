@@ -183,4 +183,25 @@ class CliArgumentsTest {
             assertTrue(r.err().startsWith("error: cannot reach the Steward daemon at http://127.0.0.1:1 ("), r.err());
         }
     }
+
+    @Test
+    void supervisorctlsVerbsSayWhatToTypeInstead() {
+        // Nothing listens at this address: the answer comes before any request.
+        Map<String, String> nowhere = Map.of("STEWARD_SERVER", "http://127.0.0.1:1");
+        Map<List<String>, String> advice = Map.of(
+                List.of("tail", "-f", "web-0", "stderr"), "type: steward logs web-0 -f --stderr",
+                List.of("tail", "-1600", "hello"), "type: steward logs hello --limit-bytes 1600",
+                List.of("avail"), "type: steward get programs",
+                List.of("pid", "web"), "type: steward get processes web -o wide (its PID column)",
+                List.of("--server", "/tmp/x.sock", "reread"), "it is not needed: the manifest directory is watched",
+                List.of("shutdown"), "stop the daemon with SIGTERM");
+        advice.forEach((line, said) -> {
+            CliRun.Result r = CliRun.run(nowhere, dir, "", line.toArray(String[]::new));
+            assertEquals(2, r.code(), r::toString);
+            String verb = line.get(0).equals("--server") ? line.get(2) : line.get(0);
+            assertTrue(r.err().startsWith("error: steward has no '" + verb + "' (supervisorctl's): " + said), r.err());
+        });
+        assertTrue(CliRun.run(nowhere, dir, "", "frobnicate").err().startsWith("error: Unmatched argument"),
+                "any other word is picocli's usage error");
+    }
 }

@@ -1,0 +1,89 @@
+package dev.steward.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * supervisorctl's verbs that Steward has under another name, or does without: what to type instead, so that an
+ * operator coming from Supervisor gets the command rather than "Unmatched argument" (README, "Coming from Supervisor").
+ */
+final class SupervisorVerbs {
+    private SupervisorVerbs() {
+    }
+
+    /** What to say for {@code verb} followed by {@code rest}; empty when it is not one of supervisorctl's. */
+    static Optional<String> advice(String verb, List<String> rest) {
+        String names = String.join(" ", rest);
+        String advice;
+        switch (verb) {
+            case "tail":
+                advice = "type: " + logs(rest);
+                break;
+            case "avail":
+                advice = "type: steward get programs";
+                break;
+            case "pid":
+                advice = rest.isEmpty() ? "the daemon's pid is in: steward version"
+                        : "type: steward get processes" + (names.equals("all") ? "" : " " + names) + " -o wide (its PID column)";
+                break;
+            case "reread":
+            case "update":
+                advice = "it is not needed: the manifest directory is watched, and each change applied as it is saved;"
+                        + " steward diff -f DIR shows what a change would do, steward apply -f FILE writes one there";
+                break;
+            case "add":
+            case "remove":
+                advice = "a program comes and goes with its manifest file in the watched directory: steward apply -f FILE"
+                        + " adds one, steward delete program NAME removes one";
+                break;
+            case "clear":
+                advice = "log files rotate by size instead (spec.logs.stdout.maxBytes and backups), and the daemon keeps"
+                        + " the last 64 KiB of each stream in memory: steward logs NAME";
+                break;
+            case "maintail":
+                advice = "the daemon's own log is its stdout (the journal, docker logs); steward get events -w follows"
+                        + " what happens";
+                break;
+            case "shutdown":
+                advice = "stop the daemon with SIGTERM (kill PID, with the pid from steward version; systemctl stop;"
+                        + " or Ctrl-C where it runs): it stops every program first";
+                break;
+            case "reload":
+                advice = "restart the daemon, which reads the directory again and arrives at the same world, or send it"
+                        + " SIGHUP (kill -HUP PID) to re-read the directory and reopen the log files, restarting only"
+                        + " what changed";
+                break;
+            case "fg":
+                advice = "steward logs NAME -f follows a process's output, and steward signal SIG NAME signals it";
+                break;
+            case "open":
+                advice = "name the daemon with --server (a socket path or http://HOST:PORT) or STEWARD_SERVER";
+                break;
+            default:
+                return Optional.empty();
+        }
+        return Optional.of("steward has no '" + verb + "' (supervisorctl's): " + advice);
+    }
+
+    /** supervisorctl's {@code tail [-f] [-BYTES] NAME [stdout|stderr]} as the {@code steward logs} command line. */
+    private static String logs(List<String> rest) {
+        List<String> words = new ArrayList<>(List.of("steward", "logs"));
+        List<String> options = new ArrayList<>();
+        String name = "NAME";
+        for (String arg : rest) {
+            if (arg.equals("-f")) {
+                options.add("-f");
+            } else if (arg.matches("-\\d+")) {
+                options.add("--limit-bytes " + arg.substring(1));
+            } else if (arg.equals("stderr")) {
+                options.add("--stderr");
+            } else if (!arg.equals("stdout")) {
+                name = arg;
+            }
+        }
+        words.add(name);
+        words.addAll(options);
+        return String.join(" ", words);
+    }
+}
