@@ -25,6 +25,9 @@ final class LoopbackPeer {
         if (server == null || client == null || !server.isLoopbackAddress()) {
             return OptionalInt.empty();
         }
+        // The daemon's end lists this client's port as its remote one: lines without it are skipped unsplit, as a
+        // busy host has thousands.
+        String clientPort = String.format(java.util.Locale.ROOT, ":%04X ", socket.getLocalPort());
         for (String table : List.of("/proc/net/tcp6", "/proc/net/tcp")) {
             List<String> lines;
             try {
@@ -33,6 +36,9 @@ final class LoopbackPeer {
                 continue;
             }
             for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+                if (!line.contains(clientPort)) {
+                    continue;
+                }
                 String[] fields = line.trim().split("\\s+");
                 if (fields.length < 8 || "0A".equals(fields[3])) { // 0A: a listener, not a connection
                     continue;
