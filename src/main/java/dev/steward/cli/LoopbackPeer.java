@@ -27,7 +27,7 @@ final class LoopbackPeer {
         }
         // The daemon's end lists this client's port as its remote one: lines without it are skipped unsplit, as a
         // busy host has thousands.
-        String clientPort = String.format(java.util.Locale.ROOT, ":%04X ", socket.getLocalPort());
+        String clientPort = ":" + hex4(socket.getLocalPort()) + " ";
         for (String table : List.of("/proc/net/tcp6", "/proc/net/tcp")) {
             List<String> lines;
             try {
@@ -39,7 +39,7 @@ final class LoopbackPeer {
                 if (!line.contains(clientPort)) {
                     continue;
                 }
-                String[] fields = line.trim().split("\\s+");
+                String[] fields = fields(line);
                 if (fields.length < 8 || "0A".equals(fields[3])) { // 0A: a listener, not a connection
                     continue;
                 }
@@ -53,6 +53,34 @@ final class LoopbackPeer {
             }
         }
         return OptionalInt.empty();
+    }
+
+    /** A port as /proc writes it: four upper-case hexadecimal digits. */
+    private static String hex4(int port) {
+        String hex = Integer.toHexString(port).toUpperCase(java.util.Locale.ROOT);
+        return "0000".substring(hex.length()) + hex;
+    }
+
+    /**
+     * The blank-separated fields of a line, without java.util.regex or Formatter: the client's class-data archive
+     * has neither (its training run reaches no daemon over TCP), and loading them cost each call milliseconds.
+     */
+    private static String[] fields(String line) {
+        List<String> fields = new java.util.ArrayList<>();
+        int at = 0;
+        while (at < line.length()) {
+            while (at < line.length() && line.charAt(at) == ' ') {
+                at++;
+            }
+            int start = at;
+            while (at < line.length() && line.charAt(at) != ' ') {
+                at++;
+            }
+            if (at > start) {
+                fields.add(line.substring(start, at));
+            }
+        }
+        return fields.toArray(new String[0]);
     }
 
     /** Whether /proc's {@code HEXADDR:HEXPORT} is {@code address:port} (an IPv4-mapped IPv6 address as its IPv4). */
