@@ -2,8 +2,6 @@ package dev.steward.api;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -131,14 +129,15 @@ public final class ApiToken {
     private static Path checkPlace(Path dir) throws IOException {
         Files.createDirectories(dir);
         Integer self = processId("unix:uid");
-        mustBePrivate(dir, self, "the state directory");
+        Integer group = processId("unix:gid");
+        mustBePrivate(dir, self, group, "the state directory");
         Path file = dir.resolve(FILE_NAME);
         if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                 throw new UnsafePlace("the API token " + file + " is not a regular file (a symbolic link, a directory?);"
                         + " remove it, and a new token is made at the next start; or set STEWARD_TOKEN, and no token file is read");
             }
-            mustBePrivate(file, self, "the token file");
+            mustBePrivate(file, self, group, "the token file");
         }
         return file;
     }
@@ -156,7 +155,7 @@ public final class ApiToken {
      * {@code path} is owned by the daemon's user (or root) and writable by no other user: by its group only when that
      * is the daemon's own group (a user's private group, or OpenShift's root group, whose containers need g+w).
      */
-    private static void mustBePrivate(Path path, Integer self, String what) throws IOException {
+    private static void mustBePrivate(Path path, Integer self, Integer group, String what) throws IOException {
         String remedy = "; or set STEWARD_TOKEN, and no token file is read";
         if (self != null) {
             int owner = (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
@@ -167,7 +166,6 @@ public final class ApiToken {
             }
         }
         var permissions = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
-        Integer group = processId("unix:gid");
         boolean othersGroup = group == null || (Integer) Files.getAttribute(path, "unix:gid", LinkOption.NOFOLLOW_LINKS) != group.intValue();
         if (permissions.contains(PosixFilePermission.OTHERS_WRITE)
                 || (othersGroup && permissions.contains(PosixFilePermission.GROUP_WRITE))) {
@@ -183,14 +181,9 @@ public final class ApiToken {
         // never half written.
         Path temp = file.resolveSibling("." + FILE_NAME + ".tmp");
         Files.deleteIfExists(temp);
-        try (SeekableByteChannel out = Files.newByteChannel(temp, java.util.Set.<java.nio.file.OpenOption>of(StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-            ByteBuffer bytes = ByteBuffer.wrap((token + "\n").getBytes(StandardCharsets.UTF_8));
-            while (bytes.hasRemaining()) {
-                out.write(bytes);
-            }
-        }
+        // Created anew (O_EXCL: not through a link planted at that name), then written without following one.
+        Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.write(temp, (token + "\n").getBytes(StandardCharsets.UTF_8), StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return token;
     }

@@ -84,7 +84,7 @@ public class ProcessesResource {
         ProcessInfo process = process(name);
         LogTail logs = control.logs(name, stderr).orElseThrow(() -> ApiException.notFound(noOutput(process, name, stderr)));
         if (previousRun) {
-            LogSink.RunOutput run = logs.previousRun().get().orElseThrow(() -> ApiException.notFound(noPreviousRun(process)));
+            LogSink.RunOutput run = logs.previousRun().orElseThrow(() -> ApiException.notFound(noPreviousRun(process)));
             if (run.lostBytes() > 0) {
                 response.putHeader(LOST_BYTES, Long.toString(run.lostBytes()));
             }

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /** The daemon's REST API ({@code docs/api.md}) as the CLI uses it. */
 public final class Api {
@@ -128,6 +129,18 @@ public final class Api {
     /** GET returning parsed JSON; errors become {@link ApiException}, no daemon {@link CliException} (exit 3). */
     Object get(String target) {
         return call("GET", target, null, null);
+    }
+
+    /** As {@link #get}, empty when the daemon has no such object (404); other errors are thrown. */
+    Optional<Object> getIfFound(String target) {
+        try {
+            return Optional.ofNullable(get(target));
+        } catch (ApiException notFound) {
+            if (notFound.status() != 404 && !"NotFound".equals(notFound.code())) {
+                throw notFound;
+            }
+            return Optional.empty();
+        }
     }
 
     Object post(String target, String contentType, byte[] body) {

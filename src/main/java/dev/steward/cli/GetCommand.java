@@ -133,8 +133,7 @@ final class GetCommand extends StewardCli.Verb {
                 items.forEach(item -> seen.put(Json.str(item, "name"), signature(item)));
                 stream.forEach(event -> {
                     List<Object> changed = new ArrayList<>();
-                    List<Object> now;
-                    now = find(api(), k, names, sel).items();
+                    List<Object> now = find(api(), k, names, sel).items();
                     for (Object item : now) {
                         String sig = signature(item);
                         if (!sig.equals(seen.put(Json.str(item, "name"), sig))) {
@@ -206,12 +205,9 @@ final class GetCommand extends StewardCli.Verb {
             return new Found(items, names.size() > 1, notes, missing);
         }
         if (names.size() == 1) { // the common case, a process by its name: one small answer
-            try {
-                return new Found(List.of(api.get("/processes/" + Api.enc(names.get(0)))), false, notes, missing);
-            } catch (ApiException notAProcess) {
-                if (notAProcess.status() != 404) {
-                    throw notAProcess;
-                }
+            Optional<Object> process = api.getIfFound("/processes/" + Api.enc(names.get(0)));
+            if (process.isPresent()) {
+                return new Found(List.of(process.get()), false, notes, missing);
             }
         }
         List<Object> all = Json.list(Json.obj(api.get("/processes")).get("items"));
@@ -241,15 +237,11 @@ final class GetCommand extends StewardCli.Verb {
      * {@code get} and {@code status} say it; empty when there is no such program.
      */
     static Optional<String> whyNoProcesses(Api api, String name) {
-        Object program;
-        try {
-            program = api.get("/programs/" + Api.enc(name));
-        } catch (ApiException notFound) {
-            if (notFound.status() != 404) {
-                throw notFound;
-            }
+        Optional<Object> found = api.getIfFound("/programs/" + Api.enc(name));
+        if (found.isEmpty()) {
             return Optional.empty();
         }
+        Object program = found.get();
         if (Json.num(program, "replicas", 0) == 0) {
             return Optional.of("0 replicas; scale it up: steward scale program " + name + " --replicas 1");
         }
@@ -278,12 +270,9 @@ final class GetCommand extends StewardCli.Verb {
             }
             objects.add("program/" + name);
             objects.add("process/" + name);
-            try {
-                objects.addAll(Views.eventObjectsOf(api().get("/programs/" + Api.enc(name))));
-            } catch (ApiException notAProgram) {
-                if (!"NotFound".equals(notAProgram.code()) && notAProgram.status() != 404) {
-                    throw notAProgram;
-                }
+            Optional<Object> program = api().getIfFound("/programs/" + Api.enc(name));
+            if (program.isPresent()) { // not a lambda: see Table.row
+                objects.addAll(Views.eventObjectsOf(program.get()));
             }
         }
         return objects;

@@ -99,17 +99,13 @@ public final class HttpTransport {
     private final Set<Integer> trustedPeers;
 
     public HttpTransport(Endpoint endpoint, int connectTimeoutMillis) {
-        this(endpoint, connectTimeoutMillis, null);
-    }
-
-    /** @param authorization sent as the {@code Authorization} header of every request; null for none */
-    public HttpTransport(Endpoint endpoint, int connectTimeoutMillis, String authorization) {
-        this(endpoint, connectTimeoutMillis, authorization, null);
+        this(endpoint, connectTimeoutMillis, null, null);
     }
 
     /**
-     * @param trustedPeers over loopback, the user ids whose listener may receive {@code authorization}: a listener of
-     *                     another user (one who bound the port while the daemon was down) is not sent it
+     * @param authorization sent as the {@code Authorization} header of every request; null for none
+     * @param trustedPeers  over loopback, the user ids whose listener may receive {@code authorization}: a listener of
+     *                      another user (one who bound the port while the daemon was down) is not sent it
      */
     public HttpTransport(Endpoint endpoint, int connectTimeoutMillis, String authorization, Set<Integer> trustedPeers) {
         this.endpoint = endpoint;

@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -231,8 +230,8 @@ public final class StewardCli implements Callable<Integer> {
         if (verb == null || Arrays.asList(VERBS).contains(verb)) {
             return Optional.empty();
         }
-        List<String> rest = new ArrayList<>(Arrays.asList(args).subList(Arrays.asList(args).indexOf(verb) + 1, args.length));
-        return SupervisorVerbs.advice(verb, rest);
+        List<String> words = Arrays.asList(args);
+        return SupervisorVerbs.advice(verb, words.subList(words.indexOf(verb) + 1, words.size()));
     }
 
     static CommandLine commandLine(Io io, String... args) {

@@ -238,7 +238,7 @@ public class DaemonControl implements Control {
     public Optional<LogTail> logs(String process, boolean stderr) {
         return snapshot().flatMap(s -> s.processes().stream().filter(p -> p.name().equals(process)).findFirst())
                 .flatMap(p -> stderr ? p.stderr() : p.stdout())
-                .map(sink -> new LogTail(sink.ring(), sink.file(), sink::previousRun));
+                .map(LogTail::new);
     }
 
     /**

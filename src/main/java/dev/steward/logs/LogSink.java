@@ -64,10 +64,14 @@ public final class LogSink implements Closeable {
     }
 
     private static LogSink open(Optional<Path> file, long maxBytes, int backups, RingBuffer ring) {
+        return new LogSink(file, rotating(file, maxBytes, backups), ring, new Runs());
+    }
+
+    /** The file's writer, or null without a file. */
+    private static RotatingFile rotating(Optional<Path> file, long maxBytes, int backups) {
         Objects.requireNonNull(file, "file");
         checkLimits(maxBytes, backups);
-        RotatingFile out = file.map(f -> new RotatingFile(f, maxBytes, backups)).orElse(null);
-        return new LogSink(file, out, ring, new Runs());
+        return file.map(f -> new RotatingFile(f, maxBytes, backups)).orElse(null);
     }
 
     /**
@@ -76,10 +80,9 @@ public final class LogSink implements Closeable {
      * late output written here still reaches the shared memory.
      */
     public LogSink movedTo(Optional<Path> newFile, long maxBytes, int backups) {
-        Objects.requireNonNull(newFile, "newFile");
-        checkLimits(maxBytes, backups);
+        RotatingFile out = rotating(newFile, maxBytes, backups); // checks first: a bad move leaves this sink as it is
         closeFile();
-        return new LogSink(newFile, newFile.map(f -> new RotatingFile(f, maxBytes, backups)).orElse(null), ring, runs);
+        return new LogSink(newFile, out, ring, runs);
     }
 
     /**

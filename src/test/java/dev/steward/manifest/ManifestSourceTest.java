@@ -271,14 +271,11 @@ class ManifestSourceTest {
 
     @Test
     void aFileRewrittenWhileItIsReadKeepsItsProgramsUntilItIsReadWhole() throws IOException {
-        Path dir = root.resolve("manifests");
-        Path file = write(dir, "web.yaml", program("web", "a"));
         AtomicBoolean interfere = new AtomicBoolean();
-        Function<Path, ManifestLoader.Parsed> reader = disturbedOnce(interfere,
+        ManifestSource source = webReadOnceThenDisturbed(interfere,
                 path -> Files.write(path, new byte[0]), // an editor's truncate, just after the scan took the file's stamp
                 path -> Files.writeString(path, program("web", "bb"))); // and then its write (a size of its own: no clock needed)
-        ManifestSource source = sourceReadingWith(dir, reader);
-        source.rescan();
+        Path file = root.resolve("manifests").resolve("web.yaml");
 
         Files.writeString(file, program("web", "ccc"));
         interfere.set(true);
@@ -292,13 +289,10 @@ class ManifestSourceTest {
     @Test
     void aJustEmptiedFileWrittenWhileItIsReadStaysHeld() throws IOException {
         // generator > web.yaml: the truncate is held; its write then lands while the next scan reads the file.
-        Path dir = root.resolve("manifests");
-        Path file = write(dir, "web.yaml", program("web", "a"));
         AtomicBoolean interfere = new AtomicBoolean();
-        Function<Path, ManifestLoader.Parsed> reader = disturbedOnce(interfere, path -> { },
+        ManifestSource source = webReadOnceThenDisturbed(interfere, path -> { },
                 path -> Files.writeString(path, program("web", "c"))); // the rest of the write, after what was read
-        ManifestSource source = sourceReadingWith(dir, reader);
-        source.rescan();
+        Path file = root.resolve("manifests").resolve("web.yaml");
         Files.write(file, new byte[0]);
         source.rescan();
         assertEquals(List.of("a"), last().programs().get("web").command(), "held");
@@ -355,6 +349,19 @@ class ManifestSourceTest {
     }
 
     /** A source (no re-list) whose files are read by {@code reader}, to see or disturb the reads. */
+    /**
+     * A source that has read manifests/web.yaml (program web, command a) once; its reads, once {@code interfere} is
+     * set, are disturbed once by {@code before} and {@code after} ({@link #disturbedOnce}).
+     */
+    private ManifestSource webReadOnceThenDisturbed(AtomicBoolean interfere, FileStep before, FileStep after)
+            throws IOException {
+        Path dir = root.resolve("manifests");
+        write(dir, "web.yaml", program("web", "a"));
+        ManifestSource source = sourceReadingWith(dir, disturbedOnce(interfere, before, after));
+        source.rescan();
+        return source;
+    }
+
     private ManifestSource sourceReadingWith(Path dir, Function<Path, ManifestLoader.Parsed> reader) {
         ManifestSource source = new ManifestSource(dir, reader, published::add, DEBOUNCE, NO_RESYNC,
                 ManifestSource.EMPTY_FILE_GRACE);
