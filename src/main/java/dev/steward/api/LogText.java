@@ -2,15 +2,15 @@ package dev.steward.api;
 
 import java.util.Arrays;
 
-/** Cuts the in-memory tail of a log down to what was asked: the last N bytes, then the last N lines. */
+/** Cuts the end of a log down to what was asked: the last N bytes, then the last N lines. */
 final class LogText {
 
     private LogText() {
     }
 
     /** The last {@code bytes} bytes (all when negative). */
-    static byte[] lastBytes(byte[] text, int bytes) {
-        return bytes < 0 || bytes >= text.length ? text : Arrays.copyOfRange(text, text.length - bytes, text.length);
+    static byte[] lastBytes(byte[] text, long bytes) {
+        return bytes < 0 || bytes >= text.length ? text : Arrays.copyOfRange(text, text.length - (int) bytes, text.length);
     }
 
     /**
@@ -21,18 +21,34 @@ final class LogText {
         if (lines < 0) {
             return text;
         }
-        if (lines == 0) {
-            return new byte[0];
-        }
+        int start = startOfLastLines(text, lines);
+        return start <= 0 ? text : Arrays.copyOfRange(text, start, text.length);
+    }
+
+    /**
+     * Whether {@code text}, the end of a stream, holds all of the last {@code bytes} bytes (negative: the whole
+     * stream, which it cannot tell) or else the last {@code lines} whole lines of the stream (negative: no count).
+     */
+    static boolean holdsAll(byte[] text, long bytes, int lines) {
+        return (bytes >= 0 && text.length >= bytes) || (lines >= 0 && startOfLastLines(text, lines) >= 0);
+    }
+
+    /**
+     * Where the last {@code lines} lines of {@code text} start; -1 when it holds fewer, as the line before the first
+     * may have begun before it. The line break ending the last line belongs to it, not to an empty line after it.
+     */
+    private static int startOfLastLines(byte[] text, int lines) {
         int end = text.length;
-        // The line break ending the last line belongs to it, not to an empty line after it.
+        if (lines == 0) {
+            return end;
+        }
         int at = end > 0 && text[end - 1] == '\n' ? end - 1 : end;
         int found = 0;
         while (--at >= 0) {
             if (text[at] == '\n' && ++found == lines) {
-                return Arrays.copyOfRange(text, at + 1, end);
+                return at + 1;
             }
         }
-        return text;
+        return -1;
     }
 }

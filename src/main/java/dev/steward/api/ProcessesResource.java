@@ -4,9 +4,11 @@ import dev.steward.control.Control;
 import dev.steward.control.LabelSelector;
 import dev.steward.control.LogTail;
 import dev.steward.control.ProcessInfo;
+import dev.steward.logs.LogFiles;
 import dev.steward.logs.LogSink;
 import dev.steward.logs.RingBuffer;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import jakarta.ws.rs.GET;
@@ -17,6 +19,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Optional;
@@ -60,8 +63,8 @@ public class ProcessesResource {
     }
 
     /**
-     * The in-memory tail of a stream; with {@code follow=true} the chunked response stays open and
-     * carries new output as it is written.
+     * The end of a stream's log, from the memory when it holds all that was asked, else from the log files; with
+     * {@code follow=true} the chunked response stays open and carries new output as it is written.
      */
     @GET
     @Path("{name}/logs")
@@ -93,7 +96,19 @@ public class ProcessesResource {
         }
         // One read gives both the text and the position it ends at, so following loses or repeats nothing.
         RingBuffer.Slice held = logs.ring().read(0);
-        byte[] text = LogText.lastLines(LogText.lastBytes(held.bytes(), maxBytes), lines);
+        long window = maxBytes >= 0 ? maxBytes : lines >= 0 ? -1 : LogSink.RING_BYTES;
+        if (LogText.holdsAll(held.bytes(), window, lines)) {
+            return fromMemory(held, window, lines, following, name, stderr, logs);
+        }
+        // The memory holds less than was asked: the log files may have more (output from before this daemon started
+        // the process, or more lines than the memory holds). They are read on a worker thread, not the event loop.
+        return Multi.createFrom().deferred(() -> fromFiles(held, window, lines, following, name, stderr, logs))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    private Multi<Buffer> fromMemory(RingBuffer.Slice held, long window, int lines, boolean following, String name,
+                                     boolean stderr, LogTail logs) {
+        byte[] text = LogText.lastLines(LogText.lastBytes(held.bytes(), window), lines);
         if (!following) {
             return text.length == 0 ? Multi.createFrom().empty() : Multi.createFrom().item(Buffer.buffer(text));
         }
@@ -101,6 +116,34 @@ public class ProcessesResource {
         // process must learn at once that the request was accepted.
         Multi<Buffer> first = Multi.createFrom().item(Buffer.buffer(text));
         return Multi.createBy().concatenating().streams(first, follower.follow(name, stderr, logs.ring(), held.next()));
+    }
+
+    /**
+     * The answer read from the log files when they hold more than the memory, then (following) what the ring gets
+     * after the files' end; else from the memory after all.
+     */
+    private Multi<Buffer> fromFiles(RingBuffer.Slice held, long window, int lines, boolean following, String name,
+                                    boolean stderr, LogTail logs) {
+        Optional<LogFiles> snapshot = Optional.empty();
+        try {
+            snapshot = logs.files();
+            if (snapshot.isEmpty() || snapshot.get().size() <= held.bytes().length) {
+                snapshot.ifPresent(LogFiles::close);
+                return fromMemory(held, window, lines, following, name, stderr, logs);
+            }
+            LogFiles files = snapshot.get();
+            long start = files.startOfLast(window, lines);
+            Multi<Buffer> text = start == files.size() && following ? Multi.createFrom().item(Buffer.buffer())
+                    : LogChunks.read(files, start);
+            text = text.onTermination().invoke(files::close);
+            return following
+                    ? Multi.createBy().concatenating().streams(text, follower.follow(name, stderr, logs.ring(), files.streamEnd()))
+                    : text;
+        } catch (IOException | RuntimeException e) {
+            snapshot.ifPresent(LogFiles::close);
+            // The memory's answer is still an answer: a log file that cannot be read now is no reason to give none.
+            return fromMemory(held, window, lines, following, name, stderr, logs);
+        }
     }
 
     /** Why a process has no previous run to show, and where its output is. */

@@ -12,7 +12,8 @@ import java.util.List;
 /** {@code steward logs NAME [-f|-p] [--tail N] [--stderr]}: a process's output, as kept by the daemon. */
 @Command(name = "logs", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Print a process's output.",
-                "The last 64 KiB of stdout (or stderr) kept in memory, or the last N lines;",
+                "The last 64 KiB of stdout (or stderr), or the last N lines, from the daemon's",
+                "memory or, for more, its log files (output of earlier runs and daemons too);",
                 "-f keeps printing new output (across log rotation) until interrupted;",
                 "-p prints what the run before the latest one wrote (its last words before a crash)."},
         footer = {"", "Examples:", "  steward logs web-0 --tail 20", "  steward logs hello -f", "  steward logs web-1 --stderr",
@@ -24,7 +25,7 @@ final class LogsCommand extends StewardCli.Verb {
     @Option(names = {"-f", "--follow"}, description = "Keep streaming new output.")
     boolean follow;
 
-    @Option(names = "--tail", paramLabel = "N", defaultValue = "-1", description = "Only the last N lines (default: all kept).")
+    @Option(names = "--tail", paramLabel = "N", defaultValue = "-1", description = "Only the last N lines (default: the last 64 KiB).")
     int tail;
 
     @Option(names = "--limit-bytes", paramLabel = "N", defaultValue = "-1", description = "Only the last N bytes.")

@@ -1,13 +1,15 @@
 package dev.steward.control;
 
+import dev.steward.logs.LogFiles;
 import dev.steward.logs.LogSink;
 import dev.steward.logs.RingBuffer;
 
+import java.io.IOException;
 import java.util.Optional;
 
 /**
- * What the API reads of a process stream's sink: its in-memory tail (for tail and follow), and what the run before
- * the latest one wrote. Only the reading side: writing is the pipe reader's.
+ * What the API reads of a process stream's sink: its in-memory tail (for tail and follow), its log files (for more
+ * than the tail holds), and what the run before the latest one wrote. Only the reading side: writing is the pipe reader's.
  */
 public final class LogTail {
     private final LogSink sink;
@@ -18,6 +20,11 @@ public final class LogTail {
 
     public RingBuffer ring() {
         return sink.ring();
+    }
+
+    /** The log files as they are now, for what the ring no longer (or never) held; empty without a plain file. */
+    public Optional<LogFiles> files() throws IOException {
+        return sink.files();
     }
 
     /** What the run before the latest one wrote; empty when there was none. */

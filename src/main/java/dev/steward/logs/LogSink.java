@@ -81,6 +81,9 @@ public final class LogSink implements Closeable {
      */
     public LogSink movedTo(Optional<Path> newFile, long maxBytes, int backups) {
         RotatingFile out = rotating(newFile, maxBytes, backups); // checks first: a bad move leaves this sink as it is
+        if (out != null) {
+            out.streamAt(ring.total()); // the new file's end is here in the shared ring, not at its start
+        }
         closeFile();
         return new LogSink(newFile, out, ring, runs);
     }
@@ -131,12 +134,12 @@ public final class LogSink implements Closeable {
      * still reach the ring, so late output stays visible, but no longer the file.
      */
     private void write(ByteBuffer chunk) {
-        ring.write(chunk);
+        long end = ring.write(chunk);
         if (out == null || closed) {
             return;
         }
         try {
-            out.write(chunk);
+            out.write(chunk, end);
             lastError = null;
         } catch (IOException | RuntimeException e) {
             // RuntimeException too: whatever the file does, the I/O thread must keep draining pipes.
@@ -162,6 +165,14 @@ public final class LogSink implements Closeable {
             RingBuffer.Slice kept = ring.read(start, end);
             return new RunOutput(kept.bytes(), Math.min(kept.start(), end) - start);
         });
+    }
+
+    /**
+     * The log file and its backups, opened for reading as they are now, and the ring position their end matches
+     * ({@link RotatingFile#snapshot()}); empty without a file, or when it is not a plain file or not there.
+     */
+    public Optional<LogFiles> files() throws IOException {
+        return out == null ? Optional.empty() : out.snapshot();
     }
 
     /** The in-memory ring, for followers that poll with {@link RingBuffer#read(long)}. */

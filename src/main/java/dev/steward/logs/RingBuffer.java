@@ -93,8 +93,10 @@ public final class RingBuffer {
     /**
      * Appends the remaining bytes of {@code src}, overwriting the oldest ones when full. The position
      * of {@code src} is left as it was, so the caller can hand the same bytes on.
+     *
+     * @return {@link #total()} after this write: the position just past these bytes
      */
-    public void write(ByteBuffer src) {
+    public long write(ByteBuffer src) {
         int off = src.position();
         int len = src.remaining();
         synchronized (this) {
@@ -111,6 +113,7 @@ public final class RingBuffer {
             src.get(off, buf, at, first);
             src.get(off + first, buf, 0, len - first);
             total += len;
+            return total;
         }
     }
 

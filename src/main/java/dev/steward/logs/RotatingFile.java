@@ -6,12 +6,15 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Objects;
+import java.util.Optional;
 
 import static java.nio.file.StandardOpenOption.APPEND;
 import static java.nio.file.StandardOpenOption.CREATE;
+import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.TRUNCATE_EXISTING;
 import static java.nio.file.StandardOpenOption.WRITE;
 
@@ -42,6 +45,7 @@ public final class RotatingFile implements Closeable {
     private long size;        // bytes in the current file, valid while out != null
     private boolean rotates;  // whether the open path is a plain regular file, valid while out != null
     private boolean closed;
+    private long streamEnd;   // the caller's stream position just past the last chunk written (or lost)
 
     /**
      * Describes the file without touching the disk; it is created on {@link #open()} or the first write.
@@ -80,7 +84,17 @@ public final class RotatingFile implements Closeable {
      * advances its position past them. On failure the file is closed and reopened by the next call;
      * bytes of this chunk not yet written are lost.
      */
-    public synchronized void write(ByteBuffer chunk) throws IOException {
+    public void write(ByteBuffer chunk) throws IOException {
+        write(chunk, streamEnd + chunk.remaining());
+    }
+
+    /**
+     * As {@link #write(ByteBuffer)}, with where the chunk ends in the caller's count of the stream's bytes (its
+     * ring's position), which {@link #snapshot()} returns with the files: whether this write succeeds or not, the
+     * files hold all they ever will up to there.
+     */
+    public synchronized void write(ByteBuffer chunk, long streamEnd) throws IOException {
+        this.streamEnd = streamEnd;
         open();
         try {
             while (chunk.hasRemaining()) {
@@ -125,6 +139,47 @@ public final class RotatingFile implements Closeable {
 
     public synchronized int backups() {
         return backups;
+    }
+
+    /** Where the caller's stream stands before the first write: {@link #snapshot()}'s end until then. */
+    public synchronized void streamAt(long position) {
+        streamEnd = position;
+    }
+
+    /**
+     * The file and its backups, oldest first, opened for reading as they are now (no write or rotation runs
+     * meanwhile), with the stream position of their end; empty when the path is not a plain file (a symbolic link
+     * such as {@code /dev/stdout}, a device, a pipe: nothing to read back) or does not exist. Links are not followed.
+     */
+    public synchronized Optional<LogFiles> snapshot() throws IOException {
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        LogFiles.Builder files = new LogFiles.Builder();
+        try {
+            for (int i = backups; i >= 0; i--) {
+                Optional<FileChannel> segment = openForReading(i == 0 ? file : backup(i));
+                if (segment.isPresent()) {
+                    files.add(segment.get());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            files.abandon();
+            throw e;
+        }
+        return files.isEmpty() ? Optional.empty() : Optional.of(files.build(streamEnd));
+    }
+
+    /** Empty when the file is gone, or is not a plain file. */
+    private static Optional<FileChannel> openForReading(Path path) throws IOException {
+        if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(FileChannel.open(path, READ, LinkOption.NOFOLLOW_LINKS));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
     }
 
     /** Bytes in the current file as last known, 0 when not open. */

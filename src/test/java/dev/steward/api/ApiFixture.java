@@ -19,6 +19,8 @@ import java.util.stream.Stream;
 final class ApiFixture {
 
     static final Path MANIFESTS = Path.of("target/test-manifests").toAbsolutePath();
+    /** Where the daemon writes the logs of programs that name no file (the test profile's state directory). */
+    static final Path LOGS = Path.of("target/test-state/logs").toAbsolutePath();
     static final Duration PATIENCE = Duration.ofSeconds(20);
     /** What requests over TCP carry: the test profile's token ({@code %test.steward.token}). */
     static final String AUTHORIZATION = "Bearer test-token";
@@ -78,6 +80,13 @@ final class ApiFixture {
         }
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(50)).until(() -> given().get("/api/v1/processes")
                 .jsonPath().getList("items.program", String.class).stream().noneMatch(p -> p.startsWith("api-")));
+        // Log files outlive their programs, and `logs` reads them: a test's program starts with none.
+        Files.createDirectories(LOGS);
+        try (Stream<Path> files = Files.list(LOGS)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("api-")).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
     }
 
     static ContentType yaml() {

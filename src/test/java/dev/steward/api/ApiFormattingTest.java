@@ -1,6 +1,8 @@
 package dev.steward.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steward.control.ProcessInfo;
 import java.nio.charset.StandardCharsets;
@@ -90,6 +92,18 @@ class ApiFormattingTest {
         assertEquals("\n\n", string(LogText.lastLines("a\n\n\n".getBytes(), 2)));
         assertEquals("ee\n", string(LogText.lastBytes(text, 3)));
         assertEquals("one\ntwo\nthree\n", string(LogText.lastBytes(text, 100)));
+    }
+
+    @Test
+    void theEndOfALogHoldsAllThatWasAskedOnlyWithThoseBytesOrThoseWholeLines() {
+        byte[] text = "one\ntwo\nthree\n".getBytes(StandardCharsets.UTF_8);
+        assertTrue(LogText.holdsAll(text, 14, -1));
+        assertFalse(LogText.holdsAll(text, 15, -1), "a byte more may be before it");
+        assertTrue(LogText.holdsAll(text, -1, 2));
+        assertFalse(LogText.holdsAll(text, -1, 3), "its first line may have begun before it");
+        assertTrue(LogText.holdsAll(text, 100, 2), "the last 2 lines lie within the last 100 bytes");
+        assertTrue(LogText.holdsAll(text, -1, 0));
+        assertFalse(LogText.holdsAll(text, -1, -1), "the whole stream: it cannot tell");
     }
 
     private static String string(byte[] bytes) {

@@ -148,6 +148,73 @@ class ApiProcessesTest {
     }
 
     @Test
+    void moreThanTheMemoryHoldsComesFromTheLogFiles() {
+        // 108,894 bytes in 20,000 lines, over the 64 KiB kept in memory and across two rotations of 40 KiB files.
+        apply(manifest("api-long", "suite: api", "seq 1 20000; exec sleep 1000",
+                "logs: {stdout: {maxBytes: 40Ki, backups: 5}}")).statusCode(200);
+        await().atMost(ApiFixture.PATIENCE).until(() -> given().get("/api/v1/processes/api-long/logs?tail=1").asString()
+                .equals("20000\n"));
+
+        String lines = given().get("/api/v1/processes/api-long/logs?tail=15000").then().statusCode(200).extract().asString();
+        assertEquals(15000, lines.split("\n").length);
+        assertTrue(lines.startsWith("5001\n5002\n") && lines.endsWith("\n19999\n20000\n"), lines.substring(0, 20));
+        String all = given().get("/api/v1/processes/api-long/logs?tail=100000").asString();
+        assertEquals(108894, all.length(), "every line: more lines asked for than there are gives them all");
+        assertTrue(all.startsWith("1\n2\n3\n"));
+        String bytes = given().get("/api/v1/processes/api-long/logs?bytes=100000&tail=2").asString();
+        assertEquals("19999\n20000\n", bytes);
+        assertEquals(100000, given().get("/api/v1/processes/api-long/logs?bytes=100000").asByteArray().length);
+        // Without a limit, the last 64 KiB, as before: from the memory.
+        assertEquals(65536, given().get("/api/v1/processes/api-long/logs").asByteArray().length);
+    }
+
+    @Test
+    void outputWrittenBeforeThisDaemonStartedTheProcessIsInItsLogs() throws IOException {
+        Path log = Files.createTempDirectory(Path.of("target"), "api-earlier").resolve("earlier.log").toAbsolutePath();
+        // As an earlier daemon (or run) left it: the file and a rotated backup.
+        Files.writeString(log.resolveSibling("earlier.log.1"), "oldest\n");
+        Files.writeString(log, "earlier 1\nearlier 2\n");
+        apply(manifest("api-earlier", "suite: api", "echo now; exec sleep 1000",
+                "logs: {stdout: {file: " + log + ", backups: 2}}")).statusCode(200);
+        await().atMost(ApiFixture.PATIENCE).until(() -> given().get("/api/v1/processes/api-earlier/logs").asString()
+                .endsWith("now\n"));
+
+        given().get("/api/v1/processes/api-earlier/logs").then().body(equalTo("oldest\nearlier 1\nearlier 2\nnow\n"));
+        given().get("/api/v1/processes/api-earlier/logs?tail=2").then().body(equalTo("earlier 2\nnow\n"));
+        given().get("/api/v1/processes/api-earlier/logs?tail=1").then().body(equalTo("now\n"));
+        given().get("/api/v1/processes/api-earlier/logs?bytes=16").then().body(equalTo("1\nearlier 2\nnow\n"));
+    }
+
+    @Test
+    void followAfterTheLogFilesGoesOnWithNothingLostOrRepeated() throws Exception {
+        apply(manifest("api-longtick", "suite: api",
+                "seq 1 20000; i=0; while true; do echo tick$i; i=$((i+1)); sleep 0.05; done")).statusCode(200);
+        await().atMost(ApiFixture.PATIENCE).until(() -> given().get("/api/v1/processes/api-longtick/logs?tail=1")
+                .asString().startsWith("tick"));
+        HttpClient client = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port
+                + "/api/v1/processes/api-longtick/logs?tail=15000&follow=true"))
+                .header("Authorization", ApiFixture.AUTHORIZATION).build();
+        HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            // The 15,000 lines asked for, then ticks the files did not have yet, written while this reads.
+            while (lines.size() < 15020) {
+                lines.add(reader.readLine());
+            }
+        }
+        int ticks = (int) lines.stream().limit(15000).filter(l -> l.startsWith("tick")).count();
+        assertEquals(Integer.toString(20000 - (15000 - ticks) + 1), lines.get(0));
+        for (int i = 1; i < lines.size(); i++) {
+            String expected = i < 15000 - ticks ? Integer.toString(Integer.parseInt(lines.get(0)) + i)
+                    : "tick" + (i - (15000 - ticks));
+            assertEquals(expected, lines.get(i), "line " + i);
+        }
+        await().atMost(ApiFixture.PATIENCE).until(() -> follower.active() == 0);
+    }
+
+    @Test
     void previousGivesWhatTheRunBeforeTheLatestWrote() throws IOException {
         Path runs = Files.createTempDirectory(Path.of("target"), "api-prev").resolve("runs").toAbsolutePath();
         // Each run counts itself in a file; the first two crash after their last words, the third stays up.
