@@ -4,11 +4,8 @@ import dev.steward.control.Control;
 import dev.steward.control.LabelSelector;
 import dev.steward.control.LogTail;
 import dev.steward.control.ProcessInfo;
-import dev.steward.logs.LogFiles;
 import dev.steward.logs.LogSink;
-import dev.steward.logs.RingBuffer;
 import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import jakarta.ws.rs.GET;
@@ -19,7 +16,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
-import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Optional;
@@ -34,11 +30,11 @@ public class ProcessesResource {
     static final String LOST_BYTES = "Steward-Lost-Bytes";
 
     private final Control control;
-    private final LogFollower follower;
+    private final LogAnswers answers;
 
-    public ProcessesResource(Control control, LogFollower follower) {
+    public ProcessesResource(Control control, LogAnswers answers) {
         this.control = control;
-        this.follower = follower;
+        this.answers = answers;
     }
 
     @GET
@@ -85,7 +81,16 @@ public class ProcessesResource {
                     + " follow=true, or previous=true to follow the current run");
         }
         ProcessInfo process = process(name);
-        LogTail logs = control.logs(name, stderr).orElseThrow(() -> ApiException.notFound(noOutput(process, name, stderr)));
+        Optional<LogTail> sink = control.logs(name, stderr);
+        if (sink.isEmpty() && !previousRun) {
+            // Not started by this daemon (stopped by hand before it started, say): what earlier runs left in its files.
+            Optional<String> file = stderr ? process.stderrLog() : process.stdoutLog();
+            if (file.isPresent() && LogAnswers.hasFile(file.get())) {
+                return answers.fromFilesAlone(new LogAnswers.Request(name, stderr, maxBytes, lines, following), file.get(),
+                        backups(process, stderr));
+            }
+        }
+        LogTail logs = sink.orElseThrow(() -> ApiException.notFound(noOutput(process, name, stderr)));
         if (previousRun) {
             LogSink.RunOutput run = logs.previousRun().orElseThrow(() -> ApiException.notFound(noPreviousRun(process)));
             if (run.lostBytes() > 0) {
@@ -94,56 +99,13 @@ public class ProcessesResource {
             byte[] text = LogText.lastLines(LogText.lastBytes(run.bytes(), maxBytes), lines);
             return text.length == 0 ? Multi.createFrom().empty() : Multi.createFrom().item(Buffer.buffer(text));
         }
-        // One read gives both the text and the position it ends at, so following loses or repeats nothing.
-        RingBuffer.Slice held = logs.ring().read(0);
-        long window = maxBytes >= 0 ? maxBytes : lines >= 0 ? -1 : LogSink.RING_BYTES;
-        if (LogText.holdsAll(held.bytes(), window, lines)) {
-            return fromMemory(held, window, lines, following, name, stderr, logs);
-        }
-        // The memory holds less than was asked: the log files may have more (output from before this daemon started
-        // the process, or more lines than the memory holds). They are read on a worker thread, not the event loop.
-        return Multi.createFrom().deferred(() -> fromFiles(held, window, lines, following, name, stderr, logs))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return answers.answer(new LogAnswers.Request(name, stderr, maxBytes, lines, following), logs);
     }
 
-    private Multi<Buffer> fromMemory(RingBuffer.Slice held, long window, int lines, boolean following, String name,
-                                     boolean stderr, LogTail logs) {
-        byte[] text = LogText.lastLines(LogText.lastBytes(held.bytes(), window), lines);
-        if (!following) {
-            return text.length == 0 ? Multi.createFrom().empty() : Multi.createFrom().item(Buffer.buffer(text));
-        }
-        // Sent even when empty: the status and headers go out with the first chunk, and a follower of a quiet
-        // process must learn at once that the request was accepted.
-        Multi<Buffer> first = Multi.createFrom().item(Buffer.buffer(text));
-        return Multi.createBy().concatenating().streams(first, follower.follow(name, stderr, logs.ring(), held.next()));
-    }
-
-    /**
-     * The answer read from the log files when they hold more than the memory, then (following) what the ring gets
-     * after the files' end; else from the memory after all.
-     */
-    private Multi<Buffer> fromFiles(RingBuffer.Slice held, long window, int lines, boolean following, String name,
-                                    boolean stderr, LogTail logs) {
-        Optional<LogFiles> snapshot = Optional.empty();
-        try {
-            snapshot = logs.files();
-            if (snapshot.isEmpty() || snapshot.get().size() <= held.bytes().length) {
-                snapshot.ifPresent(LogFiles::close);
-                return fromMemory(held, window, lines, following, name, stderr, logs);
-            }
-            LogFiles files = snapshot.get();
-            long start = files.startOfLast(window, lines);
-            Multi<Buffer> text = start == files.size() && following ? Multi.createFrom().item(Buffer.buffer())
-                    : LogChunks.read(files, start);
-            text = text.onTermination().invoke(files::close);
-            return following
-                    ? Multi.createBy().concatenating().streams(text, follower.follow(name, stderr, logs.ring(), files.streamEnd()))
-                    : text;
-        } catch (IOException | RuntimeException e) {
-            snapshot.ifPresent(LogFiles::close);
-            // The memory's answer is still an answer: a log file that cannot be read now is no reason to give none.
-            return fromMemory(held, window, lines, following, name, stderr, logs);
-        }
+    /** How many rotated files the stream keeps, by its program's spec. */
+    private int backups(ProcessInfo process, boolean stderr) {
+        return control.program(process.program())
+                .map(p -> (stderr ? p.spec().logs().stderr() : p.spec().logs().stdout()).backups()).orElse(0);
     }
 
     /** Why a process has no previous run to show, and where its output is. */
@@ -157,10 +119,10 @@ public class ProcessesResource {
     }
 
     /** Why a process has no log of that stream, and what to do. */
-    private static String noOutput(ProcessInfo process, String name, boolean stderr) {
-        if (stderr) {
-            return "process " + name + " has no stderr log: its program redirects stderr into stdout (or it has not started"
-                    + " yet); its output is all on stdout: `steward logs " + name + "`, or stream=stdout";
+    private String noOutput(ProcessInfo process, String name, boolean stderr) {
+        if (stderr && control.program(process.program()).map(p -> p.spec().logs().redirectStderr()).orElse(false)) {
+            return "process " + name + " has no stderr log: its program redirects stderr into stdout; its output is all"
+                    + " on stdout: `steward logs " + name + "`, or stream=stdout";
         }
         if (process.spawnError().isPresent()) {
             return "process " + name + " has no output: it could not be started (" + process.state() + ", "

@@ -333,8 +333,8 @@ public class DaemonControl implements Control {
         return new ProcessInfo(view.name(), view.program(), view.index(), view.state().name(), view.state().code(),
                 view.pid(), view.startedAt(), view.stoppedAt(), view.restarts(), lastExit, view.spawnError(),
                 view.stoppedByHand(), ProcessInfo.Removal.valueOf(view.removal().name()), view.startsAgain(),
-                view.stdout().flatMap(LogSink::file).map(Object::toString),
-                view.stderr().flatMap(LogSink::file).map(Object::toString),
+                view.logPaths().stdout().map(Object::toString),
+                view.logPaths().stderr().map(Object::toString),
                 view.stdout().flatMap(LogSink::lastError).or(() -> view.stderr().flatMap(LogSink::lastError)),
                 view.spec().labels());
     }

@@ -4,9 +4,15 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A log file and its rotated backups as they stood at one moment, open for reading as one stream (oldest byte
@@ -23,7 +29,47 @@ public final class LogFiles implements Closeable {
     private final long size;
     private final long streamEnd;
 
-    LogFiles(List<FileChannel> segments, long[] sizes, long streamEnd) {
+    /**
+     * {@code file} and its backups {@code file.1} ... {@code file.<backups>}, opened for reading as they are now,
+     * with {@code streamEnd} as the ring position of their end; empty when the path is not a plain file (a symbolic
+     * link such as {@code /dev/stdout}, a device, a pipe: nothing to read back) or does not exist. Links are not
+     * followed, and a backup that is not a plain file is skipped. With a writer, call it while the writer waits.
+     */
+    public static Optional<LogFiles> open(Path file, int backups, long streamEnd) throws IOException {
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        List<FileChannel> segments = new ArrayList<>();
+        List<Long> sizes = new ArrayList<>();
+        try {
+            for (int i = backups; i >= 0; i--) {
+                Optional<FileChannel> segment = openForReading(i == 0 ? file : file.resolveSibling(file.getFileName() + "." + i));
+                if (segment.isPresent()) {
+                    segments.add(segment.get());
+                    sizes.add(segment.get().size());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            closeAll(segments);
+            throw e;
+        }
+        return segments.isEmpty() ? Optional.empty()
+                : Optional.of(new LogFiles(segments, sizes.stream().mapToLong(Long::longValue).toArray(), streamEnd));
+    }
+
+    /** Empty when the file is gone, or is not a plain file. */
+    private static Optional<FileChannel> openForReading(Path path) throws IOException {
+        if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    private LogFiles(List<FileChannel> segments, long[] sizes, long streamEnd) {
         this.segments = List.copyOf(segments);
         this.sizes = sizes.clone();
         this.size = Arrays.stream(sizes).sum();
@@ -123,34 +169,6 @@ public final class LogFiles implements Closeable {
             } catch (IOException ignored) {
                 // read-only: nothing can be lost
             }
-        }
-    }
-
-    /** Collects the files of a snapshot; closes those already open when a later one fails. */
-    static final class Builder {
-        private final List<FileChannel> segments = new ArrayList<>();
-        private final List<Long> sizes = new ArrayList<>();
-
-        void add(FileChannel segment) throws IOException {
-            segments.add(segment);
-            try {
-                sizes.add(segment.size());
-            } catch (IOException e) {
-                abandon();
-                throw e;
-            }
-        }
-
-        boolean isEmpty() {
-            return segments.isEmpty();
-        }
-
-        LogFiles build(long streamEnd) {
-            return new LogFiles(segments, sizes.stream().mapToLong(Long::longValue).toArray(), streamEnd);
-        }
-
-        void abandon() {
-            closeAll(segments);
         }
     }
 }

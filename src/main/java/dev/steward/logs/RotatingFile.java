@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Objects;
@@ -14,7 +13,6 @@ import java.util.Optional;
 
 import static java.nio.file.StandardOpenOption.APPEND;
 import static java.nio.file.StandardOpenOption.CREATE;
-import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.TRUNCATE_EXISTING;
 import static java.nio.file.StandardOpenOption.WRITE;
 
@@ -152,34 +150,7 @@ public final class RotatingFile implements Closeable {
      * such as {@code /dev/stdout}, a device, a pipe: nothing to read back) or does not exist. Links are not followed.
      */
     public synchronized Optional<LogFiles> snapshot() throws IOException {
-        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-            return Optional.empty();
-        }
-        LogFiles.Builder files = new LogFiles.Builder();
-        try {
-            for (int i = backups; i >= 0; i--) {
-                Optional<FileChannel> segment = openForReading(i == 0 ? file : backup(i));
-                if (segment.isPresent()) {
-                    files.add(segment.get());
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            files.abandon();
-            throw e;
-        }
-        return files.isEmpty() ? Optional.empty() : Optional.of(files.build(streamEnd));
-    }
-
-    /** Empty when the file is gone, or is not a plain file. */
-    private static Optional<FileChannel> openForReading(Path path) throws IOException {
-        if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(FileChannel.open(path, READ, LinkOption.NOFOLLOW_LINKS));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        }
+        return LogFiles.open(file, backups, streamEnd);
     }
 
     /** Bytes in the current file as last known, 0 when not open. */

@@ -2,6 +2,7 @@ package dev.steward.supervise;
 
 import dev.steward.logs.LogSink;
 import dev.steward.logs.TailMemory;
+import dev.steward.manifest.LogsSpec;
 import dev.steward.manifest.LogsSpec.StreamLogSpec;
 import dev.steward.manifest.ProgramSpec;
 
@@ -152,8 +153,9 @@ public final class ProcessLauncher implements Launcher {
 
     private SlotLogs openLogs(ProcessSlot slot) {
         ProgramSpec spec = slot.spec();
-        Optional<Path> stdoutPath = logPath(slot, spec.logs().stdout(), "out");
-        Optional<Path> stderrPath = spec.logs().redirectStderr() ? Optional.empty() : logPath(slot, spec.logs().stderr(), "err");
+        LogPaths planned = plannedLogPaths(slot);
+        Optional<Path> stdoutPath = planned.stdout();
+        Optional<Path> stderrPath = planned.stderr();
         Optional<Optional<Path>> stderrFile = spec.logs().redirectStderr() ? Optional.empty() : Optional.of(stderrPath);
         SlotLogs current = logs.get(slot);
         if (current != null && current.stdout().file().equals(stdoutPath)
@@ -195,6 +197,23 @@ public final class ProcessLauncher implements Launcher {
         StreamLogSpec err = slot.spec().logs().stderr();
         sinks.stdout().setLimits(out.maxBytes(), out.backups());
         sinks.stderr().ifPresent(sink -> sink.setLimits(err.maxBytes(), err.backups()));
+    }
+
+    /** The files a slot's streams go to (empty: memory only, or stderr redirected). */
+    public record LogPaths(Optional<Path> stdout, Optional<Path> stderr) {
+    }
+
+    /** Its sinks' files; before its first start (no sinks yet), the files its spec names. */
+    public LogPaths logPaths(ProcessSlot slot) {
+        SlotLogs current = logs.get(slot);
+        return current == null ? plannedLogPaths(slot)
+                : new LogPaths(current.stdout().file(), current.stderr().flatMap(LogSink::file));
+    }
+
+    private LogPaths plannedLogPaths(ProcessSlot slot) {
+        LogsSpec spec = slot.spec().logs();
+        return new LogPaths(logPath(slot, spec.stdout(), "out"),
+                spec.redirectStderr() ? Optional.empty() : logPath(slot, spec.stderr(), "err"));
     }
 
     /** The sinks of a slot, for tail and follow. */

@@ -13,20 +13,21 @@ import java.util.Optional;
  * @param removal     whether it is stopping to go: beyond the replicas of a scale down, or its program removed (and
  *                    perhaps added again, waiting for it to stop)
  * @param startsAgain whether it starts again once stopped (a restart, or wanted again while it stopped)
+ * @param logPaths    the files its streams go to, even before its first start
  */
 public record ProcessView(String name, String program, int index, ProcessState state, int pid,
                           Optional<Instant> startedAt, Optional<Instant> stoppedAt, int restarts,
                           Optional<ProcessSlot.LastExit> lastExit, Optional<String> spawnError,
                           boolean stoppedByHand, Removal removal, boolean startsAgain, ProgramSpec spec,
-                          Optional<LogSink> stdout, Optional<LogSink> stderr) {
+                          Optional<LogSink> stdout, Optional<LogSink> stderr, ProcessLauncher.LogPaths logPaths) {
 
     public enum Removal { NONE, SCALED_DOWN, REMOVED, REPLACED }
 
     static ProcessView of(ProcessSlot slot, boolean stoppedByHand, Removal removal,
-                          Optional<ProcessLauncher.SlotLogs> logs) {
+                          Optional<ProcessLauncher.SlotLogs> logs, ProcessLauncher.LogPaths logPaths) {
         return new ProcessView(slot.name(), slot.spec().name(), slot.index(), slot.state(), slot.pid(),
                 slot.startedAt(), slot.stoppedAt(), slot.restarts(), slot.lastExit(), slot.spawnError(),
                 stoppedByHand, removal, slot.startPending(), slot.spec(), logs.map(ProcessLauncher.SlotLogs::stdout),
-                logs.flatMap(ProcessLauncher.SlotLogs::stderr));
+                logs.flatMap(ProcessLauncher.SlotLogs::stderr), logPaths);
     }
 }

@@ -453,7 +453,7 @@ public final class Supervisor {
     }
 
     private ProcessView view(ProcessSlot slot, ProcessView.Removal removal) {
-        return ProcessView.of(slot, intent.stoppedByHand(slot.name()), removal, launcher.logs(slot));
+        return ProcessView.of(slot, intent.stoppedByHand(slot.name()), removal, launcher.logs(slot), launcher.logPaths(slot));
     }
 
     /** The latest published state; safe to read from any thread. */

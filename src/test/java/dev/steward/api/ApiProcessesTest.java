@@ -49,6 +49,13 @@ class ApiProcessesTest {
         ApiFixture.cleanUp();
     }
 
+    /** A logs request with follow=true, its body still open. */
+    private static HttpResponse<InputStream> followed(String pathAndQuery) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + pathAndQuery))
+                .header("Authorization", ApiFixture.AUTHORIZATION).build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
+    }
+
     @Test
     void listsAndFiltersProcesses() {
         apply(sleeper("api-p", "replicas: 2") + "---\n"
@@ -186,16 +193,42 @@ class ApiProcessesTest {
     }
 
     @Test
+    void aProcessThisDaemonHasNotStartedShowsWhatItsFilesHoldThenFollowsItsFirstRun() throws Exception {
+        Path log = Files.createTempDirectory(Path.of("target"), "api-notyet").resolve("notyet.log").toAbsolutePath();
+        Files.writeString(log, "before 1\nbefore 2\n");
+        apply(manifest("api-notyet", "suite: api", "echo started; exec sleep 1000", "autostart: false",
+                "logs: {stdout: {file: " + log + "}}")).statusCode(200);
+        awaitState("api-notyet", "STOPPED");
+        given().get("/api/v1/processes/api-notyet/logs").then().statusCode(200).body(equalTo("before 1\nbefore 2\n"));
+        given().get("/api/v1/processes/api-notyet/logs?tail=1").then().body(equalTo("before 2\n"));
+        given().get("/api/v1/processes/api-notyet/logs?stream=stderr").then().statusCode(404)
+                .body("detail", containsString("start it with `steward start api-notyet`"));
+        given().get("/api/v1/processes/api-notyet/logs?previous=true").then().statusCode(404);
+        apply(manifest("api-merged", "suite: api", "exec sleep 1000", "autostart: false", "logs: {redirectStderr: true}"))
+                .statusCode(200);
+        awaitState("api-merged", "STOPPED");
+        given().get("/api/v1/processes/api-merged/logs?stream=stderr").then().statusCode(404)
+                .body("detail", containsString("redirects stderr into stdout"));
+        given().get("/api/v1/processes/api-notyet").then().body("stdoutLog", equalTo(log.toString()))
+                .body("stderrLog", org.hamcrest.Matchers.endsWith("/logs/api-notyet.err.log"));
+
+        HttpResponse<InputStream> response = followed("/api/v1/processes/api-notyet/logs?tail=1&follow=true");
+        assertEquals(200, response.statusCode());
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            assertEquals("before 2", reader.readLine());
+            given().post("/api/v1/actions/start?target=api-notyet").then().statusCode(200);
+            assertEquals("started", reader.readLine(), "the first run's output follows the files'");
+        }
+        await().atMost(ApiFixture.PATIENCE).until(() -> follower.active() == 0);
+    }
+
+    @Test
     void followAfterTheLogFilesGoesOnWithNothingLostOrRepeated() throws Exception {
         apply(manifest("api-longtick", "suite: api",
                 "seq 1 20000; i=0; while true; do echo tick$i; i=$((i+1)); sleep 0.05; done")).statusCode(200);
         await().atMost(ApiFixture.PATIENCE).until(() -> given().get("/api/v1/processes/api-longtick/logs?tail=1")
                 .asString().startsWith("tick"));
-        HttpClient client = HttpClient.newHttpClient();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port
-                + "/api/v1/processes/api-longtick/logs?tail=15000&follow=true"))
-                .header("Authorization", ApiFixture.AUTHORIZATION).build();
-        HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = followed("/api/v1/processes/api-longtick/logs?tail=15000&follow=true");
         assertEquals(200, response.statusCode());
         List<String> lines = new ArrayList<>();
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
@@ -258,10 +291,7 @@ class ApiProcessesTest {
         apply(manifest("api-tick", "suite: api", "i=0; while true; do echo tick$i; i=$((i+1)); sleep 0.1; done"))
                 .statusCode(200);
         awaitState("api-tick", "RUNNING");
-        HttpClient client = HttpClient.newHttpClient();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port
-                + "/api/v1/processes/api-tick/logs?tail=1&follow=true")).header("Authorization", ApiFixture.AUTHORIZATION).build();
-        HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = followed("/api/v1/processes/api-tick/logs?tail=1&follow=true");
         assertEquals(200, response.statusCode());
         assertTrue(response.headers().firstValue("content-type").orElse("").startsWith("text/plain"));
         List<String> lines = new ArrayList<>();
