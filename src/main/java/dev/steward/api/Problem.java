@@ -33,6 +33,7 @@ public record Problem(String type, String title, int status, String code, String
         Invalid(422, "Invalid"),
         BadRequest(400, "Bad Request"),
         Unauthorized(401, "Unauthorized"),
+        Forbidden(403, "Forbidden"),
         MethodNotAllowed(405, "Method Not Allowed"),
         NotAcceptable(406, "Not Acceptable"),
         Conflict(409, "Conflict"),
