@@ -17,7 +17,7 @@ import java.util.TreeMap;
  */
 public record ProcessDto(String name, String program, int index, String state, int stateCode, Integer pid,
                          Instant startedAt, Instant stoppedAt, Long uptimeSeconds, int restarts, LastExitDto lastExit,
-                         String spawnError, boolean stoppedByHand, boolean removed, String description, String stdoutLog,
+                         String spawnError, boolean stoppedByHand, boolean removed, boolean outdated, boolean startsAgain, String description, String stdoutLog,
                          String stderrLog, String logError, Map<String, String> labels) {
 
     /** How the last run ended; {@code signal} is a name such as {@code KILL}, and then {@code exitCode} is null. */
@@ -33,7 +33,7 @@ public record ProcessDto(String name, String program, int index, String state, i
         return new ProcessDto(info.name(), info.program(), info.index(), info.state(), info.stateCode(), pid,
                 info.startedAt().orElse(null), info.stoppedAt().orElse(null), uptime, info.restarts(), lastExit,
                 info.spawnError().orElse(null), info.stoppedByHand(),
-                info.removal() != ProcessInfo.Removal.NONE, ProcessDescriptions.describe(info, now, zone),
+                info.removal() != ProcessInfo.Removal.NONE, info.outdated(), info.startsAgain(), ProcessDescriptions.describe(info, now, zone),
                 info.stdoutLog().orElse(null), info.stderrLog().orElse(null), info.logError().orElse(null),
                 new TreeMap<>(info.labels()));
     }

@@ -80,8 +80,12 @@ public class ProgramsResource {
 
     @GET
     @jakarta.ws.rs.Path("{name}")
-    @Operation(summary = "One program with its spec in force, its manifest and its processes")
-    public ProgramDto get(@PathParam("name") String name) {
+    @Operation(summary = "One program with its spec in force, its manifest and its processes; reread=true reads the"
+            + " manifest directory first, so that a file written just before is in force")
+    public ProgramDto get(@PathParam("name") String name, @QueryParam("reread") String reread, @Context UriInfo uri) {
+        if (Params.flag("reread", reread, uri)) {
+            control.reread();
+        }
         return ProgramDto.of(program(name), Instant.now(), ZoneId.systemDefault());
     }
 

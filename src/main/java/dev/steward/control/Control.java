@@ -69,6 +69,13 @@ public interface Control {
      */
     void recordOperatorActions(List<Event.OperatorAction> actions);
 
+    /**
+     * Reads the manifest directory now, as the watcher would a moment later, and returns once what that changed is
+     * in force and visible to readers: for a reader that must see a file written just before (steward apply, then
+     * steward rollout status).
+     */
+    void reread();
+
     /** Completes with true once the supervision owner has answered, or with false after a second (liveness). */
     CompletionStage<Boolean> ownerResponsive();
 

@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param removal         whether it is stopping to go: beyond the replicas of a scale down, or its program removed
  *                        (REPLACED: and added again, starting once this has stopped)
  * @param startsAgain     it starts again once stopped: a restart, or wanted again while it stopped
+ * @param outdated        it runs with launch settings older than its program's spec: a rolling restart replaces it
  * @param stdoutLog       log file path, empty for NONE
  * @param stderrLog       log file path, empty for NONE or redirected
  * @param logError        why a log file cannot be written right now (the output still reaches the in-memory tail)
@@ -25,7 +26,7 @@ import java.util.Optional;
 public record ProcessInfo(String name, String program, int index, String state, int stateCode, int pid,
                           Optional<Instant> startedAt, Optional<Instant> stoppedAt, int restarts,
                           Optional<LastExit> lastExit, Optional<String> spawnError, boolean stoppedByHand,
-                          Removal removal, boolean startsAgain, Optional<String> stdoutLog, Optional<String> stderrLog, Optional<String> logError,
+                          Removal removal, boolean startsAgain, boolean outdated, Optional<String> stdoutLog, Optional<String> stderrLog, Optional<String> logError,
                           Map<String, String> labels) {
 
     public enum Removal { NONE, SCALED_DOWN, REMOVED, REPLACED }

@@ -58,6 +58,14 @@ public class Daemon {
         return engine == null ? CompletableFuture.completedFuture(null) : engine.shutdown();
     }
 
+    /** Reads the manifest directory now (see {@link Engine#rereadManifests}); nothing while still starting. */
+    public void rereadManifests() {
+        Engine started = engine;
+        if (started != null) {
+            started.rereadManifests();
+        }
+    }
+
     /** The supervisor, or null while the daemon is still starting. */
     public Supervisor supervisor() {
         Engine started = engine;

@@ -280,6 +280,23 @@ public class DaemonControl implements Control {
         return fresh;
     }
 
+    /**
+     * The manifest directory read again, and what that changed in force and published, before this returns: the
+     * reconcile is queued on the owner before the publish task queued here.
+     */
+    @Override
+    public void reread() {
+        Supervisor supervisor = daemon.supervisor();
+        if (supervisor == null) {
+            throw stillStarting();
+        }
+        daemon.rereadManifests();
+        if (!runOnOwner(supervisor, supervisor::publishNow, OWNER_WAIT_SECONDS)) {
+            throw new DaemonUnavailableException("the daemon read the manifest directory, but its supervision loop did not"
+                    + " answer within " + OWNER_WAIT_SECONDS + " s; try again");
+        }
+    }
+
     /** Runs {@code task} on the owner and waits at most {@code seconds} for it to end: whether it did. */
     private static boolean runOnOwner(Supervisor supervisor, Runnable task, int seconds) {
         CompletableFuture<Void> ran = ranOnOwner(supervisor, task);
@@ -332,7 +349,7 @@ public class DaemonControl implements Control {
                 exit.at()));
         return new ProcessInfo(view.name(), view.program(), view.index(), view.state().name(), view.state().code(),
                 view.pid(), view.startedAt(), view.stoppedAt(), view.restarts(), lastExit, view.spawnError(),
-                view.stoppedByHand(), ProcessInfo.Removal.valueOf(view.removal().name()), view.startsAgain(),
+                view.stoppedByHand(), ProcessInfo.Removal.valueOf(view.removal().name()), view.startsAgain(), view.outdated(),
                 view.logPaths().stdout().map(Object::toString),
                 view.logPaths().stderr().map(Object::toString),
                 view.stdout().flatMap(LogSink::lastError).or(() -> view.stderr().flatMap(LogSink::lastError)),

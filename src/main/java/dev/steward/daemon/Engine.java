@@ -209,6 +209,14 @@ public final class Engine {
         }
     }
 
+    /**
+     * Reads the manifest directory now, on the calling thread, and hands any change to the owner, as the watcher
+     * would a moment later: for a caller that must see a file just written in force. Nothing once shut down.
+     */
+    public void rereadManifests() {
+        source.rescan();
+    }
+
     /** SIGUSR2 (Supervisor's) or SIGUSR1: every log file is opened again at its path by its next output. */
     public void reopenLogs(String signal) {
         Console.info("SIG" + signal + ": reopening the log files (output goes on into a file at each log path, created"

@@ -71,23 +71,52 @@ public final class Actions {
      * Restarts each program's processes one at a time, as a rollout does, so that the others keep serving, and the
      * programs side by side: one at a time throughout, `restart all` took a minute for sixty programs, where
      * supervisorctl's takes a few seconds. {@code timeout} bounds the whole command: a process whose turn comes
-     * after it is not restarted. The results come in the order of {@code targets}.
+     * after it is not restarted. Nor is one whose program's process before it did not come back: restarting the
+     * rest would take every process of a broken program down, where they keep serving. The results come in the
+     * order of {@code targets}.
      */
     CompletableFuture<List<Result>> restart(List<Target> targets, Duration timeout) {
         Instant deadline = clock.instant().plus(timeout);
         Result[] results = new Result[targets.size()];
-        Map<String, CompletableFuture<Void>> byProgram = new LinkedHashMap<>();
+        Map<String, CompletableFuture<Result>> byProgram = new LinkedHashMap<>();
+        Map<String, Result> downAt = new HashMap<>(); // per program, the process that did not come back (owner thread)
         for (int i = 0; i < targets.size(); i++) {
             Target target = targets.get(i);
             int at = i;
             String program = target.slot().map(slot -> slot.spec().name()).orElse(target.name()); // one not found: alone
-            CompletableFuture<Void> before = byProgram.getOrDefault(program, CompletableFuture.completedFuture(null));
+            CompletableFuture<Result> before = byProgram.get(program);
             // Asked again at each step: shutdown can begin while an earlier process restarts.
-            byProgram.put(program, before.thenCompose(done -> restartOne(target, deadline, timeout))
-                    .thenAccept(result -> results[at] = result));
+            CompletableFuture<Result> step = before == null ? restartOne(target, deadline, timeout)
+                    : before.thenCompose(previous -> {
+                        if (cameBackDown(previous)) {
+                            downAt.putIfAbsent(program, previous);
+                        }
+                        return downAt.containsKey(program) ? CompletableFuture.completedFuture(leftAfter(target, downAt.get(program)))
+                                : restartOne(target, deadline, timeout);
+                    });
+            byProgram.put(program, step.thenApply(result -> {
+                results[at] = result;
+                return result;
+            }));
         }
         return CompletableFuture.allOf(byProgram.values().toArray(CompletableFuture[]::new))
                 .thenApply(done -> Arrays.asList(results));
+    }
+
+    /**
+     * Whether a restart's process ended down (it exited, or could not be spawned): not for a timeout or a shutdown,
+     * which the next one reports itself.
+     */
+    private static boolean cameBackDown(Result previous) {
+        return !previous.ok() && (previous.state() == ProcessState.FATAL || previous.state() == ProcessState.BACKOFF
+                || previous.state() == ProcessState.EXITED);
+    }
+
+    /** A process not restarted, as the one of its program before it did not come back. */
+    private static Result leftAfter(Target target, Result previous) {
+        ProcessSlot slot = target.slot().orElseThrow(); // a target not found is alone in its chain
+        return result(slot, false, "not restarted: " + previous.name() + " did not come back (" + previous.state()
+                + "), so it is left as it was, " + slot.state() + "; see why " + previous.name() + " failed, then restart again");
     }
 
     List<Result> signal(List<Target> targets, int signal) {

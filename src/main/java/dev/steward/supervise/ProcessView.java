@@ -13,12 +13,13 @@ import java.util.Optional;
  * @param removal     whether it is stopping to go: beyond the replicas of a scale down, or its program removed (and
  *                    perhaps added again, waiting for it to stop)
  * @param startsAgain whether it starts again once stopped (a restart, or wanted again while it stopped)
+ * @param outdated    whether it runs with launch settings older than its spec (a rolling restart replaces it)
  * @param logPaths    the files its streams go to, even before its first start
  */
 public record ProcessView(String name, String program, int index, ProcessState state, int pid,
                           Optional<Instant> startedAt, Optional<Instant> stoppedAt, int restarts,
                           Optional<ProcessSlot.LastExit> lastExit, Optional<String> spawnError,
-                          boolean stoppedByHand, Removal removal, boolean startsAgain, ProgramSpec spec,
+                          boolean stoppedByHand, Removal removal, boolean startsAgain, boolean outdated, ProgramSpec spec,
                           Optional<LogSink> stdout, Optional<LogSink> stderr, ProcessLauncher.LogPaths logPaths) {
 
     public enum Removal { NONE, SCALED_DOWN, REMOVED, REPLACED }
@@ -27,7 +28,7 @@ public record ProcessView(String name, String program, int index, ProcessState s
                           Optional<ProcessLauncher.SlotLogs> logs, ProcessLauncher.LogPaths logPaths) {
         return new ProcessView(slot.name(), slot.spec().name(), slot.index(), slot.state(), slot.pid(),
                 slot.startedAt(), slot.stoppedAt(), slot.restarts(), slot.lastExit(), slot.spawnError(),
-                stoppedByHand, removal, slot.startPending(), slot.spec(), logs.map(ProcessLauncher.SlotLogs::stdout),
+                stoppedByHand, removal, slot.startPending(), slot.outdated(), slot.spec(), logs.map(ProcessLauncher.SlotLogs::stdout),
                 logs.flatMap(ProcessLauncher.SlotLogs::stderr), logPaths);
     }
 }

@@ -363,6 +363,14 @@ public final class Supervisor {
         return result;
     }
 
+    /**
+     * Publishes what the tasks before this one changed, now rather than after the tasks queued since: for a reader
+     * that must see the effect of a reconcile queued before it. Owner thread.
+     */
+    public void publishNow() {
+        publishIfPending();
+    }
+
     private void publishIfPending() {
         if (publishPending) {
             publish(snapshot.loaded());

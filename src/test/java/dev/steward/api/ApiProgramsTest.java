@@ -131,6 +131,18 @@ class ApiProgramsTest {
     }
 
     @Test
+    void rereadTakesAFileWrittenJustBeforeIntoForceBeforeAnswering() throws IOException {
+        Files.writeString(MANIFESTS.resolve("api-reread.yaml"), sleeper("api-reread", "replicas: 2"));
+        // No wait for the watcher: the daemon reads the directory, and the change is in force when it answers.
+        given().get("/api/v1/programs/api-reread?reread=true").then().statusCode(200)
+                .body("replicas", equalTo(2)).body("processes", hasSize(2));
+        Files.writeString(MANIFESTS.resolve("api-reread.yaml"), sleeper("api-reread", "replicas: 2", "environment: {V: \"2\"}"));
+        given().get("/api/v1/programs/api-reread?reread").then().statusCode(200)
+                .body("spec.environment.V", equalTo("2"));
+        given().get("/api/v1/programs/api-reread?reread=perhaps").then().statusCode(400);
+    }
+
+    @Test
     void dryRunWritesNothing() {
         apply(sleeper("api-dry")).statusCode(200); // baseline so the second one is a change
         ApiFixture.awaitProgram("api-dry", true);

@@ -204,4 +204,49 @@ class CliArgumentsTest {
         assertTrue(CliRun.run(nowhere, dir, "", "frobnicate").err().startsWith("error: Unmatched argument"),
                 "any other word is picocli's usage error");
     }
+
+    @Test
+    void rolloutSaysWhatItTakesBeforeAnyRequest() {
+        Map<String, String> nowhere = Map.of("STEWARD_SERVER", "http://127.0.0.1:1");
+        Map<List<String>, String> usage = Map.of(
+                List.of("rollout", "frob", "program/web"), "error: unknown rollout action \"frob\": use status or restart",
+                List.of("rollout", "status", "web"), "error: unknown kind \"web\"; to rollout status program web, write:"
+                        + " steward rollout status program web",
+                List.of("rollout", "status", "program/web", "program/api"), "error: one program: steward rollout status program NAME",
+                List.of("rollout", "history", "program/web"), "error: Steward keeps no revisions",
+                List.of("rollout", "status", "program/web", "--timeout", "0"), "error: --timeout must be more than 0");
+        usage.forEach((line, said) -> {
+            CliRun.Result r = CliRun.run(nowhere, dir, "", line.toArray(String[]::new));
+            assertEquals(2, r.code(), r::toString);
+            assertTrue(r.err().startsWith(said), r.err());
+        });
+    }
+
+    @Test
+    void rolloutProgressCountsUpdatedProcessesThenOldOnesThenRunningOnes() {
+        assertEquals(new RolloutCommand.Progress("1 of 2 processes have been updated", null), progress(2,
+                "\"name\": \"web-0\", \"state\": \"RUNNING\"", "\"name\": \"web-1\", \"state\": \"RUNNING\", \"outdated\": true"));
+        assertEquals(new RolloutCommand.Progress("1 of 2 updated processes are running", null), progress(2,
+                "\"name\": \"web-0\", \"state\": \"RUNNING\"", "\"name\": \"web-1\", \"state\": \"STOPPED\", \"startsAgain\": true"));
+        assertEquals(new RolloutCommand.Progress("1 old process is stopping", null), progress(1,
+                "\"name\": \"web-0\", \"state\": \"RUNNING\"", "\"name\": \"web-1\", \"state\": \"STOPPING\", \"removed\": true"));
+        String completed = "\"name\": \"job-0\", \"state\": \"EXITED\", \"lastExit\": {\"expected\": true}";
+        String byHand = "\"name\": \"job-1\", \"state\": \"STOPPED\", \"stoppedByHand\": true";
+        String running = "\"name\": \"job-2\", \"state\": \"RUNNING\"";
+        assertEquals(new RolloutCommand.Progress(null, null), progress(3, completed, byHand, running));
+        assertEquals(new RolloutCommand.Progress("2 of 3 updated processes are running", null),
+                progress(3, completed.replace("true", "false"), byHand, running), "a crash is no completion");
+        assertEquals(new RolloutCommand.Progress("2 of 3 processes have been updated", null), progress(3, byHand, running),
+                "a process yet to be made counts as not updated");
+        assertTrue(progress(1, "\"name\": \"web-0\", \"state\": \"FATAL\", \"spawnError\": \"no such file\"").failure()
+                .startsWith("program \"web\" rollout stopped: web-0 is FATAL (no such file);"));
+        assertEquals(new RolloutCommand.Progress("the processes of the program it replaces are still stopping", null),
+                RolloutCommand.Progress.of("web", Json.parse("{\"replicas\": 1, \"waiting\": true, \"processes\": []}")));
+    }
+
+    /** The progress of program web with {@code replicas}, whose processes have these members. */
+    private static RolloutCommand.Progress progress(int replicas, String... processes) {
+        return RolloutCommand.Progress.of("web", Json.parse("{\"replicas\": " + replicas + ", \"processes\": [{"
+                + String.join("}, {", processes) + "}]}"));
+    }
 }

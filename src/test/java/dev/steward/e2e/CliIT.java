@@ -356,6 +356,38 @@ class CliIT {
     }
 
     @Test
+    void rolloutStatusWaitsForAnEditsRollingRestartAndSaysWhereOneStops() throws Exception {
+        // Each process counts as up after a second, so the rolling restart takes two: longer than the client's start.
+        String web = talker("cli-roll", 2, "cli-roll").replace("startSeconds: 0", "startSeconds: 1");
+        cli("apply", "-f", manifest("cli-roll.yaml", web).toString());
+        awaitRunning("app=cli-roll", 2);
+        // An edit of the environment restarts the processes one at a time; status waits for the last one, with no
+        // wait between the apply and it: the first read has the daemon read the file just written.
+        Path edited = manifest("cli-roll.yaml", web + "  environment: {EDIT: \"1\"}\n");
+        Run applied = cli("apply", "-f", edited.toString());
+        assertEquals(0, applied.code(), applied::toString);
+        Run status = cli("rollout", "status", "program/cli-roll");
+        assertEquals(0, status.code(), status::toString);
+        assertTrue(status.out().contains("Waiting for program \"cli-roll\" rollout to finish: "), status::toString);
+        assertTrue(status.out().endsWith("program \"cli-roll\" successfully rolled out\n"), status::toString);
+        String processes = cli("get", "processes", "cli-roll", "-o", "json").out();
+        assertEquals(2, processes.split("\"state\": \"RUNNING\"", -1).length - 1, processes);
+        assertEquals(2, processes.split("\"outdated\": false", -1).length - 1, processes);
+
+        // A change whose processes cannot come up: the rollout stops at the first, and status says which.
+        Path broken = manifest("cli-roll.yaml", web.replace("echo to-stderr >&2; i=0; while true; do i=$((i+1)); echo line $i;"
+                + " sleep 1; done", "exit 3") + "  startRetries: 0\n");
+        cli("apply", "-f", broken.toString());
+        Run stuck = cli("rollout", "status", "program", "cli-roll", "--timeout", "60");
+        assertEquals(1, stuck.code(), stuck::toString);
+        assertTrue(stuck.err().contains("program \"cli-roll\" rollout stopped: cli-roll-0 is FATAL"), stuck::toString);
+        Run undo = cli("rollout", "undo", "program/cli-roll");
+        assertEquals(2, undo.code(), undo::toString);
+        assertTrue(undo.err().contains("apply the old manifest"), undo::toString);
+        cli("delete", "program", "cli-roll");
+    }
+
+    @Test
     void diffDryRunAndInvalidManifests() throws Exception {
         Path file = manifest("cli-diff.yaml", talker("cli-diff", 1, "cli-diff"));
         Run dry = cli("apply", "-f", file.toString(), "--dry-run");

@@ -1,6 +1,7 @@
 package dev.steward.supervise;
 
 import static dev.steward.supervise.ProcessState.BACKOFF;
+import static dev.steward.supervise.ProcessState.FATAL;
 import static dev.steward.supervise.ProcessState.RUNNING;
 import static dev.steward.supervise.ProcessState.STARTING;
 import static dev.steward.supervise.ProcessState.STOPPED;
@@ -776,6 +777,30 @@ class SupervisorTest {
         for (String name : List.of("web-0", "web-1", "web-2")) {
             assertEquals(2, spawner.childrenOf(name).size(), name);
         }
+    }
+
+    @Test
+    void aRestartLeavesTheProgramsLaterProcessesRunningWhenOneDoesNotComeBack() {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("web").replicas(3).startRetries(0).build()));
+        Child web0 = spawner.lastChildOf("web-0");
+        Child web1 = spawner.lastChildOf("web-1");
+        Child web2 = spawner.lastChildOf("web-2");
+
+        CompletableFuture<List<Actions.Result>> future = supervisor.restart(List.of("web-0", "web-1", "web-2"), TIMEOUT);
+        loop.runPending();
+        spawner.failNext(1); // web-0's new child cannot be spawned
+        web0.exit(ExitStatus.killedBy(SIGTERM));
+        loop.advanceSeconds(1);
+
+        assertTrue(future.isDone());
+        List<Actions.Result> results = future.join();
+        assertEquals(List.of(false, false, false), results.stream().map(Actions.Result::ok).toList());
+        assertEquals(FATAL, state(supervisor, "web-0"), "no retries left");
+        assertTrue(results.get(1).message().startsWith("not restarted: web-0 did not come back (BACKOFF), so it is left as it"
+                + " was, RUNNING"), results.get(1).message());
+        assertTrue(web1.signals.isEmpty() && web2.signals.isEmpty(), "the others keep serving");
+        assertEquals(RUNNING, state(supervisor, "web-2"));
     }
 
     @Test
