@@ -1,5 +1,6 @@
 package dev.steward.api;
 
+import dev.steward.control.Control;
 import dev.steward.control.LogTail;
 import dev.steward.logs.LogFiles;
 import dev.steward.logs.LogSink;
@@ -13,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The answer to a {@code logs} request: from the in-memory tail when it holds all that was asked, else from the log
@@ -25,9 +28,11 @@ public class LogAnswers {
     private static final RingBuffer NOTHING_YET = new RingBuffer(1);
 
     private final LogFollower follower;
+    private final Control control;
 
-    public LogAnswers(LogFollower follower) {
+    public LogAnswers(LogFollower follower, Control control) {
         this.follower = follower;
+        this.control = control;
     }
 
     /**
@@ -46,20 +51,37 @@ public class LogAnswers {
         if (LogText.holdsAll(held.bytes(), request.window(), request.lines())) {
             return fromMemory(request, held, logs.ring());
         }
-        // The memory holds less than was asked: the files may have more. They are read on a worker, not the event loop.
-        return onWorker(() -> {
-            Optional<LogFiles> files = Optional.empty();
-            try {
-                files = logs.files();
-                if (files.isPresent() && files.get().size() > held.bytes().length) {
-                    return fromFiles(request, files.get(), logs.ring());
-                }
-            } catch (IOException | RuntimeException e) {
-                // The memory's answer is still an answer: a file that cannot be read now is no reason to give none.
+        // The memory holds less than was asked: the files may have more. They are read on a worker, not the event loop;
+        // the follower after them is not, so that each of its chunks does not wait for a worker.
+        AtomicLong followFrom = new AtomicLong(held.next());
+        Multi<Buffer> text = onWorker(() -> fromFilesOrMemory(request, logs, held, followFrom));
+        return following(request, text, new AtomicReference<>(logs.ring()), followFrom);
+    }
+
+    /** On a worker: the answer from the files when they hold more than the memory and all of it, else from memory. */
+    private Multi<Buffer> fromFilesOrMemory(Request request, LogTail logs, RingBuffer.Slice held, AtomicLong followFrom) {
+        Optional<LogFiles> files = Optional.empty();
+        try {
+            files = logs.files();
+            if (files.isPresent() && holdsMoreThan(files.get(), held, request.following())) {
+                return fromFiles(request, files.get(), logs, followFrom);
             }
-            files.ifPresent(LogFiles::close);
-            return fromMemory(request, held, logs.ring());
-        });
+        } catch (IOException | RuntimeException e) {
+            // The memory's answer is still an answer: a file that cannot be read now is no reason to give none.
+        }
+        files.ifPresent(LogFiles::close);
+        followFrom.set(held.next());
+        return memoryText(request, held);
+    }
+
+    /**
+     * Whether the files hold more than the memory and all of it, so that an answer from them leaves nothing out: not
+     * when the log path moved, or a write failed, since what the memory holds; nor, unless following, when output has
+     * reached the memory but not the files (late output of a closed sink).
+     */
+    private static boolean holdsMoreThan(LogFiles files, RingBuffer.Slice held, boolean following) {
+        return files.size() > held.bytes().length && files.offsetOf(held.start()) >= 0
+                && (following || files.streamEnd() >= held.next());
     }
 
     /**
@@ -67,11 +89,21 @@ public class LogAnswers {
      * it); following, then what its first run writes.
      */
     Multi<Buffer> fromFilesAlone(Request request, String file, int backups) {
-        return onWorker(() -> {
+        AtomicLong followFrom = new AtomicLong(0);
+        AtomicReference<RingBuffer> ring = new AtomicReference<>(NOTHING_YET);
+        Multi<Buffer> text = onWorker(() -> {
+            // The files first, then the sink: a sink made meanwhile (its process started) has written nothing the
+            // files lack before they were opened, so the follower takes its ring from the start.
             Optional<LogFiles> files = LogFiles.open(Path.of(file), backups, 0);
-            return files.isPresent() ? fromFiles(request, files.get(), NOTHING_YET)
-                    : fromMemory(request, NOTHING_YET.read(0), NOTHING_YET);
+            Optional<LogTail> started = control.logs(request.process(), request.stderr());
+            if (started.isPresent()) {
+                files.ifPresent(LogFiles::close);
+                ring.set(started.get().ring());
+                return fromFilesOrMemory(request, started.get(), started.get().ring().read(0), followFrom);
+            }
+            return files.isPresent() ? fromFiles(request, files.get(), null, followFrom) : Multi.createFrom().empty();
         });
+        return following(request, text, ring, followFrom);
     }
 
     /** Whether there is a plain log file at {@code file} (one stat: fine on the event loop). */
@@ -104,21 +136,72 @@ public class LogAnswers {
         return Multi.createBy().concatenating().streams(first, follower.follow(request.process(), request.stderr(), ring, held.next()));
     }
 
-    /** The files' part of the answer, closing them once sent; following, then what {@code ring} gets after their end. */
-    private Multi<Buffer> fromFiles(Request request, LogFiles files, RingBuffer ring) throws IOException {
-        Multi<Buffer> text;
+    private static Multi<Buffer> memoryText(Request request, RingBuffer.Slice held) {
+        byte[] text = LogText.lastLines(LogText.lastBytes(held.bytes(), request.window()), request.lines());
+        return text.length == 0 ? Multi.createFrom().empty() : Multi.createFrom().item(Buffer.buffer(text));
+    }
+
+    /**
+     * {@code text}, then (following) what {@code ring} gets from {@code followFrom}, both as they stand once text has
+     * ended.
+     */
+    private Multi<Buffer> following(Request request, Multi<Buffer> text, AtomicReference<RingBuffer> ring, AtomicLong followFrom) {
+        if (!request.following()) {
+            return text;
+        }
+        Multi<Buffer> first = Multi.createFrom().item(Buffer.buffer()); // headers at once, as in fromMemory
+        return Multi.createBy().concatenating().streams(first, text, Multi.createFrom().deferred(() ->
+                follower.follow(request.process(), request.stderr(), ring.get(), followFrom.get())));
+    }
+
+    /**
+     * The files' part of the answer, closing them once sent, and setting {@code followFrom} to the ring position of
+     * their end. Following ({@code logs} given), then what the ring no longer holds of what came since, from newer
+     * snapshots of the files, so that a client that took long over a long answer misses nothing the files have.
+     */
+    private Multi<Buffer> fromFiles(Request request, LogFiles files, LogTail logs, AtomicLong followFrom) throws IOException {
+        long start;
         try {
-            long start = files.startOfLast(request.window(), request.lines());
-            // As in fromMemory: a follower gets a first chunk at once, even an empty one.
-            text = start == files.size() && request.following() ? Multi.createFrom().item(Buffer.buffer())
-                    : LogChunks.read(files, start);
+            start = files.startOfLast(request.window(), request.lines());
         } catch (IOException | RuntimeException e) {
             files.close();
             throw e;
         }
-        text = text.onTermination().invoke(files::close);
-        return request.following()
-                ? Multi.createBy().concatenating().streams(text, follower.follow(request.process(), request.stderr(), ring, files.streamEnd()))
-                : text;
+        followFrom.set(files.streamEnd());
+        Multi<Buffer> text = LogChunks.read(files, start).onTermination().invoke(files::close);
+        if (!request.following() || logs == null) {
+            return text;
+        }
+        return Multi.createBy().concatenating().streams(text, Multi.createFrom().deferred(() -> catchUp(logs, followFrom)));
+    }
+
+    /**
+     * What came after {@code followFrom} that the ring has already written over, read from the files, until the ring
+     * holds the position again; empty when it does (or the files do not hold it either: the follower then skips
+     * ahead, as when it falls behind).
+     */
+    private Multi<Buffer> catchUp(LogTail logs, AtomicLong followFrom) {
+        long position = followFrom.get();
+        if (logs.ring().read(position).start() <= position) {
+            return Multi.createFrom().empty();
+        }
+        Optional<LogFiles> snapshot;
+        try {
+            snapshot = logs.files();
+        } catch (IOException e) {
+            return Multi.createFrom().empty();
+        }
+        if (snapshot.isEmpty()) {
+            return Multi.createFrom().empty();
+        }
+        LogFiles files = snapshot.get();
+        long offset = files.offsetOf(position);
+        if (offset < 0 || files.streamEnd() <= position) {
+            files.close();
+            return Multi.createFrom().empty();
+        }
+        followFrom.set(files.streamEnd());
+        Multi<Buffer> missed = LogChunks.read(files, offset).onTermination().invoke(files::close);
+        return Multi.createBy().concatenating().streams(missed, Multi.createFrom().deferred(() -> catchUp(logs, followFrom)));
     }
 }

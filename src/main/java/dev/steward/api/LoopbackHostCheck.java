@@ -1,6 +1,7 @@
 package dev.steward.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.steward.config.StewardConfig;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
@@ -15,25 +16,37 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Against DNS rebinding: a web page can point a name of its own site at 127.0.0.1, and then read, as its own
  * origin, what needs no token there (health, metrics with the programs' names and states, the API description).
  * So a request that reached a loopback address must name a loopback host: an IP address, {@code localhost} or a
- * name under {@code .localhost}, or this machine's host name; its Host header says which name the browser used.
+ * name under {@code .localhost}, this machine's host name, a name {@code /etc/hosts} gives a loopback address, or one
+ * of {@code steward.allowed-hosts}; its Host header says which name the browser used.
  * Requests over the unix socket, or to another address of the machine (a container's, where orchestrators and
  * Prometheus may use any name), are not concerned.
  */
 @Singleton
 public class LoopbackHostCheck {
     private static final Path HOSTNAME = Path.of("/proc/sys/kernel/hostname");
+    private static final Path HOSTS = Path.of("/etc/hosts");
 
     private final Instance<ObjectMapper> json;
     private final String machine = machineName();
+    private final Set<String> names;
 
-    public LoopbackHostCheck(Instance<ObjectMapper> json) {
+    public LoopbackHostCheck(Instance<ObjectMapper> json, StewardConfig config) {
         this.json = json;
+        Set<String> known = new HashSet<>(loopbackNames(HOSTS));
+        if (!machine.isEmpty()) {
+            known.add(machine);
+        }
+        config.allowedHosts().orElse(List.of()).forEach(name -> known.add(normalized(name)));
+        this.names = Set.copyOf(known);
     }
 
     void install(@Observes Router router) {
@@ -58,14 +71,40 @@ public class LoopbackHostCheck {
         if (authority == null) {
             return null; // HTTP/1.0 without Host: not a browser
         }
-        String name = authority.host().toLowerCase(Locale.ROOT);
-        return allowed(name, machine) ? null : authority.host();
+        return allowed(normalized(authority.host()), names) ? null : authority.host();
     }
 
-    /** Whether {@code name} (lower case, as a Host header has it) can only mean this machine. */
-    static boolean allowed(String name, String machine) {
-        return isAddress(name) || name.equals("localhost") || name.endsWith(".localhost")
-                || (!machine.isEmpty() && name.equals(machine));
+    /** Lower case, without the final dot of a fully qualified name ({@code localhost.}). */
+    static String normalized(String host) {
+        String name = host.trim().toLowerCase(Locale.ROOT);
+        return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+    }
+
+    /** Whether {@code name} (normalized) can only mean this machine, {@code names} being its known names. */
+    static boolean allowed(String name, Set<String> names) {
+        return isAddress(name) || name.equals("localhost") || name.endsWith(".localhost") || names.contains(name);
+    }
+
+    /** The names {@code hosts} (an /etc/hosts) gives loopback addresses, normalized; none when it cannot be read. */
+    static Set<String> loopbackNames(Path hosts) {
+        Set<String> found = new HashSet<>();
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(hosts, StandardCharsets.ISO_8859_1);
+        } catch (IOException | RuntimeException e) {
+            return found;
+        }
+        for (String line : lines) {
+            int hash = line.indexOf('#');
+            String[] words = (hash >= 0 ? line.substring(0, hash) : line).trim().split("\\s+");
+            // isAddress first: isLoopback would look a name up in DNS
+            if (words.length > 1 && isAddress(words[0]) && isLoopback(words[0])) {
+                for (int i = 1; i < words.length; i++) {
+                    found.add(normalized(words[i]));
+                }
+            }
+        }
+        return found;
     }
 
     /**
@@ -112,10 +151,11 @@ public class LoopbackHostCheck {
         SocketAddress local = context.request().localAddress();
         String address = local.hostAddress().indexOf(':') >= 0 ? "[" + local.hostAddress() + "]" : local.hostAddress();
         Problem problem = Problem.of(Problem.Code.Forbidden, "a request to " + address + ":" + local.port()
-                + " that names the host \"" + host + "\" is refused: on a loopback address only localhost, an IP address"
-                + (machine.isEmpty() ? "" : " or this machine's name (" + machine + ")") + " may be used, as a web page"
-                + " can point a name of its own at 127.0.0.1 (DNS rebinding); use http://" + address + ":" + local.port()
-                + " or http://localhost:" + local.port());
+                + " that names the host \"" + host + "\" is refused: on a loopback address only localhost, an IP address,"
+                + (machine.isEmpty() ? "" : " this machine's name (" + machine + "),") + " a loopback name of /etc/hosts or"
+                + " one of STEWARD_ALLOWED_HOSTS may be used, as a web page can point a name of its own at 127.0.0.1 (DNS"
+                + " rebinding); use http://" + address + ":" + local.port() + " or http://localhost:" + local.port()
+                + ", or add the name to STEWARD_ALLOWED_HOSTS (a reverse proxy's, say)");
         if (!context.request().isEnded()) {
             MalformedRequests.closeOnceAnswered(context);
         }

@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** The daemon's settings: {@code steward.*} in application.properties, or {@code STEWARD_*} in the environment. */
@@ -23,6 +24,13 @@ public interface StewardConfig {
      * made at the first start.
      */
     Optional<String> token();
+
+    /**
+     * More host names a request to a loopback address may use (STEWARD_ALLOWED_HOSTS, comma-separated), besides
+     * addresses, localhost, the machine's name and the names /etc/hosts gives loopback addresses: the Host a reverse
+     * proxy on this machine passes on, say.
+     */
+    Optional<List<String>> allowedHosts();
 
     /** Quiet time after a file change before the directory is re-read; bursts coalesce into one pass. */
     @WithDefault("30ms")

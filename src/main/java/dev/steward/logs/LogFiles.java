@@ -28,6 +28,7 @@ public final class LogFiles implements Closeable {
     private final long[] sizes;                // of each segment at that moment
     private final long size;
     private final long streamEnd;
+    private final long heldFrom;
 
     /**
      * {@code file} and its backups {@code file.1} ... {@code file.<backups>}, opened for reading as they are now,
@@ -36,6 +37,14 @@ public final class LogFiles implements Closeable {
      * followed, and a backup that is not a plain file is skipped. With a writer, call it while the writer waits.
      */
     public static Optional<LogFiles> open(Path file, int backups, long streamEnd) throws IOException {
+        return open(file, backups, streamEnd, 0);
+    }
+
+    /**
+     * As {@link #open(Path, int, long)}, with {@code heldFrom}: the stream position from which the files hold every
+     * byte up to {@code streamEnd}, the last ones of the files (before it, a write failed or the log moved).
+     */
+    static Optional<LogFiles> open(Path file, int backups, long streamEnd, long heldFrom) throws IOException {
         if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
         }
@@ -54,7 +63,7 @@ public final class LogFiles implements Closeable {
             throw e;
         }
         return segments.isEmpty() ? Optional.empty()
-                : Optional.of(new LogFiles(segments, sizes.stream().mapToLong(Long::longValue).toArray(), streamEnd));
+                : Optional.of(new LogFiles(segments, sizes.stream().mapToLong(Long::longValue).toArray(), streamEnd, heldFrom));
     }
 
     /** Empty when the file is gone, or is not a plain file. */
@@ -69,11 +78,12 @@ public final class LogFiles implements Closeable {
         }
     }
 
-    private LogFiles(List<FileChannel> segments, long[] sizes, long streamEnd) {
+    private LogFiles(List<FileChannel> segments, long[] sizes, long streamEnd, long heldFrom) {
         this.segments = List.copyOf(segments);
         this.sizes = sizes.clone();
         this.size = Arrays.stream(sizes).sum();
         this.streamEnd = streamEnd;
+        this.heldFrom = heldFrom;
     }
 
     /** Bytes in all the files together. */
@@ -84,6 +94,16 @@ public final class LogFiles implements Closeable {
     /** The ring position just past the last byte the files hold: where a follower goes on. */
     public long streamEnd() {
         return streamEnd;
+    }
+
+    /**
+     * Where the byte at ring position {@code position} is in the files taken as one stream; -1 when they do not hold
+     * it, nor every byte after it up to {@link #streamEnd()} (rotation dropped it, a write failed after it, or it was
+     * written before the log moved here).
+     */
+    public long offsetOf(long position) {
+        long fromEnd = streamEnd - position;
+        return position >= heldFrom && fromEnd >= 0 && fromEnd <= size ? size - fromEnd : -1;
     }
 
     /**
@@ -101,7 +121,8 @@ public final class LogFiles implements Closeable {
         }
         long end = size;
         // The line break ending the last line belongs to it, not to an empty line after it.
-        if (end > floor && read(end - 1, 1)[0] == '\n') {
+        byte[] last = end > floor ? read(end - 1, 1) : new byte[0]; // empty if the file shrank since
+        if (last.length == 1 && last[0] == '\n') {
             end--;
         }
         int found = 0;

@@ -44,6 +44,7 @@ public final class RotatingFile implements Closeable {
     private boolean rotates;  // whether the open path is a plain regular file, valid while out != null
     private boolean closed;
     private long streamEnd;   // the caller's stream position just past the last chunk written (or lost)
+    private long heldFrom;    // the stream position from which the files hold every byte written (see snapshot)
 
     /**
      * Describes the file without touching the disk; it is created on {@link #open()} or the first write.
@@ -93,8 +94,8 @@ public final class RotatingFile implements Closeable {
      */
     public synchronized void write(ByteBuffer chunk, long streamEnd) throws IOException {
         this.streamEnd = streamEnd;
-        open();
         try {
+            open();
             while (chunk.hasRemaining()) {
                 // Rotating only when more bytes arrive keeps an exactly full file in place
                 // instead of leaving an empty current file behind.
@@ -111,6 +112,7 @@ public final class RotatingFile implements Closeable {
         } catch (IOException | RuntimeException e) {
             // The channel may be half closed or the size unknown; start over from the disk next time.
             closeChannelQuietly();
+            heldFrom = streamEnd; // some of this chunk is not in the files: those before it cannot be told apart
             throw e;
         }
     }
@@ -121,6 +123,12 @@ public final class RotatingFile implements Closeable {
      * go on into the moved file. Supervisor does this on SIGUSR2.
      */
     public synchronized void reopen() {
+        closeChannelQuietly();
+        heldFrom = streamEnd; // what went before may be in a file moved aside, under another name
+    }
+
+    /** Closes the open file until the next write, which opens the path again (a pipe that ended keeps none open). */
+    public synchronized void release() {
         closeChannelQuietly();
     }
 
@@ -142,6 +150,7 @@ public final class RotatingFile implements Closeable {
     /** Where the caller's stream stands before the first write: {@link #snapshot()}'s end until then. */
     public synchronized void streamAt(long position) {
         streamEnd = position;
+        heldFrom = position; // what the file had is not this stream's
     }
 
     /**
@@ -150,7 +159,7 @@ public final class RotatingFile implements Closeable {
      * such as {@code /dev/stdout}, a device, a pipe: nothing to read back) or does not exist. Links are not followed.
      */
     public synchronized Optional<LogFiles> snapshot() throws IOException {
-        return LogFiles.open(file, backups, streamEnd);
+        return LogFiles.open(file, backups, streamEnd, heldFrom);
     }
 
     /** Bytes in the current file as last known, 0 when not open. */
@@ -179,7 +188,10 @@ public final class RotatingFile implements Closeable {
             // deleting
         }
         if (backups == 0) {
-            openChannel(false);
+            // A new file rather than the old one truncated, so that a reader holding the old one open (a logs
+            // request, LogFiles) reads what it had, not this output at its offsets.
+            Files.deleteIfExists(file);
+            openChannel(true);
             return;
         }
         Files.deleteIfExists(backup(backups));

@@ -133,7 +133,7 @@ public final class ProcessLauncher implements Launcher {
 
             @Override
             public void ended() {
-                sink.reopen();
+                sink.release();
             }
         };
     }

@@ -1,5 +1,6 @@
 package dev.steward.api;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,7 +9,11 @@ import io.restassured.RestAssured;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A request to a loopback address must name a loopback host, against DNS rebinding. */
 @QuarkusTest
@@ -58,15 +63,40 @@ class LoopbackHostCheckTest {
 
     @Test
     void onlyNamesNoDnsAnswerCanMoveAreAllowed() {
-        assertTrue(LoopbackHostCheck.allowed("127.0.0.1", "box"));
-        assertTrue(LoopbackHostCheck.allowed("2130706433", "box"), "a browser reads a number-only host as an address");
-        assertTrue(LoopbackHostCheck.allowed("[::1]", "box"));
-        assertTrue(LoopbackHostCheck.allowed("box", "box"));
-        assertTrue(LoopbackHostCheck.allowed("a.localhost", "box"));
-        assertFalse(LoopbackHostCheck.allowed("box.rebind.example", "box"));
-        assertFalse(LoopbackHostCheck.allowed("1.2.3.4.rebind.example", "box"));
-        assertFalse(LoopbackHostCheck.allowed("localhost.rebind.example", "box"));
-        assertFalse(LoopbackHostCheck.allowed("", ""));
-        assertFalse(LoopbackHostCheck.allowed("anything", ""), "without a machine name only addresses and localhost");
+        Set<String> box = Set.of("box");
+        assertTrue(LoopbackHostCheck.allowed("127.0.0.1", box));
+        assertTrue(LoopbackHostCheck.allowed("2130706433", box), "a browser reads a number-only host as an address");
+        assertTrue(LoopbackHostCheck.allowed("[::1]", box));
+        assertTrue(LoopbackHostCheck.allowed("box", box));
+        assertTrue(LoopbackHostCheck.allowed("a.localhost", box));
+        assertTrue(LoopbackHostCheck.allowed(LoopbackHostCheck.normalized("LocalHost."), box), "a fully qualified localhost");
+        assertFalse(LoopbackHostCheck.allowed("box.rebind.example", box));
+        assertFalse(LoopbackHostCheck.allowed("1.2.3.4.rebind.example", box));
+        assertFalse(LoopbackHostCheck.allowed("localhost.rebind.example", box));
+        assertFalse(LoopbackHostCheck.allowed(LoopbackHostCheck.normalized("rebind.example."), box));
+        assertFalse(LoopbackHostCheck.allowed("", Set.of()));
+        assertFalse(LoopbackHostCheck.allowed("anything", Set.of()), "without known names only addresses and localhost");
+    }
+
+    @Test
+    void theNamesEtcHostsGivesLoopbackAddressesAreKnown(@TempDir Path dir) throws IOException {
+        Path hosts = Files.writeString(dir.resolve("hosts"), """
+                127.0.0.1\tlocalhost
+                127.0.1.1 box.example.org box # Debian's line for the machine's own name
+                ::1 ip6-localhost ip6-loopback
+                # 127.0.0.1 commented.example
+                10.0.0.5 db.internal
+                """);
+        assertEquals(Set.of("localhost", "box.example.org", "box", "ip6-localhost", "ip6-loopback"),
+                LoopbackHostCheck.loopbackNames(hosts));
+        assertEquals(Set.of(), LoopbackHostCheck.loopbackNames(dir.resolve("none")));
+    }
+
+    @Test
+    void aConfiguredNamePasses() throws IOException {
+        String health = get("/q/health/live", "Proxy.Example:443");
+        assertTrue(health.startsWith("HTTP/1.1 200 "), health);
+        String refused = get("/q/health/live", "other.example");
+        assertTrue(refused.contains("or add the name to STEWARD_ALLOWED_HOSTS"), refused);
     }
 }

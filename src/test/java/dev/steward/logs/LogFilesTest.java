@@ -2,6 +2,7 @@ package dev.steward.logs;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -140,6 +141,62 @@ class LogFilesTest {
         }
         try (LogSink memoryOnly = LogSink.open(Optional.empty(), 0, 0)) {
             assertTrue(memoryOnly.files().isEmpty());
+        }
+    }
+
+    @Test
+    void rotationWithoutBackupsStartsANewFileSoASnapshotKeepsTheOldOne() throws IOException {
+        Path log = dir.resolve("out.log");
+        try (RotatingFile file = new RotatingFile(log, 10, 0)) {
+            try (LogFiles files = writtenThenSnapshot(file, "AAAAAAAAA\n", 10)) {
+                write(file, "BBBB\n", 15); // the file is full: it starts again, empty
+                assertEquals("AAAAAAAAA\n", read(files, 0));
+            }
+            assertEquals("BBBB\n", Files.readString(log));
+        }
+    }
+
+    @Test
+    void theFilesSayFromWhereTheyHoldEveryByte() throws IOException {
+        Path log = dir.resolve("sub/out.log");
+        try (RotatingFile file = new RotatingFile(log, 0, 0)) {
+            try (LogFiles files = writtenThenSnapshot(file, "0123456789", 10)) {
+                assertEquals(0, files.offsetOf(0));
+                assertEquals(7, files.offsetOf(7));
+                assertEquals(-1, files.offsetOf(11), "not written yet");
+            }
+            file.release(); // a pipe ended: the next write opens the same file again, nothing is lost
+            try (LogFiles files = writtenThenSnapshot(file, "ab", 12)) {
+                assertEquals(0, files.offsetOf(0));
+            }
+            file.reopen(); // logrotate moved the file aside: what went before is under another name
+            try (LogFiles files = writtenThenSnapshot(file, "cd", 14)) {
+                assertEquals(-1, files.offsetOf(11));
+                assertEquals(12, files.offsetOf(12));
+            }
+            // A write that fails leaves a hole: nothing before its end can be placed in the files.
+            file.release();
+            Files.delete(log);
+            Files.delete(log.getParent());
+            Files.writeString(log.getParent(), "not a directory");
+            assertThrows(IOException.class, () -> write(file, "lost", 18));
+            Files.delete(log.getParent());
+            Files.createDirectories(log.getParent());
+            try (LogFiles files = writtenThenSnapshot(file, "ef", 20)) {
+                assertEquals(-1, files.offsetOf(14));
+                assertEquals(0, files.offsetOf(18));
+            }
+        }
+    }
+
+    @Test
+    void aFileEmptiedAfterTheSnapshotGivesNothingRatherThanFailing() throws IOException {
+        Path log = dir.resolve("out.log");
+        try (RotatingFile file = new RotatingFile(log, 0, 0); LogFiles files = writtenThenSnapshot(file, "a\nb\n", 4)) {
+            try (FileChannel channel = FileChannel.open(log, StandardOpenOption.WRITE)) {
+                channel.truncate(0);
+            }
+            assertEquals("", read(files, files.startOfLast(-1, 1)), "no exception, and nothing to send");
         }
     }
 }
