@@ -13,7 +13,6 @@ import java.util.Optional;
 
 import static java.nio.file.StandardOpenOption.APPEND;
 import static java.nio.file.StandardOpenOption.CREATE;
-import static java.nio.file.StandardOpenOption.TRUNCATE_EXISTING;
 import static java.nio.file.StandardOpenOption.WRITE;
 
 /**
@@ -50,7 +49,7 @@ public final class RotatingFile implements Closeable {
      * Describes the file without touching the disk; it is created on {@link #open()} or the first write.
      *
      * @param maxBytes rotate when the file would exceed this size; 0 never rotates
-     * @param backups  rotated files kept; 0 truncates {@code file} instead of rotating it
+     * @param backups  rotated files kept; 0 starts {@code file} afresh (a new file at the path) instead of rotating it
      */
     public RotatingFile(Path file, long maxBytes, int backups) {
         this.file = Objects.requireNonNull(file, "file");
@@ -75,7 +74,7 @@ public final class RotatingFile implements Closeable {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        openChannel(true);
+        openChannel();
     }
 
     /**
@@ -83,7 +82,7 @@ public final class RotatingFile implements Closeable {
      * advances its position past them. On failure the file is closed and reopened by the next call;
      * bytes of this chunk not yet written are lost.
      */
-    public void write(ByteBuffer chunk) throws IOException {
+    public synchronized void write(ByteBuffer chunk) throws IOException {
         write(chunk, streamEnd + chunk.remaining());
     }
 
@@ -191,7 +190,7 @@ public final class RotatingFile implements Closeable {
             // A new file rather than the old one truncated, so that a reader holding the old one open (a logs
             // request, LogFiles) reads what it had, not this output at its offsets.
             Files.deleteIfExists(file);
-            openChannel(true);
+            openChannel();
             return;
         }
         Files.deleteIfExists(backup(backups));
@@ -205,17 +204,16 @@ public final class RotatingFile implements Closeable {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        openChannel(true);
+        openChannel();
     }
 
-    private void openChannel(boolean append) throws IOException {
+    private void openChannel() throws IOException {
         // A FileChannel writes a direct buffer (what the pipe reader fills) without copying it, where
         // FileOutputStream copies every chunk into a malloc'ed buffer first. No user-space buffer,
         // so every byte written has reached the OS and close cannot lose any. An interrupt of the
         // writing thread would close the channel; the only thread writing logs, the pipe reader, is
         // never interrupted.
-        FileChannel channel = append ? FileChannel.open(file, CREATE, WRITE, APPEND)
-                : FileChannel.open(file, CREATE, WRITE, TRUNCATE_EXISTING);
+        FileChannel channel = FileChannel.open(file, CREATE, WRITE, APPEND);
         long existing;
         boolean regular;
         try {
