@@ -193,7 +193,13 @@ final class Views {
         labels(d, 0, Json.obj(program).get("labels"));
         d.add(0, "Source", Format.orNone(Json.str(program, "source")));
         List<Object> processes = Json.list(Json.obj(program).get("processes"));
-        d.add(0, "Replicas", Json.num(program, "replicas", processes.size()) + " desired | "
+        int updated = 0; // as kubectl counts them: processes of the current spec, those of a scale-down left out
+        for (Object p : processes) {
+            if (!Json.bool(p, "outdated") && !Json.bool(p, "removed")) {
+                updated++;
+            }
+        }
+        d.add(0, "Replicas", Json.num(program, "replicas", processes.size()) + " desired | " + updated + " updated | "
                 + Json.num(program, "ready", 0) + " ready | " + processes.size() + " total");
         Map<String, Object> spec = Json.obj(Json.obj(program).get("spec"));
         if (!spec.isEmpty()) {
@@ -272,6 +278,9 @@ final class Views {
         }
         d.add(level, "Restart Count", String.valueOf(Json.num(p, "restarts", 0)));
         d.add(level, "Stopped By Hand", Json.bool(p, "stoppedByHand") ? "yes" : "no");
+        if (Json.bool(p, "outdated")) {
+            d.add(level, "Outdated", "yes: it runs an earlier version of its manifest until the rolling restart gets to it");
+        }
         if (Json.str(p, "spawnError") != null) {
             d.add(level, "Spawn Error", Json.str(p, "spawnError"));
         }

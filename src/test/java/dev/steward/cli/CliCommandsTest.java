@@ -307,7 +307,7 @@ class CliCommandsTest {
                 Name:                    web
                 Labels:                  tier=frontend
                 Source:                  /srv/manifests/web.yaml
-                Replicas:                2 desired | 1 ready | 2 total
+                Replicas:                2 desired | 1 updated | 1 ready | 2 total
                 Spec:
                   Command:               python3 -m http.server 8080
                   Directory:             <none>
@@ -336,6 +336,7 @@ class CliCommandsTest {
                       Finished:          Sun, 22 Nov 2026 04:00:32 +0000
                     Restart Count:       5
                     Stopped By Hand:     no
+                    Outdated:            yes: it runs an earlier version of its manifest until the rolling restart gets to it
                     Stdout Log:          /srv/.steward/logs/web-0.out.log
                     Stderr Log:          /srv/.steward/logs/web-0.err.log
                   web-1:

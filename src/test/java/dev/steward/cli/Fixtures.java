@@ -9,7 +9,7 @@ final class Fixtures {
             {"name": "web-0", "program": "web", "index": 0, "state": "RUNNING", "stateCode": 20, "pid": 1234,
              "startedAt": "2026-11-22T04:00:00Z", "stoppedAt": null, "uptimeSeconds": 62, "restarts": 5,
              "lastExit": {"exitCode": 1, "signal": null, "expected": false, "reason": "Error", "at": "2026-11-22T04:00:32Z"},
-             "spawnError": null, "stoppedByHand": false, "description": "pid 1234, uptime 0:01:02",
+             "spawnError": null, "stoppedByHand": false, "outdated": true, "description": "pid 1234, uptime 0:01:02",
              "stdoutLog": "/srv/.steward/logs/web-0.out.log", "stderrLog": "/srv/.steward/logs/web-0.err.log", "labels": {"tier": "frontend"}}""";
 
     static final String WEB_1 = """
