@@ -108,9 +108,12 @@ public class ActionsResource {
         return Response.ok(ActionResponse.of(results)).build();
     }
 
-    /** A process that neither succeeded nor failed: still starting or stopping when the timeout passed. */
+    /**
+     * A process that neither succeeded nor failed: still starting or stopping when the timeout passed. One a restart
+     * left alone ("not restarted: ...") was decided, whatever its state.
+     */
     private static boolean timedOut(ActionResult result) {
-        return !result.ok() && (result.message().startsWith("timed out")
+        return !result.ok() && !result.message().startsWith("not restarted:") && (result.message().startsWith("timed out")
                 || result.state().equals("STARTING") || result.state().equals("STOPPING"));
     }
 

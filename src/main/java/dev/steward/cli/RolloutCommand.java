@@ -62,7 +62,9 @@ final class RolloutCommand extends StewardCli.Verb {
     private int restart(String name) {
         Object answer;
         try {
-            answer = api().post("/actions/restart?target=" + Api.enc(name) + "&timeout=" + ActionCommands.seconds(timeout), null, null);
+            // GROUP:* names the program's processes only: a process named NAME, or all, is not meant
+            answer = api().post("/actions/restart?target=" + Api.enc(name + ":*") + "&timeout=" + ActionCommands.seconds(timeout),
+                    null, null);
         } catch (ApiException e) {
             if (e.status() == 504) {
                 printFailures(e.body());
@@ -146,9 +148,17 @@ final class RolloutCommand extends StewardCli.Verb {
                             + " --stderr` and `steward describe process " + stuck + "`, then fix the manifest and apply"
                             + " it again");
                 }
+                String policy = Json.str(Json.at(program, "spec"), "restartPolicy");
+                boolean expected = Json.bool(Json.at(process, "lastExit"), "expected");
+                if ("EXITED".equals(state) && !expected && "Never".equals(policy)) {
+                    String stuck = Json.str(process, "name");
+                    return new Progress(null, "program \"" + name + "\" rollout stopped: " + stuck + " exited unexpectedly"
+                            + " and its restartPolicy is Never, so it stays down; see why with `steward logs " + stuck
+                            + " --stderr`, then fix the manifest and apply it again");
+                }
                 if (!Json.bool(process, "outdated")) {
                     updated++;
-                    if (settled(process, state)) {
+                    if (settled(process, state, expected, policy)) {
                         up++;
                     }
                 }
@@ -166,15 +176,16 @@ final class RolloutCommand extends StewardCli.Verb {
         }
 
         /**
-         * Up, or where it stays by intent: RUNNING; STOPPED (by hand, or not autostart); EXITED as expected (a
-         * one-shot that completed), and not about to start again. Anything else is on its way somewhere.
+         * Up, or where it stays by intent: RUNNING; STOPPED (by hand, or not autostart); EXITED as expected under
+         * OnFailure or Never (a one-shot that completed); and not about to start again. Anything else is on its way.
          */
-        private static boolean settled(Object process, String state) {
+        private static boolean settled(Object process, String state, boolean expected, String policy) {
             if (Json.bool(process, "startsAgain")) {
                 return false;
             }
+            // Under Always even an expected exit starts again; a one-shot that completed stays EXITED.
             return "RUNNING".equals(state) || "STOPPED".equals(state)
-                    || ("EXITED".equals(state) && Json.bool(Json.at(process, "lastExit"), "expected"));
+                    || ("EXITED".equals(state) && expected && !"Always".equals(policy));
         }
     }
 }

@@ -46,7 +46,7 @@ public final class LogSink implements Closeable {
      *
      * @param file     the log file, empty to keep output in memory only (Supervisor's {@code NONE})
      * @param maxBytes rotate at this size; 0 never rotates
-     * @param backups  rotated files kept; 0 starts the file afresh instead
+     * @param backups  rotated files kept; 0 truncates instead
      * @param memory   what the rings of all sinks may take together; {@link #close()} gives this one's back
      */
     public static LogSink open(Optional<Path> file, long maxBytes, int backups, TailMemory memory) {

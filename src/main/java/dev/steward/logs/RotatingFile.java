@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -44,12 +45,13 @@ public final class RotatingFile implements Closeable {
     private boolean closed;
     private long streamEnd;   // the caller's stream position just past the last chunk written (or lost)
     private long heldFrom;    // the stream position from which the files hold every byte written (see snapshot)
+    private Object fileKey;   // of the file last opened at the path: another one there means it was moved aside
 
     /**
      * Describes the file without touching the disk; it is created on {@link #open()} or the first write.
      *
      * @param maxBytes rotate when the file would exceed this size; 0 never rotates
-     * @param backups  rotated files kept; 0 starts {@code file} afresh (a new file at the path) instead of rotating it
+     * @param backups  rotated files kept; 0 truncates {@code file} instead of rotating it
      */
     public RotatingFile(Path file, long maxBytes, int backups) {
         this.file = Objects.requireNonNull(file, "file");
@@ -64,17 +66,24 @@ public final class RotatingFile implements Closeable {
 
     /** Opens the file for appending (creating it and its parent directories) unless already open. */
     public synchronized void open() throws IOException {
+        openIfNotOpen();
+    }
+
+    /** Opens the file unless open: true when the path now holds another file than the one written before. */
+    private boolean openIfNotOpen() throws IOException {
         if (closed) {
             throw new IOException("log file closed: " + file);
         }
         if (out != null) {
-            return;
+            return false;
         }
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        openChannel();
+        Object before = fileKey;
+        openChannel(false);
+        return before != null && fileKey != null && !before.equals(fileKey);
     }
 
     /**
@@ -92,9 +101,13 @@ public final class RotatingFile implements Closeable {
      * files hold all they ever will up to there.
      */
     public synchronized void write(ByteBuffer chunk, long streamEnd) throws IOException {
+        long chunkStart = streamEnd - chunk.remaining();
         this.streamEnd = streamEnd;
         try {
-            open();
+            if (openIfNotOpen()) {
+                // Moved aside (logrotate) or removed since: what went before is not in these files.
+                heldFrom = chunkStart;
+            }
             while (chunk.hasRemaining()) {
                 // Rotating only when more bytes arrive keeps an exactly full file in place
                 // instead of leaving an empty current file behind.
@@ -122,8 +135,7 @@ public final class RotatingFile implements Closeable {
      * go on into the moved file. Supervisor does this on SIGUSR2.
      */
     public synchronized void reopen() {
-        closeChannelQuietly();
-        heldFrom = streamEnd; // what went before may be in a file moved aside, under another name
+        closeChannelQuietly(); // the next open tells whether the file was moved aside (its file key)
     }
 
     /** Closes the open file until the next write, which opens the path again (a pipe that ended keeps none open). */
@@ -187,10 +199,10 @@ public final class RotatingFile implements Closeable {
             // deleting
         }
         if (backups == 0) {
-            // A new file rather than the old one truncated, so that a reader holding the old one open (a logs
-            // request, LogFiles) reads what it had, not this output at its offsets.
-            Files.deleteIfExists(file);
-            openChannel();
+            // Truncated in place, as supervisord does, not replaced: any other writer of the same path (two
+            // replicas given one file) keeps writing where this one does. A logs request reading the file at that
+            // moment may get some of the new output at the old offsets.
+            openChannel(true);
             return;
         }
         Files.deleteIfExists(backup(backups));
@@ -204,10 +216,11 @@ public final class RotatingFile implements Closeable {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        openChannel();
+        openChannel(false);
     }
 
-    private void openChannel() throws IOException {
+    /** Opens the path for appending (after truncating it, if asked), and notes its size and file key. */
+    private void openChannel(boolean truncate) throws IOException {
         // A FileChannel writes a direct buffer (what the pipe reader fills) without copying it, where
         // FileOutputStream copies every chunk into a malloc'ed buffer first. No user-space buffer,
         // so every byte written has reached the OS and close cannot lose any. An interrupt of the
@@ -216,8 +229,14 @@ public final class RotatingFile implements Closeable {
         FileChannel channel = FileChannel.open(file, CREATE, WRITE, APPEND);
         long existing;
         boolean regular;
+        Object key;
         try {
-            regular = Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS);
+            if (truncate) {
+                channel.truncate(0); // in append mode still: every writer of the path writes at its end
+            }
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            regular = attributes.isRegularFile();
+            key = attributes.fileKey();
             // An existing file's content counts towards maxBytes.
             existing = regular ? channel.size() : 0;
         } catch (IOException e) {
@@ -227,6 +246,7 @@ public final class RotatingFile implements Closeable {
         out = channel;
         size = existing;
         rotates = regular;
+        fileKey = key;
     }
 
     private void closeChannelQuietly() {

@@ -8,7 +8,7 @@ public record LogsSpec(StreamLogSpec stdout, StreamLogSpec stderr, boolean redir
      *
      * @param file     {@link #AUTO}, {@link #NONE} or a path (relative paths resolve against the state directory)
      * @param maxBytes rotate when the file reaches this size; 0 disables rotation
-     * @param backups  rotated files kept ({@code file.1} .. {@code file.N}); 0 starts the file afresh instead
+     * @param backups  rotated files kept ({@code file.1} .. {@code file.N}); 0 truncates instead
      */
     public record StreamLogSpec(String file, long maxBytes, int backups) {
         public static final String AUTO = "AUTO";

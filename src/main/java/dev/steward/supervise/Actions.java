@@ -83,7 +83,8 @@ public final class Actions {
         for (int i = 0; i < targets.size(); i++) {
             Target target = targets.get(i);
             int at = i;
-            String program = target.slot().map(slot -> slot.spec().name()).orElse(target.name()); // one not found: alone
+            // One not found is alone, under a key no program name can be (they have no NUL).
+            String program = target.slot().map(slot -> slot.spec().name()).orElse("\0" + target.name());
             CompletableFuture<Result> before = byProgram.get(program);
             // Asked again at each step: shutdown can begin while an earlier process restarts.
             CompletableFuture<Result> step = before == null ? restartOne(target, deadline, timeout)

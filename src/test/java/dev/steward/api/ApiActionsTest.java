@@ -80,6 +80,19 @@ class ApiActionsTest {
     }
 
     @Test
+    void aRestartLeavesTheProcessesAfterOneThatDidNotComeBackAndSaysSoWithout504() {
+        // api-left-0 fails at once; api-left-1 is still STARTING (30 s to go) when its turn would come.
+        apply(manifest("api-left", "suite: api", "[ $STEWARD_PROCESS_INDEX = 0 ] && exit 3; exec sleep 1000", "replicas: 2",
+                "startRetries: 0").replace("startSeconds: 0", "startSeconds: 30")).statusCode(200);
+        awaitState("api-left-0", "FATAL");
+        given().post("/api/v1/actions/restart?target=api-left&timeout=20").then().statusCode(200)
+                .body("ok", equalTo(false))
+                .body("items.name", contains("api-left-0", "api-left-1"))
+                .body("items[1].state", equalTo("STARTING"))
+                .body("items[1].message", containsString("not restarted: api-left-0 did not come back"));
+    }
+
+    @Test
     void anActionStillUnderWayAtTheTimeoutIs504WithTheResults() {
         apply(sleeper("api-slow", "autostart: false").replace("startSeconds: 0", "startSeconds: 5")).statusCode(200);
         awaitState("api-slow", "STOPPED");

@@ -238,6 +238,11 @@ class CliArgumentsTest {
                 progress(3, completed.replace("true", "false"), byHand, running), "a crash is no completion");
         assertEquals(new RolloutCommand.Progress("2 of 3 processes have been updated", null), progress(3, byHand, running),
                 "a process yet to be made counts as not updated");
+        String failedOnce = "\"name\": \"job-0\", \"state\": \"EXITED\", \"lastExit\": {\"expected\": false}";
+        assertTrue(progressUnder("Never", 1, failedOnce).failure().startsWith("program \"web\" rollout stopped: job-0 exited"
+                + " unexpectedly and its restartPolicy is Never"), "a one-shot that failed stays down: no wait for the timeout");
+        assertEquals(new RolloutCommand.Progress("0 of 1 updated processes are running", null),
+                progressUnder("Always", 1, completed), "under Always an exit, even expected, is followed by a start");
         assertTrue(progress(1, "\"name\": \"web-0\", \"state\": \"FATAL\", \"spawnError\": \"no such file\"").failure()
                 .startsWith("program \"web\" rollout stopped: web-0 is FATAL (no such file);"));
         assertEquals(new RolloutCommand.Progress("the processes of the program it replaces are still stopping", null),
@@ -246,7 +251,12 @@ class CliArgumentsTest {
 
     /** The progress of program web with {@code replicas}, whose processes have these members. */
     private static RolloutCommand.Progress progress(int replicas, String... processes) {
-        return RolloutCommand.Progress.of("web", Json.parse("{\"replicas\": " + replicas + ", \"processes\": [{"
-                + String.join("}, {", processes) + "}]}"));
+        return progressUnder("OnFailure", replicas, processes);
+    }
+
+    /** The same, under {@code restartPolicy}. */
+    private static RolloutCommand.Progress progressUnder(String restartPolicy, int replicas, String... processes) {
+        return RolloutCommand.Progress.of("web", Json.parse("{\"replicas\": " + replicas + ", \"spec\": {\"restartPolicy\": \""
+                + restartPolicy + "\"}, \"processes\": [{" + String.join("}, {", processes) + "}]}"));
     }
 }

@@ -647,6 +647,19 @@ class CliCommandsTest {
     }
 
     @Test
+    void rolloutRestartNamesTheProgramsProcessesOnly() {
+        daemon.on("POST", "/actions/restart", Answer.json("""
+                {"items": [{"name": "web-0", "program": "web", "ok": true, "state": "RUNNING", "message": "started"},
+                           {"name": "web-1", "program": "web", "ok": false, "state": "RUNNING",
+                            "message": "not restarted: web-0 did not come back (BACKOFF)"}], "ok": false}"""));
+        CliRun.Result r = cli("rollout", "restart", "program", "all", "--timeout", "60");
+        assertEquals(1, r.code(), r::toString);
+        assertEquals("/actions/restart?target=all%3A*&timeout=60", daemon.last().target(),
+                "GROUP:*, so that a program named all is not every process");
+        assertEquals("web-1: ERROR (not restarted: web-0 did not come back (BACKOFF))\n", r.out(), "only what failed");
+    }
+
+    @Test
     void actionTimeoutPrintsWhereEachGotAndExits1() {
         daemon.on("POST", "/actions/stop", Answer.json(504, """
                 {"code": "Timeout", "status": 504, "detail": "stop did not finish within 1s",

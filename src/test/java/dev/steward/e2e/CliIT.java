@@ -373,6 +373,9 @@ class CliIT {
         String processes = cli("get", "processes", "cli-roll", "-o", "json").out();
         assertEquals(2, processes.split("\"state\": \"RUNNING\"", -1).length - 1, processes);
         assertEquals(2, processes.split("\"outdated\": false", -1).length - 1, processes);
+        Run restarted = cli("rollout", "restart", "program/cli-roll");
+        assertEquals(0, restarted.code(), restarted::toString);
+        assertEquals("program/cli-roll restarted\n", restarted.out());
 
         // A change whose processes cannot come up: the rollout stops at the first, and status says which.
         Path broken = manifest("cli-roll.yaml", web.replace("echo to-stderr >&2; i=0; while true; do i=$((i+1)); echo line $i;"

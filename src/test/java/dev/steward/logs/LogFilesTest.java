@@ -145,14 +145,17 @@ class LogFilesTest {
     }
 
     @Test
-    void rotationWithoutBackupsStartsANewFileSoASnapshotKeepsTheOldOne() throws IOException {
+    void rotationWithoutBackupsTruncatesInPlaceSoAnotherWriterOfThePathGoesOnInIt() throws IOException {
         Path log = dir.resolve("out.log");
-        try (RotatingFile file = new RotatingFile(log, 10, 0)) {
-            try (LogFiles files = writtenThenSnapshot(file, "AAAAAAAAA\n", 10)) {
-                write(file, "BBBB\n", 15); // the file is full: it starts again, empty
-                assertEquals("AAAAAAAAA\n", read(files, 0));
+        try (RotatingFile one = new RotatingFile(log, 10, 0); RotatingFile other = new RotatingFile(log, 10, 0)) {
+            write(one, "AAAAAAAAA\n", 10);
+            write(other, "b", 1);
+            write(one, "CCCC\n", 15); // the file is full: truncated, not replaced
+            write(other, "d", 2);
+            assertEquals("CCCC\nd", Files.readString(log), "nothing went into a file no longer at the path");
+            try (LogFiles files = one.snapshot().orElseThrow()) {
+                assertEquals(-1, files.offsetOf(5), "what the truncation dropped is not in the files");
             }
-            assertEquals("BBBB\n", Files.readString(log));
         }
     }
 
@@ -169,22 +172,27 @@ class LogFilesTest {
             try (LogFiles files = writtenThenSnapshot(file, "ab", 12)) {
                 assertEquals(0, files.offsetOf(0));
             }
-            file.reopen(); // logrotate moved the file aside: what went before is under another name
+            file.reopen(); // SIGHUP or SIGUSR2, with the file where it was: nothing is lost
             try (LogFiles files = writtenThenSnapshot(file, "cd", 14)) {
-                assertEquals(-1, files.offsetOf(11));
-                assertEquals(12, files.offsetOf(12));
+                assertEquals(0, files.offsetOf(0));
+            }
+            Files.move(log, dir.resolve("out.log-20261207")); // logrotate moved it aside
+            file.reopen();
+            try (LogFiles files = writtenThenSnapshot(file, "gh", 16)) {
+                assertEquals(-1, files.offsetOf(13), "what went before is under another name");
+                assertEquals(0, files.offsetOf(14));
             }
             // A write that fails leaves a hole: nothing before its end can be placed in the files.
             file.release();
             Files.delete(log);
             Files.delete(log.getParent());
             Files.writeString(log.getParent(), "not a directory");
-            assertThrows(IOException.class, () -> write(file, "lost", 18));
+            assertThrows(IOException.class, () -> write(file, "lost", 20));
             Files.delete(log.getParent());
             Files.createDirectories(log.getParent());
-            try (LogFiles files = writtenThenSnapshot(file, "ef", 20)) {
-                assertEquals(-1, files.offsetOf(14));
-                assertEquals(0, files.offsetOf(18));
+            try (LogFiles files = writtenThenSnapshot(file, "ef", 22)) {
+                assertEquals(-1, files.offsetOf(16));
+                assertEquals(0, files.offsetOf(20));
             }
         }
     }
