@@ -1,6 +1,7 @@
 package dev.steward.api;
 
 import dev.steward.control.ProgramView;
+import dev.steward.manifest.ManifestError;
 import dev.steward.manifest.ManifestRenderer;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -17,15 +18,25 @@ import java.util.TreeMap;
  * @param manifest a complete manifest document that applies back as {@code unchanged}
  * @param waiting  true while it waits for the processes of a removed program of its name to stop before it
  *                 starts, with no processes of its own yet
+ * @param manifestError the first error of its manifest file as it is now, whose last good version stays in force;
+ *                 null while the file is valid
  */
 public record ProgramDto(String name, Map<String, String> labels, String source, int replicas, long ready,
                          Map<String, Object> spec, Map<String, Object> manifest, List<ProcessDto> processes,
-                         boolean waiting) {
+                         boolean waiting, String manifestError) {
 
-    static ProgramDto of(ProgramView view, Instant now, ZoneId zone) {
+    /** {@code errors}: the daemon's manifest errors now, of every file. */
+    static ProgramDto of(ProgramView view, List<ManifestError> errors, Instant now, ZoneId zone) {
+        String manifestError = null;
+        for (ManifestError error : errors) {
+            if (error.file().equals(view.source())) {
+                manifestError = error.toString();
+                break;
+            }
+        }
         return new ProgramDto(view.name(), new TreeMap<>(view.spec().labels()), view.source().toString(),
                 view.spec().replicas(), view.readyCount(), ManifestRenderer.spec(view.spec(), true),
                 ManifestRenderer.manifest(view.spec()),
-                view.processes().stream().map(p -> ProcessDto.of(p, now, zone)).toList(), view.waiting());
+                view.processes().stream().map(p -> ProcessDto.of(p, now, zone)).toList(), view.waiting(), manifestError);
     }
 }

@@ -6,6 +6,7 @@ import dev.steward.control.DaemonUnavailableException;
 import dev.steward.control.LabelSelector;
 import dev.steward.control.ProgramView;
 import dev.steward.events.Event;
+import dev.steward.manifest.ManifestError;
 import dev.steward.manifest.ManifestWriter;
 import dev.steward.manifest.ManifestWriter.Action;
 import dev.steward.manifest.ManifestWriter.Change;
@@ -73,9 +74,10 @@ public class ProgramsResource {
     public Items<ProgramDto> list(@QueryParam("selector") String selector) {
         Optional<LabelSelector> filter = Params.selector(selector);
         Instant now = Instant.now();
+        List<ManifestError> errors = control.manifestErrors();
         return new Items<>(control.programs().stream()
                 .filter(p -> filter.map(f -> f.matches(p.spec().labels())).orElse(true))
-                .map(p -> ProgramDto.of(p, now, ZoneId.systemDefault())).toList());
+                .map(p -> ProgramDto.of(p, errors, now, ZoneId.systemDefault())).toList());
     }
 
     @GET
@@ -86,7 +88,7 @@ public class ProgramsResource {
         if (Params.flag("reread", reread, uri)) {
             control.reread();
         }
-        return ProgramDto.of(program(name), Instant.now(), ZoneId.systemDefault());
+        return ProgramDto.of(program(name), control.manifestErrors(), Instant.now(), ZoneId.systemDefault());
     }
 
     @POST

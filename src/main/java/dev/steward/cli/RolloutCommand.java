@@ -125,6 +125,12 @@ final class RolloutCommand extends StewardCli.Verb {
      */
     record Progress(String waiting, String failure) {
         static Progress of(String name, Object program) {
+            String invalid = Json.str(program, "manifestError");
+            if (invalid != null) {
+                return new Progress(null, "program \"" + name + "\" cannot roll out: its manifest file is invalid, so the"
+                        + " last good version stays in force: " + invalid + "; fix the file (steward apply checks a manifest"
+                        + " before writing it)");
+            }
             if (Json.bool(program, "waiting")) {
                 return new Progress("the processes of the program it replaces are still stopping", null);
             }

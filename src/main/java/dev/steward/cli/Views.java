@@ -192,6 +192,9 @@ final class Views {
         d.add(0, "Name", Json.str(program, "name"));
         labels(d, 0, Json.obj(program).get("labels"));
         d.add(0, "Source", Format.orNone(Json.str(program, "source")));
+        if (Json.str(program, "manifestError") != null) {
+            d.add(0, "Manifest Error", Json.str(program, "manifestError") + " (the last good version, below, stays in force)");
+        }
         List<Object> processes = Json.list(Json.obj(program).get("processes"));
         int updated = 0; // as kubectl counts them: processes of the current spec, those of a scale-down left out
         for (Object p : processes) {

@@ -140,6 +140,16 @@ class ApiProgramsTest {
         given().get("/api/v1/programs/api-reread?reread").then().statusCode(200)
                 .body("spec.environment.V", equalTo("2"));
         given().get("/api/v1/programs/api-reread?reread=perhaps").then().statusCode(400);
+
+        // Edited by hand into something invalid: the last good version stays in force, and the program says why.
+        Files.writeString(MANIFESTS.resolve("api-reread.yaml"), sleeper("api-reread", "replicas: -1"));
+        given().get("/api/v1/programs/api-reread?reread=true").then().statusCode(200)
+                .body("replicas", equalTo(2))
+                .body("manifestError", containsString(MANIFESTS.resolve("api-reread.yaml") + ":"))
+                .body("manifestError", containsString("spec.replicas"));
+        Files.writeString(MANIFESTS.resolve("api-reread.yaml"), sleeper("api-reread", "replicas: 1"));
+        given().get("/api/v1/programs/api-reread?reread=true").then().body("manifestError", nullValue())
+                .body("replicas", equalTo(1));
     }
 
     @Test

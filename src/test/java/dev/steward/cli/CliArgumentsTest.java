@@ -245,6 +245,9 @@ class CliArgumentsTest {
                 progressUnder("Always", 1, completed), "under Always an exit, even expected, is followed by a start");
         assertTrue(progress(1, "\"name\": \"web-0\", \"state\": \"FATAL\", \"spawnError\": \"no such file\"").failure()
                 .startsWith("program \"web\" rollout stopped: web-0 is FATAL (no such file);"));
+        assertTrue(RolloutCommand.Progress.of("web", Json.parse("{\"replicas\": 1, \"manifestError\": \"/m/web.yaml:3:1: spec:"
+                + " unknown field\", \"processes\": []}")).failure().startsWith("program \"web\" cannot roll out: its manifest"
+                + " file is invalid, so the last good version stays in force: /m/web.yaml:3:1: spec: unknown field;"));
         assertEquals(new RolloutCommand.Progress("the processes of the program it replaces are still stopping", null),
                 RolloutCommand.Progress.of("web", Json.parse("{\"replicas\": 1, \"waiting\": true, \"processes\": []}")));
     }

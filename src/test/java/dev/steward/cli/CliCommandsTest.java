@@ -307,6 +307,7 @@ class CliCommandsTest {
                 Name:                    web
                 Labels:                  tier=frontend
                 Source:                  /srv/manifests/web.yaml
+                Manifest Error:          /srv/manifests/web.yaml:9:13: spec.replicas: must be 0 or more (the last good version, below, stays in force)
                 Replicas:                2 desired | 1 updated | 1 ready | 2 total
                 Spec:
                   Command:               python3 -m http.server 8080

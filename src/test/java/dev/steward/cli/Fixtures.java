@@ -28,6 +28,7 @@ final class Fixtures {
 
     static final String WEB = """
             {"name": "web", "labels": {"tier": "frontend"}, "source": "/srv/manifests/web.yaml", "replicas": 2, "ready": 1,
+             "manifestError": "/srv/manifests/web.yaml:9:13: spec.replicas: must be 0 or more",
              "spec": {"command": ["python3", "-m", "http.server", "8080"], "directory": null, "environment": {"MODE": "prod"},
                       "replicas": 2, "restartPolicy": "Always", "exitCodes": [0], "stopSignal": "INT", "stopTimeoutSeconds": 5,
                       "logs": {"stdout": {"file": "AUTO", "maxBytes": "10Mi", "backups": 3}, "redirectStderr": false}},
