@@ -178,30 +178,43 @@ public class LogAnswers {
     /**
      * What came after {@code followFrom} that the ring has already written over, read from the files, until the ring
      * holds the position again; empty when it does (or the files do not hold it either: the follower then skips
-     * ahead, as when it falls behind).
+     * ahead, as when it falls behind). One round per snapshot of the files, in a loop rather than nested, as a client
+     * slower than the writer may need rounds for as long as it follows.
      */
-    private Multi<Buffer> catchUp(LogTail logs, AtomicLong followFrom) {
+    private static Multi<Buffer> catchUp(LogTail logs, AtomicLong followFrom) {
+        return Multi.createBy().repeating().supplier(() -> missed(logs, followFrom)).until(Optional::isEmpty)
+                .onItem().transformToMultiAndConcatenate(round -> {
+                    Missed missed = round.orElseThrow();
+                    return LogChunks.read(missed.files(), missed.offset()).onTermination().invoke(missed.files()::close);
+                });
+    }
+
+    /** The files as they are now, and where in them {@code followFrom} is, moved on to their end. */
+    private record Missed(LogFiles files, long offset) {
+    }
+
+    /** The next round of a catch-up; empty when the ring holds {@code followFrom}, or the files do not. */
+    private static Optional<Missed> missed(LogTail logs, AtomicLong followFrom) {
         long position = followFrom.get();
         if (logs.ring().read(position).start() <= position) {
-            return Multi.createFrom().empty();
+            return Optional.empty();
         }
         Optional<LogFiles> snapshot;
         try {
             snapshot = logs.files();
         } catch (IOException e) {
-            return Multi.createFrom().empty();
+            return Optional.empty();
         }
         if (snapshot.isEmpty()) {
-            return Multi.createFrom().empty();
+            return Optional.empty();
         }
         LogFiles files = snapshot.get();
         long offset = files.offsetOf(position);
         if (offset < 0 || files.streamEnd() <= position) {
             files.close();
-            return Multi.createFrom().empty();
+            return Optional.empty();
         }
         followFrom.set(files.streamEnd());
-        Multi<Buffer> missed = LogChunks.read(files, offset).onTermination().invoke(files::close);
-        return Multi.createBy().concatenating().streams(missed, Multi.createFrom().deferred(() -> catchUp(logs, followFrom)));
+        return Optional.of(new Missed(files, offset));
     }
 }

@@ -63,6 +63,28 @@ class LogAnswersTest {
     }
 
     @Test
+    void aClientSlowerThanTheWriterIsCaughtUpRoundAfterRound() {
+        try (LogSink sink = LogSink.open(Optional.of(dir.resolve("out.log")), 0, 0)) {
+            LogSink.Run run = sink.beginRun();
+            lines(run, 1, 20000);
+            AssertSubscriber<Buffer> client = answers.answer(new LogAnswers.Request("p", false, -1, 15000, true),
+                    new LogTail(sink)).subscribe().withSubscriber(AssertSubscriber.create(2));
+            int written = 20000;
+            // Each time the client takes a chunk, the writer has moved on by more than the memory holds.
+            for (int round = 0; round < 5; round++) {
+                int items = 2 + round;
+                await().atMost(Duration.ofSeconds(20)).until(() -> client.getItems().size() == items);
+                lines(run, written + 1, written + 20000);
+                written += 20000;
+                client.request(1);
+            }
+            client.request(Long.MAX_VALUE);
+            client.awaitCompletion(Duration.ofSeconds(20));
+            assertEquals(numbers(5001, written), text(client), "nothing lost or repeated, over five catch-ups");
+        }
+    }
+
+    @Test
     void filesThatLackWhatTheMemoryHoldsAreNotUsed() throws IOException {
         Path old = Files.writeString(dir.resolve("old.log"), "written there before\n".repeat(1000));
         try (LogSink sink = LogSink.open(Optional.of(dir.resolve("first.log")), 0, 0)) {
