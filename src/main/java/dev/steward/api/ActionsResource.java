@@ -110,10 +110,10 @@ public class ActionsResource {
 
     /**
      * A process that neither succeeded nor failed: still starting or stopping when the timeout passed. One a restart
-     * left alone ("not restarted: ...") was decided, whatever its state.
+     * left alone as the one before it did not come back was decided, whatever its state.
      */
     private static boolean timedOut(ActionResult result) {
-        return !result.ok() && !result.message().startsWith("not restarted:") && (result.message().startsWith("timed out")
+        return !result.ok() && !result.message().contains(" did not come back (") && (result.message().startsWith("timed out")
                 || result.state().equals("STARTING") || result.state().equals("STOPPING"));
     }
 

@@ -25,11 +25,17 @@ public record ProgramDto(String name, Map<String, String> labels, String source,
                          Map<String, Object> spec, Map<String, Object> manifest, List<ProcessDto> processes,
                          boolean waiting, String manifestError) {
 
+    private static boolean aboutAnotherProgram(ManifestError error, String program) {
+        return error.field().isEmpty() && error.message().startsWith("program \"")
+                && !error.message().startsWith("program \"" + program + "\"");
+    }
+
     /** {@code errors}: the daemon's manifest errors now, of every file. */
     static ProgramDto of(ProgramView view, List<ManifestError> errors, Instant now, ZoneId zone) {
         String manifestError = null;
         for (ManifestError error : errors) {
-            if (error.file().equals(view.source())) {
+            // A scan's note about another program of the file (one it took over and keeps running) is not this one's
+            if (error.file().equals(view.source()) && !aboutAnotherProgram(error, view.name())) {
                 manifestError = error.toString();
                 break;
             }

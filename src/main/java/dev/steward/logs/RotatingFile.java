@@ -66,7 +66,9 @@ public final class RotatingFile implements Closeable {
 
     /** Opens the file for appending (creating it and its parent directories) unless already open. */
     public synchronized void open() throws IOException {
-        openIfNotOpen();
+        if (openIfNotOpen()) {
+            heldFrom = streamEnd; // moved aside or removed since the last write: what went before is not here
+        }
     }
 
     /** Opens the file unless open: true when the path now holds another file than the one written before. */
@@ -82,8 +84,10 @@ public final class RotatingFile implements Closeable {
             Files.createDirectories(parent);
         }
         Object before = fileKey;
+        boolean existed = Files.exists(file, LinkOption.NOFOLLOW_LINKS);
         openChannel(false);
-        return before != null && fileKey != null && !before.equals(fileKey);
+        // Created by this open: a new inode may reuse the old one's number (ext4), so the key alone cannot tell.
+        return before != null && (!existed || fileKey == null || !before.equals(fileKey));
     }
 
     /**
@@ -135,12 +139,29 @@ public final class RotatingFile implements Closeable {
      * go on into the moved file. Supervisor does this on SIGUSR2.
      */
     public synchronized void reopen() {
-        closeChannelQuietly(); // the next open tells whether the file was moved aside (its file key)
+        letGo();
     }
 
     /** Closes the open file until the next write, which opens the path again (a pipe that ended keeps none open). */
     public synchronized void release() {
+        letGo();
+    }
+
+    /** Closes the file, first noting whether the path still holds it: while open, its inode number cannot be reused. */
+    private void letGo() {
+        if (out != null && !stillAtPath()) {
+            heldFrom = streamEnd;
+        }
         closeChannelQuietly();
+    }
+
+    private boolean stillAtPath() {
+        try {
+            Object now = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            return now != null && now.equals(fileKey);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Applies new limits; they take effect on the next write. */
@@ -170,7 +191,8 @@ public final class RotatingFile implements Closeable {
      * such as {@code /dev/stdout}, a device, a pipe: nothing to read back) or does not exist. Links are not followed.
      */
     public synchronized Optional<LogFiles> snapshot() throws IOException {
-        return LogFiles.open(file, backups, streamEnd, heldFrom);
+        // Moved aside or removed while still open here: what the path holds now is not what was written.
+        return LogFiles.open(file, backups, streamEnd, out != null && !stillAtPath() ? streamEnd : heldFrom);
     }
 
     /** Bytes in the current file as last known, 0 when not open. */
@@ -190,6 +212,9 @@ public final class RotatingFile implements Closeable {
     }
 
     private void rotate() throws IOException {
+        if (!stillAtPath()) {
+            heldFrom = streamEnd; // removed while open: the backups below and the new file are not one stream
+        }
         FileChannel o = out;
         out = null;
         o.close();

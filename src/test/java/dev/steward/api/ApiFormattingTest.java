@@ -5,10 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steward.control.ProcessInfo;
+import dev.steward.control.ProgramView;
+import dev.steward.manifest.ManifestError;
+import dev.steward.supervise.Specs;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -108,5 +114,21 @@ class ApiFormattingTest {
 
     private static String string(byte[] bytes) {
         return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aProgramsManifestErrorIsTheFirstOfItsFileThatIsNotAboutAnotherProgram() {
+        Path file = Path.of("/m/z.yaml");
+        ProgramView u = new ProgramView(Specs.defaults("u"), file, List.of(), false);
+        List<ManifestError> errors = List.of(
+                new ManifestError(Path.of("/m/other.yaml"), 2, 1, "spec", "unknown field"),
+                new ManifestError(file, 4, 9, "", "program \"t\" keeps running as it was: ..."),
+                new ManifestError(file, 14, 13, "spec.replicas", "must be 0 or more"));
+        assertEquals("/m/z.yaml:14:13: spec.replicas: must be 0 or more",
+                ProgramDto.of(u, errors, Instant.EPOCH, ZoneOffset.UTC).manifestError());
+        assertEquals("/m/z.yaml:4:9: program \"t\" keeps running as it was: ...",
+                ProgramDto.of(new ProgramView(Specs.defaults("t"), file, List.of(), false), errors, Instant.EPOCH,
+                        ZoneOffset.UTC).manifestError(), "its own note is its own");
+        assertEquals(null, ProgramDto.of(u, List.of(errors.get(0)), Instant.EPOCH, ZoneOffset.UTC).manifestError());
     }
 }

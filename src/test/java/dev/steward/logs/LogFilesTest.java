@@ -207,4 +207,41 @@ class LogFilesTest {
             assertEquals("", read(files, files.startOfLast(-1, 1)), "no exception, and nothing to send");
         }
     }
+
+    @Test
+    void aFileMovedAsideOrRemovedIsToldEvenBeforeTheNextWriteAndWhenItsInodeNumberComesBack() throws IOException {
+        Path log = dir.resolve("out.log");
+        // logrotate moves a quiet process's file aside and creates an empty one; the daemon gets SIGHUP.
+        try (RotatingFile file = new RotatingFile(log, 100, 1)) {
+            write(file, "x".repeat(150), 150); // out.log.1 holds 100, out.log 50
+            Files.move(log, dir.resolve("out.log-20261207"));
+            Files.createFile(log);
+            file.reopen();
+            try (LogFiles files = file.snapshot().orElseThrow()) {
+                assertEquals(-1, files.offsetOf(140), "out.log.1 and the new out.log are not one stream");
+            }
+        }
+        // Removed, and a new file at the path, which on ext4 reuses the freed inode number: the key alone would not tell.
+        Path other = dir.resolve("other.log");
+        try (RotatingFile file = new RotatingFile(other, 0, 0)) {
+            write(file, "0123456789", 10);
+            Files.delete(other);
+            file.release(); // a pipe's end
+            write(file, "ab", 12);
+            try (LogFiles files = file.snapshot().orElseThrow()) {
+                assertEquals(-1, files.offsetOf(5));
+                assertEquals(0, files.offsetOf(10));
+            }
+        }
+        // Moved aside with no signal at all, while still open here: the snapshot does not take the new file for it.
+        Path third = dir.resolve("third.log");
+        try (RotatingFile file = new RotatingFile(third, 0, 0)) {
+            write(file, "0123456789", 10);
+            Files.move(third, dir.resolve("third.log.old"));
+            Files.writeString(third, "someone else's");
+            try (LogFiles files = file.snapshot().orElseThrow()) {
+                assertEquals(-1, files.offsetOf(0));
+            }
+        }
+    }
 }
