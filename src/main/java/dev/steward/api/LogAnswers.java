@@ -126,19 +126,23 @@ public class LogAnswers {
     }
 
     private Multi<Buffer> fromMemory(Request request, RingBuffer.Slice held, RingBuffer ring) {
-        byte[] text = LogText.lastLines(LogText.lastBytes(held.bytes(), request.window()), request.lines());
         if (!request.following()) {
-            return text.length == 0 ? Multi.createFrom().empty() : Multi.createFrom().item(Buffer.buffer(text));
+            return memoryText(request, held);
         }
         // Sent even when empty: the status and headers go out with the first chunk, and a follower of a quiet
         // process must learn at once that the request was accepted.
-        Multi<Buffer> first = Multi.createFrom().item(Buffer.buffer(text));
+        Multi<Buffer> first = Multi.createFrom().item(Buffer.buffer(cut(request, held)));
         return Multi.createBy().concatenating().streams(first, follower.follow(request.process(), request.stderr(), ring, held.next()));
     }
 
     private static Multi<Buffer> memoryText(Request request, RingBuffer.Slice held) {
-        byte[] text = LogText.lastLines(LogText.lastBytes(held.bytes(), request.window()), request.lines());
+        byte[] text = cut(request, held);
         return text.length == 0 ? Multi.createFrom().empty() : Multi.createFrom().item(Buffer.buffer(text));
+    }
+
+    /** What the request asks for of the memory's bytes. */
+    private static byte[] cut(Request request, RingBuffer.Slice held) {
+        return LogText.lastLines(LogText.lastBytes(held.bytes(), request.window()), request.lines());
     }
 
     /**

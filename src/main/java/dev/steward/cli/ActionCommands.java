@@ -92,9 +92,7 @@ final class ActionCommands {
 
     /** The query string: repeated {@code target=} or one {@code selector=}, and the timeout. */
     static String query(List<String> targets, String selector, double timeout) {
-        if (!(timeout > 0 && timeout <= 86400)) {
-            throw StewardCli.Verb.usage("--timeout must be more than 0 and at most 86400 seconds (got " + seconds(timeout) + ")");
-        }
+        checkTimeout(timeout);
         if (selector != null && !targets.isEmpty()) {
             throw StewardCli.Verb.usage("give NAMEs (or all) or a selector (-l), not both");
         }
@@ -112,6 +110,13 @@ final class ActionCommands {
             q.append("target=").append(Api.enc(target)); // the daemon reads GROUP:NAME too
         }
         return q.append("&timeout=").append(seconds(timeout)).toString();
+    }
+
+    /** A usage error unless {@code timeout} is what the daemon takes: more than 0 and at most a day. */
+    static void checkTimeout(double timeout) {
+        if (!(timeout > 0 && timeout <= 86400)) {
+            throw StewardCli.Verb.usage("--timeout must be more than 0 and at most 86400 seconds (got " + seconds(timeout) + ")");
+        }
     }
 
     /** {@code 30}, or {@code 0.5}: no {@code .0} on whole seconds. */

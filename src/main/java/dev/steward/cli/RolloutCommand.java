@@ -55,7 +55,7 @@ final class RolloutCommand extends StewardCli.Verb {
         if (names.size() != 1) {
             throw usage("one program: steward " + verb + " program NAME");
         }
-        ActionCommands.query(List.of(names.get(0)), null, timeout); // checks the timeout as the actions do
+        ActionCommands.checkTimeout(timeout);
         return action.equals("status") ? status(names.get(0)) : restart(names.get(0));
     }
 
