@@ -156,9 +156,6 @@ public class LoopbackHostCheck {
                 + " one of STEWARD_ALLOWED_HOSTS may be used, as a web page can point a name of its own at 127.0.0.1 (DNS"
                 + " rebinding); use http://" + address + ":" + local.port() + " or http://localhost:" + local.port()
                 + ", or add the name to STEWARD_ALLOWED_HOSTS (a reverse proxy's, say)");
-        if (!context.request().isEnded()) {
-            MalformedRequests.closeOnceAnswered(context);
-        }
-        MalformedRequests.answer(context, json.get(), problem);
+        MalformedRequests.refuse(context, json.get(), problem);
     }
 }

@@ -60,7 +60,7 @@ public class MalformedRequests {
         if (unreadable == null) {
             return false;
         }
-        refuse(context, Problem.of(Problem.Code.BadRequest, "the request's URL could not be read (" + unreadable
+        answer(context, json.get(), Problem.of(Problem.Code.BadRequest, "the request's URL could not be read (" + unreadable
                 + "); percent-encode the characters of names and query values other than letters, digits and -._~"
                 + " (%25 for %, %20 for a space, %7C for |), as the CLI does"));
         return true;
@@ -73,7 +73,7 @@ public class MalformedRequests {
             return false;
         }
         closeOnceAnswered(context);
-        refuse(context, Problem.of(Problem.Code.TooLarge, "the request's body is " + bodyBytes + " bytes, more than the "
+        answer(context, json.get(), Problem.of(Problem.Code.TooLarge, "the request's body is " + bodyBytes + " bytes, more than the "
                 + limit(maxBodyBytes) + "; nothing was read" + (appliesManifests(context)
                 ? " or applied: " + SEND_FEWER : ": no operation of this API takes a body that large; see /q/openapi")));
         return true;
@@ -101,8 +101,15 @@ public class MalformedRequests {
         }
     }
 
-    private void refuse(RoutingContext context, Problem problem) {
-        answer(context, json.get(), problem);
+    /**
+     * Refuses a request from a route that runs before the REST layer: a body not read yet is not read (the connection
+     * closes once answered), and {@code problem} is the answer.
+     */
+    static void refuse(RoutingContext context, ObjectMapper json, Problem problem) {
+        if (!context.request().isEnded()) {
+            closeOnceAnswered(context);
+        }
+        answer(context, json, problem);
     }
 
     /** Ends the response with {@code problem}, from a route that runs before the REST layer and its mappers. */

@@ -94,9 +94,6 @@ public class TokenCheck {
                 ? "the request's Authorization does not carry this daemon's token (a token of another daemon, or an old one?); "
                 : "a request over TCP must carry the daemon's token (Authorization: Bearer TOKEN); ") + where);
         context.response().putHeader("WWW-Authenticate", "Bearer realm=\"steward\"");
-        if (!context.request().isEnded()) {
-            MalformedRequests.closeOnceAnswered(context); // a stranger's body is not read
-        }
-        MalformedRequests.answer(context, json.get(), problem);
+        MalformedRequests.refuse(context, json.get(), problem); // a stranger's body is not read
     }
 }

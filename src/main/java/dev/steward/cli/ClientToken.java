@@ -1,5 +1,6 @@
 package dev.steward.cli;
 
+import dev.steward.api.ApiToken;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,7 @@ import java.util.Set;
 record ClientToken(String authorization, String note, Set<Integer> trustedPeers) {
 
     static ClientToken of(Map<String, String> env, Path stateDir, HttpTransport.Endpoint endpoint) {
-        Path file = stateDir.resolve("token");
+        Path file = stateDir.resolve(ApiToken.FILE_NAME); // a constant: the daemon's class is not loaded
         String fromEnv = env.get("STEWARD_TOKEN");
         if (fromEnv != null && !fromEnv.isBlank()) {
             return new ClientToken("Bearer " + fromEnv.strip(), "this client sent STEWARD_TOKEN, which is not that daemon's"

@@ -245,7 +245,7 @@ final class GetCommand extends StewardCli.Verb {
         if (Json.num(program, "replicas", 0) == 0) {
             return Optional.of("0 replicas; scale it up: steward scale program " + name + " --replicas 1");
         }
-        if (Boolean.TRUE.equals(Json.obj(program).get("waiting"))) {
+        if (Json.bool(program, "waiting")) {
             return Optional.of("not yet: it waits for the processes of the removed program of its name to stop");
         }
         return Optional.of("none listed: try again");

@@ -193,13 +193,6 @@ public final class LogSink implements Closeable {
         return Optional.ofNullable(lastError);
     }
 
-    /** Closes the log file until the next write ({@link RotatingFile#release()}); no-op without a file. */
-    public void release() {
-        if (out != null) {
-            out.release();
-        }
-    }
-
     /** Reopens the log file at its path with the next write ({@link RotatingFile#reopen()}); no-op without a file. */
     public void reopen() {
         if (out != null) {

@@ -66,18 +66,19 @@ public final class RotatingFile implements Closeable {
 
     /** Opens the file for appending (creating it and its parent directories) unless already open. */
     public synchronized void open() throws IOException {
-        if (openIfNotOpen()) {
-            heldFrom = streamEnd; // moved aside or removed since the last write: what went before is not here
-        }
+        openIfNotOpen(streamEnd);
     }
 
-    /** Opens the file unless open: true when the path now holds another file than the one written before. */
-    private boolean openIfNotOpen() throws IOException {
+    /**
+     * Opens the file unless open. When the path now holds another file than the one written before (moved aside by
+     * logrotate, or removed), the files hold the stream only from {@code position} on.
+     */
+    private void openIfNotOpen(long position) throws IOException {
         if (closed) {
             throw new IOException("log file closed: " + file);
         }
         if (out != null) {
-            return false;
+            return;
         }
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
@@ -87,7 +88,9 @@ public final class RotatingFile implements Closeable {
         boolean existed = Files.exists(file, LinkOption.NOFOLLOW_LINKS);
         openChannel(false);
         // Created by this open: a new inode may reuse the old one's number (ext4), so the key alone cannot tell.
-        return before != null && (!existed || fileKey == null || !before.equals(fileKey));
+        if (before != null && (!existed || fileKey == null || !before.equals(fileKey))) {
+            heldFrom = position;
+        }
     }
 
     /**
@@ -108,10 +111,7 @@ public final class RotatingFile implements Closeable {
         long chunkStart = streamEnd - chunk.remaining();
         this.streamEnd = streamEnd;
         try {
-            if (openIfNotOpen()) {
-                // Moved aside (logrotate) or removed since: what went before is not in these files.
-                heldFrom = chunkStart;
-            }
+            openIfNotOpen(chunkStart);
             while (chunk.hasRemaining()) {
                 // Rotating only when more bytes arrive keeps an exactly full file in place
                 // instead of leaving an empty current file behind.
@@ -134,21 +134,12 @@ public final class RotatingFile implements Closeable {
     }
 
     /**
-     * Lets go of the open file, so that the next write opens the path again, creating it if it is gone:
-     * after {@code logrotate} (without {@code copytruncate}) has moved the file aside, output would otherwise
-     * go on into the moved file. Supervisor does this on SIGUSR2.
+     * Lets go of the open file, so that the next write opens the path again, creating it if it is gone: after
+     * {@code logrotate} (without {@code copytruncate}) has moved the file aside, output would otherwise go on into the
+     * moved file (Supervisor does this on SIGUSR2); and a pipe that ended keeps no file open. Whether the path still
+     * holds the file is noted first: while it is open, its inode number cannot be reused.
      */
     public synchronized void reopen() {
-        letGo();
-    }
-
-    /** Closes the open file until the next write, which opens the path again (a pipe that ended keeps none open). */
-    public synchronized void release() {
-        letGo();
-    }
-
-    /** Closes the file, first noting whether the path still holds it: while open, its inode number cannot be reused. */
-    private void letGo() {
         if (out != null && !stillAtPath()) {
             heldFrom = streamEnd;
         }

@@ -43,6 +43,11 @@ public final class ProcessLauncher implements Launcher {
             stdout.abandonRun();
             stderr.ifPresent(LogSink::abandonRun);
         }
+
+        /** The files these sinks write. */
+        LogPaths paths() {
+            return new LogPaths(stdout.file(), stderr.flatMap(LogSink::file));
+        }
     }
 
     public ProcessLauncher(Spawner spawner, Path stateDir, Map<String, String> daemonEnvironment) {
@@ -133,7 +138,7 @@ public final class ProcessLauncher implements Launcher {
 
             @Override
             public void ended() {
-                sink.release();
+                sink.reopen();
             }
         };
     }
@@ -203,14 +208,8 @@ public final class ProcessLauncher implements Launcher {
     public record LogPaths(Optional<Path> stdout, Optional<Path> stderr) {
     }
 
-    /** Its sinks' files; before its first start (no sinks yet), the files its spec names. */
-    public LogPaths logPaths(ProcessSlot slot) {
-        SlotLogs current = logs.get(slot);
-        return current == null ? plannedLogPaths(slot)
-                : new LogPaths(current.stdout().file(), current.stderr().flatMap(LogSink::file));
-    }
-
-    private LogPaths plannedLogPaths(ProcessSlot slot) {
+    /** The files a slot's spec names for its streams: where they go from its next start. */
+    LogPaths plannedLogPaths(ProcessSlot slot) {
         LogsSpec spec = slot.spec().logs();
         return new LogPaths(logPath(slot, spec.stdout(), "out"),
                 spec.redirectStderr() ? Optional.empty() : logPath(slot, spec.stderr(), "err"));

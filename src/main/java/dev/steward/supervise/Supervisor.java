@@ -247,7 +247,7 @@ public final class Supervisor {
     public void recordOperatorActions(List<Event.OperatorAction> requests) {
         requests.forEach(this::hold);
         // A request changes no state: the snapshot is rebuilt only for earlier events that are still held.
-        publishIfPending();
+        publishNow();
         deliverHeld();
     }
 
@@ -335,7 +335,7 @@ public final class Supervisor {
             continuingShutdown = false;
         }
         try {
-            publishIfPending(); // the last stops reach the history before the daemon exits
+            publishNow(); // the last stops reach the history before the daemon exits
         } finally {
             shutdown.complete(null);
         }
@@ -350,7 +350,7 @@ public final class Supervisor {
     private void publishSoon() {
         if (!publishPending) {
             publishPending = true;
-            loop.execute(this::publishIfPending);
+            loop.execute(this::publishNow);
         }
     }
 
@@ -359,19 +359,15 @@ public final class Supervisor {
      * BACKOFF) completes in this owner task, before the publish {@link #publishSoon} queued: publish now.
      */
     private <T> T publishedFirst(T result) {
-        publishIfPending();
+        publishNow();
         return result;
     }
 
     /**
-     * Publishes what the tasks before this one changed, now rather than after the tasks queued since: for a reader
-     * that must see the effect of a reconcile queued before it. Owner thread.
+     * Publishes what the tasks before this one changed, if anything, now rather than after the tasks queued since:
+     * for a reader that must see the effect of a reconcile queued before it. Owner thread.
      */
     public void publishNow() {
-        publishIfPending();
-    }
-
-    private void publishIfPending() {
         if (publishPending) {
             publish(snapshot.loaded());
         }
@@ -461,7 +457,10 @@ public final class Supervisor {
     }
 
     private ProcessView view(ProcessSlot slot, ProcessView.Removal removal) {
-        return ProcessView.of(slot, intent.stoppedByHand(slot.name()), removal, launcher.logs(slot), launcher.logPaths(slot));
+        Optional<ProcessLauncher.SlotLogs> logs = launcher.logs(slot);
+        // Its sinks' files; before its first start (no sinks yet), the files its spec names.
+        return ProcessView.of(slot, intent.stoppedByHand(slot.name()), removal, logs,
+                logs.isPresent() ? logs.get().paths() : launcher.plannedLogPaths(slot));
     }
 
     /** The latest published state; safe to read from any thread. */

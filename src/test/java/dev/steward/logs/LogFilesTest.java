@@ -168,7 +168,7 @@ class LogFilesTest {
                 assertEquals(7, files.offsetOf(7));
                 assertEquals(-1, files.offsetOf(11), "not written yet");
             }
-            file.release(); // a pipe ended: the next write opens the same file again, nothing is lost
+            file.reopen(); // a pipe ended: the next write opens the same file again, nothing is lost
             try (LogFiles files = writtenThenSnapshot(file, "ab", 12)) {
                 assertEquals(0, files.offsetOf(0));
             }
@@ -183,7 +183,7 @@ class LogFilesTest {
                 assertEquals(0, files.offsetOf(14));
             }
             // A write that fails leaves a hole: nothing before its end can be placed in the files.
-            file.release();
+            file.reopen();
             Files.delete(log);
             Files.delete(log.getParent());
             Files.writeString(log.getParent(), "not a directory");
@@ -226,7 +226,7 @@ class LogFilesTest {
         try (RotatingFile file = new RotatingFile(other, 0, 0)) {
             write(file, "0123456789", 10);
             Files.delete(other);
-            file.release(); // a pipe's end
+            file.reopen(); // a pipe's end
             write(file, "ab", 12);
             try (LogFiles files = file.snapshot().orElseThrow()) {
                 assertEquals(-1, files.offsetOf(5));
