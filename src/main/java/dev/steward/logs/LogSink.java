@@ -25,15 +25,26 @@ public final class LogSink implements Closeable {
     /** Bytes of recent output kept in memory per stream. */
     public static final int RING_BYTES = 64 * 1024;
 
+    /**
+     * The longest line held back for a file other streams write too; a longer one is written in pieces of this size,
+     * as Docker cuts its log lines.
+     */
+    static final int MAX_LINE = 16 * 1024;
+
+    private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
+
     private final RingBuffer ring;
     private final Runs runs;
     private final Optional<Path> file;
+    private final LogFileTable files;
     private final RotatingFile out; // null when output is not written to disk
+    private ByteBuffer heldLine;     // the pipe reader's: a shared file's unfinished last line, null until one is
     private volatile String lastError;
     private volatile boolean closed;
 
-    private LogSink(Optional<Path> file, RotatingFile out, RingBuffer ring, Runs runs) {
+    private LogSink(Optional<Path> file, LogFileTable files, RotatingFile out, RingBuffer ring, Runs runs) {
         this.file = file;
+        this.files = files;
         this.out = out;
         this.ring = ring;
         this.runs = runs;
@@ -48,30 +59,31 @@ public final class LogSink implements Closeable {
      * @param maxBytes rotate at this size; 0 never rotates
      * @param backups  rotated files kept; 0 truncates instead
      * @param memory   what the rings of all sinks may take together; {@link #close()} gives this one's back
+     * @param files    the files other sinks write: a path one of them writes already is written through its writer
      */
-    public static LogSink open(Optional<Path> file, long maxBytes, int backups, TailMemory memory) {
-        return open(file, maxBytes, backups, new RingBuffer(RING_BYTES, memory));
+    public static LogSink open(Optional<Path> file, long maxBytes, int backups, TailMemory memory, LogFileTable files) {
+        return open(file, maxBytes, backups, new RingBuffer(RING_BYTES, memory), files);
     }
 
-    /** A sink whose ring counts against no shared limit. */
+    /** A sink whose ring counts against no shared limit, and whose file no other sink writes. */
     public static LogSink open(Optional<Path> file, long maxBytes, int backups) {
-        return open(file, maxBytes, backups, TailMemory.unlimited());
+        return open(file, maxBytes, backups, TailMemory.unlimited(), new LogFileTable());
     }
 
     // A smaller ring lets tests cover wraparound without writing 64 KiB.
     static LogSink open(Optional<Path> file, long maxBytes, int backups, int ringBytes) {
-        return open(file, maxBytes, backups, new RingBuffer(ringBytes));
+        return open(file, maxBytes, backups, new RingBuffer(ringBytes), new LogFileTable());
     }
 
-    private static LogSink open(Optional<Path> file, long maxBytes, int backups, RingBuffer ring) {
-        return new LogSink(file, rotating(file, maxBytes, backups), ring, new Runs());
+    private static LogSink open(Optional<Path> file, long maxBytes, int backups, RingBuffer ring, LogFileTable files) {
+        return new LogSink(file, files, rotating(file, maxBytes, backups, files), ring, new Runs());
     }
 
     /** The file's writer, or null without a file. */
-    private static RotatingFile rotating(Optional<Path> file, long maxBytes, int backups) {
+    private static RotatingFile rotating(Optional<Path> file, long maxBytes, int backups, LogFileTable files) {
         Objects.requireNonNull(file, "file");
         checkLimits(maxBytes, backups);
-        return file.map(f -> new RotatingFile(f, maxBytes, backups)).orElse(null);
+        return file.map(f -> files.acquire(f, maxBytes, backups)).orElse(null);
     }
 
     /**
@@ -80,12 +92,12 @@ public final class LogSink implements Closeable {
      * late output written here still reaches the shared memory.
      */
     public LogSink movedTo(Optional<Path> newFile, long maxBytes, int backups) {
-        RotatingFile out = rotating(newFile, maxBytes, backups); // checks first: a bad move leaves this sink as it is
+        RotatingFile out = rotating(newFile, maxBytes, backups, files); // checks first: a bad move leaves this as it is
         if (out != null) {
             out.streamAt(ring.total()); // the new file's end is here in the shared ring, not at its start
         }
         closeFile();
-        return new LogSink(newFile, out, ring, runs);
+        return new LogSink(newFile, files, out, ring, runs);
     }
 
     /**
@@ -139,7 +151,11 @@ public final class LogSink implements Closeable {
             return;
         }
         try {
-            out.write(chunk, end);
+            if (out.shared()) {
+                writeLines(chunk);
+            } else {
+                out.write(chunk, end);
+            }
             lastError = null;
         } catch (IOException | RuntimeException e) {
             // RuntimeException too: whatever the file does, the I/O thread must keep draining pipes.
@@ -147,6 +163,70 @@ public final class LogSink implements Closeable {
                 recordError(e);
             }
         }
+    }
+
+    /**
+     * Into a file other streams write too: whole lines, so that theirs fall between this stream's lines and not inside
+     * them. What follows the chunk's last newline is held back until a later chunk ends the line, the line reaches
+     * {@link #MAX_LINE}, or the pipe ends ({@link #ended()}).
+     */
+    private void writeLines(ByteBuffer chunk) throws IOException {
+        int start = chunk.position();
+        int lineEnd = chunk.limit(); // just past the chunk's last newline, or start when it has none
+        while (lineEnd > start && chunk.get(lineEnd - 1) != '\n') {
+            lineEnd--;
+        }
+        int held = heldLine == null ? 0 : heldLine.position();
+        if (lineEnd == start) {
+            if (held + chunk.remaining() <= MAX_LINE) {
+                hold(chunk);
+                return;
+            }
+            lineEnd = chunk.limit(); // a line longer than MAX_LINE: this much of it goes now
+        }
+        ByteBuffer lines = chunk.slice(start, lineEnd - start);
+        chunk.position(lineEnd);
+        writeHeldAnd(lines);
+        if (chunk.remaining() > MAX_LINE) {
+            out.writeBoth(NOTHING, chunk);
+        } else if (chunk.hasRemaining()) {
+            hold(chunk);
+        }
+    }
+
+    private void hold(ByteBuffer bytes) {
+        if (heldLine == null) {
+            heldLine = ByteBuffer.allocate(MAX_LINE);
+        }
+        heldLine.put(bytes);
+    }
+
+    /** Writes the held-back bytes, then {@code next}; the held bytes are gone either way. */
+    private void writeHeldAnd(ByteBuffer next) throws IOException {
+        if (heldLine == null || heldLine.position() == 0) {
+            out.writeBoth(NOTHING, next);
+            return;
+        }
+        try {
+            out.writeBoth(heldLine.flip(), next);
+        } finally {
+            heldLine.clear();
+        }
+    }
+
+    /**
+     * The stream's pipe has ended (called by the pipe reader, after its last {@link Run#write}): a line held back for
+     * a shared file is written as it is, and the file is let go until the next output ({@link #reopen()}).
+     */
+    public void ended() {
+        if (out != null && !closed && heldLine != null && heldLine.position() > 0) {
+            try {
+                writeHeldAnd(NOTHING);
+            } catch (IOException | RuntimeException e) {
+                recordError(e);
+            }
+        }
+        reopen();
     }
 
     /** The last {@code min(maxBytes, held)} bytes of output. */
@@ -224,7 +304,7 @@ public final class LogSink implements Closeable {
         closed = true;
         if (out != null) {
             try {
-                out.close();
+                files.release(out);
             } catch (IOException e) {
                 recordError(e);
             }

@@ -46,6 +46,7 @@ public final class RotatingFile implements Closeable {
     private long streamEnd;   // the caller's stream position just past the last chunk written (or lost)
     private long heldFrom;    // the stream position from which the files hold every byte written (see snapshot)
     private Object fileKey;   // of the file last opened at the path: another one there means it was moved aside
+    private volatile boolean shared; // several streams have written here (LogFileTable): the files are not one stream
 
     /**
      * Describes the file without touching the disk; it is created on {@link #open()} or the first write.
@@ -112,25 +113,58 @@ public final class RotatingFile implements Closeable {
         this.streamEnd = streamEnd;
         try {
             openIfNotOpen(chunkStart);
-            while (chunk.hasRemaining()) {
-                // Rotating only when more bytes arrive keeps an exactly full file in place
-                // instead of leaving an empty current file behind.
-                if (rotates && maxBytes > 0 && size >= maxBytes) {
-                    rotate();
-                }
-                int n = rotates && maxBytes > 0 ? (int) Math.min(chunk.remaining(), maxBytes - size) : chunk.remaining();
-                ByteBuffer part = chunk.slice(chunk.position(), n);
-                while (part.hasRemaining()) {
-                    size += out.write(part);
-                }
-                chunk.position(chunk.position() + n);
-            }
+            append(chunk);
         } catch (IOException | RuntimeException e) {
-            // The channel may be half closed or the size unknown; start over from the disk next time.
-            closeChannelQuietly();
-            heldFrom = streamEnd; // some of this chunk is not in the files: those before it cannot be told apart
+            failed(streamEnd);
             throw e;
         }
+    }
+
+    /**
+     * For a file several streams write ({@link #markShared()}): appends {@code held}, then {@code chunk}, with no other
+     * writer's bytes between them, so that a line one stream held back lands whole.
+     */
+    public synchronized void writeBoth(ByteBuffer held, ByteBuffer chunk) throws IOException {
+        try {
+            openIfNotOpen(streamEnd);
+            append(held);
+            append(chunk);
+        } catch (IOException | RuntimeException e) {
+            failed(streamEnd);
+            throw e;
+        }
+    }
+
+    private void append(ByteBuffer chunk) throws IOException {
+        while (chunk.hasRemaining()) {
+            // Rotating only when more bytes arrive keeps an exactly full file in place
+            // instead of leaving an empty current file behind.
+            if (rotates && maxBytes > 0 && size >= maxBytes) {
+                rotate();
+            }
+            int n = rotates && maxBytes > 0 ? (int) Math.min(chunk.remaining(), maxBytes - size) : chunk.remaining();
+            ByteBuffer part = chunk.slice(chunk.position(), n);
+            while (part.hasRemaining()) {
+                size += out.write(part);
+            }
+            chunk.position(chunk.position() + n);
+        }
+    }
+
+    private void failed(long streamEnd) {
+        // The channel may be half closed or the size unknown; start over from the disk next time.
+        closeChannelQuietly();
+        heldFrom = streamEnd; // some of this chunk is not in the files: those before it cannot be told apart
+    }
+
+    /** Another stream writes this file too, from now on: its content is no longer one stream's ({@link #snapshot()}). */
+    void markShared() {
+        shared = true;
+    }
+
+    /** Whether several streams have written this file (it is shared in a {@link LogFileTable}). */
+    public boolean shared() {
+        return shared;
     }
 
     /**
@@ -179,9 +213,14 @@ public final class RotatingFile implements Closeable {
     /**
      * The file and its backups, oldest first, opened for reading as they are now (no write or rotation runs
      * meanwhile), with the stream position of their end; empty when the path is not a plain file (a symbolic link
-     * such as {@code /dev/stdout}, a device, a pipe: nothing to read back) or does not exist. Links are not followed.
+     * such as {@code /dev/stdout}, a device, a pipe: nothing to read back) or does not exist, and when several streams
+     * write it ({@link #shared()}: it holds theirs too, and no position of one stream's matches its end). Links are not
+     * followed.
      */
     public synchronized Optional<LogFiles> snapshot() throws IOException {
+        if (shared) {
+            return Optional.empty();
+        }
         // Moved aside or removed while still open here: what the path holds now is not what was written.
         return LogFiles.open(file, backups, streamEnd, out != null && !stillAtPath() ? streamEnd : heldFrom);
     }

@@ -1,5 +1,6 @@
 package dev.steward.supervise;
 
+import dev.steward.logs.LogFileTable;
 import dev.steward.logs.LogSink;
 import dev.steward.logs.TailMemory;
 import dev.steward.manifest.LogsSpec;
@@ -30,6 +31,7 @@ public final class ProcessLauncher implements Launcher {
     private final SortedMap<String, String> daemonEnvironment;
     private final ChildLedger ledger;
     private final TailMemory tailMemory;
+    private final LogFileTable logFiles = new LogFileTable();
     private final Map<ProcessSlot, SlotLogs> logs = new IdentityHashMap<>();
 
     /** The open log sinks of one slot. */
@@ -138,7 +140,7 @@ public final class ProcessLauncher implements Launcher {
 
             @Override
             public void ended() {
-                sink.reopen();
+                sink.ended();
             }
         };
     }
@@ -174,13 +176,13 @@ public final class ProcessLauncher implements Launcher {
         // new one with its memory, so that logs and logs -p still show the output from before the change.
         StreamLogSpec out = spec.logs().stdout();
         StreamLogSpec err = spec.logs().stderr();
-        LogSink stdout = current == null ? LogSink.open(stdoutPath, out.maxBytes(), out.backups(), tailMemory)
+        LogSink stdout = current == null ? LogSink.open(stdoutPath, out.maxBytes(), out.backups(), tailMemory, logFiles)
                 : current.stdout().movedTo(stdoutPath, out.maxBytes(), out.backups());
         Optional<LogSink> stderr = Optional.empty();
         if (!spec.logs().redirectStderr()) {
             stderr = Optional.of(current != null && current.stderr().isPresent()
                     ? current.stderr().get().movedTo(stderrPath, err.maxBytes(), err.backups())
-                    : LogSink.open(stderrPath, err.maxBytes(), err.backups(), tailMemory));
+                    : LogSink.open(stderrPath, err.maxBytes(), err.backups(), tailMemory, logFiles));
         } else if (current != null) {
             current.stderr().ifPresent(LogSink::close); // now redirected into stdout: its memory goes
         }

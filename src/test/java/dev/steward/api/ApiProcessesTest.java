@@ -32,6 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -173,6 +174,45 @@ class ApiProcessesTest {
         assertEquals(100000, given().get("/api/v1/processes/api-long/logs?bytes=100000").asByteArray().length);
         // Without a limit, the last 64 KiB, as before: from the memory.
         assertEquals(65536, given().get("/api/v1/processes/api-long/logs").asByteArray().length);
+    }
+
+    @Test
+    void replicasGivenOneLogFileWriteItLineByLineAndItRotatesOnceForAll() throws IOException {
+        Path log = Files.createTempDirectory(Path.of("target"), "api-shared").resolve("shared.log").toAbsolutePath();
+        // Each line in two write(2)s, so that the pipe is often read between them: half lines, three writers at once.
+        apply(manifest("api-shared", "suite: api", "i=0; while [ $i -lt 3000 ]; do printf '%s ' $STEWARD_PROCESS_NAME;"
+                        + " printf 'line %d\\\\n' $i; i=$((i+1)); done; exec sleep 1000",
+                "replicas: 3", "logs: {stdout: {file: " + log + ", maxBytes: 20Ki, backups: 60}}")).statusCode(200);
+        await().atMost(ApiFixture.PATIENCE).until(() -> sharedLines(log).size() == 9000);
+
+        int[] next = new int[3];
+        for (String line : sharedLines(log)) {
+            assertTrue(line.matches("api-shared-[0-2] line [0-9]+"), "a whole line: " + line);
+            int replica = line.charAt("api-shared-".length()) - '0';
+            assertEquals("api-shared-" + replica + " line " + next[replica], line, "whole lines, each replica's in order");
+            next[replica]++;
+        }
+        try (Stream<Path> files = Files.list(log.getParent())) {
+            for (Path file : files.toList()) {
+                assertTrue(Files.size(file) <= 20 * 1024, file + " is larger than maxBytes: rotated by two writers");
+            }
+        }
+        // The file holds the others' lines too: a process's logs come from its own memory.
+        String own = given().get("/api/v1/processes/api-shared-1/logs?tail=100000").then().statusCode(200).extract().asString();
+        assertTrue(own.endsWith("api-shared-1 line 2999\n"));
+        assertTrue(own.lines().allMatch(line -> line.startsWith("api-shared-1 line ")), "only api-shared-1's output");
+    }
+
+    /** The whole lines of a log file and its backups, oldest first (a rotation may cut one between two files). */
+    private static List<String> sharedLines(Path log) throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (int i = 60; i >= 0; i--) {
+            Path file = i == 0 ? log : log.resolveSibling(log.getFileName() + "." + i);
+            if (Files.exists(file)) {
+                text.append(Files.readString(file));
+            }
+        }
+        return text.lastIndexOf("\n") < 0 ? List.of() : List.of(text.substring(0, text.lastIndexOf("\n")).split("\n"));
     }
 
     @Test
