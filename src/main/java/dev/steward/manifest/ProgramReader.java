@@ -270,6 +270,10 @@ final class ProgramReader {
         String file = stream.get().get("file")
                 .flatMap(n -> reader.nonEmptyText(n, stream.get().path("file"), "use AUTO, NONE or a path"))
                 .map(ProgramReader::logFile).orElse(StreamLogSpec.AUTO);
+        if (LogPathTemplate.expands(file)) {
+            LogPathTemplate.problem(file).ifPresent(problem ->
+                    reader.error(stream.get().get("file").orElseThrow(), stream.get().path("file"), problem));
+        }
         long maxBytes = stream.get().get("maxBytes").flatMap(n -> byteSize(n, stream.get().path("maxBytes")))
                 .orElse(StreamLogSpec.DEFAULT_MAX_BYTES);
         int backups = integer(stream.get(), "backups", 0, Integer.MAX_VALUE, StreamLogSpec.DEFAULT_BACKUPS);

@@ -3,10 +3,12 @@ package dev.steward.supervise;
 import dev.steward.logs.LogFileTable;
 import dev.steward.logs.LogSink;
 import dev.steward.logs.TailMemory;
+import dev.steward.manifest.LogPathTemplate;
 import dev.steward.manifest.LogsSpec;
 import dev.steward.manifest.LogsSpec.StreamLogSpec;
 import dev.steward.manifest.ProgramSpec;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +35,7 @@ public final class ProcessLauncher implements Launcher {
     private final TailMemory tailMemory;
     private final LogFileTable logFiles = new LogFileTable();
     private final Map<ProcessSlot, SlotLogs> logs = new IdentityHashMap<>();
+    private String hostName; // null until a log path names host_node_name
 
     /** The open log sinks of one slot. */
     public record SlotLogs(LogSink stdout, Optional<LogSink> stderr) {
@@ -110,7 +113,12 @@ public final class ProcessLauncher implements Launcher {
                 executable = Path.of("/usr/bin/setpriv");
             }
         }
-        SlotLogs sinks = openLogs(slot);
+        SlotLogs sinks;
+        try {
+            sinks = openLogs(slot);
+        } catch (IllegalArgumentException e) {
+            throw new SpawnException("spec.logs: " + e.getMessage());
+        }
         OutputSink stdout = into(sinks.stdout());
         Optional<OutputSink> stderr = sinks.stderr().map(ProcessLauncher::into);
         long firstTick = ledger.beforeSpawn();
@@ -160,7 +168,7 @@ public final class ProcessLauncher implements Launcher {
 
     private SlotLogs openLogs(ProcessSlot slot) {
         ProgramSpec spec = slot.spec();
-        LogPaths planned = plannedLogPaths(slot);
+        LogPaths planned = logPaths(slot);
         Optional<Path> stdoutPath = planned.stdout();
         Optional<Path> stderrPath = planned.stderr();
         Optional<Optional<Path>> stderrFile = spec.logs().redirectStderr() ? Optional.empty() : Optional.of(stderrPath);
@@ -210,8 +218,20 @@ public final class ProcessLauncher implements Launcher {
     public record LogPaths(Optional<Path> stdout, Optional<Path> stderr) {
     }
 
-    /** The files a slot's spec names for its streams: where they go from its next start. */
+    /**
+     * The files a slot's spec names for its streams: where they go from its next start; none for a path that names a
+     * variable the daemon's environment lacks (its start fails, and says why).
+     */
     LogPaths plannedLogPaths(ProcessSlot slot) {
+        try {
+            return logPaths(slot);
+        } catch (IllegalArgumentException e) {
+            return new LogPaths(Optional.empty(), Optional.empty());
+        }
+    }
+
+    /** As {@link #plannedLogPaths}, or an {@link IllegalArgumentException} that says why a path cannot be expanded. */
+    private LogPaths logPaths(ProcessSlot slot) {
         LogsSpec spec = slot.spec().logs();
         return new LogPaths(logPath(slot, spec.stdout(), "out"),
                 spec.redirectStderr() ? Optional.empty() : logPath(slot, spec.stderr(), "err"));
@@ -242,7 +262,22 @@ public final class ProcessLauncher implements Launcher {
         return switch (stream.file()) {
             case StreamLogSpec.NONE -> Optional.empty();
             case StreamLogSpec.AUTO -> Optional.of(stateDir.resolve("logs").resolve(slot.name() + "." + suffix + ".log"));
-            default -> Optional.of(stateDir.resolve(stream.file()));
+            default -> Optional.of(stateDir.resolve(LogPathTemplate.expands(stream.file())
+                    ? LogPathTemplate.expand(stream.file(), new LogPathTemplate.Values(slot.spec().name(), slot.name(),
+                            slot.index(), slot.spec().replicas(), hostName(), daemonEnvironment))
+                    : stream.file()));
         };
+    }
+
+    /** The machine's name, as supervisord's host_node_name (uname's nodename), read once it is first needed. */
+    private String hostName() {
+        if (hostName == null) {
+            try {
+                hostName = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+            } catch (IOException | RuntimeException e) {
+                hostName = "localhost";
+            }
+        }
+        return hostName;
     }
 }

@@ -203,6 +203,28 @@ class ApiProcessesTest {
         assertTrue(own.lines().allMatch(line -> line.startsWith("api-shared-1 line ")), "only api-shared-1's output");
     }
 
+    @Test
+    void supervisordsExpansionsInALogPathGiveEachReplicaItsFile() throws IOException {
+        Path dir = Files.createTempDirectory(Path.of("target"), "api-expand").toAbsolutePath();
+        apply(manifest("api-expand", "suite: api", "echo I am $STEWARD_PROCESS_NAME; exec sleep 1000", "replicas: 2",
+                "logs: {stdout: {file: " + dir + "/%(program_name)s-%(process_num)02d-of-%(numprocs)d.log}}")).statusCode(200);
+        Path first = dir.resolve("api-expand-00-of-2.log");
+        Path second = dir.resolve("api-expand-01-of-2.log");
+        await().atMost(ApiFixture.PATIENCE).until(() -> Files.exists(first) && Files.exists(second)
+                && Files.readString(second).endsWith("\n"));
+        assertEquals("I am api-expand-0\n", Files.readString(first));
+        assertEquals("I am api-expand-1\n", Files.readString(second));
+        given().get("/api/v1/processes/api-expand-1").then().body("stdoutLog", equalTo(second.toString()));
+
+        // A variable the daemon lacks fails the start, and says so.
+        apply(manifest("api-noenv", "suite: api", "exec sleep 1000",
+                "logs: {stdout: {file: \"%(ENV_STEWARD_TEST_NO_SUCH_VARIABLE)s/web.log\"}}")).statusCode(200);
+        await().atMost(ApiFixture.PATIENCE).until(() -> given().get("/api/v1/processes/api-noenv").jsonPath()
+                .getString("spawnError") != null);
+        given().get("/api/v1/processes/api-noenv").then().body("spawnError", containsString("spec.logs: %(ENV_STEWARD_TEST_NO"
+                + "_SUCH_VARIABLE)s names STEWARD_TEST_NO_SUCH_VARIABLE, which the daemon's environment does not have"));
+    }
+
     /** The whole lines of a log file and its backups, oldest first (a rotation may cut one between two files). */
     private static List<String> sharedLines(Path log) throws IOException {
         StringBuilder text = new StringBuilder();

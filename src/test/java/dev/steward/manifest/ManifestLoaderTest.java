@@ -311,6 +311,21 @@ class ManifestLoaderTest {
     }
 
     @Test
+    void aLogPathsSupervisorExpansionsAreCheckedWhereTheyAreWritten() {
+        ManifestError error = onlyError(HEADER + "spec:\n  command: [a]\n  logs:\n    stdout:\n"
+                + "      file: /var/log/%(proces_num)02d.log\n");
+        assertEquals("9:13 spec.logs.stdout.file", error.line() + ":" + error.column() + " " + error.field());
+        assertTrue(error.message().startsWith("unknown expansion %(proces_num); use program_name, process_name,"
+                + " process_num"), error.message());
+        assertTrue(onlyError(HEADER + "spec:\n  command: [a]\n  logs: {stderr: {file: \"/var/log/100%.log\"}}\n")
+                .message().startsWith("a % must begin an expansion"));
+        ProgramSpec spec = loader.parse(FILE, HEADER + "spec:\n  command: [a]\n  logs:\n    stdout:\n"
+                + "      file: /var/log/%(program_name)s-%(process_num)02d.log\n").programs().get(0);
+        assertEquals("/var/log/%(program_name)s-%(process_num)02d.log", spec.logs().stdout().file(),
+                "kept as written: each process expands it");
+    }
+
+    @Test
     void badByteSizes() {
         ManifestError error = onlyError(HEADER + "spec:\n  command: [a]\n  logs:\n    stdout:\n      maxBytes: lots\n");
         assertEquals("9:17 spec.logs.stdout.maxBytes", error.line() + ":" + error.column() + " " + error.field());

@@ -1,0 +1,67 @@
+package dev.steward.manifest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Supervisor's %(name)s expansions in log paths, formatted as Python formats them. */
+class LogPathTemplateTest {
+
+    private static final LogPathTemplate.Values WEB_3 = new LogPathTemplate.Values("web", "web-3", 3, 12, "box",
+            Map.of("LOGDIR", "/srv/logs"));
+
+    private static String expand(String path) {
+        return LogPathTemplate.expand(path, WEB_3);
+    }
+
+    @Test
+    void supervisordsNamesForALogFile() {
+        assertEquals("/var/log/web-03.log", expand("/var/log/%(program_name)s-%(process_num)02d.log"));
+        assertEquals("/var/log/web/web-3-of-12.log", expand("/var/log/%(group_name)s/%(process_name)s-of-%(numprocs)d.log"));
+        assertEquals("/srv/logs/box.log", expand("%(ENV_LOGDIR)s/%(host_node_name)s.log"));
+        assertEquals("/var/log/100%/3.log", expand("/var/log/100%%/%(process_num)i.log"));
+        assertEquals("/var/log/plain.log", expand("/var/log/plain.log"));
+        assertFalse(LogPathTemplate.expands("/var/log/plain.log"));
+        assertTrue(LogPathTemplate.expands("/var/log/%(process_num)d.log"));
+    }
+
+    @Test
+    void widthsFlagsAndPrecisionsAsPythonHasThem() {
+        // Python: '%(n)5d|%(n)-5d|%(n)+d|%(n)05d|%(n).3d' % {'n': 3}
+        assertEquals("    3|3    |+3|00003|003", expand("%(process_num)5d|%(process_num)-5d|%(process_num)+d"
+                + "|%(process_num)05d|%(process_num).3d"));
+        // Python: '%(s)6s|%(s)-6s|%(s).2s' % {'s': 'web'}
+        assertEquals("   web|web   |we", expand("%(program_name)6s|%(program_name)-6s|%(program_name).2s"));
+        assertEquals("3", expand("%(process_num)s"), "a number as text");
+    }
+
+    @Test
+    void malformedPathsSayWhatToWrite() {
+        assertEquals(Optional.empty(), LogPathTemplate.problem("/var/log/%(program_name)s-%(process_num)02d.log"));
+        assertTrue(LogPathTemplate.problem("/var/log/%(proces_num)d.log").orElseThrow()
+                .startsWith("unknown expansion %(proces_num); use program_name, process_name, process_num"));
+        assertTrue(LogPathTemplate.problem("/var/log/50%.log").orElseThrow()
+                .startsWith("a % must begin an expansion such as %(process_num)d, or be written %% for a percent sign"));
+        assertTrue(LogPathTemplate.problem("/var/log/%(process_num.log").orElseThrow().startsWith("a % must begin"));
+        assertTrue(LogPathTemplate.problem("/var/log/%(process_num).log").orElseThrow()
+                .startsWith("%(process_num) must be followed by a conversion, s for text or d for a number"));
+        assertTrue(LogPathTemplate.problem("/var/log/%(program_name)d.log").orElseThrow()
+                .startsWith("%(program_name)d needs a number, and program_name is text: write %(program_name)s"));
+        assertTrue(LogPathTemplate.problem("%(here)s/web.log").orElseThrow()
+                .startsWith("%(here)s is not available: a relative path is taken from the state directory"));
+        assertTrue(LogPathTemplate.problem("%(process_num)99999d").orElseThrow().contains("over 999"));
+        assertEquals(Optional.empty(), LogPathTemplate.problem("%(ENV_ANY)s/web.log"), "checked when a process starts");
+    }
+
+    @Test
+    void aVariableTheDaemonLacksFailsTheExpansionByName() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> expand("%(ENV_NOPE)s/web.log"));
+        assertTrue(e.getMessage().startsWith("%(ENV_NOPE)s names NOPE, which the daemon's environment does not have"),
+                e.getMessage());
+    }
+}
