@@ -21,8 +21,8 @@ final class Views {
     // ---- get programs ----
 
     static Table programsTable(boolean wide) {
-        return wide ? new Table("NAME", "READY", "STATUS", "RESTARTS", "AGE", "LABELS", "SOURCE", "COMMAND")
-                : new Table("NAME", "READY", "STATUS", "RESTARTS", "AGE");
+        return wide ? new Table("NAME", "READY", "UP-TO-DATE", "STATUS", "RESTARTS", "AGE", "LABELS", "SOURCE", "COMMAND")
+                : new Table("NAME", "READY", "UP-TO-DATE", "STATUS", "RESTARTS", "AGE");
     }
 
     static void programRow(Table table, Object program, Instant now, boolean wide) {
@@ -53,12 +53,25 @@ final class Views {
         String age = oldest == null ? "-" : Format.age(Duration.between(oldest, now));
         long ready = Json.num(program, "ready", running);
         String name = Json.str(program, "name");
+        String updated = String.valueOf(updated(processes));
         if (wide) {
-            table.row(name, ready + "/" + replicas, status, restartCell, age, Format.labels(Json.obj(program).get("labels")),
-                    Format.orNone(Json.str(program, "source")), Format.command(Json.at(program, "spec.command")));
+            table.row(name, ready + "/" + replicas, updated, status, restartCell, age,
+                    Format.labels(Json.obj(program).get("labels")), Format.orNone(Json.str(program, "source")),
+                    Format.command(Json.at(program, "spec.command")));
         } else {
-            table.row(name, ready + "/" + replicas, status, restartCell, age);
+            table.row(name, ready + "/" + replicas, updated, status, restartCell, age);
         }
+    }
+
+    /** As kubectl counts a deployment's up-to-date replicas: processes of the current spec, those of a scale-down left out. */
+    private static int updated(List<Object> processes) {
+        int updated = 0;
+        for (Object p : processes) {
+            if (!Json.bool(p, "outdated") && !Json.bool(p, "removed")) {
+                updated++;
+            }
+        }
+        return updated;
     }
 
     /** Whether a program has processes to start once the processes of a removed program of its name have stopped. */
@@ -196,13 +209,7 @@ final class Views {
             d.add(0, "Manifest Error", Json.str(program, "manifestError") + " (the last good version, below, stays in force)");
         }
         List<Object> processes = Json.list(Json.obj(program).get("processes"));
-        int updated = 0; // as kubectl counts them: processes of the current spec, those of a scale-down left out
-        for (Object p : processes) {
-            if (!Json.bool(p, "outdated") && !Json.bool(p, "removed")) {
-                updated++;
-            }
-        }
-        d.add(0, "Replicas", Json.num(program, "replicas", processes.size()) + " desired | " + updated + " updated | "
+        d.add(0, "Replicas", Json.num(program, "replicas", processes.size()) + " desired | " + updated(processes) + " updated | "
                 + Json.num(program, "ready", 0) + " ready | " + processes.size() + " total");
         Map<String, Object> spec = Json.obj(Json.obj(program).get("spec"));
         if (!spec.isEmpty()) {

@@ -52,11 +52,19 @@ class CliCommandsTest {
         CliRun.Result r = cli("get", "programs");
         assertEquals(0, r.code(), r::toString);
         assertEquals("""
-                NAME    READY   STATUS    RESTARTS      AGE
-                hello   0/1     STOPPED   0             -
-                web     1/2     BACKOFF   5 (30s ago)   61m
-                """, r.out());
+                NAME    READY   UP-TO-DATE   STATUS    RESTARTS      AGE
+                hello   0/1     1            STOPPED   0             -
+                web     1/2     1            BACKOFF   5 (30s ago)   61m
+                """, r.out(), "web-0 still runs the spec from before an edit");
         assertEquals("", r.err());
+        // web-1 too
+        daemon.on("GET", "/programs", Answer.json(Fixtures.PROGRAMS.replace("\"spawnError\": \"Exited too quickly\"",
+                "\"outdated\": true, \"spawnError\": \"Exited too quickly\"")));
+        assertEquals("""
+                NAME    READY   UP-TO-DATE   STATUS    RESTARTS      AGE
+                hello   0/1     1            STOPPED   0             -
+                web     1/2     0            BACKOFF   5 (30s ago)   61m
+                """, cli("get", "programs").out());
     }
 
     @Test
@@ -68,8 +76,8 @@ class CliCommandsTest {
         daemon.on("GET", "/events", Answer.json("{\"items\": []}"));
         CliRun.Result r = cli("get", "programs");
         assertEquals("""
-                NAME   READY   STATUS    RESTARTS   AGE
-                dd     0/1     WAITING   0          -
+                NAME   READY   UP-TO-DATE   STATUS    RESTARTS   AGE
+                dd     0/1     0            WAITING   0          -
                 """, r.out(), r::toString);
         CliRun.Result d = cli("describe", "program", "dd");
         assertEquals(0, d.code(), d::toString);
@@ -77,8 +85,8 @@ class CliCommandsTest {
                 + " have stopped>\n"), d::toString);
         daemon.on("GET", "/programs", Answer.json("{\"items\": [" + dd.replace("\"replicas\": 1", "\"replicas\": 0") + "]}"));
         assertEquals("""
-                NAME   READY   STATUS   RESTARTS   AGE
-                dd     0/0     -        0          -
+                NAME   READY   UP-TO-DATE   STATUS   RESTARTS   AGE
+                dd     0/0     0            -        0          -
                 """, cli("get", "programs").out(), "scaled to 0 while it waits: nothing to wait for");
     }
 

@@ -195,8 +195,8 @@ class CliIT {
         Run programs = cli("get", "programs", "-l", "app=cli-web");
         assertEquals(0, programs.code(), programs::toString);
         List<String> lines = programs.out().lines().toList();
-        assertTrue(lines.get(0).matches("NAME +READY +STATUS +RESTARTS +AGE"), programs::toString);
-        assertTrue(lines.get(1).matches("cli-web +2/2 +RUNNING +0 +\\S+"), programs::toString);
+        assertTrue(lines.get(0).matches("NAME +READY +UP-TO-DATE +STATUS +RESTARTS +AGE"), programs::toString);
+        assertTrue(lines.get(1).matches("cli-web +2/2 +2 +RUNNING +0 +\\S+"), programs::toString);
 
         Run processes = cli("get", "processes", "-l", "app=cli-web", "-o", "wide");
         assertTrue(processes.out().lines().toList().get(0).matches("NAME +READY +STATUS +RESTARTS +AGE +PID +PROGRAM +LAST EXIT"), processes::toString);
