@@ -2,7 +2,9 @@ package dev.steward.logs;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,53 +15,93 @@ import java.util.Map;
  * writer then hands it whole lines ({@link LogSink}). Supervisor gives every process its own handler of the path,
  * whose rotations tear the others' lines and sizes apart.
  *
- * <p>The limits are the latest stream's to arrive or change them. Thread-safe.
+ * <p>A path is the same file when it is spelled the same once made absolute and normalized ({@code a/../b} is
+ * {@code b}); a path through a symbolic link to a directory is another. A shared file takes the most generous limits
+ * among its streams: the largest {@code maxBytes} (0, never rotate, above all) and the most backups, so that no stream
+ * loses output another one meant to keep. Thread-safe.
  */
 public final class LogFileTable {
 
     private final Map<Path, Entry> byPath = new HashMap<>();
 
+    /** One stream's hold on a file: its own limits, until it lets go. */
+    public final class Lease {
+        private final Entry entry;
+        private long maxBytes;
+        private int backups;
+
+        private Lease(Entry entry, long maxBytes, int backups) {
+            this.entry = entry;
+            this.maxBytes = maxBytes;
+            this.backups = backups;
+        }
+
+        public RotatingFile file() {
+            return entry.file;
+        }
+
+        /** This stream's limits changed; the file takes the most generous of its streams'. */
+        public void setLimits(long maxBytes, int backups) {
+            synchronized (LogFileTable.this) {
+                this.maxBytes = maxBytes;
+                this.backups = backups;
+                entry.applyLimits();
+            }
+        }
+
+        /** This stream no longer writes the file; the last one to let go closes it. Idempotent. */
+        public void release() throws IOException {
+            synchronized (LogFileTable.this) {
+                if (!entry.leases.remove(this)) {
+                    return;
+                }
+                if (entry.leases.isEmpty()) {
+                    byPath.remove(key(entry.file.file()));
+                    entry.file.close();
+                } else {
+                    entry.applyLimits();
+                }
+            }
+        }
+    }
+
     private static final class Entry {
         final RotatingFile file;
-        int writers;
+        final List<Lease> leases = new ArrayList<>(2);
 
         Entry(RotatingFile file) {
             this.file = file;
         }
+
+        void applyLimits() {
+            long maxBytes = 0;
+            boolean unlimited = false;
+            int backups = 0;
+            for (Lease lease : leases) {
+                unlimited |= lease.maxBytes == 0;
+                maxBytes = Math.max(maxBytes, lease.maxBytes);
+                backups = Math.max(backups, lease.backups);
+            }
+            file.setLimits(unlimited ? 0 : maxBytes, backups);
+        }
     }
 
-    /** The writer of {@code path}, shared with every stream that holds it already; give it back with {@link #release}. */
-    public synchronized RotatingFile acquire(Path path, long maxBytes, int backups) {
-        Entry entry = byPath.get(key(path));
-        if (entry == null) {
-            entry = new Entry(new RotatingFile(path, maxBytes, backups));
-            byPath.put(key(path), entry);
-        } else {
-            entry.file.setLimits(maxBytes, backups);
+    /** A hold on the writer of {@code path}, shared with every stream that holds it already. */
+    public synchronized Lease acquire(Path path, long maxBytes, int backups) {
+        Entry entry = byPath.computeIfAbsent(key(path), k -> new Entry(new RotatingFile(path, maxBytes, backups)));
+        Lease lease = new Lease(entry, maxBytes, backups);
+        entry.leases.add(lease);
+        if (entry.leases.size() > 1) {
             entry.file.markShared();
+            entry.applyLimits();
         }
-        entry.writers++;
-        return entry.file;
-    }
-
-    /** One stream no longer writes {@code file}; the last one closes it. */
-    public synchronized void release(RotatingFile file) throws IOException {
-        Path key = key(file.file());
-        Entry entry = byPath.get(key);
-        if (entry == null || entry.file != file) {
-            file.close(); // not from this table
-            return;
-        }
-        if (--entry.writers == 0) {
-            byPath.remove(key);
-            file.close();
-        }
+        return lease;
     }
 
     /** How many streams write {@code path} now. */
     public synchronized int writers(Path path) {
         Entry entry = byPath.get(key(path));
-        return entry == null ? 0 : entry.writers;
+        return entry == null ? 0 : entry.leases.size();
     }
 
     private static Path key(Path path) {

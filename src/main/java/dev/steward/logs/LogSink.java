@@ -4,6 +4,8 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -26,8 +28,8 @@ public final class LogSink implements Closeable {
     public static final int RING_BYTES = 64 * 1024;
 
     /**
-     * The longest line held back for a file other streams write too; a longer one is written in pieces of this size,
-     * as Docker cuts its log lines.
+     * The longest unfinished line held back for a file other streams write too: once a line is longer, what has come
+     * of it is written without waiting for its end, so a very long line may be cut by another stream's.
      */
     static final int MAX_LINE = 16 * 1024;
 
@@ -37,15 +39,17 @@ public final class LogSink implements Closeable {
     private final Runs runs;
     private final Optional<Path> file;
     private final LogFileTable files;
-    private final RotatingFile out; // null when output is not written to disk
-    private ByteBuffer heldLine;     // the pipe reader's: a shared file's unfinished last line, null until one is
+    private final LogFileTable.Lease lease; // null when output is not written to disk
+    private final RotatingFile out;         // the lease's file, or null
+    private final List<Run> holding = new ArrayList<>(1); // runs with a line held back; under this sink's lock
     private volatile String lastError;
     private volatile boolean closed;
 
-    private LogSink(Optional<Path> file, LogFileTable files, RotatingFile out, RingBuffer ring, Runs runs) {
+    private LogSink(Optional<Path> file, LogFileTable files, LogFileTable.Lease lease, RingBuffer ring, Runs runs) {
         this.file = file;
         this.files = files;
-        this.out = out;
+        this.lease = lease;
+        this.out = lease == null ? null : lease.file();
         this.ring = ring;
         this.runs = runs;
     }
@@ -79,8 +83,8 @@ public final class LogSink implements Closeable {
         return new LogSink(file, files, rotating(file, maxBytes, backups, files), ring, new Runs());
     }
 
-    /** The file's writer, or null without a file. */
-    private static RotatingFile rotating(Optional<Path> file, long maxBytes, int backups, LogFileTable files) {
+    /** A hold on the file's writer, or null without a file. */
+    private static LogFileTable.Lease rotating(Optional<Path> file, long maxBytes, int backups, LogFileTable files) {
         Objects.requireNonNull(file, "file");
         checkLimits(maxBytes, backups);
         return file.map(f -> files.acquire(f, maxBytes, backups)).orElse(null);
@@ -89,15 +93,19 @@ public final class LogSink implements Closeable {
     /**
      * A sink writing to another file that keeps this one's memory, its output and its runs, for a log path changed in
      * place: {@code logs} and {@code logs -p} still show what the process wrote before. This sink's file is closed;
-     * late output written here still reaches the shared memory.
+     * late output written here still reaches the shared memory. To the same file, this sink itself, with the limits.
      */
     public LogSink movedTo(Optional<Path> newFile, long maxBytes, int backups) {
-        RotatingFile out = rotating(newFile, maxBytes, backups, files); // checks first: a bad move leaves this as it is
-        if (out != null) {
-            out.streamAt(ring.total()); // the new file's end is here in the shared ring, not at its start
+        if (newFile.equals(file)) {
+            setLimits(maxBytes, backups); // taking the file again would count this stream twice, as a second writer
+            return this;
+        }
+        LogFileTable.Lease moved = rotating(newFile, maxBytes, backups, files); // checks first: a bad move changes nothing
+        if (moved != null) {
+            moved.file().streamAt(ring.total()); // the new file's end is here in the shared ring, not at its start
         }
         closeFile();
-        return new LogSink(newFile, files, out, ring, runs);
+        return new LogSink(newFile, files, moved, ring, runs);
     }
 
     /**
@@ -116,6 +124,7 @@ public final class LogSink implements Closeable {
     public final class Run {
         private final long number;
         private boolean wrote; // the pipe reader's alone: only a run's first write takes the runs' lock
+        private ByteBuffer heldLine; // its pipe's unfinished last line for a shared file; under the sink's lock
 
         private Run(long number) {
             this.number = number;
@@ -127,7 +136,18 @@ public final class LogSink implements Closeable {
                 wrote = true;
                 runs.wrote(number, ring.total()); // only this thread writes the ring: where the chunk lands
             }
-            LogSink.this.write(chunk);
+            LogSink.this.write(chunk, this);
+        }
+
+        /**
+         * This run's pipe has ended (called by the pipe reader, after its last {@link #write}): a line held back for a
+         * shared file is written as it is, and the file is let go until the next output ({@link LogSink#reopen()}).
+         */
+        public void ended() {
+            synchronized (LogSink.this) {
+                flushHeld(this);
+            }
+            reopen();
         }
     }
 
@@ -145,14 +165,14 @@ public final class LogSink implements Closeable {
      * Records the remaining bytes of {@code chunk}, which may be consumed. After {@link #close()} the bytes
      * still reach the ring, so late output stays visible, but no longer the file.
      */
-    private void write(ByteBuffer chunk) {
+    private void write(ByteBuffer chunk, Run run) {
         long end = ring.write(chunk);
         if (out == null || closed) {
             return;
         }
         try {
             if (out.shared()) {
-                writeLines(chunk);
+                writeLines(chunk, run);
             } else {
                 out.write(chunk, end);
             }
@@ -167,66 +187,80 @@ public final class LogSink implements Closeable {
 
     /**
      * Into a file other streams write too: whole lines, so that theirs fall between this stream's lines and not inside
-     * them. What follows the chunk's last newline is held back until a later chunk ends the line, the line reaches
-     * {@link #MAX_LINE}, or the pipe ends ({@link #ended()}).
+     * them. What follows the chunk's last newline is held back, for the run whose pipe it came from, until a later chunk
+     * ends the line, the line passes {@link #MAX_LINE}, the pipe ends ({@link Run#ended()}) or the sink lets go of the
+     * file ({@link #closeFile()}).
      */
-    private void writeLines(ByteBuffer chunk) throws IOException {
+    private synchronized void writeLines(ByteBuffer chunk, Run run) throws IOException {
+        if (closed) {
+            return; // closeFile wrote what was held and let the file go
+        }
         int start = chunk.position();
         int lineEnd = chunk.limit(); // just past the chunk's last newline, or start when it has none
         while (lineEnd > start && chunk.get(lineEnd - 1) != '\n') {
             lineEnd--;
         }
-        int held = heldLine == null ? 0 : heldLine.position();
+        int held = run.heldLine == null ? 0 : run.heldLine.position();
         if (lineEnd == start) {
             if (held + chunk.remaining() <= MAX_LINE) {
-                hold(chunk);
+                hold(run, chunk);
                 return;
             }
-            lineEnd = chunk.limit(); // a line longer than MAX_LINE: this much of it goes now
+            lineEnd = chunk.limit(); // a line longer than MAX_LINE: what has come of it goes now
         }
         ByteBuffer lines = chunk.slice(start, lineEnd - start);
         chunk.position(lineEnd);
-        writeHeldAnd(lines);
+        writeHeldAnd(run, lines);
         if (chunk.remaining() > MAX_LINE) {
             out.writeBoth(NOTHING, chunk);
         } else if (chunk.hasRemaining()) {
-            hold(chunk);
+            hold(run, chunk);
         }
     }
 
-    private void hold(ByteBuffer bytes) {
-        if (heldLine == null) {
-            heldLine = ByteBuffer.allocate(MAX_LINE);
+    /** Adds to a run's held line; the buffer grows as needed, most lines being far shorter than the limit. */
+    private void hold(Run run, ByteBuffer bytes) {
+        ByteBuffer held = run.heldLine;
+        int needed = (held == null ? 0 : held.position()) + bytes.remaining();
+        if (held == null || held.capacity() < needed) {
+            ByteBuffer grown = ByteBuffer.allocate(Math.min(MAX_LINE, Math.max(256, Integer.highestOneBit(needed) << 1)));
+            if (held != null) {
+                grown.put(held.flip());
+            }
+            run.heldLine = grown;
         }
-        heldLine.put(bytes);
+        run.heldLine.put(bytes);
+        if (!holding.contains(run)) {
+            holding.add(run);
+        }
     }
 
-    /** Writes the held-back bytes, then {@code next}; the held bytes are gone either way. */
-    private void writeHeldAnd(ByteBuffer next) throws IOException {
-        if (heldLine == null || heldLine.position() == 0) {
+    /** Writes a run's held-back bytes, then {@code next}; the held bytes are gone either way. */
+    private void writeHeldAnd(Run run, ByteBuffer next) throws IOException {
+        ByteBuffer held = run.heldLine;
+        if (held == null || held.position() == 0) {
             out.writeBoth(NOTHING, next);
             return;
         }
         try {
-            out.writeBoth(heldLine.flip(), next);
+            out.writeBoth(held.flip(), next);
         } finally {
-            heldLine.clear();
+            held.clear();
+            holding.remove(run);
         }
     }
 
-    /**
-     * The stream's pipe has ended (called by the pipe reader, after its last {@link Run#write}): a line held back for
-     * a shared file is written as it is, and the file is let go until the next output ({@link #reopen()}).
-     */
-    public void ended() {
-        if (out != null && !closed && heldLine != null && heldLine.position() > 0) {
+    /** Writes a run's held line as it is and lets go of its buffer; the caller holds this sink's lock. */
+    private void flushHeld(Run run) {
+        if (out != null && !closed && run.heldLine != null && run.heldLine.position() > 0) {
             try {
-                writeHeldAnd(NOTHING);
+                writeHeldAnd(run, NOTHING);
             } catch (IOException | RuntimeException e) {
                 recordError(e);
             }
         }
-        reopen();
+        run.heldLine = null;
+        holding.remove(run);
     }
 
     /** The last {@code min(maxBytes, held)} bytes of output. */
@@ -283,8 +317,8 @@ public final class LogSink implements Closeable {
     /** Applies new rotation limits to the open file, from the next write on; no-op without a file. */
     public void setLimits(long maxBytes, int backups) {
         checkLimits(maxBytes, backups); // even without a file, so bad limits fail the same way
-        if (out != null) {
-            out.setLimits(maxBytes, backups);
+        if (lease != null) {
+            lease.setLimits(maxBytes, backups);
         }
     }
 
@@ -297,14 +331,18 @@ public final class LogSink implements Closeable {
         closeFile();
     }
 
-    private void closeFile() {
+    private synchronized void closeFile() {
         if (closed) {
             return;
         }
+        // The pipe may end later, or never (a grandchild holding it): what is held goes to the file now.
+        for (Run run : new ArrayList<>(holding)) {
+            flushHeld(run);
+        }
         closed = true;
-        if (out != null) {
+        if (lease != null) {
             try {
-                files.release(out);
+                lease.release();
             } catch (IOException e) {
                 recordError(e);
             }

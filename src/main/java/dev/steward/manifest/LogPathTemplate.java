@@ -20,6 +20,8 @@ public final class LogPathTemplate {
                          Map<String, String> environment) {
     }
 
+    private static final String CONVERSIONS = "sdiuxXo";
+
     private static final String NAMES = "program_name, process_name, process_num, numprocs, group_name, host_node_name"
             + " or ENV_NAME";
 
@@ -72,18 +74,19 @@ public final class LogPathTemplate {
             int widthEnd = skip(path, flagsEnd, "0123456789");
             int precisionEnd = widthEnd < path.length() && path.charAt(widthEnd) == '.'
                     ? skip(path, widthEnd + 1, "0123456789") : widthEnd;
-            if (precisionEnd >= path.length() || "sdi".indexOf(path.charAt(precisionEnd)) < 0) {
+            int conversionAt = skip(path, precisionEnd, "hlL"); // Python's length modifiers, which change nothing
+            if (conversionAt >= path.length()) {
                 throw new IllegalArgumentException("%(" + name + ") must be followed by a conversion, s for text or d"
                         + " for a number, as in %(" + name + ")s (in \"" + path + "\")");
             }
-            if (widthEnd - flagsEnd > 3 || precisionEnd - widthEnd > 4) {
-                throw new IllegalArgumentException("%(" + name + ") asks for a width or precision over 999 (in \""
-                        + path + "\")");
+            char conversion = path.charAt(conversionAt);
+            if (CONVERSIONS.indexOf(conversion) < 0) {
+                throw new IllegalArgumentException("%(" + name + ")" + conversion + " is not a conversion a log path"
+                        + " takes: use s for text, or d (x, o) for a number, as in %(" + name + ")s (in \"" + path + "\")");
             }
+            int width = bounded(path.substring(flagsEnd, widthEnd), 0, name, path);
+            int precision = precisionEnd > widthEnd ? bounded(path.substring(widthEnd + 1, precisionEnd), 0, name, path) : -1;
             String flags = path.substring(at, flagsEnd);
-            int width = widthEnd > flagsEnd ? Integer.parseInt(path.substring(flagsEnd, widthEnd)) : 0;
-            int precision = precisionEnd > widthEnd ? parseOrZero(path.substring(widthEnd + 1, precisionEnd)) : -1;
-            char conversion = path.charAt(precisionEnd);
             Object value = value(name, values, path);
             if (conversion != 's' && !(value instanceof Integer)) {
                 throw new IllegalArgumentException("%(" + name + ")" + conversion + " needs a number, and " + name
@@ -91,9 +94,9 @@ public final class LogPathTemplate {
             }
             if (values != null) {
                 out.append(conversion == 's' ? text(value.toString(), flags, width, precision)
-                        : number((Integer) value, flags, width, precision));
+                        : number((Integer) value, conversion, flags, width, precision));
             }
-            i = precisionEnd + 1;
+            i = conversionAt + 1;
         }
         return out.toString();
     }
@@ -140,8 +143,14 @@ public final class LogPathTemplate {
         return i;
     }
 
-    private static int parseOrZero(String digits) {
-        return digits.isEmpty() ? 0 : Integer.parseInt(digits);
+    /** A width or precision: at most 999 (a path is no place for more), empty for {@code empty}. */
+    private static int bounded(String digits, int empty, String name, String path) {
+        String significant = digits.replaceFirst("^0+(?=.)", "");
+        if (significant.length() > 3) {
+            throw new IllegalArgumentException("%(" + name + ") asks for a width or precision over 999 (in \"" + path
+                    + "\")");
+        }
+        return digits.isEmpty() ? empty : Integer.parseInt(significant);
     }
 
     /** Python's {@code %s}: cut to the precision, padded to the width (on the right with {@code -}). */
@@ -150,13 +159,25 @@ public final class LogPathTemplate {
         return pad(cut, "", flags.indexOf('-') >= 0, false, width);
     }
 
-    /** Python's {@code %d}: digits to the precision, a sign as the flags say, padded to the width. */
-    private static String number(int value, String flags, int width, int precision) {
-        StringBuilder digits = new StringBuilder(Long.toString(Math.abs((long) value)));
+    /**
+     * Python's {@code %d} (and {@code i}, {@code u}, {@code x}, {@code X}, {@code o}): digits to the precision, a
+     * sign as the flags say ({@code #} adds {@code 0x} or {@code 0o}), padded to the width.
+     */
+    private static String number(int value, char conversion, String flags, int width, int precision) {
+        long magnitude = Math.abs((long) value);
+        String base = switch (conversion) {
+            case 'x' -> Long.toHexString(magnitude);
+            case 'X' -> Long.toHexString(magnitude).toUpperCase(java.util.Locale.ROOT);
+            case 'o' -> Long.toOctalString(magnitude);
+            default -> Long.toString(magnitude);
+        };
+        StringBuilder digits = new StringBuilder(base);
         while (digits.length() < precision) {
             digits.insert(0, '0');
         }
-        String sign = value < 0 ? "-" : flags.indexOf('+') >= 0 ? "+" : flags.indexOf(' ') >= 0 ? " " : "";
+        String prefix = flags.indexOf('#') < 0 ? "" : conversion == 'x' ? "0x" : conversion == 'X' ? "0X"
+                : conversion == 'o' ? "0o" : "";
+        String sign = (value < 0 ? "-" : flags.indexOf('+') >= 0 ? "+" : flags.indexOf(' ') >= 0 ? " " : "") + prefix;
         boolean left = flags.indexOf('-') >= 0;
         return pad(digits.toString(), sign, left, !left && flags.indexOf('0') >= 0, width);
     }

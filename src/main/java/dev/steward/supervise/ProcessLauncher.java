@@ -117,7 +117,7 @@ public final class ProcessLauncher implements Launcher {
         try {
             sinks = openLogs(slot);
         } catch (IllegalArgumentException e) {
-            throw new SpawnException("spec.logs: " + e.getMessage());
+            throw new SpawnException(e.getMessage());
         }
         OutputSink stdout = into(sinks.stdout());
         Optional<OutputSink> stderr = sinks.stderr().map(ProcessLauncher::into);
@@ -148,7 +148,7 @@ public final class ProcessLauncher implements Launcher {
 
             @Override
             public void ended() {
-                sink.ended();
+                run.ended();
             }
         };
     }
@@ -223,14 +223,20 @@ public final class ProcessLauncher implements Launcher {
      * variable the daemon's environment lacks (its start fails, and says why).
      */
     LogPaths plannedLogPaths(ProcessSlot slot) {
+        LogsSpec spec = slot.spec().logs();
+        return new LogPaths(plannedLogPath(slot, spec.stdout(), "out"),
+                spec.redirectStderr() ? Optional.empty() : plannedLogPath(slot, spec.stderr(), "err"));
+    }
+
+    private Optional<Path> plannedLogPath(ProcessSlot slot, StreamLogSpec stream, String suffix) {
         try {
-            return logPaths(slot);
+            return logPath(slot, stream, suffix);
         } catch (IllegalArgumentException e) {
-            return new LogPaths(Optional.empty(), Optional.empty());
+            return Optional.empty();
         }
     }
 
-    /** As {@link #plannedLogPaths}, or an {@link IllegalArgumentException} that says why a path cannot be expanded. */
+    /** As {@link #plannedLogPaths}, or an {@link IllegalArgumentException} that says which path cannot be expanded, and why. */
     private LogPaths logPaths(ProcessSlot slot) {
         LogsSpec spec = slot.spec().logs();
         return new LogPaths(logPath(slot, spec.stdout(), "out"),
@@ -263,10 +269,18 @@ public final class ProcessLauncher implements Launcher {
             case StreamLogSpec.NONE -> Optional.empty();
             case StreamLogSpec.AUTO -> Optional.of(stateDir.resolve("logs").resolve(slot.name() + "." + suffix + ".log"));
             default -> Optional.of(stateDir.resolve(LogPathTemplate.expands(stream.file())
-                    ? LogPathTemplate.expand(stream.file(), new LogPathTemplate.Values(slot.spec().name(), slot.name(),
-                            slot.index(), slot.spec().replicas(), hostName(), daemonEnvironment))
+                    ? expand(slot, stream.file(), "spec.logs." + (suffix.equals("out") ? "stdout" : "stderr") + ".file")
                     : stream.file()));
         };
+    }
+
+    private String expand(ProcessSlot slot, String path, String field) {
+        try {
+            return LogPathTemplate.expand(path, new LogPathTemplate.Values(slot.spec().name(), slot.name(), slot.index(),
+                    slot.spec().replicas(), hostName(), daemonEnvironment));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(field + ": " + e.getMessage(), e);
+        }
     }
 
     /** The machine's name, as supervisord's host_node_name (uname's nodename), read once it is first needed. */

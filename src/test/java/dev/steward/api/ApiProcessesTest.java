@@ -221,8 +221,9 @@ class ApiProcessesTest {
                 "logs: {stdout: {file: \"%(ENV_STEWARD_TEST_NO_SUCH_VARIABLE)s/web.log\"}}")).statusCode(200);
         await().atMost(ApiFixture.PATIENCE).until(() -> given().get("/api/v1/processes/api-noenv").jsonPath()
                 .getString("spawnError") != null);
-        given().get("/api/v1/processes/api-noenv").then().body("spawnError", containsString("spec.logs: %(ENV_STEWARD_TEST_NO"
-                + "_SUCH_VARIABLE)s names STEWARD_TEST_NO_SUCH_VARIABLE, which the daemon's environment does not have"));
+        given().get("/api/v1/processes/api-noenv").then().body("spawnError", containsString("spec.logs.stdout.file: %(ENV_STEWARD_TEST_NO"
+                + "_SUCH_VARIABLE)s names STEWARD_TEST_NO_SUCH_VARIABLE, which the daemon's environment does not have"))
+                .body("stdoutLog", nullValue()).body("stderrLog", org.hamcrest.Matchers.endsWith("api-noenv.err.log"));
     }
 
     /** The whole lines of a log file and its backups, oldest first (a rotation may cut one between two files). */

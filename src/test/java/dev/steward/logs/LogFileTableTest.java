@@ -76,13 +76,13 @@ class LogFileTableTest {
             // what each stream wrote is in its own memory at once, held-back line and all
             assertEquals("b1 started\nb2\nb3", new String(b.tail(100), US_ASCII));
             // the pipe's end writes the line held back as it is
-            b.ended();
+            rb.ended();
             assertEquals("a1\nb1 started\nb2\na2 started, ends\nb3", read("shared.log"));
         }
     }
 
     @Test
-    void aLineLongerThanTheLimitIsWrittenInPiecesOfTheLimit() throws IOException {
+    void aLineLongerThanTheLimitIsWrittenAsItComes() throws IOException {
         Path file = dir.resolve("shared.log");
         try (LogSink a = sink(file, 0, 0); LogSink b = sink(file, 0, 0)) {
             LogSink.Run ra = a.beginRun();
@@ -136,12 +136,82 @@ class LogFileTableTest {
     }
 
     @Test
-    void aFileNotFromTheTableIsClosedByRelease() throws IOException {
-        RotatingFile stray = new RotatingFile(dir.resolve("stray.log"), 0, 0);
-        RotatingFile held = table.acquire(dir.resolve("stray.log"), 0, 0);
-        table.release(stray);
-        assertEquals(1, table.writers(dir.resolve("stray.log")));
-        held.write(ByteBuffer.wrap("ok".getBytes(US_ASCII)));
-        assertSame(held, table.acquire(dir.resolve("stray.log"), 0, 0));
+    void aLeaseLetGoTwiceCountsOnce() throws IOException {
+        Path file = dir.resolve("twice.log");
+        LogFileTable.Lease first = table.acquire(file, 0, 0);
+        LogFileTable.Lease second = table.acquire(file, 0, 0);
+        assertSame(first.file(), second.file());
+        first.release();
+        first.release();
+        assertEquals(1, table.writers(file));
+        second.file().write(ByteBuffer.wrap("still open".getBytes(US_ASCII)));
+        second.release();
+        assertEquals(0, table.writers(file));
+    }
+
+    @Test
+    void aSharedFileTakesTheMostGenerousLimitsOfItsStreamsSoNoneLosesWhatItMeantToKeep() throws IOException {
+        Path file = dir.resolve("limits.log");
+        LogFileTable.Lease keeper = table.acquire(file, 10, 5);
+        LogFileTable.Lease truncater = table.acquire(file, 4, 0);
+        assertEquals(10, keeper.file().maxBytes());
+        assertEquals(5, keeper.file().backups(), "backups: 0 must not delete the other stream's backups");
+        LogFileTable.Lease unlimited = table.acquire(file, 0, 1);
+        assertEquals(0, keeper.file().maxBytes(), "0 never rotates, above any size");
+        unlimited.release();
+        assertEquals(10, keeper.file().maxBytes(), "recomputed when a stream leaves");
+        keeper.setLimits(2, 1);
+        assertEquals(4, keeper.file().maxBytes());
+        assertEquals(1, keeper.file().backups());
+        truncater.release();
+        keeper.release();
+    }
+
+    @Test
+    void aStreamMovedToTheFileItAlreadyWritesIsNotASecondWriter() throws IOException {
+        Path file = dir.resolve("same.log");
+        try (LogSink sink = sink(file, 0, 0)) {
+            LogSink same = sink.movedTo(Optional.of(file), 100, 2); // its other stream's path changed, say
+            assertSame(sink, same);
+            assertEquals(1, table.writers(file));
+            LogSink.Run run = sink.beginRun();
+            write(run, "a\nprompt> ");
+            assertEquals("a\nprompt> ", read("same.log"), "not held back: the file is not shared");
+            Optional<LogFiles> files = sink.files();
+            assertTrue(files.isPresent(), "and logs still reads it");
+            files.get().close();
+        }
+    }
+
+    @Test
+    void aHeldLineReachesTheFileWhenTheSinkLetsGoBeforeThePipeEnds() throws IOException {
+        Path file = dir.resolve("shared.log");
+        try (LogSink a = sink(file, 0, 0); LogSink b = sink(file, 0, 0)) {
+            write(a.beginRun(), "a1\nlast words");
+            LogSink.Run rb = b.beginRun();
+            write(rb, "b1\n");
+            a.close(); // the process is gone and its slot released; its pipe may end later, or never
+            assertEquals("a1\nb1\nlast words", read("shared.log"));
+            write(rb, "b2 unfinished");
+            LogSink moved = b.movedTo(Optional.of(dir.resolve("elsewhere.log")), 0, 0); // a restart under a new path
+            moved.close();
+            assertEquals("a1\nb1\nlast wordsb2 unfinished", read("shared.log"));
+        }
+    }
+
+    @Test
+    void eachPipeHoldsItsOwnUnfinishedLine() throws IOException {
+        // A restart while the old run's pipe is still open (a grandchild holds it): two pipes into one sink.
+        Path file = dir.resolve("shared.log");
+        try (LogSink a = sink(file, 0, 0); LogSink b = sink(file, 0, 0)) {
+            LogSink.Run old = a.beginRun();
+            LogSink.Run next = a.beginRun();
+            write(old, "old half ");
+            write(next, "new half ");
+            old.ended();
+            write(b.beginRun(), "b\n");
+            write(next, "and its end\n");
+            assertEquals("old half b\nnew half and its end\n", read("shared.log"));
+        }
     }
 }

@@ -38,6 +38,13 @@ class LogPathTemplateTest {
         // Python: '%(s)6s|%(s)-6s|%(s).2s' % {'s': 'web'}
         assertEquals("   web|web   |we", expand("%(program_name)6s|%(program_name)-6s|%(program_name).2s"));
         assertEquals("3", expand("%(process_num)s"), "a number as text");
+        // Python: '%(n)#06x|%(n)X|%(n)#o|%(n)ld|%(n).0000003d|%(n)u|%(n)-#6x|%(n)+#x' % {'n': 255}
+        LogPathTemplate.Values web255 = new LogPathTemplate.Values("web", "web-255", 255, 300, "box", Map.of());
+        assertEquals("0x00ff|FF|0o377|255|255|255|0xff  |+0xff", LogPathTemplate.expand("%(process_num)#06x"
+                + "|%(process_num)X|%(process_num)#o|%(process_num)ld|%(process_num).0000003d|%(process_num)u"
+                + "|%(process_num)-#6x|%(process_num)+#x", web255));
+        // Python: '%(n).log' % {'n': 3}: a precision, the length modifier l, then o for octal
+        assertEquals("3g", expand("%(process_num).log"));
     }
 
     @Test
@@ -48,8 +55,11 @@ class LogPathTemplateTest {
         assertTrue(LogPathTemplate.problem("/var/log/50%.log").orElseThrow()
                 .startsWith("a % must begin an expansion such as %(process_num)d, or be written %% for a percent sign"));
         assertTrue(LogPathTemplate.problem("/var/log/%(process_num.log").orElseThrow().startsWith("a % must begin"));
-        assertTrue(LogPathTemplate.problem("/var/log/%(process_num).log").orElseThrow()
+        assertTrue(LogPathTemplate.problem("/var/log/%(process_num)").orElseThrow()
                 .startsWith("%(process_num) must be followed by a conversion, s for text or d for a number"));
+        assertTrue(LogPathTemplate.problem("/var/log/%(process_num)f.log").orElseThrow()
+                .startsWith("%(process_num)f is not a conversion a log path takes: use s for text, or d (x, o) for a"
+                        + " number"));
         assertTrue(LogPathTemplate.problem("/var/log/%(program_name)d.log").orElseThrow()
                 .startsWith("%(program_name)d needs a number, and program_name is text: write %(program_name)s"));
         assertTrue(LogPathTemplate.problem("%(here)s/web.log").orElseThrow()
