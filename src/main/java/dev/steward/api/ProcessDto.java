@@ -1,5 +1,6 @@
 package dev.steward.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.steward.control.ProcessInfo;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,11 +15,23 @@ import java.util.TreeMap;
  * @param uptimeSeconds null when no child is running
  * @param removed       stopping to go: beyond the replicas of a scale down, or its program removed
  * @param description   Supervisor's status column, see {@link ProcessDescriptions}
+ * @param usage         what its process group uses now, only when asked for ({@code usage=true}) and it is running
  */
 public record ProcessDto(String name, String program, int index, String state, int stateCode, Integer pid,
                          Instant startedAt, Instant stoppedAt, Long uptimeSeconds, int restarts, LastExitDto lastExit,
                          String spawnError, boolean stoppedByHand, boolean removed, boolean outdated, boolean startsAgain, String description, String stdoutLog,
-                         String stderrLog, String logError, Map<String, String> labels) {
+                         String stderrLog, String logError, Map<String, String> labels,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) UsageDto usage) {
+
+    /**
+     * What a running process and the rest of its process group use, from {@code /proc}.
+     *
+     * @param cpuSeconds  user plus system CPU so far, of the members and the children they have waited for
+     * @param memoryBytes resident memory of the members, summed
+     * @param processes   members of the group, the process itself included
+     */
+    public record UsageDto(double cpuSeconds, long memoryBytes, int processes) {
+    }
 
     /** How the last run ended; {@code signal} is a name such as {@code KILL}, and then {@code exitCode} is null. */
     public record LastExitDto(Integer exitCode, String signal, boolean expected, String reason, Instant at) {
@@ -35,6 +48,12 @@ public record ProcessDto(String name, String program, int index, String state, i
                 info.spawnError().orElse(null), info.stoppedByHand(),
                 info.removal() != ProcessInfo.Removal.NONE, info.outdated(), info.startsAgain(), ProcessDescriptions.describe(info, now, zone),
                 info.stdoutLog().orElse(null), info.stderrLog().orElse(null), info.logError().orElse(null),
-                new TreeMap<>(info.labels()));
+                new TreeMap<>(info.labels()), null);
+    }
+
+    ProcessDto withUsage(UsageDto usage) {
+        return new ProcessDto(name, program, index, state, stateCode, pid, startedAt, stoppedAt, uptimeSeconds, restarts,
+                lastExit, spawnError, stoppedByHand, removed, outdated, startsAgain, description, stdoutLog, stderrLog,
+                logError, labels, usage);
     }
 }

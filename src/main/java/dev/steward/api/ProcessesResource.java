@@ -4,6 +4,7 @@ import dev.steward.control.Control;
 import dev.steward.control.LabelSelector;
 import dev.steward.control.LogTail;
 import dev.steward.control.ProcessInfo;
+import dev.steward.health.GroupUsage;
 import dev.steward.logs.LogSink;
 import io.smallrye.mutiny.Multi;
 import io.vertx.core.buffer.Buffer;
@@ -18,6 +19,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
@@ -38,17 +42,33 @@ public class ProcessesResource {
     }
 
     @GET
-    @Operation(summary = "List processes, optionally of one program or of programs matching a label selector")
-    public Items<ProcessDto> list(@QueryParam("selector") String selector, @QueryParam("program") String program) {
+    @Operation(summary = "List processes, optionally of one program or of programs matching a label selector;"
+            + " usage=true adds what each running process's group uses (CPU, memory)")
+    public Items<ProcessDto> list(@QueryParam("selector") String selector, @QueryParam("program") String program,
+                                  @QueryParam("usage") String usage, @Context UriInfo uri) {
         Optional<LabelSelector> filter = Params.selector(selector);
+        boolean withUsage = usage != null && Params.flag("usage", usage, uri);
         if (program != null && !program.isBlank() && control.program(program).isEmpty()) {
             throw ApiException.notFound("no program named \"" + program + "\"; run `steward get programs` to list them");
         }
         Instant now = Instant.now();
-        return new Items<>(control.processes().stream()
+        List<ProcessDto> processes = control.processes().stream()
                 .filter(p -> program == null || program.isBlank() || p.program().equals(program))
                 .filter(p -> filter.map(f -> f.matches(p.labels())).orElse(true))
-                .map(p -> ProcessDto.of(p, now, ZoneId.systemDefault())).toList());
+                .map(p -> ProcessDto.of(p, now, ZoneId.systemDefault())).toList();
+        return new Items<>(withUsage ? withUsage(processes) : processes);
+    }
+
+    /** The processes, each running one with what its process group uses: one pass over /proc for them all. */
+    private static List<ProcessDto> withUsage(List<ProcessDto> processes) {
+        Map<Integer, GroupUsage> groups = GroupUsage.scan(java.nio.file.Path.of("/proc"));
+        List<ProcessDto> used = new ArrayList<>(processes.size());
+        for (ProcessDto process : processes) {
+            GroupUsage group = process.pid() == null ? null : groups.get(process.pid());
+            used.add(group == null ? process : process.withUsage(new ProcessDto.UsageDto(group.cpuSeconds(),
+                    group.memoryBytes(), group.processes())));
+        }
+        return used;
     }
 
     @GET

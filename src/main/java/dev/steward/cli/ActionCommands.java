@@ -5,7 +5,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /** {@code start|stop|restart NAME... | all | -l selector} and {@code signal SIG NAME...}: Supervisor's verbs. */
 final class ActionCommands {
@@ -129,6 +131,27 @@ final class ActionCommands {
      * {@code GROUP:NAME} (NAME of program GROUP) and {@code GROUP:*} (every process of GROUP). The daemon
      * resolves action targets the same way.
      */
+    /**
+     * The processes that the names pick (a process, a program, {@code program:process}, {@code all}), in the list's
+     * order, each once; the names that pick none are added to {@code unknown}.
+     */
+    static List<Object> pick(List<Object> processes, List<String> names, List<String> unknown) {
+        Set<Object> picked = new LinkedHashSet<>();
+        for (String name : names) {
+            boolean found = false;
+            for (Object p : processes) {
+                if (names(name, Json.str(p, "name"), Json.str(p, "program"))) {
+                    picked.add(p);
+                    found = true;
+                }
+            }
+            if (!found) {
+                unknown.add(name);
+            }
+        }
+        return new ArrayList<>(picked);
+    }
+
     static boolean names(String target, String process, String program) {
         int colon = target.indexOf(':');
         if (colon >= 0) {

@@ -5,10 +5,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /** {@code steward status [NAME...]}: supervisorctl's status table. */
 @Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
@@ -36,20 +34,7 @@ final class StatusCommand extends StewardCli.Verb {
         List<Object> shown = processes;
         List<String> unknown = new ArrayList<>();
         if (!names.isEmpty()) {
-            Set<Object> picked = new LinkedHashSet<>();
-            for (String raw : names) {
-                boolean found = false;
-                for (Object p : processes) {
-                    if (ActionCommands.names(raw, Json.str(p, "name"), Json.str(p, "program"))) {
-                        picked.add(p);
-                        found = true;
-                    }
-                }
-                if (!found) {
-                    unknown.add(raw);
-                }
-            }
-            shown = new ArrayList<>(picked);
+            shown = ActionCommands.pick(processes, names, unknown);
         }
         out().print(Views.status(shown));
         for (String name : unknown) {

@@ -185,7 +185,7 @@ public final class StewardCli implements Callable<Integer> {
 
     /** Every verb, in help order. Only the one being run is given to picocli: its model costs time to build. */
     private static final String[] VERBS = {"serve", "apply", "get", "describe", "delete", "diff", "logs", "start", "stop",
-            "restart", "signal", "scale", "rollout", "status", "version", "completion"};
+            "restart", "signal", "scale", "rollout", "status", "top", "version", "completion"};
 
     private static Object verb(String name) {
         switch (name) {
@@ -203,6 +203,7 @@ public final class StewardCli implements Callable<Integer> {
             case "scale": return new ScaleCommand();
             case "rollout": return new RolloutCommand();
             case "status": return new StatusCommand();
+            case "top": return new TopCommand();
             case "version": return new VersionCommand();
             case "completion": return new CompletionCommand();
             default: return null;

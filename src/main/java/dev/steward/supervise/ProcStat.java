@@ -12,22 +12,31 @@ import java.util.Optional;
 /**
  * What {@code /proc/<pid>/stat} says of a process: what tells it from a later one given the same pid (its start time,
  * in clock ticks since boot), its state and process group, and the CPU it has used. The one reading of that file, for
- * the leftover children and the metrics alike.
+ * the leftover children, the metrics and {@code top} alike.
  *
- * @param cpuTicks user plus system CPU time, in clock ticks
+ * @param cpuTicks       user plus system CPU time, in clock ticks
+ * @param reapedCpuTicks the same of its children that have ended and that it has waited for
+ * @param rssPages       resident set size, in pages
  */
-public record ProcStat(int pid, char state, int group, long cpuTicks, long startTicks) {
+public record ProcStat(int pid, char state, int group, long cpuTicks, long reapedCpuTicks, long startTicks,
+                       long rssPages) {
     /**
      * USER_HZ, the unit of the file's times. The kernel ABI fixes it at 100 on every architecture Steward runs on
      * (x86-64, arm64) whatever the kernel's internal HZ, so it is not worth a native {@code sysconf(_SC_CLK_TCK)} call.
      */
     public static final int TICKS_PER_SECOND = 100;
 
-    /** Fields counted from the state (field 3): the process group is field 5, CPU times 14 and 15, the start time 22. */
+    /**
+     * Fields counted from the state (field 3): the process group is field 5, CPU times 14 and 15 (16 and 17 for the
+     * children waited for), the start time 22, the resident set size 24.
+     */
     private static final int GROUP_FROM_STATE = 2;
     private static final int USER_TIME_FROM_STATE = 11;
     private static final int SYSTEM_TIME_FROM_STATE = 12;
+    private static final int REAPED_USER_TIME_FROM_STATE = 13;
+    private static final int REAPED_SYSTEM_TIME_FROM_STATE = 14;
     private static final int START_TIME_FROM_STATE = 19;
+    private static final int RSS_FROM_STATE = 21;
 
     /** Only a zombie waiting to be reaped: nothing left to stop. */
     boolean finished() {
@@ -68,13 +77,14 @@ public record ProcStat(int pid, char state, int group, long cpuTicks, long start
             return Optional.empty();
         }
         String[] fields = stat.substring(at).split(" ");
-        if (fields.length <= START_TIME_FROM_STATE || fields[0].length() != 1) {
+        if (fields.length <= RSS_FROM_STATE || fields[0].length() != 1) {
             return Optional.empty();
         }
         try {
             return Optional.of(new ProcStat(pid, fields[0].charAt(0), Integer.parseInt(fields[GROUP_FROM_STATE]),
                     Long.parseLong(fields[USER_TIME_FROM_STATE]) + Long.parseLong(fields[SYSTEM_TIME_FROM_STATE]),
-                    Long.parseLong(fields[START_TIME_FROM_STATE])));
+                    Long.parseLong(fields[REAPED_USER_TIME_FROM_STATE]) + Long.parseLong(fields[REAPED_SYSTEM_TIME_FROM_STATE]),
+                    Long.parseLong(fields[START_TIME_FROM_STATE]), Long.parseLong(fields[RSS_FROM_STATE])));
         } catch (NumberFormatException e) {
             return Optional.empty();
         }

@@ -226,6 +226,25 @@ class ApiProcessesTest {
                 .body("stdoutLog", nullValue()).body("stderrLog", org.hamcrest.Matchers.endsWith("api-noenv.err.log"));
     }
 
+    @Test
+    void usageGivesWhatEachRunningProcessAndItsGroupUseOnlyWhenAskedFor() {
+        apply(manifest("api-usage", "suite: api", "sleep 1000 & sleep 1000 & wait")).statusCode(200);
+        apply(sleeper("api-usage-off", "autostart: false")).statusCode(200);
+        awaitState("api-usage", "RUNNING");
+        // the shell and its two sleeps: one process group
+        await().atMost(ApiFixture.PATIENCE).until(() -> given().get("/api/v1/processes?program=api-usage&usage=true")
+                .jsonPath().getInt("items[0].usage.processes") == 3);
+        given().get("/api/v1/processes?program=api-usage&usage=true").then().statusCode(200)
+                .body("items[0].usage.memoryBytes", greaterThan(100_000))
+                .body("items[0].usage.cpuSeconds", notNullValue());
+        given().get("/api/v1/processes?program=api-usage-off&usage=true").then().body("items[0].usage", nullValue())
+                .body("items[0]", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("usage")));
+        given().get("/api/v1/processes?program=api-usage").then()
+                .body("items[0]", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("usage")));
+        given().get("/api/v1/processes?usage=maybe").then().statusCode(400)
+                .body("detail", containsString("usage must be true or false"));
+    }
+
     /** The whole lines of a log file and its backups, oldest first (a rotation may cut one between two files). */
     private static List<String> sharedLines(Path log) throws IOException {
         StringBuilder text = new StringBuilder();

@@ -68,6 +68,52 @@ class CliCommandsTest {
     }
 
     @Test
+    void topReadsTheUsageTwiceAndShowsCoresMemoryAndProcesses() {
+        String web0 = "{\"name\": \"web-0\", \"program\": \"web\", \"pid\": 1234, \"state\": \"RUNNING\","
+                + " \"usage\": {\"cpuSeconds\": %s, \"memoryBytes\": 36700160, \"processes\": 3}}";
+        String web1 = "{\"name\": \"web-1\", \"program\": \"web\", \"pid\": %d, \"state\": \"RUNNING\","
+                + " \"usage\": {\"cpuSeconds\": 1.0, \"memoryBytes\": 1048576, \"processes\": 1}}";
+        String hello = "{\"name\": \"hello\", \"program\": \"hello\", \"pid\": null, \"state\": \"STOPPED\"}";
+        int[] calls = {0};
+        daemon.on("GET", "/processes?usage=true", req -> Answer.json("{\"items\": [" + hello + ", "
+                + web0.formatted("2.5") + ", " + web1.formatted(calls[0]++ % 2 == 0 ? 77 : 78) + "]}"));
+        CliRun.Result r = cli("top", "--interval", "0.1");
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("""
+                NAME    CPU(cores)   MEMORY(bytes)   PIDS
+                web-0   0m           35Mi            3
+                web-1   -            1Mi             1
+                """, r.out(), "web-1 restarted between the readings: its rate is not known; hello is not running");
+        assertEquals(2, daemon.requests.size());
+
+        CliRun.Result programs = cli("top", "programs", "--sort-by", "memory", "--no-headers", "--interval", "0.1");
+        assertEquals("web   -     36Mi   4\n", programs.out(), programs::toString);
+        CliRun.Result one = cli("top", "web:web-0", "--interval", "0.1");
+        assertEquals("web-0   0m           35Mi            3\n", one.out().lines().skip(1).findFirst().orElse("") + "\n");
+        CliRun.Result stopped = cli("top", "hello", "--interval", "0.1");
+        assertEquals(0, stopped.code());
+        assertEquals("no running processes among those asked for\n", stopped.err());
+
+        CliRun.Result unknown = cli("top", "nope", "--interval", "0.1");
+        assertEquals(1, unknown.code());
+        assertTrue(unknown.err().startsWith("error: no process or program named \"nope\""), unknown::toString);
+        assertEquals(2, cli("top", "--sort-by", "pid").code());
+        assertEquals(2, cli("top", "--interval", "0").code());
+    }
+
+    @Test
+    void topsCoresAreTheCpuTimeOfOneRunOverTheTimeBetweenTheReadings() {
+        Object before = Json.parse("{\"pid\": 7, \"usage\": {\"cpuSeconds\": 1.25}}");
+        assertEquals(0.5, TopCommand.cores(before, Json.parse("{\"pid\": 7, \"usage\": {\"cpuSeconds\": 1.75}}"), 1.0));
+        assertEquals(0.0, TopCommand.cores(before, Json.parse("{\"pid\": 7, \"usage\": {\"cpuSeconds\": 1.0}}"), 1.0),
+                "a member that ended unwaited for: not negative");
+        assertEquals(-1, TopCommand.cores(before, Json.parse("{\"pid\": 8, \"usage\": {\"cpuSeconds\": 0.1}}"), 1.0));
+        assertEquals(-1, TopCommand.cores(null, Json.parse("{\"pid\": 8, \"usage\": {\"cpuSeconds\": 0.1}}"), 1.0));
+        assertEquals("0Mi", TopCommand.memory(400_000));
+        assertEquals("1234Mi", TopCommand.memory(1234L * 1024 * 1024));
+    }
+
+    @Test
     void aProgramWaitingForItsRemovedNamesakeReadsWaiting() {
         String dd = "{\"name\": \"dd\", \"replicas\": 1, \"ready\": 0, \"source\": \"/srv/manifests/dd.yaml\","
                 + " \"processes\": [], \"waiting\": true}";

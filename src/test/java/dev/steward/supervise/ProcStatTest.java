@@ -10,13 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ProcStatTest {
     /** A real line of /proc/PID/stat, its command name made awkward: spaces and a ')' of its own. */
-    private static final String STAT = "4242 (my (odd) name) S 17 4242 4242 0 -1 4194560 113 0 0 0 1 2 0 0 20 0 1 0 5114543"
+    private static final String STAT = "4242 (my (odd) name) S 17 4242 4242 0 -1 4194560 113 0 0 0 1 2 4 5 20 0 1 0 5114543"
             + " 2527232 200 18446744073709551615 1 1 0 0 0 0 0 0 65536 0 0 0 17 1 0 0 0 0 0 0 0 0 0 0 0 0 0\n";
 
     @Test
-    void theGroupAndStartTimeAreCountedFromTheLastParenthesis() {
+    void theGroupStartTimeAndResidentSizeAreCountedFromTheLastParenthesis() {
         ProcStat stat = ProcStat.parse(4242, STAT).orElseThrow();
-        assertEquals(new ProcStat(4242, 'S', 4242, 3, 5114543), stat);
+        assertEquals(new ProcStat(4242, 'S', 4242, 3, 9, 5114543, 200), stat);
         assertFalse(stat.finished());
     }
 

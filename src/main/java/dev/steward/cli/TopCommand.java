@@ -1,0 +1,152 @@
+package dev.steward.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code steward top [processes|programs] [NAME...]}: kubectl top's table of what running processes use. The CPU
+ * column is a rate, so the command reads the daemon's figures twice, {@code --interval} apart.
+ */
+@Command(name = "top", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Show the CPU and memory that running processes (or programs) use.",
+                "Each process counts with its process group: what it started, unless that left the group.",
+                "CPU is measured over --interval, in cores (1000m = one CPU busy); memory is resident memory."},
+        footer = {"", "Examples:", "  steward top", "  steward top programs --sort-by memory", "  steward top web -l tier=frontend",
+                "", "Example output:",
+                "  NAME    CPU(cores)   MEMORY(bytes)   PIDS",
+                "  web-0   12m          34Mi            3"})
+final class TopCommand extends StewardCli.Verb {
+    @Parameters(arity = "0..*", paramLabel = "NAME",
+            description = "processes or programs (the default: processes), then only these names (a process, a program or program:*).")
+    List<String> words = new ArrayList<>();
+
+    @Option(names = {"-l", "--selector"}, paramLabel = "SELECTOR", description = "Only the processes of programs with these labels.")
+    String selector;
+
+    @Option(names = "--sort-by", paramLabel = "cpu|memory", description = "Largest first by this column (default: by name).")
+    String sortBy;
+
+    @Option(names = "--interval", paramLabel = "SECONDS", description = "How long CPU is measured over (default: 1).")
+    double interval = 1;
+
+    @Option(names = "--no-headers", description = "Leave out the header line.")
+    boolean noHeaders;
+
+    /** One row's figures: CPU in cores (negative: not measured), memory in bytes, processes. */
+    private record Use(double cores, long memoryBytes, long processes) {
+        Use plus(Use other) {
+            double cores = this.cores < 0 || other.cores < 0 ? -1 : this.cores + other.cores;
+            return new Use(cores, memoryBytes + other.memoryBytes, processes + other.processes);
+        }
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        List<String> names = new ArrayList<>(words);
+        boolean programs = false;
+        if (!names.isEmpty() && List.of("processes", "process", "ps", "programs", "program").contains(names.get(0))) {
+            programs = names.remove(0).startsWith("program");
+        }
+        if (selector != null && !names.isEmpty()) {
+            throw usage("give NAMEs or a selector (-l), not both");
+        }
+        if (sortBy != null && !sortBy.equals("cpu") && !sortBy.equals("memory")) {
+            throw usage("--sort-by takes cpu or memory (got \"" + sortBy + "\")");
+        }
+        if (!(interval >= 0.1 && interval <= 60)) {
+            throw usage("--interval takes from 0.1 to 60 seconds (got " + interval + ")");
+        }
+        String path = "/processes?usage=true" + (selector == null ? "" : "&selector=" + Api.enc(Selector.normalize(selector)));
+        List<Object> before = Json.list(Json.obj(api().get(path)).get("items"));
+        long start = System.nanoTime();
+        Thread.sleep(Math.round(interval * 1000)); // the CPU column is a rate: a second reading, later
+        List<Object> after = Json.list(Json.obj(api().get(path)).get("items"));
+        double elapsed = (System.nanoTime() - start) / 1e9;
+
+        List<Object> shown = picked(after, names);
+        if (shown == null) {
+            return StewardCli.EXIT_FAILED;
+        }
+        Map<String, Object> earlier = new HashMap<>();
+        for (Object p : before) {
+            earlier.put(Json.str(p, "name"), p);
+        }
+        Map<String, Use> rows = new LinkedHashMap<>();
+        for (Object p : shown) {
+            Map<String, Object> usage = Json.obj(Json.obj(p).get("usage"));
+            if (usage.isEmpty()) {
+                continue; // not running
+            }
+            Use use = new Use(cores(earlier.get(Json.str(p, "name")), p, elapsed), Json.num(p, "usage.memoryBytes", 0),
+                    Json.num(p, "usage.processes", 0));
+            rows.merge(programs ? Json.str(p, "program") : Json.str(p, "name"), use, Use::plus);
+        }
+        if (rows.isEmpty()) {
+            err().println("no running " + (programs ? "programs" : "processes") + (names.isEmpty() && selector == null ? ""
+                    : " among those asked for"));
+            return StewardCli.EXIT_OK;
+        }
+        List<Map.Entry<String, Use>> ordered = new ArrayList<>(rows.entrySet());
+        if ("cpu".equals(sortBy)) {
+            ordered.sort(Comparator.comparingDouble((Map.Entry<String, Use> e) -> e.getValue().cores()).reversed());
+        } else if ("memory".equals(sortBy)) {
+            ordered.sort(Comparator.comparingLong((Map.Entry<String, Use> e) -> e.getValue().memoryBytes()).reversed());
+        }
+        Table table = new Table("NAME", "CPU(cores)", "MEMORY(bytes)", "PIDS");
+        for (Map.Entry<String, Use> row : ordered) {
+            Use use = row.getValue();
+            table.row(row.getKey(), use.cores() < 0 ? "-" : Math.round(use.cores() * 1000) + "m",
+                    memory(use.memoryBytes()), String.valueOf(use.processes()));
+        }
+        out().print(table.render(!noHeaders));
+        return StewardCli.EXIT_OK;
+    }
+
+    /**
+     * The processes the names pick (all without names), in the daemon's order; null, after saying which, when a name
+     * picks none.
+     */
+    private List<Object> picked(List<Object> processes, List<String> names) {
+        if (names.isEmpty()) {
+            return processes;
+        }
+        List<String> unknown = new ArrayList<>();
+        List<Object> picked = ActionCommands.pick(processes, names, unknown);
+        if (!unknown.isEmpty()) {
+            for (String name : unknown) {
+                err().println("error: no process or program named \"" + name + "\"; run `steward get processes` to list them");
+            }
+            return null;
+        }
+        return picked;
+    }
+
+    /** Cores used between two readings of one run (the same pid); -1 when the process was not running at the first. */
+    static double cores(Object before, Object after, double elapsedSeconds) {
+        if (before == null || Json.obj(Json.obj(before).get("usage")).isEmpty()
+                || Json.num(before, "pid", -1) != Json.num(after, "pid", -2)) {
+            return -1;
+        }
+        double used = doubleAt(after) - doubleAt(before);
+        return Math.max(0, used / elapsedSeconds); // a member that ended unwaited for takes its CPU time away
+    }
+
+    private static double doubleAt(Object process) {
+        Object value = Json.at(process, "usage.cpuSeconds");
+        return value instanceof Number n ? n.doubleValue() : 0;
+    }
+
+    /** Resident memory as kubectl top shows it: whole mebibytes. */
+    static String memory(long bytes) {
+        return String.format(Locale.ROOT, "%dMi", Math.round(bytes / (1024.0 * 1024.0)));
+    }
+}

@@ -1,0 +1,73 @@
+package dev.steward.health;
+
+import dev.steward.supervise.ProcStat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the processes of one process group use now, summed from {@code /proc}: every child leads its own group, so a
+ * program's group is the child and what it started (a shell's commands, a server's workers), unless they left it
+ * ({@code setsid}). The CPU time counts the children its members have waited for, so a shell loop's short commands
+ * count once they end; it still drops when a member ends unwaited for (its parent gone, the daemon reaps it).
+ *
+ * @param cpuTicks   user plus system CPU, in clock ticks
+ * @param rssPages   resident memory, in pages (memory shared between members counts once per member, as ps sums it)
+ * @param processes  how many processes the group has
+ */
+public record GroupUsage(long cpuTicks, long rssPages, int processes) {
+
+    public double cpuSeconds() {
+        return cpuTicks / (double) ProcStat.TICKS_PER_SECOND;
+    }
+
+    public long memoryBytes() {
+        return rssPages * ProcStats.PAGE_SIZE;
+    }
+
+    private GroupUsage plus(GroupUsage other) {
+        return new GroupUsage(cpuTicks + other.cpuTicks, rssPages + other.rssPages, processes + other.processes);
+    }
+
+    /** Every process group on the machine, by its id: one pass over {@code proc}; empty when it cannot be listed. */
+    public static Map<Integer, GroupUsage> scan(Path proc) {
+        Map<Integer, GroupUsage> groups = new HashMap<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(proc)) {
+            for (Path entry : entries) {
+                pidOf(entry.getFileName().toString()).flatMap(pid -> stat(entry, pid))
+                        .filter(stat -> stat.state() != 'Z' && stat.state() != 'X')
+                        .ifPresent(stat -> groups.merge(stat.group(), new GroupUsage(stat.cpuTicks() + stat.reapedCpuTicks(),
+                                stat.rssPages(), 1), GroupUsage::plus));
+            }
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
+        return groups;
+    }
+
+    private static Optional<Integer> pidOf(String name) {
+        if (name.isEmpty() || name.length() > 9) {
+            return Optional.empty();
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) < '0' || name.charAt(i) > '9') {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(Integer.parseInt(name));
+    }
+
+    private static Optional<ProcStat> stat(Path entry, int pid) {
+        try {
+            return ProcStat.parse(pid, Files.readString(entry.resolve("stat"), StandardCharsets.ISO_8859_1));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // ended since the listing
+        }
+    }
+}
