@@ -76,7 +76,7 @@ public record ProcStat(int pid, char state, int group, long cpuTicks, long reape
         if (at < 2 || at >= stat.length()) {
             return Optional.empty();
         }
-        String[] fields = stat.substring(at).split(" ");
+        String[] fields = stat.substring(at).trim().split(" ");
         if (fields.length <= RSS_FROM_STATE || fields[0].length() != 1) {
             return Optional.empty();
         }

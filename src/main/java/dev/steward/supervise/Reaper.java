@@ -11,11 +11,20 @@ import java.util.function.Consumer;
  * One thread that reaps every child with {@code waitpid(-1)}: exits are seen the moment the child
  * dies (even when a grandchild still holds its stdout), with the exact wait status, and no zombie
  * is left, including orphaned grandchildren re-parented to us as a child subreaper.
+ *
+ * <p>One per JVM ({@link #SHARED}): {@code waitpid(-1)} takes any child of the process, so a second reaper (a daemon
+ * started again in the same JVM, as the tests do) would take exits the other was waiting for, and neither would hear
+ * of them once an orphan kept it blocked in {@code waitpid}.
  */
 final class Reaper {
+    static final Reaper SHARED = new Reaper();
+
     private final Object lock = new Object();
     private final Map<Integer, Consumer<ExitStatus>> waiting = new HashMap<>();
     private boolean started;
+
+    private Reaper() {
+    }
 
     /**
      * Runs {@code spawn} and registers the pid it returns under the reaper's lock, so an exit can

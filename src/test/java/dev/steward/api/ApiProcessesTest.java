@@ -228,7 +228,8 @@ class ApiProcessesTest {
 
     @Test
     void usageGivesWhatEachRunningProcessAndItsGroupUseOnlyWhenAskedFor() {
-        apply(manifest("api-usage", "suite: api", "sleep 1000 & sleep 1000 & wait")).statusCode(200);
+        // stopAsGroup: the sleeps stop with the shell, and no orphan outlives the test
+        apply(manifest("api-usage", "suite: api", "sleep 1000 & sleep 1000 & wait", "stopAsGroup: true")).statusCode(200);
         apply(sleeper("api-usage-off", "autostart: false")).statusCode(200);
         awaitState("api-usage", "RUNNING");
         // the shell and its two sleeps: one process group
