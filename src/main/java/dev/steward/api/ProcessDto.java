@@ -28,9 +28,10 @@ public record ProcessDto(String name, String program, int index, String state, i
      *
      * @param cpuSeconds  user plus system CPU so far, of the members and the children they have waited for
      * @param memoryBytes resident memory of the members, summed
-     * @param processes   members of the group, the process itself included
+     * @param processes   live members of the group, the process itself included
+     * @param sampledAt   when these were read: a rate is the difference of two readings over that of their times
      */
-    public record UsageDto(double cpuSeconds, long memoryBytes, int processes) {
+    public record UsageDto(double cpuSeconds, long memoryBytes, int processes, Instant sampledAt) {
     }
 
     /** How the last run ended; {@code signal} is a name such as {@code KILL}, and then {@code exitCode} is null. */

@@ -17,6 +17,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ public class ProcessesResource {
     public Items<ProcessDto> list(@QueryParam("selector") String selector, @QueryParam("program") String program,
                                   @QueryParam("usage") String usage, @Context UriInfo uri) {
         Optional<LabelSelector> filter = Params.selector(selector);
-        boolean withUsage = usage != null && Params.flag("usage", usage, uri);
+        boolean withUsage = Params.flag("usage", usage, uri);
         if (program != null && !program.isBlank() && control.program(program).isEmpty()) {
             throw ApiException.notFound("no program named \"" + program + "\"; run `steward get programs` to list them");
         }
@@ -61,12 +62,21 @@ public class ProcessesResource {
 
     /** The processes, each running one with what its process group uses: one pass over /proc for them all. */
     private static List<ProcessDto> withUsage(List<ProcessDto> processes) {
-        Map<Integer, GroupUsage> groups = GroupUsage.scan(java.nio.file.Path.of("/proc"));
+        long start = System.nanoTime();
+        Instant startedAt = Instant.now();
+        Map<Integer, GroupUsage> groups;
+        try {
+            groups = GroupUsage.scan(java.nio.file.Path.of("/proc"));
+        } catch (IOException e) {
+            throw new ApiException(Problem.of(Problem.Code.Unavailable, "cannot read what processes use: listing /proc"
+                    + " failed (" + e + "); usage=true needs Linux's /proc mounted and readable by the daemon's user"));
+        }
+        Instant sampledAt = startedAt.plusNanos((System.nanoTime() - start) / 2); // the middle of the reading
         List<ProcessDto> used = new ArrayList<>(processes.size());
         for (ProcessDto process : processes) {
             GroupUsage group = process.pid() == null ? null : groups.get(process.pid());
             used.add(group == null ? process : process.withUsage(new ProcessDto.UsageDto(group.cpuSeconds(),
-                    group.memoryBytes(), group.processes())));
+                    group.memoryBytes(), group.processes(), sampledAt)));
         }
         return used;
     }

@@ -127,13 +127,8 @@ final class ActionCommands {
     }
 
     /**
-     * Whether {@code target} names this process: its name, its program, {@code all}, or Supervisor's
-     * {@code GROUP:NAME} (NAME of program GROUP) and {@code GROUP:*} (every process of GROUP). The daemon
-     * resolves action targets the same way.
-     */
-    /**
-     * The processes that the names pick (a process, a program, {@code program:process}, {@code all}), in the list's
-     * order, each once; the names that pick none are added to {@code unknown}.
+     * The processes that the names pick (a process, a program, {@code program:process}, {@code all}), in the order of
+     * the names, each once; the names that pick none are added to {@code unknown}.
      */
     static List<Object> pick(List<Object> processes, List<String> names, List<String> unknown) {
         Set<Object> picked = new LinkedHashSet<>();
@@ -152,6 +147,11 @@ final class ActionCommands {
         return new ArrayList<>(picked);
     }
 
+    /**
+     * Whether {@code target} names this process: its name, its program, {@code all}, or Supervisor's
+     * {@code GROUP:NAME} (NAME of program GROUP) and {@code GROUP:*} (every process of GROUP). The daemon
+     * resolves action targets the same way.
+     */
     static boolean names(String target, String process, String program) {
         int colon = target.indexOf(':');
         if (colon >= 0) {

@@ -4,12 +4,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -20,7 +21,8 @@ import java.util.Map;
         description = {"Show the CPU and memory that running processes (or programs) use.",
                 "Each process counts with its process group: what it started, unless that left the group.",
                 "CPU is measured over --interval, in cores (1000m = one CPU busy); memory is resident memory."},
-        footer = {"", "Examples:", "  steward top", "  steward top programs --sort-by memory", "  steward top web -l tier=frontend",
+        footer = {"", "Examples:", "  steward top", "  steward top programs --sort-by memory", "  steward top web",
+                "  steward top -l tier=frontend",
                 "", "Example output:",
                 "  NAME    CPU(cores)   MEMORY(bytes)   PIDS",
                 "  web-0   12m          34Mi            3"})
@@ -41,11 +43,14 @@ final class TopCommand extends StewardCli.Verb {
     @Option(names = "--no-headers", description = "Leave out the header line.")
     boolean noHeaders;
 
-    /** One row's figures: CPU in cores (negative: not measured), memory in bytes, processes. */
+    /** One row's figures: CPU in cores (negative: not measured), memory in bytes and processes (negative: unknown). */
     private record Use(double cores, long memoryBytes, long processes) {
+        static final Use UNKNOWN = new Use(-1, -1, -1);
+
         Use plus(Use other) {
             double cores = this.cores < 0 || other.cores < 0 ? -1 : this.cores + other.cores;
-            return new Use(cores, memoryBytes + other.memoryBytes, processes + other.processes);
+            boolean known = memoryBytes >= 0 && other.memoryBytes >= 0;
+            return new Use(cores, known ? memoryBytes + other.memoryBytes : -1, known ? processes + other.processes : -1);
         }
     }
 
@@ -70,7 +75,7 @@ final class TopCommand extends StewardCli.Verb {
         long start = System.nanoTime();
         Thread.sleep(Math.round(interval * 1000)); // the CPU column is a rate: a second reading, later
         List<Object> after = Json.list(Json.obj(api().get(path)).get("items"));
-        double elapsed = (System.nanoTime() - start) / 1e9;
+        double elapsed = elapsed(before, after, (System.nanoTime() - start) / 1e9);
 
         List<Object> shown = picked(after, names);
         if (shown == null) {
@@ -82,11 +87,12 @@ final class TopCommand extends StewardCli.Verb {
         }
         Map<String, Use> rows = new LinkedHashMap<>();
         for (Object p : shown) {
-            Map<String, Object> usage = Json.obj(Json.obj(p).get("usage"));
-            if (usage.isEmpty()) {
+            if (Json.num(p, "pid", 0) <= 0) {
                 continue; // not running
             }
-            Use use = new Use(cores(earlier.get(Json.str(p, "name")), p, elapsed), Json.num(p, "usage.memoryBytes", 0),
+            // running, and no usage: the daemon did not find its process group (its pid is not in the daemon's /proc)
+            Use use = Json.obj(Json.obj(p).get("usage")).isEmpty() ? Use.UNKNOWN
+                    : new Use(cores(earlier.get(Json.str(p, "name")), p, elapsed), Json.num(p, "usage.memoryBytes", 0),
                     Json.num(p, "usage.processes", 0));
             rows.merge(programs ? Json.str(p, "program") : Json.str(p, "name"), use, Use::plus);
         }
@@ -105,7 +111,8 @@ final class TopCommand extends StewardCli.Verb {
         for (Map.Entry<String, Use> row : ordered) {
             Use use = row.getValue();
             table.row(row.getKey(), use.cores() < 0 ? "-" : Math.round(use.cores() * 1000) + "m",
-                    memory(use.memoryBytes()), String.valueOf(use.processes()));
+                    use.memoryBytes() < 0 ? "-" : memory(use.memoryBytes()),
+                    use.processes() < 0 ? "-" : String.valueOf(use.processes()));
         }
         out().print(table.render(!noHeaders));
         return StewardCli.EXIT_OK;
@@ -130,6 +137,29 @@ final class TopCommand extends StewardCli.Verb {
         return picked;
     }
 
+    /**
+     * Seconds between the two readings, from the times the daemon read them at (a request's own time is no part of
+     * it); {@code measured} by the client when they are missing.
+     */
+    static double elapsed(List<Object> before, List<Object> after, double measured) {
+        Instant first = sampledAt(before);
+        Instant second = sampledAt(after);
+        if (first == null || second == null || !second.isAfter(first)) {
+            return measured;
+        }
+        return Duration.between(first, second).toNanos() / 1e9;
+    }
+
+    private static Instant sampledAt(List<Object> processes) {
+        for (Object p : processes) {
+            Instant at = Format.instant(Json.str(p, "usage.sampledAt"));
+            if (at != null) {
+                return at;
+            }
+        }
+        return null;
+    }
+
     /** Cores used between two readings of one run (the same pid); -1 when the process was not running at the first. */
     static double cores(Object before, Object after, double elapsedSeconds) {
         if (before == null || Json.obj(Json.obj(before).get("usage")).isEmpty()
@@ -145,8 +175,8 @@ final class TopCommand extends StewardCli.Verb {
         return value instanceof Number n ? n.doubleValue() : 0;
     }
 
-    /** Resident memory as kubectl top shows it: whole mebibytes. */
+    /** Resident memory as kubectl top shows it: whole mebibytes, rounded down. */
     static String memory(long bytes) {
-        return String.format(Locale.ROOT, "%dMi", Math.round(bytes / (1024.0 * 1024.0)));
+        return bytes / (1024 * 1024) + "Mi";
     }
 }

@@ -15,11 +15,12 @@ import java.util.Optional;
  * What the processes of one process group use now, summed from {@code /proc}: every child leads its own group, so a
  * program's group is the child and what it started (a shell's commands, a server's workers), unless they left it
  * ({@code setsid}). The CPU time counts the children its members have waited for, so a shell loop's short commands
- * count once they end; it still drops when a member ends unwaited for (its parent gone, the daemon reaps it).
+ * count once they end, and a member that has ended but not yet been waited for (a zombie, whose CPU time its parent
+ * takes over when it waits); it still drops when a member ends unwaited for (its parent gone, the daemon reaps it).
  *
  * @param cpuTicks   user plus system CPU, in clock ticks
  * @param rssPages   resident memory, in pages (memory shared between members counts once per member, as ps sums it)
- * @param processes  how many processes the group has
+ * @param processes  how many live processes the group has
  */
 public record GroupUsage(long cpuTicks, long rssPages, int processes) {
 
@@ -35,18 +36,23 @@ public record GroupUsage(long cpuTicks, long rssPages, int processes) {
         return new GroupUsage(cpuTicks + other.cpuTicks, rssPages + other.rssPages, processes + other.processes);
     }
 
-    /** Every process group on the machine, by its id: one pass over {@code proc}; empty when it cannot be listed. */
-    public static Map<Integer, GroupUsage> scan(Path proc) {
+    /**
+     * Every process group on the machine, by its id: one pass over {@code proc}.
+     *
+     * @throws IOException when {@code proc} cannot be listed
+     */
+    public static Map<Integer, GroupUsage> scan(Path proc) throws IOException {
         Map<Integer, GroupUsage> groups = new HashMap<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(proc)) {
             for (Path entry : entries) {
-                pidOf(entry.getFileName().toString()).flatMap(pid -> stat(entry, pid))
-                        .filter(stat -> stat.state() != 'Z' && stat.state() != 'X')
-                        .ifPresent(stat -> groups.merge(stat.group(), new GroupUsage(stat.cpuTicks() + stat.reapedCpuTicks(),
-                                stat.rssPages(), 1), GroupUsage::plus));
+                pidOf(entry.getFileName().toString()).flatMap(pid -> stat(entry, pid)).ifPresent(stat -> {
+                    boolean ended = stat.state() == 'Z' || stat.state() == 'X'; // its CPU time stays until waited for
+                    groups.merge(stat.group(), new GroupUsage(stat.cpuTicks() + stat.reapedCpuTicks(),
+                            ended ? 0 : stat.rssPages(), ended ? 0 : 1), GroupUsage::plus);
+                });
             }
-        } catch (IOException | RuntimeException e) {
-            return Map.of();
+        } catch (java.nio.file.DirectoryIteratorException e) {
+            throw e.getCause();
         }
         return groups;
     }

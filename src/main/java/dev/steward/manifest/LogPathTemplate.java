@@ -7,8 +7,9 @@ import java.util.Optional;
  * Supervisor's expansions in a log file's path ({@code spec.logs.stdout.file}), so that a path copied from a
  * supervisord configuration means what it meant there: {@code /var/log/%(program_name)s-%(process_num)02d.log} gives
  * each replica its own file. The syntax is Python's {@code %(name)s} formatting, as supervisord applies it:
- * {@code %(name)} then optional flags ({@code -0+ #}), a width and a precision, then {@code s}, {@code d} or
- * {@code i}; {@code %%} is a literal percent sign. The names are supervisord's for {@code stdout_logfile}
+ * {@code %(name)} then optional flags ({@code -0+ #}), a width, a precision and a length modifier, then {@code s}
+ * for text or {@code d}, {@code i}, {@code u}, {@code x}, {@code X}, {@code o} for a number; {@code %%} is a literal
+ * percent sign. The names are supervisord's for {@code stdout_logfile}
  * ({@code program_name}, {@code group_name} (the program's name: a program is its own group), {@code process_num},
  * {@code numprocs}, {@code host_node_name}, {@code ENV_X} from the daemon's environment) and {@code process_name}.
  * A path is checked when its manifest is read ({@link #problem}) and expanded when its process starts.
@@ -74,7 +75,9 @@ public final class LogPathTemplate {
             int widthEnd = skip(path, flagsEnd, "0123456789");
             int precisionEnd = widthEnd < path.length() && path.charAt(widthEnd) == '.'
                     ? skip(path, widthEnd + 1, "0123456789") : widthEnd;
-            int conversionAt = skip(path, precisionEnd, "hlL"); // Python's length modifiers, which change nothing
+            // one of Python's length modifiers, which change nothing
+            int conversionAt = precisionEnd < path.length() && "hlL".indexOf(path.charAt(precisionEnd)) >= 0
+                    ? precisionEnd + 1 : precisionEnd;
             if (conversionAt >= path.length()) {
                 throw new IllegalArgumentException("%(" + name + ") must be followed by a conversion, s for text or d"
                         + " for a number, as in %(" + name + ")s (in \"" + path + "\")");

@@ -237,7 +237,9 @@ class ApiProcessesTest {
                 .jsonPath().getInt("items[0].usage.processes") == 3);
         given().get("/api/v1/processes?program=api-usage&usage=true").then().statusCode(200)
                 .body("items[0].usage.memoryBytes", greaterThan(100_000))
-                .body("items[0].usage.cpuSeconds", notNullValue());
+                .body("items[0].usage.cpuSeconds", notNullValue())
+                .body("items[0].usage.sampledAt", notNullValue());
+        given().get("/api/v1/processes?program=api-usage&usage").then().body("items[0].usage.processes", equalTo(3));
         given().get("/api/v1/processes?program=api-usage-off&usage=true").then().body("items[0].usage", nullValue())
                 .body("items[0]", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("usage")));
         given().get("/api/v1/processes?program=api-usage").then()

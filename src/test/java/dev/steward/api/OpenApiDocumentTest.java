@@ -8,25 +8,32 @@ import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
+import java.lang.reflect.RecordComponent;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Paths;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The OpenAPI document is a file in the jar (see {@link OpenApiResource}); this keeps it in step with the
- * resources: every operation they declare is in the file, and the file has no operation they lack.
+ * resources: every operation they declare is in the file, and the file has no operation they lack; each operation's
+ * query parameters, and each answer's fields (a record of this package whose name a schema has), are the same in both.
  * After changing the API, regenerate the file as docs/api.md says.
  */
 class OpenApiDocumentTest {
@@ -57,6 +64,77 @@ class OpenApiDocumentTest {
                     .forEachRemaining(verb -> documented.add(verb + " " + path)));
         }
         assertEquals(declared, documented, "src/main/resources/openapi/ is out of date with the resources; see docs/api.md");
+    }
+
+    @Test
+    void everyQueryParameterIsDocumentedAndNothingElse() throws Exception {
+        Map<String, Set<String>> declared = new TreeMap<>();
+        for (Class<?> type : apiClasses()) {
+            Path base = type.getAnnotation(Path.class);
+            if (base == null || type == OpenApiResource.class) {
+                continue;
+            }
+            for (Method method : type.getDeclaredMethods()) {
+                Path sub = method.getAnnotation(Path.class);
+                VERBS.forEach((annotation, verb) -> {
+                    if (method.isAnnotationPresent(annotation)) {
+                        Set<String> names = new TreeSet<>();
+                        for (Parameter parameter : method.getParameters()) {
+                            QueryParam query = parameter.getAnnotation(QueryParam.class);
+                            if (query != null) {
+                                names.add(query.value());
+                            }
+                        }
+                        declared.put(verb + " " + join(base.value(), sub == null ? "" : sub.value()), names);
+                    }
+                });
+            }
+        }
+        Map<String, Set<String>> documented = new TreeMap<>();
+        JsonNode paths = document().get("paths");
+        paths.fieldNames().forEachRemaining(path -> paths.get(path).fieldNames().forEachRemaining(verb -> {
+            Set<String> names = new TreeSet<>();
+            paths.get(path).get(verb).path("parameters").forEach(parameter -> {
+                if ("query".equals(parameter.path("in").asText())) {
+                    names.add(parameter.get("name").asText());
+                }
+            });
+            documented.put(verb + " " + path, names);
+        }));
+        assertEquals(declared, documented, "src/main/resources/openapi/ is out of date with the resources; see docs/api.md");
+    }
+
+    @Test
+    void everyFieldOfTheAnswersIsDocumentedAndNothingElse() throws Exception {
+        JsonNode schemas = document().get("components").get("schemas");
+        Map<String, Set<String>> declared = new TreeMap<>();
+        Map<String, Set<String>> documented = new TreeMap<>();
+        Set<Class<?>> records = new java.util.HashSet<>();
+        for (Class<?> type : apiClasses()) {
+            records.add(type);
+            records.addAll(List.of(type.getDeclaredClasses()));
+        }
+        for (Class<?> type : records) {
+            if (!type.isRecord() || !schemas.has(type.getSimpleName())) {
+                continue;
+            }
+            Set<String> fields = new TreeSet<>();
+            for (RecordComponent component : type.getRecordComponents()) {
+                fields.add(component.getName());
+            }
+            declared.put(type.getSimpleName(), fields);
+            Set<String> properties = new TreeSet<>();
+            schemas.get(type.getSimpleName()).path("properties").fieldNames().forEachRemaining(properties::add);
+            documented.put(type.getSimpleName(), properties);
+        }
+        assertTrue(declared.containsKey("ProcessDto") && declared.containsKey("ProgramDto"), declared::toString);
+        assertEquals(declared, documented, "src/main/resources/openapi/ is out of date with the answers; see docs/api.md");
+    }
+
+    private JsonNode document() throws IOException {
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("openapi/openapi.json")) {
+            return new ObjectMapper().readTree(in);
+        }
     }
 
     private static String join(String base, String sub) {

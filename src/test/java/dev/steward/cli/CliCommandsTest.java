@@ -99,6 +99,19 @@ class CliCommandsTest {
         assertTrue(unknown.err().startsWith("error: no process or program named \"nope\""), unknown::toString);
         assertEquals(2, cli("top", "--sort-by", "pid").code());
         assertEquals(2, cli("top", "--interval", "0").code());
+        assertEquals(2, cli("top", "web", "-l", "tier=frontend").code());
+    }
+
+    @Test
+    void topShowsARunningProcessTheDaemonFoundNoUsageForAsUnknownNotAsStopped() {
+        daemon.on("GET", "/processes?usage=true", Answer.json("{\"items\": [{\"name\": \"web-0\", \"program\": \"web\","
+                + " \"pid\": 1234, \"state\": \"RUNNING\"}]}"));
+        CliRun.Result r = cli("top", "--interval", "0.1");
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("""
+                NAME    CPU(cores)   MEMORY(bytes)   PIDS
+                web-0   -            -               -
+                """, r.out());
     }
 
     @Test
@@ -109,8 +122,12 @@ class CliCommandsTest {
                 "a member that ended unwaited for: not negative");
         assertEquals(-1, TopCommand.cores(before, Json.parse("{\"pid\": 8, \"usage\": {\"cpuSeconds\": 0.1}}"), 1.0));
         assertEquals(-1, TopCommand.cores(null, Json.parse("{\"pid\": 8, \"usage\": {\"cpuSeconds\": 0.1}}"), 1.0));
+        Object at0 = Json.parse("{\"usage\": {\"sampledAt\": \"2026-12-07T04:00:00.250Z\"}}");
+        Object at1 = Json.parse("{\"usage\": {\"sampledAt\": \"2026-12-07T04:00:01.750Z\"}}");
+        assertEquals(1.5, TopCommand.elapsed(List.of(at0), List.of(at1), 9.0), "the daemon's reading times, not the client's");
+        assertEquals(9.0, TopCommand.elapsed(List.of(at0), List.of(Json.parse("{}")), 9.0));
         assertEquals("0Mi", TopCommand.memory(400_000));
-        assertEquals("1234Mi", TopCommand.memory(1234L * 1024 * 1024));
+        assertEquals("1234Mi", TopCommand.memory(1234L * 1024 * 1024 + 1024 * 1024 - 1), "rounded down, as kubectl");
     }
 
     @Test

@@ -65,6 +65,8 @@ class LogPathTemplateTest {
         assertTrue(LogPathTemplate.problem("%(here)s/web.log").orElseThrow()
                 .startsWith("%(here)s is not available: a relative path is taken from the state directory"));
         assertTrue(LogPathTemplate.problem("%(process_num)99999d").orElseThrow().contains("over 999"));
+        assertTrue(LogPathTemplate.problem("%(process_num)hhd").orElseThrow().startsWith("%(process_num)h is not a"
+                + " conversion"), "one length modifier, as Python takes");
         assertEquals(Optional.empty(), LogPathTemplate.problem("%(ENV_ANY)s/web.log"), "checked when a process starts");
     }
 
