@@ -40,9 +40,9 @@ class OpenApiDocumentTest {
     private static final Map<Class<? extends Annotation>, String> VERBS = Map.of(GET.class, "get", POST.class, "post",
             PUT.class, "put", DELETE.class, "delete", PATCH.class, "patch");
 
-    @Test
-    void everyOperationOfTheResourcesIsDocumentedAndNothingElse() throws Exception {
-        Set<String> declared = new TreeSet<>();
+    /** Every operation the resources declare, as "verb /path", and the method that serves it. */
+    private static Map<String, Method> operations() throws Exception {
+        Map<String, Method> operations = new TreeMap<>();
         for (Class<?> type : apiClasses()) {
             Path base = type.getAnnotation(Path.class);
             if (base == null || type == OpenApiResource.class) {
@@ -52,11 +52,17 @@ class OpenApiDocumentTest {
                 Path sub = method.getAnnotation(Path.class);
                 VERBS.forEach((annotation, verb) -> {
                     if (method.isAnnotationPresent(annotation)) {
-                        declared.add(verb + " " + join(base.value(), sub == null ? "" : sub.value()));
+                        operations.put(verb + " " + join(base.value(), sub == null ? "" : sub.value()), method);
                     }
                 });
             }
         }
+        return operations;
+    }
+
+    @Test
+    void everyOperationOfTheResourcesIsDocumentedAndNothingElse() throws Exception {
+        Set<String> declared = new TreeSet<>(operations().keySet());
         Set<String> documented = new TreeSet<>();
         try (InputStream in = getClass().getClassLoader().getResourceAsStream("openapi/openapi.json")) {
             JsonNode paths = new ObjectMapper().readTree(in).get("paths");
@@ -69,27 +75,16 @@ class OpenApiDocumentTest {
     @Test
     void everyQueryParameterIsDocumentedAndNothingElse() throws Exception {
         Map<String, Set<String>> declared = new TreeMap<>();
-        for (Class<?> type : apiClasses()) {
-            Path base = type.getAnnotation(Path.class);
-            if (base == null || type == OpenApiResource.class) {
-                continue;
+        operations().forEach((operation, method) -> {
+            Set<String> names = new TreeSet<>();
+            for (Parameter parameter : method.getParameters()) {
+                QueryParam query = parameter.getAnnotation(QueryParam.class);
+                if (query != null) {
+                    names.add(query.value());
+                }
             }
-            for (Method method : type.getDeclaredMethods()) {
-                Path sub = method.getAnnotation(Path.class);
-                VERBS.forEach((annotation, verb) -> {
-                    if (method.isAnnotationPresent(annotation)) {
-                        Set<String> names = new TreeSet<>();
-                        for (Parameter parameter : method.getParameters()) {
-                            QueryParam query = parameter.getAnnotation(QueryParam.class);
-                            if (query != null) {
-                                names.add(query.value());
-                            }
-                        }
-                        declared.put(verb + " " + join(base.value(), sub == null ? "" : sub.value()), names);
-                    }
-                });
-            }
-        }
+            declared.put(operation, names);
+        });
         Map<String, Set<String>> documented = new TreeMap<>();
         JsonNode paths = document().get("paths");
         paths.fieldNames().forEachRemaining(path -> paths.get(path).fieldNames().forEachRemaining(verb -> {
