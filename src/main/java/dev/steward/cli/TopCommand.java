@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code steward top [processes|programs] [NAME...]}: kubectl top's table of what running processes use. The CPU
@@ -72,15 +73,14 @@ final class TopCommand extends StewardCli.Verb {
         }
         String path = "/processes?usage=true" + (selector == null ? "" : "&selector=" + Api.enc(Selector.normalize(selector)));
         List<Object> before = Json.list(Json.obj(api().get(path)).get("items"));
+        if (picked(before, names, true) == null) {
+            return StewardCli.EXIT_FAILED; // said before waiting for a second reading
+        }
         long start = System.nanoTime();
         Thread.sleep(Math.round(interval * 1000)); // the CPU column is a rate: a second reading, later
         List<Object> after = Json.list(Json.obj(api().get(path)).get("items"));
         double elapsed = elapsed(before, after, (System.nanoTime() - start) / 1e9);
-
-        List<Object> shown = picked(after, names);
-        if (shown == null) {
-            return StewardCli.EXIT_FAILED;
-        }
+        List<Object> shown = picked(after, names, false); // a name gone meanwhile (deleted) just has no row
         Map<String, Object> earlier = new HashMap<>();
         for (Object p : before) {
             earlier.put(Json.str(p, "name"), p);
@@ -119,22 +119,27 @@ final class TopCommand extends StewardCli.Verb {
     }
 
     /**
-     * The processes the names pick (all without names), in the daemon's order; null, after saying which, when a name
-     * picks none.
+     * The processes the names pick (all without names), in the order of the names. With {@code check}, null after
+     * saying which when a name is neither a process nor a program; a program with no processes (scaled to 0, or
+     * waiting) is said to have none, as {@code status} says it.
      */
-    private List<Object> picked(List<Object> processes, List<String> names) {
+    private List<Object> picked(List<Object> processes, List<String> names, boolean check) {
         if (names.isEmpty()) {
             return processes;
         }
         List<String> unknown = new ArrayList<>();
         List<Object> picked = ActionCommands.pick(processes, names, unknown);
-        if (!unknown.isEmpty()) {
-            for (String name : unknown) {
+        boolean failed = false;
+        for (String name : check ? unknown : List.<String>of()) {
+            Optional<String> why = name.contains(":") ? Optional.empty() : GetCommand.whyNoProcesses(api(), name);
+            if (why.isPresent()) {
+                err().println(name + ": no processes (" + why.get() + ")");
+            } else {
                 err().println("error: no process or program named \"" + name + "\"; run `steward get processes` to list them");
+                failed = true;
             }
-            return null;
         }
-        return picked;
+        return failed ? null : picked;
     }
 
     /**

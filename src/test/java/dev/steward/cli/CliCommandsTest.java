@@ -94,9 +94,16 @@ class CliCommandsTest {
         assertEquals(0, stopped.code());
         assertEquals("no running processes among those asked for\n", stopped.err());
 
+        int readings = daemon.requests.size();
         CliRun.Result unknown = cli("top", "nope", "--interval", "0.1");
         assertEquals(1, unknown.code());
         assertTrue(unknown.err().startsWith("error: no process or program named \"nope\""), unknown::toString);
+        assertEquals(List.of("GET /processes?usage=true", "GET /programs/nope"), daemon.requests.subList(readings,
+                daemon.requests.size()).stream().map(q -> q.method() + " " + q.target()).toList(), "said at the first reading");
+        daemon.on("GET", "/programs/zero", Answer.json(ZERO_REPLICAS));
+        CliRun.Result zero = cli("top", "zero", "--interval", "0.1");
+        assertEquals(0, zero.code(), zero::toString);
+        assertTrue(zero.err().startsWith("zero: no processes (0 replicas"), zero::toString);
         assertEquals(2, cli("top", "--sort-by", "pid").code());
         assertEquals(2, cli("top", "--interval", "0").code());
         assertEquals(2, cli("top", "web", "-l", "tier=frontend").code());
