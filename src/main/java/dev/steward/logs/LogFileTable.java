@@ -99,12 +99,13 @@ public final class LogFileTable {
     }
 
     /** How many streams write {@code path} now. */
-    public synchronized int writers(Path path) {
+    synchronized int writers(Path path) {
         Entry entry = byPath.get(key(path));
         return entry == null ? 0 : entry.leases.size();
     }
 
-    private static Path key(Path path) {
+    /** The file a path names, as this table tells files apart. */
+    static Path key(Path path) {
         return path.toAbsolutePath().normalize();
     }
 }

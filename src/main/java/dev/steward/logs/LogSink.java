@@ -96,7 +96,7 @@ public final class LogSink implements Closeable {
      * late output written here still reaches the shared memory. To the same file, this sink itself, with the limits.
      */
     public LogSink movedTo(Optional<Path> newFile, long maxBytes, int backups) {
-        if (newFile.equals(file)) {
+        if (newFile.map(LogFileTable::key).equals(file.map(LogFileTable::key))) { // logs/a.log is ./logs/a.log
             setLimits(maxBytes, backups); // taking the file again would count this stream twice, as a second writer
             return this;
         }

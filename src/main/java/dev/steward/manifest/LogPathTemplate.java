@@ -150,7 +150,7 @@ public final class LogPathTemplate {
     private static int bounded(String digits, int empty, String name, String path) {
         String significant = digits.replaceFirst("^0+(?=.)", "");
         if (significant.length() > 3) {
-            throw new IllegalArgumentException("%(" + name + ") asks for a width or precision over 999 (in \"" + path
+            throw new IllegalArgumentException("%(" + name + ") asks for a width or precision over 999; use at most 999 (in \"" + path
                     + "\")");
         }
         return digits.isEmpty() ? empty : Integer.parseInt(significant);

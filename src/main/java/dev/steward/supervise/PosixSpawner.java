@@ -20,7 +20,7 @@ import java.util.Optional;
  * and stdout/stderr on pipes read by {@link PipeReader}. Exits come from {@link Reaper}.
  */
 public final class PosixSpawner implements Spawner {
-    private final Reaper reaper = Reaper.SHARED;
+    private final Reaper reaper = new Reaper();
     private final PipeReader pipes = new PipeReader();
 
     /**

@@ -12,19 +12,14 @@ import java.util.function.Consumer;
  * dies (even when a grandchild still holds its stdout), with the exact wait status, and no zombie
  * is left, including orphaned grandchildren re-parented to us as a child subreaper.
  *
- * <p>One per JVM ({@link #SHARED}): {@code waitpid(-1)} takes any child of the process, so a second reaper (a daemon
- * started again in the same JVM, as the tests do) would take exits the other was waiting for, and neither would hear
- * of them once an orphan kept it blocked in {@code waitpid}.
+ * <p>A daemon has one. A JVM that runs several daemons one after another (the tests: one per Quarkus test profile,
+ * each with its own class loader) has one per daemon, and any of them may take the others' exits while a child of the
+ * JVM outlives its daemon and keeps the old reaper in {@code waitpid}: so no test leaves a child behind.
  */
 final class Reaper {
-    static final Reaper SHARED = new Reaper();
-
     private final Object lock = new Object();
     private final Map<Integer, Consumer<ExitStatus>> waiting = new HashMap<>();
     private boolean started;
-
-    private Reaper() {
-    }
 
     /**
      * Runs {@code spawn} and registers the pid it returns under the reaper's lock, so an exit can
@@ -66,7 +61,11 @@ final class Reaper {
                     listener = waiting.remove(pid);
                 }
                 if (listener != null) {
-                    listener.accept(ExitStatus.fromWaitStatus(status.getValue()));
+                    try {
+                        listener.accept(ExitStatus.fromWaitStatus(status.getValue()));
+                    } catch (RuntimeException e) {
+                        // as for a pipe's sink: one listener must not stop this thread, which hears every exit
+                    }
                 }
                 continue;
             }

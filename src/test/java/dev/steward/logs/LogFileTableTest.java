@@ -173,6 +173,7 @@ class LogFileTableTest {
         try (LogSink sink = sink(file, 0, 0)) {
             LogSink same = sink.movedTo(Optional.of(file), 100, 2); // its other stream's path changed, say
             assertSame(sink, same);
+            assertSame(sink, sink.movedTo(Optional.of(dir.resolve("sub/../same.log")), 100, 2), "spelled otherwise");
             assertEquals(1, table.writers(file));
             LogSink.Run run = sink.beginRun();
             write(run, "a\nprompt> ");
