@@ -59,8 +59,9 @@ final class TopCommand extends StewardCli.Verb {
     public Integer call() throws InterruptedException {
         List<String> names = new ArrayList<>(words);
         boolean programs = false;
-        if (!names.isEmpty() && List.of("processes", "process", "ps", "programs", "program").contains(names.get(0))) {
-            programs = names.remove(0).startsWith("program");
+        if (!names.isEmpty() && List.of("processes", "process", "proc", "ps", "programs", "program", "prog")
+                .contains(names.get(0))) {
+            programs = names.remove(0).startsWith("prog");
         }
         if (selector != null && !names.isEmpty()) {
             throw usage("give NAMEs or a selector (-l), not both");

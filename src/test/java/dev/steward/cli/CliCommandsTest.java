@@ -86,7 +86,7 @@ class CliCommandsTest {
                 """, r.out(), "web-1 restarted between the readings: its rate is not known; hello is not running");
         assertEquals(2, daemon.requests.size());
 
-        CliRun.Result programs = cli("top", "programs", "--sort-by", "memory", "--no-headers", "--interval", "0.1");
+        CliRun.Result programs = cli("top", "prog", "--sort-by", "memory", "--no-headers", "--interval", "0.1");
         assertEquals("web   -     36Mi   4\n", programs.out(), programs::toString);
         CliRun.Result one = cli("top", "web:web-0", "--interval", "0.1");
         assertEquals("web-0   0m           35Mi            3\n", one.out().lines().skip(1).findFirst().orElse("") + "\n");
