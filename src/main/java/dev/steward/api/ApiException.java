@@ -24,6 +24,10 @@ public final class ApiException extends RuntimeException {
         return new ApiException(Problem.of(Problem.Code.NotFound, detail));
     }
 
+    static ApiException unavailable(String detail) {
+        return new ApiException(Problem.of(Problem.Code.Unavailable, detail));
+    }
+
     static ApiException invalid(String detail, List<ManifestError> errors) {
         return new ApiException(Problem.of(Problem.Code.Invalid, 422, detail,
                 errors.stream().map(Problem.FieldError::of).toList()));

@@ -200,7 +200,7 @@ public class LogAnswers {
     /** The next round of a catch-up; empty when the ring holds {@code followFrom}, or the files do not. */
     private static Optional<Missed> missed(LogTail logs, AtomicLong followFrom) {
         long position = followFrom.get();
-        if (logs.ring().read(position).start() <= position) {
+        if (logs.ring().read(position, position).start() <= position) { // where the ring starts, no bytes copied
             return Optional.empty();
         }
         Optional<LogFiles> snapshot;

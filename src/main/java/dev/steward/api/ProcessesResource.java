@@ -68,8 +68,8 @@ public class ProcessesResource {
         try {
             groups = GroupUsage.scan(java.nio.file.Path.of("/proc"));
         } catch (IOException e) {
-            throw new ApiException(Problem.of(Problem.Code.Unavailable, "cannot read what processes use: listing /proc"
-                    + " failed (" + e + "); usage=true needs Linux's /proc mounted and readable by the daemon's user"));
+            throw ApiException.unavailable("cannot read what processes use: listing /proc failed (" + e + "); usage=true"
+                    + " needs Linux's /proc mounted and readable by the daemon's user");
         }
         Instant sampledAt = startedAt.plusNanos((System.nanoTime() - start) / 2); // the middle of the reading
         List<ProcessDto> used = new ArrayList<>(processes.size());

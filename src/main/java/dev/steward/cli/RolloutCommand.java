@@ -135,6 +135,7 @@ final class RolloutCommand extends StewardCli.Verb {
                 return new Progress("the processes of the program it replaces are still stopping", null);
             }
             long replicas = Json.num(program, "replicas", 0);
+            String policy = Json.str(Json.at(program, "spec"), "restartPolicy");
             int current = 0;
             int old = 0;
             int updated = 0;
@@ -154,7 +155,6 @@ final class RolloutCommand extends StewardCli.Verb {
                             + " --stderr` and `steward describe process " + stuck + "`, then fix the manifest and apply"
                             + " it again");
                 }
-                String policy = Json.str(Json.at(program, "spec"), "restartPolicy");
                 boolean expected = Json.bool(Json.at(process, "lastExit"), "expected");
                 if ("EXITED".equals(state) && !expected && "Never".equals(policy)) {
                     String stuck = Json.str(process, "name");

@@ -45,25 +45,26 @@ public final class LogFiles implements Closeable {
      * byte up to {@code streamEnd}, the last ones of the files (before it, a write failed or the log moved).
      */
     static Optional<LogFiles> open(Path file, int backups, long streamEnd, long heldFrom) throws IOException {
-        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+        Optional<FileChannel> current = openForReading(file); // without it, its backups are no answer
+        if (current.isEmpty()) {
             return Optional.empty();
         }
         List<FileChannel> segments = new ArrayList<>();
-        List<Long> sizes = new ArrayList<>();
         try {
-            for (int i = backups; i >= 0; i--) {
-                Optional<FileChannel> segment = openForReading(i == 0 ? file : file.resolveSibling(file.getFileName() + "." + i));
-                if (segment.isPresent()) {
-                    segments.add(segment.get());
-                    sizes.add(segment.get().size());
-                }
+            for (int i = backups; i >= 1; i--) {
+                openForReading(file.resolveSibling(file.getFileName() + "." + i)).ifPresent(segments::add);
             }
+            segments.add(current.get());
+            long[] sizes = new long[segments.size()];
+            for (int i = 0; i < sizes.length; i++) {
+                sizes[i] = segments.get(i).size();
+            }
+            return Optional.of(new LogFiles(segments, sizes, streamEnd, heldFrom));
         } catch (IOException | RuntimeException e) {
             closeAll(segments);
+            current.get().close();
             throw e;
         }
-        return segments.isEmpty() ? Optional.empty()
-                : Optional.of(new LogFiles(segments, sizes.stream().mapToLong(Long::longValue).toArray(), streamEnd, heldFrom));
     }
 
     /** Empty when the file is gone, or is not a plain file. */

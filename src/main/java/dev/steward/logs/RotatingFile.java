@@ -254,9 +254,10 @@ public final class RotatingFile implements Closeable {
             // deleting
         }
         if (backups == 0) {
-            // Truncated in place, as supervisord does, not replaced: any other writer of the same path (two
-            // replicas given one file) keeps writing where this one does. A logs request reading the file at that
-            // moment may get some of the new output at the old offsets.
+            // Truncated in place, as supervisord does, not replaced: a writer of the path outside this file's hands
+            // (the program appending to it itself, another daemon) keeps writing where this one does; the streams of
+            // this daemon that name the path share this writer (LogFileTable). A logs request reading the file at
+            // that moment may get some of the new output at the old offsets.
             openChannel(true);
             return;
         }
