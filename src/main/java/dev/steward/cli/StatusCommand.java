@@ -8,15 +8,28 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code steward status [NAME...]}: supervisorctl's status table. */
+/**
+ * {@code steward status [NAME...]}: supervisorctl's status table, with its exit codes (the LSB init-script status
+ * codes, which scripts and health checks written for supervisorctl test): 3 when a process shown is not running, 4
+ * when a name is unknown or the daemon cannot be asked.
+ */
 @Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Show every process's state, Supervisor style.",
                 "One line per process: name, state, then pid and uptime, the stop time or the error."},
         footer = {"", "Example output:",
                 "  hello                            RUNNING   pid 4242, uptime 0:05:13",
                 "  web-0                            RUNNING   pid 4250, uptime 0:05:12",
-                "  web-1                            FATAL     Exited too quickly (process log may have details)"})
+                "  web-1                            FATAL     Exited too quickly (process log may have details)",
+                "", "Exit codes (supervisorctl's): 0 every process shown is running (or starting, stopping, in backoff),",
+                "  3 one is STOPPED, EXITED or FATAL, 4 a name is unknown or the daemon cannot be reached, 2 usage."})
 final class StatusCommand extends StewardCli.Verb {
+    /** supervisorctl's {@code LSBStatusExitStatuses}. */
+    static final int EXIT_NOT_RUNNING = 3;
+    static final int EXIT_UNKNOWN = 4;
+
+    /** supervisorctl's {@code STOPPED_STATES}: what makes {@code status} exit 3. */
+    private static final List<String> NOT_RUNNING = List.of("STOPPED", "EXITED", "FATAL", "UNKNOWN");
+
     @Parameters(arity = "0..*", paramLabel = "NAME", description = "Only these processes or programs (default: all).")
     List<String> names = new ArrayList<>();
 
@@ -29,7 +42,13 @@ final class StatusCommand extends StewardCli.Verb {
             throw usage("give NAMEs or a selector (-l), not both");
         }
         String sel = selector == null ? null : Selector.normalize(selector);
-        List<Object> processes = Json.list(Json.obj(api().get("/processes" + (sel == null ? "" : "?selector=" + Api.enc(sel)))).get("items"));
+        List<Object> processes;
+        try {
+            processes = Json.list(Json.obj(api().get("/processes" + (sel == null ? "" : "?selector=" + Api.enc(sel)))).get("items"));
+        } catch (CliException e) {
+            // supervisorctl's status says 4, "unknown", when it cannot ask; the other verbs' 3 means "not running" here
+            throw e.exitCode() == StewardCli.EXIT_UNREACHABLE ? new CliException(EXIT_UNKNOWN, e.getMessage(), e.details()) : e;
+        }
         int exit = StewardCli.EXIT_OK;
         List<Object> shown = processes;
         List<String> unknown = new ArrayList<>();
@@ -44,7 +63,12 @@ final class StatusCommand extends StewardCli.Verb {
                 continue;
             }
             out().println(name + ": ERROR (no such process)");
-            exit = StewardCli.EXIT_FAILED;
+            exit = EXIT_UNKNOWN;
+        }
+        for (Object process : shown) { // after the names, as supervisorctl: a process not running outweighs a bad name
+            if (NOT_RUNNING.contains(String.valueOf(Json.obj(process).get("state")))) {
+                exit = EXIT_NOT_RUNNING;
+            }
         }
         return exit;
     }

@@ -36,7 +36,7 @@ import java.util.concurrent.Callable;
         description = {"A declarative process supervisor: Supervisor's lifecycle, Kubernetes' reconcile loop.", ""},
         commandListHeading = "%nCommands:%n",
         footer = {"", "Exit codes: 0 ok, 1 a failed action or not found, 2 usage,",
-                "3 cannot reach the daemon.",
+                "3 cannot reach the daemon (status: supervisorctl's 3 not running, 4 unknown).",
                 "Server: --server, else STEWARD_SERVER, else the socket",
                 "$STEWARD_STATE_DIR/steward.sock (default ./.steward/steward.sock) when it",
                 "exists, else http://127.0.0.1:9001. See docs/cli.md."},
@@ -246,6 +246,8 @@ public final class StewardCli implements Callable<Integer> {
             for (String name : VERBS) {
                 cli.addSubcommand(name, verb(name));
             }
+            // supervisorctl's and kubectl's "help [VERB]"; without it picocli would suggest the nearest verb, "delete"
+            cli.addSubcommand("help", new CommandLine.HelpCommand());
         }
         cli.setOut(new PrintWriter(new OutputStreamWriter(io.out(), StandardCharsets.UTF_8), true));
         cli.setErr(new PrintWriter(new OutputStreamWriter(io.err(), StandardCharsets.UTF_8), true));

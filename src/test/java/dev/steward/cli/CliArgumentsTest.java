@@ -152,6 +152,17 @@ class CliArgumentsTest {
         assertEquals(0, help.code());
         assertTrue(help.out().contains("Commands:"), help.out());
         assertEquals(0, CliRun.run("get", "--help").code());
+        CliRun.Result helpVerb = CliRun.run("help");
+        assertEquals(0, helpVerb.code(), helpVerb::toString);
+        assertEquals(help.out(), helpVerb.out(), "supervisorctl's and kubectl's help verb");
+        CliRun.Result helpGet = CliRun.run("help", "get");
+        assertEquals(0, helpGet.code(), helpGet::toString);
+        assertEquals(CliRun.run("get", "--help").out(), helpGet.out());
+        CliRun.Result helpNothing = CliRun.run("help", "nosuch");
+        assertEquals(2, helpNothing.code(), helpNothing::toString);
+        assertTrue(helpNothing.err().contains("'nosuch'"), helpNothing::toString);
+        CliRun.Result typo = CliRun.run("hepl");
+        assertTrue(typo.err().contains("Did you mean: steward help"), typo::toString);
 
         CliRun.Result r = CliRun.run(Map.of(), dir, "", "--server", dir.resolve("nobody.sock").toString(), "get", "programs");
         assertEquals(3, r.code(), r::toString);
@@ -166,7 +177,7 @@ class CliArgumentsTest {
         } catch (IOException free) {
             // nothing there: the client must say it found nothing
         }
-        CliRun.Result r = CliRun.run(Map.of("STEWARD_STATE_DIR", "nowhere"), dir, "", "status");
+        CliRun.Result r = CliRun.run(Map.of("STEWARD_STATE_DIR", "nowhere"), dir, "", "get", "processes");
         assertEquals(3, r.code(), r::toString);
         assertTrue(r.err().startsWith("error: cannot reach the Steward daemon at http://127.0.0.1:9001 ("), r.err());
         assertTrue(r.err().contains("; no socket at " + dir.resolve("nowhere/steward.sock") + ")."), r.err());
@@ -179,7 +190,7 @@ class CliArgumentsTest {
         CliRun.Result after = CliRun.run(Map.of(), dir, "", "status", "--server", nowhere);
         CliRun.Result env = CliRun.run(Map.of("STEWARD_SERVER", nowhere), dir, "", "status");
         for (CliRun.Result r : List.of(before, after, env)) {
-            assertEquals(3, r.code(), r::toString);
+            assertEquals(4, r.code(), "status's 4, supervisorctl's \"unknown\", where other verbs exit 3; " + r);
             assertTrue(r.err().startsWith("error: cannot reach the Steward daemon at http://127.0.0.1:1 ("), r.err());
         }
     }

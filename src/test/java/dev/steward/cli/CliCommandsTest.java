@@ -805,21 +805,23 @@ class CliCommandsTest {
     void statusIsSupervisorsTable() {
         daemon.on("GET", "/processes", Answer.json(Fixtures.PROCESSES));
         CliRun.Result r = cli("status");
-        assertEquals(0, r.code(), r::toString);
+        assertEquals(3, r.code(), "supervisorctl's 3: hello is not running; " + r);
         assertEquals("""
                 hello                            STOPPED   Not started
                 web-0                            RUNNING   pid 1234, uptime 0:01:02
                 web-1                            BACKOFF   Exited too quickly (process log may have details)
                 """, r.out());
+        assertEquals(0, cli("status", "web-0", "web-1").code(), "BACKOFF counts as running, as for supervisorctl");
         CliRun.Result some = cli("status", "web:*", "nope");
-        assertEquals(1, some.code(), some::toString);
+        assertEquals(4, some.code(), "supervisorctl's 4: a name is unknown; " + some);
         assertEquals("""
                 web-0                            RUNNING   pid 1234, uptime 0:01:02
                 web-1                            BACKOFF   Exited too quickly (process log may have details)
                 nope: ERROR (no such process)
                 """, some.out());
         CliRun.Result otherGroup = cli("status", "hello:web-0");
-        assertEquals(1, otherGroup.code(), otherGroup::toString);
+        assertEquals(4, otherGroup.code(), otherGroup::toString);
+        assertEquals(3, cli("status", "hello", "nope").code(), "a process not running outweighs an unknown name");
         assertEquals("hello:web-0: ERROR (no such process)\n", otherGroup.out());
         daemon.on("GET", "/programs/zero", Answer.json(ZERO_REPLICAS));
         CliRun.Result zero = cli("status", "zero", "web-0");
