@@ -187,6 +187,12 @@ final class NodeReader {
      */
     Optional<Map<String, String>> textMap(Node node, String field, String example,
                                           Function<String, String> keyProblem) {
+        return textMap(node, field, example, keyProblem, value -> null);
+    }
+
+    /** As {@link #textMap(Node, String, String, Function)}, with each value checked too (null: no problem). */
+    Optional<Map<String, String>> textMap(Node node, String field, String example,
+                                          Function<String, String> keyProblem, Function<String, String> valueProblem) {
         if (!(node instanceof MappingNode)) {
             error(node, field, "must be a mapping such as " + example + " (got " + describe(node) + ")");
             return Optional.empty();
@@ -198,7 +204,13 @@ final class NodeReader {
             if (problem != null) {
                 error(tuple.getKeyNode(), join(field, key), problem);
             }
-            text(tuple.getValueNode(), join(field, key)).ifPresent(value -> result.put(key, value));
+            text(tuple.getValueNode(), join(field, key)).ifPresent(value -> {
+                String wrong = valueProblem.apply(value);
+                if (wrong != null) {
+                    error(tuple.getValueNode(), join(field, key), wrong);
+                }
+                result.put(key, value);
+            });
         });
         return errors.size() == before ? Optional.of(result) : Optional.empty();
     }

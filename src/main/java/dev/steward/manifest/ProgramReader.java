@@ -105,8 +105,10 @@ final class ProgramReader {
                 .flatMap(node -> command(node, spec.path("command"))).orElse(List.of());
         Optional<String> directory = spec.get("directory").flatMap(node -> reader.nonEmptyText(node,
                 spec.path("directory"), "remove the field to use the daemon's working directory"));
+        spec.get("directory").ifPresent(node -> directory.ifPresent(d -> checkExpansions(node, spec.path("directory"), d)));
         Map<String, String> environment = spec.get("environment").flatMap(node -> reader.textMap(node,
-                spec.path("environment"), "{PORT: \"8080\"}", ProgramReader::envNameProblem)).orElse(Map.of());
+                spec.path("environment"), "{PORT: \"8080\"}", ProgramReader::envNameProblem,
+                ProgramReader::expansionProblem)).orElse(Map.of());
         Optional<String> user = spec.get("user").flatMap(node -> reader.nonEmptyText(node, spec.path("user"),
                 "remove the field to run as the daemon's user"));
         Optional<Integer> umask = spec.get("umask").flatMap(node -> umask(node, spec.path("umask")));
@@ -164,7 +166,12 @@ final class ProgramReader {
         if (node instanceof SequenceNode) {
             List<Node> items = ((SequenceNode) node).getValue();
             for (int i = 0; i < items.size(); i++) {
-                reader.text(items.get(i), field + "[" + i + "]").ifPresent(argv::add);
+                Node item = items.get(i);
+                String itemField = field + "[" + i + "]";
+                reader.text(item, itemField).ifPresent(arg -> {
+                    checkExpansions(item, itemField, arg);
+                    argv.add(arg);
+                });
             }
             if (argv.size() != items.size()) {
                 return Optional.empty();
@@ -180,6 +187,9 @@ final class ProgramReader {
                 reader.error(node, field, e.getMessage());
                 return Optional.empty();
             }
+            for (String arg : argv) { // expanded word by word, after the split
+                checkExpansions(node, field, arg);
+            }
         } else {
             reader.error(node, field, "must be a list of arguments such as " + COMMAND_EXAMPLE
                     + " or a command line such as \"python3 -m http.server\" (got " + NodeReader.describe(node) + ")");
@@ -191,6 +201,18 @@ final class ProgramReader {
             return Optional.empty();
         }
         return Optional.of(argv);
+    }
+
+    /** A command argument, an environment value or the directory with supervisord's expansions: checked here. */
+    private void checkExpansions(Node node, String field, String value) {
+        String problem = expansionProblem(value);
+        if (problem != null) {
+            reader.error(node, field, problem);
+        }
+    }
+
+    private static String expansionProblem(String value) {
+        return Expansions.inValue(value) ? Expansions.problem(value).orElse(null) : null;
     }
 
     /** Octal, as in {@code umask 022}; a YAML integer such as 22 is read as the octal digits it shows. */
@@ -270,8 +292,8 @@ final class ProgramReader {
         String file = stream.get().get("file")
                 .flatMap(n -> reader.nonEmptyText(n, stream.get().path("file"), "use AUTO, NONE or a path"))
                 .map(ProgramReader::logFile).orElse(StreamLogSpec.AUTO);
-        if (LogPathTemplate.expands(file)) {
-            LogPathTemplate.problem(file).ifPresent(problem ->
+        if (Expansions.inLogPath(file)) {
+            Expansions.problem(file).ifPresent(problem ->
                     reader.error(stream.get().get("file").orElseThrow(), stream.get().path("file"), problem));
         }
         long maxBytes = stream.get().get("maxBytes").flatMap(n -> byteSize(n, stream.get().path("maxBytes")))

@@ -9,7 +9,8 @@ import java.util.List;
  *
  * <p>Because no shell runs, characters a shell would treat as operators or expansions ({@code | & ; < > ( ) $ `})
  * are rejected when unquoted: passing them on silently would make {@code "app > out.log"} start {@code app} with the
- * arguments {@code >} and {@code out.log}, which is never what was meant.
+ * arguments {@code >} and {@code out.log}, which is never what was meant. supervisord's {@code %(name)} is not an
+ * operator: it stays in its word, to be expanded as {@link Expansions} says.
  */
 final class ShellWords {
 
@@ -60,6 +61,12 @@ final class ShellWords {
                     inWord = true;
                 }
                 i += 2;
+            } else if (c == '%' && expansionEnd(line, i) > 0) {
+                // supervisord's %(process_num)02d, which supervisord expands before it splits the line: kept whole
+                int end = expansionEnd(line, i);
+                word.append(line, i, end);
+                inWord = true;
+                i = end;
             } else if (OPERATORS.indexOf(c) >= 0) {
                 throw new IllegalArgumentException("contains an unquoted '" + c + "' at character " + (i + 1)
                         + ", which a shell would interpret but Steward runs the command without one; quote it to pass"
@@ -74,6 +81,18 @@ final class ShellWords {
             words.add(word.toString());
         }
         return words;
+    }
+
+    /** The index after {@code %(name)} at {@code at}, a name being letters, digits and '_'; 0 when there is none. */
+    private static int expansionEnd(String line, int at) {
+        if (!line.startsWith("%(", at)) {
+            return 0;
+        }
+        int i = at + 2;
+        while (i < line.length() && (Character.isLetterOrDigit(line.charAt(i)) || line.charAt(i) == '_')) {
+            i++;
+        }
+        return i > at + 2 && i < line.length() && line.charAt(i) == ')' ? i + 1 : 0;
     }
 
     /** Appends the double-quoted string starting at {@code open} and returns the index after its closing quote. */

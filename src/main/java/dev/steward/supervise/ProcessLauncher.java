@@ -3,7 +3,7 @@ package dev.steward.supervise;
 import dev.steward.logs.LogFileTable;
 import dev.steward.logs.LogSink;
 import dev.steward.logs.TailMemory;
-import dev.steward.manifest.LogPathTemplate;
+import dev.steward.manifest.Expansions;
 import dev.steward.manifest.LogsSpec;
 import dev.steward.manifest.LogsSpec.StreamLogSpec;
 import dev.steward.manifest.ProgramSpec;
@@ -35,7 +35,7 @@ public final class ProcessLauncher implements Launcher {
     private final TailMemory tailMemory;
     private final LogFileTable logFiles = new LogFileTable();
     private final Map<ProcessSlot, SlotLogs> logs = new IdentityHashMap<>();
-    private String hostName; // null until a log path names host_node_name
+    private String hostName; // null until a value names host_node_name
 
     /** The open log sinks of one slot. */
     public record SlotLogs(LogSink stdout, Optional<LogSink> stderr) {
@@ -76,15 +76,22 @@ public final class ProcessLauncher implements Launcher {
     @Override
     public ChildProcess launch(ProcessSlot slot, Consumer<ExitStatus> onExit) throws SpawnException {
         ProgramSpec spec = slot.spec();
-        Map<String, String> environment = environment(slot);
-        Optional<Path> directory = spec.directory().map(Path::of);
+        Map<String, String> environment;
+        Optional<Path> directory;
+        List<String> argv;
+        try {
+            environment = environment(slot);
+            directory = spec.directory().map(d -> Path.of(expand(slot, d, "spec.directory")));
+            argv = command(slot);
+        } catch (IllegalArgumentException e) {
+            throw new SpawnException(e.getMessage());
+        }
         if (directory.isPresent() && !Files.isDirectory(directory.get())) {
             throw new SpawnException("working directory " + directory.get() + " does not exist"
                     + (directory.get().isAbsolute() ? "" : " (a relative path is taken from the daemon's working directory, "
                     + Path.of("").toAbsolutePath() + ")") + "; create it or fix spec.directory");
         }
-        Path executable = CommandResolver.resolve(spec.command(), environment, directory);
-        List<String> argv = new ArrayList<>(spec.command());
+        Path executable = CommandResolver.resolve(argv, environment, directory);
         if (spec.umask().isPresent()) {
             // posix_spawn cannot set a umask; a shell sets it and execs the program under the same pid.
             List<String> wrapped = new ArrayList<>(List.of("/bin/sh", "-c",
@@ -162,8 +169,18 @@ public final class ProcessLauncher implements Launcher {
         environment.put("SUPERVISOR_ENABLED", "1");
         environment.put("SUPERVISOR_PROCESS_NAME", slot.name());
         environment.put("SUPERVISOR_GROUP_NAME", spec.name());
-        environment.putAll(spec.environment());
+        spec.environment().forEach((name, value) -> environment.put(name, expand(slot, value, "spec.environment." + name)));
         return environment;
+    }
+
+    /** The argv, each argument with supervisord's expansions done. */
+    private List<String> command(ProcessSlot slot) {
+        List<String> command = slot.spec().command();
+        List<String> argv = new ArrayList<>(command.size());
+        for (int i = 0; i < command.size(); i++) {
+            argv.add(expand(slot, command.get(i), "spec.command[" + i + "]"));
+        }
+        return argv;
     }
 
     private SlotLogs openLogs(ProcessSlot slot) {
@@ -268,15 +285,25 @@ public final class ProcessLauncher implements Launcher {
         return switch (stream.file()) {
             case StreamLogSpec.NONE -> Optional.empty();
             case StreamLogSpec.AUTO -> Optional.of(stateDir.resolve("logs").resolve(slot.name() + "." + suffix + ".log"));
-            default -> Optional.of(stateDir.resolve(LogPathTemplate.expands(stream.file())
-                    ? expand(slot, stream.file(), "spec.logs." + (suffix.equals("out") ? "stdout" : "stderr") + ".file")
+            default -> Optional.of(stateDir.resolve(Expansions.inLogPath(stream.file())
+                    ? expandTemplate(slot, stream.file(), "spec.logs." + (suffix.equals("out") ? "stdout" : "stderr") + ".file")
                     : stream.file()));
         };
     }
 
-    private String expand(ProcessSlot slot, String path, String field) {
+    /**
+     * A value of the spec as this process gets it: with supervisord's expansions done where it holds {@code %(}
+     * (in a log path, wherever it holds {@code %}: see {@link #logPath}).
+     *
+     * @throws IllegalArgumentException naming the field, when the value names a variable the daemon's environment lacks
+     */
+    private String expand(ProcessSlot slot, String value, String field) {
+        return Expansions.inValue(value) ? expandTemplate(slot, value, field) : value;
+    }
+
+    private String expandTemplate(ProcessSlot slot, String path, String field) {
         try {
-            return LogPathTemplate.expand(path, new LogPathTemplate.Values(slot.spec().name(), slot.name(), slot.index(),
+            return Expansions.expand(path, new Expansions.Values(slot.spec().name(), slot.name(), slot.index(),
                     slot.spec().replicas(), hostName(), daemonEnvironment));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(field + ": " + e.getMessage(), e);

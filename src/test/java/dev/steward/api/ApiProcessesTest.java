@@ -227,6 +227,41 @@ class ApiProcessesTest {
     }
 
     @Test
+    void supervisordsExpansionsInTheCommandEnvironmentAndDirectoryAreDoneForEachReplica() throws IOException {
+        Path dir = Files.createTempDirectory(Path.of("target"), "api-values").toAbsolutePath();
+        Files.createDirectories(dir.resolve("api-values-0"));
+        Files.createDirectories(dir.resolve("api-values-1"));
+        apply("""
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: api-values, labels: {suite: api}}
+                spec:
+                  command: ["/bin/sh", "-c", "echo port=80%(process_num)02d P=$P D=$(pwd) 100%%; echo $0; exec sleep 1000", "as written: %s"]
+                  directory: DIR/%(program_name)s-%(process_num)d
+                  environment: {P: "/opt/app/bin:%(ENV_PATH)s"}
+                  replicas: 2
+                  startSeconds: 0
+                  stopTimeoutSeconds: 2
+                """.replace("DIR", dir.toString())).statusCode(200);
+        String path = System.getenv("PATH");
+        await().atMost(ApiFixture.PATIENCE).until(() -> given().get("/api/v1/processes/api-values-1/logs").asString()
+                .lines().count() == 2);
+        assertEquals("port=8001 P=/opt/app/bin:" + path + " D=" + dir.resolve("api-values-1") + " 100%\nas written: %s\n",
+                given().get("/api/v1/processes/api-values-1/logs").asString(), "a value without %( is as written");
+        await().atMost(ApiFixture.PATIENCE).until(() -> given().get("/api/v1/processes/api-values-0/logs").asString()
+                .startsWith("port=8000 P=/opt/app/bin:" + path + " D=" + dir.resolve("api-values-0") + " 100%\n"));
+
+        // A variable the daemon lacks fails the start, naming the field.
+        apply(manifest("api-noenv-value", "suite: api", "exec sleep 1000",
+                "environment: {HOME: \"%(ENV_STEWARD_TEST_NO_SUCH_VARIABLE)s\"}")).statusCode(200);
+        await().atMost(ApiFixture.PATIENCE).until(() -> given().get("/api/v1/processes/api-noenv-value").jsonPath()
+                .getString("spawnError") != null);
+        given().get("/api/v1/processes/api-noenv-value").then().body("spawnError", containsString("spec.environment.HOME:"
+                + " %(ENV_STEWARD_TEST_NO_SUCH_VARIABLE)s names STEWARD_TEST_NO_SUCH_VARIABLE, which the daemon's"
+                + " environment does not have"));
+    }
+
+    @Test
     void usageGivesWhatEachRunningProcessAndItsGroupUseOnlyWhenAskedFor() {
         // stopAsGroup: the sleeps stop with the shell, and no orphan outlives the test
         apply(manifest("api-usage", "suite: api", "sleep 1000 & sleep 1000 & wait", "stopAsGroup: true")).statusCode(200);

@@ -147,6 +147,12 @@ class ManifestLoaderTest {
                 .getMessage().startsWith("contains an unquoted '>' at character 5"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ShellWords.split("echo \"$HOME\""))
                 .getMessage().startsWith("contains '$' inside double quotes"));
+        assertEquals(List.of("app", "--port=80%(process_num)02d", "%(ENV_HOME)s/x"),
+                ShellWords.split("app --port=80%(process_num)02d %(ENV_HOME)s/x"), "supervisord's expansions, kept whole");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ShellWords.split("echo %(a b)"))
+                .getMessage().startsWith("contains an unquoted '(' at character 7"), "only %(name) is an expansion");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ShellWords.split("echo %()s"))
+                .getMessage().startsWith("contains an unquoted '(' at character 7"));
     }
 
     @Test
@@ -323,6 +329,33 @@ class ManifestLoaderTest {
                 + "      file: /var/log/%(program_name)s-%(process_num)02d.log\n").programs().get(0);
         assertEquals("/var/log/%(program_name)s-%(process_num)02d.log", spec.logs().stdout().file(),
                 "kept as written: each process expands it");
+    }
+
+    @Test
+    void expansionsInTheCommandEnvironmentAndDirectoryAreCheckedWhereTheyAreWritten() {
+        ManifestError inList = onlyError(HEADER + "spec:\n  command: [app, \"--port=80%(proces_num)02d\"]\n");
+        assertEquals("6:18 spec.command[1]", inList.line() + ":" + inList.column() + " " + inList.field());
+        assertTrue(inList.message().startsWith("unknown expansion %(proces_num); use program_name"), inList.message());
+        ManifestError inLine = onlyError(HEADER + "spec:\n  command: \"app --name %(program_name)d\"\n");
+        assertEquals("6:12 spec.command", inLine.line() + ":" + inLine.column() + " " + inLine.field());
+        assertTrue(inLine.message().startsWith("%(program_name)d needs a number"), inLine.message());
+        ManifestError inEnvironment = onlyError(HEADER + "spec:\n  command: [a]\n  environment:\n"
+                + "    PATH: \"/opt/bin:%(ENV_PATH)\"\n");
+        assertEquals("8:11 spec.environment.PATH", inEnvironment.line() + ":" + inEnvironment.column() + " "
+                + inEnvironment.field());
+        assertTrue(inEnvironment.message().startsWith("%(ENV_PATH) must be followed by a conversion"), inEnvironment.message());
+        ManifestError inDirectory = onlyError(HEADER + "spec:\n  command: [a]\n  directory: \"%(here)s/app\"\n");
+        assertEquals("7:14 spec.directory", inDirectory.line() + ":" + inDirectory.column() + " " + inDirectory.field());
+        assertTrue(inDirectory.message().startsWith("%(here)s (supervisord's configuration file's directory) is not"
+                + " available: write the directory out"), inDirectory.message());
+
+        ProgramSpec spec = loader.parse(FILE, HEADER + "spec:\n  command: \"sh -c 'date +%s; echo 100%'\"\n"
+                + "  environment: {FORMAT: \"%d %s\", PATH: \"/opt/bin:%(ENV_PATH)s\"}\n  directory: /srv/%(program_name)s\n")
+                .programs().get(0);
+        assertEquals(List.of("sh", "-c", "date +%s; echo 100%"), spec.command(), "without %(, a value is as written");
+        assertEquals("%d %s", spec.environment().get("FORMAT"));
+        assertEquals("/opt/bin:%(ENV_PATH)s", spec.environment().get("PATH"), "kept as written: each process expands it");
+        assertEquals(Optional.of("/srv/%(program_name)s"), spec.directory());
     }
 
     @Test

@@ -9,14 +9,14 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Supervisor's %(name)s expansions in log paths, formatted as Python formats them. */
-class LogPathTemplateTest {
+/** Supervisor's %(name)s expansions in log paths and other values, formatted as Python formats them. */
+class ExpansionsTest {
 
-    private static final LogPathTemplate.Values WEB_3 = new LogPathTemplate.Values("web", "web-3", 3, 12, "box",
+    private static final Expansions.Values WEB_3 = new Expansions.Values("web", "web-3", 3, 12, "box",
             Map.of("LOGDIR", "/srv/logs"));
 
     private static String expand(String path) {
-        return LogPathTemplate.expand(path, WEB_3);
+        return Expansions.expand(path, WEB_3);
     }
 
     @Test
@@ -26,8 +26,18 @@ class LogPathTemplateTest {
         assertEquals("/srv/logs/box.log", expand("%(ENV_LOGDIR)s/%(host_node_name)s.log"));
         assertEquals("/var/log/100%/3.log", expand("/var/log/100%%/%(process_num)i.log"));
         assertEquals("/var/log/plain.log", expand("/var/log/plain.log"));
-        assertFalse(LogPathTemplate.expands("/var/log/plain.log"));
-        assertTrue(LogPathTemplate.expands("/var/log/%(process_num)d.log"));
+        assertFalse(Expansions.inLogPath("/var/log/plain.log"));
+        assertTrue(Expansions.inLogPath("/var/log/%(process_num)d.log"));
+        assertTrue(Expansions.inLogPath("/var/log/100%%.log"), "a log path is supervisord's template for any %");
+    }
+
+    @Test
+    void otherValuesAreTemplatesOnlyWhenTheyHoldAnExpansion() {
+        assertFalse(Expansions.inValue("date +%s"), "a command written for Steward means what it says");
+        assertFalse(Expansions.inValue("100%%"));
+        assertTrue(Expansions.inValue("--port=80%(process_num)02d"));
+        assertEquals("--port=8003", expand("--port=80%(process_num)02d"));
+        assertEquals("/opt/bin:/srv/logs 100%", expand("/opt/bin:%(ENV_LOGDIR)s 100%%"));
     }
 
     @Test
@@ -39,8 +49,8 @@ class LogPathTemplateTest {
         assertEquals("   web|web   |we", expand("%(program_name)6s|%(program_name)-6s|%(program_name).2s"));
         assertEquals("3", expand("%(process_num)s"), "a number as text");
         // Python: '%(n)#06x|%(n)X|%(n)#o|%(n)ld|%(n).0000003d|%(n)u|%(n)-#6x|%(n)+#x' % {'n': 255}
-        LogPathTemplate.Values web255 = new LogPathTemplate.Values("web", "web-255", 255, 300, "box", Map.of());
-        assertEquals("0x00ff|FF|0o377|255|255|255|0xff  |+0xff", LogPathTemplate.expand("%(process_num)#06x"
+        Expansions.Values web255 = new Expansions.Values("web", "web-255", 255, 300, "box", Map.of());
+        assertEquals("0x00ff|FF|0o377|255|255|255|0xff  |+0xff", Expansions.expand("%(process_num)#06x"
                 + "|%(process_num)X|%(process_num)#o|%(process_num)ld|%(process_num).0000003d|%(process_num)u"
                 + "|%(process_num)-#6x|%(process_num)+#x", web255));
         // Python: '%(n).log' % {'n': 3}: a precision, the length modifier l, then o for octal
@@ -49,25 +59,26 @@ class LogPathTemplateTest {
 
     @Test
     void malformedPathsSayWhatToWrite() {
-        assertEquals(Optional.empty(), LogPathTemplate.problem("/var/log/%(program_name)s-%(process_num)02d.log"));
-        assertTrue(LogPathTemplate.problem("/var/log/%(proces_num)d.log").orElseThrow()
+        assertEquals(Optional.empty(), Expansions.problem("/var/log/%(program_name)s-%(process_num)02d.log"));
+        assertTrue(Expansions.problem("/var/log/%(proces_num)d.log").orElseThrow()
                 .startsWith("unknown expansion %(proces_num); use program_name, process_name, process_num"));
-        assertTrue(LogPathTemplate.problem("/var/log/50%.log").orElseThrow()
+        assertTrue(Expansions.problem("/var/log/50%.log").orElseThrow()
                 .startsWith("a % must begin an expansion such as %(process_num)d, or be written %% for a percent sign"));
-        assertTrue(LogPathTemplate.problem("/var/log/%(process_num.log").orElseThrow().startsWith("a % must begin"));
-        assertTrue(LogPathTemplate.problem("/var/log/%(process_num)").orElseThrow()
+        assertTrue(Expansions.problem("/var/log/%(process_num.log").orElseThrow().startsWith("a % must begin"));
+        assertTrue(Expansions.problem("/var/log/%(process_num)").orElseThrow()
                 .startsWith("%(process_num) must be followed by a conversion, s for text or d for a number"));
-        assertTrue(LogPathTemplate.problem("/var/log/%(process_num)f.log").orElseThrow()
-                .startsWith("%(process_num)f is not a conversion a log path takes: use s for text, or d (x, o) for a"
+        assertTrue(Expansions.problem("/var/log/%(process_num)f.log").orElseThrow()
+                .startsWith("%(process_num)f is not a conversion supervisord's expansions take: use s for text, or d (x, o) for a"
                         + " number"));
-        assertTrue(LogPathTemplate.problem("/var/log/%(program_name)d.log").orElseThrow()
+        assertTrue(Expansions.problem("/var/log/%(program_name)d.log").orElseThrow()
                 .startsWith("%(program_name)d needs a number, and program_name is text: write %(program_name)s"));
-        assertTrue(LogPathTemplate.problem("%(here)s/web.log").orElseThrow()
-                .startsWith("%(here)s is not available: a relative path is taken from the state directory"));
-        assertTrue(LogPathTemplate.problem("%(process_num)99999d").orElseThrow().contains("over 999"));
-        assertTrue(LogPathTemplate.problem("%(process_num)hhd").orElseThrow().startsWith("%(process_num)h is not a"
+        assertTrue(Expansions.problem("%(here)s/web.log").orElseThrow()
+                .startsWith("%(here)s (supervisord's configuration file's directory) is not available: write the"
+                        + " directory out (a relative log path is taken from the state directory)"));
+        assertTrue(Expansions.problem("%(process_num)99999d").orElseThrow().contains("over 999"));
+        assertTrue(Expansions.problem("%(process_num)hhd").orElseThrow().startsWith("%(process_num)h is not a"
                 + " conversion"), "one length modifier, as Python takes");
-        assertEquals(Optional.empty(), LogPathTemplate.problem("%(ENV_ANY)s/web.log"), "checked when a process starts");
+        assertEquals(Optional.empty(), Expansions.problem("%(ENV_ANY)s/web.log"), "checked when a process starts");
     }
 
     @Test

@@ -4,19 +4,24 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Supervisor's expansions in a log file's path ({@code spec.logs.stdout.file}), so that a path copied from a
- * supervisord configuration means what it meant there: {@code /var/log/%(program_name)s-%(process_num)02d.log} gives
- * each replica its own file. The syntax is Python's {@code %(name)s} formatting, as supervisord applies it:
+ * Supervisor's expansions, so that a value copied from a supervisord configuration means what it meant there:
+ * {@code /var/log/%(program_name)s-%(process_num)02d.log} gives each replica its own log file,
+ * {@code PATH: /opt/app/bin:%(ENV_PATH)s} extends the daemon's path, {@code --port=80%(process_num)02d} gives each
+ * replica its port. The syntax is Python's {@code %(name)s} formatting, as supervisord applies it:
  * {@code %(name)} then optional flags ({@code -0+ #}), a width, a precision and a length modifier, then {@code s}
  * for text or {@code d}, {@code i}, {@code u}, {@code x}, {@code X}, {@code o} for a number; {@code %%} is a literal
- * percent sign. The names are supervisord's for {@code stdout_logfile}
- * ({@code program_name}, {@code group_name} (the program's name: a program is its own group), {@code process_num},
- * {@code numprocs}, {@code host_node_name}, {@code ENV_X} from the daemon's environment) and {@code process_name}.
- * A path is checked when its manifest is read ({@link #problem}) and expanded when its process starts.
+ * percent sign. The names are supervisord's ({@code program_name}, {@code group_name} (the program's name: a program
+ * is its own group), {@code process_num}, {@code numprocs}, {@code host_node_name}, {@code ENV_X} from the daemon's
+ * environment) and {@code process_name}.
+ *
+ * <p>A log path is a template whenever it holds a percent sign, as in supervisord ({@link #inLogPath}); the command's
+ * arguments, the environment's values and the directory only when they hold {@code %(} ({@link #inValue}), so that
+ * {@code date +%s} means what it says in a manifest written for Steward. A value is checked when its manifest is read
+ * ({@link #problem}) and expanded when its process starts.
  */
-public final class LogPathTemplate {
+public final class Expansions {
 
-    /** What one process's path may name. */
+    /** What one process's values may name. */
     public record Values(String program, String process, int index, int replicas, String host,
                          Map<String, String> environment) {
     }
@@ -26,18 +31,23 @@ public final class LogPathTemplate {
     private static final String NAMES = "program_name, process_name, process_num, numprocs, group_name, host_node_name"
             + " or ENV_NAME";
 
-    private LogPathTemplate() {
+    private Expansions() {
     }
 
-    /** Whether {@code path} names anything to expand (a path without a percent sign is used as it is). */
-    public static boolean expands(String path) {
+    /** Whether a log path is a template: it holds a percent sign (one without is used as it is). */
+    public static boolean inLogPath(String path) {
         return path.indexOf('%') >= 0;
     }
 
-    /** Why {@code path} cannot be expanded, whatever the process; empty when it can. */
-    public static Optional<String> problem(String path) {
+    /** Whether a command argument, an environment value or the directory is a template: it holds {@code %(}. */
+    public static boolean inValue(String value) {
+        return value.contains("%(");
+    }
+
+    /** Why {@code template} cannot be expanded, whatever the process; empty when it can. */
+    public static Optional<String> problem(String template) {
         try {
-            expand(path, null);
+            expand(template, null);
             return Optional.empty();
         } catch (IllegalArgumentException e) {
             return Optional.of(e.getMessage());
@@ -45,55 +55,55 @@ public final class LogPathTemplate {
     }
 
     /**
-     * The path for one process.
+     * The value {@code template} gives one process.
      *
-     * @throws IllegalArgumentException when the path is malformed or names a variable the environment lacks
+     * @throws IllegalArgumentException when the template is malformed or names a variable the environment lacks
      */
-    public static String expand(String path, Values values) {
-        StringBuilder out = new StringBuilder(path.length() + 16);
+    public static String expand(String template, Values values) {
+        StringBuilder out = new StringBuilder(template.length() + 16);
         int i = 0;
-        while (i < path.length()) {
-            char c = path.charAt(i);
+        while (i < template.length()) {
+            char c = template.charAt(i);
             if (c != '%') {
                 out.append(c);
                 i++;
                 continue;
             }
-            if (path.startsWith("%%", i)) {
+            if (template.startsWith("%%", i)) {
                 out.append('%');
                 i += 2;
                 continue;
             }
-            int close = path.indexOf(')', i);
-            if (!path.startsWith("%(", i) || close < 0) {
+            int close = template.indexOf(')', i);
+            if (!template.startsWith("%(", i) || close < 0) {
                 throw new IllegalArgumentException("a % must begin an expansion such as %(process_num)d, or be written"
-                        + " %% for a percent sign (at character " + (i + 1) + " of \"" + path + "\")");
+                        + " %% for a percent sign (at character " + (i + 1) + " of \"" + template + "\")");
             }
-            String name = path.substring(i + 2, close);
+            String name = template.substring(i + 2, close);
             int at = close + 1;
-            int flagsEnd = skip(path, at, "-+ 0#");
-            int widthEnd = skip(path, flagsEnd, "0123456789");
-            int precisionEnd = widthEnd < path.length() && path.charAt(widthEnd) == '.'
-                    ? skip(path, widthEnd + 1, "0123456789") : widthEnd;
+            int flagsEnd = skip(template, at, "-+ 0#");
+            int widthEnd = skip(template, flagsEnd, "0123456789");
+            int precisionEnd = widthEnd < template.length() && template.charAt(widthEnd) == '.'
+                    ? skip(template, widthEnd + 1, "0123456789") : widthEnd;
             // one of Python's length modifiers, which change nothing
-            int conversionAt = precisionEnd < path.length() && "hlL".indexOf(path.charAt(precisionEnd)) >= 0
+            int conversionAt = precisionEnd < template.length() && "hlL".indexOf(template.charAt(precisionEnd)) >= 0
                     ? precisionEnd + 1 : precisionEnd;
-            if (conversionAt >= path.length()) {
+            if (conversionAt >= template.length()) {
                 throw new IllegalArgumentException("%(" + name + ") must be followed by a conversion, s for text or d"
-                        + " for a number, as in %(" + name + ")s (in \"" + path + "\")");
+                        + " for a number, as in %(" + name + ")s (in \"" + template + "\")");
             }
-            char conversion = path.charAt(conversionAt);
+            char conversion = template.charAt(conversionAt);
             if (CONVERSIONS.indexOf(conversion) < 0) {
-                throw new IllegalArgumentException("%(" + name + ")" + conversion + " is not a conversion a log path"
-                        + " takes: use s for text, or d (x, o) for a number, as in %(" + name + ")s (in \"" + path + "\")");
+                throw new IllegalArgumentException("%(" + name + ")" + conversion + " is not a conversion supervisord's"
+                        + " expansions take: use s for text, or d (x, o) for a number, as in %(" + name + ")s (in \"" + template + "\")");
             }
-            int width = bounded(path.substring(flagsEnd, widthEnd), 0, name, path);
-            int precision = precisionEnd > widthEnd ? bounded(path.substring(widthEnd + 1, precisionEnd), 0, name, path) : -1;
-            String flags = path.substring(at, flagsEnd);
-            Object value = value(name, values, path);
+            int width = bounded(template.substring(flagsEnd, widthEnd), 0, name, template);
+            int precision = precisionEnd > widthEnd ? bounded(template.substring(widthEnd + 1, precisionEnd), 0, name, template) : -1;
+            String flags = template.substring(at, flagsEnd);
+            Object value = value(name, values, template);
             if (conversion != 's' && !(value instanceof Integer)) {
                 throw new IllegalArgumentException("%(" + name + ")" + conversion + " needs a number, and " + name
-                        + " is text: write %(" + name + ")s (in \"" + path + "\")");
+                        + " is text: write %(" + name + ")s (in \"" + template + "\")");
             }
             if (values != null) {
                 out.append(conversion == 's' ? text(value.toString(), flags, width, precision)
@@ -105,7 +115,7 @@ public final class LogPathTemplate {
     }
 
     /** The value of a name, or (for a check, without values) a sample of its type. */
-    private static Object value(String name, Values values, String path) {
+    private static Object value(String name, Values values, String template) {
         if (name.startsWith("ENV_") && name.length() > 4) {
             if (values == null) {
                 return "";
@@ -113,8 +123,8 @@ public final class LogPathTemplate {
             String value = values.environment().get(name.substring(4));
             if (value == null) {
                 throw new IllegalArgumentException("%(" + name + ")s names " + name.substring(4) + ", which the daemon's"
-                        + " environment does not have: set it where the daemon starts, or write the path out (in \""
-                        + path + "\")");
+                        + " environment does not have: set it where the daemon starts, or write the value out (in \""
+                        + template + "\")");
             }
             return value;
         }
@@ -130,10 +140,11 @@ public final class LogPathTemplate {
             case "host_node_name":
                 return values == null ? "" : values.host();
             case "here":
-                throw new IllegalArgumentException("%(here)s is not available: a relative path is taken from the"
-                        + " state directory; write the manifests' directory out (in \"" + path + "\")");
+                throw new IllegalArgumentException("%(here)s (supervisord's configuration file's directory) is not"
+                        + " available: write the directory out (a relative log path is taken from the state directory)"
+                        + " (in \"" + template + "\")");
             default:
-                throw new IllegalArgumentException("unknown expansion %(" + name + "); use " + NAMES + " (in \"" + path
+                throw new IllegalArgumentException("unknown expansion %(" + name + "); use " + NAMES + " (in \"" + template
                         + "\")");
         }
     }
@@ -146,11 +157,11 @@ public final class LogPathTemplate {
         return i;
     }
 
-    /** A width or precision: at most 999 (a path is no place for more), empty for {@code empty}. */
-    private static int bounded(String digits, int empty, String name, String path) {
+    /** A width or precision: at most 999 (a value is no place for more), empty for {@code empty}. */
+    private static int bounded(String digits, int empty, String name, String template) {
         String significant = digits.replaceFirst("^0+(?=.)", "");
         if (significant.length() > 3) {
-            throw new IllegalArgumentException("%(" + name + ") asks for a width or precision over 999; use at most 999 (in \"" + path
+            throw new IllegalArgumentException("%(" + name + ") asks for a width or precision over 999; use at most 999 (in \"" + template
                     + "\")");
         }
         return digits.isEmpty() ? empty : Integer.parseInt(significant);
