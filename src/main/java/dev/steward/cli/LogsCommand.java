@@ -9,23 +9,37 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code steward logs NAME [-f|-p] [--tail N] [--stderr]}: a process's output, as kept by the daemon. */
+/**
+ * {@code steward logs [KIND/]NAME | -l SELECTOR [-f|-p] [--tail N] [--stderr] [--prefix]}: a process's output, as kept by
+ * the daemon; or the output of every process of the programs a selector picks, as kubectl logs -l.
+ */
 @Command(name = "logs", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Print a process's output.",
                 "The last 64 KiB of stdout (or stderr), or the last N lines, from the daemon's",
                 "memory or, for more, its log files (output of earlier runs and daemons too);",
                 "-f keeps printing new output (across log rotation) until interrupted;",
-                "-p prints what the run before the latest one wrote (its last words before a crash)."},
+                "-p prints what the run before the latest one wrote (its last words before a crash).",
+                "With -l, every process of the programs with those labels, one after another",
+                "(the last 10 lines of each unless --tail says), or all at once, line by line, with -f."},
         footer = {"", "Examples:", "  steward logs web-0 --tail 20", "  steward logs hello -f", "  steward logs web-1 --stderr",
-                "  steward logs crashy -p --tail 20"})
+                "  steward logs crashy -p --tail 20", "  steward logs program/web      # its first running process",
+                "  steward logs -l tier=web -f --prefix"})
 final class LogsCommand extends StewardCli.Verb {
-    @Parameters(index = "0", paramLabel = "NAME", description = "A process (or a program with one process).")
+    /** kubectl's default for -l: each of many streams shows its last lines, not 64 KiB. */
+    static final int SELECTOR_TAIL = 10;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "[KIND/]NAME",
+            description = "A process, or a program with one process; program/NAME takes a program's first running process.")
     String name;
+
+    @Option(names = {"-l", "--selector"}, paramLabel = "SELECTOR", description = "Every process of the programs with these labels.")
+    String selector;
 
     @Option(names = {"-f", "--follow"}, description = "Keep streaming new output.")
     boolean follow;
 
-    @Option(names = "--tail", paramLabel = "N", defaultValue = "-1", description = "Only the last N lines (default: the last 64 KiB).")
+    @Option(names = "--tail", paramLabel = "N", defaultValue = "-1",
+            description = "Only the last N lines (default: the last 64 KiB; with -l, the last " + SELECTOR_TAIL + " lines).")
     int tail;
 
     @Option(names = "--limit-bytes", paramLabel = "N", defaultValue = "-1", description = "Only the last N bytes.")
@@ -37,6 +51,13 @@ final class LogsCommand extends StewardCli.Verb {
     @Option(names = {"-p", "--previous"}, description = "What the run before the latest one wrote (before its crash or restart).")
     boolean previous;
 
+    @Option(names = "--prefix", description = "Begin each line with the process it comes from: [process/web-0].")
+    boolean prefix;
+
+    @Option(names = "--max-log-requests", paramLabel = "N", defaultValue = "5",
+            description = "With -l and -f, how many processes may be followed at once (default 5, as kubectl).")
+    int maxLogRequests;
+
     @Override
     public Integer call() {
         if (tail < -1) {
@@ -46,30 +67,53 @@ final class LogsCommand extends StewardCli.Verb {
             throw usage("--previous shows a run that has ended, which cannot be followed; drop -f, or --previous to"
                     + " follow the current run");
         }
+        if (selector != null) {
+            if (name != null) {
+                throw usage("give a NAME or a selector (-l), not both");
+            }
+            if (maxLogRequests < 1) {
+                throw usage("--max-log-requests must be 1 or more (got " + maxLogRequests + ")");
+            }
+            return new SelectedLogs(this).print(Selector.normalize(selector));
+        }
+        if (name == null) {
+            throw usage("name a process (steward logs web-0), a program (steward logs program/web), or a selector"
+                    + " (steward logs -l tier=web)");
+        }
         HttpTransport.Response opened;
         String process = name;
-        try {
+        int slash = name.indexOf('/');
+        if (slash >= 0) {
+            process = processOfKind(name.substring(0, slash), name.substring(slash + 1));
             opened = api().stream(target(process, stderr), "text/plain");
-        } catch (ApiException notFound) {
-            if (notFound.status() != 404) {
-                throw notFound;
+        } else {
+            try {
+                opened = api().stream(target(process, stderr), "text/plain");
+            } catch (ApiException notFound) {
+                if (notFound.status() != 404) {
+                    throw notFound;
+                }
+                process = processOf(name, notFound);
+                opened = api().stream(target(process, stderr), "text/plain");
             }
-            process = processOf(name, notFound);
-            opened = api().stream(target(process, stderr), "text/plain");
         }
         long printed = 0;
         String lost = opened.header("Steward-Lost-Bytes");
         try (HttpTransport.Response response = opened) {
             InputStream body = response.body;
-            byte[] buffer = new byte[8192];
-            int n;
-            while ((n = body.read(buffer)) > 0) {
-                printed += n;
-                out().write(buffer, 0, n);
-                if (follow && body.available() == 0) {
-                    out().flush();
-                    if (out().checkError()) { // the reader went away (| head): stop following
-                        return StewardCli.EXIT_OK;
+            if (prefix) {
+                printed = new LogLines(out(), out(), "[process/" + process + "] ").copy(body, follow);
+            } else {
+                byte[] buffer = new byte[8192];
+                int n;
+                while ((n = body.read(buffer)) > 0) {
+                    printed += n;
+                    out().write(buffer, 0, n);
+                    if (follow && body.available() == 0) {
+                        out().flush();
+                        if (out().checkError()) { // the reader went away (| head): stop following
+                            return StewardCli.EXIT_OK;
+                        }
                     }
                 }
             }
@@ -99,8 +143,12 @@ final class LogsCommand extends StewardCli.Verb {
         }
     }
 
-    private String target(String process, boolean stderr) {
-        return logs(process, stderr) + (tail >= 0 ? "&tail=" + tail : "") + (bytes >= 0 ? "&bytes=" + bytes : "") + (follow ? "&follow=true" : "")
+    String target(String process, boolean stderr) {
+        return target(process, stderr, tail);
+    }
+
+    String target(String process, boolean stderr, int lines) {
+        return logs(process, stderr) + (lines >= 0 ? "&tail=" + lines : "") + (bytes >= 0 ? "&bytes=" + bytes : "") + (follow ? "&follow=true" : "")
                 + (previous ? "&previous=true" : "");
     }
 
@@ -122,10 +170,42 @@ final class LogsCommand extends StewardCli.Verb {
             return processes.get(0);
         }
         if (processes.isEmpty()) {
-            throw new CliException(StewardCli.EXIT_FAILED, "program " + program + " has 0 replicas, so it has no process"
-                    + " to show the log of; scale it up: steward scale program " + program + " --replicas 1");
+            throw noProcesses(program);
         }
         throw new CliException(StewardCli.EXIT_USAGE, "program " + program + " has " + processes.size() + " processes"
-                + " (" + String.join(", ", processes) + "); name one: steward logs " + processes.get(0));
+                + " (" + String.join(", ", processes) + "); name one (steward logs " + processes.get(0) + "), take its"
+                + " first running one (steward logs program/" + program + "), or all by their labels (steward logs -l ...)");
+    }
+
+    /** {@code process/NAME} is that process; {@code program/NAME} its first running process, as kubectl's deploy/NAME. */
+    private String processOfKind(String kind, String named) {
+        java.util.Optional<GetCommand.Kind> k = GetCommand.kindOf(kind);
+        if (k.isEmpty() || k.get() == GetCommand.Kind.EVENTS || named.isEmpty()) {
+            throw usage("logs takes process/NAME or program/NAME (got \"" + kind + "/" + named + "\")");
+        }
+        if (k.get() == GetCommand.Kind.PROCESSES) {
+            return named;
+        }
+        List<Object> processes = Json.list(Json.obj(api().get("/programs/" + Api.enc(named))).get("processes"));
+        if (processes.isEmpty()) {
+            throw noProcesses(named);
+        }
+        Object chosen = processes.get(0);
+        for (Object process : processes) {
+            if ("RUNNING".equals(Json.str(process, "state"))) {
+                chosen = process;
+                break;
+            }
+        }
+        String process = Json.str(chosen, "name");
+        if (processes.size() > 1) {
+            err().println("Found " + processes.size() + " processes, using process/" + process);
+        }
+        return process;
+    }
+
+    private static CliException noProcesses(String program) {
+        return new CliException(StewardCli.EXIT_FAILED, "program " + program + " has 0 replicas, so it has no process"
+                + " to show the log of; scale it up: steward scale program " + program + " --replicas 1");
     }
 }

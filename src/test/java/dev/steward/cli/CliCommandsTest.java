@@ -689,10 +689,61 @@ class CliCommandsTest {
         daemon.on("GET", "/programs/web", Answer.json(Fixtures.WEB));
         CliRun.Result r = cli("logs", "web");
         assertEquals(2, r.code(), r::toString);
-        assertEquals("error: program web has 2 processes (web-0, web-1); name one: steward logs web-0\n", r.err());
+        assertEquals("error: program web has 2 processes (web-0, web-1); name one (steward logs web-0), take its first"
+                + " running one (steward logs program/web), or all by their labels (steward logs -l ...)\n", r.err());
         daemon.on("GET", "/programs/hello", Answer.json(Fixtures.HELLO_PROGRAM));
         daemon.on("GET", "/processes/hello/logs", Answer.text("hi\n"));
         assertEquals("hi\n", cli("logs", "hello").out());
+    }
+
+    @Test
+    void logsOfKindSlashNameAsKubectlTakesThem() {
+        daemon.on("GET", "/programs/web", Answer.json(Fixtures.WEB));
+        daemon.on("GET", "/processes/web-0/logs", Answer.text("from web-0\n"));
+        CliRun.Result program = cli("logs", "program/web", "--tail", "1");
+        assertEquals(0, program.code(), program::toString);
+        assertEquals("from web-0\n", program.out());
+        assertEquals("Found 2 processes, using process/web-0\n", program.err(), "kubectl's note for logs deploy/NAME");
+        assertEquals("/processes/web-0/logs?stream=stdout&tail=1", daemon.last().target());
+        daemon.on("GET", "/processes/web-1/logs", Answer.text("from web-1\n"));
+        daemon.on("GET", "/programs/flaky", Answer.json("{\"name\": \"flaky\", \"processes\": [{\"name\": \"web-0\","
+                + " \"state\": \"BACKOFF\"}, {\"name\": \"web-1\", \"state\": \"RUNNING\"}]}"));
+        CliRun.Result running = cli("logs", "prog/flaky");
+        assertEquals("from web-1\n", running.out(), "the first running one");
+        assertEquals("Found 2 processes, using process/web-1\n", running.err());
+        assertEquals("from web-1\n", cli("logs", "proc/web-1").out());
+        assertEquals("[process/web-1] from web-1\n", cli("logs", "process/web-1", "--prefix").out());
+        CliRun.Result events = cli("logs", "event/x");
+        assertEquals(2, events.code(), events::toString);
+        assertEquals("error: logs takes process/NAME or program/NAME (got \"event/x\")\n", events.err());
+    }
+
+    @Test
+    void logsOfASelectorGiveEveryProcessTheLast10LinesOfEach() {
+        daemon.on("GET", "/processes", Answer.json(Fixtures.PROCESSES));
+        daemon.on("GET", "/processes/hello/logs", Answer.text("hello 1\nhello 2\n"));
+        daemon.on("GET", "/processes/web-0/logs", Answer.text("web-0 says\nunfinished"));
+        daemon.on("GET", "/processes/web-1/logs", new Answer(404, "application/problem+json", Map.of(),
+                "{\"code\": \"NotFound\", \"status\": 404, \"detail\": \"no process named web-1\"}", null, false));
+        CliRun.Result r = cli("logs", "-l", "tier=web", "--prefix");
+        assertEquals(1, r.code(), "one of them could not be read; " + r);
+        assertEquals("[process/hello] hello 1\n[process/hello] hello 2\n[process/web-0] web-0 says\n[process/web-0] unfinished\n",
+                r.out(), "whole lines, each named");
+        assertEquals("error: web-1: no process named web-1\n", r.err());
+        assertTrue(List.copyOf(daemon.requests).stream().anyMatch(q -> q.target().equals("/processes?selector=tier%3Dweb")), daemon.requests::toString);
+        assertEquals("/processes/web-1/logs?stream=stdout&tail=10", daemon.last().target(), "kubectl's default with -l");
+
+        daemon.on("GET", "/processes/web-1/logs", Answer.chunked("text/plain", "a\nb", "\n"));
+        CliRun.Result all = cli("logs", "-l", "tier=web", "--tail", "1", "-f");
+        assertEquals(0, all.code(), all::toString);
+        assertEquals(List.of("a", "b", "hello 1", "hello 2", "unfinished", "web-0 says"), all.out().lines().sorted().toList(),
+                "followed at once, line by line");
+        CliRun.Result tooMany = cli("logs", "-l", "tier=web", "-f", "--max-log-requests", "2");
+        assertEquals(2, tooMany.code(), tooMany::toString);
+        assertTrue(tooMany.err().startsWith("error: -l tier=web picks 3 processes, more than --max-log-requests (2)"),
+                tooMany::toString);
+        assertEquals(2, cli("logs", "web-0", "-l", "tier=web").code(), "a name or a selector, not both");
+        assertEquals(2, cli("logs").code(), "nothing named");
     }
 
     @Test

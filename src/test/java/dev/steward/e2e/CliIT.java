@@ -347,6 +347,24 @@ class CliIT {
     }
 
     @Test
+    void logsOfEveryProcessASelectorPicksFollowedAtOnce() throws Exception {
+        cli("apply", "-f", manifest("cli-logs-all.yaml", talker("cli-logs-all", 2, "cli-logs-all")).toString());
+        awaitRunning("app=cli-logs-all", 2);
+        try (Streaming follow = stream("logs", "-l", "app=cli-logs-all", "-f", "--prefix", "--tail", "0")) {
+            await("both processes' new lines, each named").atMost(DaemonProcess.PATIENCE).pollInterval(Duration.ofMillis(100))
+                    .until(() -> follow.output().contains("[process/cli-logs-all-0] line ")
+                            && follow.output().contains("[process/cli-logs-all-1] line "));
+            String seen = follow.output();
+            assertTrue(seen.lines().allMatch(l -> l.matches("\\[process/cli-logs-all-[01]] line \\d+")), seen);
+        }
+        Run first = cli("logs", "program/cli-logs-all", "--tail", "1");
+        assertEquals(0, first.code(), first::toString);
+        assertTrue(first.out().matches("line \\d+\n"), first::toString);
+        assertEquals("Found 2 processes, using process/cli-logs-all-0\n", first.err());
+        cli("delete", "program", "cli-logs-all");
+    }
+
+    @Test
     void scaleAddsProcesses() throws Exception {
         cli("apply", "-f", manifest("cli-scale.yaml", talker("cli-scale", 1, "cli-scale")).toString());
         awaitRunning("app=cli-scale", 1);
