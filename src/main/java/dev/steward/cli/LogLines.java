@@ -8,9 +8,12 @@ import java.io.PrintStream;
 /**
  * Copies one log stream to the output, each line whole and, when asked, begun with a prefix such as
  * {@code [process/web-0] } (kubectl logs' {@code --prefix}): several streams followed at once then interleave line by
- * line, never inside a line. A line that has not ended yet waits for its end, or for the stream's.
+ * line, never inside a line. A line that has not ended yet waits for its end, or for the stream's; one longer than
+ * {@link #MAX_LINE} is written in pieces of that size, each ended, as the daemon cuts a shared log file's lines.
  */
 final class LogLines {
+    static final int MAX_LINE = 16 * 1024;
+
     private final PrintStream out;
     private final Object lock;
     private final byte[] prefix;
@@ -42,7 +45,15 @@ final class LogLines {
                     start = i + 1;
                 }
             }
-            line.write(buffer, start, n - start);
+            for (int piece = start; piece < n; ) {
+                int take = Math.min(n - piece, MAX_LINE - line.size());
+                line.write(buffer, piece, take);
+                piece += take;
+                if (line.size() >= MAX_LINE) { // a line without end: it must not hold the client's memory
+                    line.write('\n');
+                    writeLine();
+                }
+            }
             if (following && body.available() == 0) {
                 synchronized (lock) {
                     out.flush();

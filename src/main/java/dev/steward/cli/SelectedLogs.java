@@ -8,12 +8,12 @@ import java.util.List;
  * {@code steward logs -l SELECTOR}: the output of every process of the programs the selector picks, as kubectl logs -l
  * gives every pod's. Without {@code -f}, one process after another, each its last 10 lines unless {@code --tail} says
  * otherwise; with {@code -f}, all at once, a thread and a request each, whole lines interleaved as they come, up to
- * {@code --max-log-requests}.
+ * {@code --max-log-requests}. A stream that cannot be read is named on stderr at once, and the others go on.
  */
 final class SelectedLogs {
     private final LogsCommand command;
     private final Object lock = new Object();
-    private final List<String> failures = new ArrayList<>();
+    private int exit = StewardCli.EXIT_OK; // under lock: the worst failure's exit code, 3 (unreachable) above 1
 
     SelectedLogs(LogsCommand command) {
         this.command = command;
@@ -41,11 +41,10 @@ final class SelectedLogs {
                 copy(process, lines);
             }
         }
-        command.out().flush();
-        for (String failure : failures) {
-            command.err().println("error: " + failure);
+        synchronized (lock) {
+            command.out().flush();
+            return exit;
         }
-        return failures.isEmpty() ? StewardCli.EXIT_OK : StewardCli.EXIT_FAILED;
     }
 
     private void followAll(List<String> processes, int lines) {
@@ -58,11 +57,22 @@ final class SelectedLogs {
         }
         for (Thread follower : followers) {
             try {
-                follower.join();
+                while (follower.isAlive()) {
+                    follower.join(200);
+                    if (readerGone()) { // | head has all it wanted; the followers of silent streams would wait forever
+                        return;
+                    }
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+    }
+
+    private boolean readerGone() {
+        synchronized (lock) {
+            return command.out().checkError();
         }
     }
 
@@ -72,15 +82,22 @@ final class SelectedLogs {
         try (HttpTransport.Response response = command.api().stream(command.target(process, command.stderr, lines), "text/plain")) {
             new LogLines(command.out(), lock, prefix).copy(response.body, command.follow);
         } catch (CliException e) {
-            fail(process + ": " + e.getMessage());
+            fail(process, e);
         } catch (IOException e) {
-            fail(process + ": " + command.api().failure(e).getMessage());
+            fail(process, command.api().failure(e));
+        } catch (RuntimeException e) {
+            fail(process, new CliException(StewardCli.EXIT_FAILED, e.toString()));
         }
     }
 
-    private void fail(String failure) {
+    private void fail(String process, CliException failure) {
         synchronized (lock) {
-            failures.add(failure);
+            command.out().flush(); // what came before it, first
+            command.err().println("error: " + process + ": " + failure.getMessage());
+            command.err().flush();
+            if (exit != StewardCli.EXIT_UNREACHABLE) {
+                exit = failure.exitCode() == StewardCli.EXIT_UNREACHABLE ? StewardCli.EXIT_UNREACHABLE : StewardCli.EXIT_FAILED;
+            }
         }
     }
 }

@@ -229,10 +229,14 @@ public final class StewardCli implements Callable<Integer> {
     /** What to type instead of a supervisorctl verb Steward does not have; empty for any other command line. */
     private static Optional<String> supervisorVerb(String... args) {
         String verb = verbIn(args);
+        List<String> words = Arrays.asList(args);
+        if ("help".equals(verb) && words.indexOf(verb) + 1 < words.size()) { // help tail: what tail is here
+            String asked = words.get(words.indexOf(verb) + 1);
+            return Arrays.asList(VERBS).contains(asked) ? Optional.empty() : SupervisorVerbs.advice(asked, List.of());
+        }
         if (verb == null || Arrays.asList(VERBS).contains(verb)) {
             return Optional.empty();
         }
-        List<String> words = Arrays.asList(args);
         return SupervisorVerbs.advice(verb, words.subList(words.indexOf(verb) + 1, words.size()));
     }
 

@@ -55,6 +55,18 @@ public final class Expansions {
     }
 
     /**
+     * A template that names nothing, as it reads: each {@code %%} a percent sign.
+     *
+     * @throws IllegalArgumentException when it is malformed or names something
+     */
+    static String literal(String template) {
+        if (inValue(template)) {
+            throw new IllegalArgumentException("\"" + template + "\" names an expansion; expand it for a process");
+        }
+        return expand(template, null); // without values, only the text and its %% are written
+    }
+
+    /**
      * The value {@code template} gives one process.
      *
      * @throws IllegalArgumentException when the template is malformed or names a variable the environment lacks
@@ -123,7 +135,8 @@ public final class Expansions {
             String value = values.environment().get(name.substring(4));
             if (value == null) {
                 throw new IllegalArgumentException("%(" + name + ")s names " + name.substring(4) + ", which the daemon's"
-                        + " environment does not have: set it where the daemon starts, or write the value out (in \""
+                        + " environment does not have (the command, directory and log paths may also name"
+                        + " spec.environment's): set it there, or where the daemon starts, or write the value out (in \""
                         + template + "\")");
             }
             return value;
@@ -144,8 +157,9 @@ public final class Expansions {
                         + " available: write the directory out (a relative log path is taken from the state directory)"
                         + " (in \"" + template + "\")");
             default:
-                throw new IllegalArgumentException("unknown expansion %(" + name + "); use " + NAMES + " (in \"" + template
-                        + "\")");
+                throw new IllegalArgumentException("unknown expansion %(" + name + "); use " + NAMES + ", or, to pass it"
+                        + " as written (a format of the program's own), double its percent sign: %%(" + name + ") (in \""
+                        + template + "\")");
         }
     }
 

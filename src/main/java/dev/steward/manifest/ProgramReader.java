@@ -187,8 +187,19 @@ final class ProgramReader {
                 reader.error(node, field, e.getMessage());
                 return Optional.empty();
             }
-            for (String arg : argv) { // expanded word by word, after the split
-                checkExpansions(node, field, arg);
+            if (Expansions.inValue(line.get())) {
+                // supervisord expands the whole line, then splits it: so every word is its template, and a word's %%
+                // is a percent sign even where the word names nothing; each word is expanded at the start, after the split
+                for (int i = 0; i < argv.size(); i++) {
+                    Optional<String> problem = Expansions.problem(argv.get(i));
+                    if (problem.isPresent()) {
+                        reader.error(node, field, problem.get());
+                        return Optional.empty();
+                    }
+                    if (!Expansions.inValue(argv.get(i))) {
+                        argv.set(i, Expansions.literal(argv.get(i)));
+                    }
+                }
             }
         } else {
             reader.error(node, field, "must be a list of arguments such as " + COMMAND_EXAMPLE

@@ -169,8 +169,29 @@ public final class ProcessLauncher implements Launcher {
         environment.put("SUPERVISOR_ENABLED", "1");
         environment.put("SUPERVISOR_PROCESS_NAME", slot.name());
         environment.put("SUPERVISOR_GROUP_NAME", spec.name());
-        spec.environment().forEach((name, value) -> environment.put(name, expand(slot, value, "spec.environment." + name)));
+        environment.putAll(programEnvironment(slot));
         return environment;
+    }
+
+    /** The spec's environment, each value expanded with the daemon's environment as supervisord expands it. */
+    private Map<String, String> programEnvironment(ProcessSlot slot) {
+        Map<String, String> expanded = new TreeMap<>();
+        slot.spec().environment().forEach((name, value) -> expanded.put(name, Expansions.inValue(value)
+                ? expandTemplate(slot, value, "spec.environment." + name, daemonEnvironment) : value));
+        return expanded;
+    }
+
+    /**
+     * What {@code %(ENV_X)s} may name in the command, the directory and the log paths: the daemon's environment with
+     * the spec's added, as supervisord adds each of a program's {@code environment} to its {@code ENV_} names.
+     */
+    private Map<String, String> namedEnvironment(ProcessSlot slot) {
+        if (slot.spec().environment().isEmpty()) {
+            return daemonEnvironment;
+        }
+        Map<String, String> named = new TreeMap<>(daemonEnvironment);
+        named.putAll(programEnvironment(slot));
+        return named;
     }
 
     /** The argv, each argument with supervisord's expansions done. */
@@ -286,7 +307,8 @@ public final class ProcessLauncher implements Launcher {
             case StreamLogSpec.NONE -> Optional.empty();
             case StreamLogSpec.AUTO -> Optional.of(stateDir.resolve("logs").resolve(slot.name() + "." + suffix + ".log"));
             default -> Optional.of(stateDir.resolve(Expansions.inLogPath(stream.file())
-                    ? expandTemplate(slot, stream.file(), "spec.logs." + (suffix.equals("out") ? "stdout" : "stderr") + ".file")
+                    ? expandTemplate(slot, stream.file(), "spec.logs." + (suffix.equals("out") ? "stdout" : "stderr") + ".file",
+                            namedEnvironment(slot))
                     : stream.file()));
         };
     }
@@ -295,16 +317,17 @@ public final class ProcessLauncher implements Launcher {
      * A value of the spec as this process gets it: with supervisord's expansions done where it holds {@code %(}
      * (in a log path, wherever it holds {@code %}: see {@link #logPath}).
      *
-     * @throws IllegalArgumentException naming the field, when the value names a variable the daemon's environment lacks
+     * @throws IllegalArgumentException naming the field, when the value names a variable neither the daemon's
+     *                                  environment nor the spec's has
      */
     private String expand(ProcessSlot slot, String value, String field) {
-        return Expansions.inValue(value) ? expandTemplate(slot, value, field) : value;
+        return Expansions.inValue(value) ? expandTemplate(slot, value, field, namedEnvironment(slot)) : value;
     }
 
-    private String expandTemplate(ProcessSlot slot, String path, String field) {
+    private String expandTemplate(ProcessSlot slot, String template, String field, Map<String, String> environment) {
         try {
-            return Expansions.expand(path, new Expansions.Values(slot.spec().name(), slot.name(), slot.index(),
-                    slot.spec().replicas(), hostName(), daemonEnvironment));
+            return Expansions.expand(template, new Expansions.Values(slot.spec().name(), slot.name(), slot.index(),
+                    slot.spec().replicas(), hostName(), environment));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(field + ": " + e.getMessage(), e);
         }

@@ -228,6 +228,7 @@ class ApiProcessesTest {
 
     @Test
     void supervisordsExpansionsInTheCommandEnvironmentAndDirectoryAreDoneForEachReplica() throws IOException {
+        // BASE: the directory may name the program's own environment, as supervisord's ENV_ names do
         Path dir = Files.createTempDirectory(Path.of("target"), "api-values").toAbsolutePath();
         Files.createDirectories(dir.resolve("api-values-0"));
         Files.createDirectories(dir.resolve("api-values-1"));
@@ -237,8 +238,8 @@ class ApiProcessesTest {
                 metadata: {name: api-values, labels: {suite: api}}
                 spec:
                   command: ["/bin/sh", "-c", "echo port=80%(process_num)02d P=$P D=$(pwd) 100%%; echo $0; exec sleep 1000", "as written: %s"]
-                  directory: DIR/%(program_name)s-%(process_num)d
-                  environment: {P: "/opt/app/bin:%(ENV_PATH)s"}
+                  directory: "%(ENV_BASE)s/%(program_name)s-%(process_num)d"
+                  environment: {P: "/opt/app/bin:%(ENV_PATH)s", BASE: DIR}
                   replicas: 2
                   startSeconds: 0
                   stopTimeoutSeconds: 2

@@ -747,6 +747,64 @@ class CliCommandsTest {
     }
 
     @Test
+    void logsOfASelectorSayAtOnceWhichStreamFailedAndWhetherTheDaemonWasReachable() {
+        daemon.on("GET", "/processes", Answer.json(Fixtures.PROCESSES));
+        daemon.on("GET", "/processes/hello/logs", Answer.chunked("text/plain", "hello 1\n"));
+        daemon.on("GET", "/processes/web-0/logs", Answer.problem(404, "NotFound", "web-0 has no output yet"));
+        daemon.on("GET", "/processes/web-1/logs", Answer.problem(503, "Unavailable", "the daemon is shutting down"));
+        CliRun.Result r = cli("logs", "-l", "tier=web", "-f");
+        assertEquals(3, r.code(), "a daemon that could not answer outweighs a process that could not be read; " + r);
+        assertEquals("hello 1\n", r.out());
+        assertTrue(r.err().contains("error: web-0: web-0 has no output yet\n"), r::toString);
+        assertTrue(r.err().contains("error: web-1: the daemon is shutting down\n"), r::toString);
+    }
+
+    @Test
+    void followingASelectorEndsWhenTheReaderHasGoneThoughSomeStreamsAreSilent() throws Exception {
+        java.util.concurrent.CountDownLatch end = new java.util.concurrent.CountDownLatch(1);
+        daemon.on("GET", "/processes", Answer.json(Fixtures.PROCESSES));
+        daemon.on("GET", "/processes/hello/logs", Answer.chunked("text/plain", "one\n", "two\n", "three\n"));
+        java.util.function.Function<FakeDaemon.Request, Answer> silent = request -> {
+            try {
+                end.await(); // answers nothing until the test ends, as a process that writes nothing
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Answer.text("");
+        };
+        daemon.on("GET", "/processes/web-0/logs", silent);
+        daemon.on("GET", "/processes/web-1/logs", silent);
+        java.io.OutputStream closedPipe = new java.io.OutputStream() { // as | head once it has its lines
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("Broken pipe");
+            }
+        };
+        StewardCli.Io io = new StewardCli.Io(new java.io.ByteArrayInputStream(new byte[0]), new java.io.PrintStream(closedPipe),
+                new java.io.PrintStream(new java.io.ByteArrayOutputStream()), Map.of(), dir, java.time.Clock.systemUTC());
+        try {
+            int code = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                    () -> StewardCli.run(io, "--server", daemon.address, "logs", "-l", "tier=web", "-f"),
+                    "the client waited on the silent streams after its reader had gone");
+            assertEquals(0, code);
+        } finally {
+            end.countDown();
+        }
+    }
+
+    @Test
+    void aLineWithoutEndIsPrintedIn16KiBPiecesNotHeldWhole() throws IOException {
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = new java.io.PrintStream(printed, false, java.nio.charset.StandardCharsets.UTF_8);
+        byte[] endless = "x".repeat(40 * 1024).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        long read = new LogLines(out, out, "[p] ").copy(new java.io.ByteArrayInputStream(endless), false);
+        out.flush();
+        assertEquals(40 * 1024, read);
+        assertEquals(List.of(16 * 1024, 16 * 1024, 8 * 1024), printed.toString(java.nio.charset.StandardCharsets.UTF_8)
+                .lines().map(l -> l.length() - "[p] ".length()).toList());
+    }
+
+    @Test
     void logsOfAProgramScaledToZeroSaySo() {
         daemon.on("GET", "/programs/web", Answer.json("{\"name\": \"web\", \"replicas\": 0, \"processes\": []}"));
         CliRun.Result r = cli("logs", "web");

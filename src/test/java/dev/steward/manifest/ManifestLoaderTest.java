@@ -349,6 +349,19 @@ class ManifestLoaderTest {
         assertTrue(inDirectory.message().startsWith("%(here)s (supervisord's configuration file's directory) is not"
                 + " available: write the directory out"), inDirectory.message());
 
+        ManifestError ownFormat = onlyError(HEADER + "spec:\n  command: [a]\n  environment:\n"
+                + "    LOG_FORMAT: \"%(asctime)s %(message)s\"\n");
+        assertTrue(ownFormat.message().contains("to pass it as written (a format of the program's own), double its"
+                + " percent sign: %%(asctime)"), ownFormat.message());
+        assertEquals(List.of("echo", "100%", "%(process_num)d"), loader.parse(FILE, HEADER
+                + "spec:\n  command: \"echo 100%% %(process_num)d\"\n").programs().get(0).command(),
+                "a line with %( is one template, as supervisord's: its %% is a percent sign in every word");
+        assertTrue(onlyError(HEADER + "spec:\n  command: \"echo 100% %(process_num)d\"\n").message()
+                .startsWith("a % must begin an expansion"));
+        assertEquals(List.of("echo", "100%%", "%(process_num)d"), loader.parse(FILE, HEADER
+                + "spec:\n  command: [echo, \"100%%\", \"%(process_num)d\"]\n").programs().get(0).command(),
+                "a list's items are each their own value");
+
         ProgramSpec spec = loader.parse(FILE, HEADER + "spec:\n  command: \"sh -c 'date +%s; echo 100%'\"\n"
                 + "  environment: {FORMAT: \"%d %s\", PATH: \"/opt/bin:%(ENV_PATH)s\"}\n  directory: /srv/%(program_name)s\n")
                 .programs().get(0);
