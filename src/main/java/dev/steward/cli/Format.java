@@ -207,9 +207,17 @@ final class Format {
         if (command instanceof String s) {
             return s;
         }
+        List<Object> argv = Json.list(command);
+        boolean template = false; // a line with %( is one template, where every other % is written %%
+        for (Object word : argv) {
+            template |= String.valueOf(word).contains("%(");
+        }
         List<String> words = new ArrayList<>();
-        for (Object word : Json.list(command)) {
+        for (Object word : argv) {
             String w = String.valueOf(word);
+            if (template && !w.contains("%(")) {
+                w = w.replace("%", "%%");
+            }
             words.add(w.isEmpty() || !w.matches("[A-Za-z0-9_@%+=:,./-]+") ? "'" + w.replace("'", "'\\''") + "'" : w);
         }
         return String.join(" ", words);

@@ -21,9 +21,15 @@ import java.util.Optional;
  */
 public final class Expansions {
 
-    /** What one process's values may name. */
+    /**
+     * What one process's values may name.
+     *
+     * @param environment     what {@code %(ENV_X)s} names
+     * @param specEnvironment whether that holds spec.environment's variables (for the command, directory and log
+     *                        paths) or only the daemon's (for spec.environment's own values), for the error to say
+     */
     public record Values(String program, String process, int index, int replicas, String host,
-                         Map<String, String> environment) {
+                         Map<String, String> environment, boolean specEnvironment) {
     }
 
     private static final String CONVERSIONS = "sdiuxXo";
@@ -135,8 +141,9 @@ public final class Expansions {
             String value = values.environment().get(name.substring(4));
             if (value == null) {
                 throw new IllegalArgumentException("%(" + name + ")s names " + name.substring(4) + ", which the daemon's"
-                        + " environment does not have (the command, directory and log paths may also name"
-                        + " spec.environment's): set it there, or where the daemon starts, or write the value out (in \""
+                        + " environment does not have" + (values.specEnvironment() ? " nor spec.environment: set it in"
+                        + " either" : " (spec.environment's values name only the daemon's, as in supervisord): set it"
+                        + " where the daemon starts") + ", or write the value out (in \""
                         + template + "\")");
             }
             return value;

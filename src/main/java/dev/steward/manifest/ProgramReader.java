@@ -187,7 +187,11 @@ final class ProgramReader {
                 reader.error(node, field, e.getMessage());
                 return Optional.empty();
             }
-            if (Expansions.inValue(line.get())) {
+            boolean template = Expansions.inValue(line.get());
+            for (String word : argv) {
+                template |= Expansions.inValue(word); // also where quotes split %( in the line: %"(name)s"
+            }
+            if (template) {
                 // supervisord expands the whole line, then splits it: so every word is its template, and a word's %%
                 // is a percent sign even where the word names nothing; each word is expanded at the start, after the split
                 for (int i = 0; i < argv.size(); i++) {

@@ -327,7 +327,8 @@ public final class ProcessLauncher implements Launcher {
     private String expandTemplate(ProcessSlot slot, String template, String field, Map<String, String> environment) {
         try {
             return Expansions.expand(template, new Expansions.Values(slot.spec().name(), slot.name(), slot.index(),
-                    slot.spec().replicas(), hostName(), environment));
+                    // spec.environment's own values name only the daemon's environment; the rest name both
+                    slot.spec().replicas(), hostName(), environment, !field.startsWith("spec.environment.")));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(field + ": " + e.getMessage(), e);
         }

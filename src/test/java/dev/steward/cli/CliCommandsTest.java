@@ -14,6 +14,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every verb against a fake daemon on a unix socket: exact output, exit codes, the requests sent. */
@@ -802,6 +803,49 @@ class CliCommandsTest {
         assertEquals(40 * 1024, read);
         assertEquals(List.of(16 * 1024, 16 * 1024, 8 * 1024), printed.toString(java.nio.charset.StandardCharsets.UTF_8)
                 .lines().map(l -> l.length() - "[p] ".length()).toList());
+
+        // however the reads split the stream: a 20000-byte line in reads of 5000 and 8192, and a line of exactly
+        // 16 KiB whose newline comes in the next read (no empty line after the cut)
+        assertEquals(List.of(16 * 1024, 20000 - 16 * 1024, 16 * 1024, 4), pieces(5000, "y".repeat(20000) + "\n"
+                + "z".repeat(16 * 1024) + "\nnext\n"));
+        assertEquals(List.of(16 * 1024, 4), pieces(16 * 1024, "z".repeat(16 * 1024) + "\nnext\n"));
+    }
+
+    /** The lengths of the lines LogLines prints of {@code text} read {@code readSize} bytes at a time. */
+    private static List<Integer> pieces(int readSize, String text) throws IOException {
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = new java.io.PrintStream(printed, false, java.nio.charset.StandardCharsets.UTF_8);
+        java.io.InputStream reads = new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return super.read(b, off, Math.min(len, readSize));
+            }
+        };
+        new LogLines(out, out, "").copy(reads, false);
+        out.flush();
+        return printed.toString(java.nio.charset.StandardCharsets.UTF_8).lines().map(String::length).toList();
+    }
+
+    @Test
+    void aStreamThatFailsInsideALineStillShowsWhatItWroteOfIt() {
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = new java.io.PrintStream(printed, false, java.nio.charset.StandardCharsets.UTF_8);
+        java.io.InputStream failing = new java.io.InputStream() {
+            private final java.io.InputStream first = new java.io.ByteArrayInputStream("whole\npartial".getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8));
+
+            @Override
+            public int read() throws IOException {
+                int b = first.read();
+                if (b < 0) {
+                    throw new IOException("lost the connection");
+                }
+                return b;
+            }
+        };
+        assertThrows(IOException.class, () -> new LogLines(out, out, "[p] ").copy(failing, true));
+        out.flush();
+        assertEquals("[p] whole\n[p] partial\n", printed.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Test

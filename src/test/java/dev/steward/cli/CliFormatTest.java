@@ -75,6 +75,9 @@ class CliFormatTest {
         assertEquals("<none>", Format.lastExit(Json.parse(Fixtures.HELLO)));
         assertEquals("/bin/sh -c 'echo \"hi\" it'\\''s' ''", Format.command(List.of("/bin/sh", "-c", "echo \"hi\" it's", "")));
         assertEquals("python3 -m http.server", Format.command("python3 -m http.server"));
+        assertEquals("date +%s", Format.command(List.of("date", "+%s")), "no %(: every % as it is");
+        assertEquals("echo 100%% '%(process_num)d'", Format.command(List.of("echo", "100%", "%(process_num)d")),
+                "a line with %( is one template: it reads back as the same command only with its other % written %%");
     }
 
     @Test

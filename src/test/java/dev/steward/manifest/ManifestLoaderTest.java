@@ -358,6 +358,8 @@ class ManifestLoaderTest {
                 "a line with %( is one template, as supervisord's: its %% is a percent sign in every word");
         assertTrue(onlyError(HEADER + "spec:\n  command: \"echo 100% %(process_num)d\"\n").message()
                 .startsWith("a % must begin an expansion"));
+        assertTrue(onlyError(HEADER + "spec:\n  command: 'echo %\"(foo)s\"'\n").message()
+                .startsWith("unknown expansion %(foo)"), "quotes that split %( in the line do not hide it from the check");
         assertEquals(List.of("echo", "100%%", "%(process_num)d"), loader.parse(FILE, HEADER
                 + "spec:\n  command: [echo, \"100%%\", \"%(process_num)d\"]\n").programs().get(0).command(),
                 "a list's items are each their own value");
