@@ -21,7 +21,8 @@ import java.util.Optional;
                 "  web-0                            RUNNING   pid 4250, uptime 0:05:12",
                 "  web-1                            FATAL     Exited too quickly (process log may have details)",
                 "", "Exit codes (supervisorctl's): 0 every process shown is running (or starting, stopping, in backoff),",
-                "  3 one is STOPPED, EXITED or FATAL, 4 a name is unknown or the daemon cannot be reached, 2 usage."})
+                "  3 one is STOPPED, EXITED, FATAL or UNKNOWN, 4 a name is unknown or the daemon cannot be reached,",
+                "  2 usage."})
 final class StatusCommand extends StewardCli.Verb {
     /** supervisorctl's {@code LSBStatusExitStatuses}. */
     static final int EXIT_NOT_RUNNING = 3;

@@ -12,7 +12,7 @@ import java.util.Optional;
  * for text or {@code d}, {@code i}, {@code u}, {@code x}, {@code X}, {@code o} for a number; {@code %%} is a literal
  * percent sign. The names are supervisord's ({@code program_name}, {@code group_name} (the program's name: a program
  * is its own group), {@code process_num}, {@code numprocs}, {@code host_node_name}, {@code ENV_X} from the daemon's
- * environment) and {@code process_name}.
+ * environment, and in the command, directory and log paths from spec.environment's too) and {@code process_name}.
  *
  * <p>A log path is a template whenever it holds a percent sign, as in supervisord ({@link #inLogPath}); the command's
  * arguments, the environment's values and the directory only when they hold {@code %(} ({@link #inValue}), so that
