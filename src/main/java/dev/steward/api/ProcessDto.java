@@ -5,6 +5,7 @@ import dev.steward.control.ProcessInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -15,12 +16,14 @@ import java.util.TreeMap;
  * @param uptimeSeconds null when no child is running
  * @param removed       stopping to go: beyond the replicas of a scale down, or its program removed
  * @param description   Supervisor's status column, see {@link ProcessDescriptions}
+ * @param command       the command its current or last run was started with, supervisord's expansions done; null
+ *                      before its first start
  * @param usage         what its process group uses now, only when asked for ({@code usage=true}) and it is running
  */
 public record ProcessDto(String name, String program, int index, String state, int stateCode, Integer pid,
                          Instant startedAt, Instant stoppedAt, Long uptimeSeconds, int restarts, LastExitDto lastExit,
                          String spawnError, boolean stoppedByHand, boolean removed, boolean outdated, boolean startsAgain, String description, String stdoutLog,
-                         String stderrLog, String logError, Map<String, String> labels,
+                         String stderrLog, String logError, Map<String, String> labels, List<String> command,
                          @JsonInclude(JsonInclude.Include.NON_NULL) UsageDto usage) {
 
     /**
@@ -49,12 +52,12 @@ public record ProcessDto(String name, String program, int index, String state, i
                 info.spawnError().orElse(null), info.stoppedByHand(),
                 info.removal() != ProcessInfo.Removal.NONE, info.outdated(), info.startsAgain(), ProcessDescriptions.describe(info, now, zone),
                 info.stdoutLog().orElse(null), info.stderrLog().orElse(null), info.logError().orElse(null),
-                new TreeMap<>(info.labels()), null);
+                new TreeMap<>(info.labels()), info.command().orElse(null), null);
     }
 
     ProcessDto withUsage(UsageDto usage) {
         return new ProcessDto(name, program, index, state, stateCode, pid, startedAt, stoppedAt, uptimeSeconds, restarts,
                 lastExit, spawnError, stoppedByHand, removed, outdated, startsAgain, description, stdoutLog, stderrLog,
-                logError, labels, usage);
+                logError, labels, command, usage);
     }
 }

@@ -202,7 +202,10 @@ final class Format {
         return value == null || value.isEmpty() ? "<none>" : value;
     }
 
-    /** A command list shown as a shell would read it back: words with spaces or quotes are single-quoted. */
+    /**
+     * A spec's command list shown as a manifest's command line would read it back: words with spaces or quotes are
+     * single-quoted, and where a word holds supervisord's {@code %(}, the others' {@code %} are written {@code %%}.
+     */
     static String command(Object command) {
         if (command instanceof String s) {
             return s;
@@ -215,9 +218,16 @@ final class Format {
         List<String> words = new ArrayList<>();
         for (Object word : argv) {
             String w = String.valueOf(word);
-            if (template && !w.contains("%(")) {
-                w = w.replace("%", "%%");
-            }
+            words.add(template && !w.contains("%(") ? w.replace("%", "%%") : w);
+        }
+        return shellLine(words);
+    }
+
+    /** Arguments as a shell would read them back, each as it is: words with spaces or quotes are single-quoted. */
+    static String shellLine(List<?> argv) {
+        List<String> words = new ArrayList<>();
+        for (Object word : argv) {
+            String w = String.valueOf(word);
             words.add(w.isEmpty() || !w.matches("[A-Za-z0-9_@%+=:,./-]+") ? "'" + w.replace("'", "'\\''") + "'" : w);
         }
         return String.join(" ", words);

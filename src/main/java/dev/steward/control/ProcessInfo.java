@@ -1,6 +1,7 @@
 package dev.steward.control;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,12 +23,14 @@ import java.util.Optional;
  * @param stdoutLog       log file path, empty for NONE
  * @param stderrLog       log file path, empty for NONE or redirected
  * @param logError        why a log file cannot be written right now (the output still reaches the in-memory tail)
+ * @param command         the command its current or last run was started with, supervisord's expansions done; empty
+ *                        before its first start
  */
 public record ProcessInfo(String name, String program, int index, String state, int stateCode, int pid,
                           Optional<Instant> startedAt, Optional<Instant> stoppedAt, int restarts,
                           Optional<LastExit> lastExit, Optional<String> spawnError, boolean stoppedByHand,
                           Removal removal, boolean startsAgain, boolean outdated, Optional<String> stdoutLog, Optional<String> stderrLog, Optional<String> logError,
-                          Map<String, String> labels) {
+                          Map<String, String> labels, Optional<List<String>> command) {
 
     public enum Removal { NONE, SCALED_DOWN, REMOVED, REPLACED }
 

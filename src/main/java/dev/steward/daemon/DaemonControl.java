@@ -353,6 +353,6 @@ public class DaemonControl implements Control {
                 view.logPaths().stdout().map(Object::toString),
                 view.logPaths().stderr().map(Object::toString),
                 view.stdout().flatMap(LogSink::lastError).or(() -> view.stderr().flatMap(LogSink::lastError)),
-                view.spec().labels());
+                view.spec().labels(), view.command());
     }
 }

@@ -35,6 +35,7 @@ public final class ProcessLauncher implements Launcher {
     private final TailMemory tailMemory;
     private final LogFileTable logFiles = new LogFileTable();
     private final Map<ProcessSlot, SlotLogs> logs = new IdentityHashMap<>();
+    private final Map<ProcessSlot, List<String>> commands = new IdentityHashMap<>(); // as each slot's last run got it
     private String hostName; // null until a value names host_node_name
 
     /** The open log sinks of one slot. */
@@ -91,6 +92,7 @@ public final class ProcessLauncher implements Launcher {
                     + (directory.get().isAbsolute() ? "" : " (a relative path is taken from the daemon's working directory, "
                     + Path.of("").toAbsolutePath() + ")") + "; create it or fix spec.directory");
         }
+        List<String> command = List.copyOf(argv);
         Path executable = CommandResolver.resolve(argv, environment, directory);
         if (spec.umask().isPresent()) {
             // posix_spawn cannot set a umask; a shell sets it and execs the program under the same pid.
@@ -137,6 +139,7 @@ public final class ProcessLauncher implements Launcher {
             throw e;
         }
         ledger.record(child.pid(), firstTick, slot.name(), spec);
+        commands.put(slot, command);
         return child;
     }
 
@@ -294,8 +297,17 @@ public final class ProcessLauncher implements Launcher {
         });
     }
 
+    /**
+     * The command the slot's current or last run was started with, its expansions done (without the shell a umask
+     * or the {@code setpriv} a user wraps it in); empty before its first start.
+     */
+    public Optional<List<String>> startedCommand(ProcessSlot slot) {
+        return Optional.ofNullable(commands.get(slot));
+    }
+
     /** Closes a forgotten slot's log files. */
     public void release(ProcessSlot slot) {
+        commands.remove(slot);
         SlotLogs removed = logs.remove(slot);
         if (removed != null) {
             removed.close();

@@ -4,6 +4,7 @@ import dev.steward.logs.LogSink;
 import dev.steward.manifest.ProgramSpec;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -15,20 +16,23 @@ import java.util.Optional;
  * @param startsAgain whether it starts again once stopped (a restart, or wanted again while it stopped)
  * @param outdated    whether it runs with launch settings older than its spec (a rolling restart replaces it)
  * @param logPaths    the files its streams go to, even before its first start
+ * @param command     the command its current or last run was started with, expansions done; empty before the first
  */
 public record ProcessView(String name, String program, int index, ProcessState state, int pid,
                           Optional<Instant> startedAt, Optional<Instant> stoppedAt, int restarts,
                           Optional<ProcessSlot.LastExit> lastExit, Optional<String> spawnError,
                           boolean stoppedByHand, Removal removal, boolean startsAgain, boolean outdated, ProgramSpec spec,
-                          Optional<LogSink> stdout, Optional<LogSink> stderr, ProcessLauncher.LogPaths logPaths) {
+                          Optional<LogSink> stdout, Optional<LogSink> stderr, ProcessLauncher.LogPaths logPaths,
+                          Optional<List<String>> command) {
 
     public enum Removal { NONE, SCALED_DOWN, REMOVED, REPLACED }
 
     static ProcessView of(ProcessSlot slot, boolean stoppedByHand, Removal removal,
-                          Optional<ProcessLauncher.SlotLogs> logs, ProcessLauncher.LogPaths logPaths) {
+                          Optional<ProcessLauncher.SlotLogs> logs, ProcessLauncher.LogPaths logPaths,
+                          Optional<List<String>> command) {
         return new ProcessView(slot.name(), slot.spec().name(), slot.index(), slot.state(), slot.pid(),
                 slot.startedAt(), slot.stoppedAt(), slot.restarts(), slot.lastExit(), slot.spawnError(),
                 stoppedByHand, removal, slot.startPending(), slot.outdated(), slot.spec(), logs.map(ProcessLauncher.SlotLogs::stdout),
-                logs.flatMap(ProcessLauncher.SlotLogs::stderr), logPaths);
+                logs.flatMap(ProcessLauncher.SlotLogs::stderr), logPaths, command);
     }
 }

@@ -460,7 +460,7 @@ public final class Supervisor {
         Optional<ProcessLauncher.SlotLogs> logs = launcher.logs(slot);
         // Its sinks' files; before its first start (no sinks yet), the files its spec names.
         return ProcessView.of(slot, intent.stoppedByHand(slot.name()), removal, logs,
-                logs.isPresent() ? logs.get().paths() : launcher.plannedLogPaths(slot));
+                logs.isPresent() ? logs.get().paths() : launcher.plannedLogPaths(slot), launcher.startedCommand(slot));
     }
 
     /** The latest published state; safe to read from any thread. */

@@ -33,7 +33,7 @@ class ApiFormattingTest {
                                         ProcessInfo.Removal removal, boolean startsAgain) {
         return new ProcessInfo("web-0", "web", 0, state, 0, pid, Optional.ofNullable(started),
                 Optional.ofNullable(stopped), 0, Optional.empty(), Optional.ofNullable(spawnError), false,
-                removal, startsAgain, false, Optional.empty(), Optional.empty(), Optional.empty(), Map.of());
+                removal, startsAgain, false, Optional.empty(), Optional.empty(), Optional.empty(), Map.of(), Optional.empty());
     }
 
     @Test

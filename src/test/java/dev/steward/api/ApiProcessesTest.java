@@ -249,6 +249,8 @@ class ApiProcessesTest {
                 .lines().count() == 2);
         assertEquals("port=8001 P=/opt/app/bin:" + path + " D=" + dir.resolve("api-values-1") + " 100%\nas written: %s\n",
                 given().get("/api/v1/processes/api-values-1/logs").asString(), "a value without %( is as written");
+        given().get("/api/v1/processes/api-values-1").then().body("command", contains("/bin/sh", "-c",
+                "echo port=8001 P=$P D=$(pwd) 100%; echo $0; exec sleep 1000", "as written: %s"));
         await().atMost(ApiFixture.PATIENCE).until(() -> given().get("/api/v1/processes/api-values-0/logs").asString()
                 .startsWith("port=8000 P=/opt/app/bin:" + path + " D=" + dir.resolve("api-values-0") + " 100%\n"));
 

@@ -470,6 +470,7 @@ class CliCommandsTest {
                 Program:          hello
                 Index:            0
                 Labels:           <none>
+                Command:          <not started yet>
                 State:            STOPPED
                 Description:      Not started
                 Last State:       <none>
@@ -480,6 +481,15 @@ class CliCommandsTest {
                 Log Error:        /srv/.steward/logs/hello.out.log: IOException: No space left on device
                 Events:  <none>
                 """, r.out());
+    }
+
+    @Test
+    void describeProcessShowsTheCommandItsRunGot() {
+        daemon.on("GET", "/processes/web-1", Answer.json(Fixtures.WEB_1.replace("\"labels\"",
+                "\"command\": [\"app\", \"--port=8001\", \"a b\", \"100%\"], \"labels\"")));
+        daemon.on("GET", "/events", Answer.json("{\"items\": []}"));
+        CliRun.Result r = cli("describe", "process", "web-1");
+        assertTrue(r.out().contains("\nCommand:          app --port=8001 'a b' 100%\n"), r::toString);
     }
 
     @Test

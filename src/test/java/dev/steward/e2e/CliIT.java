@@ -223,6 +223,8 @@ class CliIT {
         assertTrue(describe.out().contains("\nEvents:\n  Type "), describe::toString);
         Run describeProcess = cli("describe", "process", "cli-web-0");
         assertTrue(describeProcess.out().contains("Program:") && describeProcess.out().contains("Events:"), describeProcess::toString);
+        assertTrue(describeProcess.out().contains("\nCommand:          /bin/sh -c 'echo to-stderr >&2; i=0; while true; do"),
+                describeProcess::toString);
 
         Run delete = cli("delete", "program", "cli-web");
         assertEquals(0, delete.code(), delete::toString);

@@ -110,7 +110,7 @@ class HealthCheckTest {
                 expected ? "Completed" : "Error", Instant.now());
         return new ProcessInfo(process.name(), process.program(), process.index(), process.state(), process.stateCode(), 0,
                 process.startedAt(), Optional.of(Instant.now()), 0, Optional.of(exit), Optional.empty(), false,
-                ProcessInfo.Removal.NONE, false, false, Optional.empty(), Optional.empty(), Optional.empty(), process.labels());
+                ProcessInfo.Removal.NONE, false, false, Optional.empty(), Optional.empty(), Optional.empty(), process.labels(), process.command());
     }
 
     @Test
