@@ -16,8 +16,8 @@ import java.util.TreeMap;
  * @param uptimeSeconds null when no child is running
  * @param removed       stopping to go: beyond the replicas of a scale down, or its program removed
  * @param description   Supervisor's status column, see {@link ProcessDescriptions}
- * @param command       the command its current or last run was started with, supervisord's expansions done; null
- *                      before its first start
+ * @param command       the command its latest start was given (whether or not it succeeded), supervisord's
+ *                      expansions done; null until a start got that far
  * @param usage         what its process group uses now, only when asked for ({@code usage=true}) and it is running
  */
 public record ProcessDto(String name, String program, int index, String state, int stateCode, Integer pid,

@@ -236,8 +236,8 @@ final class Views {
         d.add(0, "Program", Json.str(process, "program"));
         d.add(0, "Index", String.valueOf(Json.num(process, "index", 0)));
         labels(d, 0, Json.obj(process).get("labels"));
-        Object command = Json.obj(process).get("command"); // as its run got it: each replica's expansions done
-        d.add(0, "Command", command == null ? "<not started yet>" : Format.shellLine(Json.list(command)));
+        Object command = Json.obj(process).get("command"); // as its latest start got it: each replica's expansions done
+        d.add(0, "Command", command == null ? "<none>" : Format.shellLine(Json.list(command)));
         process(d, 0, process, zone);
         return d.render() + events(events, now, false);
     }

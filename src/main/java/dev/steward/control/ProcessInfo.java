@@ -23,8 +23,8 @@ import java.util.Optional;
  * @param stdoutLog       log file path, empty for NONE
  * @param stderrLog       log file path, empty for NONE or redirected
  * @param logError        why a log file cannot be written right now (the output still reaches the in-memory tail)
- * @param command         the command its current or last run was started with, supervisord's expansions done; empty
- *                        before its first start
+ * @param command         the command its latest start was given (whether or not it succeeded), supervisord's
+ *                        expansions done; empty until a start got that far
  */
 public record ProcessInfo(String name, String program, int index, String state, int stateCode, int pid,
                           Optional<Instant> startedAt, Optional<Instant> stoppedAt, int restarts,

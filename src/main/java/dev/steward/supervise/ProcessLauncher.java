@@ -35,7 +35,7 @@ public final class ProcessLauncher implements Launcher {
     private final TailMemory tailMemory;
     private final LogFileTable logFiles = new LogFileTable();
     private final Map<ProcessSlot, SlotLogs> logs = new IdentityHashMap<>();
-    private final Map<ProcessSlot, List<String>> commands = new IdentityHashMap<>(); // as each slot's last run got it
+    private final Map<ProcessSlot, List<String>> commands = new IdentityHashMap<>(); // as each slot's last start got it
     private String hostName; // null until a value names host_node_name
 
     /** The open log sinks of one slot. */
@@ -92,7 +92,7 @@ public final class ProcessLauncher implements Launcher {
                     + (directory.get().isAbsolute() ? "" : " (a relative path is taken from the daemon's working directory, "
                     + Path.of("").toAbsolutePath() + ")") + "; create it or fix spec.directory");
         }
-        List<String> command = List.copyOf(argv);
+        commands.put(slot, List.copyOf(argv)); // what this start tries, also when it fails below
         Path executable = CommandResolver.resolve(argv, environment, directory);
         if (spec.umask().isPresent()) {
             // posix_spawn cannot set a umask; a shell sets it and execs the program under the same pid.
@@ -139,7 +139,6 @@ public final class ProcessLauncher implements Launcher {
             throw e;
         }
         ledger.record(child.pid(), firstTick, slot.name(), spec);
-        commands.put(slot, command);
         return child;
     }
 
@@ -298,8 +297,9 @@ public final class ProcessLauncher implements Launcher {
     }
 
     /**
-     * The command the slot's current or last run was started with, its expansions done (without the shell a umask
-     * or the {@code setpriv} a user wraps it in); empty before its first start.
+     * The command the slot's latest start was given, its expansions done (without the shell a umask or the
+     * {@code setpriv} a user wraps it in), whether or not the start succeeded; empty until a start has got that far
+     * (one that fails on a value it cannot expand does not).
      */
     public Optional<List<String>> startedCommand(ProcessSlot slot) {
         return Optional.ofNullable(commands.get(slot));

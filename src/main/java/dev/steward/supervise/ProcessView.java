@@ -16,7 +16,7 @@ import java.util.Optional;
  * @param startsAgain whether it starts again once stopped (a restart, or wanted again while it stopped)
  * @param outdated    whether it runs with launch settings older than its spec (a rolling restart replaces it)
  * @param logPaths    the files its streams go to, even before its first start
- * @param command     the command its current or last run was started with, expansions done; empty before the first
+ * @param command     the command its latest start was given, expansions done; empty until a start got that far
  */
 public record ProcessView(String name, String program, int index, ProcessState state, int pid,
                           Optional<Instant> startedAt, Optional<Instant> stoppedAt, int restarts,

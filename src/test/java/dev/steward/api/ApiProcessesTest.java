@@ -259,9 +259,20 @@ class ApiProcessesTest {
                 "environment: {HOME: \"%(ENV_STEWARD_TEST_NO_SUCH_VARIABLE)s\"}")).statusCode(200);
         await().atMost(ApiFixture.PATIENCE).until(() -> given().get("/api/v1/processes/api-noenv-value").jsonPath()
                 .getString("spawnError") != null);
-        given().get("/api/v1/processes/api-noenv-value").then().body("spawnError", containsString("spec.environment.HOME:"
+        given().get("/api/v1/processes/api-noenv-value").then().body("command", nullValue()) // nothing was tried
+                .body("spawnError", containsString("spec.environment.HOME:"
                 + " %(ENV_STEWARD_TEST_NO_SUCH_VARIABLE)s names STEWARD_TEST_NO_SUCH_VARIABLE, which the daemon's"
                 + " environment does not have"));
+    }
+
+    @Test
+    void aStartThatFailsShowsTheCommandItTried() {
+        apply(manifest("api-tried", "suite: api", "exec sleep 1000", "startRetries: 0")
+                .replace("[\"/bin/sh\", \"-c\", \"exec sleep 1000\"]", "[\"/nonexistent/steward-test\", \"%(process_num)d\"]"))
+                .statusCode(200);
+        awaitState("api-tried", "FATAL");
+        given().get("/api/v1/processes/api-tried").then().body("command", contains("/nonexistent/steward-test", "0"))
+                .body("spawnError", containsString("/nonexistent/steward-test"));
     }
 
     @Test

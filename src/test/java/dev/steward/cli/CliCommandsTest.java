@@ -470,7 +470,7 @@ class CliCommandsTest {
                 Program:          hello
                 Index:            0
                 Labels:           <none>
-                Command:          <not started yet>
+                Command:          <none>
                 State:            STOPPED
                 Description:      Not started
                 Last State:       <none>
