@@ -2,6 +2,7 @@ package dev.steward.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.steward.config.StewardConfig;
+import dev.steward.supervise.HostName;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
@@ -32,7 +33,6 @@ import java.util.Set;
  */
 @Singleton
 public class LoopbackHostCheck {
-    private static final Path HOSTNAME = Path.of("/proc/sys/kernel/hostname");
     private static final Path HOSTS = Path.of("/etc/hosts");
 
     private final Instance<ObjectMapper> json;
@@ -140,11 +140,7 @@ public class LoopbackHostCheck {
 
     /** The kernel's host name, in lower case; empty when unknown (then only addresses and localhost pass). */
     static String machineName() {
-        try {
-            return Files.readString(HOSTNAME, StandardCharsets.US_ASCII).trim().toLowerCase(Locale.ROOT);
-        } catch (IOException | RuntimeException e) {
-            return "";
-        }
+        return HostName.read().map(name -> name.toLowerCase(Locale.ROOT)).orElse("");
     }
 
     private void refuse(RoutingContext context, String host) {

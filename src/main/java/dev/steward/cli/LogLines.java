@@ -1,5 +1,6 @@
 package dev.steward.cli;
 
+import dev.steward.logs.LogSink;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -12,7 +13,7 @@ import java.io.PrintStream;
  * file's lines, wherever the reads happen to split it.
  */
 final class LogLines {
-    static final int MAX_LINE = 16 * 1024;
+    static final int MAX_LINE = LogSink.MAX_LINE; // a compile-time constant: the client loads no daemon class
 
     private final PrintStream out;
     private final Object lock;

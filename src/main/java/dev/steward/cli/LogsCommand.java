@@ -158,19 +158,18 @@ final class LogsCommand extends StewardCli.Verb {
 
     /** NAME is not a process: when it is a program with one process, that one; otherwise say which there are. */
     private String processOf(String program, ApiException notAProcess) {
-        Object found;
+        List<Object> found;
         try {
-            found = api().get("/programs/" + Api.enc(program));
+            found = processesOf(program);
         } catch (ApiException notAProgram) {
             throw notAProcess;
         }
         List<String> processes = new ArrayList<>();
-        Json.list(Json.obj(found).get("processes")).forEach(p -> processes.add(Json.str(p, "name")));
+        for (Object process : found) {
+            processes.add(Json.str(process, "name"));
+        }
         if (processes.size() == 1) {
             return processes.get(0);
-        }
-        if (processes.isEmpty()) {
-            throw noProcesses(program);
         }
         throw new CliException(StewardCli.EXIT_USAGE, "program " + program + " has " + processes.size() + " processes"
                 + " (" + String.join(", ", processes) + "); name one (steward logs " + processes.get(0) + "), take its"
@@ -186,10 +185,7 @@ final class LogsCommand extends StewardCli.Verb {
         if (k.get() == GetCommand.Kind.PROCESSES) {
             return named;
         }
-        List<Object> processes = Json.list(Json.obj(api().get("/programs/" + Api.enc(named))).get("processes"));
-        if (processes.isEmpty()) {
-            throw noProcesses(named);
-        }
+        List<Object> processes = processesOf(named);
         Object chosen = processes.get(0);
         for (Object process : processes) {
             if ("RUNNING".equals(Json.str(process, "state"))) {
@@ -204,8 +200,13 @@ final class LogsCommand extends StewardCli.Verb {
         return process;
     }
 
-    private static CliException noProcesses(String program) {
-        return new CliException(StewardCli.EXIT_FAILED, "program " + program + " has 0 replicas, so it has no process"
-                + " to show the log of; scale it up: steward scale program " + program + " --replicas 1");
+    /** The processes of {@code program}, at least one: a program scaled to 0 is an error that says what to do. */
+    private List<Object> processesOf(String program) {
+        List<Object> processes = Json.list(Json.obj(api().get("/programs/" + Api.enc(program))).get("processes"));
+        if (processes.isEmpty()) {
+            throw new CliException(StewardCli.EXIT_FAILED, "program " + program + " has 0 replicas, so it has no process"
+                    + " to show the log of; scale it up: steward scale program " + program + " --replicas 1");
+        }
+        return processes;
     }
 }

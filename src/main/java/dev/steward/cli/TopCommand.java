@@ -59,9 +59,10 @@ final class TopCommand extends StewardCli.Verb {
     public Integer call() throws InterruptedException {
         List<String> names = new ArrayList<>(words);
         boolean programs = false;
-        if (!names.isEmpty() && List.of("processes", "process", "proc", "ps", "programs", "program", "prog")
-                .contains(names.get(0))) {
-            programs = names.remove(0).startsWith("prog");
+        Optional<GetCommand.Kind> kind = names.isEmpty() ? Optional.empty() : GetCommand.kindOf(names.get(0));
+        if (kind.isPresent() && kind.get() != GetCommand.Kind.EVENTS) { // the kinds' names as get takes them
+            names.remove(0);
+            programs = kind.get() == GetCommand.Kind.PROGRAMS;
         }
         if (selector != null && !names.isEmpty()) {
             throw usage("give NAMEs or a selector (-l), not both");

@@ -3,7 +3,6 @@ package dev.steward.health;
 import dev.steward.supervise.ProcStat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,9 +42,10 @@ public record GroupUsage(long cpuTicks, long rssPages, int processes) {
      */
     public static Map<Integer, GroupUsage> scan(Path proc) throws IOException {
         Map<Integer, GroupUsage> groups = new HashMap<>();
+        ProcStats stats = new ProcStats(proc);
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(proc)) {
             for (Path entry : entries) {
-                pidOf(entry.getFileName().toString()).flatMap(pid -> stat(entry, pid)).ifPresent(stat -> {
+                pidOf(entry.getFileName().toString()).flatMap(stats::stat).ifPresent(stat -> {
                     boolean ended = stat.state() == 'Z' || stat.state() == 'X'; // its CPU time stays until waited for
                     groups.merge(stat.group(), new GroupUsage(stat.cpuTicks() + stat.reapedCpuTicks(),
                             ended ? 0 : stat.rssPages(), ended ? 0 : 1), GroupUsage::plus);
@@ -67,13 +67,5 @@ public record GroupUsage(long cpuTicks, long rssPages, int processes) {
             }
         }
         return Optional.of(Integer.parseInt(name));
-    }
-
-    private static Optional<ProcStat> stat(Path entry, int pid) {
-        try {
-            return ProcStat.parse(pid, Files.readString(entry.resolve("stat"), StandardCharsets.ISO_8859_1));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty(); // ended since the listing
-        }
     }
 }

@@ -2,8 +2,11 @@ package dev.steward.health;
 
 import dev.steward.supervise.ProcStat;
 import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /** CPU time and resident memory of a process, read from Linux's {@code /proc/<pid>/stat} and {@code statm}. */
@@ -33,6 +36,15 @@ final class ProcStats {
                 .orElse(OptionalDouble.empty());
     }
 
+    /**
+     * The stat of {@code pid}; empty when it is gone or unreadable. Read as Latin-1, which takes any bytes: a command
+     * name need not be UTF-8.
+     */
+    Optional<ProcStat> stat(int pid) {
+        String stat = read(pid, "stat", StandardCharsets.ISO_8859_1);
+        return stat == null ? Optional.empty() : ProcStat.parse(pid, stat);
+    }
+
     /** Resident set size of {@code pid} in bytes; empty when it is gone or unreadable. */
     OptionalDouble residentBytes(int pid) {
         String statm = read(pid, "statm");
@@ -51,11 +63,15 @@ final class ProcStats {
     }
 
     private String read(int pid, String file) {
+        return read(pid, file, StandardCharsets.UTF_8);
+    }
+
+    private String read(int pid, String file, Charset charset) {
         if (pid <= 0) {
             return null;
         }
         try {
-            return Files.readString(proc.resolve(Integer.toString(pid)).resolve(file));
+            return Files.readString(proc.resolve(Integer.toString(pid)).resolve(file), charset);
         } catch (IOException | RuntimeException e) {
             return null; // exited between the snapshot and the scrape, or not Linux
         }

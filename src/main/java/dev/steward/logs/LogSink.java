@@ -31,7 +31,7 @@ public final class LogSink implements Closeable {
      * The longest unfinished line held back for a file other streams write too: once a line is longer, what has come
      * of it is written without waiting for its end, so a very long line may be cut by another stream's.
      */
-    static final int MAX_LINE = 16 * 1024;
+    public static final int MAX_LINE = 16 * 1024;
 
     private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
 

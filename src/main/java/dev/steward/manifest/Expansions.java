@@ -1,7 +1,7 @@
 package dev.steward.manifest;
 
-import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Supervisor's expansions, so that a value copied from a supervisord configuration means what it meant there:
@@ -24,12 +24,12 @@ public final class Expansions {
     /**
      * What one process's values may name.
      *
-     * @param environment     what {@code %(ENV_X)s} names
+     * @param variables       what {@code %(ENV_X)s} names: X's value, or null when there is none
      * @param specEnvironment whether that holds spec.environment's variables (for the command, directory and log
      *                        paths) or only the daemon's (for spec.environment's own values), for the error to say
      */
     public record Values(String program, String process, int index, int replicas, String host,
-                         Map<String, String> environment, boolean specEnvironment) {
+                         Function<String, String> variables, boolean specEnvironment) {
     }
 
     private static final String CONVERSIONS = "sdiuxXo";
@@ -138,7 +138,7 @@ public final class Expansions {
             if (values == null) {
                 return "";
             }
-            String value = values.environment().get(name.substring(4));
+            String value = values.variables().apply(name.substring(4));
             if (value == null) {
                 throw new IllegalArgumentException("%(" + name + ")s names " + name.substring(4) + ", which the daemon's"
                         + " environment does not have" + (values.specEnvironment() ? " nor spec.environment: set it in"

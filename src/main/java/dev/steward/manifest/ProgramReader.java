@@ -104,8 +104,8 @@ final class ProgramReader {
         List<String> command = required(spec, "command", "command: " + COMMAND_EXAMPLE)
                 .flatMap(node -> command(node, spec.path("command"))).orElse(List.of());
         Optional<String> directory = spec.get("directory").flatMap(node -> reader.nonEmptyText(node,
-                spec.path("directory"), "remove the field to use the daemon's working directory"));
-        spec.get("directory").ifPresent(node -> directory.ifPresent(d -> checkExpansions(node, spec.path("directory"), d)));
+                spec.path("directory"), "remove the field to use the daemon's working directory")
+                .map(d -> checked(node, spec.path("directory"), d)));
         Map<String, String> environment = spec.get("environment").flatMap(node -> reader.textMap(node,
                 spec.path("environment"), "{PORT: \"8080\"}", ProgramReader::envNameProblem,
                 ProgramReader::expansionProblem)).orElse(Map.of());
@@ -168,10 +168,7 @@ final class ProgramReader {
             for (int i = 0; i < items.size(); i++) {
                 Node item = items.get(i);
                 String itemField = field + "[" + i + "]";
-                reader.text(item, itemField).ifPresent(arg -> {
-                    checkExpansions(item, itemField, arg);
-                    argv.add(arg);
-                });
+                reader.text(item, itemField).map(arg -> checked(item, itemField, arg)).ifPresent(argv::add);
             }
             if (argv.size() != items.size()) {
                 return Optional.empty();
@@ -218,12 +215,13 @@ final class ProgramReader {
         return Optional.of(argv);
     }
 
-    /** A command argument, an environment value or the directory with supervisord's expansions: checked here. */
-    private void checkExpansions(Node node, String field, String value) {
+    /** A command argument or the directory, its supervisord expansions checked here; the value as it is. */
+    private String checked(Node node, String field, String value) {
         String problem = expansionProblem(value);
         if (problem != null) {
             reader.error(node, field, problem);
         }
+        return value;
     }
 
     private static String expansionProblem(String value) {

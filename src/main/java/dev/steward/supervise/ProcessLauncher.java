@@ -8,7 +8,6 @@ import dev.steward.manifest.LogsSpec;
 import dev.steward.manifest.LogsSpec.StreamLogSpec;
 import dev.steward.manifest.ProgramSpec;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +20,8 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The production {@link Launcher}: builds argv, environment, working directory and log sinks from a
@@ -78,12 +79,15 @@ public final class ProcessLauncher implements Launcher {
     public ChildProcess launch(ProcessSlot slot, Consumer<ExitStatus> onExit) throws SpawnException {
         ProgramSpec spec = slot.spec();
         Map<String, String> environment;
+        Function<String, String> variables;
         Optional<Path> directory;
         List<String> argv;
         try {
-            environment = environment(slot);
-            directory = spec.directory().map(d -> Path.of(expand(slot, d, "spec.directory")));
-            argv = command(slot);
+            Map<String, String> specEnvironment = specEnvironment(slot); // expanded once for the whole start
+            environment = environment(slot, specEnvironment);
+            variables = variables(specEnvironment);
+            directory = spec.directory().map(d -> Path.of(expand(slot, d, "spec.directory", variables)));
+            argv = command(slot, variables);
         } catch (IllegalArgumentException e) {
             throw new SpawnException(e.getMessage());
         }
@@ -124,7 +128,7 @@ public final class ProcessLauncher implements Launcher {
         }
         SlotLogs sinks;
         try {
-            sinks = openLogs(slot);
+            sinks = openLogs(slot, () -> variables);
         } catch (IllegalArgumentException e) {
             throw new SpawnException(e.getMessage());
         }
@@ -162,7 +166,7 @@ public final class ProcessLauncher implements Launcher {
         };
     }
 
-    private Map<String, String> environment(ProcessSlot slot) {
+    private Map<String, String> environment(ProcessSlot slot, Map<String, String> specEnvironment) {
         ProgramSpec spec = slot.spec();
         Map<String, String> environment = new TreeMap<>(daemonEnvironment);
         environment.put("STEWARD_PROGRAM", spec.name());
@@ -171,44 +175,47 @@ public final class ProcessLauncher implements Launcher {
         environment.put("SUPERVISOR_ENABLED", "1");
         environment.put("SUPERVISOR_PROCESS_NAME", slot.name());
         environment.put("SUPERVISOR_GROUP_NAME", spec.name());
-        environment.putAll(programEnvironment(slot));
+        environment.putAll(specEnvironment);
         return environment;
     }
 
-    /** The spec's environment, each value expanded with the daemon's environment as supervisord expands it. */
-    private Map<String, String> programEnvironment(ProcessSlot slot) {
+    /**
+     * The spec's environment, each value expanded as supervisord expands it: with the daemon's environment alone.
+     *
+     * @throws IllegalArgumentException naming the field, when a value cannot be expanded
+     */
+    private Map<String, String> specEnvironment(ProcessSlot slot) {
         Map<String, String> expanded = new TreeMap<>();
         slot.spec().environment().forEach((name, value) -> expanded.put(name, Expansions.inValue(value)
-                ? expandTemplate(slot, value, "spec.environment." + name, daemonEnvironment) : value));
+                ? expandTemplate(slot, value, "spec.environment." + name, daemonEnvironment::get, false) : value));
         return expanded;
     }
 
     /**
-     * What {@code %(ENV_X)s} may name in the command, the directory and the log paths: the daemon's environment with
-     * the spec's added, as supervisord adds each of a program's {@code environment} to its {@code ENV_} names.
+     * What {@code %(ENV_X)s} names in the command, the directory and the log paths: the spec's environment (expanded),
+     * else the daemon's, as supervisord adds each of a program's {@code environment} to its {@code ENV_} names. A view:
+     * nothing is copied.
      */
-    private Map<String, String> namedEnvironment(ProcessSlot slot) {
-        if (slot.spec().environment().isEmpty()) {
-            return daemonEnvironment;
+    private Function<String, String> variables(Map<String, String> specEnvironment) {
+        if (specEnvironment.isEmpty()) {
+            return daemonEnvironment::get;
         }
-        Map<String, String> named = new TreeMap<>(daemonEnvironment);
-        named.putAll(programEnvironment(slot));
-        return named;
+        return name -> specEnvironment.containsKey(name) ? specEnvironment.get(name) : daemonEnvironment.get(name);
     }
 
     /** The argv, each argument with supervisord's expansions done. */
-    private List<String> command(ProcessSlot slot) {
+    private List<String> command(ProcessSlot slot, Function<String, String> variables) {
         List<String> command = slot.spec().command();
         List<String> argv = new ArrayList<>(command.size());
         for (int i = 0; i < command.size(); i++) {
-            argv.add(expand(slot, command.get(i), "spec.command[" + i + "]"));
+            argv.add(expand(slot, command.get(i), "spec.command[" + i + "]", variables));
         }
         return argv;
     }
 
-    private SlotLogs openLogs(ProcessSlot slot) {
+    private SlotLogs openLogs(ProcessSlot slot, Supplier<Function<String, String>> variables) {
         ProgramSpec spec = slot.spec();
-        LogPaths planned = logPaths(slot);
+        LogPaths planned = logPaths(slot, variables);
         Optional<Path> stdoutPath = planned.stdout();
         Optional<Path> stderrPath = planned.stderr();
         Optional<Optional<Path>> stderrFile = spec.logs().redirectStderr() ? Optional.empty() : Optional.of(stderrPath);
@@ -264,23 +271,26 @@ public final class ProcessLauncher implements Launcher {
      */
     LogPaths plannedLogPaths(ProcessSlot slot) {
         LogsSpec spec = slot.spec().logs();
-        return new LogPaths(plannedLogPath(slot, spec.stdout(), "out"),
-                spec.redirectStderr() ? Optional.empty() : plannedLogPath(slot, spec.stderr(), "err"));
+        // Worked out only for a path that is a template: a snapshot asks this of every process not yet started.
+        Supplier<Function<String, String>> variables = () -> variables(specEnvironment(slot));
+        return new LogPaths(plannedLogPath(slot, spec.stdout(), "out", variables),
+                spec.redirectStderr() ? Optional.empty() : plannedLogPath(slot, spec.stderr(), "err", variables));
     }
 
-    private Optional<Path> plannedLogPath(ProcessSlot slot, StreamLogSpec stream, String suffix) {
+    private Optional<Path> plannedLogPath(ProcessSlot slot, StreamLogSpec stream, String suffix,
+                                          Supplier<Function<String, String>> variables) {
         try {
-            return logPath(slot, stream, suffix);
+            return logPath(slot, stream, suffix, variables);
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
     }
 
     /** As {@link #plannedLogPaths}, or an {@link IllegalArgumentException} that says which path cannot be expanded, and why. */
-    private LogPaths logPaths(ProcessSlot slot) {
+    private LogPaths logPaths(ProcessSlot slot, Supplier<Function<String, String>> variables) {
         LogsSpec spec = slot.spec().logs();
-        return new LogPaths(logPath(slot, spec.stdout(), "out"),
-                spec.redirectStderr() ? Optional.empty() : logPath(slot, spec.stderr(), "err"));
+        return new LogPaths(logPath(slot, spec.stdout(), "out", variables),
+                spec.redirectStderr() ? Optional.empty() : logPath(slot, spec.stderr(), "err", variables));
     }
 
     /** The sinks of a slot, for tail and follow. */
@@ -314,13 +324,14 @@ public final class ProcessLauncher implements Launcher {
         }
     }
 
-    private Optional<Path> logPath(ProcessSlot slot, StreamLogSpec stream, String suffix) {
+    private Optional<Path> logPath(ProcessSlot slot, StreamLogSpec stream, String suffix,
+                                   Supplier<Function<String, String>> variables) {
         return switch (stream.file()) {
             case StreamLogSpec.NONE -> Optional.empty();
             case StreamLogSpec.AUTO -> Optional.of(stateDir.resolve("logs").resolve(slot.name() + "." + suffix + ".log"));
             default -> Optional.of(stateDir.resolve(Expansions.inLogPath(stream.file())
                     ? expandTemplate(slot, stream.file(), "spec.logs." + (suffix.equals("out") ? "stdout" : "stderr") + ".file",
-                            namedEnvironment(slot))
+                            variables.get(), true)
                     : stream.file()));
         };
     }
@@ -332,15 +343,16 @@ public final class ProcessLauncher implements Launcher {
      * @throws IllegalArgumentException naming the field, when the value names a variable neither the daemon's
      *                                  environment nor the spec's has
      */
-    private String expand(ProcessSlot slot, String value, String field) {
-        return Expansions.inValue(value) ? expandTemplate(slot, value, field, namedEnvironment(slot)) : value;
+    private String expand(ProcessSlot slot, String value, String field, Function<String, String> variables) {
+        return Expansions.inValue(value) ? expandTemplate(slot, value, field, variables, true) : value;
     }
 
-    private String expandTemplate(ProcessSlot slot, String template, String field, Map<String, String> environment) {
+    /** @param specEnvironment whether {@code variables} holds the spec's environment too, for the error to say */
+    private String expandTemplate(ProcessSlot slot, String template, String field, Function<String, String> variables,
+                                  boolean specEnvironment) {
         try {
             return Expansions.expand(template, new Expansions.Values(slot.spec().name(), slot.name(), slot.index(),
-                    // spec.environment's own values name only the daemon's environment; the rest name both
-                    slot.spec().replicas(), hostName(), environment, !field.startsWith("spec.environment.")));
+                    slot.spec().replicas(), hostName(), variables, specEnvironment));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(field + ": " + e.getMessage(), e);
         }
@@ -349,11 +361,7 @@ public final class ProcessLauncher implements Launcher {
     /** The machine's name, as supervisord's host_node_name (uname's nodename), read once it is first needed. */
     private String hostName() {
         if (hostName == null) {
-            try {
-                hostName = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
-            } catch (IOException | RuntimeException e) {
-                hostName = "localhost";
-            }
+            hostName = HostName.read().orElse("localhost");
         }
         return hostName;
     }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class ExpansionsTest {
 
     private static final Expansions.Values WEB_3 = new Expansions.Values("web", "web-3", 3, 12, "box",
-            Map.of("LOGDIR", "/srv/logs"), true);
+            Map.of("LOGDIR", "/srv/logs")::get, true);
 
     private static String expand(String path) {
         return Expansions.expand(path, WEB_3);
@@ -49,7 +49,7 @@ class ExpansionsTest {
         assertEquals("   web|web   |we", expand("%(program_name)6s|%(program_name)-6s|%(program_name).2s"));
         assertEquals("3", expand("%(process_num)s"), "a number as text");
         // Python: '%(n)#06x|%(n)X|%(n)#o|%(n)ld|%(n).0000003d|%(n)u|%(n)-#6x|%(n)+#x' % {'n': 255}
-        Expansions.Values web255 = new Expansions.Values("web", "web-255", 255, 300, "box", Map.of(), true);
+        Expansions.Values web255 = new Expansions.Values("web", "web-255", 255, 300, "box", name -> null, true);
         assertEquals("0x00ff|FF|0o377|255|255|255|0xff  |+0xff", Expansions.expand("%(process_num)#06x"
                 + "|%(process_num)X|%(process_num)#o|%(process_num)ld|%(process_num).0000003d|%(process_num)u"
                 + "|%(process_num)-#6x|%(process_num)+#x", web255));
@@ -86,7 +86,7 @@ class ExpansionsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> expand("%(ENV_NOPE)s/web.log"));
         assertTrue(e.getMessage().startsWith("%(ENV_NOPE)s names NOPE, which the daemon's environment does not have nor"
                 + " spec.environment: set it in either, or write the value out"), e.getMessage());
-        Expansions.Values ofAnEnvironmentValue = new Expansions.Values("web", "web-3", 3, 12, "box", Map.of(), false);
+        Expansions.Values ofAnEnvironmentValue = new Expansions.Values("web", "web-3", 3, 12, "box", name -> null, false);
         IllegalArgumentException inEnvironment = assertThrows(IllegalArgumentException.class,
                 () -> Expansions.expand("%(ENV_NOPE)s", ofAnEnvironmentValue));
         assertTrue(inEnvironment.getMessage().startsWith("%(ENV_NOPE)s names NOPE, which the daemon's environment does not"
