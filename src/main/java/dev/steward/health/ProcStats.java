@@ -2,7 +2,6 @@ package dev.steward.health;
 
 import dev.steward.supervise.ProcStat;
 import java.io.IOException;
-import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,9 +29,7 @@ final class ProcStats {
 
     /** User plus system CPU seconds of {@code pid}; empty when it is gone or unreadable. */
     OptionalDouble cpuSeconds(int pid) {
-        String stat = read(pid, "stat");
-        return stat == null ? OptionalDouble.empty() : ProcStat.parse(pid, stat)
-                .map(parsed -> OptionalDouble.of(parsed.cpuTicks() / (double) ProcStat.TICKS_PER_SECOND))
+        return stat(pid).map(parsed -> OptionalDouble.of(parsed.cpuTicks() / (double) ProcStat.TICKS_PER_SECOND))
                 .orElse(OptionalDouble.empty());
     }
 
@@ -41,7 +38,7 @@ final class ProcStats {
      * name need not be UTF-8.
      */
     Optional<ProcStat> stat(int pid) {
-        String stat = read(pid, "stat", StandardCharsets.ISO_8859_1);
+        String stat = read(pid, "stat");
         return stat == null ? Optional.empty() : ProcStat.parse(pid, stat);
     }
 
@@ -62,16 +59,13 @@ final class ProcStats {
         }
     }
 
+    /** The file as Latin-1, which decodes any bytes (UTF-8 would refuse a command name that is not UTF-8). */
     private String read(int pid, String file) {
-        return read(pid, file, StandardCharsets.UTF_8);
-    }
-
-    private String read(int pid, String file, Charset charset) {
         if (pid <= 0) {
             return null;
         }
         try {
-            return Files.readString(proc.resolve(Integer.toString(pid)).resolve(file), charset);
+            return Files.readString(proc.resolve(Integer.toString(pid)).resolve(file), StandardCharsets.ISO_8859_1);
         } catch (IOException | RuntimeException e) {
             return null; // exited between the snapshot and the scrape, or not Linux
         }

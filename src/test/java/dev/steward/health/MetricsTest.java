@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -200,6 +201,17 @@ class MetricsTest {
         assertEquals(256 * 4096.0, stats.residentBytes(4242).orElseThrow());
         assertTrue(stats.cpuSeconds(4343).isEmpty());
         assertTrue(stats.residentBytes(0).isEmpty());
+    }
+
+    @Test
+    void procStatsReadTheCpuOfAProcessWhoseNameIsNotUtf8(@TempDir Path proc) throws Exception {
+        Path dir = Files.createDirectories(proc.resolve("4242"));
+        // a script file named with byte 0xFF (Linux names are bytes): its comm is that name
+        byte[] stat = "4242 (web?) S 1 4242 4242 0 -1 4194304 100 0 0 0 250 50 0 0 20 0 1 0 99 12345 256\n"
+                .getBytes(StandardCharsets.US_ASCII);
+        stat[9] = (byte) 0xFF;
+        Files.write(dir.resolve("stat"), stat);
+        assertEquals(3.0, new ProcStats(proc).cpuSeconds(4242).orElseThrow());
     }
 
     private static void assertNoDuplicateSeries(String text) {
