@@ -26,7 +26,8 @@ import static java.nio.file.StandardOpenOption.WRITE;
  * byte stream, minus whatever rotation dropped. Only a plain regular file rotates: a symbolic link
  * ({@code /dev/stdout}, the container habit), a device or a pipe is written to as it is, whatever the
  * limits, since rotating means renaming the path, and renaming {@code /dev/stdout} replaced it with a
- * regular file for the whole machine. A file that was already larger (from an earlier
+ * regular file for the whole machine. {@code /dev/stdout} and {@code /dev/stderr} are written through the daemon's own
+ * descriptors, not opened again ({@link DaemonStreams}). A file that was already larger (from an earlier
  * run or a lowered limit) is rotated whole before the next byte is written.
  *
  * <p>The file is opened lazily and reopened after any failure, so a deleted directory or a full
@@ -237,7 +238,13 @@ public final class RotatingFile implements Closeable {
         FileChannel o = out;
         out = null;
         if (o != null) {
-            o.close();
+            closeUnlessDaemonStream(o);
+        }
+    }
+
+    private static void closeUnlessDaemonStream(FileChannel channel) throws IOException {
+        if (!DaemonStreams.isDaemonStream(channel)) {
+            channel.close();
         }
     }
 
@@ -247,7 +254,7 @@ public final class RotatingFile implements Closeable {
         }
         FileChannel o = out;
         out = null;
-        o.close();
+        closeUnlessDaemonStream(o);
         // Backups beyond the limit (left by a lowered limit) would otherwise sit there forever
         // and break the "concatenate in order" property if the limit went up again.
         for (int i = backups + 1; Files.deleteIfExists(backup(i)); i++) {
@@ -282,6 +289,14 @@ public final class RotatingFile implements Closeable {
         // so every byte written has reached the OS and close cannot lose any. An interrupt of the
         // writing thread would close the channel; the only thread writing logs, the pipe reader, is
         // never interrupted.
+        FileChannel daemonStream = DaemonStreams.named(file);
+        if (daemonStream != null) { // written as it is, as any path that is not a plain file
+            out = daemonStream;
+            size = 0;
+            rotates = false;
+            fileKey = null;
+            return;
+        }
         FileChannel channel = FileChannel.open(file, CREATE, WRITE, APPEND);
         long existing;
         boolean regular;
@@ -310,7 +325,7 @@ public final class RotatingFile implements Closeable {
         out = null;
         if (o != null) {
             try {
-                o.close();
+                closeUnlessDaemonStream(o);
             } catch (IOException ignored) {
                 // Already failing; the caller reports the original error.
             }

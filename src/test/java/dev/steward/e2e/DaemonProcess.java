@@ -78,11 +78,16 @@ final class DaemonProcess implements AutoCloseable {
         command.addAll(serveArgs);
         // Output goes to a file, not a pipe: the JDK closes a child's pipe when the child exits,
         // racing a reader for the last lines (the ones that report the shutdown).
-        Path transcript = Path.of("target", "it-daemons", name + ".log").toAbsolutePath();
+        Path transcript = transcript(name);
         Files.createDirectories(transcript.getParent());
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(transcript.toFile()).start();
         return new DaemonProcess(manifests, stateDir, process, transcript);
+    }
+
+    /** The file the daemon named {@code name} prints into, which {@link #lines()} reads. */
+    static Path transcript(String name) {
+        return Path.of("target", "it-daemons", name + ".log").toAbsolutePath();
     }
 
     /** The token requests over TCP need, from the state directory, where the daemon writes it before it listens. */

@@ -75,6 +75,25 @@ class RotatingFileTest {
     }
 
     @Test
+    void theDaemonsOwnStreamsAreWrittenWithoutOpeningThemAndStayOpen() throws IOException {
+        assertEquals(DaemonStreams.named(Path.of("/dev/stdout")), DaemonStreams.named(Path.of("/proc/self/fd/1")));
+        assertEquals(DaemonStreams.named(Path.of("/dev/stdout")), DaemonStreams.named(Path.of("/dev//fd/./1")));
+        assertEquals(DaemonStreams.named(Path.of("/dev/stderr")), DaemonStreams.named(Path.of("/dev/fd/2")));
+        assertEquals(null, DaemonStreams.named(Path.of("/dev/stdout.log")));
+        assertEquals(null, DaemonStreams.named(Path.of("dev/stdout")));
+        assertEquals(null, DaemonStreams.named(Path.of("/proc/1/fd/1")));
+
+        // stderr: the test runner reads this JVM's stdout for its own messages
+        RotatingFile f = new RotatingFile(Path.of("/dev/stderr"), 1, 0); // a truncation at each write, were it a file
+        write(f, "RotatingFileTest: a line on stderr, as a program's output would be\n");
+        f.reopen(); // logrotate's USR2
+        write(f, "RotatingFileTest: and another after a reopen\n");
+        f.close();
+        assertTrue(DaemonStreams.named(Path.of("/dev/stderr")).isOpen(), "the daemon's stderr is not closed");
+        assertTrue(f.snapshot().isEmpty(), "nothing to read back: logs answers from memory");
+    }
+
+    @Test
     void exactlyFullFileRotatesOnlyWhenMoreBytesArrive() throws IOException {
         Path file = dir.resolve("out.log");
         try (RotatingFile f = new RotatingFile(file, 5, 2)) {
