@@ -121,6 +121,50 @@ class ManifestSourceTest {
     }
 
     @Test
+    void aKubernetesConfigMapVolumeIsFollowedThroughItsAtomicUpdates() throws IOException {
+        // The kubelet's layout: each key is a symbolic link through ..data, itself a link to a hidden directory of
+        // the current version. An update writes a new version, renames a new ..data over the old one, then adds
+        // and removes the keys' links: only ..data's rename happens in the watched directory for a changed key.
+        Path dir = Files.createDirectories(root.resolve("manifests"));
+        configMapVersion(dir, "..2026_12_07_1", Map.of("web.yaml", program("web", "a")));
+        Files.createSymbolicLink(dir.resolve("web.yaml"), Path.of("..data/web.yaml"));
+        source(dir, NO_RESYNC).start();
+        assertEquals(List.of("a"), last().programs().get("web").command());
+        assertEquals(dir.resolve("web.yaml"), last().sources().get("web"));
+
+        configMapVersion(dir, "..2026_12_07_2", Map.of("web.yaml", program("web", "b"), "api.yaml", program("api", "c")));
+        Files.createSymbolicLink(dir.resolve("api.yaml"), Path.of("..data/api.yaml"));
+        deleteVersion(dir.resolve("..2026_12_07_1"));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> last().programs().containsKey("api")
+                && last().programs().get("web").command().equals(List.of("b")));
+
+        configMapVersion(dir, "..2026_12_07_3", Map.of("api.yaml", program("api", "c")));
+        Files.delete(dir.resolve("web.yaml"));
+        deleteVersion(dir.resolve("..2026_12_07_2"));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> List.of("api").equals(List.copyOf(last().programs().keySet())));
+        assertEquals(List.of(), last().errors());
+    }
+
+    /** Writes a ConfigMap version's files and points ..data at it by a rename, as the kubelet's AtomicWriter does. */
+    private static void configMapVersion(Path dir, String version, Map<String, String> files) throws IOException {
+        Path versionDir = Files.createDirectory(dir.resolve(version));
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            Files.writeString(versionDir.resolve(file.getKey()), file.getValue());
+        }
+        Path link = Files.createSymbolicLink(dir.resolve("..data_tmp"), Path.of(version));
+        Files.move(link, dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static void deleteVersion(Path versionDir) throws IOException {
+        try (var files = Files.list(versionDir)) {
+            for (Path file : files.toList()) {
+                Files.delete(file);
+            }
+        }
+        Files.delete(versionDir);
+    }
+
+    @Test
     void aBurstOfWritesGivesOneScan() throws IOException {
         Path dir = root.resolve("manifests");
         // A debounce far longer than writing 20 files takes, so that the burst surely falls into one window.
