@@ -86,7 +86,9 @@ public final class Engine {
         }
         OwnerLoop loop = new ThreadOwnerLoop();
         loop.execute(PosixSpawner::prepare); // meanwhile the watch thread reads the manifests
-        ProcessLauncher launcher = new ProcessLauncher(new PosixSpawner(), stateDir, childEnvironment(), ledger,
+        // os.path.abspath, as supervisord's %(here)s: absolute and normalized, not resolved through symbolic links
+        Path manifests = settings.manifests().toAbsolutePath().normalize();
+        ProcessLauncher launcher = new ProcessLauncher(new PosixSpawner(), stateDir, manifests, childEnvironment(), ledger,
                 TailMemory.quarterOfHeap());
         EventHistory history = new EventHistory(Clock.systemUTC());
         leftovers.occurrences().forEach(occurrence -> history.accept(occurrence.event(), occurrence.at()));
@@ -96,7 +98,6 @@ public final class Engine {
             Supervisor.Snapshot now = supervisor.snapshot();
             return now.programs().size() + now.processes().size();
         });
-        Path manifests = settings.manifests().toAbsolutePath().normalize();
         CompletableFuture<Void> firstPass = new CompletableFuture<>();
         ManifestSource source = new ManifestSource(manifests, new ManifestLoader(), desired -> loop.execute(() -> {
             try {

@@ -11,8 +11,9 @@ import java.util.function.Function;
  * {@code %(name)} then optional flags ({@code -0+ #}), a width, a precision and a length modifier, then {@code s}
  * for text or {@code d}, {@code i}, {@code u}, {@code x}, {@code X}, {@code o} for a number; {@code %%} is a literal
  * percent sign. The names are supervisord's ({@code program_name}, {@code group_name} (the program's name: a program
- * is its own group), {@code process_num}, {@code numprocs}, {@code host_node_name}, {@code ENV_X} from the daemon's
- * environment, and in the command, directory and log paths from spec.environment's too) and {@code process_name}.
+ * is its own group), {@code process_num}, {@code numprocs}, {@code host_node_name}, {@code here} (the directory of
+ * the manifest file, as supervisord's is its configuration file's), {@code ENV_X} from the daemon's environment, and
+ * in the command, directory and log paths from spec.environment's too) and {@code process_name}.
  *
  * <p>A log path is a template whenever it holds a percent sign, as in supervisord ({@link #inLogPath}); the command's
  * arguments, the environment's values and the directory only when they hold {@code %(} ({@link #inValue}), so that
@@ -24,18 +25,19 @@ public final class Expansions {
     /**
      * What one process's values may name.
      *
+     * @param here            what {@code %(here)s} names: the absolute directory of the program's manifest file
      * @param variables       what {@code %(ENV_X)s} names: X's value, or null when there is none
      * @param specEnvironment whether that holds spec.environment's variables (for the command, directory and log
      *                        paths) or only the daemon's (for spec.environment's own values), for the error to say
      */
-    public record Values(String program, String process, int index, int replicas, String host,
+    public record Values(String program, String process, int index, int replicas, String host, String here,
                          Function<String, String> variables, boolean specEnvironment) {
     }
 
     private static final String CONVERSIONS = "sdiuxXo";
 
-    private static final String NAMES = "program_name, process_name, process_num, numprocs, group_name, host_node_name"
-            + " or ENV_NAME";
+    private static final String NAMES = "program_name, process_name, process_num, numprocs, group_name, host_node_name,"
+            + " here or ENV_NAME";
 
     private Expansions() {
     }
@@ -160,9 +162,7 @@ public final class Expansions {
             case "host_node_name":
                 return values == null ? "" : values.host();
             case "here":
-                throw new IllegalArgumentException("%(here)s (supervisord's configuration file's directory) is not"
-                        + " available: write the directory out (a relative log path is taken from the state directory)"
-                        + " (in \"" + template + "\")");
+                return values == null ? "" : values.here();
             default:
                 throw new IllegalArgumentException("unknown expansion %(" + name + "); use " + NAMES + ", or, to pass it"
                         + " as written (a format of the program's own), double its percent sign: %%(" + name + ") (in \""

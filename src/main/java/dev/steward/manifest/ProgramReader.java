@@ -224,6 +224,10 @@ final class ProgramReader {
         return value;
     }
 
+    /**
+     * Only checked, never expanded here: a value is expanded when its process starts ({@code %(here)s} to the watched
+     * directory), so a body the API has yet to write, or a file a client reads from elsewhere, is checked alike.
+     */
     private static String expansionProblem(String value) {
         return Expansions.inValue(value) ? Expansions.problem(value).orElse(null) : null;
     }

@@ -31,6 +31,7 @@ import java.util.function.Supplier;
 public final class ProcessLauncher implements Launcher {
     private final Spawner spawner;
     private final Path stateDir;
+    private final String here;
     private final SortedMap<String, String> daemonEnvironment;
     private final ChildLedger ledger;
     private final TailMemory tailMemory;
@@ -57,18 +58,27 @@ public final class ProcessLauncher implements Launcher {
         }
     }
 
-    public ProcessLauncher(Spawner spawner, Path stateDir, Map<String, String> daemonEnvironment) {
-        this(spawner, stateDir, daemonEnvironment, ChildLedger.none(), TailMemory.unlimited());
+    public ProcessLauncher(Spawner spawner, Path stateDir, Path manifests, Map<String, String> daemonEnvironment) {
+        this(spawner, stateDir, manifests, daemonEnvironment, ChildLedger.none(), TailMemory.unlimited());
     }
 
     /**
+     * @param manifests  the watched manifest directory, absolute, as the daemon was given it: what {@code %(here)s}
+     *                   names. Every program comes from a file directly in it (the watch does not recurse), and one
+     *                   applied through the API is written there before it runs, so this is each program's manifest
+     *                   directory; a value is expanded only here, at its start, so nothing has to know it before the
+     *                   file exists, and a spec keeps {@code %(here)s} as written (a diff of a file read elsewhere
+     *                   compares what it says). Not resolved through symbolic links, as supervisord's
+     *                   {@code os.path.abspath}: a Kubernetes ConfigMap's files link into a hidden {@code ..data}
+     *                   directory, and {@code here} must be where it is mounted.
      * @param ledger     where each child is noted, so that a daemon started after this one dies can stop it
      * @param tailMemory what the in-memory tails of all the children's output may take together
      */
-    public ProcessLauncher(Spawner spawner, Path stateDir, Map<String, String> daemonEnvironment, ChildLedger ledger,
-                           TailMemory tailMemory) {
+    public ProcessLauncher(Spawner spawner, Path stateDir, Path manifests, Map<String, String> daemonEnvironment,
+                           ChildLedger ledger, TailMemory tailMemory) {
         this.spawner = spawner;
         this.stateDir = stateDir;
+        this.here = manifests.toString();
         this.ledger = ledger;
         this.tailMemory = tailMemory;
         // Sorted once: each spawn's copy of a sorted map is then built in one pass, without comparisons.
@@ -352,7 +362,7 @@ public final class ProcessLauncher implements Launcher {
                                   boolean specEnvironment) {
         try {
             return Expansions.expand(template, new Expansions.Values(slot.spec().name(), slot.name(), slot.index(),
-                    slot.spec().replicas(), hostName(), variables, specEnvironment));
+                    slot.spec().replicas(), hostName(), here, variables, specEnvironment));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(field + ": " + e.getMessage(), e);
         }

@@ -266,6 +266,16 @@ class ApiProcessesTest {
     }
 
     @Test
+    void hereInAManifestAppliedThroughTheApiIsTheWatchedDirectoryItIsWrittenTo() {
+        apply(manifest("api-here", "suite: api", "echo %(here)s; exec sleep 1000")).statusCode(200);
+        await().atMost(ApiFixture.PATIENCE).until(() -> given().get("/api/v1/processes/api-here/logs").asString()
+                .endsWith("\n"));
+        assertEquals(ApiFixture.MANIFESTS + "\n", given().get("/api/v1/processes/api-here/logs").asString());
+        given().get("/api/v1/processes/api-here").then().body("command", contains("/bin/sh", "-c",
+                "echo " + ApiFixture.MANIFESTS + "; exec sleep 1000"));
+    }
+
+    @Test
     void aStartThatFailsShowsTheCommandItTried() {
         apply(manifest("api-tried", "suite: api", "exec sleep 1000", "startRetries: 0")
                 .replace("[\"/bin/sh\", \"-c\", \"exec sleep 1000\"]", "[\"/nonexistent/steward-test\", \"%(process_num)d\"]"))

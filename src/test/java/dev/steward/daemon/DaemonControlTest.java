@@ -70,8 +70,9 @@ class DaemonControlTest {
     }
 
     private DaemonControl control(Consumer<Event> log, BiConsumer<Event, java.time.Instant> events, Spawner spawner) {
-        supervisor = new Supervisor(loop, Clock.systemUTC(), new ProcessLauncher(spawner, stateDir, Map.of("PATH", "/usr/bin:/bin")),
-                log, events, OperatorIntent.inMemory());
+        // the manifests beside the state: the files the tests name are there
+        supervisor = new Supervisor(loop, Clock.systemUTC(), new ProcessLauncher(spawner, stateDir, stateDir,
+                Map.of("PATH", "/usr/bin:/bin")), log, events, OperatorIntent.inMemory());
         Supervisor built = supervisor;
         return new DaemonControl(new Daemon(null) {
             @Override

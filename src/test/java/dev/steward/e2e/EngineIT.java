@@ -387,6 +387,36 @@ class EngineIT {
     }
 
     @Test
+    void hereIsTheWatchedDirectoryForAFileLinkedIntoAConfigMapsHiddenDirectory() throws IOException {
+        int skip = daemon.lineCount();
+        // A Kubernetes ConfigMap's volume: each file a link into ..data, itself a link to a directory of the version
+        Path version = Files.createDirectories(daemon.manifests.resolve("..2026_01_01_00_00_00.1"));
+        Files.createSymbolicLink(daemon.manifests.resolve("..data"), version.getFileName());
+        Files.writeString(version.resolve("here.yaml"), """
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: here}
+                spec:
+                  command: ["/bin/sh", "-c", "echo \\"$0 $CONF $(pwd)\\"; exec sleep 1000", "%(here)s/bin/app"]
+                  directory: "%(here)s"
+                  environment: {CONF: "%(here)s/conf.d"}
+                  startSeconds: 0
+                  logs: {stdout: {file: "%(here)s/../here.out.log"}}
+                """);
+        Files.createSymbolicLink(daemon.manifests.resolve("here.yaml"), Path.of("..data", "here.yaml"));
+
+        long pid = daemon.awaitRunning("here", skip);
+
+        String here = daemon.manifests.toString();
+        assertEquals(here + "/conf.d", Processes.environment(pid, "CONF").orElseThrow());
+        Path log = root.resolve("here.out.log");
+        await("the child's line in its log").atMost(DaemonProcess.PATIENCE)
+                .until(() -> Files.exists(log) && Files.readString(log).endsWith("\n"));
+        // pwd is the kernel's name for the working directory: the watched one, through whatever links lead to it
+        assertEquals(here + "/bin/app " + here + "/conf.d " + daemon.manifests.toRealPath() + "\n", Files.readString(log));
+    }
+
+    @Test
     void editorTempFilesAreIgnored() throws IOException {
         int skip = daemon.lineCount();
         Files.writeString(daemon.manifests.resolve(".swap.yaml.swp"), "garbage: [");

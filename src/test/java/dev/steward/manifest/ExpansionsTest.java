@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class ExpansionsTest {
 
     private static final Expansions.Values WEB_3 = new Expansions.Values("web", "web-3", 3, 12, "box",
-            Map.of("LOGDIR", "/srv/logs")::get, true);
+            "/etc/steward/manifests", Map.of("LOGDIR", "/srv/logs")::get, true);
 
     private static String expand(String path) {
         return Expansions.expand(path, WEB_3);
@@ -49,12 +49,26 @@ class ExpansionsTest {
         assertEquals("   web|web   |we", expand("%(program_name)6s|%(program_name)-6s|%(program_name).2s"));
         assertEquals("3", expand("%(process_num)s"), "a number as text");
         // Python: '%(n)#06x|%(n)X|%(n)#o|%(n)ld|%(n).0000003d|%(n)u|%(n)-#6x|%(n)+#x' % {'n': 255}
-        Expansions.Values web255 = new Expansions.Values("web", "web-255", 255, 300, "box", name -> null, true);
+        Expansions.Values web255 = new Expansions.Values("web", "web-255", 255, 300, "box", "/m", name -> null,
+                true);
         assertEquals("0x00ff|FF|0o377|255|255|255|0xff  |+0xff", Expansions.expand("%(process_num)#06x"
                 + "|%(process_num)X|%(process_num)#o|%(process_num)ld|%(process_num).0000003d|%(process_num)u"
                 + "|%(process_num)-#6x|%(process_num)+#x", web255));
         // Python: '%(n).log' % {'n': 3}: a precision, the length modifier l, then o for octal
         assertEquals("3g", expand("%(process_num).log"));
+    }
+
+    @Test
+    void hereIsTheManifestsDirectoryFormattedAsText() {
+        assertEquals(Optional.empty(), Expansions.problem("%(here)s/web.log"));
+        assertEquals("/etc/steward/manifests/bin", expand("%(here)s/bin"));
+        assertEquals("/etc/steward/manifests/logs/web-03.log", expand("%(here)s/logs/%(program_name)s-%(process_num)02d.log"));
+        // Python: '%(h)-24s|%(h).4s|%(h)26s' % {'h': '/etc/steward/manifests'}
+        assertEquals("/etc/steward/manifests  |/etc|    /etc/steward/manifests",
+                expand("%(here)-24s|%(here).4s|%(here)26s"));
+        assertTrue(Expansions.problem("%(here)d").orElseThrow().startsWith("%(here)d needs a number, and here is text"));
+        assertEquals("/srv/100%/app", Expansions.expand("%(here)s/app", new Expansions.Values("web", "web", 0, 1, "box",
+                "/srv/100%", name -> null, true)), "a percent sign in the directory is not read as a format");
     }
 
     @Test
@@ -72,9 +86,8 @@ class ExpansionsTest {
                         + " number"));
         assertTrue(Expansions.problem("/var/log/%(program_name)d.log").orElseThrow()
                 .startsWith("%(program_name)d needs a number, and program_name is text: write %(program_name)s"));
-        assertTrue(Expansions.problem("%(here)s/web.log").orElseThrow()
-                .startsWith("%(here)s (supervisord's configuration file's directory) is not available: write the"
-                        + " directory out (a relative log path is taken from the state directory)"));
+        assertTrue(Expansions.problem("%(heer)s/web.log").orElseThrow().startsWith("unknown expansion %(heer); use"
+                + " program_name, process_name, process_num, numprocs, group_name, host_node_name, here or ENV_NAME"));
         assertTrue(Expansions.problem("%(process_num)99999d").orElseThrow().contains("over 999"));
         assertTrue(Expansions.problem("%(process_num)hhd").orElseThrow().startsWith("%(process_num)h is not a"
                 + " conversion"), "one length modifier, as Python takes");
@@ -86,7 +99,8 @@ class ExpansionsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> expand("%(ENV_NOPE)s/web.log"));
         assertTrue(e.getMessage().startsWith("%(ENV_NOPE)s names NOPE, which the daemon's environment does not have nor"
                 + " spec.environment: set it in either, or write the value out"), e.getMessage());
-        Expansions.Values ofAnEnvironmentValue = new Expansions.Values("web", "web-3", 3, 12, "box", name -> null, false);
+        Expansions.Values ofAnEnvironmentValue = new Expansions.Values("web", "web-3", 3, 12, "box", "/m", name -> null,
+                false);
         IllegalArgumentException inEnvironment = assertThrows(IllegalArgumentException.class,
                 () -> Expansions.expand("%(ENV_NOPE)s", ofAnEnvironmentValue));
         assertTrue(inEnvironment.getMessage().startsWith("%(ENV_NOPE)s names NOPE, which the daemon's environment does not"

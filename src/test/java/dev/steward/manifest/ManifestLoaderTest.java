@@ -344,10 +344,9 @@ class ManifestLoaderTest {
         assertEquals("8:11 spec.environment.PATH", inEnvironment.line() + ":" + inEnvironment.column() + " "
                 + inEnvironment.field());
         assertTrue(inEnvironment.message().startsWith("%(ENV_PATH) must be followed by a conversion"), inEnvironment.message());
-        ManifestError inDirectory = onlyError(HEADER + "spec:\n  command: [a]\n  directory: \"%(here)s/app\"\n");
+        ManifestError inDirectory = onlyError(HEADER + "spec:\n  command: [a]\n  directory: \"%(heer)s/app\"\n");
         assertEquals("7:14 spec.directory", inDirectory.line() + ":" + inDirectory.column() + " " + inDirectory.field());
-        assertTrue(inDirectory.message().startsWith("%(here)s (supervisord's configuration file's directory) is not"
-                + " available: write the directory out"), inDirectory.message());
+        assertTrue(inDirectory.message().startsWith("unknown expansion %(heer); use program_name"), inDirectory.message());
 
         ManifestError ownFormat = onlyError(HEADER + "spec:\n  command: [a]\n  environment:\n"
                 + "    LOG_FORMAT: \"%(asctime)s %(message)s\"\n");
@@ -371,6 +370,40 @@ class ManifestLoaderTest {
         assertEquals("%d %s", spec.environment().get("FORMAT"));
         assertEquals("/opt/bin:%(ENV_PATH)s", spec.environment().get("PATH"), "kept as written: each process expands it");
         assertEquals(Optional.of("/srv/%(program_name)s"), spec.directory());
+    }
+
+    @Test
+    void hereIsAcceptedWhereverExpansionsAreAndKeptForTheStart(@TempDir Path dir) throws IOException {
+        // A ConfigMap's layout: the file a link into a hidden directory (which %(here)s must not name)
+        Path data = Files.createDirectories(dir.resolve("..2026_01_01_00_00_00.1"));
+        Files.writeString(data.resolve("web.yaml"), HEADER + """
+                spec:
+                  command: ["%(here)s/bin/app", "--config=%(here)s/app.conf"]
+                  directory: "%(here)s"
+                  environment: {CONF: "%(here)s/conf.d", PATH: "%(here)s/bin:%(ENV_PATH)s"}
+                  logs:
+                    stdout: {file: "%(here)s/web.out.log"}
+                    stderr: {file: "%(here)s/../logs/%(program_name)s.err.log"}
+                ---
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: line}
+                spec:
+                  command: "%(here)s/bin/app --config=%(here)s/app.conf"
+                """);
+        Files.createSymbolicLink(dir.resolve("web.yaml"), data.getFileName().resolve("web.yaml"));
+
+        ManifestFile file = loader.load(dir.resolve("web.yaml"));
+
+        assertTrue(file.valid(), file.errors()::toString);
+        ProgramSpec web = file.programs().get(0);
+        assertEquals(List.of("%(here)s/bin/app", "--config=%(here)s/app.conf"), web.command(),
+                "kept as written: each process expands it, to the directory it is read from");
+        assertEquals(Optional.of("%(here)s"), web.directory());
+        assertEquals(Map.of("CONF", "%(here)s/conf.d", "PATH", "%(here)s/bin:%(ENV_PATH)s"), web.environment());
+        assertEquals("%(here)s/web.out.log", web.logs().stdout().file());
+        assertEquals("%(here)s/../logs/%(program_name)s.err.log", web.logs().stderr().file());
+        assertEquals(List.of("%(here)s/bin/app", "--config=%(here)s/app.conf"), file.programs().get(1).command());
     }
 
     @Test

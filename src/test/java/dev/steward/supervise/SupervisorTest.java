@@ -17,6 +17,8 @@ import dev.steward.events.Event;
 import dev.steward.logs.LogSink;
 import dev.steward.logs.TailMemory;
 import dev.steward.manifest.ManifestError;
+import dev.steward.manifest.ManifestFile;
+import dev.steward.manifest.ManifestLoader;
 import dev.steward.manifest.ProgramSpec;
 import dev.steward.manifest.RestartPolicy;
 import dev.steward.reconcile.DesiredState;
@@ -53,6 +55,8 @@ class SupervisorTest {
     private static final int SIGCONT = 18;
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final String SH = "/bin/sh";
+    /** Where every program's manifest file is ({@link #desired}): what %(here)s names. */
+    private static final Path MANIFESTS = Path.of("/etc/steward/manifests");
 
     @TempDir
     Path stateDir;
@@ -140,7 +144,7 @@ class SupervisorTest {
 
     private Supervisor supervisor(OperatorIntent intent) {
         return new Supervisor(loop, loop.clock(),
-                new ProcessLauncher(spawner, stateDir, Map.of("PATH", "/usr/bin:/bin")), event -> { }, (event, at) -> events.add(event), intent);
+                new ProcessLauncher(spawner, stateDir, MANIFESTS, Map.of("PATH", "/usr/bin:/bin")), event -> { }, (event, at) -> events.add(event), intent);
     }
 
     private static Specs program(String name) {
@@ -152,7 +156,7 @@ class SupervisorTest {
         Map<String, Path> sources = new LinkedHashMap<>();
         for (ProgramSpec spec : specs) {
             programs.put(spec.name(), spec);
-            sources.put(spec.name(), Path.of("/etc/steward/manifests/" + spec.name() + ".yaml"));
+            sources.put(spec.name(), MANIFESTS.resolve(spec.name() + ".yaml"));
         }
         return new DesiredState(programs, sources, List.of());
     }
@@ -250,7 +254,7 @@ class SupervisorTest {
     @Test
     void processesScaledAwayOrDeletedLetGoOfTheirLogFilesAndTails() throws IOException {
         TailMemory memory = new TailMemory(1 << 20);
-        Supervisor supervisor = new Supervisor(loop, loop.clock(), new ProcessLauncher(spawner, stateDir,
+        Supervisor supervisor = new Supervisor(loop, loop.clock(), new ProcessLauncher(spawner, stateDir, MANIFESTS,
                 Map.of("PATH", "/usr/bin:/bin"), ChildLedger.none(), memory), event -> { }, (event, at) -> { },
                 OperatorIntent.inMemory());
         applyAndRun(supervisor, desired(program("web").replicas(3).build()));
@@ -336,6 +340,47 @@ class SupervisorTest {
         assertEquals("one\ntwo\n", Files.readString(stateDir.resolve("logs/web.out.log")));
     }
 
+    @Test
+    void hereIsTheManifestsDirectoryInTheCommandDirectoryEnvironmentAndLogPaths() throws IOException {
+        Path manifests = Files.createDirectories(stateDir.resolve("etc/manifests"));
+        Path file = Files.writeString(manifests.resolve("web.yaml"), """
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: web}
+                spec:
+                  command: ["/bin/sh", "-c", "exec app", "%(here)s/bin/app"]
+                  directory: "%(here)s"
+                  environment: {CONF: "%(here)s/conf.d", PATH: "%(here)s/bin:%(ENV_PATH)s"}
+                  logs: {stdout: {file: "%(here)s/web.out.log"}, stderr: {file: "%(here)s/web.err.log"}}
+                ---
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: line}
+                spec:
+                  command: "/bin/sh -c 'exec app --config=%(here)s/app.conf'"
+                """);
+        ManifestFile read = new ManifestLoader().load(file);
+        assertTrue(read.valid(), read.errors()::toString);
+        Map<String, ProgramSpec> programs = new LinkedHashMap<>();
+        read.programs().forEach(spec -> programs.put(spec.name(), spec));
+        Supervisor supervisor = new Supervisor(loop, loop.clock(), new ProcessLauncher(spawner, stateDir, manifests,
+                Map.of("PATH", "/usr/bin:/bin")), event -> { }, (event, at) -> { }, OperatorIntent.inMemory());
+
+        applyAndRun(supervisor, new DesiredState(programs, Map.of("web", file, "line", file), List.of()));
+
+        SpawnRequest web = spawner.lastChildOf("web").request;
+        assertEquals(List.of(SH, "-c", "exec app", manifests + "/bin/app"), web.argv());
+        assertEquals(Optional.of(manifests), web.directory());
+        assertEquals(manifests + "/conf.d", web.environment().get("CONF"));
+        assertEquals(manifests + "/bin:/usr/bin:/bin", web.environment().get("PATH"));
+        assertEquals(Optional.of(manifests.resolve("web.out.log")), view(supervisor, "web").stdout().flatMap(LogSink::file));
+        assertEquals(Optional.of(manifests.resolve("web.err.log")), view(supervisor, "web").stderr().flatMap(LogSink::file));
+        web.stdout().write(ByteBuffer.wrap("hello\n".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals("hello\n", Files.readString(manifests.resolve("web.out.log")));
+        assertEquals(List.of(SH, "-c", "exec app --config=" + manifests + "/app.conf"),
+                spawner.lastChildOf("line").request.argv(), "a command line's words, each expanded");
+    }
+
     // ---- start --------------------------------------------------------------------------------------
 
     @Test
@@ -418,7 +463,7 @@ class SupervisorTest {
         List<String> logged = new ArrayList<>();
         List<String> sent = new ArrayList<>();
         Supervisor[] supervisor = new Supervisor[1];
-        supervisor[0] = new Supervisor(loop, loop.clock(), new ProcessLauncher(spawner, stateDir, Map.of("PATH", "/usr/bin:/bin")),
+        supervisor[0] = new Supervisor(loop, loop.clock(), new ProcessLauncher(spawner, stateDir, MANIFESTS, Map.of("PATH", "/usr/bin:/bin")),
                 event -> logged.add(shown(supervisor[0], event)), (event, at) -> sent.add(shown(supervisor[0], event)),
                 OperatorIntent.inMemory());
 
@@ -445,7 +490,7 @@ class SupervisorTest {
     @Test
     void aConsumerThatThrowsDoesNotHoldBackTheEventsAfterIt() {
         List<String> sent = new ArrayList<>();
-        Supervisor supervisor = new Supervisor(loop, loop.clock(), new ProcessLauncher(spawner, stateDir, Map.of("PATH", "/usr/bin:/bin")),
+        Supervisor supervisor = new Supervisor(loop, loop.clock(), new ProcessLauncher(spawner, stateDir, MANIFESTS, Map.of("PATH", "/usr/bin:/bin")),
                 event -> { }, (event, at) -> {
                     sent.add(event.toString());
                     if (event instanceof Event.ProgramAdded) {
@@ -463,7 +508,7 @@ class SupervisorTest {
     void aConsumerThatActsOnTheSupervisorKeepsTheOrder() {
         List<String> sent = new ArrayList<>();
         Supervisor[] supervisor = new Supervisor[1];
-        supervisor[0] = new Supervisor(loop, loop.clock(), new ProcessLauncher(spawner, stateDir, Map.of("PATH", "/usr/bin:/bin")),
+        supervisor[0] = new Supervisor(loop, loop.clock(), new ProcessLauncher(spawner, stateDir, MANIFESTS, Map.of("PATH", "/usr/bin:/bin")),
                 event -> { }, (event, at) -> {
                     sent.add(shown(supervisor[0], event));
                     if (event instanceof Event.ProgramAdded) {
