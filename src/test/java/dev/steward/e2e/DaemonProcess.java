@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -78,11 +79,17 @@ final class DaemonProcess implements AutoCloseable {
         command.addAll(serveArgs);
         // Output goes to a file, not a pipe: the JDK closes a child's pipe when the child exits,
         // racing a reader for the last lines (the ones that report the shutdown).
+        return launchCommand(command, Map.of(), manifests, stateDir, name);
+    }
+
+    /** Runs {@code command}, a daemon in the foreground, with {@code environment} over this JVM's. */
+    static DaemonProcess launchCommand(List<String> command, Map<String, String> environment, Path manifests, Path stateDir,
+                                       String name) throws IOException {
         Path transcript = transcript(name);
         Files.createDirectories(transcript.getParent());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(transcript.toFile()).start();
-        return new DaemonProcess(manifests, stateDir, process, transcript);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(transcript.toFile());
+        builder.environment().putAll(environment);
+        return new DaemonProcess(manifests, stateDir, builder.start(), transcript);
     }
 
     /** The file the daemon named {@code name} prints into, which {@link #lines()} reads. */
