@@ -21,6 +21,7 @@ final class ConsoleEventLog implements Consumer<Event> {
         boolean warning = event instanceof Event.ManifestInvalid
                 || (event instanceof Event.ProcessStateChanged changed && switch (changed.change().to()) {
                     case BACKOFF, FATAL, UNKNOWN -> true;
+                    case EXITED -> changed.change().backingOff();
                     default -> false;
                 });
         Console.batched(warning ? "WARN " : "INFO ", event.toString(), owner);

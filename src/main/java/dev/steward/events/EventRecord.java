@@ -45,8 +45,11 @@ public record EventRecord(long id, String type, String reason, String object, St
                     case RUNNING -> new Kind(NORMAL, "Running", object, "running, " + c.detail());
                     case BACKOFF -> new Kind(WARNING, "BackOff", object, c.detail());
                     case FATAL -> new Kind(WARNING, "Fatal", object, c.detail());
-                    // "exit status 0; expected", maybe followed by "; restarts in 900 ms (...)"
-                    case EXITED -> new Kind(c.detail().contains("; expected") ? NORMAL : WARNING, "Exited", object, c.detail());
+                    // "exit status 0; expected", maybe followed by "; restarts in 900 ms (...)"; a crash loop that
+                    // waits out restartBackoff is kubectl's BackOff ("Back-off restarting failed container")
+                    case EXITED -> c.backingOff() ? new Kind(WARNING, "BackOff", object, "back-off restarting "
+                            + (c.detail().contains("; expected") ? "exited" : "failed") + " process: " + c.detail())
+                            : new Kind(c.detail().contains("; expected") ? NORMAL : WARNING, "Exited", object, c.detail());
                     case STOPPING -> new Kind(NORMAL, "Stopping", object, c.detail());
                     case STOPPED -> new Kind(NORMAL, "Stopped", object, c.detail().isEmpty() ? "stopped" : c.detail());
                     case UNKNOWN -> new Kind(WARNING, "Unknown", object, c.detail());

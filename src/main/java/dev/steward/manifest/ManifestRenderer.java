@@ -40,8 +40,8 @@ public final class ManifestRenderer {
     /**
      * The {@code spec} part.
      *
-     * @param withAbsent also list {@code directory}, {@code user} and {@code umask} as null when not set, for
-     *                   readers that want every field present
+     * @param withAbsent also list {@code directory}, {@code user}, {@code umask} and {@code restartBackoff} as null
+     *                   when not set, for readers that want every field present
      */
     public static Map<String, Object> spec(ProgramSpec spec, boolean withAbsent) {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -53,6 +53,8 @@ public final class ManifestRenderer {
         out.put("replicas", spec.replicas());
         out.put("autostart", spec.autostart());
         out.put("restartPolicy", spec.restartPolicy().name());
+        putOptional(out, "restartBackoff", spec.restartBackoff().map(ManifestRenderer::restartBackoff).orElse(null),
+                withAbsent);
         out.put("exitCodes", spec.exitCodes().stream().sorted().toList());
         out.put("startSeconds", spec.startSeconds());
         out.put("startRetries", spec.startRetries());
@@ -83,10 +85,20 @@ public final class ManifestRenderer {
     }
 
     private static Map<String, Object> stream(StreamLogSpec stream) {
+        return ordered("file", stream.file(), "maxBytes", stream.maxBytes(), "backups", stream.backups());
+    }
+
+    private static Map<String, Object> restartBackoff(RestartBackoff backoff) {
+        return ordered("initialSeconds", backoff.initialSeconds(), "maxSeconds", backoff.maxSeconds(),
+                "resetSeconds", backoff.resetSeconds());
+    }
+
+    /** A mapping of names and values, given alternately, in that order (and open to changes: see CanonicalManifest). */
+    private static Map<String, Object> ordered(Object... namesAndValues) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("file", stream.file());
-        out.put("maxBytes", stream.maxBytes());
-        out.put("backups", stream.backups());
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            out.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
         return out;
     }
 

@@ -32,16 +32,17 @@ final class ProgramReader {
     private static final List<String> TOP = List.of("apiVersion", "kind", "metadata", "spec");
     private static final List<String> METADATA = List.of("name", "labels");
     private static final List<String> SPEC = List.of("command", "directory", "environment", "user", "umask",
-            "replicas", "autostart", "restartPolicy", "exitCodes", "startSeconds", "startRetries", "stopSignal",
-            "stopTimeoutSeconds", "stopAsGroup", "killAsGroup", "priority", "logs");
+            "replicas", "autostart", "restartPolicy", "restartBackoff", "exitCodes", "startSeconds", "startRetries",
+            "stopSignal", "stopTimeoutSeconds", "stopAsGroup", "killAsGroup", "priority", "logs");
     private static final List<String> LOGS = List.of("stdout", "stderr", "redirectStderr");
     private static final List<String> STREAM = List.of("file", "maxBytes", "backups");
+    private static final List<String> RESTART_BACKOFF = List.of("initialSeconds", "maxSeconds", "resetSeconds");
 
     // Fields written at the wrong level get "it belongs under ..." instead of a spelling guess.
     private static final Map<String, String> MISPLACED_AT_TOP = belongUnder(Map.of("metadata", METADATA, "spec", SPEC));
     private static final Map<String, String> MISPLACED_IN_METADATA = belongUnder(Map.of("spec", SPEC));
     private static final Map<String, String> MISPLACED_IN_SPEC =
-            belongUnder(Map.of("metadata", METADATA, "spec.logs", LOGS));
+            belongUnder(Map.of("metadata", METADATA, "spec.logs", LOGS, "spec.restartBackoff", RESTART_BACKOFF));
 
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -116,6 +117,8 @@ final class ProgramReader {
         boolean autostart = bool(spec, "autostart", () -> true);
         RestartPolicy restartPolicy = spec.get("restartPolicy")
                 .flatMap(node -> restartPolicy(node, spec.path("restartPolicy"))).orElse(RestartPolicy.OnFailure);
+        Optional<RestartBackoff> restartBackoff = spec.get("restartBackoff")
+                .flatMap(node -> restartBackoff(node, spec.path("restartBackoff")));
         Set<Integer> exitCodes = spec.get("exitCodes").flatMap(node -> exitCodes(node, spec.path("exitCodes")))
                 .orElse(Set.of(0));
         int startSeconds = integer(spec, "startSeconds", 0, Integer.MAX_VALUE, 1);
@@ -128,8 +131,8 @@ final class ProgramReader {
         int priority = integer(spec, "priority", Integer.MIN_VALUE, Integer.MAX_VALUE, 999);
         LogsSpec logs = spec.get("logs").flatMap(node -> logs(node, spec.path("logs"))).orElse(LogsSpec.defaults());
         return new ProgramSpec(name, labels, command, directory, environment, user, umask, replicas, autostart,
-                restartPolicy, exitCodes, startSeconds, startRetries, stopSignal, stopTimeoutSeconds, stopAsGroup,
-                killAsGroup, priority, logs);
+                restartPolicy, restartBackoff, exitCodes, startSeconds, startRetries, stopSignal, stopTimeoutSeconds,
+                stopAsGroup, killAsGroup, priority, logs);
     }
 
     private Optional<Node> required(Fields fields, String name, String example) {
@@ -264,6 +267,33 @@ final class ProgramReader {
                 .map(name -> "; did you mean \"" + name + "\"?").orElse("");
         reader.error(node, field, "must be one of " + accepted + " (got \"" + text.get() + "\")" + hint);
         return Optional.empty();
+    }
+
+    /** Each field from 1 second, Kubernetes' values for those left out; {@code {}} takes them all. */
+    private Optional<RestartBackoff> restartBackoff(Node node, String field) {
+        Optional<Fields> fields = reader.fields(node, field, RESTART_BACKOFF, Map.of());
+        if (fields.isEmpty()) {
+            return Optional.empty();
+        }
+        int errorsBefore = reader.errors().size();
+        RestartBackoff defaults = RestartBackoff.DEFAULTS;
+        int initial = integer(fields.get(), "initialSeconds", 1, Integer.MAX_VALUE, defaults.initialSeconds());
+        int max = integer(fields.get(), "maxSeconds", 1, Integer.MAX_VALUE, defaults.maxSeconds());
+        int reset = integer(fields.get(), "resetSeconds", 1, Integer.MAX_VALUE, defaults.resetSeconds());
+        if (reader.errors().size() == errorsBefore && initial > max) {
+            // Pointed at the field written; the other one may be its default, which the hint then adds.
+            Optional<Node> initialNode = fields.get().get("initialSeconds");
+            Optional<Node> maxNode = fields.get().get("maxSeconds");
+            if (initialNode.isPresent()) {
+                reader.error(initialNode.get(), fields.get().path("initialSeconds"), "must not exceed maxSeconds, " + max
+                        + (maxNode.isPresent() ? " (got " + initial + ")"
+                        : " when left out (got " + initial + "); add maxSeconds: " + initial + " or more"));
+            } else {
+                reader.error(maxNode.orElseThrow(), fields.get().path("maxSeconds"), "must not be below initialSeconds, "
+                        + initial + " when left out (got " + max + "); add initialSeconds: " + max + " or less");
+            }
+        }
+        return Optional.of(new RestartBackoff(initial, max, reset));
     }
 
     private Optional<Set<Integer>> exitCodes(Node node, String field) {

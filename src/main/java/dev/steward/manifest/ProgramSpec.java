@@ -18,6 +18,8 @@ import java.util.TreeSet;
  * @param environment extra environment on top of the daemon's
  * @param user        user to run as (daemon must be root), empty for the daemon's user
  * @param umask       umask for the child, empty to inherit
+ * @param restartBackoff waits between the automatic restarts of a crash loop; empty to restart at once, as
+ *                    supervisord does
  */
 public record ProgramSpec(
         String name,
@@ -30,6 +32,7 @@ public record ProgramSpec(
         int replicas,
         boolean autostart,
         RestartPolicy restartPolicy,
+        Optional<RestartBackoff> restartBackoff,
         Set<Integer> exitCodes,
         int startSeconds,
         int startRetries,
@@ -70,7 +73,9 @@ public record ProgramSpec(
                 Integer.toString(replicas), Boolean.toString(autostart), restartPolicy.name(), new TreeSet<>(exitCodes).toString(),
                 Integer.toString(startSeconds), Integer.toString(startRetries), Integer.toString(stopSignal),
                 Integer.toString(stopTimeoutSeconds), Boolean.toString(stopAsGroup), Boolean.toString(killAsGroup),
-                Integer.toString(priority), logs.toString());
+                Integer.toString(priority), logs.toString())
+                // Only when set: a spec without it keeps the fingerprint an earlier version gave it, so no new form.
+                + restartBackoff.map(backoff -> "\u0000" + backoff).orElse("");
         // FNV-1a, 64 bits: stable and cheap (a MessageDigest would load the security providers into the daemon
         // at its first stop); telling two versions of one program apart needs no more.
         long hash = 0xcbf29ce484222325L;

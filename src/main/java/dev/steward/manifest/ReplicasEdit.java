@@ -46,8 +46,8 @@ final class ReplicasEdit {
     /** {@code spec} with another replica count. */
     static ProgramSpec withReplicas(ProgramSpec spec, int replicas) {
         return new ProgramSpec(spec.name(), spec.labels(), spec.command(), spec.directory(), spec.environment(),
-                spec.user(), spec.umask(), replicas, spec.autostart(), spec.restartPolicy(), spec.exitCodes(),
-                spec.startSeconds(), spec.startRetries(), spec.stopSignal(), spec.stopTimeoutSeconds(),
+                spec.user(), spec.umask(), replicas, spec.autostart(), spec.restartPolicy(), spec.restartBackoff(),
+                spec.exitCodes(), spec.startSeconds(), spec.startRetries(), spec.stopSignal(), spec.stopTimeoutSeconds(),
                 spec.stopAsGroup(), spec.killAsGroup(), spec.priority(), spec.logs());
     }
 

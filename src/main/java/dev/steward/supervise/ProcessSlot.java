@@ -1,6 +1,7 @@
 package dev.steward.supervise;
 
 import dev.steward.manifest.ProgramSpec;
+import dev.steward.manifest.RestartBackoff;
 import dev.steward.manifest.RestartPolicy;
 
 import java.time.Clock;
@@ -38,6 +39,8 @@ public final class ProcessSlot {
     private boolean startWhenStopped;
     private boolean everStarted;
     private int restarts;
+    /** Automatic restarts since the last start by request or long run: the crash loop {@code restartBackoff} paces. */
+    private int restartsInARow;
     private Instant startedAt;
     private Instant stoppedAt;
     private LastExit lastExit;
@@ -148,6 +151,8 @@ public final class ProcessSlot {
         everStarted = true;
         if (automatic) {
             restarts++;
+        } else {
+            restartsInARow = 0; // someone asked for this start: the crash loop before it is not held against it
         }
         startedAt = clock.instant();
         spawnedWith = spec;
@@ -185,10 +190,7 @@ public final class ProcessSlot {
             backoff = 0;
             transition(ProcessState.FATAL, "too many start retries too quickly; fix the program and start it");
         } else {
-            timer = loop.schedule(Duration.ofSeconds(backoff), () -> {
-                timer = null;
-                spawn(true);
-            });
+            timer = loop.schedule(Duration.ofSeconds(backoff), this::respawn);
         }
     }
 
@@ -246,22 +248,36 @@ public final class ProcessSlot {
             transition(ProcessState.RUNNING, "pid " + pid);
         }
         backoff = 0;
-        boolean restart = restarts(spec, status);
         String exit = status + (expected ? "; expected" : "; not expected");
-        Duration wait = MIN_RESTART_INTERVAL.minus(Duration.between(startedAt, now));
-        if (!restart) {
+        if (!restarts(spec, status)) {
             transition(ProcessState.EXITED, exit);
-        } else if (wait.compareTo(Duration.ZERO) <= 0) {
+            return;
+        }
+        Duration run = Duration.between(startedAt, now);
+        RestartBackoff crashLoop = spec.restartBackoff().orElse(null);
+        // Without restartBackoff every exit counts as the first in a row: one added to a program in a crash loop
+        // starts at its first wait, not at a count nobody kept.
+        restartsInARow = crashLoop == null || crashLoop.resets(run) ? 1 : restartsInARow + 1;
+        Duration delay = crashLoop == null ? Duration.ZERO : crashLoop.delay(restartsInARow);
+        Duration soonest = MIN_RESTART_INTERVAL.minus(run);
+        // A wait is armed first: a listener that stops the process on this transition must find the restart to cancel.
+        if (!delay.isZero() && delay.compareTo(soonest) >= 0) {
+            timer = loop.schedule(delay, this::respawn);
+            transition(ProcessState.EXITED, exit + "; restarts in " + delay.toSeconds() + " s " + StateChange.RESTART_BACKOFF
+                    + "restart " + restartsInARow + " in a row, each run shorter than " + crashLoop.resetSeconds() + " s)");
+        } else if (soonest.compareTo(Duration.ZERO) > 0) {
+            timer = loop.schedule(soonest, this::respawn);
+            transition(ProcessState.EXITED, exit + "; restarts in " + soonest.toMillis() + " ms (at most one restart a second)");
+        } else {
             transition(ProcessState.EXITED, exit);
             spawn(true);
-        } else {
-            // Armed first: a listener that stops the process on this transition must find the restart to cancel.
-            timer = loop.schedule(wait, () -> {
-                timer = null;
-                spawn(true);
-            });
-            transition(ProcessState.EXITED, exit + "; restarts in " + wait.toMillis() + " ms (at most one restart a second)");
         }
+    }
+
+    /** An automatic restart (or a retry from BACKOFF) that waited on a timer is due. */
+    private void respawn() {
+        timer = null;
+        spawn(true);
     }
 
     private void transition(ProcessState to, String detail) {
@@ -324,7 +340,7 @@ public final class ProcessSlot {
         return everStarted;
     }
 
-    /** True while an EXITED process waits for its automatic restart ({@link #MIN_RESTART_INTERVAL}). */
+    /** True while an EXITED process waits for its automatic restart ({@link #MIN_RESTART_INTERVAL}, restartBackoff). */
     public boolean restartPending() {
         return state == ProcessState.EXITED && timer != null;
     }

@@ -10,6 +10,14 @@ import java.time.Instant;
 public record StateChange(String program, String process, ProcessState from, ProcessState to, int pid,
                           String detail, Instant at) {
 
+    /** Opens the note on an EXITED change's detail when its restart waits out {@code restartBackoff}. */
+    static final String RESTART_BACKOFF = "(restartBackoff: ";
+
+    /** An exit whose automatic restart waits out {@code restartBackoff}: a crash loop backing off, as kubectl's BackOff. */
+    public boolean backingOff() {
+        return to == ProcessState.EXITED && detail.contains(RESTART_BACKOFF);
+    }
+
     /** {@code web-0: RUNNING (pid 1234)}: the daemon's log line for this change. */
     @Override
     public String toString() {

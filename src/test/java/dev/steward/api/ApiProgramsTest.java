@@ -58,6 +58,7 @@ class ApiProgramsTest {
                 .body("spec.command[2]", equalTo("exec sleep 1000"))
                 .body("spec.stopSignal", equalTo("TERM"))
                 .body("spec.directory", nullValue())
+                .body("spec.restartBackoff", nullValue())
                 .body("spec.logs.stdout.maxBytes", equalTo(50 * 1024 * 1024))
                 .body("manifest.apiVersion", equalTo("steward.dev/v1"))
                 .body("manifest.kind", equalTo("Program"))
@@ -230,14 +231,18 @@ class ApiProgramsTest {
     void jsonBodiesAreWrittenAsYaml() throws IOException {
         String json = """
                 {"apiVersion": "steward.dev/v1", "kind": "Program", "metadata": {"name": "api-json"},
-                 "spec": {"command": ["/bin/sh", "-c", "exec sleep 1000"], "startSeconds": 0, "umask": "022"}}""";
+                 "spec": {"command": ["/bin/sh", "-c", "exec sleep 1000"], "startSeconds": 0, "umask": "022",
+                          "restartBackoff": {"maxSeconds": 60}}}""";
         given().contentType(ContentType.JSON).body(json).post("/api/v1/programs").then().statusCode(200)
                 .body("items[0].action", equalTo("created"));
         String written = Files.readString(MANIFESTS.resolve("api-json.yaml"));
         assertTrue(written.startsWith("apiVersion: steward.dev/v1\nkind: Program\n"), written);
         assertTrue(written.contains("umask: '022'"), written);
         awaitState("api-json", "RUNNING");
-        given().get("/api/v1/programs/api-json").then().body("spec.umask", equalTo("022"));
+        assertTrue(written.contains("restartBackoff:\n    maxSeconds: 60\n"), written);
+        given().get("/api/v1/programs/api-json").then().body("spec.umask", equalTo("022"))
+                .body("spec.restartBackoff.initialSeconds", equalTo(10)).body("spec.restartBackoff.maxSeconds", equalTo(60))
+                .body("manifest.spec.restartBackoff.resetSeconds", equalTo(600));
     }
 
     @Test

@@ -120,6 +120,47 @@ class CliDiffTest {
     }
 
     @Test
+    void restartBackoffIsComparedWithItsDefaultsFilledIn() {
+        Object live = Json.parse("""
+                {"apiVersion": "steward.dev/v1", "kind": "Program", "metadata": {"name": "web"},
+                 "spec": {"command": ["sleep", "9"], "restartPolicy": "Always",
+                          "restartBackoff": {"initialSeconds": 10, "maxSeconds": 300, "resetSeconds": 600}}}""");
+        String file = "{apiVersion: steward.dev/v1, kind: Program, metadata: {name: web},"
+                + " spec: {command: [sleep, '9'], restartPolicy: Always, restartBackoff: {}}}";
+        assertEquals("", DiffCommand.diff("web", live, CanonicalManifest.read(file, "web.yaml").get("web"), "web.yaml"));
+        assertEquals("""
+                --- program/web\tlive
+                +++ program/web\tweb.yaml
+                @@ -13,7 +13,7 @@
+                   restartPolicy: Always
+                   restartBackoff:
+                     initialSeconds: 10
+                -    maxSeconds: 300
+                +    maxSeconds: 60
+                     resetSeconds: 600
+                   exitCodes:
+                   - 0
+                """, DiffCommand.diff("web", live, CanonicalManifest.read(file.replace("{}", "{maxSeconds: 60}"), "web.yaml")
+                .get("web"), "web.yaml"));
+        assertEquals("""
+                --- program/web\tlive
+                +++ program/web\tweb.yaml
+                @@ -11,10 +11,6 @@
+                   replicas: 1
+                   autostart: true
+                   restartPolicy: Always
+                -  restartBackoff:
+                -    initialSeconds: 10
+                -    maxSeconds: 300
+                -    resetSeconds: 600
+                   exitCodes:
+                   - 0
+                   startSeconds: 1
+                """, DiffCommand.diff("web", live, CanonicalManifest.read(file.replace(", restartBackoff: {}", ""), "web.yaml")
+                .get("web"), "web.yaml"));
+    }
+
+    @Test
     void sizesReadAsDocsCliMdShowsThemOnBothSidesWhateverTheNotation() {
         // the daemon's manifest has bytes; the file here too, in bytes and in Supervisor's MB
         Object live = Json.parse("""

@@ -53,6 +53,17 @@ class EngineIT {
                 %s""".formatted(name, marks, marks, marks, extraSpec.indent(2));
     }
 
+    /** A manifest whose child adds a line to marks/NAME.spawns and exits 1 at once. */
+    static String failing(String name, String extraSpec) {
+        return """
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: %1$s}
+                spec:
+                  command: ["/bin/sh", "-c", "echo spawn >> %2$s/%1$s.spawns; exit 1"]
+                %3$s""".formatted(name, marks, extraSpec.indent(2));
+    }
+
     @Test
     void droppedFileRunsItsProgram() throws IOException {
         int skip = daemon.lineCount();
@@ -151,18 +162,65 @@ class EngineIT {
     @Test
     void failingProgramIsFatalAfterStartRetriesPlusOneSpawns() throws IOException {
         int skip = daemon.lineCount();
-        daemon.writeManifest("flaky.yaml", """
-                apiVersion: steward.dev/v1
-                kind: Program
-                metadata: {name: flaky}
-                spec:
-                  command: ["/bin/sh", "-c", "echo spawn >> %s/flaky.spawns; exit 1"]
-                  startSeconds: 1
-                  startRetries: 2
-                """.formatted(marks));
+        daemon.writeManifest("flaky.yaml", failing("flaky", "startSeconds: 1\nstartRetries: 2"));
         daemon.awaitLineAfter(skip, "flaky: FATAL");
         assertEquals(3, daemon.linesAfter(skip).stream().filter(l -> l.contains("flaky: STARTING")).count());
         assertEquals(3, Files.readAllLines(marks.resolve("flaky.spawns")).size());
+    }
+
+    @Test
+    void aCrashLoopUnderRestartBackoffRestartsOnceThenWaitsUntilStopped() throws Exception {
+        int skip = daemon.lineCount();
+        daemon.writeManifest("crashy.yaml", failing("crashy",
+                "restartPolicy: Always\nstartSeconds: 0\nrestartBackoff: {initialSeconds: 3600, maxSeconds: 3600}"));
+        // The first restart in a row is at once (a second after the start, the least any restart waits); the second waits.
+        daemon.awaitLineAfter(skip, "crashy: EXITED (exit status 1; not expected; restarts in 3600 s (restartBackoff:"
+                + " restart 2 in a row, each run shorter than 600 s))");
+        assertEquals(2, daemon.linesAfter(skip).stream().filter(l -> l.contains("crashy: STARTING")).count());
+        assertEquals(2, Files.readAllLines(marks.resolve("crashy.spawns")).size());
+
+        CliRun described = steward("describe", "process", "crashy");
+        assertEquals(0, described.code(), described::toString);
+        assertTrue(described.out().contains("State:") && described.out().contains("EXITED"), described::toString);
+        assertTrue(described.out().contains("Warning") && described.out().contains("BackOff")
+                && described.out().contains("back-off restarting failed process: exit status 1; not expected; restarts in 3600 s"),
+                described::toString);
+
+        int beforeStop = daemon.lineCount();
+        CliRun stopped = steward("stop", "crashy");
+        assertEquals(0, stopped.code(), stopped::toString);
+        daemon.awaitLineAfter(beforeStop, "crashy: STOPPED (stopped while waiting to restart)");
+        assertEquals(2, Files.readAllLines(marks.resolve("crashy.spawns")).size(), "the pending restart was cancelled");
+    }
+
+    record CliRun(int code, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + code + "\n--- stdout ---\n" + out + "--- stderr ---\n" + err;
+        }
+    }
+
+    /** The real client, {@code bin/steward}, on the daemon's unix socket in its state directory. */
+    static CliRun steward(String... args) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of("bin", "steward").toAbsolutePath().toString()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(root, "out", ".txt");
+        Path err = Files.createTempFile(root, "err", ".txt");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().remove("STEWARD_SERVER");
+        builder.environment().remove("STEWARD_TOKEN");
+        builder.environment().put("STEWARD_STATE_DIR", daemon.stateDir.toString());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process process = builder.start();
+        try {
+            if (!process.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new AssertionError("the client did not finish: " + command);
+            }
+        } finally {
+            process.destroyForcibly();
+        }
+        return new CliRun(process.exitValue(), Files.readString(out), Files.readString(err));
     }
 
     @Test

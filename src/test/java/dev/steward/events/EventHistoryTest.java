@@ -329,6 +329,21 @@ class EventHistoryTest {
     }
 
     @Test
+    void anExitWaitingOutRestartBackoffIsWarningBackOffAsKubectlShowsACrashLoop() {
+        accept(change(ProcessState.RUNNING, ProcessState.EXITED, "exit status 1; not expected; restarts in 20 s"
+                + " (restartBackoff: restart 3 in a row, each run shorter than 600 s)"));
+        accept(change(ProcessState.RUNNING, ProcessState.EXITED, "exit status 0; expected; restarts in 40 s"
+                + " (restartBackoff: restart 4 in a row, each run shorter than 600 s)"));
+
+        List<EventRecord> all = history.all();
+        assertEquals(List.of("Warning BackOff", "Warning BackOff"), all.stream().map(r -> r.type() + " " + r.reason()).toList());
+        assertEquals("back-off restarting failed process: exit status 1; not expected; restarts in 20 s (restartBackoff:"
+                + " restart 3 in a row, each run shorter than 600 s)", all.get(0).message());
+        assertTrue(all.get(1).message().startsWith("back-off restarting exited process: exit status 0; expected;"),
+                all.get(1).message());
+    }
+
+    @Test
     void stoppingToStoppingNoticeIsKilling() {
         accept(change(ProcessState.STOPPING, ProcessState.STOPPING,
                 "still running 10 s after the stop signal; sent SIGKILL"));

@@ -45,6 +45,7 @@ class ManifestLoaderTest {
                   replicas: 2
                   autostart: false
                   restartPolicy: Always
+                  restartBackoff: {initialSeconds: 5, maxSeconds: 120, resetSeconds: 900}
                   exitCodes: [0, 2]
                   startSeconds: 5
                   startRetries: 7
@@ -63,7 +64,7 @@ class ManifestLoaderTest {
         assertEquals(new ProgramSpec("web", Map.of("tier", "frontend", "version", "2", "canary", "true"),
                 List.of("python3", "-m", "http.server", "8080"), Optional.of("/srv/web"),
                 Map.of("PORT", "8080", "DEBUG", "1", "_Mode", "yes"), Optional.of("www-data"), Optional.of(027),
-                2, false, RestartPolicy.Always, Set.of(0, 2), 5, 7, 2, 30, true, false, -5,
+                2, false, RestartPolicy.Always, Optional.of(new RestartBackoff(5, 120, 900)), Set.of(0, 2), 5, 7, 2, 30, true, false, -5,
                 new LogsSpec(new StreamLogSpec("/var/log/web.out", 1L << 30, 3),
                         new StreamLogSpec(StreamLogSpec.NONE, 0, 0), true)), web);
     }
@@ -73,7 +74,7 @@ class ManifestLoaderTest {
         ManifestFile file = loader.parse(FILE, HEADER + "spec:\n  command: [sleep, 10]\n");
         assertTrue(file.valid(), file.errors()::toString);
         assertEquals(new ProgramSpec("web", Map.of(), List.of("sleep", "10"), Optional.empty(), Map.of(),
-                Optional.empty(), Optional.empty(), 1, true, RestartPolicy.OnFailure, Set.of(0), 1, 3, 15, 10,
+                Optional.empty(), Optional.empty(), 1, true, RestartPolicy.OnFailure, Optional.empty(), Set.of(0), 1, 3, 15, 10,
                 false, false, 999, LogsSpec.defaults()), file.programs().get(0));
     }
 
@@ -445,6 +446,44 @@ class ManifestLoaderTest {
                 onlyError(HEADER + "spec:\n  command: [a]\n  restartPolicy: sometimes\n"));
         assertEquals("must be one of Always, OnFailure, Never (got \"onfailure\"); did you mean \"OnFailure\"?",
                 onlyError(HEADER + "spec:\n  command: [a]\n  restartPolicy: onfailure\n").message());
+    }
+
+    @Test
+    void restartBackoffTakesKubernetesValuesForTheFieldsItLeavesOut() {
+        assertEquals(Optional.empty(), single(HEADER + "spec:\n  command: [a]\n").restartBackoff(), "off unless asked for");
+        assertEquals(Optional.of(new RestartBackoff(10, 300, 600)),
+                single(HEADER + "spec:\n  command: [a]\n  restartBackoff: {}\n").restartBackoff());
+        assertEquals(Optional.of(new RestartBackoff(10, 60, 600)),
+                single(HEADER + "spec:\n  command: [a]\n  restartBackoff:\n    maxSeconds: 60\n").restartBackoff());
+        assertEquals(Optional.of(new RestartBackoff(1, 1, 1)), single(HEADER
+                + "spec:\n  command: [a]\n  restartBackoff: {initialSeconds: 1, maxSeconds: 1, resetSeconds: 1}\n").restartBackoff());
+    }
+
+    @Test
+    void badRestartBackoff() {
+        String spec = HEADER + "spec:\n  command: [a]\n  restartBackoff:";
+        assertEquals(new ManifestError(FILE, 7, 19, "spec.restartBackoff", "must be a mapping of fields such as"
+                + " initialSeconds, maxSeconds, resetSeconds (got true)"), onlyError(spec + " true\n"));
+        assertEquals("must be a mapping of fields such as initialSeconds, maxSeconds, resetSeconds (got nothing)",
+                onlyError(spec + "\n").message());
+        assertEquals(new ManifestError(FILE, 8, 5, "spec.restartBackoff.initialSecond",
+                "unknown field \"initialSecond\"; did you mean \"initialSeconds\"?"), onlyError(spec + "\n    initialSecond: 5\n"));
+        assertEquals(new ManifestError(FILE, 8, 21, "spec.restartBackoff.initialSeconds", "must be at least 1 (got 0)"),
+                onlyError(spec + "\n    initialSeconds: 0\n"));
+        assertEquals(new ManifestError(FILE, 8, 19, "spec.restartBackoff.resetSeconds", "must be at least 1 (got -5)"),
+                onlyError(spec + "\n    resetSeconds: -5\n"));
+        assertEquals(new ManifestError(FILE, 8, 17, "spec.restartBackoff.maxSeconds",
+                "must be a whole number, at least 1 (got \"60\"); remove the quotes"), onlyError(spec + "\n    maxSeconds: \"60\"\n"));
+        assertEquals(new ManifestError(FILE, 8, 21, "spec.restartBackoff.initialSeconds",
+                "must not exceed maxSeconds, 30 (got 60)"), onlyError(spec + "\n    initialSeconds: 60\n    maxSeconds: 30\n"));
+        assertEquals(new ManifestError(FILE, 8, 21, "spec.restartBackoff.initialSeconds",
+                "must not exceed maxSeconds, 300 when left out (got 600); add maxSeconds: 600 or more"),
+                onlyError(spec + "\n    initialSeconds: 600\n"));
+        assertEquals(new ManifestError(FILE, 8, 17, "spec.restartBackoff.maxSeconds",
+                "must not be below initialSeconds, 10 when left out (got 5); add initialSeconds: 5 or less"),
+                onlyError(spec + "\n    maxSeconds: 5\n"));
+        assertEquals(new ManifestError(FILE, 7, 3, "spec.maxSeconds", "unknown field \"maxSeconds\" here; it belongs"
+                + " under spec.restartBackoff (spec.restartBackoff.maxSeconds)"), onlyError(HEADER + "spec:\n  command: [a]\n  maxSeconds: 60\n"));
     }
 
     @Test

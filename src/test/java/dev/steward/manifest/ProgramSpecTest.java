@@ -33,6 +33,9 @@ class ProgramSpecTest {
         assertNotEquals(spec.fingerprint(), web(Map.of("tier", "api")).fingerprint());
         assertNotEquals(spec.fingerprint(), Specs.from(spec).replicas(2).build().fingerprint());
         assertNotEquals(spec.fingerprint(), Specs.from(spec).stopTimeoutSeconds(11).build().fingerprint());
+        ProgramSpec backingOff = Specs.from(spec).restartBackoff(10, 300, 600).build();
+        assertNotEquals(spec.fingerprint(), backingOff.fingerprint());
+        assertNotEquals(backingOff.fingerprint(), Specs.from(spec).restartBackoff(10, 300, 601).build().fingerprint());
         assertEquals(18, spec.fingerprint().length());
         assertEquals(Set.of(spec.fingerprint()), Set.of(Specs.from(spec).build().fingerprint()));
     }

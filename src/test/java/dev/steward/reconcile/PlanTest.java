@@ -123,6 +123,8 @@ class PlanTest {
         assertEquals("applied in place, nothing restarted",
                 Plan.effect(before, Specs.from(before).startRetries(9).priority(1).stopSignal(2).build()));
         assertEquals("applied in place, nothing restarted",
+                Plan.effect(before, Specs.from(before).restartBackoff(10, 300, 600).build()), "restartBackoff is read at an exit");
+        assertEquals("applied in place, nothing restarted",
                 Plan.effect(before, Specs.from(before).logs(new LogsSpec(
                         new LogsSpec.StreamLogSpec(LogsSpec.StreamLogSpec.AUTO, 1024, 1),
                         LogsSpec.StreamLogSpec.defaults(), false)).build()),

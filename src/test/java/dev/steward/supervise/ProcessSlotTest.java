@@ -451,6 +451,161 @@ class ProcessSlotTest {
         assertEquals(ExitStatus.killedBy(SIGTERM), slot.lastExit().orElseThrow().status());
     }
 
+    // ---- RUNNING -> EXITED under restartBackoff (Kubernetes' CrashLoopBackOff) ------------------------
+
+    /** A program that crashes the moment it starts: RUNNING at once ({@code startSeconds: 0}), restarted always. */
+    private static Specs crashLoop() {
+        return web().startSeconds(0).restartPolicy(RestartPolicy.Always);
+    }
+
+    /** Exits the running child after {@code runSeconds}; returns how long its restart waits, to the millisecond. */
+    private long crashAfter(ProcessSlot slot, long runSeconds) {
+        loop.advanceSeconds(runSeconds);
+        assertEquals(RUNNING, slot.state());
+        int spawns = launcher.launchCount();
+        events.clear();
+        launcher.exitLast(ExitStatus.exited(1));
+        long waited = 0;
+        while (launcher.launchCount() == spawns) {
+            assertEquals(EXITED, slot.state());
+            assertTrue(slot.restartPending(), "a restart waits: " + events);
+            loop.advanceMillis(1);
+            waited++;
+        }
+        return waited;
+    }
+
+    @Test
+    void withoutRestartBackoffACrashLoopRestartsAtOnceEveryTimeThenItsWaitsBeginAtTheNextExit() {
+        ProcessSlot slot = running(crashLoop());
+        for (int crash = 1; crash <= 5; crash++) {
+            assertEquals(0, crashAfter(slot, 1), "crash " + crash);
+            assertEquals("exit status 1; not expected", events.get(0).detail());
+        }
+
+        slot.updateSpec(Specs.from(slot.spec()).restartBackoff(10, 300, 600).build());
+
+        assertEquals(RUNNING, slot.state(), "not a launch setting: the running child stays");
+        assertEquals(10_000, crashAfter(slot, 1), "counted from the first crash it sees: the second in a row waits");
+        assertEquals(20_000, crashAfter(slot, 1));
+        assertEquals(7, slot.restarts());
+    }
+
+    @Test
+    void restartBackoffWaitsTenTwentyFortySecondsUpToItsMaximum() {
+        ProcessSlot slot = running(crashLoop().restartBackoff(10, 60, 600));
+
+        assertEquals(0, crashAfter(slot, 2), "the first restart in a row is at once");
+        assertEquals(List.of(10_000L, 20_000L, 40_000L, 60_000L, 60_000L), List.of(crashAfter(slot, 2), crashAfter(slot, 2),
+                crashAfter(slot, 2), crashAfter(slot, 2), crashAfter(slot, 2)));
+        assertEquals(6, slot.restarts());
+    }
+
+    @Test
+    void theFirstRestartInARowStillWaitsOutTheMinimumInterval() {
+        ProcessSlot slot = running(crashLoop().restartBackoff(10, 300, 600));
+
+        assertEquals(1000, crashAfter(slot, 0));
+        assertEquals(10_000, crashAfter(slot, 0), "the larger of the two: restartBackoff's");
+    }
+
+    @Test
+    void theExitSaysWhenItRestartsAndWhyItWaits() {
+        ProcessSlot slot = running(crashLoop().restartBackoff(10, 300, 600));
+        crashAfter(slot, 5);
+        loop.advanceSeconds(5);
+        events.clear();
+
+        launcher.exitLast(ExitStatus.exited(1));
+
+        StateChange exit = onlyEvent();
+        assertEquals("exit status 1; not expected; restarts in 10 s (restartBackoff: restart 2 in a row, each run shorter"
+                + " than 600 s)", exit.detail());
+        assertTrue(exit.backingOff());
+        assertTransitions("RUNNING->EXITED");
+        loop.advanceSeconds(10);
+        assertTransitions("EXITED->STARTING", "STARTING->RUNNING");
+        crashAfter(slot, 0);
+        assertEquals("exit status 1; not expected; restarts in 20 s (restartBackoff: restart 3 in a row, each run shorter"
+                + " than 600 s)", events.get(0).detail());
+    }
+
+    @Test
+    void aRestartThatOnlyWaitsOutTheMinimumIntervalIsNotABackOff() {
+        ProcessSlot slot = running(crashLoop().restartBackoff(10, 300, 600));
+        events.clear();
+
+        launcher.exitLast(ExitStatus.exited(1));
+
+        assertEquals("exit status 1; not expected; restarts in 1000 ms (at most one restart a second)", onlyEvent().detail());
+        assertFalse(onlyEvent().backingOff());
+    }
+
+    @Test
+    void aRunOfResetSecondsForgetsTheRestartsBeforeIt() {
+        ProcessSlot slot = running(crashLoop().restartBackoff(10, 300, 600));
+        assertEquals(0, crashAfter(slot, 1));
+        assertEquals(10_000, crashAfter(slot, 1));
+        assertEquals(20_000, crashAfter(slot, 599), "599 s is not long enough");
+
+        assertEquals(0, crashAfter(slot, 600), "600 s is: at once again");
+        assertEquals(10_000, crashAfter(slot, 1), "then 10 s again, not 40 s");
+    }
+
+    @Test
+    void anOperatorStartOrRestartForgetsTheRestartsBefore() {
+        ProcessSlot slot = running(crashLoop().restartBackoff(10, 300, 600));
+        crashAfter(slot, 1);
+        crashAfter(slot, 1);
+        loop.advanceSeconds(1);
+        launcher.exitLast(ExitStatus.exited(1));
+        assertTrue(slot.restartPending(), "waiting 20 s");
+        int spawns = launcher.launchCount();
+
+        slot.start();
+
+        assertEquals(spawns + 1, launcher.launchCount(), "at once");
+        assertEquals(0, loop.pendingTimers(), "the pending restart does not fire as well");
+        assertEquals(0, crashAfter(slot, 1), "the first restart in a row again");
+        assertEquals(10_000, crashAfter(slot, 1));
+
+        slot.restart();
+        launcher.exitLast(ExitStatus.killedBy(SIGTERM));
+
+        assertEquals(RUNNING, slot.state());
+        assertEquals(0, crashAfter(slot, 1), "the first restart in a row again");
+        assertEquals(10_000, crashAfter(slot, 1));
+    }
+
+    @Test
+    void stopWhileBackingOffStopsItAndNothingSpawns() {
+        ProcessSlot slot = running(crashLoop().restartBackoff(10, 300, 600));
+        crashAfter(slot, 1);
+        loop.advanceSeconds(1);
+        launcher.exitLast(ExitStatus.exited(1));
+        assertTrue(slot.restartPending());
+        events.clear();
+
+        slot.stop();
+
+        assertEquals(STOPPED, slot.state());
+        assertFalse(slot.restartPending());
+        assertEquals("stopped while waiting to restart", onlyEvent().detail());
+        assertTransitions("EXITED->STOPPED");
+        assertEquals(0, loop.pendingTimers());
+        loop.advanceSeconds(3600);
+        assertEquals(2, launcher.launchCount(), "the restart was cancelled");
+    }
+
+    @Test
+    void restartBackoffLeavesBackoffFromStartingAsItWas() {
+        ProcessSlot slot = backoff(web().startSeconds(5).restartBackoff(10, 300, 600));
+        loop.advanceMillis(999);
+        assertEquals(1, launcher.launchCount());
+        loop.advanceMillis(1);
+        assertEquals(2, launcher.launchCount(), "Supervisor's 1 s, 2 s, 3 s ..., not restartBackoff's 10 s");
+    }
+
     // ---- RUNNING / STARTING -> STOPPING -> STOPPED --------------------------------------------------
 
     @Test

@@ -380,6 +380,25 @@ class ProgramControllerTest {
         assertEquals(3, launcher.launchCount());
     }
 
+    @Test
+    void aChangedRestartBackoffRestartsNothingAndPacesTheExitsAfterIt() {
+        ProgramSpec before = Specs.program("web").startSeconds(0).restartPolicy(RestartPolicy.Always).build();
+        running(before);
+
+        controller.update(Specs.from(before).restartBackoff(10, 300, 600).build());
+
+        assertEquals(List.of(RUNNING), states());
+        assertEquals(1, launcher.launchCount(), "not a launch setting: the process keeps running");
+        loop.advanceSeconds(1);
+        launcher.exitLast(ExitStatus.exited(1));
+        assertEquals(2, launcher.launchCount(), "the first restart in a row is at once");
+        loop.advanceSeconds(1);
+        launcher.exitLast(ExitStatus.exited(1));
+        assertTrue(controller.slots().get(0).restartPending(), "the second waits 10 s");
+        loop.advanceSeconds(10);
+        assertEquals(3, launcher.launchCount());
+    }
+
     // ---- delete ---------------------------------------------------------------------------------------
 
     @Test

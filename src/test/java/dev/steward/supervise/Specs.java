@@ -2,6 +2,7 @@ package dev.steward.supervise;
 
 import dev.steward.manifest.LogsSpec;
 import dev.steward.manifest.ProgramSpec;
+import dev.steward.manifest.RestartBackoff;
 import dev.steward.manifest.RestartPolicy;
 
 import java.util.List;
@@ -21,6 +22,7 @@ public final class Specs {
     private int replicas = 1;
     private boolean autostart = true;
     private RestartPolicy restartPolicy = RestartPolicy.OnFailure;
+    private Optional<RestartBackoff> restartBackoff = Optional.empty();
     private Set<Integer> exitCodes = Set.of(0);
     private int startSeconds = 1;
     private int startRetries = 3;
@@ -57,6 +59,7 @@ public final class Specs {
         s.replicas = spec.replicas();
         s.autostart = spec.autostart();
         s.restartPolicy = spec.restartPolicy();
+        s.restartBackoff = spec.restartBackoff();
         s.exitCodes = spec.exitCodes();
         s.startSeconds = spec.startSeconds();
         s.startRetries = spec.startRetries();
@@ -119,6 +122,11 @@ public final class Specs {
         return this;
     }
 
+    public Specs restartBackoff(int initialSeconds, int maxSeconds, int resetSeconds) {
+        restartBackoff = Optional.of(new RestartBackoff(initialSeconds, maxSeconds, resetSeconds));
+        return this;
+    }
+
     public Specs exitCodes(Integer... codes) {
         exitCodes = Set.of(codes);
         return this;
@@ -166,7 +174,7 @@ public final class Specs {
 
     public ProgramSpec build() {
         return new ProgramSpec(name, labels, command, directory, environment, user, umask, replicas, autostart,
-                restartPolicy, exitCodes, startSeconds, startRetries, stopSignal, stopTimeoutSeconds, stopAsGroup,
-                killAsGroup, priority, logs);
+                restartPolicy, restartBackoff, exitCodes, startSeconds, startRetries, stopSignal, stopTimeoutSeconds,
+                stopAsGroup, killAsGroup, priority, logs);
     }
 }

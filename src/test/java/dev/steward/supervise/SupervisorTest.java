@@ -642,7 +642,8 @@ class SupervisorTest {
                 Arguments.of("priority", (UnaryOperator<Specs>) s -> s.priority(10)),
                 Arguments.of("startSeconds", (UnaryOperator<Specs>) s -> s.startSeconds(2)),
                 Arguments.of("stopTimeoutSeconds", (UnaryOperator<Specs>) s -> s.stopTimeoutSeconds(3)),
-                Arguments.of("restartPolicy", (UnaryOperator<Specs>) s -> s.restartPolicy(RestartPolicy.Always)));
+                Arguments.of("restartPolicy", (UnaryOperator<Specs>) s -> s.restartPolicy(RestartPolicy.Always)),
+                Arguments.of("restartBackoff", (UnaryOperator<Specs>) s -> s.restartBackoff(10, 300, 600)));
     }
 
     @ParameterizedTest(name = "{0}")
