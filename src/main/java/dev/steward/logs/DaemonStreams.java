@@ -2,35 +2,79 @@ package dev.steward.logs;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
-import java.nio.channels.FileChannel;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 
 /**
  * The daemon's own stdout and stderr, for a log path that names them ({@code /dev/stdout}, {@code /dev/fd/1},
- * {@code /proc/self/fd/1}, and the same with 2 for stderr): written through the descriptors the daemon already has,
- * never opened again. Opening {@code /dev/stdout} anew fails where it is a socket (systemd's journal: "No such device
- * or address") or a pipe that another user made (a container's, for a daemon that is not root: "Permission
- * denied"), and then a container's or a service's output would be lost, in the very setups that path is written for.
- * The channels are shared and never closed: closing one would close the daemon's own stdout.
+ * {@code /proc/self/fd/1}, {@code /proc/<the daemon's pid>/fd/1}, and the same with 2 for stderr): written through the
+ * descriptors the daemon already has, never opened again. Opening {@code /dev/stdout} anew fails where it is a socket
+ * (systemd's journal: "No such device or address") or a pipe that another user made (a container's, for a daemon that
+ * is not root: "Permission denied"), and then a container's or a service's output would be lost, in the very setups
+ * that path is written for.
  */
 final class DaemonStreams {
-    private static final FileChannel OUT = new FileOutputStream(FileDescriptor.out).getChannel();
-    private static final FileChannel ERR = new FileOutputStream(FileDescriptor.err).getChannel();
+    private static final WritableByteChannel OUT = new Stream(new FileOutputStream(FileDescriptor.out));
+    private static final WritableByteChannel ERR = new Stream(new FileOutputStream(FileDescriptor.err));
+    private static final String OWN_FD = "/proc/" + ProcessHandle.current().pid() + "/fd/";
 
     private DaemonStreams() {
     }
 
     /** The daemon's stream that {@code file} names, or null when it names a file to open. */
-    static FileChannel named(Path file) {
-        return switch (file.normalize().toString()) {
+    static WritableByteChannel named(Path file) {
+        String path = file.normalize().toString();
+        if (path.startsWith(OWN_FD)) { // /proc/1/fd/1 in a container whose main process is the daemon
+            path = "/proc/self/fd/" + path.substring(OWN_FD.length());
+        }
+        return switch (path) {
             case "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1" -> OUT;
             case "/dev/stderr", "/dev/fd/2", "/proc/self/fd/2" -> ERR;
             default -> null;
         };
     }
 
-    /** Whether {@code channel} is one of the daemon's streams, which must stay open. */
-    static boolean isDaemonStream(FileChannel channel) {
-        return channel == OUT || channel == ERR;
+    /** One name for each of the daemon's streams, so that every path naming it shares one writer; else {@code file}. */
+    static Path canonical(Path file) {
+        WritableByteChannel stream = named(file);
+        return stream == OUT ? Path.of("/dev/stdout") : stream == ERR ? Path.of("/dev/stderr") : file;
+    }
+
+    /**
+     * Writes through a {@link FileOutputStream}, whose writes an interrupt does not break off: a {@code FileChannel}
+     * closes itself, and with it the daemon's own stdout for good, when a thread writing to it is interrupted. Never
+     * closed: the daemon's stream outlives every log file that names it.
+     */
+    private static final class Stream implements WritableByteChannel {
+        private final FileOutputStream out;
+        private final byte[] buffer = new byte[64 * 1024];
+
+        Stream(FileOutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public synchronized int write(ByteBuffer source) throws IOException {
+            int written = 0;
+            while (source.hasRemaining()) {
+                int length = Math.min(source.remaining(), buffer.length);
+                source.get(buffer, 0, length);
+                out.write(buffer, 0, length);
+                written += length;
+            }
+            return written;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+            // the daemon's own stdout or stderr stays open
+        }
     }
 }

@@ -16,7 +16,10 @@ import java.util.Map;
  * whose rotations tear the others' lines and sizes apart.
  *
  * <p>A path is the same file when it is spelled the same once made absolute and normalized ({@code a/../b} is
- * {@code b}); a path through a symbolic link to a directory is another. A shared file takes the most generous limits
+ * {@code b}); a path through a symbolic link to a directory is another. Every name of the daemon's own stdout
+ * ({@code /dev/stdout}, {@code /proc/self/fd/1}, ...) is one file, and so is every name of its stderr
+ * ({@link DaemonStreams}); their writers hand them whole lines even when one stream writes them, since the daemon's
+ * own lines go there too. A shared file takes the most generous limits
  * among its streams: the largest {@code maxBytes} (0, never rotate, above all) and the most backups, so that no stream
  * loses output another one meant to keep. Thread-safe.
  */
@@ -91,7 +94,8 @@ public final class LogFileTable {
         Entry entry = byPath.computeIfAbsent(key(path), k -> new Entry(new RotatingFile(path, maxBytes, backups)));
         Lease lease = new Lease(entry, maxBytes, backups);
         entry.leases.add(lease);
-        if (entry.leases.size() > 1) {
+        // The daemon's own stdout has another writer from the start: the daemon's lines, which must not cut a program's.
+        if (entry.leases.size() > 1 || DaemonStreams.named(path) != null) {
             entry.file.markShared();
             entry.applyLimits();
         }
@@ -106,6 +110,6 @@ public final class LogFileTable {
 
     /** The file a path names, as this table tells files apart. */
     static Path key(Path path) {
-        return path.toAbsolutePath().normalize();
+        return DaemonStreams.canonical(path.toAbsolutePath().normalize());
     }
 }

@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ public final class RotatingFile implements Closeable {
     private long maxBytes;
     private int backups;
 
-    private FileChannel out;  // null until opened, after a failure, and after close
+    private WritableByteChannel out; // null until opened, after a failure, and after close
     private long size;        // bytes in the current file, valid while out != null
     private boolean rotates;  // whether the open path is a plain regular file, valid while out != null
     private boolean closed;
@@ -235,16 +236,10 @@ public final class RotatingFile implements Closeable {
     @Override
     public synchronized void close() throws IOException {
         closed = true;
-        FileChannel o = out;
+        WritableByteChannel o = out;
         out = null;
         if (o != null) {
-            closeUnlessDaemonStream(o);
-        }
-    }
-
-    private static void closeUnlessDaemonStream(FileChannel channel) throws IOException {
-        if (!DaemonStreams.isDaemonStream(channel)) {
-            channel.close();
+            o.close();
         }
     }
 
@@ -252,9 +247,9 @@ public final class RotatingFile implements Closeable {
         if (!stillAtPath()) {
             heldFrom = streamEnd; // removed while open: the backups below and the new file are not one stream
         }
-        FileChannel o = out;
+        WritableByteChannel o = out;
         out = null;
-        closeUnlessDaemonStream(o);
+        o.close();
         // Backups beyond the limit (left by a lowered limit) would otherwise sit there forever
         // and break the "concatenate in order" property if the limit went up again.
         for (int i = backups + 1; Files.deleteIfExists(backup(i)); i++) {
@@ -286,10 +281,10 @@ public final class RotatingFile implements Closeable {
     private void openChannel(boolean truncate) throws IOException {
         // A FileChannel writes a direct buffer (what the pipe reader fills) without copying it, where
         // FileOutputStream copies every chunk into a malloc'ed buffer first. No user-space buffer,
-        // so every byte written has reached the OS and close cannot lose any. An interrupt of the
-        // writing thread would close the channel; the only thread writing logs, the pipe reader, is
-        // never interrupted.
-        FileChannel daemonStream = DaemonStreams.named(file);
+        // so every byte written has reached the OS and close cannot lose any. An interrupt of a
+        // writing thread would close the channel; the threads that write logs (the pipe reader, and the
+        // supervision owner when it lets a file go with a line held back) are never interrupted.
+        WritableByteChannel daemonStream = DaemonStreams.named(file);
         if (daemonStream != null) { // written as it is, as any path that is not a plain file
             out = daemonStream;
             size = 0;
@@ -321,11 +316,11 @@ public final class RotatingFile implements Closeable {
     }
 
     private void closeChannelQuietly() {
-        FileChannel o = out;
+        WritableByteChannel o = out;
         out = null;
         if (o != null) {
             try {
-                closeUnlessDaemonStream(o);
+                o.close();
             } catch (IOException ignored) {
                 // Already failing; the caller reports the original error.
             }

@@ -1,5 +1,6 @@
 package dev.steward.e2e;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,11 +37,20 @@ class DaemonStdoutIT {
                 kind: Program
                 metadata: {name: out}
                 spec:
-                  command: ["/bin/sh", "-c", "while true; do echo out-line; echo err-line >&2; sleep 0.2; done"]
+                  command: ["/bin/sh", "-c", "while true; do printf 'part-A '; sleep 0.2; echo part-B; echo err-line >&2; done"]
+                  startSeconds: 0
+                  logs:
+                    stdout: {file: /proc/self/fd/1}
+                    stderr: {file: /dev/stderr}
+                ---
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: ticker}
+                spec:
+                  command: ["/bin/sh", "-c", "while true; do echo tick; sleep 0.05; done"]
                   startSeconds: 0
                   logs:
                     stdout: {file: /dev/stdout}
-                    stderr: {file: /dev/stderr}
                 """);
         try (ServerSocket journal = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             journal.setSoTimeout((int) DaemonProcess.PATIENCE.toMillis());
@@ -53,7 +63,7 @@ class DaemonStdoutIT {
                  Socket connection = journal.accept()) {
                 Thread pump = copyInBackground(connection.getInputStream(), DaemonProcess.transcript(name));
                 daemon.awaitLine("out: RUNNING");
-                daemon.awaitLine("out-line");
+                daemon.awaitLine("part-B");
                 daemon.awaitLine("err-line");
 
                 // a reopen (logrotate's USR2) lets go of the log files: not of the daemon's own stdout
@@ -62,8 +72,15 @@ class DaemonStdoutIT {
                 assertTrue(kill.waitFor(30, TimeUnit.SECONDS));
                 daemon.awaitLineAfter(skip, "SIGUSR2: reopening the log files");
                 int afterReopen = daemon.lineCount();
-                daemon.awaitLineAfter(afterReopen, "out-line");
+                daemon.awaitLineAfter(afterReopen, "part-B");
                 daemon.awaitLineAfter(afterReopen, "err-line");
+                // /proc/self/fd/1 and /dev/stdout are one writer, handed whole lines: the ticker's lines, and the
+                // daemon's own, fall between out's lines, never inside them
+                await("three whole lines of out").atMost(DaemonProcess.PATIENCE)
+                        .until(() -> daemon.lines().stream().filter(line -> line.contains("part-B")).count() >= 3);
+                List<String> cut = daemon.lines().stream()
+                        .filter(line -> line.contains("part-") && !line.equals("part-A part-B")).toList();
+                assertEquals(List.of(), cut, "lines cut by another writer's");
 
                 assertEquals(0, daemon.terminate(), () -> String.join("\n", daemon.lines()));
                 pump.join(TimeUnit.SECONDS.toMillis(30));

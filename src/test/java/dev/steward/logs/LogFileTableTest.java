@@ -62,6 +62,20 @@ class LogFileTableTest {
     }
 
     @Test
+    void everyNameOfTheDaemonsStderrIsOneWriterHandedWholeLinesEvenByOneStream() throws IOException {
+        // stderr: the test runner reads this JVM's stdout for its own messages
+        LogFileTable.Lease one = table.acquire(Path.of("/dev/stderr"), 0, 0);
+        assertTrue(one.file().shared(), "the daemon's own lines go there too: whole lines from the start");
+        LogFileTable.Lease alias = table.acquire(Path.of("/proc/self/fd/2"), 0, 0);
+        assertSame(one.file(), alias.file());
+        assertEquals(2, table.writers(Path.of("/dev/fd/2")));
+        assertEquals(0, table.writers(Path.of("/dev/stdout")));
+        one.release();
+        alias.release();
+        assertEquals(0, table.writers(Path.of("/dev/stderr")));
+    }
+
+    @Test
     void eachStreamsLinesLandWholeWhateverHowTheirChunksInterleave() throws IOException {
         Path file = dir.resolve("shared.log");
         try (LogSink a = sink(file, 0, 0); LogSink b = sink(file, 0, 0)) {

@@ -81,7 +81,10 @@ class RotatingFileTest {
         assertEquals(DaemonStreams.named(Path.of("/dev/stderr")), DaemonStreams.named(Path.of("/dev/fd/2")));
         assertEquals(null, DaemonStreams.named(Path.of("/dev/stdout.log")));
         assertEquals(null, DaemonStreams.named(Path.of("dev/stdout")));
-        assertEquals(null, DaemonStreams.named(Path.of("/proc/1/fd/1")));
+        long own = ProcessHandle.current().pid();
+        assertEquals(DaemonStreams.named(Path.of("/dev/stderr")), DaemonStreams.named(Path.of("/proc/" + own + "/fd/2")));
+        long other = ProcessHandle.current().parent().orElseThrow().pid();
+        assertEquals(null, DaemonStreams.named(Path.of("/proc/" + other + "/fd/1")), "another process's stdout is a path");
 
         // stderr: the test runner reads this JVM's stdout for its own messages
         RotatingFile f = new RotatingFile(Path.of("/dev/stderr"), 1, 0); // a truncation at each write, were it a file
