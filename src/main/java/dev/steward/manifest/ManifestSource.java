@@ -319,10 +319,11 @@ public final class ManifestSource implements AutoCloseable {
                     stamps.put(path, stamp);
                 }
             } catch (IOException e) {
-                if (Files.isSymbolicLink(path)) {
+                if (Files.isSymbolicLink(path) && !intoHiddenEntry(path)) {
                     stamps.put(path, null); // dangling: read it anyway so that the loader reports it, never cached
                 }
-                // otherwise deleted since the listing: its delete event brings another scan
+                // otherwise deleted since the listing, or a ConfigMap's update under way: its next event brings
+                // another scan
             }
         }
         List<Path> toRead = stamps.entrySet().stream().filter(e -> {
@@ -350,6 +351,20 @@ public final class ManifestSource implements AutoCloseable {
         });
         cache = next;
         return files;
+    }
+
+    /**
+     * Whether a link points into a hidden entry of its directory ({@code web.yaml -> ..data/web.yaml}): the kubelet
+     * mounts a ConfigMap so, and an update links a new key before it renames {@code ..data} to the version that holds
+     * it, and unlinks a removed key after; such a link pointing nowhere is an update under way, not a broken file.
+     */
+    private static boolean intoHiddenEntry(Path link) {
+        try {
+            Path target = Files.readSymbolicLink(link);
+            return !target.isAbsolute() && target.getNameCount() > 1 && target.getName(0).toString().startsWith(".");
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     private static Stamp stampQuietly(Path path) {

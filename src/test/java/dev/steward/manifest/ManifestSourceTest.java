@@ -122,35 +122,57 @@ class ManifestSourceTest {
 
     @Test
     void aKubernetesConfigMapVolumeIsFollowedThroughItsAtomicUpdates() throws IOException {
-        // The kubelet's layout: each key is a symbolic link through ..data, itself a link to a hidden directory of
-        // the current version. An update writes a new version, renames a new ..data over the old one, then adds
-        // and removes the keys' links: only ..data's rename happens in the watched directory for a changed key.
+        // The kubelet's layout (AtomicWriter): each key is a symbolic link through ..data, itself a link to a hidden
+        // directory of the current version. An update writes the new version, links the keys it adds, renames a new
+        // ..data over the old one, then unlinks the keys it dropped: only ..data's rename happens in the watched
+        // directory for a changed key, and between these steps a new or dropped key's link points nowhere.
         Path dir = Files.createDirectories(root.resolve("manifests"));
-        configMapVersion(dir, "..2026_12_07_1", Map.of("web.yaml", program("web", "a")));
+        Files.createDirectory(dir.resolve("..2026_12_07_1"));
+        Files.writeString(dir.resolve("..2026_12_07_1/web.yaml"), program("web", "a"));
         Files.createSymbolicLink(dir.resolve("web.yaml"), Path.of("..data/web.yaml"));
-        source(dir, NO_RESYNC).start();
+        Files.createSymbolicLink(dir.resolve("..data"), Path.of("..2026_12_07_1"));
+        ManifestSource source = source(dir, NO_RESYNC);
+        source.start();
         assertEquals(List.of("a"), last().programs().get("web").command());
         assertEquals(dir.resolve("web.yaml"), last().sources().get("web"));
 
-        configMapVersion(dir, "..2026_12_07_2", Map.of("web.yaml", program("web", "b"), "api.yaml", program("api", "c")));
+        // an update that changes web and adds api
+        Files.createDirectory(dir.resolve("..2026_12_07_2"));
+        Files.writeString(dir.resolve("..2026_12_07_2/web.yaml"), program("web", "b"));
+        Files.writeString(dir.resolve("..2026_12_07_2/api.yaml"), program("api", "c"));
         Files.createSymbolicLink(dir.resolve("api.yaml"), Path.of("..data/api.yaml"));
+        source.rescan(); // a scan that falls before the rename: api is not there yet, and nothing is wrong
+        assertEquals(List.of("web"), List.copyOf(last().programs().keySet()));
+        assertEquals(List.of(), last().errors());
+        swapData(dir, "..2026_12_07_2");
         deleteVersion(dir.resolve("..2026_12_07_1"));
         await().atMost(10, TimeUnit.SECONDS).until(() -> last().programs().containsKey("api")
                 && last().programs().get("web").command().equals(List.of("b")));
 
-        configMapVersion(dir, "..2026_12_07_3", Map.of("api.yaml", program("api", "c")));
+        // an update that drops web
+        Files.createDirectory(dir.resolve("..2026_12_07_3"));
+        Files.writeString(dir.resolve("..2026_12_07_3/api.yaml"), program("api", "c"));
+        swapData(dir, "..2026_12_07_3");
+        source.rescan(); // a scan that falls before web's link is removed
+        assertEquals(List.of("api"), List.copyOf(last().programs().keySet()));
+        assertEquals(List.of(), last().errors());
         Files.delete(dir.resolve("web.yaml"));
         deleteVersion(dir.resolve("..2026_12_07_2"));
-        await().atMost(10, TimeUnit.SECONDS).until(() -> List.of("api").equals(List.copyOf(last().programs().keySet())));
-        assertEquals(List.of(), last().errors());
+        source.rescan();
+        assertEquals(List.of("api"), List.copyOf(last().programs().keySet()));
+        assertTrue(published.stream().allMatch(state -> state.errors().isEmpty()), () -> published.toString());
     }
 
-    /** Writes a ConfigMap version's files and points ..data at it by a rename, as the kubelet's AtomicWriter does. */
-    private static void configMapVersion(Path dir, String version, Map<String, String> files) throws IOException {
-        Path versionDir = Files.createDirectory(dir.resolve(version));
-        for (Map.Entry<String, String> file : files.entrySet()) {
-            Files.writeString(versionDir.resolve(file.getKey()), file.getValue());
-        }
+    @Test
+    void aLinkPointingNowhereOutsideAHiddenEntryIsReported() throws IOException {
+        Path dir = Files.createDirectories(root.resolve("manifests"));
+        Files.createSymbolicLink(dir.resolve("web.yaml"), Path.of("gone/web.yaml"));
+        source(dir, NO_RESYNC).start();
+        assertEquals(1, last().errors().size(), () -> last().errors().toString());
+    }
+
+    /** Points ..data at {@code version} by renaming a new link over it, as the kubelet's AtomicWriter does. */
+    private static void swapData(Path dir, String version) throws IOException {
         Path link = Files.createSymbolicLink(dir.resolve("..data_tmp"), Path.of(version));
         Files.move(link, dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
