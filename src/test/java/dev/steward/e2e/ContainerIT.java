@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -50,10 +51,8 @@ class ContainerIT {
         install.getOutputStream().close();
         assertTrue(install.waitFor(5, TimeUnit.MINUTES), "docker/install did not end");
         assertEquals(0, install.exitValue(), () -> read(root.resolve("install.log")));
-        try (var target = Files.list(opt.resolve("target"))) {
-            assertEquals(2, target.filter(f -> f.toString().endsWith(".jsa")).count(),
-                    "the daemon's and the client's class-data archives are made in the image");
-        }
+        Map<Path, FileTime> archives = archives(opt);
+        assertEquals(2, archives.size(), "the daemon's and the client's class-data archives are made in the image");
         mapped.put("/opt/steward", opt);
 
         List<Map<String, Object>> documents = kubernetesDocuments();
@@ -115,6 +114,18 @@ class ContainerIT {
                 Processes.awaitDead(pid);
             }
         }
+        assertEquals(archives, archives(opt), "the archives made in the image are used as they are, never made again");
+    }
+
+    /** The class-data archives of an installation, with their modification times. */
+    private static Map<Path, FileTime> archives(Path installation) throws IOException {
+        Map<Path, FileTime> archives = new HashMap<>();
+        try (var target = Files.list(installation.resolve("target"))) {
+            for (Path file : target.filter(f -> f.toString().endsWith(".jsa")).toList()) {
+                archives.put(file, Files.getLastModifiedTime(file));
+            }
+        }
+        return archives;
     }
 
     /** Each volume mount as the kubelet makes it: a ConfigMap's files linked through ..data; an emptyDir mode 0777. */
