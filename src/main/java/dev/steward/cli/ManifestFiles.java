@@ -105,12 +105,16 @@ final class ManifestFiles {
         return "multipart/form-data; boundary=" + boundary;
     }
 
-    /** A boundary that none of the texts contains. */
+    /**
+     * A boundary that none of the texts contains, always as long, so that a request's size depends on its files only
+     * (sixteen hexadecimal digits: nanoTime's own would grow with the machine's uptime).
+     */
     static String boundary(List<Source> sources) {
         long n = System.nanoTime();
         String boundary;
         do {
-            boundary = "steward-" + Long.toHexString(n++);
+            String digits = Long.toHexString(n++);
+            boundary = "steward-" + "0000000000000000".substring(digits.length()) + digits;
         } while (containedIn(sources, boundary));
         return boundary;
     }

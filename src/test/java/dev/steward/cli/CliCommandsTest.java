@@ -585,6 +585,13 @@ class CliCommandsTest {
     }
 
     @Test
+    void aRequestsBoundaryIsAlwaysAsLongWhateverTheMachinesUptime() {
+        // nanoTime counts from an arbitrary origin, often the boot: its hexadecimal digits grew with the uptime
+        assertEquals("steward-".length() + 16, ManifestFiles.boundary(List.of()).length());
+        assertTrue(ManifestFiles.boundary(List.of()).matches("steward-[0-9a-f]{16}"));
+    }
+
+    @Test
     void applyRefusesToSendMoreThanTheDaemonTakesInOneRequest() throws IOException {
         Path manifests = Files.createDirectories(dir.resolve("big"));
         String kib = "#".repeat(1023) + "\n";
@@ -593,7 +600,7 @@ class CliCommandsTest {
         }
         CliRun.Result r = cli("apply", "-f", "big");
         assertEquals(1, r.code(), r::toString);
-        assertEquals("error: the 11 files make a request of 11265446 bytes, more than the 10485760 (10 MiB) the daemon takes in"
+        assertEquals("error: the 11 files make a request of 11265494 bytes, more than the 10485760 (10 MiB) the daemon takes in"
                 + " one; nothing was sent: apply them in smaller groups (a manifest is usually a few KiB, at most 1 MiB)\n", r.err());
         assertTrue(daemon.requests.isEmpty(), daemon.requests::toString);
     }
