@@ -1,6 +1,8 @@
 package dev.steward.daemon;
 
 import dev.steward.events.EventHistory;
+import dev.steward.logs.LogFileProblems;
+import dev.steward.logs.LogFileTable;
 import dev.steward.logs.TailMemory;
 import dev.steward.manifest.ManifestLoader;
 import dev.steward.manifest.ManifestSource;
@@ -31,6 +33,19 @@ import java.util.function.BooleanSupplier;
  * or starts one itself where Quarkus boots without our main (tests).
  */
 public final class Engine {
+    /** A log file that cannot be written is said in the daemon's own log, where an operator looks, once until it can. */
+    private static final LogFileProblems LOG_FILE_PROBLEMS = new LogFileProblems() {
+        @Override
+        public void cannotWrite(String message) {
+            Console.warn(message);
+        }
+
+        @Override
+        public void writtenAgain(Path file) {
+            Console.info("log file " + file + " is written again");
+        }
+    };
+
     private static Engine early; // guarded by Engine.class: a signal during startEarly waits for it
 
     private final EngineSettings settings;
@@ -89,7 +104,7 @@ public final class Engine {
         // os.path.abspath, as supervisord's %(here)s: absolute and normalized, not resolved through symbolic links
         Path manifests = settings.manifests().toAbsolutePath().normalize();
         ProcessLauncher launcher = new ProcessLauncher(new PosixSpawner(), stateDir, manifests, childEnvironment(), ledger,
-                TailMemory.quarterOfHeap());
+                TailMemory.quarterOfHeap(), new LogFileTable(LOG_FILE_PROBLEMS));
         EventHistory history = new EventHistory(Clock.systemUTC());
         leftovers.occurrences().forEach(occurrence -> history.accept(occurrence.event(), occurrence.at()));
         Supervisor supervisor = new Supervisor(loop, Clock.systemUTC(), launcher, new ConsoleEventLog(loop::execute), history::accept,

@@ -26,6 +26,17 @@ import java.util.Map;
 public final class LogFileTable {
 
     private final Map<Path, Entry> byPath = new HashMap<>();
+    private final LogFileProblems problems;
+
+    /** A table whose files say nothing of their failures but to their streams ({@link LogSink#lastError()}). */
+    public LogFileTable() {
+        this(LogFileProblems.NONE);
+    }
+
+    /** A table whose files tell {@code problems} when they cannot be written, and when they are again. */
+    public LogFileTable(LogFileProblems problems) {
+        this.problems = problems;
+    }
 
     /** One stream's hold on a file: its own limits, until it lets go. */
     public final class Lease {
@@ -91,7 +102,7 @@ public final class LogFileTable {
 
     /** A hold on the writer of {@code path}, shared with every stream that holds it already. */
     public synchronized Lease acquire(Path path, long maxBytes, int backups) {
-        Entry entry = byPath.computeIfAbsent(key(path), k -> new Entry(new RotatingFile(path, maxBytes, backups)));
+        Entry entry = byPath.computeIfAbsent(key(path), k -> new Entry(new RotatingFile(path, maxBytes, backups, problems)));
         Lease lease = new Lease(entry, maxBytes, backups);
         entry.leases.add(lease);
         // The daemon's own stdout has another writer from the start: the daemon's lines, which must not cut a program's.

@@ -356,8 +356,12 @@ public final class LogSink implements Closeable {
     }
 
     private void recordError(Exception e) {
-        String path = file.map(Path::toString).orElse("?");
-        lastError = "cannot write log file " + path + ": " + e.getClass().getSimpleName()
+        lastError = cannotWrite(file.orElse(Path.of("?")), e);
+    }
+
+    /** Why {@code file} could not be written, and what to do about it. */
+    static String cannotWrite(Path file, Exception e) {
+        return "cannot write log file " + file + ": " + e.getClass().getSimpleName()
                 + (e.getMessage() == null ? "" : ": " + e.getMessage())
                 + "; until it can, output reaches only the in-memory tail (check that the daemon can create"
                 + " and write that directory, or change spec.logs.stdout.file / spec.logs.stderr.file)";

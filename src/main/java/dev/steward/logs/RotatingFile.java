@@ -49,6 +49,8 @@ public final class RotatingFile implements Closeable {
     private long heldFrom;    // the stream position from which the files hold every byte written (see snapshot)
     private Object fileKey;   // of the file last opened at the path: another one there means it was moved aside
     private volatile boolean shared; // several streams have written here (LogFileTable): the files are not one stream
+    private final LogFileProblems problems;
+    private boolean failing;  // the last write failed, and problems was told
 
     /**
      * Describes the file without touching the disk; it is created on {@link #open()} or the first write.
@@ -57,10 +59,16 @@ public final class RotatingFile implements Closeable {
      * @param backups  rotated files kept; 0 truncates {@code file} instead of rotating it
      */
     public RotatingFile(Path file, long maxBytes, int backups) {
+        this(file, maxBytes, backups, LogFileProblems.NONE);
+    }
+
+    /** As above, telling {@code problems} when writes start failing and when they succeed again. */
+    RotatingFile(Path file, long maxBytes, int backups, LogFileProblems problems) {
         this.file = Objects.requireNonNull(file, "file");
         checkLimits(maxBytes, backups);
         this.maxBytes = maxBytes;
         this.backups = backups;
+        this.problems = problems;
     }
 
     public Path file() {
@@ -117,9 +125,10 @@ public final class RotatingFile implements Closeable {
             openIfNotOpen(chunkStart);
             append(chunk);
         } catch (IOException | RuntimeException e) {
-            failed(streamEnd);
+            failed(streamEnd, e);
             throw e;
         }
+        written();
     }
 
     /**
@@ -132,9 +141,10 @@ public final class RotatingFile implements Closeable {
             append(held);
             append(chunk);
         } catch (IOException | RuntimeException e) {
-            failed(streamEnd);
+            failed(streamEnd, e);
             throw e;
         }
+        written();
     }
 
     private void append(ByteBuffer chunk) throws IOException {
@@ -153,10 +163,21 @@ public final class RotatingFile implements Closeable {
         }
     }
 
-    private void failed(long streamEnd) {
+    private void failed(long streamEnd, Exception cause) {
         // The channel may be half closed or the size unknown; start over from the disk next time.
         closeChannelQuietly();
         heldFrom = streamEnd; // some of this chunk is not in the files: those before it cannot be told apart
+        if (!failing && !closed) { // a write after close is no file's problem
+            failing = true;
+            problems.cannotWrite(LogSink.cannotWrite(file, cause));
+        }
+    }
+
+    private void written() {
+        if (failing) {
+            failing = false;
+            problems.writtenAgain(file);
+        }
     }
 
     /** Another stream writes this file too, from now on: its content is no longer one stream's ({@link #snapshot()}). */

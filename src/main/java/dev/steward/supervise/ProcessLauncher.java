@@ -35,7 +35,7 @@ public final class ProcessLauncher implements Launcher {
     private final SortedMap<String, String> daemonEnvironment;
     private final ChildLedger ledger;
     private final TailMemory tailMemory;
-    private final LogFileTable logFiles = new LogFileTable();
+    private final LogFileTable logFiles;
     private final Map<ProcessSlot, SlotLogs> logs = new IdentityHashMap<>();
     private final Map<ProcessSlot, List<String>> commands = new IdentityHashMap<>(); // as each slot's last start got it
     private String hostName; // null until a value names host_node_name
@@ -59,7 +59,7 @@ public final class ProcessLauncher implements Launcher {
     }
 
     public ProcessLauncher(Spawner spawner, Path stateDir, Path manifests, Map<String, String> daemonEnvironment) {
-        this(spawner, stateDir, manifests, daemonEnvironment, ChildLedger.none(), TailMemory.unlimited());
+        this(spawner, stateDir, manifests, daemonEnvironment, ChildLedger.none(), TailMemory.unlimited(), new LogFileTable());
     }
 
     /**
@@ -73,14 +73,16 @@ public final class ProcessLauncher implements Launcher {
      *                   directory, and {@code here} must be where it is mounted.
      * @param ledger     where each child is noted, so that a daemon started after this one dies can stop it
      * @param tailMemory what the in-memory tails of all the children's output may take together
+     * @param logFiles   the log files the children's streams write, one writer per file
      */
     public ProcessLauncher(Spawner spawner, Path stateDir, Path manifests, Map<String, String> daemonEnvironment,
-                           ChildLedger ledger, TailMemory tailMemory) {
+                           ChildLedger ledger, TailMemory tailMemory, LogFileTable logFiles) {
         this.spawner = spawner;
         this.stateDir = stateDir;
         this.here = manifests.toString();
         this.ledger = ledger;
         this.tailMemory = tailMemory;
+        this.logFiles = logFiles;
         // Sorted once: each spawn's copy of a sorted map is then built in one pass, without comparisons.
         this.daemonEnvironment = Collections.unmodifiableSortedMap(new TreeMap<>(daemonEnvironment));
     }

@@ -77,6 +77,36 @@ class EngineIT {
     }
 
     @Test
+    void aLogFileThatCannotBeWrittenIsSaidInTheDaemonsLogOnceUntilItIsWrittenAgain() throws Exception {
+        Path blocker = Files.writeString(root.resolve("blocked"), "a file where the log directory should be");
+        Path log = blocker.resolve("chatty.log");
+        int skip = daemon.lineCount();
+        daemon.writeManifest("chatty.yaml", """
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: chatty}
+                spec:
+                  command: ["/bin/sh", "-c", "while true; do echo chat; sleep 0.1; done"]
+                  startSeconds: 0
+                  logs:
+                    stdout: {file: %s}
+                """.formatted(log));
+        daemon.awaitLineAfter(skip, "WARN  cannot write log file " + log + ": FileAlreadyExistsException");
+        // more writes fail meanwhile; the output still reaches the in-memory tail, and describe tells why
+        await("chatty's output in memory").atMost(DaemonProcess.PATIENCE).pollInterval(Duration.ofMillis(500))
+                .until(() -> steward("logs", "chatty").out().lines().filter("chat"::equals).count() >= 5);
+        assertTrue(steward("describe", "process", "chatty").out().contains("cannot write log file " + log));
+        assertEquals(1, daemon.linesAfter(skip).stream().filter(line -> line.contains("cannot write log file")).count(),
+                "said once, not at every write");
+
+        Files.delete(blocker);
+        daemon.awaitLineAfter(skip, "INFO  log file " + log + " is written again");
+        await("output in " + log).atMost(DaemonProcess.PATIENCE).until(() -> Files.exists(log) && Files.size(log) > 0);
+        daemon.deleteManifest("chatty.yaml");
+        daemon.awaitLineAfter(skip, "chatty: STOPPED");
+    }
+
+    @Test
     void killedProcessIsRestarted() throws IOException {
         int skip = daemon.lineCount();
         daemon.writeManifest("crash.yaml", sleeper("crash", ""));

@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,6 +96,40 @@ class RotatingFileTest {
         f.close();
         assertTrue(DaemonStreams.named(Path.of("/dev/stderr")).isOpen(), "the daemon's stderr is not closed");
         assertTrue(f.snapshot().isEmpty(), "nothing to read back: logs answers from memory");
+    }
+
+    @Test
+    void aFileThatCannotBeWrittenIsToldOnceUntilItIsWrittenAgain() throws IOException {
+        List<String> told = new ArrayList<>();
+        LogFileProblems problems = new LogFileProblems() {
+            @Override
+            public void cannotWrite(String message) {
+                told.add(message);
+            }
+
+            @Override
+            public void writtenAgain(Path file) {
+                told.add("again " + file);
+            }
+        };
+        Path blocker = Files.writeString(dir.resolve("logs"), "a file where the log directory should be");
+        Path file = dir.resolve("logs/out.log");
+        try (RotatingFile f = new RotatingFile(file, 0, 0, problems)) {
+            assertThrows(IOException.class, () -> write(f, "a\n"));
+            assertThrows(IOException.class, () -> write(f, "b\n"));
+            assertEquals(1, told.size(), told::toString);
+            assertTrue(told.get(0).startsWith("cannot write log file " + file + ": FileAlreadyExistsException"), told::toString);
+            assertTrue(told.get(0).contains("check that the daemon can create and write that directory"), told::toString);
+
+            Files.delete(blocker);
+            write(f, "c\n");
+            write(f, "d\n");
+            assertEquals(List.of(told.get(0), "again " + file), told);
+            assertEquals("c\nd\n", read(file));
+            f.close();
+            assertThrows(IOException.class, () -> write(f, "e\n"));
+            assertEquals(2, told.size(), "a write after close is no file's problem: " + told);
+        }
     }
 
     @Test

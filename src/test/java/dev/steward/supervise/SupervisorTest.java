@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steward.events.Event;
+import dev.steward.logs.LogFileTable;
 import dev.steward.logs.LogSink;
 import dev.steward.logs.TailMemory;
 import dev.steward.manifest.ManifestError;
@@ -255,7 +256,7 @@ class SupervisorTest {
     void processesScaledAwayOrDeletedLetGoOfTheirLogFilesAndTails() throws IOException {
         TailMemory memory = new TailMemory(1 << 20);
         Supervisor supervisor = new Supervisor(loop, loop.clock(), new ProcessLauncher(spawner, stateDir, MANIFESTS,
-                Map.of("PATH", "/usr/bin:/bin"), ChildLedger.none(), memory), event -> { }, (event, at) -> { },
+                Map.of("PATH", "/usr/bin:/bin"), ChildLedger.none(), memory, new LogFileTable()), event -> { }, (event, at) -> { },
                 OperatorIntent.inMemory());
         applyAndRun(supervisor, desired(program("web").replicas(3).build()));
         for (String process : List.of("web-0", "web-1", "web-2")) {
