@@ -1,6 +1,8 @@
 package dev.steward.daemon;
 
-import java.io.PrintStream;
+import dev.steward.logs.DaemonStreams;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.zone.ZoneRules;
@@ -66,10 +68,10 @@ final class Console {
         if (batch.length() == 0) {
             return;
         }
-        PrintStream out = System.out;
-        synchronized (out) {
-            out.print(batch);
-            out.flush();
+        try {
+            DaemonStreams.writeStdout(batch.toString().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            // stdout is gone (the journal or the terminal went away): there is nowhere left to say it
         }
         batch.setLength(0);
     }

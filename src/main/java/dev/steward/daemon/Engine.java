@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -33,18 +35,33 @@ import java.util.function.BooleanSupplier;
  * or starts one itself where Quarkus boots without our main (tests).
  */
 public final class Engine {
-    /** A log file that cannot be written is said in the daemon's own log, where an operator looks, once until it can. */
-    private static final LogFileProblems LOG_FILE_PROBLEMS = new LogFileProblems() {
-        @Override
-        public void cannotWrite(String message) {
-            Console.warn(message);
-        }
+    /**
+     * A log file that cannot be written is said in the daemon's own log, where an operator looks, once until it can.
+     * The lines are written by the supervision owner ({@code owner}), never by the thread that drains the children's
+     * pipes: the daemon's stdout may block (a stalled container log on a full disk), and the children would block
+     * with it.
+     */
+    private static LogFileProblems logFileProblems(Executor owner) {
+        return new LogFileProblems() {
+            @Override
+            public void cannotWrite(String message) {
+                say(() -> Console.warn(message));
+            }
 
-        @Override
-        public void writtenAgain(Path file) {
-            Console.info("log file " + file + " is written again");
-        }
-    };
+            @Override
+            public void writtenAgain(Path file) {
+                say(() -> Console.info("log file " + file + " is written again"));
+            }
+
+            private void say(Runnable line) {
+                try {
+                    owner.execute(line);
+                } catch (RejectedExecutionException e) {
+                    // the daemon has stopped: nobody is left to read it
+                }
+            }
+        };
+    }
 
     private static Engine early; // guarded by Engine.class: a signal during startEarly waits for it
 
@@ -104,7 +121,7 @@ public final class Engine {
         // os.path.abspath, as supervisord's %(here)s: absolute and normalized, not resolved through symbolic links
         Path manifests = settings.manifests().toAbsolutePath().normalize();
         ProcessLauncher launcher = new ProcessLauncher(new PosixSpawner(), stateDir, manifests, childEnvironment(), ledger,
-                TailMemory.quarterOfHeap(), new LogFileTable(LOG_FILE_PROBLEMS));
+                TailMemory.quarterOfHeap(), new LogFileTable(logFileProblems(loop::execute)));
         EventHistory history = new EventHistory(Clock.systemUTC());
         leftovers.occurrences().forEach(occurrence -> history.accept(occurrence.event(), occurrence.at()));
         Supervisor supervisor = new Supervisor(loop, Clock.systemUTC(), launcher, new ConsoleEventLog(loop::execute), history::accept,

@@ -4,6 +4,7 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 
@@ -15,12 +16,20 @@ import java.nio.file.Path;
  * is not root: "Permission denied"), and then a container's or a service's output would be lost, in the very setups
  * that path is written for.
  */
-final class DaemonStreams {
-    private static final WritableByteChannel OUT = new Stream(new FileOutputStream(FileDescriptor.out));
-    private static final WritableByteChannel ERR = new Stream(new FileOutputStream(FileDescriptor.err));
+public final class DaemonStreams {
+    private static final Stream OUT = new Stream(new FileOutputStream(FileDescriptor.out));
+    private static final Stream ERR = new Stream(new FileOutputStream(FileDescriptor.err));
     private static final String OWN_FD = "/proc/" + ProcessHandle.current().pid() + "/fd/";
 
     private DaemonStreams() {
+    }
+
+    /**
+     * Writes the daemon's own lines ({@code Console}) to its stdout in one piece, through the writer the programs'
+     * {@code file: /dev/stdout} output goes through: neither cuts the other's lines.
+     */
+    public static void writeStdout(byte[] lines) throws IOException {
+        OUT.write(ByteBuffer.wrap(lines));
     }
 
     /** The daemon's stream that {@code file} names, or null when it names a file to open. */
@@ -44,27 +53,46 @@ final class DaemonStreams {
 
     /**
      * Writes through a {@link FileOutputStream}, whose writes an interrupt does not break off: a {@code FileChannel}
-     * closes itself, and with it the daemon's own stdout for good, when a thread writing to it is interrupted. Never
-     * closed: the daemon's stream outlives every log file that names it.
+     * closes itself, and with it the daemon's own stdout for good, when a thread writing to it is interrupted. Each
+     * call is one write, of all its buffers together (a line held back and the chunk that ends it), under this
+     * stream's lock, which the daemon's own lines take too. Never closed: the daemon's stream outlives every log file
+     * that names it.
      */
-    private static final class Stream implements WritableByteChannel {
+    private static final class Stream implements GatheringByteChannel {
         private final FileOutputStream out;
-        private final byte[] buffer = new byte[64 * 1024];
+        private byte[] buffer = new byte[8 * 1024]; // grows to the largest write: a pipe reader's chunk and a held line
 
         Stream(FileOutputStream out) {
             this.out = out;
         }
 
         @Override
-        public synchronized int write(ByteBuffer source) throws IOException {
-            int written = 0;
-            while (source.hasRemaining()) {
-                int length = Math.min(source.remaining(), buffer.length);
-                source.get(buffer, 0, length);
-                out.write(buffer, 0, length);
-                written += length;
+        public int write(ByteBuffer source) throws IOException {
+            return (int) write(new ByteBuffer[] {source}, 0, 1);
+        }
+
+        @Override
+        public long write(ByteBuffer[] sources) throws IOException {
+            return write(sources, 0, sources.length);
+        }
+
+        @Override
+        public synchronized long write(ByteBuffer[] sources, int offset, int length) throws IOException {
+            int total = 0;
+            for (int i = offset; i < offset + length; i++) {
+                total += sources[i].remaining();
             }
-            return written;
+            if (buffer.length < total) {
+                buffer = new byte[total];
+            }
+            int at = 0;
+            for (int i = offset; i < offset + length; i++) {
+                int remaining = sources[i].remaining();
+                sources[i].get(buffer, at, remaining);
+                at += remaining;
+            }
+            out.write(buffer, 0, total);
+            return total;
         }
 
         @Override

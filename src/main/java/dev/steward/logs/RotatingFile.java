@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -138,8 +139,17 @@ public final class RotatingFile implements Closeable {
     public synchronized void writeBoth(ByteBuffer held, ByteBuffer chunk) throws IOException {
         try {
             openIfNotOpen(streamEnd);
-            append(held);
-            append(chunk);
+            if (!rotates && out instanceof GatheringByteChannel gathering) {
+                // One write for both (the daemon's stdout, a device, a pipe): no other writer's bytes between them,
+                // not even the daemon's own lines, which do not go through this file's lock.
+                ByteBuffer[] both = {held, chunk};
+                while (held.hasRemaining() || chunk.hasRemaining()) {
+                    size += gathering.write(both);
+                }
+            } else {
+                append(held);
+                append(chunk);
+            }
         } catch (IOException | RuntimeException e) {
             failed(streamEnd, e);
             throw e;

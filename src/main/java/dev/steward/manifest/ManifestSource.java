@@ -354,14 +354,20 @@ public final class ManifestSource implements AutoCloseable {
     }
 
     /**
-     * Whether a link points into a hidden entry of its directory ({@code web.yaml -> ..data/web.yaml}): the kubelet
-     * mounts a ConfigMap so, and an update links a new key before it renames {@code ..data} to the version that holds
-     * it, and unlinks a removed key after; such a link pointing nowhere is an update under way, not a broken file.
+     * Whether a link points through a hidden link of its own directory ({@code web.yaml -> ..data/web.yaml}, with
+     * {@code ..data} itself a link): the kubelet mounts a ConfigMap so, and an update links a new key before it renames
+     * {@code ..data} to the version that holds it, and unlinks a removed key after; such a link pointing nowhere is an
+     * update under way, not a broken file. A link up and out ({@code ../app/web.yaml}) is no such thing.
      */
     private static boolean intoHiddenEntry(Path link) {
         try {
             Path target = Files.readSymbolicLink(link);
-            return !target.isAbsolute() && target.getNameCount() > 1 && target.getName(0).toString().startsWith(".");
+            if (target.isAbsolute() || target.getNameCount() < 2) {
+                return false;
+            }
+            String first = target.getName(0).toString();
+            return first.startsWith(".") && !first.equals(".") && !first.equals("..")
+                    && Files.isSymbolicLink(link.resolveSibling(first));
         } catch (IOException | UnsupportedOperationException e) {
             return false;
         }

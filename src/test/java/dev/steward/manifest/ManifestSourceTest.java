@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -164,11 +165,32 @@ class ManifestSourceTest {
     }
 
     @Test
-    void aLinkPointingNowhereOutsideAHiddenEntryIsReported() throws IOException {
+    void aLinkPointingNowhereIsReportedAndKeepsItsProgramsUnlessItGoesThroughAHiddenLinkOfItsDirectory() throws IOException {
         Path dir = Files.createDirectories(root.resolve("manifests"));
-        Files.createSymbolicLink(dir.resolve("web.yaml"), Path.of("gone/web.yaml"));
-        source(dir, NO_RESYNC).start();
-        assertEquals(1, last().errors().size(), () -> last().errors().toString());
+        Path repo = Files.createDirectories(root.resolve("repo"));
+        Files.createDirectories(dir.resolve("sub"));
+        Files.createDirectories(dir.resolve(".hidden"));
+        Map<String, Path> targets = new LinkedHashMap<>();
+        targets.put("up", Path.of("../repo/up.yaml"));                    // a deployment tool's layout: out of the directory
+        targets.put("here", Path.of("./sub/here.yaml"));
+        targets.put("sub", Path.of("sub/sub.yaml"));
+        targets.put("hidden", Path.of(".hidden/hidden.yaml"));            // a hidden directory, not a link: no ConfigMap
+        for (Map.Entry<String, Path> link : targets.entrySet()) {
+            Path target = dir.resolve(link.getValue()).normalize();
+            Files.writeString(target, program(link.getKey(), "a"));
+            Files.createSymbolicLink(dir.resolve(link.getKey() + ".yaml"), link.getValue());
+        }
+        ManifestSource source = source(dir, NO_RESYNC);
+        source.start();
+        assertEquals(Set.of("up", "here", "sub", "hidden"), last().programs().keySet());
+
+        for (Map.Entry<String, Path> link : targets.entrySet()) {
+            Files.delete(dir.resolve(link.getValue()).normalize());
+        }
+        source.rescan();
+        assertEquals(Set.of("up", "here", "sub", "hidden"), last().programs().keySet(), "the last good version stays in force");
+        assertEquals(4, last().errors().size(), () -> last().errors().toString());
+        assertTrue(Files.exists(repo));
     }
 
     /** Points ..data at {@code version} by renaming a new link over it, as the kubelet's AtomicWriter does. */
