@@ -10,7 +10,9 @@ import java.util.Locale;
 /**
  * Supervisor's {@code status} column ({@code supervisorctl}'s {@code _interpretProcessInfo}), so that
  * Supervisor users read the same words: {@code pid 1234, uptime 0:01:02} while RUNNING, the spawn error
- * in BACKOFF and FATAL (or {@code Exited too quickly}), the stop time or {@code Not started} when stopped, and nothing otherwise.
+ * in BACKOFF and FATAL (or {@code Exited too quickly}), the stop time or {@code Not started} when stopped, and nothing otherwise;
+ * an automatic restart or retry waiting on its timer adds when ({@code Dec 07 08:00 AM; restarts in 40 s}), where
+ * supervisord, whose waits are a second or two, says nothing.
  * A process that is stopping to go (scaled down, or its program removed) says so instead (supervisord removes a
  * program only once it has stopped, so it has no such words), and so does one that starts again once stopped.
  */
@@ -39,11 +41,25 @@ final class ProcessDescriptions {
                     + uptime(info.startedAt().map(start -> Duration.between(start, now)).orElse(Duration.ZERO));
             // Only a spawn error or an exit before startSeconds leads here; supervisord words the second so too.
             case "BACKOFF", "FATAL" -> info.spawnError().filter(error -> !error.isEmpty())
-                    .orElse("Exited too quickly (process log may have details)");
-            case "STOPPED", "EXITED" -> info.startedAt().isEmpty() ? "Not started"
-                    : info.stoppedAt().map(stop -> STOP_TIME.format(stop.atZone(zone))).orElse("Not started");
+                    .orElse("Exited too quickly (process log may have details)") + due(info, "retries", now);
+            case "STOPPED", "EXITED" -> (info.startedAt().isEmpty() ? "Not started"
+                    : info.stoppedAt().map(stop -> STOP_TIME.format(stop.atZone(zone))).orElse("Not started"))
+                    + due(info, "restarts", now);
             default -> "";
         };
+    }
+
+    /**
+     * {@code ; restarts in 40 s} after the stop time of a process whose automatic restart waits (a crash loop backing
+     * off, kubectl's CrashLoopBackOff), or after the reason of one in BACKOFF; nothing when none waits. Seconds
+     * rounded up: {@code in 0 s} only once it is due.
+     */
+    private static String due(ProcessInfo info, String what, Instant now) {
+        if (info.restartAt().isEmpty()) {
+            return "";
+        }
+        long millis = Math.max(0, Duration.between(now, info.restartAt().get()).toMillis());
+        return "; " + what + " in " + (millis + 999) / 1000 + " s";
     }
 
     /** Python's {@code str(timedelta)}: {@code 0:01:02}, {@code 1 day, 2:03:04}, {@code 3 days, 0:00:09}. */

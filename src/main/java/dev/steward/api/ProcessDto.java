@@ -14,6 +14,7 @@ import java.util.TreeMap;
  *
  * @param pid           null when no child is running
  * @param uptimeSeconds null when no child is running
+ * @param restartAt     when an automatic restart (EXITED) or retry (BACKOFF) waiting on its timer is due; null when none waits
  * @param removed       stopping to go: beyond the replicas of a scale down, or its program removed
  * @param description   Supervisor's status column, see {@link ProcessDescriptions}
  * @param command       the command its latest start was given (whether or not it succeeded), supervisord's
@@ -21,7 +22,7 @@ import java.util.TreeMap;
  * @param usage         what its process group uses now, only when asked for ({@code usage=true}) and it is running
  */
 public record ProcessDto(String name, String program, int index, String state, int stateCode, Integer pid,
-                         Instant startedAt, Instant stoppedAt, Long uptimeSeconds, int restarts, LastExitDto lastExit,
+                         Instant startedAt, Instant stoppedAt, Instant restartAt, Long uptimeSeconds, int restarts, LastExitDto lastExit,
                          String spawnError, boolean stoppedByHand, boolean removed, boolean outdated, boolean startsAgain, String description, String stdoutLog,
                          String stderrLog, String logError, Map<String, String> labels, List<String> command,
                          @JsonInclude(JsonInclude.Include.NON_NULL) UsageDto usage) {
@@ -48,7 +49,7 @@ public record ProcessDto(String name, String program, int index, String state, i
         LastExitDto lastExit = info.lastExit().map(exit -> new LastExitDto(exit.exitCode().orElse(null),
                 exit.signal().orElse(null), exit.expected(), exit.reason(), exit.at())).orElse(null);
         return new ProcessDto(info.name(), info.program(), info.index(), info.state(), info.stateCode(), pid,
-                info.startedAt().orElse(null), info.stoppedAt().orElse(null), uptime, info.restarts(), lastExit,
+                info.startedAt().orElse(null), info.stoppedAt().orElse(null), info.restartAt().orElse(null), uptime, info.restarts(), lastExit,
                 info.spawnError().orElse(null), info.stoppedByHand(),
                 info.removal() != ProcessInfo.Removal.NONE, info.outdated(), info.startsAgain(), ProcessDescriptions.describe(info, now, zone),
                 info.stdoutLog().orElse(null), info.stderrLog().orElse(null), info.logError().orElse(null),
@@ -56,7 +57,7 @@ public record ProcessDto(String name, String program, int index, String state, i
     }
 
     ProcessDto withUsage(UsageDto usage) {
-        return new ProcessDto(name, program, index, state, stateCode, pid, startedAt, stoppedAt, uptimeSeconds, restarts,
+        return new ProcessDto(name, program, index, state, stateCode, pid, startedAt, stoppedAt, restartAt, uptimeSeconds, restarts,
                 lastExit, spawnError, stoppedByHand, removed, outdated, startsAgain, description, stdoutLog, stderrLog,
                 logError, labels, command, usage);
     }

@@ -111,12 +111,27 @@ final class Views {
         String ready = "RUNNING".equals(Json.str(p, "state")) ? "1/1" : "0/1";
         String age = Format.since(Json.str(p, "startedAt"), now, "-");
         long pid = Json.num(p, "pid", 0);
+        String status = Json.str(p, "state");
+        String in = restartIn(p, now);
+        if (in != null) {
+            // kubectl shows a crash loop's wait (CrashLoopBackOff); a state with no sign of it reads as for good.
+            status = status + ("BACKOFF".equals(status) ? " (retries in " : " (restarts in ") + in + ")";
+        }
         if (wide) {
-            table.row(Json.str(p, "name"), ready, Json.str(p, "state"), Format.restarts(p, now), age,
+            table.row(Json.str(p, "name"), ready, status, Format.restarts(p, now), age,
                     pid > 0 ? String.valueOf(pid) : "-", Json.str(p, "program"), Format.lastExit(p));
         } else {
-            table.row(Json.str(p, "name"), ready, Json.str(p, "state"), Format.restarts(p, now), age);
+            table.row(Json.str(p, "name"), ready, status, Format.restarts(p, now), age);
         }
+    }
+
+    /**
+     * How long until the automatic restart (EXITED) or retry (BACKOFF) waiting on its timer is due, as {@code 40s};
+     * null when none waits. Rounded up: {@code 0s} only once it is due.
+     */
+    static String restartIn(Object p, Instant now) {
+        Instant due = Format.instant(Json.str(p, "restartAt"));
+        return due == null ? null : Format.age(Duration.between(now, due).plusMillis(999));
     }
 
     // ---- get events ----
@@ -224,7 +239,7 @@ final class Views {
             d.add(0, "Processes", "");
             for (Object p : processes) {
                 d.add(1, Json.str(p, "name"), "");
-                process(d, 2, p, zone);
+                process(d, 2, p, now, zone);
             }
         }
         return d.render() + events(events, now, true);
@@ -238,7 +253,7 @@ final class Views {
         labels(d, 0, Json.obj(process).get("labels"));
         Object command = Json.obj(process).get("command"); // as its latest start got it: each replica's expansions done
         d.add(0, "Command", command == null ? "<none>" : Format.shellLine(Json.list(command)));
-        process(d, 0, process, zone);
+        process(d, 0, process, now, zone);
         return d.render() + events(events, now, false);
     }
 
@@ -255,7 +270,7 @@ final class Views {
         }
     }
 
-    private static void process(Describe d, int level, Object p, ZoneId zone) {
+    private static void process(Describe d, int level, Object p, Instant now, ZoneId zone) {
         String state = Json.str(p, "state");
         d.add(level, "State", state);
         String started = Json.str(p, "startedAt");
@@ -264,6 +279,11 @@ final class Views {
         }
         if (!"RUNNING".equals(state) && !"STARTING".equals(state) && !"STOPPING".equals(state) && Json.str(p, "stoppedAt") != null) {
             d.add(level + 1, "Stopped", date(Json.str(p, "stoppedAt"), zone));
+        }
+        String in = restartIn(p, now);
+        if (in != null) {
+            d.add(level + 1, "BACKOFF".equals(state) ? "Next Retry" : "Next Restart",
+                    date(Json.str(p, "restartAt"), zone) + " (in " + in + ")");
         }
         long pid = Json.num(p, "pid", 0);
         if (pid > 0) {

@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param stateCode       Supervisor state code (20, ...)
  * @param startedAt       when the current or last run started
  * @param stoppedAt       when the last run ended
+ * @param restartAt       when its automatic restart (EXITED) or retry (BACKOFF), waiting on a timer, is due
  * @param restarts        automatic restarts so far
  * @param lastExit        how the last run ended
  * @param spawnError      why the last spawn failed, or why it backs off
@@ -27,7 +28,7 @@ import java.util.Optional;
  *                        expansions done; empty until a start got that far
  */
 public record ProcessInfo(String name, String program, int index, String state, int stateCode, int pid,
-                          Optional<Instant> startedAt, Optional<Instant> stoppedAt, int restarts,
+                          Optional<Instant> startedAt, Optional<Instant> stoppedAt, Optional<Instant> restartAt, int restarts,
                           Optional<LastExit> lastExit, Optional<String> spawnError, boolean stoppedByHand,
                           Removal removal, boolean startsAgain, boolean outdated, Optional<String> stdoutLog, Optional<String> stderrLog, Optional<String> logError,
                           Map<String, String> labels, Optional<List<String>> command) {

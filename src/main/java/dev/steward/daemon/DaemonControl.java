@@ -348,7 +348,7 @@ public class DaemonControl implements Control {
                 exit.expected() ? "Completed" : exit.status().signaled() ? "Killed" : "Error",
                 exit.at()));
         return new ProcessInfo(view.name(), view.program(), view.index(), view.state().name(), view.state().code(),
-                view.pid(), view.startedAt(), view.stoppedAt(), view.restarts(), lastExit, view.spawnError(),
+                view.pid(), view.startedAt(), view.stoppedAt(), view.restartAt(), view.restarts(), lastExit, view.spawnError(),
                 view.stoppedByHand(), ProcessInfo.Removal.valueOf(view.removal().name()), view.startsAgain(), view.outdated(),
                 view.logPaths().stdout().map(Object::toString),
                 view.logPaths().stderr().map(Object::toString),

@@ -1,5 +1,6 @@
 package dev.steward.events;
 
+import dev.steward.supervise.ProcessState;
 import dev.steward.supervise.StateChange;
 
 import java.time.Instant;
@@ -10,7 +11,7 @@ import java.util.List;
  * object are aggregated into one record with a count.
  *
  * @param type    Normal or Warning
- * @param reason  short CamelCase cause: Started, Running, BackOff, Fatal, Exited, Killing, Stopped,
+ * @param reason  short CamelCase cause: Started, Running, BackOff, Fatal, Exited, RestartChanged, Killing, Stopped,
  *                Added, Changed, Removed, InvalidManifest, ManifestFixed, ManifestRemoved, LeftoverStopped, LeftoverStuck, OperatorStop, ...
  * @param object  {@code process/web-0}, {@code program/web} or {@code manifest/web.yaml}
  * @param message the latest message
@@ -38,7 +39,9 @@ public record EventRecord(long id, String type, String reason, String object, St
                 StateChange c = changed.change();
                 String object = "process/" + c.process();
                 if (c.from() == c.to()) {
-                    return new Kind(WARNING, "Killing", object, c.detail());
+                    // STOPPING: SIGKILL after the stop timeout; EXITED: a pending restart its changed spec cancelled or brought forward.
+                    return c.to() == ProcessState.EXITED ? new Kind(NORMAL, "RestartChanged", object, c.detail())
+                            : new Kind(WARNING, "Killing", object, c.detail());
                 }
                 return switch (c.to()) {
                     case STARTING -> new Kind(NORMAL, "Starting", object, c.detail().isEmpty() ? "starting" : "started, " + c.detail());

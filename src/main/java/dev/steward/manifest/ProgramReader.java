@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
@@ -271,6 +272,12 @@ final class ProgramReader {
 
     /** Each field from 1 second, Kubernetes' values for those left out; {@code {}} takes them all. */
     private Optional<RestartBackoff> restartBackoff(Node node, String field) {
+        if (!(node instanceof MappingNode)) {
+            // `restartBackoff: true` (or `false`, or nothing) reads as a switch: say how to turn it on, or off.
+            reader.error(node, field, "must be a mapping of fields such as " + String.join(", ", RESTART_BACKOFF) + " (got "
+                    + NodeReader.describe(node) + "); write `restartBackoff: {}` for Kubernetes' defaults, or remove the field");
+            return Optional.empty();
+        }
         Optional<Fields> fields = reader.fields(node, field, RESTART_BACKOFF, Map.of());
         if (fields.isEmpty()) {
             return Optional.empty();

@@ -37,10 +37,14 @@ public final class ProcessSlot {
     private int backoff;
     private boolean killing;
     private boolean startWhenStopped;
+    /** The daemon shuts down: nothing starts this process again, since nothing would stop it. */
+    private boolean startsNoMore;
     private boolean everStarted;
     private int restarts;
     /** Automatic restarts since the last start by request or long run: the crash loop {@code restartBackoff} paces. */
     private int restartsInARow;
+    /** When the automatic restart (EXITED) or retry (BACKOFF) waiting on {@link #timer} is due; null when none waits. */
+    private Instant restartAt;
     private Instant startedAt;
     private Instant stoppedAt;
     private LastExit lastExit;
@@ -66,8 +70,11 @@ public final class ProcessSlot {
 
     // ---- requests -------------------------------------------------------------------------------
 
-    /** Start request (autostart, operator, reconcile). Ignored while already running or starting. */
+    /** Start request (autostart, operator, reconcile). Ignored while already running or starting, and once {@link #startNoMore}. */
     public void start() {
+        if (startsNoMore) {
+            return;
+        }
         if (state == ProcessState.STOPPING) {
             startWhenStopped = true;
         } else if (state.isStoppedGroup()) {
@@ -81,25 +88,42 @@ public final class ProcessSlot {
         startWhenStopped = false;
         switch (state) {
             case RUNNING, STARTING -> kill(spec.stopSignal(), spec.stopAsGroup(), "");
-            case BACKOFF -> {
-                cancelTimer();
-                backoff = 0;
-                transition(ProcessState.STOPPED, "stopped while waiting to retry");
-            }
-            case EXITED -> {
-                if (restartPending()) {
-                    cancelTimer();
-                    transition(ProcessState.STOPPED, "stopped while waiting to restart");
-                }
-            }
+            case BACKOFF, EXITED -> stopWaiting("stopped while waiting to retry", "stopped while waiting to restart");
             default -> {
                 // STOPPING continues; stopped states have nothing to stop.
             }
         }
     }
 
-    /** Stop (if up), then start again: used for restarts and rollouts. */
+    /**
+     * The daemon shuts down: from now on nothing starts this process, since nothing would be left to stop it. A retry
+     * (BACKOFF) or restart (EXITED) waiting on its timer ends at once in STOPPED, a start waiting for the stop is
+     * dropped, a later exit is final, and start and restart requests do nothing. A process that is up keeps running
+     * until the shutdown stops it in its priority level's turn.
+     */
+    public void startNoMore() {
+        startsNoMore = true;
+        startWhenStopped = false;
+        stopWaiting("not retried: the daemon is shutting down", "not restarted: the daemon is shutting down");
+    }
+
+    /** BACKOFF, or EXITED with a restart pending: cancels the wait, to STOPPED. */
+    private void stopWaiting(String retryDetail, String restartDetail) {
+        if (state == ProcessState.BACKOFF) {
+            cancelTimer();
+            backoff = 0;
+            transition(ProcessState.STOPPED, retryDetail);
+        } else if (restartPending()) {
+            cancelTimer();
+            transition(ProcessState.STOPPED, restartDetail);
+        }
+    }
+
+    /** Stop (if up), then start again: used for restarts and rollouts. Nothing once {@link #startNoMore}. */
     public void restart() {
+        if (startsNoMore) {
+            return; // the stop comes in the shutdown's order; a stop here would come before a higher level's
+        }
         if (state == ProcessState.RUNNING || state == ProcessState.STARTING) {
             kill(spec.stopSignal(), spec.stopAsGroup(), "");
             startWhenStopped = true;
@@ -114,9 +138,51 @@ public final class ProcessSlot {
         }
     }
 
-    /** Applies settings that need no restart (retries, stop policy, exit codes, ...). */
+    /**
+     * Applies settings that need no restart (retries, stop policy, exit codes, ...). A restart pending from an exit
+     * follows the new spec at once, as if the process had exited under it: cancelled when the new spec would not have
+     * restarted that exit; brought forward when it would have waited less (never put off: the wait said at the exit
+     * stands as the longest).
+     */
     public void updateSpec(ProgramSpec newSpec) {
         this.spec = newSpec;
+        if (restartPending()) {
+            reconsiderRestart();
+        }
+    }
+
+    private void reconsiderRestart() {
+        ExitStatus status = lastExit.status();
+        if (!restarts(spec, status)) {
+            cancelTimer();
+            // Left EXITED, as an exit under this spec would be; the listener hears why the announced restart will not come.
+            notice("restart cancelled: its spec no longer restarts this exit (restartPolicy: " + spec.restartPolicy()
+                    + (spec.restartPolicy() == RestartPolicy.OnFailure ? ", and " + status + " is one of its exitCodes" : "") + ")");
+            return;
+        }
+        Duration run = Duration.between(startedAt, lastExit.at());
+        RestartBackoff crashLoop = spec.restartBackoff().orElse(null);
+        if (crashLoop == null || crashLoop.resets(run)) {
+            restartsInARow = 1; // as exited() counts under this spec
+        }
+        Duration delay = crashLoop == null ? Duration.ZERO : crashLoop.delay(restartsInARow);
+        Duration wait = delay.compareTo(MIN_RESTART_INTERVAL.minus(run)) >= 0 ? delay : MIN_RESTART_INTERVAL.minus(run);
+        Instant due = lastExit.at().plus(wait);
+        if (!due.isBefore(restartAt)) {
+            return;
+        }
+        Instant now = clock.instant();
+        Duration left = due.isAfter(now) ? Duration.between(now, due) : Duration.ZERO;
+        Duration before = Duration.between(now, restartAt);
+        cancelTimer();
+        scheduleRestart(left);
+        notice("restart brought forward by its changed spec: restarts in " + seconds(left) + " rather than " + seconds(before));
+    }
+
+    /** {@code 2 s}, {@code 0 s}: rounded up, as a wait is never shorter than said. */
+    private static String seconds(Duration duration) {
+        long millis = Math.max(0, duration.toMillis());
+        return (millis + 999) / 1000 + " s";
     }
 
     /**
@@ -145,6 +211,9 @@ public final class ProcessSlot {
     // ---- lifecycle --------------------------------------------------------------------------------
 
     private void spawn(boolean automatic) {
+        if (startsNoMore) {
+            return; // guards every path to a spawn; the public ones say why
+        }
         cancelTimer();
         killing = false;
         spawnError = null;
@@ -186,11 +255,14 @@ public final class ProcessSlot {
     private void enterBackoff(String reason) {
         backoff++;
         transition(ProcessState.BACKOFF, reason);
-        if (backoff > spec.startRetries()) {
+        if (startsNoMore) {
+            backoff = 0;
+            transition(ProcessState.STOPPED, "not retried: the daemon is shutting down");
+        } else if (backoff > spec.startRetries()) {
             backoff = 0;
             transition(ProcessState.FATAL, "too many start retries too quickly; fix the program and start it");
         } else {
-            timer = loop.schedule(Duration.ofSeconds(backoff), this::respawn);
+            scheduleRestart(Duration.ofSeconds(backoff));
         }
     }
 
@@ -212,9 +284,8 @@ public final class ProcessSlot {
         if (state == ProcessState.STOPPING && child != null) {
             // Supervisor's rule: past stopwaitsecs, SIGKILL; if even that fails we stay STOPPING.
             child.signal(9, spec.killAsGroup());
-            listener.stateChanged(this, new StateChange(spec.name(), name(), state, state, pid(),
-                    "still running " + spec.stopTimeoutSeconds() + " s after the stop signal; sent SIGKILL"
-                            + (spec.killAsGroup() ? " to its process group" : ""), clock.instant()));
+            notice("still running " + spec.stopTimeoutSeconds() + " s after the stop signal; sent SIGKILL"
+                    + (spec.killAsGroup() ? " to its process group" : ""));
         }
     }
 
@@ -253,6 +324,10 @@ public final class ProcessSlot {
             transition(ProcessState.EXITED, exit);
             return;
         }
+        if (startsNoMore) {
+            transition(ProcessState.EXITED, exit + "; not restarted: the daemon is shutting down");
+            return;
+        }
         Duration run = Duration.between(startedAt, now);
         RestartBackoff crashLoop = spec.restartBackoff().orElse(null);
         // Without restartBackoff every exit counts as the first in a row: one added to a program in a crash loop
@@ -262,11 +337,11 @@ public final class ProcessSlot {
         Duration soonest = MIN_RESTART_INTERVAL.minus(run);
         // A wait is armed first: a listener that stops the process on this transition must find the restart to cancel.
         if (!delay.isZero() && delay.compareTo(soonest) >= 0) {
-            timer = loop.schedule(delay, this::respawn);
+            scheduleRestart(delay);
             transition(ProcessState.EXITED, exit + "; restarts in " + delay.toSeconds() + " s " + StateChange.RESTART_BACKOFF
                     + "restart " + restartsInARow + " in a row, each run shorter than " + crashLoop.resetSeconds() + " s)");
         } else if (soonest.compareTo(Duration.ZERO) > 0) {
-            timer = loop.schedule(soonest, this::respawn);
+            scheduleRestart(soonest);
             transition(ProcessState.EXITED, exit + "; restarts in " + soonest.toMillis() + " ms (at most one restart a second)");
         } else {
             transition(ProcessState.EXITED, exit);
@@ -274,9 +349,16 @@ public final class ProcessSlot {
         }
     }
 
+    /** Arms the timer of an automatic restart (EXITED) or retry (BACKOFF), and notes when it is due. */
+    private void scheduleRestart(Duration delay) {
+        restartAt = clock.instant().plus(delay);
+        timer = loop.schedule(delay, this::respawn);
+    }
+
     /** An automatic restart (or a retry from BACKOFF) that waited on a timer is due. */
     private void respawn() {
         timer = null;
+        restartAt = null;
         spawn(true);
     }
 
@@ -286,11 +368,17 @@ public final class ProcessSlot {
         listener.stateChanged(this, new StateChange(spec.name(), name(), from, to, pid(), detail, clock.instant()));
     }
 
+    /** Something notable that changes no state (from == to): a SIGKILL after the stop timeout, a restart cancelled. */
+    private void notice(String detail) {
+        listener.stateChanged(this, new StateChange(spec.name(), name(), state, state, pid(), detail, clock.instant()));
+    }
+
     private void cancelTimer() {
         if (timer != null) {
             timer.cancel();
             timer = null;
         }
+        restartAt = null;
     }
 
     // ---- read side --------------------------------------------------------------------------------
@@ -343,6 +431,11 @@ public final class ProcessSlot {
     /** True while an EXITED process waits for its automatic restart ({@link #MIN_RESTART_INTERVAL}, restartBackoff). */
     public boolean restartPending() {
         return state == ProcessState.EXITED && timer != null;
+    }
+
+    /** When the automatic restart of an EXITED process, or the retry of one in BACKOFF, is due; empty when none waits. */
+    public Optional<Instant> restartAt() {
+        return Optional.ofNullable(restartAt);
     }
 
     /** True while a restart is waiting for the stop to finish. */

@@ -11,6 +11,7 @@ import java.util.Optional;
  * What one process looks like right now; immutable, published by the owner for readers. The log
  * sinks are thread-safe to read (tail and follow).
  *
+ * @param restartAt   when its automatic restart (EXITED) or retry (BACKOFF), waiting on a timer, is due
  * @param removal     whether it is stopping to go: beyond the replicas of a scale down, or its program removed (and
  *                    perhaps added again, waiting for it to stop)
  * @param startsAgain whether it starts again once stopped (a restart, or wanted again while it stopped)
@@ -19,7 +20,7 @@ import java.util.Optional;
  * @param command     the command its latest start was given, expansions done; empty until a start got that far
  */
 public record ProcessView(String name, String program, int index, ProcessState state, int pid,
-                          Optional<Instant> startedAt, Optional<Instant> stoppedAt, int restarts,
+                          Optional<Instant> startedAt, Optional<Instant> stoppedAt, Optional<Instant> restartAt, int restarts,
                           Optional<ProcessSlot.LastExit> lastExit, Optional<String> spawnError,
                           boolean stoppedByHand, Removal removal, boolean startsAgain, boolean outdated, ProgramSpec spec,
                           Optional<LogSink> stdout, Optional<LogSink> stderr, ProcessLauncher.LogPaths logPaths,
@@ -31,7 +32,7 @@ public record ProcessView(String name, String program, int index, ProcessState s
                           Optional<ProcessLauncher.SlotLogs> logs, ProcessLauncher.LogPaths logPaths,
                           Optional<List<String>> command) {
         return new ProcessView(slot.name(), slot.spec().name(), slot.index(), slot.state(), slot.pid(),
-                slot.startedAt(), slot.stoppedAt(), slot.restarts(), slot.lastExit(), slot.spawnError(),
+                slot.startedAt(), slot.stoppedAt(), slot.restartAt(), slot.restarts(), slot.lastExit(), slot.spawnError(),
                 stoppedByHand, removal, slot.startPending(), slot.outdated(), slot.spec(), logs.map(ProcessLauncher.SlotLogs::stdout),
                 logs.flatMap(ProcessLauncher.SlotLogs::stderr), logPaths, command);
     }

@@ -300,7 +300,8 @@ public final class Supervisor {
 
     /**
      * Stops every program, highest priority number first, waiting for each priority level to stop
-     * before the next. Owner thread; the future completes when nothing runs any more.
+     * before the next. Nothing starts from then on ({@link ProcessSlot#startNoMore}): processes waiting to be
+     * restarted or retried stop at once, in every level. Owner thread; the future completes when nothing runs any more.
      */
     public CompletableFuture<Void> shutdown() {
         if (shutdown == null) {
@@ -311,6 +312,19 @@ public final class Supervisor {
             List<List<ProgramController>> levels = new ArrayList<>(byPriority.values());
             levels.add(0, new ArrayList<>(deleted));
             shutdownLevels = levels;
+            // Every level at once, not in its turn: a restart or retry waiting on its timer in a lower level would
+            // otherwise start its process while a higher level stops (one that holds no child has nothing to stop
+            // first), and a process of a lower level that exits meanwhile must not be restarted either.
+            continuingShutdown = true; // the transitions this makes: the levels are taken below, after them
+            try {
+                for (List<ProgramController> level : levels) {
+                    for (ProgramController controller : level) {
+                        controller.allSlots().forEach(ProcessSlot::startNoMore);
+                    }
+                }
+            } finally {
+                continuingShutdown = false;
+            }
             continueShutdown();
         }
         return shutdown;

@@ -31,8 +31,18 @@ class ApiFormattingTest {
 
     private static ProcessInfo stopping(String state, int pid, Instant started, Instant stopped, String spawnError,
                                         ProcessInfo.Removal removal, boolean startsAgain) {
+        return waiting(state, started, stopped, spawnError, null, removal, startsAgain, pid);
+    }
+
+    /** A process whose automatic restart, or retry, is due at {@code restartAt} (null: none waits). */
+    private static ProcessInfo waiting(String state, Instant started, Instant stopped, String spawnError, Instant restartAt) {
+        return waiting(state, started, stopped, spawnError, restartAt, ProcessInfo.Removal.NONE, false, 0);
+    }
+
+    private static ProcessInfo waiting(String state, Instant started, Instant stopped, String spawnError, Instant restartAt,
+                                       ProcessInfo.Removal removal, boolean startsAgain, int pid) {
         return new ProcessInfo("web-0", "web", 0, state, 0, pid, Optional.ofNullable(started),
-                Optional.ofNullable(stopped), 0, Optional.empty(), Optional.ofNullable(spawnError), false,
+                Optional.ofNullable(stopped), Optional.ofNullable(restartAt), 0, Optional.empty(), Optional.ofNullable(spawnError), false,
                 removal, startsAgain, false, Optional.empty(), Optional.empty(), Optional.empty(), Map.of(), Optional.empty());
     }
 
@@ -77,11 +87,30 @@ class ApiFormattingTest {
     }
 
     @Test
+    void aRestartOrRetryWaitingOnItsTimerSaysWhenAfterSupervisorsWords() {
+        Instant stopped = NOW.minusSeconds(1800);
+        assertEquals("Nov 22 03:30 AM; restarts in 40 s", ProcessDescriptions.describe(
+                waiting("EXITED", NOW.minusSeconds(3600), stopped, null, NOW.plusSeconds(40)), NOW, UTC),
+                "a crash loop backing off: not an exit that stays");
+        assertEquals("Nov 22 03:30 AM; restarts in 1 s", ProcessDescriptions.describe(
+                waiting("EXITED", NOW.minusSeconds(3600), stopped, null, NOW.plusMillis(250)), NOW, UTC), "rounded up");
+        assertEquals("Nov 22 03:30 AM; restarts in 0 s", ProcessDescriptions.describe(
+                waiting("EXITED", NOW.minusSeconds(3600), stopped, null, NOW.minusMillis(5)), NOW, UTC), "due, not yet run");
+        assertEquals("Exited too quickly (process log may have details); retries in 2 s", ProcessDescriptions.describe(
+                waiting("BACKOFF", NOW, null, null, NOW.plusSeconds(2)), NOW, UTC));
+        assertEquals("can't find command '/nope'; retries in 1 s", ProcessDescriptions.describe(
+                waiting("BACKOFF", NOW, null, "can't find command '/nope'", NOW.plusSeconds(1)), NOW, UTC));
+        assertEquals(NOW.plusSeconds(40), ProcessDto.of(waiting("EXITED", NOW.minusSeconds(3600), stopped, null,
+                NOW.plusSeconds(40)), NOW, UTC).restartAt());
+    }
+
+    @Test
     void processJsonLeavesAbsentValuesNull() {
         ProcessDto dto = ProcessDto.of(process("STOPPED", 0, null, null, null), NOW, UTC);
         assertEquals(null, dto.pid());
         assertEquals(null, dto.uptimeSeconds());
         assertEquals(null, dto.lastExit());
+        assertEquals(null, dto.restartAt());
         ProcessDto running = ProcessDto.of(process("RUNNING", 7, NOW.minusSeconds(62), null, null), NOW, UTC);
         assertEquals(7, running.pid());
         assertEquals(62L, running.uptimeSeconds());

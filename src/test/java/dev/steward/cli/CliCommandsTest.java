@@ -483,6 +483,37 @@ class CliCommandsTest {
                 """, r.out());
     }
 
+    /** A crash loop backing off: EXITED, its restart due 40 s after NOW. */
+    private static final String CRASHY = """
+            {"name": "crashy", "program": "crashy", "index": 0, "state": "EXITED", "stateCode": 100, "pid": null,
+             "startedAt": "2026-11-22T04:00:00Z", "stoppedAt": "2026-11-22T04:00:02Z", "restartAt": "2026-11-22T04:01:42Z",
+             "uptimeSeconds": null, "restarts": 4,
+             "lastExit": {"exitCode": 1, "signal": null, "expected": false, "reason": "Error", "at": "2026-11-22T04:00:02Z"},
+             "spawnError": null, "stoppedByHand": false, "description": "Nov 22 04:00 AM; restarts in 40 s",
+             "stdoutLog": null, "stderrLog": null, "labels": {}}""";
+
+    @Test
+    void aProcessWhoseRestartWaitsSaysWhenInGetAndDescribe() {
+        daemon.on("GET", "/processes", Answer.json("{\"items\": [" + CRASHY + ", "
+                + Fixtures.WEB_1.replace("\"labels\"", "\"restartAt\": \"2026-11-22T04:01:04Z\", \"labels\"") + "]}"));
+        daemon.on("GET", "/processes/crashy", Answer.json(CRASHY));
+        daemon.on("GET", "/events", Answer.json("{\"items\": []}"));
+
+        assertEquals("""
+                NAME     READY   STATUS                     RESTARTS      AGE
+                crashy   0/1     EXITED (restarts in 40s)   4 (60s ago)   62s
+                web-1    0/1     BACKOFF (retries in 2s)    0             61m
+                """, cli("get", "processes").out());
+        String described = cli("describe", "process", "crashy").out();
+        assertTrue(described.contains("""
+                State:            EXITED
+                  Started:        Sun, 22 Nov 2026 04:00:00 +0000
+                  Stopped:        Sun, 22 Nov 2026 04:00:02 +0000
+                  Next Restart:   Sun, 22 Nov 2026 04:01:42 +0000 (in 40s)
+                Description:      Nov 22 04:00 AM; restarts in 40 s
+                """), described);
+    }
+
     @Test
     void describeProcessShowsTheCommandItsRunGot() {
         daemon.on("GET", "/processes/web-1", Answer.json(Fixtures.WEB_1.replace("\"labels\"",

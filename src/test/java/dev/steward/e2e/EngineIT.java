@@ -212,6 +212,13 @@ class EngineIT {
         CliRun described = steward("describe", "process", "crashy");
         assertEquals(0, described.code(), described::toString);
         assertTrue(described.out().contains("State:") && described.out().contains("EXITED"), described::toString);
+        // Not an exit that stays: each view says when it restarts.
+        assertTrue(described.out().matches("(?s).*\n  Next Restart: +\\w{3}, .* \\(in (59m|60m)\\)\n.*"), described::toString);
+        CliRun status = steward("status", "crashy");
+        assertTrue(status.out().matches("(?s)crashy +EXITED +\\w{3} \\d\\d \\d\\d:\\d\\d [AP]M; restarts in 3[56]\\d\\d s\n"),
+                status::toString);
+        CliRun got = steward("get", "processes", "crashy");
+        assertTrue(got.out().contains("EXITED (restarts in 59m") || got.out().contains("EXITED (restarts in 60m"), got::toString);
         assertTrue(described.out().contains("Warning") && described.out().contains("BackOff")
                 && described.out().contains("back-off restarting failed process: exit status 1; not expected; restarts in 3600 s"),
                 described::toString);

@@ -355,6 +355,17 @@ class EventHistoryTest {
     }
 
     @Test
+    void aPendingRestartThatItsChangedSpecCancelsOrBringsForwardIsNoKilling() {
+        accept(change(ProcessState.EXITED, ProcessState.EXITED,
+                "restart cancelled: its spec no longer restarts this exit (restartPolicy: Never)"));
+
+        EventRecord record = single();
+        assertEquals("RestartChanged", record.reason());
+        assertEquals(EventRecord.NORMAL, record.type());
+        assertEquals("restart cancelled: its spec no longer restarts this exit (restartPolicy: Never)", record.message());
+    }
+
+    @Test
     void otherTransitionsAreNormal() {
         accept(change(ProcessState.STOPPED, ProcessState.STARTING, "pid 1234"));
         accept(change(ProcessState.STARTING, ProcessState.RUNNING, "pid 1234"));

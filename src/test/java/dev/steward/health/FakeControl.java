@@ -104,7 +104,7 @@ public class FakeControl implements Control {
     /** A process of {@code spec}, instance {@code index}, with {@code pid} (0 when not running). */
     public static ProcessInfo process(ProgramSpec spec, int index, String state, boolean stoppedByHand, int pid) {
         return new ProcessInfo(spec.processName(index), spec.name(), index, state, code(state), pid,
-                Optional.of(Instant.now().minusSeconds(5)), Optional.empty(), 0, Optional.empty(), Optional.empty(),
+                Optional.of(Instant.now().minusSeconds(5)), Optional.empty(), Optional.empty(), 0, Optional.empty(), Optional.empty(),
                 stoppedByHand, ProcessInfo.Removal.NONE, false, false, Optional.empty(), Optional.empty(), Optional.empty(), spec.labels(), Optional.empty());
     }
 

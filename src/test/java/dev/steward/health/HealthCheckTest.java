@@ -109,7 +109,7 @@ class HealthCheckTest {
         var exit = new ProcessInfo.LastExit(Optional.of(expected ? 0 : 1), Optional.empty(), expected,
                 expected ? "Completed" : "Error", Instant.now());
         return new ProcessInfo(process.name(), process.program(), process.index(), process.state(), process.stateCode(), 0,
-                process.startedAt(), Optional.of(Instant.now()), 0, Optional.of(exit), Optional.empty(), false,
+                process.startedAt(), Optional.of(Instant.now()), Optional.empty(), 0, Optional.of(exit), Optional.empty(), false,
                 ProcessInfo.Removal.NONE, false, false, Optional.empty(), Optional.empty(), Optional.empty(), process.labels(), process.command());
     }
 

@@ -231,7 +231,7 @@ class MetricsTest {
     private static ProcessInfo withExit(ProcessInfo p, Optional<Integer> code, Optional<String> signal) {
         var exit = new ProcessInfo.LastExit(code, signal, false, signal.isPresent() ? "Killed" : "Error", Instant.now());
         return new ProcessInfo(p.name(), p.program(), p.index(), p.state(), p.stateCode(), p.pid(), p.startedAt(),
-                Optional.of(Instant.now()), p.restarts(), Optional.of(exit), p.spawnError(), p.stoppedByHand(),
+                Optional.of(Instant.now()), p.restartAt(), p.restarts(), Optional.of(exit), p.spawnError(), p.stoppedByHand(),
                 p.removal(), p.startsAgain(), p.outdated(), p.stdoutLog(), p.stderrLog(), p.logError(), p.labels(), p.command());
     }
 }

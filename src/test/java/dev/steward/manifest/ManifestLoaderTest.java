@@ -462,9 +462,12 @@ class ManifestLoaderTest {
     @Test
     void badRestartBackoff() {
         String spec = HEADER + "spec:\n  command: [a]\n  restartBackoff:";
+        String howTo = "; write `restartBackoff: {}` for Kubernetes' defaults, or remove the field";
         assertEquals(new ManifestError(FILE, 7, 19, "spec.restartBackoff", "must be a mapping of fields such as"
-                + " initialSeconds, maxSeconds, resetSeconds (got true)"), onlyError(spec + " true\n"));
-        assertEquals("must be a mapping of fields such as initialSeconds, maxSeconds, resetSeconds (got nothing)",
+                + " initialSeconds, maxSeconds, resetSeconds (got true)" + howTo), onlyError(spec + " true\n"));
+        assertEquals("must be a mapping of fields such as initialSeconds, maxSeconds, resetSeconds (got false)" + howTo,
+                onlyError(spec + " false\n").message());
+        assertEquals("must be a mapping of fields such as initialSeconds, maxSeconds, resetSeconds (got nothing)" + howTo,
                 onlyError(spec + "\n").message());
         assertEquals(new ManifestError(FILE, 8, 5, "spec.restartBackoff.initialSecond",
                 "unknown field \"initialSecond\"; did you mean \"initialSeconds\"?"), onlyError(spec + "\n    initialSecond: 5\n"));

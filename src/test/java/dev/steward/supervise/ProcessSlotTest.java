@@ -15,6 +15,8 @@ import dev.steward.manifest.ProgramSpec;
 import dev.steward.manifest.RestartPolicy;
 import dev.steward.supervise.FakeLauncher.SentSignal;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -604,6 +606,235 @@ class ProcessSlotTest {
         assertEquals(1, launcher.launchCount());
         loop.advanceMillis(1);
         assertEquals(2, launcher.launchCount(), "Supervisor's 1 s, 2 s, 3 s ..., not restartBackoff's 10 s");
+    }
+
+    // ---- a spec changed while a restart waits -------------------------------------------------------
+
+    /** A crash loop under restartBackoff {300, 300, 600} whose second crash in a row, after a run of 1 s, waits 300 s. */
+    private ProcessSlot waitingFiveMinutes() {
+        ProcessSlot slot = running(crashLoop().restartBackoff(300, 300, 600));
+        assertEquals(0, crashAfter(slot, 1));
+        loop.advanceSeconds(1);
+        launcher.exitLast(ExitStatus.exited(1));
+        assertTrue(slot.restartPending());
+        assertEquals(loop.now().plusSeconds(300), slot.restartAt().orElseThrow());
+        events.clear();
+        return slot;
+    }
+
+    @Test
+    void aPendingRestartIsCancelledWhenTheChangedSpecNoLongerRestartsTheExit() {
+        ProcessSlot slot = waitingFiveMinutes();
+        int spawns = launcher.launchCount();
+
+        slot.updateSpec(Specs.from(slot.spec()).restartPolicy(RestartPolicy.Never).build());
+
+        assertEquals(EXITED, slot.state());
+        assertFalse(slot.restartPending());
+        assertTrue(slot.restartAt().isEmpty());
+        assertEquals(0, loop.pendingTimers());
+        StateChange notice = onlyEvent();
+        assertEquals("restart cancelled: its spec no longer restarts this exit (restartPolicy: Never)", notice.detail());
+        assertFalse(notice.backingOff());
+        assertTransitions("EXITED->EXITED");
+        loop.advanceSeconds(3600);
+        assertEquals(spawns, launcher.launchCount(), "not restarted");
+        assertFalse(slot.restartsUnderItsSpecNow());
+    }
+
+    @Test
+    void aPendingRestartOfAnExpectedExitIsCancelledByRestartPolicyOnFailure() {
+        ProcessSlot slot = running(crashLoop().restartBackoff(300, 300, 600));
+        launcher.exitLast(ExitStatus.exited(0));
+        assertTrue(slot.restartPending());
+        events.clear();
+
+        slot.updateSpec(Specs.from(slot.spec()).restartPolicy(RestartPolicy.OnFailure).build());
+
+        assertEquals("restart cancelled: its spec no longer restarts this exit (restartPolicy: OnFailure, and exit status 0"
+                + " is one of its exitCodes)", onlyEvent().detail());
+        assertFalse(slot.restartPending());
+    }
+
+    @Test
+    void aPendingRestartOfAnUnexpectedExitStaysUnderRestartPolicyOnFailure() {
+        ProcessSlot slot = waitingFiveMinutes();
+        Instant due = slot.restartAt().orElseThrow();
+
+        slot.updateSpec(Specs.from(slot.spec()).restartPolicy(RestartPolicy.OnFailure).build());
+
+        assertTrue(events.isEmpty(), "nothing to say: " + events);
+        assertEquals(due, slot.restartAt().orElseThrow());
+        int spawns = launcher.launchCount();
+        loop.advanceSeconds(300);
+        assertEquals(spawns + 1, launcher.launchCount());
+    }
+
+    @Test
+    void removingRestartBackoffDuringTheWaitRestartsAtOnce() {
+        ProcessSlot slot = waitingFiveMinutes();
+        loop.advanceSeconds(5);
+        int spawns = launcher.launchCount();
+
+        slot.updateSpec(Specs.from(slot.spec()).noRestartBackoff().build());
+
+        assertEquals(EXITED, slot.state(), "on the timer, not inside the update");
+        assertEquals(loop.now(), slot.restartAt().orElseThrow(), "it ran a second: nothing more to wait for");
+        assertEquals("restart brought forward by its changed spec: restarts in 0 s rather than 295 s", onlyEvent().detail());
+        assertTransitions("EXITED->EXITED");
+        loop.advance(Duration.ZERO);
+        assertEquals(spawns + 1, launcher.launchCount());
+        assertEquals(RUNNING, slot.state());
+        assertTrue(slot.restartAt().isEmpty());
+        assertEquals(0, loop.pendingTimers(), "the old wait does not fire as well");
+    }
+
+    @Test
+    void removingRestartBackoffStillRestartsNoSoonerThanASecondAfterTheStart() {
+        ProcessSlot slot = running(crashLoop().restartBackoff(300, 300, 600));
+        assertEquals(1000, crashAfter(slot, 0));
+        events.clear();
+        launcher.exitLast(ExitStatus.exited(1)); // at once again: waits 300 s
+        assertEquals(loop.now().plusSeconds(300), slot.restartAt().orElseThrow());
+        int spawns = launcher.launchCount();
+
+        slot.updateSpec(Specs.from(slot.spec()).noRestartBackoff().build());
+
+        assertEquals(loop.now().plusSeconds(1), slot.restartAt().orElseThrow());
+        loop.advanceMillis(999);
+        assertEquals(spawns, launcher.launchCount());
+        loop.advanceMillis(1);
+        assertEquals(spawns + 1, launcher.launchCount());
+    }
+
+    @Test
+    void aShorterWaitUnderTheChangedSpecBringsThePendingRestartForwardCountedFromTheExit() {
+        ProcessSlot slot = waitingFiveMinutes();
+        loop.advanceSeconds(20);
+        int spawns = launcher.launchCount();
+
+        slot.updateSpec(Specs.from(slot.spec()).restartBackoff(60, 60, 600).build());
+
+        assertEquals("restart brought forward by its changed spec: restarts in 40 s rather than 280 s", onlyEvent().detail());
+        loop.advanceMillis(39_999);
+        assertEquals(spawns, launcher.launchCount());
+        loop.advanceMillis(1);
+        assertEquals(spawns + 1, launcher.launchCount(), "60 s after the exit");
+    }
+
+    @Test
+    void aLongerWaitUnderTheChangedSpecDoesNotPutOffThePendingRestart() {
+        ProcessSlot slot = running(crashLoop().restartBackoff(10, 300, 600));
+        crashAfter(slot, 1);
+        loop.advanceSeconds(1);
+        launcher.exitLast(ExitStatus.exited(1)); // waits 10 s
+        Instant due = slot.restartAt().orElseThrow();
+        events.clear();
+        int spawns = launcher.launchCount();
+
+        slot.updateSpec(Specs.from(slot.spec()).restartBackoff(100, 300, 600).build());
+
+        assertTrue(events.isEmpty(), "the wait said at the exit stands: " + events);
+        assertEquals(due, slot.restartAt().orElseThrow());
+        loop.advanceSeconds(10);
+        assertEquals(spawns + 1, launcher.launchCount());
+    }
+
+    @Test
+    void restartAtSaysWhenAWaitingRestartOrRetryIsDue() {
+        ProcessSlot slot = running(crashLoop());
+        assertTrue(slot.restartAt().isEmpty(), "running");
+        launcher.exitLast(ExitStatus.exited(1)); // ran 0 s: waits out the second
+        assertEquals(loop.now().plusSeconds(1), slot.restartAt().orElseThrow());
+        loop.advanceSeconds(1);
+        assertTrue(slot.restartAt().isEmpty(), "restarted");
+
+        ProcessSlot retrying = backoff(web());
+        assertEquals(loop.now().plusSeconds(1), retrying.restartAt().orElseThrow());
+        retrying.stop();
+        assertTrue(retrying.restartAt().isEmpty(), "stopped");
+    }
+
+    // ---- the daemon shuts down: nothing starts any more ------------------------------------------------
+
+    @Test
+    void startNoMoreStopsARestartWaitingOnItsTimer() {
+        ProcessSlot slot = waitingFiveMinutes();
+        int spawns = launcher.launchCount();
+
+        slot.startNoMore();
+
+        assertEquals(STOPPED, slot.state());
+        assertEquals("not restarted: the daemon is shutting down", onlyEvent().detail());
+        assertTrue(slot.restartAt().isEmpty());
+        assertEquals(0, loop.pendingTimers());
+        loop.advanceSeconds(3600);
+        assertEquals(spawns, launcher.launchCount());
+    }
+
+    @Test
+    void startNoMoreStopsARetryFromBackoff() {
+        ProcessSlot slot = backoff(web());
+
+        slot.startNoMore();
+
+        assertEquals(STOPPED, slot.state());
+        assertEquals("not retried: the daemon is shutting down", onlyEvent().detail());
+        loop.advanceSeconds(60);
+        assertEquals(1, launcher.launchCount());
+    }
+
+    @Test
+    void afterStartNoMoreAnExitIsFinal() {
+        ProcessSlot slot = running(crashLoop());
+        loop.advanceSeconds(5);
+
+        slot.startNoMore();
+        assertTrue(events.isEmpty(), "a running process runs on until the shutdown stops it: " + events);
+        launcher.exitLast(ExitStatus.exited(1));
+
+        assertEquals(EXITED, slot.state());
+        assertEquals("exit status 1; not expected; not restarted: the daemon is shutting down", onlyEvent().detail());
+        assertFalse(slot.restartPending());
+        loop.advanceSeconds(60);
+        assertEquals(1, launcher.launchCount());
+    }
+
+    @Test
+    void afterStartNoMoreAnExitBeforeStartSecondsIsNotRetried() {
+        ProcessSlot slot = starting(web());
+
+        slot.startNoMore();
+        launcher.exitLast(ExitStatus.exited(1));
+
+        assertTransitions("STARTING->BACKOFF", "BACKOFF->STOPPED");
+        loop.advanceSeconds(60);
+        assertEquals(1, launcher.launchCount());
+    }
+
+    @Test
+    void afterStartNoMoreStartAndRestartDoNothing() {
+        ProcessSlot restarting = running(web());
+        restarting.restart();
+        assertEquals(STOPPING, restarting.state());
+        assertTrue(restarting.startPending());
+
+        restarting.startNoMore();
+        launcher.exitLast(ExitStatus.killedBy(SIGTERM));
+
+        assertEquals(STOPPED, restarting.state(), "the start after the stop is dropped");
+        assertEquals(1, launcher.launchCount());
+        events.clear();
+        restarting.start();
+        restarting.restart();
+        assertTrue(events.isEmpty(), events.toString());
+        assertEquals(1, launcher.launchCount());
+
+        ProcessSlot up = running(web());
+        up.startNoMore();
+        up.restart();
+        assertEquals(RUNNING, up.state(), "not stopped out of the shutdown's priority order");
+        assertTrue(launcher.signals().stream().noneMatch(sent -> sent.pid() == up.pid()), launcher.signals().toString());
     }
 
     // ---- RUNNING / STARTING -> STOPPING -> STOPPED --------------------------------------------------

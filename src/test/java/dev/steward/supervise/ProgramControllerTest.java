@@ -16,6 +16,7 @@ import dev.steward.manifest.RestartPolicy;
 import dev.steward.supervise.FakeLauncher.FakeChild;
 import dev.steward.supervise.FakeLauncher.SentSignal;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -397,6 +398,47 @@ class ProgramControllerTest {
         assertTrue(controller.slots().get(0).restartPending(), "the second waits 10 s");
         loop.advanceSeconds(10);
         assertEquals(3, launcher.launchCount());
+    }
+
+    /** restartPolicy Always, restartBackoff {300, 300, 600}: the second crash in a row waits 300 s. */
+    private ProgramSpec waitingFiveMinutes() {
+        ProgramSpec spec = Specs.program("web").startSeconds(0).restartPolicy(RestartPolicy.Always).restartBackoff(300, 300, 600).build();
+        running(spec);
+        loop.advanceSeconds(1);
+        launcher.exitLast(ExitStatus.exited(1));
+        loop.advanceSeconds(1);
+        launcher.exitLast(ExitStatus.exited(1));
+        assertTrue(controller.slots().get(0).restartPending());
+        assertEquals(2, launcher.launchCount());
+        return spec;
+    }
+
+    @Test
+    void restartPolicyNeverAppliedDuringARestartBackoffWaitCancelsTheRestart() {
+        ProgramSpec before = waitingFiveMinutes();
+        events.clear();
+
+        controller.update(Specs.from(before).restartPolicy(RestartPolicy.Never).build());
+
+        assertEquals(List.of(EXITED), states());
+        assertFalse(controller.slots().get(0).restartPending());
+        assertEquals(List.of("restart cancelled: its spec no longer restarts this exit (restartPolicy: Never)"),
+                events.stream().map(StateChange::detail).toList());
+        loop.advanceSeconds(300);
+        assertEquals(2, launcher.launchCount(), "not spawned when the old wait ends");
+    }
+
+    @Test
+    void restartBackoffRemovedDuringItsWaitRestartsAtOnce() {
+        ProgramSpec before = waitingFiveMinutes();
+        loop.advanceSeconds(10);
+
+        controller.update(Specs.from(before).noRestartBackoff().build());
+        loop.runPending();
+        loop.advance(Duration.ZERO);
+
+        assertEquals(3, launcher.launchCount(), "not 290 s later");
+        assertEquals(List.of(RUNNING), states());
     }
 
     // ---- delete ---------------------------------------------------------------------------------------

@@ -127,6 +127,11 @@ public final class Specs {
         return this;
     }
 
+    public Specs noRestartBackoff() {
+        restartBackoff = Optional.empty();
+        return this;
+    }
+
     public Specs exitCodes(Integer... codes) {
         exitCodes = Set.of(codes);
         return this;

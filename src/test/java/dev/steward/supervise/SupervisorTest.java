@@ -952,6 +952,82 @@ class SupervisorTest {
         assertTrue(web1Result.message().contains("shutting down"), web1Result.message());
     }
 
+    /** {@code crash} (priority 100) restarted once at once, then waiting 10 s under restartBackoff; {@code slow} (900) runs. */
+    private Supervisor crashWaitingTenSecondsBelowSlow() {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("slow").priority(900).stopTimeoutSeconds(60).build(),
+                program("crash").priority(100).startSeconds(0).restartPolicy(RestartPolicy.Always).restartBackoff(10, 300, 600).build()));
+        spawner.lastChildOf("crash").exit(ExitStatus.exited(1));
+        loop.advanceSeconds(1);
+        spawner.lastChildOf("crash").exit(ExitStatus.exited(1));
+        assertEquals(ProcessState.EXITED, state(supervisor, "crash"));
+        assertEquals(Optional.of(loop.now().plusSeconds(10)), view(supervisor, "crash").restartAt(), "published for readers");
+        assertEquals(2, spawner.childrenOf("crash").size());
+        return supervisor;
+    }
+
+    @Test
+    void shutdownStopsAtOnceARestartWaitingInALowerPriorityLevel() {
+        Supervisor supervisor = crashWaitingTenSecondsBelowSlow();
+        Child slow = spawner.lastChildOf("slow");
+
+        CompletableFuture<Void> done = supervisor.shutdown();
+        loop.runPending();
+
+        assertEquals(List.of(SIGTERM, SIGCONT), slow.signals);
+        assertEquals(STOPPED, state(supervisor, "crash"), "it holds no child: nothing to wait for");
+        assertTrue(view(supervisor, "crash").restartAt().isEmpty());
+        loop.advanceSeconds(11);
+        assertEquals(STOPPING, state(supervisor, "slow"));
+        assertEquals(2, spawner.childrenOf("crash").size(), "not restarted while slow still stops");
+        assertFalse(done.isDone());
+
+        slow.exit(ExitStatus.killedBy(SIGTERM));
+
+        assertTrue(done.isDone());
+        assertEquals(2, spawner.childrenOf("crash").size());
+    }
+
+    @Test
+    void shutdownStopsAtOnceARetryWaitingInALowerPriorityLevel() {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("slow").priority(900).stopTimeoutSeconds(60).build()));
+        spawner.failNext(1);
+        loop.execute(() -> supervisor.apply(desired(program("slow").priority(900).stopTimeoutSeconds(60).build(),
+                program("web").priority(100).build())));
+        loop.runPending();
+        assertEquals(BACKOFF, state(supervisor, "web"));
+
+        CompletableFuture<Void> done = supervisor.shutdown();
+        loop.runPending();
+
+        assertEquals(STOPPED, state(supervisor, "web"));
+        loop.advanceSeconds(30);
+        assertEquals(2, spawner.spawnCount(), "slow, and web's failed spawn: no retry while slow still stops");
+        assertFalse(done.isDone());
+        spawner.lastChildOf("slow").exit(ExitStatus.killedBy(SIGTERM));
+        assertTrue(done.isDone());
+    }
+
+    @Test
+    void aProcessOfALowerPriorityLevelThatExitsDuringShutdownIsNotRestarted() {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("slow").priority(900).stopTimeoutSeconds(60).build(),
+                program("app").priority(100).restartPolicy(RestartPolicy.Always).build()));
+        loop.advanceSeconds(5);
+        CompletableFuture<Void> done = supervisor.shutdown();
+        loop.runPending();
+
+        spawner.lastChildOf("app").exit(ExitStatus.exited(1));
+        loop.advanceSeconds(5);
+
+        assertEquals(ProcessState.EXITED, state(supervisor, "app"));
+        assertEquals(1, spawner.childrenOf("app").size(), "ran 6 s: it would have restarted at once");
+        spawner.lastChildOf("slow").exit(ExitStatus.killedBy(SIGTERM));
+        assertTrue(done.isDone());
+        assertEquals(1, spawner.childrenOf("app").size());
+    }
+
     @Test
     void shutdownCompletesOnlyOnceItsLastEventsAreOut() {
         Supervisor supervisor = supervisor(OperatorIntent.inMemory());
