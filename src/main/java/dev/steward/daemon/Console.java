@@ -1,8 +1,7 @@
 package dev.steward.daemon;
 
 import dev.steward.logs.DaemonStreams;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintStream;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.zone.ZoneRules;
@@ -68,12 +67,15 @@ final class Console {
         if (batch.length() == 0) {
             return;
         }
-        try {
-            DaemonStreams.writeStdout(batch.toString().getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            // stdout is gone (the journal or the terminal went away): there is nowhere left to say it
-        }
+        DaemonStreams.holdingStdout(Console::printBatch);
         batch.setLength(0);
+    }
+
+    // Caller holds Console.class.
+    private static void printBatch() {
+        PrintStream out = System.out;
+        out.print(batch);
+        out.flush();
     }
 
     // Caller holds Console.class.

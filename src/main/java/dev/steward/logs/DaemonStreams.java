@@ -25,11 +25,14 @@ public final class DaemonStreams {
     }
 
     /**
-     * Writes the daemon's own lines ({@code Console}) to its stdout in one piece, through the writer the programs'
-     * {@code file: /dev/stdout} output goes through: neither cuts the other's lines.
+     * Runs {@code write}, which writes the daemon's own lines ({@code Console}) to {@code System.out} and flushes them,
+     * holding the lock under which the programs' {@code file: /dev/stdout} output is written: neither cuts the other's
+     * lines. They go through {@code System.out} still, which a test runner replaces to collect them.
      */
-    public static void writeStdout(byte[] lines) throws IOException {
-        OUT.write(ByteBuffer.wrap(lines));
+    public static void holdingStdout(Runnable write) {
+        synchronized (OUT) {
+            write.run();
+        }
     }
 
     /** The daemon's stream that {@code file} names, or null when it names a file to open. */
