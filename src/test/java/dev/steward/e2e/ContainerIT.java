@@ -46,8 +46,12 @@ class ContainerIT {
     @Test
     void theImageRunsTheKubernetesExamplesProgramsAndAnswersItsProbes() throws Exception {
         Path opt = root.resolve("opt/steward");
-        Process install = new ProcessBuilder(DOCKER.resolve("install").toString(), opt.toString()).redirectErrorStream(true)
-                .redirectOutput(root.resolve("install.log").toFile()).start();
+        ProcessBuilder installer = new ProcessBuilder(DOCKER.resolve("install").toString(), opt.toString())
+                .redirectErrorStream(true).redirectOutput(root.resolve("install.log").toFile());
+        // the JVM the daemon runs on below: an archive is made for one JDK build
+        installer.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        installer.environment().remove("STEWARD_CDS");
+        Process install = installer.start();
         install.getOutputStream().close();
         assertTrue(install.waitFor(5, TimeUnit.MINUTES), "docker/install did not end");
         assertEquals(0, install.exitValue(), () -> read(root.resolve("install.log")));
