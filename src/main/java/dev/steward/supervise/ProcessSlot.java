@@ -155,7 +155,9 @@ public final class ProcessSlot {
         ExitStatus status = lastExit.status();
         if (!restarts(spec, status)) {
             cancelTimer();
-            // Left EXITED, as an exit under this spec would be; the listener hears why the announced restart will not come.
+            // Left EXITED, as an exit under this spec would be, and so expected or not as this spec's exitCodes say (an
+            // exit left unexpected would hold readiness down); the listener hears why the announced restart will not come.
+            lastExit = new LastExit(status, expected(spec, status), lastExit.at());
             notice("restart cancelled: its spec no longer restarts this exit (restartPolicy: " + spec.restartPolicy()
                     + (spec.restartPolicy() == RestartPolicy.OnFailure ? ", and " + status + " is one of its exitCodes" : "") + ")");
             return;
@@ -175,7 +177,7 @@ public final class ProcessSlot {
         Duration left = due.isAfter(now) ? Duration.between(now, due) : Duration.ZERO;
         Duration before = Duration.between(now, restartAt);
         cancelTimer();
-        scheduleRestart(left);
+        scheduleRestart(now, left);
         notice("restart brought forward by its changed spec: restarts in " + seconds(left) + " rather than " + seconds(before));
     }
 
@@ -262,7 +264,7 @@ public final class ProcessSlot {
             backoff = 0;
             transition(ProcessState.FATAL, "too many start retries too quickly; fix the program and start it");
         } else {
-            scheduleRestart(Duration.ofSeconds(backoff));
+            scheduleRestart(clock.instant(), Duration.ofSeconds(backoff));
         }
     }
 
@@ -337,11 +339,11 @@ public final class ProcessSlot {
         Duration soonest = MIN_RESTART_INTERVAL.minus(run);
         // A wait is armed first: a listener that stops the process on this transition must find the restart to cancel.
         if (!delay.isZero() && delay.compareTo(soonest) >= 0) {
-            scheduleRestart(delay);
+            scheduleRestart(now, delay);
             transition(ProcessState.EXITED, exit + "; restarts in " + delay.toSeconds() + " s " + StateChange.RESTART_BACKOFF
                     + "restart " + restartsInARow + " in a row, each run shorter than " + crashLoop.resetSeconds() + " s)");
         } else if (soonest.compareTo(Duration.ZERO) > 0) {
-            scheduleRestart(soonest);
+            scheduleRestart(now, soonest);
             transition(ProcessState.EXITED, exit + "; restarts in " + soonest.toMillis() + " ms (at most one restart a second)");
         } else {
             transition(ProcessState.EXITED, exit);
@@ -350,8 +352,10 @@ public final class ProcessSlot {
     }
 
     /** Arms the timer of an automatic restart (EXITED) or retry (BACKOFF), and notes when it is due. */
-    private void scheduleRestart(Duration delay) {
-        restartAt = clock.instant().plus(delay);
+    private void scheduleRestart(Instant from, Duration delay) {
+        // From the instant the wait was decided at (an exit's own), not a later reading of the clock: a restart that
+        // a spec change re-decides to the same wait must come out at the same instant, not a few microseconds later.
+        restartAt = from.plus(delay);
         timer = loop.schedule(delay, this::respawn);
     }
 

@@ -15,8 +15,11 @@ import dev.steward.manifest.ProgramSpec;
 import dev.steward.manifest.RestartPolicy;
 import dev.steward.supervise.FakeLauncher.SentSignal;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -36,6 +39,8 @@ class ProcessSlotTest {
     private final ManualLoop loop = new ManualLoop();
     private final FakeLauncher launcher = new FakeLauncher(loop);
     private final List<StateChange> events = new ArrayList<>();
+    /** The slot's clock: the loop's, unless a test gives one that moves on its own. */
+    private Clock slotClock;
 
     // ---- helpers ------------------------------------------------------------------------------------
 
@@ -48,7 +53,7 @@ class ProcessSlotTest {
     }
 
     private ProcessSlot slot(ProgramSpec spec) {
-        return new ProcessSlot(spec, 0, loop.clock(), loop, launcher, (slot, change) -> {
+        return new ProcessSlot(spec, 0, slotClock != null ? slotClock : loop.clock(), loop, launcher, (slot, change) -> {
             assertEquals(slot.state(), change.to(), "reported after the state changed");
             events.add(change);
         });
@@ -640,6 +645,53 @@ class ProcessSlotTest {
         loop.advanceSeconds(3600);
         assertEquals(spawns, launcher.launchCount(), "not restarted");
         assertFalse(slot.restartsUnderItsSpecNow());
+    }
+
+    @Test
+    void aChangeThatLeavesTheWaitAsItWasSaysNothingThoughTheClockMovesBetweenReadings() {
+        // A real clock moves between two readings (nanoseconds here): the wait re-decided from the exit's instant must
+        // come out at the instant announced, not "brought forward" by the microseconds the first decision took.
+        slotClock = new Clock() {
+            private long readings;
+
+            @Override
+            public Instant instant() {
+                return loop.now().plusNanos(1000 * ++readings);
+            }
+
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+        };
+        ProcessSlot slot = running(crashLoop().restartBackoff(300, 300, 600));
+        launcher.exitLast(ExitStatus.exited(1)); // the first restart in a row: a second after its start
+        loop.advanceSeconds(1);
+        assertEquals(RUNNING, slot.state());
+        launcher.exitLast(ExitStatus.exited(1)); // the second: 300 s
+        Instant due = slot.restartAt().orElseThrow();
+        events.clear();
+
+        slot.updateSpec(Specs.from(slot.spec()).replicas(3).build()); // a change of something else
+        slot.updateSpec(Specs.from(slot.spec()).replicas(4).build());
+
+        assertTrue(events.isEmpty(), () -> "nothing to say: " + events);
+        assertEquals(due, slot.restartAt().orElseThrow());
+    }
+
+    @Test
+    void aPendingRestartCancelledByNewExitCodesLeavesTheExitExpected() {
+        ProcessSlot slot = waitingFiveMinutes(); // exit status 1, restartPolicy Always
+
+        slot.updateSpec(Specs.from(slot.spec()).restartPolicy(RestartPolicy.OnFailure).exitCodes(0, 1).build());
+
+        assertFalse(slot.restartPending());
+        assertTrue(slot.lastExit().orElseThrow().expected(), "an exit its exitCodes expect, as readiness and get read it");
     }
 
     @Test
