@@ -91,6 +91,17 @@ public final class LogSink implements Closeable {
     }
 
     /**
+     * Other streams are to write this sink's file too (a program's replicas given one path): it takes whole lines from
+     * the first byte on. Called before the process is spawned; else a half line written before the second stream
+     * opened the file would be cut by that stream's first line.
+     */
+    public void expectOtherWriters() {
+        if (out != null) {
+            out.markShared();
+        }
+    }
+
+    /**
      * A sink writing to another file that keeps this one's memory, its output and its runs, for a log path changed in
      * place: {@code logs} and {@code logs -p} still show what the process wrote before. This sink's file is closed;
      * late output written here still reaches the shared memory. To the same file, this sink itself, with the limits.

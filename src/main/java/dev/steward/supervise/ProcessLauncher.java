@@ -253,9 +253,40 @@ public final class ProcessLauncher implements Launcher {
         } else if (current != null) {
             current.stderr().ifPresent(LogSink::close); // now redirected into stdout: its memory goes
         }
+        // Before the spawn: a replica's half line written before its siblings have opened the file would be cut.
+        if (sharedByReplicas(slot, out, stdoutPath, variables)) {
+            stdout.expectOtherWriters();
+        }
+        if (stderr.isPresent() && sharedByReplicas(slot, err, stderrPath, variables)) {
+            stderr.get().expectOtherWriters();
+        }
         SlotLogs opened = new SlotLogs(stdout, stderr);
         logs.put(slot, opened);
         return opened;
+    }
+
+    /**
+     * Whether the program's other replicas write this stream's file too: a path without expansions, or one whose
+     * expansions give another replica the same path (it names no {@code process_num}). Those replicas open it once
+     * they start, moments later; a file that several programs name is found shared only then.
+     */
+    private boolean sharedByReplicas(ProcessSlot slot, StreamLogSpec stream, Optional<Path> path,
+                                     Supplier<Function<String, String>> variables) {
+        ProgramSpec spec = slot.spec();
+        if (spec.replicas() < 2 || path.isEmpty() || stream.file().equals(StreamLogSpec.AUTO)) {
+            return false;
+        }
+        if (!Expansions.inLogPath(stream.file())) {
+            return true;
+        }
+        int sibling = slot.index() == 0 ? 1 : 0;
+        try {
+            String siblings = Expansions.expand(stream.file(), new Expansions.Values(spec.name(), spec.processName(sibling),
+                    sibling, spec.replicas(), hostName(), here, variables.get(), true));
+            return path.get().equals(stateDir.resolve(siblings));
+        } catch (IllegalArgumentException e) {
+            return false; // the sibling's own start says why
+        }
     }
 
     /** Applies changed log size limits in place (no restart). */

@@ -20,6 +20,7 @@ import dev.steward.logs.TailMemory;
 import dev.steward.manifest.ManifestError;
 import dev.steward.manifest.ManifestFile;
 import dev.steward.manifest.ManifestLoader;
+import dev.steward.manifest.LogsSpec;
 import dev.steward.manifest.ProgramSpec;
 import dev.steward.manifest.RestartPolicy;
 import dev.steward.reconcile.DesiredState;
@@ -250,6 +251,29 @@ class SupervisorTest {
             }
         }
         return open.stream().sorted().toList();
+    }
+
+    @Test
+    void aReplicaGivenTheFileItsSiblingsShareWritesWholeLinesBeforeTheyHaveOpenedIt() throws IOException {
+        // The first replica starts, and writes, moments before its siblings open the file: a half line written then
+        // was cut by a sibling's first line ("web-0 web-1 line 0").
+        ProcessLauncher launcher = new ProcessLauncher(spawner, stateDir, MANIFESTS, Map.of("PATH", "/usr/bin:/bin"));
+        for (String file : List.of("shared.log", "%(program_name)s.log", "web-%(process_num)d.log")) {
+            ProgramSpec spec = program("web").replicas(3).logs(new LogsSpec(
+                    new LogsSpec.StreamLogSpec(stateDir.resolve(file).toString(), 0, 0), LogsSpec.StreamLogSpec.defaults(),
+                    true)).build();
+            ProcessSlot first = new ProcessSlot(spec, 0, loop.clock(), loop, launcher, (slot, change) -> { });
+            first.start();
+            OutputSink stdout = spawner.requests.get(spawner.requests.size() - 1).stdout();
+            stdout.write(ByteBuffer.wrap("web-0 ".getBytes(StandardCharsets.US_ASCII)));
+            Path written = launcher.plannedLogPaths(first).stdout().orElseThrow();
+            boolean shared = !file.contains("process_num");
+            assertEquals(shared ? "" : "web-0 ", Files.exists(written) ? Files.readString(written) : "",
+                    file + ": held back until its line ends, when the siblings share the file");
+            stdout.write(ByteBuffer.wrap("line 0\n".getBytes(StandardCharsets.US_ASCII)));
+            assertEquals("web-0 line 0\n", Files.readString(written));
+            launcher.release(first);
+        }
     }
 
     @Test
