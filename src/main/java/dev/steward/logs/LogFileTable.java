@@ -120,7 +120,7 @@ public final class LogFileTable {
     }
 
     /** The file a path names, as this table tells files apart. */
-    static Path key(Path path) {
+    public static Path key(Path path) {
         return DaemonStreams.canonical(path.toAbsolutePath().normalize());
     }
 }

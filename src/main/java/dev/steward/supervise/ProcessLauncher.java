@@ -197,9 +197,14 @@ public final class ProcessLauncher implements Launcher {
      * @throws IllegalArgumentException naming the field, when a value cannot be expanded
      */
     private Map<String, String> specEnvironment(ProcessSlot slot) {
+        return specEnvironment(slot.spec(), slot.index());
+    }
+
+    /** As {@link #specEnvironment(ProcessSlot)}, for the replica {@code index} of {@code spec}. */
+    private Map<String, String> specEnvironment(ProgramSpec spec, int index) {
         Map<String, String> expanded = new TreeMap<>();
-        slot.spec().environment().forEach((name, value) -> expanded.put(name, Expansions.inValue(value)
-                ? expandTemplate(slot, value, "spec.environment." + name, daemonEnvironment::get, false) : value));
+        spec.environment().forEach((name, value) -> expanded.put(name, Expansions.inValue(value)
+                ? expandTemplate(spec, index, value, "spec.environment." + name, daemonEnvironment::get, false) : value));
         return expanded;
     }
 
@@ -235,6 +240,7 @@ public final class ProcessLauncher implements Launcher {
         if (current != null && current.stdout().file().equals(stdoutPath)
                 && current.stderr().map(LogSink::file).equals(stderrFile)) {
             applyLimits(slot, current);
+            expectSiblings(slot, current);
             return current;
         }
         // Opening a sink touches no file: the pipe thread creates it with the first output. A log
@@ -253,25 +259,33 @@ public final class ProcessLauncher implements Launcher {
         } else if (current != null) {
             current.stderr().ifPresent(LogSink::close); // now redirected into stdout: its memory goes
         }
-        // Before the spawn: a replica's half line written before its siblings have opened the file would be cut.
-        if (sharedByReplicas(slot, out, stdoutPath, variables)) {
-            stdout.expectOtherWriters();
-        }
-        if (stderr.isPresent() && sharedByReplicas(slot, err, stderrPath, variables)) {
-            stderr.get().expectOtherWriters();
-        }
         SlotLogs opened = new SlotLogs(stdout, stderr);
+        expectSiblings(slot, opened);
         logs.put(slot, opened);
         return opened;
     }
 
     /**
-     * Whether the program's other replicas write this stream's file too: a path without expansions, or one whose
-     * expansions give another replica the same path (it names no {@code process_num}). Those replicas open it once
-     * they start, moments later; a file that several programs name is found shared only then.
+     * Before the spawn, the sinks whose file the program's other replicas write too take whole lines from the first
+     * byte: a half line written before the siblings have opened the file would be cut by a sibling's first line. Also
+     * for sinks kept from an earlier start, which may have begun with one replica.
      */
-    private boolean sharedByReplicas(ProcessSlot slot, StreamLogSpec stream, Optional<Path> path,
-                                     Supplier<Function<String, String>> variables) {
+    private void expectSiblings(ProcessSlot slot, SlotLogs sinks) {
+        LogsSpec spec = slot.spec().logs();
+        if (sharedByReplicas(slot, spec.stdout(), sinks.stdout().file())) {
+            sinks.stdout().expectOtherWriters();
+        }
+        if (sinks.stderr().isPresent() && sharedByReplicas(slot, spec.stderr(), sinks.stderr().get().file())) {
+            sinks.stderr().get().expectOtherWriters();
+        }
+    }
+
+    /**
+     * Whether the program's other replicas write this stream's file too: a path without expansions, or one whose
+     * expansions (with a sibling's own environment) give a sibling the same file. Those replicas open it once they
+     * start, moments later; a file that several programs name is found shared only then.
+     */
+    private boolean sharedByReplicas(ProcessSlot slot, StreamLogSpec stream, Optional<Path> path) {
         ProgramSpec spec = slot.spec();
         if (spec.replicas() < 2 || path.isEmpty() || stream.file().equals(StreamLogSpec.AUTO)) {
             return false;
@@ -281,9 +295,9 @@ public final class ProcessLauncher implements Launcher {
         }
         int sibling = slot.index() == 0 ? 1 : 0;
         try {
-            String siblings = Expansions.expand(stream.file(), new Expansions.Values(spec.name(), spec.processName(sibling),
-                    sibling, spec.replicas(), hostName(), here, variables.get(), true));
-            return path.get().equals(stateDir.resolve(siblings));
+            Function<String, String> siblingsVariables = variables(specEnvironment(spec, sibling));
+            String siblings = expandTemplate(spec, sibling, stream.file(), "spec.logs", siblingsVariables, true);
+            return LogFileTable.key(path.get()).equals(LogFileTable.key(stateDir.resolve(siblings)));
         } catch (IllegalArgumentException e) {
             return false; // the sibling's own start says why
         }
@@ -393,9 +407,15 @@ public final class ProcessLauncher implements Launcher {
     /** @param specEnvironment whether {@code variables} holds the spec's environment too, for the error to say */
     private String expandTemplate(ProcessSlot slot, String template, String field, Function<String, String> variables,
                                   boolean specEnvironment) {
+        return expandTemplate(slot.spec(), slot.index(), template, field, variables, specEnvironment);
+    }
+
+    /** As above, for the replica {@code index} of {@code spec}. */
+    private String expandTemplate(ProgramSpec spec, int index, String template, String field,
+                                  Function<String, String> variables, boolean specEnvironment) {
         try {
-            return Expansions.expand(template, new Expansions.Values(slot.spec().name(), slot.name(), slot.index(),
-                    slot.spec().replicas(), hostName(), here, variables, specEnvironment));
+            return Expansions.expand(template, new Expansions.Values(spec.name(), spec.processName(index), index,
+                    spec.replicas(), hostName(), here, variables, specEnvironment));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(field + ": " + e.getMessage(), e);
         }

@@ -258,22 +258,48 @@ class SupervisorTest {
         // The first replica starts, and writes, moments before its siblings open the file: a half line written then
         // was cut by a sibling's first line ("web-0 web-1 line 0").
         ProcessLauncher launcher = new ProcessLauncher(spawner, stateDir, MANIFESTS, Map.of("PATH", "/usr/bin:/bin"));
-        for (String file : List.of("shared.log", "%(program_name)s.log", "web-%(process_num)d.log")) {
-            ProgramSpec spec = program("web").replicas(3).logs(new LogsSpec(
-                    new LogsSpec.StreamLogSpec(stateDir.resolve(file).toString(), 0, 0), LogsSpec.StreamLogSpec.defaults(),
-                    true)).build();
-            ProcessSlot first = new ProcessSlot(spec, 0, loop.clock(), loop, launcher, (slot, change) -> { });
+        // file -> whether the siblings share it
+        Map<String, Boolean> files = new LinkedHashMap<>();
+        files.put("shared.log", true);
+        files.put("%(program_name)s.log", true);
+        files.put("web-%(process_num)d.log", false);
+        files.put("%(ENV_SHARD)s.log", false); // SHARD is shard-%(process_num)d: each replica's own
+        files.put("%(ENV_TEAM)s.log", true);
+        for (Map.Entry<String, Boolean> file : files.entrySet()) {
+            ProcessSlot first = new ProcessSlot(loggingTo(file.getKey(), 3), 0, loop.clock(), loop, launcher, (slot, change) -> { });
             first.start();
-            OutputSink stdout = spawner.requests.get(spawner.requests.size() - 1).stdout();
-            stdout.write(ByteBuffer.wrap("web-0 ".getBytes(StandardCharsets.US_ASCII)));
-            Path written = launcher.plannedLogPaths(first).stdout().orElseThrow();
-            boolean shared = !file.contains("process_num");
-            assertEquals(shared ? "" : "web-0 ", Files.exists(written) ? Files.readString(written) : "",
-                    file + ": held back until its line ends, when the siblings share the file");
-            stdout.write(ByteBuffer.wrap("line 0\n".getBytes(StandardCharsets.US_ASCII)));
-            assertEquals("web-0 line 0\n", Files.readString(written));
+            assertEquals(file.getValue(), halfLineHeld(launcher, first), file.getKey());
             launcher.release(first);
         }
+
+        // A sink kept from a start with one replica, the program scaled to three since: its next start marks it.
+        ProcessSlot alone = new ProcessSlot(loggingTo("kept.log", 1), 0, loop.clock(), loop, launcher, (slot, change) -> { });
+        alone.start();
+        assertFalse(halfLineHeld(launcher, alone), "one replica: written as it comes");
+        alone.stop();
+        spawner.children.get(spawner.children.size() - 1).exit(ExitStatus.killedBy(15));
+        alone.updateSpec(loggingTo("kept.log", 3));
+        alone.start();
+        assertTrue(halfLineHeld(launcher, alone), "three replicas now");
+        launcher.release(alone);
+    }
+
+    private ProgramSpec loggingTo(String file, int replicas) {
+        return program("web").replicas(replicas).environment(Map.of("SHARD", "shard-%(process_num)d", "TEAM", "ops"))
+                .logs(new LogsSpec(new LogsSpec.StreamLogSpec(stateDir.resolve(file).toString(), 0, 0),
+                        LogsSpec.StreamLogSpec.defaults(), true)).build();
+    }
+
+    /** Writes a half line, then its end, to the slot's latest spawn's stdout: whether the file had none of it between. */
+    private boolean halfLineHeld(ProcessLauncher launcher, ProcessSlot slot) throws IOException {
+        OutputSink stdout = spawner.requests.get(spawner.requests.size() - 1).stdout();
+        Path file = launcher.plannedLogPaths(slot).stdout().orElseThrow();
+        String before = Files.exists(file) ? Files.readString(file) : "";
+        stdout.write(ByteBuffer.wrap("web-0 ".getBytes(StandardCharsets.US_ASCII)));
+        boolean held = (Files.exists(file) ? Files.readString(file) : "").equals(before);
+        stdout.write(ByteBuffer.wrap("line\n".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(before + "web-0 line\n", Files.readString(file));
+        return held;
     }
 
     @Test
