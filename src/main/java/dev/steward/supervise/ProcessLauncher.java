@@ -12,12 +12,10 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -31,14 +29,12 @@ import java.util.function.Supplier;
 public final class ProcessLauncher implements Launcher {
     private final Spawner spawner;
     private final Path stateDir;
-    private final String here;
-    private final SortedMap<String, String> daemonEnvironment;
+    private final ProcessExpansions expansions;
     private final ChildLedger ledger;
     private final TailMemory tailMemory;
     private final LogFileTable logFiles;
     private final Map<ProcessSlot, SlotLogs> logs = new IdentityHashMap<>();
     private final Map<ProcessSlot, List<String>> commands = new IdentityHashMap<>(); // as each slot's last start got it
-    private String hostName; // null until a value names host_node_name
 
     /** The open log sinks of one slot. */
     public record SlotLogs(LogSink stdout, Optional<LogSink> stderr) {
@@ -79,12 +75,10 @@ public final class ProcessLauncher implements Launcher {
                            ChildLedger ledger, TailMemory tailMemory, LogFileTable logFiles) {
         this.spawner = spawner;
         this.stateDir = stateDir;
-        this.here = manifests.toString();
+        this.expansions = new ProcessExpansions(daemonEnvironment, manifests.toString());
         this.ledger = ledger;
         this.tailMemory = tailMemory;
         this.logFiles = logFiles;
-        // Sorted once: each spawn's copy of a sorted map is then built in one pass, without comparisons.
-        this.daemonEnvironment = Collections.unmodifiableSortedMap(new TreeMap<>(daemonEnvironment));
     }
 
     @Override
@@ -97,7 +91,7 @@ public final class ProcessLauncher implements Launcher {
         try {
             Map<String, String> specEnvironment = specEnvironment(slot); // expanded once for the whole start
             environment = environment(slot, specEnvironment);
-            variables = variables(specEnvironment);
+            variables = expansions.variables(specEnvironment);
             directory = spec.directory().map(d -> Path.of(expand(slot, d, "spec.directory", variables)));
             argv = command(slot, variables);
         } catch (IllegalArgumentException e) {
@@ -180,7 +174,7 @@ public final class ProcessLauncher implements Launcher {
 
     private Map<String, String> environment(ProcessSlot slot, Map<String, String> specEnvironment) {
         ProgramSpec spec = slot.spec();
-        Map<String, String> environment = new TreeMap<>(daemonEnvironment);
+        Map<String, String> environment = new TreeMap<>(expansions.daemonEnvironment());
         environment.put("STEWARD_PROGRAM", spec.name());
         environment.put("STEWARD_PROCESS_NAME", slot.name());
         environment.put("STEWARD_PROCESS_INDEX", Integer.toString(slot.index()));
@@ -191,33 +185,9 @@ public final class ProcessLauncher implements Launcher {
         return environment;
     }
 
-    /**
-     * The spec's environment, each value expanded as supervisord expands it: with the daemon's environment alone.
-     *
-     * @throws IllegalArgumentException naming the field, when a value cannot be expanded
-     */
+    /** The spec's environment as this slot gets it ({@link ProcessExpansions#specEnvironment}). */
     private Map<String, String> specEnvironment(ProcessSlot slot) {
-        return specEnvironment(slot.spec(), slot.index());
-    }
-
-    /** As {@link #specEnvironment(ProcessSlot)}, for the replica {@code index} of {@code spec}. */
-    private Map<String, String> specEnvironment(ProgramSpec spec, int index) {
-        Map<String, String> expanded = new TreeMap<>();
-        spec.environment().forEach((name, value) -> expanded.put(name, Expansions.inValue(value)
-                ? expandTemplate(spec, index, value, "spec.environment." + name, daemonEnvironment::get, false) : value));
-        return expanded;
-    }
-
-    /**
-     * What {@code %(ENV_X)s} names in the command, the directory and the log paths: the spec's environment (expanded),
-     * else the daemon's, as supervisord adds each of a program's {@code environment} to its {@code ENV_} names. A view:
-     * nothing is copied.
-     */
-    private Function<String, String> variables(Map<String, String> specEnvironment) {
-        if (specEnvironment.isEmpty()) {
-            return daemonEnvironment::get;
-        }
-        return name -> specEnvironment.containsKey(name) ? specEnvironment.get(name) : daemonEnvironment.get(name);
+        return expansions.specEnvironment(slot.spec(), slot.index());
     }
 
     /** The argv, each argument with supervisord's expansions done. */
@@ -295,8 +265,8 @@ public final class ProcessLauncher implements Launcher {
         }
         int sibling = slot.index() == 0 ? 1 : 0;
         try {
-            Function<String, String> siblingsVariables = variables(specEnvironment(spec, sibling));
-            String siblings = expandTemplate(spec, sibling, stream.file(), "spec.logs", siblingsVariables, true);
+            Function<String, String> siblingsVariables = expansions.variables(expansions.specEnvironment(spec, sibling));
+            String siblings = expansions.expandTemplate(spec, sibling, stream.file(), "spec.logs", siblingsVariables, true);
             return LogFileTable.key(path.get()).equals(LogFileTable.key(stateDir.resolve(siblings)));
         } catch (IllegalArgumentException e) {
             return false; // the sibling's own start says why
@@ -329,7 +299,7 @@ public final class ProcessLauncher implements Launcher {
     LogPaths plannedLogPaths(ProcessSlot slot) {
         LogsSpec spec = slot.spec().logs();
         // Worked out only for a path that is a template: a snapshot asks this of every process not yet started.
-        Supplier<Function<String, String>> variables = () -> variables(specEnvironment(slot));
+        Supplier<Function<String, String>> variables = () -> expansions.variables(specEnvironment(slot));
         return new LogPaths(plannedLogPath(slot, spec.stdout(), "out", variables),
                 spec.redirectStderr() ? Optional.empty() : plannedLogPath(slot, spec.stderr(), "err", variables));
     }
@@ -393,39 +363,14 @@ public final class ProcessLauncher implements Launcher {
         };
     }
 
-    /**
-     * A value of the spec as this process gets it: with supervisord's expansions done where it holds {@code %(}
-     * (in a log path, wherever it holds {@code %}: see {@link #logPath}).
-     *
-     * @throws IllegalArgumentException naming the field, when the value names a variable neither the daemon's
-     *                                  environment nor the spec's has
-     */
+    /** A value of the spec as this slot gets it ({@link ProcessExpansions#expand}). */
     private String expand(ProcessSlot slot, String value, String field, Function<String, String> variables) {
-        return Expansions.inValue(value) ? expandTemplate(slot, value, field, variables, true) : value;
+        return expansions.expand(slot.spec(), slot.index(), value, field, variables);
     }
 
-    /** @param specEnvironment whether {@code variables} holds the spec's environment too, for the error to say */
+    /** A template of the spec as this slot gets it ({@link ProcessExpansions#expandTemplate}). */
     private String expandTemplate(ProcessSlot slot, String template, String field, Function<String, String> variables,
                                   boolean specEnvironment) {
-        return expandTemplate(slot.spec(), slot.index(), template, field, variables, specEnvironment);
-    }
-
-    /** As above, for the replica {@code index} of {@code spec}. */
-    private String expandTemplate(ProgramSpec spec, int index, String template, String field,
-                                  Function<String, String> variables, boolean specEnvironment) {
-        try {
-            return Expansions.expand(template, new Expansions.Values(spec.name(), spec.processName(index), index,
-                    spec.replicas(), hostName(), here, variables, specEnvironment));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(field + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** The machine's name, as supervisord's host_node_name (uname's nodename), read once it is first needed. */
-    private String hostName() {
-        if (hostName == null) {
-            hostName = HostName.read().orElse("localhost");
-        }
-        return hostName;
+        return expansions.expandTemplate(slot.spec(), slot.index(), template, field, variables, specEnvironment);
     }
 }
