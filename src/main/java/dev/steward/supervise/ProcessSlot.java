@@ -1,7 +1,6 @@
 package dev.steward.supervise;
 
 import dev.steward.manifest.ProgramSpec;
-import dev.steward.manifest.RestartBackoff;
 import dev.steward.manifest.RestartPolicy;
 
 import java.time.Clock;
@@ -163,13 +162,12 @@ public final class ProcessSlot {
             return;
         }
         Duration run = Duration.between(startedAt, lastExit.at());
-        RestartBackoff crashLoop = spec.restartBackoff().orElse(null);
-        if (crashLoop == null || crashLoop.resets(run)) {
+        if (startsAfresh(run)) {
             restartsInARow = 1; // as exited() counts under this spec
         }
-        Duration delay = crashLoop == null ? Duration.ZERO : crashLoop.delay(restartsInARow);
-        Duration wait = delay.compareTo(MIN_RESTART_INTERVAL.minus(run)) >= 0 ? delay : MIN_RESTART_INTERVAL.minus(run);
-        Instant due = lastExit.at().plus(wait);
+        Duration delay = backoffDelay();
+        Duration soonest = soonestAfter(run);
+        Instant due = lastExit.at().plus(delay.compareTo(soonest) >= 0 ? delay : soonest);
         if (!due.isBefore(restartAt)) {
             return;
         }
@@ -331,17 +329,15 @@ public final class ProcessSlot {
             return;
         }
         Duration run = Duration.between(startedAt, now);
-        RestartBackoff crashLoop = spec.restartBackoff().orElse(null);
-        // Without restartBackoff every exit counts as the first in a row: one added to a program in a crash loop
-        // starts at its first wait, not at a count nobody kept.
-        restartsInARow = crashLoop == null || crashLoop.resets(run) ? 1 : restartsInARow + 1;
-        Duration delay = crashLoop == null ? Duration.ZERO : crashLoop.delay(restartsInARow);
-        Duration soonest = MIN_RESTART_INTERVAL.minus(run);
+        restartsInARow = startsAfresh(run) ? 1 : restartsInARow + 1;
+        Duration delay = backoffDelay();
+        Duration soonest = soonestAfter(run);
         // A wait is armed first: a listener that stops the process on this transition must find the restart to cancel.
         if (!delay.isZero() && delay.compareTo(soonest) >= 0) {
             scheduleRestart(now, delay);
             transition(ProcessState.EXITED, exit + "; restarts in " + delay.toSeconds() + " s " + StateChange.RESTART_BACKOFF
-                    + "restart " + restartsInARow + " in a row, each run shorter than " + crashLoop.resetSeconds() + " s)");
+                    + "restart " + restartsInARow + " in a row, each run shorter than "
+                    + spec.restartBackoff().orElseThrow().resetSeconds() + " s)");
         } else if (soonest.compareTo(Duration.ZERO) > 0) {
             scheduleRestart(now, soonest);
             transition(ProcessState.EXITED, exit + "; restarts in " + soonest.toMillis() + " ms (at most one restart a second)");
@@ -349,6 +345,25 @@ public final class ProcessSlot {
             transition(ProcessState.EXITED, exit);
             spawn(true);
         }
+    }
+
+    /**
+     * Whether an exit after a run of {@code run} is the first restart in a row: always without restartBackoff (one added
+     * to a program in a crash loop then starts at its first wait, not at a count nobody kept), else after a run of its
+     * {@code resetSeconds}.
+     */
+    private boolean startsAfresh(Duration run) {
+        return spec.restartBackoff().map(backoff -> backoff.resets(run)).orElse(true);
+    }
+
+    /** What restartBackoff has the {@link #restartsInARow}-th restart wait; zero without it. */
+    private Duration backoffDelay() {
+        return spec.restartBackoff().map(backoff -> backoff.delay(restartsInARow)).orElse(Duration.ZERO);
+    }
+
+    /** How long after an exit a restart may come at the soonest: {@link #MIN_RESTART_INTERVAL} after its start. */
+    private static Duration soonestAfter(Duration run) {
+        return MIN_RESTART_INTERVAL.minus(run);
     }
 
     /** Arms the timer of an automatic restart (EXITED) or retry (BACKOFF), and notes when it is due. */
