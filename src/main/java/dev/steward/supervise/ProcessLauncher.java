@@ -242,32 +242,29 @@ public final class ProcessLauncher implements Launcher {
      */
     private void expectSiblings(ProcessSlot slot, SlotLogs sinks) {
         LogsSpec spec = slot.spec().logs();
-        if (sharedByReplicas(slot, spec.stdout(), sinks.stdout().file())) {
+        if (sharedByReplicas(slot, spec.stdout(), "out", sinks.stdout().file())) {
             sinks.stdout().expectOtherWriters();
         }
-        if (sinks.stderr().isPresent() && sharedByReplicas(slot, spec.stderr(), sinks.stderr().get().file())) {
+        if (sinks.stderr().isPresent() && sharedByReplicas(slot, spec.stderr(), "err", sinks.stderr().get().file())) {
             sinks.stderr().get().expectOtherWriters();
         }
     }
 
     /**
-     * Whether the program's other replicas write this stream's file too: a path without expansions, or one whose
-     * expansions (with a sibling's own environment) give a sibling the same file. Those replicas open it once they
-     * start, moments later; a file that several programs name is found shared only then.
+     * Whether the program's other replicas write this stream's file too: whether a sibling's path, worked out as its
+     * start will (with its own environment), is the same file. Those replicas open it once they start, moments later; a
+     * file that several programs name is found shared only then.
      */
-    private boolean sharedByReplicas(ProcessSlot slot, StreamLogSpec stream, Optional<Path> path) {
+    private boolean sharedByReplicas(ProcessSlot slot, StreamLogSpec stream, String suffix, Optional<Path> path) {
         ProgramSpec spec = slot.spec();
-        if (spec.replicas() < 2 || path.isEmpty() || stream.file().equals(StreamLogSpec.AUTO)) {
+        if (spec.replicas() < 2 || path.isEmpty()) {
             return false;
-        }
-        if (!Expansions.inLogPath(stream.file())) {
-            return true;
         }
         int sibling = slot.index() == 0 ? 1 : 0;
         try {
-            Function<String, String> siblingsVariables = expansions.variables(expansions.specEnvironment(spec, sibling));
-            String siblings = expansions.expandTemplate(spec, sibling, stream.file(), "spec.logs", siblingsVariables, true);
-            return LogFileTable.key(path.get()).equals(LogFileTable.key(stateDir.resolve(siblings)));
+            Optional<Path> siblings = logPath(spec, sibling, stream, suffix,
+                    () -> expansions.variables(expansions.specEnvironment(spec, sibling)));
+            return siblings.map(LogFileTable::key).equals(path.map(LogFileTable::key));
         } catch (IllegalArgumentException e) {
             return false; // the sibling's own start says why
         }
@@ -353,12 +350,19 @@ public final class ProcessLauncher implements Launcher {
 
     private Optional<Path> logPath(ProcessSlot slot, StreamLogSpec stream, String suffix,
                                    Supplier<Function<String, String>> variables) {
+        return logPath(slot.spec(), slot.index(), stream, suffix, variables);
+    }
+
+    /** The file of a stream of replica {@code index} of {@code spec}; {@code variables} asked only for a template. */
+    private Optional<Path> logPath(ProgramSpec spec, int index, StreamLogSpec stream, String suffix,
+                                   Supplier<Function<String, String>> variables) {
         return switch (stream.file()) {
             case StreamLogSpec.NONE -> Optional.empty();
-            case StreamLogSpec.AUTO -> Optional.of(stateDir.resolve("logs").resolve(slot.name() + "." + suffix + ".log"));
+            case StreamLogSpec.AUTO ->
+                    Optional.of(stateDir.resolve("logs").resolve(spec.processName(index) + "." + suffix + ".log"));
             default -> Optional.of(stateDir.resolve(Expansions.inLogPath(stream.file())
-                    ? expandTemplate(slot, stream.file(), "spec.logs." + (suffix.equals("out") ? "stdout" : "stderr") + ".file",
-                            variables.get(), true)
+                    ? expansions.expandTemplate(spec, index, stream.file(),
+                            "spec.logs." + (suffix.equals("out") ? "stdout" : "stderr") + ".file", variables.get(), true)
                     : stream.file()));
         };
     }
@@ -366,11 +370,5 @@ public final class ProcessLauncher implements Launcher {
     /** A value of the spec as this slot gets it ({@link ProcessExpansions#expand}). */
     private String expand(ProcessSlot slot, String value, String field, Function<String, String> variables) {
         return expansions.expand(slot.spec(), slot.index(), value, field, variables);
-    }
-
-    /** A template of the spec as this slot gets it ({@link ProcessExpansions#expandTemplate}). */
-    private String expandTemplate(ProcessSlot slot, String template, String field, Function<String, String> variables,
-                                  boolean specEnvironment) {
-        return expansions.expandTemplate(slot.spec(), slot.index(), template, field, variables, specEnvironment);
     }
 }
