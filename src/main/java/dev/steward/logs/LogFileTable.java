@@ -105,8 +105,7 @@ public final class LogFileTable {
         Entry entry = byPath.computeIfAbsent(key(path), k -> new Entry(new RotatingFile(path, maxBytes, backups, problems)));
         Lease lease = new Lease(entry, maxBytes, backups);
         entry.leases.add(lease);
-        // The daemon's own stdout has another writer from the start: the daemon's lines, which must not cut a program's.
-        if (entry.leases.size() > 1 || DaemonStreams.named(path) != null) {
+        if (entry.leases.size() > 1) {
             entry.file.markShared();
             entry.applyLimits();
         }

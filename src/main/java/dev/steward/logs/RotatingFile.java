@@ -49,7 +49,8 @@ public final class RotatingFile implements Closeable {
     private long streamEnd;   // the caller's stream position just past the last chunk written (or lost)
     private long heldFrom;    // the stream position from which the files hold every byte written (see snapshot)
     private Object fileKey;   // of the file last opened at the path: another one there means it was moved aside
-    private volatile boolean shared; // several streams have written here (LogFileTable): the files are not one stream
+    private volatile boolean shared; // several streams write here (LogFileTable): the files are not one stream
+    private final WritableByteChannel daemonStream; // the daemon's own stdout or stderr that the path names, or null
     private final LogFileProblems problems;
     private boolean failing;  // the last write failed, and problems was told
 
@@ -70,6 +71,9 @@ public final class RotatingFile implements Closeable {
         this.maxBytes = maxBytes;
         this.backups = backups;
         this.problems = problems;
+        this.daemonStream = DaemonStreams.named(file);
+        // The daemon's own lines go there too, and must not cut a program's: whole lines from the first stream on.
+        this.shared = daemonStream != null;
     }
 
     public Path file() {
@@ -315,7 +319,6 @@ public final class RotatingFile implements Closeable {
         // so every byte written has reached the OS and close cannot lose any. An interrupt of a
         // writing thread would close the channel; the threads that write logs (the pipe reader, and the
         // supervision owner when it lets a file go with a line held back) are never interrupted.
-        WritableByteChannel daemonStream = DaemonStreams.named(file);
         if (daemonStream != null) { // written as it is, as any path that is not a plain file
             out = daemonStream;
             size = 0;
