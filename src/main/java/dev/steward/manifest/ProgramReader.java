@@ -270,7 +270,11 @@ final class ProgramReader {
         return Optional.empty();
     }
 
-    /** Each field from 1 second, Kubernetes' values for those left out; {@code {}} takes them all. */
+    /**
+     * Each field from 1 second, Kubernetes' values for those left out; {@code {}} takes them all. A bound left out yields
+     * to the other one written ({@code {initialSeconds: 600}} waits 600 s each time, not an error over the default 300 s
+     * maximum nobody wrote); two written must agree.
+     */
     private Optional<RestartBackoff> restartBackoff(Node node, String field) {
         if (!(node instanceof MappingNode)) {
             // `restartBackoff: true` (or `false`, or nothing) reads as a switch: say how to turn it on, or off.
@@ -284,21 +288,18 @@ final class ProgramReader {
         }
         int errorsBefore = reader.errors().size();
         RestartBackoff defaults = RestartBackoff.DEFAULTS;
+        Optional<Node> initialNode = fields.get().get("initialSeconds");
+        Optional<Node> maxNode = fields.get().get("maxSeconds");
         int initial = integer(fields.get(), "initialSeconds", 1, Integer.MAX_VALUE, defaults.initialSeconds());
         int max = integer(fields.get(), "maxSeconds", 1, Integer.MAX_VALUE, defaults.maxSeconds());
         int reset = integer(fields.get(), "resetSeconds", 1, Integer.MAX_VALUE, defaults.resetSeconds());
-        if (reader.errors().size() == errorsBefore && initial > max) {
-            // Pointed at the field written; the other one may be its default, which the hint then adds.
-            Optional<Node> initialNode = fields.get().get("initialSeconds");
-            Optional<Node> maxNode = fields.get().get("maxSeconds");
-            if (initialNode.isPresent()) {
-                reader.error(initialNode.get(), fields.get().path("initialSeconds"), "must not exceed maxSeconds, " + max
-                        + (maxNode.isPresent() ? " (got " + initial + ")"
-                        : " when left out (got " + initial + "); add maxSeconds: " + initial + " or more"));
-            } else {
-                reader.error(maxNode.orElseThrow(), fields.get().path("maxSeconds"), "must not be below initialSeconds, "
-                        + initial + " when left out (got " + max + "); add initialSeconds: " + max + " or less");
-            }
+        if (maxNode.isEmpty()) {
+            max = Math.max(max, initial);
+        } else if (initialNode.isEmpty()) {
+            initial = Math.min(initial, max);
+        } else if (reader.errors().size() == errorsBefore && initial > max) {
+            reader.error(initialNode.get(), fields.get().path("initialSeconds"), "must not exceed maxSeconds, " + max
+                    + " (got " + initial + "); lower initialSeconds or raise maxSeconds");
         }
         return Optional.of(new RestartBackoff(initial, max, reset));
     }
