@@ -14,18 +14,12 @@ import java.util.Optional;
  * are owner-loop timers.
  */
 public final class ProcessSlot {
-    /**
-     * Automatic restarts of one process are at least this far apart: a program that exits at once under
-     * {@code startSeconds: 0} (nothing to back off from) would otherwise be respawned hundreds of times a
-     * second. supervisord's one-second tick gives the same pace; a process that ran longer restarts at once.
-     */
-    static final Duration MIN_RESTART_INTERVAL = Duration.ofSeconds(1);
-
     private final int index;
     private final Clock clock;
     private final OwnerLoop loop;
     private final Launcher launcher;
     private final Listener listener;
+    private final RestartPacing pacing = new RestartPacing();
 
     private ProgramSpec spec;
     private ProgramSpec spawnedWith;
@@ -40,8 +34,6 @@ public final class ProcessSlot {
     private boolean startsNoMore;
     private boolean everStarted;
     private int restarts;
-    /** Automatic restarts since the last start by request or long run: the crash loop {@code restartBackoff} paces. */
-    private int restartsInARow;
     /** When the automatic restart (EXITED) or retry (BACKOFF) waiting on {@link #timer} is due; null when none waits. */
     private Instant restartAt;
     private Instant startedAt;
@@ -161,13 +153,7 @@ public final class ProcessSlot {
                     + (spec.restartPolicy() == RestartPolicy.OnFailure ? ", and " + status + " is one of its exitCodes" : "") + ")");
             return;
         }
-        Duration run = Duration.between(startedAt, lastExit.at());
-        if (startsAfresh(run)) {
-            restartsInARow = 1; // as exited() counts under this spec
-        }
-        Duration delay = backoffDelay();
-        Duration soonest = soonestAfter(run);
-        Instant due = lastExit.at().plus(delay.compareTo(soonest) >= 0 ? delay : soonest);
+        Instant due = lastExit.at().plus(pacing.reconsidered(spec, Duration.between(startedAt, lastExit.at())).length());
         if (!due.isBefore(restartAt)) {
             return;
         }
@@ -221,7 +207,7 @@ public final class ProcessSlot {
         if (automatic) {
             restarts++;
         } else {
-            restartsInARow = 0; // someone asked for this start: the crash loop before it is not held against it
+            pacing.startedByRequest();
         }
         startedAt = clock.instant();
         spawnedWith = spec;
@@ -328,42 +314,20 @@ public final class ProcessSlot {
             transition(ProcessState.EXITED, exit + "; not restarted: the daemon is shutting down");
             return;
         }
-        Duration run = Duration.between(startedAt, now);
-        restartsInARow = startsAfresh(run) ? 1 : restartsInARow + 1;
-        Duration delay = backoffDelay();
-        Duration soonest = soonestAfter(run);
+        RestartPacing.Wait wait = pacing.exited(spec, Duration.between(startedAt, now));
         // A wait is armed first: a listener that stops the process on this transition must find the restart to cancel.
-        if (!delay.isZero() && delay.compareTo(soonest) >= 0) {
-            scheduleRestart(now, delay);
-            transition(ProcessState.EXITED, exit + "; restarts in " + delay.toSeconds() + " s " + StateChange.RESTART_BACKOFF
-                    + "restart " + restartsInARow + " in a row, each run shorter than "
+        if (wait.backingOff()) {
+            scheduleRestart(now, wait.length());
+            transition(ProcessState.EXITED, exit + "; restarts in " + wait.length().toSeconds() + " s "
+                    + StateChange.RESTART_BACKOFF + "restart " + wait.inARow() + " in a row, each run shorter than "
                     + spec.restartBackoff().orElseThrow().resetSeconds() + " s)");
-        } else if (soonest.compareTo(Duration.ZERO) > 0) {
-            scheduleRestart(now, soonest);
-            transition(ProcessState.EXITED, exit + "; restarts in " + soonest.toMillis() + " ms (at most one restart a second)");
+        } else if (!wait.length().isZero()) {
+            scheduleRestart(now, wait.length());
+            transition(ProcessState.EXITED, exit + "; restarts in " + wait.length().toMillis() + " ms (at most one restart a second)");
         } else {
             transition(ProcessState.EXITED, exit);
             spawn(true);
         }
-    }
-
-    /**
-     * Whether an exit after a run of {@code run} is the first restart in a row: always without restartBackoff (one added
-     * to a program in a crash loop then starts at its first wait, not at a count nobody kept), else after a run of its
-     * {@code resetSeconds}.
-     */
-    private boolean startsAfresh(Duration run) {
-        return spec.restartBackoff().map(backoff -> backoff.resets(run)).orElse(true);
-    }
-
-    /** What restartBackoff has the {@link #restartsInARow}-th restart wait; zero without it. */
-    private Duration backoffDelay() {
-        return spec.restartBackoff().map(backoff -> backoff.delay(restartsInARow)).orElse(Duration.ZERO);
-    }
-
-    /** How long after an exit a restart may come at the soonest: {@link #MIN_RESTART_INTERVAL} after its start. */
-    private static Duration soonestAfter(Duration run) {
-        return MIN_RESTART_INTERVAL.minus(run);
     }
 
     /** Arms the timer of an automatic restart (EXITED) or retry (BACKOFF), and notes when it is due. */
@@ -447,7 +411,7 @@ public final class ProcessSlot {
         return everStarted;
     }
 
-    /** True while an EXITED process waits for its automatic restart ({@link #MIN_RESTART_INTERVAL}, restartBackoff). */
+    /** True while an EXITED process waits for its automatic restart (one a second at most, restartBackoff). */
     public boolean restartPending() {
         return state == ProcessState.EXITED && timer != null;
     }

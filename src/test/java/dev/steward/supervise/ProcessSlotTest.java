@@ -1208,7 +1208,7 @@ class ProcessSlotTest {
         loop.advanceSeconds(1);
         loop.advanceSeconds(2);
         assertEquals(RUNNING, slot.state());
-        loop.advanceSeconds(1); // it runs a while: restarted at once (MIN_RESTART_INTERVAL)
+        loop.advanceSeconds(1); // it runs a while: restarted at once (RestartPacing.MIN_RESTART_INTERVAL)
         launcher.failNext(1, "boom");
         events.clear();
 
