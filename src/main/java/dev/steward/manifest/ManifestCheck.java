@@ -9,8 +9,9 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 /**
  * Reads an edited manifest file back before it is written, so that a text edit that went wrong (an
  * unusual layout the splicing did not foresee) is refused instead of reaching the watcher: the edited
- * programs must read exactly as intended, no other program may appear or vanish, and a file that was
- * valid must stay valid.
+ * programs must read exactly as intended, no other program may appear or vanish, and the file must be valid
+ * afterwards: a file that was valid must stay so, and one that was not is not edited unless the edit mends it,
+ * since the daemon would keep its last good version in force and the change would be reported but not made.
  */
 final class ManifestCheck {
 
@@ -47,12 +48,24 @@ final class ManifestCheck {
                         + one.errors().stream().findFirst().map(e -> " (" + e + ")").orElse(""));
             }
         }
-        if (file.exists() && loader.parse(file.path(), file.original()).valid()) {
-            ManifestFile all = loader.parse(file.path(), after);
-            if (!all.valid()) {
+        ManifestFile all = loader.parse(file.path(), after);
+        if (!all.valid()) {
+            if (file.exists() && loader.parse(file.path(), file.original()).valid()) {
                 throw refused(file, "the file would become invalid: " + all.errors().get(0));
             }
+            throw keptInvalid(file, "would not apply this change, which leaves it invalid", all.errors().get(0));
         }
+    }
+
+    /**
+     * The daemon keeps an invalid file's last good version in force, whatever is written into it: an edit there would be
+     * reported done and change nothing (a deleted program running on, a new one never started).
+     *
+     * @param outcome what the daemon would do instead of the change asked for
+     */
+    static ManifestConflictException keptInvalid(FileEdit file, String outcome, ManifestError error) {
+        return new ManifestConflictException(file.path() + " is invalid, so the daemon keeps its last good version in force"
+                + " and " + outcome + ": " + error + "; nothing was written. Fix that file by hand first, then try again");
     }
 
     private static ManifestConflictException refused(FileEdit file, String why) {

@@ -120,6 +120,12 @@ public final class ManifestWriter {
             Optional<YamlDocuments.Doc> doc = file.find(spec.name());
             Optional<ProgramSpec> before = doc.flatMap(d -> specOf(file, d, spec.name()));
             if (before.filter(spec::equals).isPresent()) {
+                Optional<ManifestError> invalid = spec.equals(inForce.get(spec.name())) ? Optional.empty()
+                        : loader.parse(file.path(), file.original()).errors().stream().findFirst();
+                if (invalid.isPresent()) { // the file says so, but does not run so
+                    throw ManifestCheck.keptInvalid(file, "does not run program " + spec.name() + " as it (and this"
+                            + " manifest) define it", invalid.get());
+                }
                 changes.add(new Change(spec.name(), Action.UNCHANGED, file.path(), before, before));
                 continue;
             }

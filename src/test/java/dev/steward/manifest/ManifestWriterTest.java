@@ -207,6 +207,49 @@ class ManifestWriterTest {
         assertEquals(Action.CREATED, writer().apply(WEB, Map.of(), Map.of(), false).changes().get(0).action());
     }
 
+    /** WEB with a field the loader refuses: the file holding it is invalid, and the daemon keeps its last good version. */
+    static final String BROKEN_DB = WEB.replace("web", "db").replace("spec:", "bogus: 1\nspec:");
+
+    @Test
+    void deletingFromAFileThatStaysInvalidIsAConflict() throws IOException {
+        String text = WEB + "---\n" + BROKEN_DB;
+        write("all.yaml", text);
+        ManifestConflictException e = assertThrows(ManifestConflictException.class,
+                () -> writer().delete("web", Map.of("web", file("all.yaml")), false));
+        assertTrue(e.getMessage().contains("is invalid") && e.getMessage().contains("bogus"), e.getMessage());
+        assertEquals(text, read("all.yaml"));
+    }
+
+    @Test
+    void aNewProgramIsNotAppendedToAnInvalidFile() throws IOException {
+        write("web.yaml", BROKEN_DB);
+        assertThrows(ManifestConflictException.class, () -> writer().apply(WEB, Map.of(), Map.of(), false));
+        assertEquals(BROKEN_DB, read("web.yaml"));
+    }
+
+    @Test
+    void scalingInAFileThatStaysInvalidIsAConflict() throws IOException {
+        String text = WEB + "---\n" + BROKEN_DB;
+        write("all.yaml", text);
+        assertThrows(ManifestConflictException.class,
+                () -> writer().scale("web", 3, Map.of("web", file("all.yaml")), Map.of(), false));
+        assertEquals(text, read("all.yaml"));
+    }
+
+    @Test
+    void anApplyThatMendsAnInvalidFileIsWritten() throws IOException {
+        write("all.yaml", WEB + "---\n" + BROKEN_DB);
+        String db = WEB.replace("web", "db");
+        assertEquals(Action.CONFIGURED, writer().apply(db, Map.of(), Map.of(), false).changes().get(0).action());
+        assertEquals(WEB + "---\n" + db, read("all.yaml"));
+    }
+
+    @Test
+    void aProgramThatAnInvalidFileAlreadyHoldsButIsNotInForceIsNotUnchanged() throws IOException {
+        write("all.yaml", WEB + "---\n" + BROKEN_DB);
+        assertThrows(ManifestConflictException.class, () -> writer().apply(WEB, Map.of(), Map.of(), false));
+    }
+
     @Test
     void keepsThePermissionsOfTheFileItReplaces() throws IOException {
         write("web.yaml", WEB);
