@@ -12,6 +12,7 @@ import dev.steward.manifest.ManifestWriter.Action;
 import dev.steward.manifest.ManifestWriter.Change;
 import dev.steward.manifest.ManifestWriter.Submitted;
 import dev.steward.manifest.ProgramSpec;
+import dev.steward.manifest.Utf8Text;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -26,9 +27,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -186,9 +184,9 @@ public class ProgramsResource {
     /** The text of a manifest, which must be UTF-8 as the watcher requires of files: no replacement characters. */
     private static String utf8(byte[] bytes, String what) {
         try {
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw ApiException.badRequest(what + " is not UTF-8 text; save it as UTF-8 and apply again");
+            return Utf8Text.decode(bytes);
+        } catch (Utf8Text.NotUtf8 e) {
+            throw ApiException.badRequest(what + " " + e.messageWithPosition() + ", and apply again");
         }
     }
 

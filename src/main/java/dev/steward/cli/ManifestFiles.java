@@ -1,5 +1,7 @@
 package dev.steward.cli;
 
+import dev.steward.manifest.Utf8Text;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +40,7 @@ final class ManifestFiles {
                 }
                 stdinUsed = true;
                 try {
-                    sources.add(new Source("<stdin>", new String(stdin.readAllBytes(), StandardCharsets.UTF_8)));
+                    sources.add(new Source("<stdin>", utf8(stdin.readAllBytes(), "<stdin>")));
                 } catch (IOException e) {
                     throw new CliException(StewardCli.EXIT_FAILED, "cannot read standard input: " + e.getMessage());
                 }
@@ -92,11 +94,21 @@ final class ManifestFiles {
 
     private static String readFile(Path path, String name) {
         try {
-            return Files.readString(path, StandardCharsets.UTF_8);
+            return utf8(Files.readAllBytes(path), name);
         } catch (NoSuchFileException e) {
             throw new CliException(StewardCli.EXIT_FAILED, "the file " + name + " does not exist");
         } catch (IOException e) {
             throw new CliException(StewardCli.EXIT_FAILED, "cannot read " + name + ": " + e.getMessage());
+        }
+    }
+
+    /** The text of a manifest: refused here, where it is, when not UTF-8, as the daemon would refuse it. */
+    private static String utf8(byte[] bytes, String name) {
+        try {
+            return Utf8Text.decode(bytes);
+        } catch (Utf8Text.NotUtf8 e) {
+            throw new CliException(StewardCli.EXIT_FAILED, name + ":" + e.line() + ":" + e.column() + ": " + e.getMessage()
+                    + ", and try again");
         }
     }
 

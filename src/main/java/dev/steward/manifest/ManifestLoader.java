@@ -2,7 +2,6 @@ package dev.steward.manifest;
 
 import dev.steward.manifest.NodeReader.Position;
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -87,9 +86,10 @@ public final class ManifestLoader {
                 return unreadable(file, "is larger than " + MAX_FILE_BYTES / 1024
                         + " KiB; a manifest should be a few KiB, split it or move the file out of the directory");
             }
-            text = Files.readString(file);
-        } catch (CharacterCodingException e) {
-            return unreadable(file, "is not UTF-8 text; save it as UTF-8");
+            text = Utf8Text.decode(Files.readAllBytes(file));
+        } catch (Utf8Text.NotUtf8 e) {
+            return new Parsed(ManifestFile.invalid(file, List.of(new ManifestError(file, e.line(), e.column(), "",
+                    e.getMessage()))), Map.of());
         } catch (NoSuchFileException e) {
             return unreadable(file, "cannot be read: the file does not exist");
         } catch (AccessDeniedException e) {

@@ -355,7 +355,7 @@ class ApiProgramsTest {
                 .body("detail", containsString("the multipart/form-data body could not be read"));
         given().multiPart("file", "bad.yaml", new byte[] {(byte) 0xff, 'a'}, "application/yaml")
                 .post("/api/v1/programs").then().statusCode(400)
-                .body("detail", equalTo("bad.yaml is not UTF-8 text; save it as UTF-8 and apply again"));
+                .body("detail", equalTo("bad.yaml is not UTF-8 text at line 1, column 1 (byte 0xff); save it as UTF-8 (iconv -f LATIN1 -t UTF-8, say), and apply again"));
     }
 
     @Test
@@ -367,12 +367,13 @@ class ApiProgramsTest {
                 .body("detail", containsString("the manifest is larger than 1 MiB"));
         given().contentType("application/yaml; charset=UTF-8").body(new byte[] {(byte) 0xff, 'a'})
                 .post("/api/v1/programs?dryRun=true").then().statusCode(400)
-                .body("detail", equalTo("the manifest is not UTF-8 text; save it as UTF-8 and apply again"));
+                .body("detail", equalTo("the manifest is not UTF-8 text at line 1, column 1 (byte 0xff); save it as UTF-8 (iconv -f LATIN1 -t UTF-8, say), and apply again"));
         given().contentType("application/yaml; charset=ISO-8859-1").body(sleeper("api-wide", "labels: {e: \u00e9}")
                         .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))
                 .post("/api/v1/programs?dryRun=true").then().statusCode(400)
                 .body("detail", equalTo("the manifest (sent as ISO-8859-1; manifests are read as UTF-8, as files are)"
-                        + " is not UTF-8 text; save it as UTF-8 and apply again"));
+                        + " is not UTF-8 text at line 10, column 15 (byte 0xe9); save it as UTF-8 (iconv -f LATIN1 -t UTF-8,"
+                        + " say), and apply again"));
         given().contentType("application/yaml; charset=UTF-8").body(sleeper("api-wide", "labels: {e: é}")
                         .replace("labels: {e: é}", "environment: {E: été}").getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .post("/api/v1/programs?dryRun=true").then().statusCode(200)

@@ -6,7 +6,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -644,6 +646,20 @@ class CliCommandsTest {
         CliRun.Result missing = cli("apply", "-f", "nope.yaml");
         assertEquals(1, missing.code(), missing::toString);
         assertEquals("error: the file nope.yaml does not exist\n", missing.err());
+    }
+
+    @Test
+    void aManifestThatIsNotUtf8IsRefusedWithItsPositionNotAppliedWithReplacementCharacters() throws IOException {
+        byte[] latin1 = "kind: Program\nmetadata: {name: web, labels: {who: Jos\u00e9}}\n".getBytes(StandardCharsets.ISO_8859_1);
+        Files.write(dir.resolve("latin1.yaml"), latin1);
+        CliRun.Result r = cli("apply", "-f", "latin1.yaml");
+        assertEquals(1, r.code(), r::toString);
+        assertEquals("error: latin1.yaml:2:40: is not UTF-8 text (byte 0xe9); save it as UTF-8 (iconv -f LATIN1 -t UTF-8, say),"
+                + " and try again\n", r.err());
+        CliException stdin = assertThrows(CliException.class, () -> ManifestFiles.read(List.of("-"), false, dir,
+                new ByteArrayInputStream(latin1)));
+        assertTrue(stdin.getMessage().startsWith("<stdin>:2:40: is not UTF-8 text"), stdin.getMessage());
+        assertTrue(daemon.requests.isEmpty(), daemon.requests::toString);
     }
 
     @Test

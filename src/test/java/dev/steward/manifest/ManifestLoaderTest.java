@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steward.manifest.LogsSpec.StreamLogSpec;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -209,12 +210,21 @@ class ManifestLoaderTest {
 
         Path directory = Files.createDirectory(dir.resolve("dir.yaml"));
         assertEquals(0, onlyError(loader.load(directory)).line());
+    }
 
+    @Test
+    void aFileThatIsNotUtf8IsRefusedAtItsFirstBadByte(@TempDir Path dir) throws IOException {
         Path binary = dir.resolve("binary.yaml");
         Files.write(binary, new byte[] {(byte) 0xff, (byte) 0xfe, 'a', ':', ' ', (byte) 0xc3});
-        error = onlyError(loader.load(binary));
-        assertEquals(0, error.line());
-        assertTrue(error.message().contains("UTF-8"), error.message());
+        assertEquals(new ManifestError(binary, 1, 1, "", "is not UTF-8 text (byte 0xff); save it as UTF-8 (iconv -f LATIN1"
+                + " -t UTF-8, say)"), onlyError(loader.load(binary)));
+        Path latin1 = dir.resolve("latin1.yaml");
+        Files.write(latin1, (HEADER + "  labels: {who: Jos\u00e9}\nspec:\n  command: [a]\n").getBytes(StandardCharsets.ISO_8859_1));
+        ManifestError error = onlyError(loader.load(latin1));
+        assertEquals(List.of(HEADER.split("\n").length + 1, 20, "is not UTF-8 text (byte 0xe9)"),
+                List.of(error.line(), error.column(), error.message().substring(0, error.message().indexOf(';'))));
+        Files.write(latin1, (HEADER + "  labels: {who: \u00e9\u00e9 Jos\u00e9}\nspec:\n  command: [a]\n").getBytes(StandardCharsets.UTF_8));
+        assertEquals(List.of(), loader.load(latin1).errors(), "UTF-8, with characters of two bytes, reads");
     }
 
     @Test
