@@ -156,7 +156,9 @@ public final class ProgramController {
         }
         rollingSlot = null;
         for (ProcessSlot slot : slots) { // a plain loop: this runs on every state change of every process
-            if (slot.outdated()) {
+            // One that is stopping is left to it: stopped by hand (`stop` during a rollout), a restart here would start
+            // it again once stopped; stopping to restart, it comes back with the current spec anyway.
+            if (slot.outdated() && slot.state() != ProcessState.STOPPING && !stoppedByHand.test(slot)) {
                 rollingSlot = slot;
                 slot.restart();
                 return;

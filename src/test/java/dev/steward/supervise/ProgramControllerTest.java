@@ -266,6 +266,26 @@ class ProgramControllerTest {
     }
 
     @Test
+    void stopDuringARolloutStaysStopped() {
+        ProgramSpec before = web(2).build();
+        running(before);
+        controller.update(Specs.from(before).command("/bin/new").build());
+        launcher.exit(0, ExitStatus.killedBy(SIGTERM)); // web-0 goes first, and is STARTING with the new command
+        assertEquals(List.of(STARTING, RUNNING), states());
+
+        // `steward stop web` now: both stop, and the new web-0 is quicker to go than the old web-1.
+        controller.slots().forEach(ProcessSlot::stop);
+        assertEquals(List.of(STOPPING, STOPPING), states());
+        launcher.exitLast(ExitStatus.killedBy(SIGTERM));
+        assertEquals(List.of(STOPPED, STOPPING), states());
+        launcher.exit(1, ExitStatus.killedBy(SIGTERM));
+        loop.advanceSeconds(3600);
+
+        assertEquals(List.of(STOPPED, STOPPED), states(), "the rollout does not start what the operator stopped");
+        assertEquals(3, launcher.launchCount());
+    }
+
+    @Test
     void rolloutWaitsWhileTheFirstIsInBackoff() {
         ProgramSpec before = web(2).build();
         running(before);
