@@ -2,6 +2,7 @@ package dev.steward.supervise;
 
 import dev.steward.manifest.ProgramSpec;
 
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -203,9 +204,14 @@ public final class Actions {
         if (slot.state().isStoppedGroup() && !slot.restartPending()) {
             return CompletableFuture.completedFuture(result(slot, true, "already stopped"));
         }
+        // Only a process that had a child exits by this stop; a retry (BACKOFF) or restart (EXITED) that waited is just
+        // cancelled, and its last exit, from before, is not this stop's doing.
+        String cancelled = slot.state() == ProcessState.BACKOFF ? "its retry cancelled"
+                : slot.state() == ProcessState.EXITED ? "its restart cancelled" : null;
         slot.stop();
         return await(slot, timeout, s -> s.state().isStoppedGroup()
-                ? Optional.of(result(s, true, "stopped" + s.lastExit().map(e -> " (" + e.status() + ")").orElse("")))
+                ? Optional.of(result(s, true, "stopped" + (cancelled != null ? " (" + cancelled + ")"
+                        : s.lastExit().map(e -> " (" + e.status() + ")").orElse(""))))
                 : Optional.empty());
     }
 
@@ -224,7 +230,7 @@ public final class Actions {
         Waiter[] self = new Waiter[1];
         OwnerLoop.Timer timer = loop.schedule(timeout, () -> {
             if (removeWaiter(self[0])) {
-                future.complete(result(slot, false, "timed out after " + asked.toSeconds() + " s; it is " + slot.state()));
+                future.complete(result(slot, false, "timed out after " + seconds(asked) + " s; it is " + slot.state()));
             }
         });
         self[0] = new Waiter(slot, outcome, future, timer);
@@ -258,6 +264,11 @@ public final class Actions {
             waiters.remove(waiter.slot());
         }
         return true;
+    }
+
+    /** {@code 30}, {@code 0.5}, {@code 1.25}: as the operator gave it with --timeout, not cut to whole seconds. */
+    private static String seconds(Duration duration) {
+        return BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString();
     }
 
     private static Result result(ProcessSlot slot, boolean ok, String message) {

@@ -234,6 +234,29 @@ class ActionsTest {
         assertEquals(1, launcher.launchCount(), "not restarted after all");
     }
 
+    @Test
+    void stopOfAProcessInBackoffDoesNotCallTheEarlierExitItsOwn() {
+        ProcessSlot slot = slot("web");
+        slot.start();
+        launcher.exitLast(ExitStatus.exited(1)); // too quickly: BACKOFF, its retry waits
+        assertEquals(BACKOFF, slot.state());
+
+        Actions.Result result = only(actions.stop(targets(slot), TIMEOUT));
+
+        assertEquals(STOPPED, result.state());
+        assertEquals("stopped (its retry cancelled)", result.message(), "the stop made no process exit with status 1");
+    }
+
+    @Test
+    void aTimeoutOfAFractionOfASecondIsNamedAsGiven() {
+        ProcessSlot slot = slot(Specs.program("web").startSeconds(5).build());
+
+        CompletableFuture<List<Actions.Result>> future = actions.start(targets(slot), Duration.ofMillis(500));
+        loop.advanceMillis(500);
+
+        assertEquals("timed out after 0.5 s; it is STARTING", only(future).message());
+    }
+
     // ---- restart ----------------------------------------------------------------------------------------
 
     /** The processes of one program of {@code replicas}, each RUNNING. */
