@@ -79,11 +79,24 @@ final class SupervisorVerbs {
             } else if (arg.equals("stderr")) {
                 options.add("--stderr");
             } else if (!arg.equals("stdout")) {
-                name = arg;
+                name = logsName(arg);
             }
         }
         words.add(name);
         words.addAll(options);
         return String.join(" ", words);
+    }
+
+    /**
+     * supervisorctl's {@code GROUP:NAME} as {@code steward logs} takes it: the process NAME ({@code web:web-0} is
+     * {@code web-0}), and {@code GROUP:*} the program ({@code program/web}, its first running process).
+     */
+    private static String logsName(String arg) {
+        int colon = arg.indexOf(':');
+        if (colon < 0) {
+            return arg;
+        }
+        String process = arg.substring(colon + 1);
+        return process.isEmpty() || process.equals("*") ? "program/" + arg.substring(0, colon) : process;
     }
 }
