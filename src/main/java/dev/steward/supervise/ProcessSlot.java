@@ -23,6 +23,13 @@ public final class ProcessSlot {
 
     private ProgramSpec spec;
     private ProgramSpec spawnedWith;
+    /**
+     * Whose stop settings (signal, timeout, groups) stop the child: the spec it was started with, and each later one
+     * applied to it in place; not one that replaces it (a changed command), which the child was not written for: it is
+     * stopped as it would have been before that change, as supervisord's update stops the old program under its old
+     * settings.
+     */
+    private ProgramSpec stopsWith;
     private ProcessState state = ProcessState.STOPPED;
     private ChildProcess child;
     private Object attempt;
@@ -78,7 +85,7 @@ public final class ProcessSlot {
     public void stop() {
         startWhenStopped = false;
         switch (state) {
-            case RUNNING, STARTING -> kill(spec.stopSignal(), spec.stopAsGroup(), "");
+            case RUNNING, STARTING -> kill();
             case BACKOFF, EXITED -> stopWaiting("stopped while waiting to retry", "stopped while waiting to restart");
             default -> {
                 // STOPPING continues; stopped states have nothing to stop.
@@ -116,7 +123,7 @@ public final class ProcessSlot {
             return; // the stop comes in the shutdown's order; a stop here would come before a higher level's
         }
         if (state == ProcessState.RUNNING || state == ProcessState.STARTING) {
-            kill(spec.stopSignal(), spec.stopAsGroup(), "");
+            kill();
             startWhenStopped = true;
         } else if (state == ProcessState.STOPPING) {
             startWhenStopped = true;
@@ -137,6 +144,9 @@ public final class ProcessSlot {
      */
     public void updateSpec(ProgramSpec newSpec) {
         this.spec = newSpec;
+        if (!outdated()) {
+            stopsWith = newSpec;
+        }
         if (restartPending()) {
             reconsiderRestart();
         }
@@ -211,6 +221,7 @@ public final class ProcessSlot {
         }
         startedAt = clock.instant();
         spawnedWith = spec;
+        stopsWith = spec;
         Object thisAttempt = new Object();
         attempt = thisAttempt;
         try {
@@ -252,12 +263,15 @@ public final class ProcessSlot {
         }
     }
 
-    private void kill(int signal, boolean toGroup, String why) {
+    /** Sends the stop signal to the child, under {@link #stopsWith}'s settings. */
+    private void kill() {
+        int signal = stopsWith.stopSignal();
+        boolean toGroup = stopsWith.stopAsGroup();
         killing = true;
         if (state != ProcessState.STOPPING) {
             cancelTimer();
             transition(ProcessState.STOPPING, "sent SIG" + Signals.name(signal) + (toGroup ? " to its process group" : ""));
-            timer = loop.schedule(Duration.ofSeconds(spec.stopTimeoutSeconds()), this::stopTimedOut);
+            timer = loop.schedule(Duration.ofSeconds(stopsWith.stopTimeoutSeconds()), this::stopTimedOut);
         }
         child.signal(signal, toGroup);
         if (Signals.continuedAfter(signal)) {
@@ -269,9 +283,9 @@ public final class ProcessSlot {
         timer = null;
         if (state == ProcessState.STOPPING && child != null) {
             // Supervisor's rule: past stopwaitsecs, SIGKILL; if even that fails we stay STOPPING.
-            child.signal(9, spec.killAsGroup());
-            notice("still running " + spec.stopTimeoutSeconds() + " s after the stop signal; sent SIGKILL"
-                    + (spec.killAsGroup() ? " to its process group" : ""));
+            child.signal(9, stopsWith.killAsGroup());
+            notice("still running " + stopsWith.stopTimeoutSeconds() + " s after the stop signal; sent SIGKILL"
+                    + (stopsWith.killAsGroup() ? " to its process group" : ""));
         }
     }
 

@@ -1254,6 +1254,41 @@ class ProcessSlotTest {
     }
 
     @Test
+    void aChildOutdatedByAChangedCommandIsStoppedUnderTheStopSettingsItWasStartedWith() {
+        // It was written for SIGINT and 5 s; the new command's SIGTERM, 3 s and groups are the new child's to get.
+        ProcessSlot slot = running(web().stopSignal(2).stopTimeoutSeconds(5));
+
+        slot.updateSpec(Specs.from(slot.spec()).command("/bin/new").stopSignal(SIGTERM).stopTimeoutSeconds(3)
+                .stopAsGroup(true).killAsGroup(true).build());
+        assertTrue(slot.outdated());
+        slot.restart();
+        loop.advanceSeconds(3);
+        assertEquals(List.of(new SentSignal(PID1, 2, false), new SentSignal(PID1, SIGCONT, false)), launcher.signals(),
+                "no SIGKILL at the new spec's 3 s");
+        loop.advanceSeconds(2);
+        assertEquals(new SentSignal(PID1, SIGKILL, false), launcher.signals().get(2), "at the old 5 s");
+        launcher.exitLast(ExitStatus.killedBy(SIGKILL));
+
+        assertEquals(PID2, slot.pid(), "restarted with the new command");
+        slot.stop();
+        assertEquals(List.of(new SentSignal(PID2, SIGTERM, true), new SentSignal(PID2, SIGCONT, true)),
+                launcher.lastChild().signals(), "the new child gets the new settings");
+    }
+
+    @Test
+    void stopSettingsAppliedInPlaceHoldForTheOutdatedChildOfALaterCommandChange() {
+        ProcessSlot slot = running(web().stopSignal(2));
+
+        ProgramSpec inPlace = Specs.from(slot.spec()).stopSignal(SIGTERM).build();
+        slot.updateSpec(inPlace);
+        slot.updateSpec(Specs.from(inPlace).command("/bin/new").stopSignal(1).build());
+        slot.stop();
+
+        assertEquals(List.of(new SentSignal(PID1, SIGTERM, false), new SentSignal(PID1, SIGCONT, false)), launcher.signals(),
+                "the signal applied in place, not the replaced command's nor the new one's");
+    }
+
+    @Test
     void inPlaceExitCodesChangeAppliesToNextExit() {
         ProcessSlot slot = running(web().restartPolicy(RestartPolicy.OnFailure));
 
