@@ -315,6 +315,14 @@ public final class ManifestWriter {
                 return Optional.of(file);
             }
         }
+        if (sources.containsKey(name) && files.get(candidates.get(0)).exists()) {
+            // It runs from a file that no longer names it, and no other does: a file being rewritten (an editor that
+            // empties it first), whose programs the daemon holds meanwhile, or an edit not yet read. A new file now
+            // would define it twice once that one is written back.
+            throw new ManifestConflictException(candidates.get(0) + ", which program " + name + " runs from, does not define"
+                    + " it at the moment (being rewritten?), and no other manifest does; nothing was written. Try again in a"
+                    + " moment, once the daemon has read that file");
+        }
         return Optional.empty();
     }
 

@@ -251,6 +251,21 @@ class ManifestWriterTest {
     }
 
     @Test
+    void aProgramWhoseFileIsBeingRewrittenIsNotWrittenIntoASecondFile() throws IOException {
+        write("pair.yaml", ""); // an editor that empties the file first: the daemon holds its programs meanwhile
+        Map<String, Path> sources = Map.of("web", file("pair.yaml"));
+        ManifestConflictException e = assertThrows(ManifestConflictException.class,
+                () -> writer().apply(WEB.replace("100", "200"), sources, Map.of(), false));
+        assertTrue(e.getMessage().contains("does not define it at the moment"), e.getMessage());
+        assertThrows(ManifestConflictException.class, () -> writer().delete("web", sources, false));
+        assertFalse(Files.exists(file("web.yaml")), "no second file defining web");
+        assertEquals("", read("pair.yaml"));
+
+        Files.delete(file("pair.yaml")); // gone for good: the daemon is about to forget it, and a new file may hold it
+        assertEquals(Action.CREATED, writer().apply(WEB, sources, Map.of(), false).changes().get(0).action());
+    }
+
+    @Test
     void keepsThePermissionsOfTheFileItReplaces() throws IOException {
         write("web.yaml", WEB);
         Files.setPosixFilePermissions(file("web.yaml"), PosixFilePermissions.fromString("rw-r-----"));
