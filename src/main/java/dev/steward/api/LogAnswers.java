@@ -181,44 +181,31 @@ public class LogAnswers {
 
     /**
      * What came after {@code followFrom} that the ring has already written over, read from the files, until the ring
-     * holds the position again; empty when it does (or the files do not hold it either: the follower then skips
-     * ahead, as when it falls behind). One round per snapshot of the files, in a loop rather than nested, as a client
-     * slower than the writer may need rounds for as long as it follows.
+     * holds the position again; empty when it does, or the files do not hold it either. One round per snapshot of the
+     * files, in a loop rather than nested, as a client slower than the writer may need rounds; what the ring loses
+     * once following has begun, the follower reads from the files in the same way ({@link LogFollower}).
      */
     private static Multi<Buffer> catchUp(LogTail logs, AtomicLong followFrom) {
         return Multi.createBy().repeating().supplier(() -> missed(logs, followFrom)).until(Optional::isEmpty)
                 .onItem().transformToMultiAndConcatenate(round -> {
-                    Missed missed = round.orElseThrow();
-                    return LogChunks.read(missed.files(), missed.offset()).onTermination().invoke(missed.files()::close);
+                    LogTail.FilesFrom from = round.orElseThrow();
+                    return LogChunks.read(from.files(), from.offset()).onTermination().invoke(from.files()::close);
                 });
     }
 
-    /** The files as they are now, and where in them {@code followFrom} is, moved on to their end. */
-    private record Missed(LogFiles files, long offset) {
-    }
-
-    /** The next round of a catch-up; empty when the ring holds {@code followFrom}, or the files do not. */
-    private static Optional<Missed> missed(LogTail logs, AtomicLong followFrom) {
+    /** The next round of a catch-up, with {@code followFrom} moved on to its end; empty when it is not needed or held. */
+    private static Optional<LogTail.FilesFrom> missed(LogTail logs, AtomicLong followFrom) {
         long position = followFrom.get();
         if (logs.ring().read(position, position).start() <= position) { // where the ring starts, no bytes copied
             return Optional.empty();
         }
-        Optional<LogFiles> snapshot;
+        Optional<LogTail.FilesFrom> round;
         try {
-            snapshot = logs.files();
+            round = logs.filesFrom(position);
         } catch (IOException e) {
             return Optional.empty();
         }
-        if (snapshot.isEmpty()) {
-            return Optional.empty();
-        }
-        LogFiles files = snapshot.get();
-        long offset = files.offsetOf(position);
-        if (offset < 0 || files.streamEnd() <= position) {
-            files.close();
-            return Optional.empty();
-        }
-        followFrom.set(files.streamEnd());
-        return Optional.of(new Missed(files, offset));
+        round.ifPresent(from -> followFrom.set(from.files().streamEnd()));
+        return round;
     }
 }

@@ -2,12 +2,14 @@ package dev.steward.api;
 
 import dev.steward.control.Control;
 import dev.steward.control.LogTail;
+import dev.steward.logs.LogFiles;
 import dev.steward.logs.RingBuffer;
 import io.smallrye.mutiny.Multi;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -19,7 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@value #BUSY_POLL_MILLIS} ms while each poll finds {@value #BUSY_BYTES} bytes or more: at one poll per
  * 100 ms a writer of more than 640 KiB/s overran the 64 KiB ring between polls, and the follower skipped
  * output it could have had. It keeps
- * its place by absolute ring position, so rotation of the log files does not matter. When the process
+ * its place by absolute ring position, so rotation of the log files does not matter. Output the ring wrote over
+ * before a poll could send it (a burst of more than 64 KiB, a fast writer, a slow client) is read from the log files
+ * when they still hold it, a chunk per poll on a worker, and skipped only when they do not. When the process
  * is restarted with new log settings it gets a new ring, which is followed from its start. The stream
  * ends when the process is gone or the daemon, shutting down, has stopped everything, and stops polling as
  * soon as the client disconnects.
@@ -29,6 +33,9 @@ public class LogFollower {
     static final long POLL_MILLIS = 100;
     static final long BUSY_POLL_MILLIS = 10;
     static final int BUSY_BYTES = 4096;
+    /** {@code pollOnce}'s answer when a worker reads the files and schedules the next poll itself. */
+    private static final int READING_FILES = -1;
+    private static final byte[] NONE = new byte[0];
 
     private final Control control;
     private final Vertx vertx;
@@ -45,6 +52,7 @@ public class LogFollower {
             active.incrementAndGet();
             RingBuffer[] current = {ring};
             long[] next = {position};
+            long[] skipFrom = {-1}; // where the files were found not to hold what the ring lost: skipped from there
             long[] timer = {0};
             boolean[] ended = {false};
             Handler<Long> poll = new Handler<>() {
@@ -55,10 +63,16 @@ public class LogFollower {
                         sent = pollOnce();
                     } finally {
                         // Even after a failure: the periodic timer this replaced outlived a tick that threw.
-                        synchronized (ended) {
-                            if (!ended[0]) {
-                                timer[0] = vertx.setTimer(nextPollMillis(sent), this);
-                            }
+                        if (sent != READING_FILES) {
+                            schedule(nextPollMillis(sent));
+                        }
+                    }
+                }
+
+                private void schedule(long millis) {
+                    synchronized (ended) {
+                        if (!ended[0]) {
+                            timer[0] = vertx.setTimer(millis, this);
                         }
                     }
                 }
@@ -67,7 +81,7 @@ public class LogFollower {
                 private int pollOnce() {
                     if (emitter.requested() <= 0) {
                         // A slow client: leave the bytes in the ring instead of queueing them here; if it falls more
-                        // than the ring behind, it skips ahead (as kubectl logs -f does), memory stays bounded.
+                        // than the ring behind, the log files give what the ring lost (readFiles), memory stays bounded.
                         return 0;
                     }
                     Optional<LogTail> tail = control.logs(process, stderr);
@@ -82,6 +96,10 @@ public class LogFollower {
                         next[0] = 0;
                     }
                     RingBuffer.Slice slice = current[0].read(next[0]);
+                    if (slice.start() > next[0] && skipFrom[0] != next[0]) {
+                        readFiles(tail.get(), current[0], next[0]);
+                        return READING_FILES;
+                    }
                     if (slice.bytes().length > 0) {
                         next[0] = slice.next();
                         emitter.emit(Buffer.buffer(slice.bytes()));
@@ -89,6 +107,29 @@ public class LogFollower {
                         emitter.complete(); // every process stopped, all output sent: the daemon exits next
                     }
                     return slice.bytes().length;
+                }
+
+                /**
+                 * The ring wrote over {@code from} before it could be sent: a chunk from there out of the log files, on a
+                 * worker; when they do not hold it either, the next poll skips ahead to what the ring holds.
+                 */
+                private void readFiles(LogTail logs, RingBuffer ring, long from) {
+                    vertx.executeBlocking(() -> missed(logs, from), false).onComplete(read -> {
+                        try {
+                            byte[] bytes = read.succeeded() ? read.result() : NONE;
+                            if (ring != current[0] || next[0] != from) {
+                                return; // a new ring meanwhile: the next poll starts it over
+                            }
+                            if (bytes.length == 0) {
+                                skipFrom[0] = from;
+                            } else {
+                                next[0] = from + bytes.length;
+                                emitter.emit(Buffer.buffer(bytes));
+                            }
+                        } finally {
+                            schedule(1); // at once: more may be missed, or the ring read from where it skipped to
+                        }
+                    });
                 }
             };
             synchronized (ended) {
@@ -102,6 +143,17 @@ public class LogFollower {
                 active.decrementAndGet();
             });
         });
+    }
+
+    /** Up to a chunk of the log files from ring position {@code from}; empty when they do not hold it. */
+    static byte[] missed(LogTail logs, long from) throws IOException {
+        Optional<LogTail.FilesFrom> held = logs.filesFrom(from);
+        if (held.isEmpty()) {
+            return NONE;
+        }
+        try (LogFiles files = held.get().files()) {
+            return files.read(held.get().offset(), LogChunks.CHUNK_BYTES);
+        }
     }
 
     /** How long until the next poll, after one that sent {@code sent} bytes: soon while the output keeps coming. */

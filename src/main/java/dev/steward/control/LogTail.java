@@ -27,6 +27,28 @@ public final class LogTail {
         return sink.files();
     }
 
+    /**
+     * The log files as they are now, with the offset in them of ring position {@code position}, when they hold it and
+     * something after it; empty without a plain file or when they do not. The caller closes the files.
+     */
+    public Optional<FilesFrom> filesFrom(long position) throws IOException {
+        Optional<LogFiles> snapshot = files();
+        if (snapshot.isEmpty()) {
+            return Optional.empty();
+        }
+        LogFiles files = snapshot.get();
+        long offset = files.offsetOf(position);
+        if (offset < 0 || files.streamEnd() <= position) {
+            files.close();
+            return Optional.empty();
+        }
+        return Optional.of(new FilesFrom(files, offset));
+    }
+
+    /** The log files, and the offset in them a reading starts at. */
+    public record FilesFrom(LogFiles files, long offset) {
+    }
+
     /** What the run before the latest one wrote; empty when there was none. */
     public Optional<LogSink.RunOutput> previousRun() {
         return sink.previousRun();

@@ -1,0 +1,70 @@
+package dev.steward.api;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.steward.control.LogTail;
+import dev.steward.health.FakeControl;
+import dev.steward.logs.LogSink;
+import io.smallrye.mutiny.helpers.test.AssertSubscriber;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A follower that a burst of output outran between two polls: what the ring lost comes from the log files. */
+class LogFollowerFilesTest {
+
+    @TempDir
+    Path dir;
+
+    private final Vertx vertx = Vertx.vertx();
+
+    @AfterEach
+    void closeVertx() {
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+
+    @Test
+    void aBurstLargerThanTheRingBetweenTwoPollsIsFollowedWholeFromTheFiles() {
+        try (LogSink sink = LogSink.open(Optional.of(dir.resolve("out.log")), 0, 0)) {
+            LogSink.Run run = sink.beginRun();
+            run.write(ByteBuffer.wrap("before\n".getBytes(US_ASCII)));
+            LogTail tail = new LogTail(sink);
+            FakeControl control = new FakeControl() {
+                @Override
+                public Optional<LogTail> logs(String process, boolean stderr) {
+                    return Optional.of(tail);
+                }
+            };
+            LogFollower follower = new LogFollower(control, vertx);
+            AssertSubscriber<Buffer> client = follower.follow("p", false, sink.ring(), sink.ring().total())
+                    .subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+            String burst = numbers(1, 30000); // 168,894 bytes in one write, before the first poll: the ring keeps 64 KiB
+            run.write(ByteBuffer.wrap(burst.getBytes(US_ASCII)));
+            await().atMost(Duration.ofSeconds(20)).until(() -> text(client).endsWith("30000\n"));
+            client.cancel();
+            assertEquals(burst, text(client), "the burst's start, which the ring wrote over, comes from the file");
+        }
+    }
+
+    private static String text(AssertSubscriber<Buffer> subscriber) {
+        StringBuilder all = new StringBuilder();
+        subscriber.getItems().forEach(buffer -> all.append(buffer.toString(US_ASCII)));
+        return all.toString();
+    }
+
+    private static String numbers(int from, int to) {
+        StringBuilder text = new StringBuilder();
+        for (int i = from; i <= to; i++) {
+            text.append(i).append('\n');
+        }
+        return text.toString();
+    }
+}
