@@ -200,7 +200,7 @@ public final class LogSink implements Closeable {
      * Into a file other streams write too: whole lines, so that theirs fall between this stream's lines and not inside
      * them. What follows the chunk's last newline is held back, for the run whose pipe it came from, until a later chunk
      * ends the line, the line passes {@link #MAX_LINE}, the pipe ends ({@link Run#ended()}) or the sink lets go of the
-     * file ({@link #closeFile()}).
+     * file ({@link #closeFile()}): then it is written with a line break of its own.
      */
     private synchronized void writeLines(ByteBuffer chunk, Run run) throws IOException {
         if (closed) {
@@ -261,11 +261,14 @@ public final class LogSink implements Closeable {
         }
     }
 
-    /** Writes a run's held line as it is and lets go of its buffer; the caller holds this sink's lock. */
+    /**
+     * Writes a run's held line, ended with a line break so that the next line another stream (or the daemon, for its
+     * own stdout) writes does not run on from it, and lets go of its buffer; the caller holds this sink's lock.
+     */
     private void flushHeld(Run run) {
         if (out != null && !closed && run.heldLine != null && run.heldLine.position() > 0) {
             try {
-                writeHeldAnd(run, NOTHING);
+                writeHeldAnd(run, ByteBuffer.wrap(new byte[] {'\n'}));
             } catch (IOException | RuntimeException e) {
                 recordError(e);
             }

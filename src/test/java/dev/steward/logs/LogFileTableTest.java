@@ -89,9 +89,9 @@ class LogFileTableTest {
             assertEquals("a1\nb1 started\nb2\na2 started, ends\n", read("shared.log"));
             // what each stream wrote is in its own memory at once, held-back line and all
             assertEquals("b1 started\nb2\nb3", new String(b.tail(100), US_ASCII));
-            // the pipe's end writes the line held back as it is
+            // the pipe's end writes the line held back, ended
             rb.ended();
-            assertEquals("a1\nb1 started\nb2\na2 started, ends\nb3", read("shared.log"));
+            assertEquals("a1\nb1 started\nb2\na2 started, ends\nb3\n", read("shared.log"));
         }
     }
 
@@ -206,11 +206,12 @@ class LogFileTableTest {
             LogSink.Run rb = b.beginRun();
             write(rb, "b1\n");
             a.close(); // the process is gone and its slot released; its pipe may end later, or never
-            assertEquals("a1\nb1\nlast words", read("shared.log"));
+            assertEquals("a1\nb1\nlast words\n", read("shared.log"));
             write(rb, "b2 unfinished");
             LogSink moved = b.movedTo(Optional.of(dir.resolve("elsewhere.log")), 0, 0); // a restart under a new path
             moved.close();
-            assertEquals("a1\nb1\nlast wordsb2 unfinished", read("shared.log"));
+            assertEquals("a1\nb1\nlast words\nb2 unfinished\n", read("shared.log"),
+                    "an unfinished line ends with its pipe or its sink: the next stream's line does not run on from it");
         }
     }
 
@@ -226,7 +227,7 @@ class LogFileTableTest {
             old.ended();
             write(b.beginRun(), "b\n");
             write(next, "and its end\n");
-            assertEquals("old half b\nnew half and its end\n", read("shared.log"));
+            assertEquals("old half \nb\nnew half and its end\n", read("shared.log"));
         }
     }
 }
