@@ -165,7 +165,8 @@ public final class RotatingFile implements Closeable {
         while (chunk.hasRemaining()) {
             // Rotating only when more bytes arrive keeps an exactly full file in place
             // instead of leaving an empty current file behind.
-            if (rotates && maxBytes > 0 && size >= maxBytes) {
+            if (rotates && maxBytes > 0 && size >= maxBytes && (!(out instanceof FileChannel channel)
+                    || (size = channel.size()) >= maxBytes)) { // the count is stale once copytruncate emptied the file
                 rotate();
             }
             int n = rotates && maxBytes > 0 ? (int) Math.min(chunk.remaining(), maxBytes - size) : chunk.remaining();

@@ -149,10 +149,10 @@ class LogFilesTest {
         Path log = dir.resolve("out.log");
         try (RotatingFile one = new RotatingFile(log, 10, 0); RotatingFile other = new RotatingFile(log, 10, 0)) {
             write(one, "AAAAAAAAA\n", 10);
-            write(other, "b", 1);
-            write(one, "CCCC\n", 15); // the file is full: truncated, not replaced
+            write(other, "b", 1); // the file is full: truncated, not replaced
+            write(one, "CCCC\n", 15); // into the file the other truncated, whose real size counts, not the 10 counted
             write(other, "d", 2);
-            assertEquals("CCCC\nd", Files.readString(log), "nothing went into a file no longer at the path");
+            assertEquals("bCCCC\nd", Files.readString(log), "nothing went into a file no longer at the path");
             try (LogFiles files = one.snapshot().orElseThrow()) {
                 assertEquals(-1, files.offsetOf(5), "what the truncation dropped is not in the files");
             }

@@ -48,6 +48,25 @@ class RotatingFileTest {
     }
 
     @Test
+    void aFileTruncatedUnderItByCopytruncateIsFilledToMaxBytesBeforeItRotates() throws IOException {
+        Path file = dir.resolve("out.log");
+        try (RotatingFile f = new RotatingFile(file, 10, 3)) {
+            write(f, "0123456");
+            Files.copy(file, dir.resolve("out.log-20261206")); // logrotate's copytruncate: copy, then truncate in place
+            try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+                c.truncate(0);
+            }
+            write(f, "abcdef"); // 6 bytes in a file that holds none: no rotation yet
+
+            assertFalse(Files.exists(backup(file, 1)), "rotated at a size counted before the truncation");
+            assertEquals("abcdef", read(file));
+            write(f, "ghijk"); // 11: now it rotates at exactly 10
+            assertEquals("abcdefghij", read(backup(file, 1)));
+            assertEquals("k", read(file));
+        }
+    }
+
+    @Test
     void reopenAfterLogrotateMovedTheFileWritesANewOneAtThePath() throws IOException {
         Path file = dir.resolve("out.log");
         try (RotatingFile f = new RotatingFile(file, 10, 3)) {
