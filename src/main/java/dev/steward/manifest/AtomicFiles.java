@@ -5,14 +5,18 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.time.Instant;
 
 /**
  * Writes manifest files so that the watcher never sees half a file: the text goes to
- * {@code .<file name>.tmp} in the same directory (ignored by the watcher, as every dot file is), is
+ * {@code .<file name>.tmp} in the same directory (the link's target's, for a symbolic link) (ignored by the watcher, as every dot file is), is
  * flushed to disk, and is renamed over the target in one step.
  */
 final class AtomicFiles {
@@ -20,8 +24,24 @@ final class AtomicFiles {
     private AtomicFiles() {
     }
 
-    /** Replaces (or creates) {@code target} with {@code text}, keeping the permissions of the file it replaces. */
+    /**
+     * Replaces (or creates) {@code target} with {@code text}, keeping the permissions of the file it replaces. A symbolic
+     * link is written through, as editors do: a file renamed over the link would cut it from what it points to (a
+     * checkout, a ConfigMap's key), whose later changes would then go unseen.
+     */
     static void write(Path target, String text) throws IOException {
+        if (!Files.isSymbolicLink(target)) {
+            replace(target, text);
+            return;
+        }
+        replace(target.toRealPath(), text);
+        // The watch on the directory hears nothing of a change to a target outside it: touching the link itself is an
+        // event there, so that the change is in force at once rather than at the next re-list.
+        Files.getFileAttributeView(target, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                .setTimes(FileTime.from(Instant.now()), null, null);
+    }
+
+    private static void replace(Path target, String text) throws IOException {
         Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,

@@ -93,6 +93,24 @@ class ManifestSourceTest {
     }
 
     @Test
+    void aManifestWrittenThroughItsLinkStaysALinkAndIsReadAgainAtOnce() throws IOException {
+        // apply into a file linked from elsewhere (a checkout): the target changes, outside the watched directory
+        Path dir = root.resolve("manifests");
+        Path checkout = Files.createDirectories(root.resolve("checkout"));
+        Path target = write(checkout, "web.yaml", program("web", "a"));
+        Files.createDirectories(dir);
+        Files.createSymbolicLink(dir.resolve("web.yaml"), target);
+        source(dir, NO_RESYNC).start();
+        assertEquals(List.of("a"), last().programs().get("web").command());
+
+        AtomicFiles.write(dir.resolve("web.yaml"), program("web", "b"));
+
+        assertTrue(Files.isSymbolicLink(dir.resolve("web.yaml")), "still a link");
+        assertEquals(program("web", "b"), Files.readString(target));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> last().programs().get("web").command().equals(List.of("b")));
+    }
+
+    @Test
     void aDirectorySwappedInPlaceIsWatchedAgainAtOnce() throws IOException {
         Path dir = root.resolve("manifests");
         source(dir, NO_RESYNC).start();
