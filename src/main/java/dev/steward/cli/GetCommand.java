@@ -130,15 +130,26 @@ final class GetCommand extends StewardCli.Verb {
             }
             if (stream != null) {
                 Map<String, String> seen = new HashMap<>();
+                Map<String, Object> lastSeen = new HashMap<>();
                 items.forEach(item -> seen.put(Json.str(item, "name"), signature(item)));
+                items.forEach(item -> lastSeen.put(Json.str(item, "name"), item));
                 stream.forEach(event -> {
                     List<Object> changed = new ArrayList<>();
                     List<Object> now = find(api(), k, names, sel).items();
+                    Set<String> gone = new HashSet<>(lastSeen.keySet());
                     for (Object item : now) {
+                        String name = Json.str(item, "name");
+                        gone.remove(name);
+                        lastSeen.put(name, item);
                         String sig = signature(item);
-                        if (!sig.equals(seen.put(Json.str(item, "name"), sig))) {
+                        if (!sig.equals(seen.put(name, sig))) {
                             changed.add(item);
                         }
+                    }
+                    // As kubectl's watch shows a deleted pod: a last row, so that the last row of each is its state now.
+                    for (String name : gone) {
+                        seen.remove(name);
+                        changed.add(Views.removed(k == Kind.PROCESSES, lastSeen.remove(name)));
                     }
                     printer.more(changed);
                 });

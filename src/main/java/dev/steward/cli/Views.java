@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,6 +15,8 @@ final class Views {
     private static final List<String> WORST_FIRST = List.of("FATAL", "BACKOFF", "EXITED", "UNKNOWN", "STARTING", "STOPPING", "STOPPED", "RUNNING");
     /** The status of a program that waits for the processes of a removed program of its name to stop. */
     static final String WAITING = "WAITING";
+    /** The status of a watched program or process that went away ({@link #removed}). */
+    static final String REMOVED = "REMOVED";
 
     private Views() {
     }
@@ -28,7 +31,8 @@ final class Views {
     static void programRow(Table table, Object program, Instant now, boolean wide) {
         List<Object> processes = Json.list(Json.obj(program).get("processes"));
         long replicas = Json.num(program, "replicas", processes.size());
-        String status = waitingToStart(program, replicas, processes) ? WAITING : programStatus(processes);
+        String status = Json.bool(program, "removed") ? REMOVED
+                : waitingToStart(program, replicas, processes) ? WAITING : programStatus(processes);
         long running = 0;
         long restarts = 0;
         Instant lastRestart = null;
@@ -61,6 +65,20 @@ final class Views {
         } else {
             table.row(name, ready + "/" + replicas, updated, status, restartCell, age);
         }
+    }
+
+    /**
+     * A watched program or process that went away (deleted, scaled down): its last object, marked {@code "removed": true},
+     * a process's state {@code REMOVED} and its pid 0, a program's status shown as {@code REMOVED}.
+     */
+    static Object removed(boolean process, Object item) {
+        Map<String, Object> copy = new LinkedHashMap<>(Json.obj(item));
+        copy.put("removed", true);
+        if (process) {
+            copy.put("state", REMOVED);
+            copy.put("pid", 0);
+        }
+        return copy;
     }
 
     /** As kubectl counts a deployment's up-to-date replicas: processes of the current spec, those of a scale-down left out. */

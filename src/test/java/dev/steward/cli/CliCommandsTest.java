@@ -379,6 +379,29 @@ class CliCommandsTest {
     }
 
     @Test
+    void watchPrintsALastRowForWhatWentAway() {
+        String stopping = Fixtures.WEB_0.replace("\"RUNNING\"", "\"STOPPING\"");
+        int[] calls = {0};
+        daemon.on("GET", "/processes", req -> Answer.json("{\"items\": [" + (calls[0]++ < 2 ? stopping : "") + "]}"));
+        daemon.on("GET", "/events/stream", Answer.chunked("text/event-stream",
+                "data: {\"id\": 1, \"object\": \"process/web-0\"}\n\n",
+                "data: {\"id\": 2, \"object\": \"process/web-0\"}\n\n",
+                "data: {\"id\": 3, \"object\": \"process/web-0\"}\n\n"));
+        CliRun.Result r = cli("get", "processes", "-w");
+        assertEquals("""
+                NAME    READY   STATUS     RESTARTS       AGE
+                web-0   0/1     STOPPING   5 (30s ago)    62s
+                web-0   0/1     REMOVED    5 (30s ago)    62s
+                """, r.out(), "scaled down: once, not at every later event");
+
+        int[] programCalls = {0};
+        daemon.on("GET", "/programs", req -> Answer.json("{\"items\": [" + (programCalls[0]++ < 2 ? Fixtures.WEB : "") + "]}"));
+        CliRun.Result json = cli("get", "programs", "-w", "-o", "json");
+        assertEquals(2, json.out().split("\n}\n", -1).length - 1, json::toString);
+        assertTrue(json.out().endsWith("  \"removed\": true\n}\n"), json::toString);
+    }
+
+    @Test
     void describeProgram() {
         daemon.on("GET", "/programs/web", Answer.json(Fixtures.WEB));
         daemon.on("GET", "/events", Answer.json(Fixtures.EVENTS));
