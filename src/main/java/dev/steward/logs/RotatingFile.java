@@ -22,10 +22,12 @@ import static java.nio.file.StandardOpenOption.WRITE;
  * An append-only log file rotated by size, Supervisor style: {@code file} is current,
  * {@code file.1} the newest backup and {@code file.N} the oldest.
  *
- * <p>A chunk that would take the file past {@code maxBytes} is split: the file is filled to exactly
- * {@code maxBytes}, rotated, and the rest goes to the new file. So every backup written by this
- * class holds exactly {@code maxBytes} bytes and {@code file.N ... file.1 file} concatenated is the
- * byte stream, minus whatever rotation dropped. Only a plain regular file rotates: a symbolic link
+ * <p>A chunk that would take the file past {@code maxBytes} is split at a line's end: the file gets the
+ * chunk's lines that fit (or, when none ends within {@code maxBytes}, the line under way if it ends within
+ * {@link #LINE_OVERSHOOT} past it, else exactly {@code maxBytes}), is rotated, and the rest goes to the new file.
+ * So a backup written by this class holds at most {@code maxBytes + LINE_OVERSHOOT} bytes, ends at a line's end
+ * unless a line was longer than that, and {@code file.N ... file.1 file} concatenated is the byte stream, minus
+ * whatever rotation dropped. Only a plain regular file rotates: a symbolic link
  * ({@code /dev/stdout}, the container habit), a device or a pipe is written to as it is, whatever the
  * limits, since rotating means renaming the path, and renaming {@code /dev/stdout} replaced it with a
  * regular file for the whole machine. {@code /dev/stdout} and {@code /dev/stderr} are written through the daemon's own
@@ -37,6 +39,8 @@ import static java.nio.file.StandardOpenOption.WRITE;
  * {@link #setLimits} and {@link #close} may be called from a thread other than the writer.
  */
 public final class RotatingFile implements Closeable {
+    /** How far past {@code maxBytes} a file may grow to end at the end of the line under way. */
+    static final int LINE_OVERSHOOT = 16 * 1024;
 
     private final Path file;
     private long maxBytes;
@@ -44,6 +48,7 @@ public final class RotatingFile implements Closeable {
 
     private WritableByteChannel out; // null until opened, after a failure, and after close
     private long size;        // bytes in the current file, valid while out != null
+    private boolean atLineEnd; // whether the last byte this object wrote to the current file was a newline
     private boolean rotates;  // whether the open path is a plain regular file, valid while out != null
     private boolean closed;
     private long streamEnd;   // the caller's stream position just past the last chunk written (or lost)
@@ -169,13 +174,46 @@ public final class RotatingFile implements Closeable {
                     || (size = channel.size()) >= maxBytes)) { // the count is stale once copytruncate emptied the file
                 rotate();
             }
-            int n = rotates && maxBytes > 0 ? (int) Math.min(chunk.remaining(), maxBytes - size) : chunk.remaining();
+            boolean fills = rotates && maxBytes > 0 && chunk.remaining() > maxBytes - size;
+            int n = fills ? throughLineEnd(chunk, (int) (maxBytes - size), size > 0 && atLineEnd) : chunk.remaining();
             ByteBuffer part = chunk.slice(chunk.position(), n);
             while (part.hasRemaining()) {
                 size += out.write(part);
             }
+            if (n > 0) {
+                atLineEnd = chunk.get(chunk.position() + n - 1) == '\n';
+            }
             chunk.position(chunk.position() + n);
+            if (fills && chunk.hasRemaining() && size < maxBytes) {
+                rotate(); // it ends at a line's end short of maxBytes: the next line starts the next file
+            }
         }
+    }
+
+    /**
+     * How many of {@code chunk}'s bytes go into a file that has {@code room} left, so that it ends at a line's end, as
+     * supervisord's files do (it writes whole chunks): through the last newline that fits; else none when the file
+     * already ends at a line's end; else through the first newline past the room within {@link #LINE_OVERSHOOT}; else
+     * the room exactly (a line that long is cut, as it must be). Each file then reads on its own (grep, a log shipper
+     * that follows renames), and together they are still the stream.
+     */
+    private static int throughLineEnd(ByteBuffer chunk, int room, boolean fileAtLineEnd) {
+        int start = chunk.position();
+        for (int i = start + room - 1; i >= start; i--) {
+            if (chunk.get(i) == '\n') {
+                return i - start + 1;
+            }
+        }
+        if (fileAtLineEnd) {
+            return 0;
+        }
+        int end = Math.min(chunk.limit(), start + room + LINE_OVERSHOOT);
+        for (int i = start + room; i < end; i++) {
+            if (chunk.get(i) == '\n') {
+                return i - start + 1;
+            }
+        }
+        return room;
     }
 
     private void failed(long streamEnd, Exception cause) {
@@ -346,6 +384,7 @@ public final class RotatingFile implements Closeable {
         }
         out = channel;
         size = existing;
+        atLineEnd = false; // what an existing file ends with is not known: at worst one line overshoots
         rotates = regular;
         fileKey = key;
     }

@@ -123,13 +123,15 @@ class LogFileTableTest {
                 write(ra, "a" + i + "...\n"); // 6 bytes
                 write(rb, "b" + i + "...\n");
             }
-            // 60 bytes in order, cut at every 20 as one stream's would be: no backup written after its rotation
-            String all = read("shared.log.2") + read("shared.log.1") + read("shared.log");
+            // 60 bytes in order, cut at the last line's end within every 20 as one stream's would be: no backup written
+            // after its rotation
+            String all = read("shared.log.3") + read("shared.log.2") + read("shared.log.1") + read("shared.log");
             assertEquals("a0...\nb0...\na1...\nb1...\na2...\nb2...\na3...\nb3...\na4...\nb4...\n", all);
-            assertEquals(20, Files.size(dir.resolve("shared.log.2")));
-            assertEquals(20, Files.size(dir.resolve("shared.log.1")));
-            assertEquals(20, Files.size(file));
-            assertFalse(Files.exists(dir.resolve("shared.log.3")));
+            assertEquals("a0...\nb0...\na1...\n", read("shared.log.3"));
+            assertEquals("b1...\na2...\nb2...\n", read("shared.log.2"));
+            assertEquals("a3...\nb3...\na4...\n", read("shared.log.1"));
+            assertEquals("b4...\n", read("shared.log"));
+            assertFalse(Files.exists(dir.resolve("shared.log.4")));
         }
     }
 

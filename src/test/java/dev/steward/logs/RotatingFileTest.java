@@ -152,6 +152,31 @@ class RotatingFileTest {
     }
 
     @Test
+    void aRotationFallsAtALinesEndSoThatEachFileReadsOnItsOwn() throws IOException {
+        Path file = dir.resolve("out.log");
+        try (RotatingFile f = new RotatingFile(file, 10, 5)) {
+            write(f, "aaaa\nbbbb\ncccc\n"); // one chunk of 15: the lines that fit, then the rest
+            assertEquals("aaaa\nbbbb\n", read(backup(file, 1)));
+            assertEquals("cccc\n", read(file));
+
+            write(f, "dd\n");
+            write(f, "eeeeeeee\n"); // does not fit, and the file ends at a line's end: it starts the next file
+            assertEquals("cccc\ndd\n", read(backup(file, 1)));
+            assertEquals("eeeeeeee\n", read(file));
+
+            write(f, "f\nggggggggggggggg\nh"); // a line longer than maxBytes has a file of its own, past maxBytes
+            assertEquals("eeeeeeee\n", read(backup(file, 3)));
+            assertEquals("f\n", read(backup(file, 2)));
+            assertEquals("ggggggggggggggg\n", read(backup(file, 1)));
+            assertEquals("h", read(file));
+            write(f, "\n");
+            assertEquals("aaaa\nbbbb\n" + "cccc\ndd\n" + "eeeeeeee\n" + "f\n" + "ggggggggggggggg\n" + "h\n",
+                    read(backup(file, 5)) + read(backup(file, 4)) + read(backup(file, 3)) + read(backup(file, 2))
+                            + read(backup(file, 1)) + read(file));
+        }
+    }
+
+    @Test
     void exactlyFullFileRotatesOnlyWhenMoreBytesArrive() throws IOException {
         Path file = dir.resolve("out.log");
         try (RotatingFile f = new RotatingFile(file, 5, 2)) {
@@ -328,13 +353,19 @@ class RotatingFileTest {
             }
         }
 
-        // 20 MiB exactly: the last file is full and not yet rotated, so 19 backups.
-        assertFalse(Files.exists(backup(file, 20)));
+        // Each backup ends at a line's end (random bytes hold a newline every 256 on average), so 20 MiB take more than
+        // 19 of them, each within 16 KiB of maxBytes: the last newline that fits, or the first past it.
+        int backups = 19;
+        while (Files.exists(backup(file, backups + 1))) {
+            backups++;
+        }
+        assertTrue(backups > 19 && backups <= 30, "backups: " + backups);
         ByteArrayOutputStream joined = new ByteArrayOutputStream(total);
-        for (int i = 19; i >= 1; i--) {
-            Path b = backup(file, i);
-            assertEquals(maxBytes, Files.size(b), b.toString());
-            joined.writeBytes(Files.readAllBytes(b));
+        for (int i = backups; i >= 1; i--) {
+            byte[] content = Files.readAllBytes(backup(file, i));
+            assertTrue(Math.abs(content.length - maxBytes) <= RotatingFile.LINE_OVERSHOOT, backup(file, i) + ": " + content.length);
+            assertEquals('\n', content[content.length - 1], backup(file, i) + " ends at a line's end");
+            joined.writeBytes(content);
         }
         joined.writeBytes(Files.readAllBytes(file));
         assertArrayEquals(data, joined.toByteArray());
