@@ -375,9 +375,15 @@ public final class LogSink implements Closeable {
 
     /** Why {@code file} could not be written, and what to do about it. */
     static String cannotWrite(Path file, Exception e) {
+        String advice = DaemonStreams.named(file) != null
+                // The daemon's own stream: no directory to check; what reads it (a terminal, the journal, a container
+                // runtime) has gone or stalled.
+                ? "check what reads the daemon's " + (DaemonStreams.canonical(file).endsWith("stderr") ? "stderr" : "stdout")
+                        + " (a terminal closed, a pipe whose reader exited), or give the program a log file"
+                : "check that the daemon can create and write that directory, or change spec.logs.stdout.file /"
+                        + " spec.logs.stderr.file";
         return "cannot write log file " + file + ": " + e.getClass().getSimpleName()
                 + (e.getMessage() == null ? "" : ": " + e.getMessage())
-                + "; until it can, output reaches only the in-memory tail (check that the daemon can create"
-                + " and write that directory, or change spec.logs.stdout.file / spec.logs.stderr.file)";
+                + "; until it can, output reaches only the in-memory tail (" + advice + ")";
     }
 }
