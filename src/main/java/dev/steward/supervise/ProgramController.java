@@ -156,9 +156,11 @@ public final class ProgramController {
         }
         rollingSlot = null;
         for (ProcessSlot slot : slots) { // a plain loop: this runs on every state change of every process
-            // One that is stopping is left to it: stopped by hand (`stop` during a rollout), a restart here would start
-            // it again once stopped; stopping to restart, it comes back with the current spec anyway.
-            if (slot.outdated() && slot.state() != ProcessState.STOPPING && !stoppedByHand.test(slot)) {
+            // One stopping for good (`stop` during a rollout) is left to it: a restart here would start it again once
+            // stopped. One stopping to start again (`restart` by hand) comes back with the current spec: the rollout
+            // waits for it, as for its own, instead of taking a second instance down meanwhile.
+            if (slot.outdated() && (slot.state() != ProcessState.STOPPING || slot.startPending())
+                    && !stoppedByHand.test(slot)) {
                 rollingSlot = slot;
                 slot.restart();
                 return;

@@ -286,6 +286,21 @@ class ProgramControllerTest {
     }
 
     @Test
+    void aRolloutWaitsForAnInstanceRestartedByHandInsteadOfTakingDownASecond() {
+        ProgramSpec before = web(2).build();
+        running(before);
+        controller.slots().get(0).restart(); // `steward restart web-0`: stopping, to start again
+
+        controller.update(Specs.from(before).command("/bin/new").build());
+
+        assertEquals(List.of(STOPPING, RUNNING), states(), "one instance down at a time");
+        launcher.exit(0, ExitStatus.killedBy(SIGTERM));
+        assertEquals(List.of("/bin/new"), launcher.lastLaunch().spec().command(), "it comes back with the new command");
+        loop.advanceSeconds(1);
+        assertEquals(List.of(RUNNING, STOPPING), states(), "then the rollout goes on");
+    }
+
+    @Test
     void rolloutWaitsWhileTheFirstIsInBackoff() {
         ProgramSpec before = web(2).build();
         running(before);
