@@ -39,7 +39,9 @@ final class FileEdit {
     static FileEdit read(Path path) {
         String text;
         try {
-            text = Files.readString(path);
+            text = Utf8Text.decode(Files.readAllBytes(path));
+        } catch (Utf8Text.NotUtf8 e) { // as the watcher names it, not the JDK's "Input length = 1"
+            return new FileEdit(path, "", null, e.messageWithPosition());
         } catch (NoSuchFileException e) {
             return new FileEdit(path, null, List.of(), null);
         } catch (IOException e) {

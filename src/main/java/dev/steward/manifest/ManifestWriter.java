@@ -120,8 +120,7 @@ public final class ManifestWriter {
             Optional<YamlDocuments.Doc> doc = file.find(spec.name());
             Optional<ProgramSpec> before = doc.flatMap(d -> specOf(file, d, spec.name()));
             if (before.filter(spec::equals).isPresent()) {
-                Optional<ManifestError> invalid = spec.equals(inForce.get(spec.name())) ? Optional.empty()
-                        : loader.parse(file.path(), file.original()).errors().stream().findFirst();
+                Optional<ManifestError> invalid = spec.equals(inForce.get(spec.name())) ? Optional.empty() : firstError(file);
                 if (invalid.isPresent()) { // the file says so, but does not run so
                     throw ManifestCheck.keptInvalid(file, "does not run program " + spec.name() + " as it (and this"
                             + " manifest) define it", invalid.get());
@@ -288,6 +287,13 @@ public final class ManifestWriter {
                     + "; nothing was written: choose another number of replicas, or rename one of the programs first");
         });
         if (before.replicas() == replicas) {
+            // As apply's unchanged: a file the daemon rejects says so, but the daemon runs its last good version.
+            boolean runsSo = Optional.ofNullable(inForce.get(name)).filter(p -> p.replicas() == replicas).isPresent();
+            Optional<ManifestError> invalid = runsSo ? Optional.empty() : firstError(file);
+            if (invalid.isPresent()) {
+                throw ManifestCheck.keptInvalid(file, "does not run program " + name + " with the " + replicas
+                        + " replicas it says", invalid.get());
+            }
             return new Change(name, Action.UNCHANGED, file.path(), Optional.of(before), Optional.of(before));
         }
         ReplicasEdit.apply(file, doc, replicas);
@@ -316,6 +322,12 @@ public final class ManifestWriter {
             }
         }
         if (sources.containsKey(name) && files.get(candidates.get(0)).exists()) {
+            FileEdit source = files.get(candidates.get(0));
+            Optional<ManifestError> invalid = firstError(source);
+            if (invalid.isPresent()) { // not a moment's state: the daemon holds its last good version until it is fixed
+                throw ManifestCheck.keptInvalid(source, "still runs program " + name + " from it, though the file no"
+                        + " longer defines it", invalid.get());
+            }
             // It runs from a file that no longer names it, and no other does: a file being rewritten (an editor that
             // empties it first), whose programs the daemon holds meanwhile, or an edit not yet read. A new file now
             // would define it twice once that one is written back.
@@ -332,6 +344,11 @@ public final class ManifestWriter {
         } catch (IOException e) {
             return List.of(); // a missing directory holds no programs; it is created on the first write
         }
+    }
+
+    /** The first error of {@code file} as it is, which the daemon rejects then; empty when it is valid. */
+    private Optional<ManifestError> firstError(FileEdit file) {
+        return loader.parse(file.path(), file.original()).errors().stream().findFirst();
     }
 
     /** The program a document defines, when the document alone reads without error. */

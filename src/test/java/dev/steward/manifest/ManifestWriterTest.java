@@ -251,6 +251,36 @@ class ManifestWriterTest {
     }
 
     @Test
+    void scalingToWhatAnInvalidFileSaysButTheDaemonDoesNotRunIsAConflictNotUnchanged() throws IOException {
+        write("all.yaml", WEB.replace("spec:", "spec:\n  replicas: 2") + "---\n" + BROKEN_DB);
+        ProgramSpec oneReplica = new ManifestLoader().parse(file("all.yaml"), WEB).programs().get(0); // its last good version
+        Map<String, Path> sources = Map.of("web", file("all.yaml"));
+        ManifestConflictException e = assertThrows(ManifestConflictException.class,
+                () -> writer().scale("web", 2, sources, Map.of("web", oneReplica), false));
+        assertTrue(e.getMessage().contains("is invalid") && e.getMessage().contains("bogus"), e.getMessage());
+        assertEquals(Action.UNCHANGED, writer().scale("web", 2, sources,
+                Map.of("web", ReplicasEdit.withReplicas(oneReplica, 2)), false).action(), "the daemon runs 2 already");
+    }
+
+    @Test
+    void aProgramStillRunFromAnInvalidFileThatNoLongerNamesItIsAConflictToFixNotToWaitFor() throws IOException {
+        write("web.yaml", BROKEN_DB); // web renamed db in an edit with an error: the daemon keeps web as it was
+        ManifestConflictException e = assertThrows(ManifestConflictException.class,
+                () -> writer().apply(WEB.replace("100", "200"), Map.of("web", file("web.yaml")), Map.of(), false));
+        assertTrue(e.getMessage().contains("bogus") && e.getMessage().contains("Fix that file by hand first"), e.getMessage());
+        assertFalse(e.getMessage().contains("Try again in a moment"), e.getMessage());
+    }
+
+    @Test
+    void aFileThatIsNotUtf8IsNamedWithItsFirstBadByteNotTheJdksInputLength() throws IOException {
+        Files.write(file("web.yaml"), WEB.replace("name: web", "name: web\n  labels: {who: Jos\u00e9}")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        ManifestConflictException e = assertThrows(ManifestConflictException.class,
+                () -> writer().delete("web", Map.of("web", file("web.yaml")), false));
+        assertTrue(e.getMessage().contains("is not UTF-8 text at line 5, column 20 (byte 0xe9)"), e.getMessage());
+    }
+
+    @Test
     void aProgramWhoseFileIsBeingRewrittenIsNotWrittenIntoASecondFile() throws IOException {
         write("pair.yaml", ""); // an editor that empties the file first: the daemon holds its programs meanwhile
         Map<String, Path> sources = Map.of("web", file("pair.yaml"));
