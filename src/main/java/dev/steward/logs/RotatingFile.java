@@ -170,9 +170,11 @@ public final class RotatingFile implements Closeable {
         while (chunk.hasRemaining()) {
             // Rotating only when more bytes arrive keeps an exactly full file in place
             // instead of leaving an empty current file behind.
-            if (rotates && maxBytes > 0 && size >= maxBytes && (!(out instanceof FileChannel channel)
-                    || (size = channel.size()) >= maxBytes)) { // the count is stale once copytruncate emptied the file
-                rotate();
+            if (rotates && maxBytes > 0 && size >= maxBytes) {
+                noticeTruncation(streamEnd - chunk.remaining()); // the count is stale once copytruncate emptied the file
+                if (size >= maxBytes) {
+                    rotate();
+                }
             }
             boolean fills = rotates && maxBytes > 0 && chunk.remaining() > maxBytes - size;
             int n = fills ? throughLineEnd(chunk, (int) (maxBytes - size), size > 0 && atLineEnd) : chunk.remaining();
@@ -214,6 +216,21 @@ public final class RotatingFile implements Closeable {
             }
         }
         return room;
+    }
+
+    /**
+     * After logrotate's copytruncate emptied the file under this writer: the count follows the file, and the files hold
+     * the stream only from what the file holds now on, {@code next} being the stream position of the next byte written
+     * (the backups before it and the file are no longer one stream: what the truncation took lies between them).
+     */
+    private void noticeTruncation(long next) throws IOException {
+        if (out instanceof FileChannel channel) {
+            long real = channel.size();
+            if (real < size) {
+                size = real;
+                heldFrom = Math.max(heldFrom, next - real);
+            }
+        }
     }
 
     private void failed(long streamEnd, Exception cause) {
@@ -296,6 +313,9 @@ public final class RotatingFile implements Closeable {
     public synchronized Optional<LogFiles> snapshot() throws IOException {
         if (shared) {
             return Optional.empty();
+        }
+        if (rotates) {
+            noticeTruncation(streamEnd);
         }
         // Moved aside or removed while still open here: what the path holds now is not what was written.
         return LogFiles.open(file, backups, streamEnd, out != null && !stillAtPath() ? streamEnd : heldFrom);

@@ -67,6 +67,27 @@ class RotatingFileTest {
     }
 
     @Test
+    void whatCopytruncateTookIsNotReadBackFromTheOlderBackups() throws IOException {
+        Path file = dir.resolve("out.log");
+        try (RotatingFile f = new RotatingFile(file, 10, 3)) {
+            write(f, "AAAAAAAAAABBBBBBBBBBCCCCC"); // out.log.2 the As, out.log.1 the Bs, out.log CCCCC
+            try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+                c.truncate(0); // logrotate's copytruncate: the Cs are in its copy now
+            }
+            write(f, "DDDDD");
+            try (LogFiles files = f.snapshot().orElseThrow()) {
+                assertEquals(-1, files.offsetOf(20), "the Cs are not in the files, nor is the Bs' end what came at 20");
+                assertEquals("DDDDD", new String(files.read(files.offsetOf(25), 100), US_ASCII));
+            }
+            write(f, "EEEEEEE"); // fills the file to 10 and rotates
+            try (LogFiles files = f.snapshot().orElseThrow()) {
+                assertEquals(-1, files.offsetOf(20));
+                assertEquals("DDDDDEEEEEEE", new String(files.read(files.offsetOf(25), 100), US_ASCII));
+            }
+        }
+    }
+
+    @Test
     void reopenAfterLogrotateMovedTheFileWritesANewOneAtThePath() throws IOException {
         Path file = dir.resolve("out.log");
         try (RotatingFile f = new RotatingFile(file, 10, 3)) {
