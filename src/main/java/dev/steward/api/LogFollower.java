@@ -94,6 +94,7 @@ public class LogFollower {
                     if (tail.get().ring() != current[0]) {
                         current[0] = tail.get().ring();
                         next[0] = 0;
+                        skipFrom[0] = -1; // a position of the old ring's
                     }
                     RingBuffer.Slice slice = current[0].read(next[0]);
                     if (slice.start() > next[0] && skipFrom[0] != next[0]) {
