@@ -16,6 +16,7 @@ import java.util.Optional;
 
 import static java.nio.file.StandardOpenOption.APPEND;
 import static java.nio.file.StandardOpenOption.CREATE;
+import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 
 /**
@@ -41,6 +42,7 @@ import static java.nio.file.StandardOpenOption.WRITE;
 public final class RotatingFile implements Closeable {
     /** How far past {@code maxBytes} a file may grow to end at the end of the line under way. */
     static final int LINE_OVERSHOOT = 16 * 1024;
+    private static final byte[] NEWLINE = {'\n'};
 
     private final Path file;
     private long maxBytes;
@@ -133,6 +135,7 @@ public final class RotatingFile implements Closeable {
         this.streamEnd = streamEnd;
         try {
             openIfNotOpen(chunkStart);
+            endLineCutByFailure();
             append(chunk);
         } catch (IOException | RuntimeException e) {
             failed(streamEnd, e);
@@ -148,6 +151,7 @@ public final class RotatingFile implements Closeable {
     public synchronized void writeBoth(ByteBuffer held, ByteBuffer chunk) throws IOException {
         try {
             openIfNotOpen(streamEnd);
+            endLineCutByFailure();
             if (!rotates && out instanceof GatheringByteChannel gathering) {
                 // One write for both (the daemon's stdout, a device, a pipe): no other writer's bytes between them,
                 // not even the daemon's own lines, which do not go through this file's lock.
@@ -216,6 +220,24 @@ public final class RotatingFile implements Closeable {
             }
         }
         return room;
+    }
+
+    /**
+     * A write that failed part way (a full disk) may have left the file ending inside a line: the first write after it
+     * starts on a line of its own, not glued to that half line. The line break is no stream byte, and lies before
+     * what the files hold of the stream from the failure on ({@link #heldFrom}).
+     */
+    private void endLineCutByFailure() throws IOException {
+        if (!failing || !rotates || size == 0 || !(out instanceof FileChannel channel)) {
+            return; // only a regular file can be read back: a pipe's or device's reading would take another's bytes
+        }
+        ByteBuffer last = ByteBuffer.allocate(1);
+        try (FileChannel read = FileChannel.open(file, READ)) {
+            read.read(last, size - 1);
+        }
+        if (last.position() == 1 && last.get(0) != '\n') {
+            size += channel.write(ByteBuffer.wrap(NEWLINE));
+        }
     }
 
     /**

@@ -198,6 +198,30 @@ class RotatingFileTest {
     }
 
     @Test
+    void aLineCutByAFailedWriteIsEndedBeforeTheNextOutput() throws IOException {
+        Path file = dir.resolve("out.log");
+        Path blocker = Files.createDirectories(dir.resolve("out.log.1/x")).getParent(); // the rotation cannot happen
+        try (RotatingFile f = new RotatingFile(file, 8, 1)) {
+            write(f, "x\nhalf");
+            assertThrows(IOException.class, () -> write(f, "more of it")); // "mo" is written, then the rotation fails
+            assertEquals("x\nhalfmo", read(file));
+
+            Files.delete(blocker.resolve("x"));
+            Files.delete(blocker);
+            f.setLimits(100, 1);
+            write(f, "next\n");
+            assertEquals("x\nhalfmo\nnext\n", read(file), "the next line is not glued to the half line");
+            write(f, "and on\n");
+            assertEquals("x\nhalfmo\nnext\nand on\n", read(file), "only once");
+            try (LogFiles files = f.snapshot().orElseThrow()) {
+                assertEquals("next\nand on\n", new String(files.read(files.offsetOf(16), 100), US_ASCII),
+                        "the stream from the failure on is still found where it is");
+                assertEquals(-1, files.offsetOf(15), "the failed chunk is not");
+            }
+        }
+    }
+
+    @Test
     void exactlyFullFileRotatesOnlyWhenMoreBytesArrive() throws IOException {
         Path file = dir.resolve("out.log");
         try (RotatingFile f = new RotatingFile(file, 5, 2)) {
