@@ -53,7 +53,14 @@ public class Main implements QuarkusApplication {
             }
             serve.train(training);
         }
-        serve.exportAsConfiguration();
+        try {
+            serve.exportAsConfiguration();
+        } catch (IllegalArgumentException e) {
+            // Not thrown on: Quarkus' entry point would then set up its logging on this thread while the libc thread
+            // above sets up java.util.logging (JNA logs through it), and each would wait for the other for ever.
+            System.err.println("steward: " + e.getMessage());
+            System.exit(2);
+        }
         System.setProperty(MalformedRequests.NO_URI_CHECK, "true"); // it checks URLs itself, and says what is wrong
         // Exit 0 after a graceful stop: the JVM's own TERM handling would exit 143 and orphan the children.
         for (String name : new String[] {"TERM", "INT"}) {

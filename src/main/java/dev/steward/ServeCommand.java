@@ -94,13 +94,28 @@ final class ServeCommand {
         }
         String address = listen != null ? listen : System.getenv("STEWARD_LISTEN");
         if (address != null) {
-            int colon = address.lastIndexOf(':');
-            if (colon <= 0) {
-                throw new IllegalArgumentException("--listen must be HOST:PORT, e.g. 127.0.0.1:9001 (got " + address + ")");
-            }
-            System.setProperty("quarkus.http.host", address.substring(0, colon));
-            System.setProperty("quarkus.http.port", address.substring(colon + 1));
+            String[] hostAndPort = hostAndPort(address, listen != null ? "--listen" : "STEWARD_LISTEN");
+            System.setProperty("quarkus.http.host", hostAndPort[0]);
+            System.setProperty("quarkus.http.port", hostAndPort[1]);
         }
+    }
+
+    /**
+     * Splits HOST:PORT, checked here, before any program starts: a port Quarkus rejects would only be found
+     * once every program had been spawned, and had to be stopped again.
+     */
+    static String[] hostAndPort(String address, String source) {
+        int colon = address.lastIndexOf(':');
+        String port = colon < 0 ? "" : address.substring(colon + 1);
+        boolean valid = colon > 0 && !port.isEmpty() && port.length() <= 5;
+        for (int i = 0; valid && i < port.length(); i++) { // a loop, not a lambda: the first lambda costs start-up time
+            valid = port.charAt(i) >= '0' && port.charAt(i) <= '9';
+        }
+        if (!valid || Integer.parseInt(port) > 65535) {
+            throw new IllegalArgumentException(source + " must be HOST:PORT with a port from 0 to 65535, e.g. 127.0.0.1:9001"
+                    + " (got " + address + ")");
+        }
+        return new String[] {address.substring(0, colon), port};
     }
 
     /**

@@ -6,7 +6,9 @@ import picocli.CommandLine;
 import java.util.List;
 import java.util.Optional;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The serve command line read without picocli agrees with picocli, and leaves everything else to it. */
@@ -49,6 +51,19 @@ class ServeCommandTest {
                 new String[] {"get", "programs"},
                 new String[] {})) {
             assertEquals(Optional.empty(), ServeCommand.parseCommon(args).map(ServeCommandTest::fields), String.join(" ", args));
+        }
+    }
+
+    @Test
+    void aListenAddressIsCheckedBeforeAnythingStarts() {
+        assertArrayEquals(new String[] {"127.0.0.1", "9001"}, ServeCommand.hostAndPort("127.0.0.1:9001", "--listen"));
+        assertArrayEquals(new String[] {"[::1]", "0"}, ServeCommand.hostAndPort("[::1]:0", "--listen"));
+        for (String bad : List.of("9001", "127.0.0.1", ":9001", "127.0.0.1:", "127.0.0.1:99999", "127.0.0.1:http",
+                "127.0.0.1:-1", "127.0.0.1:123456")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ServeCommand.hostAndPort(bad, "STEWARD_LISTEN"), bad);
+            assertEquals("STEWARD_LISTEN must be HOST:PORT with a port from 0 to 65535, e.g. 127.0.0.1:9001 (got " + bad + ")",
+                    e.getMessage());
         }
     }
 }

@@ -64,6 +64,24 @@ class ServeIT {
         }
     }
 
+    @Test
+    void aMalformedListenAddressEndsTheStartWithItsReason() throws Exception {
+        // Thrown out of main, the error met Quarkus' logging set-up racing the libc thread's: the daemon hung, TERM too.
+        Path manifests = Files.createDirectories(root.resolve("manifests"));
+        Path marker = root.resolve("ran");
+        Files.writeString(manifests.resolve("a.yaml"), "apiVersion: steward.dev/v1\nkind: Program\nmetadata: {name: a}\n"
+                + "spec: {command: [sh, -c, 'touch " + marker + "; exec sleep 1000']}\n");
+        for (String listen : List.of("9001", "127.0.0.1:99999")) {
+            try (DaemonProcess daemon = DaemonProcess.launch(manifests, root.resolve("state"), "ServeIT-bad-listen", listen)) {
+                assertTrue(daemon.process().waitFor(DaemonProcess.PATIENCE.toSeconds(), TimeUnit.SECONDS), "the daemon did not exit");
+                assertEquals(2, daemon.process().exitValue());
+                assertTrue(daemon.lines().contains("steward: --listen must be HOST:PORT with a port from 0 to 65535, e.g."
+                        + " 127.0.0.1:9001 (got " + listen + ")"), () -> String.join("\n", daemon.lines()));
+                assertFalse(Files.exists(marker), "no program ran");
+            }
+        }
+    }
+
     /**
      * bin/steward records {@code serve --cds-training} into the daemon's class-data archive: a real start
      * in a temporary directory that stops its programs, cleans up and exits 0, leaving an archive a later
