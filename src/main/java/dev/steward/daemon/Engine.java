@@ -262,6 +262,7 @@ public final class Engine {
         if (stopped == null) {
             Console.info("shutting down: stopping all programs, highest priority number first");
             source.close();
+            supervisor.requestShutdown(); // a first pass spawning on the owner now starts no more programs
             CompletableFuture<Void> done = new CompletableFuture<>();
             supervisor.loop().execute(() -> supervisor.shutdown().whenComplete((ok, error) -> {
                 if (error == null) {

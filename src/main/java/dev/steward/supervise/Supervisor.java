@@ -54,6 +54,9 @@ public final class Supervisor {
     private final Set<Path> takenOver = new HashSet<>();
     private CompletableFuture<Void> shutdown;
     private volatile boolean shuttingDown; // shutdown != null, readable from request threads
+    // Set by any thread as soon as a stop is asked for, before the owner gets to shutdown(): a pass under way (the
+    // first one spawns every program in one owner task) starts no more programs.
+    private volatile boolean shutdownRequested;
     private List<List<ProgramController>> shutdownLevels = List.of();
     private boolean continuingShutdown;
     private boolean publishPending;
@@ -105,7 +108,7 @@ public final class Supervisor {
 
     /** Reconciles towards {@code desired}. Owner thread. */
     public void apply(DesiredState desired) {
-        if (shutdown != null) {
+        if (shutdown != null || shutdownRequested) {
             return;
         }
         intent.batch(() -> reconcile(desired));
@@ -147,6 +150,9 @@ public final class Supervisor {
         Set<String> wereWaiting = Set.copyOf(waitingForNamesake.keySet());
         waitingForNamesake.clear(); // the desired state decides afresh: the latest spec, or not at all
         for (ProgramSpec spec : plan.added()) {
+            if (shutdownRequested) {
+                break; // a TERM while the pass spawns: what it started is stopped by the shutdown queued behind it
+            }
             AddedProgram added = new AddedProgram(spec, desired.sources().getOrDefault(spec.name(), Path.of("?")));
             if (namesakeStopping(spec.name())) {
                 if (!wereWaiting.contains(spec.name())) {
@@ -296,6 +302,14 @@ public final class Supervisor {
     /** Whether {@link #shutdown} has begun: from then on nothing is started, since nothing would stop it. Any thread. */
     public boolean shuttingDown() {
         return shuttingDown;
+    }
+
+    /**
+     * A stop was asked for ({@link #shutdown} follows on the owner): from now on a reconcile pass, also one under way,
+     * adds no program. Any thread.
+     */
+    public void requestShutdown() {
+        shutdownRequested = true;
     }
 
     /**

@@ -76,10 +76,12 @@ class SupervisorTest {
         private int nextPid = 2001;
         private int failures;
         private RuntimeException bug;
+        private Runnable onSpawn = () -> { };
 
         @Override
         public ChildProcess spawn(SpawnRequest request) throws SpawnException {
             requests.add(request);
+            onSpawn.run();
             if (bug != null) {
                 throw bug;
             }
@@ -976,6 +978,23 @@ class SupervisorTest {
             assertEquals(STOPPED, result.state());
             assertTrue(result.message().contains("shutting down"), result.message());
         }
+    }
+
+    @Test
+    void aStopAskedForWhileTheFirstPassSpawnsStartsNoMorePrograms() {
+        // The first pass spawns every program in one owner task (500 take about a second); a TERM meanwhile
+        // reaches the owner only after it. The programs it had yet to start must not start, only to be stopped.
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        spawner.onSpawn = supervisor::requestShutdown; // the signal arrives during the first spawn
+        loop.execute(() -> supervisor.apply(desired(program("a").build(), program("b").build(), program("c").build())));
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> supervisor.shutdown().whenComplete((ok, error) -> done.complete(null)));
+        loop.runPending();
+
+        assertEquals(1, spawner.spawnCount(), "started after the stop was asked for: " + supervisor.processes());
+        spawner.lastChildOf("a").exit(ExitStatus.killedBy(SIGTERM));
+        assertTrue(done.isDone());
+        supervisor.processes().forEach(p -> assertEquals(STOPPED, p.state(), p.name()));
     }
 
     @Test
