@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -79,13 +80,14 @@ public class Main implements QuarkusApplication {
         // spawns slows both, and until that pass ends the API would list no processes anyway.
         Engine engine = null;
         try {
-            EngineSettings settings = EngineSettings.resolve(System.getProperties(), System.getenv(),
-                    EngineSettings.applicationProperties());
+            Properties defaults = EngineSettings.applicationProperties();
+            ListenCheck listening = serve.checkListen(defaults);
+            EngineSettings settings = EngineSettings.resolve(System.getProperties(), System.getenv(), defaults);
             ServeCommand.exportSocketPath(settings.stateDir());
             // Before any program starts: a state directory other users could write stops the start (TokenCheck).
             ApiToken.checkPlaceOrExplain(Optional.ofNullable(System.getProperty("steward.token"))
                     .or(() -> Optional.ofNullable(System.getenv("STEWARD_TOKEN"))), settings.stateDir());
-            engine = Engine.startEarly(settings, STOP_SIGNAL::isDone);
+            engine = Engine.startEarly(settings, STOP_SIGNAL::isDone, listening::await); // nor an HTTP address taken
             // A signal ends the wait too; this thread then does the stopping, so nothing races it.
             CompletableFuture.anyOf(engine.firstPass(), STOP_SIGNAL).get(FIRST_PASS_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | InterruptedException | ExecutionException e) {

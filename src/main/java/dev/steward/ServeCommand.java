@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 
 /** {@code steward serve}: run the daemon in the foreground. */
@@ -98,6 +99,31 @@ final class ServeCommand {
             System.setProperty("quarkus.http.host", hostAndPort[0]);
             System.setProperty("quarkus.http.port", hostAndPort[1]);
         }
+    }
+
+    /**
+     * Starts checking the HTTP address the daemon will listen on, as Quarkus will read it: {@code --listen} and
+     * {@code STEWARD_LISTEN} (system properties by now), {@code QUARKUS_HTTP_HOST}/{@code _PORT}, else the jar's
+     * {@code application.properties}. A port that is not a number is left to Quarkus, which names it.
+     */
+    ListenCheck checkListen(Properties defaults) {
+        String source = listen != null ? "--listen" : System.getenv("STEWARD_LISTEN") != null ? "STEWARD_LISTEN"
+                : "the default; set --listen or STEWARD_LISTEN";
+        String host = setting("quarkus.http.host", "QUARKUS_HTTP_HOST", defaults);
+        String port = setting("quarkus.http.port", "QUARKUS_HTTP_PORT", defaults);
+        try {
+            return ListenCheck.start(host, Integer.parseInt(port), source);
+        } catch (NumberFormatException e) {
+            return ListenCheck.start(host, 0, source);
+        }
+    }
+
+    private static String setting(String property, String variable, Properties defaults) {
+        String value = System.getProperty(property);
+        if (value == null) {
+            value = System.getenv(variable);
+        }
+        return value != null ? value : defaults.getProperty(property, "");
     }
 
     /**

@@ -91,20 +91,29 @@ public final class Engine {
      * @throws EngineStartException naming what is wrong and what to do
      */
     public static Engine start(EngineSettings settings) {
-        return start(settings, false, () -> false);
+        return start(settings, false, () -> false, () -> { });
     }
 
     /**
      * @param stopRequested whether the daemon has been asked to stop meanwhile: then, once the processes a killed
      *                      predecessor left are stopped, nothing is started ({@link StopRequestedException})
+     * @param lockedCheck   run once the state directory is locked (a second daemon on it is told so first) and before
+     *                      anything is stopped or started: what it throws ends the start
      */
-    private static Engine start(EngineSettings settings, boolean firstScanInBackground, BooleanSupplier stopRequested) {
+    private static Engine start(EngineSettings settings, boolean firstScanInBackground, BooleanSupplier stopRequested,
+                                Runnable lockedCheck) {
         Path stateDir = settings.stateDir().toAbsolutePath();
         StateDirLock lock;
         try {
             lock = StateDirLock.acquire(stateDir);
         } catch (IOException e) {
             throw new EngineStartException("cannot lock the state directory " + stateDir + ": " + e.getMessage(), e);
+        }
+        try {
+            lockedCheck.run();
+        } catch (RuntimeException e) {
+            closeQuietly(lock);
+            throw e;
         }
         LeftoverReport leftovers = new LeftoverReport(Clock.systemUTC());
         ChildLedger ledger = ChildLedger.begin(stateDir, stopLeftovers(stateDir, leftovers), Console::warn);
@@ -198,9 +207,12 @@ public final class Engine {
     /**
      * Starts the engine for {@code steward serve}, ahead of Quarkus; {@link #early()} hands it over. The
      * manifests are read on the watch thread, so Quarkus boots meanwhile.
+     *
+     * @param lockedCheck what must hold before anything starts, checked once the state directory is locked (the
+     *                    HTTP address is free)
      */
-    public static synchronized Engine startEarly(EngineSettings settings, BooleanSupplier stopRequested) {
-        early = start(settings, true, stopRequested);
+    public static synchronized Engine startEarly(EngineSettings settings, BooleanSupplier stopRequested, Runnable lockedCheck) {
+        early = start(settings, true, stopRequested, lockedCheck);
         return early;
     }
 

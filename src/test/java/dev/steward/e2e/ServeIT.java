@@ -82,6 +82,25 @@ class ServeIT {
         }
     }
 
+    @Test
+    void anHttpAddressAlreadyTakenEndsTheStartBeforeAnyProgramRuns() throws Exception {
+        // As supervisord refuses: found only once Quarkus bound it, every program had been spawned and was stopped again.
+        Path manifests = Files.createDirectories(root.resolve("manifests"));
+        Path marker = root.resolve("ran");
+        Files.writeString(manifests.resolve("a.yaml"), "apiVersion: steward.dev/v1\nkind: Program\nmetadata: {name: a}\n"
+                + "spec: {command: [sh, -c, 'touch " + marker + "; exec sleep 1000']}\n");
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            String listen = "127.0.0.1:" + taken.getLocalPort();
+            try (DaemonProcess daemon = DaemonProcess.launch(manifests, root.resolve("state"), "ServeIT-taken", listen)) {
+                assertTrue(daemon.process().waitFor(DaemonProcess.PATIENCE.toSeconds(), TimeUnit.SECONDS), "the daemon did not exit");
+                assertEquals(1, daemon.process().exitValue());
+                assertTrue(daemon.lines().stream().anyMatch(line -> line.startsWith("steward: cannot start: cannot listen on "
+                        + listen + " (--listen): ")), () -> String.join("\n", daemon.lines()));
+                assertFalse(Files.exists(marker), "no program ran");
+            }
+        }
+    }
+
     /**
      * bin/steward records {@code serve --cds-training} into the daemon's class-data archive: a real start
      * in a temporary directory that stops its programs, cleans up and exits 0, leaving an archive a later
