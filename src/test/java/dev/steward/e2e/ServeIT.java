@@ -3,6 +3,7 @@ package dev.steward.e2e;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,12 +47,10 @@ class ServeIT {
 
     @Test
     void aStateDirectoryOtherUsersCouldWriteStopsTheStartBeforeAnyProgramRuns() throws Exception {
-        Path manifests = Files.createDirectories(root.resolve("manifests"));
+        Path manifests = oneProgramThatLeavesAMarker();
         Path state = Files.createDirectories(root.resolve("state"));
         Files.setPosixFilePermissions(state, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
-        Path marker = root.resolve("ran");
-        Files.writeString(manifests.resolve("a.yaml"), "apiVersion: steward.dev/v1\nkind: Program\nmetadata: {name: a}\n"
-                + "spec: {command: [sh, -c, 'touch " + marker + "; exec sleep 1000']}\n");
+        Path marker = marker();
         try (DaemonProcess daemon = DaemonProcess.launch(manifests, state, "ServeIT-open-state", "127.0.0.1:0")) {
             assertTrue(daemon.process().waitFor(DaemonProcess.PATIENCE.toSeconds(), TimeUnit.SECONDS), "the daemon did not exit");
             assertEquals(1, daemon.process().exitValue());
@@ -67,10 +66,8 @@ class ServeIT {
     @Test
     void aMalformedListenAddressEndsTheStartWithItsReason() throws Exception {
         // Thrown out of main, the error met Quarkus' logging set-up racing the libc thread's: the daemon hung, TERM too.
-        Path manifests = Files.createDirectories(root.resolve("manifests"));
-        Path marker = root.resolve("ran");
-        Files.writeString(manifests.resolve("a.yaml"), "apiVersion: steward.dev/v1\nkind: Program\nmetadata: {name: a}\n"
-                + "spec: {command: [sh, -c, 'touch " + marker + "; exec sleep 1000']}\n");
+        Path manifests = oneProgramThatLeavesAMarker();
+        Path marker = marker();
         for (String listen : List.of("9001", "127.0.0.1:99999")) {
             try (DaemonProcess daemon = DaemonProcess.launch(manifests, root.resolve("state"), "ServeIT-bad-listen", listen)) {
                 assertTrue(daemon.process().waitFor(DaemonProcess.PATIENCE.toSeconds(), TimeUnit.SECONDS), "the daemon did not exit");
@@ -85,10 +82,8 @@ class ServeIT {
     @Test
     void anHttpAddressAlreadyTakenEndsTheStartBeforeAnyProgramRuns() throws Exception {
         // As supervisord refuses: found only once Quarkus bound it, every program had been spawned and was stopped again.
-        Path manifests = Files.createDirectories(root.resolve("manifests"));
-        Path marker = root.resolve("ran");
-        Files.writeString(manifests.resolve("a.yaml"), "apiVersion: steward.dev/v1\nkind: Program\nmetadata: {name: a}\n"
-                + "spec: {command: [sh, -c, 'touch " + marker + "; exec sleep 1000']}\n");
+        Path manifests = oneProgramThatLeavesAMarker();
+        Path marker = marker();
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             String listen = "127.0.0.1:" + taken.getLocalPort();
             try (DaemonProcess daemon = DaemonProcess.launch(manifests, root.resolve("state"), "ServeIT-taken", listen)) {
@@ -99,6 +94,18 @@ class ServeIT {
                 assertFalse(Files.exists(marker), "no program ran");
             }
         }
+    }
+
+    /** A manifest directory with one program, which leaves {@link #marker()} when it runs. */
+    private Path oneProgramThatLeavesAMarker() throws IOException {
+        Path manifests = Files.createDirectories(root.resolve("manifests"));
+        Files.writeString(manifests.resolve("a.yaml"), "apiVersion: steward.dev/v1\nkind: Program\nmetadata: {name: a}\n"
+                + "spec: {command: [sh, -c, 'touch " + marker() + "; exec sleep 1000']}\n");
+        return manifests;
+    }
+
+    private Path marker() {
+        return root.resolve("ran");
     }
 
     /**
