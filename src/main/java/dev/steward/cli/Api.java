@@ -152,6 +152,10 @@ public final class Api {
     }
 
     Object call(String method, String target, String contentType, byte[] body) {
+        ApiException unnamable = unnamable(target);
+        if (unnamable != null) {
+            throw unnamable;
+        }
         try (HttpTransport.Response response = open(method, target, contentType, body, "application/json")) {
             String text = response.text();
             if (response.status >= 400) {
@@ -173,6 +177,10 @@ public final class Api {
 
     /** Opens a streaming response; the caller reads and closes it. Error statuses are thrown. */
     HttpTransport.Response stream(String target, String accept) {
+        ApiException unnamable = unnamable(target);
+        if (unnamable != null) {
+            throw unnamable;
+        }
         try {
             HttpTransport.Response response = open("GET", target, null, null, accept);
             if (response.status >= 400) {
@@ -182,6 +190,32 @@ public final class Api {
         } catch (IOException e) {
             throw failure(e);
         }
+    }
+
+    /**
+     * The daemon's answer to a name that no program or process can have and that its HTTP server would not see as a name:
+     * {@code ""}, {@code "."} and {@code ".."} (the server removes dot segments, even written {@code %2E}, so
+     * {@code /programs/.} is the list {@code /programs/}, and {@code /programs/..} no resource at all). Null for any other
+     * target. Without it, {@code get process ""} (an unset shell variable) printed the list's stack trace, {@code status ""}
+     * called it a program with 0 replicas and exited 0, and {@code rollout status program .} said it rolled out.
+     */
+    static ApiException unnamable(String target) {
+        // "/programs/NAME", "/processes/NAME/logs?...": the segment after the collection's
+        int slash = target.indexOf('/', 1);
+        if (slash < 0 || !(target.startsWith("/programs/") || target.startsWith("/processes/"))) {
+            return null;
+        }
+        int end = slash + 1;
+        while (end < target.length() && target.charAt(end) != '/' && target.charAt(end) != '?') {
+            end++;
+        }
+        String name = target.substring(slash + 1, end);
+        if (!name.isEmpty() && !name.equals(".") && !name.equals("..")) {
+            return null;
+        }
+        String collection = target.substring(1, slash);
+        return ApiException.notFound("no " + (collection.equals("programs") ? "program" : "process") + " named \"" + name
+                + "\"; run `steward get " + collection + "` to list them");
     }
 
     private HttpTransport.Response open(String method, String target, String contentType, byte[] body, String accept) throws IOException {

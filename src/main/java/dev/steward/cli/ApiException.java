@@ -48,6 +48,11 @@ public final class ApiException extends CliException {
         return new ApiException(exit, status, code, detail, details, problem);
     }
 
+    /** A 404 {@code NotFound}, as the daemon answers a name it does not know, for one the client need not ask about. */
+    static ApiException notFound(String detail) {
+        return new ApiException(StewardCli.EXIT_FAILED, 404, "NotFound", detail, List.of(), null);
+    }
+
     /** One {@code errors[]} entry as {@code file:line:column: field: message}. */
     static String manifestError(Object error) {
         String file = Json.str(error, "file");

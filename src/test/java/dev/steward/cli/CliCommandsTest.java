@@ -232,6 +232,38 @@ class CliCommandsTest {
     }
 
     @Test
+    void aNameTheServerWouldNotSeeAsANameIsNotFoundWithoutAsking() {
+        // As the daemon's HTTP server answers them: dot segments removed, so /programs/. is the list, /programs/.. nothing.
+        for (String collection : List.of("/programs", "/processes")) {
+            String list = collection.equals("/programs") ? Fixtures.PROGRAMS : Fixtures.PROCESSES;
+            daemon.on("GET", collection, Answer.json(list));
+            daemon.on("GET", collection + "/", Answer.json(list));
+            daemon.on("GET", collection + "/.", Answer.json(list));
+            daemon.on("GET", collection + "/..", Answer.problem(404, "NotFound", "no such API resource; see /q/openapi for the API"));
+        }
+        for (String name : List.of("", ".", "..")) {
+            CliRun.Result program = cli("get", "program", name);
+            assertEquals(1, program.code(), program::toString);
+            assertEquals("error: no program named \"" + name + "\"; run `steward get programs` to list them\n", program.err());
+            CliRun.Result slash = cli("get", "program/" + name);
+            assertEquals(program, slash, "get program/" + name);
+
+            CliRun.Result process = cli("get", "processes", name);
+            assertEquals(1, process.code(), process::toString);
+            assertEquals("error: no process or program named \"" + name + "\"; run `steward get processes` to list them\n",
+                    process.err());
+
+            CliRun.Result described = cli("describe", "process", name);
+            assertEquals(1, described.code(), described::toString);
+            assertEquals("", described.out());
+
+            CliRun.Result status = cli("status", name);
+            assertEquals(4, status.code(), status::toString);
+            assertEquals(name + ": ERROR (no such process)\n", status.out());
+        }
+    }
+
+    @Test
     void selectorIsSentNormalized() {
         daemon.on("GET", "/processes", Answer.json("{\"items\": [" + Fixtures.WEB_0 + "]}"));
         CliRun.Result r = cli("get", "processes", "-l", "tier = frontend, !canary");
