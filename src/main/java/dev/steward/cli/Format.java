@@ -194,7 +194,9 @@ final class Format {
             return "<none>";
         }
         List<String> parts = new ArrayList<>();
-        map.forEach((k, v) -> parts.add(k + "=" + v));
+        for (Map.Entry<String, Object> e : map.entrySet()) { // a loop, not a lambda: see Table.row
+            parts.add(oneLine(e.getKey() + "=" + e.getValue()));
+        }
         return String.join(",", parts);
     }
 
@@ -223,13 +225,64 @@ final class Format {
         return shellLine(words);
     }
 
-    /** Arguments as a shell would read them back, each as it is: words with spaces or quotes are single-quoted. */
+    /**
+     * Arguments as a shell would read them back, each as it is: words with spaces or quotes are single-quoted, and words
+     * with a newline, a tab or another control character (a script in a YAML block, {@code - |}) are written as bash's
+     * {@code $'...'} with escapes, so that the line stays one line in a table or under describe.
+     */
     static String shellLine(List<?> argv) {
         List<String> words = new ArrayList<>();
         for (Object word : argv) {
             String w = String.valueOf(word);
-            words.add(w.isEmpty() || !w.matches("[A-Za-z0-9_@%+=:,./-]+") ? "'" + w.replace("'", "'\\''") + "'" : w);
+            words.add(hasControl(w) ? ansiC(w)
+                    : w.isEmpty() || !w.matches("[A-Za-z0-9_@%+=:,./-]+") ? "'" + w.replace("'", "'\\''") + "'" : w);
         }
         return String.join(" ", words);
+    }
+
+    static boolean hasControl(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code $'line one\nline two'}: bash's ANSI-C quoting. */
+    private static String ansiC(String w) {
+        StringBuilder out = new StringBuilder("$'");
+        for (int i = 0; i < w.length(); i++) {
+            char c = w.charAt(i);
+            out.append(c == '\\' || c == '\'' ? "\\" + c : c >= 0x20 && c != 0x7f ? String.valueOf(c) : escape(c));
+        }
+        return out.append('\'').toString();
+    }
+
+    /** A table cell or label value on one line: {@code \n}, {@code \t}, {@code \r}, other control characters as {@code \xHH}. */
+    static String oneLine(String s) {
+        if (s == null || !hasControl(s)) {
+            return s;
+        }
+        StringBuilder out = new StringBuilder(s.length() + 8);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            out.append(c >= 0x20 && c != 0x7f ? String.valueOf(c) : escape(c));
+        }
+        return out.toString();
+    }
+
+    private static String escape(char c) {
+        switch (c) {
+            case '\n':
+                return "\\n";
+            case '\t':
+                return "\\t";
+            case '\r':
+                return "\\r";
+            default:
+                return "\\x" + Character.forDigit(c >> 4, 16) + Character.forDigit(c & 0xf, 16);
+        }
     }
 }

@@ -475,7 +475,10 @@ final class Views {
                     line.append(l.label).append(':');
                 }
                 if (!l.value.isEmpty()) {
-                    line.append(" ".repeat(Math.max(1, column - line.length()))).append(l.value);
+                    int at = Math.max(line.length() + 1, column);
+                    line.append(" ".repeat(at - line.length()));
+                    // a value of several lines (a label, an environment value): the others under its first, as kubectl's
+                    line.append(l.value.replace("\r\n", "\n").replace("\n", "\n" + " ".repeat(at)));
                 }
                 out.append(line).append('\n');
             }

@@ -81,6 +81,33 @@ class CliFormatTest {
     }
 
     @Test
+    void aCommandLabelOrValueOfSeveralLinesKeepsTablesAndDescribeInShape() {
+        // command: [/bin/sh, -c, |  (a YAML block)
+        assertEquals("/bin/sh -c $'echo start\\nexec app \\'x\\' \\\\t\\n'",
+                Format.command(List.of("/bin/sh", "-c", "echo start\nexec app 'x' \\t\n")));
+        assertEquals("printf $'a\\tb\\x01'", Format.shellLine(List.of("printf", "a\tb\u0001")));
+        assertEquals("note=line one\\nline two,tier=web", Format.labels(Json.parse("{\"note\": \"line one\\nline two\", \"tier\": \"web\"}")));
+
+        Table t = Views.programsTable(true);
+        Views.programRow(t, Json.parse("""
+                {"name": "multi", "labels": {"note": "a\\nb"}, "source": "/m/multi.yaml", "replicas": 1, "processes": [],
+                 "spec": {"command": ["/bin/sh", "-c", "echo start\\nexec sleep 9\\n"]}}"""), CliRun.NOW, true);
+        assertEquals(2, t.render().split("\n").length, t.render());
+
+        Views.Describe d = new Views.Describe();
+        d.add(0, "Name", "multi");
+        d.add(0, "Labels", "note=line one\nline two");
+        d.add(1, "Environment", "GREETING=hello\nworld");
+        assertEquals("""
+                Name:           multi
+                Labels:         note=line one
+                                line two
+                  Environment:  GREETING=hello
+                                world
+                """, d.render());
+    }
+
+    @Test
     void statusPadsNamesToThirtyPlusThreeAndStatesToTen() {
         String out = Views.status(Json.list(Json.obj(Json.parse(Fixtures.PROCESSES)).get("items")));
         assertEquals("""
