@@ -6,12 +6,16 @@ import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.common.FlowStyle;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.resolver.ScalarResolver;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /** YAML through snakeyaml-engine: loaded only by the verbs that need it ({@code -o yaml}, diff, delete -f). */
 final class Yaml {
@@ -21,8 +25,29 @@ final class Yaml {
     /** Block-style YAML of a JSON-like tree, kubectl's layout (list items at their key's indent). */
     static String dump(Object tree) {
         DumpSettings settings = DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).setIndent(2)
-                .setSplitLines(false).setWidth(Integer.MAX_VALUE).build();
+                .setSplitLines(false).setWidth(Integer.MAX_VALUE).setSchema(new QuotingSchema()).build();
         return new Dump(settings).dumpToString(tree);
+    }
+
+    /**
+     * The schema the output is written for: a string is quoted wherever a reader could take it for something else. The
+     * default (JSON) schema left {@code "007"} and {@code "0x1F"} plain, which the daemon's own manifest reader (the core
+     * schema) reads as numbers, and {@code "on"}, {@code "yes"}, {@code "no"}, {@code "off"} plain, which YAML 1.1 readers
+     * (PyYAML, Go's yaml.v2, kubectl's) read as booleans; kubectl's {@code -o yaml} quotes them all.
+     */
+    private static final class QuotingSchema extends CoreSchema {
+        private static final Pattern YAML_1_1_BOOL = Pattern.compile("y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF");
+
+        @Override
+        public ScalarResolver getScalarResolver() {
+            ScalarResolver core = super.getScalarResolver();
+            return new ScalarResolver() { // not a lambda: the client's few lambdas are kept for its common paths
+                @Override
+                public Tag resolve(String value, Boolean implicit) {
+                    return implicit && YAML_1_1_BOOL.matcher(value).matches() ? Tag.BOOL : core.resolve(value, implicit);
+                }
+            };
+        }
     }
 
     /** Every document of a YAML stream (empty documents skipped). */

@@ -108,6 +108,25 @@ class CliFormatTest {
     }
 
     @Test
+    void yamlOutputQuotesStringsThatAReaderWouldTakeForNumbersOrBooleans() {
+        Object tree = Json.parse("""
+                {"labels": {"num": "007", "hex": "0x1F", "flag": "on", "yes": "yes", "n": "N", "version": "1.10", "word": "web"},
+                 "replicas": 2, "autostart": true}""");
+        assertEquals("""
+                labels:
+                  num: '007'
+                  hex: '0x1F'
+                  flag: 'on'
+                  'yes': 'yes'
+                  'n': 'N'
+                  version: '1.10'
+                  word: web
+                replicas: 2
+                autostart: true
+                """, Yaml.dump(tree));
+    }
+
+    @Test
     void statusPadsNamesToThirtyPlusThreeAndStatesToTen() {
         String out = Views.status(Json.list(Json.obj(Json.parse(Fixtures.PROCESSES)).get("items")));
         assertEquals("""
