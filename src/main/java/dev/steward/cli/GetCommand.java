@@ -130,13 +130,13 @@ final class GetCommand extends StewardCli.Verb {
             }
             if (stream != null) {
                 Map<String, String> seen = new HashMap<>();
-                Map<String, Object> lastSeen = new HashMap<>();
+                Map<String, Object> lastSeen = new LinkedHashMap<>(); // in listing order, for the REMOVED rows
                 items.forEach(item -> seen.put(Json.str(item, "name"), signature(item)));
                 items.forEach(item -> lastSeen.put(Json.str(item, "name"), item));
                 stream.forEach(event -> {
                     List<Object> changed = new ArrayList<>();
                     List<Object> now = find(api(), k, names, sel).items();
-                    Set<String> gone = new HashSet<>(lastSeen.keySet());
+                    Set<String> gone = new LinkedHashSet<>(lastSeen.keySet());
                     for (Object item : now) {
                         String name = Json.str(item, "name");
                         gone.remove(name);
