@@ -1,6 +1,7 @@
 package dev.steward.cli;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -18,7 +19,7 @@ public final class Table {
     }
 
     public Table row(String... cells) {
-        return row(List.of(cells));
+        return row(Arrays.asList(cells)); // not List.of, which refuses the null cells row() shows empty
     }
 
     public Table row(List<String> cells) {

@@ -16,10 +16,12 @@ class CliFormatTest {
         Table t = new Table("NAME", "READY", "STATUS");
         t.row("a-much-longer-name", "1/1", "RUNNING");
         t.row("b", "0/1", "");
+        t.row("c", null, null); // a field the daemon did not send: an empty cell, not an exception
         assertEquals("""
                 NAME                 READY   STATUS
                 a-much-longer-name   1/1     RUNNING
                 b                    0/1
+                c
                 """, t.render());
     }
 
