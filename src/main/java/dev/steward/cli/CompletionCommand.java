@@ -9,8 +9,9 @@ import picocli.CommandLine.Spec;
 /** {@code steward completion bash|zsh}: a shell completion script on stdout. */
 @Command(name = "completion", mixinStandardHelpOptions = true,
         description = {"Print a shell completion script.", "",
-                "  bash:  source <(steward completion bash)      (or save it in /etc/bash_completion.d/steward)",
-                "  zsh:   source <(steward completion zsh)       (uses bashcompinit)"})
+                "  bash:  source <(steward completion bash)",
+                "         (or save it in /etc/bash_completion.d/steward)",
+                "  zsh:   source <(steward completion zsh)   (uses bashcompinit)"})
 final class CompletionCommand extends StewardCli.Verb {
     @Parameters(index = "0", paramLabel = "SHELL", description = "bash or zsh.")
     String shell;

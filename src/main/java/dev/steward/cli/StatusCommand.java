@@ -13,16 +13,19 @@ import java.util.Optional;
  * codes, which scripts and health checks written for supervisorctl test): 3 when a process shown is not running, 4
  * when a name is unknown or the daemon cannot be asked.
  */
-@Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
+// 100 columns: the example's lines are status's own, which pads names to 33 (picocli wrapped them at 80)
+@Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 100,
         description = {"Show every process's state, Supervisor style.",
                 "One line per process: name, state, then pid and uptime, the stop time or the error."},
         footer = {"", "Example output:",
                 "  hello                            RUNNING   pid 4242, uptime 0:05:13",
                 "  web-0                            RUNNING   pid 4250, uptime 0:05:12",
                 "  web-1                            FATAL     Exited too quickly (process log may have details)",
-                "", "Exit codes (supervisorctl's): 0 every process shown is running (or starting, stopping, in backoff),",
-                "  3 one is STOPPED, EXITED, FATAL or UNKNOWN, 4 a name is unknown or the daemon cannot be reached,",
-                "  2 usage."})
+                "", "Exit codes (supervisorctl's):",
+                "  0 every process shown is running (or starting, stopping, in backoff)",
+                "  3 one is STOPPED, EXITED, FATAL or UNKNOWN",
+                "  4 a name is unknown, or the daemon cannot be reached",
+                "  2 usage"})
 final class StatusCommand extends StewardCli.Verb {
     /** supervisorctl's {@code LSBStatusExitStatuses}. */
     static final int EXIT_NOT_RUNNING = 3;
