@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
 final class Selector {
     private static final Pattern KEY = Pattern.compile("([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
     private static final Pattern VALUE = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?");
+    /** kubectl's {@code tier in (a,b)} and {@code env notin (dev)}. */
+    private static final Pattern SET_BASED = Pattern.compile("\\s(not)?in\\s*\\(");
 
     private Selector() {
     }
@@ -20,6 +22,9 @@ final class Selector {
     static String normalize(String selector) {
         if (selector == null || selector.isBlank()) {
             throw usage(selector == null ? "" : selector, "", "an empty selector");
+        }
+        if (SET_BASED.matcher(selector).find()) { // else split at its commas, into terms that say nothing useful
+            throw usage(selector, "", "set-based terms (in, notin) are not supported");
         }
         List<String> terms = new ArrayList<>();
         for (String raw : selector.split(",", -1)) {

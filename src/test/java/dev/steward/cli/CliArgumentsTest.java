@@ -29,6 +29,11 @@ class CliArgumentsTest {
             assertEquals(2, e.exitCode());
             assertTrue(e.getMessage().startsWith("bad selector"), e.getMessage());
         }
+        for (String setBased : List.of("tier in (a,b)", "env notin (dev)", "a=b,tier in(web)")) {
+            CliException e = assertThrows(CliException.class, () -> Selector.normalize(setBased), setBased);
+            assertEquals("bad selector \"" + setBased + "\": set-based terms (in, notin) are not supported; use k=v, k==v,"
+                    + " k!=v, k or !k, separated by commas (e.g. -l tier=web,env!=dev)", e.getMessage());
+        }
     }
 
     @Test
