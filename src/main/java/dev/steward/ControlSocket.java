@@ -1,5 +1,6 @@
 package dev.steward;
 
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.http.DomainSocketServerStart;
 import jakarta.annotation.Priority;
@@ -15,7 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -30,6 +34,8 @@ class ControlSocket {
     private final boolean enabled;
     private final Path socket;
     private final AtomicBoolean announced = new AtomicBoolean();
+    /** The state directory's mode while it is closed to others for the bind ({@link #closeForTheBind}); else null. */
+    private volatile Set<PosixFilePermission> reopenTo;
 
     ControlSocket(@ConfigProperty(name = "quarkus.http.domain-socket-enabled", defaultValue = "false") boolean enabled,
                   @ConfigProperty(name = "quarkus.http.domain-socket", defaultValue = "/var/run/io.quarkus.app.socket") Path socket) {
@@ -61,6 +67,70 @@ class ControlSocket {
     }
 
     /**
+     * The socket is bound with the mode the umask gives, and restricted only after ({@link #restrict}): under a umask
+     * that lets others write it (000, 002), another user could connect in between, and a connection made then outlives
+     * the chmod, with every API call the daemon's user may make. So under such a umask the state directory, whose search
+     * permission connecting needs too, is closed to others until the socket is restricted. Under the usual 022 nothing
+     * changes.
+     */
+    void closeForTheBind(@Observes @Priority(Interceptor.Priority.APPLICATION + 700) StartupEvent event) {
+        closeForTheBind(umaskLetsOthersWrite());
+    }
+
+    void closeForTheBind(boolean umaskLetsOthersWrite) {
+        if (!enabled || !umaskLetsOthersWrite) {
+            return;
+        }
+        Path dir = socket.getParent();
+        try {
+            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir);
+            Set<PosixFilePermission> closed = EnumSet.noneOf(PosixFilePermission.class);
+            closed.addAll(mode);
+            closed.removeAll(EnumSet.of(PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_EXECUTE));
+            if (!closed.equals(mode)) {
+                Files.setPosixFilePermissions(dir, closed);
+                reopenTo = mode;
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.warnf("the umask lets other users write the unix socket %s until it is restricted, and its directory could"
+                    + " not be closed to them meanwhile (%s): start the daemon under umask 022", socket, e.getMessage());
+        }
+    }
+
+    /** Whether this process's umask leaves group or others write permission (Linux's /proc/self/status says it). */
+    static boolean umaskLetsOthersWrite() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Umask:")) {
+                    return (Integer.parseInt(line.substring("Umask:".length()).strip(), 8) & 0022) != 0022;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux, or not said: as if it were (the directory is only closed for a moment)
+        }
+        return true;
+    }
+
+    /** Gives the state directory its mode back, once the socket is restricted (or the daemon stops before that). */
+    private void reopenTheDirectory() {
+        Set<PosixFilePermission> mode = reopenTo;
+        if (mode == null) {
+            return;
+        }
+        reopenTo = null;
+        try {
+            Files.setPosixFilePermissions(socket.getParent(), mode);
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.warnf("could not give the state directory %s its mode back (%s): chmod it by hand",
+                    socket.getParent(), e.getMessage());
+        }
+    }
+
+    void reopenOnStop(@Observes ShutdownEvent event) {
+        reopenTheDirectory();
+    }
+
+    /**
      * rw------- : the socket accepts every API call, so only the daemon's user may connect. Quarkus fires
      * this asynchronously once per HTTP verticle, right after the bind. Until then the socket has the mode
      * the umask gives; connecting needs write permission, which the usual umask 022 grants the owner only.
@@ -68,6 +138,7 @@ class ControlSocket {
     void restrict(@ObservesAsync DomainSocketServerStart event) {
         try {
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+            reopenTheDirectory();
             if (announced.compareAndSet(false, true)) {
                 LOG.infof("listening on unix socket %s", socket);
             }

@@ -76,6 +76,27 @@ class SocketTest {
     }
 
     @Test
+    void underAUmaskThatLetsOthersWriteTheSocketItsDirectoryIsClosedToThemUntilTheSocketIsRestricted(@TempDir Path dir)
+            throws IOException {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path socket = dir.resolve("steward.sock");
+        ControlSocket control = new ControlSocket(true, socket);
+        control.closeForTheBind(false);
+        assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)), "umask 022: untouched");
+
+        control.closeForTheBind(true);
+        assertEquals("rwxr--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)),
+                "nobody else may reach the socket while it has the umask's mode");
+        try (ServerSocketChannel bound = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            bound.bind(UnixDomainSocketAddress.of(socket));
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rwxrwxrwx"));
+            control.restrict(null);
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+            assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)), "open again");
+        }
+    }
+
+    @Test
     void aFileThatIsNotASocketIsLeftAlone(@TempDir Path dir) throws IOException {
         Path notASocket = Files.writeString(dir.resolve("steward.sock"), "precious");
         new ControlSocket(true, notASocket).removeStaleSocket(null);
