@@ -5,6 +5,7 @@ import dev.steward.api.MalformedRequests;
 import dev.steward.cli.StewardCli;
 import dev.steward.daemon.Engine;
 import dev.steward.daemon.EngineSettings;
+import dev.steward.supervise.IgnoredSignals;
 import dev.steward.supervise.PosixSpawner;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
@@ -63,6 +64,7 @@ public class Main implements QuarkusApplication {
             System.exit(2);
         }
         System.setProperty(MalformedRequests.NO_URI_CHECK, "true"); // it checks URLs itself, and says what is wrong
+        IgnoredSignals.takeBack(1, 2, 15); // HUP, INT, TERM left ignored by nohup or a script's & job
         // Exit 0 after a graceful stop: the JVM's own TERM handling would exit 143 and orphan the children.
         for (String name : new String[] {"TERM", "INT"}) {
             Signal.handle(new Signal(name), signal -> stop());

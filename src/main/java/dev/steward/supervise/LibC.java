@@ -117,6 +117,9 @@ final class LibC {
 
     static native int kill(int pid, int signal);
 
+    /** {@code signal(2)}; a null handler is {@code SIG_DFL}. */
+    static native Pointer signal(int signal, Pointer handler);
+
     static native int waitpid(int pid, IntByReference status, int options);
 
     static native int prctl(int option, long arg2, long arg3, long arg4, long arg5);

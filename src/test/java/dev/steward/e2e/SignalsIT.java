@@ -110,6 +110,23 @@ class SignalsIT {
         assertTrue(daemon.process().isAlive());
     }
 
+    @Test
+    void signalsTheDaemonWasStartedWithIgnoredAreTakenBack(@TempDir Path own) throws Exception {
+        // nohup leaves HUP ignored, and a signal ignored at the JVM's start got no handler: HUP did nothing.
+        Path manifests = own.resolve("manifests");
+        Path state = own.resolve("state");
+        try (DaemonProcess nohup = DaemonProcess.launch(List.of("nohup"), List.of(), manifests, state, "SignalsIT-nohup",
+                List.of("--manifests", manifests.toString(), "--state-dir", state.toString(), "--listen", "127.0.0.1:0"))) {
+            nohup.awaitLine("watching ");
+            int before = nohup.lineCount();
+            Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(nohup.pid())).inheritIO().start();
+            assertTrue(kill.waitFor(30, TimeUnit.SECONDS));
+            nohup.awaitLineAfter(before, "SIGHUP: reading the manifest directory again");
+            assertTrue(nohup.process().isAlive());
+            assertEquals(0, nohup.terminate());
+        }
+    }
+
     private static String program(String name, String version) {
         return """
                 apiVersion: steward.dev/v1

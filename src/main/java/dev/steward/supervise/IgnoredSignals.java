@@ -1,0 +1,46 @@
+package dev.steward.supervise;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Signals the daemon was started with ignored, taken back before its handlers are installed, as supervisord's are: the
+ * JVM installs no handler for a signal ignored at its start, so under {@code nohup} a HUP did nothing, and in a script's
+ * {@code &} job neither did an INT. Only when one is ignored is libc (JNA) loaded here, ahead of the spawner's own
+ * loading: an ordinary start pays one read of {@code /proc/self/status}.
+ */
+public final class IgnoredSignals {
+
+    private IgnoredSignals() {
+    }
+
+    /** Sets each of {@code signals} that is ignored back to its default action; returns those it took back. */
+    public static List<Integer> takeBack(int... signals) {
+        long ignored = ignoredMask(Path.of("/proc/self/status"));
+        List<Integer> takenBack = new ArrayList<>();
+        for (int signal : signals) {
+            if ((ignored & (1L << (signal - 1))) != 0) {
+                LibC.signal(signal, null);
+                takenBack.add(signal);
+            }
+        }
+        return takenBack;
+    }
+
+    /** The {@code SigIgn} mask of a {@code /proc/PID/status} file: bit {@code n - 1} for signal {@code n}; 0 if unsaid. */
+    static long ignoredMask(Path status) {
+        try {
+            for (String line : Files.readAllLines(status)) {
+                if (line.startsWith("SigIgn:")) {
+                    return Long.parseUnsignedLong(line.substring("SigIgn:".length()).strip(), 16);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux: nothing known to take back
+        }
+        return 0;
+    }
+}
