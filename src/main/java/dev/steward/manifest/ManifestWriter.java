@@ -275,9 +275,8 @@ public final class ManifestWriter {
         }
         FileEdit file = locate(name, sources, new LinkedHashMap<>(), manifestFiles()).orElseThrow(() -> missing(name));
         YamlDocuments.Doc doc = file.find(name).orElseThrow();
-        ProgramSpec before = specOf(file, doc, name).orElseThrow(() -> new ManifestConflictException("the manifest"
-                + " of " + name + " in " + file.path() + " is invalid, so it cannot be scaled; fix the file first"
-                + " (see `steward get events`)"));
+        ProgramSpec before = specOf(file, doc, name).orElseThrow(() -> ManifestCheck.keptInvalid(file, "program " + name
+                + " cannot be scaled in it", documentError(file, doc).or(() -> firstError(file)).orElseThrow()));
         ProgramSpec after = ReplicasEdit.withReplicas(before, replicas);
         Map<String, ProgramSpec> others = new LinkedHashMap<>(inForce);
         others.remove(name);
@@ -344,6 +343,11 @@ public final class ManifestWriter {
         } catch (IOException e) {
             return List.of(); // a missing directory holds no programs; it is created on the first write
         }
+    }
+
+    /** The first error of one document of {@code file}; empty when it reads. */
+    private Optional<ManifestError> documentError(FileEdit file, YamlDocuments.Doc doc) {
+        return loader.parse(file.path(), YamlDocuments.text(file.original(), doc)).errors().stream().findFirst();
     }
 
     /** The first error of {@code file} as it is, which the daemon rejects then; empty when it is valid. */

@@ -48,6 +48,15 @@ class ManifestWriterScaleTest {
     }
 
     @Test
+    void anInvalidDocumentIsNamedWithItsErrorAndWhatToDo() throws IOException {
+        String text = ManifestWriterTest.WEB.replace("spec:\n", "spec:\n  stopSignal: NOPE\n");
+        ManifestConflictException e = assertThrows(ManifestConflictException.class, () -> scale(text, 3));
+        assertTrue(e.getMessage().contains("program web cannot be scaled in it: ") && e.getMessage().contains("web.yaml:6:15: spec.stopSignal: ")
+                && e.getMessage().endsWith("nothing was written. Fix that file by hand first, then try again"), e.getMessage());
+        assertEquals(text, read());
+    }
+
+    @Test
     void editsTheRightDocumentOfSeveral() throws IOException {
         String text = ManifestWriterTest.API + "---\n" + ManifestWriterTest.WEB + "---\n"
                 + ManifestWriterTest.WEB.replace("web", "db");
