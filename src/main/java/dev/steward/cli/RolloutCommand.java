@@ -136,6 +136,8 @@ final class RolloutCommand extends StewardCli.Verb {
             }
             long replicas = Json.num(program, "replicas", 0);
             String policy = Json.str(Json.at(program, "spec"), "restartPolicy");
+            // Where its errors went: `logs --stderr` of a program whose stderr goes to stdout is refused
+            String errors = Json.bool(Json.at(program, "spec.logs"), "redirectStderr") ? "" : " --stderr";
             int current = 0;
             int old = 0;
             int updated = 0;
@@ -152,7 +154,7 @@ final class RolloutCommand extends StewardCli.Verb {
                     String why = Json.str(process, "spawnError");
                     return new Progress(null, "program \"" + name + "\" rollout stopped: " + stuck + " is FATAL"
                             + (why == null ? "" : " (" + why + ")") + "; see why with `steward logs " + stuck
-                            + " --stderr` and `steward describe process " + stuck + "`, then fix the manifest and apply"
+                            + errors + "` and `steward describe process " + stuck + "`, then fix the manifest and apply"
                             + " it again");
                 }
                 boolean expected = Json.bool(Json.at(process, "lastExit"), "expected");
@@ -160,7 +162,7 @@ final class RolloutCommand extends StewardCli.Verb {
                     String stuck = Json.str(process, "name");
                     return new Progress(null, "program \"" + name + "\" rollout stopped: " + stuck + " exited unexpectedly"
                             + " and its restartPolicy is Never, so it stays down; see why with `steward logs " + stuck
-                            + " --stderr`, then fix the manifest and apply it again");
+                            + errors + "`, then fix the manifest and apply it again");
                 }
                 if (!Json.bool(process, "outdated")) {
                     updated++;

@@ -263,7 +263,13 @@ class CliArgumentsTest {
         assertEquals(new RolloutCommand.Progress("0 of 1 updated processes are running", null),
                 progressUnder("Always", 1, completed), "under Always an exit, even expected, is followed by a start");
         assertTrue(progress(1, "\"name\": \"web-0\", \"state\": \"FATAL\", \"spawnError\": \"no such file\"").failure()
-                .startsWith("program \"web\" rollout stopped: web-0 is FATAL (no such file);"));
+                .startsWith("program \"web\" rollout stopped: web-0 is FATAL (no such file); see why with `steward logs web-0"
+                        + " --stderr`"));
+        RolloutCommand.Progress redirected = RolloutCommand.Progress.of("web", Json.parse("{\"replicas\": 1, \"spec\":"
+                + " {\"restartPolicy\": \"OnFailure\", \"logs\": {\"redirectStderr\": true}}, \"processes\": [{\"name\":"
+                + " \"web-0\", \"state\": \"FATAL\"}]}"));
+        assertTrue(redirected.failure().contains("see why with `steward logs web-0` and"), "its stderr is in stdout: "
+                + redirected.failure());
         assertTrue(RolloutCommand.Progress.of("web", Json.parse("{\"replicas\": 1, \"manifestError\": \"/m/web.yaml:3:1: spec:"
                 + " unknown field\", \"processes\": []}")).failure().startsWith("program \"web\" cannot roll out: its manifest"
                 + " file is invalid, so the last good version stays in force: /m/web.yaml:3:1: spec: unknown field;"));
