@@ -64,6 +64,11 @@ final class DeleteCommand extends StewardCli.Verb {
 
     /** {@code program a b}, {@code program/a program/b} or {@code programs a}; processes cannot be deleted. */
     static List<String> programNames(List<String> words, String verb) {
+        return programNames(words, verb, "");
+    }
+
+    /** As above; {@code options} (as {@code " --replicas 4"}) end the command line a hint writes out. */
+    static List<String> programNames(List<String> words, String verb, String options) {
         List<String> names = new ArrayList<>();
         if (words.isEmpty()) {
             return names;
@@ -84,7 +89,7 @@ final class DeleteCommand extends StewardCli.Verb {
             // `steward scale web --replicas=2`, as with supervisorctl's plain names: kubectl's form needs the kind
             String what = words.size() == 1 ? "program " + first : "these programs";
             throw usage("unknown kind \"" + first + "\"; to " + verb + " " + what + ", write: steward " + verb + " program "
-                    + String.join(" ", words));
+                    + String.join(" ", words) + options);
         }
         checkKind(first, verb);
         if (words.size() == 1) {

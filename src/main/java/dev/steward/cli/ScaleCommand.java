@@ -25,7 +25,7 @@ final class ScaleCommand extends StewardCli.Verb {
 
     @Override
     public Integer call() {
-        List<String> names = DeleteCommand.programNames(words, "scale");
+        List<String> names = DeleteCommand.programNames(words, "scale", " --replicas " + replicas + (dryRun ? " --dry-run" : ""));
         if (names.size() != 1) {
             throw usage("scale one program: steward scale program NAME --replicas N");
         }

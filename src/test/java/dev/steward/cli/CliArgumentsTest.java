@@ -103,6 +103,10 @@ class CliArgumentsTest {
         CliException plain = assertThrows(CliException.class, () -> DeleteCommand.programNames(List.of("web"), "scale"));
         assertEquals(2, plain.exitCode());
         assertEquals("unknown kind \"web\"; to scale program web, write: steward scale program web", plain.getMessage());
+        CliRun.Result typed = CliRun.run("scale", "web", "--replicas", "4");
+        assertEquals(2, typed.code(), typed::toString);
+        assertEquals("error: unknown kind \"web\"; to scale program web, write: steward scale program web --replicas 4\n",
+                typed.err(), "a command that works when typed");
     }
 
     /** Usage errors exit 2 without ever connecting: the server named here does not exist (that would be 3). */
