@@ -152,7 +152,7 @@ public class ProcessesResource {
     private String noOutput(ProcessInfo process, String name, boolean stderr) {
         if (stderr && control.program(process.program()).map(p -> p.spec().logs().redirectStderr()).orElse(false)) {
             return "process " + name + " has no stderr log: its program redirects stderr into stdout; its output is all"
-                    + " on stdout: `steward logs " + name + "`, or stream=stdout";
+                    + " on stdout: `steward logs " + name + "` (stream=stdout over the API)";
         }
         if (process.spawnError().isPresent()) {
             return "process " + name + " has no output: it could not be started (" + process.state() + ", "
