@@ -29,6 +29,13 @@ class ServeIT {
             daemon.awaitLine("listening on unix socket " + state.resolve("steward.sock"));
             assertTrue(Files.exists(state.resolve("steward.sock")));
             assertTrue(Files.exists(state.resolve("steward.lock")));
+            // --listen's port 0 said as the one it got, which answers
+            String tcp = daemon.awaitLine("listening on http://127.0.0.1:");
+            int port = Integer.parseInt(tcp.replaceAll(".*listening on http://127\\.0\\.0\\.1:(\\d+) .*", "$1"));
+            assertTrue(port > 0, tcp);
+            try (java.net.Socket connected = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+                assertTrue(connected.isConnected());
+            }
             assertEquals(0, daemon.terminate());
         }
     }
