@@ -25,7 +25,8 @@ import static java.nio.file.StandardOpenOption.WRITE;
  *
  * <p>A chunk that would take the file past {@code maxBytes} is split at a line's end: the file gets the
  * chunk's lines that fit (or, when none ends within {@code maxBytes}, the line under way if it ends within
- * {@link #LINE_OVERSHOOT} past it, else exactly {@code maxBytes}), is rotated, and the rest goes to the new file.
+ * {@link #LINE_OVERSHOOT} past it, in this chunk or, for output in lines, a later one; else exactly {@code maxBytes}),
+ * is rotated, and the rest goes to the new file.
  * So a backup written by this class holds at most {@code maxBytes + LINE_OVERSHOOT} bytes, ends at a line's end
  * unless a line was longer than that, and {@code file.N ... file.1 file} concatenated is the byte stream, minus
  * whatever rotation dropped. Only a plain regular file rotates: a symbolic link
@@ -51,6 +52,7 @@ public final class RotatingFile implements Closeable {
     private WritableByteChannel out; // null until opened, after a failure, and after close
     private long size;        // bytes in the current file, valid while out != null
     private boolean atLineEnd; // whether the last byte this object wrote to the current file was a newline
+    private boolean writesLines; // whether a write of this object has ended a line: its output is text, rotated between lines
     private boolean rotates;  // whether the open path is a plain regular file, valid while out != null
     private boolean closed;
     private long streamEnd;   // the caller's stream position just past the last chunk written (or lost)
@@ -172,54 +174,78 @@ public final class RotatingFile implements Closeable {
 
     private void append(ByteBuffer chunk) throws IOException {
         while (chunk.hasRemaining()) {
-            // Rotating only when more bytes arrive keeps an exactly full file in place
-            // instead of leaving an empty current file behind.
-            if (rotates && maxBytes > 0 && size >= maxBytes) {
-                noticeTruncation(streamEnd - chunk.remaining()); // the count is stale once copytruncate emptied the file
+            int n = chunk.remaining();
+            boolean rotateAfter = false;
+            if (rotates && maxBytes > 0) {
                 if (size >= maxBytes) {
-                    rotate();
+                    noticeTruncation(streamEnd - chunk.remaining()); // the count is stale once copytruncate emptied the file
+                }
+                long room = maxBytes - size;
+                if (room <= 0) {
+                    // Full: the line under way ends in this file first, if it does soon; else the next file starts now.
+                    // (Rotating only when more bytes arrive keeps an exactly full file in place instead of leaving an
+                    // empty current file behind.)
+                    n = atLineEnd ? 0 : restOfLine(chunk, maxBytes + LINE_OVERSHOOT - size);
+                    if (n == 0) {
+                        rotate();
+                        continue;
+                    }
+                } else if (n > room) {
+                    n = linesThatFit(chunk, (int) room);
+                    if (n > 0) {
+                        rotateAfter = true;
+                    } else if (size > 0 && atLineEnd) {
+                        rotate(); // the next line starts the next file
+                        continue;
+                    } else {
+                        int rest = restOfLine(chunk, room + LINE_OVERSHOOT);
+                        n = rest > 0 ? rest : (int) room; // a line longer than that is cut at maxBytes, as it must be
+                    }
                 }
             }
-            boolean fills = rotates && maxBytes > 0 && chunk.remaining() > maxBytes - size;
-            int n = fills ? throughLineEnd(chunk, (int) (maxBytes - size), size > 0 && atLineEnd) : chunk.remaining();
             ByteBuffer part = chunk.slice(chunk.position(), n);
             while (part.hasRemaining()) {
                 size += out.write(part);
             }
-            if (n > 0) {
-                atLineEnd = chunk.get(chunk.position() + n - 1) == '\n';
-            }
+            atLineEnd = chunk.get(chunk.position() + n - 1) == '\n';
+            writesLines |= atLineEnd; // a write that ends a line: no scan of every byte on this path
             chunk.position(chunk.position() + n);
-            if (fills && chunk.hasRemaining() && size < maxBytes) {
+            if (rotateAfter && chunk.hasRemaining()) {
                 rotate(); // it ends at a line's end short of maxBytes: the next line starts the next file
             }
         }
     }
 
     /**
-     * How many of {@code chunk}'s bytes go into a file that has {@code room} left, so that it ends at a line's end, as
-     * supervisord's files do (it writes whole chunks): through the last newline that fits; else none when the file
-     * already ends at a line's end; else through the first newline past the room within {@link #LINE_OVERSHOOT}; else
-     * the room exactly (a line that long is cut, as it must be). Each file then reads on its own (grep, a log shipper
-     * that follows renames), and together they are still the stream.
+     * How many of {@code chunk}'s next bytes, up to {@code room}, end at the last newline among them: the lines that fit
+     * in a file with that room; 0 when none ends there. A file then ends at a line's end, as supervisord's do (it writes
+     * whole chunks), and reads on its own (grep, a log shipper that follows renames); together they are still the stream.
      */
-    private static int throughLineEnd(ByteBuffer chunk, int room, boolean fileAtLineEnd) {
+    private static int linesThatFit(ByteBuffer chunk, int room) {
         int start = chunk.position();
-        for (int i = start + room - 1; i >= start; i--) {
+        for (int i = start + Math.min(room, chunk.remaining()) - 1; i >= start; i--) {
             if (chunk.get(i) == '\n') {
                 return i - start + 1;
             }
         }
-        if (fileAtLineEnd) {
-            return 0;
-        }
-        int end = Math.min(chunk.limit(), start + room + LINE_OVERSHOOT);
-        for (int i = start + room; i < end; i++) {
+        return 0;
+    }
+
+    /**
+     * How many of {@code chunk}'s next bytes finish the line under way, within {@code allowance}: through its newline;
+     * all of the chunk when the line goes on past it and its output is text in lines ({@link #writesLines}: a pipe's
+     * read may end inside a line, whose end the next chunk brings); else 0 (no line end in sight: binary output, or a
+     * line too long).
+     */
+    private int restOfLine(ByteBuffer chunk, long allowance) {
+        int start = chunk.position();
+        int end = (int) Math.min(chunk.limit(), start + allowance);
+        for (int i = start; i < end; i++) {
             if (chunk.get(i) == '\n') {
                 return i - start + 1;
             }
         }
-        return room;
+        return writesLines && chunk.remaining() <= allowance ? chunk.remaining() : 0;
     }
 
     /**

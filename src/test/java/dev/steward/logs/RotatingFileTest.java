@@ -198,25 +198,47 @@ class RotatingFileTest {
     }
 
     @Test
+    void aLineThatAPipesReadsSplitIsEndedInTheFileItBeganIn() throws IOException {
+        Path file = dir.resolve("out.log");
+        try (RotatingFile f = new RotatingFile(file, 10, 5)) {
+            write(f, "aaaa\n");
+            write(f, "bb");
+            write(f, "bbbbbbbb"); // past maxBytes with no line end yet: text, so its end is waited for
+            assertFalse(Files.exists(backup(file, 1)));
+            write(f, "b\ncc");
+            assertEquals("aaaa\nbbbbbbbbbbb\n", read(backup(file, 1)));
+            assertEquals("cc", read(file));
+        }
+        Path binary = dir.resolve("binary.log");
+        try (RotatingFile f = new RotatingFile(binary, 10, 5)) {
+            write(f, "0123456");
+            write(f, "789abcdef"); // no line ever ended: cut at maxBytes exactly, as bytes
+            assertEquals("0123456789", read(backup(binary, 1)));
+            assertEquals("abcdef", read(binary));
+        }
+    }
+
+    @Test
     void aLineCutByAFailedWriteIsEndedBeforeTheNextOutput() throws IOException {
         Path file = dir.resolve("out.log");
         Path blocker = Files.createDirectories(dir.resolve("out.log.1/x")).getParent(); // the rotation cannot happen
         try (RotatingFile f = new RotatingFile(file, 8, 1)) {
             write(f, "x\nhalf");
-            assertThrows(IOException.class, () -> write(f, "more of it")); // "mo" is written, then the rotation fails
-            assertEquals("x\nhalfmo", read(file));
+            String longLine = "m".repeat(20_000); // no line end within 16 KiB: "mm" fills the file, then the rotation fails
+            assertThrows(IOException.class, () -> write(f, longLine));
+            assertEquals("x\nhalfmm", read(file));
 
             Files.delete(blocker.resolve("x"));
             Files.delete(blocker);
             f.setLimits(100, 1);
             write(f, "next\n");
-            assertEquals("x\nhalfmo\nnext\n", read(file), "the next line is not glued to the half line");
+            assertEquals("x\nhalfmm\nnext\n", read(file), "the next line is not glued to the half line");
             write(f, "and on\n");
-            assertEquals("x\nhalfmo\nnext\nand on\n", read(file), "only once");
+            assertEquals("x\nhalfmm\nnext\nand on\n", read(file), "only once");
             try (LogFiles files = f.snapshot().orElseThrow()) {
-                assertEquals("next\nand on\n", new String(files.read(files.offsetOf(16), 100), US_ASCII),
+                assertEquals("next\nand on\n", new String(files.read(files.offsetOf(20_006), 100), US_ASCII),
                         "the stream from the failure on is still found where it is");
-                assertEquals(-1, files.offsetOf(15), "the failed chunk is not");
+                assertEquals(-1, files.offsetOf(20_005), "the failed chunk is not");
             }
         }
     }
