@@ -1,5 +1,6 @@
 package dev.steward;
 
+import dev.steward.supervise.ProcStatus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.http.DomainSocketServerStart;
@@ -100,15 +101,11 @@ class ControlSocket {
     /** Whether this process's umask leaves group or others write permission (Linux's /proc/self/status says it). */
     static boolean umaskLetsOthersWrite() {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Umask:")) {
-                    return (Integer.parseInt(line.substring("Umask:".length()).strip(), 8) & 0022) != 0022;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // not Linux, or not said: as if it were (the directory is only closed for a moment)
+            return ProcStatus.field(ProcStatus.SELF, "Umask").map(umask -> (Integer.parseInt(umask, 8) & 0022) != 0022)
+                    .orElse(true); // not said: as if it did (the directory is only closed for a moment)
+        } catch (NumberFormatException e) {
+            return true;
         }
-        return true;
     }
 
     /** Gives the state directory its mode back, once the socket is restricted (or the daemon stops before that). */

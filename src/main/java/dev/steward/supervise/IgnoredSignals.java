@@ -1,7 +1,5 @@
 package dev.steward.supervise;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +17,7 @@ public final class IgnoredSignals {
 
     /** Sets each of {@code signals} that is ignored back to its default action; returns those it took back. */
     public static List<Integer> takeBack(int... signals) {
-        long ignored = ignoredMask(Path.of("/proc/self/status"));
+        long ignored = ignoredMask(ProcStatus.SELF);
         List<Integer> takenBack = new ArrayList<>();
         for (int signal : signals) {
             if ((ignored & (1L << (signal - 1))) != 0) {
@@ -33,14 +31,9 @@ public final class IgnoredSignals {
     /** The {@code SigIgn} mask of a {@code /proc/PID/status} file: bit {@code n - 1} for signal {@code n}; 0 if unsaid. */
     static long ignoredMask(Path status) {
         try {
-            for (String line : Files.readAllLines(status)) {
-                if (line.startsWith("SigIgn:")) {
-                    return Long.parseUnsignedLong(line.substring("SigIgn:".length()).strip(), 16);
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // not Linux: nothing known to take back
+            return Long.parseUnsignedLong(ProcStatus.field(status, "SigIgn").orElse("0"), 16);
+        } catch (NumberFormatException e) {
+            return 0; // not as Linux words it: nothing known to take back
         }
-        return 0;
     }
 }
