@@ -120,11 +120,8 @@ public final class ManifestWriter {
             Optional<YamlDocuments.Doc> doc = file.find(spec.name());
             Optional<ProgramSpec> before = doc.flatMap(d -> specOf(file, d, spec.name()));
             if (before.filter(spec::equals).isPresent()) {
-                Optional<ManifestError> invalid = spec.equals(inForce.get(spec.name())) ? Optional.empty() : firstError(file);
-                if (invalid.isPresent()) { // the file says so, but does not run so
-                    throw ManifestCheck.keptInvalid(file, "does not run program " + spec.name() + " as it (and this"
-                            + " manifest) define it", invalid.get());
-                }
+                requireInForce(file, spec.equals(inForce.get(spec.name())), "does not run program " + spec.name()
+                        + " as it (and this manifest) define it");
                 changes.add(new Change(spec.name(), Action.UNCHANGED, file.path(), before, before));
                 continue;
             }
@@ -286,13 +283,8 @@ public final class ManifestWriter {
                     + "; nothing was written: choose another number of replicas, or rename one of the programs first");
         });
         if (before.replicas() == replicas) {
-            // As apply's unchanged: a file the daemon rejects says so, but the daemon runs its last good version.
-            boolean runsSo = Optional.ofNullable(inForce.get(name)).filter(p -> p.replicas() == replicas).isPresent();
-            Optional<ManifestError> invalid = runsSo ? Optional.empty() : firstError(file);
-            if (invalid.isPresent()) {
-                throw ManifestCheck.keptInvalid(file, "does not run program " + name + " with the " + replicas
-                        + " replicas it says", invalid.get());
-            }
+            requireInForce(file, Optional.ofNullable(inForce.get(name)).filter(p -> p.replicas() == replicas).isPresent(),
+                    "does not run program " + name + " with the " + replicas + " replicas it says");
             return new Change(name, Action.UNCHANGED, file.path(), Optional.of(before), Optional.of(before));
         }
         ReplicasEdit.apply(file, doc, replicas);
@@ -342,6 +334,17 @@ public final class ManifestWriter {
             return entries.filter(ManifestSource::isManifestName).filter(Files::isRegularFile).sorted().toList();
         } catch (IOException e) {
             return List.of(); // a missing directory holds no programs; it is created on the first write
+        }
+    }
+
+    /**
+     * For an edit found unneeded, the file already saying what was asked: unless the daemon runs that ({@code runsSo}),
+     * a file it rejects is a 409 naming its first error, as the daemon runs the file's last good version instead.
+     */
+    private void requireInForce(FileEdit file, boolean runsSo, String outcome) {
+        Optional<ManifestError> invalid = runsSo ? Optional.empty() : firstError(file);
+        if (invalid.isPresent()) {
+            throw ManifestCheck.keptInvalid(file, outcome, invalid.get());
         }
     }
 
