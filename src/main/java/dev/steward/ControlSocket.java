@@ -19,8 +19,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.EnumSet;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -35,8 +33,11 @@ class ControlSocket {
     private final boolean enabled;
     private final Path socket;
     private final AtomicBoolean announced = new AtomicBoolean();
-    /** The state directory's mode while it is closed to others for the bind ({@link #closeForTheBind}); else null. */
-    private volatile Set<PosixFilePermission> reopenTo;
+    /**
+     * The state directory's mode (with its setgid and sticky bits, which a set of {@link PosixFilePermission} leaves out
+     * and a chmod from one clears) while it is closed to others for the bind ({@link #closeForTheBind}); else null.
+     */
+    private volatile Integer reopenTo;
 
     ControlSocket(@ConfigProperty(name = "quarkus.http.domain-socket-enabled", defaultValue = "false") boolean enabled,
                   @ConfigProperty(name = "quarkus.http.domain-socket", defaultValue = "/var/run/io.quarkus.app.socket") Path socket) {
@@ -84,15 +85,14 @@ class ControlSocket {
         }
         Path dir = socket.getParent();
         try {
-            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir);
-            Set<PosixFilePermission> closed = EnumSet.noneOf(PosixFilePermission.class);
-            closed.addAll(mode);
-            closed.removeAll(EnumSet.of(PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_EXECUTE));
-            if (!closed.equals(mode)) {
-                Files.setPosixFilePermissions(dir, closed);
+            int mode = (Integer) Files.getAttribute(dir, "unix:mode") & 07777;
+            int closed = mode & ~0011; // no search permission for group and others
+            // A directory all may write (/tmp as a state directory) is not closed: that would lock everybody out of it
+            if (closed != mode && (mode & 0002) == 0) {
+                Files.setAttribute(dir, "unix:mode", closed);
                 reopenTo = mode;
             }
-        } catch (IOException | UnsupportedOperationException e) {
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             LOG.warnf("the umask lets other users write the unix socket %s until it is restricted, and its directory could"
                     + " not be closed to them meanwhile (%s): start the daemon under umask 022", socket, e.getMessage());
         }
@@ -110,14 +110,14 @@ class ControlSocket {
 
     /** Gives the state directory its mode back, once the socket is restricted (or the daemon stops before that). */
     private void reopenTheDirectory() {
-        Set<PosixFilePermission> mode = reopenTo;
+        Integer mode = reopenTo;
         if (mode == null) {
             return;
         }
         reopenTo = null;
         try {
-            Files.setPosixFilePermissions(socket.getParent(), mode);
-        } catch (IOException | UnsupportedOperationException e) {
+            Files.setAttribute(socket.getParent(), "unix:mode", mode);
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             LOG.warnf("could not give the state directory %s its mode back (%s): chmod it by hand",
                     socket.getParent(), e.getMessage());
         }
