@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -34,11 +35,32 @@ final class AtomicFiles {
             replace(target, text);
             return;
         }
-        replace(target.toRealPath(), text);
+        replace(linkTarget(target), text);
         // The watch on the directory hears nothing of a change to a target outside it: touching the link itself is an
         // event there, so that the change is in force at once rather than at the next re-list.
         Files.getFileAttributeView(target, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
                 .setTimes(FileTime.from(Instant.now()), null, null);
+    }
+
+    /**
+     * The file a symbolic link leads to. A link to a file that does not exist (yet, or any more) leads to that path, which
+     * the write creates, as an editor does: its real path cannot be had, and renaming over the link would cut it.
+     */
+    private static Path linkTarget(Path link) throws IOException {
+        try {
+            return link.toRealPath();
+        } catch (NoSuchFileException dangling) {
+            Path to = link.resolveSibling(Files.readSymbolicLink(link));
+            if (Files.isSymbolicLink(to)) {
+                return linkTarget(to); // a cycle fails in toRealPath with ELOOP, not here
+            }
+            Path parent = to.toAbsolutePath().getParent();
+            if (parent == null || !Files.isDirectory(parent)) {
+                throw new NoSuchFileException(link.toString(), null, "a symbolic link to " + to
+                        + ", whose directory does not exist: point the link at an existing directory, or remove it");
+            }
+            return to;
+        }
     }
 
     private static void replace(Path target, String text) throws IOException {
