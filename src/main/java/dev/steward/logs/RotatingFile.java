@@ -257,13 +257,24 @@ public final class RotatingFile implements Closeable {
         if (!failing || !rotates || size == 0 || !(out instanceof FileChannel channel)) {
             return; // only a regular file can be read back: a pipe's or device's reading would take another's bytes
         }
+        if (lastByte(size - 1) != '\n') {
+            size += channel.write(ByteBuffer.wrap(NEWLINE));
+            atLineEnd = true;
+        }
+    }
+
+    /**
+     * The byte at {@code at} of the file at the path, read back; a newline when it cannot be known (a file the daemon
+     * may write but not read, mode 0200): no reason to fail a write, nor to add a line break.
+     */
+    private byte lastByte(long at) {
         ByteBuffer last = ByteBuffer.allocate(1);
         try (FileChannel read = FileChannel.open(file, READ)) {
-            read.read(last, size - 1);
+            read.read(last, at);
+        } catch (IOException unreadable) {
+            return '\n';
         }
-        if (last.position() == 1 && last.get(0) != '\n') {
-            size += channel.write(ByteBuffer.wrap(NEWLINE));
-        }
+        return last.position() == 1 ? last.get(0) : (byte) '\n';
     }
 
     /**
@@ -452,7 +463,9 @@ public final class RotatingFile implements Closeable {
         }
         out = channel;
         size = existing;
-        atLineEnd = false; // what an existing file ends with is not known: at worst one line overshoots
+        // Whether an existing file (an earlier run's, a daemon restart's) ends a line: else the next run's first line
+        // would end the file's last one, and a file already full would take that line before it rotates.
+        atLineEnd = existing > 0 && lastByte(existing - 1) == '\n';
         rotates = regular;
         fileKey = key;
     }

@@ -219,6 +219,16 @@ class RotatingFileTest {
     }
 
     @Test
+    void anEarlierRunsFullFileRotatesBeforeThisRunsFirstLine() throws IOException {
+        Path file = Files.writeString(dir.resolve("out.log"), "previous run's last line\n"); // past maxBytes, a line's end
+        try (RotatingFile f = new RotatingFile(file, 10, 2)) {
+            write(f, "first line of this run\n");
+            assertEquals("previous run's last line\n", read(backup(file, 1)));
+            assertEquals("first line of this run\n", read(file));
+        }
+    }
+
+    @Test
     void aLineCutByAFailedWriteIsEndedBeforeTheNextOutput() throws IOException {
         Path file = dir.resolve("out.log");
         Path blocker = Files.createDirectories(dir.resolve("out.log.1/x")).getParent(); // the rotation cannot happen
@@ -240,6 +250,25 @@ class RotatingFileTest {
                         "the stream from the failure on is still found where it is");
                 assertEquals(-1, files.offsetOf(20_005), "the failed chunk is not");
             }
+        }
+    }
+
+    @Test
+    void aFileThatCanBeWrittenButNotReadIsWrittenAgainAfterAFailure() throws IOException {
+        // root reads any file: the read-back that ends a cut line cannot fail then
+        org.junit.jupiter.api.Assumptions.assumeFalse("root".equals(System.getProperty("user.name")), "needs a non-root user");
+        Path file = dir.resolve("out.log");
+        Path blocker = Files.createDirectories(dir.resolve("out.log.1/x")).getParent(); // the rotation cannot happen
+        try (RotatingFile f = new RotatingFile(file, 8, 1)) {
+            write(f, "x\nhalf");
+            assertThrows(IOException.class, () -> write(f, "m".repeat(20_000)));
+            Files.delete(blocker.resolve("x"));
+            Files.delete(blocker);
+            f.setLimits(100, 1);
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("-w-------"));
+            write(f, "next\n"); // failed for good: the read-back of its last byte was denied
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            assertTrue(read(file).endsWith("next\n"));
         }
     }
 
