@@ -43,9 +43,11 @@ final class ListenCheck extends Thread {
             socket.setReuseAddress(true); // as the HTTP server binds: a port whose last connections linger is free
             socket.bind(new InetSocketAddress(host, port));
         } catch (IOException | RuntimeException e) {
-            problem = "cannot listen on " + host + ":" + port + " (" + source + "): " + e.getMessage()
-                    + "; another program may hold that port (`ss -ltnp 'sport = :" + port + "'` names it), or the host"
-                    + " is not one of this machine's addresses: choose another with --listen HOST:PORT or STEWARD_LISTEN";
+            String why = String.valueOf(e.getMessage());
+            problem = "cannot listen on " + host + ":" + port + " (" + source + "): " + why + "; "
+                    + (why.contains("in use") ? "another program holds that port (`ss -ltnp 'sport = :" + port + "'` names it)"
+                    : "the host is not one of this machine's addresses (`ip -brief address` lists them)")
+                    + ": choose another with --listen HOST:PORT or STEWARD_LISTEN";
         }
     }
 

@@ -64,16 +64,20 @@ public class Main implements QuarkusApplication {
             System.exit(2);
         }
         System.setProperty(MalformedRequests.NO_URI_CHECK, "true"); // it checks URLs itself, and says what is wrong
-        IgnoredSignals.takeBack(1, 2, 15); // HUP, INT, TERM left ignored by nohup or a script's & job
-        // Exit 0 after a graceful stop: the JVM's own TERM handling would exit 143 and orphan the children.
-        for (String name : new String[] {"TERM", "INT"}) {
-            Signal.handle(new Signal(name), signal -> stop());
-        }
         // The JVM would stop on HUP (a service manager's reload, or a closed terminal) and die of USR1; on USR2
         // it crashed, as HotSpot suspends its threads with USR2. bin/steward moves that to a real-time signal
         // (_JAVA_SR_SIGNUM): handling USR2 here without the move would still spare the daemon, but leave JFR
-        // without execution samples.
-        Signal.handle(new Signal("HUP"), signal -> Engine.early().ifPresent(Engine::reload));
+        // without execution samples. Each of HUP, INT and TERM left ignored (nohup, a script's & job) is taken back
+        // right before its handler, HUP's first: between the two it has its default action, which ends the daemon.
+        Signal hup = new Signal("HUP");
+        IgnoredSignals.takeBack(hup.getNumber());
+        Signal.handle(hup, signal -> Engine.early().ifPresent(Engine::reload));
+        // Exit 0 after a graceful stop: the JVM's own TERM handling would exit 143 and orphan the children.
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal stopping = new Signal(name);
+            IgnoredSignals.takeBack(stopping.getNumber());
+            Signal.handle(stopping, signal -> stop());
+        }
         for (String name : new String[] {"USR1", "USR2"}) {
             Signal.handle(new Signal(name), signal -> Engine.early().ifPresent(engine -> engine.reopenLogs(name)));
         }

@@ -108,6 +108,9 @@ final class ServeCommand {
      */
     ListenCheck checkListen(Properties defaults) {
         String source = listen != null ? "--listen" : System.getenv("STEWARD_LISTEN") != null ? "STEWARD_LISTEN"
+                : System.getProperty("quarkus.http.port") != null || System.getProperty("quarkus.http.host") != null
+                ? "quarkus.http.host/port" : System.getenv("QUARKUS_HTTP_PORT") != null
+                || System.getenv("QUARKUS_HTTP_HOST") != null ? "QUARKUS_HTTP_HOST/PORT"
                 : "the default; set --listen or STEWARD_LISTEN";
         String host = setting("quarkus.http.host", "QUARKUS_HTTP_HOST", defaults);
         String port = setting("quarkus.http.port", "QUARKUS_HTTP_PORT", defaults);
