@@ -127,6 +127,22 @@ class SignalsIT {
         }
     }
 
+    @Test
+    void anIntIgnoredByAScriptsBackgroundJobStillStopsTheDaemon(@TempDir Path own) throws Exception {
+        // A non-interactive shell starts a `&` job with INT ignored: taken back, INT stops the daemon as it would have.
+        Path manifests = own.resolve("manifests");
+        Path state = own.resolve("state");
+        try (DaemonProcess job = DaemonProcess.launch(List.of("sh", "-c", "trap '' INT; exec \"$0\" \"$@\""), List.of(),
+                manifests, state, "SignalsIT-int-ignored",
+                List.of("--manifests", manifests.toString(), "--state-dir", state.toString(), "--listen", "127.0.0.1:0"))) {
+            job.awaitLine("listening on unix socket");
+            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(job.pid())).inheritIO().start();
+            assertTrue(kill.waitFor(30, TimeUnit.SECONDS));
+            assertTrue(job.process().waitFor(DaemonProcess.PATIENCE.toSeconds(), TimeUnit.SECONDS), "INT did not stop it");
+            assertEquals(0, job.process().exitValue());
+        }
+    }
+
     private static String program(String name, String version) {
         return """
                 apiVersion: steward.dev/v1
