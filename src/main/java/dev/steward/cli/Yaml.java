@@ -33,10 +33,14 @@ final class Yaml {
      * The schema the output is written for: a string is quoted wherever a reader could take it for something else. The
      * default (JSON) schema left {@code "007"} and {@code "0x1F"} plain, which the daemon's own manifest reader (the core
      * schema) reads as numbers, and {@code "on"}, {@code "yes"}, {@code "no"}, {@code "off"} plain, which YAML 1.1 readers
-     * (PyYAML, Go's yaml.v2, kubectl's) read as booleans; kubectl's {@code -o yaml} quotes them all.
+     * (PyYAML, Go's yaml.v2, kubectl's) read as booleans, as they read {@code 12:30} and {@code 2024-01-01} as a number and
+     * a date; kubectl's {@code -o yaml} quotes them all.
      */
     private static final class QuotingSchema extends CoreSchema {
         private static final Pattern YAML_1_1_BOOL = Pattern.compile("y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF");
+        /** YAML 1.1's base-60 numbers ({@code 12:30} is 750) and timestamps ({@code 2024-01-01}), read so by the same. */
+        private static final Pattern YAML_1_1_NUMBER_OR_DATE = Pattern.compile(
+                "[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\\.[0-9_]*)?|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt \\t].*)?");
 
         @Override
         public ScalarResolver getScalarResolver() {
@@ -44,7 +48,13 @@ final class Yaml {
             return new ScalarResolver() { // not a lambda: the client's few lambdas are kept for its common paths
                 @Override
                 public Tag resolve(String value, Boolean implicit) {
-                    return implicit && YAML_1_1_BOOL.matcher(value).matches() ? Tag.BOOL : core.resolve(value, implicit);
+                    if (implicit && YAML_1_1_BOOL.matcher(value).matches()) {
+                        return Tag.BOOL;
+                    }
+                    if (implicit && YAML_1_1_NUMBER_OR_DATE.matcher(value).matches()) {
+                        return Tag.INT; // any tag but a string's has it quoted
+                    }
+                    return core.resolve(value, implicit);
                 }
             };
         }

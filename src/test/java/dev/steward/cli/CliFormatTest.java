@@ -112,7 +112,8 @@ class CliFormatTest {
     @Test
     void yamlOutputQuotesStringsThatAReaderWouldTakeForNumbersOrBooleans() {
         Object tree = Json.parse("""
-                {"labels": {"num": "007", "hex": "0x1F", "flag": "on", "yes": "yes", "n": "N", "version": "1.10", "word": "web"},
+                {"labels": {"num": "007", "hex": "0x1F", "flag": "on", "yes": "yes", "n": "N", "version": "1.10", "word": "web",
+                            "at": "12:30", "day": "2024-01-01", "port": "8080:80x"},
                  "replicas": 2, "autostart": true}""");
         assertEquals("""
                 labels:
@@ -123,6 +124,9 @@ class CliFormatTest {
                   'n': 'N'
                   version: '1.10'
                   word: web
+                  at: '12:30'
+                  day: '2024-01-01'
+                  port: 8080:80x
                 replicas: 2
                 autostart: true
                 """, Yaml.dump(tree));
