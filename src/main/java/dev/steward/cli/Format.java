@@ -242,12 +242,16 @@ final class Format {
 
     static boolean hasControl(String s) {
         for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
+            if (isControl(s.charAt(i))) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** C0 and C1 controls and DEL: a terminal acts on them (U+009B is CSI) instead of showing them. */
+    private static boolean isControl(char c) {
+        return c < 0x20 || (c >= 0x7f && c <= 0x9f);
     }
 
     /** {@code $'line one\nline two'}: bash's ANSI-C quoting. */
@@ -255,7 +259,7 @@ final class Format {
         StringBuilder out = new StringBuilder("$'");
         for (int i = 0; i < w.length(); i++) {
             char c = w.charAt(i);
-            out.append(c == '\\' || c == '\'' ? "\\" + c : c >= 0x20 && c != 0x7f ? String.valueOf(c) : escape(c));
+            out.append(c == '\\' || c == '\'' ? "\\" + c : !isControl(c) ? String.valueOf(c) : escape(c));
         }
         return out.append('\'').toString();
     }
@@ -268,7 +272,7 @@ final class Format {
         StringBuilder out = new StringBuilder(s.length() + 8);
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            out.append(c >= 0x20 && c != 0x7f ? String.valueOf(c) : escape(c));
+            out.append(!isControl(c) ? String.valueOf(c) : escape(c));
         }
         return out.toString();
     }
@@ -281,8 +285,8 @@ final class Format {
                 return "\\t";
             case '\r':
                 return "\\r";
-            default:
-                return "\\x" + Character.forDigit(c >> 4, 16) + Character.forDigit(c & 0xf, 16);
+            default: // C1 as u00HH, not xHH: in bash's $'...' an x escape is one byte, and U+0080-U+009F take two in UTF-8
+                return (c < 0x80 ? "\\x" : "\\u00") + Character.forDigit(c >> 4, 16) + Character.forDigit(c & 0xf, 16);
         }
     }
 }

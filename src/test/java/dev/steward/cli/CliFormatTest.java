@@ -88,6 +88,9 @@ class CliFormatTest {
         assertEquals("/bin/sh -c $'echo start\\nexec app \\'x\\' \\\\t\\n'",
                 Format.command(List.of("/bin/sh", "-c", "echo start\nexec app 'x' \\t\n")));
         assertEquals("printf $'a\\tb\\x01'", Format.shellLine(List.of("printf", "a\tb\u0001")));
+        assertEquals("printf $'csi\\u009b[2J'", Format.shellLine(List.of("printf", "csi\u009b[2J")),
+                "a C1 control (CSI) would drive the terminal: escaped as the character it is");
+        assertEquals("a\\u0085b", Format.oneLine("a\u0085b"));
         assertEquals("note=line one\\nline two,tier=web", Format.labels(Json.parse("{\"note\": \"line one\\nline two\", \"tier\": \"web\"}")));
 
         Table t = Views.programsTable(true);
