@@ -307,8 +307,9 @@ final class Views {
         if (pid > 0) {
             d.add(level + 1, "PID", String.valueOf(pid));
         }
-        if (Json.str(p, "description") != null) {
-            d.add(level, "Description", Json.str(p, "description"));
+        String description = Json.str(p, "description");
+        if (description != null && !description.isEmpty()) { // supervisorctl says nothing for STARTING and STOPPING
+            d.add(level, "Description", description);
         }
         Object exit = Json.obj(p).get("lastExit");
         if (exit == null) {

@@ -572,6 +572,16 @@ class CliCommandsTest {
     }
 
     @Test
+    void describeProcessLeavesOutAnEmptyDescription() {
+        // supervisorctl's description of a STARTING or STOPPING process is empty: no bare "Description:" line then
+        daemon.on("GET", "/processes/hello", Answer.json(Fixtures.HELLO.replace("\"Not started\"", "\"\"")));
+        daemon.on("GET", "/events", Answer.json("{\"items\": []}"));
+        CliRun.Result r = cli("describe", "process", "hello");
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("State:            STOPPED\nLast State:       <none>\n"), r.out());
+    }
+
+    @Test
     void describeProcessShowsTheCommandItsRunGot() {
         daemon.on("GET", "/processes/web-1", Answer.json(Fixtures.WEB_1.replace("\"labels\"",
                 "\"command\": [\"app\", \"--port=8001\", \"a b\", \"100%\"], \"labels\"")));
