@@ -2,6 +2,7 @@ package dev.steward.manifest;
 
 import dev.steward.manifest.NodeReader.Position;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -369,8 +370,14 @@ public final class ManifestWriter {
             Files.createDirectories(file.getParent());
             AtomicFiles.write(file, text);
         } catch (IOException e) {
+            Path where = directory;
+            if (e instanceof FileSystemException failed && failed.getFile() != null && Files.isSymbolicLink(file)) {
+                // a linked manifest is written where its link leads: the directory of the file that failed is the one
+                Path parent = Path.of(failed.getFile()).toAbsolutePath().getParent();
+                where = parent != null ? parent : directory;
+            }
             throw new ManifestWriteException("cannot write " + file + ": " + describe(e)
-                    + "; check that the daemon's user may write to " + directory + " and that its file system has room", e);
+                    + "; check that the daemon's user may write to " + where + " and that its file system has room", e);
         }
     }
 

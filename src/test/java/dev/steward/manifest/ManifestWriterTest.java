@@ -296,6 +296,18 @@ class ManifestWriterTest {
     }
 
     @Test
+    void aWriteThroughALinkThatFailsNamesTheDirectoryTheLinkLeadsTo() throws IOException {
+        Path checkout = Files.createDirectories(dir.resolve("checkout")); // outside what the writer lists: *.yaml at the top
+        Files.writeString(checkout.resolve("web.yaml"), WEB);
+        Files.createSymbolicLink(file("web.yaml"), checkout.resolve("web.yaml"));
+        Files.createDirectory(checkout.resolve(".web.yaml.tmp")); // the temporary file cannot be made there
+        ManifestWriteException e = assertThrows(ManifestWriteException.class,
+                () -> writer().apply(WEB.replace("\"100\"", "\"7\""), Map.of(), Map.of(), false));
+        assertTrue(e.getMessage().contains("check that the daemon's user may write to " + checkout + " and"), e.getMessage());
+        assertEquals(WEB, Files.readString(checkout.resolve("web.yaml")));
+    }
+
+    @Test
     void keepsThePermissionsOfTheFileItReplaces() throws IOException {
         write("web.yaml", WEB);
         Files.setPosixFilePermissions(file("web.yaml"), PosixFilePermissions.fromString("rw-r-----"));
