@@ -59,7 +59,7 @@ final class StatusCommand extends StewardCli.Verb {
         if (!names.isEmpty()) {
             shown = ActionCommands.pick(processes, names, unknown);
         }
-        out().print(Views.status(shown));
+        // Before the table, in the order given, as supervisorctl prints a bad name's line while it matches the names
         for (String name : unknown) {
             Optional<String> why = name.contains(":") ? Optional.empty() : GetCommand.whyNoProcesses(api(), name);
             if (why.isPresent()) { // scaled to zero, or waiting: not an error
@@ -69,6 +69,7 @@ final class StatusCommand extends StewardCli.Verb {
             out().println(name + ": ERROR (no such process)");
             exit = EXIT_UNKNOWN;
         }
+        out().print(Views.status(shown));
         for (Object process : shown) { // after the names, as supervisorctl: a process not running outweighs a bad name
             if (NOT_RUNNING.contains(String.valueOf(Json.obj(process).get("state")))) {
                 exit = EXIT_NOT_RUNNING;

@@ -1097,10 +1097,10 @@ class CliCommandsTest {
         CliRun.Result some = cli("status", "web:*", "nope");
         assertEquals(4, some.code(), "supervisorctl's 4: a name is unknown; " + some);
         assertEquals("""
+                nope: ERROR (no such process)
                 web-0                            RUNNING   pid 1234, uptime 0:01:02
                 web-1                            BACKOFF   Exited too quickly (process log may have details)
-                nope: ERROR (no such process)
-                """, some.out());
+                """, some.out(), "the bad name's line first, as supervisorctl prints it");
         CliRun.Result otherGroup = cli("status", "hello:web-0");
         assertEquals(4, otherGroup.code(), otherGroup::toString);
         assertEquals(3, cli("status", "hello", "nope").code(), "a process not running outweighs an unknown name");
@@ -1109,8 +1109,8 @@ class CliCommandsTest {
         CliRun.Result zero = cli("status", "zero", "web-0");
         assertEquals(0, zero.code(), zero::toString);
         assertEquals("""
-                web-0                            RUNNING   pid 1234, uptime 0:01:02
                 zero: no processes (0 replicas; scale it up: steward scale program zero --replicas 1)
+                web-0                            RUNNING   pid 1234, uptime 0:01:02
                 """, zero.out(), "a program scaled to zero is no error");
         assertEquals(2, cli("status", "web-0", "-l", "tier=web").code(), "names or a selector, not both");
     }
