@@ -254,10 +254,9 @@ public final class RotatingFile implements Closeable {
      * what the files hold of the stream from the failure on ({@link #heldFrom}).
      */
     private void endLineCutByFailure() throws IOException {
-        if (!failing || !rotates || size == 0 || !(out instanceof FileChannel channel)) {
-            return; // only a regular file can be read back: a pipe's or device's reading would take another's bytes
-        }
-        if (lastByte(size - 1) != '\n') {
+        // The failure closed the file, and its reopening read whether it ends a line (atLineEnd). Only a regular file
+        // is read back: a pipe's or device's reading would take another's bytes.
+        if (failing && rotates && size > 0 && !atLineEnd && out instanceof FileChannel channel) {
             size += channel.write(ByteBuffer.wrap(NEWLINE));
             atLineEnd = true;
         }
