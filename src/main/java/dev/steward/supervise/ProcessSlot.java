@@ -268,11 +268,9 @@ public final class ProcessSlot {
         int signal = stopsWith.stopSignal();
         boolean toGroup = stopsWith.stopAsGroup();
         killing = true;
-        if (state != ProcessState.STOPPING) {
-            cancelTimer();
-            transition(ProcessState.STOPPING, "sent SIG" + Signals.name(signal) + (toGroup ? " to its process group" : ""));
-            timer = loop.schedule(Duration.ofSeconds(stopsWith.stopTimeoutSeconds()), this::stopTimedOut);
-        }
+        cancelTimer(); // only RUNNING and STARTING are stopped so: never one already STOPPING
+        transition(ProcessState.STOPPING, "sent SIG" + Signals.name(signal) + (toGroup ? " to its process group" : ""));
+        timer = loop.schedule(Duration.ofSeconds(stopsWith.stopTimeoutSeconds()), this::stopTimedOut);
         child.signal(signal, toGroup);
         if (Signals.continuedAfter(signal)) {
             child.signal(Signals.CONT, toGroup); // as systemd does: one stopped by kill -STOP acts on it only once continued
