@@ -69,13 +69,14 @@ public class Main implements QuarkusApplication {
         // (_JAVA_SR_SIGNUM): handling USR2 here without the move would still spare the daemon, but leave JFR
         // without execution samples. Each of HUP, INT and TERM left ignored (nohup, a script's & job) is taken back
         // right before its handler, HUP's first: between the two it has its default action, which ends the daemon.
+        IgnoredSignals ignored = IgnoredSignals.atStart();
         Signal hup = new Signal("HUP");
-        IgnoredSignals.takeBack(hup.getNumber());
+        ignored.takeBack(hup.getNumber());
         Signal.handle(hup, signal -> Engine.early().ifPresent(Engine::reload));
         // Exit 0 after a graceful stop: the JVM's own TERM handling would exit 143 and orphan the children.
         for (String name : new String[] {"TERM", "INT"}) {
             Signal stopping = new Signal(name);
-            IgnoredSignals.takeBack(stopping.getNumber());
+            ignored.takeBack(stopping.getNumber());
             Signal.handle(stopping, signal -> stop());
         }
         for (String name : new String[] {"USR1", "USR2"}) {

@@ -1,8 +1,6 @@
 package dev.steward.supervise;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Signals the daemon was started with ignored, taken back before its handlers are installed, as supervisord's are: the
@@ -11,21 +9,22 @@ import java.util.List;
  * loading: an ordinary start pays one read of {@code /proc/self/status}.
  */
 public final class IgnoredSignals {
+    private final long mask;
 
-    private IgnoredSignals() {
+    private IgnoredSignals(long mask) {
+        this.mask = mask;
     }
 
-    /** Sets each of {@code signals} that is ignored back to its default action; returns those it took back. */
-    public static List<Integer> takeBack(int... signals) {
-        long ignored = ignoredMask(ProcStatus.SELF);
-        List<Integer> takenBack = new ArrayList<>();
-        for (int signal : signals) {
-            if ((ignored & (1L << (signal - 1))) != 0) {
-                LibC.signal(signal, null);
-                takenBack.add(signal);
-            }
+    /** The signals this process was started with ignored, read once. */
+    public static IgnoredSignals atStart() {
+        return new IgnoredSignals(ignoredMask(ProcStatus.SELF));
+    }
+
+    /** Sets {@code signal} back to its default action, when it was ignored. */
+    public void takeBack(int signal) {
+        if ((mask & (1L << (signal - 1))) != 0) {
+            LibC.signal(signal, null);
         }
-        return takenBack;
     }
 
     /** The {@code SigIgn} mask of a {@code /proc/PID/status} file: bit {@code n - 1} for signal {@code n}; 0 if unsaid. */
