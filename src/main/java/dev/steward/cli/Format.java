@@ -254,14 +254,9 @@ final class Format {
         return c < 0x20 || (c >= 0x7f && c <= 0x9f);
     }
 
-    /** {@code $'line one\nline two'}: bash's ANSI-C quoting. */
+    /** {@code $'line one\nline two'}: bash's ANSI-C quoting, its own backslashes and quotes escaped first. */
     private static String ansiC(String w) {
-        StringBuilder out = new StringBuilder("$'");
-        for (int i = 0; i < w.length(); i++) {
-            char c = w.charAt(i);
-            out.append(c == '\\' || c == '\'' ? "\\" + c : !isControl(c) ? String.valueOf(c) : escape(c));
-        }
-        return out.append('\'').toString();
+        return "$'" + oneLine(w.replace("\\", "\\\\").replace("'", "\\'")) + "'";
     }
 
     /** A table cell or label value on one line: {@code \n}, {@code \t}, {@code \r}, other control characters as {@code \xHH}. */
