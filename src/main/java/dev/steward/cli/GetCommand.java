@@ -6,7 +6,6 @@ import picocli.CommandLine.Parameters;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -129,27 +128,23 @@ final class GetCommand extends StewardCli.Verb {
                 return StewardCli.EXIT_FAILED;
             }
             if (stream != null) {
-                Map<String, String> seen = new HashMap<>();
-                Map<String, Object> lastSeen = new LinkedHashMap<>(); // in listing order, for the REMOVED rows
-                items.forEach(item -> seen.put(Json.str(item, "name"), signature(item)));
-                items.forEach(item -> lastSeen.put(Json.str(item, "name"), item));
+                Map<String, Seen> seen = new LinkedHashMap<>(); // in listing order, for the REMOVED rows
+                items.forEach(item -> seen.put(Json.str(item, "name"), new Seen(item, signature(item))));
                 stream.forEach(event -> {
                     List<Object> changed = new ArrayList<>();
-                    List<Object> now = find(api(), k, names, sel).items();
-                    Set<String> gone = new LinkedHashSet<>(lastSeen.keySet());
-                    for (Object item : now) {
+                    Set<String> gone = new LinkedHashSet<>(seen.keySet());
+                    for (Object item : find(api(), k, names, sel).items()) {
                         String name = Json.str(item, "name");
                         gone.remove(name);
-                        lastSeen.put(name, item);
                         String sig = signature(item);
-                        if (!sig.equals(seen.put(name, sig))) {
+                        Seen before = seen.put(name, new Seen(item, sig));
+                        if (before == null || !sig.equals(before.signature())) {
                             changed.add(item);
                         }
                     }
                     // As kubectl's watch shows a deleted pod: a last row, so that the last row of each is its state now.
                     for (String name : gone) {
-                        seen.remove(name);
-                        changed.add(Views.removed(k == Kind.PROCESSES, lastSeen.remove(name)));
+                        changed.add(Views.removed(k == Kind.PROCESSES, seen.remove(name).item()));
                     }
                     printer.more(changed);
                 });
@@ -287,6 +282,10 @@ final class GetCommand extends StewardCli.Verb {
             }
         }
         return objects;
+    }
+
+    /** A watched object as last listed, and its {@link #signature}. */
+    private record Seen(Object item, String signature) {
     }
 
     /** What a watcher cares about: everything but the clock-driven fields (uptime, description). */
