@@ -37,10 +37,9 @@ final class Yaml {
      * a date; kubectl's {@code -o yaml} quotes them all.
      */
     private static final class QuotingSchema extends CoreSchema {
-        private static final Pattern YAML_1_1_BOOL = Pattern.compile("y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF");
-        /** YAML 1.1's base-60 numbers ({@code 12:30} is 750) and timestamps ({@code 2024-01-01}), read so by the same. */
-        private static final Pattern YAML_1_1_NUMBER_OR_DATE = Pattern.compile(
-                "[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\\.[0-9_]*)?|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt \\t].*)?");
+        /** YAML 1.1's booleans, base-60 numbers ({@code 12:30} is 750) and timestamps ({@code 2024-01-01}). */
+        private static final Pattern YAML_1_1_NOT_A_STRING = Pattern.compile("y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF"
+                + "|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\\.[0-9_]*)?|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt \\t].*)?");
 
         @Override
         public ScalarResolver getScalarResolver() {
@@ -48,13 +47,8 @@ final class Yaml {
             return new ScalarResolver() { // not a lambda: the client's few lambdas are kept for its common paths
                 @Override
                 public Tag resolve(String value, Boolean implicit) {
-                    if (implicit && YAML_1_1_BOOL.matcher(value).matches()) {
-                        return Tag.BOOL;
-                    }
-                    if (implicit && YAML_1_1_NUMBER_OR_DATE.matcher(value).matches()) {
-                        return Tag.INT; // any tag but a string's has it quoted
-                    }
-                    return core.resolve(value, implicit);
+                    // Any tag but a string's has the dumper quote the value; which one does not matter
+                    return implicit && YAML_1_1_NOT_A_STRING.matcher(value).matches() ? Tag.BOOL : core.resolve(value, implicit);
                 }
             };
         }
