@@ -313,8 +313,8 @@ public final class ManifestWriter {
                 return Optional.of(file);
             }
         }
-        if (sources.containsKey(name) && files.get(candidates.get(0)).exists()) {
-            FileEdit source = files.get(candidates.get(0));
+        FileEdit source = sources.containsKey(name) ? files.get(candidates.get(0)) : null; // the file it runs from
+        if (source != null && source.exists()) {
             Optional<ManifestError> invalid = firstError(source);
             if (invalid.isPresent()) { // not a moment's state: the daemon holds its last good version until it is fixed
                 throw ManifestCheck.keptInvalid(source, "still runs program " + name + " from it, though the file no"
@@ -323,7 +323,7 @@ public final class ManifestWriter {
             // It runs from a file that no longer names it, and no other does: a file being rewritten (an editor that
             // empties it first), whose programs the daemon holds meanwhile, or an edit not yet read. A new file now
             // would define it twice once that one is written back.
-            throw new ManifestConflictException(candidates.get(0) + ", which program " + name + " runs from, does not define"
+            throw new ManifestConflictException(source.path() + ", which program " + name + " runs from, does not define"
                     + " it at the moment (being rewritten?), and no other manifest does; nothing was written. Try again in a"
                     + " moment, once the daemon has read that file");
         }
@@ -351,7 +351,12 @@ public final class ManifestWriter {
 
     /** The first error of one document of {@code file}; empty when it reads. */
     private Optional<ManifestError> documentError(FileEdit file, YamlDocuments.Doc doc) {
-        return loader.parse(file.path(), YamlDocuments.text(file.original(), doc)).errors().stream().findFirst();
+        return parseDocument(file, doc).errors().stream().findFirst();
+    }
+
+    /** One document of {@code file} read alone, at its own lines. */
+    private ManifestFile parseDocument(FileEdit file, YamlDocuments.Doc doc) {
+        return loader.parse(file.path(), YamlDocuments.text(file.original(), doc));
     }
 
     /** The first error of {@code file} as it is, which the daemon rejects then; empty when it is valid. */
@@ -361,7 +366,7 @@ public final class ManifestWriter {
 
     /** The program a document defines, when the document alone reads without error. */
     private Optional<ProgramSpec> specOf(FileEdit file, YamlDocuments.Doc doc, String name) {
-        ManifestFile one = loader.parse(file.path(), YamlDocuments.text(file.original(), doc));
+        ManifestFile one = parseDocument(file, doc);
         return one.programs().stream().filter(p -> p.name().equals(name)).findFirst();
     }
 
