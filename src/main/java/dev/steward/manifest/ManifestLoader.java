@@ -88,8 +88,7 @@ public final class ManifestLoader {
             }
             text = Utf8Text.decode(Files.readAllBytes(file));
         } catch (Utf8Text.NotUtf8 e) {
-            return new Parsed(ManifestFile.invalid(file, List.of(new ManifestError(file, e.line(), e.column(), "",
-                    e.getMessage()))), Map.of());
+            return unreadable(new ManifestError(file, e.line(), e.column(), "", e.getMessage()));
         } catch (NoSuchFileException e) {
             return unreadable(file, "cannot be read: the file does not exist");
         } catch (AccessDeniedException e) {
@@ -164,6 +163,11 @@ public final class ManifestLoader {
     }
 
     private static Parsed unreadable(Path file, String message) {
-        return new Parsed(ManifestFile.invalid(file, List.of(new ManifestError(file, 0, 0, "", message))), Map.of());
+        return unreadable(new ManifestError(file, 0, 0, "", message));
+    }
+
+    /** A file read as this one error, at its place. */
+    private static Parsed unreadable(ManifestError error) {
+        return new Parsed(ManifestFile.invalid(error.file(), List.of(error)), Map.of());
     }
 }
