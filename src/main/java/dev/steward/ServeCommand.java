@@ -107,11 +107,7 @@ final class ServeCommand {
      * {@code application.properties}. A port that is not a number is left to Quarkus, which names it.
      */
     ListenCheck checkListen(Properties defaults) {
-        String source = listen != null ? "--listen" : System.getenv("STEWARD_LISTEN") != null ? "STEWARD_LISTEN"
-                : System.getProperty("quarkus.http.port") != null || System.getProperty("quarkus.http.host") != null
-                ? "quarkus.http.host/port" : System.getenv("QUARKUS_HTTP_PORT") != null
-                || System.getenv("QUARKUS_HTTP_HOST") != null ? "QUARKUS_HTTP_HOST/PORT"
-                : "the default; set --listen or STEWARD_LISTEN";
+        String source = listenSource();
         String host = setting("quarkus.http.host", "QUARKUS_HTTP_HOST", defaults);
         String port = setting("quarkus.http.port", "QUARKUS_HTTP_PORT", defaults);
         try {
@@ -119,6 +115,23 @@ final class ServeCommand {
         } catch (NumberFormatException e) {
             return ListenCheck.start(host, 0, source);
         }
+    }
+
+    /** What set the HTTP address, for a message about it: the first of the places {@link #setting} looks in. */
+    private String listenSource() {
+        if (listen != null) {
+            return "--listen";
+        }
+        if (System.getenv("STEWARD_LISTEN") != null) {
+            return "STEWARD_LISTEN";
+        }
+        if (System.getProperty("quarkus.http.host") != null || System.getProperty("quarkus.http.port") != null) {
+            return "quarkus.http.host/port";
+        }
+        if (System.getenv("QUARKUS_HTTP_HOST") != null || System.getenv("QUARKUS_HTTP_PORT") != null) {
+            return "QUARKUS_HTTP_HOST/PORT";
+        }
+        return "the default; set --listen or STEWARD_LISTEN";
     }
 
     private static String setting(String property, String variable, Properties defaults) {
