@@ -397,8 +397,7 @@ class CliCommandsTest {
     void watchProcessesPrintsOnlyChangedRows() {
         String running = Fixtures.WEB_0;
         String stopped = Fixtures.WEB_0.replace("\"RUNNING\"", "\"STOPPED\"").replace("\"pid\": 1234", "\"pid\": 0");
-        int[] calls = {0};
-        daemon.on("GET", "/processes", req -> Answer.json("{\"items\": [" + (calls[0]++ < 2 ? running : stopped) + "]}"));
+        listsTwiceThen("/processes", running, stopped);
         daemon.on("GET", "/events/stream", Answer.chunked("text/event-stream",
                 "data: {\"id\": 1, \"object\": \"process/other\"}\n\n",
                 "data: {\"id\": 2, \"object\": \"process/web-0\"}\n\n"));
@@ -410,11 +409,16 @@ class CliCommandsTest {
                 """, r.out());
     }
 
+    /** {@code path} lists {@code first} for the list and the first event of a watch, then {@code then} (none: ""). */
+    private void listsTwiceThen(String path, String first, String then) {
+        int[] calls = {0};
+        daemon.on("GET", path, req -> Answer.json("{\"items\": [" + (calls[0]++ < 2 ? first : then) + "]}"));
+    }
+
     @Test
     void watchPrintsALastRowForWhatWentAway() {
         String stopping = Fixtures.WEB_0.replace("\"RUNNING\"", "\"STOPPING\"");
-        int[] calls = {0};
-        daemon.on("GET", "/processes", req -> Answer.json("{\"items\": [" + (calls[0]++ < 2 ? stopping : "") + "]}"));
+        listsTwiceThen("/processes", stopping, "");
         daemon.on("GET", "/events/stream", Answer.chunked("text/event-stream",
                 "data: {\"id\": 1, \"object\": \"process/web-0\"}\n\n",
                 "data: {\"id\": 2, \"object\": \"process/web-0\"}\n\n",
@@ -426,8 +430,7 @@ class CliCommandsTest {
                 web-0   0/1     REMOVED    5 (30s ago)    62s
                 """, r.out(), "scaled down: once, not at every later event");
 
-        int[] programCalls = {0};
-        daemon.on("GET", "/programs", req -> Answer.json("{\"items\": [" + (programCalls[0]++ < 2 ? Fixtures.WEB : "") + "]}"));
+        listsTwiceThen("/programs", Fixtures.WEB, "");
         CliRun.Result json = cli("get", "programs", "-w", "-o", "json");
         assertEquals(2, json.out().split("\n}\n", -1).length - 1, json::toString);
         assertTrue(json.out().endsWith("  \"removed\": true\n}\n"), json::toString);
