@@ -100,12 +100,23 @@ final class GetCommand extends StewardCli.Verb {
         // Watching: subscribe before listing, so nothing that happens in between is missed.
         try (EventStream stream = watch ? EventStream.open(api()) : null) {
             if (k == Kind.EVENTS) {
-                Set<String> objects = names.isEmpty() ? null : eventObjects(names);
+                List<EventSubject> subjects = names.isEmpty() ? null : eventSubjects(names);
+                Set<String> objects = subjects == null ? null : objectsOf(subjects);
                 List<Object> events = Json.list(Json.obj(api().get("/events")).get("items"));
                 if (objects != null) {
                     events = Views.eventsAbout(events, objects);
                 }
-                printer.list(events, true, true);
+                List<String> unknown = subjects == null ? List.of() : unknownSubjects(subjects, events);
+                if (!events.isEmpty() || unknown.isEmpty()) {
+                    printer.list(events, true, unknown.isEmpty());
+                }
+                for (String name : unknown) {
+                    err().println("error: no program or process named \"" + name + "\", and no events about it;"
+                            + " run `steward get programs` to list them");
+                }
+                if (!unknown.isEmpty()) {
+                    return StewardCli.EXIT_FAILED;
+                }
                 if (stream != null) {
                     long listed = events.stream().mapToLong(e -> Json.num(e, "id", 0)).max().orElse(0);
                     stream.forEach(event -> {
@@ -266,12 +277,17 @@ final class GetCommand extends StewardCli.Verb {
         return Json.list(Json.obj(answer).get("items"));
     }
 
-    /** The event objects that concern the NAMEs: each object itself, or a program and its processes. */
-    private Set<String> eventObjects(List<String> names) {
-        Set<String> objects = new HashSet<>();
+    /**
+     * For each NAME, the event objects that concern it: the object itself, or a program and its processes, and
+     * the file it came from. A NAME with a kind ({@code manifest/web.yaml}) stands for itself alone.
+     */
+    private List<EventSubject> eventSubjects(List<String> names) {
+        List<EventSubject> subjects = new ArrayList<>();
         for (String name : names) {
+            Set<String> objects = new HashSet<>();
             if (name.contains("/")) {
                 objects.add(name);
+                subjects.add(new EventSubject(name, objects, true));
                 continue;
             }
             objects.add("program/" + name);
@@ -280,8 +296,36 @@ final class GetCommand extends StewardCli.Verb {
             if (program.isPresent()) { // not a lambda: see Table.row
                 objects.addAll(Views.eventObjectsOf(program.get()));
             }
+            subjects.add(new EventSubject(name, objects, program.isPresent()));
         }
-        return objects;
+        return subjects;
+    }
+
+    /** A NAME of {@code get events}, the event objects it covers, and whether it is known to name something. */
+    private record EventSubject(String name, Set<String> objects, boolean known) {
+    }
+
+    private static Set<String> objectsOf(List<EventSubject> subjects) {
+        Set<String> all = new HashSet<>();
+        for (EventSubject subject : subjects) {
+            all.addAll(subject.objects());
+        }
+        return all;
+    }
+
+    /**
+     * The bare NAMEs that name no program, that no event is about, and that name no process either: a typo, as {@code get program} reports
+     * one. A program or process deleted since keeps its events, so it is not one of these.
+     */
+    private List<String> unknownSubjects(List<EventSubject> subjects, List<Object> events) {
+        List<String> unknown = new ArrayList<>();
+        for (EventSubject subject : subjects) {
+            if (!subject.known() && Views.eventsAbout(events, subject.objects()).isEmpty()
+                    && api().getIfFound("/processes/" + Api.enc(subject.name())).isEmpty()) {
+                unknown.add(subject.name());
+            }
+        }
+        return unknown;
     }
 
     /** A watched object as last listed, and its {@link #signature}. */

@@ -363,6 +363,27 @@ class CliCommandsTest {
     }
 
     @Test
+    void getEventsOfANameThatNamesNothingIsAnErrorButADeletedOnesEventsAreShown() {
+        daemon.on("GET", "/events", Answer.json(Fixtures.EVENTS));
+        for (String name : new String[] {"hello", "nosuch"}) {
+            daemon.on("GET", "/programs/" + name, Answer.problem(404, "NotFound", "no program named " + name));
+            daemon.on("GET", "/processes/" + name, Answer.problem(404, "NotFound", "no process named " + name));
+        }
+        CliRun.Result typo = cli("get", "events", "nosuch");
+        assertEquals(1, typo.code(), typo::toString);
+        assertEquals("", typo.out());
+        assertEquals("error: no program or process named \"nosuch\", and no events about it;"
+                + " run `steward get programs` to list them\n", typo.err());
+        CliRun.Result both = cli("get", "events", "hello", "nosuch");
+        assertEquals(1, both.code(), both::toString);
+        assertEquals(2, both.out().lines().count(), both.out());
+        assertTrue(both.out().contains("process/hello"), both.out());
+        CliRun.Result deleted = cli("get", "events", "hello");
+        assertEquals(0, deleted.code(), deleted::toString);
+        assertEquals(2, deleted.out().lines().count(), deleted.out());
+    }
+
+    @Test
     void watchEventsStreamsRowsUntilTheStreamEnds() {
         daemon.on("GET", "/events", Answer.json("{\"items\": []}"));
         daemon.on("GET", "/events/stream", Answer.chunked("text/event-stream",
