@@ -90,6 +90,7 @@ public class Main implements QuarkusApplication {
             Properties defaults = EngineSettings.applicationProperties();
             ListenCheck listening = serve.checkListen(defaults);
             EngineSettings settings = EngineSettings.resolve(System.getProperties(), System.getenv(), defaults);
+            settings.requireDirectories();
             ServeCommand.exportSocketPath(settings.stateDir());
             // Before any program starts: a state directory other users could write stops the start (TokenCheck).
             ApiToken.checkPlaceOrExplain(Optional.ofNullable(System.getProperty("steward.token"))

@@ -6,6 +6,7 @@ import io.quarkus.runtime.configuration.DurationConverter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -33,6 +34,22 @@ public record EngineSettings(Path manifests, Path stateDir, Duration debounce, D
                 Path.of(value(properties, environment, applicationProperties, "state-dir", ".steward")),
                 duration("debounce", value(properties, environment, applicationProperties, "debounce", "30ms")),
                 duration("resync", value(properties, environment, applicationProperties, "resync", "30s")));
+    }
+
+    /**
+     * Refuses a manifest or state directory that names a file: found later, it would read as "cannot read the
+     * manifest directory" or as a token that cannot be created, neither of which says what is wrong.
+     */
+    public void requireDirectories() {
+        requireDirectory(manifests, "manifest directory", "--manifests DIR (STEWARD_MANIFESTS)", "holds the manifests");
+        requireDirectory(stateDir, "state directory", "--state-dir DIR (STEWARD_STATE_DIR)", "is to hold logs, lock and socket");
+    }
+
+    private static void requireDirectory(Path path, String what, String option, String purpose) {
+        if (Files.exists(path) && !Files.isDirectory(path)) {
+            throw new IllegalStateException("the " + what + " " + path.toAbsolutePath() + " is a file, not a directory;"
+                    + " pass " + option + " with the directory that " + purpose + " (a missing one is created)");
+        }
     }
 
     /** The application.properties in the jar (its {@code %profile.} keys do not apply to the packaged daemon). */

@@ -53,6 +53,25 @@ class ServeIT {
     }
 
     @Test
+    void aFileGivenAsTheManifestOrStateDirectoryEndsTheStartWithWhatIsWrong() throws Exception {
+        Path file = Files.writeString(root.resolve("not-a-dir"), "");
+        Path manifests = oneProgramThatLeavesAMarker();
+        Path marker = marker();
+        for (List<String> dirs : List.of(List.of(file.toString(), root.resolve("state").toString()),
+                List.of(manifests.toString(), file.toString()))) {
+            String what = dirs.get(0).equals(file.toString()) ? "manifest directory" : "state directory";
+            try (DaemonProcess daemon = DaemonProcess.launch(List.of(), root.resolve("unused"), root.resolve("unused-state"),
+                    "ServeIT-file-dir", List.of("--manifests", dirs.get(0), "--state-dir", dirs.get(1), "--listen", "127.0.0.1:0"))) {
+                assertTrue(daemon.process().waitFor(DaemonProcess.PATIENCE.toSeconds(), TimeUnit.SECONDS), "the daemon did not exit");
+                assertEquals(1, daemon.process().exitValue());
+                assertTrue(daemon.lines().stream().anyMatch(line -> line.startsWith("steward: cannot start: the " + what + " "
+                        + file + " is a file, not a directory; pass --")), () -> String.join("\n", daemon.lines()));
+                assertFalse(Files.exists(marker), "no program ran");
+            }
+        }
+    }
+
+    @Test
     void aStateDirectoryOtherUsersCouldWriteStopsTheStartBeforeAnyProgramRuns() throws Exception {
         Path manifests = oneProgramThatLeavesAMarker();
         Path state = Files.createDirectories(root.resolve("state"));
