@@ -248,8 +248,7 @@ public final class ManifestWriter {
                 try {
                     Files.delete(file.path()); // removing a file is atomic by itself
                 } catch (IOException e) {
-                    throw new ManifestWriteException("cannot delete " + file.path() + ": " + describe(e)
-                            + "; check that the daemon's user may write to " + directory, e);
+                    throw new ManifestWriteException("cannot delete " + file.path() + ": " + failure(e, directory, false), e);
                 }
             } else {
                 write(file.path(), file.result());
@@ -381,9 +380,21 @@ public final class ManifestWriter {
                 Path parent = Path.of(failed.getFile()).toAbsolutePath().getParent();
                 where = parent != null ? parent : directory;
             }
-            throw new ManifestWriteException("cannot write " + file + ": " + describe(e)
-                    + "; check that the daemon's user may write to " + where + " and that its file system has room", e);
+            throw new ManifestWriteException("cannot write " + file + ": " + failure(e, where, true), e);
         }
+    }
+
+    /**
+     * Why a write in {@code where} failed, and what to do. A read-only mount (a Kubernetes ConfigMap or Secret, a
+     * {@code :ro} volume) is not a matter of the daemon's user or of room: the manifests change where they come from.
+     */
+    static String failure(IOException e, Path where, boolean writing) {
+        if (e instanceof FileSystemException failed && "Read-only file system".equals(failed.getReason())) {
+            return where + " is on a read-only file system (a ConfigMap or a read-only volume): change the manifests"
+                    + " where they come from, or mount the directory writable";
+        }
+        return describe(e) + "; check that the daemon's user may write to " + where
+                + (writing ? " and that its file system has room" : "");
     }
 
     /** The JDK's exceptions name the file in their message, or only it (AccessDeniedException). */

@@ -82,6 +82,20 @@ class ManifestWriterTest {
     }
 
     @Test
+    void aReadOnlyFileSystemIsAdvisedAsOneWhereOtherFailuresPointAtTheUserAndRoom() {
+        // A read-only mount needs root to make in a test; the kernel's reason is what tells it apart.
+        Path where = Path.of("/etc/steward/manifests");
+        assertEquals(where + " is on a read-only file system (a ConfigMap or a read-only volume): change the manifests"
+                        + " where they come from, or mount the directory writable",
+                ManifestWriter.failure(new java.nio.file.FileSystemException("/x.yaml", null, "Read-only file system"), where, true));
+        assertEquals("No space left on device; check that the daemon's user may write to " + where
+                        + " and that its file system has room",
+                ManifestWriter.failure(new java.nio.file.FileSystemException("/x.yaml", null, "No space left on device"), where, true));
+        assertEquals("permission denied; check that the daemon's user may write to " + where,
+                ManifestWriter.failure(new java.nio.file.AccessDeniedException("/x.yaml"), where, false));
+    }
+
+    @Test
     void aFileThatCannotBeWrittenIsAWriteErrorNamingItAndWhatToCheck() throws IOException {
         // A directory where the temp file would go cannot be written as a file, even by root.
         Files.createDirectories(file(".web.yaml.tmp").resolve("in-the-way"));
