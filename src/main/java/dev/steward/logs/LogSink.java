@@ -34,6 +34,7 @@ public final class LogSink implements Closeable {
     public static final int MAX_LINE = 16 * 1024;
 
     private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
+    private static final byte[] LINE_BREAK = {'\n'};
 
     private final RingBuffer ring;
     private final Runs runs;
@@ -135,6 +136,8 @@ public final class LogSink implements Closeable {
     public final class Run {
         private final long number;
         private boolean wrote; // the pipe reader's alone: only a run's first write takes the runs' lock
+        private boolean endedLine = true; // the pipe reader's alone: whether its last byte was a line break
+        private long lastEnd; // the pipe reader's alone: the ring position just after its last byte
         private ByteBuffer heldLine; // its pipe's unfinished last line for a shared file; under the sink's lock
 
         private Run(long number) {
@@ -147,14 +150,22 @@ public final class LogSink implements Closeable {
                 wrote = true;
                 runs.wrote(number, ring.total()); // only this thread writes the ring: where the chunk lands
             }
-            LogSink.this.write(chunk, this);
+            if (chunk.hasRemaining()) {
+                endedLine = chunk.get(chunk.limit() - 1) == '\n';
+            }
+            lastEnd = LogSink.this.write(chunk, this);
         }
 
         /**
-         * This run's pipe has ended (called by the pipe reader, after its last {@link #write}): a line held back for a
-         * shared file is written as it is, and the file is let go until the next output ({@link LogSink#reopen()}).
+         * This run's pipe has ended (called by the pipe reader, after its last {@link #write}): an unfinished last line
+         * gets a line break, so that the next run's first line (or another stream's, in a shared file) starts on its
+         * own; and the file is let go until the next output ({@link LogSink#reopen()}). Not when output of another run
+         * came after this one's (a pipe held open by a grandchild): the break would land inside that output.
          */
         public void ended() {
+            if (!endedLine && ring.total() == lastEnd) {
+                LogSink.this.write(ByteBuffer.wrap(LINE_BREAK), this);
+            }
             synchronized (LogSink.this) {
                 flushHeld(this);
             }
@@ -176,10 +187,10 @@ public final class LogSink implements Closeable {
      * Records the remaining bytes of {@code chunk}, which may be consumed. After {@link #close()} the bytes
      * still reach the ring, so late output stays visible, but no longer the file.
      */
-    private void write(ByteBuffer chunk, Run run) {
+    private long write(ByteBuffer chunk, Run run) {
         long end = ring.write(chunk);
         if (out == null || closed) {
-            return;
+            return end;
         }
         try {
             if (out.shared()) {
@@ -194,6 +205,7 @@ public final class LogSink implements Closeable {
                 recordError(e);
             }
         }
+        return end;
     }
 
     /**

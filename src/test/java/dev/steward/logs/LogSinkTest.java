@@ -58,6 +58,38 @@ class LogSinkTest {
     }
 
     @Test
+    void aRunsUnfinishedLastLineIsEndedWithItsPipeSoTheNextRunStartsOnALineOfItsOwn() throws IOException {
+        Path file = dir.resolve("out.log");
+        try (LogSink sink = LogSink.open(Optional.of(file), 0, 0)) {
+            LogSink.Run first = sink.beginRun();
+            write(first, "first run, no newline");
+            first.ended();
+            LogSink.Run second = sink.beginRun();
+            write(second, "second run\n");
+            second.ended();
+            write(sink.beginRun(), "third run");
+            assertEquals("first run, no newline\nsecond run\nthird run", Files.readString(file, US_ASCII));
+            assertEquals("first run, no newline\nsecond run\nthird run", str(sink.tail(100)), "logs shows it alike");
+            assertEquals("second run\n", previous(sink), "a run that ended its line gets no second break");
+        }
+    }
+
+    @Test
+    void anEndedRunsLineBreakDoesNotLandInsideANewerRunsOutput() throws IOException {
+        // A restart while the old run's pipe is still open (a grandchild holds it): the new run writes first.
+        Path file = dir.resolve("out.log");
+        try (LogSink sink = LogSink.open(Optional.of(file), 0, 0)) {
+            LogSink.Run old = sink.beginRun();
+            write(old, "old half ");
+            LogSink.Run next = sink.beginRun();
+            write(next, "new half ");
+            old.ended();
+            write(next, "and its end\n");
+            assertEquals("old half new half and its end\n", Files.readString(file, US_ASCII));
+        }
+    }
+
+    @Test
     void theFileAndItsDirectoriesAppearOnlyWithTheFirstOutput() throws IOException {
         Path file = dir.resolve("logs/p/out.log");
         try (LogSink sink = LogSink.open(Optional.of(file), 0, 0)) {
