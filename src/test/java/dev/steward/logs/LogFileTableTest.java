@@ -114,6 +114,18 @@ class LogFileTableTest {
     }
 
     @Test
+    void aLineLongerThanTheLimitIsEndedWhenItsPipeEnds() throws IOException {
+        Path file = dir.resolve("shared.log");
+        try (LogSink a = sink(file, 0, 0); LogSink b = sink(file, 0, 0)) {
+            LogSink.Run ra = a.beginRun();
+            write(ra, "z".repeat(LogSink.MAX_LINE + 1)); // written as it comes, so nothing is held to end
+            ra.ended();
+            write(b.beginRun(), "b\n");
+            assertEquals("z".repeat(LogSink.MAX_LINE + 1) + "\nb\n", read("shared.log"));
+        }
+    }
+
+    @Test
     void aSharedFileRotatesOnceForAllItsWritersAndNoneGoesOnInABackup() throws IOException {
         Path file = dir.resolve("shared.log");
         try (LogSink a = sink(file, 20, 5); LogSink b = sink(file, 20, 5)) {
