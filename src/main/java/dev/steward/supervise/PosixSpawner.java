@@ -108,7 +108,8 @@ public final class PosixSpawner implements Spawner {
 
     /**
      * What every child starts with, set up once: its own process group, default dispositions for every
-     * signal that has one, and an empty signal mask. posix_spawn only reads it.
+     * signal that has one (glibc's own two as well: {@link #addInternalSignals}), and an empty signal mask.
+     * posix_spawn only reads it.
      */
     private static final class Attributes {
         static final Memory VALUE = spawnAttributes();
@@ -122,6 +123,7 @@ public final class PosixSpawner implements Spawner {
         LibC.sigfillset(defaults);
         LibC.sigdelset(defaults, 9);
         LibC.sigdelset(defaults, 19);
+        addInternalSignals(defaults);
         LibC.sigemptyset(mask);
         LibC.posix_spawnattr_setsigdefault(attributes, defaults);
         LibC.posix_spawnattr_setsigmask(attributes, mask);
@@ -129,6 +131,26 @@ public final class PosixSpawner implements Spawner {
         LibC.posix_spawnattr_setflags(attributes, (short) (LibC.POSIX_SPAWN_SETPGROUP
                 | LibC.POSIX_SPAWN_SETSIGDEF | LibC.POSIX_SPAWN_SETSIGMASK));
         return attributes; // the attribute object copies both sets, so they may go
+    }
+
+    /**
+     * Adds signals 32 and 33 to {@code set}. glibc keeps them for itself (thread cancellation and set*id across
+     * threads): its sigfillset leaves them out and its sigaddset refuses them, and its posix_spawn gives the child
+     * SIG_IGN for every one of them not in the sigdefault set, which exec keeps. A child would start with both
+     * ignored (SigIgn 0000000180000000 in /proc/PID/status), where a shell's or supervisord's child has them at
+     * SIG_DFL. A sigset_t is an array of unsigned longs, signal N at bit N-1, so the bits are set by hand.
+     */
+    static void addInternalSignals(Pointer set) {
+        for (int signal = 32; signal <= 33; signal++) {
+            int bit = signal - 1;
+            if (Native.LONG_SIZE == 8) {
+                long offset = bit / 64 * 8L;
+                set.setLong(offset, set.getLong(offset) | 1L << (bit % 64));
+            } else {
+                long offset = bit / 32 * 4L;
+                set.setInt(offset, set.getInt(offset) | 1 << (bit % 32));
+            }
+        }
     }
 
     private static int posixSpawn(SpawnRequest request, int stdoutFd, int stderrFd) throws SpawnException {

@@ -379,6 +379,36 @@ class EngineIT {
     }
 
     @Test
+    void aChildStartsWithDefaultSignalsAnEmptyMaskNoOtherDescriptorsAndItsOwnProcessGroup() throws IOException {
+        int skip = daemon.lineCount();
+        daemon.writeManifest("pristine.yaml", """
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: pristine}
+                spec:
+                  command: ["sleep", "1000"]
+                  startSeconds: 0
+                """);
+        long pid = daemon.awaitRunning("pristine", skip);
+        Path proc = Path.of("/proc", Long.toString(pid));
+        String status = Files.readString(proc.resolve("status"));
+        // glibc's posix_spawn left its internal signals 32 and 33 ignored (SigIgn 0000000180000000)
+        assertTrue(status.contains("\nSigIgn:\t0000000000000000\n"), status);
+        assertTrue(status.contains("\nSigBlk:\t0000000000000000\n"), status);
+        Set<String> fds = new HashSet<>();
+        try (var list = Files.list(proc.resolve("fd"))) {
+            list.forEach(fd -> fds.add(fd.getFileName().toString()));
+        }
+        assertEquals(Set.of("0", "1", "2"), fds, "the daemon's own descriptors stay with it");
+        assertEquals(Path.of("/dev/null"), Files.readSymbolicLink(proc.resolve("fd/0")));
+        String stat = Files.readString(proc.resolve("stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        assertEquals(Long.toString(pid), fields[2], "it leads its own process group: " + stat);
+        daemon.deleteManifest("pristine.yaml");
+        Processes.awaitDead(pid);
+    }
+
+    @Test
     void exitIsSeenWhileAGrandchildStillHoldsStdout() throws IOException {
         int skip = daemon.lineCount();
         daemon.writeManifest("leaky.yaml", """

@@ -1,5 +1,6 @@
 package dev.steward.supervise;
 
+import com.sun.jna.Memory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +43,18 @@ class PosixSpawnerTest {
         Path binary = Files.write(dir.resolve("prog"), new byte[] {0x7f, 'E', 'L', 'F'});
         assertEquals("cannot execute " + binary + ": " + LibC.strerror(8)
                 + "; check the path, its permissions and spec.directory", PosixSpawner.spawnError(request(binary), 8));
+    }
+
+    @Test
+    void theSignalsGlibcKeepsForItselfAreAddedToAFullSet() {
+        try (Memory set = new Memory(LibC.SIGSET_SIZE)) {
+            LibC.sigfillset(set);
+            assertNotEquals(-1L, set.getLong(0), "glibc's sigfillset leaves out 32 and 33");
+
+            PosixSpawner.addInternalSignals(set);
+
+            assertEquals(-1L, set.getLong(0), "signals 1 to 64, every one");
+        }
     }
 
     /** What a descriptor is, as /proc shows it (pipe:[inode]); empty once closed. */
