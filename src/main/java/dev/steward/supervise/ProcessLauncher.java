@@ -114,9 +114,11 @@ public final class ProcessLauncher implements Launcher {
         }
         if (spec.user().isPresent()) {
             UserAccount account = UserAccount.lookup(spec.user().get());
-            environment.put("HOME", account.home());
-            environment.put("USER", account.name());
-            environment.put("LOGNAME", account.name());
+            // The account's, in place of the daemon's (supervisord leaves the daemon's); spec.environment's own win.
+            Map<String, String> specEnvironment = slot.spec().environment();
+            putUnlessSet(environment, specEnvironment, "HOME", account.home());
+            putUnlessSet(environment, specEnvironment, "USER", account.name());
+            putUnlessSet(environment, specEnvironment, "LOGNAME", account.name());
             // Already that user: nothing to switch, as supervisord does, so that one manifest serves a daemon run
             // as root and one run as that user.
             if (account.uid() != LibC.geteuid()) {
@@ -183,6 +185,13 @@ public final class ProcessLauncher implements Launcher {
         environment.put("SUPERVISOR_GROUP_NAME", spec.name());
         environment.putAll(specEnvironment);
         return environment;
+    }
+
+    private static void putUnlessSet(Map<String, String> environment, Map<String, String> specEnvironment, String name,
+                                     String value) {
+        if (!specEnvironment.containsKey(name)) {
+            environment.put(name, value);
+        }
     }
 
     /** The spec's environment as this slot gets it ({@link ProcessExpansions#specEnvironment}). */

@@ -352,6 +352,22 @@ class SupervisorTest {
     }
 
     @Test
+    void aUsersHomeUserAndLognameYieldToThoseTheManifestSets() throws SpawnException {
+        Assumptions.assumeTrue(PosixSpawner.runningAsRoot(), "run as root");
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("app").user("nobody").environment(Map.of("HOME", "/srv/app")).build(),
+                program("plain").user("nobody").build()));
+
+        Map<String, String> app = spawner.lastChildOf("app").request.environment();
+        assertEquals("/srv/app", app.get("HOME"), "spec.environment's, as under supervisord");
+        assertEquals("nobody", app.get("USER"));
+        assertEquals("nobody", app.get("LOGNAME"));
+        Map<String, String> plain = spawner.lastChildOf("plain").request.environment();
+        assertEquals(UserAccount.lookup("nobody").home(), plain.get("HOME"), "nobody's home in /etc/passwd");
+        assertEquals("nobody", plain.get("LOGNAME"));
+    }
+
+    @Test
     void anInvalidFileThatGoesIsSaidToBeRemovedAndOneFixedToBeFixed() throws IOException {
         Supervisor supervisor = supervisor(OperatorIntent.inMemory());
         Path fixed = Files.writeString(stateDir.resolve("fixed.yaml"), "kind: Program\n");
