@@ -14,6 +14,7 @@ import java.util.Set;
         description = {"Show a program or a process in detail.",
                 "A program's spec and each process (state, last state, restarts), then the events."},
         footer = {"", "Examples:", "  steward describe program web", "  steward describe process web-0",
+                "  steward describe process web     (each process of program web)",
                 "  steward describe programs -l tier=frontend"})
 final class DescribeCommand extends StewardCli.Verb {
     @Parameters(index = "0", paramLabel = "KIND", description = "program or process (or KIND/NAME).")
@@ -34,9 +35,24 @@ final class DescribeCommand extends StewardCli.Verb {
             throw usage("describe programs or processes; for events use: steward get events");
         }
         String sel = GetCommand.selector(selector, name);
-        List<Object> items = GetCommand.fetch(api(), k, name, sel);
+        List<Object> items;
+        if (k == GetCommand.Kind.PROCESSES && name != null) {
+            // As get takes it: a process's name, or a program's (program:process too) for each of its processes.
+            GetCommand.Found found = GetCommand.find(api(), k, List.of(name), sel);
+            for (String note : found.notes()) { // not a lambda: see Table.row
+                err().println(note);
+            }
+            if (!found.missing().isEmpty()) {
+                throw ApiException.notFound(found.missing().get(0));
+            }
+            items = found.items();
+        } else {
+            items = GetCommand.fetch(api(), k, name, sel);
+        }
         if (items.isEmpty()) {
-            err().println("No " + k.name().toLowerCase(java.util.Locale.ROOT) + " found.");
+            if (name == null) {
+                err().println("No " + k.name().toLowerCase(java.util.Locale.ROOT) + " found.");
+            }
             return StewardCli.EXIT_OK;
         }
         List<Object> events = Json.list(Json.obj(api().get("/events")).get("items"));

@@ -606,6 +606,25 @@ class CliCommandsTest {
     }
 
     @Test
+    void describeProcessOfAProgramsNameDescribesEachOfItsProcessesAsGetListsThem() {
+        daemon.on("GET", "/processes/web", Answer.problem(404, "NotFound", "no process named web"));
+        daemon.on("GET", "/processes", Answer.json(Fixtures.PROCESSES));
+        daemon.on("GET", "/events", Answer.json("{\"items\": []}"));
+        CliRun.Result r = cli("describe", "process", "web");
+        assertEquals(0, r.code(), r::toString);
+        assertEquals(List.of("Name:             web-0", "Name:             web-1"),
+                r.out().lines().filter(line -> line.startsWith("Name:")).toList(), r.out());
+        assertTrue(r.out().contains("\n\nName:             web-1\n"), "a blank line between them, as kubectl's");
+
+        daemon.on("GET", "/processes/zero", Answer.problem(404, "NotFound", "no process named zero"));
+        daemon.on("GET", "/programs/zero", Answer.json("{\"name\": \"zero\", \"replicas\": 0, \"processes\": []}"));
+        CliRun.Result zero = cli("describe", "process", "zero");
+        assertEquals(0, zero.code(), zero::toString);
+        assertEquals("", zero.out());
+        assertTrue(zero.err().startsWith("program zero has no processes (0 replicas;"), zero.err());
+    }
+
+    @Test
     void describeProcessShowsTheCommandItsRunGot() {
         daemon.on("GET", "/processes/web-1", Answer.json(Fixtures.WEB_1.replace("\"labels\"",
                 "\"command\": [\"app\", \"--port=8001\", \"a b\", \"100%\"], \"labels\"")));
