@@ -61,12 +61,15 @@ final class StatusCommand extends StewardCli.Verb {
         }
         // Before the table, in the order given, as supervisorctl prints a bad name's line while it matches the names
         for (String name : unknown) {
-            Optional<String> why = name.contains(":") ? Optional.empty() : GetCommand.whyNoProcesses(api(), name);
+            // GROUP:* names a program as a group, and supervisorctl says "no such group" of an unknown one
+            boolean group = name.endsWith(":*");
+            String program = group ? name.substring(0, name.length() - 2) : name;
+            Optional<String> why = program.contains(":") ? Optional.empty() : GetCommand.whyNoProcesses(api(), program);
             if (why.isPresent()) { // scaled to zero, or waiting: not an error
-                out().println(name + ": no processes (" + why.get() + ")");
+                out().println(program + ": no processes (" + why.get() + ")");
                 continue;
             }
-            out().println(name + ": ERROR (no such process)");
+            out().println(program + (group ? ": ERROR (no such group)" : ": ERROR (no such process)"));
             exit = EXIT_UNKNOWN;
         }
         out().print(Views.status(shown));

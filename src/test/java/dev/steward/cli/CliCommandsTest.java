@@ -1155,6 +1155,13 @@ class CliCommandsTest {
                 zero: no processes (0 replicas; scale it up: steward scale program zero --replicas 1)
                 web-0                            RUNNING   pid 1234, uptime 0:01:02
                 """, zero.out(), "a program scaled to zero is no error");
+        daemon.on("GET", "/programs/nogroup", Answer.problem(404, "NotFound", "no program named nogroup"));
+        CliRun.Result groups = cli("status", "nogroup:*", "zero:*");
+        assertEquals(4, groups.code(), groups::toString);
+        assertEquals("""
+                nogroup: ERROR (no such group)
+                zero: no processes (0 replicas; scale it up: steward scale program zero --replicas 1)
+                """, groups.out(), "supervisorctl's words for GROUP:*");
         assertEquals(2, cli("status", "web-0", "-l", "tier=web").code(), "names or a selector, not both");
     }
 
