@@ -29,6 +29,8 @@ public final class LeftoverChildren {
     /** They are not our children, so no waitpid tells when they end: /proc is looked at this often. */
     private static final long POLL_NANOS = Duration.ofMillis(20).toNanos();
     private static final int SIGKILL = 9;
+    /** The pid of a pid namespace's first process, whose end ends every process of the namespace. */
+    private static final long INIT = 1;
 
     private LeftoverChildren() {
     }
@@ -69,6 +71,13 @@ public final class LeftoverChildren {
         Optional<Previous> previous = ChildLedger.read(stateDir);
         if (previous.isEmpty() || !previous.get().sameBoot()) {
             return List.of(); // it stopped its children, or the machine has rebooted since
+        }
+        if (previous.get().daemonPid() == INIT) {
+            // It was the first process of its pid namespace (a container's main process): when it ended, the kernel
+            // killed every other process of that namespace, so none of its children is left, wherever it ran. Its
+            // namespace is gone, so this one (a container restarted on the same state volume) is another.
+            listener.found(INIT, List.of());
+            return List.of();
         }
         if (!previous.get().here()) {
             listener.elsewhere(previous.get().daemonPid(), ChildLedger.setAside(stateDir, "elsewhere"));

@@ -196,6 +196,25 @@ class LeftoverChildrenTest {
         assertEquals(text, Files.readString(stateDir.resolve("children.elsewhere")));
     }
 
+    /**
+     * A container's main process, killed (docker kill, the OOM killer, docker stop's SIGKILL), took every process of its
+     * pid namespace with it; the container restarted on the same state volume is in a new namespace: nothing to stop,
+     * and nothing to warn about.
+     */
+    @Test
+    void aLedgerOfTheFirstProcessOfAPidNamespaceStopsNothingAndNeedsNoWarning() throws Exception {
+        int pid = child("exec sleep 1000");
+        long start = ProcStat.read(pid).orElseThrow().startTicks();
+        Files.writeString(stateDir.resolve(ChildLedger.FILE_NAME), ChildLedger.here().replace("pidns pid:", "pidns pid:1")
+                + " daemon 1\n" + new Entry(pid, start, start, "web", 15, false, false, 10).line());
+
+        assertEquals(List.of(), LeftoverChildren.stopAll(stateDir, listener));
+
+        assertEquals(List.of("found 1 []"), heard, "its processes ended with it: not one of another namespace's");
+        assertFalse(Files.exists(stateDir.resolve("children.elsewhere")));
+        assertTrue(alive(pid));
+    }
+
     @Test
     void aLedgerWrittenBeforeTheMachineLastBootedIsIgnored() throws Exception {
         int pid = child("exec sleep 1000");

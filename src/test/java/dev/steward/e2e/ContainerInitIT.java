@@ -1,0 +1,143 @@
+package dev.steward.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The daemon as a container runs it: pid 1 of a pid namespace of its own ({@code unshare --pid --fork --mount-proc},
+ * skipped where that is not permitted). The pids it reports are the namespace's, so this test never signals them: it
+ * signals the daemon by its pid out here, and SIGKILL to it ends the whole namespace.
+ */
+class ContainerInitIT {
+    private static final List<String> UNSHARE = List.of("unshare", "--pid", "--fork", "--mount-proc", "--kill-child");
+
+    @TempDir
+    Path root;
+    private final List<Long> daemons = new ArrayList<>();
+
+    @BeforeAll
+    static void unshareIsPermitted() throws Exception {
+        Process probe;
+        try {
+            probe = new ProcessBuilder("unshare", "--pid", "--fork", "--mount-proc", "true")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            probe = null;
+        }
+        assumeTrue(probe != null && probe.waitFor(30, TimeUnit.SECONDS) && probe.exitValue() == 0,
+                "unshare --pid (a new pid namespace) is not permitted here");
+    }
+
+    @AfterEach
+    void killEveryNamespace() {
+        for (long daemon : daemons) {
+            Processes.kill(daemon); // pid 1 of its namespace: the kernel kills the rest with it
+        }
+    }
+
+    /** Starts the daemon as pid 1 of a new pid namespace; returns it, and {@code pid[0]} is its pid out here. */
+    private DaemonProcess start(String name, long[] pid) throws IOException {
+        DaemonProcess daemon = DaemonProcess.launch(UNSHARE, List.of(), root.resolve("manifests"), root.resolve("state"), name,
+                List.of("--manifests", root.resolve("manifests").toString(), "--state-dir", root.resolve("state").toString(),
+                        "--listen", "127.0.0.1:0"));
+        pid[0] = await("the daemon under unshare").atMost(DaemonProcess.PATIENCE)
+                .until(() -> daemon.process().toHandle().children().findFirst().map(ProcessHandle::pid).orElse(0L), p -> p > 0);
+        daemons.add(pid[0]);
+        daemon.awaitLine("watching ");
+        return daemon;
+    }
+
+    /** Zombies whose parent is {@code parent}: exited processes nobody has reaped. */
+    private static List<Long> zombiesOf(long parent) throws IOException {
+        List<Long> zombies = new ArrayList<>();
+        try (var all = Files.list(Path.of("/proc"))) {
+            for (Path entry : all.filter(p -> p.getFileName().toString().matches("[0-9]+")).toList()) {
+                String stat;
+                try {
+                    stat = Files.readString(entry.resolve("stat"));
+                } catch (IOException gone) {
+                    continue;
+                }
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                if (fields[0].equals("Z") && Long.parseLong(fields[1]) == parent) {
+                    zombies.add(Long.parseLong(entry.getFileName().toString()));
+                }
+            }
+        }
+        return zombies;
+    }
+
+    @Test
+    void asPidOneItReapsOrphanedGrandchildrenAndExitsZeroOnSigterm() throws Exception {
+        Path done = root.resolve("done");
+        Files.createDirectories(root.resolve("manifests"));
+        // 20 grandchildren, each double-forked (its parent gone at once), so they are pid 1's to reap when they end
+        Files.writeString(root.resolve("manifests/forker.yaml"), """
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: forker}
+                spec:
+                  command: ["/bin/sh", "-c", "for i in $(seq 20); do (sh -c 'sleep 0.2' &); done; sleep 1; echo > %s; exec sleep 1000"]
+                """.formatted(done));
+        long[] pid = new long[1];
+        DaemonProcess daemon = start("ContainerInitIT-reap", pid);
+        assertEquals("1", Files.readString(root.resolve("state/steward.lock")).trim(), "the daemon is pid 1 of its namespace");
+        daemon.awaitLine("forker: RUNNING");
+        await("the grandchildren's end").atMost(DaemonProcess.PATIENCE).until(() -> Files.exists(done));
+        await("no zombie left under pid 1").atMost(DaemonProcess.PATIENCE).until(() -> zombiesOf(pid[0]).isEmpty());
+
+        // docker stop: SIGTERM to pid 1
+        assertTrue(new ProcessBuilder("kill", "-TERM", Long.toString(pid[0])).start().waitFor() == 0);
+        assertTrue(daemon.process().waitFor(DaemonProcess.PATIENCE.toSeconds(), TimeUnit.SECONDS), "the daemon ended");
+        assertEquals(0, daemon.process().exitValue(), () -> String.join("\n", daemon.lines()));
+        daemon.awaitLine("all programs stopped");
+    }
+
+    /** docker kill, or the OOM killer, then the container restarted on the same state volume. */
+    @Test
+    void aKilledPidOneLeavesNothingAndItsSuccessorWarnsOfNoOtherNamespace() throws Exception {
+        Files.createDirectories(root.resolve("manifests"));
+        Files.writeString(root.resolve("manifests/sleeper.yaml"), """
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: sleeper}
+                spec:
+                  command: ["sleep", "1000"]
+                """);
+        long[] first = new long[1];
+        DaemonProcess killed = start("ContainerInitIT-killed", first);
+        killed.awaitLine("sleeper: RUNNING");
+        // Held open, the namespace's number is not given to the next one, which must then count as another namespace.
+        try (FileInputStream namespace = new FileInputStream("/proc/" + first[0] + "/ns/pid")) {
+            Processes.kill(first[0]);
+            assertTrue(killed.process().waitFor(DaemonProcess.PATIENCE.toSeconds(), TimeUnit.SECONDS));
+            assertTrue(Files.exists(root.resolve("state/children")), "killed, it could not delete its list of children");
+
+            long[] second = new long[1];
+            DaemonProcess successor = start("ContainerInitIT-successor", second);
+            successor.awaitLine("sleeper: RUNNING");
+            assertTrue(successor.lines().stream().anyMatch(l -> l.contains("(pid 1) ended without stopping its programs")
+                    && l.contains("none of its processes is still running")), () -> String.join("\n", successor.lines()));
+            assertFalse(successor.lines().stream().anyMatch(l -> l.contains("WARN")), () -> String.join("\n", successor.lines()));
+            assertFalse(Files.exists(root.resolve("state/children.elsewhere")));
+            assertTrue(new ProcessBuilder("kill", "-TERM", Long.toString(second[0])).start().waitFor() == 0);
+            assertTrue(successor.process().waitFor(DaemonProcess.PATIENCE.toSeconds(), TimeUnit.SECONDS));
+            assertEquals(0, successor.process().exitValue());
+        }
+    }
+}
