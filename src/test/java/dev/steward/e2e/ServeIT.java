@@ -122,6 +122,28 @@ class ServeIT {
         }
     }
 
+    /**
+     * docker run --read-only without a volume at /tmp: Vert.x's cache directory there failed the start, once the programs
+     * had started, which then stopped them (and a restart policy started and stopped them over and over).
+     */
+    @Test
+    void aTemporaryDirectoryThatCannotBeWrittenDoesNotStopTheStart() throws Exception {
+        Path manifests = oneProgramThatLeavesAMarker();
+        Path state = root.resolve("state");
+        Path notADirectory = Files.writeString(root.resolve("file"), ""); // unwritable even for root, as a read-only /tmp
+        try (DaemonProcess daemon = DaemonProcess.launch(List.of("-Djava.io.tmpdir=" + notADirectory.resolve("tmp")),
+                manifests, state, "ServeIT-read-only-tmp", List.of("--manifests", manifests.toString(), "--state-dir",
+                        state.toString(), "--listen", "127.0.0.1:0"))) {
+            String tcp = daemon.awaitLine("listening on http://127.0.0.1:");
+            String port = tcp.replaceAll(".*listening on http://127\\.0\\.0\\.1:(\\d+) .*", "$1");
+            await("ready").atMost(DaemonProcess.PATIENCE).until(() -> Http.status("http://127.0.0.1:" + port + "/q/health/ready") == 200);
+            assertTrue(Files.exists(marker()), "its program runs");
+            assertTrue(daemon.process().isAlive(), () -> String.join("\n", daemon.lines()));
+            assertFalse(daemon.lines().stream().anyMatch(line -> line.contains("Vert.x cache")), () -> String.join("\n", daemon.lines()));
+            assertEquals(0, daemon.terminate());
+        }
+    }
+
     /** A manifest directory with one program, which leaves {@link #marker()} when it runs. */
     private Path oneProgramThatLeavesAMarker() throws IOException {
         Path manifests = Files.createDirectories(root.resolve("manifests"));
