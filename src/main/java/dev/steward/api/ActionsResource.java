@@ -109,12 +109,16 @@ public class ActionsResource {
     }
 
     /**
-     * A process that neither succeeded nor failed: still starting or stopping when the timeout passed. One a restart
-     * left alone as the one before it did not come back was decided, whatever its state.
+     * A process that neither succeeded nor failed: still starting or stopping when the timeout passed. One a restart left
+     * alone ("not restarted: ...": the one before it did not come back, it was removed or stopped by hand meanwhile) was
+     * decided, whatever its state, unless the time ran out before its turn.
      */
     private static boolean timedOut(ActionResult result) {
-        return !result.ok() && !result.message().contains(" did not come back (") && (result.message().startsWith("timed out")
-                || result.state().equals("STARTING") || result.state().equals("STOPPING"));
+        String message = result.message();
+        if (result.ok() || (message.startsWith("not restarted: ") && !message.startsWith("not restarted: the time (--timeout) ran out"))) {
+            return false;
+        }
+        return message.startsWith("timed out") || result.state().equals("STARTING") || result.state().equals("STOPPING");
     }
 
     private static Problem timedOut(List<ActionResult> results, Duration timeout) {

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Operator actions on processes and the waits for their outcome: start waits for RUNNING, stop for a
@@ -29,6 +30,7 @@ public final class Actions {
     private final Clock clock;
     private final OperatorIntent intent;
     private final BooleanSupplier shuttingDown;
+    private final Predicate<ProcessSlot> current;
     /** Waits by process: every transition looks up only its own process's (stop all: 400 transitions, 200 waits). */
     private final Map<ProcessSlot, List<Waiter>> waiters = new HashMap<>();
 
@@ -52,12 +54,16 @@ public final class Actions {
                           CompletableFuture<Result> future, OwnerLoop.Timer timer) {
     }
 
-    /** @param shuttingDown whether the daemon's shutdown has begun: from then on nothing is started */
-    Actions(OwnerLoop loop, Clock clock, OperatorIntent intent, BooleanSupplier shuttingDown) {
+    /**
+     * @param shuttingDown whether the daemon's shutdown has begun: from then on nothing is started
+     * @param current      whether a slot is still one of its program's instances (not scaled away, its program not removed)
+     */
+    Actions(OwnerLoop loop, Clock clock, OperatorIntent intent, BooleanSupplier shuttingDown, Predicate<ProcessSlot> current) {
         this.loop = loop;
         this.clock = clock;
         this.intent = intent;
         this.shuttingDown = shuttingDown;
+        this.current = current;
     }
 
     CompletableFuture<List<Result>> start(List<Target> targets, Duration timeout) {
@@ -87,14 +93,23 @@ public final class Actions {
             // One not found is alone, under a key no program name can be (they have no NUL).
             String program = target.slot().map(slot -> slot.spec().name()).orElse("\0" + target.name());
             CompletableFuture<Result> before = byProgram.get(program);
+            // A stop by hand that comes while this one waits its turn is the operator's later word: it stays stopped.
+            boolean stoppedBefore = intent.stoppedByHand(target.name());
             // Asked again at each step: shutdown can begin while an earlier process restarts.
             CompletableFuture<Result> step = before == null ? restartOne(target, deadline, timeout)
                     : before.thenCompose(previous -> {
                         if (cameBackDown(previous)) {
                             downAt.putIfAbsent(program, previous);
                         }
-                        return downAt.containsKey(program) ? CompletableFuture.completedFuture(leftAfter(target, downAt.get(program)))
-                                : restartOne(target, deadline, timeout);
+                        if (downAt.containsKey(program)) {
+                            return CompletableFuture.completedFuture(leftAfter(target, downAt.get(program)));
+                        }
+                        if (!stoppedBefore && intent.stoppedByHand(target.name())) {
+                            ProcessSlot slot = target.slot().orElseThrow(); // a target not found is alone in its chain
+                            return CompletableFuture.completedFuture(result(slot, false, "not restarted: it was stopped by hand"
+                                    + " meanwhile (`steward stop`), and stays so; it is " + slot.state()));
+                        }
+                        return restartOne(target, deadline, timeout);
                     });
             byProgram.put(program, step.thenApply(result -> {
                 results[at] = result;
@@ -166,6 +181,12 @@ public final class Actions {
             return CompletableFuture.completedFuture(result(target.slot().get(), false, STARTS_NOTHING));
         }
         ProcessSlot slot = target.slot().get();
+        if (!current.test(slot)) {
+            // Scaled away or its program removed while it waited its turn: started now, it would run with nothing left to
+            // list it or ever stop it.
+            return CompletableFuture.completedFuture(result(slot, false, "not restarted: it was removed meanwhile (scaled"
+                    + " down, or its program deleted); it is " + slot.state()));
+        }
         Duration left = Duration.between(clock.instant(), deadline);
         if (left.isNegative() || left.isZero()) {
             return CompletableFuture.completedFuture(result(slot, false, "not restarted: the time (--timeout) ran out while"

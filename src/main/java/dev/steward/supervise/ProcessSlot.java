@@ -97,7 +97,8 @@ public final class ProcessSlot {
      * The daemon shuts down: from now on nothing starts this process, since nothing would be left to stop it. A retry
      * (BACKOFF) or restart (EXITED) waiting on its timer ends at once in STOPPED, a start waiting for the stop is
      * dropped, a later exit is final, and start and restart requests do nothing. A process that is up keeps running
-     * until the shutdown stops it in its priority level's turn.
+     * until the shutdown stops it in its priority level's turn. Also said of an instance its program has dropped for good
+     * (scaled away or deleted) once it has stopped.
      */
     public void startNoMore() {
         startsNoMore = true;

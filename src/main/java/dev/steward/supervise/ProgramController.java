@@ -139,6 +139,7 @@ public final class ProgramController {
             ProcessSlot slot = it.next();
             if (!slot.active()) {
                 it.remove();
+                slot.startNoMore(); // forgotten from now on: a start by a stale reference would leave a child no one stops
                 retired.accept(slot);
             }
         }

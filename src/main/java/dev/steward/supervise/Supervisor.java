@@ -103,7 +103,7 @@ public final class Supervisor {
         this.log = log;
         this.events = events;
         this.intent = intent;
-        this.actions = new Actions(loop, clock, intent, this::shuttingDown);
+        this.actions = new Actions(loop, clock, intent, this::shuttingDown, this::current);
     }
 
     /** Reconciles towards {@code desired}. Owner thread. */
@@ -255,6 +255,12 @@ public final class Supervisor {
         // A request changes no state: the snapshot is rebuilt only for earlier events that are still held.
         publishNow();
         deliverHeld();
+    }
+
+    /** Whether {@code slot} is one of its program's current instances: not retiring, not of a removed program. */
+    private boolean current(ProcessSlot slot) {
+        ProgramController controller = programs.get(slot.spec().name());
+        return controller != null && controller.slots().contains(slot);
     }
 
     /** The current slot of a process, by name. */

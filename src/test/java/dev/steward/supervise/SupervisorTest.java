@@ -1037,6 +1037,72 @@ class SupervisorTest {
         assertTrue(web1Result.message().contains("shutting down"), web1Result.message());
     }
 
+    @Test
+    void aRestartOfSeveralStartsNoProcessScaledAwayWhileItWaitedItsTurn() {
+        // restart web-0 web-1 web-2 goes one at a time; web-2 scaled away meanwhile must not be started when its turn
+        // comes: its program no longer has it, so nothing would list it or ever stop it (a child of nobody).
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("web").replicas(3).build()));
+        CompletableFuture<List<Actions.Result>> restarted = supervisor.restart(List.of("web-0", "web-1", "web-2"), TIMEOUT);
+        loop.runPending();
+        spawner.lastChildOf("web-0").exit(ExitStatus.killedBy(SIGTERM)); // web-0 starts again; the others wait their turn
+
+        apply(supervisor, desired(program("web").replicas(2).build()));
+        spawner.lastChildOf("web-2").exit(ExitStatus.killedBy(SIGTERM)); // scaled away: stopped, and forgotten
+        loop.advanceSeconds(1); // web-0 RUNNING: web-1's turn
+        spawner.lastChildOf("web-1").exit(ExitStatus.killedBy(SIGTERM));
+        loop.advanceSeconds(1); // web-1 RUNNING: web-2's turn
+
+        assertTrue(restarted.isDone());
+        assertEquals(1, spawner.childrenOf("web-2").size(), "web-2 started after it was scaled away: " + supervisor.processes());
+        Actions.Result web2 = restarted.join().get(2);
+        assertFalse(web2.ok());
+        assertEquals(STOPPED, web2.state());
+        assertTrue(web2.message().startsWith("not restarted: it was removed meanwhile"), web2.message());
+        assertEquals(List.of("web-0", "web-1"), supervisor.processes().stream().map(ProcessView::name).toList());
+    }
+
+    @Test
+    void aRestartOfSeveralStartsNothingOfAProgramDeletedWhileItWaitedItsTurn() {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("web").replicas(2).build()));
+        CompletableFuture<List<Actions.Result>> restarted = supervisor.restart(List.of("web-0", "web-1"), TIMEOUT);
+        loop.runPending();
+        spawner.lastChildOf("web-0").exit(ExitStatus.killedBy(SIGTERM)); // web-0 STARTING again; web-1 waits its turn
+
+        apply(supervisor, desired()); // its file removed: both stop, web-1 first
+        spawner.lastChildOf("web-1").exit(ExitStatus.killedBy(SIGTERM));
+        spawner.lastChildOf("web-0").exit(ExitStatus.killedBy(SIGTERM)); // web-0's turn ends: web-1's comes
+        loop.advanceSeconds(1);
+
+        assertTrue(restarted.isDone());
+        assertEquals(3, spawner.spawnCount(), "started after its program was deleted: " + supervisor.processes());
+        assertEquals(List.of(), supervisor.processes());
+        assertTrue(restarted.join().get(1).message().startsWith("not restarted: it was removed meanwhile"),
+                restarted.join().get(1).message());
+    }
+
+    @Test
+    void aRestartOfSeveralLeavesStoppedAProcessStoppedByHandWhileItWaitedItsTurn() {
+        // `restart all` goes one at a time; `stop web-1` while web-0 restarts is the later word: web-1 stays stopped.
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("web").replicas(2).build()));
+        CompletableFuture<List<Actions.Result>> restarted = supervisor.restart(List.of("web-0", "web-1"), TIMEOUT);
+        loop.runPending();
+        spawner.lastChildOf("web-0").exit(ExitStatus.killedBy(SIGTERM)); // web-0 STARTING again; web-1 waits its turn
+
+        stopByHand(supervisor, "web-1");
+        loop.advanceSeconds(1); // web-0 RUNNING: web-1's turn
+
+        assertTrue(restarted.isDone());
+        assertEquals(STOPPED, state(supervisor, "web-1"), "started again by the earlier restart: " + supervisor.processes());
+        assertEquals(1, spawner.childrenOf("web-1").size());
+        assertTrue(view(supervisor, "web-1").stoppedByHand(), "the stop is still remembered");
+        Actions.Result web1 = restarted.join().get(1);
+        assertFalse(web1.ok());
+        assertTrue(web1.message().startsWith("not restarted: it was stopped by hand meanwhile"), web1.message());
+    }
+
     /** {@code crash} (priority 100) restarted once at once, then waiting 10 s under restartBackoff; {@code slow} (900) runs. */
     private Supervisor crashWaitingTenSecondsBelowSlow() {
         Supervisor supervisor = supervisor(OperatorIntent.inMemory());

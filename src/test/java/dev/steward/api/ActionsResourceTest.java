@@ -1,0 +1,62 @@
+package dev.steward.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.steward.control.ActionResult;
+import dev.steward.health.FakeControl;
+import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** How the action results a daemon gives become the HTTP answer: 200 with ok, or 504 for one still on its way. */
+class ActionsResourceTest {
+
+    /** A daemon that knows every name and answers every restart with {@code results}. */
+    private static ActionsResource answering(List<ActionResult> results) {
+        return new ActionsResource(new FakeControl() {
+            @Override
+            public List<String> resolve(List<String> targets, Optional<String> selector) {
+                return targets;
+            }
+
+            @Override
+            public CompletableFuture<List<ActionResult>> restart(List<String> processes, Duration timeout) {
+                return CompletableFuture.completedFuture(results);
+            }
+        });
+    }
+
+    @Test
+    void aRestartedProcessRemovedWhileItWaitedItsTurnIsDecidedNotTimedOut() {
+        // web-2, scaled away while web-1 restarted, is STOPPING to go: not restarted, and not a 504 "did not finish".
+        Response response = answering(List.of(new ActionResult("web-1", "web", true, "RUNNING", "started, pid 12"),
+                new ActionResult("web-2", "web", false, "STOPPING", "not restarted: it was removed meanwhile (scaled down, or"
+                        + " its program deleted); it is STOPPING")))
+                .act("restart", List.of("web-1", "web-2"), null, null, null).toCompletableFuture().join();
+
+        assertEquals(200, response.getStatus());
+    }
+
+    @Test
+    void aRestartedProcessStoppedByHandWhileItWaitedItsTurnIsDecidedNotTimedOut() {
+        Response response = answering(List.of(new ActionResult("web-0", "web", true, "RUNNING", "started, pid 12"),
+                new ActionResult("web-1", "web", false, "STOPPING", "not restarted: it was stopped by hand meanwhile (`steward"
+                        + " stop`), and stays so; it is STOPPING")))
+                .act("restart", List.of("web-0", "web-1"), null, null, null).toCompletableFuture().join();
+
+        assertEquals(200, response.getStatus());
+    }
+
+    @Test
+    void aRestartWhoseTimeRanOutBeforeAProcessesTurnIs504() {
+        Response response = answering(List.of(new ActionResult("web-0", "web", false, "STARTING", "timed out after 5 s; it is"
+                + " STARTING"), new ActionResult("web-1", "web", false, "RUNNING", "not restarted: the time (--timeout) ran out"
+                + " while the program's earlier processes restarted; it is still RUNNING")))
+                .act("restart", List.of("web-0", "web-1"), null, null, "5").toCompletableFuture().join();
+
+        assertEquals(504, response.getStatus());
+    }
+}
