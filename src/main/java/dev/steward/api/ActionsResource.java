@@ -62,7 +62,8 @@ public class ActionsResource {
         long backstop = timeout.toMillis() * Math.max(1, processes.size()) + 5_000;
         return done.orTimeout(backstop, TimeUnit.MILLISECONDS).handle((results, error) -> {
             if (error == null) {
-                return respond(results, timeout);
+                // A signal waits for nothing: a process it did not reach is a failure, never one still on its way.
+                return respond(results, timeout, !action.equals("signal"));
             }
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (cause instanceof TimeoutException) {
@@ -100,9 +101,9 @@ public class ActionsResource {
         }
     }
 
-    /** 200 with {@code ok} telling whether all ended where asked; 504 when some were still on their way. */
-    private static Response respond(List<ActionResult> results, Duration timeout) {
-        if (results.stream().anyMatch(ActionsResource::timedOut)) {
+    /** 200 with {@code ok} telling whether all ended where asked; 504 when some were still on their way (if {@code waited}). */
+    private static Response respond(List<ActionResult> results, Duration timeout, boolean waited) {
+        if (waited && results.stream().anyMatch(ActionsResource::timedOut)) {
             return ProblemMappers.respond(timedOut(results, timeout));
         }
         return Response.ok(ActionResponse.of(results)).build();

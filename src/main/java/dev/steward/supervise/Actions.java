@@ -145,8 +145,10 @@ public final class Actions {
             }
             ProcessSlot slot = target.slot().get();
             boolean sent = slot.signal(signal);
+            // A signallable process the signal did not reach has just died: its exit is on its way to the owner.
             results.add(result(slot, sent, sent ? "sent SIG" + Signals.name(signal)
-                    : "not running (" + slot.state() + "); nothing to signal"));
+                    : slot.state().isSignallable() ? "not signalled: it has just exited (" + slot.state() + " until its exit is"
+                    + " handled); nothing to signal" : "not running (" + slot.state() + "); nothing to signal"));
         }
         return results;
     }

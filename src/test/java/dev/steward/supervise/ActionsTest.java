@@ -469,6 +469,19 @@ class ActionsTest {
         assertTrue(launcher.signals().isEmpty());
     }
 
+    @Test
+    void signalOfAProcessThatHasJustDiedSaysSo() {
+        // The reaper has the exit, the owner not yet: the process is still RUNNING (or STOPPING) here, and kill fails.
+        ProcessSlot slot = running("web");
+        childOf(slot).postExit(ExitStatus.exited(0));
+
+        List<Actions.Result> results = actions.signal(targets(slot), SIGHUP);
+
+        assertFalse(results.get(0).ok());
+        assertEquals("not signalled: it has just exited (RUNNING until its exit is handled); nothing to signal",
+                results.get(0).message());
+    }
+
     // ---- unknown ----------------------------------------------------------------------------------------
 
     @Test
