@@ -21,12 +21,14 @@ final class ReplicasEdit {
     /** Records the edit in {@code file}. @throws ManifestConflictException when the layout does not allow it */
     static void apply(FileEdit file, YamlDocuments.Doc doc, int replicas) {
         String text = file.original();
-        Node spec = YamlDocuments.entry(doc.root(), "spec").map(NodeTuple::getValueNode).orElseThrow();
+        String docText = YamlDocuments.text(text, doc);
+        int base = doc.start(); // the document's marks count from there
+        Node spec = YamlDocuments.entry(YamlDocuments.root(docText), "spec").map(NodeTuple::getValueNode).orElseThrow();
         Optional<NodeTuple> current = YamlDocuments.entry(spec, "replicas");
         if (current.isPresent() && current.get().getValueNode() instanceof ScalarNode) {
             Node value = current.get().getValueNode();
-            file.splice(YamlDocuments.index(text, value.getStartMark()), YamlDocuments.index(text, value.getEndMark()),
-                    Integer.toString(replicas));
+            file.splice(base + YamlDocuments.index(docText, value.getStartMark()),
+                    base + YamlDocuments.index(docText, value.getEndMark()), Integer.toString(replicas));
             return;
         }
         if (current.isPresent() || !(spec instanceof MappingNode) || ((MappingNode) spec).getValue().isEmpty()
@@ -34,7 +36,7 @@ final class ReplicasEdit {
             throw flowStyle(file, doc);
         }
         Node firstKey = ((MappingNode) spec).getValue().get(0).getKeyNode();
-        int at = YamlDocuments.index(text, firstKey.getStartMark());
+        int at = base + YamlDocuments.index(docText, firstKey.getStartMark());
         int lineStart = text.lastIndexOf('\n', at - 1) + 1;
         String indent = text.substring(lineStart, at);
         if (!indent.isBlank()) {

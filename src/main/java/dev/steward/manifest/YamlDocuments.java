@@ -26,6 +26,11 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * <p>A document's text runs from the start of the line its root node starts on to the end of the line
  * its last value ends on, so a trailing comment on that line goes with it, while comment lines after
  * it (often about the next document) do not. Thread-safe: it holds no state.
+ *
+ * <p>A {@link Doc} keeps where the document is, not its node tree: a file of thousands of documents composes
+ * to some forty times its size in nodes and marks, and an edit holds a file's documents (and its result's)
+ * while it checks them, which a 1 MiB file of 9,500 programs took past the daemon's heap. The one document
+ * an edit needs the nodes of is composed again, alone ({@link #root}).
  */
 final class YamlDocuments {
 
@@ -36,12 +41,13 @@ final class YamlDocuments {
      *
      * @param name      the raw {@code metadata.name} when it is a plain text, for finding a program's document
      *                  even in a file that is otherwise invalid
+     * @param flow      whether the document is a flow collection ({@code {...}}, JSON)
      * @param start     index of the first character of the document's text
      * @param end       index just after its last character (before the line break)
      * @param lineStart whether {@code start} is at the beginning of a line (false for {@code --- {...}})
      * @param cutStart  where removing the document starts: its {@code ---} line when it has one
      */
-    record Doc(Optional<String> name, Node root, int start, int end, boolean lineStart, int cutStart) {
+    record Doc(Optional<String> name, boolean flow, int start, int end, boolean lineStart, int cutStart) {
     }
 
     private YamlDocuments() {
@@ -66,7 +72,8 @@ final class YamlDocuments {
             boolean alone = text.substring(lineStart, rootStart).isBlank();
             int start = alone ? lineStart : rootStart;
             int end = lineEnd(text, Math.max(rootStart, offsets.of(contentEnd(root))));
-            docs.add(new Doc(name(root), root, start, end, alone, cutStart(text, previousEnd, lineStart)));
+            boolean flow = root instanceof CollectionNode && ((CollectionNode<?>) root).getFlowStyle() == FlowStyle.FLOW;
+            docs.add(new Doc(name(root), flow, start, end, alone, cutStart(text, previousEnd, lineStart)));
             previousEnd = end;
         }
         return docs;
@@ -88,13 +95,20 @@ final class YamlDocuments {
      */
     static String blockText(String body, YamlDocuments.Doc doc) {
         String text = YamlDocuments.text(body, doc);
-        boolean flow = doc.root() instanceof CollectionNode
-                && ((CollectionNode<?>) doc.root()).getFlowStyle() == FlowStyle.FLOW;
-        if (!flow && doc.lineStart()) {
+        if (!doc.flow() && doc.lineStart()) {
             return text;
         }
         LoadSettings settings = LoadSettings.builder().setSchema(ManifestLoader.SCHEMA).build();
         return ManifestRenderer.yaml(new Load(settings).loadFromString(text)).stripTrailing();
+    }
+
+    /**
+     * The root node of a document, composed from its text alone ({@link #text}): its marks count from the document's
+     * start, so {@code doc.start() + index(text(file, doc), mark)} is a position in the file.
+     */
+    static Node root(String documentText) {
+        LoadSettings settings = LoadSettings.builder().setSchema(ManifestLoader.SCHEMA).build();
+        return new Compose(settings).composeString(documentText).orElseThrow();
     }
 
     /** The String index of a node mark in {@code text} (marks count code points). */
