@@ -16,6 +16,7 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.ReaderException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
@@ -135,8 +136,12 @@ public final class ManifestLoader {
             Optional<Mark> at = e.getProblemMark();
             reader.errors().add(new ManifestError(file, at.map(m -> m.getLine() + 1).orElse(0),
                     at.map(m -> m.getColumn() + 1).orElse(0), "", syntaxMessage(e)));
+        } catch (ReaderException e) {
+            reader.errors().add(unacceptableCharacter(file, text, e));
         } catch (YamlEngineException e) {
-            reader.errors().add(new ManifestError(file, 0, 0, "", "is not valid YAML: " + e.getMessage()));
+            reader.errors().add(new ManifestError(file, 0, 0, "", "is not valid YAML: " + e.getMessage()
+                    + (e.getMessage().startsWith("Number of aliases") ? "; a manifest needs few aliases (*name): write"
+                    + " those values out" : "")));
         } catch (StackOverflowError e) {
             // The composer recurses once per nesting level and has no depth limit of its own; a file nested
             // thousands deep must not take the watch thread down with it.
@@ -152,9 +157,36 @@ public final class ManifestLoader {
         return new Parsed(ManifestFile.valid(file, programs), Map.copyOf(names));
     }
 
+    /**
+     * A character YAML does not allow in a stream (a NUL byte, another control character), where it is: snakeyaml-engine
+     * says only "special characters are not allowed", with its index in code points.
+     */
+    private static ManifestError unacceptableCharacter(Path file, String text, ReaderException e) {
+        int line = 1;
+        int column = 1;
+        int codePoints = 0;
+        for (int i = 0; i < text.length() && codePoints < e.getPosition(); i += Character.charCount(text.codePointAt(i))) {
+            codePoints++;
+            if (text.charAt(i) == '\n') {
+                line++;
+                column = 1;
+            } else {
+                column++;
+            }
+        }
+        return new ManifestError(file, line, column, "", String.format("has a character that YAML does not allow in a"
+                + " file, U+%04X (a control character); remove it", e.getCodePoint()));
+    }
+
     private static String syntaxMessage(MarkedYamlEngineException e) {
         StringBuilder message = new StringBuilder("invalid YAML: ").append(e.getProblem());
-        if (e.getContext() != null) {
+        if (e.getProblem().startsWith("found undefined alias")) {
+            // An anchor (&name) reaches only the rest of its own document: not the next one after ---
+            String anchor = "&" + e.getProblem().substring("found undefined alias".length()).strip();
+            return message.append("; define the anchor ").append(anchor).append(" earlier in the same document, since"
+                    + " anchors do not reach into other documents (---), or write the value out").toString();
+        }
+        if (e.getContext() != null && !e.getContext().isBlank()) {
             message.append(", ").append(e.getContext());
             e.getContextMark().ifPresent(m -> message.append(" that starts at line ").append(m.getLine() + 1)
                     .append(", column ").append(m.getColumn() + 1));

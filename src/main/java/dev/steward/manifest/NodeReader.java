@@ -71,6 +71,10 @@ final class NodeReader {
     }
 
     private static String unknownField(String name, Collection<String> known, Map<String, String> misplaced) {
+        if (name.equals("<<")) {
+            // docker-compose's and kubectl's YAML 1.1 readers merge "<<: *defaults"; YAML 1.2, read here, has no merge key
+            return "YAML merge keys (<<: *name) are not supported; write the fields out in each document";
+        }
         String where = misplaced.get(name);
         if (where != null) {
             return "unknown field \"" + name + "\" here; it belongs under " + where + " (" + where + "." + name + ")";
@@ -100,10 +104,21 @@ final class NodeReader {
         return entries;
     }
 
-    /** Text of a scalar; numbers and booleans count as their text, since {@code PORT: 8080} clearly means "8080". */
+    /**
+     * Text of a scalar; numbers and booleans count as their text, since {@code PORT: 8080} clearly means "8080". A NUL
+     * character (written {@code \0} or {@code \x00} in double quotes) is refused: an argument, an environment value or
+     * a path ends at it, so the child would get less than the manifest says, and a command could not start at all.
+     */
     Optional<String> text(Node node, String field) {
         if (node instanceof ScalarNode && isOneOf(node.getTag(), Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL)) {
-            return Optional.of(((ScalarNode) node).getValue());
+            String text = ((ScalarNode) node).getValue();
+            int nul = text.indexOf('\0');
+            if (nul >= 0) {
+                error(node, field, "contains a NUL character (character " + (nul + 1) + ", written \\0 or \\x00 in"
+                        + " double quotes), which no argument, path or environment value can hold; remove it");
+                return Optional.empty();
+            }
+            return Optional.of(text);
         }
         error(node, field, "must be text (got " + describe(node) + ")");
         return Optional.empty();
@@ -126,8 +141,12 @@ final class NodeReader {
         if (value.isEmpty()) {
             return Optional.empty();
         }
-        if (value.get().compareTo(BigInteger.valueOf(min)) < 0 || value.get().compareTo(BigInteger.valueOf(max)) > 0) {
-            error(node, field, "must be " + bounds + " (got " + value.get() + ")");
+        boolean tooLarge = value.get().compareTo(BigInteger.valueOf(max)) > 0;
+        if (tooLarge || value.get().compareTo(BigInteger.valueOf(min)) < 0) {
+            // Past an open end ("0 or more", or no bound written at all), say which end: "must be 0 or more (got 1e20)" would not
+            boolean openEnd = tooLarge ? max == Integer.MAX_VALUE : min == Integer.MIN_VALUE;
+            error(node, field, openEnd ? "is too " + (tooLarge ? "large" : "small") + " (got " + value.get() + "); use at "
+                    + (tooLarge ? "most " + max : "least " + min) : "must be " + bounds + " (got " + value.get() + ")");
             return Optional.empty();
         }
         return Optional.of(value.get().intValueExact());

@@ -273,6 +273,13 @@ class ManifestLoaderTest {
     }
 
     @Test
+    void aMergeKeySaysItIsNotSupported() {
+        ManifestFile file = loader.parse(FILE, HEADER + "spec:\n  <<: {command: [a]}\n");
+        assertEquals(new ManifestError(FILE, 6, 3, "spec.<<", "YAML merge keys (<<: *name) are not supported; write the"
+                + " fields out in each document"), file.errors().get(0));
+    }
+
+    @Test
     void misplacedFieldsSayWhereTheyBelong() {
         ManifestError error = onlyError(HEADER + "replicas: 2\nspec:\n  command: [a]\n");
         assertEquals(new ManifestError(FILE, 5, 1, "replicas",
@@ -319,8 +326,13 @@ class ManifestLoaderTest {
                 onlyError(HEADER + "spec:\n  command: [a]\n  replicas: 50000000\n").message(), "a typo must not take the heap");
         assertEquals(new ManifestError(FILE, 7, 18, "spec.exitCodes[1]", "must be from 0 to 255 (got 256)"),
                 onlyError(HEADER + "spec:\n  command: [a]\n  exitCodes: [0, 256]\n"));
-        assertEquals("must be 0 or more (got 99999999999)",
-                onlyError(HEADER + "spec:\n  command: [a]\n  stopTimeoutSeconds: 99999999999\n").message());
+        assertEquals("is too large (got 99999999999); use at most 2147483647",
+                onlyError(HEADER + "spec:\n  command: [a]\n  stopTimeoutSeconds: 99999999999\n").message(),
+                "not \"must be 0 or more\", which it is");
+        assertEquals("is too large (got 2147483648); use at most 2147483647",
+                onlyError(HEADER + "spec:\n  command: [a]\n  priority: 2147483648\n").message(), "not \"must be  (got ...)\"");
+        assertEquals("is too small (got -2147483649); use at least -2147483648",
+                onlyError(HEADER + "spec:\n  command: [a]\n  priority: -2147483649\n").message());
         assertEquals("spec.logs.stderr.backups",
                 onlyError(HEADER + "spec:\n  command: [a]\n  logs: {stderr: {backups: -2}}\n").field());
         assertEquals("must not be negative (got -1); use 0 or more",
@@ -541,6 +553,22 @@ class ManifestLoaderTest {
     }
 
     @Test
+    void aNulCharacterInAnyTextIsRefusedWhereItIsWritten() {
+        // Escaped in double quotes, it is valid YAML; but the child would get the text cut at it (an argument, an
+        // environment value), and a program name holding one failed every start with an internal error.
+        assertEquals(new ManifestError(FILE, 6, 13, "spec.command[0]", "contains a NUL character (character 3, written"
+                        + " \\0 or \\x00 in double quotes), which no argument, path or environment value can hold; remove it"),
+                onlyError(HEADER + "spec:\n  command: [\"tr\\0ue\"]\n"));
+        assertEquals("spec.command[1]", onlyError(HEADER + "spec:\n  command: [echo, \"a\\x00b\"]\n").field());
+        assertEquals("spec.command", onlyError(HEADER + "spec:\n  command: \"sleep 1\\0\"\n").field());
+        assertEquals("spec.environment.X",
+                onlyError(HEADER + "spec:\n  command: [a]\n  environment: {X: \"a\\0b\"}\n").field());
+        assertEquals("spec.directory", onlyError(HEADER + "spec:\n  command: [a]\n  directory: \"/tmp\\0x\"\n").field());
+        assertEquals("spec.logs.stdout.file",
+                onlyError(HEADER + "spec:\n  command: [a]\n  logs: {stdout: {file: \"a\\0.log\"}}\n").field());
+    }
+
+    @Test
     void duplicateFieldsAreReported() {
         ManifestError error = onlyError(HEADER + "spec:\n  command: [a]\n  replicas: 1\n  replicas: 2\n");
         assertEquals(new ManifestError(FILE, 8, 3, "spec.replicas", "is given twice (first at line 7); remove one of"
@@ -577,8 +605,31 @@ class ManifestLoaderTest {
                 error);
         error = onlyError("a: &a [x]\nb: [" + "*a, ".repeat(60) + "*a]\n");
         assertTrue(error.message().startsWith("is not valid YAML: Number of aliases"), error.message());
+        assertTrue(error.message().endsWith("; a manifest needs few aliases (*name): write those values out"),
+                error.message());
         assertEquals("must be text (got \"root\" tagged !custom)",
                 onlyError(HEADER + "spec:\n  command: [a]\n  user: !custom root\n").message());
+    }
+
+    @Test
+    void aCharacterYamlDoesNotAllowIsReportedWhereItIs() {
+        // A NUL byte, a bell, a stray escape from a terminal: snakeyaml-engine says only "special characters are not
+        // allowed", with no line
+        String message = "has a character that YAML does not allow in a file, U+0000 (a control character); remove it";
+        assertEquals(new ManifestError(FILE, 6, 16, "", message), onlyError(HEADER + "spec:\n  command: [\"tr\0ue\"]\n"));
+        assertEquals(new ManifestError(FILE, 1, 3, "", message.replace("0000", "0007")), onlyError("a:\007\n"));
+        String bom = String.valueOf((char) 0xFEFF);
+        assertEquals(new ManifestError(FILE, 2, 7, "", message.replace("0000", "001B")),
+                onlyError(bom + "apiVersion: steward.dev/v1\nkind: \033Program\n"), "the byte order mark is no column");
+    }
+
+    @Test
+    void anAliasToAnotherDocumentsAnchorSaysAnchorsStayInTheirDocument() {
+        ManifestError error = onlyError(HEADER + "spec: {command: &c [a]}\n---\n" + HEADER.replace("web", "db")
+                + "spec: {command: *c}\n");
+        assertEquals(new ManifestError(FILE, 11, 17, "", "invalid YAML: found undefined alias c; define the anchor &c"
+                + " earlier in the same document, since anchors do not reach into other documents (---), or write the value"
+                + " out"), error);
     }
 
     @Test
