@@ -23,6 +23,9 @@ final class ManifestFiles {
         }
     }
 
+    /** The daemon's limit for one manifest file or request body (ManifestLoader's and the API's). */
+    static final int MAX_FILE_BYTES = 1024 * 1024;
+
     private ManifestFiles() {
     }
 
@@ -40,7 +43,7 @@ final class ManifestFiles {
                 }
                 stdinUsed = true;
                 try {
-                    sources.add(new Source("<stdin>", utf8(stdin.readAllBytes(), "<stdin>")));
+                    sources.add(new Source("<stdin>", utf8(readAtMostLimit(stdin, "standard input"), "<stdin>")));
                 } catch (IOException e) {
                     throw new CliException(StewardCli.EXIT_FAILED, "cannot read standard input: " + e.getMessage());
                 }
@@ -93,13 +96,26 @@ final class ManifestFiles {
     }
 
     private static String readFile(Path path, String name) {
-        try {
-            return utf8(Files.readAllBytes(path), name);
+        try (InputStream in = Files.newInputStream(path)) {
+            return utf8(readAtMostLimit(in, name), name);
         } catch (NoSuchFileException e) {
             throw new CliException(StewardCli.EXIT_FAILED, "the file " + name + " does not exist");
         } catch (IOException e) {
             throw new CliException(StewardCli.EXIT_FAILED, "cannot read " + name + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The bytes of a manifest, refused past the daemon's limit for one (1 MiB) without reading further: a 50 MB file, or
+     * {@code -f /dev/zero}, ran the client out of heap with a stack trace.
+     */
+    private static byte[] readAtMostLimit(InputStream in, String name) throws IOException {
+        byte[] bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+        if (bytes.length > MAX_FILE_BYTES) {
+            throw new CliException(StewardCli.EXIT_FAILED, name + " is larger than 1 MiB, the most the daemon takes for"
+                    + " one manifest; nothing was sent: a manifest should be a few KiB, split it into several files");
+        }
+        return bytes;
     }
 
     /** The text of a manifest: refused here, where it is, when not UTF-8, as the daemon would refuse it. */

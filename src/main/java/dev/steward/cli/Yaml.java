@@ -65,6 +65,10 @@ final class Yaml {
             }
         } catch (YamlEngineException e) {
             throw new CliException(StewardCli.EXIT_FAILED, "cannot read " + file + " as YAML: " + e.getMessage().strip());
+        } catch (StackOverflowError e) {
+            // snakeyaml-engine recurses once per nesting level; thousands of "[" printed a stack trace of a thousand lines
+            throw new CliException(StewardCli.EXIT_FAILED, "cannot read " + file + " as YAML: it is nested too deeply;"
+                    + " a manifest needs only a few levels");
         }
         return documents;
     }

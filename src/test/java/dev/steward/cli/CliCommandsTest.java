@@ -747,6 +747,34 @@ class CliCommandsTest {
     }
 
     @Test
+    void aManifestLargerThanTheDaemonTakesIsRefusedUnreadNotLoadedWhole() throws IOException {
+        // Read whole, a 50 MB file (or -f /dev/zero) ran the client out of heap, with a stack trace, before the daemon
+        // could refuse it; the limit is the daemon's for one manifest
+        Files.write(dir.resolve("huge.yaml"), new byte[1024 * 1024 + 1]);
+        String refused = " is larger than 1 MiB, the most the daemon takes for one manifest; nothing was sent: a manifest"
+                + " should be a few KiB, split it into several files";
+        for (String verb : List.of("apply", "diff", "delete")) {
+            CliRun.Result r = cli(verb, "-f", "huge.yaml");
+            assertEquals(verb.equals("diff") ? 2 : 1, r.code(), r::toString);
+            assertEquals("error: huge.yaml" + refused + "\n", r.err(), verb);
+        }
+        CliException stdin = assertThrows(CliException.class, () -> ManifestFiles.read(List.of("-"), false, dir,
+                new ByteArrayInputStream(new byte[1024 * 1024 + 1])));
+        assertEquals("standard input" + refused, stdin.getMessage());
+        assertTrue(daemon.requests.isEmpty(), daemon.requests::toString);
+    }
+
+    @Test
+    void aManifestNestedTooDeeplyIsAnErrorNotAStackTrace() throws IOException {
+        Files.writeString(dir.resolve("deep.yaml"), "[".repeat(100_000) + "]".repeat(100_000));
+        CliRun.Result r = cli("delete", "-f", "deep.yaml");
+        assertEquals(1, r.code(), r::toString);
+        assertEquals("error: cannot read deep.yaml as YAML: it is nested too deeply; a manifest needs only a few levels\n",
+                r.err());
+        assertTrue(daemon.requests.isEmpty(), daemon.requests::toString);
+    }
+
+    @Test
     void applyNeedsAFile() {
         CliRun.Result r = cli("apply");
         assertEquals(2, r.code(), r::toString);
