@@ -21,12 +21,14 @@ public final class Utf8Text {
         private final int line;
         private final int column;
         private final int badByte;
+        private final boolean utf16; // it starts with a UTF-16 byte-order mark: LATIN1 would be the wrong advice
 
-        NotUtf8(int line, int column, int badByte) {
+        NotUtf8(int line, int column, int badByte, boolean utf16) {
             super(null, null, false, false);
             this.line = line;
             this.column = column;
             this.badByte = badByte;
+            this.utf16 = utf16;
         }
 
         public int line() {
@@ -49,6 +51,10 @@ public final class Utf8Text {
         }
 
         private String message(String position) {
+            if (utf16) {
+                return "is UTF-16 text, not UTF-8 (it starts with UTF-16's byte-order mark, as Windows PowerShell's > writes"
+                        + " files); save it as UTF-8 (iconv -f UTF-16 -t UTF-8, or Out-File -Encoding utf8)";
+            }
             return "is not UTF-8 text" + position + " (byte 0x" + Integer.toHexString(0x100 | badByte).substring(1)
                     + "); save it as UTF-8 (iconv -f LATIN1 -t UTF-8, say)";
         }
@@ -81,6 +87,8 @@ public final class Utf8Text {
                 column++;
             }
         }
-        return new NotUtf8(line, column, bytes[at] & 0xff);
+        boolean utf16 = bytes.length >= 2 && ((bytes[0] == (byte) 0xff && bytes[1] == (byte) 0xfe)
+                || (bytes[0] == (byte) 0xfe && bytes[1] == (byte) 0xff));
+        return new NotUtf8(line, column, bytes[at] & 0xff, utf16);
     }
 }

@@ -215,9 +215,16 @@ class ManifestLoaderTest {
     @Test
     void aFileThatIsNotUtf8IsRefusedAtItsFirstBadByte(@TempDir Path dir) throws IOException {
         Path binary = dir.resolve("binary.yaml");
-        Files.write(binary, new byte[] {(byte) 0xff, (byte) 0xfe, 'a', ':', ' ', (byte) 0xc3});
+        Files.write(binary, new byte[] {(byte) 0xff, (byte) 0xff, 'a', ':', ' ', (byte) 0xc3});
         assertEquals(new ManifestError(binary, 1, 1, "", "is not UTF-8 text (byte 0xff); save it as UTF-8 (iconv -f LATIN1"
                 + " -t UTF-8, say)"), onlyError(loader.load(binary)));
+        for (java.nio.charset.Charset utf16 : List.of(StandardCharsets.UTF_16, java.nio.charset.Charset.forName("x-UTF-16LE-BOM"))) {
+            Path windows = dir.resolve("windows.yaml");
+            Files.write(windows, (HEADER + "spec:\n  command: [a]\n").getBytes(utf16));
+            assertEquals(new ManifestError(windows, 1, 1, "", "is UTF-16 text, not UTF-8 (it starts with UTF-16's byte-order"
+                    + " mark, as Windows PowerShell's > writes files); save it as UTF-8 (iconv -f UTF-16 -t UTF-8, or Out-File"
+                    + " -Encoding utf8)"), onlyError(loader.load(windows)), utf16.name());
+        }
         Path latin1 = dir.resolve("latin1.yaml");
         Files.write(latin1, (HEADER + "  labels: {who: Jos\u00e9}\nspec:\n  command: [a]\n").getBytes(StandardCharsets.ISO_8859_1));
         ManifestError error = onlyError(loader.load(latin1));
