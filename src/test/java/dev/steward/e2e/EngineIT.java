@@ -438,12 +438,12 @@ class EngineIT {
                 kind: Program
                 metadata: {name: bulk}
                 spec:
-                  command: ["/bin/sh", "-c", "head -c 104857600 /dev/urandom > %s && cat %s"]
+                  command: ["/bin/sh", "-c", "head -c 104857599 /dev/urandom > %s && echo >> %s && cat %s"]
                   startSeconds: 0
                   restartPolicy: Never
                   logs:
                     stdout: {maxBytes: 8Mi, backups: 20}
-                """.formatted(data, data));
+                """.formatted(data, data, data)); // ended by a line break, as a run's unfinished last line gets one
         daemon.awaitLineAfter(skip, "bulk: EXITED (exit status 0; expected)");
         Path log = daemon.stateDir.resolve("logs/bulk.out.log");
         long expected = Files.size(data);
