@@ -10,7 +10,8 @@ import java.util.Locale;
 /**
  * Supervisor's {@code status} column ({@code supervisorctl}'s {@code _interpretProcessInfo}), so that
  * Supervisor users read the same words: {@code pid 1234, uptime 0:01:02} while RUNNING, the spawn error
- * in BACKOFF and FATAL (or {@code Exited too quickly}), the stop time or {@code Not started} when stopped, and nothing otherwise;
+ * in BACKOFF and FATAL (or {@code Exited too quickly}), the stop time or {@code Not started} when stopped, and nothing otherwise
+ * (but for a STOPPING process whose own process has exited, which says that it waits for the rest of its group);
  * an automatic restart or retry waiting on its timer adds when ({@code Dec 07 08:00 AM; restarts in 40 s}), where
  * supervisord, whose waits are a second or two, says nothing.
  * A process that is stopping to go (scaled down, or its program removed) says so instead (supervisord removes a
@@ -45,6 +46,8 @@ final class ProcessDescriptions {
             case "STOPPED", "EXITED" -> (info.startedAt().isEmpty() ? "Not started"
                     : info.stoppedAt().map(stop -> STOP_TIME.format(stop.atZone(zone))).orElse("Not started"))
                     + due(info, "restarts", now);
+            // STOPPING holds no pid only once its process has exited and the rest of its group (killAsGroup) is waited for.
+            case "STOPPING" -> info.pid() == 0 ? "its process has exited; waiting for the rest of its process group" : "";
             default -> "";
         };
     }

@@ -10,6 +10,8 @@ import java.util.Optional;
  *
  * @param state           Supervisor state name (RUNNING, ...)
  * @param stateCode       Supervisor state code (20, ...)
+ * @param pid             the running process's pid; 0 when none, also while STOPPING once it has exited and the rest
+ *                        of its process group ({@code killAsGroup}) is waited for
  * @param startedAt       when the current or last run started
  * @param stoppedAt       when the last run ended
  * @param restartAt       when its automatic restart (EXITED) or retry (BACKOFF), waiting on a timer, is due

@@ -39,8 +39,10 @@ public record EventRecord(long id, String type, String reason, String object, St
                 StateChange c = changed.change();
                 String object = "process/" + c.process();
                 if (c.from() == c.to()) {
-                    // STOPPING: SIGKILL after the stop timeout; EXITED: a pending restart its changed spec cancelled or brought forward.
+                    // STOPPING: SIGKILL after the stop timeout, or the child gone and the rest of its group waited for;
+                    // EXITED: a pending restart its changed spec cancelled or brought forward.
                     return c.to() == ProcessState.EXITED ? new Kind(NORMAL, "RestartChanged", object, c.detail())
+                            : c.waitingForGroup() ? new Kind(NORMAL, "Stopping", object, c.detail())
                             : new Kind(WARNING, "Killing", object, c.detail());
                 }
                 return switch (c.to()) {

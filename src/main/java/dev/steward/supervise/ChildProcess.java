@@ -10,4 +10,12 @@ public interface ChildProcess {
      * @return false when the process (group) no longer exists
      */
     boolean signal(int signal, boolean toGroup);
+
+    /**
+     * Whether its process group still has a process (itself, or one it left behind) that the daemon may signal:
+     * {@code kill(-pgid, 0)}. The group's number is given to no other process while one of its members lives.
+     */
+    default boolean groupAlive() {
+        return signal(0, true);
+    }
 }

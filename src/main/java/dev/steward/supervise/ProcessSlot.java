@@ -14,6 +14,14 @@ import java.util.Optional;
  * are owner-loop timers.
  */
 public final class ProcessSlot {
+    /**
+     * How often the process group of a child that exited while stopping is looked at ({@code kill(-pgid, 0)}) while
+     * others of the group live on: on the owner's timer, so no thread per process.
+     */
+    static final Duration GROUP_POLL = Duration.ofMillis(100);
+    /** How long a group is waited for after its SIGKILL (a member in uninterruptible sleep) before it is left. */
+    static final Duration AFTER_GROUP_KILL = Duration.ofSeconds(LeftoverChildren.AFTER_KILL_SECONDS);
+
     private final int index;
     private final Clock clock;
     private final OwnerLoop loop;
@@ -36,6 +44,17 @@ public final class ProcessSlot {
     private OwnerLoop.Timer timer;
     private int backoff;
     private boolean killing;
+    /** When the stop being made sends SIGKILL: {@code stopTimeoutSeconds} after the stop signal. */
+    private Instant killAt;
+    /** Whether the stop being made has sent SIGKILL to the child's process group. */
+    private boolean groupKilled;
+    /**
+     * The child that exited while stopping, under {@code killAsGroup}, whose process group still has members (a
+     * grandchild that ignores the stop signal): waited for, STOPPING, until the group is empty; null otherwise.
+     */
+    private ChildProcess leftGroup;
+    /** Whether the wait for {@link #leftGroup} has been said (a STOPPING notice). */
+    private boolean groupAnnounced;
     private boolean startWhenStopped;
     /** The daemon shuts down: nothing starts this process again, since nothing would stop it. */
     private boolean startsNoMore;
@@ -269,8 +288,10 @@ public final class ProcessSlot {
         int signal = stopsWith.stopSignal();
         boolean toGroup = stopsWith.stopAsGroup();
         killing = true;
+        groupKilled = false;
         cancelTimer(); // only RUNNING and STARTING are stopped so: never one already STOPPING
         transition(ProcessState.STOPPING, "sent SIG" + Signals.name(signal) + (toGroup ? " to its process group" : ""));
+        killAt = clock.instant().plusSeconds(stopsWith.stopTimeoutSeconds());
         timer = loop.schedule(Duration.ofSeconds(stopsWith.stopTimeoutSeconds()), this::stopTimedOut);
         child.signal(signal, toGroup);
         if (Signals.continuedAfter(signal)) {
@@ -283,6 +304,7 @@ public final class ProcessSlot {
         if (state == ProcessState.STOPPING && child != null) {
             // Supervisor's rule: past stopwaitsecs, SIGKILL; if even that fails we stay STOPPING.
             child.signal(9, stopsWith.killAsGroup());
+            groupKilled = stopsWith.killAsGroup();
             notice("still running " + stopsWith.stopTimeoutSeconds() + " s after the stop signal; sent SIGKILL"
                     + (stopsWith.killAsGroup() ? " to its process group" : ""));
         }
@@ -293,19 +315,18 @@ public final class ProcessSlot {
             return;
         }
         Instant now = clock.instant();
-        int pid = child.pid();
+        ChildProcess gone = child;
+        int pid = gone.pid();
         child = null;
         cancelTimer();
         stoppedAt = now;
         boolean expected = expected(spec, status);
         lastExit = new LastExit(status, expected, now);
         if (killing) {
-            killing = false;
-            transition(ProcessState.STOPPED, status.toString());
-            if (startWhenStopped) {
-                startWhenStopped = false;
-                backoff = 0;
-                spawn(false);
+            if (stopsWith.killAsGroup() && gone.groupAlive()) {
+                awaitGroup(gone);
+            } else {
+                stopped(status.toString());
             }
             return;
         }
@@ -341,6 +362,72 @@ public final class ProcessSlot {
             transition(ProcessState.EXITED, exit);
             spawn(true);
         }
+    }
+
+    /** The stop is over: STOPPED, and started again if that was asked for meanwhile. */
+    private void stopped(String detail) {
+        killing = false;
+        leftGroup = null;
+        stoppedAt = clock.instant();
+        transition(ProcessState.STOPPED, detail);
+        if (startWhenStopped) {
+            startWhenStopped = false;
+            backoff = 0;
+            spawn(false);
+        }
+    }
+
+    /**
+     * The child exited while stopping, but its process group may still have members (a grandchild that ignores the stop
+     * signal, or one not reaped yet): the stop goes on (STOPPING, so a restart does not race them for a port and a
+     * shutdown waits for them) until the group is empty, and the group gets SIGKILL at the stop's deadline, as the child
+     * would have. Its pgid (the child's pid) is given to no other process while a member lives, and is not signalled
+     * once the group was found empty. Said only when the group is still there at the first look, a poll later: the
+     * members that took the stop signal with the child are usually gone by then.
+     */
+    private void awaitGroup(ChildProcess leader) {
+        leftGroup = leader;
+        groupAnnounced = false;
+        pollGroupLater();
+    }
+
+    private void pollGroupLater() {
+        Duration next = GROUP_POLL;
+        if (!groupKilled) {
+            Duration toKill = Duration.between(clock.instant(), killAt);
+            if (toKill.compareTo(next) < 0) {
+                next = toKill.isNegative() ? Duration.ZERO : toKill; // the SIGKILL comes at the deadline, not up to a poll late
+            }
+        }
+        timer = loop.schedule(next, this::pollGroup);
+    }
+
+    private void pollGroup() {
+        timer = null;
+        int pgid = leftGroup.pid();
+        if (!leftGroup.groupAlive()) {
+            stopped(lastExit.status() + (!groupAnnounced ? "" : groupKilled ? "; the rest of its process group took SIGKILL"
+                    : "; the rest of its process group has exited"));
+            return;
+        }
+        Instant now = clock.instant();
+        if (!groupAnnounced) {
+            groupAnnounced = true;
+            notice("its process (pid " + pgid + ") has exited (" + lastExit.status() + "); " + StateChange.WAITING_FOR_GROUP
+                    + " (pgid " + pgid + ")" + (groupKilled ? ", sent SIGKILL" : ", SIGKILL in "
+                    + seconds(Duration.between(now, killAt))));
+        }
+        if (!groupKilled && !now.isBefore(killAt)) {
+            groupKilled = true;
+            leftGroup.signal(9, true);
+            notice("its process group " + pgid + " still has processes " + stopsWith.stopTimeoutSeconds()
+                    + " s after the stop signal; sent SIGKILL to its process group");
+        } else if (groupKilled && !now.isBefore(killAt.plus(AFTER_GROUP_KILL))) {
+            stopped(lastExit.status() + "; processes of its process group " + pgid + " are still there "
+                    + AFTER_GROUP_KILL.toSeconds() + " s after SIGKILL, and are left (pgrep -a -g " + pgid + " lists them)");
+            return;
+        }
+        pollGroupLater();
     }
 
     /** Arms the timer of an automatic restart (EXITED) or retry (BACKOFF), and notes when it is due. */

@@ -12,6 +12,13 @@ public record StateChange(String program, String process, ProcessState from, Pro
 
     /** Opens the note on an EXITED change's detail when its restart waits out {@code restartBackoff}. */
     static final String RESTART_BACKOFF = "(restartBackoff: ";
+    /** In a STOPPING notice: the child has exited, and the rest of its process group is waited for. */
+    static final String WAITING_FOR_GROUP = "waiting for the rest of its process group";
+
+    /** A STOPPING notice that the child has exited while others of its process group (killAsGroup) live on. */
+    public boolean waitingForGroup() {
+        return from == ProcessState.STOPPING && to == ProcessState.STOPPING && detail.contains(WAITING_FOR_GROUP);
+    }
 
     /** An exit whose automatic restart waits out {@code restartBackoff}: a crash loop backing off, as kubectl's BackOff. */
     public boolean backingOff() {

@@ -71,6 +71,8 @@ class ApiFormattingTest {
                 process("BACKOFF", 0, null, null, null), NOW, UTC));
         assertEquals("", ProcessDescriptions.describe(process("STARTING", 99, NOW, null, null), NOW, UTC));
         assertEquals("", ProcessDescriptions.describe(process("STOPPING", 99, NOW, null, null), NOW, UTC));
+        assertEquals("its process has exited; waiting for the rest of its process group",
+                ProcessDescriptions.describe(process("STOPPING", 0, NOW, null, null), NOW, UTC), "stopAsGroup: a grandchild left");
     }
 
     @Test

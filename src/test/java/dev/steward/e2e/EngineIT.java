@@ -12,6 +12,9 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import static org.awaitility.Awaitility.await;
@@ -376,6 +379,64 @@ class EngineIT {
         } finally {
             Processes.kill(grandchild);
         }
+    }
+
+    @Test
+    void stopAsGroupWaitsForAGrandchildThatIgnoresTheStopSignalAndKillsItAtTheTimeout() throws Exception {
+        // supervisord says STOPPED as soon as bash has died of SIGTERM, and the grandchild runs on for ever.
+        int skip = daemon.lineCount();
+        daemon.writeManifest("kin.yaml", """
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: kin}
+                spec:
+                  command: ["/bin/bash", "-c", "(trap '' TERM; echo $BASHPID > %1$s/kin.tmp && mv %1$s/kin.tmp %1$s/kin.pid; exec sleep 1000) & wait"]
+                  startSeconds: 0
+                  stopAsGroup: true
+                  stopTimeoutSeconds: 5
+                """.formatted(marks));
+        long pid = daemon.awaitRunning("kin", skip);
+        long grandchild = Processes.awaitPidFile(marks.resolve("kin.pid"));
+        try {
+            int beforeStop = daemon.lineCount();
+            long asked = System.nanoTime();
+            CompletableFuture<CliRun> stop = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return steward("stop", "kin");
+                } catch (IOException | InterruptedException e) {
+                    throw new CompletionException(e);
+                }
+            });
+            daemon.awaitLineAfter(beforeStop, "kin: STOPPING (its process (pid " + pid + ") has exited (terminated by SIGTERM);"
+                    + " waiting for the rest of its process group (pgid " + pid + ")");
+            assertFalse(Processes.alive(pid));
+            assertTrue(Processes.alive(grandchild), "it ignores SIGTERM");
+            CliRun status = steward("status", "kin");
+            assertTrue(status.out().contains("STOPPING") && status.out().contains("waiting for the rest of its process group"),
+                    status.toString());
+
+            CliRun stopped = stop.get(60, TimeUnit.SECONDS);
+            Duration took = Duration.ofNanos(System.nanoTime() - asked);
+            assertFalse(Processes.alive(grandchild), "killed before STOPPED was said");
+            assertTrue(stopped.out().contains("kin: stopped (terminated by SIGTERM)"), stopped.toString());
+            assertTrue(took.compareTo(Duration.ofSeconds(5)) >= 0 && took.compareTo(Duration.ofSeconds(25)) < 0, "took " + took);
+            List<String> lines = daemon.linesAfter(beforeStop);
+            int killed = indexOf(lines, "kin: STOPPING (its process group " + pid + " still has processes 5 s after the stop signal;"
+                    + " sent SIGKILL to its process group)");
+            int stoppedLine = indexOf(lines, "kin: STOPPED (terminated by SIGTERM; the rest of its process group took SIGKILL)");
+            assertTrue(killed >= 0 && killed < stoppedLine, String.join("\n", lines));
+        } finally {
+            Processes.kill(grandchild);
+        }
+    }
+
+    private static int indexOf(List<String> lines, String text) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Test

@@ -355,6 +355,18 @@ class EventHistoryTest {
     }
 
     @Test
+    void waitingForTheRestOfAProcessGroupIsNoKilling() {
+        String detail = "its process (pid 1234) has exited (terminated by SIGTERM); waiting for the rest of its process group"
+                + " (pgid 1234), SIGKILL in 3 s";
+        accept(change(ProcessState.STOPPING, ProcessState.STOPPING, detail));
+
+        EventRecord record = single();
+        assertEquals("Stopping", record.reason());
+        assertEquals(EventRecord.NORMAL, record.type());
+        assertEquals(detail, record.message());
+    }
+
+    @Test
     void aPendingRestartThatItsChangedSpecCancelsOrBringsForwardIsNoKilling() {
         accept(change(ProcessState.EXITED, ProcessState.EXITED,
                 "restart cancelled: its spec no longer restarts this exit (restartPolicy: Never)"));

@@ -115,6 +115,9 @@ final class FakeLauncher implements Launcher {
         private final Consumer<ExitStatus> onExit;
         private final List<SentSignal> received = new ArrayList<>();
         private boolean dead;
+        /** Others of its process group live on (a grandchild that ignores the stop signal), until they exit or are killed. */
+        private boolean groupMembers;
+        private boolean membersIgnoreKill;
 
         FakeChild(int pid, Consumer<ExitStatus> onExit) {
             this.pid = pid;
@@ -131,7 +134,34 @@ final class FakeLauncher implements Launcher {
             SentSignal sent = new SentSignal(pid, signal, toGroup);
             received.add(sent);
             signals.add(sent);
-            return !dead;
+            boolean reached = !dead || (toGroup && groupMembers);
+            if (toGroup && signal == 9 && !membersIgnoreKill) {
+                groupMembers = false;
+            }
+            return reached;
+        }
+
+        /** Looked at, not signalled: not in {@link #signals()}. */
+        @Override
+        public boolean groupAlive() {
+            return !dead || groupMembers;
+        }
+
+        /** Others of its process group outlive it, until SIGKILL to the group or {@link #membersExit()}. */
+        FakeChild withGroupMembers() {
+            groupMembers = true;
+            return this;
+        }
+
+        /** ... even SIGKILL (stuck in uninterruptible sleep). */
+        FakeChild withMembersThatSurviveKill() {
+            membersIgnoreKill = true;
+            return withGroupMembers();
+        }
+
+        /** The rest of its process group exits. */
+        void membersExit() {
+            groupMembers = false;
         }
 
         /** Signals this child received, in order. */

@@ -968,6 +968,168 @@ class ProcessSlotTest {
                 new SentSignal(PID2, SIGKILL, false)), launcher.lastChild().signals());
     }
 
+    // ---- STOPPING with the rest of the process group left (killAsGroup) -----------------------------
+
+    private ProcessSlot groupStopping(Specs specs) {
+        ProcessSlot slot = running(specs.stopAsGroup(true).killAsGroup(true).stopTimeoutSeconds(3));
+        launcher.lastChild().withGroupMembers();
+        slot.stop();
+        assertTransitions("RUNNING->STOPPING");
+        return slot;
+    }
+
+    @Test
+    void aGroupLeftByTheChildKeepsTheStopGoingAndIsKilledAtTheDeadline() {
+        // bash -c "(trap '' TERM; exec sleep 1000) & wait": bash dies of SIGTERM, its child ignores it and lives on.
+        ProcessSlot slot = groupStopping(web());
+        loop.advanceMillis(500);
+        launcher.exitLast(ExitStatus.killedBy(SIGTERM));
+
+        assertEquals(STOPPING, slot.state(), "not STOPPED while its group lives on");
+        assertEquals(0, slot.pid(), "its process is gone");
+        assertEquals(ExitStatus.killedBy(SIGTERM), slot.lastExit().orElseThrow().status());
+        assertTransitions();
+        loop.advanceMillis(ProcessSlot.GROUP_POLL.toMillis());
+        StateChange waiting = onlyEvent();
+        assertTrue(waiting.waitingForGroup(), waiting.detail());
+        assertEquals("its process (pid " + PID1 + ") has exited (terminated by SIGTERM); waiting for the rest of its process"
+                + " group (pgid " + PID1 + "), SIGKILL in 3 s", waiting.detail());
+        assertTransitions("STOPPING->STOPPING");
+
+        loop.advanceMillis(2999 - 500 - ProcessSlot.GROUP_POLL.toMillis());
+        assertEquals(STOPPING, slot.state());
+        assertFalse(launcher.signals().contains(new SentSignal(PID1, SIGKILL, true)), "no SIGKILL before stopTimeoutSeconds");
+        loop.advanceMillis(1);
+        assertEquals(List.of(new SentSignal(PID1, SIGTERM, true), new SentSignal(PID1, SIGCONT, true),
+                new SentSignal(PID1, SIGKILL, true)), launcher.signals(), "SIGKILL to the group at the stop's deadline");
+        assertEquals(STOPPING, slot.state(), "until the group is found empty");
+        assertTrue(onlyEvent().detail().contains("sent SIGKILL to its process group"), onlyEvent().detail());
+        assertTransitions("STOPPING->STOPPING");
+
+        loop.advanceMillis(ProcessSlot.GROUP_POLL.toMillis());
+        assertEquals(STOPPED, slot.state());
+        assertEquals("terminated by SIGTERM; the rest of its process group took SIGKILL", onlyEvent().detail());
+        assertEquals(loop.now(), slot.stoppedAt().orElseThrow());
+        assertTransitions("STOPPING->STOPPED");
+        assertEquals(0, loop.pendingTimers(), "no more looks at a group found empty");
+        assertEquals(1, launcher.launchCount());
+    }
+
+    @Test
+    void theStopEndsOnceTheGroupIsEmptyWithoutSigkill() {
+        ProcessSlot slot = groupStopping(web());
+        launcher.exitLast(ExitStatus.killedBy(SIGTERM));
+        loop.advanceMillis(1000);
+        assertEquals(STOPPING, slot.state());
+        events.clear();
+
+        launcher.lastChild().membersExit();
+        loop.advanceMillis(ProcessSlot.GROUP_POLL.toMillis());
+
+        assertEquals(STOPPED, slot.state());
+        assertEquals("terminated by SIGTERM; the rest of its process group has exited", onlyEvent().detail());
+        assertTransitions("STOPPING->STOPPED");
+        assertEquals(0, loop.pendingTimers());
+        loop.advanceSeconds(10);
+        assertEquals(List.of(new SentSignal(PID1, SIGTERM, true), new SentSignal(PID1, SIGCONT, true)), launcher.signals(),
+                "no SIGKILL, and nothing sent to the group once it was found empty");
+    }
+
+    @Test
+    void membersGoneByTheFirstLookAreNotSaid() {
+        // The usual stopAsGroup stop: the members took the stop signal with the child and are reaped a moment after it.
+        ProcessSlot slot = groupStopping(web());
+        launcher.exitLast(ExitStatus.killedBy(SIGTERM));
+        launcher.lastChild().membersExit();
+
+        loop.advanceMillis(ProcessSlot.GROUP_POLL.toMillis());
+
+        assertEquals(STOPPED, slot.state());
+        assertEquals("terminated by SIGTERM", onlyEvent().detail());
+        assertTransitions("STOPPING->STOPPED");
+    }
+
+    @Test
+    void aRestartWhileTheGroupIsWaitedForStartsOnlyOnceItIsGone() {
+        // The new process must not race the old one's children for a port.
+        ProcessSlot slot = groupStopping(web());
+        slot.restart();
+        launcher.exitLast(ExitStatus.killedBy(SIGTERM));
+        loop.advanceMillis(1000);
+        assertEquals(STOPPING, slot.state());
+        assertTrue(slot.startPending());
+        assertEquals(1, launcher.launchCount());
+
+        launcher.child(0).membersExit();
+        loop.advanceMillis(ProcessSlot.GROUP_POLL.toMillis());
+
+        assertEquals(STARTING, slot.state());
+        assertEquals(2, launcher.launchCount());
+        assertEquals(PID2, slot.pid());
+    }
+
+    @Test
+    void aGroupThatOutlivesItsSigkillIsLeftAfterAFewSeconds() {
+        ProcessSlot slot = running(web().stopAsGroup(true).killAsGroup(true).stopTimeoutSeconds(3));
+        launcher.lastChild().withMembersThatSurviveKill();
+        slot.stop();
+        launcher.exitLast(ExitStatus.killedBy(SIGTERM));
+        loop.advanceSeconds(3);
+        assertTrue(launcher.signals().contains(new SentSignal(PID1, SIGKILL, true)));
+        events.clear();
+
+        loop.advanceMillis(ProcessSlot.AFTER_GROUP_KILL.toMillis() - 1);
+        assertEquals(STOPPING, slot.state());
+        loop.advanceMillis(ProcessSlot.GROUP_POLL.toMillis());
+
+        assertEquals(STOPPED, slot.state(), "a shutdown is not held up for ever");
+        assertEquals("terminated by SIGTERM; processes of its process group " + PID1 + " are still there 5 s after SIGKILL,"
+                + " and are left (pgrep -a -g " + PID1 + " lists them)", onlyEvent().detail());
+        assertEquals(0, loop.pendingTimers());
+    }
+
+    @Test
+    void aSigkillBeforeTheChildsExitIsNotSentAgain() {
+        ProcessSlot slot = running(web().stopAsGroup(true).killAsGroup(true).stopTimeoutSeconds(3));
+        launcher.lastChild().withMembersThatSurviveKill(); // for a moment: not reaped yet when the child's exit comes
+        slot.stop();
+        loop.advanceSeconds(3);
+        launcher.exitLast(ExitStatus.killedBy(SIGKILL));
+        loop.advanceMillis(ProcessSlot.GROUP_POLL.toMillis());
+        assertEquals(STOPPING, slot.state());
+        assertTrue(lastEvent().detail().endsWith("(pgid " + PID1 + "), sent SIGKILL"), lastEvent().detail());
+
+        launcher.lastChild().membersExit();
+        loop.advanceMillis(ProcessSlot.GROUP_POLL.toMillis());
+
+        assertEquals(STOPPED, slot.state());
+        assertEquals(1, launcher.signals().stream().filter(sent -> sent.signal() == SIGKILL).count(), launcher.signals().toString());
+    }
+
+    @Test
+    void withoutKillAsGroupTheGroupIsNotWaitedFor() {
+        // stopAsGroup with killAsGroup: false asks for no SIGKILL to the group: nothing to wait for.
+        ProcessSlot slot = running(web().stopAsGroup(true).killAsGroup(false));
+        launcher.lastChild().withGroupMembers();
+        slot.stop();
+        launcher.exitLast(ExitStatus.killedBy(SIGTERM));
+
+        assertEquals(STOPPED, slot.state());
+        assertEquals(0, loop.pendingTimers());
+    }
+
+    @Test
+    void anExitNotAskedForLeavesTheGroupAlone() {
+        // As supervisord: only a stop kills the group; a program that exits by itself may mean to leave a daemon behind.
+        ProcessSlot slot = running(web().stopAsGroup(true).restartPolicy(RestartPolicy.Never));
+        launcher.lastChild().withGroupMembers();
+        launcher.exitLast(ExitStatus.exited(0));
+
+        assertEquals(EXITED, slot.state());
+        assertEquals(0, loop.pendingTimers());
+        assertEquals(List.of(), launcher.signals());
+    }
+
     @Test
     void stopContinuesAStoppedProcessRightAfterTheStopSignalToTheSameTarget() {
         // As systemd does: a process stopped by kill -STOP can act on a stop signal it catches only once continued.

@@ -120,6 +120,8 @@ class SupervisorTest {
         final SpawnRequest request;
         final List<Integer> signals = new ArrayList<>();
         boolean dead;
+        /** Others of its process group live on after it dies, until SIGKILL to the group. */
+        boolean groupMembers;
 
         Child(int pid, SpawnRequest request) {
             this.pid = pid;
@@ -134,7 +136,16 @@ class SupervisorTest {
         @Override
         public boolean signal(int signal, boolean toGroup) {
             signals.add(signal);
-            return !dead;
+            boolean reached = !dead || (toGroup && groupMembers);
+            if (toGroup && signal == 9) {
+                groupMembers = false;
+            }
+            return reached;
+        }
+
+        @Override
+        public boolean groupAlive() {
+            return !dead || groupMembers;
         }
 
         void exit(ExitStatus status) {
@@ -1207,6 +1218,33 @@ class SupervisorTest {
         assertEquals(STOPPING, state(supervisor, "web"));
         assertFalse(done.isDone());
         web.exit(ExitStatus.killedBy(9));
+        assertTrue(done.isDone());
+    }
+
+    @Test
+    void shutdownWaitsForTheRestOfAStoppedProcesssGroupBeforeTheNextLevel() {
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("web").priority(900).stopAsGroup(true).killAsGroup(true).stopTimeoutSeconds(10).build(),
+                program("db").priority(100).build()));
+        Child web = spawner.lastChildOf("web");
+        Child db = spawner.lastChildOf("db");
+        web.groupMembers = true; // a grandchild that ignores SIGTERM
+
+        CompletableFuture<Void> done = supervisor.shutdown();
+        loop.runPending();
+        web.exit(ExitStatus.killedBy(SIGTERM));
+        loop.advanceSeconds(9);
+
+        assertEquals(STOPPING, state(supervisor, "web"), "its group still runs");
+        assertTrue(db.signals.isEmpty(), "the lower level waits for it");
+        assertFalse(done.isDone());
+
+        loop.advanceSeconds(1);
+        assertEquals(List.of(SIGTERM, SIGCONT, 9), web.signals, "SIGKILL to the group at stopTimeoutSeconds");
+        loop.advanceMillis(ProcessSlot.GROUP_POLL.toMillis());
+        assertEquals(STOPPED, state(supervisor, "web"));
+        assertEquals(List.of(SIGTERM, SIGCONT), db.signals);
+        db.exit(ExitStatus.killedBy(SIGTERM));
         assertTrue(done.isDone());
     }
 
