@@ -2,10 +2,12 @@ package dev.steward.events;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -13,7 +15,8 @@ import java.util.function.IntSupplier;
 
 /**
  * A bounded history of what happened, aggregated as kubectl does: the same reason on the same object
- * with the same message within the recent records is counted, not repeated. On a process, numbers aside,
+ * with the same message as a record still held is counted in that record, not repeated, however many
+ * records came between (forty processes in a crash loop put eighty between two of one's). On a process, numbers aside,
  * so that pids and counts do not defeat it ("RUNNING (pid 1)" repeats "RUNNING (pid 2)"); on a program or
  * a manifest the numbers are what the message says ("scaled 1 -> 3" is not "scaled 3 -> 1"). Written by the owner, read by request threads: one small lock.
  *
@@ -28,10 +31,12 @@ public final class EventHistory {
     public static final int MIN_CAPACITY = 1000;
     public static final int RECORDS_PER_OBJECT = 10;
     public static final int MAX_CAPACITY = 20_000;
-    private static final int AGGREGATION_WINDOW = 50;
 
     private final Clock clock;
-    private final Deque<EventRecord> records = new ArrayDeque<>();
+    /** The records by id, oldest first. */
+    private final LinkedHashMap<Long, EventRecord> records = new LinkedHashMap<>();
+    /** The one record held for each {@link #key}: what a repeat is counted in. */
+    private final Map<String, EventRecord> byKey = new HashMap<>();
     private volatile IntSupplier objects = () -> 0;
     private final List<Consumer<EventRecord>> listeners = new CopyOnWriteArrayList<>();
     private long sequence;
@@ -58,18 +63,22 @@ public final class EventHistory {
     private void record(String type, String reason, String object, String message, Instant now) {
         EventRecord updated;
         synchronized (this) {
-            EventRecord same = findRecent(type, reason, object, message);
+            String key = key(type, reason, object, message);
+            EventRecord same = byKey.get(key);
             sequence++;
             if (same != null) {
-                records.removeLastOccurrence(same); // it is among the last few
+                records.remove(same.id());
                 updated = new EventRecord(sequence, type, reason, object, message, same.count() + 1, same.firstTimestamp(), now);
             } else {
                 updated = new EventRecord(sequence, type, reason, object, message, 1, now, now);
             }
-            records.addLast(updated);
+            records.put(updated.id(), updated);
+            byKey.put(key, updated);
             int capacity = capacity();
-            while (records.size() > capacity) {
-                records.removeFirst();
+            for (Iterator<EventRecord> oldest = records.values().iterator(); records.size() > capacity; ) {
+                EventRecord dropped = oldest.next();
+                oldest.remove();
+                byKey.remove(key(dropped.type(), dropped.reason(), dropped.object(), dropped.message()));
             }
         }
         listeners.forEach(listener -> listener.accept(updated));
@@ -81,39 +90,31 @@ public final class EventHistory {
         return (int) Math.min(MAX_CAPACITY, Math.max(MIN_CAPACITY, wanted));
     }
 
-    private EventRecord findRecent(String type, String reason, String object, String message) {
-        int looked = 0;
-        for (var it = records.descendingIterator(); it.hasNext() && looked < AGGREGATION_WINDOW; looked++) {
-            EventRecord candidate = it.next();
-            if (candidate.object().equals(object) && candidate.reason().equals(reason)
-                    && candidate.type().equals(type) && (object.startsWith("process/")
-                    ? sameShape(candidate.message(), message) : candidate.message().equals(message))) {
-                return candidate;
-            }
-        }
-        return null;
+    /**
+     * What makes two records one: type, reason, object and message; on a process, the message's numbers aside
+     * ({@link #shape}), so that pids and counts do not defeat it.
+     */
+    private static String key(String type, String reason, String object, String message) {
+        return type + '\n' + reason + '\n' + object + '\n' + (object.startsWith("process/") ? shape(message) : message);
     }
 
-    /**
-     * Whether two messages are equal once every run of ASCII digits is taken as one and the same
-     * token. Compared in place: a regex per candidate was most of the cost of recording an event.
-     */
-    static boolean sameShape(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            if (isDigit(a.charAt(i)) && isDigit(b.charAt(j))) {
-                while (i < a.length() && isDigit(a.charAt(i))) {
-                    i++;
-                }
-                while (j < b.length() && isDigit(b.charAt(j))) {
-                    j++;
-                }
-            } else if (a.charAt(i++) != b.charAt(j++)) {
-                return false;
+    /** The message with each run of ASCII digits replaced by one NUL character (a message holds none). */
+    static String shape(String message) {
+        StringBuilder out = new StringBuilder(message.length());
+        for (int i = 0; i < message.length(); i++) {
+            char c = message.charAt(i);
+            if (!isDigit(c)) {
+                out.append(c);
+            } else if (i == 0 || !isDigit(message.charAt(i - 1))) {
+                out.append((char) 0);
             }
         }
-        return i == a.length() && j == b.length();
+        return out.toString();
+    }
+
+    /** Whether two messages are equal once every run of ASCII digits is taken as one and the same token. */
+    static boolean sameShape(String a, String b) {
+        return shape(a).equals(shape(b));
     }
 
     private static boolean isDigit(char c) {
@@ -122,7 +123,7 @@ public final class EventHistory {
 
     /** Oldest first. */
     public synchronized List<EventRecord> all() {
-        return List.copyOf(records);
+        return List.copyOf(records.values());
     }
 
     /** Calls {@code listener} (on the recording thread; keep it quick) for each new or updated record. */
@@ -134,11 +135,11 @@ public final class EventHistory {
     /** Records about one object, oldest first. */
     public synchronized List<EventRecord> about(String object) {
         List<EventRecord> found = new ArrayList<>();
-        records.forEach(r -> {
+        for (EventRecord r : records.values()) {
             if (r.object().equals(object)) {
                 found.add(r);
             }
-        });
+        }
         return found;
     }
 }

@@ -122,6 +122,46 @@ class EventHistoryTest {
     }
 
     @Test
+    void manyProcessesInACrashLoopAtOnceAreAggregatedAndPushNothingOut() {
+        // 40 processes crash together (a database they need is down): 80 records between two of one process's.
+        history.boundBy(() -> 1 + 1 + 40 + 1);
+        history.record(EventRecord.NORMAL, "Added", "program/db", "added from /srv/manifests/db.yaml");
+        for (int round = 0; round < 30; round++) {
+            clock.advance(Duration.ofSeconds(1));
+            for (int p = 0; p < 40; p++) {
+                int pid = 1000 + round * 40 + p;
+                history.record(EventRecord.NORMAL, "Starting", "process/worker-" + p, "started, pid " + pid);
+                history.record(EventRecord.WARNING, "BackOff", "process/worker-" + p, "exited too quickly: exit status 1, pid " + pid);
+            }
+        }
+
+        List<EventRecord> all = history.all();
+        assertEquals(1 + 40 * 2, all.size(), "one record for each object and reason");
+        assertEquals("program/db", all.get(0).object(), "the crash loops pushed out nothing");
+        List<EventRecord> worker = history.about("process/worker-7");
+        assertEquals(List.of("Starting", "BackOff"), worker.stream().map(EventRecord::reason).toList());
+        assertEquals(30, worker.get(1).count());
+        assertEquals(T0.plusSeconds(1), worker.get(1).firstTimestamp());
+        assertEquals(T0.plusSeconds(30), worker.get(1).lastTimestamp());
+        assertEquals("exited too quickly: exit status 1, pid " + (1000 + 29 * 40 + 7), worker.get(1).message());
+    }
+
+    @Test
+    void aRecordDroppedForRoomIsNotCountedIn() {
+        history.boundBy(() -> 0);
+        history.record(EventRecord.NORMAL, "Running", "process/web-0", "running, pid 1");
+        for (int i = 0; i < EventHistory.MIN_CAPACITY; i++) {
+            history.record(EventRecord.NORMAL, "Started", "program/p" + i, words(i));
+        }
+        history.record(EventRecord.NORMAL, "Running", "process/web-0", "running, pid 2");
+
+        List<EventRecord> web = history.about("process/web-0");
+        assertEquals(1, web.size());
+        assertEquals(1, web.get(0).count(), "the first record had gone; the repeat starts a new one");
+        assertEquals(EventHistory.MIN_CAPACITY, history.all().size());
+    }
+
+    @Test
     void differentReasonsAreNotAggregated() {
         history.record(EventRecord.NORMAL, "Stopping", "process/web-0", "sent SIGTERM");
         history.record(EventRecord.NORMAL, "Stopped", "process/web-0", "sent SIGTERM");
