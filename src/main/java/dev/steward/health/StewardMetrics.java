@@ -18,6 +18,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +39,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Processes come and go at runtime, so just before each scrape {@link #refresh()} re-reads
  * {@link Control#processes()}: meters of new processes are registered and those of processes that are gone
  * removed, so a deleted program leaves no stale series. Values are read at scrape time from the latest
- * snapshot and, for CPU and memory, from {@code /proc}.
+ * snapshot and, for CPU and memory, from {@code /proc}: one pass over it for the process groups ({@link GroupUsage}),
+ * so that a process counts with what it started (a shell's commands, a server's workers), as {@code steward top}
+ * counts it.
  */
 @Singleton
 public class StewardMetrics implements MeterBinder {
@@ -47,19 +51,23 @@ public class StewardMetrics implements MeterBinder {
     private final Control control;
     private final DaemonControl daemon;
     private final ProcStats proc;
+    private final Path procRoot;
     private final Clock clock;
     private MeterRegistry registry; // guarded by this
     private final Map<String, Tracked> tracked = new HashMap<>(); // by program/process; guarded by this
+    private Map<Integer, GroupUsage> groups = Map.of(); // the process groups, by id, as last read; guarded by this
+    private boolean groupsRead; // since the last refresh; guarded by this
 
     @Inject
     public StewardMetrics(Control control, DaemonControl daemon) {
-        this(control, daemon, new ProcStats(), Clock.systemUTC());
+        this(control, daemon, Path.of("/proc"), Clock.systemUTC());
     }
 
-    StewardMetrics(Control control, DaemonControl daemon, ProcStats proc, Clock clock) {
+    StewardMetrics(Control control, DaemonControl daemon, Path procRoot, Clock clock) {
         this.control = control;
         this.daemon = daemon;
-        this.proc = proc;
+        this.proc = new ProcStats(procRoot);
+        this.procRoot = procRoot;
         this.clock = clock;
     }
 
@@ -104,6 +112,7 @@ public class StewardMetrics implements MeterBinder {
         for (ProcessInfo info : control.processes()) {
             now.put(info.program() + "/" + info.name(), info);
         }
+        groupsRead = false; // read again by the scrape's first CPU or memory meter, on its worker thread
         for (Iterator<Map.Entry<String, Tracked>> it = tracked.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, Tracked> entry = it.next();
             if (!now.containsKey(entry.getKey())) {
@@ -111,7 +120,26 @@ public class StewardMetrics implements MeterBinder {
                 it.remove();
             }
         }
-        now.forEach((key, info) -> tracked.computeIfAbsent(key, k -> new Tracked(info)).update(info));
+        for (Map.Entry<String, ProcessInfo> entry : now.entrySet()) {
+            ProcessInfo info = entry.getValue();
+            tracked.computeIfAbsent(entry.getKey(), k -> new Tracked(info)).update(info);
+        }
+    }
+
+    /**
+     * What each process group uses, read once a scrape: one pass over {@code /proc}, when the scrape reads its first CPU
+     * or memory meter (on the scrape's worker thread, not in {@link #refresh()}, which runs on the HTTP event loop).
+     */
+    private synchronized Map<Integer, GroupUsage> groups() {
+        if (!groupsRead) {
+            groupsRead = true;
+            try {
+                groups = GroupUsage.scan(procRoot);
+            } catch (IOException | RuntimeException e) {
+                groups = Map.of(); // not Linux, or /proc unreadable: each process alone, where its own files can be read
+            }
+        }
+        return groups;
     }
 
     /** The meters of one process; their functions read {@link #info}, replaced at each refresh. */
@@ -120,6 +148,8 @@ public class StewardMetrics implements MeterBinder {
         private final Tags tags;
         private final List<Meter> meters = new ArrayList<>();
         private Meter lastExitCode; // registered once the process has exited at least once
+        private double cpuSeconds; // the most the current run has shown; guarded by StewardMetrics.this
+        private int cpuPid; // the run cpuSeconds counts; guarded by StewardMetrics.this
 
         Tracked(ProcessInfo first) {
             this.info = first;
@@ -138,11 +168,12 @@ public class StewardMetrics implements MeterBinder {
             meters.add(Gauge.builder("steward.process.uptime", this, Tracked::uptimeSeconds).baseUnit("seconds")
                     .description("Seconds since the current run started; 0 when not running")
                     .tags(tags).strongReference(true).register(registry));
-            meters.add(FunctionCounter.builder("steward.process.cpu", this, t -> proc.cpuSeconds(t.info.pid()).orElse(0))
-                    .baseUnit("seconds").description("User and system CPU time of the current run (from /proc); 0 when not running")
+            meters.add(FunctionCounter.builder("steward.process.cpu", this, Tracked::cpuSeconds).baseUnit("seconds")
+                    .description("User and system CPU time of the current run's process group, with the children it waited for"
+                            + " (from /proc); 0 when not running")
                     .tags(tags).register(registry));
-            meters.add(Gauge.builder("steward.process.resident.memory", this, t -> proc.residentBytes(t.info.pid()).orElse(0))
-                    .baseUnit("bytes").description("Resident set size (from /proc); 0 when not running")
+            meters.add(Gauge.builder("steward.process.resident.memory", this, Tracked::residentBytes).baseUnit("bytes")
+                    .description("Resident set size of the process group's live members, summed (from /proc); 0 when not running")
                     .tags(tags).strongReference(true).register(registry));
         }
 
@@ -153,6 +184,37 @@ public class StewardMetrics implements MeterBinder {
                         .description("Exit code of the last run, or 128 + the signal number when a signal killed it")
                         .tags(tags).strongReference(true).register(registry);
             }
+        }
+
+        /**
+         * The CPU of the process's group (every child leads its own), or of the process alone when it leads none. It never
+         * goes down within a run, though the group's sum does when a member ends without its parent waiting for it:
+         * Prometheus would take that for a reset, and count the whole run's CPU again.
+         */
+        double cpuSeconds() {
+            synchronized (StewardMetrics.this) {
+                int pid = info.pid();
+                if (pid <= 0) {
+                    cpuPid = 0;
+                    cpuSeconds = 0;
+                    return 0;
+                }
+                GroupUsage group = groups().get(pid);
+                double cpu = group != null ? group.cpuSeconds() : proc.cpuSeconds(pid).orElse(0);
+                cpuSeconds = pid == cpuPid ? Math.max(cpuSeconds, cpu) : cpu;
+                cpuPid = pid;
+                return cpuSeconds;
+            }
+        }
+
+        /** The resident memory of the process's group, or of the process alone when it leads none. */
+        double residentBytes() {
+            int pid = info.pid();
+            if (pid <= 0) {
+                return 0;
+            }
+            GroupUsage group = groups().get(pid);
+            return group != null ? group.memoryBytes() : proc.residentBytes(pid).orElse(0);
         }
 
         double uptimeSeconds() {

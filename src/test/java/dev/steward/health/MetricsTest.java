@@ -18,10 +18,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -92,6 +94,27 @@ class MetricsTest {
         assertTrue(rss > 10_000_000 && rss % ProcStats.PAGE_SIZE == 0, "RSS " + rss);
         double uptime = value(text, "steward_process_uptime_seconds", "process=\"self\"");
         assertTrue(uptime >= 5 && uptime < 60, "uptime " + uptime);
+    }
+
+    @Test
+    void cpuAndMemoryCountTheProcessGroupAsTopDoes() throws Exception {
+        // As the daemon spawns them, the child leads its own process group: a shell whose busy loop is its child.
+        Process shell = new ProcessBuilder("setsid", "/bin/sh", "-c", "while :; do :; done & sleep 600").start();
+        try {
+            int pid = (int) shell.pid();
+            var spec = FakeControl.spec("wrapped", 1);
+            control.program(spec, List.of(FakeControl.process(spec, 0, "RUNNING", false, pid)));
+            ProcStats alone = new ProcStats(Path.of("/proc"));
+            // The shell itself only waits: the CPU is its child's, which the process's own /proc/PID/stat leaves out.
+            await().atMost(60, TimeUnit.SECONDS).pollInterval(200, TimeUnit.MILLISECONDS).until(() ->
+                    value(scrape(), "steward_process_cpu_seconds_total", "process=\"wrapped\"") >= 0.3);
+            assertTrue(alone.cpuSeconds(pid).orElseThrow() < 0.2, "the shell alone used little CPU");
+            double group = value(scrape(), "steward_process_resident_memory_bytes", "process=\"wrapped\"");
+            assertTrue(group > alone.residentBytes(pid).orElseThrow(), "the group's memory is more than the shell's: " + group);
+        } finally {
+            shell.descendants().forEach(ProcessHandle::destroyForcibly);
+            shell.destroyForcibly();
+        }
     }
 
     @Test
