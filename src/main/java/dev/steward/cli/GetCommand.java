@@ -38,6 +38,9 @@ final class GetCommand extends StewardCli.Verb {
     @Option(names = {"-w", "--watch"}, description = "After listing, keep printing changes until interrupted.")
     boolean watch;
 
+    @Option(names = "--no-headers", description = "Leave out the header line of a table (for scripts, as kubectl's).")
+    boolean noHeaders;
+
     enum Kind {
         PROGRAMS("program", "/programs"), PROCESSES("process", "/processes"), EVENTS("event", "/events");
 
@@ -402,7 +405,7 @@ final class GetCommand extends StewardCli.Verb {
                         }
                         // watching: the header waits for the first rows, so the columns fit them
                     } else {
-                        out().print(table.render());
+                        out().print(table.render(!noHeaders));
                     }
             }
             out().flush();
@@ -431,7 +434,7 @@ final class GetCommand extends StewardCli.Verb {
                     for (Object item : items) {
                         row(table, item, now);
                     }
-                    out().print(headerPending ? table.render() : table.renderMore());
+                    out().print(headerPending ? table.render(!noHeaders) : table.renderMore());
             }
             out().flush();
         }

@@ -184,6 +184,38 @@ class CliCommandsTest {
     }
 
     @Test
+    void getLeavesOutTheHeaderWithNoHeaders() {
+        daemon.on("GET", "/processes", Answer.json(Fixtures.PROCESSES));
+        CliRun.Result r = cli("get", "processes", "--no-headers");
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("""
+                hello   0/1   STOPPED   0             -
+                web-0   1/1   RUNNING   5 (30s ago)   62s
+                web-1   0/1   BACKOFF   0             61m
+                """, r.out());
+        assertEquals("""
+                hello   0/1   STOPPED   0             -     -      hello   <none>
+                web-0   1/1   RUNNING   5 (30s ago)   62s   1234   web     exit 1 (Error)
+                web-1   0/1   BACKOFF   0             61m   -      web     SIGKILL (Killed)
+                """, cli("get", "ps", "-o", "wide", "--no-headers").out());
+    }
+
+    @Test
+    void watchWithNoHeadersPrintsRowsOnly() {
+        String running = Fixtures.WEB_0;
+        String stopped = Fixtures.WEB_0.replace("\"RUNNING\"", "\"STOPPED\"").replace("\"pid\": 1234", "\"pid\": 0");
+        listsTwiceThen("/processes", running, stopped);
+        daemon.on("GET", "/events/stream", Answer.chunked("text/event-stream",
+                "data: {\"id\": 1, \"object\": \"process/other\"}\n\n",
+                "data: {\"id\": 2, \"object\": \"process/web-0\"}\n\n"));
+        CliRun.Result r = cli("get", "processes", "-w", "--no-headers");
+        assertEquals("""
+                web-0   1/1   RUNNING    5 (30s ago)    62s
+                web-0   0/1   STOPPED    5 (30s ago)    62s
+                """, r.out());
+    }
+
+    @Test
     void getTakesSeveralNamesAndAProgramsNameForItsProcesses() {
         daemon.on("GET", "/processes", Answer.json(Fixtures.PROCESSES));
         daemon.on("GET", "/processes/web", Answer.problem(404, "NotFound", "no process named web"));
