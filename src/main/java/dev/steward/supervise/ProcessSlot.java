@@ -521,6 +521,11 @@ public final class ProcessSlot {
         return Optional.ofNullable(restartAt);
     }
 
+    /** True while STOPPING once its process has exited, waiting for the rest of its process group ({@code killAsGroup}). */
+    public boolean waitingForGroup() {
+        return leftGroup != null;
+    }
+
     /** True while a restart is waiting for the stop to finish. */
     public boolean startPending() {
         return startWhenStopped;

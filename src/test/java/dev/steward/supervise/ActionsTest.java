@@ -482,6 +482,25 @@ class ActionsTest {
                 results.get(0).message());
     }
 
+    @Test
+    void signalOfAProcessWaitingForTheRestOfItsGroupSaysSo() {
+        // killAsGroup: its process died of the stop signal, a grandchild that ignores SIGTERM lives on, and the process
+        // stays STOPPING with no pid of its own: its exit was handled long ago, not "just".
+        ProcessSlot slot = running(Specs.program("web").stopAsGroup(true).killAsGroup(true).build());
+        childOf(slot).withGroupMembers();
+        slot.stop();
+        launcher.exitLast(ExitStatus.killedBy(SIGTERM));
+        loop.advanceSeconds(1);
+        assertEquals(STOPPING, slot.state());
+
+        List<Actions.Result> results = actions.signal(targets(slot), SIGHUP);
+
+        assertFalse(results.get(0).ok());
+        assertEquals(STOPPING, results.get(0).state());
+        assertEquals("not signalled: its process has exited, and it stays STOPPING until the rest of its process group has"
+                + " gone (killAsGroup); nothing to signal", results.get(0).message());
+    }
+
     // ---- unknown ----------------------------------------------------------------------------------------
 
     @Test
