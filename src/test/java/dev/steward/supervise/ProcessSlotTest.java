@@ -1069,6 +1069,27 @@ class ProcessSlotTest {
     }
 
     @Test
+    void aShutdownWhileTheGroupIsWaitedForDropsTheRestartAndKeepsWaiting() {
+        // restart, then the daemon shuts down while the old process's group is still there: the group is still waited
+        // for and killed at the deadline (the shutdown's next level waits), and nothing starts once it is gone.
+        ProcessSlot slot = groupStopping(web());
+        slot.restart();
+        launcher.exitLast(ExitStatus.killedBy(SIGTERM));
+        loop.advanceMillis(500);
+
+        slot.startNoMore();
+        assertEquals(STOPPING, slot.state(), "the group still runs");
+        assertFalse(slot.startPending());
+        loop.advanceSeconds(3);
+        assertTrue(launcher.signals().contains(new SentSignal(PID1, SIGKILL, true)), launcher.signals().toString());
+        loop.advanceMillis(ProcessSlot.GROUP_POLL.toMillis());
+
+        assertEquals(STOPPED, slot.state());
+        assertEquals(1, launcher.launchCount(), "nothing started during the shutdown");
+        assertEquals(0, loop.pendingTimers());
+    }
+
+    @Test
     void aGroupThatOutlivesItsSigkillIsLeftAfterAFewSeconds() {
         ProcessSlot slot = running(web().stopAsGroup(true).killAsGroup(true).stopTimeoutSeconds(3));
         launcher.lastChild().withMembersThatSurviveKill();
