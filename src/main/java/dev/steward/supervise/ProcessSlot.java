@@ -46,6 +46,8 @@ public final class ProcessSlot {
     private boolean killing;
     /** When the stop being made sends SIGKILL: {@code stopTimeoutSeconds} after the stop signal. */
     private Instant killAt;
+    /** That stop's {@code stopTimeoutSeconds}, as its messages say it: a spec changed in place meanwhile moves no deadline. */
+    private long killAfterSeconds;
     /** Whether the stop being made has sent SIGKILL to the child's process group. */
     private boolean groupKilled;
     /**
@@ -291,7 +293,8 @@ public final class ProcessSlot {
         groupKilled = false;
         cancelTimer(); // only RUNNING and STARTING are stopped so: never one already STOPPING
         transition(ProcessState.STOPPING, "sent SIG" + Signals.name(signal) + (toGroup ? " to its process group" : ""));
-        killAt = clock.instant().plusSeconds(stopsWith.stopTimeoutSeconds());
+        killAfterSeconds = stopsWith.stopTimeoutSeconds();
+        killAt = clock.instant().plusSeconds(killAfterSeconds);
         timer = loop.schedule(Duration.ofSeconds(stopsWith.stopTimeoutSeconds()), this::stopTimedOut);
         child.signal(signal, toGroup);
         if (Signals.continuedAfter(signal)) {
@@ -305,7 +308,7 @@ public final class ProcessSlot {
             // Supervisor's rule: past stopwaitsecs, SIGKILL; if even that fails we stay STOPPING.
             child.signal(9, stopsWith.killAsGroup());
             groupKilled = stopsWith.killAsGroup();
-            notice("still running " + stopsWith.stopTimeoutSeconds() + " s after the stop signal; sent SIGKILL"
+            notice("still running " + killAfterSeconds + " s after the stop signal; sent SIGKILL"
                     + (stopsWith.killAsGroup() ? " to its process group" : ""));
         }
     }
@@ -420,7 +423,7 @@ public final class ProcessSlot {
         if (!groupKilled && !now.isBefore(killAt)) {
             groupKilled = true;
             leftGroup.signal(9, true);
-            notice("its process group " + pgid + " still has processes " + stopsWith.stopTimeoutSeconds()
+            notice("its process group " + pgid + " still has processes " + killAfterSeconds
                     + " s after the stop signal; sent SIGKILL to its process group");
         } else if (groupKilled && !now.isBefore(killAt.plus(AFTER_GROUP_KILL))) {
             stopped(lastExit.status() + "; processes of its process group " + pgid + " are still there "

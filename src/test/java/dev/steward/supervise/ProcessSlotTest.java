@@ -979,6 +979,21 @@ class ProcessSlotTest {
     }
 
     @Test
+    void aStopTimeoutChangedInPlaceDuringTheGroupWaitMovesNeitherTheDeadlineNorWhatTheKillSays() {
+        ProcessSlot slot = groupStopping(web());
+        launcher.exitLast(ExitStatus.killedBy(SIGTERM));
+        loop.advanceMillis(ProcessSlot.GROUP_POLL.toMillis());
+        onlyEvent(); // waiting for the rest of its group
+        assertTransitions("STOPPING->STOPPING");
+        slot.updateSpec(Specs.from(slot.spec()).stopTimeoutSeconds(30).build());
+
+        loop.advanceMillis(3000 - ProcessSlot.GROUP_POLL.toMillis());
+        assertTrue(launcher.signals().contains(new SentSignal(PID1, SIGKILL, true)), "at the deadline the stop began with");
+        assertEquals("its process group " + PID1 + " still has processes 3 s after the stop signal; sent SIGKILL to its"
+                + " process group", onlyEvent().detail());
+    }
+
+    @Test
     void aGroupLeftByTheChildKeepsTheStopGoingAndIsKilledAtTheDeadline() {
         // bash -c "(trap '' TERM; exec sleep 1000) & wait": bash dies of SIGTERM, its child ignores it and lives on.
         ProcessSlot slot = groupStopping(web());
