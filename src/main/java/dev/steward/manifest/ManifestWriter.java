@@ -389,12 +389,21 @@ public final class ManifestWriter {
      * {@code :ro} volume) is not a matter of the daemon's user or of room: the manifests change where they come from.
      */
     static String failure(IOException e, Path where, boolean writing) {
-        if (e instanceof FileSystemException failed && "Read-only file system".equals(failed.getReason())) {
+        if (e instanceof FileSystemException failed && ("Read-only file system".equals(failed.getReason()) || readOnly(e, where))) {
             return where + " is on a read-only file system (a ConfigMap or a read-only volume): change the manifests"
                     + " where they come from, or mount the directory writable";
         }
         return describe(e) + "; check that the daemon's user may write to " + where
                 + (writing ? " and that its file system has room" : "");
+    }
+
+    /**
+     * Whether a failure other than a refused permission came of a file system mounted read-only, by access(2), which
+     * says so even to root: for a reason the JDK gives in the system's language (glibc's strerror), where the text
+     * above is only the C locale's.
+     */
+    private static boolean readOnly(IOException e, Path where) {
+        return !(e instanceof java.nio.file.AccessDeniedException) && Files.isDirectory(where) && !Files.isWritable(where);
     }
 
     /** The JDK's exceptions name the file in their message, or only it (AccessDeniedException). */

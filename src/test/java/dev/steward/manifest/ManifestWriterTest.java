@@ -96,6 +96,28 @@ class ManifestWriterTest {
     }
 
     @Test
+    void aReadOnlyMountIsToldApartInAnyLanguage() throws Exception {
+        // The JDK gives the kernel's reason in the system's language: a German one reads "Das Dateisystem ist nur lesbar".
+        Path mount = Files.createDirectories(dir.resolve("mount"));
+        org.junit.jupiter.api.Assumptions.assumeTrue(run("mount", "--bind", dir.toString(), mount.toString())
+                && run("mount", "-o", "remount,ro,bind", mount.toString()), "a read-only bind mount needs root and CAP_SYS_ADMIN");
+        try {
+            assertTrue(ManifestWriter.failure(new java.nio.file.FileSystemException("/x.yaml", null,
+                    "Das Dateisystem ist nur lesbar"), mount, true).startsWith(mount + " is on a read-only file system"));
+            assertTrue(ManifestWriter.failure(new java.nio.file.FileSystemException("/x.yaml", null,
+                    "Auf dem Gerät ist kein Speicherplatz mehr verfügbar"), dir, true).contains("its file system has room"));
+        } finally {
+            run("umount", mount.toString());
+        }
+    }
+
+    private static boolean run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        return process.waitFor() == 0;
+    }
+
+    @Test
     void aFileThatCannotBeWrittenIsAWriteErrorNamingItAndWhatToCheck() throws IOException {
         // A directory where the temp file would go cannot be written as a file, even by root.
         Files.createDirectories(file(".web.yaml.tmp").resolve("in-the-way"));
