@@ -70,10 +70,14 @@ final class NodeReader {
         return Optional.of(new Fields(node, path, values));
     }
 
+    // docker-compose's and kubectl's YAML 1.1 readers merge "<<: *defaults"; YAML 1.2, read here, has no merge key
+    private static final String MERGE_KEY = "<<";
+    private static final String MERGE_KEY_UNSUPPORTED = "YAML merge keys (<<: *name) are not supported; write the fields out"
+            + " in each document";
+
     private static String unknownField(String name, Collection<String> known, Map<String, String> misplaced) {
-        if (name.equals("<<")) {
-            // docker-compose's and kubectl's YAML 1.1 readers merge "<<: *defaults"; YAML 1.2, read here, has no merge key
-            return "YAML merge keys (<<: *name) are not supported; write the fields out in each document";
+        if (name.equals(MERGE_KEY)) {
+            return MERGE_KEY_UNSUPPORTED;
         }
         String where = misplaced.get(name);
         if (where != null) {
@@ -219,6 +223,10 @@ final class NodeReader {
         int before = errors.size();
         Map<String, String> result = new LinkedHashMap<>();
         entries((MappingNode) node, field).forEach((key, tuple) -> {
+            if (key.equals(MERGE_KEY)) { // environment: {<<: *common}: not a variable named "<<"
+                error(tuple.getKeyNode(), join(field, key), MERGE_KEY_UNSUPPORTED);
+                return;
+            }
             String problem = keyProblem.apply(key);
             if (problem != null) {
                 error(tuple.getKeyNode(), join(field, key), problem);

@@ -284,6 +284,10 @@ class ManifestLoaderTest {
         ManifestFile file = loader.parse(FILE, HEADER + "spec:\n  <<: {command: [a]}\n");
         assertEquals(new ManifestError(FILE, 6, 3, "spec.<<", "YAML merge keys (<<: *name) are not supported; write the"
                 + " fields out in each document"), file.errors().get(0));
+        // inside a map of names (environment, labels), as docker-compose files often have it: not a variable named "<<"
+        assertEquals(List.of(new ManifestError(FILE, 7, 17, "spec.environment.<<", "YAML merge keys (<<: *name) are not"
+                + " supported; write the fields out in each document")),
+                loader.parse(FILE, HEADER + "spec:\n  command: [a]\n  environment: {<<: {A: b}, C: d}\n").errors());
     }
 
     @Test
