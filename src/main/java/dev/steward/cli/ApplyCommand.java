@@ -27,7 +27,7 @@ final class ApplyCommand extends StewardCli.Verb {
 
     @Override
     public Integer call() {
-        List<ManifestFiles.Source> sources = ManifestFiles.read(files, recursive, io().cwd(), io().in());
+        List<ManifestFiles.Source> sources = ManifestFiles.read(files, recursive, io().cwd(), io().in(), io().err());
         for (Object result : apply(api(), sources, dryRun)) {
             out().println(line(result, dryRun));
         }

@@ -34,7 +34,7 @@ final class DeleteCommand extends StewardCli.Verb {
     public Integer call() {
         Set<String> names = new LinkedHashSet<>(programNames(words, "delete"));
         if (!files.isEmpty()) {
-            for (ManifestFiles.Source source : ManifestFiles.read(files, recursive, io().cwd(), io().in())) {
+            for (ManifestFiles.Source source : ManifestFiles.read(files, recursive, io().cwd(), io().in(), io().err())) {
                 names.addAll(ManifestFiles.programNames(source));
             }
         } else if (names.isEmpty()) {

@@ -40,7 +40,7 @@ final class DiffCommand extends StewardCli.Verb {
     }
 
     private int diff() {
-        List<ManifestFiles.Source> sources = ManifestFiles.read(files, recursive, io().cwd(), io().in());
+        List<ManifestFiles.Source> sources = ManifestFiles.read(files, recursive, io().cwd(), io().in(), io().err());
         List<String> summaries = new ArrayList<>();
         StringBuilder diffs = new StringBuilder();
         boolean changes = false;

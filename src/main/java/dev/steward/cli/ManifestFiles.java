@@ -4,6 +4,7 @@ import dev.steward.manifest.Utf8Text;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -29,7 +30,20 @@ final class ManifestFiles {
     private ManifestFiles() {
     }
 
-    static List<Source> read(List<String> names, boolean recursive, Path cwd, InputStream stdin) {
+    /**
+     * How long opening a named pipe may wait for a writer ({@code mkfifo p; apply -f p}, with nothing writing into
+     * p waited for ever); {@code -f <(generator)} has its writer from the start, however slowly it writes.
+     */
+    static final long PIPE_OPEN_TIMEOUT_MILLIS = 30_000;
+    /** After this long waiting for a pipe's writer, say so. */
+    private static final long PIPE_NOTICE_MILLIS = 1_000;
+
+    static List<Source> read(List<String> names, boolean recursive, Path cwd, InputStream stdin, PrintStream err) {
+        return read(names, recursive, cwd, stdin, err, PIPE_OPEN_TIMEOUT_MILLIS);
+    }
+
+    static List<Source> read(List<String> names, boolean recursive, Path cwd, InputStream stdin, PrintStream err,
+                             long pipeOpenTimeoutMillis) {
         if (names == null || names.isEmpty()) {
             throw new CliException(StewardCli.EXIT_USAGE, "must give -f FILE, -f DIR or -f - (standard input)");
         }
@@ -51,17 +65,17 @@ final class ManifestFiles {
             }
             Path path = cwd.resolve(name);
             if (Files.isDirectory(path)) {
-                List<Path> files = directory(path, recursive);
+                List<Path> files = directory(path, recursive, name, err);
                 if (files.isEmpty()) {
                     throw new CliException(StewardCli.EXIT_FAILED, "no manifests (*.yaml, *.yml, *.json) in " + name);
                 }
                 for (Path file : files) {
                     if (seen.add(identity(file))) {
-                        sources.add(new Source(display(file, name, path), readFile(file, name)));
+                        sources.add(new Source(display(file, name, path), readFile(file, name, pipeOpenTimeoutMillis, err)));
                     }
                 }
             } else if (seen.add(identity(path))) {
-                sources.add(new Source(name, readFile(path, name)));
+                sources.add(new Source(name, readFile(path, name, pipeOpenTimeoutMillis, err)));
             }
         }
         return sources;
@@ -81,27 +95,125 @@ final class ManifestFiles {
         return dirName.endsWith("/") ? dirName + relative : dirName + "/" + relative;
     }
 
-    private static List<Path> directory(Path dir, boolean recursive) {
+    /**
+     * The manifests of a directory; one named like a manifest that is not a regular file (a named pipe, a link that leads
+     * nowhere) is skipped with a warning, not opened: a pipe would wait for a writer.
+     */
+    private static List<Path> directory(Path dir, boolean recursive, String dirName, PrintStream err) {
+        List<Path> named;
         try (Stream<Path> walk = recursive ? Files.walk(dir) : Files.list(dir)) {
-            return walk.filter(Files::isRegularFile)
-                    .filter(p -> {
-                        String n = p.getFileName().toString();
-                        return !n.startsWith(".") && (n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json"));
-                    })
-                    .sorted()
-                    .toList();
+            named = walk.filter(p -> {
+                String n = p.getFileName().toString();
+                return !n.startsWith(".") && (n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json"));
+            }).sorted().toList();
         } catch (IOException e) {
             throw new CliException(StewardCli.EXIT_FAILED, "cannot list " + dir + ": " + e.getMessage());
         }
+        List<Path> files = new ArrayList<>();
+        for (Path file : named) {
+            if (Files.isRegularFile(file)) {
+                files.add(file);
+            } else if (!Files.isDirectory(file)) {
+                err.println("warning: skipped " + display(file, dirName, dir) + ": " + notRegular(file)
+                        + ", not a regular file");
+            }
+        }
+        return files;
     }
 
-    private static String readFile(Path path, String name) {
-        try (InputStream in = Files.newInputStream(path)) {
+    /** What a file that is not regular is, in words: {@code a named pipe (FIFO)}. */
+    private static String notRegular(Path file) {
+        Object mode;
+        try {
+            mode = Files.readAttributes(file, "unix:mode").get("mode");
+        } catch (IOException | UnsupportedOperationException e) {
+            try {
+                return Files.isSymbolicLink(file) ? "a symbolic link to " + Files.readSymbolicLink(file)
+                        + ", which does not exist" : "unreadable (" + e.getMessage() + ")";
+            } catch (IOException gone) {
+                return "gone";
+            }
+        }
+        switch ((Integer) mode & 0170000) {
+            case 0010000:
+                return "a named pipe (FIFO)";
+            case 0020000:
+                return "a character device";
+            case 0060000:
+                return "a block device";
+            case 0140000:
+                return "a socket";
+            default:
+                return "a special file";
+        }
+    }
+
+    private static String readFile(Path path, String name, long pipeOpenTimeoutMillis, PrintStream err) {
+        try (InputStream in = isPipe(path) ? openPipe(path, name, pipeOpenTimeoutMillis, err) : Files.newInputStream(path)) {
             return utf8(readAtMostLimit(in, name), name);
         } catch (NoSuchFileException e) {
             throw new CliException(StewardCli.EXIT_FAILED, "the file " + name + " does not exist");
         } catch (IOException e) {
             throw new CliException(StewardCli.EXIT_FAILED, "cannot read " + name + ": " + e.getMessage());
+        }
+    }
+
+    private static boolean isPipe(Path path) {
+        try {
+            return ((Integer) Files.readAttributes(path, "unix:mode").get("mode") & 0170000) == 0010000;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false; // opened as any file, which says what is wrong
+        }
+    }
+
+    /**
+     * Opens a named pipe on a thread of its own: opening one waits until something opens it to write, for ever if
+     * nothing does, and a thread cannot be woken from that wait. {@code -f <(generator)} (a pipe, {@code /dev/fd/63})
+     * has its writer from the start and opens at once.
+     */
+    private static InputStream openPipe(Path path, String name, long timeoutMillis, PrintStream err) throws IOException {
+        PipeOpener opener = new PipeOpener(path);
+        opener.start();
+        try {
+            opener.join(Math.min(PIPE_NOTICE_MILLIS, timeoutMillis));
+            if (opener.isAlive()) {
+                err.println("waiting for something to write into " + name + ", a named pipe (at most " + timeoutMillis
+                        / 1000 + " s; Ctrl-C to give up)");
+                opener.join(Math.max(1, timeoutMillis - PIPE_NOTICE_MILLIS));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (opener.isAlive()) {
+            throw new CliException(StewardCli.EXIT_FAILED, "nothing opened " + name + " (a named pipe) to write into it"
+                    + " within " + timeoutMillis / 1000 + " s; nothing was sent: write the manifest into it from elsewhere"
+                    + " (cat web.yaml > " + name + "), or give a regular file");
+        }
+        if (opener.failure != null) {
+            throw opener.failure;
+        }
+        return opener.opened;
+    }
+
+    /** Opens a file, left waiting (a daemon thread, which does not keep the client alive) if nothing ever writes. */
+    private static final class PipeOpener extends Thread {
+        private final Path path;
+        private volatile InputStream opened;
+        private volatile IOException failure;
+
+        PipeOpener(Path path) {
+            super("steward-open-pipe");
+            this.path = path;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            try {
+                opened = Files.newInputStream(path);
+            } catch (IOException e) {
+                failure = e;
+            }
         }
     }
 

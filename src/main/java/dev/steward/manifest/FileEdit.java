@@ -1,8 +1,5 @@
 package dev.steward.manifest;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -39,13 +36,13 @@ final class FileEdit {
     static FileEdit read(Path path) {
         String text;
         try {
-            text = Utf8Text.decode(Files.readAllBytes(path));
+            // As the watcher reads it: a named pipe at the path would otherwise hold the writer (every apply) for ever
+            text = Utf8Text.decode(RegularFiles.read(path, ManifestLoader.MAX_FILE_BYTES,
+                    ManifestLoader.MAX_FILE_BYTES / 1024 + " KiB"));
         } catch (Utf8Text.NotUtf8 e) { // as the watcher names it, not the JDK's "Input length = 1"
             return new FileEdit(path, "", null, e.messageWithPosition());
-        } catch (NoSuchFileException e) {
-            return new FileEdit(path, null, List.of(), null);
-        } catch (IOException e) {
-            return new FileEdit(path, "", null, "cannot be read (" + e.getMessage() + ")");
+        } catch (RegularFiles.Unreadable e) {
+            return e.missing() ? new FileEdit(path, null, List.of(), null) : new FileEdit(path, "", null, e.getMessage());
         }
         try {
             return new FileEdit(path, text, YamlDocuments.split(path.toString(), text), null);

@@ -1,10 +1,6 @@
 package dev.steward.manifest;
 
 import dev.steward.manifest.NodeReader.Position;
-import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -83,19 +79,11 @@ public final class ManifestLoader {
     Parsed read(Path file) {
         String text;
         try {
-            if (Files.size(file) > MAX_FILE_BYTES) {
-                return unreadable(file, "is larger than " + MAX_FILE_BYTES / 1024
-                        + " KiB; a manifest should be a few KiB, split it or move the file out of the directory");
-            }
-            text = Utf8Text.decode(Files.readAllBytes(file));
+            text = Utf8Text.decode(RegularFiles.read(file, MAX_FILE_BYTES, MAX_FILE_BYTES / 1024 + " KiB"));
         } catch (Utf8Text.NotUtf8 e) {
             return unreadable(new ManifestError(file, e.line(), e.column(), "", e.getMessage()));
-        } catch (NoSuchFileException e) {
-            return unreadable(file, "cannot be read: the file does not exist");
-        } catch (AccessDeniedException e) {
-            return unreadable(file, "cannot be read: permission denied; make it readable by the user Steward runs as");
-        } catch (IOException e) {
-            return unreadable(file, "cannot be read: " + e + "; check the file and its permissions");
+        } catch (RegularFiles.Unreadable e) {
+            return unreadable(file, e.getMessage());
         }
         return parseWithPositions(file, text);
     }

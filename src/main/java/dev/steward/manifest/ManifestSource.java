@@ -35,8 +35,9 @@ import java.util.logging.Logger;
  * scan), at every resync as a backstop for missed events, and on {@link #rescan()}.
  *
  * <p>Files are those directly in the directory whose names end in {@code .yaml} or {@code .yml} and do not start
- * with a dot, so editor swap and backup files ({@code .web.yaml.swp}, {@code web.yaml~}) are ignored. A file is
- * re-parsed only when its size, modification time or identity (inode) changed.
+ * with a dot, so editor swap and backup files ({@code .web.yaml.swp}, {@code web.yaml~}) are ignored. One that is
+ * not a regular file (a pipe, a directory) is reported as invalid, unopened. A file is re-parsed only when its size,
+ * modification time or identity (inode) changed.
  *
  * <p>The listener is called from one thread at a time, only with a state that differs from the last one it
  * accepted. If it throws, the state counts as not delivered and is offered again at the next scan.
@@ -314,10 +315,9 @@ public final class ManifestSource implements AutoCloseable {
         Map<Path, Stamp> stamps = new LinkedHashMap<>();
         for (Path path : paths) {
             try {
-                Stamp stamp = Stamp.of(path);
-                if (stamp != null) {
-                    stamps.put(path, stamp);
-                }
+                // Not a regular file (a pipe, a directory, a link to a device): read anyway so that the loader
+                // reports it, without opening it; never cached
+                stamps.put(path, Stamp.of(path));
             } catch (IOException e) {
                 if (Files.isSymbolicLink(path) && !intoHiddenEntry(path)) {
                     stamps.put(path, null); // dangling: read it anyway so that the loader reports it, never cached

@@ -4,10 +4,13 @@ import dev.steward.cli.FakeDaemon.Answer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -791,9 +794,56 @@ class CliCommandsTest {
             assertEquals("error: huge.yaml" + refused + "\n", r.err(), verb);
         }
         CliException stdin = assertThrows(CliException.class, () -> ManifestFiles.read(List.of("-"), false, dir,
-                new ByteArrayInputStream(new byte[1024 * 1024 + 1])));
+                new ByteArrayInputStream(new byte[1024 * 1024 + 1]), System.err));
         assertEquals("standard input" + refused, stdin.getMessage());
         assertTrue(daemon.requests.isEmpty(), daemon.requests::toString);
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // opening the pipe waited for ever
+    void aNamedPipeThatNothingWritesIntoIsGivenUpOnWithWhatToDo() throws Exception {
+        assertEquals(0, new ProcessBuilder("mkfifo", dir.resolve("p.yaml").toString()).inheritIO().start().waitFor());
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CliException e = assertThrows(CliException.class, () -> ManifestFiles.read(List.of("p.yaml"), false, dir,
+                new ByteArrayInputStream(new byte[0]), new PrintStream(err, true, StandardCharsets.UTF_8), 2_000));
+        assertEquals("nothing opened p.yaml (a named pipe) to write into it within 2 s; nothing was sent: write the manifest"
+                + " into it from elsewhere (cat web.yaml > p.yaml), or give a regular file", e.getMessage());
+        assertEquals("waiting for something to write into p.yaml, a named pipe (at most 2 s; Ctrl-C to give up)\n",
+                err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aPipeWithAWriterIsReadAsEver() throws Exception {
+        // As -f <(generator) gives it: /dev/fd/63, a pipe whose writer is there from the start
+        Files.writeString(dir.resolve("web.src"), "kind: Program\nmetadata: {name: web}\n");
+        assertEquals(0, new ProcessBuilder("mkfifo", dir.resolve("p.yaml").toString()).inheritIO().start().waitFor());
+        Process writer = new ProcessBuilder("sh", "-c", "exec > p.yaml; sleep 2; exec cat web.src").directory(dir.toFile())
+                .start(); // there at once, writing later
+        try {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            List<ManifestFiles.Source> read = ManifestFiles.read(List.of("p.yaml"), false, dir,
+                    new ByteArrayInputStream(new byte[0]), new PrintStream(err, true, StandardCharsets.UTF_8), 30_000);
+            assertEquals(List.of(new ManifestFiles.Source("p.yaml", "kind: Program\nmetadata: {name: web}\n")), read);
+        } finally {
+            writer.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aDirectorySaysWhichOfItsManifestsAreNotRegularFilesAndSkipsThem() throws Exception {
+        Path m = Files.createDirectories(dir.resolve("m"));
+        Files.writeString(m.resolve("web.yaml"), "kind: Program\nmetadata: {name: web}\n");
+        assertEquals(0, new ProcessBuilder("mkfifo", m.resolve("fifo.yaml").toString()).inheritIO().start().waitFor());
+        Files.createSymbolicLink(m.resolve("gone.yaml"), Path.of("/nonexistent/gone.yaml"));
+        Files.createDirectories(m.resolve("sub.yaml"));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<ManifestFiles.Source> read = ManifestFiles.read(List.of("m"), false, dir, new ByteArrayInputStream(new byte[0]),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(List.of("m/web.yaml"), read.stream().map(ManifestFiles.Source::label).toList());
+        assertEquals("warning: skipped m/fifo.yaml: a named pipe (FIFO), not a regular file\n"
+                + "warning: skipped m/gone.yaml: a symbolic link to /nonexistent/gone.yaml, which does not exist, not a"
+                + " regular file\n", err.toString(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -825,7 +875,7 @@ class CliCommandsTest {
         assertEquals("error: latin1.yaml:2:40: is not UTF-8 text (byte 0xe9); save it as UTF-8 (iconv -f LATIN1 -t UTF-8, say),"
                 + " and try again\n", r.err());
         CliException stdin = assertThrows(CliException.class, () -> ManifestFiles.read(List.of("-"), false, dir,
-                new ByteArrayInputStream(latin1)));
+                new ByteArrayInputStream(latin1), System.err));
         assertTrue(stdin.getMessage().startsWith("<stdin>:2:40: is not UTF-8 text"), stdin.getMessage());
         assertTrue(daemon.requests.isEmpty(), daemon.requests::toString);
     }

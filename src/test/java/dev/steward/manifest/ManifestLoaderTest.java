@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -210,6 +211,43 @@ class ManifestLoaderTest {
 
         Path directory = Files.createDirectory(dir.resolve("dir.yaml"));
         assertEquals(0, onlyError(loader.load(directory)).line());
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // opening the pipe would wait for ever
+    void aFileThatIsNotRegularIsRefusedUnopenedAndSaysWhatToDo(@TempDir Path dir) throws Exception {
+        String cure = ", not a regular file: a manifest must be a plain file or a symbolic link to one; remove it, or"
+                + " rename it so that its name does not end in ";
+        Path fifo = dir.resolve("fifo.yaml");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor());
+        assertEquals(new ManifestError(fifo, 0, 0, "", "is a named pipe (FIFO)" + cure + ".yaml"), onlyError(loader.load(fifo)));
+        Path directory = Files.createDirectory(dir.resolve("dir.yaml"));
+        assertEquals("is a directory" + cure + ".yaml", onlyError(loader.load(directory)).message());
+        Path zero = Files.createSymbolicLink(dir.resolve("zero.yml"), Path.of("/dev/zero"));
+        assertEquals("is a symbolic link to /dev/zero, a character device" + cure + ".yml", onlyError(loader.load(zero)).message());
+        Path toPipe = Files.createSymbolicLink(dir.resolve("to-pipe.yaml"), Path.of("fifo.yaml"));
+        assertEquals("is a symbolic link to fifo.yaml, a named pipe (FIFO)" + cure + ".yaml",
+                onlyError(loader.load(toPipe)).message());
+    }
+
+    @Test
+    void aLinkThatLeadsNowhereSaysWhereItPoints(@TempDir Path dir) throws IOException {
+        Path dangling = Files.createSymbolicLink(dir.resolve("web.yaml"), dir.resolve("gone/web.yaml"));
+        assertEquals(new ManifestError(dangling, 0, 0, "", "is a symbolic link to " + dir.resolve("gone/web.yaml")
+                + ", which does not exist; create " + dir.resolve("gone/web.yaml") + ", point the link at a manifest file,"
+                + " or remove the link"), onlyError(loader.load(dangling)));
+        Path chained = Files.createSymbolicLink(dir.resolve("api.yaml"), Path.of("web.yaml"));
+        assertEquals("is a symbolic link to web.yaml (and on to " + dir.resolve("gone/web.yaml") + "), which does not"
+                + " exist; create " + dir.resolve("gone/web.yaml") + ", point the link at a manifest file, or remove the"
+                + " link", onlyError(loader.load(chained)).message());
+
+        Path loop = Files.createSymbolicLink(dir.resolve("a.yaml"), Path.of("b.yaml"));
+        Files.createSymbolicLink(dir.resolve("b.yaml"), Path.of("a.yaml"));
+        assertEquals("is a symbolic link that never reaches a file: its links go round in a circle (a.yaml -> b.yaml"
+                + " -> a.yaml); point it at a manifest file, or remove it", onlyError(loader.load(loop)).message());
+        Path self = Files.createSymbolicLink(dir.resolve("self.yaml"), Path.of("self.yaml"));
+        assertEquals("is a symbolic link that never reaches a file: its links go round in a circle (self.yaml ->"
+                + " self.yaml); point it at a manifest file, or remove it", onlyError(loader.load(self)).message());
     }
 
     @Test

@@ -359,7 +359,37 @@ class ManifestSourceTest {
         source.rescan();
         assertTrue(last().programs().containsKey("web"));
         assertEquals(List.of(new ManifestError(dir.resolve("web.yaml"), 0, 0, "",
-                "cannot be read: the file does not exist")), last().errors());
+                "is a symbolic link to " + outside.resolve("web.yaml") + ", which does not exist; create "
+                        + outside.resolve("web.yaml") + ", point the link at a manifest file, or remove the link")),
+                last().errors());
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // opening the pipe would wait for ever
+    void aPipeADirectoryOrALinkToADeviceIsReportedNotSkipped() throws Exception {
+        Path dir = root.resolve("manifests");
+        write(dir, "web.yaml", program("web", "a"));
+        assertEquals(0, new ProcessBuilder("mkfifo", dir.resolve("fifo.yaml").toString()).inheritIO().start().waitFor());
+        Files.createDirectory(dir.resolve("dir.yaml"));
+        Files.createSymbolicLink(dir.resolve("null.yml"), Path.of("/dev/null"));
+        ManifestSource source = source(dir, NO_RESYNC);
+        source.start();
+        assertEquals(List.of("web"), List.copyOf(last().programs().keySet()));
+        assertEquals(List.of("dir.yaml: is a directory", "fifo.yaml: is a named pipe (FIFO)",
+                "null.yml: is a symbolic link to /dev/null, a character device"), last().errors().stream()
+                .map(e -> e.file().getFileName() + ": " + e.message().substring(0, e.message().indexOf(", not a regular")))
+                .sorted().toList());
+
+        // Still one report each, not one per scan; and a writer waiting at the pipe changes nothing.
+        int deliveries = published.size();
+        Process writer = new ProcessBuilder("sh", "-c", "exec sleep 60 > fifo.yaml").directory(dir.toFile()).start();
+        try {
+            source.rescan();
+            source.rescan();
+            assertEquals(deliveries, published.size());
+        } finally {
+            writer.destroyForcibly();
+        }
     }
 
     @Test
@@ -514,7 +544,8 @@ class ManifestSourceTest {
         ManifestSource source = source(dir, NO_RESYNC);
         source.start();
         assertEquals(List.of("web"), List.copyOf(last().programs().keySet()));
-        assertEquals(List.of(), last().errors());
+        // Not searched; named like a manifest, it is reported (aPipeADirectoryOrALinkToADeviceIsReportedNotSkipped)
+        assertEquals(List.of(dir.resolve("sub.yaml")), last().errors().stream().map(ManifestError::file).toList());
     }
 
     @Test

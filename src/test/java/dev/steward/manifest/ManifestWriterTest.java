@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Apply and delete: which file is written, and that everything else in it is kept byte for byte. */
@@ -235,6 +236,16 @@ class ManifestWriterTest {
                 () -> writer().apply(WEB, Map.of("web", file("web.yaml")), Map.of(), false));
         assertTrue(e.getMessage().contains("is not valid YAML"), e.getMessage());
         assertEquals("apiVersion: [unclosed\n", read("web.yaml"));
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // reading the pipe waited for ever, and every apply after it
+    void aNamedPipeWhereTheNewProgramsFileGoesIsAConflictNotAWaitForEver() throws Exception {
+        assertEquals(0, new ProcessBuilder("mkfifo", file("web.yaml").toString()).inheritIO().start().waitFor());
+        ManifestConflictException e = assertThrows(ManifestConflictException.class,
+                () -> writer().apply(WEB, Map.of(), Map.of(), false));
+        assertTrue(e.getMessage().startsWith(file("web.yaml") + " is a named pipe (FIFO), not a regular file"), e.getMessage());
+        assertFalse(Files.isRegularFile(file("web.yaml")), "left as it is");
     }
 
     @Test
