@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -190,8 +191,32 @@ final class NodeReader {
         if (node instanceof ScalarNode && Tag.BOOL.equals(node.getTag())) {
             return Optional.of(Boolean.parseBoolean(((ScalarNode) node).getValue()));
         }
-        error(node, field, "must be true or false (got " + describe(node) + ")");
+        error(node, field, "must be true or false (got " + describe(node) + ")" + booleanHint(node));
         return Optional.empty();
+    }
+
+    /**
+     * What to write instead of a value meant as a boolean: {@code "false"} quoted, or supervisord's and YAML 1.1's
+     * {@code yes}, {@code on} and {@code 1}, which YAML 1.2 (read here) takes as text and a number.
+     */
+    private static String booleanHint(Node node) {
+        if (!(node instanceof ScalarNode) || !isOneOf(node.getTag(), Tag.STR, Tag.INT)) {
+            return "";
+        }
+        String value = ((ScalarNode) node).getValue();
+        if (Tag.STR.equals(node.getTag()) && value.matches("true|True|TRUE|false|False|FALSE")) {
+            return "; remove the quotes";
+        }
+        String meant = value.toLowerCase(Locale.ROOT);
+        if (meant.matches("yes|y|on|1")) {
+            return "; write true (YAML 1.2 reads " + value + " as " + (Tag.INT.equals(node.getTag()) ? "a number" : "text")
+                    + ", not as true)";
+        }
+        if (meant.matches("no|n|off|0")) {
+            return "; write false (YAML 1.2 reads " + value + " as " + (Tag.INT.equals(node.getTag()) ? "a number" : "text")
+                    + ", not as false)";
+        }
+        return "";
     }
 
     /** The items of a sequence. */

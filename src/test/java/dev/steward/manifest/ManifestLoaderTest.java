@@ -353,7 +353,7 @@ class ManifestLoaderTest {
         assertEquals(new ManifestError(FILE, 7, 14, "spec.exitCodes",
                         "must be a list such as [0, 2] (got a mapping)"),
                 onlyError(HEADER + "spec:\n  command: [a]\n  exitCodes: {a: 1}\n"));
-        assertEquals("must be true or false (got \"yes\")",
+        assertEquals("must be true or false (got \"yes\"); write true (YAML 1.2 reads yes as text, not as true)",
                 onlyError(HEADER + "spec:\n  command: [a]\n  autostart: yes\n").message());
         assertEquals("must be text (got a list)",
                 onlyError(HEADER + "spec:\n  command: [a]\n  user: [root]\n").message());
@@ -365,6 +365,21 @@ class ManifestLoaderTest {
                 onlyError(HEADER + "spec:\n  command: [a]\n  environment: {PORT: {a: 1}}\n").field());
         assertEquals("must be a whole number (got \"high\")",
                 onlyError(HEADER + "spec:\n  command: [a]\n  priority: high\n").message());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "autostart: \"false\"       | spec.autostart | must be true or false (got \"false\"); remove the quotes",
+            "stopAsGroup: 'true'        | spec.stopAsGroup | must be true or false (got \"true\"); remove the quotes",
+            "killAsGroup: \"FALSE\"     | spec.killAsGroup | must be true or false (got \"FALSE\"); remove the quotes",
+            "logs: {redirectStderr: \"True\"} | spec.logs.redirectStderr | must be true or false (got \"True\"); remove the quotes",
+            "autostart: off             | spec.autostart | must be true or false (got \"off\"); write false (YAML 1.2 reads off as text, not as false)",
+            "autostart: 1               | spec.autostart | must be true or false (got 1); write true (YAML 1.2 reads 1 as a number, not as true)",
+            "autostart: \"maybe\"       | spec.autostart | must be true or false (got \"maybe\")",
+    })
+    void aBooleanWrittenAsTextSaysWhatToWrite(String line, String field, String message) {
+        ManifestError error = onlyError(HEADER + "spec:\n  command: [a]\n  " + line + "\n");
+        assertEquals(List.of(field, message), List.of(error.field(), error.message()));
     }
 
     @Test
