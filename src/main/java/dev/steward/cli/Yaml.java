@@ -1,5 +1,6 @@
 package dev.steward.cli;
 
+import dev.steward.manifest.ManifestLoader;
 import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;
 import org.snakeyaml.engine.v2.api.Load;
@@ -58,7 +59,9 @@ final class Yaml {
     static List<Object> loadAll(String text, String file) {
         List<Object> documents = new ArrayList<>();
         try {
-            for (Object document : new Load(LoadSettings.builder().setLabel(file).build()).loadAllFromString(text)) {
+            // Tabs ending lines, as the daemon takes them (snakeyaml-engine refuses one after a list or a quoted value)
+            String yaml = text.indexOf('\t') < 0 ? text : ManifestLoader.tabsAtLineEndsAsSpaces(text);
+            for (Object document : new Load(LoadSettings.builder().setLabel(file).build()).loadAllFromString(yaml)) {
                 if (document != null) {
                     documents.add(document);
                 }

@@ -99,7 +99,8 @@ public final class ManifestLoader {
         try {
             // The plain subset first, composed cheaply; snakeyaml-engine for anything else (and its errors).
             Optional<List<Node>> plain = PlainYamlComposer.compose(text, SCHEMA.getScalarResolver());
-            Iterable<Node> documents = plain.isPresent() ? plain.get() : new Compose(SETTINGS).composeAllFromString(text);
+            Iterable<Node> documents = plain.isPresent() ? plain.get()
+                    : new Compose(SETTINGS).composeAllFromString(text.indexOf('\t') < 0 ? text : tabsAtLineEndsAsSpaces(text));
             for (Node document : documents) {
                 if (document instanceof ScalarNode && Tag.NULL.equals(document.getTag())) {
                     continue; // empty document, e.g. a leading "---" or one with only comments
@@ -123,7 +124,7 @@ public final class ManifestLoader {
         } catch (MarkedYamlEngineException e) {
             Optional<Mark> at = e.getProblemMark();
             reader.errors().add(new ManifestError(file, at.map(m -> m.getLine() + 1).orElse(0),
-                    at.map(m -> m.getColumn() + 1).orElse(0), "", syntaxMessage(e)));
+                    at.map(m -> m.getColumn() + 1).orElse(0), "", syntaxMessage(e, text)));
         } catch (ReaderException e) {
             reader.errors().add(unacceptableCharacter(file, text, e));
         } catch (YamlEngineException e) {
@@ -166,7 +167,85 @@ public final class ManifestLoader {
                 + " file, U+%04X (a control character); remove it", e.getCodePoint()));
     }
 
-    private static String syntaxMessage(MarkedYamlEngineException e) {
+    /** Reparsing a file for each line that ends in a tab stops after this many characters in all: 4 times 1 MiB. */
+    private static final long TAB_RETRIES_BUDGET = 4 * MAX_FILE_BYTES;
+
+    /**
+     * {@code text} with the tabs that end a line (before a comment, too) turned to spaces where they stand between two
+     * tokens, as YAML 1.2 allows ({@code command: ["true"]<tab>}, a tab left by an editor); snakeyaml-engine takes a
+     * tab there only after a plain value, and refuses it with "Do not use tabs for indentation". Found one at a time by
+     * composing, so a tab inside a value (a block scalar's line) is never touched; each space takes its tab's place,
+     * so every line and column stays where it was.
+     */
+    public static String tabsAtLineEndsAsSpaces(String text) {
+        char[] chars = text.toCharArray();
+        for (long budget = TAB_RETRIES_BUDGET; budget > 0; budget -= chars.length) {
+            try {
+                for (Node ignored : new Compose(SETTINGS).composeAllFromString(new String(chars))) {
+                    // composed to find where it fails
+                }
+                break;
+            } catch (MarkedYamlEngineException e) {
+                int tab = tabAt(e, text);
+                if (tab < 0 || !restOfLineBlank(text, tab)) {
+                    break;
+                }
+                for (int i = tab; i < chars.length && (chars[i] == '\t' || chars[i] == ' '); i++) {
+                    chars[i] = ' ';
+                }
+            } catch (YamlEngineException | StackOverflowError e) {
+                break; // reported by the parse that follows
+            }
+        }
+        return new String(chars);
+    }
+
+    /** The index in {@code text} of the tab that snakeyaml-engine refused, or -1 when that is not its complaint. */
+    private static int tabAt(MarkedYamlEngineException e, String text) {
+        Optional<Mark> at = e.getProblemMark();
+        if (e.getProblem() == null || !e.getProblem().contains("(TAB)") || at.isEmpty()) {
+            return -1;
+        }
+        int codePoints = at.get().getIndex();
+        if (codePoints < 0 || codePoints >= text.codePointCount(0, text.length())) {
+            return -1;
+        }
+        int index = text.offsetByCodePoints(0, codePoints);
+        return text.charAt(index) == '\t' ? index : -1;
+    }
+
+    /** Whether only blanks, or blanks and a comment, follow {@code index} on its line. */
+    private static boolean restOfLineBlank(String text, int index) {
+        int i = index;
+        while (i < text.length() && (text.charAt(i) == '\t' || text.charAt(i) == ' ')) {
+            i++;
+        }
+        return i == text.length() || text.charAt(i) == '\n' || text.charAt(i) == '\r' || text.charAt(i) == '#';
+    }
+
+    /** Whether only blanks come before {@code index} on its line: a tab there is indentation. */
+    private static boolean startOfLineBlank(String text, int index) {
+        for (int i = index - 1; i >= 0 && text.charAt(i) != '\n'; i--) {
+            if (text.charAt(i) != ' ' && text.charAt(i) != '\t') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String syntaxMessage(MarkedYamlEngineException e, String text) {
+        int tab = tabAt(e, text);
+        if (tab >= 0) {
+            // snakeyaml-engine says "found character '\t(TAB)' that cannot start any token. (Do not use \t(TAB) for
+            // indentation)" for any tab it does not take, most of which are not indentation
+            return startOfLineBlank(text, tab) && !restOfLineBlank(text, tab)
+                    ? "invalid YAML: a tab in the indentation, where YAML allows only spaces; indent with spaces"
+                    : restOfLineBlank(text, tab)
+                    ? "invalid YAML: a tab at the end of the line, more of them in this file than can be taken; replace"
+                    + " them with spaces or remove them"
+                    : "invalid YAML: a tab between two parts of the line, which this reader does not take there (only at"
+                    + " the end of a line or after a plain value); replace it with a space";
+        }
         StringBuilder message = new StringBuilder("invalid YAML: ").append(e.getProblem());
         if (e.getProblem().startsWith("found undefined alias")) {
             // An anchor (&name) reaches only the rest of its own document: not the next one after ---

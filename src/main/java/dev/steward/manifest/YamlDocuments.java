@@ -63,7 +63,7 @@ final class YamlDocuments {
         Offsets offsets = new Offsets(text);
         List<Doc> docs = new ArrayList<>();
         int previousEnd = 0;
-        for (Node root : new Compose(settings).composeAllFromString(text)) {
+        for (Node root : new Compose(settings).composeAllFromString(composable(text))) {
             if (root instanceof ScalarNode && Tag.NULL.equals(root.getTag())) {
                 continue; // an empty document: nothing to find or keep apart
             }
@@ -99,7 +99,7 @@ final class YamlDocuments {
             return text;
         }
         LoadSettings settings = LoadSettings.builder().setSchema(ManifestLoader.SCHEMA).build();
-        return ManifestRenderer.yaml(new Load(settings).loadFromString(text)).stripTrailing();
+        return ManifestRenderer.yaml(new Load(settings).loadFromString(composable(text))).stripTrailing();
     }
 
     /**
@@ -108,7 +108,12 @@ final class YamlDocuments {
      */
     static Node root(String documentText) {
         LoadSettings settings = LoadSettings.builder().setSchema(ManifestLoader.SCHEMA).build();
-        return new Compose(settings).composeString(documentText).orElseThrow();
+        return new Compose(settings).composeString(composable(documentText)).orElseThrow();
+    }
+
+    /** The text as the loader composes it: tabs that end lines as spaces, in their places (marks stay the same). */
+    private static String composable(String text) {
+        return text.indexOf('\t') < 0 ? text : ManifestLoader.tabsAtLineEndsAsSpaces(text);
     }
 
     /** The String index of a node mark in {@code text} (marks count code points). */

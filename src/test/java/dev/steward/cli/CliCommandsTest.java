@@ -900,6 +900,15 @@ class CliCommandsTest {
     }
 
     @Test
+    void deleteByAFileWithTabsEndingItsLinesReadsItAsTheDaemonDoes() throws IOException {
+        daemon.on("DELETE", "/programs/web", Answer.json("{\"program\": \"web\", \"action\": \"deleted\"}"));
+        Files.writeString(dir.resolve("web.yaml"), "kind: Program\t\nmetadata: {name: web}\t\nspec: {command: [\"true\"]}\t\n");
+        CliRun.Result r = cli("delete", "-f", "web.yaml");
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("program \"web\" deleted\n", r.out());
+    }
+
+    @Test
     void deleteUsageErrors() {
         assertEquals(2, cli("delete").code());
         assertEquals(2, cli("delete", "process", "web-0").code());

@@ -662,6 +662,31 @@ class ManifestLoaderTest {
     }
 
     @Test
+    void aTabAtTheEndOfALineIsTakenAsYaml12TakesIt() {
+        // snakeyaml-engine refused it after a list or a quoted value ("Do not use \t(TAB) for indentation")
+        ProgramSpec web = single(HEADER + "spec:\t\n  command: [\"true\"]\t\n  environment: {A: \"1\"}\t \t# note\t\n"
+                + "  directory: '/srv'\t\n\t\n  user: \"www\"\t");
+        assertEquals(List.of("true"), web.command());
+        assertEquals(Map.of("A", "1"), web.environment());
+        assertEquals(Optional.of("/srv"), web.directory());
+        assertEquals(Optional.of("www"), web.user());
+        // A tab inside a value stays, and errors keep their place
+        ProgramSpec script = single(HEADER + "spec:\n  command: [sh]\t\n  environment:\n    S: |\n      a\t\n      b\n");
+        assertEquals(Map.of("S", "a\t\nb\n"), script.environment());
+        assertEquals(new ManifestError(FILE, 7, 13, "spec.replicas", "must be a whole number, from 0 to 10000 (got \"2\");"
+                + " remove the quotes"), onlyError(HEADER + "spec:\n  command: [a]\t\n  replicas: \"2\"\t\n"));
+    }
+
+    @Test
+    void aTabElsewhereSaysWhereAndWhatToDo() {
+        assertEquals(new ManifestError(FILE, 7, 1, "", "invalid YAML: a tab in the indentation, where YAML allows only spaces;"
+                + " indent with spaces"), onlyError(HEADER + "spec:\n  command: [a]\n\treplicas: 2\n"));
+        assertEquals(new ManifestError(FILE, 6, 15, "", "invalid YAML: a tab between two parts of the line, which this reader"
+                + " does not take there (only at the end of a line or after a plain value); replace it with a space"),
+                onlyError(HEADER + "spec:\n  command: [a,\tb]\n"));
+    }
+
+    @Test
     void hostileYamlIsAnErrorNotACrash() {
         ManifestError error = onlyError("[".repeat(200_000) + "]".repeat(200_000));
         assertEquals(new ManifestError(FILE, 0, 0, "",

@@ -83,6 +83,17 @@ class ManifestWriterTest {
     }
 
     @Test
+    void tabsEndingLinesAreAppliedAndScaledAsTheLoaderReadsThem() throws IOException {
+        // The loader takes them (YAML 1.2); splitting the text into documents threw, an apply's 500 "internal error"
+        String tabbed = WEB.replace("\n", "\t\n");
+        assertEquals(Action.CREATED, writer().apply(tabbed, Map.of(), Map.of(), false).changes().get(0).action());
+        assertEquals(tabbed, read("web.yaml"));
+        ProgramSpec web = new ManifestLoader().load(file("web.yaml")).programs().get(0);
+        writer().scale("web", 3, Map.of("web", file("web.yaml")), Map.of("web", web), false);
+        assertEquals(3, new ManifestLoader().load(file("web.yaml")).programs().get(0).replicas(), read("web.yaml"));
+    }
+
+    @Test
     void aReadOnlyFileSystemIsAdvisedAsOneWhereOtherFailuresPointAtTheUserAndRoom() {
         // A read-only mount needs root to make in a test; the kernel's reason is what tells it apart.
         Path where = Path.of("/etc/steward/manifests");
