@@ -51,14 +51,14 @@ public final class ApiToken {
     }
 
     /**
-     * Checks, before any program starts, that the token's place is the daemon's user's alone (see
-     * {@link #loadOrExplain}); reads and writes nothing. Throws with all a user needs in the message.
+     * Checks, before any program starts, that the state directory, and the token file unless {@code configured} is
+     * given, are the daemon's user's alone (see {@link #loadOrExplain}); reads and writes nothing. The directory is
+     * checked with STEWARD_TOKEN too: the daemon trusts more of what it holds than the token (the list of children a
+     * killed daemon left, which the next start stops). Throws with all a user needs in the message.
      */
     public static void checkPlaceOrExplain(Optional<String> configured, Path stateDir) {
-        explained(stateDir, () -> {
-            if (!given(configured)) {
-                checkPlace(stateDir.toAbsolutePath());
-            }
+        explained(stateDir, !given(configured), () -> {
+            checkPlace(stateDir.toAbsolutePath(), !given(configured));
             return null;
         });
     }
@@ -68,19 +68,23 @@ public final class ApiToken {
      * and what to do.
      */
     public static ApiToken loadOrExplain(Optional<String> configured, Path stateDir) {
-        return explained(stateDir, () -> loadOrCreate(configured, stateDir));
+        return explained(stateDir, !given(configured), () -> loadOrCreate(configured, stateDir));
     }
 
     private interface Step<T> {
         T run() throws IOException;
     }
 
-    private static <T> T explained(Path stateDir, Step<T> step) {
+    private static <T> T explained(Path stateDir, boolean tokenFile, Step<T> step) {
         try {
             return step.run();
         } catch (UnsafePlace e) {
             throw new IllegalStateException(e.getMessage());
         } catch (IOException | UnsupportedOperationException e) {
+            if (!tokenFile) {
+                throw new IllegalStateException("cannot create or inspect the state directory " + stateDir.toAbsolutePath()
+                        + " (" + e + "); make it the daemon's user's own and writable by it alone");
+            }
             throw new IllegalStateException("cannot read or create the API token " + stateDir.toAbsolutePath().resolve(FILE_NAME)
                     + " (" + e + "); make the state directory the daemon's user's own and writable by it alone, or set"
                     + " STEWARD_TOKEN");
@@ -100,7 +104,7 @@ public final class ApiToken {
                     + " of `head -c 32 /dev/urandom | base64`"));
         }
         Path dir = stateDir.toAbsolutePath();
-        Path file = checkPlace(dir);
+        Path file = checkPlace(dir, true);
         String existing = "";
         if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             try (var in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
@@ -122,17 +126,17 @@ public final class ApiToken {
     }
 
     /**
-     * The token file's path, once the state directory (created if missing) and the file, if there is one, are the
-     * daemon's user's alone: whoever can write the directory can put a token of their own there, or a link to a file
-     * they know.
+     * The token file's path, once the state directory (created if missing) and, with {@code tokenFile}, the file, if
+     * there is one, are the daemon's user's alone: whoever can write the directory can put a token of their own there,
+     * or a link to a file they know, or a list of children that has the daemon signal processes of their choosing.
      */
-    private static Path checkPlace(Path dir) throws IOException {
+    private static Path checkPlace(Path dir, boolean tokenFile) throws IOException {
         Files.createDirectories(dir);
         Integer self = processId("unix:uid");
         Integer group = processId("unix:gid");
         mustBePrivate(dir, self, group, "the state directory");
         Path file = dir.resolve(FILE_NAME);
-        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+        if (tokenFile && Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                 throw new UnsafePlace("the API token " + file + " is not a regular file (a symbolic link, a directory?);"
                         + " remove it, and a new token is made at the next start; or set STEWARD_TOKEN, and no token file is read");
@@ -156,13 +160,17 @@ public final class ApiToken {
      * is the daemon's own group (a user's private group, or OpenShift's root group, whose containers need g+w).
      */
     private static void mustBePrivate(Path path, Integer self, Integer group, String what) throws IOException {
-        String remedy = "; or set STEWARD_TOKEN, and no token file is read";
+        boolean directory = Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS);
+        // STEWARD_TOKEN spares the token file only: the directory holds more the daemon trusts
+        String risk = directory ? "could plant files there that the daemon trusts (the API's token; the list of the"
+                + " children a killed daemon left, whose processes the next start stops)" : "could choose the API's token";
+        String remedy = directory ? "" : "; or set STEWARD_TOKEN, and no token file is read";
         if (self != null) {
             int owner = (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
             if (owner != self && owner != 0) { // root could choose the token anyway
                 throw new UnsafePlace(what + " " + path + " belongs to user id " + owner + ", not to the daemon's user (id "
-                        + self + ") or root: that user could choose the API's token; chown it to the daemon's user, or use"
-                        + " another --state-dir" + remedy);
+                        + self + ") or root: that user " + risk + "; chown it to the daemon's user, or use another"
+                        + " --state-dir" + remedy);
             }
         }
         var permissions = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
@@ -170,7 +178,7 @@ public final class ApiToken {
         if (permissions.contains(PosixFilePermission.OTHERS_WRITE)
                 || (othersGroup && permissions.contains(PosixFilePermission.GROUP_WRITE))) {
             throw new UnsafePlace(what + " " + path + " is writable by other users (" + PosixFilePermissions.toString(permissions)
-                    + "): they could choose the API's token; chmod go-w it, or use another --state-dir" + remedy);
+                    + "): they " + risk + "; chmod go-w it, or use another --state-dir" + remedy);
         }
     }
 

@@ -90,9 +90,18 @@ class ApiTokenTest {
         IllegalStateException open = assertThrows(IllegalStateException.class,
                 () -> ApiToken.checkPlaceOrExplain(Optional.empty(), stateDir));
         assertEquals("the state directory " + stateDir.toAbsolutePath() + " is writable by other users (rwxrwxrwx): they could"
-                + " choose the API's token; chmod go-w it, or use another --state-dir; or set STEWARD_TOKEN, and no token"
-                + " file is read", open.getMessage());
-        ApiToken.checkPlaceOrExplain(Optional.of("a-token-of-one's-own"), stateDir); // no file is read: nothing to check
+                + " plant files there that the daemon trusts (the API's token; the list of the children a killed daemon left,"
+                + " whose processes the next start stops); chmod go-w it, or use another --state-dir", open.getMessage());
+        // STEWARD_TOKEN spares the token file, not the directory: a list of children planted there would have a root
+        // daemon signal any process at its start
+        IllegalStateException withToken = assertThrows(IllegalStateException.class,
+                () -> ApiToken.checkPlaceOrExplain(Optional.of("a-token-of-one's-own"), stateDir));
+        assertEquals(open.getMessage(), withToken.getMessage());
+        Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwx------"));
+        Path known = Files.writeString(stateDir.resolve("known"), "known-to-others\n");
+        Files.createSymbolicLink(stateDir.resolve("token"), known);
+        ApiToken.checkPlaceOrExplain(Optional.of("a-token-of-one's-own"), stateDir); // no token file is read: not checked
+        assertThrows(IllegalStateException.class, () -> ApiToken.checkPlaceOrExplain(Optional.empty(), stateDir));
     }
 
     @Test

@@ -80,12 +80,52 @@ class ServeIT {
         try (DaemonProcess daemon = DaemonProcess.launch(manifests, state, "ServeIT-open-state", "127.0.0.1:0")) {
             assertTrue(daemon.process().waitFor(DaemonProcess.PATIENCE.toSeconds(), TimeUnit.SECONDS), "the daemon did not exit");
             assertEquals(1, daemon.process().exitValue());
-            assertTrue(daemon.lines().stream().anyMatch(line -> line.equals("steward: cannot start: the state directory "
-                    + state.toAbsolutePath() + " is writable by other users (rwxrwxrwx): they could choose the API's token;"
-                    + " chmod go-w it, or use another --state-dir; or set STEWARD_TOKEN, and no token file is read")),
+            assertTrue(daemon.lines().stream().anyMatch(line -> line.equals(openStateDirectory(state))),
                     () -> String.join("\n", daemon.lines()));
             assertFalse(Files.exists(marker), "no program ran");
             assertFalse(Files.exists(state.resolve("token")));
+        }
+    }
+
+    private static String openStateDirectory(Path state) {
+        return "steward: cannot start: the state directory " + state.toAbsolutePath() + " is writable by other users"
+                + " (rwxrwxrwx): they could plant files there that the daemon trusts (the API's token; the list of the"
+                + " children a killed daemon left, whose processes the next start stops); chmod go-w it, or use another"
+                + " --state-dir";
+    }
+
+    /**
+     * STEWARD_TOKEN spares the daemon the token file, not the state directory's check: a list of children another
+     * user planted there, naming a process of theirs choosing with its start time (which /proc shows everybody), had
+     * the daemon (root, often) stop that process at its start.
+     */
+    @Test
+    void withStewardTokenAStateDirectoryOtherUsersCouldWriteStillStopsTheStartAndItsChildrenListStopsNothing() throws Exception {
+        Path manifests = oneProgramThatLeavesAMarker();
+        Path state = Files.createDirectories(root.resolve("state"));
+        Files.setPosixFilePermissions(state, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Process victim = new ProcessBuilder("sleep", "1000").start();
+        try {
+            String stat = Files.readString(Path.of("/proc/" + victim.pid() + "/stat"));
+            String started = stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19]; // field 22, starttime
+            Files.writeString(state.resolve("children"), "# planted\n# by another user\nboot "
+                    + Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip()
+                    + " timens " + Files.readSymbolicLink(Path.of("/proc/self/ns/time"))
+                    + " pidns " + Files.readSymbolicLink(Path.of("/proc/self/ns/pid")) + " daemon 4242\n"
+                    + victim.pid() + " " + started + " " + started + " 15 0 0 1 victim\n");
+            try (DaemonProcess daemon = DaemonProcess.launchCommand(List.of(Path.of(System.getProperty("java.home"), "bin",
+                            "java").toString(), "-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1", "-jar", DaemonProcess.jar(),
+                            "serve", "--manifests", manifests.toString(), "--state-dir", state.toString(), "--listen", "127.0.0.1:0"),
+                    java.util.Map.of("STEWARD_TOKEN", "a-token-long-enough-to-pass"), manifests, state, "ServeIT-open-state-token")) {
+                assertTrue(daemon.process().waitFor(DaemonProcess.PATIENCE.toSeconds(), TimeUnit.SECONDS), "the daemon did not exit");
+                assertEquals(1, daemon.process().exitValue(), () -> String.join("\n", daemon.lines()));
+                assertTrue(daemon.lines().stream().anyMatch(line -> line.equals(openStateDirectory(state))),
+                        () -> String.join("\n", daemon.lines()));
+                assertTrue(victim.isAlive(), "the process the planted list named was not signalled");
+                assertFalse(Files.exists(marker()), "no program ran");
+            }
+        } finally {
+            victim.destroyForcibly().waitFor();
         }
     }
 
