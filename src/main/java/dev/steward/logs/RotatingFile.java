@@ -14,10 +14,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 import java.util.Optional;
 
-import static java.nio.file.StandardOpenOption.APPEND;
-import static java.nio.file.StandardOpenOption.CREATE;
 import static java.nio.file.StandardOpenOption.READ;
-import static java.nio.file.StandardOpenOption.WRITE;
 
 /**
  * An append-only log file rotated by size, Supervisor style: {@code file} is current,
@@ -443,7 +440,7 @@ public final class RotatingFile implements Closeable {
             fileKey = null;
             return;
         }
-        FileChannel channel = FileChannel.open(file, CREATE, WRITE, APPEND);
+        FileChannel channel = SharedDirectory.openForAppend(file); // in /tmp, not through another user's link
         long existing;
         boolean regular;
         Object key;

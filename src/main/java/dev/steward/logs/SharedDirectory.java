@@ -1,0 +1,87 @@
+package dev.steward.logs;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+
+/**
+ * Opens a log file for appending, with care in a directory every user may write whose sticky bit keeps them from each
+ * other's entries ({@code /tmp}, {@code /var/tmp}, {@code /dev/shm}): there another user may have taken the log's name
+ * first, with a symbolic link to a file of the daemon's user ({@code /etc/shadow}, for a root daemon) that the program's
+ * output would then be appended to (and truncated, rotating without backups), or with a file or FIFO of their own that
+ * would get the output. The kernel refuses those opens itself when {@code fs.protected_symlinks},
+ * {@code protected_regular} and {@code protected_fifos} are set (most distributions' default), but they may be off, and
+ * a container has its host's; supervisord follows such a link. So the same rule is applied here: in such a directory a
+ * link, file or FIFO must belong to the daemon's user or to the directory's owner; a file with more than one link (a hard
+ * link made to a file of the daemon's user, where {@code fs.protected_hardlinks} is off) is refused too, and a file that
+ * is not there is created with {@code O_EXCL}, so that nothing slipped in meanwhile is opened. Anywhere else the path is
+ * opened as it is, links followed ({@code file: /dev/stdout}, a link an operator made).
+ */
+final class SharedDirectory {
+    private static final int SELF = ownUid();
+    private static final int STICKY_AND_OTHERS_WRITE = 01002;
+    private static final int TYPE = 0170000;
+    private static final int LINK = 0120000;
+    private static final int REGULAR = 0100000;
+
+    private SharedDirectory() {
+    }
+
+    /** {@code file} opened to append to (created if missing), unless it lies in a shared directory and is not to be trusted. */
+    static FileChannel openForAppend(Path file) throws IOException {
+        return openForAppend(file, SELF);
+    }
+
+    static FileChannel openForAppend(Path file, int self) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        Map<String, Object> directory;
+        try {
+            directory = parent == null ? null : Files.readAttributes(parent, "unix:mode,uid");
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException unknown) {
+            directory = null; // missing: the open says so
+        }
+        if (directory == null || ((Integer) directory.get("mode") & STICKY_AND_OTHERS_WRITE) != STICKY_AND_OTHERS_WRITE) {
+            return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        }
+        int directoryOwner = (Integer) directory.get("uid");
+        Map<String, Object> entry;
+        try {
+            entry = Files.readAttributes(file, "unix:mode,uid,nlink", LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException absent) {
+            // O_EXCL: neither through a link nor into a file that another user put there since
+            return FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        }
+        int type = (Integer) entry.get("mode") & TYPE;
+        int owner = (Integer) entry.get("uid");
+        String what = type == LINK ? "a symbolic link" : type == REGULAR ? "a file" : "a FIFO or device";
+        String remedy = "; remove it if you do not know it, or log to a directory other users cannot write";
+        if (owner != self && owner != directoryOwner) {
+            throw new IOException(file + " is " + what + " of user id " + owner + " in " + parent + ", a directory every user"
+                    + " may write: the daemon (user id " + self + ") does not open it, as that user chose where the output"
+                    + " goes (the rule of the kernel's fs.protected_symlinks and protected_regular)" + remedy);
+        }
+        if (type == LINK) {
+            return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        }
+        if (type == REGULAR && (Integer) entry.get("nlink") > 1) {
+            throw new IOException(file + " has " + entry.get("nlink") + " hard links, in " + parent + ", a directory every"
+                    + " user may write: the daemon does not open it, as another user may have linked a file of the daemon's"
+                    + " user there" + remedy);
+        }
+        // Not followed should it have become a link since: only its owner or the directory's could have changed it
+        return FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private static int ownUid() {
+        try {
+            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        } catch (IOException | RuntimeException e) {
+            return -1; // not Linux: only the directory's owner is trusted there
+        }
+    }
+}
