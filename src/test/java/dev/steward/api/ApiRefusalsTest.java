@@ -4,34 +4,20 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.containsString;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpVersion;
-import jakarta.inject.Inject;
-import java.util.concurrent.TimeUnit;
 import io.restassured.RestAssured;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.ThrowingConsumer;
 
 /** The framework's own refusals (no such operation on a path, a media type it cannot answer in), as problems. */
 @QuarkusTest
 class ApiRefusalsTest {
     /** The header line requests written by hand carry: the test profile's token. */
     private static final String TOKEN = "Authorization: " + ApiFixture.AUTHORIZATION + "\r\n";
-
-    @Inject
-    Vertx vertx;
 
     @Test
     void aMethodThePathDoesNotHaveIsMethodNotAllowedWithTheAllowedOnes() {
@@ -133,80 +119,6 @@ class ApiRefusalsTest {
                 512);
         assertTrue(response.startsWith("HTTP/1.1 422 "), response); // a document with no Program, and 512 KiB of comments
         assertTrue(response.contains("\"code\":\"Invalid\""), response);
-    }
-
-    @Test
-    void overHttp2TheTooLargeAnswerArrivesWithoutClosingTheConnection() throws Throwable {
-        // HTTP/2 forbids Connection: close; a client sending it one gets a protocol error instead of the answer.
-        String body = tooLargeOverHttp2(request -> {
-            request.putHeader("Content-Length", String.valueOf(10 * 1024 * 1024 + 1));
-            // More than a stream's flow-control window (64 KiB) of a body the server does not read.
-            request.write(io.vertx.core.buffer.Buffer.buffer(new byte[256 * 1024]));
-        }, client -> {
-            // The unread 256 KiB took no flow-control window from the connection: a body still gets through.
-            assertEquals(422, client.request(HttpMethod.POST, RestAssured.port, "localhost", "/api/v1/programs?dryRun=true")
-                    .compose(request -> request.putHeader("Content-Type", "application/yaml")
-                            .putHeader("Authorization", ApiFixture.AUTHORIZATION)
-                            .send(io.vertx.core.buffer.Buffer.buffer("a: " + "x".repeat(200_000) + "\n")))
-                    .map(HttpClientResponse::statusCode)
-                    .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS), "a document with no Program");
-        });
-        assertTrue(body.contains("\"code\":\"TooLarge\""), body);
-    }
-
-    @Test
-    void overHttp2ABodyWithoutALengthIsTheSameTooLargeProblem() throws Throwable {
-        // Without a Content-Length, as chunked over HTTP/1; and the answer has no Connection: close either.
-        io.vertx.core.buffer.Buffer comments = io.vertx.core.buffer.Buffer.buffer(("#" + "x".repeat(1022) + "\n").repeat(1024));
-        String body = tooLargeOverHttp2(request -> {
-            request.setChunked(true);
-            for (int i = 0; i < 11; i++) {
-                request.write(comments);
-            }
-        }, client -> { });
-        assertTrue(body.contains("\"detail\":\"the request's body is more than the 10485760 (10 MiB) a request may"
-                + " hold; nothing was applied: send fewer manifests per request (each at most 1 MiB)\""), body);
-    }
-
-    /**
-     * POSTs to /api/v1/programs over HTTP/2 a YAML body that {@code send} begins and never ends, checks that the answer
-     * is a 413 problem and that the connection still serves other requests, runs {@code then} with it, and returns the
-     * problem. The request is reset at the end, as a real client gives up the rest of its body.
-     */
-    private String tooLargeOverHttp2(java.util.function.Consumer<HttpClientRequest> send, ThrowingConsumer<HttpClient> then)
-            throws Throwable {
-        HttpClient client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
-                .setHttp2ClearTextUpgrade(false));
-        HttpClientRequest[] tooLarge = new HttpClientRequest[1];
-        try {
-            HttpClientResponse[] response = new HttpClientResponse[1];
-            String body = client.request(HttpMethod.POST, RestAssured.port, "localhost", "/api/v1/programs")
-                    .compose(request -> {
-                        tooLarge[0] = request;
-                        send.accept(request.putHeader("Content-Type", "application/yaml").putHeader("Authorization", ApiFixture.AUTHORIZATION));
-                        return request.response();
-                    })
-                    .compose(answer -> {
-                        response[0] = answer;
-                        return answer.body();
-                    })
-                    .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS).toString();
-            assertEquals(HttpVersion.HTTP_2, response[0].version());
-            assertEquals(413, response[0].statusCode());
-            assertEquals("application/problem+json", response[0].getHeader("Content-Type"));
-            assertEquals(200, client.request(HttpMethod.GET, RestAssured.port, "localhost", "/api/v1/version")
-                    .compose(request -> request.putHeader("Authorization", ApiFixture.AUTHORIZATION).send())
-                    .map(HttpClientResponse::statusCode)
-                    .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS),
-                    "the connection still serves other requests");
-            then.accept(client);
-            return body;
-        } finally {
-            if (tooLarge[0] != null) {
-                tooLarge[0].reset();
-            }
-            client.close();
-        }
     }
 
     /**

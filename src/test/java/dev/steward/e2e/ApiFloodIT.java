@@ -70,4 +70,81 @@ class ApiFloodIT {
             assertEquals(0, daemon.terminate());
         }
     }
+
+    /**
+     * Any local user may connect to the TCP port without the token, and a connection that sends nothing stays open
+     * until the idle timeout: 20,000 of them took every file descriptor the daemon had (no spawn, no unix socket). At
+     * most 512 TCP connections are kept; the unix socket, which only the daemon's user may use, still answers.
+     */
+    @Test
+    void idleConnectionsOverTcpTakeAtMost512DescriptorsAndTheUnixSocketStillAnswers() throws Exception {
+        int port = Http.freePort();
+        Path manifests = Files.createDirectories(root.resolve("manifests"));
+        Path state = root.resolve("state");
+        try (DaemonProcess daemon = DaemonProcess.launch(List.of(), manifests, state, "ApiFloodIT-idle",
+                List.of("--manifests", manifests.toString(), "--state-dir", state.toString(), "--listen", "127.0.0.1:" + port))) {
+            String live = "http://127.0.0.1:" + port + "/q/health/live";
+            await("the daemon's health").atMost(DaemonProcess.PATIENCE).until(() -> Http.status(live) == 200);
+            Path fds = Path.of("/proc/" + daemon.pid() + "/fd");
+            long before = count(fds);
+            List<java.net.Socket> idle = new ArrayList<>();
+            try {
+                for (int i = 0; i < 700; i++) {
+                    idle.add(new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port));
+                }
+                await("the connections past 512 closed by the daemon").atMost(DaemonProcess.PATIENCE)
+                        .pollInterval(Duration.ofMillis(500)).until(() -> closedByTheDaemon(idle) >= 700 - 512);
+                assertEquals(200, unixStatus(state.resolve("steward.sock"), "/q/health/live"));
+                long during = count(fds);
+                assertTrue(during - before <= 520, "the daemon had " + before + " files open, and " + during
+                        + " with 700 idle connections");
+            } finally {
+                for (java.net.Socket socket : idle) {
+                    socket.close();
+                }
+            }
+            await("TCP again, once the idle ones are gone").atMost(DaemonProcess.PATIENCE).until(() -> Http.status(live) == 200);
+            assertEquals(0, daemon.terminate());
+        }
+    }
+
+    /** How many of {@code sockets} the other end has closed. */
+    private static int closedByTheDaemon(List<java.net.Socket> sockets) throws java.io.IOException {
+        int closed = 0;
+        for (java.net.Socket socket : sockets) {
+            socket.setSoTimeout(1);
+            try {
+                if (socket.getInputStream().read() < 0) {
+                    closed++;
+                }
+            } catch (java.net.SocketTimeoutException open) {
+                // still open
+            } catch (java.io.IOException reset) {
+                closed++;
+            }
+        }
+        return closed;
+    }
+
+    private static long count(Path directory) throws java.io.IOException {
+        try (var entries = Files.list(directory)) {
+            return entries.count();
+        }
+    }
+
+    /** The status code of a GET over the unix socket, 0 when none came. */
+    private static int unixStatus(Path socket, String path) {
+        try (var channel = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket))) {
+            channel.write(java.nio.ByteBuffer.wrap(("GET " + path + " HTTP/1.0\r\nHost: localhost\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            java.nio.ByteBuffer answer = java.nio.ByteBuffer.allocate(64);
+            while (answer.position() < 12 && channel.read(answer) > 0) {
+                // the status line's start
+            }
+            String line = new String(answer.array(), 0, answer.position(), java.nio.charset.StandardCharsets.US_ASCII);
+            return line.startsWith("HTTP/1.") && line.length() >= 12 ? Integer.parseInt(line.substring(9, 12)) : 0;
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
+    }
 }
