@@ -53,6 +53,22 @@ class ServeIT {
     }
 
     @Test
+    void underAUmaskThatLetsEveryoneWriteTheStateDirectoryItMakesIsNotWritableByOthers() throws Exception {
+        // It made a rwxrwxrwx directory, then refused to start on it as one other users could write.
+        Path manifests = oneProgramThatLeavesAMarker();
+        Path state = root.resolve("state");
+        try (DaemonProcess daemon = DaemonProcess.launch(List.of("sh", "-c", "umask 000; exec \"$@\"", "sh"), List.of(),
+                manifests, state, "ServeIT-umask", List.of("--manifests", manifests.toString(), "--state-dir", state.toString(),
+                        "--listen", "127.0.0.1:0"))) {
+            daemon.awaitLine("listening on http://");
+            assertFalse(Files.getPosixFilePermissions(state).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE),
+                    () -> state + ": " + Files.exists(state));
+            await("its program").atMost(DaemonProcess.PATIENCE).until(() -> Files.exists(marker()));
+            assertEquals(0, daemon.terminate());
+        }
+    }
+
+    @Test
     void aFileGivenAsTheManifestOrStateDirectoryEndsTheStartWithWhatIsWrong() throws Exception {
         Path file = Files.writeString(root.resolve("not-a-dir"), "");
         Path manifests = oneProgramThatLeavesAMarker();
