@@ -37,8 +37,7 @@ final class FileEdit {
         String text;
         try {
             // As the watcher reads it: a named pipe at the path would otherwise hold the writer (every apply) for ever
-            text = Utf8Text.decode(RegularFiles.read(path, ManifestLoader.MAX_FILE_BYTES,
-                    ManifestLoader.MAX_FILE_BYTES / 1024 + " KiB"));
+            text = Utf8Text.decode(RegularFiles.read(path));
         } catch (Utf8Text.NotUtf8 e) { // as the watcher names it, not the JDK's "Input length = 1"
             return new FileEdit(path, "", null, e.messageWithPosition());
         } catch (RegularFiles.Unreadable e) {

@@ -79,7 +79,7 @@ public final class ManifestLoader {
     Parsed read(Path file) {
         String text;
         try {
-            text = Utf8Text.decode(RegularFiles.read(file, MAX_FILE_BYTES, MAX_FILE_BYTES / 1024 + " KiB"));
+            text = Utf8Text.decode(RegularFiles.read(file));
         } catch (Utf8Text.NotUtf8 e) {
             return unreadable(new ManifestError(file, e.line(), e.column(), "", e.getMessage()));
         } catch (RegularFiles.Unreadable e) {

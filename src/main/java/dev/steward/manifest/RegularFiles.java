@@ -52,25 +52,22 @@ final class RegularFiles {
     private RegularFiles() {
     }
 
-    /**
-     * The bytes of {@code file}, at most {@code limit} of them.
-     *
-     * @param limitInWords the limit as the message about a larger file says it, such as {@code 1024 KiB}
-     */
-    static byte[] read(Path file, long limit, String limitInWords) throws Unreadable {
+    /** The bytes of {@code file}, at most {@link ManifestLoader#MAX_FILE_BYTES} of them. */
+    static byte[] read(Path file) throws Unreadable {
+        long limit = ManifestLoader.MAX_FILE_BYTES;
         Map<String, Object> attributes;
         try {
             attributes = Files.readAttributes(file, "unix:mode,size");
         } catch (IOException e) {
             throw unreadable(file, e);
         }
-        checkRegular(file, attributes, limit, limitInWords);
+        checkRegular(file, attributes, limit);
         // A file replaced by a pipe between the look and the open would still be opened: that takes someone
         // racing the daemon on purpose, and the JDK opens no file non-blocking.
         try (InputStream in = Files.newInputStream(file)) {
             byte[] bytes = in.readNBytes((int) limit + 1);
             if (bytes.length > limit) { // grown since it was looked at
-                throw tooLarge(limitInWords);
+                throw tooLarge(limit);
             }
             return bytes;
         } catch (IOException e) {
@@ -78,8 +75,7 @@ final class RegularFiles {
         }
     }
 
-    private static void checkRegular(Path file, Map<String, Object> attributes, long limit, String limitInWords)
-            throws Unreadable {
+    private static void checkRegular(Path file, Map<String, Object> attributes, long limit) throws Unreadable {
         int type = (Integer) attributes.get("mode") & S_IFMT;
         if (type != S_IFREG) {
             String what = typeInWords(type);
@@ -91,12 +87,12 @@ final class RegularFiles {
                     + " rename it" + (dot > 0 ? " so that its name does not end in " + name.substring(dot) : ""), false);
         }
         if ((Long) attributes.get("size") > limit) {
-            throw tooLarge(limitInWords);
+            throw tooLarge(limit);
         }
     }
 
-    private static Unreadable tooLarge(String limitInWords) {
-        return new Unreadable("is larger than " + limitInWords + "; a manifest should be a few KiB, split it or move the"
+    private static Unreadable tooLarge(long limit) {
+        return new Unreadable("is larger than " + limit / 1024 + " KiB; a manifest should be a few KiB, split it or move the"
                 + " file out of the directory", false);
     }
 
