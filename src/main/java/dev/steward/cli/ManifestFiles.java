@@ -1,5 +1,7 @@
 package dev.steward.cli;
 
+import dev.steward.manifest.ManifestLoader;
+import dev.steward.manifest.RegularFiles;
 import dev.steward.manifest.Utf8Text;
 
 import java.io.IOException;
@@ -24,8 +26,8 @@ final class ManifestFiles {
         }
     }
 
-    /** The daemon's limit for one manifest file or request body (ManifestLoader's and the API's). */
-    static final int MAX_FILE_BYTES = 1024 * 1024;
+    /** The daemon's limit for one manifest file (a constant: reading it loads no class of the daemon's). */
+    static final int MAX_FILE_BYTES = (int) ManifestLoader.MAX_FILE_BYTES;
 
     private ManifestFiles() {
     }
@@ -134,18 +136,7 @@ final class ManifestFiles {
                 return "gone";
             }
         }
-        switch ((Integer) mode & 0170000) {
-            case 0010000:
-                return "a named pipe (FIFO)";
-            case 0020000:
-                return "a character device";
-            case 0060000:
-                return "a block device";
-            case 0140000:
-                return "a socket";
-            default:
-                return "a special file";
-        }
+        return RegularFiles.typeInWords((Integer) mode);
     }
 
     private static String readFile(Path path, String name, long pipeOpenTimeoutMillis, PrintStream err) {

@@ -31,7 +31,7 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
 public final class ManifestLoader {
 
     /** Larger files are refused unread: a manifest is a few kilobytes, a big file here is a mistake. */
-    static final long MAX_FILE_BYTES = 1024 * 1024;
+    public static final long MAX_FILE_BYTES = 1024 * 1024;
 
     /**
      * Core schema (YAML 1.2): true/True/TRUE are booleans, ~ is null, 022 is an integer, but yes/no stay text.

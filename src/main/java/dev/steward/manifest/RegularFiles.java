@@ -20,7 +20,7 @@ import java.util.Map;
  * <p>The file is looked at first and opened only when regular, so no device is ever opened (opening some does
  * something, such as a watchdog's or a tape's).
  */
-final class RegularFiles {
+public final class RegularFiles {
 
     /** Why a file cannot be read as a manifest: the message goes after the file's name and says what to do. */
     static final class Unreadable extends Exception {
@@ -96,8 +96,9 @@ final class RegularFiles {
                 + " file out of the directory", false);
     }
 
-    private static String typeInWords(int type) {
-        switch (type) {
+    /** What a file of this {@code st_mode} is, in words: {@code a named pipe (FIFO)}; also for the CLI's {@code -f DIR}. */
+    public static String typeInWords(int mode) {
+        switch (mode & S_IFMT) {
             case S_IFIFO:
                 return "a named pipe (FIFO)";
             case S_IFDIR:
