@@ -104,7 +104,7 @@ public final class RotatingFile implements Closeable {
         }
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
-            Files.createDirectories(parent);
+            SharedDirectory.createDirectories(parent);
         }
         Object before = fileKey;
         boolean existed = Files.exists(file, LinkOption.NOFOLLOW_LINKS);
@@ -421,7 +421,7 @@ public final class RotatingFile implements Closeable {
         moveIfExists(file, backup(1));
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
-            Files.createDirectories(parent);
+            SharedDirectory.createDirectories(parent);
         }
         openChannel(false);
     }

@@ -2,12 +2,15 @@ package dev.steward.logs;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Opens a log file for appending, with care in a directory every user may write whose sticky bit keeps them from each
@@ -75,6 +78,33 @@ final class SharedDirectory {
         }
         // Not followed should it have become a link since: only its owner or the directory's could have changed it
         return FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /**
+     * Creates {@code dir} and its missing parents as {@link Files#createDirectories} does, but none of those made here
+     * is writable by other users, whatever the umask: under {@code umask 000} the state's {@code logs/} came out
+     * {@code rwxrwxrwx}, where another user could put a link in the place of a log file the daemon then opens.
+     */
+    static void createDirectories(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        Path parent = dir.getParent();
+        if (parent != null) {
+            createDirectories(parent);
+        }
+        try {
+            Files.createDirectory(dir);
+        } catch (FileAlreadyExistsException raced) {
+            if (Files.isDirectory(dir)) {
+                return; // made meanwhile by another writer: not this one's to change
+            }
+            throw raced;
+        }
+        Set<PosixFilePermission> made = Files.getPosixFilePermissions(dir);
+        if (made.remove(PosixFilePermission.OTHERS_WRITE)) {
+            Files.setPosixFilePermissions(dir, made);
+        }
     }
 
     private static int ownUid() {

@@ -55,7 +55,9 @@ class ServeIT {
     @Test
     void underAUmaskThatLetsEveryoneWriteTheStateDirectoryItMakesIsNotWritableByOthers() throws Exception {
         // It made a rwxrwxrwx directory, then refused to start on it as one other users could write.
-        Path manifests = oneProgramThatLeavesAMarker();
+        Path manifests = Files.createDirectories(root.resolve("manifests"));
+        Files.writeString(manifests.resolve("a.yaml"), "apiVersion: steward.dev/v1\nkind: Program\nmetadata: {name: a}\n"
+                + "spec: {command: [sh, -c, 'echo hello; touch " + marker() + "; exec sleep 1000']}\n");
         Path state = root.resolve("state");
         try (DaemonProcess daemon = DaemonProcess.launch(List.of("sh", "-c", "umask 000; exec \"$@\"", "sh"), List.of(),
                 manifests, state, "ServeIT-umask", List.of("--manifests", manifests.toString(), "--state-dir", state.toString(),
@@ -64,6 +66,11 @@ class ServeIT {
             assertFalse(Files.getPosixFilePermissions(state).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE),
                     () -> state + ": " + Files.exists(state));
             await("its program").atMost(DaemonProcess.PATIENCE).until(() -> Files.exists(marker()));
+            // nor the directory its log files go into, where another user could put a link in a log file's place
+            Path logs = state.resolve("logs");
+            await("its output in a log file").atMost(DaemonProcess.PATIENCE).until(() -> Files.isDirectory(logs));
+            assertFalse(Files.getPosixFilePermissions(logs).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE),
+                    logs::toString);
             assertEquals(0, daemon.terminate());
         }
     }
