@@ -56,7 +56,8 @@ public record EventRecord(long id, String type, String reason, String object, St
                             + (c.detail().contains("; expected") ? "exited" : "failed") + " process: " + c.detail())
                             : new Kind(c.detail().contains("; expected") ? NORMAL : WARNING, "Exited", object, c.detail());
                     case STOPPING -> new Kind(NORMAL, "Stopping", object, c.detail());
-                    case STOPPED -> new Kind(NORMAL, "Stopped", object, c.detail().isEmpty() ? "stopped" : c.detail());
+                    case STOPPED -> new Kind(c.leftGroupMembers() ? WARNING : NORMAL, "Stopped", object,
+                            c.detail().isEmpty() ? "stopped" : c.detail());
                     case UNKNOWN -> new Kind(WARNING, "Unknown", object, c.detail());
                 };
             }

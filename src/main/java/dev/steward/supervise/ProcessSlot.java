@@ -427,7 +427,7 @@ public final class ProcessSlot {
                     + " s after the stop signal; sent SIGKILL to its process group");
         } else if (groupKilled && !now.isBefore(killAt.plus(AFTER_GROUP_KILL))) {
             stopped(lastExit.status() + "; processes of its process group " + pgid + " are still there "
-                    + AFTER_GROUP_KILL.toSeconds() + " s after SIGKILL, and are left (pgrep -a -g " + pgid + " lists them)");
+                    + AFTER_GROUP_KILL.toSeconds() + " s " + StateChange.GROUP_LEFT + " (pgrep -a -g " + pgid + " lists them)");
             return;
         }
         pollGroupLater();

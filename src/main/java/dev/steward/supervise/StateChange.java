@@ -15,6 +15,14 @@ public record StateChange(String program, String process, ProcessState from, Pro
     /** In a STOPPING notice: the child has exited, and the rest of its process group is waited for. */
     static final String WAITING_FOR_GROUP = "waiting for the rest of its process group";
 
+    /** In a STOPPED detail: processes of the group outlived its SIGKILL, and run on unsupervised. */
+    static final String GROUP_LEFT = "after SIGKILL, and are left";
+
+    /** A stop that ended with processes of its group still running (stuck in the kernel): worth a warning. */
+    public boolean leftGroupMembers() {
+        return to == ProcessState.STOPPED && detail.contains(GROUP_LEFT);
+    }
+
     /** A STOPPING notice that the child has exited while others of its process group (killAsGroup) live on. */
     public boolean waitingForGroup() {
         return from == ProcessState.STOPPING && to == ProcessState.STOPPING && detail.contains(WAITING_FOR_GROUP);

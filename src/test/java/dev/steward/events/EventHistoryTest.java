@@ -407,6 +407,19 @@ class EventHistoryTest {
     }
 
     @Test
+    void aStopThatLeftProcessesOfItsGroupRunningIsAWarning() {
+        String detail = "terminated by SIGTERM; processes of its process group 1234 are still there 5 s after SIGKILL, and"
+                + " are left (pgrep -a -g 1234 lists them)";
+        accept(change(ProcessState.STOPPING, ProcessState.STOPPED, detail));
+        accept(change(ProcessState.STOPPING, ProcessState.STOPPED, "terminated by SIGTERM"));
+
+        List<EventRecord> records = history.all();
+        assertEquals(List.of("Warning", "Normal"), records.stream().map(EventRecord::type).toList(),
+                "processes running unsupervised are for get events --types Warning; a plain stop is not");
+        assertEquals(List.of("Stopped", "Stopped"), records.stream().map(EventRecord::reason).toList());
+    }
+
+    @Test
     void aPendingRestartThatItsChangedSpecCancelsOrBringsForwardIsNoKilling() {
         accept(change(ProcessState.EXITED, ProcessState.EXITED,
                 "restart cancelled: its spec no longer restarts this exit (restartPolicy: Never)"));
