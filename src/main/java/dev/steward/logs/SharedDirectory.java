@@ -8,7 +8,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Set;
 
@@ -49,7 +51,8 @@ final class SharedDirectory {
             directory = null; // missing: the open says so
         }
         if (directory == null || ((Integer) directory.get("mode") & STICKY_AND_OTHERS_WRITE) != STICKY_AND_OTHERS_WRITE) {
-            return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            return FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND),
+                    NEW_FILE_MODE);
         }
         int directoryOwner = (Integer) directory.get("uid");
         Map<String, Object> entry;
@@ -57,7 +60,8 @@ final class SharedDirectory {
             entry = Files.readAttributes(file, "unix:mode,uid,nlink", LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException absent) {
             // O_EXCL: neither through a link nor into a file that another user put there since
-            return FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            return FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND), NEW_FILE_MODE);
         }
         int type = (Integer) entry.get("mode") & TYPE;
         int owner = (Integer) entry.get("uid");
@@ -106,6 +110,13 @@ final class SharedDirectory {
             Files.setPosixFilePermissions(dir, made);
         }
     }
+
+    /**
+     * A log file made here is rw-r--r-- at most, less the umask: under {@code umask 000} it came out rw-rw-rw-, where any
+     * user could write into another program's log (supervisord sets its own umask to 022).
+     */
+    private static final FileAttribute<Set<PosixFilePermission>> NEW_FILE_MODE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--"));
 
     private static int ownUid() {
         try {

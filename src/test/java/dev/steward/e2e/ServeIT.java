@@ -71,6 +71,10 @@ class ServeIT {
             await("its output in a log file").atMost(DaemonProcess.PATIENCE).until(() -> Files.isDirectory(logs));
             assertFalse(Files.getPosixFilePermissions(logs).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE),
                     logs::toString);
+            Path log = logs.resolve("a.out.log");
+            await("the log file").atMost(DaemonProcess.PATIENCE).until(() -> Files.exists(log));
+            assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"), Files.getPosixFilePermissions(log),
+                    "no user but the daemon's writes into a program's log");
             assertEquals(0, daemon.terminate());
         }
     }
