@@ -145,15 +145,25 @@ public final class Actions {
             }
             ProcessSlot slot = target.slot().get();
             boolean sent = slot.signal(signal);
-            // A signallable process the signal did not reach has just died: its exit is on its way to the owner. One whose
-            // exit was handled, and that stays STOPPING for the rest of its process group, has no process to signal.
-            results.add(result(slot, sent, sent ? "sent SIG" + Signals.name(signal)
-                    : slot.waitingForGroup() ? "not signalled: its process has exited, and it stays STOPPING until the rest of"
-                    + " its process group has gone (killAsGroup); nothing to signal"
-                    : slot.state().isSignallable() ? "not signalled: it has just exited (" + slot.state() + " until its exit is"
-                    + " handled); nothing to signal" : "not running (" + slot.state() + "); nothing to signal"));
+            results.add(result(slot, sent, sent ? "sent SIG" + Signals.name(signal) : notSignalled(slot)));
         }
         return results;
+    }
+
+    /**
+     * Why a signal reached no process of {@code slot}. A signallable process the signal did not reach has just died: its
+     * exit is on its way to the owner. One whose exit was handled, and that stays STOPPING for the rest of its process
+     * group, has no process to signal.
+     */
+    private static String notSignalled(ProcessSlot slot) {
+        if (slot.waitingForGroup()) {
+            return "not signalled: its process has exited, and it stays STOPPING until the rest of its process group has"
+                    + " gone (killAsGroup); nothing to signal";
+        }
+        if (slot.state().isSignallable()) {
+            return "not signalled: it has just exited (" + slot.state() + " until its exit is handled); nothing to signal";
+        }
+        return "not running (" + slot.state() + "); nothing to signal";
     }
 
     private CompletableFuture<Result> startOne(Target target, Duration timeout) {
