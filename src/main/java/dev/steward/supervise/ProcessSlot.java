@@ -295,7 +295,7 @@ public final class ProcessSlot {
         transition(ProcessState.STOPPING, "sent SIG" + Signals.name(signal) + (toGroup ? " to its process group" : ""));
         killAfterSeconds = stopsWith.stopTimeoutSeconds();
         killAt = clock.instant().plusSeconds(killAfterSeconds);
-        timer = loop.schedule(Duration.ofSeconds(stopsWith.stopTimeoutSeconds()), this::stopTimedOut);
+        timer = loop.schedule(Duration.ofSeconds(killAfterSeconds), this::stopTimedOut);
         child.signal(signal, toGroup);
         if (Signals.continuedAfter(signal)) {
             child.signal(Signals.CONT, toGroup); // as systemd does: one stopped by kill -STOP acts on it only once continued
