@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** How the action results a daemon gives become the HTTP answer: 200 with ok, or 504 for one still on its way. */
 class ActionsResourceTest {
 
-    /** A daemon that knows every name and answers every restart with {@code results}. */
+    /** A daemon that knows every name and answers every restart and signal with {@code results}. */
     private static ActionsResource answering(List<ActionResult> results) {
         return new ActionsResource(new FakeControl() {
             @Override
@@ -26,7 +26,23 @@ class ActionsResourceTest {
             public CompletableFuture<List<ActionResult>> restart(List<String> processes, Duration timeout) {
                 return CompletableFuture.completedFuture(results);
             }
+
+            @Override
+            public CompletableFuture<List<ActionResult>> signal(List<String> processes, int signal) {
+                return CompletableFuture.completedFuture(results);
+            }
         });
+    }
+
+    /** A signal waits for nothing, so its answer is never a 504 "did not finish within the timeout". */
+    @Test
+    void aSignalThatMissedAStoppingProcessIs200WithOkFalse() {
+        // The process died of its stop signal a moment ago; the daemon has not handled its exit yet.
+        Response response = answering(List.of(new ActionResult("web", "web", false, "STOPPING",
+                "not signalled: it has just exited (STOPPING until its exit is handled); nothing to signal")))
+                .act("signal", List.of("web"), null, "HUP", null).toCompletableFuture().join();
+
+        assertEquals(200, response.getStatus());
     }
 
     @Test
