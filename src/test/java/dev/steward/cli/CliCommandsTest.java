@@ -205,12 +205,7 @@ class CliCommandsTest {
 
     @Test
     void watchWithNoHeadersPrintsRowsOnly() {
-        String running = Fixtures.WEB_0;
-        String stopped = Fixtures.WEB_0.replace("\"RUNNING\"", "\"STOPPED\"").replace("\"pid\": 1234", "\"pid\": 0");
-        listsTwiceThen("/processes", running, stopped);
-        daemon.on("GET", "/events/stream", Answer.chunked("text/event-stream",
-                "data: {\"id\": 1, \"object\": \"process/other\"}\n\n",
-                "data: {\"id\": 2, \"object\": \"process/web-0\"}\n\n"));
+        web0StopsWhileWatched();
         CliRun.Result r = cli("get", "processes", "-w", "--no-headers");
         assertEquals("""
                 web-0   1/1   RUNNING    5 (30s ago)    62s
@@ -451,18 +446,22 @@ class CliCommandsTest {
 
     @Test
     void watchProcessesPrintsOnlyChangedRows() {
-        String running = Fixtures.WEB_0;
-        String stopped = Fixtures.WEB_0.replace("\"RUNNING\"", "\"STOPPED\"").replace("\"pid\": 1234", "\"pid\": 0");
-        listsTwiceThen("/processes", running, stopped);
-        daemon.on("GET", "/events/stream", Answer.chunked("text/event-stream",
-                "data: {\"id\": 1, \"object\": \"process/other\"}\n\n",
-                "data: {\"id\": 2, \"object\": \"process/web-0\"}\n\n"));
+        web0StopsWhileWatched();
         CliRun.Result r = cli("get", "processes", "-w");
         assertEquals("""
                 NAME    READY   STATUS     RESTARTS       AGE
                 web-0   1/1     RUNNING    5 (30s ago)    62s
                 web-0   0/1     STOPPED    5 (30s ago)    62s
                 """, r.out());
+    }
+
+    /** web-0 is RUNNING for the list and an event about another process, then STOPPED at the next event. */
+    private void web0StopsWhileWatched() {
+        String stopped = Fixtures.WEB_0.replace("\"RUNNING\"", "\"STOPPED\"").replace("\"pid\": 1234", "\"pid\": 0");
+        listsTwiceThen("/processes", Fixtures.WEB_0, stopped);
+        daemon.on("GET", "/events/stream", Answer.chunked("text/event-stream",
+                "data: {\"id\": 1, \"object\": \"process/other\"}\n\n",
+                "data: {\"id\": 2, \"object\": \"process/web-0\"}\n\n"));
     }
 
     /** {@code path} lists {@code first} for the list and the first event of a watch, then {@code then} (none: ""). */
