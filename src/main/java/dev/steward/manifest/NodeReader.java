@@ -208,15 +208,9 @@ final class NodeReader {
             return "; remove the quotes";
         }
         String meant = value.toLowerCase(Locale.ROOT);
-        if (meant.matches("yes|y|on|1")) {
-            return "; write true (YAML 1.2 reads " + value + " as " + (Tag.INT.equals(node.getTag()) ? "a number" : "text")
-                    + ", not as true)";
-        }
-        if (meant.matches("no|n|off|0")) {
-            return "; write false (YAML 1.2 reads " + value + " as " + (Tag.INT.equals(node.getTag()) ? "a number" : "text")
-                    + ", not as false)";
-        }
-        return "";
+        String bool = meant.matches("yes|y|on|1") ? "true" : meant.matches("no|n|off|0") ? "false" : null;
+        return bool == null ? "" : "; write " + bool + " (YAML 1.2 reads " + value + " as "
+                + (Tag.INT.equals(node.getTag()) ? "a number" : "text") + ", not as " + bool + ")";
     }
 
     /** The items of a sequence. */
