@@ -1,5 +1,6 @@
 package dev.steward.api;
 
+import dev.steward.logs.SharedDirectory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +16,6 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The secret a request over TCP must carry: anyone who can connect to {@code --listen} could otherwise apply a
@@ -132,15 +132,9 @@ public final class ApiToken {
      * or a link to a file they know, or a list of children that has the daemon signal processes of their choosing.
      */
     private static Path checkPlace(Path dir, boolean tokenFile) throws IOException {
-        if (!Files.exists(dir)) {
-            Files.createDirectories(dir);
-            // Made here under a umask that lets every user write (000): the daemon's own, so not theirs to write
-            // (its group's write is left, which mustBePrivate takes when the group is the daemon's own)
-            Set<PosixFilePermission> made = Files.getPosixFilePermissions(dir);
-            if (made.remove(PosixFilePermission.OTHERS_WRITE)) {
-                Files.setPosixFilePermissions(dir, made);
-            }
-        }
+        // Made here under a umask that lets every user write (000): the daemon's own, so not theirs to write (its group's
+        // write is left, which mustBePrivate takes when the group is the daemon's own)
+        SharedDirectory.createDirectories(dir);
         Integer self = processId("unix:uid");
         Integer group = processId("unix:gid");
         mustBePrivate(dir, self, group, "the state directory");

@@ -27,7 +27,7 @@ import java.util.Set;
  * is not there is created with {@code O_EXCL}, so that nothing slipped in meanwhile is opened. Anywhere else the path is
  * opened as it is, links followed ({@code file: /dev/stdout}, a link an operator made).
  */
-final class SharedDirectory {
+public final class SharedDirectory {
     private static final int SELF = ownUid();
     private static final int STICKY_AND_OTHERS_WRITE = 01002;
     private static final int TYPE = 0170000;
@@ -87,9 +87,10 @@ final class SharedDirectory {
     /**
      * Creates {@code dir} and its missing parents as {@link Files#createDirectories} does, but none of those made here
      * is writable by other users, whatever the umask: under {@code umask 000} the state's {@code logs/} came out
-     * {@code rwxrwxrwx}, where another user could put a link in the place of a log file the daemon then opens.
+     * {@code rwxrwxrwx}, where another user could put a link in the place of a log file the daemon then opens. The state
+     * directory is made so too ({@code ApiToken}).
      */
-    static void createDirectories(Path dir) throws IOException {
+    public static void createDirectories(Path dir) throws IOException {
         if (Files.isDirectory(dir)) {
             return;
         }
