@@ -62,6 +62,13 @@ class ContainerInitIT {
         return daemon;
     }
 
+    /** SIGTERM to the daemon by its pid out here (docker stop); its exit code once it has ended. */
+    private static int terminate(DaemonProcess daemon, long pid) throws Exception {
+        assertTrue(new ProcessBuilder("kill", "-TERM", Long.toString(pid)).start().waitFor() == 0);
+        assertTrue(daemon.process().waitFor(DaemonProcess.PATIENCE.toSeconds(), TimeUnit.SECONDS), "the daemon ended");
+        return daemon.process().exitValue();
+    }
+
     /** Zombies whose parent is {@code parent}: exited processes nobody has reaped. */
     private static List<Long> zombiesOf(long parent) throws IOException {
         List<Long> zombies = new ArrayList<>();
@@ -102,9 +109,7 @@ class ContainerInitIT {
         await("no zombie left under pid 1").atMost(DaemonProcess.PATIENCE).until(() -> zombiesOf(pid[0]).isEmpty());
 
         // docker stop: SIGTERM to pid 1
-        assertTrue(new ProcessBuilder("kill", "-TERM", Long.toString(pid[0])).start().waitFor() == 0);
-        assertTrue(daemon.process().waitFor(DaemonProcess.PATIENCE.toSeconds(), TimeUnit.SECONDS), "the daemon ended");
-        assertEquals(0, daemon.process().exitValue(), () -> String.join("\n", daemon.lines()));
+        assertEquals(0, terminate(daemon, pid[0]), () -> String.join("\n", daemon.lines()));
         daemon.awaitLine("all programs stopped");
     }
 
@@ -135,9 +140,7 @@ class ContainerInitIT {
                     && l.contains("none of its processes is still running")), () -> String.join("\n", successor.lines()));
             assertFalse(successor.lines().stream().anyMatch(l -> l.contains("WARN")), () -> String.join("\n", successor.lines()));
             assertFalse(Files.exists(root.resolve("state/children.elsewhere")));
-            assertTrue(new ProcessBuilder("kill", "-TERM", Long.toString(second[0])).start().waitFor() == 0);
-            assertTrue(successor.process().waitFor(DaemonProcess.PATIENCE.toSeconds(), TimeUnit.SECONDS));
-            assertEquals(0, successor.process().exitValue());
+            assertEquals(0, terminate(successor, second[0]));
         }
     }
 }
