@@ -35,20 +35,15 @@ final class DescribeCommand extends StewardCli.Verb {
             throw usage("describe programs or processes; for events use: steward get events");
         }
         String sel = GetCommand.selector(selector, name);
-        List<Object> items;
-        if (k == GetCommand.Kind.PROCESSES && name != null) {
-            // As get takes it: a process's name, or a program's (program:process too) for each of its processes.
-            GetCommand.Found found = GetCommand.find(api(), k, List.of(name), sel);
-            for (String note : found.notes()) { // not a lambda: see Table.row
-                err().println(note);
-            }
-            if (!found.missing().isEmpty()) {
-                throw ApiException.notFound(found.missing().get(0));
-            }
-            items = found.items();
-        } else {
-            items = GetCommand.fetch(api(), k, name, sel);
+        // As get takes it: a process's name, or a program's (program:process too) for each of its processes.
+        GetCommand.Found found = GetCommand.find(api(), k, name == null ? List.of() : List.of(name), sel);
+        for (String note : found.notes()) { // not a lambda: see Table.row
+            err().println(note);
         }
+        if (!found.missing().isEmpty()) {
+            throw ApiException.notFound(found.missing().get(0));
+        }
+        List<Object> items = found.items();
         if (items.isEmpty()) {
             if (name == null) {
                 err().println("No " + k.name().toLowerCase(java.util.Locale.ROOT) + " found.");
