@@ -203,6 +203,13 @@ class MetricsTest {
     }
 
     @Test
+    void ofQuarkusConnectionMetersOnlyTheCountOfRefusedConnectionsIsExposed() {
+        String text = scrape();
+        assertTrue(text.contains("# TYPE vertx_http_connections_rejected_total counter"), text);
+        assertTrue(text.lines().noneMatch(l -> l.startsWith("vertx_http_connections_current") || l.startsWith("vertx_http_connections_max")), text);
+    }
+
+    @Test
     void requestsToPathsThatMatchNoOperationAddNoSeries() {
         // Each made a series labelled with its raw URI: unbounded label values, one per name a client tried.
         for (String name : List.of("rnd111", "rnd222", "rnd333")) {
