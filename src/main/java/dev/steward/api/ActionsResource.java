@@ -103,23 +103,10 @@ public class ActionsResource {
 
     /** 200 with {@code ok} telling whether all ended where asked; 504 when some were still on their way (if {@code waited}). */
     private static Response respond(List<ActionResult> results, Duration timeout, boolean waited) {
-        if (waited && results.stream().anyMatch(ActionsResource::timedOut)) {
+        if (waited && results.stream().anyMatch(ActionResult::timedOut)) {
             return ProblemMappers.respond(timedOut(results, timeout));
         }
         return Response.ok(ActionResponse.of(results)).build();
-    }
-
-    /**
-     * A process that neither succeeded nor failed: still starting or stopping when the timeout passed. One a restart left
-     * alone ("not restarted: ...": the one before it did not come back, it was removed or stopped by hand meanwhile) was
-     * decided, whatever its state, unless the time ran out before its turn.
-     */
-    private static boolean timedOut(ActionResult result) {
-        String message = result.message();
-        if (result.ok() || (message.startsWith("not restarted: ") && !message.startsWith("not restarted: the time (--timeout) ran out"))) {
-            return false;
-        }
-        return message.startsWith("timed out") || result.state().equals("STARTING") || result.state().equals("STOPPING");
     }
 
     private static Problem timedOut(List<ActionResult> results, Duration timeout) {

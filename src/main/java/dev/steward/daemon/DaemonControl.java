@@ -218,7 +218,7 @@ public class DaemonControl implements Control {
                                                              Function<Supervisor, CompletableFuture<List<Actions.Result>>> action) {
         try {
             return action.apply(supervisor).thenApply(results -> results.stream().map(r -> new ActionResult(r.name(),
-                    r.program(), r.ok(), r.state().name(), r.message())).toList());
+                    r.program(), r.ok(), r.state().name(), r.message(), r.timedOut())).toList());
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e); // the request gets it; the owner loop goes on
         }

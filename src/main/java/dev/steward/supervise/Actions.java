@@ -46,8 +46,12 @@ public final class Actions {
         }
     }
 
-    /** What an action did to one process. */
-    public record Result(String name, String program, boolean ok, ProcessState state, String message) {
+    /**
+     * What an action did to one process.
+     *
+     * @param timedOut the time ran out while it was on its way, or before its turn came: it may still get there
+     */
+    public record Result(String name, String program, boolean ok, ProcessState state, String message, boolean timedOut) {
     }
 
     private record Waiter(ProcessSlot slot, Function<ProcessSlot, Optional<Result>> outcome,
@@ -204,7 +208,7 @@ public final class Actions {
         }
         Duration left = Duration.between(clock.instant(), deadline);
         if (left.isNegative() || left.isZero()) {
-            return CompletableFuture.completedFuture(result(slot, false, "not restarted: the time (--timeout) ran out while"
+            return CompletableFuture.completedFuture(timedOut(slot, "not restarted: the time (--timeout) ran out while"
                     + " the program's earlier processes restarted; it is still " + slot.state()));
         }
         intent.clear(slot.name());
@@ -230,7 +234,7 @@ public final class Actions {
             // Not created yet: the mark makes it start stopped, as a process stopped by hand before a daemon restart.
             intent.markStopped(target.name(), target.waiting().get());
             return CompletableFuture.completedFuture(new Result(target.name(), target.waiting().get().name(), true,
-                    ProcessState.STOPPED, "not started yet, and now it will not start: it stays stopped until started by hand"));
+                    ProcessState.STOPPED, "not started yet, and now it will not start: it stays stopped until started by hand", false));
         }
         if (target.slot().isEmpty()) {
             return CompletableFuture.completedFuture(missing(target));
@@ -266,7 +270,7 @@ public final class Actions {
         Waiter[] self = new Waiter[1];
         OwnerLoop.Timer timer = loop.schedule(timeout, () -> {
             if (removeWaiter(self[0])) {
-                future.complete(result(slot, false, "timed out after " + seconds(asked) + " s; it is " + slot.state()));
+                future.complete(timedOut(slot, "timed out after " + seconds(asked) + " s; it is " + slot.state()));
             }
         });
         self[0] = new Waiter(slot, outcome, future, timer);
@@ -308,7 +312,11 @@ public final class Actions {
     }
 
     private static Result result(ProcessSlot slot, boolean ok, String message) {
-        return new Result(slot.name(), slot.spec().name(), ok, slot.state(), message);
+        return new Result(slot.name(), slot.spec().name(), ok, slot.state(), message, false);
+    }
+
+    private static Result timedOut(ProcessSlot slot, String message) {
+        return new Result(slot.name(), slot.spec().name(), false, slot.state(), message, true);
     }
 
     private static Result missing(Target target) {
@@ -316,10 +324,10 @@ public final class Actions {
             String program = target.waiting().get().name();
             return new Result(target.name(), program, false, ProcessState.UNKNOWN, "not started yet: program " + program
                     + " starts it once the processes of the removed program of its name have stopped (`steward get processes`"
-                    + " shows them stopping); act on it then");
+                    + " shows them stopping); act on it then", false);
         }
         return new Result(target.name(), "", false, ProcessState.UNKNOWN,
-                "no such process; run `steward get processes` to list them");
+                "no such process; run `steward get processes` to list them", false);
     }
 
     private static CompletableFuture<List<Result>> all(List<CompletableFuture<Result>> futures) {

@@ -39,7 +39,7 @@ class ActionsResourceTest {
     void aSignalThatMissedAStoppingProcessIs200WithOkFalse() {
         // The process died of its stop signal a moment ago; the daemon has not handled its exit yet.
         Response response = answering(List.of(new ActionResult("web", "web", false, "STOPPING",
-                "not signalled: it has just exited (STOPPING until its exit is handled); nothing to signal")))
+                "not signalled: it has just exited (STOPPING until its exit is handled); nothing to signal", false)))
                 .act("signal", List.of("web"), null, "HUP", null).toCompletableFuture().join();
 
         assertEquals(200, response.getStatus());
@@ -48,9 +48,9 @@ class ActionsResourceTest {
     @Test
     void aRestartedProcessRemovedWhileItWaitedItsTurnIsDecidedNotTimedOut() {
         // web-2, scaled away while web-1 restarted, is STOPPING to go: not restarted, and not a 504 "did not finish".
-        Response response = answering(List.of(new ActionResult("web-1", "web", true, "RUNNING", "started, pid 12"),
+        Response response = answering(List.of(new ActionResult("web-1", "web", true, "RUNNING", "started, pid 12", false),
                 new ActionResult("web-2", "web", false, "STOPPING", "not restarted: it was removed meanwhile (scaled down, or"
-                        + " its program deleted); it is STOPPING")))
+                        + " its program deleted); it is STOPPING", false)))
                 .act("restart", List.of("web-1", "web-2"), null, null, null).toCompletableFuture().join();
 
         assertEquals(200, response.getStatus());
@@ -58,9 +58,9 @@ class ActionsResourceTest {
 
     @Test
     void aRestartedProcessStoppedByHandWhileItWaitedItsTurnIsDecidedNotTimedOut() {
-        Response response = answering(List.of(new ActionResult("web-0", "web", true, "RUNNING", "started, pid 12"),
+        Response response = answering(List.of(new ActionResult("web-0", "web", true, "RUNNING", "started, pid 12", false),
                 new ActionResult("web-1", "web", false, "STOPPING", "not restarted: it was stopped by hand meanwhile (`steward"
-                        + " stop`), and stays so; it is STOPPING")))
+                        + " stop`), and stays so; it is STOPPING", false)))
                 .act("restart", List.of("web-0", "web-1"), null, null, null).toCompletableFuture().join();
 
         assertEquals(200, response.getStatus());
@@ -69,8 +69,8 @@ class ActionsResourceTest {
     @Test
     void aRestartWhoseTimeRanOutBeforeAProcessesTurnIs504() {
         Response response = answering(List.of(new ActionResult("web-0", "web", false, "STARTING", "timed out after 5 s; it is"
-                + " STARTING"), new ActionResult("web-1", "web", false, "RUNNING", "not restarted: the time (--timeout) ran out"
-                + " while the program's earlier processes restarted; it is still RUNNING")))
+                + " STARTING", true), new ActionResult("web-1", "web", false, "RUNNING", "not restarted: the time (--timeout) ran out"
+                + " while the program's earlier processes restarted; it is still RUNNING", true)))
                 .act("restart", List.of("web-0", "web-1"), null, null, "5").toCompletableFuture().join();
 
         assertEquals(504, response.getStatus());

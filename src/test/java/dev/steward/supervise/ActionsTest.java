@@ -353,6 +353,8 @@ class ActionsTest {
 
         assertTrue(future.isDone());
         assertEquals("timed out after 3 s; it is STOPPING", future.join().get(1).message());
+        assertTrue(future.join().get(1).timedOut());
+        assertFalse(future.join().get(0).timedOut());
     }
 
     @Test
@@ -372,6 +374,8 @@ class ActionsTest {
         assertEquals("not restarted: the time (--timeout) ran out while the program's earlier processes restarted; it is"
                 + " still RUNNING", results.get(1).message());
         assertFalse(results.get(1).ok());
+        assertTrue(results.get(0).timedOut());
+        assertTrue(results.get(1).timedOut(), "left for want of time, it may still be restarted: a 504");
         assertTrue(second.signals().isEmpty(), "web-1 was left alone");
     }
 

@@ -1070,6 +1070,7 @@ class SupervisorTest {
         assertFalse(web2.ok());
         assertEquals(STOPPED, web2.state());
         assertTrue(web2.message().startsWith("not restarted: it was removed meanwhile"), web2.message());
+        assertFalse(web2.timedOut(), "decided, whatever its state: not a 504");
         assertEquals(List.of("web-0", "web-1"), supervisor.processes().stream().map(ProcessView::name).toList());
     }
 
@@ -1112,6 +1113,7 @@ class SupervisorTest {
         Actions.Result web1 = restarted.join().get(1);
         assertFalse(web1.ok());
         assertTrue(web1.message().startsWith("not restarted: it was stopped by hand meanwhile"), web1.message());
+        assertFalse(web1.timedOut(), "decided, whatever its state: not a 504");
     }
 
     /** {@code crash} (priority 100) restarted once at once, then waiting 10 s under restartBackoff; {@code slow} (900) runs. */
