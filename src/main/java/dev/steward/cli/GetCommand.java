@@ -99,9 +99,16 @@ final class GetCommand extends StewardCli.Verb {
         if (k == Kind.EVENTS && sel != null) {
             throw usage("events have no labels; name an object instead: steward get events web-0");
         }
+        if (watch && k == Kind.EVENTS && kind.contains("/") && isEventId(target.name())) {
+            throw usage("one event is not watched (it gets a new id when it happens again); watch its object's events:"
+                    + " steward get events NAME -w");
+        }
         Printer printer = new Printer(k, format, watch);
         // Watching: subscribe before listing, so nothing that happens in between is missed.
         try (EventStream stream = watch ? EventStream.open(api()) : null) {
+            if (k == Kind.EVENTS && kind.contains("/") && isEventId(target.name())) {
+                return oneEvent(printer, Long.parseLong(target.name()));
+            }
             if (k == Kind.EVENTS) {
                 List<EventSubject> subjects = names.isEmpty() ? null : eventSubjects(names);
                 Set<String> objects = subjects == null ? null : objectsOf(subjects);
@@ -165,6 +172,31 @@ final class GetCommand extends StewardCli.Verb {
             }
             return StewardCli.EXIT_OK;
         }
+    }
+
+    /** Whether {@code event/NAME} names one event by its id, as {@code get events -o name} prints it. */
+    private static boolean isEventId(String name) {
+        return !name.isEmpty() && name.length() <= 18 && name.chars().allMatch(Character::isDigit);
+    }
+
+    /**
+     * {@code get event/ID}: that event. Not watched: an event that happens again is recorded anew, with the next id
+     * and its count one more, so the id of the one printed would have no further rows.
+     */
+    private int oneEvent(Printer printer, long id) {
+        List<Object> found = new ArrayList<>();
+        for (Object event : Json.list(Json.obj(api().get("/events")).get("items"))) {
+            if (Json.num(event, "id", -1) == id) {
+                found.add(event);
+            }
+        }
+        if (found.isEmpty()) {
+            err().println("error: no event event/" + id + "; an event that happened again has a new id, and the daemon keeps"
+                    + " the latest events only: run `steward get events` to list them");
+            return StewardCli.EXIT_FAILED;
+        }
+        printer.list(found, false, true);
+        return StewardCli.EXIT_OK;
     }
 
     /** KIND and NAME as get and describe take them: {@code KIND NAME} or {@code KIND/NAME}. */

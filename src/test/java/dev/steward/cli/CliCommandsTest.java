@@ -393,6 +393,27 @@ class CliCommandsTest {
     }
 
     @Test
+    void anEventAsGetEventsDashONameNamesItIsShownByItself() {
+        daemon.on("GET", "/events", Answer.json(Fixtures.EVENTS));
+        CliRun.Result names = cli("get", "events", "-o", "name");
+        assertEquals("event/3\nevent/9\nevent/10\n", names.out(), names::toString);
+
+        CliRun.Result one = cli("get", "event/9");
+        assertEquals(0, one.code(), one::toString);
+        assertEquals("""
+                LAST SEEN         TYPE      REASON    OBJECT          MESSAGE
+                2s (x5 over 2m)   Warning   BackOff   process/web-1   Exited too quickly
+                """, one.out());
+        CliRun.Result gone = cli("get", "event/4");
+        assertEquals(1, gone.code(), gone::toString);
+        assertEquals("error: no event event/4; an event that happened again has a new id, and the daemon keeps the latest"
+                + " events only: run `steward get events` to list them\n", gone.err());
+        CliRun.Result watched = cli("get", "event/9", "-w");
+        assertEquals(2, watched.code(), watched::toString);
+        assertTrue(watched.err().contains("steward get events NAME -w"), watched.err());
+    }
+
+    @Test
     void getEventsOfANameThatNamesNothingIsAnErrorButADeletedOnesEventsAreShown() {
         daemon.on("GET", "/events", Answer.json(Fixtures.EVENTS));
         for (String name : new String[] {"hello", "nosuch"}) {
