@@ -74,6 +74,10 @@ final class DaemonProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(wrapper);
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1"));
+        if (Runtime.version().feature() >= 24) {
+            // As bin/steward runs it: else JDK 24 and later print four lines about Netty's use of sun.misc.Unsafe.
+            command.add("--sun-misc-unsafe-memory-access=allow");
+        }
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar(), "serve"));
         command.addAll(serveArgs);
