@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,8 +71,37 @@ public final class Actions {
         this.current = current;
     }
 
+    /**
+     * Spawns the processes lowest {@code priority} first (in the order given within a priority), as supervisord's
+     * {@code start all} does and as the daemon starts programs; the results come in the order of {@code targets}.
+     */
     CompletableFuture<List<Result>> start(List<Target> targets, Duration timeout) {
-        return intent.batch(() -> all(targets.stream().map(target -> startOne(target, timeout)).toList()));
+        return intent.batch(() -> {
+            List<CompletableFuture<Result>> futures = new ArrayList<>(targets.size());
+            for (int i = 0; i < targets.size(); i++) {
+                futures.add(null);
+            }
+            for (int i : byPriority(targets)) {
+                futures.set(i, startOne(targets.get(i), timeout));
+            }
+            return all(futures);
+        });
+    }
+
+    /** The indexes of {@code targets}, lowest priority first, in their order within a priority (a stable sort). */
+    private static List<Integer> byPriority(List<Target> targets) {
+        List<Integer> order = new ArrayList<>(targets.size());
+        for (int i = 0; i < targets.size(); i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.comparingInt(i -> priority(targets.get(i))));
+        return order;
+    }
+
+    /** A target's program's priority; one not found last, as it starts nothing. */
+    private static int priority(Target target) {
+        return target.slot().map(slot -> slot.spec().priority())
+                .or(() -> target.waiting().map(ProgramSpec::priority)).orElse(Integer.MAX_VALUE);
     }
 
     CompletableFuture<List<Result>> stop(List<Target> targets, Duration timeout) {
@@ -91,7 +121,7 @@ public final class Actions {
         Result[] results = new Result[targets.size()];
         Map<String, CompletableFuture<Result>> byProgram = new LinkedHashMap<>();
         Map<String, Result> downAt = new HashMap<>(); // per program, the process that did not come back (owner thread)
-        for (int i = 0; i < targets.size(); i++) {
+        for (int i : byPriority(targets)) { // each program's first process spawned lowest priority first, as start's
             Target target = targets.get(i);
             int at = i;
             // One not found is alone, under a key no program name can be (they have no NUL).

@@ -182,6 +182,25 @@ class ActionsTest {
         assertFalse(intent.stoppedByHand("web"));
     }
 
+    @Test
+    void startSpawnsLowestPriorityFirstAndAnswersInTheOrderAsked() {
+        // supervisorctl's `start all` spawns by priority; the daemon names `all` in name order.
+        ProcessSlot api = slot(Specs.program("api").priority(20).build());
+        ProcessSlot cache = slot(Specs.program("cache").priority(10).build());
+        ProcessSlot db = slot(Specs.program("db").priority(5).build());
+        ProcessSlot worker = slot(Specs.program("worker").priority(20).build());
+
+        CompletableFuture<List<Actions.Result>> future = actions.start(targets(api, cache, db, worker), TIMEOUT);
+        loop.runPending();
+
+        assertEquals(List.of("db", "cache", "api", "worker"),
+                launcher.launches().stream().map(launch -> launch.slot().name()).toList(),
+                "lowest priority first; the order asked within a priority");
+        loop.advanceSeconds(1);
+        assertEquals(List.of("api", "cache", "db", "worker"), future.join().stream().map(Actions.Result::name).toList());
+        future.join().forEach(r -> assertTrue(r.ok(), r.toString()));
+    }
+
     // ---- stop -------------------------------------------------------------------------------------------
 
     @Test
@@ -338,6 +357,22 @@ class ActionsTest {
         assertTrue(future.isDone());
         assertEquals(List.of("web-0", "db", "web-1", "cache"), future.join().stream().map(Actions.Result::name).toList());
         future.join().forEach(r -> assertTrue(r.ok(), r.toString()));
+    }
+
+    @Test
+    void restartOfSeveralProgramsBeginsWithTheLowestPriority() {
+        ProcessSlot web = running(Specs.program("web").priority(100).build());
+        ProcessSlot db = running(Specs.program("db").priority(1).build());
+
+        CompletableFuture<List<Actions.Result>> future = actions.restart(targets(web, db), TIMEOUT);
+        loop.runPending();
+
+        assertEquals(List.of(childOf(db).pid(), childOf(web).pid()),
+                launcher.signalsButCont().stream().map(SentSignal::pid).toList(), "db first, as start all would");
+        childOf(web).exit(ExitStatus.killedBy(SIGTERM));
+        childOf(db).exit(ExitStatus.killedBy(SIGTERM));
+        loop.advanceSeconds(1);
+        assertEquals(List.of("web", "db"), future.join().stream().map(Actions.Result::name).toList());
     }
 
     @Test
