@@ -13,8 +13,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -51,12 +54,13 @@ public class ActionsResource {
         }
         Duration timeout = Params.seconds("timeout", timeoutParam, DEFAULT_TIMEOUT);
         int signalNumber = action.equals("signal") ? signal(signal) : 0;
-        List<String> processes = resolve(Params.list(target), selector);
+        List<String> targets = Params.list(target);
+        List<String> processes = resolve(targets, selector);
         CompletableFuture<List<ActionResult>> done = switch (action) {
             case "start" -> control.start(processes, timeout);
             case "stop" -> control.stop(processes, timeout);
             case "restart" -> control.restart(processes, timeout);
-            default -> control.signal(processes, signalNumber);
+            default -> control.signal(processes, signalNumber).thenApply(results -> skipNotRunning(results, targets));
         };
         // A backstop in case an outcome never comes: restart runs one process after another, each with the timeout.
         long backstop = timeout.toMillis() * Math.max(1, processes.size()) + 5_000;
@@ -71,6 +75,28 @@ public class ActionsResource {
             }
             throw cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause);
         });
+    }
+
+    /**
+     * A process that {@code all}, a program's name, {@code GROUP:*} or a selector picked, and that is not running, is
+     * skipped, not a failure, as supervisord's signal to a group or to all skips it: {@code signal HUP all} after a
+     * one-shot has completed succeeds. One named by itself ({@code web-0}, {@code web:web-0}) still fails.
+     */
+    private static List<ActionResult> skipNotRunning(List<ActionResult> results, List<String> targets) {
+        Set<String> named = new HashSet<>();
+        for (String t : targets) {
+            if (!t.equals("all")) {
+                named.add(t.substring(t.indexOf(':') + 1));
+            }
+        }
+        List<ActionResult> out = new ArrayList<>(results.size());
+        for (ActionResult r : results) {
+            boolean stopped = List.of("STOPPED", "EXITED", "FATAL", "BACKOFF").contains(r.state());
+            out.add(!r.ok() && stopped && !named.contains(r.name())
+                    ? new ActionResult(r.name(), r.program(), true, r.state(), "not running (" + r.state() + "); skipped", false)
+                    : r);
+        }
+        return out;
     }
 
     private List<String> resolve(List<String> targets, String selector) {

@@ -45,6 +45,27 @@ class ActionsResourceTest {
         assertEquals(200, response.getStatus());
     }
 
+    /** supervisord's signal to all (or a group) skips what is not running; a process named by itself still fails. */
+    @Test
+    void aSignalToAllSkipsWhatIsNotRunningButNotAProcessNamedByItself() {
+        List<ActionResult> results = List.of(new ActionResult("job", "job", false, "EXITED", "not running (EXITED); nothing to signal", false),
+                new ActionResult("web-0", "web", true, "RUNNING", "sent SIGHUP", false),
+                new ActionResult("web-1", "web", false, "FATAL", "not running (FATAL); nothing to signal", false));
+
+        for (List<String> targets : List.of(List.of("all"), List.of("job", "web"), List.of("job", "web:*"))) {
+            ActionResponse answer = (ActionResponse) answering(results).act("signal", targets, null, "HUP", null)
+                    .toCompletableFuture().join().getEntity();
+            assertEquals(targets.equals(List.of("all")), answer.ok(), targets.toString());
+            assertEquals(targets.equals(List.of("all")) ? "not running (EXITED); skipped" : "not running (EXITED); nothing to signal",
+                    answer.items().get(0).message(), targets.toString());
+            assertEquals(new ActionResult("web-1", "web", true, "FATAL", "not running (FATAL); skipped", false), answer.items().get(2),
+                    targets.toString());
+        }
+        ActionResponse named = (ActionResponse) answering(results).act("signal", List.of("job", "web:web-0", "web:web-1"), null,
+                "HUP", null).toCompletableFuture().join().getEntity();
+        assertEquals(results, named.items(), "each named by itself: as the daemon said");
+    }
+
     @Test
     void aRestartedProcessRemovedWhileItWaitedItsTurnIsDecidedNotTimedOut() {
         // web-2, scaled away while web-1 restarted, is STOPPING to go: not restarted, and not a 504 "did not finish".

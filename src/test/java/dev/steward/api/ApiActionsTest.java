@@ -68,6 +68,30 @@ class ApiActionsTest {
                 .body("items", hasSize(2));
     }
 
+    /** As supervisord's signalAllProcesses and signalProcessGroup: what is not running is skipped, not a failure. */
+    @Test
+    void aSignalToAProgramOrASelectorSkipsProcessesThatAreNotRunning() {
+        apply(sleeper("api-sig", "replicas: 2")).statusCode(200);
+        apply(manifest("api-sig-once", "suite: api", "exit 0", "restartPolicy: Never")).statusCode(200);
+        awaitState("api-sig-0", "RUNNING");
+        awaitState("api-sig-1", "RUNNING");
+        awaitState("api-sig-once", "EXITED");
+        given().post("/api/v1/actions/stop?target=api-sig-1&timeout=10").then().statusCode(200).body("ok", equalTo(true));
+
+        given().post("/api/v1/actions/signal?target=api-sig&signal=CONT").then().statusCode(200)
+                .body("ok", equalTo(true))
+                .body("items.name", contains("api-sig-0", "api-sig-1"))
+                .body("items.message", contains("sent SIGCONT", "not running (STOPPED); skipped"));
+        given().post("/api/v1/actions/signal?selector=suite=api&signal=CONT").then().statusCode(200)
+                .body("ok", equalTo(true))
+                .body("items.message", contains("sent SIGCONT", "not running (STOPPED); skipped", "not running (EXITED); skipped"));
+        given().post("/api/v1/actions/signal?target=api-sig-once&signal=CONT").then().statusCode(200)
+                .body("ok", equalTo(false))
+                .body("items[0].message", equalTo("not running (EXITED); nothing to signal"));
+        given().post("/api/v1/actions/signal?target=api-sig:api-sig-1&signal=CONT").then().statusCode(200)
+                .body("ok", equalTo(false));
+    }
+
     @Test
     void aFailedStartIs200WithOkFalse() {
         apply(manifest("api-fail", "suite: api", "exit 3", "autostart: false", "startRetries: 0")
