@@ -19,6 +19,7 @@ import dev.steward.supervise.Supervisor;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -102,7 +103,18 @@ public class DaemonControl implements Control {
             all.stream().filter(p -> parsed.matches(p.spec().labels())).forEach(p -> names.add(p.name()));
         }
         for (String target : targets) {
-            names.addAll(resolveOne(target, snapshot));
+            try {
+                names.addAll(resolveOne(target, snapshot));
+            } catch (NoSuchElementException unknown) {
+                if (targets.size() == 1) {
+                    throw unknown;
+                }
+                // supervisorctl acts on the names it knows; here one unknown name stops the whole request: say so.
+                List<String> others = new ArrayList<>(targets);
+                others.remove(target);
+                throw new NoSuchElementException(unknown.getMessage() + " (nothing was done, to " + String.join(", ", others)
+                        + " either: correct or leave out \"" + target + "\" and run it again)");
+            }
         }
         return List.copyOf(names);
     }

@@ -189,6 +189,22 @@ class DaemonControlTest {
     }
 
     @Test
+    void anUnknownNameAmongSeveralSaysThatNothingWasDoneToTheOthers() throws Exception {
+        // supervisorctl's `stop web nope` stops web; here the request is refused whole, and the message must say so.
+        DaemonControl control = control();
+        ProgramSpec web = Specs.program("web").replicas(2).autostart(false).build();
+        onOwner(() -> supervisor.apply(new DesiredState(Map.of("web", web), Map.of("web", stateDir.resolve("web.yaml")), List.of())));
+
+        NoSuchElementException several = assertThrows(NoSuchElementException.class,
+                () -> control.resolve(List.of("web-0", "nope", "web:*"), Optional.empty()));
+        assertEquals("no program or process named \"nope\"; run `steward get processes` to list them (nothing was done, to"
+                + " web-0, web:* either: correct or leave out \"nope\" and run it again)", several.getMessage());
+        NoSuchElementException alone = assertThrows(NoSuchElementException.class,
+                () -> control.resolve(List.of("nope"), Optional.empty()));
+        assertEquals("no program or process named \"nope\"; run `steward get processes` to list them", alone.getMessage());
+    }
+
+    @Test
     void aRestartThatShutdownCutsShortIsUnavailableNotATimeout() throws Exception {
         // web-1, whose turn had not come, is refused while it is still STOPPING: the API took that for a timeout (504).
         List<SpawnRequest> spawned = new CopyOnWriteArrayList<>();
