@@ -83,7 +83,11 @@ final class LogsCommand extends StewardCli.Verb {
         HttpTransport.Response opened;
         String process = name;
         int slash = name.indexOf('/');
-        if (slash >= 0) {
+        int colon = name.indexOf(':');
+        if (colon >= 0 && slash < 0) {
+            process = processOfGroup(name.substring(0, colon), name.substring(colon + 1));
+            opened = api().stream(target(process, stderr), "text/plain");
+        } else if (slash >= 0) {
             process = processOfKind(name.substring(0, slash), name.substring(slash + 1));
             opened = api().stream(target(process, stderr), "text/plain");
         } else {
@@ -174,6 +178,25 @@ final class LogsCommand extends StewardCli.Verb {
         throw new CliException(StewardCli.EXIT_USAGE, "program " + program + " has " + processes.size() + " processes"
                 + " (" + String.join(", ", processes) + "); name one (steward logs " + processes.get(0) + "), take its"
                 + " first running one (steward logs program/" + program + "), or all by their labels (steward logs -l ...)");
+    }
+
+    /**
+     * supervisorctl's {@code GROUP:NAME} ({@code tail web:web-0}): process NAME of program GROUP; {@code GROUP:*} (or
+     * {@code GROUP:}) its first running process, as {@code program/GROUP}.
+     */
+    private String processOfGroup(String group, String member) {
+        if (member.isEmpty() || member.equals("*")) {
+            return processOfKind("program", group);
+        }
+        List<String> names = new ArrayList<>();
+        for (Object process : processesOf(group)) {
+            names.add(Json.str(process, "name"));
+        }
+        if (!names.contains(member)) {
+            throw new CliException(StewardCli.EXIT_FAILED, "no process named \"" + group + ":" + member + "\": program "
+                    + group + " has " + String.join(", ", names) + "; name one of them (steward logs " + names.get(0) + ")");
+        }
+        return member;
     }
 
     /** {@code process/NAME} is that process; {@code program/NAME} its first running process, as kubectl's deploy/NAME. */

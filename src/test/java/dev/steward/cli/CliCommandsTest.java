@@ -1009,6 +1009,24 @@ class CliCommandsTest {
     }
 
     @Test
+    void logsOfSupervisorsGroupColonNameAsSupervisorctlTailTakesThem() {
+        daemon.on("GET", "/programs/web", Answer.json(Fixtures.WEB));
+        daemon.on("GET", "/processes/web-1/logs", Answer.text("from web-1\n"));
+        CliRun.Result member = cli("logs", "web:web-1", "--stderr");
+        assertEquals(0, member.code(), member::toString);
+        assertEquals("from web-1\n", member.out());
+        assertEquals("/processes/web-1/logs?stream=stderr", daemon.last().target());
+        daemon.on("GET", "/processes/web-0/logs", Answer.text("from web-0\n"));
+        CliRun.Result group = cli("logs", "web:*", "--tail", "1");
+        assertEquals("from web-0\n", group.out(), "its first running process, as program/web");
+        assertEquals("Found 2 processes, using process/web-0\n", group.err());
+        CliRun.Result notInGroup = cli("logs", "web:web-7");
+        assertEquals(1, notInGroup.code(), notInGroup::toString);
+        assertEquals("error: no process named \"web:web-7\": program web has web-0, web-1; name one of them (steward logs"
+                + " web-0)\n", notInGroup.err());
+    }
+
+    @Test
     void logsOfKindSlashNameAsKubectlTakesThem() {
         daemon.on("GET", "/programs/web", Answer.json(Fixtures.WEB));
         daemon.on("GET", "/processes/web-0/logs", Answer.text("from web-0\n"));
