@@ -134,7 +134,7 @@ public final class Engine {
         EventHistory history = new EventHistory(Clock.systemUTC());
         leftovers.occurrences().forEach(occurrence -> history.accept(occurrence.event(), occurrence.at()));
         Supervisor supervisor = new Supervisor(loop, Clock.systemUTC(), launcher, new ConsoleEventLog(loop::execute), history::accept,
-                OperatorIntent.load(stateDir));
+                OperatorIntent.load(stateDir, Console::warn, Console::info));
         history.boundBy(() -> {
             Supervisor.Snapshot now = supervisor.snapshot();
             return now.programs().size() + now.processes().size();

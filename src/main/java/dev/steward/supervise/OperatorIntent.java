@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -22,7 +23,8 @@ import java.util.function.Supplier;
  * {@code stopped-by-hand.manifests} the program and the {@link ProgramSpec#fingerprint()} each was
  * stopped under ({@code web-1<TAB>web<TAB>1:3f2a...}): a daemon of an earlier version reads the names
  * alone and keeps them, and a name with no fingerprint is kept as before. Both are rewritten atomically
- * on every change. Owner thread only.
+ * on every change. A change that cannot be saved (a full disk, a read-only state directory) still holds in memory: it
+ * is said once, and saved by the next batch that runs once the files can be written again. Owner thread only.
  */
 public final class OperatorIntent {
     private static final String NAMES = "stopped-by-hand";
@@ -34,17 +36,31 @@ public final class OperatorIntent {
     }
 
     private final Path stateDir;
+    private final Consumer<String> warnings;
+    private final Consumer<String> notices;
     private final Map<String, Stop> stopped = new TreeMap<>();
     private int batchDepth;
-    private boolean dirty;
+    private boolean dirty; // changed since the files were last written (or since a write failed)
+    private boolean failing; // the last save failed, and warnings was told
 
-    private OperatorIntent(Path stateDir) {
+    private OperatorIntent(Path stateDir, Consumer<String> warnings, Consumer<String> notices) {
         this.stateDir = stateDir;
+        this.warnings = warnings;
+        this.notices = notices;
     }
 
     /** Loads the persisted intent; a missing file means nothing was stopped by hand. */
     public static OperatorIntent load(Path stateDir) {
-        OperatorIntent intent = new OperatorIntent(stateDir);
+        return load(stateDir, warning -> { }, notice -> { });
+    }
+
+    /**
+     * As {@link #load(Path)}, with {@code warnings} told when the files cannot be saved, and {@code notices} once they are
+     * saved again: the stop or start asked for is carried out all the same, but a daemon started meanwhile would not know
+     * of it.
+     */
+    public static OperatorIntent load(Path stateDir, Consumer<String> warnings, Consumer<String> notices) {
+        OperatorIntent intent = new OperatorIntent(stateDir, warnings, notices);
         Path names = stateDir.resolve(NAMES);
         Path manifests = stateDir.resolve(MANIFESTS);
         try {
@@ -68,7 +84,7 @@ public final class OperatorIntent {
 
     /** An intent that is never persisted (tests). */
     public static OperatorIntent inMemory() {
-        return new OperatorIntent(null);
+        return new OperatorIntent(null, warning -> { }, notice -> { });
     }
 
     public boolean stoppedByHand(String process) {
@@ -174,16 +190,38 @@ public final class OperatorIntent {
             write(MANIFESTS, manifests);
             write(NAMES, List.copyOf(stopped.keySet()));
         } catch (IOException e) {
-            // The intent still holds in memory; only a daemon restart would forget it.
-            throw new UncheckedIOException("cannot save " + stateDir.resolve(NAMES) + " (" + e.getMessage()
-                    + "); check the state directory", e);
+            // The action it records has been carried out, and holds in memory: no reason to fail it. Tried again by the
+            // next batch (an action, a reconcile), since it is still dirty.
+            dirty = true;
+            if (!failing) {
+                failing = true;
+                warnings.accept("cannot save " + stateDir.resolve(NAMES) + " (" + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "): stops and starts by hand are carried out"
+                        + " and hold while this daemon runs, but a daemon started after it would go by the file, which is"
+                        + " out of date; free the disk or fix the state directory's permissions (the file is written"
+                        + " again at the next start, stop or manifest change)");
+            }
+            return;
+        }
+        if (failing) {
+            failing = false;
+            notices.accept("saved " + stateDir.resolve(NAMES) + " again: the processes stopped by hand are recorded");
         }
     }
 
     private void write(String name, List<String> lines) throws IOException {
         Path file = stateDir.resolve(name);
         Path temp = file.resolveSibling("." + name + ".tmp");
-        Files.write(temp, lines, StandardCharsets.UTF_8);
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try {
+            Files.write(temp, lines, StandardCharsets.UTF_8);
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(temp); // half written, on a full disk: not to be left behind
+            } catch (IOException alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            }
+            throw e;
+        }
     }
 }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -172,5 +173,43 @@ class OperatorIntentTest {
         assertFalse(Files.exists(workingDir.resolve(".stopped-by-hand.tmp")));
         assertEquals(List.of(), stateDirContents());
         assertFalse(OperatorIntent.load(stateDir).stoppedByHand("web"));
+    }
+
+    /**
+     * A full disk or a read-only state directory: the stop is carried out and holds in memory, the failure is said once
+     * (not thrown into the action, which was done), no half-written temporary file is left, and the next change saves
+     * everything once the file can be written again.
+     */
+    @Test
+    void aSaveThatFailsIsSaidOnceAndLeavesNoTemporaryFileAndTheNextChangeSavesEverything() throws IOException {
+        List<String> warnings = new ArrayList<>();
+        List<String> notices = new ArrayList<>();
+        OperatorIntent intent = OperatorIntent.load(stateDir, warnings::add, notices::add);
+        Path blocker = Files.createDirectories(stateDir.resolve("stopped-by-hand.manifests"));
+        Files.writeString(blocker.resolve("keep"), "a directory where the file goes: the rename onto it fails");
+        ProgramSpec web = Specs.program("web").replicas(2).build();
+
+        intent.markStopped("web-0", web); // throws nothing: the stop it records has been carried out
+        intent.batch(() -> intent.markStopped("web-1", web));
+
+        assertTrue(intent.stoppedByHand("web-0") && intent.stoppedByHand("web-1"), "held in memory");
+        assertEquals(1, warnings.size(), "said once, not at every change: " + warnings);
+        assertTrue(warnings.get(0).startsWith("cannot save " + file() + " (FileSystemException: "), warnings.get(0));
+        assertTrue(warnings.get(0).contains("free the disk or fix the state directory's permissions"), warnings.get(0));
+        assertFalse(Files.exists(stateDir.resolve(".stopped-by-hand.manifests.tmp")), "the temporary file is removed");
+        assertFalse(Files.exists(file()), "nothing half saved");
+        assertEquals(List.of(), notices);
+
+        Files.delete(blocker.resolve("keep"));
+        Files.delete(blocker);
+        intent.batch(() -> { }); // an action or a reconcile pass that changes nothing: the marks still wait to be saved
+
+        assertEquals(List.of("web-0", "web-1"), lines());
+        assertEquals(List.of("saved " + file() + " again: the processes stopped by hand are recorded"), notices);
+        assertEquals(1, warnings.size());
+        OperatorIntent reloaded = OperatorIntent.load(stateDir);
+        assertTrue(reloaded.stoppedByHand("web-0") && reloaded.stoppedByHand("web-1"));
+        reloaded.clearChanged(web);
+        assertTrue(reloaded.stoppedByHand("web-1"), "saved with the manifest it was stopped under");
     }
 }
