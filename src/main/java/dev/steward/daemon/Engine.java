@@ -116,7 +116,7 @@ public final class Engine {
             throw e;
         }
         LeftoverReport leftovers = new LeftoverReport(Clock.systemUTC());
-        ChildLedger ledger = ChildLedger.begin(stateDir, stopLeftovers(stateDir, leftovers), Console::warn);
+        ChildLedger ledger = ChildLedger.begin(stateDir, stopLeftovers(stateDir, leftovers), Console::warn, Console::info);
         if (stopRequested.getAsBoolean()) {
             // Asked to stop while the previous daemon's processes were being stopped: they have been, as a stop would
             // stop them; starting the programs only to stop them again would take as long once more.

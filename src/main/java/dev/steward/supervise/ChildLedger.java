@@ -30,12 +30,17 @@ import java.util.regex.Pattern;
  * costs two calls, where reading the child's stat cost a cold start of 500 programs 27 ms of the owner's
  * time. The file is created by the first spawn; a daemon that has stopped every child deletes it. Lines
  * of children that have ended are dropped by rewriting the file once it holds twice as many lines as
- * live children, plus {@link #SLACK}. Owner thread only, after {@link #begin}.
+ * live children, plus {@link #SLACK}. A file that cannot be written (a full disk) is said once; the children
+ * are still noted in memory, and the whole file is written again at a spawn once it can be (tried at most once a
+ * second), so that a full disk does not leave the rest of this daemon's life unrecorded. Owner thread only, after
+ * {@link #begin}.
  */
 public final class ChildLedger {
     static final String FILE_NAME = "children";
     /** Lines appended before the first rewrite: more than a cold start of a few thousand programs needs. */
     static final int SLACK = 4096;
+    /** How long a file that could not be written is left alone before a spawn tries it again: a second, in ticks. */
+    static final long RETRY_TICKS = ProcStat.TICKS_PER_SECOND;
     /** The boot clock in {@code /proc/<pid>/stat}'s unit. */
     private static final long NANOS_PER_TICK = 1_000_000_000L / ProcStat.TICKS_PER_SECOND;
     /** The longest a spawn may take for its line to be believed (a minute, in ticks): a wider window is a broken line. */
@@ -47,12 +52,16 @@ public final class ChildLedger {
     private final Path file;
     private final String header;
     private final Consumer<String> warnings;
+    private final Consumer<String> notices;
     private final int slack;
+    private final long retryTicks;
     private final List<Entry> entries = new ArrayList<>();
     /** An earlier daemon's children that would not stop even after SIGKILL: kept until they are gone. */
     private final List<Entry> notStopped = new ArrayList<>();
     private Memory timespec; // allocated on the owner thread: JNA is still loading while the starting thread runs
-    private boolean failed;
+    private boolean failed; // records nothing more: no file (tests), the boot clock cannot be read, or closed
+    private boolean broken; // the file could not be written: the children are kept here, for a later spawn to write
+    private long retryAt;   // the boot clock's tick from which a spawn tries a broken file again
     private boolean created;
     private boolean closing;
     private int fd = -1;
@@ -138,17 +147,20 @@ public final class ChildLedger {
         }
     }
 
-    private ChildLedger(Path file, String header, Consumer<String> warnings, int slack) {
+    private ChildLedger(Path file, String header, Consumer<String> warnings, Consumer<String> notices, int slack,
+                        long retryTicks) {
         this.file = file;
         this.header = header;
         this.warnings = warnings;
+        this.notices = notices;
         this.slack = slack;
+        this.retryTicks = retryTicks;
         this.failed = file == null;
     }
 
     /** A ledger that records nothing, for supervisors that start no real daemon's children (tests). */
     public static ChildLedger none() {
-        return new ChildLedger(null, "", message -> { }, SLACK);
+        return new ChildLedger(null, "", message -> { }, message -> { }, SLACK, RETRY_TICKS);
     }
 
     /**
@@ -159,21 +171,27 @@ public final class ChildLedger {
      * @param warnings   told once when the ledger cannot be written, and the daemon goes on without it
      */
     public static ChildLedger begin(Path stateDir, List<Entry> notStopped, Consumer<String> warnings) {
-        return begin(stateDir, notStopped, warnings, SLACK);
+        return begin(stateDir, notStopped, warnings, message -> { });
     }
 
-    static ChildLedger begin(Path stateDir, List<Entry> notStopped, Consumer<String> warnings, int slack) {
+    /** As above, with {@code notices} told when a ledger that could not be written is written again. */
+    public static ChildLedger begin(Path stateDir, List<Entry> notStopped, Consumer<String> warnings, Consumer<String> notices) {
+        return begin(stateDir, notStopped, warnings, notices, SLACK, RETRY_TICKS);
+    }
+
+    static ChildLedger begin(Path stateDir, List<Entry> notStopped, Consumer<String> warnings, Consumer<String> notices,
+                             int slack, long retryTicks) {
         // On the starting thread, not at the first spawn: the owner's first spawn is on a cold start's critical path.
         String header = "# The children of Steward daemon " + SELF + ", one per line: pid, the boot clock's ticks before and"
                 + " after its spawn, stop signal, stop as group, kill as group, stop timeout (s), process.\n"
                 + "# If that daemon ends without stopping them, the next one on this state directory stops those still running.\n"
                 + here() + " daemon " + SELF + "\n";
-        ChildLedger ledger = new ChildLedger(stateDir.resolve(FILE_NAME), header, warnings, slack);
+        ChildLedger ledger = new ChildLedger(stateDir.resolve(FILE_NAME), header, warnings, notices, slack, retryTicks);
         if (notStopped.isEmpty()) {
             try {
                 Files.deleteIfExists(ledger.file);
             } catch (IOException e) {
-                ledger.fail(e.toString());
+                ledger.cannotWrite(e.toString(), 0);
             }
         } else {
             // Kept with a stop timeout of 0: they have had their stop signal, so the next daemon sends SIGKILL at once
@@ -184,7 +202,7 @@ public final class ChildLedger {
                 ledger.entries.add(again);
                 ledger.notStopped.add(again);
             }
-            ledger.rewrite(null);
+            ledger.rewrite(null, 0);
         }
         return ledger;
     }
@@ -270,12 +288,20 @@ public final class ChildLedger {
         Entry entry = new Entry(pid, firstTick, lastTick, process, spec.stopSignal(), spec.stopAsGroup(), spec.killAsGroup(),
                 spec.stopTimeoutSeconds());
         entries.add(entry);
-        if (!created) {
-            create(entry);
+        if (broken) {
+            if (lastTick >= retryAt) {
+                rewrite(entry, lastTick);
+                if (!broken) {
+                    notices.accept(file + " is written again: it lists every child this daemon runs, for the next daemon"
+                            + " to stop should this one die without stopping them");
+                }
+            }
+        } else if (!created) {
+            create(entry, lastTick);
         } else if (entries.size() >= 2 * keptAtLastRewrite + slack) {
-            rewrite(entry);
+            rewrite(entry, lastTick);
         } else {
-            append(entry.line());
+            append(entry.line(), lastTick);
         }
     }
 
@@ -292,7 +318,7 @@ public final class ChildLedger {
         closing = true;
         entries.retainAll(notStopped);
         if (!entries.isEmpty()) {
-            rewrite(null);
+            rewrite(null, 0);
             if (!entries.isEmpty()) {
                 return;
             }
@@ -325,28 +351,28 @@ public final class ChildLedger {
      * Makes the file with the first child's line, through libc: on a cold start's owner thread, NIO's file classes and a
      * lambda or two took 10 ms to load and link.
      */
-    private void create(Entry first) {
+    private void create(Entry first, long now) {
         fd = LibC.open(file.toString(), LibC.O_WRONLY | LibC.O_CREAT | LibC.O_TRUNC | LibC.O_APPEND | LibC.O_CLOEXEC, 0644);
         if (fd < 0) {
-            fail(LibC.strerror(Native.getLastError()));
+            cannotWrite(LibC.strerror(Native.getLastError()), now);
             return;
         }
         created = true;
         keptAtLastRewrite = 1;
-        append(header + first.line());
+        append(header + first.line(), now);
     }
 
-    private void append(String line) {
+    private void append(String line, long now) {
         if (fd < 0) {
             fd = LibC.open(file.toString(), LibC.O_WRONLY | LibC.O_APPEND | LibC.O_CLOEXEC, 0);
             if (fd < 0) {
-                fail(LibC.strerror(Native.getLastError()));
+                cannotWrite(LibC.strerror(Native.getLastError()), now);
                 return;
             }
         }
         byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
         if (LibC.write(fd, bytes, bytes.length) != bytes.length) {
-            fail(LibC.strerror(Native.getLastError()));
+            cannotWrite(LibC.strerror(Native.getLastError()), now);
         }
     }
 
@@ -355,8 +381,9 @@ public final class ChildLedger {
      * line is appended to that.
      *
      * @param newest a child just spawned, kept without a look at /proc; or null
+     * @param now    the boot clock's tick, from which a failure is tried again after {@link #retryTicks}
      */
-    private void rewrite(Entry newest) {
+    private void rewrite(Entry newest, long now) {
         StringBuilder text = new StringBuilder(header);
         for (Iterator<Entry> each = entries.iterator(); each.hasNext(); ) {
             Entry entry = each.next();
@@ -371,10 +398,16 @@ public final class ChildLedger {
             Files.writeString(temp, text, StandardCharsets.UTF_8);
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            fail(e.toString());
+            try {
+                Files.deleteIfExists(temp); // half written, on a full disk
+            } catch (IOException alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            }
+            cannotWrite(e.toString(), now);
             return;
         }
         closeFile(); // it names the file replaced
+        broken = false;
         created = true;
         keptAtLastRewrite = entries.size();
     }
@@ -390,13 +423,28 @@ public final class ChildLedger {
     private void fail(String reason) {
         closeFile();
         failed = true;
+        warnings.accept("cannot write " + file + " (" + reason + "); children are supervised as before, but if this daemon"
+                + " dies without stopping them, the next one cannot stop those it left running: fix the cause, then"
+                + " restart the daemon");
+    }
+
+    /**
+     * The file could not be written: said once, and the children kept in memory, for a spawn from {@code now} plus
+     * {@link #retryTicks} on to write the whole file again.
+     */
+    private void cannotWrite(String reason, long now) {
+        closeFile();
+        retryAt = now + retryTicks;
         if (closing) {
             warnings.accept("cannot write " + file + " (" + reason + ") for the processes the previous daemon left that would"
                     + " not stop: the next daemon will not know of them; look for them with `ps -eo pid,pgid,lstart,args`");
             return;
         }
-        warnings.accept("cannot write " + file + " (" + reason + "); children are supervised as before, but if this daemon"
-                + " dies without stopping them, the next one cannot stop those it left running: free the disk or fix the"
-                + " state directory's permissions, then restart the daemon");
+        if (!broken) {
+            broken = true;
+            warnings.accept("cannot write " + file + " (" + reason + "); children are supervised as before, but if this"
+                    + " daemon dies without stopping them, the next one cannot stop those it left running: free the disk or"
+                    + " fix the state directory's permissions, and the next start of a process writes the file again");
+        }
     }
 }

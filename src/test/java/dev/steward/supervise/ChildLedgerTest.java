@@ -27,6 +27,7 @@ class ChildLedgerTest {
     Path stateDir;
     private final List<Process> children = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
+    private final List<String> notices = new ArrayList<>();
     private final List<ChildLedger> ledgers = new ArrayList<>();
 
     @AfterEach
@@ -83,7 +84,8 @@ class ChildLedgerTest {
 
     @Test
     void theFileDropsChildrenThatHaveEndedOnceItHoldsTwiceTheLiveOnesPlusTheSlack() throws IOException {
-        ChildLedger ledger = ChildLedger.begin(stateDir, List.of(), warnings::add, 1);
+        ChildLedger ledger = ChildLedger.begin(stateDir, List.of(), warnings::add, notices::add, 1,
+                ChildLedger.RETRY_TICKS);
         ledgers.add(ledger);
         spawn(ledger, "a", Specs.defaults("a"));
         int second = spawn(ledger, "b", Specs.defaults("b"));
@@ -117,7 +119,58 @@ class ChildLedgerTest {
         assertEquals(1, warnings.size(), warnings.toString());
         assertEquals("cannot write " + stateDir.resolve(ChildLedger.FILE_NAME) + " (" + LibC.strerror(28) + "); children are"
                 + " supervised as before, but if this daemon dies without stopping them, the next one cannot stop those it left"
-                + " running: free the disk or fix the state directory's permissions, then restart the daemon", warnings.get(0));
+                + " running: free the disk or fix the state directory's permissions, and the next start of a process writes"
+                + " the file again", warnings.get(0));
+    }
+
+    /**
+     * A full disk for a while: the children spawned meanwhile are kept in memory, and the first spawn once the file can
+     * be written (no sooner than the retry interval after the failure, here 0) writes them all.
+     */
+    @Test
+    void aLedgerThatCouldNotBeWrittenIsWrittenWholeAgainOnceItCanBe() throws IOException {
+        ChildLedger ledger = ChildLedger.begin(stateDir, List.of(), warnings::add, notices::add, ChildLedger.SLACK, 0);
+        ledgers.add(ledger);
+        Path file = Files.createSymbolicLink(stateDir.resolve(ChildLedger.FILE_NAME), Path.of("/dev/full"));
+        Path temp = Files.createDirectories(stateDir.resolve(".children.tmp")); // the rewrite fails as well
+        Files.writeString(temp.resolve("in-the-way"), "");
+        int first = spawn(ledger, "web-0", Specs.defaults("web"));
+        int second = spawn(ledger, "web-1", Specs.defaults("web"));
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertEquals(List.of(), notices);
+
+        Files.delete(temp.resolve("in-the-way"));
+        Files.delete(temp);
+        int third = spawn(ledger, "web-2", Specs.defaults("web"));
+
+        assertEquals(List.of(file + " is written again: it lists every child this daemon runs, for the next daemon to stop"
+                + " should this one die without stopping them"), notices);
+        assertEquals(List.of(first, second, third),
+                ChildLedger.read(stateDir).orElseThrow().entries().stream().map(Entry::pid).toList(),
+                "every child, also those spawned while the file could not be written");
+        assertEquals(List.of("web-0", "web-1", "web-2", "web-3"), append(ledger, "web-3"), "appended to as before");
+        assertEquals(1, warnings.size());
+        assertFalse(Files.exists(temp));
+    }
+
+    /** A clean stop deletes the file also after it could not be written: else the next daemon takes the stop for a death. */
+    @Test
+    void aDaemonThatHasStoppedEveryChildLeavesNoLedgerAlsoAfterAFailedWrite() throws IOException {
+        ChildLedger ledger = ChildLedger.begin(stateDir, List.of(), warnings::add, notices::add, ChildLedger.SLACK,
+                ChildLedger.RETRY_TICKS);
+        Path file = Files.createSymbolicLink(stateDir.resolve(ChildLedger.FILE_NAME), Path.of("/dev/full"));
+        spawn(ledger, "web", Specs.defaults("web"));
+        assertEquals(1, warnings.size(), warnings.toString());
+
+        ledger.close();
+
+        assertFalse(Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertEquals(1, warnings.size(), warnings.toString());
+    }
+
+    private List<String> append(ChildLedger ledger, String process) throws IOException {
+        spawn(ledger, process, Specs.defaults("web"));
+        return names();
     }
 
     @Test
@@ -223,7 +276,7 @@ class ChildLedgerTest {
     }
 
     private ChildLedger begin(List<Entry> notStopped) {
-        ChildLedger ledger = ChildLedger.begin(stateDir, notStopped, warnings::add);
+        ChildLedger ledger = ChildLedger.begin(stateDir, notStopped, warnings::add, notices::add);
         ledgers.add(ledger);
         return ledger;
     }
