@@ -265,9 +265,18 @@ final class ProgramReader {
         }
         String hint = Arrays.stream(RestartPolicy.values()).map(Enum::name)
                 .filter(name -> name.equalsIgnoreCase(text.get())).findFirst()
-                .map(name -> "; did you mean \"" + name + "\"?").orElse("");
+                .map(name -> "; did you mean \"" + name + "\"?").orElse(supervisorHint(text.get()));
         reader.error(node, field, "must be one of " + accepted + " (got \"" + text.get() + "\")" + hint);
         return Optional.empty();
+    }
+
+    /** supervisord's autorestart values, which a configuration moved over carries: what to write instead. */
+    private static String supervisorHint(String value) {
+        String policy = value.equalsIgnoreCase("true") ? "Always"
+                : value.equalsIgnoreCase("unexpected") ? "OnFailure"
+                : value.equalsIgnoreCase("false") ? "Never" : null;
+        return policy == null ? "" : "; supervisord's autorestart=" + value.toLowerCase(Locale.ROOT) + " is restartPolicy: "
+                + policy;
     }
 
     /**

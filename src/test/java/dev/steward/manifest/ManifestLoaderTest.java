@@ -535,6 +535,19 @@ class ManifestLoaderTest {
     }
 
     @Test
+    void supervisorsAutorestartValuesSayWhichPolicyTheyAre() {
+        assertEquals("must be one of Always, OnFailure, Never (got \"unexpected\"); supervisord's autorestart=unexpected"
+                        + " is restartPolicy: OnFailure",
+                onlyError(HEADER + "spec:\n  command: [a]\n  restartPolicy: unexpected\n").message());
+        assertEquals("must be one of Always, OnFailure, Never (got \"true\"); supervisord's autorestart=true"
+                        + " is restartPolicy: Always",
+                onlyError(HEADER + "spec:\n  command: [a]\n  restartPolicy: true\n").message());
+        assertEquals("must be one of Always, OnFailure, Never (got \"False\"); supervisord's autorestart=false"
+                        + " is restartPolicy: Never",
+                onlyError(HEADER + "spec:\n  command: [a]\n  restartPolicy: False\n").message());
+    }
+
+    @Test
     void restartBackoffTakesKubernetesValuesForTheFieldsItLeavesOut() {
         assertEquals(Optional.empty(), single(HEADER + "spec:\n  command: [a]\n").restartBackoff(), "off unless asked for");
         assertEquals(Optional.of(new RestartBackoff(10, 300, 600)),
