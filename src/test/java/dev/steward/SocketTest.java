@@ -2,11 +2,13 @@ package dev.steward;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -56,6 +58,17 @@ class SocketTest {
         String response = get(SocketProfile.SOCKET, "/q/metrics");
         assertTrue(response.startsWith("HTTP/1.1 200"), response);
         assertTrue(response.contains("\nsteward_programs 0.0"), response);
+    }
+
+    @Test
+    void aRequestOverTcpWithoutTheTokenIsToldOfTheUnixSocket() throws IOException {
+        try (Socket tcp = new Socket("127.0.0.1", RestAssured.port)) {
+            tcp.getOutputStream().write(("GET /api/v1/programs HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String response = new String(tcp.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(response.startsWith("HTTP/1.1 401"), response);
+            assertTrue(response.contains("; or use the unix socket " + SocketProfile.SOCKET + ", which needs none"), response);
+        }
     }
 
     @Test

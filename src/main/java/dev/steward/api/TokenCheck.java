@@ -12,7 +12,10 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 import jakarta.interceptor.Interceptor;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+
+import java.nio.file.Path;
 
 /**
  * Requests that come over TCP ({@code --listen}) must carry the daemon's {@link ApiToken}, except health checks
@@ -25,11 +28,17 @@ public class TokenCheck {
 
     private final StewardConfig config;
     private final Instance<ObjectMapper> json;
+    /** The unix socket a refused client may use instead, null when the daemon serves none (turned off, or unavailable). */
+    private final Path socket;
     private volatile ApiToken token;
 
-    public TokenCheck(StewardConfig config, Instance<ObjectMapper> json) {
+    public TokenCheck(StewardConfig config, Instance<ObjectMapper> json,
+                      @ConfigProperty(name = "quarkus.http.domain-socket-enabled", defaultValue = "false") boolean socketEnabled,
+                      @ConfigProperty(name = "quarkus.http.domain-socket", defaultValue = "/var/run/io.quarkus.app.socket")
+                      Path socket) {
         this.config = config;
         this.json = json;
+        this.socket = socketEnabled ? socket.toAbsolutePath() : null;
     }
 
     /** After the daemon has locked the state directory (a later priority than its start), before the server binds. */
@@ -87,8 +96,8 @@ public class TokenCheck {
         ApiToken known = token;
         String where = known == null ? "the daemon has not started yet; try again in a moment"
                 : "the token is " + (known.source().equals("STEWARD_TOKEN") ? "the daemon's STEWARD_TOKEN"
-                : "in " + known.source() + ", readable by the daemon's user") + "; or use the unix socket "
-                + config.stateDir().toAbsolutePath().resolve("steward.sock") + ", which needs none";
+                : "in " + known.source() + ", readable by the daemon's user")
+                + (socket == null ? "" : "; or use the unix socket " + socket + ", which needs none");
         Problem problem = crossSite(context) ? Problem.of(Problem.Code.Unauthorized, "a request another site's page made"
                 + " (its Origin or Sec-Fetch-Site says so) is refused, token or not") : Problem.of(Problem.Code.Unauthorized, (sent
                 ? "the request's Authorization does not carry this daemon's token (a token of another daemon, or an old one?); "
