@@ -294,6 +294,68 @@ class ServeIT {
         }
     }
 
+    /**
+     * The first start after a build records the class-data archive first (bin/steward's training run). Ctrl-C there
+     * (SIGINT to the terminal's process group) let the training run end as a normal stop, and the launcher went on to
+     * start the daemon; a TERM to the launcher alone killed it with status 143 and left the training run and its temporary
+     * archive behind. Either now ends the start there: exit 0, no daemon, nothing left.
+     */
+    @Test
+    void ctrlCWhileTheFirstStartRecordsTheArchiveStartsNoDaemon() throws Exception {
+        stopWhileRecording(true);
+    }
+
+    @Test
+    void termToTheLauncherWhileTheFirstStartRecordsTheArchiveStartsNoDaemonAndLeavesNothing() throws Exception {
+        stopWhileRecording(false);
+    }
+
+    private void stopWhileRecording(boolean toTheGroup) throws Exception {
+        // A copy of the launcher whose target/ has the packaged application and no archive yet: it records one.
+        Path home = root.resolve("home");
+        Path launcher = Files.createDirectories(home.resolve("bin")).resolve("steward");
+        Files.copy(Path.of("bin", "steward"), launcher);
+        Path target = Files.createDirectories(home.resolve("target"));
+        Files.createSymbolicLink(target.resolve("quarkus-app"), Path.of("target", "quarkus-app").toAbsolutePath());
+        Path transcript = root.resolve("launcher.log");
+        // its own process group, with SIGINT not ignored, as a terminal's foreground job has it
+        ProcessBuilder builder = new ProcessBuilder("env", "--default-signal=INT", "setsid", launcher.toString(), "serve",
+                "--manifests", root.resolve("manifests").toString(), "--state-dir", root.resolve("state").toString(),
+                "--listen", "127.0.0.1:0").redirectErrorStream(true).redirectOutput(transcript.toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().remove("STEWARD_CDS");
+        Process start = builder.start();
+        List<ProcessHandle> started = new java.util.ArrayList<>();
+        try {
+            await("the training run").atMost(DaemonProcess.PATIENCE).pollInterval(Duration.ofMillis(50)).until(() -> {
+                start.descendants().forEach(p -> { if (!started.contains(p)) started.add(p); });
+                return !started.isEmpty() || !start.isAlive();
+            });
+            assertTrue(readQuietly(transcript).contains("preparing a class-data archive"), () -> readQuietly(transcript));
+            if (toTheGroup) {
+                assertEquals(0, new ProcessBuilder("kill", "-INT", "--", "-" + start.pid()).start().waitFor());
+            } else {
+                start.destroy(); // SIGTERM to the launcher alone, as kill PID does
+            }
+            assertTrue(start.waitFor(DaemonProcess.PATIENCE.toSeconds(), TimeUnit.SECONDS), () -> readQuietly(transcript));
+            assertEquals(0, start.exitValue(), () -> readQuietly(transcript));
+            String said = readQuietly(transcript);
+            assertTrue(said.contains("stopped while preparing the class-data archive: the daemon was not started"), said);
+            assertFalse(said.contains("watching "), said);
+            for (ProcessHandle training : started) {
+                await("the training run's end").atMost(DaemonProcess.PATIENCE).until(() -> !training.isAlive());
+            }
+            try (var left = Files.list(target)) {
+                assertEquals(List.of("quarkus-app"), left.map(p -> p.getFileName().toString()).toList());
+            }
+        } finally {
+            start.destroyForcibly();
+            for (ProcessHandle training : started) {
+                training.destroyForcibly();
+            }
+        }
+    }
+
     private static String readQuietly(Path file) {
         try {
             return Files.readString(file);
