@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 import static java.nio.file.StandardOpenOption.READ;
 
@@ -40,6 +41,8 @@ import static java.nio.file.StandardOpenOption.READ;
 public final class RotatingFile implements Closeable {
     /** How far past {@code maxBytes} a file may grow to end at the end of the line under way. */
     static final int LINE_OVERSHOOT = 16 * 1024;
+    /** How often a write looks whether the open file is still at its path (a stat): every two seconds at most. */
+    static final long PATH_CHECK_NANOS = 2_000_000_000L;
     private static final byte[] NEWLINE = {'\n'};
 
     private final Path file;
@@ -59,6 +62,8 @@ public final class RotatingFile implements Closeable {
     private final WritableByteChannel daemonStream; // the daemon's own stdout or stderr that the path names, or null
     private final LogFileProblems problems;
     private boolean failing;  // the last write failed, and problems was told
+    private final LongSupplier nanoTime;
+    private long pathCheckedAt; // nanoTime of the last look whether the file open is still at its path
 
     /**
      * Describes the file without touching the disk; it is created on {@link #open()} or the first write.
@@ -72,7 +77,13 @@ public final class RotatingFile implements Closeable {
 
     /** As above, telling {@code problems} when writes start failing and when they succeed again. */
     RotatingFile(Path file, long maxBytes, int backups, LogFileProblems problems) {
+        this(file, maxBytes, backups, problems, System::nanoTime);
+    }
+
+    /** As above, with the clock by which the path is looked at again ({@link #PATH_CHECK_NANOS}). */
+    RotatingFile(Path file, long maxBytes, int backups, LogFileProblems problems, LongSupplier nanoTime) {
         this.file = Objects.requireNonNull(file, "file");
+        this.nanoTime = nanoTime;
         checkLimits(maxBytes, backups);
         this.maxBytes = maxBytes;
         this.backups = backups;
@@ -133,6 +144,7 @@ public final class RotatingFile implements Closeable {
         long chunkStart = streamEnd - chunk.remaining();
         this.streamEnd = streamEnd;
         try {
+            letGoIfGoneFromPath();
             openIfNotOpen(chunkStart);
             endLineCutByFailure();
             append(chunk);
@@ -149,6 +161,7 @@ public final class RotatingFile implements Closeable {
      */
     public synchronized void writeBoth(ByteBuffer held, ByteBuffer chunk) throws IOException {
         try {
+            letGoIfGoneFromPath();
             openIfNotOpen(streamEnd);
             endLineCutByFailure();
             if (!rotates && out instanceof GatheringByteChannel gathering) {
@@ -328,6 +341,26 @@ public final class RotatingFile implements Closeable {
         closeChannelQuietly();
     }
 
+    /**
+     * Every {@link #PATH_CHECK_NANOS} at most, whether the plain file open is still at its path: one deleted (the log
+     * directory removed) or moved aside (logrotate's {@code create} without a {@code postrotate} signal) is let go, so
+     * that this write opens the path again and creates it if need be, as Python's {@code WatchedFileHandler} does.
+     * Without it, output went on into the deleted or moved file, unseen, until a signal or the next rotation.
+     */
+    private void letGoIfGoneFromPath() {
+        if (out == null || !rotates) {
+            return;
+        }
+        long now = nanoTime.getAsLong();
+        if (now - pathCheckedAt < PATH_CHECK_NANOS) {
+            return;
+        }
+        pathCheckedAt = now;
+        if (!stillAtPath()) {
+            closeChannelQuietly(); // the open that follows notes that the files hold the stream from this chunk on
+        }
+    }
+
     private boolean stillAtPath() {
         try {
             Object now = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
@@ -464,6 +497,7 @@ public final class RotatingFile implements Closeable {
         atLineEnd = existing > 0 && lastByte(existing - 1) == '\n';
         rotates = regular;
         fileKey = key;
+        pathCheckedAt = nanoTime.getAsLong();
     }
 
     private void closeChannelQuietly() {

@@ -90,7 +90,7 @@ class RotatingFileTest {
     @Test
     void reopenAfterLogrotateMovedTheFileWritesANewOneAtThePath() throws IOException {
         Path file = dir.resolve("out.log");
-        try (RotatingFile f = new RotatingFile(file, 10, 3)) {
+        try (RotatingFile f = new RotatingFile(file, 10, 3, LogFileProblems.NONE, () -> 0L)) { // the path not looked at again
             write(f, "abc");
             Files.move(file, dir.resolve("out.log-20261206"));
             write(f, "def"); // still the moved file, as the descriptor is
@@ -396,6 +396,45 @@ class RotatingFileTest {
             f.setLimits(0, 0);
             write(f, "nopqrstuvw");
             assertEquals("mnopqrstuvw", read(file));
+        }
+    }
+
+    @Test
+    void aFileDeletedWithItsDirectoryIsCreatedAgainByAWriteOnceThePathIsLookedAtAgain() throws IOException {
+        // Supervisor, and this daemon before, wrote on into the deleted file, unseen, until a signal (no rotation here).
+        Path file = dir.resolve("logs/out.log");
+        long[] now = {0};
+        try (RotatingFile f = new RotatingFile(file, 0, 0, LogFileProblems.NONE, () -> now[0])) {
+            write(f, "before\n");
+            Files.delete(file);
+            Files.delete(file.getParent());
+            now[0] += RotatingFile.PATH_CHECK_NANOS - 1;
+            write(f, "lost\n"); // into the deleted file: the path is looked at every two seconds only
+            assertFalse(Files.exists(file));
+            now[0] += 1;
+            write(f, "after\n");
+            assertEquals("after\n", read(file));
+        }
+    }
+
+    @Test
+    void aFileLogrotateMovedAsideAndCreatedAnewWithoutASignalIsFollowedToTheNewOne() throws IOException {
+        // logrotate's create mode with no postrotate kill -USR2: the new, empty file stayed empty.
+        Path file = dir.resolve("out.log");
+        Path rotated = dir.resolve("out.log-20261207");
+        long[] now = {0};
+        try (RotatingFile f = new RotatingFile(file, 0, 0, LogFileProblems.NONE, () -> now[0])) {
+            write(f, "one\n");
+            Files.move(file, rotated);
+            Files.createFile(file);
+            now[0] += RotatingFile.PATH_CHECK_NANOS;
+            write(f, "two\n");
+            assertEquals("one\n", read(rotated));
+            assertEquals("two\n", read(file));
+            try (LogFiles files = f.snapshot().orElseThrow()) {
+                assertEquals(-1, files.offsetOf(0), "what went to the moved file is not read back as the path's");
+                assertEquals("two\n", new String(files.read(files.offsetOf(4), 100), US_ASCII));
+            }
         }
     }
 
