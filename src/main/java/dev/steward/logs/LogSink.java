@@ -392,8 +392,8 @@ public final class LogSink implements Closeable {
                 // runtime) has gone or stalled.
                 ? "check what reads the daemon's " + (DaemonStreams.canonical(file).endsWith("stderr") ? "stderr" : "stdout")
                         + " (a terminal closed, a pipe whose reader exited), or give the program a log file"
-                : "check that the daemon can create and write that directory, or change spec.logs.stdout.file /"
-                        + " spec.logs.stderr.file";
+                : "check that the daemon can create and write that directory and that its file system has room, or change"
+                        + " spec.logs.stdout.file / spec.logs.stderr.file";
         return "cannot write log file " + file + ": " + e.getClass().getSimpleName()
                 + (e.getMessage() == null ? "" : ": " + e.getMessage())
                 + "; until it can, output reaches only the in-memory tail (" + advice + ")";
