@@ -187,8 +187,9 @@ public final class RotatingFile implements Closeable {
             int n = chunk.remaining();
             boolean rotateAfter = false;
             if (rotates && maxBytes > 0) {
-                if (size >= maxBytes) {
-                    noticeTruncation(streamEnd - chunk.remaining()); // the count is stale once copytruncate emptied the file
+                if (size + n > maxBytes) {
+                    // Before any rotation: the count is stale once copytruncate emptied the file, which would rotate early.
+                    noticeTruncation(streamEnd - chunk.remaining());
                 }
                 long room = maxBytes - size;
                 if (room <= 0) {

@@ -67,6 +67,20 @@ class RotatingFileTest {
     }
 
     @Test
+    void afterCopytruncateTheFileFillsToMaxBytesBeforeItRotates() throws IOException {
+        Path file = dir.resolve("out.log");
+        try (RotatingFile f = new RotatingFile(file, 10, 3)) {
+            write(f, "1234567\n");
+            try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+                c.truncate(0); // logrotate's copytruncate
+            }
+            write(f, "abcd\n"); // 8 + 5 bytes by the count from before: it rotated here, a file early
+            assertFalse(Files.exists(backup(file, 1)), "rotated by a stale count");
+            assertEquals("abcd\n", read(file));
+        }
+    }
+
+    @Test
     void whatCopytruncateTookIsNotReadBackFromTheOlderBackups() throws IOException {
         Path file = dir.resolve("out.log");
         try (RotatingFile f = new RotatingFile(file, 10, 3)) {
