@@ -16,6 +16,8 @@ public final class Signals {
 
     /** Highest Linux signal number (SIGRTMAX). */
     public static final int MAX = 64;
+    /** The lowest real-time signal a program may use under glibc (SIGRTMIN). */
+    private static final int RTMIN = 34;
     static final int CONT = 18;
 
     /** Linux (x86-64 and arm64) numbers; the order is the one error messages list them in. */
@@ -77,10 +79,37 @@ public final class Signals {
         }
         Integer number = NUMBERS.getOrDefault(name, OTHERS.get(name));
         if (number == null) {
+            number = realTime(name);
+        }
+        if (number == null) {
             throw new IllegalArgumentException("unknown signal \"" + nameOrNumber + "\"; use one of " + acceptedNames()
-                    + " (with or without SIG), another Linux signal's name, or a number from 1 to " + MAX);
+                    + " (with or without SIG), another Linux signal's name (RTMIN+3 and RTMAX-2 too), or a number from 1 to "
+                    + MAX);
         }
         return number;
+    }
+
+    /**
+     * {@code RTMIN}, {@code RTMIN+3}, {@code RTMAX-2}, {@code RTMAX}: the real-time signals as {@code kill -l} names
+     * them, glibc's SIGRTMIN being 34 (it keeps 32 and 33 for itself); null for any other name.
+     */
+    private static Integer realTime(String name) {
+        int base = name.startsWith("RTMIN") ? RTMIN : name.startsWith("RTMAX") ? MAX : -1;
+        if (base < 0) {
+            return null;
+        }
+        String offset = name.substring(5);
+        if (offset.isEmpty()) {
+            return base;
+        }
+        char sign = offset.charAt(0);
+        String digits = offset.substring(1);
+        if ((sign != (base == RTMIN ? '+' : '-')) || digits.isEmpty() || digits.length() > 2
+                || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return null;
+        }
+        int number = base == RTMIN ? RTMIN + Integer.parseInt(digits) : MAX - Integer.parseInt(digits);
+        return number >= RTMIN && number <= MAX ? number : null;
     }
 
     /** The short name of {@code number} ({@code "TERM"}), or the number itself as text when it has no name here. */

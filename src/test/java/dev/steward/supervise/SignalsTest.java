@@ -16,13 +16,15 @@ class SignalsTest {
         "HUP, 1", "INT, 2", "QUIT, 3", "KILL, 9", "USR1, 10", "USR2, 12", "ALRM, 14", "TERM, 15",
         "CONT, 18", "STOP, 19", "TSTP, 20", "WINCH, 28",
         "SIGTERM, 15", "term, 15", "sigterm, 15", "SigHup, 1", "' TERM ', 15",
-        "15, 15", "1, 1", "64, 64", "34, 34"})
+        "15, 15", "1, 1", "64, 64", "34, 34",
+        "RTMIN, 34", "SIGRTMIN, 34", "rtmin+1, 35", "RTMIN+30, 64", "RTMAX, 64", "SIGRTMAX-2, 62", "RTMAX-30, 34"})
     void parsesNamesAndNumbers(String text, int number) {
         assertEquals(number, Signals.parse(text));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "FOO", "SIG", "SIGFOO", "0", "65", "-1", "99999999999", "1.5", "TERM15"})
+    @ValueSource(strings = {"", "FOO", "SIG", "SIGFOO", "0", "65", "-1", "99999999999", "1.5", "TERM15",
+        "RTMIN+31", "RTMAX-31", "RTMIN-1", "RTMAX+1", "RTMIN+", "RTMINX", "RTMIN+1x", "RTMIN+001"})
     void rejectsOthersListingAcceptedNames(String text) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Signals.parse(text));
         assertTrue(e.getMessage().contains("HUP, INT, QUIT, KILL, USR1, USR2, ALRM, TERM, CONT, STOP, TSTP, WINCH"),
