@@ -71,7 +71,7 @@ final class TopCommand extends StewardCli.Verb {
             throw usage("--sort-by takes cpu or memory (got \"" + sortBy + "\")");
         }
         if (!(interval >= 0.1 && interval <= 60)) {
-            throw usage("--interval takes from 0.1 to 60 seconds (got " + interval + ")");
+            throw usage("--interval takes from 0.1 to 60 seconds (got " + ActionCommands.seconds(interval) + ")");
         }
         String path = "/processes?usage=true" + (selector == null ? "" : "&selector=" + Api.enc(Selector.normalize(selector)));
         List<Object> before = Json.list(Json.obj(api().get(path)).get("items"));

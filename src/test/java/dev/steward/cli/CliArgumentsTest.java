@@ -156,6 +156,13 @@ class CliArgumentsTest {
     }
 
     @Test
+    void anIntervalOutOfRangeIsQuotedAsGiven() {
+        CliRun.Result r = CliRun.run("--server", dir.resolve("nobody-listens.sock").toString(), "top", "--interval", "61");
+        assertEquals(2, r.code(), r::toString);
+        assertTrue(r.err().contains("--interval takes from 0.1 to 60 seconds (got 61)"), r.err());
+    }
+
+    @Test
     void helpExits0AndNoDaemonExits3WithHowToStartIt() {
         CliRun.Result help = CliRun.run("--help");
         assertEquals(0, help.code());
