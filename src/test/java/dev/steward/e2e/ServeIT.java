@@ -310,13 +310,36 @@ class ServeIT {
         stopWhileRecording(false);
     }
 
-    private void stopWhileRecording(boolean toTheGroup) throws Exception {
-        // A copy of the launcher whose target/ has the packaged application and no archive yet: it records one.
+    @Test
+    void serveHelpOnAFreshBuildRecordsNoArchive() throws Exception {
+        Path launcher = launcherWithoutArchive();
+        ProcessBuilder builder = new ProcessBuilder(launcher.toString(), "serve", "--help").redirectErrorStream(true);
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().remove("STEWARD_CDS");
+        Process help = builder.start();
+        String said = new String(help.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(help.waitFor(DaemonProcess.PATIENCE.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(0, help.exitValue(), said);
+        assertTrue(said.contains("Usage: steward serve"), said);
+        assertFalse(said.contains("preparing a class-data archive"), said);
+        try (var left = Files.list(launcher.getParent().resolveSibling("target"))) {
+            assertEquals(List.of("quarkus-app"), left.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
+    /** A copy of the launcher whose target/ has the packaged application and no archive yet: a start records one. */
+    private Path launcherWithoutArchive() throws IOException {
         Path home = root.resolve("home");
         Path launcher = Files.createDirectories(home.resolve("bin")).resolve("steward");
         Files.copy(Path.of("bin", "steward"), launcher);
         Path target = Files.createDirectories(home.resolve("target"));
         Files.createSymbolicLink(target.resolve("quarkus-app"), Path.of("target", "quarkus-app").toAbsolutePath());
+        return launcher;
+    }
+
+    private void stopWhileRecording(boolean toTheGroup) throws Exception {
+        Path launcher = launcherWithoutArchive();
+        Path target = launcher.getParent().resolveSibling("target");
         Path transcript = root.resolve("launcher.log");
         // its own process group, with SIGINT not ignored, as a terminal's foreground job has it
         ProcessBuilder builder = new ProcessBuilder("env", "--default-signal=INT", "setsid", launcher.toString(), "serve",
