@@ -70,7 +70,8 @@ final class SupervisorVerbs {
     private static String logs(List<String> rest) {
         List<String> words = new ArrayList<>(List.of("steward", "logs"));
         List<String> options = new ArrayList<>();
-        String name = "NAME";
+        String name = null;
+        String badChannel = null;
         for (String arg : rest) {
             if (arg.equals("-f")) {
                 options.add("-f");
@@ -78,17 +79,22 @@ final class SupervisorVerbs {
                 options.add("--limit-bytes " + arg.substring(1));
             } else if (arg.equals("stderr")) {
                 options.add("--stderr");
-            } else if (!arg.equals("stdout")) {
+            } else if (arg.equals("stdout")) {
+                continue;
+            } else if (name == null) {
                 name = logsName(arg);
+            } else if (badChannel == null) {
+                badChannel = arg; // tail NAME CHANNEL: a second name is no channel
             }
         }
-        words.add(name);
+        words.add(name == null ? "NAME" : name);
         words.addAll(options);
-        return String.join(" ", words);
+        return String.join(" ", words) + (badChannel == null ? ""
+                : " (the word after the name is stdout or stderr, not \"" + badChannel + "\")");
     }
 
     /**
-     * supervisorctl's {@code GROUP:NAME} as {@code steward logs} takes it: the process NAME ({@code web:web-0} is
+     * supervisorctl's {@code GROUP:NAME} as Steward names it (logs takes both): the process NAME ({@code web:web-0} is
      * {@code web-0}), and {@code GROUP:*} the program ({@code program/web}, its first running process).
      */
     private static String logsName(String arg) {

@@ -218,9 +218,11 @@ class CliArgumentsTest {
         Map<List<String>, String> advice = Map.of(
                 List.of("tail", "-f", "web-0", "stderr"), "type: steward logs web-0 -f --stderr",
                 List.of("tail", "-1600", "hello"), "type: steward logs hello --limit-bytes 1600",
-                // steward logs takes no GROUP:NAME: the process's own name, or the program's first running process
+                // GROUP:NAME said as steward names it: the process's own name, or the program's first running process
                 List.of("tail", "-f", "web:web-0", "stderr"), "type: steward logs web-0 -f --stderr\n",
                 List.of("tail", "web:*"), "type: steward logs program/web\n",
+                List.of("tail", "web-0", "nope"), "type: steward logs web-0 (the word after the name is stdout or stderr,"
+                        + " not \"nope\")\n",
                 List.of("avail"), "type: steward get programs",
                 List.of("pid", "web"), "type: steward get processes web -o wide (its PID column)",
                 List.of("--server", "/tmp/x.sock", "reread"), "it is not needed: the manifest directory is watched",
