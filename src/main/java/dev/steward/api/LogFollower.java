@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * output it could have had. It keeps
  * its place by absolute ring position, so rotation of the log files does not matter. Output the ring wrote over
  * before a poll could send it (a burst of more than 64 KiB, a fast writer, a slow client) is read from the log files
- * when they still hold it, a chunk per poll on a worker, and skipped only when they do not. When the process
+ * when they still hold it, a chunk per poll on a worker, and skipped only when they do not, up to the first whole line
+ * the ring holds. When the process
  * is restarted with new log settings it gets a new ring, which is followed from its start. The stream
  * ends when the process is gone or the daemon, shutting down, has stopped everything, and stops polling as
  * soon as the client disconnects.
@@ -102,8 +103,14 @@ public class LogFollower {
                         return READING_FILES;
                     }
                     if (slice.bytes().length > 0) {
+                        // Skipping what neither the ring nor the files hold: the ring's oldest byte is inside a line
+                        // whose start is lost, and that piece must not pass for a line; the next line is whole.
+                        int from = slice.start() > next[0] ? LogText.afterFirstLineBreak(slice.bytes()) : 0;
                         next[0] = slice.next();
-                        emitter.emit(Buffer.buffer(slice.bytes()));
+                        if (from < slice.bytes().length) {
+                            emitter.emit(Buffer.buffer(from == 0 ? slice.bytes()
+                                    : java.util.Arrays.copyOfRange(slice.bytes(), from, slice.bytes().length)));
+                        }
                     } else if (control.shutDown()) {
                         emitter.complete(); // every process stopped, all output sent: the daemon exits next
                     }

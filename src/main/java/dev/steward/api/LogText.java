@@ -26,6 +26,25 @@ final class LogText {
     }
 
     /**
+     * {@code text} from its first whole line on, when its first line began before it (the memory has written over the
+     * start): after the first line break; all of it when it has none (a line longer than the memory).
+     */
+    static byte[] fromFirstWholeLine(byte[] text) {
+        int from = afterFirstLineBreak(text);
+        return from == 0 ? text : Arrays.copyOfRange(text, from, text.length);
+    }
+
+    /** Where the first whole line of {@code bytes} begins, after its first line break; 0 when it has none. */
+    static int afterFirstLineBreak(byte[] bytes) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == '\n') {
+                return i + 1;
+            }
+        }
+        return 0;
+    }
+
+    /**
      * Whether {@code text}, the end of a stream, holds all of the last {@code bytes} bytes (negative: the whole
      * stream, which it cannot tell) or else the last {@code lines} whole lines of the stream (negative: no count).
      */

@@ -100,6 +100,21 @@ class LogAnswersTest {
         }
     }
 
+    @Test
+    void moreLinesThanTheMemoryHoldsAreTheLinesItHoldsWholeWhenNoFileHasMore() {
+        // No file (file: NONE, or rotated away): --tail 100000 gets what the memory holds, from its first whole line
+        try (LogSink sink = LogSink.open(Optional.empty(), 0, 0)) {
+            lines(sink.beginRun(), 1, 30000); // 168,894 bytes: the memory holds the last 64 KiB, from inside a line
+            AssertSubscriber<Buffer> client = answers.answer(new LogAnswers.Request("p", false, -1, 100000, false),
+                    new LogTail(sink)).subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+            client.awaitCompletion(Duration.ofSeconds(20));
+            String answer = text(client);
+            int first = Integer.parseInt(answer.substring(0, answer.indexOf('\n')));
+            assertEquals(numbers(first, 30000), answer, "whole lines only");
+            assertEquals(true, answer.length() > 60000, answer.length() + " bytes");
+        }
+    }
+
     private static String numbers(int from, int to) {
         StringBuilder text = new StringBuilder();
         for (int i = from; i <= to; i++) {

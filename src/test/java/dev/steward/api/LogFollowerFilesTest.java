@@ -54,6 +54,31 @@ class LogFollowerFilesTest {
         }
     }
 
+    @Test
+    void aBurstTheFilesDoNotHoldEitherIsFollowedFromTheFirstWholeLineTheRingHolds() {
+        // No file (or one rotated away): the ring's oldest byte is inside a line, which must not pass for a line ("7")
+        try (LogSink sink = LogSink.open(Optional.empty(), 0, 0)) {
+            LogSink.Run run = sink.beginRun();
+            LogTail tail = new LogTail(sink);
+            FakeControl control = new FakeControl() {
+                @Override
+                public Optional<LogTail> logs(String process, boolean stderr) {
+                    return Optional.of(tail);
+                }
+            };
+            LogFollower follower = new LogFollower(control, vertx);
+            AssertSubscriber<Buffer> client = follower.follow("p", false, sink.ring(), sink.ring().total())
+                    .subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+            run.write(ByteBuffer.wrap(numbers(1, 30000).getBytes(US_ASCII)));
+            await().atMost(Duration.ofSeconds(20)).until(() -> text(client).endsWith("30000\n"));
+            client.cancel();
+            String followed = text(client);
+            int first = Integer.parseInt(followed.substring(0, followed.indexOf('\n')));
+            assertEquals(numbers(first, 30000), followed, "whole lines, from the first the ring holds whole");
+            assertEquals(true, followed.length() > 60000, "all the ring holds but the piece of a line: " + followed.length());
+        }
+    }
+
     private static String text(AssertSubscriber<Buffer> subscriber) {
         StringBuilder all = new StringBuilder();
         subscriber.getItems().forEach(buffer -> all.append(buffer.toString(US_ASCII)));
