@@ -28,14 +28,19 @@ public final class ApiException extends CliException {
         Map<String, Object> p = Json.obj(problem);
         String code = Json.str(p, "code");
         String detail = Json.str(p, "detail");
+        if (problem == null) {
+            // Not JSON: another server's page (a web server on the port named), or a proxy's whose daemon is down. Its
+            // text on one line, what it is not, and where to look; and, as nothing Steward answered, exit 3.
+            String page = oneLine(text);
+            detail = "the server answered HTTP " + status + " with something other than a Steward daemon's answer"
+                    + (page.isEmpty() ? "" : " (" + (page.length() > 200 ? page.substring(0, 200) + "..." : page) + ")")
+                    + "; check that --server or STEWARD_SERVER names a Steward daemon, or, through a proxy, that the"
+                    + " daemon behind it runs";
+            return new ApiException(StewardCli.EXIT_UNREACHABLE, status, null, detail, List.of(), null);
+        }
         if (detail == null || detail.isBlank()) {
             String title = Json.str(p, "title");
-            String shortText = text.strip();
-            if (shortText.length() > 300) {
-                shortText = shortText.substring(0, 300) + "...";
-            }
-            detail = "the daemon answered HTTP " + status + (title != null ? " " + title : "")
-                    + (problem == null && !shortText.isEmpty() ? ": " + shortText : "");
+            detail = "the daemon answered HTTP " + status + (title != null ? " " + title : "");
         }
         List<String> details = new ArrayList<>();
         for (Object error : Json.list(p.get("errors"))) {
@@ -46,6 +51,25 @@ public final class ApiException extends CliException {
         // else is a failed action.
         int exit = status == 400 ? StewardCli.EXIT_USAGE : status == 503 ? StewardCli.EXIT_UNREACHABLE : StewardCli.EXIT_FAILED;
         return new ApiException(exit, status, code, detail, details, problem);
+    }
+
+    /** {@code text} with each run of white space (line breaks too) one space, and none at either end. */
+    private static String oneLine(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        boolean space = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isWhitespace(c)) {
+                space = out.length() > 0;
+            } else {
+                if (space) {
+                    out.append(' ');
+                    space = false;
+                }
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     /** A 404 {@code NotFound}, as the daemon answers a name it does not know, for one the client need not ask about. */

@@ -101,6 +101,12 @@ final class DeleteCommand extends StewardCli.Verb {
 
     private static void checkKind(String kind, String verb) {
         GetCommand.Kind k = GetCommand.kind(kind);
+        if (k != GetCommand.Kind.PROGRAMS && verb.startsWith("rollout")) { // not "rollout statusd"
+            throw usage("only programs roll out; " + (k == GetCommand.Kind.PROCESSES
+                    ? "a process belongs to its program: steward " + verb + " program NAME, with its program's name"
+                    + " (steward get processes -o wide shows it)"
+                    : "events are a record of what happened: steward " + verb + " program NAME"));
+        }
         if (k != GetCommand.Kind.PROGRAMS) {
             throw usage("only programs can be " + (verb.equals("delete") ? "deleted" : verb + "d") + (k == GetCommand.Kind.PROCESSES
                     ? "; a process belongs to its program (scale the program, or stop the process)"

@@ -307,6 +307,12 @@ public final class HttpTransport {
             reason = "connect timed out";
         } else if (e instanceof java.nio.file.NoSuchFileException || (endpoint.isUnix() && !java.nio.file.Files.exists(endpoint.socket()))) {
             reason = "no such socket";
+        } else if (endpoint.isUnix() && java.nio.file.Files.isDirectory(endpoint.socket())) {
+            // the state directory given for its socket, as `serve --state-dir` takes it
+            reason = "that is a directory, not a socket; the daemon's socket is steward.sock in its state directory: --server "
+                    + endpoint.socket().resolve("steward.sock");
+        } else if (endpoint.isUnix() && java.nio.file.Files.isRegularFile(endpoint.socket())) {
+            reason = "that is a regular file, not a socket; the daemon's socket is steward.sock in its state directory";
         }
         return reason;
     }

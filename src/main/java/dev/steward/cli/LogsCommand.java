@@ -63,6 +63,9 @@ final class LogsCommand extends StewardCli.Verb {
         if (tail < -1) {
             throw usage("--tail must be 0 or more (got " + tail + ")");
         }
+        if (bytes < -1) {
+            throw usage("--limit-bytes must be 0 or more (got " + bytes + ")");
+        }
         if (previous && follow) {
             throw usage("--previous shows a run that has ended, which cannot be followed; drop -f, or --previous to"
                     + " follow the current run");

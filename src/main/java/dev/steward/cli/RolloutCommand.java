@@ -69,6 +69,11 @@ final class RolloutCommand extends StewardCli.Verb {
             if (e.status() == 504) {
                 printFailures(e.body());
             }
+            if (e.status() == 404 && api().getIfFound("/programs/" + Api.enc(name)).isEmpty()) {
+                // the daemon's answer names the target, NAME:*, which the user did not write
+                throw new CliException(StewardCli.EXIT_FAILED, "no program named \"" + name + "\"; run `steward get programs`"
+                        + " to list them");
+            }
             throw e;
         }
         if (printFailures(answer)) {

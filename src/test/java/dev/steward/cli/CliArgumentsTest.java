@@ -133,6 +133,8 @@ class CliArgumentsTest {
                 List.of("logs"),
                 List.of("logs", "web", "--tail", "-2"),
                 List.of("logs", "web", "--tail", "many"),
+                List.of("logs", "web", "--limit-bytes", "-3"),
+                List.of("logs", "-l", "a=b", "--limit-bytes=-100"),
                 List.of("start"),
                 List.of("stop", "--timeout", "0", "web"),
                 List.of("signal", "HUP"),
@@ -184,6 +186,12 @@ class CliArgumentsTest {
         assertEquals(3, r.code(), r::toString);
         assertTrue(r.err().startsWith("error: cannot reach the Steward daemon at unix:" + dir.resolve("nobody.sock") + " (no such socket)."), r.err());
         assertTrue(r.err().contains("bin/steward serve"), r.err());
+
+        CliRun.Result stateDir = CliRun.run(Map.of("STEWARD_SERVER", dir.toString()), dir, "", "logs", "web-0");
+        assertEquals(3, stateDir.code(), stateDir::toString);
+        assertTrue(stateDir.err().startsWith("error: cannot reach the Steward daemon at unix:" + dir + " (that is a directory,"
+                + " not a socket; the daemon's socket is steward.sock in its state directory: --server "
+                + dir.resolve("steward.sock") + ")."), stateDir.err());
     }
 
     @Test
@@ -246,7 +254,11 @@ class CliArgumentsTest {
                         + " steward rollout status program web",
                 List.of("rollout", "status", "program/web", "program/api"), "error: one program: steward rollout status program NAME",
                 List.of("rollout", "history", "program/web"), "error: Steward keeps no revisions",
-                List.of("rollout", "status", "program/web", "--timeout", "0"), "error: --timeout must be more than 0");
+                List.of("rollout", "status", "program/web", "--timeout", "0"), "error: --timeout must be more than 0",
+                List.of("rollout", "status", "process/web-0"), "error: only programs roll out; a process belongs to its program:"
+                        + " steward rollout status program NAME, with its program's name (steward get processes -o wide shows it)",
+                List.of("rollout", "restart", "ev/1"), "error: only programs roll out; events are a record of what happened:"
+                        + " steward rollout restart program NAME");
         usage.forEach((line, said) -> {
             CliRun.Result r = CliRun.run(nowhere, dir, "", line.toArray(String[]::new));
             assertEquals(2, r.code(), r::toString);

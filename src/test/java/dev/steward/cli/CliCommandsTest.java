@@ -1221,6 +1221,17 @@ class CliCommandsTest {
     }
 
     @Test
+    void rolloutRestartOfAnUnknownProgramNamesTheProgram() {
+        daemon.on("POST", "/actions/restart", Answer.problem(404, "NotFound",
+                "no program or process named \"nope:*\"; run `steward get processes` to list them"));
+        daemon.on("GET", "/programs/nope", Answer.problem(404, "NotFound", "no program named \"nope\""));
+        CliRun.Result r = cli("rollout", "restart", "program/nope");
+        assertEquals(1, r.code(), r::toString);
+        assertEquals("", r.out());
+        assertEquals("error: no program named \"nope\"; run `steward get programs` to list them\n", r.err());
+    }
+
+    @Test
     void actionTimeoutPrintsWhereEachGotAndExits1() {
         daemon.on("POST", "/actions/stop", Answer.json(504, """
                 {"code": "Timeout", "status": 504, "detail": "stop did not finish within 1s",

@@ -91,8 +91,18 @@ class CliTransportTest {
             assertEquals(true, r.err().contains("sent something that is not JSON"), r.err());
             daemon.on("GET", "/processes", new Answer(502, "text/html", Map.of(), "<h1>Bad Gateway</h1>", null, false));
             CliRun.Result gateway = CliRun.run(Map.of("STEWARD_SERVER", daemon.address), java.nio.file.Path.of("."), "", "status");
-            assertEquals(1, gateway.code());
-            assertEquals("error: the daemon answered HTTP 502: <h1>Bad Gateway</h1>\n", gateway.err());
+            assertEquals(4, gateway.code(), "status: the daemon cannot be reached");
+            assertEquals("error: the server answered HTTP 502 with something other than a Steward daemon's answer"
+                    + " (<h1>Bad Gateway</h1>); check that --server or STEWARD_SERVER names a Steward daemon, or, through a"
+                    + " proxy, that the daemon behind it runs\n", gateway.err());
+            // another web server on the port named: its page on one line, and exit 3 as for no daemon
+            daemon.on("GET", "/processes/web-0/logs", new Answer(404, "text/html", Map.of(),
+                    "<head>\n<title>Error response</title>\n</head>\n<body>\n<p>Error code 404.\n</body>\n", null, false));
+            CliRun.Result page = CliRun.run(Map.of("STEWARD_SERVER", daemon.address), java.nio.file.Path.of("."), "", "logs", "web-0");
+            assertEquals(3, page.code(), page::toString);
+            assertEquals("error: the server answered HTTP 404 with something other than a Steward daemon's answer"
+                    + " (<head> <title>Error response</title> </head> <body> <p>Error code 404. </body>); check that --server"
+                    + " or STEWARD_SERVER names a Steward daemon, or, through a proxy, that the daemon behind it runs\n", page.err());
         }
     }
 
