@@ -37,10 +37,30 @@ public final class Api {
         boolean defaulted = (flag == null || flag.isBlank()) && (env.get("STEWARD_SERVER") == null || env.get("STEWARD_SERVER").isBlank())
                 && !endpoint.isUnix();
         String fallbackNote = defaulted ? "no socket at " + defaultSocket(env, workingDir) : null;
-        if (endpoint.isUnix()) {
-            return new Api(endpoint, fallbackNote);
+        Api api = endpoint.isUnix() ? new Api(endpoint, fallbackNote)
+                : new Api(endpoint, fallbackNote, ClientToken.of(env, stateDir(env, workingDir), endpoint));
+        api.http.answerTimeout(requestTimeoutMillis(env.get("STEWARD_REQUEST_TIMEOUT")));
+        return api;
+    }
+
+    /** How long a request waits for the daemon's answer to begin, as kubectl's --request-timeout; 0: for ever. */
+    static final long DEFAULT_REQUEST_TIMEOUT_MILLIS = 60_000;
+
+    /** {@code STEWARD_REQUEST_TIMEOUT}: seconds (fractions allowed), 0 for no limit; unset, the default. */
+    static long requestTimeoutMillis(String seconds) {
+        if (seconds == null || seconds.isBlank()) {
+            return DEFAULT_REQUEST_TIMEOUT_MILLIS;
         }
-        return new Api(endpoint, fallbackNote, ClientToken.of(env, stateDir(env, workingDir), endpoint));
+        try {
+            double s = Double.parseDouble(seconds.trim());
+            if (s >= 0 && s <= 86400) {
+                return (long) Math.ceil(s * 1000);
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new CliException(StewardCli.EXIT_USAGE, "STEWARD_REQUEST_TIMEOUT must be a number of seconds from 0 (no limit) to"
+                + " 86400 (got \"" + seconds + "\"); unset it for the default, " + DEFAULT_REQUEST_TIMEOUT_MILLIS / 1000 + " s");
     }
 
     private static Path stateDir(Map<String, String> env, Path workingDir) {
@@ -232,6 +252,13 @@ public final class Api {
     }
 
     CliException failure(IOException e) {
+        if (e instanceof HttpTransport.NoAnswerException) {
+            return new CliException(StewardCli.EXIT_UNREACHABLE, "the Steward daemon at " + http.endpoint() + " took the request"
+                    + " but sent no answer within " + ActionCommands.seconds(((HttpTransport.NoAnswerException) e).millis / 1000.0) + " s: it is stuck or"
+                    + " overloaded; its own output (where bin/steward serve runs) may say why, and kill -QUIT PID (its pid"
+                    + " is in the state directory's steward.lock) prints its threads there. STEWARD_REQUEST_TIMEOUT=SECONDS"
+                    + " waits longer (0: for ever)");
+        }
         if (e instanceof HttpTransport.UntrustedListenerException) {
             return new CliException(StewardCli.EXIT_UNREACHABLE, e.getMessage());
         }

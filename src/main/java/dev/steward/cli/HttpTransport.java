@@ -54,6 +54,48 @@ public final class HttpTransport {
         }
     }
 
+    /** The daemon took the request but its answer did not begin in time (stuck, or overloaded): the CLI exits 3. */
+    public static final class NoAnswerException extends IOException {
+        public final long millis;
+
+        public NoAnswerException(long millis, Throwable cause) {
+            super("no answer within " + millis + " ms", cause);
+            this.millis = millis;
+        }
+    }
+
+    /**
+     * Closes a connection whose answer has not begun within its time, so that a daemon that accepted the request
+     * but is stuck (blocked, stopped with SIGSTOP) does not hold the client for ever, as a blocked read would.
+     */
+    private static final class Watchdog extends Thread {
+        private final Closeable connection;
+        private final long millis;
+        private volatile boolean fired;
+
+        Watchdog(Closeable connection, long millis) {
+            super("steward-answer-watchdog");
+            setDaemon(true);
+            this.connection = connection;
+            this.millis = millis;
+        }
+
+        @Override
+        public void run() {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException answered) {
+                return;
+            }
+            fired = true;
+            try {
+                connection.close();
+            } catch (IOException ignored) {
+                // closed already
+            }
+        }
+    }
+
     /** Cannot connect (nothing listening, no such socket, refused): the CLI exits 3. */
     public static final class UnreachableException extends IOException {
         public UnreachableException(String message, Throwable cause) {
@@ -97,6 +139,8 @@ public final class HttpTransport {
     private final String authorization; // the Authorization header's value, or null
     /** Over loopback, the users whose listener may be sent the authorization (null: no check). */
     private final Set<Integer> trustedPeers;
+    /** How long an answer may take to begin, beyond an action's own timeout; 0: for ever. */
+    private long answerMillis;
 
     public HttpTransport(Endpoint endpoint, int connectTimeoutMillis) {
         this(endpoint, connectTimeoutMillis, null, null);
@@ -118,6 +162,32 @@ public final class HttpTransport {
         return endpoint;
     }
 
+    /** Gives up on a request whose answer has not begun within {@code millis} (0: waits for ever). */
+    public void answerTimeout(long millis) {
+        this.answerMillis = millis;
+    }
+
+    /**
+     * The time an answer to {@code target} may take to begin: {@link #answerMillis}, plus the {@code timeout=S} an
+     * action waits for on the daemon's side; 0 for ever.
+     */
+    long answerMillis(String target) {
+        if (answerMillis <= 0) {
+            return 0;
+        }
+        int at = target.indexOf("timeout=");
+        if (at < 1 || (target.charAt(at - 1) != '?' && target.charAt(at - 1) != '&')) {
+            return answerMillis;
+        }
+        int end = target.indexOf('&', at);
+        try {
+            double seconds = Double.parseDouble(target.substring(at + "timeout=".length(), end < 0 ? target.length() : end));
+            return answerMillis + (long) Math.ceil(seconds * 1000);
+        } catch (NumberFormatException e) {
+            return answerMillis;
+        }
+    }
+
     /**
      * Sends a request and returns once the status line and headers arrived.
      *
@@ -128,6 +198,7 @@ public final class HttpTransport {
         Closeable connection;
         InputStream rawIn;
         OutputStream rawOut;
+        Watchdog watchdog = null;
         if (endpoint.isUnix()) {
             SocketChannel channel;
             try {
@@ -181,6 +252,11 @@ public final class HttpTransport {
             head.append("\r\n");
             byte[] headBytes = head.toString().getBytes(StandardCharsets.UTF_8);
             InputStream in = new BufferedInputStream(rawIn, 16 * 1024);
+            long waitMillis = answerMillis(target);
+            watchdog = waitMillis > 0 ? new Watchdog(connection, waitMillis) : null;
+            if (watchdog != null) {
+                watchdog.start();
+            }
             try {
                 if (body != null && body.length > 0) {
                     byte[] all = new byte[headBytes.length + body.length];
@@ -204,7 +280,14 @@ public final class HttpTransport {
             return readResponse(in, connection, method);
         } catch (IOException | RuntimeException e) {
             connection.close();
+            if (watchdog != null && watchdog.fired) {
+                throw new NoAnswerException(watchdog.millis, e);
+            }
             throw e;
+        } finally {
+            if (watchdog != null) {
+                watchdog.interrupt(); // the answer has begun (or failed): the body, a stream's too, takes its time
+            }
         }
     }
 

@@ -139,4 +139,66 @@ class CliTransportTest {
             assertEquals("error: " + detail + "\n", r.err());
         }
     }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(60) // before the fix, the first call waited for ever
+    void aDaemonThatTakesTheRequestButNeverAnswersIsGivenUpOnAfterTheRequestTimeout(@TempDir Path dir) throws Exception {
+        // A stuck daemon (its event loop blocked, or stopped with SIGSTOP): the kernel still takes the connection.
+        Path socket = dir.resolve("steward.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            java.util.List<SocketChannel> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread daemon = new Thread(() -> {
+                try {
+                    while (true) {
+                        SocketChannel channel = server.accept();
+                        held.add(channel);
+                        BufferedReader head = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel),
+                                StandardCharsets.ISO_8859_1));
+                        String request = head.readLine();
+                        while (!head.readLine().isEmpty()) {
+                            // the head only
+                        }
+                        if (request.contains("/logs")) { // a stream whose head comes at once, its bytes later: not cut
+                            java.io.OutputStream out = Channels.newOutputStream(channel);
+                            out.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                            Thread.sleep(1500); // a quiet process, followed
+                            out.write("6\r\nlater\n\r\n0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                            channel.close();
+                        } // anything else: never answered
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // the server closed: the test is over
+                }
+            });
+            daemon.setDaemon(true);
+            daemon.start();
+            Map<String, String> env = Map.of("STEWARD_REQUEST_TIMEOUT", "0.5");
+            long start = System.nanoTime();
+            CliRun.Result stuck = CliRun.run(env, dir, "", "--server", socket.toString(), "get", "processes");
+            assertEquals(3, stuck.code(), stuck::toString);
+            assertEquals("error: the Steward daemon at unix:" + socket + " took the request but sent no answer within 0.5 s:"
+                    + " it is stuck or overloaded; its own output (where bin/steward serve runs) may say why, and kill -QUIT PID"
+                    + " (its pid is in the state directory's steward.lock) prints its threads there."
+                    + " STEWARD_REQUEST_TIMEOUT=SECONDS waits longer (0: for ever)\n", stuck.err());
+            assertEquals(true, System.nanoTime() - start < 20_000_000_000L, "given up on, not waited for");
+
+            long action = System.nanoTime();
+            CliRun.Result stop = CliRun.run(env, dir, "", "--server", socket.toString(), "stop", "web", "--timeout", "1");
+            assertEquals(3, stop.code(), stop::toString);
+            assertEquals(true, stop.err().contains("no answer within 1.5 s"), "the action's own --timeout, then the wait: " + stop.err());
+            assertEquals(true, System.nanoTime() - action >= 1_400_000_000L, "an action may take its --timeout");
+
+            CliRun.Result follow = CliRun.run(env, dir, "", "--server", socket.toString(), "logs", "web-0", "-f");
+            assertEquals(0, follow.code(), follow::toString);
+            assertEquals("later\n", follow.out(), "a stream whose answer began is not cut, however quiet");
+
+            CliRun.Result bad = CliRun.run(Map.of("STEWARD_REQUEST_TIMEOUT", "soon"), dir, "", "--server", socket.toString(), "status");
+            assertEquals(2, bad.code(), bad::toString);
+            assertEquals(true, bad.err().startsWith("error: STEWARD_REQUEST_TIMEOUT must be a number of seconds"), bad.err());
+            for (SocketChannel channel : held) {
+                channel.close();
+            }
+        }
+    }
 }
