@@ -130,8 +130,9 @@ final class GetCommand extends StewardCli.Verb {
                 if (stream != null) {
                     long listed = events.stream().mapToLong(e -> Json.num(e, "id", 0)).max().orElse(0);
                     stream.forEach(event -> {
+                        String object = Json.str(event, "object");
                         if (Json.num(event, "id", Long.MAX_VALUE) > listed
-                                && (objects == null || objects.contains(Json.str(event, "object")))) {
+                                && (objects == null || objects.contains(object) || newProcessOf(subjects, objects, object))) {
                             printer.more(List.of(event));
                         }
                     });
@@ -334,6 +335,41 @@ final class GetCommand extends StewardCli.Verb {
             subjects.add(new EventSubject(name, objects, program.isPresent()));
         }
         return subjects;
+    }
+
+    /**
+     * Whether {@code object}, an event's, is a process that a watched program has gained since the watch began (scaled
+     * up, or deleted and created again with more replicas), whose events the program's name covers as the list's do.
+     * Only a name such a process can have ({@code NAME-0}, {@code NAME-1}, ...) has the program read again, and its
+     * processes join {@code objects}.
+     */
+    private boolean newProcessOf(List<EventSubject> subjects, Set<String> objects, String object) {
+        if (object == null || !object.startsWith("process/")) {
+            return false;
+        }
+        String process = object.substring("process/".length());
+        for (EventSubject subject : subjects) {
+            if (isReplicaName(process, subject.name())) {
+                Optional<Object> program = api().getIfFound("/programs/" + Api.enc(subject.name()));
+                if (program.isPresent()) {
+                    objects.addAll(Views.eventObjectsOf(program.get()));
+                }
+            }
+        }
+        return objects.contains(object);
+    }
+
+    /** {@code web-2} for program {@code web}: the program's name, a dash and an index. */
+    static boolean isReplicaName(String process, String program) {
+        if (program.contains("/") || process.length() <= program.length() + 1 || !process.startsWith(program + "-")) {
+            return false;
+        }
+        for (int i = program.length() + 1; i < process.length(); i++) {
+            if (process.charAt(i) < '0' || process.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A NAME of {@code get events}, the event objects it covers, and whether it is known to name something. */

@@ -466,6 +466,31 @@ class CliCommandsTest {
     }
 
     @Test
+    void watchEventsOfAProgramShowsTheProcessesItGainsMeanwhile() {
+        // web is scaled from 2 to 3 while watched: web-2's events are web's too, as `get events web` lists them after
+        daemon.on("GET", "/events", Answer.json(Fixtures.EVENTS));
+        String web2 = Fixtures.WEB_1.replace("\"web-1\"", "\"web-2\"");
+        String scaled = Fixtures.WEB.replace("\"processes\": [", "\"processes\": [" + web2 + ", ");
+        int[] reads = {0};
+        daemon.on("GET", "/programs/web", req -> Answer.json(reads[0]++ == 0 ? Fixtures.WEB : scaled));
+        daemon.on("GET", "/events/stream", Answer.chunked("text/event-stream",
+                "data: {\"id\": 20, \"type\": \"Normal\", \"reason\": \"Scaled\", \"object\": \"program/web\", \"message\": \"scaled 2 -> 3\"}\n\n",
+                "data: {\"id\": 21, \"type\": \"Normal\", \"reason\": \"Starting\", \"object\": \"process/web-2\", \"message\": \"web-2 up\"}\n\n",
+                "data: {\"id\": 22, \"type\": \"Normal\", \"reason\": \"Starting\", \"object\": \"process/web-20x\", \"message\": \"other\"}\n\n",
+                "data: {\"id\": 23, \"type\": \"Normal\", \"reason\": \"Starting\", \"object\": \"process/hello\", \"message\": \"hello up\"}\n\n"));
+        CliRun.Result r = cli("get", "events", "web", "-w");
+        assertEquals(3, r.code(), r::toString);
+        assertTrue(r.out().contains("scaled 2 -> 3"), r::toString);
+        assertTrue(r.out().contains("web-2 up"), r::toString);
+        assertFalse(r.out().contains("other"), r::toString);
+        assertFalse(r.out().contains("hello up"), r::toString);
+        assertTrue(GetCommand.isReplicaName("web-12", "web"));
+        assertFalse(GetCommand.isReplicaName("web-", "web"));
+        assertFalse(GetCommand.isReplicaName("web-api", "web"));
+        assertFalse(GetCommand.isReplicaName("web-1", "process/web"));
+    }
+
+    @Test
     void watchProcessesPrintsOnlyChangedRows() {
         web0StopsWhileWatched();
         CliRun.Result r = cli("get", "processes", "-w");
