@@ -149,12 +149,12 @@ final class CommonCommandLine {
                 return Optional.of(get);
             }
             case "describe" -> {
-                if (words.isEmpty() || words.size() > 2) {
+                if (words.isEmpty()) {
                     return Optional.empty();
                 }
                 DescribeCommand describe = new DescribeCommand();
                 describe.kind = words.get(0);
-                describe.name = words.size() == 2 ? words.get(1) : null;
+                describe.names = words.subList(1, words.size());
                 describe.selector = options.get("selector");
                 return Optional.of(describe);
             }

@@ -6,6 +6,7 @@ import picocli.CommandLine.Parameters;
 
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -20,32 +21,35 @@ final class DescribeCommand extends StewardCli.Verb {
     @Parameters(index = "0", paramLabel = "KIND", description = "program or process (or KIND/NAME).")
     String kind;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "Which one (default: all, or those matching -l).")
-    String name;
+    @Parameters(index = "1..*", arity = "0..*", paramLabel = "NAME",
+            description = "Which ones, as kubectl takes several (default: all, or those matching -l).")
+    List<String> names = new ArrayList<>();
 
     @Option(names = {"-l", "--selector"}, paramLabel = "SELECTOR", description = "Label selector: k=v, k!=v, k, !k, comma-separated.")
     String selector;
 
     @Override
     public Integer call() {
-        GetCommand.Target target = GetCommand.Target.of(kind, name);
+        GetCommand.Target target = GetCommand.Target.of(kind, names.isEmpty() ? null : names.get(0));
         GetCommand.Kind k = target.kind();
-        name = target.name();
+        if (target.name() != null && names.isEmpty()) {
+            names = List.of(target.name()); // KIND/NAME
+        }
         if (k == GetCommand.Kind.EVENTS) {
             throw usage("describe programs or processes; for events use: steward get events");
         }
-        String sel = GetCommand.selector(selector, name);
-        // As get takes it: a process's name, or a program's (program:process too) for each of its processes.
-        GetCommand.Found found = GetCommand.find(api(), k, name == null ? List.of() : List.of(name), sel);
+        String sel = GetCommand.selector(selector, names.isEmpty() ? null : names.get(0));
+        // As get takes them: a process's name, or a program's (program:process too) for each of its processes.
+        GetCommand.Found found = GetCommand.find(api(), k, names, sel);
         for (String note : found.notes()) { // not a lambda: see Table.row
             err().println(note);
         }
-        if (!found.missing().isEmpty()) {
+        if (names.size() <= 1 && !found.missing().isEmpty()) {
             throw ApiException.notFound(found.missing().get(0));
         }
         List<Object> items = found.items();
-        if (items.isEmpty()) {
-            if (name == null) {
+        if (items.isEmpty() && found.missing().isEmpty()) {
+            if (names.isEmpty()) {
                 err().println("No " + k.name().toLowerCase(java.util.Locale.ROOT) + " found.");
             }
             return StewardCli.EXIT_OK;
@@ -66,6 +70,10 @@ final class DescribeCommand extends StewardCli.Verb {
                         now, zone));
             }
         }
-        return StewardCli.EXIT_OK;
+        // Several names, as get: those found are described, then each one that found nothing is said (exit 1).
+        for (String missing : found.missing()) {
+            err().println("error: " + missing);
+        }
+        return found.missing().isEmpty() ? StewardCli.EXIT_OK : StewardCli.EXIT_FAILED;
     }
 }

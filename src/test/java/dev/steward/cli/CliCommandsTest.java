@@ -705,6 +705,19 @@ class CliCommandsTest {
     }
 
     @Test
+    void describeTakesSeveralNamesAsGetDoesAndSaysWhichFoundNothing() {
+        daemon.on("GET", "/processes", Answer.json(Fixtures.PROCESSES));
+        daemon.on("GET", "/programs/nope", Answer.problem(404, "NotFound", "no program named \"nope\""));
+        daemon.on("GET", "/events", Answer.json("{\"items\": []}"));
+
+        CliRun.Result r = cli("describe", "process", "web-1", "hello", "nope");
+        assertEquals(1, r.code(), r::toString);
+        assertEquals(List.of("Name:             web-1", "Name:             hello"),
+                r.out().lines().filter(line -> line.startsWith("Name:")).toList(), "in the order asked for: " + r.out());
+        assertEquals("error: no process or program named \"nope\"; run `steward get processes` to list them\n", r.err());
+    }
+
+    @Test
     void describeProcessShowsTheCommandItsRunGot() {
         daemon.on("GET", "/processes/web-1", Answer.json(Fixtures.WEB_1.replace("\"labels\"",
                 "\"command\": [\"app\", \"--port=8001\", \"a b\", \"100%\"], \"labels\"")));
