@@ -46,24 +46,6 @@ public class Main implements QuarkusApplication {
         }
         PosixSpawner.prepareInBackground();
         ServeCommand serve = ServeCommand.parseCommon(args).orElseGet(() -> parseWithPicocli(args));
-        if (serve.cdsTraining) {
-            try {
-                training = DaemonTraining.prepare();
-            } catch (IOException e) {
-                System.err.println("steward: cannot prepare the training run: " + e.getMessage());
-                System.exit(1);
-            }
-            serve.train(training);
-        }
-        try {
-            serve.exportAsConfiguration();
-        } catch (IllegalArgumentException e) {
-            // Not thrown on: Quarkus' entry point would then set up its logging on this thread while the libc thread
-            // above sets up java.util.logging (JNA logs through it), and each would wait for the other for ever.
-            System.err.println("steward: " + e.getMessage());
-            System.exit(2);
-        }
-        System.setProperty(MalformedRequests.NO_URI_CHECK, "true"); // it checks URLs itself, and says what is wrong
         // The JVM would stop on HUP (a service manager's reload, or a closed terminal) and die of USR1; on USR2
         // it crashed, as HotSpot suspends its threads with USR2. bin/steward moves that to a real-time signal
         // (_JAVA_SR_SIGNUM): handling USR2 here without the move would still spare the daemon, but leave JFR
@@ -82,6 +64,26 @@ public class Main implements QuarkusApplication {
         for (String name : new String[] {"USR1", "USR2"}) {
             Signal.handle(new Signal(name), signal -> Engine.early().ifPresent(engine -> engine.reopenLogs(name)));
         }
+        // After the handlers: a stop that comes from here on ends the training run through stop(), whose every way out
+        // removes its temporary directory (a TERM before them ended the JVM at once and left the directory behind).
+        if (serve.cdsTraining) {
+            try {
+                training = DaemonTraining.prepare();
+            } catch (IOException e) {
+                System.err.println("steward: cannot prepare the training run: " + e.getMessage());
+                System.exit(1);
+            }
+            serve.train(training);
+        }
+        try {
+            serve.exportAsConfiguration();
+        } catch (IllegalArgumentException e) {
+            // Not thrown on: Quarkus' entry point would then set up its logging on this thread while the libc thread
+            // above sets up java.util.logging (JNA logs through it), and each would wait for the other for ever.
+            System.err.println("steward: " + e.getMessage());
+            System.exit(2);
+        }
+        System.setProperty(MalformedRequests.NO_URI_CHECK, "true"); // it checks URLs itself, and says what is wrong
         // Supervising starts before Quarkus, on threads of its own; the Daemon bean adopts the engine. The
         // children come first, then the HTTP side: on a small machine, booting Quarkus alongside the first
         // spawns slows both, and until that pass ends the API would list no processes anyway.
@@ -186,6 +188,9 @@ public class Main implements QuarkusApplication {
     private static void stopAndExit(Engine engine, int status) {
         if (engine != null) {
             engine.shutdown().join();
+        }
+        if (training != null) {
+            training.cleanUp(); // a training run stopped before Quarkus ran: its exit handler, which does this, never runs
         }
         System.exit(status);
     }

@@ -302,12 +302,21 @@ class ServeIT {
      */
     @Test
     void ctrlCWhileTheFirstStartRecordsTheArchiveStartsNoDaemon() throws Exception {
-        stopWhileRecording(true);
+        stopWhileRecording(true, false);
     }
 
     @Test
     void termToTheLauncherWhileTheFirstStartRecordsTheArchiveStartsNoDaemonAndLeavesNothing() throws Exception {
-        stopWhileRecording(false);
+        stopWhileRecording(false, false);
+    }
+
+    /**
+     * Stopped once the training run has made its temporary directory: a TERM before its signal handlers ended the JVM at
+     * once, and one during its first pass exited without the clean-up; either left the directory in /tmp.
+     */
+    @Test
+    void aStopOnceTheTrainingRunHasMadeItsDirectoryLeavesNoTemporaryDirectory() throws Exception {
+        stopWhileRecording(false, true);
     }
 
     @Test
@@ -337,7 +346,7 @@ class ServeIT {
         return launcher;
     }
 
-    private void stopWhileRecording(boolean toTheGroup) throws Exception {
+    private void stopWhileRecording(boolean toTheGroup, boolean onceItsDirectoryExists) throws Exception {
         Path launcher = launcherWithoutArchive();
         Path target = launcher.getParent().resolveSibling("target");
         Path transcript = root.resolve("launcher.log");
@@ -347,6 +356,9 @@ class ServeIT {
                 "--listen", "127.0.0.1:0").redirectErrorStream(true).redirectOutput(transcript.toFile());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().remove("STEWARD_CDS");
+        // the training run's temporary directory goes there, where the test can see what is left
+        Path tmp = Files.createDirectories(root.resolve("tmp"));
+        builder.environment().put("STEWARD_JAVA_OPTS", "-Djava.io.tmpdir=" + tmp);
         Process start = builder.start();
         List<ProcessHandle> started = new java.util.ArrayList<>();
         try {
@@ -355,6 +367,10 @@ class ServeIT {
                 return !started.isEmpty() || !start.isAlive();
             });
             assertTrue(readQuietly(transcript).contains("preparing a class-data archive"), () -> readQuietly(transcript));
+            if (onceItsDirectoryExists) {
+                await("the training run's directory").atMost(DaemonProcess.PATIENCE).pollInterval(Duration.ofMillis(5))
+                        .until(() -> !trainingDirectories(tmp).isEmpty() || !start.isAlive());
+            }
             if (toTheGroup) {
                 assertEquals(0, new ProcessBuilder("kill", "-INT", "--", "-" + start.pid()).start().waitFor());
             } else {
@@ -371,11 +387,19 @@ class ServeIT {
             try (var left = Files.list(target)) {
                 assertEquals(List.of("quarkus-app"), left.map(p -> p.getFileName().toString()).toList());
             }
+            assertEquals(List.of(), trainingDirectories(tmp), "the training run's directory");
         } finally {
             start.destroyForcibly();
             for (ProcessHandle training : started) {
                 training.destroyForcibly();
             }
+        }
+    }
+
+    /** DaemonTraining's temporary directories in {@code tmp} (JNA and Vert.x may leave files of their own there). */
+    private static List<String> trainingDirectories(Path tmp) throws IOException {
+        try (var entries = Files.list(tmp)) {
+            return entries.map(p -> p.getFileName().toString()).filter(name -> name.startsWith("steward-daemon-cds")).toList();
         }
     }
 
