@@ -121,7 +121,9 @@ public final class Actions {
         Result[] results = new Result[targets.size()];
         Map<String, CompletableFuture<Result>> byProgram = new LinkedHashMap<>();
         Map<String, Result> downAt = new HashMap<>(); // per program, the process that did not come back (owner thread)
-        for (int i : byPriority(targets)) { // each program's first process spawned lowest priority first, as start's
+        // Each program's first process is sent its stop signal lowest priority first, as start spawns; it is spawned again
+        // as soon as it has stopped, so a program that stops sooner is back sooner, whatever its priority.
+        for (int i : byPriority(targets)) {
             Target target = targets.get(i);
             int at = i;
             // One not found is alone, under a key no program name can be (they have no NUL).

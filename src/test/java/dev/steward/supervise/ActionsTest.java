@@ -375,6 +375,29 @@ class ActionsTest {
         assertEquals(List.of("web", "db"), future.join().stream().map(Actions.Result::name).toList());
     }
 
+    /**
+     * Not supervisorctl's stop-all-then-start-all: each program is spawned again as soon as it has stopped, so web
+     * (priority 100), which stops at once, is back before db (priority 1), which takes its time; docs/cli.md says so.
+     */
+    @Test
+    void restartSpawnsEachProgramAgainAsSoonAsItHasStoppedWhateverItsPriority() {
+        ProcessSlot web = running(Specs.program("web").priority(100).build());
+        ProcessSlot db = running(Specs.program("db").priority(1).build());
+        FakeChild oldDb = childOf(db);
+        int before = launcher.launches().size();
+
+        CompletableFuture<List<Actions.Result>> future = actions.restart(targets(web, db), TIMEOUT);
+        loop.runPending();
+        childOf(web).exit(ExitStatus.killedBy(SIGTERM));
+        loop.advanceSeconds(1);
+        oldDb.exit(ExitStatus.killedBy(SIGTERM));
+        loop.advanceSeconds(1);
+
+        assertEquals(List.of("web", "db"), launcher.launches().subList(before, launcher.launches().size()).stream()
+                .map(launch -> launch.slot().name()).toList(), "each spawned when it had stopped");
+        future.join().forEach(r -> assertTrue(r.ok(), r.toString()));
+    }
+
     @Test
     void aLaterProcessThatTimesOutNamesTheCommandsTimeout() {
         List<ProcessSlot> web = runningReplicas(Specs.program("web").replicas(2).startSeconds(1).build());
