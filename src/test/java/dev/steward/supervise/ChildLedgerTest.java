@@ -153,6 +153,28 @@ class ChildLedgerTest {
         assertFalse(Files.exists(temp));
     }
 
+    /**
+     * A spawn sooner than the retry interval after the failure leaves the file alone (a process restarting in a loop on a
+     * full disk would rewrite it at each spawn), and keeps the child in memory for the write that comes later.
+     */
+    @Test
+    void aLedgerThatCouldNotBeWrittenIsNotTriedAgainBeforeTheRetryInterval() throws IOException {
+        ChildLedger ledger = ChildLedger.begin(stateDir, List.of(), warnings::add, notices::add, ChildLedger.SLACK,
+                3600 * ProcStat.TICKS_PER_SECOND);
+        ledgers.add(ledger);
+        Path file = Files.createSymbolicLink(stateDir.resolve(ChildLedger.FILE_NAME), Path.of("/dev/full"));
+        spawn(ledger, "web-0", Specs.defaults("web"));
+        assertEquals(1, warnings.size(), warnings.toString());
+        Files.delete(file); // writable again, but the hour has not passed
+
+        spawn(ledger, "web-1", Specs.defaults("web"));
+
+        assertFalse(Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS), "not written within the retry interval");
+        assertEquals(List.of(), notices);
+        assertEquals(2, ledger.size(), "both kept in memory");
+        assertEquals(1, warnings.size(), warnings.toString());
+    }
+
     /** A clean stop deletes the file also after it could not be written: else the next daemon takes the stop for a death. */
     @Test
     void aDaemonThatHasStoppedEveryChildLeavesNoLedgerAlsoAfterAFailedWrite() throws IOException {
