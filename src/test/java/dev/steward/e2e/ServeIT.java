@@ -410,4 +410,46 @@ class ServeIT {
             return e.toString();
         }
     }
+
+    /**
+     * {@code systemctl reload} (HUP to the service's main process, the launcher) or a closed terminal while the first start
+     * recorded the class-data archive ended the launcher (status 129: the service failed) and left the recording's 30 MB
+     * temporary archive in target/ for good. The start goes on: the daemon runs, with the archive.
+     */
+    @Test
+    void aReloadWhileTheFirstStartRecordsTheArchiveLetsTheStartGoOn() throws Exception {
+        Path home = root.resolve("reloaded");
+        Path launcher = Files.createDirectories(home.resolve("bin")).resolve("steward");
+        Files.copy(Path.of("bin", "steward"), launcher);
+        Path target = Files.createDirectories(home.resolve("target"));
+        Files.createSymbolicLink(target.resolve("quarkus-app"), Path.of("target", "quarkus-app").toAbsolutePath());
+        Path transcript = root.resolve("reloaded.log");
+        ProcessBuilder builder = new ProcessBuilder(launcher.toString(), "serve", "--manifests",
+                root.resolve("manifests").toString(), "--state-dir", root.resolve("state").toString(), "--listen",
+                "127.0.0.1:0").redirectErrorStream(true).redirectOutput(transcript.toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().remove("STEWARD_CDS");
+        Process start = builder.start();
+        try {
+            await("the training run").atMost(DaemonProcess.PATIENCE).pollInterval(Duration.ofMillis(50))
+                    .until(() -> start.descendants().findAny().isPresent() || !start.isAlive());
+            for (String signal : List.of("HUP", "USR1", "USR2")) {
+                new ProcessBuilder("kill", "-" + signal, String.valueOf(start.pid())).start().waitFor();
+            }
+            await("the daemon").atMost(DaemonProcess.PATIENCE)
+                    .until(() -> readQuietly(transcript).contains("listening on http://") || !start.isAlive());
+            assertTrue(start.isAlive(), () -> "the launcher ended (" + start.exitValue() + "):\n" + readQuietly(transcript));
+            try (var left = Files.list(target)) {
+                List<String> names = left.map(p -> p.getFileName().toString()).sorted().toList();
+                assertEquals(2, names.size(), names.toString());
+                assertTrue(names.get(1).matches("steward-daemon-.*\\.jsa"), names.toString());
+            }
+            start.destroy(); // TERM to the daemon the launcher became
+            assertTrue(start.waitFor(DaemonProcess.PATIENCE.toSeconds(), TimeUnit.SECONDS), () -> readQuietly(transcript));
+            assertEquals(0, start.exitValue(), () -> readQuietly(transcript));
+        } finally {
+            start.descendants().forEach(ProcessHandle::destroyForcibly);
+            start.destroyForcibly();
+        }
+    }
 }
