@@ -320,6 +320,23 @@ class ServeIT {
     }
 
     @Test
+    void anEarlyAccessJdkOf24OrLaterGetsTheUnsafeMemoryAccessFlagToo() throws Exception {
+        // "26-ea+3" was cut at "+" only, and "26-ea" is no number: Netty's four warning lines at every start.
+        Path jdk = Files.createDirectories(root.resolve("jdk/bin"));
+        Files.writeString(jdk.resolveSibling("release"), "JAVA_RUNTIME_VERSION=\"26-ea+3\"\n");
+        Path fakeJava = Files.writeString(jdk.resolve("java"), "#!/bin/sh\necho \"$@\"\n");
+        fakeJava.toFile().setExecutable(true);
+        ProcessBuilder builder = new ProcessBuilder(Path.of("bin", "steward").toAbsolutePath().toString(), "serve", "--help")
+                .redirectErrorStream(true);
+        builder.environment().put("JAVA_HOME", jdk.getParent().toString());
+        builder.environment().put("STEWARD_CDS", "0");
+        Process run = builder.start();
+        String args = new String(run.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(run.waitFor(DaemonProcess.PATIENCE.toSeconds(), TimeUnit.SECONDS));
+        assertTrue(args.contains("--sun-misc-unsafe-memory-access=allow"), args);
+    }
+
+    @Test
     void serveHelpOnAFreshBuildRecordsNoArchive() throws Exception {
         Path launcher = launcherWithoutArchive();
         ProcessBuilder builder = new ProcessBuilder(launcher.toString(), "serve", "--help").redirectErrorStream(true);
