@@ -346,7 +346,9 @@ public final class RotatingFile implements Closeable {
      * Every {@link #PATH_CHECK_NANOS} at most, whether the plain file open is still at its path: one deleted (the log
      * directory removed) or moved aside (logrotate's {@code create} without a {@code postrotate} signal) is let go, so
      * that this write opens the path again and creates it if need be, as Python's {@code WatchedFileHandler} does.
-     * Without it, output went on into the deleted or moved file, unseen, until a signal or the next rotation.
+     * Without it, output went on into the deleted or moved file, unseen, until a signal or the next rotation. Only a
+     * path that is gone or (links followed) a regular file is opened so: a FIFO put there would block the open until
+     * something reads it, and with it the thread that reads every program's pipes; that one waits for a signal.
      */
     private void letGoIfGoneFromPath() {
         if (out == null || !rotates) {
@@ -357,8 +359,16 @@ public final class RotatingFile implements Closeable {
             return;
         }
         pathCheckedAt = now;
-        if (!stillAtPath()) {
+        if (!stillAtPath() && goneOrRegular()) {
             closeChannelQuietly(); // the open that follows notes that the files hold the stream from this chunk on
+        }
+    }
+
+    private boolean goneOrRegular() {
+        try {
+            return Files.readAttributes(file, BasicFileAttributes.class).isRegularFile();
+        } catch (IOException e) {
+            return true; // gone (a link to nothing too), or unreadable: the open says so
         }
     }
 

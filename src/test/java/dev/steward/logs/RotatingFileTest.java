@@ -453,6 +453,37 @@ class RotatingFileTest {
     }
 
     @Test
+    void aFileReplacedByAFifoIsNotOpenedWithoutASignalAsTheOpenWouldWaitForAReader() throws Exception {
+        // The open of a FIFO nothing reads blocks: it held the thread that reads every program's pipes, all output stopped.
+        Path file = dir.resolve("out.log");
+        Path moved = dir.resolve("out.log-20261207");
+        long[] now = {0};
+        try (RotatingFile f = new RotatingFile(file, 0, 0, LogFileProblems.NONE, () -> now[0])) {
+            write(f, "one\n");
+            Files.move(file, moved);
+            assertEquals(0, new ProcessBuilder("mkfifo", file.toString()).inheritIO().start().waitFor());
+            now[0] += RotatingFile.PATH_CHECK_NANOS;
+            Thread writer = new Thread(() -> {
+                try {
+                    write(f, "two\n");
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            writer.start();
+            writer.join(10_000);
+            boolean blocked = writer.isAlive();
+            if (blocked) {
+                try (java.nio.channels.FileChannel reader = java.nio.channels.FileChannel.open(file)) { // lets it go
+                    writer.join(10_000);
+                }
+            }
+            assertFalse(blocked, "the write waited for a reader of the FIFO");
+            assertEquals("one\ntwo\n", read(moved), "on into the file it has open, until a signal");
+        }
+    }
+
+    @Test
     void reopensAfterTheFileWasMovedAway() throws IOException {
         // A rotation that finds the current file gone (deleted directory) starts a fresh one.
         Path file = dir.resolve("logs/out.log");
