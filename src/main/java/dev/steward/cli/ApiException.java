@@ -28,6 +28,13 @@ public final class ApiException extends CliException {
         Map<String, Object> p = Json.obj(problem);
         String code = Json.str(p, "code");
         String detail = Json.str(p, "detail");
+        if (problem == null && status == 414) {
+            // The daemon's own HTTP layer refuses a request line over 64 KiB (quarkus.http.limits.max-initial-line-length),
+            // empty-bodied, before Steward sees it: an action given thousands of names. Not another server's page.
+            return new ApiException(StewardCli.EXIT_USAGE, status, null, "the request is too long for the daemon (HTTP 414:"
+                    + " its URL passes the 64 KiB it takes, as thousands of names do); name fewer at a time, or all, a"
+                    + " program's name, or -l SELECTOR", List.of(), null);
+        }
         if (problem == null) {
             // Not JSON: another server's page (a web server on the port named), or a proxy's whose daemon is down. Its
             // text on one line, what it is not, and where to look; and, as nothing Steward answered, exit 3.

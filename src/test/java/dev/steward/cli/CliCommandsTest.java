@@ -1259,6 +1259,21 @@ class CliCommandsTest {
     }
 
     @Test
+    void anActionWhoseUrlIsTooLongForTheDaemonSaysSoAndWhatToDo() {
+        // The daemon's HTTP layer answers a request line over 64 KiB with an empty 414, before any of Steward's code:
+        // that is no other server's page, and the daemon is there (exit 2, not 3).
+        daemon.on("POST", "/actions/stop", new Answer(414, "text/plain", Map.of(), "", null, false));
+        List<String> line = new java.util.ArrayList<>(List.of("stop"));
+        for (int i = 0; i < 400; i++) {
+            line.add("web-" + i);
+        }
+        CliRun.Result r = cli(line.toArray(String[]::new));
+        assertEquals(2, r.code(), r::toString);
+        assertEquals("error: the request is too long for the daemon (HTTP 414: its URL passes the 64 KiB it takes, as"
+                + " thousands of names do); name fewer at a time, or all, a program's name, or -l SELECTOR\n", r.err());
+    }
+
+    @Test
     void rolloutRestartOfAnUnknownProgramNamesTheProgram() {
         daemon.on("POST", "/actions/restart", Answer.problem(404, "NotFound",
                 "no program or process named \"nope:*\"; run `steward get processes` to list them"));
