@@ -112,10 +112,23 @@ public final class Signals {
         return number >= RTMIN && number <= MAX ? number : null;
     }
 
-    /** The short name of {@code number} ({@code "TERM"}), or the number itself as text when it has no name here. */
+    /**
+     * The short name of {@code number} ({@code "TERM"}; a real-time one as {@code kill -l} names it, {@code "RTMIN+3"},
+     * which {@link #parse} takes back), or the number itself as text when it has no name here (32 and 33, glibc's own).
+     */
     public static String name(int number) {
         String name = NAMES.get(number);
-        return name != null ? name : Integer.toString(number);
+        if (name != null) {
+            return name;
+        }
+        if (number >= RTMIN && number <= MAX) {
+            int fromMin = number - RTMIN;
+            int toMax = MAX - number;
+            // kill -l counts up from RTMIN to the middle (RTMIN+15), and down from RTMAX after it
+            return fromMin == 0 ? "RTMIN" : toMax == 0 ? "RTMAX" : fromMin <= (MAX - RTMIN) / 2 ? "RTMIN+" + fromMin
+                    : "RTMAX-" + toMax;
+        }
+        return Integer.toString(number);
     }
 
     /**

@@ -53,7 +53,7 @@ class SignalsTest {
         assertEquals("PIPE", Signals.name(13));
         assertEquals(11, Signals.parse("SIGSEGV"));
         assertEquals("HUP", Signals.name(1));
-        assertEquals("34", Signals.name(34));
+        assertEquals("32", Signals.name(32), "glibc's own: no name");
         assertEquals("0", Signals.name(0));
     }
 
@@ -61,6 +61,20 @@ class SignalsTest {
     void nameAndParseRoundTrip() {
         for (int number = 1; number <= Signals.MAX; number++) {
             assertEquals(number, Signals.parse(Signals.name(number)));
+        }
+    }
+
+    @Test
+    void realTimeSignalsAreNamedAsKillDashLNamesThemAndTakenBack() {
+        // An action said "sent SIG37" for signal RTMIN+3, and a manifest's stopSignal: RTMIN+3 was shown as 37.
+        assertEquals("RTMIN", Signals.name(34));
+        assertEquals("RTMIN+3", Signals.name(37));
+        assertEquals("RTMIN+15", Signals.name(49));
+        assertEquals("RTMAX-14", Signals.name(50));
+        assertEquals("RTMAX-1", Signals.name(63));
+        assertEquals("RTMAX", Signals.name(64));
+        for (int n = 34; n <= Signals.MAX; n++) {
+            assertEquals(n, Signals.parse(Signals.name(n)));
         }
     }
 }
