@@ -143,7 +143,7 @@ public class LogAnswers {
     /** What the request asks for of the memory's bytes. */
     private static byte[] cut(Request request, RingBuffer.Slice held) {
         byte[] text = LogText.lastLines(LogText.lastBytes(held.bytes(), request.window()), request.lines());
-        if (request.lines() >= 0 && request.bytes() < 0 && held.start() > 0 && text.length == held.bytes().length) {
+        if (request.lines() >= 0 && request.bytes() < 0 && !held.startsLine() && text.length == held.bytes().length) {
             // Fewer lines than asked (--tail), and the memory no longer holds the start of its first: lines, not a piece
             return LogText.fromFirstWholeLine(text);
         }

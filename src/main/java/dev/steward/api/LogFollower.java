@@ -105,7 +105,7 @@ public class LogFollower {
                     if (slice.bytes().length > 0) {
                         // Skipping what neither the ring nor the files hold: the ring's oldest byte is inside a line
                         // whose start is lost, and that piece must not pass for a line; the next line is whole.
-                        int from = slice.start() > next[0] ? LogText.afterFirstLineBreak(slice.bytes()) : 0;
+                        int from = slice.start() > next[0] && !slice.startsLine() ? LogText.afterFirstLineBreak(slice.bytes()) : 0;
                         next[0] = slice.next();
                         if (from < slice.bytes().length) {
                             emitter.emit(Buffer.buffer(from == 0 ? slice.bytes()

@@ -17,8 +17,10 @@ public final class RingBuffer {
      * @param start absolute position of {@code bytes[0]}; greater than the position asked for when
      *              the bytes in between were overwritten before they could be read
      * @param bytes the bytes from {@code start} up to the end of what had been written
+     * @param startsLine whether a line begins at {@code start}: the stream's first byte, or one after a newline, also
+     *                   when that newline has been overwritten
      */
-    public record Slice(long start, byte[] bytes) {
+    public record Slice(long start, byte[] bytes, boolean startsLine) {
         /** The position to ask for next to continue right after this slice. */
         public long next() {
             return start + bytes.length;
@@ -35,6 +37,7 @@ public final class RingBuffer {
     private byte[] buf = EMPTY;
     private long total;
     private boolean released;
+    private boolean lostEndsLine = true; // whether the last byte overwritten, just before the oldest held, was a newline
 
     /** A ring keeping the last {@code capacity} bytes written, with no shared limit. */
     public RingBuffer(int capacity) {
@@ -102,6 +105,12 @@ public final class RingBuffer {
         synchronized (this) {
             ensureRoomFor(len);
             int cap = capacity;
+            long lost = total + len - cap - 1; // the last byte this write leaves unheld, if any
+            if (lost >= total) {
+                lostEndsLine = src.get(off + (int) (lost - total)) == '\n';
+            } else if (lost >= 0) {
+                lostEndsLine = buf[(int) (lost % cap)] == '\n';
+            }
             if (len > cap) {
                 // Only the last cap bytes can survive; skipping the rest keeps positions exact.
                 total += len - cap;
@@ -153,7 +162,8 @@ public final class RingBuffer {
         long oldest = total - size();
         long start = Math.min(Math.max(position, oldest), total);
         long stop = Math.min(Math.max(end, start), total);
-        return new Slice(start, copy(start, (int) (stop - start)));
+        boolean startsLine = start == 0 || (start > oldest ? buf[(int) ((start - 1) % capacity)] == '\n' : lostEndsLine);
+        return new Slice(start, copy(start, (int) (stop - start)), startsLine);
     }
 
     // Caller holds the lock; [from, from + n) lies within the held bytes.

@@ -3,6 +3,7 @@ package dev.steward.api;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steward.control.LogTail;
 import dev.steward.health.FakeControl;
@@ -112,6 +113,24 @@ class LogAnswersTest {
             int first = Integer.parseInt(answer.substring(0, answer.indexOf('\n')));
             assertEquals(numbers(first, 30000), answer, "whole lines only");
             assertEquals(true, answer.length() > 60000, answer.length() + " bytes");
+        }
+    }
+
+    @Test
+    void aMemoryThatHoldsWholeLinesFromItsFirstByteGivesThemAllToATailLongerThanThey() {
+        // 16-byte lines, 4096 of them fill the 64 KiB exactly: the oldest byte held begins a line, which was dropped too.
+        try (LogSink sink = LogSink.open(Optional.empty(), 0, 0)) {
+            StringBuilder all = new StringBuilder();
+            for (int i = 0; i < 5000; i++) {
+                all.append(String.format("line-%010d", i)).append('\n');
+            }
+            sink.beginRun().write(ByteBuffer.wrap(all.toString().getBytes(US_ASCII)));
+            AssertSubscriber<Buffer> client = answers.answer(new LogAnswers.Request("p", false, -1, 100000, false),
+                    new LogTail(sink)).subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+            client.awaitCompletion(Duration.ofSeconds(20));
+            String answer = text(client);
+            assertEquals(4096, answer.lines().count(), answer.substring(0, 40));
+            assertTrue(answer.startsWith("line-0000000904\n"), answer.substring(0, 40));
         }
     }
 

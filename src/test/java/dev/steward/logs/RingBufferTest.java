@@ -3,7 +3,9 @@ package dev.steward.logs;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -20,6 +22,27 @@ class RingBufferTest {
 
     private static String str(byte[] b) {
         return new String(b, US_ASCII);
+    }
+
+    @Test
+    void aSliceSaysWhetherALineBeginsAtItsStartAlsoWhenTheByteBeforeIsOverwritten() {
+        RingBuffer ring = new RingBuffer(5);
+        assertTrue(ring.read(0).startsLine(), "the stream's first byte");
+        write(ring, "aa\nb");
+        assertTrue(ring.read(0).startsLine());
+        assertFalse(ring.read(1).startsLine(), "after an a");
+        assertTrue(ring.read(3).startsLine(), "after a newline still held");
+        write(ring, "bbbb"); // "aa\n" overwritten: the ring holds "bbbbb", after that newline
+        assertEquals(3, ring.read(0).start());
+        assertTrue(ring.read(0).startsLine(), "after the newline overwritten last");
+        write(ring, "c");
+        assertFalse(ring.read(0).startsLine(), "after a b");
+
+        RingBuffer one = new RingBuffer(4);
+        write(one, "xy\nabcd"); // longer than the ring in one write: its fourth byte from the end decides
+        assertTrue(one.read(0).startsLine());
+        write(one, "ef\ngh"); // holds "f\ngh", after the e
+        assertFalse(one.read(0).startsLine(), "after an e");
     }
 
     @Test
