@@ -46,6 +46,17 @@ public final class ManifestSource implements AutoCloseable {
 
     /** Long enough to coalesce an editor's write-rename-chmod burst, short enough to feel immediate. */
     public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(30);
+    /**
+     * The longest a burst of events that never pauses for the debounce (a program writing into the directory
+     * without end) puts off its scan; at least ten debounces.
+     */
+    static final Duration MAX_BURST = Duration.ofSeconds(1);
+    /**
+     * The quiet time after a manifest (or the directory) was deleted or moved away, or eight debounces when longer:
+     * a deletion is the one change that stops programs, and in a checkout or a copy it is often followed, more than
+     * a debounce later on a busy machine, by the file's new version or new name. A stop this much later costs little.
+     */
+    static final Duration REMOVAL_QUIET = Duration.ofMillis(250);
     /** Backstop for lost events (inotify queue overflow, network filesystems that send none). */
     public static final Duration DEFAULT_RESYNC = Duration.ofSeconds(30);
 
@@ -112,7 +123,8 @@ public final class ManifestSource implements AutoCloseable {
      * @param directory the manifest directory (not searched recursively)
      * @param loader    reads each file
      * @param listener  receives each new state; called from one thread at a time
-     * @param debounce  wait after a file event before scanning, so that a burst of events gives one scan
+     * @param debounce  quiet time after the last file event before scanning, so that a burst of events (an
+     *                  editor's save, a checkout of many files) gives one scan
      * @param resync    period of full scans made whether or not events arrived
      */
     public ManifestSource(Path directory, ManifestLoader loader, Consumer<DesiredState> listener, Duration debounce,
@@ -253,7 +265,10 @@ public final class ManifestSource implements AutoCloseable {
 
     private void watch() {
         long nextResync = System.nanoTime() + resync.toNanos();
+        long maxBurst = Math.max(MAX_BURST.toNanos(), 10 * debounce.toNanos());
+        long removalQuiet = Math.max(REMOVAL_QUIET.toNanos(), 8 * debounce.toNanos());
         long scanAt = 0;
+        long burstEndsAt = 0;
         boolean pending = false;
         while (!closed) {
             long deadline = pending && scanAt - nextResync < 0 ? scanAt : nextResync;
@@ -273,11 +288,24 @@ public final class ManifestSource implements AutoCloseable {
                 List<WatchEvent<?>> events = key.pollEvents();
                 boolean concerned = key != parentKey
                         || events.stream().anyMatch(event -> directory.getFileName().equals(event.context()));
+                boolean removal = events.stream().anyMatch(event -> removes(event, key == parentKey));
                 key.reset();
-                if (concerned && !pending) {
-                    // Later events of the same burst fall into this window and share its scan.
-                    pending = true;
-                    scanAt = now + debounce.toNanos();
+                if (concerned) {
+                    // Each event of a burst puts the scan off until the directory has been quiet for the debounce:
+                    // a checkout deletes and writes files for longer than that, and a scan in the middle would see
+                    // a file deleted whose new version (or new name) is not written yet, and stop its programs
+                    // only to start them again. A burst without end is still read, maxBurst after it began.
+                    long at = now + (removal ? removalQuiet : debounce.toNanos());
+                    if (!pending) {
+                        pending = true;
+                        burstEndsAt = now + maxBurst;
+                        scanAt = at;
+                    } else if (at - scanAt > 0) {
+                        scanAt = at;
+                    }
+                    if (scanAt - burstEndsAt > 0) {
+                        scanAt = burstEndsAt;
+                    }
                 }
             }
             if ((pending && now - scanAt >= 0) || now - nextResync >= 0 || (holdEnds != 0 && now - holdEnds >= 0)) {
@@ -287,6 +315,17 @@ public final class ManifestSource implements AutoCloseable {
                 scanQuietly();
             }
         }
+    }
+
+    /** Whether an event deletes or moves away a manifest, or in the parent the directory; or may have (lost events). */
+    private boolean removes(WatchEvent<?> event, boolean inParent) {
+        if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
+            return true;
+        }
+        if (event.kind() != StandardWatchEventKinds.ENTRY_DELETE || !(event.context() instanceof Path name)) {
+            return false;
+        }
+        return inParent ? name.equals(directory.getFileName()) : isManifestName(name);
     }
 
     private void scanQuietly() {

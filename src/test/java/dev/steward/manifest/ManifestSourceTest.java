@@ -243,6 +243,75 @@ class ManifestSourceTest {
     }
 
     @Test
+    void aCheckoutThatLastsLongerThanTheDebounceIsReadOnceItIsDone() throws Exception {
+        // git checkout deletes the files that go or move first, then writes the others: on a large directory for
+        // longer than the debounce. A scan in the middle saw web.yaml gone and its new name not written yet, and
+        // stopped web only to start it again (and any file caught between its unlink and its new version).
+        Path dir = root.resolve("manifests");
+        write(dir, "web.yaml", program("web", "a"));
+        // Generous, for a busy machine: a pause of 4 s (eight debounces, the deletion's quiet time) would fail it.
+        Duration debounce = Duration.ofMillis(500);
+        source(dir, NO_RESYNC, ManifestSource.EMPTY_FILE_GRACE, debounce).start();
+
+        Files.delete(dir.resolve("web.yaml"));
+        for (int i = 0; i < 40; i++) {
+            write(dir, "other-" + i + ".yaml", program("other-" + i, "x"));
+            Thread.sleep(15); // the checkout's pace: 600 ms of writes, never quiet for the debounce
+        }
+        write(dir, "web-renamed.yaml", program("web", "a"));
+
+        await().atMost(20, TimeUnit.SECONDS).until(() -> last().programs().size() == 41);
+        assertEquals(dir.resolve("web-renamed.yaml"), last().sources().get("web"));
+        for (DesiredState state : published) {
+            assertTrue(state.programs().containsKey("web"), "web never left: " + state.programs().keySet());
+        }
+    }
+
+    @Test
+    void aFileDeletedWaitsLongerThanTheDebounceForItsNewVersionOrName() throws Exception {
+        // A checkout's writer descheduled for longer than the debounce (2 busy cores) between deleting web.yaml and
+        // writing its new name: the deletion alone must not stop web for that.
+        Path dir = root.resolve("manifests");
+        write(dir, "web.yaml", program("web", "a"));
+        Duration debounce = Duration.ofMillis(500); // the deletion's quiet time is eight, 4 s: room for a busy machine
+        source(dir, NO_RESYNC, ManifestSource.EMPTY_FILE_GRACE, debounce).start();
+
+        Files.delete(dir.resolve("web.yaml"));
+        Thread.sleep(3 * debounce.toMillis()); // the pause: more than the debounce, less than the removal's quiet time
+        write(dir, "web-renamed.yaml", program("web", "a"));
+
+        await().atMost(10, TimeUnit.SECONDS).until(() -> dir.resolve("web-renamed.yaml").equals(last().sources().get("web")));
+        for (DesiredState state : published) {
+            assertTrue(state.programs().containsKey("web"), "web never left: " + state.programs().keySet());
+        }
+        Files.delete(dir.resolve("web-renamed.yaml"));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> last().programs().isEmpty());
+    }
+
+    @Test
+    void aBurstThatNeverPausesIsStillRead() throws Exception {
+        Path dir = root.resolve("manifests");
+        Files.createDirectories(dir);
+        Duration debounce = Duration.ofMillis(100);
+        source(dir, NO_RESYNC, ManifestSource.EMPTY_FILE_GRACE, debounce).start();
+        long maxBurst = Math.max(ManifestSource.MAX_BURST.toMillis(), 10 * debounce.toMillis());
+
+        write(dir, "web.yaml", program("web", "a"));
+        long started = System.nanoTime();
+        // a log file in the directory, written every 10 ms: the manifest is read all the same, by the end of the burst
+        try (var log = Files.newBufferedWriter(dir.resolve("app.log"))) {
+            while (!last().programs().containsKey("web")) {
+                assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(20), "web read within 20 s");
+                log.write("line\n");
+                log.flush();
+                Thread.sleep(10); // the writer's pace
+            }
+        }
+        assertTrue(System.nanoTime() - started >= TimeUnit.MILLISECONDS.toNanos(maxBurst) / 2,
+                "read at the end of the burst, not at its first event");
+    }
+
+    @Test
     void aFileJustEmptiedKeepsItsProgramsWhileItIsWrittenAgain() throws IOException {
         Path dir = root.resolve("manifests");
         ManifestSource source = startWithWeb(dir, Duration.ofMinutes(10)); // a stalled machine cannot outlast it
