@@ -146,7 +146,7 @@ public final class Engine {
             } finally {
                 firstPass.complete(null);
             }
-        }), settings.debounce(), settings.resync());
+        }), settings.debounce(), settings.resync(), Console::warn, Console::info);
         Console.info("watching " + manifests + ", state in " + stateDir);
         boolean existed = Files.isDirectory(manifests);
         try {

@@ -2,10 +2,12 @@ package dev.steward.manifest;
 
 import dev.steward.reconcile.DesiredState;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
@@ -102,6 +104,8 @@ public final class ManifestSource implements AutoCloseable {
     private final Duration debounce;
     private final Duration resync;
     private final Duration emptyFileGrace;
+    private final Consumer<String> warnings;
+    private final Consumer<String> notices;
 
     /** Held for a whole scan and its delivery: scans never overlap and the listener is never called concurrently. */
     private final Object scanLock = new Object();
@@ -111,6 +115,8 @@ public final class ManifestSource implements AutoCloseable {
     private volatile DesiredState published; // written under scanLock; null until the first delivery
     private final Map<Path, Long> emptySince = new HashMap<>(); // nanoTime each empty file was first seen empty; scanLock
     private volatile long holdEndsAt; // nanoTime when the earliest held empty file's grace ends; 0 when none is held
+    /** What was last said about the directory itself (gone, unreadable), null while it lists; scanLock. */
+    private String directoryProblem;
 
     private WatchService watcher;
     private WatchKey watchKey; // only touched by start() and then the watch thread
@@ -129,7 +135,16 @@ public final class ManifestSource implements AutoCloseable {
      */
     public ManifestSource(Path directory, ManifestLoader loader, Consumer<DesiredState> listener, Duration debounce,
                           Duration resync) {
-        this(directory, loader::read, listener, debounce, resync, EMPTY_FILE_GRACE);
+        this(directory, loader, listener, debounce, resync, ManifestSource::logWarning, ManifestSource::logInfo);
+    }
+
+    /**
+     * As above, with {@code warnings} told once when the directory itself goes or cannot be listed, and
+     * {@code notices} once when it lists again.
+     */
+    public ManifestSource(Path directory, ManifestLoader loader, Consumer<DesiredState> listener, Duration debounce,
+                          Duration resync, Consumer<String> warnings, Consumer<String> notices) {
+        this(directory, loader::read, listener, debounce, resync, EMPTY_FILE_GRACE, warnings, notices);
     }
 
     /**
@@ -138,6 +153,15 @@ public final class ManifestSource implements AutoCloseable {
      */
     ManifestSource(Path directory, Function<Path, ManifestLoader.Parsed> reader, Consumer<DesiredState> listener,
                    Duration debounce, Duration resync, Duration emptyFileGrace) {
+        this(directory, reader, listener, debounce, resync, emptyFileGrace, ManifestSource::logWarning,
+                ManifestSource::logInfo);
+    }
+
+    ManifestSource(Path directory, Function<Path, ManifestLoader.Parsed> reader, Consumer<DesiredState> listener,
+                   Duration debounce, Duration resync, Duration emptyFileGrace, Consumer<String> warnings,
+                   Consumer<String> notices) {
+        this.warnings = warnings;
+        this.notices = notices;
         this.emptyFileGrace = emptyFileGrace;
         // Normalized: "." would otherwise have its own directory as parent, and watching that parent would take
         // over the directory's own watch (inotify keeps one watch per inode).
@@ -342,10 +366,18 @@ public final class ManifestSource implements AutoCloseable {
         List<Path> paths = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, ManifestSource::isManifestName)) {
             entries.forEach(paths::add);
+            if (directoryProblem != null) {
+                directoryProblem = null;
+                notices.accept("the manifest directory " + directory + " can be read again: what it holds now is in force");
+            }
         } catch (NoSuchFileException e) {
-            // A deleted directory is an empty one: everything it defined is gone.
+            // A deleted directory is an empty one, as for the kubelet's static pod path: everything it defined is
+            // gone. Said once, since each program's line alone does not say why.
+            directoryProblem("the manifest directory " + directory + " is gone (deleted or moved away): the programs"
+                    + " it defined stop; create it again, or move it back, and its manifests are read at once");
         } catch (IOException e) {
-            log().log(Level.WARNING, "cannot list manifest directory " + directory + "; keeping the current state", e);
+            directoryProblem("cannot list the manifest directory " + directory + " (" + reasonAndAdvice(e) + "); the"
+                    + " programs go on as they are until it can be read again");
             return null;
         }
         paths.sort(null);
@@ -392,6 +424,32 @@ public final class ManifestSource implements AutoCloseable {
         return files;
     }
 
+    /** Says {@code problem} unless it was the last thing said about the directory. */
+    private void directoryProblem(String problem) {
+        if (!problem.equals(directoryProblem)) {
+            directoryProblem = problem;
+            warnings.accept(problem);
+        }
+    }
+
+    private static String reasonAndAdvice(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied: make it readable and searchable by the user Steward runs as, chmod u+rx or chown";
+        }
+        if (e instanceof NotDirectoryException) {
+            return "it is not a directory: move that file away and put the manifest directory back";
+        }
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
+    private static void logWarning(String message) {
+        log().warning(message);
+    }
+
+    private static void logInfo(String message) {
+        log().info(message);
+    }
+
     /**
      * Whether a link points through a hidden link of its own directory ({@code web.yaml -> ..data/web.yaml}, with
      * {@code ..data} itself a link): the kubelet mounts a ConfigMap so, and an update links a new key before it renames
@@ -434,7 +492,9 @@ public final class ManifestSource implements AutoCloseable {
 
     /**
      * Watches the parent too, so that a directory swapped in place ({@code mv m m.old && mv m.new m}, a release
-     * tool switching a symbolic link) is seen at once: the watch on the old directory stays valid and silent.
+     * tool switching a symbolic link) is seen at once: the watch on the old directory stays valid and silent. Its
+     * changes of mode or owner too ({@code chmod 000} and back): inotify reports those to the parent, under the
+     * directory's name, as a modification, while the WatchService drops the directory's own report of them.
      */
     private WatchKey registerParent() {
         Path parent = directory.getParent(); // absolute and normalized: "." has its real parent
@@ -442,7 +502,8 @@ public final class ManifestSource implements AutoCloseable {
             return null;
         }
         try {
-            return parent.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE);
+            return parent.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,
+                    StandardWatchEventKinds.ENTRY_MODIFY);
         } catch (IOException e) {
             log().log(Level.FINE, "cannot watch " + parent + "; a replaced " + directory + " is seen at the next resync", e);
             return null;

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.nio.file.StandardCopyOption;
@@ -867,6 +868,83 @@ class ManifestSourceTest {
 
         write(outside, "web.yaml", program("web", "b"));
         await().atMost(10, TimeUnit.SECONDS).until(() -> last().programs().get("web").command().equals(List.of("b")));
+    }
+
+    @Test
+    void aChangeOfTheDirectorysModeIsSeenAtOnce() throws IOException {
+        // chmod 000 and back: inotify tells the parent's watch, under the directory's name; without it, only the
+        // re-list 30 s later would read the directory again. The change the scan finds is one the watch cannot see
+        // (a link's target outside), since a root test cannot be refused the listing.
+        Path dir = root.resolve("manifests");
+        Path outside = Files.createDirectories(root.resolve("outside"));
+        write(outside, "web.yaml", program("web", "a"));
+        Files.createDirectories(dir);
+        Files.createSymbolicLink(dir.resolve("web.yaml"), outside.resolve("web.yaml"));
+        source(dir, NO_RESYNC).start();
+        write(outside, "web.yaml", program("web", "b"));
+
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+
+        await().atMost(10, TimeUnit.SECONDS).until(() -> last().programs().get("web").command().equals(List.of("b")));
+    }
+
+    @Test
+    void aDirectoryDeletedIsSaidOnceAndSoIsItsReturn() throws IOException {
+        Path dir = root.resolve("manifests");
+        write(dir, "web.yaml", program("web", "a"));
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        List<String> notices = new CopyOnWriteArrayList<>();
+        sourceTelling(dir, Duration.ofMillis(50), warnings, notices).start();
+
+        Files.delete(dir.resolve("web.yaml"));
+        Files.delete(dir);
+
+        await().atMost(10, TimeUnit.SECONDS).until(() -> last().programs().isEmpty());
+        await("one warning, not one per re-list").during(Duration.ofMillis(500)).atMost(10, TimeUnit.SECONDS)
+                .until(() -> warnings.size() == 1);
+        assertEquals("the manifest directory " + dir + " is gone (deleted or moved away): the programs it defined"
+                + " stop; create it again, or move it back, and its manifests are read at once", warnings.get(0));
+        assertEquals(List.of(), notices);
+
+        write(dir, "web.yaml", program("web", "a"));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> last().programs().containsKey("web"));
+        assertEquals(List.of("the manifest directory " + dir + " can be read again: what it holds now is in force"),
+                notices);
+        assertEquals(1, warnings.size());
+    }
+
+    @Test
+    void aDirectoryThatCannotBeListedKeepsItsProgramsAndIsSaidOnce() throws IOException {
+        Path dir = root.resolve("manifests");
+        write(dir, "web.yaml", program("web", "a"));
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        List<String> notices = new CopyOnWriteArrayList<>();
+        sourceTelling(dir, Duration.ofMillis(50), warnings, notices).start();
+
+        // a file where the directory was: as a directory made unreadable, it cannot be listed (a root test is
+        // never refused a listing)
+        Files.move(dir, root.resolve("manifests.old"));
+        Files.writeString(dir, "not a directory");
+
+        await().atMost(10, TimeUnit.SECONDS).until(() -> warnings.size() == 1);
+        await("one warning, not one per re-list").during(Duration.ofMillis(500)).atMost(10, TimeUnit.SECONDS)
+                .until(() -> warnings.size() == 1);
+        assertEquals("cannot list the manifest directory " + dir + " (it is not a directory: move that file away and"
+                + " put the manifest directory back); the programs go on as they are until it can be read again",
+                warnings.get(0));
+        assertEquals(List.of("web"), List.copyOf(last().programs().keySet()));
+
+        Files.delete(dir);
+        Files.move(root.resolve("manifests.old"), dir);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> notices.size() == 1);
+        assertEquals(List.of("web"), List.copyOf(last().programs().keySet()));
+    }
+
+    private ManifestSource sourceTelling(Path dir, Duration resync, List<String> warnings, List<String> notices) {
+        ManifestSource source = new ManifestSource(dir, new ManifestLoader()::read, published::add, DEBOUNCE, resync,
+                ManifestSource.EMPTY_FILE_GRACE, warnings::add, notices::add);
+        sources.add(source);
+        return source;
     }
 
     @Test
