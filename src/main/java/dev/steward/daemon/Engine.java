@@ -158,8 +158,7 @@ public final class Engine {
         } catch (IOException e) {
             loop.execute(ledger::close); // no manifest was read, so no child started
             closeQuietly(lock);
-            throw new EngineStartException("cannot read the manifest directory " + manifests
-                    + " (" + e.getMessage() + "); create it or pass --manifests DIR", e);
+            throw new EngineStartException(manifestDirectoryProblem(manifests, e, Path.of("/proc/sys/fs/inotify")), e);
         }
         if (!existed) {
             // Created so that "drop a manifest, it runs" works from the first start; but a mistyped path would
@@ -168,6 +167,35 @@ public final class Engine {
                     + " there, or restart with --manifests DIR if the path is mistyped");
         }
         return new Engine(settings, lock, ledger, supervisor, source, history, firstPass);
+    }
+
+    /**
+     * Why the manifest directory cannot be read or watched, and what to do. The watch is refused when the user's
+     * inotify instances or watches are all taken (by other daemons, editors, IDEs): then the directory is fine, and
+     * the limit is what to raise.
+     *
+     * @param inotifyLimits where the limits are read ({@code /proc/sys/fs/inotify}), to name the current one
+     */
+    static String manifestDirectoryProblem(Path manifests, IOException e, Path inotifyLimits) {
+        String message = String.valueOf(e.getMessage());
+        String limit = message.contains("inotify instances") ? "max_user_instances"
+                : message.contains("inotify watches") ? "max_user_watches" : null;
+        if (limit == null) {
+            return "cannot read the manifest directory " + manifests + " (" + message + "); create it or pass --manifests DIR";
+        }
+        String now;
+        String more;
+        try {
+            now = Files.readString(inotifyLimits.resolve(limit)).trim();
+            more = String.valueOf(Math.max(1024, 2 * Long.parseLong(now)));
+        } catch (IOException | RuntimeException unreadable) {
+            now = "unknown";
+            more = "<more>";
+        }
+        return "cannot watch the manifest directory " + manifests + " (" + message + "): the daemon's user has reached"
+                + " fs.inotify." + limit + " (" + now + "), shared by every program of that user that watches files;"
+                + " raise it (sysctl -w fs.inotify." + limit + "=" + more + ", and in /etc/sysctl.d/ to keep it), or"
+                + " end some of those programs (find /proc/*/fd -lname anon_inode:inotify lists them)";
     }
 
     /**
