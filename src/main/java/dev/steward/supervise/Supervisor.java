@@ -122,6 +122,7 @@ public final class Supervisor {
             intent.clearAbsent(desired.programs().keySet());
         }
         reportErrors(desired.errors(), desired.sources());
+        Map<String, Path> sourcesBefore = sources;
         sources = desired.sources();
         Map<String, ProgramSpec> current = new LinkedHashMap<>();
         programs.forEach((name, controller) -> current.put(name, controller.spec()));
@@ -139,12 +140,22 @@ public final class Supervisor {
             // A changed manifest ends "stopped by hand": the operator's new intent is the manifest.
             List<ProcessSlot> held = controller.slots().stream().filter(s -> intent.stoppedByHand(s.name())).toList();
             emit(new Event.ProgramChanged(spec.name(), Plan.effect(controller.spec(), spec,
-                    held.stream().collect(Collectors.toMap(ProcessSlot::name, ProcessSlot::index)))));
+                    held.stream().collect(Collectors.toMap(ProcessSlot::name, ProcessSlot::index)))
+                    + moved(spec.name(), sourcesBefore, "")));
             held.forEach(slot -> intent.clear(slot.name()));
             controller.update(spec);
             controller.allSlots().forEach(launcher::updateLimits);
             if (spec.autostart()) {
                 held.stream().filter(slot -> controller.slots().contains(slot)).forEach(ProcessSlot::start);
+            }
+        }
+        Set<String> changed = plan.changed().stream().map(ProgramSpec::name).collect(Collectors.toSet());
+        for (String name : programs.keySet()) {
+            // A file renamed (a checkout, mv a.yaml b.yaml), or a program handed to the other file that defined it
+            // once its own went: nothing to do, but the log and the history say where the program comes from now.
+            String move = changed.contains(name) ? "" : moved(name, sourcesBefore, "nothing restarted");
+            if (!move.isEmpty()) {
+                emit(new Event.ProgramChanged(name, move));
             }
         }
         Set<String> wereWaiting = Set.copyOf(waitingForNamesake.keySet());
@@ -171,6 +182,20 @@ public final class Supervisor {
         forgetDeleted();
         counters.pass(System.nanoTime() - started, desired.errors().size());
         publish(true);
+    }
+
+    /**
+     * {@code ; now defined in b.yaml (was a.yaml)} when the program's manifest file is another than before, else empty;
+     * with {@code alone} (what that changes) in place of the leading separator when there is nothing else to say.
+     */
+    private String moved(String program, Map<String, Path> before, String alone) {
+        Path was = before.get(program);
+        Path now = sources.get(program);
+        if (was == null || now == null || was.equals(now)) {
+            return "";
+        }
+        String move = "now defined in " + now + " (was " + was + ")";
+        return alone.isEmpty() ? "; " + move : move + "; " + alone;
     }
 
     private void reportErrors(List<ManifestError> errors, Map<String, Path> sources) {

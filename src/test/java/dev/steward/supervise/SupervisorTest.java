@@ -395,6 +395,40 @@ class SupervisorTest {
     }
 
     @Test
+    void aProgramWhoseFileIsRenamedRunsOnAndIsSaidToComeFromTheNewFile() {
+        // mv web.yaml web-renamed.yaml, or a checkout that renames it: nothing restarts, and the log says so
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        ProgramSpec web = program("web").build();
+        applyAndRun(supervisor, desired(web));
+        int spawns = spawner.requests.size();
+        events.clear();
+
+        Path renamed = MANIFESTS.resolve("web-renamed.yaml");
+        apply(supervisor, new DesiredState(Map.of("web", web), Map.of("web", renamed), List.of()));
+
+        assertEquals(List.of(new Event.ProgramChanged("web", "now defined in " + renamed + " (was "
+                + MANIFESTS.resolve("web.yaml") + "); nothing restarted")), events);
+        assertEquals(spawns, spawner.requests.size(), "nothing spawned");
+        assertEquals(RUNNING, state(supervisor, "web"));
+    }
+
+    @Test
+    void aProgramChangedAsItMovesToAnotherFileSaysBoth() {
+        // the file that kept a program defined twice is deleted: the other file's definition takes over
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("web").build()));
+        events.clear();
+
+        Path other = MANIFESTS.resolve("web-copy.yaml");
+        apply(supervisor, new DesiredState(Map.of("web", program("web").stopTimeoutSeconds(3).build()),
+                Map.of("web", other), List.of()));
+
+        assertEquals(List.of(new Event.ProgramChanged("web", "applied in place, nothing restarted; now defined in "
+                + other + " (was " + MANIFESTS.resolve("web.yaml") + ")")),
+                events.stream().filter(e -> e instanceof Event.ProgramChanged).toList());
+    }
+
+    @Test
     void aMissingRelativeWorkingDirectorySaysWhatItIsRelativeTo() {
         Supervisor supervisor = supervisor(OperatorIntent.inMemory());
         apply(supervisor, desired(program("web").directory("no/such/dir").build()));
