@@ -62,7 +62,14 @@ final class EventStream implements AutoCloseable {
             dispatch(data);
             failure = new CliException(StewardCli.EXIT_UNREACHABLE, "the daemon closed the event stream (did it stop?)");
         } catch (IOException e) {
-            failure = closed ? null : api.failure(e);
+            CliException lost = api.failure(e);
+            if (response != null) {
+                // Cut off mid-stream: the daemon died, or it closed the stream of a client that fell behind (its log says so).
+                lost = new CliException(lost.exitCode(), lost.getMessage() + " (the daemon went away, or it closed the event"
+                        + " stream because this client stopped reading it, suspended with Ctrl-Z say: its log says which; run"
+                        + " the command again)");
+            }
+            failure = closed ? null : lost;
             if (response == null) {
                 connectFailure = failure;
             }

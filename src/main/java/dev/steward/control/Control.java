@@ -59,6 +59,11 @@ public interface Control {
     /** Calls {@code listener} for every new or updated event record until the returned handle is closed. */
     AutoCloseable subscribe(Consumer<EventRecord> listener);
 
+    /** How many records the event history keeps now ({@link dev.steward.events.EventHistory#capacity()}). */
+    default int eventsKept() {
+        return dev.steward.events.EventHistory.MIN_CAPACITY;
+    }
+
     /** The in-memory tail (last 64 KiB at most) of a process's stdout or stderr, with positions for follow. */
     Optional<LogTail> logs(String process, boolean stderr);
 

@@ -247,6 +247,11 @@ public class DaemonControl implements Control {
     }
 
     @Override
+    public int eventsKept() {
+        return daemon.history().capacity();
+    }
+
+    @Override
     public Optional<LogTail> logs(String process, boolean stderr) {
         return snapshot().flatMap(s -> s.processes().stream().filter(p -> p.name().equals(process)).findFirst())
                 .flatMap(p -> stderr ? p.stderr() : p.stdout())

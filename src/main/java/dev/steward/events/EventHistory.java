@@ -84,8 +84,8 @@ public final class EventHistory {
         listeners.forEach(listener -> listener.accept(updated));
     }
 
-    /** The bound for the objects supervised now. */
-    private int capacity() {
+    /** How many records the history keeps now: the bound for the objects supervised now. */
+    public int capacity() {
         long wanted = (long) RECORDS_PER_OBJECT * objects.getAsInt();
         return (int) Math.min(MAX_CAPACITY, Math.max(MIN_CAPACITY, wanted));
     }

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.steward.daemon.Daemon;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
@@ -22,6 +23,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,6 +41,9 @@ class ApiEventsTest {
 
     @Inject
     EventsResource events;
+
+    @Inject
+    Daemon daemon;
 
     @BeforeEach
     @AfterEach
@@ -117,5 +123,38 @@ class ApiEventsTest {
             assertEquals(latest, new ObjectMapper().readTree(line.substring(5)).get("id").asLong(), line);
         }
         await().atMost(ApiFixture.PATIENCE).until(() -> events.subscribers() == 0);
+    }
+
+    @Test
+    void aClientThatStopsReadingHasItsStreamClosedInsteadOfTheEventsPilingUpInTheDaemon() throws Exception {
+        // A suspended `steward get -w` (Ctrl-Z): connected, reading nothing. Without a bound the daemon kept every event
+        // for it, until it ran out of heap and exited with every program.
+        try (Socket stalled = new Socket()) {
+            stalled.setReceiveBufferSize(4096);
+            stalled.connect(new java.net.InetSocketAddress("localhost", RestAssured.port));
+            OutputStream out = stalled.getOutputStream();
+            out.write(("GET /api/v1/events/stream HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n"
+                    + "Authorization: " + ApiFixture.AUTHORIZATION + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            await().atMost(ApiFixture.PATIENCE).until(() -> events.subscribers() == 1);
+            String message = "x".repeat(4096);
+            // Far more than the socket's buffers and the history hold: 80 MiB, were they all kept.
+            for (int i = 0; i < 20_000 && events.subscribers() > 0; i++) {
+                daemon.history().record("Normal", "TestFlood", "program/api-flood", message);
+            }
+            await().atMost(ApiFixture.PATIENCE).until(() -> events.subscribers() == 0);
+            // Its connection is closed: what it had not read yet, then the end.
+            stalled.setSoTimeout((int) ApiFixture.PATIENCE.toMillis());
+            InputStream in = stalled.getInputStream();
+            byte[] buffer = new byte[65536];
+            int read;
+            try {
+                do {
+                    read = in.read(buffer);
+                } while (read >= 0);
+            } catch (java.net.SocketException reset) {
+                // closed with a reset: the end all the same
+            }
+        }
     }
 }
