@@ -106,9 +106,10 @@ public final class RingBuffer {
             ensureRoomFor(len);
             int cap = capacity;
             long lost = total + len - cap - 1; // the last byte this write leaves unheld, if any
-            if (lost >= total) {
+            // An empty write leaves nothing newly unheld: that byte went long ago, and its slot holds another now.
+            if (len > 0 && lost >= total) {
                 lostEndsLine = src.get(off + (int) (lost - total)) == '\n';
-            } else if (lost >= 0) {
+            } else if (len > 0 && lost >= 0) {
                 lostEndsLine = buf[(int) (lost % cap)] == '\n';
             }
             if (len > cap) {

@@ -46,6 +46,19 @@ class RingBufferTest {
     }
 
     @Test
+    void anEmptyWriteLeavesWhatTheLostByteWasAlone() {
+        // Once full, an empty write's "last byte left unheld" is one overwritten long ago; its slot holds the newest
+        // byte, and a newline there made the piece "bcd" pass for a whole line.
+        RingBuffer ring = new RingBuffer(4);
+        write(ring, "abcd\n"); // holds "bcd\n", after an a
+        assertFalse(ring.read(0).startsLine());
+        ring.write(new byte[0], 0, 0);
+        ring.write(java.nio.ByteBuffer.allocate(0));
+        assertFalse(ring.read(0).startsLine(), "still after the a");
+        assertEquals("bcd\n", str(ring.since(0)));
+    }
+
+    @Test
     void emptyRingHasNothing() {
         RingBuffer ring = new RingBuffer(8);
         assertEquals(0, ring.total());
