@@ -7,6 +7,7 @@ import picocli.CommandLine.Parameters;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** {@code start|stop|restart NAME... | all | -l selector} and {@code signal SIG NAME...}: Supervisor's verbs. */
@@ -109,9 +110,35 @@ final class ActionCommands {
             if (q.length() > 0) {
                 q.append('&');
             }
-            q.append("target=").append(Api.enc(target)); // the daemon reads GROUP:NAME too
+            q.append("target=").append(Api.enc(withoutKind(target))); // the daemon reads GROUP:NAME too
         }
         return q.append("&timeout=").append(seconds(timeout)).toString();
+    }
+
+    /**
+     * A name as {@code get -o name} prints it, as kubectl takes such names back ({@code kubectl delete $(kubectl get pods
+     * -o name)}): {@code process/web-0} is {@code web-0}, {@code program/web} is {@code web:*}, all of its processes.
+     * Any other name is the daemon's to read.
+     */
+    static String withoutKind(String target) {
+        int slash = target.indexOf('/');
+        if (slash < 0) {
+            return target;
+        }
+        Optional<GetCommand.Kind> kind = GetCommand.kindOf(target.substring(0, slash));
+        if (kind.isEmpty()) {
+            return target;
+        }
+        String name = target.substring(slash + 1);
+        switch (kind.get()) {
+            case PROCESSES:
+                return name;
+            case PROGRAMS:
+                return name + ":*";
+            default:
+                throw StewardCli.Verb.usage("\"" + target + "\" is an event; name a process or a program (process/NAME,"
+                        + " program/NAME, or NAME)");
+        }
     }
 
     /** A usage error unless {@code timeout} is what the daemon takes: more than 0 and at most a day. */
@@ -134,8 +161,9 @@ final class ActionCommands {
         Set<Object> picked = new LinkedHashSet<>();
         for (String name : names) {
             boolean found = false;
+            String target = withoutKind(name);
             for (Object p : processes) {
-                if (names(name, Json.str(p, "name"), Json.str(p, "program"))) {
+                if (names(target, Json.str(p, "name"), Json.str(p, "program"))) {
                     picked.add(p);
                     found = true;
                 }

@@ -110,9 +110,11 @@ public class DaemonControl implements Control {
                     throw unknown;
                 }
                 // supervisorctl acts on the names it knows; here one unknown name stops the whole request: say so.
-                List<String> others = new ArrayList<>(targets);
+                List<String> others = new ArrayList<>(new LinkedHashSet<>(targets));
                 others.remove(target);
-                throw new NoSuchElementException(unknown.getMessage() + " (nothing was done, to " + String.join(", ", others)
+                String named = others.size() <= 3 ? String.join(", ", others)
+                        : String.join(", ", others.subList(0, 3)) + " and " + (others.size() - 3) + " more";
+                throw new NoSuchElementException(unknown.getMessage() + " (nothing was done, to " + named
                         + " either: correct or leave out \"" + target + "\" and run it again)");
             }
         }

@@ -1246,6 +1246,23 @@ class CliCommandsTest {
     }
 
     @Test
+    void actionsTakeNamesAsGetDashONamePrintsThem() {
+        // kubectl delete $(kubectl get pods -o name): steward stop $(steward get processes -o name) named "process/web-0".
+        daemon.on("POST", "/actions/stop", Answer.json("{\"items\": [], \"ok\": true}"));
+        CliRun.Result stop = cli("stop", "process/web-0", "program/hello", "prog/web");
+        assertEquals(0, stop.code(), stop::toString);
+        assertEquals("/actions/stop?target=web-0&target=hello%3A*&target=web%3A*&timeout=30", daemon.last().target());
+        CliRun.Result event = cli("stop", "event/3");
+        assertEquals(2, event.code(), event::toString);
+        assertEquals("error: \"event/3\" is an event; name a process or a program (process/NAME, program/NAME, or NAME)\n",
+                event.err());
+
+        daemon.on("GET", "/processes", Answer.json(Fixtures.PROCESSES));
+        CliRun.Result status = cli("status", "process/web-1");
+        assertTrue(status.out().startsWith("web-1 "), status::toString);
+    }
+
+    @Test
     void rolloutRestartNamesTheProgramsProcessesOnly() {
         daemon.on("POST", "/actions/restart", Answer.json("""
                 {"items": [{"name": "web-0", "program": "web", "ok": true, "state": "RUNNING", "message": "started"},

@@ -199,6 +199,10 @@ class DaemonControlTest {
                 () -> control.resolve(List.of("web-0", "nope", "web:*"), Optional.empty()));
         assertEquals("no program or process named \"nope\"; run `steward get processes` to list them (nothing was done, to"
                 + " web-0, web:* either: correct or leave out \"nope\" and run it again)", several.getMessage());
+        NoSuchElementException many = assertThrows(NoSuchElementException.class,
+                () -> control.resolve(List.of("web-0", "web-1", "web-0", "nope", "web", "web:*", "all"), Optional.empty()));
+        assertTrue(many.getMessage().endsWith("(nothing was done, to web-0, web-1, web and 2 more either: correct or leave"
+                + " out \"nope\" and run it again)"), many.getMessage());
         NoSuchElementException alone = assertThrows(NoSuchElementException.class,
                 () -> control.resolve(List.of("nope"), Optional.empty()));
         assertEquals("no program or process named \"nope\"; run `steward get processes` to list them", alone.getMessage());

@@ -293,7 +293,7 @@ class ManifestSourceTest {
     void aBurstThatNeverPausesIsStillRead() throws Exception {
         Path dir = root.resolve("manifests");
         Files.createDirectories(dir);
-        Duration debounce = Duration.ofMillis(100);
+        Duration debounce = Duration.ofMillis(400); // the writer, every 10 ms, would have to stall that long to end the burst
         source(dir, NO_RESYNC, ManifestSource.EMPTY_FILE_GRACE, debounce).start();
         long maxBurst = Math.max(ManifestSource.MAX_BURST.toMillis(), 10 * debounce.toMillis());
 
