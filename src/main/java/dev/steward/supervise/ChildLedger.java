@@ -393,16 +393,9 @@ public final class ChildLedger {
                 each.remove();
             }
         }
-        Path temp = file.resolveSibling("." + FILE_NAME + ".tmp");
         try {
-            Files.writeString(temp, text, StandardCharsets.UTF_8);
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            StateFiles.replace(file, text);
         } catch (IOException e) {
-            try {
-                Files.deleteIfExists(temp); // half written, on a full disk
-            } catch (IOException alsoFailed) {
-                e.addSuppressed(alsoFailed);
-            }
             cannotWrite(e.toString(), now);
             return;
         }
