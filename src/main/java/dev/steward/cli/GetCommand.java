@@ -99,14 +99,15 @@ final class GetCommand extends StewardCli.Verb {
         if (k == Kind.EVENTS && sel != null) {
             throw usage("events have no labels; name an object instead: steward get events web-0");
         }
-        if (watch && k == Kind.EVENTS && kind.contains("/") && isEventId(target.name())) {
+        boolean oneEvent = k == Kind.EVENTS && kind.contains("/") && isEventId(target.name()); // event/ID
+        if (watch && oneEvent) {
             throw usage("one event is not watched (it gets a new id when it happens again); watch its object's events:"
                     + " steward get events NAME -w");
         }
         Printer printer = new Printer(k, format, watch);
         // Watching: subscribe before listing, so nothing that happens in between is missed.
         try (EventStream stream = watch ? EventStream.open(api()) : null) {
-            if (k == Kind.EVENTS && kind.contains("/") && isEventId(target.name())) {
+            if (oneEvent) {
                 return oneEvent(printer, Long.parseLong(target.name()));
             }
             if (k == Kind.EVENTS) {
