@@ -36,16 +36,7 @@ class LogFollowerFilesTest {
         try (LogSink sink = LogSink.open(Optional.of(dir.resolve("out.log")), 0, 0)) {
             LogSink.Run run = sink.beginRun();
             run.write(ByteBuffer.wrap("before\n".getBytes(US_ASCII)));
-            LogTail tail = new LogTail(sink);
-            FakeControl control = new FakeControl() {
-                @Override
-                public Optional<LogTail> logs(String process, boolean stderr) {
-                    return Optional.of(tail);
-                }
-            };
-            LogFollower follower = new LogFollower(control, vertx);
-            AssertSubscriber<Buffer> client = follower.follow("p", false, sink.ring(), sink.ring().total())
-                    .subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+            AssertSubscriber<Buffer> client = followFromNow(sink);
             String burst = numbers(1, 30000); // 168,894 bytes in one write, before the first poll: the ring keeps 64 KiB
             run.write(ByteBuffer.wrap(burst.getBytes(US_ASCII)));
             await().atMost(Duration.ofSeconds(20)).until(() -> text(client).endsWith("30000\n"));
@@ -59,16 +50,7 @@ class LogFollowerFilesTest {
         // No file (or one rotated away): the ring's oldest byte is inside a line, which must not pass for a line ("7")
         try (LogSink sink = LogSink.open(Optional.empty(), 0, 0)) {
             LogSink.Run run = sink.beginRun();
-            LogTail tail = new LogTail(sink);
-            FakeControl control = new FakeControl() {
-                @Override
-                public Optional<LogTail> logs(String process, boolean stderr) {
-                    return Optional.of(tail);
-                }
-            };
-            LogFollower follower = new LogFollower(control, vertx);
-            AssertSubscriber<Buffer> client = follower.follow("p", false, sink.ring(), sink.ring().total())
-                    .subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+            AssertSubscriber<Buffer> client = followFromNow(sink);
             run.write(ByteBuffer.wrap(numbers(1, 30000).getBytes(US_ASCII)));
             await().atMost(Duration.ofSeconds(20)).until(() -> text(client).endsWith("30000\n"));
             client.cancel();
@@ -77,6 +59,19 @@ class LogFollowerFilesTest {
             assertEquals(numbers(first, 30000), followed, "whole lines, from the first the ring holds whole");
             assertEquals(true, followed.length() > 60000, "all the ring holds but the piece of a line: " + followed.length());
         }
+    }
+
+    /** A client following process p's stdout, held by {@code sink}, from what it writes next. */
+    private AssertSubscriber<Buffer> followFromNow(LogSink sink) {
+        LogTail tail = new LogTail(sink);
+        FakeControl control = new FakeControl() {
+            @Override
+            public Optional<LogTail> logs(String process, boolean stderr) {
+                return Optional.of(tail);
+            }
+        };
+        return new LogFollower(control, vertx).follow("p", false, sink.ring(), sink.ring().total())
+                .subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
     }
 
     private static String text(AssertSubscriber<Buffer> subscriber) {
