@@ -2,6 +2,7 @@ package dev.steward.api;
 
 import dev.steward.control.ActionResult;
 import dev.steward.control.Control;
+import dev.steward.supervise.ProcessState;
 import dev.steward.supervise.Signals;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -91,7 +92,8 @@ public class ActionsResource {
         }
         List<ActionResult> out = new ArrayList<>(results.size());
         for (ActionResult r : results) {
-            boolean stopped = List.of("STOPPED", "EXITED", "FATAL", "BACKOFF").contains(r.state());
+            ProcessState state = ProcessState.valueOf(r.state());
+            boolean stopped = !state.isSignallable() && state != ProcessState.UNKNOWN; // no process: STOPPED ... BACKOFF
             out.add(!r.ok() && stopped && !named.contains(r.name())
                     ? new ActionResult(r.name(), r.program(), true, r.state(), "not running (" + r.state() + "); skipped", false)
                     : r);
