@@ -151,7 +151,8 @@ final class ManifestFiles {
 
     private static boolean isPipe(Path path) {
         try {
-            return ((Integer) Files.readAttributes(path, "unix:mode").get("mode") & 0170000) == 0010000;
+            // Compile-time constants: read here, they load no class of the daemon's.
+            return ((Integer) Files.readAttributes(path, "unix:mode").get("mode") & RegularFiles.S_IFMT) == RegularFiles.S_IFIFO;
         } catch (IOException | UnsupportedOperationException e) {
             return false; // opened as any file, which says what is wrong
         }

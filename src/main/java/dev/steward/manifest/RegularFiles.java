@@ -37,9 +37,9 @@ public final class RegularFiles {
         }
     }
 
-    /** The bits of {@code st_mode} that give the type of file, and its types. */
-    private static final int S_IFMT = 0170000;
-    private static final int S_IFIFO = 0010000;
+    /** The bits of {@code st_mode} that give the type of file, and its types (the first two constants the CLI reads too). */
+    public static final int S_IFMT = 0170000;
+    public static final int S_IFIFO = 0010000;
     private static final int S_IFCHR = 0020000;
     private static final int S_IFDIR = 0040000;
     private static final int S_IFBLK = 0060000;
