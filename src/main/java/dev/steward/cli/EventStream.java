@@ -13,24 +13,33 @@ import java.util.function.Consumer;
 /**
  * {@code GET /events/stream} (server-sent events), read on a thread of its own into a queue: it is
  * opened before the list a watch starts with, so events that happen while the list is fetched are
- * not lost, and a stream whose headers come late does not hold the list up.
+ * not lost, and a stream whose headers come late does not hold the list up. The queue is bounded: when
+ * the command's output blocks (a pager, a suspended pipe), the reader stops reading, and the daemon,
+ * not this client's heap, deals with a client that fell behind (it cuts it off, and says so).
  */
 final class EventStream implements AutoCloseable {
     private static final Object END = new Object();
+    /** Events read ahead of the output: far more than a burst, few enough to keep the heap small. */
+    static final int READ_AHEAD = 1024;
 
-    private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Object> queue;
     private final CountDownLatch connected = new CountDownLatch(1);
     private volatile HttpTransport.Response response;
     private volatile RuntimeException connectFailure;
     private volatile RuntimeException failure;
     private volatile boolean closed;
 
-    private EventStream() {
+    private EventStream(int readAhead) {
+        queue = new LinkedBlockingQueue<>(readAhead);
     }
 
     /** Connects (waiting up to two seconds for the daemon to answer) and starts reading. */
     static EventStream open(Api api) throws InterruptedException {
-        EventStream stream = new EventStream();
+        return open(api, READ_AHEAD);
+    }
+
+    static EventStream open(Api api, int readAhead) throws InterruptedException {
+        EventStream stream = new EventStream(readAhead);
         Thread reader = new Thread(() -> stream.read(api), "steward-event-stream");
         reader.setDaemon(true);
         reader.start();
@@ -78,18 +87,24 @@ final class EventStream implements AutoCloseable {
             if (response == null) {
                 connectFailure = e;
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             connected.countDown();
-            queue.add(END);
+            try {
+                queue.put(END);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
-    private void dispatch(StringBuilder data) {
+    private void dispatch(StringBuilder data) throws InterruptedException {
         if (data.length() == 0) {
             return;
         }
         try {
-            queue.add(Json.parse(data.toString()));
+            queue.put(Json.parse(data.toString()));
         } catch (IllegalArgumentException notAnEvent) {
             // not JSON: nothing to show
         }
@@ -106,6 +121,11 @@ final class EventStream implements AutoCloseable {
             }
             onEvent.accept(event);
         }
+    }
+
+    /** Whether the reader has read as far ahead as it may (and waits for the output to catch up). */
+    boolean readAheadFull() {
+        return queue.remainingCapacity() == 0;
     }
 
     @Override
