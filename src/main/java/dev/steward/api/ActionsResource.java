@@ -81,7 +81,7 @@ public class ActionsResource {
     /**
      * A process that {@code all}, a program's name, {@code GROUP:*} or a selector picked, and that is not running, is
      * skipped, not a failure, as supervisord's signal to a group or to all skips it: {@code signal HUP all} after a
-     * one-shot has completed succeeds. One named by itself ({@code web-0}, {@code web:web-0}) still fails.
+     * one-shot has completed, or while a process waits STOPPING for the rest of its process group, succeeds. One named by itself ({@code web-0}, {@code web:web-0}) still fails.
      */
     private static List<ActionResult> skipNotRunning(List<ActionResult> results, List<String> targets) {
         Set<String> named = new HashSet<>();
@@ -92,11 +92,12 @@ public class ActionsResource {
         }
         List<ActionResult> out = new ArrayList<>(results.size());
         for (ActionResult r : results) {
+            // A signal fails only where it finds no process (Actions.signal): not running, just exited, or STOPPING
+            // with only the rest of its process group left; UNKNOWN is a name not found.
             ProcessState state = ProcessState.valueOf(r.state());
-            boolean stopped = !state.isSignallable() && state != ProcessState.UNKNOWN; // no process: STOPPED ... BACKOFF
-            out.add(!r.ok() && stopped && !named.contains(r.name())
-                    ? new ActionResult(r.name(), r.program(), true, r.state(), "not running (" + r.state() + "); skipped", false)
-                    : r);
+            boolean skipped = !r.ok() && state != ProcessState.UNKNOWN && !named.contains(r.name());
+            String why = state.isSignallable() ? "its process has exited (" : "not running (";
+            out.add(skipped ? new ActionResult(r.name(), r.program(), true, r.state(), why + r.state() + "); skipped", false) : r);
         }
         return out;
     }

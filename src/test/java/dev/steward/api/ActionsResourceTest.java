@@ -50,7 +50,9 @@ class ActionsResourceTest {
     void aSignalToAllSkipsWhatIsNotRunningButNotAProcessNamedByItself() {
         List<ActionResult> results = List.of(new ActionResult("job", "job", false, "EXITED", "not running (EXITED); nothing to signal", false),
                 new ActionResult("web-0", "web", true, "RUNNING", "sent SIGHUP", false),
-                new ActionResult("web-1", "web", false, "FATAL", "not running (FATAL); nothing to signal", false));
+                new ActionResult("web-1", "web", false, "FATAL", "not running (FATAL); nothing to signal", false),
+                new ActionResult("web-2", "web", false, "STOPPING", "not signalled: its process has exited, and it stays STOPPING"
+                        + " until the rest of its process group has gone (killAsGroup); nothing to signal", false));
 
         for (List<String> targets : List.of(List.of("all"), List.of("job", "web"), List.of("job", "web:*"))) {
             ActionResponse answer = (ActionResponse) answering(results).act("signal", targets, null, "HUP", null)
@@ -60,8 +62,10 @@ class ActionsResourceTest {
                     answer.items().get(0).message(), targets.toString());
             assertEquals(new ActionResult("web-1", "web", true, "FATAL", "not running (FATAL); skipped", false), answer.items().get(2),
                     targets.toString());
+            assertEquals(new ActionResult("web-2", "web", true, "STOPPING", "its process has exited (STOPPING); skipped", false),
+                    answer.items().get(3), targets.toString());
         }
-        ActionResponse named = (ActionResponse) answering(results).act("signal", List.of("job", "web:web-0", "web:web-1"), null,
+        ActionResponse named = (ActionResponse) answering(results).act("signal", List.of("job", "web:web-0", "web:web-1", "web:web-2"), null,
                 "HUP", null).toCompletableFuture().join().getEntity();
         assertEquals(results, named.items(), "each named by itself: as the daemon said");
     }
