@@ -122,8 +122,10 @@ final class GetCommand extends StewardCli.Verb {
                     printer.list(events, true, unknown.isEmpty());
                 }
                 for (String name : unknown) {
+                    // `get event 38` reads as kubectl's `get pod NAME`, but a bare NAME of events is an object here
+                    String byId = isEventId(name) ? "; the event with id " + name + " is `steward get event/" + name + "`" : "";
                     err().println("error: no program or process named \"" + name + "\", and no events about it;"
-                            + " run `steward get programs` to list them");
+                            + " run `steward get programs` to list them" + byId);
                 }
                 if (!unknown.isEmpty()) {
                     return StewardCli.EXIT_FAILED;

@@ -425,6 +425,12 @@ class CliCommandsTest {
         assertEquals("", typo.out());
         assertEquals("error: no program or process named \"nosuch\", and no events about it;"
                 + " run `steward get programs` to list them\n", typo.err());
+        daemon.on("GET", "/programs/38", Answer.problem(404, "NotFound", "no program named 38"));
+        daemon.on("GET", "/processes/38", Answer.problem(404, "NotFound", "no process named 38"));
+        CliRun.Result id = cli("get", "event", "38");
+        assertEquals(1, id.code(), id::toString);
+        assertEquals("error: no program or process named \"38\", and no events about it; run `steward get programs` to"
+                + " list them; the event with id 38 is `steward get event/38`\n", id.err());
         CliRun.Result both = cli("get", "events", "hello", "nosuch");
         assertEquals(1, both.code(), both::toString);
         assertEquals(2, both.out().lines().count(), both.out());
