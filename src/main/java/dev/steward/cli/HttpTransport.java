@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
@@ -65,8 +66,8 @@ public final class HttpTransport {
     }
 
     /**
-     * Closes a connection whose answer has not begun within its time, so that a daemon that accepted the request
-     * but is stuck (blocked, stopped with SIGSTOP) does not hold the client for ever, as a blocked read would.
+     * Closes a connection whose answer (or, on a unix socket, whose connect) has not begun within its time, so that a
+     * daemon that is stuck (blocked, stopped with SIGSTOP) does not hold the client for ever, as a blocked read would.
      */
     private static final class Watchdog extends Thread {
         private final Closeable connection;
@@ -74,7 +75,7 @@ public final class HttpTransport {
         private volatile boolean fired;
 
         Watchdog(Closeable connection, long millis) {
-            super("steward-answer-watchdog");
+            super("steward-watchdog");
             setDaemon(true);
             this.connection = connection;
             this.millis = millis;
@@ -200,11 +201,23 @@ public final class HttpTransport {
         OutputStream rawOut;
         Watchdog watchdog = null;
         if (endpoint.isUnix()) {
-            SocketChannel channel;
+            SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+            // A blocking connect to a unix socket whose listen queue is full (a stuck daemon) waits for ever: closing the
+            // channel from another thread ends it, as a TCP connect's own timeout does.
+            Watchdog connecting = connectTimeoutMillis > 0 ? new Watchdog(channel, connectTimeoutMillis) : null;
             try {
-                channel = SocketChannel.open(UnixDomainSocketAddress.of(endpoint.socket()));
+                if (connecting != null) {
+                    connecting.start();
+                }
+                channel.connect(UnixDomainSocketAddress.of(endpoint.socket()));
             } catch (IOException e) {
-                throw new UnreachableException(describe(e), e);
+                channel.close();
+                throw new UnreachableException(connecting != null && connecting.fired ? "connect timed out: its socket takes no"
+                        + " more connections; is the daemon stuck, or stopped (kill -CONT PID)?" : describe(e), e);
+            } finally {
+                if (connecting != null) {
+                    connecting.interrupt();
+                }
             }
             connection = channel;
             rawIn = Channels.newInputStream(channel);

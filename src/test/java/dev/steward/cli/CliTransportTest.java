@@ -141,6 +141,35 @@ class CliTransportTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(60) // before the fix, the connect waited for ever
+    void aUnixSocketWhoseListenQueueIsFullIsGivenUpOnAfterTheConnectTimeout(@TempDir Path dir) throws Exception {
+        // A daemon that accepts nothing (stuck, or stopped with SIGSTOP) once as many connections wait as its backlog holds.
+        Path socket = dir.resolve("steward.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket), 1);
+            java.util.List<SocketChannel> waiting = new java.util.ArrayList<>();
+            try {
+                while (true) { // fill the queue: a connect that would block fails at once when non-blocking
+                    SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+                    waiting.add(channel);
+                    channel.configureBlocking(false);
+                    channel.connect(UnixDomainSocketAddress.of(socket));
+                }
+            } catch (IOException full) {
+                // the queue is full
+            }
+            HttpTransport http = new HttpTransport(HttpTransport.Endpoint.unix(socket), 300);
+            HttpTransport.UnreachableException e = assertThrows(HttpTransport.UnreachableException.class,
+                    () -> http.send("GET", "/api/v1/processes", null, null, null));
+            assertEquals("connect timed out: its socket takes no more connections; is the daemon stuck, or stopped"
+                    + " (kill -CONT PID)?", e.getMessage());
+            for (SocketChannel channel : waiting) {
+                channel.close();
+            }
+        }
+    }
+
+    @Test
     @org.junit.jupiter.api.Timeout(60) // before the fix, the first call waited for ever
     void aDaemonThatTakesTheRequestButNeverAnswersIsGivenUpOnAfterTheRequestTimeout(@TempDir Path dir) throws Exception {
         // A stuck daemon (its event loop blocked, or stopped with SIGSTOP): the kernel still takes the connection.
