@@ -167,8 +167,8 @@ final class CommonCommandLine {
                 logs.follow = options.containsKey("follow");
                 logs.stderr = options.containsKey("stderr");
                 logs.previous = options.containsKey("previous");
-                try { // picocli's conversion is Integer.valueOf and Long.valueOf; its defaults are -1
-                    logs.tail = options.containsKey("tail") ? Integer.parseInt(options.get("tail")) : -1;
+                try { // picocli's conversion is Integer.valueOf and Long.valueOf; its defaults are these
+                    logs.tail = options.containsKey("tail") ? Integer.parseInt(options.get("tail")) : LogsCommand.TAIL_UNSET;
                     logs.bytes = options.containsKey("limit-bytes") ? Long.parseLong(options.get("limit-bytes")) : -1;
                 } catch (NumberFormatException e) {
                     return Optional.empty(); // picocli's message names the option and the value

@@ -1,5 +1,6 @@
 package dev.steward.cli;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -38,8 +39,12 @@ final class LogsCommand extends StewardCli.Verb {
     @Option(names = {"-f", "--follow"}, description = "Keep streaming new output.")
     boolean follow;
 
-    @Option(names = "--tail", paramLabel = "N", defaultValue = "-1",
-            description = "Only the last N lines (default: the last 64 KiB; with -l, the last " + SELECTOR_TAIL + " lines).")
+    /** No --tail given: the daemon's default, the last 64 KiB (a selector's, the last {@link #SELECTOR_TAIL} lines). */
+    static final int TAIL_UNSET = Integer.MIN_VALUE;
+
+    @Option(names = "--tail", paramLabel = "N", defaultValue = "" + TAIL_UNSET,
+            description = "Only the last N lines; -1: all that memory and the log files hold, as kubectl's (default: the last"
+                    + " 64 KiB; with -l, the last " + SELECTOR_TAIL + " lines).", showDefaultValue = CommandLine.Help.Visibility.NEVER)
     int tail;
 
     @Option(names = "--limit-bytes", paramLabel = "N", defaultValue = "-1", description = "Only the last N bytes.")
@@ -60,8 +65,8 @@ final class LogsCommand extends StewardCli.Verb {
 
     @Override
     public Integer call() {
-        if (tail < -1) {
-            throw usage("--tail must be 0 or more (got " + tail + ")");
+        if (tail < -1 && tail != TAIL_UNSET) {
+            throw usage("--tail must be 0 or more, or -1 for every line (got " + tail + ")");
         }
         if (bytes < -1) {
             throw usage("--limit-bytes must be 0 or more (got " + bytes + ")");
@@ -137,7 +142,7 @@ final class LogsCommand extends StewardCli.Verb {
             // supervisorctl tail shows one stream too, and an empty answer looks like a program that said nothing
             err().println("steward: " + process + " wrote nothing to " + (stderr ? "stderr" : "stdout") + ", but it wrote to "
                     + (stderr ? "stdout: steward logs " + process : "stderr: steward logs " + process + " --stderr")
-                    + (tail >= 0 ? " --tail " + tail : "") + (bytes >= 0 ? " --limit-bytes " + bytes : ""));
+                    + (tail != TAIL_UNSET ? " --tail " + tail : "") + (bytes >= 0 ? " --limit-bytes " + bytes : ""));
         }
         return StewardCli.EXIT_OK;
     }
@@ -151,7 +156,12 @@ final class LogsCommand extends StewardCli.Verb {
     }
 
     String target(String process, boolean stderr) {
-        return target(process, stderr, tail);
+        return target(process, stderr, lines());
+    }
+
+    /** The API's {@code tail}: -1 for its default; kubectl's {@code --tail -1}, every line, as many as the API takes. */
+    int lines() {
+        return tail == TAIL_UNSET ? -1 : tail == -1 ? Integer.MAX_VALUE : tail;
     }
 
     String target(String process, boolean stderr, int lines) {

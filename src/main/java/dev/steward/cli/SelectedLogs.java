@@ -33,7 +33,7 @@ final class SelectedLogs {
                     + command.maxLogRequests + ") may be followed at once; raise it (--max-log-requests " + processes.size()
                     + "), or narrow the selector");
         }
-        int lines = command.tail >= 0 || command.bytes >= 0 ? command.tail : LogsCommand.SELECTOR_TAIL;
+        int lines = command.tail != LogsCommand.TAIL_UNSET || command.bytes >= 0 ? command.lines() : LogsCommand.SELECTOR_TAIL;
         if (command.follow) {
             followAll(processes, lines);
         } else {

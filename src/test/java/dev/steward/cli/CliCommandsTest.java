@@ -989,6 +989,11 @@ class CliCommandsTest {
         assertEquals("/processes/web-0/logs?stream=stdout&tail=3&follow=true", daemon.last().target());
         cli("logs", "web-0", "--stderr");
         assertEquals("/processes/web-0/logs?stream=stderr", daemon.last().target());
+        cli("logs", "web-0", "--tail", "-1");
+        assertEquals("/processes/web-0/logs?stream=stdout&tail=2147483647", daemon.last().target(), "kubectl's every line");
+        CliRun.Result below = cli("logs", "web-0", "--tail", "-2");
+        assertEquals(2, below.code(), below::toString);
+        assertTrue(below.err().startsWith("error: --tail must be 0 or more, or -1 for every line (got -2)"), below::toString);
     }
 
     @Test

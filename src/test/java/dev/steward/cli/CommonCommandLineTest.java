@@ -185,6 +185,7 @@ class CommonCommandLineTest {
                 List.of("logs"),
                 List.of("logs", "a", "b"),
                 List.of("logs", "web-0", "-l", "a=b"),
+                List.of("logs", "web-0", "--tail", "-1"),
                 List.of("logs", "web-0", "--tail", "-2"),
                 List.of("logs", "web-0", "--tail", "lots"),
                 List.of("logs", "web-0", "--tail=0x10"),
