@@ -198,6 +198,11 @@ final class LogsCommand extends StewardCli.Verb {
      * {@code GROUP:}) its first running process, as {@code program/GROUP}.
      */
     private String processOfGroup(String group, String member) {
+        if (group.isEmpty()) { // supervisorctl's tail :web-0 says "no such process" too
+            throw new CliException(StewardCli.EXIT_FAILED, "no process named \":" + member + "\": GROUP:NAME needs its program"
+                    + " before the colon (PROGRAM:" + member + "), or name the process alone (" + member + "); run `steward get"
+                    + " processes` to list them");
+        }
         if (member.isEmpty() || member.equals("*")) {
             return processOfKind("program", group);
         }

@@ -1073,6 +1073,12 @@ class CliCommandsTest {
         assertEquals(1, notInGroup.code(), notInGroup::toString);
         assertEquals("error: no process named \"web:web-7\": program web has web-0, web-1; name one of them (steward logs"
                 + " web-0)\n", notInGroup.err());
+        int sent = daemon.requests.size();
+        CliRun.Result noGroup = cli("logs", ":web-0");
+        assertEquals(1, noGroup.code(), noGroup::toString);
+        assertEquals("error: no process named \":web-0\": GROUP:NAME needs its program before the colon (PROGRAM:web-0), or name"
+                + " the process alone (web-0); run `steward get processes` to list them\n", noGroup.err());
+        assertEquals(sent, daemon.requests.size(), "nothing to ask the daemon");
     }
 
     @Test
