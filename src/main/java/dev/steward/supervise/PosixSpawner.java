@@ -23,6 +23,12 @@ public final class PosixSpawner implements Spawner {
     private final Reaper reaper = new Reaper();
     private final PipeReader pipes = new PipeReader();
 
+    public PosixSpawner() {
+        if (Reaper.INIT) {
+            reaper.start(); // orphans come to pid 1 before its first spawn, and whether it spawns anything or not
+        }
+    }
+
     /**
      * Each child costs the daemon two descriptors (its pipes) and up to two more (its log files). Spawned until
      * the process ran out of them, a daemon could then not load a class from a jar, accept a connection or read a

@@ -17,6 +17,18 @@ import java.util.function.Consumer;
  * JVM outlives its daemon and keeps the old reaper in {@code waitpid}: so no test leaves a child behind.
  */
 final class Reaper {
+    /**
+     * Pid 1 of a pid namespace (a container's main process) inherits every orphan of the namespace, also those of
+     * processes it never started ({@code docker exec}, {@code kubectl exec}, a Docker HEALTHCHECK): they must be reaped
+     * even while the daemon has no child of its own, when {@code waitpid} cannot block and returns ECHILD at once.
+     */
+    static final boolean INIT = ProcessHandle.current().pid() == 1;
+    /**
+     * How long pid 1 waits, with no child at all, before it looks for orphans to reap again: tini looks every second
+     * too. Any other daemon waits for a spawn instead, and never wakes up idle: only its own descendants can become its
+     * children, and one that does is its child before its parent can be reaped.
+     */
+    private static final long ORPHAN_LOOK_MILLIS = 1000;
     private final Object lock = new Object();
     private final Map<Integer, Consumer<ExitStatus>> waiting = new HashMap<>();
     private boolean started;
@@ -37,6 +49,13 @@ final class Reaper {
 
     interface SpawnAction {
         int spawn() throws SpawnException;
+    }
+
+    /** Starts reaping now, not at the first spawn: pid 1 has orphans to reap from its first moment ({@link #INIT}). */
+    void start() {
+        synchronized (lock) {
+            startIfNeeded();
+        }
     }
 
     private void startIfNeeded() {
@@ -82,6 +101,10 @@ final class Reaper {
         synchronized (lock) {
             while (waiting.isEmpty()) {
                 try {
+                    if (INIT) {
+                        lock.wait(ORPHAN_LOOK_MILLIS); // a spawn ends it sooner
+                        return;
+                    }
                     lock.wait();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

@@ -10,6 +10,7 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -71,7 +72,12 @@ class ContainerInitIT {
 
     /** Zombies whose parent is {@code parent}: exited processes nobody has reaped. */
     private static List<Long> zombiesOf(long parent) throws IOException {
-        List<Long> zombies = new ArrayList<>();
+        return childrenOf(parent, "Z");
+    }
+
+    /** The processes whose parent is {@code parent} and whose state is one of {@code states} (R, S, Z ...). */
+    private static List<Long> childrenOf(long parent, String states) throws IOException {
+        List<Long> children = new ArrayList<>();
         try (var all = Files.list(Path.of("/proc"))) {
             for (Path entry : all.filter(p -> p.getFileName().toString().matches("[0-9]+")).toList()) {
                 String stat;
@@ -81,12 +87,29 @@ class ContainerInitIT {
                     continue;
                 }
                 String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                if (fields[0].equals("Z") && Long.parseLong(fields[1]) == parent) {
-                    zombies.add(Long.parseLong(entry.getFileName().toString()));
+                if (states.contains(fields[0]) && Long.parseLong(fields[1]) == parent) {
+                    children.add(Long.parseLong(entry.getFileName().toString()));
                 }
             }
         }
-        return zombies;
+        return children;
+    }
+
+    /**
+     * As {@code docker exec NAME sh -c 'sleep 2 &'}: a process entered into the daemon's namespace from outside leaves an
+     * orphan, which the kernel gives to pid 1 though the daemon never started it; it must be reaped when it ends.
+     */
+    private static void execLeavesAnOrphanThatIsReaped(long daemon) throws Exception {
+        Process exec = new ProcessBuilder("nsenter", "--target", Long.toString(daemon), "--pid", "--mount",
+                "/bin/sh", "-c", "sleep 2 & exit 0").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        assertTrue(exec.waitFor(30, TimeUnit.SECONDS) && exec.exitValue() == 0, "nsenter into the daemon's namespace");
+        List<Long> orphans = await("the orphan, now pid 1's").atMost(DaemonProcess.PATIENCE).pollInterval(Duration.ofMillis(20))
+                .until(() -> childrenOf(daemon, "RSDZ"), found -> !found.isEmpty());
+        for (long orphan : orphans) {
+            await("the orphan " + orphan + " reaped once it ends").atMost(DaemonProcess.PATIENCE)
+                    .until(() -> !Files.exists(Path.of("/proc", Long.toString(orphan))));
+        }
     }
 
     @Test
@@ -111,6 +134,26 @@ class ContainerInitIT {
         // docker stop: SIGTERM to pid 1
         assertEquals(0, terminate(daemon, pid[0]), () -> String.join("\n", daemon.lines()));
         daemon.awaitLine("all programs stopped");
+    }
+
+    @Test
+    void asPidOneItReapsTheOrphansOfProcessesItNeverStarted() throws Exception {
+        Files.createDirectories(root.resolve("manifests"));
+        long[] pid = new long[1];
+        DaemonProcess daemon = start("ContainerInitIT-exec-orphans", pid);
+        execLeavesAnOrphanThatIsReaped(pid[0]); // before any spawn
+
+        daemon.writeManifest("once.yaml", """
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: once}
+                spec:
+                  command: ["true"]
+                  startSeconds: 0
+                """);
+        daemon.awaitLine("once: EXITED");
+        execLeavesAnOrphanThatIsReaped(pid[0]); // with no child of its own left
+        assertEquals(0, terminate(daemon, pid[0]), () -> String.join("\n", daemon.lines()));
     }
 
     /** docker kill, or the OOM killer, then the container restarted on the same state volume. */
