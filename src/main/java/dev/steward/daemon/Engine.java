@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -63,23 +65,28 @@ public final class Engine {
         };
     }
 
+    /** How long pid 1 waits for the orphans it sends SIGTERM once its programs have stopped: s6-overlay waits 3 s. */
+    private static final long ORPHAN_GRACE_SECONDS = 5;
+
     private static Engine early; // guarded by Engine.class: a signal during startEarly waits for it
 
     private final EngineSettings settings;
     private final StateDirLock lock;
     private final ChildLedger ledger;
+    private final PosixSpawner spawner;
     private final Supervisor supervisor;
     private final ManifestSource source;
     private final EventHistory history;
     private final CompletableFuture<Void> firstPass;
     private CompletableFuture<Void> stopped;
 
-    private Engine(EngineSettings settings, StateDirLock lock, ChildLedger ledger, Supervisor supervisor, ManifestSource source,
-                   EventHistory history, CompletableFuture<Void> firstPass) {
+    private Engine(EngineSettings settings, StateDirLock lock, ChildLedger ledger, PosixSpawner spawner, Supervisor supervisor,
+                   ManifestSource source, EventHistory history, CompletableFuture<Void> firstPass) {
         this.firstPass = firstPass;
         this.settings = settings;
         this.lock = lock;
         this.ledger = ledger;
+        this.spawner = spawner;
         this.supervisor = supervisor;
         this.source = source;
         this.history = history;
@@ -129,7 +136,8 @@ public final class Engine {
         loop.execute(PosixSpawner::prepare); // meanwhile the watch thread reads the manifests
         // os.path.abspath, as supervisord's %(here)s: absolute and normalized, not resolved through symbolic links
         Path manifests = settings.manifests().toAbsolutePath().normalize();
-        ProcessLauncher launcher = new ProcessLauncher(new PosixSpawner(), stateDir, manifests, childEnvironment(), ledger,
+        PosixSpawner spawner = new PosixSpawner();
+        ProcessLauncher launcher = new ProcessLauncher(spawner, stateDir, manifests, childEnvironment(), ledger,
                 TailMemory.quarterOfHeap(), new LogFileTable(logFileProblems(loop::execute)));
         EventHistory history = new EventHistory(Clock.systemUTC());
         leftovers.occurrences().forEach(occurrence -> history.accept(occurrence.event(), occurrence.at()));
@@ -166,7 +174,7 @@ public final class Engine {
             Console.warn("the manifest directory " + manifests + " did not exist: created it, empty; put manifests"
                     + " there, or restart with --manifests DIR if the path is mistyped");
         }
-        return new Engine(settings, lock, ledger, supervisor, source, history, firstPass);
+        return new Engine(settings, lock, ledger, spawner, supervisor, source, history, firstPass);
     }
 
     /**
@@ -313,9 +321,52 @@ public final class Engine {
             stopped = done.thenRun(() -> {
                 closeQuietly(lock);
                 Console.info("all programs stopped");
-            });
+            }).thenCompose(programsStopped -> PosixSpawner.isInit() ? endOrphans() : programsStopped());
         }
         return stopped;
+    }
+
+    private static CompletableFuture<Void> programsStopped() {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * Pid 1 (a container's main process), its programs stopped: the processes left, orphans that outlived their program
+     * (a {@code sh -c 'worker &'} stopped without {@code stopAsGroup}), are sent SIGTERM and given a few seconds before
+     * the kernel ends them with SIGKILL as pid 1 exits; on a thread of its own, so that the owner goes on answering.
+     */
+    private CompletableFuture<Void> endOrphans() {
+        List<ProcessHandle> orphans = ProcessHandle.current().children().filter(ProcessHandle::isAlive).toList();
+        if (orphans.isEmpty()) {
+            return programsStopped();
+        }
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            Console.info((orphans.size() == 1 ? "1 process outlived its program (" : orphans.size()
+                    + " processes outlived their programs (") + describe(orphans) + "): sending SIGTERM to every process"
+                    + " left, as pid 1 does before it exits, and waiting up to " + ORPHAN_GRACE_SECONDS + " s for them");
+            try {
+                if (!spawner.endOrphans(TimeUnit.SECONDS.toMillis(ORPHAN_GRACE_SECONDS))) {
+                    List<ProcessHandle> left = ProcessHandle.current().children().filter(ProcessHandle::isAlive).toList();
+                    Console.warn("still running " + ORPHAN_GRACE_SECONDS + " s after SIGTERM, ended with SIGKILL as pid 1 exits: "
+                            + describe(left) + "; to stop a program's own children with it, give it stopAsGroup: true");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ended.complete(null);
+        }, "steward-orphans");
+        thread.setDaemon(true);
+        thread.start();
+        return ended;
+    }
+
+    private static String describe(List<ProcessHandle> processes) {
+        List<String> shown = new ArrayList<>();
+        for (ProcessHandle process : processes.subList(0, Math.min(5, processes.size()))) {
+            shown.add("pid " + process.pid() + " " + process.info().commandLine().orElse("?"));
+        }
+        return String.join(", ", shown) + (processes.size() > shown.size() ? ", ..." : "");
     }
 
     private static void closeQuietly(StateDirLock lock) {

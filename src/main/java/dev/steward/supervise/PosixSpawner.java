@@ -29,6 +29,24 @@ public final class PosixSpawner implements Spawner {
         }
     }
 
+    /** Whether the daemon is pid 1 of its pid namespace: a container's main process, the init of every process in it. */
+    public static boolean isInit() {
+        return Reaper.INIT;
+    }
+
+    /**
+     * Pid 1, once its programs have stopped: sends SIGTERM to every other process of the namespace, as an init does
+     * before it ends (sysvinit's killall5, s6-overlay's, dumb-init's), since the kernel ends them all with SIGKILL once
+     * pid 1 exits. Those left are orphans (a program's children that outlived it) and {@code docker exec} sessions.
+     * Waits until no child is left (the orphans are pid 1's children), at most {@code millis}.
+     *
+     * @return whether every child has gone
+     */
+    public boolean endOrphans(long millis) throws InterruptedException {
+        LibC.kill(-1, 15); // from pid 1, every process of the namespace but itself
+        return reaper.awaitNoChildren(millis);
+    }
+
     /**
      * Each child costs the daemon two descriptors (its pipes) and up to two more (its log files). Spawned until
      * the process ran out of them, a daemon could then not load a class from a jar, accept a connection or read a

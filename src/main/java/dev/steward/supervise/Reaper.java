@@ -5,6 +5,7 @@ import com.sun.jna.ptr.IntByReference;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -32,6 +33,8 @@ final class Reaper {
     private final Object lock = new Object();
     private final Map<Integer, Consumer<ExitStatus>> waiting = new HashMap<>();
     private boolean started;
+    // How often waitpid has found no child at all, guarded by lock: awaitNoChildren waits for the next time.
+    private long childless;
 
     /**
      * Runs {@code spawn} and registers the pid it returns under the reaper's lock, so an exit can
@@ -97,8 +100,30 @@ final class Reaper {
         }
     }
 
+    /**
+     * Waits until {@code waitpid} finds no child left, at most {@code millis}; whether it did. Pid 1's only
+     * ({@link #INIT}), whose reaper looks again every second without a child: another's waits for a spawn instead.
+     */
+    boolean awaitNoChildren(long millis) throws InterruptedException {
+        synchronized (lock) {
+            long seen = childless;
+            lock.notifyAll(); // a reaper waiting out ORPHAN_LOOK_MILLIS looks now
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+            while (childless == seen) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return false;
+                }
+                lock.wait(left);
+            }
+            return true;
+        }
+    }
+
     private void awaitChildren() {
         synchronized (lock) {
+            childless++;
+            lock.notifyAll();
             while (waiting.isEmpty()) {
                 try {
                     if (INIT) {

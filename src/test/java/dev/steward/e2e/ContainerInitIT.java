@@ -156,6 +156,35 @@ class ContainerInitIT {
         assertEquals(0, terminate(daemon, pid[0]), () -> String.join("\n", daemon.lines()));
     }
 
+    /** As an init does before it ends (dumb-init, s6-overlay, sysvinit): the kernel would end them with SIGKILL. */
+    @Test
+    void asPidOneItSendsSigtermToTheOrphansLeftOnceItsProgramsHaveStopped() throws Exception {
+        Path mark = root.resolve("orphan-got-term");
+        Path script = root.resolve("leaves-an-orphan.sh");
+        // a worker in the background that outlives the program, stopped without stopAsGroup: pid 1's orphan then
+        Files.writeString(script, """
+                sh -c 'trap "echo TERM > %s; exit 0" TERM; sleep 1000 & wait' &
+                exec sleep 1000
+                """.formatted(mark));
+        Files.createDirectories(root.resolve("manifests"));
+        Files.writeString(root.resolve("manifests/leaver.yaml"), """
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: leaver}
+                spec:
+                  command: ["/bin/sh", "%s"]
+                """.formatted(script));
+        long[] pid = new long[1];
+        DaemonProcess daemon = start("ContainerInitIT-orphans-at-stop", pid);
+        daemon.awaitLine("leaver: RUNNING");
+
+        assertEquals(0, terminate(daemon, pid[0]), () -> String.join("\n", daemon.lines()));
+        assertEquals("TERM", Files.readString(mark).trim(), () -> String.join("\n", daemon.lines()));
+        assertTrue(daemon.lines().stream().anyMatch(l -> l.contains("1 process outlived its program (pid ")),
+                () -> String.join("\n", daemon.lines()));
+        assertFalse(daemon.lines().stream().anyMatch(l -> l.contains("WARN")), () -> String.join("\n", daemon.lines()));
+    }
+
     /** docker kill, or the OOM killer, then the container restarted on the same state volume. */
     @Test
     void aKilledPidOneLeavesNothingAndItsSuccessorWarnsOfNoOtherNamespace() throws Exception {
