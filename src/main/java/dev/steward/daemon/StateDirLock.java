@@ -8,9 +8,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /** An exclusive lock on the state directory, so two daemons never supervise the same programs. */
 final class StateDirLock implements AutoCloseable {
+    /**
+     * rw-------: whoever can open the file can lock it (a shared lock needs only read permission), and a lock held by
+     * another user's process would keep every later daemon from starting. So no other user may open it, whatever the
+     * umask.
+     */
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_FILE = PosixFilePermissions.asFileAttribute(OWNER_ONLY);
+
     private final FileChannel channel;
     private final FileLock lock;
 
@@ -22,7 +34,15 @@ final class StateDirLock implements AutoCloseable {
     static StateDirLock acquire(Path stateDir) throws IOException {
         Files.createDirectories(stateDir);
         Path file = stateDir.resolve("steward.lock");
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE), OWNER_ONLY_FILE);
+        try {
+            // A file made before this rule (rw-r--r--) is closed now: a process that opened it already keeps it open
+            Files.setPosixFilePermissions(file, OWNER_ONLY);
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
         FileLock lock = channel.tryLock();
         if (lock == null) {
             String holder = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).trim();
