@@ -11,9 +11,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.Set;
 
 /**
  * Writes manifest files so that the watcher never sees half a file: the text goes to
@@ -21,6 +25,12 @@ import java.time.Instant;
  * flushed to disk, and is renamed over the target in one step.
  */
 final class AtomicFiles {
+    /**
+     * A new manifest is rw-r--r-- at most, less the umask: under {@code umask 000} it came out rw-rw-rw-, and any user
+     * could have changed the command the daemon runs for it.
+     */
+    private static final FileAttribute<Set<PosixFilePermission>> NEW_FILE_MODE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--"));
 
     private AtomicFiles() {
     }
@@ -66,8 +76,12 @@ final class AtomicFiles {
     private static void replace(Path target, String text) throws IOException {
         Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            // Made anew, with its mode, not reused: one a crash left may have been made under another umask
+            if (!Files.isDirectory(temp, LinkOption.NOFOLLOW_LINKS)) {
+                Files.deleteIfExists(temp);
+            }
+            try (FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    NEW_FILE_MODE)) {
                 ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
                 while (bytes.hasRemaining()) {
                     channel.write(bytes);

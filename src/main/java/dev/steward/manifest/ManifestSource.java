@@ -1,5 +1,6 @@
 package dev.steward.manifest;
 
+import dev.steward.logs.SharedDirectory;
 import dev.steward.reconcile.DesiredState;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -191,7 +192,8 @@ public final class ManifestSource implements AutoCloseable {
     }
 
     private void start(boolean firstScanInBackground) throws IOException {
-        Files.createDirectories(directory);
+        // Not writable by other users whatever the umask: under 000 it was rwxrwxrwx, and any user's manifest ran
+        SharedDirectory.createDirectories(directory);
         watcher = directory.getFileSystem().newWatchService();
         // Watch before the first scan, so that a file written during that scan still triggers another one.
         watchKey = register();

@@ -1,5 +1,6 @@
 package dev.steward.manifest;
 
+import dev.steward.logs.SharedDirectory;
 import dev.steward.manifest.NodeReader.Position;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
@@ -371,7 +372,7 @@ public final class ManifestWriter {
 
     private void write(Path file, String text) {
         try {
-            Files.createDirectories(file.getParent());
+            SharedDirectory.createDirectories(file.getParent());
             AtomicFiles.write(file, text);
         } catch (IOException e) {
             Path where = directory;

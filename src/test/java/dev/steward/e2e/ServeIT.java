@@ -82,6 +82,58 @@ class ServeIT {
     }
 
     @Test
+    void underAUmaskThatLetsEveryoneWriteWhatTheDaemonWritesForTheApiIsNotWritableByOthers() throws Exception {
+        // Under umask 000 the manifest directory it made came out rwxrwxrwx, a manifest `apply` wrote and the operator's
+        // stops rw-rw-rw-, and the directory `apply -f DIR` spools its files into rwxrwxrwx: any user could have had a
+        // command of theirs run as the daemon's user (root, often), or kept a program stopped.
+        Path manifests = root.resolve("made").resolve("manifests");
+        Path state = root.resolve("state");
+        Path sources = Files.createDirectories(root.resolve("sources"));
+        Files.writeString(sources.resolve("web.yaml"), "apiVersion: steward.dev/v1\nkind: Program\nmetadata: {name: web}\n"
+                + "spec: {command: [sleep, '1000']}\n");
+        try (DaemonProcess daemon = DaemonProcess.launch(List.of("sh", "-c", "umask 000; exec \"$@\"", "sh"), List.of(),
+                root.resolve("unused"), state, "ServeIT-umask-api", List.of("--manifests", manifests.toString(),
+                        "--state-dir", state.toString(), "--listen", "127.0.0.1:0"))) {
+            daemon.awaitLine("listening on unix socket");
+            assertEquals("rwx------", permissions(state.resolve("uploads")), "where apply -f DIR's files are spooled");
+            assertEquals(0, client(state, "apply", "-f", sources.toString()), "apply -f DIR");
+            // once the watch has read what apply wrote
+            await("stop web").atMost(DaemonProcess.PATIENCE).until(() -> client(state, "stop", "web") == 0);
+            for (Path written : List.of(manifests, manifests.resolve("web.yaml"), state.resolve("stopped-by-hand"))) {
+                String mode = permissions(written);
+                assertFalse(mode.charAt(7) == 'w', () -> written + " is " + mode);
+            }
+            assertEquals(0, daemon.terminate());
+        }
+    }
+
+    private static String permissions(Path path) throws IOException {
+        return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+    }
+
+    /** Runs {@code bin/steward} on the unix socket of the daemon with state directory {@code state}: its exit code. */
+    private int client(Path state, String... args) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of("bin", "steward").toAbsolutePath().toString(),
+                "--server", state.resolve("steward.sock").toString()));
+        command.addAll(List.of(args));
+        Path out = root.resolve("client.txt");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
+        builder.environment().remove("STEWARD_SERVER");
+        builder.environment().remove("STEWARD_TOKEN");
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process process = builder.start();
+        try {
+            assertTrue(process.waitFor(90, TimeUnit.SECONDS), () -> "the client did not finish: " + command);
+        } finally {
+            process.destroyForcibly();
+        }
+        if (process.exitValue() != 0) {
+            System.err.println(command + ":\n" + Files.readString(out));
+        }
+        return process.exitValue();
+    }
+
+    @Test
     void aFileGivenAsTheManifestOrStateDirectoryEndsTheStartWithWhatIsWrong() throws Exception {
         Path file = Files.writeString(root.resolve("not-a-dir"), "");
         Path manifests = oneProgramThatLeavesAMarker();
