@@ -97,6 +97,8 @@ public class Main implements QuarkusApplication {
             // Before any program starts: a state directory other users could write stops the start (TokenCheck).
             ApiToken.checkPlaceOrExplain(Optional.ofNullable(System.getProperty("steward.token"))
                     .or(() -> Optional.ofNullable(System.getenv("STEWARD_TOKEN"))), settings.stateDir());
+            // Nor a .env or config/application.properties here that another user could have written (the token, again)
+            WorkingDirectoryConfig.check(Path.of(System.getProperty("user.dir")).toAbsolutePath());
             engine = Engine.startEarly(settings, STOP_SIGNAL::isDone, listening::await); // nor an HTTP address taken
             // A signal ends the wait too; this thread then does the stopping, so nothing races it.
             CompletableFuture.anyOf(engine.firstPass(), STOP_SIGNAL).get(FIRST_PASS_WAIT.toMillis(), TimeUnit.MILLISECONDS);

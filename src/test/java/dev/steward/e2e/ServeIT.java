@@ -210,6 +210,34 @@ class ServeIT {
         }
     }
 
+    /**
+     * Quarkus reads a .env in the working directory as environment variables: one every user could write (a daemon started
+     * in /tmp, say) set the API's token, STEWARD_TOKEN, and with it whoever wrote it could run any command as the daemon's
+     * user.
+     */
+    @Test
+    void aDotEnvInTheWorkingDirectoryThatOtherUsersCouldWriteStopsTheStartBeforeAnyProgramRuns() throws Exception {
+        Path manifests = oneProgramThatLeavesAMarker();
+        Path state = root.resolve("state");
+        Path workingDirectory = Files.createDirectories(root.resolve("cwd"));
+        Path dotEnv = Files.writeString(workingDirectory.resolve(".env"), "STEWARD_TOKEN=chosen-by-another-user\n");
+        Files.setPosixFilePermissions(dotEnv, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        try (DaemonProcess daemon = DaemonProcess.launchCommand(List.of("sh", "-c", "cd \"$0\" && exec \"$@\"",
+                        workingDirectory.toString(), Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1", "-jar",
+                        Path.of(DaemonProcess.jar()).toAbsolutePath().toString(), "serve", "--manifests", manifests.toString(),
+                        "--state-dir", state.toString(), "--listen", "127.0.0.1:0"),
+                java.util.Map.of(), manifests, state, "ServeIT-dotenv")) {
+            assertTrue(daemon.process().waitFor(DaemonProcess.PATIENCE.toSeconds(), TimeUnit.SECONDS), "the daemon did not exit");
+            assertEquals(1, daemon.process().exitValue(), () -> String.join("\n", daemon.lines()));
+            assertTrue(daemon.lines().contains("steward: cannot start: " + dotEnv + " is writable by other users (rw-rw-rw-):"
+                    + " the daemon reads its configuration from it at start (STEWARD_TOKEN, the API's token, among the rest),"
+                    + " so any of them could choose it; chmod go-w it, remove it, or start the daemon from another working"
+                    + " directory (cd /)"), () -> String.join("\n", daemon.lines()));
+            assertFalse(Files.exists(marker()), "no program ran");
+        }
+    }
+
     @Test
     void aMalformedListenAddressEndsTheStartWithItsReason() throws Exception {
         // Thrown out of main, the error met Quarkus' logging set-up racing the libc thread's: the daemon hung, TERM too.
