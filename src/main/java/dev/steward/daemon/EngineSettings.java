@@ -1,6 +1,7 @@
 package dev.steward.daemon;
 
 import dev.steward.config.StewardConfig;
+import dev.steward.manifest.RegularFiles;
 import io.quarkus.runtime.configuration.DurationConverter;
 
 import java.io.IOException;
@@ -43,6 +44,26 @@ public record EngineSettings(Path manifests, Path stateDir, Duration debounce, D
     public void requireDirectories() {
         requireDirectory(manifests, "manifest directory", "--manifests DIR (STEWARD_MANIFESTS)", "holds the manifests");
         requireDirectory(stateDir, "state directory", "--state-dir DIR (STEWARD_STATE_DIR)", "is to hold logs, lock and socket");
+        refuseOpenManifestDirectory(manifests);
+    }
+
+    /**
+     * The daemon runs the command of every manifest in the directory, as its own user (root, often): one every user may
+     * write would let any of them run anything so. Write permission for a group is left to the operator, who gave it.
+     */
+    private static void refuseOpenManifestDirectory(Path manifests) {
+        int mode;
+        try {
+            mode = (Integer) Files.getAttribute(manifests, "unix:mode");
+        } catch (IOException | RuntimeException missingOrUnknown) {
+            return; // made by the daemon, not writable by others; or not Linux
+        }
+        if ((mode & 0002) != 0 && !RegularFiles.readOnly(manifests)) {
+            throw new IllegalStateException("the manifest directory " + manifests.toAbsolutePath() + " is writable by every"
+                    + " user (" + RegularFiles.permissions(mode) + "): any of them could drop a manifest there, whose command the"
+                    + " daemon would run as its own user; chmod o-w it, or pass --manifests DIR (STEWARD_MANIFESTS) with a"
+                    + " directory of yours");
+        }
     }
 
     private static void requireDirectory(Path path, String what, String option, String purpose) {

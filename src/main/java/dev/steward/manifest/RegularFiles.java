@@ -89,6 +89,33 @@ public final class RegularFiles {
         if ((Long) attributes.get("size") > limit) {
             throw tooLarge(limit);
         }
+        int mode = (Integer) attributes.get("mode");
+        if ((mode & 0002) != 0 && !readOnly(file)) {
+            // The daemon runs what a manifest says, as its own user (root, often): as cron refuses such a crontab
+            throw new Unreadable("is writable by every user (" + permissions(mode) + "): any of them could change what the"
+                    + " daemon runs; chmod o-w it", false);
+        }
+    }
+
+    /**
+     * Whether {@code path} is on a file system mounted read-only, where its mode does not matter: a Kubernetes ConfigMap's
+     * volume is {@code rwxrwxrwx}, and {@code defaultMode} may make its files so too.
+     */
+    public static boolean readOnly(Path path) {
+        try {
+            return Files.getFileStore(path).isReadOnly();
+        } catch (IOException | RuntimeException unknown) {
+            return false;
+        }
+    }
+
+    /** {@code rw-rw-rw-}: the permission bits of {@code st_mode}, as ls writes them. */
+    public static String permissions(int mode) {
+        StringBuilder text = new StringBuilder(9);
+        for (int bit = 0; bit < 9; bit++) {
+            text.append((mode & (0400 >> bit)) != 0 ? "rwxrwxrwx".charAt(bit) : '-');
+        }
+        return text.toString();
     }
 
     private static Unreadable tooLarge(long limit) {

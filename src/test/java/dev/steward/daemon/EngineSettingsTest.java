@@ -34,6 +34,20 @@ class EngineSettingsTest {
         assertEquals(Duration.ofMillis(50), settings.debounce(), "application.properties comes after the environment");
     }
 
+    @Test
+    void aManifestDirectoryEveryUserCanWriteStopsTheStart(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        // Any user could drop a manifest there, whose command the daemon (root, often) would run
+        Path manifests = java.nio.file.Files.createDirectories(dir.resolve("manifests"));
+        java.nio.file.Files.setPosixFilePermissions(manifests, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        EngineSettings settings = new EngineSettings(manifests, dir.resolve("state"), Duration.ofMillis(30), Duration.ofSeconds(30));
+        IllegalStateException refused = assertThrows(IllegalStateException.class, settings::requireDirectories);
+        assertEquals("the manifest directory " + manifests + " is writable by every user (rwxrwxrwx): any of them could drop"
+                + " a manifest there, whose command the daemon would run as its own user; chmod o-w it, or pass --manifests DIR"
+                + " (STEWARD_MANIFESTS) with a directory of yours", refused.getMessage());
+        java.nio.file.Files.setPosixFilePermissions(manifests, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxr-x"));
+        settings.requireDirectories(); // a group the operator gave write permission may
+    }
+
     private static Properties application(String text) {
         Properties properties = new Properties();
         try {

@@ -153,6 +153,22 @@ class ServeIT {
     }
 
     @Test
+    void aManifestDirectoryEveryUserCouldWriteStopsTheStartBeforeAnyProgramRuns() throws Exception {
+        // It ran whatever any user dropped there, as the daemon's user (root, often)
+        Path manifests = oneProgramThatLeavesAMarker();
+        Files.setPosixFilePermissions(manifests, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        try (DaemonProcess daemon = DaemonProcess.launch(manifests, root.resolve("state"), "ServeIT-open-manifests", "127.0.0.1:0")) {
+            assertTrue(daemon.process().waitFor(DaemonProcess.PATIENCE.toSeconds(), TimeUnit.SECONDS), "the daemon did not exit");
+            assertEquals(1, daemon.process().exitValue(), () -> String.join("\n", daemon.lines()));
+            assertTrue(daemon.lines().contains("steward: cannot start: the manifest directory " + manifests + " is writable by"
+                    + " every user (rwxrwxrwx): any of them could drop a manifest there, whose command the daemon would run as"
+                    + " its own user; chmod o-w it, or pass --manifests DIR (STEWARD_MANIFESTS) with a directory of yours"),
+                    () -> String.join("\n", daemon.lines()));
+            assertFalse(Files.exists(marker()), "no program ran");
+        }
+    }
+
+    @Test
     void aStateDirectoryOtherUsersCouldWriteStopsTheStartBeforeAnyProgramRuns() throws Exception {
         Path manifests = oneProgramThatLeavesAMarker();
         Path state = Files.createDirectories(root.resolve("state"));

@@ -231,6 +231,21 @@ class ManifestLoaderTest {
     }
 
     @Test
+    void aManifestEveryUserCanWriteIsRefused(@TempDir Path dir) throws IOException {
+        // The daemon runs its command as its own user (root, often): any user could have chosen it
+        Path open = Files.writeString(dir.resolve("web.yaml"), "apiVersion: steward.dev/v1\nkind: Program\n"
+                + "metadata: {name: web}\nspec: {command: [sleep, '1000']}\n");
+        Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        assertEquals(new ManifestError(open, 0, 0, "", "is writable by every user (rw-rw-rw-): any of them could change what"
+                + " the daemon runs; chmod o-w it"), onlyError(loader.load(open)));
+        Path link = Files.createSymbolicLink(dir.resolve("link.yaml"), Path.of("web.yaml"));
+        assertEquals("is writable by every user (rw-rw-rw-): any of them could change what the daemon runs; chmod o-w it",
+                onlyError(loader.load(link)).message(), "the file a link leads to is checked");
+        Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-r--"));
+        assertEquals("web", loader.load(open).programs().get(0).name(), "a group the operator gave write permission may");
+    }
+
+    @Test
     void aLinkThatLeadsNowhereSaysWhereItPoints(@TempDir Path dir) throws IOException {
         Path dangling = Files.createSymbolicLink(dir.resolve("web.yaml"), dir.resolve("gone/web.yaml"));
         assertEquals(new ManifestError(dangling, 0, 0, "", "is a symbolic link to " + dir.resolve("gone/web.yaml")
