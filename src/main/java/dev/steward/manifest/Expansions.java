@@ -96,8 +96,10 @@ public final class Expansions {
             }
             int close = template.indexOf(')', i);
             if (!template.startsWith("%(", i) || close < 0) {
+                // The value itself is not quoted: it may be a password, and a rejected file's first error is in the
+                // readiness check's answer, which needs no token
                 throw new IllegalArgumentException("a % must begin an expansion such as %(process_num)d, or be written"
-                        + " %% for a percent sign (at character " + (i + 1) + " of \"" + template + "\")");
+                        + " %% for a percent sign (at character " + (i + 1) + " of the value)");
             }
             String name = template.substring(i + 2, close);
             int at = close + 1;

@@ -434,6 +434,16 @@ class ManifestLoaderTest {
     }
 
     @Test
+    void aMalformedValueIsNotQuotedInItsErrorAsItMayBeASecret() {
+        // A rejected file's first error is in /q/health/ready, which any local user (or the network) may read
+        ManifestError error = onlyError(HEADER + "spec:\n  command: [a]\n  environment:\n"
+                + "    DB_PASSWORD: \"hunter2-%(secret\"\n");
+        assertEquals("spec.environment.DB_PASSWORD", error.field());
+        assertEquals("a % must begin an expansion such as %(process_num)d, or be written %% for a percent sign (at character"
+                + " 9 of the value)", error.message());
+    }
+
+    @Test
     void expansionsInTheCommandEnvironmentAndDirectoryAreCheckedWhereTheyAreWritten() {
         ManifestError inList = onlyError(HEADER + "spec:\n  command: [app, \"--port=80%(proces_num)02d\"]\n");
         assertEquals("6:18 spec.command[1]", inList.line() + ":" + inList.column() + " " + inList.field());
