@@ -70,6 +70,18 @@ class ContainerInitIT {
         return daemon.process().exitValue();
     }
 
+    /** A manifest in the daemon's directory, there before it starts: program {@code name} runs {@code command}. */
+    private void program(String name, String command) throws IOException {
+        Files.createDirectories(root.resolve("manifests"));
+        Files.writeString(root.resolve("manifests/" + name + ".yaml"), """
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: %s}
+                spec:
+                  command: %s
+                """.formatted(name, command));
+    }
+
     /** Zombies whose parent is {@code parent}: exited processes nobody has reaped. */
     private static List<Long> zombiesOf(long parent) throws IOException {
         return childrenOf(parent, "Z");
@@ -166,14 +178,7 @@ class ContainerInitIT {
                 sh -c 'trap "echo TERM > %s; exit 0" TERM; sleep 1000 & wait' &
                 exec sleep 1000
                 """.formatted(mark));
-        Files.createDirectories(root.resolve("manifests"));
-        Files.writeString(root.resolve("manifests/leaver.yaml"), """
-                apiVersion: steward.dev/v1
-                kind: Program
-                metadata: {name: leaver}
-                spec:
-                  command: ["/bin/sh", "%s"]
-                """.formatted(script));
+        program("leaver", "[\"/bin/sh\", \"" + script + "\"]");
         long[] pid = new long[1];
         DaemonProcess daemon = start("ContainerInitIT-orphans-at-stop", pid);
         daemon.awaitLine("leaver: RUNNING");
@@ -188,14 +193,7 @@ class ContainerInitIT {
     /** docker kill, or the OOM killer, then the container restarted on the same state volume. */
     @Test
     void aKilledPidOneLeavesNothingAndItsSuccessorWarnsOfNoOtherNamespace() throws Exception {
-        Files.createDirectories(root.resolve("manifests"));
-        Files.writeString(root.resolve("manifests/sleeper.yaml"), """
-                apiVersion: steward.dev/v1
-                kind: Program
-                metadata: {name: sleeper}
-                spec:
-                  command: ["sleep", "1000"]
-                """);
+        program("sleeper", "[\"sleep\", \"1000\"]");
         long[] first = new long[1];
         DaemonProcess killed = start("ContainerInitIT-killed", first);
         killed.awaitLine("sleeper: RUNNING");
