@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -212,7 +211,7 @@ public final class Engine {
      * API's token, which would let any program control the daemon over TCP.
      */
     private static Map<String, String> childEnvironment() {
-        Map<String, String> environment = new HashMap<>(System.getenv());
+        Map<String, String> environment = InheritedEnvironment.read(); // as UTF-8, whatever the locale
         environment.remove("_JAVA_SR_SIGNUM");
         environment.remove("STEWARD_TOKEN"); // the API's secret is no business of the programs
         return environment;

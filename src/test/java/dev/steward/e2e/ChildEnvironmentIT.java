@@ -1,0 +1,57 @@
+package dev.steward.e2e;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+/** What a child inherits from the daemon's own environment. */
+class ChildEnvironmentIT {
+    @TempDir
+    Path root;
+
+    /**
+     * A daemon started without a UTF-8 locale (a cron job, {@code env -i}, an image without {@code LANG}) hands its
+     * children a UTF-8 value as it got it, where the JDK's {@code System.getenv()} would have decoded it as ASCII.
+     */
+    @Test
+    void aUtf8VariableOfTheDaemonReachesTheChildUnchangedWithoutAUtf8Locale() throws Exception {
+        Path manifests = root.resolve("manifests");
+        Path out = root.resolve("greeting");
+        Files.createDirectories(manifests);
+        Files.writeString(manifests.resolve("greet.yaml"), """
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: greet}
+                spec:
+                  command: ["/bin/sh", "-c", "printf %%s \\"$GREETING\\" > %1$s.tmp && mv %1$s.tmp %1$s; exec sleep 1000"]
+                  startSeconds: 0
+                """.formatted(out));
+        // printf makes the bytes of "café", whatever this JVM's own charset would make of the text
+        List<String> wrapper = List.of("/bin/sh", "-c",
+                "export LC_ALL=C GREETING=\"$(printf 'caf\\303\\251')\"; exec \"$@\"", "sh");
+        try (DaemonProcess daemon = DaemonProcess.launch(wrapper, List.of(), manifests, root.resolve("state"),
+                "ChildEnvironmentIT", List.of("--manifests", manifests.toString(), "--state-dir",
+                        root.resolve("state").toString(), "--listen", "127.0.0.1:0"))) {
+            daemon.awaitRunning("greet", 0);
+            await("the child's file " + out).atMost(DaemonProcess.PATIENCE).until(() -> Files.exists(out));
+            assertArrayEquals(new byte[] {'c', 'a', 'f', (byte) 0xc3, (byte) 0xa9}, Files.readAllBytes(out),
+                    () -> "got " + readable(out));
+        }
+    }
+
+    private static String readable(Path file) {
+        try {
+            return new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+}
