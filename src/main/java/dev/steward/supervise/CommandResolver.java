@@ -8,7 +8,9 @@ import java.util.Optional;
 
 /**
  * Finds the executable for {@code spec.command} the way exec would, before spawning, so a missing or
- * non-executable command becomes a spawn error that names the path.
+ * non-executable command becomes a spawn error that names the path. The path found is absolute: the child
+ * runs it after its change to {@code spec.directory}, where a path relative to the daemon's own working
+ * directory would name another file.
  */
 final class CommandResolver {
     private CommandResolver() {
@@ -17,16 +19,14 @@ final class CommandResolver {
     static Path resolve(List<String> command, Map<String, String> environment, Optional<Path> directory)
             throws SpawnException {
         String program = command.get(0);
+        // Relative paths, and relative PATH entries, are where the child starts, as exec after the chdir takes them.
+        Path start = directory.orElse(Path.of("")).toAbsolutePath();
         if (program.contains("/")) {
-            Path path = Path.of(program);
-            if (!path.isAbsolute() && directory.isPresent()) {
-                path = directory.get().resolve(path);
-            }
-            return checked(path, program);
+            return checked(start.resolve(program), program);
         }
         String searchPath = environment.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
-        for (String dir : searchPath.split(":")) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir).resolve(program);
+        for (String dir : searchPath.split(":", -1)) { // an empty entry, also the last, is the working directory
+            Path candidate = start.resolve(dir).resolve(program);
             if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
                 return candidate;
             }
@@ -40,14 +40,14 @@ final class CommandResolver {
             return path; // two system calls at every spawn; the third only to say what is wrong
         }
         if (!Files.exists(path)) {
-            throw new SpawnException("can't find command '" + asWritten + "' (" + path.toAbsolutePath()
+            throw new SpawnException("can't find command '" + asWritten + "' (" + path
                     + " does not exist); fix spec.command or spec.directory");
         }
         if (Files.isDirectory(path)) {
-            throw new SpawnException("command at '" + path.toAbsolutePath() + "' is a directory; name the program in it"
+            throw new SpawnException("command at '" + path + "' is a directory; name the program in it"
                     + " in spec.command");
         }
-        throw new SpawnException("command at '" + path.toAbsolutePath() + "' is not executable; "
+        throw new SpawnException("command at '" + path + "' is not executable; "
                 + "chmod +x it or run it through an interpreter in spec.command");
     }
 }

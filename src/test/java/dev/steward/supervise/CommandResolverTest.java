@@ -38,6 +38,28 @@ class CommandResolverTest {
     }
 
     @Test
+    void aRelativeCommandIsTakenFromARelativeWorkingDirectoryAndFoundAbsolute() throws Exception {
+        // directory: app (taken from the daemon's working directory) with command ./run.sh: the child execs the
+        // path after its chdir into app, so app/./run.sh, relative, would name app/app/run.sh there
+        Path script = file("run.sh", "rwxr-xr-x");
+        Path relative = Path.of("").toAbsolutePath().relativize(dir);
+        Path found = resolve("./run.sh", Map.of(), Optional.of(relative));
+        assertTrue(found.isAbsolute(), found.toString());
+        assertEquals(script, found.normalize());
+        assertEquals(script, resolve(relative.resolve("run.sh").toString(), Map.of(), Optional.empty()).normalize());
+        assertTrue(resolve(relative.resolve("run.sh").toString(), Map.of(), Optional.empty()).isAbsolute());
+    }
+
+    @Test
+    void aRelativePathEntryIsTakenFromTheWorkingDirectoryAsExecAfterTheChdirTakesIt() throws Exception {
+        Files.createDirectory(dir.resolve("bin"));
+        Path tool = file("bin/tool", "rwxr-xr-x");
+        assertEquals(tool, resolve("tool", Map.of("PATH", "/nonexistent:bin"), Optional.of(dir)));
+        Path here = file("here", "rwxr-xr-x");
+        assertEquals(here, resolve("here", Map.of("PATH", "/nonexistent:"), Optional.of(dir)), "an empty entry");
+    }
+
+    @Test
     void aBareNameIsLookedUpOnThePath() throws Exception {
         Path script = file("tool", "rwxr-xr-x");
         file("other", "rw-r--r--");
