@@ -9,7 +9,6 @@ import dev.steward.manifest.LogsSpec.StreamLogSpec;
 import dev.steward.manifest.ProgramSpec;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -97,21 +96,12 @@ public final class ProcessLauncher implements Launcher {
         } catch (IllegalArgumentException e) {
             throw new SpawnException(e.getMessage());
         }
-        if (directory.isPresent() && !Files.isDirectory(directory.get())) {
-            throw new SpawnException("working directory " + directory.get() + " does not exist"
-                    + (directory.get().isAbsolute() ? "" : " (a relative path is taken from the daemon's working directory, "
-                    + Path.of("").toAbsolutePath() + ")") + "; create it or fix spec.directory");
+        if (directory.isPresent()) {
+            WorkingDirectory.check(directory.get());
         }
         commands.put(slot, List.copyOf(argv)); // what this start tries, also when it fails below
         Path executable = CommandResolver.resolve(argv, environment, directory);
-        if (spec.umask().isPresent()) {
-            // posix_spawn cannot set a umask; a shell sets it and execs the program under the same pid.
-            List<String> wrapped = new ArrayList<>(List.of("/bin/sh", "-c",
-                    "umask " + String.format("%03o", spec.umask().get()) + " && exec \"$0\" \"$@\"", executable.toString()));
-            wrapped.addAll(argv.subList(1, argv.size()));
-            argv = wrapped;
-            executable = Path.of("/bin/sh");
-        }
+        Optional<UserAccount> switchTo = Optional.empty();
         if (spec.user().isPresent()) {
             UserAccount account = UserAccount.lookup(spec.user().get());
             // The account's, in place of the daemon's (supervisord leaves the daemon's); spec.environment's own win.
@@ -127,12 +117,42 @@ public final class ProcessLauncher implements Launcher {
                             + " daemon runs as uid " + LibC.geteuid() + ", not as root, and cannot switch users; remove"
                             + " spec.user, or run steward as root or as that user");
                 }
-                List<String> wrapped = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=" + account.uid(),
-                        "--regid=" + account.gid(), "--init-groups", "--", executable.toString()));
-                wrapped.addAll(argv.subList(1, argv.size()));
-                argv = wrapped;
-                executable = Path.of("/usr/bin/setpriv");
+                switchTo = Optional.of(account);
             }
+        }
+        // posix_spawn can set no umask, and its chdir is the daemon's: a shell does those, then execs the program
+        // under the same pid. A switched user enters the directory itself, after the switch, as under supervisord: one
+        // it may not enter fails the start (127, as supervisord's), where root's chdir would run the program in a
+        // directory it cannot read.
+        List<String> steps = new ArrayList<>();
+        List<String> parameters = new ArrayList<>(); // the shell's $1, $2 ... ahead of the program's arguments
+        spec.umask().ifPresent(umask -> steps.add("umask " + String.format("%03o", umask)));
+        Optional<Path> chdir = directory;
+        if (switchTo.isPresent() && directory.isPresent()) {
+            steps.add("cd -- \"$1\" 2>/dev/null || { echo \"steward: user $2 cannot enter the working directory $1"
+                    + " (spec.directory): give it search permission (x) on that directory and every one above it, or"
+                    + " change spec.directory\" >&2; exit 127; }");
+            steps.add("shift 2");
+            parameters.add(directory.get().toAbsolutePath().toString());
+            parameters.add(switchTo.get().name());
+            chdir = Optional.empty();
+        }
+        if (!steps.isEmpty()) {
+            steps.add("exec \"$0\" \"$@\"");
+            List<String> wrapped = new ArrayList<>(List.of("/bin/sh", "-c", String.join("; ", steps),
+                    executable.toAbsolutePath().toString()));
+            wrapped.addAll(parameters);
+            wrapped.addAll(argv.subList(1, argv.size()));
+            argv = wrapped;
+            executable = Path.of("/bin/sh");
+        }
+        if (switchTo.isPresent()) {
+            UserAccount account = switchTo.get();
+            List<String> wrapped = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=" + account.uid(),
+                    "--regid=" + account.gid(), "--init-groups", "--", executable.toString()));
+            wrapped.addAll(argv.subList(1, argv.size()));
+            argv = wrapped;
+            executable = Path.of("/usr/bin/setpriv");
         }
         SlotLogs sinks;
         try {
@@ -145,7 +165,7 @@ public final class ProcessLauncher implements Launcher {
         long firstTick = ledger.beforeSpawn();
         ChildProcess child;
         try {
-            child = spawner.spawn(new SpawnRequest(executable, argv, environment, directory, stdout, stderr, onExit));
+            child = spawner.spawn(new SpawnRequest(executable, argv, environment, chdir, stdout, stderr, onExit));
         } catch (SpawnException | RuntimeException e) {
             sinks.abandonRun();
             throw e;

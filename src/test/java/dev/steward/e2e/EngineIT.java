@@ -1,6 +1,7 @@
 package dev.steward.e2e;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -8,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -612,6 +614,44 @@ class EngineIT {
                 .until(() -> Files.exists(log) && Files.readString(log).contains("oops"));
         assertTrue(Files.readString(log).contains(workdir.toString()));
         assertFalse(Files.exists(daemon.stateDir.resolve("logs/shaped.err.log")));
+    }
+
+    /**
+     * With {@code spec.user}, the user enters {@code spec.directory} after the switch, as under supervisord: a directory
+     * it may not enter fails the start (127, the reason in its stderr log), where root's chdir ran the program there.
+     */
+    @Test
+    void aSwitchedUserEntersTheWorkingDirectoryItselfAndOneItMayNotEnterFailsTheStart(@TempDir Path own) throws IOException {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "the daemon runs as root: it may switch users");
+        Files.setPosixFilePermissions(own, PosixFilePermissions.fromString("rwx--x--x"));
+        Path open = Files.createDirectories(own.resolve("open"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path closed = Files.createDirectories(own.resolve("closed"));
+        Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("rwx------"));
+        String manifest = """
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: %s}
+                spec:
+                  command: ["/bin/sh", "-c", "exec sleep 1000"]
+                  user: nobody
+                  directory: %s
+                  startRetries: 0
+                """;
+        int skip = daemon.lineCount();
+        daemon.writeManifest("nobody-open.yaml", manifest.formatted("nobody-open", open));
+        daemon.writeManifest("nobody-closed.yaml", manifest.formatted("nobody-closed", closed));
+
+        long pid = daemon.awaitRunning("nobody-open", skip);
+        assertEquals(open.toRealPath(), Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "cwd")));
+        daemon.awaitLineAfter(skip, "nobody-closed: FATAL");
+        Path err = daemon.stateDir.resolve("logs/nobody-closed.err.log");
+        await("the reason in " + err).atMost(DaemonProcess.PATIENCE).until(() -> Files.exists(err)
+                && Files.readString(err).contains("steward: user nobody cannot enter the working directory " + closed));
+        assertFalse(daemon.linesAfter(skip).stream().anyMatch(line -> line.contains("nobody-closed: RUNNING")));
+        daemon.deleteManifest("nobody-open.yaml");
+        daemon.deleteManifest("nobody-closed.yaml");
+        daemon.awaitLineAfter(skip, "nobody-open: STOPPED");
     }
 
     @Test

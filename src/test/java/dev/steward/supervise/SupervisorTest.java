@@ -30,6 +30,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -436,6 +437,66 @@ class SupervisorTest {
         assertEquals(Optional.of("working directory no/such/dir does not exist (a relative path is taken from the daemon's"
                 + " working directory, " + Path.of("").toAbsolutePath() + "); create it or fix spec.directory"),
                 supervisor.slot("web").orElseThrow().spawnError());
+    }
+
+    @Test
+    void aWorkingDirectoryThatIsAFileOrUnderOneIsSaidToBeSoNotToBeMissing() throws IOException {
+        Path file = Files.writeString(stateDir.resolve("file"), "not a directory");
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        apply(supervisor, desired(program("web").directory(file.toString()).build(),
+                program("api").directory(file.resolve("sub").toString()).build()));
+
+        assertEquals(Optional.of("working directory " + file + " is not a directory; fix spec.directory"),
+                supervisor.slot("web").orElseThrow().spawnError());
+        assertEquals(Optional.of("working directory " + file.resolve("sub") + " cannot be used: Not a directory;"
+                + " fix spec.directory"), supervisor.slot("api").orElseThrow().spawnError());
+    }
+
+    @Test
+    void aWorkingDirectoryTheDaemonsUserMayNotEnterIsSaidToBeSoNotToBeMissing() throws IOException {
+        // root enters any directory: this is about a daemon run as another user
+        Assumptions.assumeFalse(PosixSpawner.runningAsRoot(), "run as a user other than root");
+        Path closed = Files.createDirectories(stateDir.resolve("closed/sub"));
+        Path noSearch = Files.createDirectories(stateDir.resolve("no-search"));
+        Files.setPosixFilePermissions(noSearch, PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(closed.getParent(), PosixFilePermissions.fromString("---------"));
+        try {
+            Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+            apply(supervisor, desired(program("web").directory(closed.toString()).build(),
+                    program("api").directory(noSearch.toString()).build()));
+
+            assertTrue(supervisor.slot("web").orElseThrow().spawnError().orElseThrow().startsWith("working directory "
+                    + closed + " cannot be reached by the daemon's user"));
+            assertTrue(supervisor.slot("api").orElseThrow().spawnError().orElseThrow().startsWith("working directory "
+                    + noSearch + " cannot be entered by the daemon's user"));
+        } finally {
+            Files.setPosixFilePermissions(closed.getParent(), PosixFilePermissions.fromString("rwx------"));
+            Files.setPosixFilePermissions(noSearch, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    @Test
+    void aSwitchedUserEntersTheWorkingDirectoryItselfAfterTheSwitch() throws IOException {
+        // As supervisord: setpriv, then a shell that changes to the directory as that user, then the program;
+        // posix_spawn's own chdir would be root's, into a directory the user may not be able to use.
+        Assumptions.assumeTrue(PosixSpawner.runningAsRoot(), "run as root");
+        Path workdir = Files.createDirectories(stateDir.resolve("work"));
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("other").user("nobody").directory(workdir.toString()).build(),
+                program("own").user("root").directory(workdir.toString()).build()));
+
+        SpawnRequest other = spawner.lastChildOf("other").request;
+        assertEquals(Optional.empty(), other.directory(), "no chdir as root");
+        assertEquals(Path.of("/usr/bin/setpriv"), other.executable());
+        List<String> argv = other.argv();
+        int shell = argv.indexOf("--") + 1;
+        assertEquals(List.of(SH, "-c"), argv.subList(shell, shell + 2));
+        assertTrue(argv.get(shell + 2).startsWith("cd -- \"$1\" "), argv.get(shell + 2));
+        assertEquals(List.of(SH, workdir.toString(), "nobody", "-c", "exec sleep 1000"),
+                argv.subList(shell + 3, argv.size()), "the program, after the shell's $1 and $2");
+        SpawnRequest own = spawner.lastChildOf("own").request;
+        assertEquals(Optional.of(workdir), own.directory(), "not switched: posix_spawn's chdir");
+        assertEquals(Path.of(SH), own.executable());
     }
 
     @Test
