@@ -109,6 +109,9 @@ public final class ProcessLauncher implements Launcher {
             putUnlessSet(environment, specEnvironment, "HOME", account.home());
             putUnlessSet(environment, specEnvironment, "USER", account.name());
             putUnlessSet(environment, specEnvironment, "LOGNAME", account.name());
+            // as su, sudo and systemd's User= do: a program that starts $SHELL (a terminal server, an editor's shell
+            // escape) gets the user's, not the daemon's login shell
+            putUnlessSet(environment, specEnvironment, "SHELL", account.shell());
             // Already that user: nothing to switch, as supervisord does, so that one manifest serves a daemon run
             // as root and one run as that user.
             if (account.uid() != LibC.geteuid()) {

@@ -364,7 +364,7 @@ class SupervisorTest {
     }
 
     @Test
-    void aUsersHomeUserAndLognameYieldToThoseTheManifestSets() throws SpawnException {
+    void aUsersHomeUserLognameAndShellYieldToThoseTheManifestSets() throws SpawnException {
         Assumptions.assumeTrue(PosixSpawner.runningAsRoot(), "run as root");
         Supervisor supervisor = supervisor(OperatorIntent.inMemory());
         applyAndRun(supervisor, desired(program("app").user("nobody").environment(Map.of("HOME", "/srv/app")).build(),
@@ -377,6 +377,8 @@ class SupervisorTest {
         Map<String, String> plain = spawner.lastChildOf("plain").request.environment();
         assertEquals(UserAccount.lookup("nobody").home(), plain.get("HOME"), "nobody's home in /etc/passwd");
         assertEquals("nobody", plain.get("LOGNAME"));
+        assertEquals(UserAccount.lookup("nobody").shell(), plain.get("SHELL"), "nobody's shell (nologin), not the daemon's");
+        assertEquals(UserAccount.lookup("nobody").shell(), app.get("SHELL"));
     }
 
     @Test
