@@ -28,6 +28,7 @@ final class LibC {
     static final int EPERM = 1;
     static final int ENOENT = 2;
     static final int EINTR = 4;
+    static final int ENOEXEC = 8;
     static final int ECHILD = 10;
     static final int EAGAIN = 11;
 

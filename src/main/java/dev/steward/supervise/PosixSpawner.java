@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -202,7 +203,10 @@ public final class PosixSpawner implements Spawner {
         }
     }
 
-    /** What went wrong and what to do; a script whose #! interpreter is missing says so, not just ENOENT. */
+    /**
+     * What went wrong and what to do; a script whose #! interpreter is missing says so, not just ENOENT, and one
+     * without a #! line, not just ENOEXEC ("Exec format error"): a shell runs such a file itself, exec does not.
+     */
     static String spawnError(SpawnRequest request, int errno) {
         String prefix = "cannot execute " + request.executable() + ": ";
         Optional<String> interpreter = errno == LibC.ENOENT ? interpreter(request.executable()) : Optional.empty();
@@ -210,8 +214,25 @@ public final class PosixSpawner implements Spawner {
             return prefix + "its interpreter " + interpreter.get() + " (from its #! line) does not exist;"
                     + " install it or fix the #! line";
         }
+        if (errno == LibC.ENOEXEC && isScriptWithoutInterpreter(request.executable())) {
+            return prefix + "it is no program for this machine, and has no #! line to name its interpreter; add one as"
+                    + " its first line (#!/bin/sh, say), or run it through its interpreter in spec.command ([\"/bin/sh\", \""
+                    + request.executable() + "\"])";
+        }
         return prefix + LibC.strerror(errno) + request.directory().map(d -> " (working directory " + d + ")").orElse("")
                 + "; check the path, its permissions and spec.directory";
+    }
+
+    /** Whether the file starts with neither #! nor an ELF header: a shell script written without its first line. */
+    private static boolean isScriptWithoutInterpreter(Path executable) {
+        try (InputStream in = Files.newInputStream(executable)) {
+            byte[] head = in.readNBytes(4);
+            boolean script = head.length >= 2 && head[0] == '#' && head[1] == '!';
+            boolean elf = Arrays.equals(head, new byte[] {0x7f, 'E', 'L', 'F'});
+            return !script && !elf;
+        } catch (IOException | RuntimeException e) {
+            return false; // unreadable: the plain error is all there is to say
+        }
     }
 
     /** The interpreter a script's first line names, when the file is a script whose interpreter is missing. */

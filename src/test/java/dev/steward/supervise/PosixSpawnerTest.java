@@ -36,6 +36,15 @@ class PosixSpawnerTest {
     }
 
     @Test
+    void aScriptWithoutItsHashBangLineIsSaidToNeedOne() throws IOException {
+        // A shell runs such a file itself; exec does not (ENOEXEC, "Exec format error"), nor does supervisord.
+        Path script = Files.writeString(dir.resolve("job.sh"), "echo hi\n");
+        assertEquals("cannot execute " + script + ": it is no program for this machine, and has no #! line to name its"
+                + " interpreter; add one as its first line (#!/bin/sh, say), or run it through its interpreter in"
+                + " spec.command ([\"/bin/sh\", \"" + script + "\"])", PosixSpawner.spawnError(request(script), 8));
+    }
+
+    @Test
     void otherFailuresGiveTheSystemErrorAndWhatToCheck() throws IOException {
         Path script = Files.writeString(dir.resolve("job.sh"), "#!/bin/sh\necho hi\n");
         assertEquals("cannot execute " + script + ": " + LibC.strerror(LibC.ENOENT)
