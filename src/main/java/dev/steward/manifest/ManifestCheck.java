@@ -41,7 +41,7 @@ final class ManifestCheck {
         }
         for (ProgramSpec spec : expected) {
             YamlDocuments.Doc doc = YamlDocuments.find(docs, spec.name()).orElseThrow();
-            ManifestFile one = loader.parse(file.path(), YamlDocuments.text(after, doc));
+            ManifestFile one = loader.parse(file.path(), YamlDocuments.alone(after, doc));
             Optional<ProgramSpec> read = one.programs().stream().findFirst();
             if (read.isEmpty() || !read.get().equals(spec)) {
                 throw refused(file, "program " + spec.name() + " would not read back as intended"

@@ -356,7 +356,7 @@ public final class ManifestWriter {
 
     /** One document of {@code file} read alone, at its own lines. */
     private ManifestFile parseDocument(FileEdit file, YamlDocuments.Doc doc) {
-        return loader.parse(file.path(), YamlDocuments.text(file.original(), doc));
+        return loader.parse(file.path(), YamlDocuments.alone(file.original(), doc));
     }
 
     /** The first error of {@code file} as it is, which the daemon rejects then; empty when it is valid. */

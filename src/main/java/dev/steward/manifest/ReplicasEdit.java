@@ -27,8 +27,15 @@ final class ReplicasEdit {
         Optional<NodeTuple> current = YamlDocuments.entry(spec, "replicas");
         if (current.isPresent() && current.get().getValueNode() instanceof ScalarNode) {
             Node value = current.get().getValueNode();
-            file.splice(base + YamlDocuments.index(docText, value.getStartMark()),
-                    base + YamlDocuments.index(docText, value.getEndMark()), Integer.toString(replicas));
+            int keyEnd = YamlDocuments.index(docText, current.get().getKeyNode().getEndMark());
+            int valueStart = YamlDocuments.index(docText, value.getStartMark());
+            if (valueStart < keyEnd) {
+                // An alias (replicas: *n) composes to the anchored value, lines above: the alias is what to replace
+                int alias = aliasAfter(docText, keyEnd);
+                file.splice(base + alias, base + tokenEnd(docText, alias), Integer.toString(replicas));
+                return;
+            }
+            file.splice(base + valueStart, base + YamlDocuments.index(docText, value.getEndMark()), Integer.toString(replicas));
             return;
         }
         if (current.isPresent() || !(spec instanceof MappingNode) || ((MappingNode) spec).getValue().isEmpty()
@@ -43,6 +50,24 @@ final class ReplicasEdit {
             throw flowStyle(file, doc);
         }
         file.splice(at, at, "replicas: " + replicas + "\n" + indent);
+    }
+
+    /** Where the alias ({@code *n}) after a key ending at {@code from} starts: past the colon, blanks and comments. */
+    private static int aliasAfter(String text, int from) {
+        int at = from;
+        while (at < text.length() && text.charAt(at) != '*') {
+            at = text.charAt(at) == '#' ? Math.max(at + 1, text.indexOf('\n', at)) : at + 1;
+        }
+        return at;
+    }
+
+    /** The end of the plain token starting at {@code from}: the first blank, line break or flow indicator. */
+    private static int tokenEnd(String text, int from) {
+        int at = from;
+        while (at < text.length() && " \t\r\n,]}".indexOf(text.charAt(at)) < 0) {
+            at++;
+        }
+        return at;
     }
 
     /** {@code spec} with another replica count. */

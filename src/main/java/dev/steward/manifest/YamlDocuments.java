@@ -7,16 +7,21 @@ import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.composer.Composer;
 import org.snakeyaml.engine.v2.common.FlowStyle;
-import org.snakeyaml.engine.v2.common.ScalarStyle;
+import org.snakeyaml.engine.v2.events.CollectionStartEvent;
+import org.snakeyaml.engine.v2.events.Event;
+import org.snakeyaml.engine.v2.events.ScalarEvent;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.nodes.CollectionNode;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
-import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.parser.Parser;
+import org.snakeyaml.engine.v2.parser.ParserImpl;
+import org.snakeyaml.engine.v2.scanner.StreamReader;
 
 /**
  * The documents of a YAML text with the character ranges they occupy, so that one document can be
@@ -63,15 +68,21 @@ final class YamlDocuments {
         Offsets offsets = new Offsets(text);
         List<Doc> docs = new ArrayList<>();
         int previousEnd = 0;
-        for (Node root : new Compose(settings).composeAllFromString(composable(text))) {
+        ContentEnds ends = new ContentEnds(new ParserImpl(settings, new StreamReader(settings, composable(text))));
+        Composer composer = new Composer(settings, ends);
+        while (composer.hasNext()) {
+            Node root = composer.next();
             if (root instanceof ScalarNode && Tag.NULL.equals(root.getTag())) {
                 continue; // an empty document: nothing to find or keep apart
             }
             int rootStart = offsets.of(root.getStartMark());
-            int lineStart = text.lastIndexOf('\n', rootStart - 1) + 1;
+            // A byte-order mark (Notepad's UTF-8) is no part of the first document: the document still starts its line
+            int lineStart = Math.max(text.lastIndexOf('\n', rootStart - 1) + 1, text.startsWith("\uFEFF") ? 1 : 0);
             boolean alone = text.substring(lineStart, rootStart).isBlank();
             int start = alone ? lineStart : rootStart;
-            int end = lineEnd(text, Math.max(rootStart, offsets.of(contentEnd(root))));
+            int end = ends.keptLineBreaks()
+                    ? Math.max(rootStart, keptEnd(text, offsets.of(ends.last())))
+                    : lineEnd(text, Math.max(rootStart, offsets.of(ends.last().or(root::getStartMark))));
             boolean flow = root instanceof CollectionNode && ((CollectionNode<?>) root).getFlowStyle() == FlowStyle.FLOW;
             docs.add(new Doc(name(root), flow, start, end, alone, cutStart(text, previousEnd, lineStart)));
             previousEnd = end;
@@ -87,6 +98,14 @@ final class YamlDocuments {
     /** The text of a document. */
     static String text(String text, Doc doc) {
         return text.substring(doc.start(), doc.end());
+    }
+
+    /**
+     * The text of a document to be read by itself: with the line break that ends it, which a block scalar that keeps its
+     * blank lines ({@code |+}) counts as its own last one.
+     */
+    static String alone(String text, Doc doc) {
+        return text(text, doc) + "\n";
     }
 
     /**
@@ -140,35 +159,86 @@ final class YamlDocuments {
     }
 
     /**
-     * Where the document's last value ends. The end mark of a block collection lies at the next token,
-     * which may be lines further down past comments or at the next {@code ---}; so descend to the last
-     * leaf, whose end mark is exact.
+     * The parser under the composer, noting where each document's last value ends, as the nodes cannot say: an alias
+     * ({@code replicas: *n}) composes to the anchored node, with the anchor's marks lines above, and the end mark of a
+     * block collection lies at the next token, which may be lines further down past comments or at the next {@code ---}.
+     * So the end is that of the last scalar, alias or flow collection read.
      */
-    private static Optional<Mark> contentEnd(Node node) {
-        if (node instanceof CollectionNode && ((CollectionNode<?>) node).getFlowStyle() == FlowStyle.FLOW) {
-            return node.getEndMark();
+    private static final class ContentEnds implements Parser {
+        private final Parser parser;
+        private final List<Boolean> flows = new ArrayList<>(); // the collections open, innermost last: flow or block
+        private Optional<Mark> last = Optional.empty();
+        private boolean keptLineBreaks;
+
+        ContentEnds(Parser parser) {
+            this.parser = parser;
         }
-        List<Node> children = new ArrayList<>();
-        if (node instanceof MappingNode) {
-            ((MappingNode) node).getValue().forEach(tuple -> {
-                children.add(tuple.getKeyNode());
-                children.add(tuple.getValueNode());
-            });
-        } else if (node instanceof SequenceNode) {
-            children.addAll(((SequenceNode) node).getValue());
-        } else {
-            ScalarNode scalar = (ScalarNode) node;
-            // An empty value ("key:" with nothing after it) is marked where the next token starts.
-            boolean empty = scalar.getValue().isEmpty() && scalar.getScalarStyle() == ScalarStyle.PLAIN;
-            return empty ? Optional.empty() : node.getEndMark();
+
+        /** Where the last value of the document read last ends; empty when it has none. */
+        Optional<Mark> last() {
+            return last;
         }
-        for (int i = children.size() - 1; i >= 0; i--) {
-            Optional<Mark> end = contentEnd(children.get(i));
-            if (end.isPresent()) {
-                return end;
+
+        /**
+         * Whether that value is a block scalar that keeps its trailing blank lines ({@code |+}): they are part of it, and
+         * its end mark is at the start of the line after them.
+         */
+        boolean keptLineBreaks() {
+            return keptLineBreaks;
+        }
+
+        @Override
+        public Event next() {
+            Event event = parser.next();
+            switch (event.getEventId()) {
+                case DocumentStart -> {
+                    last = Optional.empty();
+                    keptLineBreaks = false;
+                }
+                case Scalar -> {
+                    ScalarEvent scalar = (ScalarEvent) event;
+                    // An empty value ("key:" with nothing after it) is marked where the next token starts.
+                    if (!(scalar.getValue().isEmpty() && scalar.isPlain())) {
+                        note(event, (scalar.isLiteral() || scalar.isFolded()) && scalar.getValue().endsWith("\n\n"));
+                    }
+                }
+                case Alias -> note(event, false);
+                case SequenceStart, MappingStart -> flows.add(((CollectionStartEvent) event).isFlow());
+                case SequenceEnd, MappingEnd -> {
+                    if (flows.remove(flows.size() - 1)) {
+                        note(event, false);
+                    }
+                }
+                default -> {
+                }
             }
+            return event;
         }
-        return node.getStartMark();
+
+        private void note(Event event, boolean keeps) {
+            last = event.getEndMark();
+            keptLineBreaks = keeps;
+        }
+
+        @Override
+        public boolean checkEvent(Event.ID choice) {
+            return parser.checkEvent(choice);
+        }
+
+        @Override
+        public Event peekEvent() {
+            return parser.peekEvent();
+        }
+
+        @Override
+        public boolean hasNext() {
+            return parser.hasNext();
+        }
+    }
+
+    /** The end of a block scalar that keeps its trailing line breaks: before the last of them, which ends its line. */
+    private static int keptEnd(String text, int index) {
+        return index > 0 && text.charAt(index - 1) == '\n' ? index - 1 : index;
     }
 
     /** The end of the line containing {@code index}, after stepping back over whitespace a block scalar ate. */
