@@ -14,6 +14,7 @@ import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
@@ -73,6 +74,25 @@ final class AtomicFiles {
         }
     }
 
+    /**
+     * Gives the new file the owner and group of the one it replaces, as editors do: a daemon run as root (systemd's unit)
+     * would otherwise take a deploy user's manifest from them, who could then no longer edit it, or even read it under
+     * mode 0640. A daemon that is not root cannot give a file away, nor to a group it is not in: the file is then its
+     * own, as after any editor's save by that user.
+     */
+    private static void keepOwner(PosixFileAttributeView temp, PosixFileAttributes was) {
+        try {
+            temp.setGroup(was.group());
+        } catch (IOException notAllowed) {
+            // not one of the daemon's groups
+        }
+        try {
+            temp.setOwner(was.owner());
+        } catch (IOException notAllowed) {
+            // the daemon is not root
+        }
+    }
+
     private static void replace(Path target, String text) throws IOException {
         Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
         try {
@@ -92,7 +112,9 @@ final class AtomicFiles {
             if (Files.exists(target)) {
                 PosixFileAttributeView view = Files.getFileAttributeView(target, PosixFileAttributeView.class);
                 if (view != null) {
-                    Files.setPosixFilePermissions(temp, view.readAttributes().permissions());
+                    PosixFileAttributes was = view.readAttributes();
+                    keepOwner(Files.getFileAttributeView(temp, PosixFileAttributeView.class), was);
+                    Files.setPosixFilePermissions(temp, was.permissions());
                 }
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);

@@ -12,11 +12,17 @@ import dev.steward.manifest.ManifestWriter.Submitted;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -371,6 +377,33 @@ class ManifestWriterTest {
         Files.setPosixFilePermissions(file("web.yaml"), PosixFilePermissions.fromString("rw-r-----"));
         writer().apply(WEB.replace("\"100\"", "\"7\""), Map.of(), Map.of(), false);
         assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(file("web.yaml"))));
+    }
+
+    @Test
+    void keepsTheOwnerAndGroupOfTheFileItReplaces() throws IOException {
+        // A daemon run as root took a deploy user's manifest from them at each scale: root:root, and with 0640 unreadable
+        write("web.yaml", WEB);
+        Files.setPosixFilePermissions(file("web.yaml"), PosixFilePermissions.fromString("rw-r-----"));
+        UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
+        PosixFileAttributeView view = Files.getFileAttributeView(file("web.yaml"), PosixFileAttributeView.class);
+        UserPrincipal nobody;
+        GroupPrincipal group;
+        try {
+            nobody = users.lookupPrincipalByName("nobody");
+            group = users.lookupPrincipalByGroupName(Files.exists(Path.of("/etc/group")) && Files.readString(Path.of("/etc/group"))
+                    .contains("\nnogroup:") ? "nogroup" : "nobody");
+            view.setGroup(group);
+            view.setOwner(nobody);
+        } catch (IOException notRoot) {
+            Assumptions.abort("giving a file to another user needs root: " + notRoot);
+            return;
+        }
+        writer().scale("web", 2, Map.of(), Map.of(), false);
+        PosixFileAttributes after = Files.readAttributes(file("web.yaml"), PosixFileAttributes.class);
+        assertEquals(2, new ManifestLoader().load(file("web.yaml")).programs().get(0).replicas());
+        assertEquals(nobody, after.owner());
+        assertEquals(group, after.group());
+        assertEquals("rw-r-----", PosixFilePermissions.toString(after.permissions()));
     }
 
     @Test
