@@ -114,8 +114,8 @@ public final class ManifestWriter {
         List<Path> listed = manifestFiles();
         for (Located program : programs) {
             ProgramSpec spec = program.spec();
-            String text = YamlDocuments.blockText(program.from().text(),
-                    YamlDocuments.find(program.docs(), spec.name()).orElseThrow());
+            YamlDocuments.Doc sent = YamlDocuments.find(program.docs(), spec.name()).orElseThrow();
+            String text = YamlDocuments.blockText(program.from().text(), sent);
             Optional<FileEdit> holder = locate(spec.name(), sources, files, listed);
             FileEdit file = holder.orElseGet(() -> files.computeIfAbsent(directory.resolve(spec.name() + ".yaml"),
                     FileEdit::read));
@@ -131,7 +131,8 @@ public final class ManifestWriter {
                 file.replace(doc.get(), text);
             } else {
                 file.requireReadable("adding program " + spec.name() + " to it");
-                file.append(text);
+                // Its comments above it go with it; a replaced document keeps those above it in its file instead
+                file.append(YamlDocuments.leadingComments(program.from().text(), sent) + text);
             }
             expected.computeIfAbsent(file.path(), p -> new ArrayList<>()).add(spec);
             changes.add(new Change(spec.name(), doc.isPresent() ? Action.CONFIGURED : Action.CREATED, file.path(),

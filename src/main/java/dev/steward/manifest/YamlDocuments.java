@@ -122,6 +122,31 @@ final class YamlDocuments {
     }
 
     /**
+     * The comment lines right above a document (after its {@code ---} line, or at the top of the text), each with its
+     * line break: what a new program's file begins with when the manifest sent begins so ({@code # web: the front end,
+     * owned by ...}). Blank lines before the first comment are left out; empty when there is no such comment.
+     */
+    static String leadingComments(String text, Doc doc) {
+        if (!doc.lineStart()) {
+            return ""; // a document starting on its --- line has nothing above it of its own
+        }
+        int from = doc.start();
+        int comments = from;
+        while (from > 0) {
+            int lineStart = text.lastIndexOf('\n', from - 2) + 1;
+            String line = text.substring(lineStart, from).replace("\uFEFF", "").strip();
+            if (!line.isEmpty() && !line.startsWith("#")) {
+                break;
+            }
+            from = lineStart;
+            if (!line.isEmpty()) {
+                comments = from;
+            }
+        }
+        return text.substring(comments, doc.start()).replace("\uFEFF", "");
+    }
+
+    /**
      * The root node of a document, composed from its text alone ({@link #text}): its marks count from the document's
      * start, so {@code doc.start() + index(text(file, doc), mark)} is a position in the file.
      */

@@ -240,6 +240,26 @@ class ManifestWriterTest {
     }
 
     @Test
+    void aNewProgramKeepsTheCommentsAboveIt() throws IOException {
+        // They were dropped: only the lines from apiVersion to the last value reached the new file
+        writer().apply("\n" + API + "# trailing note\n", Map.of(), Map.of(), false);
+        assertEquals(API, read("api.yaml"));
+
+        String db = WEB.replace("web", "db");
+        writer().apply("# the file's header\n" + WEB + "# about db, after web\n---\n\n# db: the database\n# second line\n" + db,
+                Map.of(), Map.of(), false);
+        assertEquals("# the file's header\n" + WEB, read("web.yaml"));
+        assertEquals("# db: the database\n# second line\n" + db, read("db.yaml"));
+    }
+
+    @Test
+    void aReplacedProgramKeepsTheCommentsAboveItInItsFileNotTheSubmittedOnes() throws IOException {
+        write("web.yaml", "# as written in the directory\n" + WEB);
+        writer().apply("# as sent\n" + WEB.replace("\"100\"", "\"5\""), Map.of(), Map.of(), false);
+        assertEquals("# as written in the directory\n" + WEB.replace("\"100\"", "\"5\""), read("web.yaml"));
+    }
+
+    @Test
     void aNewProgramWhoseFileNameIsTakenIsAppendedToIt() throws IOException {
         write("web.yaml", API);
         writer().apply(WEB, Map.of(), Map.of(), false);
