@@ -7,6 +7,8 @@ import java.util.Optional;
 /**
  * supervisorctl's verbs that Steward has under another name, or does without: what to type instead, so that an
  * operator coming from Supervisor gets the command rather than "Unmatched argument" (README, "Coming from Supervisor").
+ * The same for kubectl's verbs that change objects, which a manifest file does here ({@code edit}, {@code create}, ...):
+ * picocli's nearest verb to {@code edit} was {@code diff}.
  */
 final class SupervisorVerbs {
     private SupervisorVerbs() {
@@ -16,7 +18,30 @@ final class SupervisorVerbs {
     static Optional<String> advice(String verb, List<String> rest) {
         String names = String.join(" ", rest);
         String advice;
+        String whose = "supervisorctl's";
         switch (verb) {
+            case "edit":
+                whose = "kubectl's";
+                advice = "a program is edited in its manifest file, which the daemon watches: open the file that "
+                        + "steward get program " + programOf(rest) + " -o wide names (SOURCE) in your editor; once saved it"
+                        + " is in force, or, if it is invalid, the last good version runs on and steward describe program "
+                        + programOf(rest) + " says why. Or edit a copy and steward apply -f it, which checks it before"
+                        + " writing";
+                break;
+            case "create":
+            case "replace":
+                whose = "kubectl's";
+                advice = "type: steward apply -f FILE (it creates the programs that do not exist yet, and changes those"
+                        + " that do)";
+                break;
+            case "patch":
+            case "label":
+            case "annotate":
+            case "set":
+                whose = "kubectl's";
+                advice = "a program changes through its manifest file: edit the file that steward get program "
+                        + programOf(rest) + " -o wide names (SOURCE), or steward apply -f a changed copy";
+                break;
             case "tail":
                 advice = "type: " + logs(rest);
                 break;
@@ -63,7 +88,28 @@ final class SupervisorVerbs {
             default:
                 return Optional.empty();
         }
-        return Optional.of("steward has no '" + verb + "' (supervisorctl's): " + advice);
+        return Optional.of("steward has no '" + verb + "' (" + whose + "): " + advice);
+    }
+
+    /** The program named after kubectl's verb ({@code program web}, {@code program/web}), else {@code NAME}. */
+    private static String programOf(List<String> rest) {
+        String name = "NAME";
+        for (int i = 0; i < rest.size(); i++) {
+            String word = rest.get(i);
+            if (word.startsWith("-")) {
+                break;
+            }
+            int slash = word.indexOf('/');
+            if (slash > 0) {
+                name = word.substring(slash + 1);
+                break;
+            }
+            if (i == 1) {
+                name = word; // program web
+                break;
+            }
+        }
+        return name;
     }
 
     /** supervisorctl's {@code tail [-f] [-BYTES] NAME [stdout|stderr]} as the {@code steward logs} command line. */

@@ -246,6 +246,28 @@ class CliArgumentsTest {
     }
 
     @Test
+    void kubectlsVerbsThatChangeObjectsSayWhatToDoInstead() {
+        // "edit" was answered "Did you mean: steward diff?"
+        Map<String, String> nowhere = Map.of("STEWARD_SERVER", "http://127.0.0.1:1");
+        Map<List<String>, String> advice = Map.of(
+                List.of("edit", "program", "web"), "a program is edited in its manifest file, which the daemon watches:"
+                        + " open the file that steward get program web -o wide names (SOURCE) in your editor; once saved"
+                        + " it is in force, or, if it is invalid, the last good version runs on and steward describe"
+                        + " program web says why",
+                List.of("edit", "program/web"), "open the file that steward get program web -o wide names",
+                List.of("help", "edit"), "open the file that steward get program NAME -o wide names",
+                List.of("create", "-f", "web.yaml"), "type: steward apply -f FILE",
+                List.of("label", "program", "web", "tier=x"), "edit the file that steward get program web -o wide names");
+        advice.forEach((line, said) -> {
+            CliRun.Result r = CliRun.run(nowhere, dir, "", line.toArray(String[]::new));
+            assertEquals(2, r.code(), r::toString);
+            String verb = line.get(0).equals("help") ? line.get(1) : line.get(0);
+            assertTrue(r.err().startsWith("error: steward has no '" + verb + "' (kubectl's): "), r.err());
+            assertTrue(r.err().contains(said), r.err());
+        });
+    }
+
+    @Test
     void rolloutSaysWhatItTakesBeforeAnyRequest() {
         Map<String, String> nowhere = Map.of("STEWARD_SERVER", "http://127.0.0.1:1");
         Map<List<String>, String> usage = Map.of(
