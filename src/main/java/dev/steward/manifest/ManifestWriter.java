@@ -237,7 +237,9 @@ public final class ManifestWriter {
      * @throws NoSuchElementException when no manifest defines it
      */
     public synchronized Change delete(String name, Map<String, Path> sources, boolean dryRun) {
-        FileEdit file = locate(name, sources, new LinkedHashMap<>(), manifestFiles()).orElseThrow(() -> missing(name));
+        List<Path> listed = manifestFiles();
+        FileEdit file = locate(name, sources, new LinkedHashMap<>(), listed).orElseThrow(() -> missing(name));
+        requireNoSecondDefinition(name, file, listed);
         YamlDocuments.Doc doc = file.find(name).orElseThrow();
         Optional<ProgramSpec> before = specOf(file, doc, name);
         boolean alone = file.docs().size() == 1;
@@ -257,6 +259,38 @@ public final class ManifestWriter {
             }
         }
         return new Change(name, Action.DELETED, file.path(), before, Optional.empty());
+    }
+
+    /**
+     * Refuses a delete that would not delete: another file that defines the program too, valid but for that (the daemon
+     * rejects it meanwhile, as the program's name is taken), would come into force once this file no longer defines it,
+     * and the program would go on running as that file says.
+     */
+    private void requireNoSecondDefinition(String name, FileEdit file, List<Path> listed) {
+        for (Path other : listed) {
+            if (other.equals(file.path())) {
+                continue;
+            }
+            String text;
+            try {
+                text = Utf8Text.decode(RegularFiles.read(other));
+            } catch (Utf8Text.NotUtf8 | RegularFiles.Unreadable e) {
+                continue; // the daemon rejects it for that: nothing of it comes into force
+            }
+            if (!text.contains(name)) {
+                continue; // most files: not read as YAML at all
+            }
+            ManifestLoader.Parsed parsed = loader.parseWithPositions(other, text);
+            Position at = parsed.namePositions().get(name);
+            if (parsed.file().valid() && at != null) {
+                throw new ManifestConflictException("program " + name + " is also defined in " + other + ", line "
+                        + at.line() + ", which the daemon rejects meanwhile as the name is taken by "
+                        + file.path().getFileName() + ": deleting it from " + file.path().getFileName() + " would put that"
+                        + " definition in force, not delete the program; nothing was written. To delete the program,"
+                        + " remove its document from " + other.getFileName() + " first, then delete it again; to keep"
+                        + " that definition, remove this one from " + file.path().getFileName() + " by hand");
+            }
+        }
     }
 
     /**

@@ -456,6 +456,27 @@ class ManifestWriterTest {
     }
 
     @Test
+    void deleteOfAProgramThatAnotherValidFileAlsoDefinesIsAConflictNotASwap() throws IOException {
+        // It said deleted, and the program went on running as the other file says (restarted with its command)
+        write("a.yaml", WEB);
+        String other = "# a copy\n" + WEB.replace("\"100\"", "\"200\"");
+        write("b.yaml", other);
+        Map<String, Path> sources = Map.of("web", file("a.yaml"));
+        ManifestConflictException e = assertThrows(ManifestConflictException.class, () -> writer().delete("web", sources, true));
+        assertTrue(e.getMessage().startsWith("program web is also defined in " + file("b.yaml") + ", line 5, which the"
+                + " daemon rejects meanwhile as the name is taken by a.yaml: deleting it from a.yaml would put that"
+                + " definition in force, not delete the program; nothing was written."), e.getMessage());
+        assertThrows(ManifestConflictException.class, () -> writer().delete("web", sources, false));
+        assertEquals(WEB, read("a.yaml"));
+        assertEquals(other, read("b.yaml"));
+
+        // A file invalid by itself brings nothing into force: the program goes.
+        write("b.yaml", other.replace("spec:\n", "spec:\n  replicas: many\n"));
+        assertEquals(Action.DELETED, writer().delete("web", sources, false).action());
+        assertEquals(List.of("b.yaml"), listing());
+    }
+
+    @Test
     void deleteOfAnUnknownProgramIsNotFound() throws IOException {
         write("web.yaml", WEB);
         assertThrows(NoSuchElementException.class, () -> writer().delete("wbe", Map.of(), false));
