@@ -1,6 +1,7 @@
 package dev.steward.daemon;
 
 import dev.steward.events.Event;
+import dev.steward.events.EventRecord;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
@@ -18,12 +19,14 @@ final class ConsoleEventLog implements Consumer<Event> {
 
     @Override
     public void accept(Event event) {
-        boolean warning = event instanceof Event.ManifestInvalid
-                || (event instanceof Event.ProcessStateChanged changed && switch (changed.change().to()) {
-                    case BACKOFF, FATAL, UNKNOWN -> true;
-                    case EXITED -> changed.change().backingOff();
-                    default -> false;
-                });
-        Console.batched(warning ? "WARN " : "INFO ", event.toString(), owner);
+        Console.batched(level(event), event.toString(), owner);
+    }
+
+    /**
+     * {@code WARN } for what the history calls a Warning (an unexpected exit, a SIGKILL after the stop timeout, BACKOFF,
+     * FATAL, an invalid manifest), so that the log and {@code get events} agree; {@code INFO } for the rest.
+     */
+    static String level(Event event) {
+        return EventRecord.warning(event) ? "WARN " : "INFO ";
     }
 }

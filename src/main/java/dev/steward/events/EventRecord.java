@@ -23,6 +23,18 @@ public record EventRecord(long id, String type, String reason, String object, St
     public static final String NORMAL = "Normal";
     public static final String WARNING = "Warning";
 
+    /**
+     * Whether {@code event} is a Warning in the history: the daemon's log gives it a {@code WARN} line, as supervisord
+     * logs an unexpected exit and a SIGKILL after {@code stopwaitsecs}.
+     */
+    public static boolean warning(Event event) {
+        if (event instanceof Event.OperatorAction) {
+            return false; // a request is Normal, on each of its objects: not one Kind per process of a `stop all`
+        }
+        Kind kind = Kind.one(event);
+        return kind != null && kind.type().equals(WARNING);
+    }
+
     /** How a domain event reads in the history. */
     record Kind(String type, String reason, String object, String message) {
         /** The records an event makes: one, or one on each object an operator's request named. */
