@@ -9,6 +9,7 @@ import dev.steward.reconcile.Plan;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /** Words for what a manifest change makes the daemon do, using the reconciler's own wording where it has one. */
 final class ApplyResults {
@@ -24,20 +25,23 @@ final class ApplyResults {
         boolean restarts = change.action() == Action.CONFIGURED && before.isPresent() && change.after().isPresent()
                 && !before.get().launchSettings().equals(change.after().get().launchSettings());
         return new ApplyResultDto(change.program(), change.action().label(), change.file().toString(), restarts,
-                effect(change, before, stoppedByHand(inForce)), dryRun);
+                effect(change, before, processes(inForce, ProcessInfo::stoppedByHand),
+                        processes(inForce, process -> process.state().equals("FATAL"))), dryRun);
     }
 
-    private static Map<String, Integer> stoppedByHand(Optional<ProgramView> program) {
-        Map<String, Integer> held = new HashMap<>();
-        program.ifPresent(p -> p.processes().stream().filter(ProcessInfo::stoppedByHand)
-                .forEach(process -> held.put(process.name(), process.index())));
-        return held;
+    /** The program's processes that {@code which} picks, by name and index. */
+    private static Map<String, Integer> processes(Optional<ProgramView> program, Predicate<ProcessInfo> which) {
+        Map<String, Integer> picked = new HashMap<>();
+        program.ifPresent(p -> p.processes().stream().filter(which)
+                .forEach(process -> picked.put(process.name(), process.index())));
+        return picked;
     }
 
-    private static String effect(Change change, Optional<ProgramSpec> before, Map<String, Integer> stoppedByHand) {
+    private static String effect(Change change, Optional<ProgramSpec> before, Map<String, Integer> stoppedByHand,
+                                 Map<String, Integer> fatal) {
         return switch (change.action()) {
             case CREATED -> created(change.after().orElseThrow());
-            case CONFIGURED -> before.map(old -> Plan.effect(old, change.after().orElseThrow(), stoppedByHand))
+            case CONFIGURED -> before.map(old -> Plan.effect(old, change.after().orElseThrow(), stoppedByHand, fatal))
                     .orElse("applied; the daemon compares it with what runs and restarts only what changed");
             case UNCHANGED -> "nothing to do: the manifest already says this";
             case DELETED -> "stopping its processes with its stop policy, then forgetting it";

@@ -42,8 +42,20 @@ public record Plan(List<ProgramSpec> added, List<ProgramSpec> changed, List<Stri
      *                      ones the change keeps are started when the program starts by itself
      */
     public static String effect(ProgramSpec before, ProgramSpec after, Map<String, Integer> stoppedByHand) {
+        return effect(before, after, stoppedByHand, Map.of());
+    }
+
+    /**
+     * The same, for a program some of whose processes were stopped by hand or gave up.
+     *
+     * @param fatal the processes in FATAL, by name and index: a changed manifest gives those it keeps new start attempts
+     *              when the program starts by itself
+     */
+    public static String effect(ProgramSpec before, ProgramSpec after, Map<String, Integer> stoppedByHand,
+                                Map<String, Integer> fatal) {
         List<String> effects = new ArrayList<>();
-        if (!before.launchSettings().equals(after.launchSettings())) {
+        boolean launchChanged = !before.launchSettings().equals(after.launchSettings());
+        if (launchChanged) {
             effects.add("restarting its processes one at a time (launch settings changed)");
         }
         if (before.replicas() != after.replicas()) {
@@ -57,6 +69,13 @@ public record Plan(List<ProgramSpec> added, List<ProgramSpec> changed, List<Stri
                 .filter(process -> process.getValue() < after.replicas()).map(Map.Entry::getKey).sorted().toList() : List.of();
         if (!started.isEmpty()) {
             effects.add("starting " + String.join(", ", started) + ", stopped by hand (a changed manifest ends that)");
+        }
+        // A launch change or autostart turned on starts them already, and says so.
+        List<String> retried = after.autostart() && !autostartTurnedOn && !launchChanged ? fatal.entrySet().stream()
+                .filter(process -> process.getValue() < after.replicas() && !stoppedByHand.containsKey(process.getKey()))
+                .map(Map.Entry::getKey).sorted().toList() : List.of();
+        if (!retried.isEmpty()) {
+            effects.add("starting " + String.join(", ", retried) + " again, FATAL (a changed manifest gives it new start attempts)");
         }
         if (effects.isEmpty()) {
             effects.add("applied in place, nothing restarted");

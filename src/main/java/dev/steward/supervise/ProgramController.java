@@ -68,6 +68,16 @@ public final class ProgramController {
         scale();
         // As if it had exited just now under the new settings.
         slots.stream().filter(ProcessSlot::restartsUnderItsSpecNow).forEach(ProcessSlot::start);
+        if (spec.autostart()) {
+            // A FATAL process gets new start attempts from any change, as supervisord's update restarts a changed
+            // program: what made it give up is often in the manifest (startSeconds, startRetries), and nothing runs to
+            // be disrupted. A change ends "stopped by hand" too.
+            for (ProcessSlot slot : slots) {
+                if (slot.state() == ProcessState.FATAL && !stoppedByHand.test(slot)) {
+                    slot.start();
+                }
+            }
+        }
         if (launchChanged || autostartTurnedOn) {
             // Instances that are not up take the new settings at once; up ones roll, one at a time.
             for (ProcessSlot slot : slots) {

@@ -140,7 +140,9 @@ public final class Supervisor {
             // A changed manifest ends "stopped by hand": the operator's new intent is the manifest.
             List<ProcessSlot> held = controller.slots().stream().filter(s -> intent.stoppedByHand(s.name())).toList();
             emit(new Event.ProgramChanged(spec.name(), Plan.effect(controller.spec(), spec,
-                    held.stream().collect(Collectors.toMap(ProcessSlot::name, ProcessSlot::index)))
+                    held.stream().collect(Collectors.toMap(ProcessSlot::name, ProcessSlot::index)),
+                    controller.slots().stream().filter(s -> s.state() == ProcessState.FATAL)
+                            .collect(Collectors.toMap(ProcessSlot::name, ProcessSlot::index)))
                     + moved(spec.name(), sourcesBefore, "")));
             held.forEach(slot -> intent.clear(slot.name()));
             controller.update(spec);

@@ -145,6 +145,24 @@ class PlanTest {
     }
 
     @Test
+    void effectNamesTheFatalProcessesThatAChangeStartsAgain() {
+        ProgramSpec before = Specs.program("web").replicas(3).build();
+        Map<String, Integer> fatal = Map.of("web-2", 2, "web-0", 0);
+
+        assertEquals("starting web-0, web-2 again, FATAL (a changed manifest gives it new start attempts)",
+                Plan.effect(before, Specs.from(before).startSeconds(5).build(), Map.of(), fatal));
+        assertEquals("scaling 3 -> 2; starting web-0 again, FATAL (a changed manifest gives it new start attempts)",
+                Plan.effect(before, Specs.from(before).replicas(2).build(), Map.of(), fatal), "web-2 retires");
+        assertEquals("starting web-2, stopped by hand (a changed manifest ends that); starting web-0 again, FATAL (a"
+                        + " changed manifest gives it new start attempts)",
+                Plan.effect(before, Specs.from(before).startRetries(9).build(), Map.of("web-2", 2), fatal), "said once");
+        assertEquals("applied in place, nothing restarted",
+                Plan.effect(before, Specs.from(before).autostart(false).build(), Map.of(), fatal), "nothing starts by itself");
+        assertEquals("restarting its processes one at a time (launch settings changed)",
+                Plan.effect(before, Specs.from(before).command("/bin/fixed").build(), Map.of(), fatal));
+    }
+
+    @Test
     void effectOfTurningAutostartOn() {
         ProgramSpec lazy = Specs.program("web").autostart(false).build();
 

@@ -380,6 +380,40 @@ class ProgramControllerTest {
     }
 
     @Test
+    void aFatalProcessGetsNewStartAttemptsFromAnyChangeOfItsManifest() {
+        // supervisord's update restarts a changed program; the fix of one that gave up is often startSeconds itself.
+        ProgramSpec tooSlow = web(2).startRetries(0).startSeconds(5).build();
+        controller(tooSlow).create();
+        launcher.exit(0, ExitStatus.exited(1));
+        loop.advanceSeconds(5);
+        assertEquals(List.of(FATAL, RUNNING), states());
+        int runningPid = pids().get(1);
+
+        controller.update(Specs.from(tooSlow).startSeconds(1).build());
+
+        assertEquals(List.of(STARTING, RUNNING), states());
+        assertEquals(3, launcher.launchCount());
+        assertEquals(runningPid, pids().get(1), "the running one is left alone");
+        assertTrue(launcher.signals().isEmpty());
+        loop.advanceSeconds(1);
+        assertEquals(List.of(RUNNING, RUNNING), states());
+    }
+
+    @Test
+    void aFatalProcessOfAProgramWithoutAutostartStaysFatalThroughAChange() {
+        ProgramSpec manual = Specs.program("web").startRetries(0).autostart(false).build();
+        controller(manual).create();
+        controller.slots().get(0).start();
+        launcher.exitLast(ExitStatus.exited(1));
+        assertEquals(List.of(FATAL), states());
+
+        controller.update(Specs.from(manual).startSeconds(0).build());
+
+        assertEquals(List.of(FATAL), states());
+        assertEquals(1, launcher.launchCount());
+    }
+
+    @Test
     void backoffSlotWithAChangedCommandRetriesAtOnce() {
         ProgramSpec broken = Specs.program("web").build();
         controller(broken).create();

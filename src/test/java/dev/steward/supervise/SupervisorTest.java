@@ -416,6 +416,26 @@ class SupervisorTest {
     }
 
     @Test
+    void aChangedManifestGivesAFatalProcessNewStartAttemptsAndSaysSo() {
+        // supervisorctl update restarts a changed program; its startSeconds was what made it give up
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        ProgramSpec tooSlow = program("web").startRetries(0).startSeconds(5).build();
+        apply(supervisor, desired(tooSlow));
+        spawner.lastChildOf("web").exit(ExitStatus.exited(1));
+        assertEquals(FATAL, state(supervisor, "web"));
+        events.clear();
+
+        apply(supervisor, desired(Specs.from(tooSlow).startSeconds(1).build()));
+
+        assertEquals(List.of(new Event.ProgramChanged("web", "starting web again, FATAL (a changed manifest gives it new"
+                + " start attempts)")), events.stream().filter(e -> e instanceof Event.ProgramChanged).toList());
+        assertEquals(STARTING, state(supervisor, "web"));
+        assertEquals(2, spawner.spawnCount());
+        loop.advanceSeconds(1);
+        assertEquals(RUNNING, state(supervisor, "web"));
+    }
+
+    @Test
     void aProgramChangedAsItMovesToAnotherFileSaysBoth() {
         // the file that kept a program defined twice is deleted: the other file's definition takes over
         Supervisor supervisor = supervisor(OperatorIntent.inMemory());
