@@ -302,7 +302,8 @@ public final class Actions {
         Waiter[] self = new Waiter[1];
         OwnerLoop.Timer timer = loop.schedule(timeout, () -> {
             if (removeWaiter(self[0])) {
-                future.complete(timedOut(slot, "timed out after " + seconds(asked) + " s; it is " + slot.state()));
+                future.complete(timedOut(slot, "timed out after " + seconds(asked) + " s; it is " + slot.state()
+                        + ownTimeBeyond(slot, asked)));
             }
         });
         self[0] = new Waiter(slot, outcome, future, timer);
@@ -345,6 +346,24 @@ public final class Actions {
 
     private static Result result(ProcessSlot slot, boolean ok, String message) {
         return new Result(slot.name(), slot.spec().name(), ok, slot.state(), message, false);
+    }
+
+    /**
+     * Where the process's own time for the state it is in (startSeconds to count as started, stopTimeoutSeconds before
+     * SIGKILL) is no shorter than the command's timeout, which then could not be enough: the timeout that would be, as
+     * supervisorctl's start waits out startsecs however long.
+     */
+    private static String ownTimeBeyond(ProcessSlot slot, Duration asked) {
+        boolean starting = slot.state() == ProcessState.STARTING;
+        if (!starting && slot.state() != ProcessState.STOPPING) {
+            return "";
+        }
+        long own = starting ? slot.spec().startSeconds() : slot.spec().stopTimeoutSeconds();
+        if (Duration.ofSeconds(own).compareTo(asked) < 0) {
+            return "";
+        }
+        return " (its " + (starting ? "startSeconds" : "stopTimeoutSeconds") + " is " + own + ": give --timeout "
+                + (own + 10) + " or more to wait for it)";
     }
 
     private static Result timedOut(ProcessSlot slot, String message) {

@@ -273,7 +273,8 @@ class ActionsTest {
         CompletableFuture<List<Actions.Result>> future = actions.start(targets(slot), Duration.ofMillis(500));
         loop.advanceMillis(500);
 
-        assertEquals("timed out after 0.5 s; it is STARTING", only(future).message());
+        assertEquals("timed out after 0.5 s; it is STARTING (its startSeconds is 5: give --timeout 15 or more to wait for"
+                + " it)", only(future).message());
     }
 
     // ---- restart ----------------------------------------------------------------------------------------
@@ -410,7 +411,8 @@ class ActionsTest {
         loop.advanceSeconds(2);
 
         assertTrue(future.isDone());
-        assertEquals("timed out after 3 s; it is STOPPING", future.join().get(1).message());
+        assertEquals("timed out after 3 s; it is STOPPING (its stopTimeoutSeconds is 10: give --timeout 20 or more to wait for"
+                + " it)", future.join().get(1).message());
         assertTrue(future.join().get(1).timedOut());
         assertFalse(future.join().get(0).timedOut());
     }
@@ -428,7 +430,7 @@ class ActionsTest {
 
         assertTrue(future.isDone());
         List<Actions.Result> results = future.join();
-        assertEquals("timed out after 2 s; it is STARTING", results.get(0).message());
+        assertEquals("timed out after 2 s; it is STARTING (its startSeconds is 3: give --timeout 13 or more to wait for it)", results.get(0).message());
         assertEquals("not restarted: the time (--timeout) ran out while the program's earlier processes restarted; it is"
                 + " still RUNNING", results.get(1).message());
         assertFalse(results.get(1).ok());
@@ -465,7 +467,7 @@ class ActionsTest {
         assertFalse(result.ok());
         assertEquals(STARTING, result.state());
         assertTrue(result.message().contains("timed out"), result.message());
-        assertEquals("timed out after 10 s; it is STARTING", result.message());
+        assertEquals("timed out after 10 s; it is STARTING (its startSeconds is 60: give --timeout 70 or more to wait for it)", result.message());
 
         loop.advanceSeconds(50);
         assertEquals(RUNNING, slot.state());
@@ -482,7 +484,7 @@ class ActionsTest {
         assertEquals(1, launcher.launchCount(), "the second start waits for the first");
 
         loop.advanceSeconds(5);
-        assertEquals("timed out after 5 s; it is STARTING", only(hasty).message());
+        assertEquals("timed out after 5 s; it is STARTING (its startSeconds is 20: give --timeout 30 or more to wait for it)", only(hasty).message());
         assertFalse(patient.isDone(), "the other wait on the same process goes on");
 
         loop.advanceSeconds(14);
@@ -501,6 +503,16 @@ class ActionsTest {
         assertFalse(result.ok());
         assertEquals(STOPPING, result.state());
         assertTrue(result.message().contains("timed out"), result.message());
+    }
+
+    @Test
+    void aTimeoutNamesTheProcesssOwnTimeOnlyWhenTheTimeoutCouldNotHaveBeenEnough() {
+        ProcessSlot slot = running(Specs.program("web").stopTimeoutSeconds(1).build());
+
+        CompletableFuture<List<Actions.Result>> future = actions.stop(targets(slot), Duration.ofSeconds(5));
+        loop.advanceSeconds(5); // SIGKILL at 1 s, and the process, held by the kernel, has not exited yet
+
+        assertEquals("timed out after 5 s; it is STOPPING", only(future).message(), "5 s was more than its 1 s");
     }
 
     // ---- signal -----------------------------------------------------------------------------------------
