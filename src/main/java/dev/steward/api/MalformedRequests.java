@@ -52,6 +52,17 @@ public class MalformedRequests {
                 context.next();
             }
         });
+        // Vert.x Web fails an HTTP/1.1 request without a Host header before any route; Quarkus' failure handler would log
+        // an ERROR for each, which any local user could then write to the daemon's log at will, token or not.
+        router.route().order(Integer.MIN_VALUE).failureHandler(context -> {
+            if (context.statusCode() == 400 && context.request().version() == HttpVersion.HTTP_1_1
+                    && context.request().getHeader(HttpHeaders.HOST) == null && !context.response().headWritten()) {
+                answer(context, json.get(), Problem.of(Problem.Code.BadRequest, "the request has no Host header, which"
+                        + " HTTP/1.1 requires; send one (Host: localhost), as curl and the CLI do"));
+            } else {
+                context.next();
+            }
+        });
     }
 
     /** Answers a request whose URL cannot be read; false when it can. */

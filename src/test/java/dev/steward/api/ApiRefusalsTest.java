@@ -79,6 +79,16 @@ class ApiRefusalsTest {
     }
 
     @Test
+    void anHttp11RequestWithoutAHostHeaderIsABadRequestThatSaysSo() throws IOException {
+        for (String target : new String[] {"/api/v1/processes", "/q/health"}) {
+            String response = raw("GET " + target + " HTTP/1.1\r\nConnection: close\r\n" + TOKEN + "\r\n");
+            assertTrue(response.startsWith("HTTP/1.1 400 "), response);
+            assertTrue(response.contains("Content-Type: application/problem+json"), response);
+            assertTrue(response.contains("the request has no Host header, which HTTP/1.1 requires"), response);
+        }
+    }
+
+    @Test
     void aBodyDeclaredOverTheRequestLimitIsTooLargeBeforeItIsSent() throws IOException {
         // Only the head is sent: the answer must come without the body being read.
         String response = raw("POST /api/v1/programs HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/yaml\r\n"
