@@ -96,10 +96,8 @@ public final class Expansions {
             }
             int close = template.indexOf(')', i);
             if (!template.startsWith("%(", i) || close < 0) {
-                // The value itself is not quoted: it may be a password, and a rejected file's first error is in the
-                // readiness check's answer, which needs no token
                 throw new IllegalArgumentException("a % must begin an expansion such as %(process_num)d, or be written"
-                        + " %% for a percent sign (at character " + (i + 1) + " of the value)");
+                        + " %% for a percent sign" + at(i));
             }
             String name = template.substring(i + 2, close);
             int at = close + 1;
@@ -112,20 +110,20 @@ public final class Expansions {
                     ? precisionEnd + 1 : precisionEnd;
             if (conversionAt >= template.length()) {
                 throw new IllegalArgumentException("%(" + name + ") must be followed by a conversion, s for text or d"
-                        + " for a number, as in %(" + name + ")s (in \"" + template + "\")");
+                        + " for a number, as in %(" + name + ")s" + at(i));
             }
             char conversion = template.charAt(conversionAt);
             if (CONVERSIONS.indexOf(conversion) < 0) {
                 throw new IllegalArgumentException("%(" + name + ")" + conversion + " is not a conversion supervisord's"
-                        + " expansions take: use s for text, or d (x, o) for a number, as in %(" + name + ")s (in \"" + template + "\")");
+                        + " expansions take: use s for text, or d (x, o) for a number, as in %(" + name + ")s" + at(i));
             }
-            int width = bounded(template.substring(flagsEnd, widthEnd), 0, name, template);
-            int precision = precisionEnd > widthEnd ? bounded(template.substring(widthEnd + 1, precisionEnd), 0, name, template) : -1;
+            int width = bounded(template.substring(flagsEnd, widthEnd), 0, name, i);
+            int precision = precisionEnd > widthEnd ? bounded(template.substring(widthEnd + 1, precisionEnd), 0, name, i) : -1;
             String flags = template.substring(at, flagsEnd);
-            Object value = value(name, values, template);
+            Object value = value(name, values, i);
             if (conversion != 's' && !(value instanceof Integer)) {
                 throw new IllegalArgumentException("%(" + name + ")" + conversion + " needs a number, and " + name
-                        + " is text: write %(" + name + ")s (in \"" + template + "\")");
+                        + " is text: write %(" + name + ")s" + at(i));
             }
             if (values != null) {
                 out.append(conversion == 's' ? text(value.toString(), flags, width, precision)
@@ -137,7 +135,7 @@ public final class Expansions {
     }
 
     /** The value of a name, or (for a check, without values) a sample of its type. */
-    private static Object value(String name, Values values, String template) {
+    private static Object value(String name, Values values, int at) {
         if (name.startsWith("ENV_") && name.length() > 4) {
             if (values == null) {
                 return "";
@@ -147,8 +145,7 @@ public final class Expansions {
                 throw new IllegalArgumentException("%(" + name + ")s names " + name.substring(4) + ", which the daemon's"
                         + " environment does not have" + (values.specEnvironment() ? " nor spec.environment: set it in"
                         + " either" : " (spec.environment's values name only the daemon's, as in supervisord): set it"
-                        + " where the daemon starts") + ", or write the value out (in \""
-                        + template + "\")");
+                        + " where the daemon starts") + ", or write the value out" + at(at));
             }
             return value;
         }
@@ -167,9 +164,16 @@ public final class Expansions {
                 return values == null ? "" : values.here();
             default:
                 throw new IllegalArgumentException("unknown expansion %(" + name + "); use " + NAMES + ", or, to pass it"
-                        + " as written (a format of the program's own), double its percent sign: %%(" + name + ") (in \""
-                        + template + "\")");
+                        + " as written (a format of the program's own), double its percent sign: %%(" + name + ")" + at(at));
         }
+    }
+
+    /**
+     * Where in the value a malformed expansion begins. The value itself is never quoted: it may be a password, and a
+     * rejected file's first error is in the readiness check's answer, which needs no token.
+     */
+    private static String at(int index) {
+        return " (at character " + (index + 1) + " of the value)";
     }
 
     private static int skip(String s, int from, String allowed) {
@@ -181,11 +185,11 @@ public final class Expansions {
     }
 
     /** A width or precision: at most 999 (a value is no place for more), empty for {@code empty}. */
-    private static int bounded(String digits, int empty, String name, String template) {
+    private static int bounded(String digits, int empty, String name, int at) {
         String significant = digits.replaceFirst("^0+(?=.)", "");
         if (significant.length() > 3) {
-            throw new IllegalArgumentException("%(" + name + ") asks for a width or precision over 999; use at most 999 (in \"" + template
-                    + "\")");
+            throw new IllegalArgumentException("%(" + name + ") asks for a width or precision over 999; use at most 999"
+                    + at(at));
         }
         return digits.isEmpty() ? empty : Integer.parseInt(significant);
     }

@@ -106,5 +106,8 @@ class ExpansionsTest {
         assertTrue(inEnvironment.getMessage().startsWith("%(ENV_NOPE)s names NOPE, which the daemon's environment does not"
                 + " have (spec.environment's values name only the daemon's, as in supervisord): set it where the daemon"
                 + " starts"), inEnvironment.getMessage());
+        IllegalArgumentException inSecret = assertThrows(IllegalArgumentException.class,
+                () -> Expansions.expand("hunter2%(ENV_NOPE)s", ofAnEnvironmentValue));
+        assertFalse(inSecret.getMessage().contains("hunter2"), "the value may be a password: " + inSecret.getMessage());
     }
 }

@@ -444,6 +444,19 @@ class ManifestLoaderTest {
     }
 
     @Test
+    void noMalformedExpansionQuotesTheValueItIsIn() {
+        // Each shape of mistake, not only a % that begins nothing: /q/health/ready showed the whole password
+        for (String value : List.of("hunter2%(secret)q", "hunter2%(secret)s", "hunter2%(process_num)",
+                "hunter2%(program_name)d", "hunter2%(process_num)99999d")) {
+            ManifestError error = onlyError(HEADER + "spec:\n  command: [a]\n  environment:\n    DB_PASSWORD: \"" + value
+                    + "\"\n");
+            assertEquals("spec.environment.DB_PASSWORD", error.field(), value);
+            assertFalse(error.message().contains("hunter2"), error.message());
+            assertTrue(error.message().endsWith(" (at character 8 of the value)"), error.message());
+        }
+    }
+
+    @Test
     void expansionsInTheCommandEnvironmentAndDirectoryAreCheckedWhereTheyAreWritten() {
         ManifestError inList = onlyError(HEADER + "spec:\n  command: [app, \"--port=80%(proces_num)02d\"]\n");
         assertEquals("6:18 spec.command[1]", inList.line() + ":" + inList.column() + " " + inList.field());
