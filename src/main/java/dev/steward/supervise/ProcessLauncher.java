@@ -132,9 +132,11 @@ public final class ProcessLauncher implements Launcher {
         spec.umask().ifPresent(umask -> steps.add("umask " + String.format("%03o", umask)));
         Optional<Path> chdir = directory;
         if (switchTo.isPresent() && directory.isPresent()) {
-            steps.add("cd -- \"$1\" 2>/dev/null || { echo \"steward: user $2 cannot enter the working directory $1"
+            // -P: the directory as chdir(2) takes it (posix_spawn's, supervisord's), a ".." after a link being the link's
+            // target's parent. printf, not echo, which reads a backslash in the name as an escape (one before c ends it).
+            steps.add("cd -P -- \"$1\" 2>/dev/null || { printf 'steward: user %s cannot enter the working directory %s"
                     + " (spec.directory): give it search permission (x) on that directory and every one above it, or"
-                    + " change spec.directory\" >&2; exit 127; }");
+                    + " change spec.directory\\n' \"$2\" \"$1\" >&2; exit 127; }");
             steps.add("shift 2");
             parameters.add(directory.get().toAbsolutePath().toString());
             parameters.add(switchTo.get().name());

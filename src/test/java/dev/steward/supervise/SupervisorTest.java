@@ -513,12 +513,48 @@ class SupervisorTest {
         List<String> argv = other.argv();
         int shell = argv.indexOf("--") + 1;
         assertEquals(List.of(SH, "-c"), argv.subList(shell, shell + 2));
-        assertTrue(argv.get(shell + 2).startsWith("cd -- \"$1\" "), argv.get(shell + 2));
+        assertTrue(argv.get(shell + 2).startsWith("cd -P -- \"$1\" "), argv.get(shell + 2));
         assertEquals(List.of(SH, workdir.toString(), "nobody", "-c", "exec sleep 1000"),
                 argv.subList(shell + 3, argv.size()), "the program, after the shell's $1 and $2");
         SpawnRequest own = spawner.lastChildOf("own").request;
         assertEquals(Optional.of(workdir), own.directory(), "not switched: posix_spawn's chdir");
         assertEquals(Path.of(SH), own.executable());
+    }
+
+    /**
+     * The switched user's shell, run for real (as this test's user): it enters the directory as posix_spawn's chdir would
+     * (a ".." after a link leads to the parent of the link's target, where a shell's plain cd went to the link's), and
+     * names one it cannot enter as written, backslashes and all (echo cut the line at a backslash and c).
+     */
+    @Test
+    void theSwitchedUsersShellEntersTheDirectoryAsChdirDoesAndNamesOneItCannotEnterAsWritten() throws Exception {
+        Assumptions.assumeTrue(PosixSpawner.runningAsRoot(), "run as root: only root switches users");
+        Path release = Files.createDirectories(stateDir.resolve("releases/2"));
+        Path current = Files.createSymbolicLink(stateDir.resolve("current"), release);
+        Path odd = Files.createDirectories(stateDir.resolve("odd \\c '$HOME\""));
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(
+                Specs.program("up").command("/bin/pwd").user("nobody").directory(current + "/..").build(),
+                Specs.program("odd").command("/bin/pwd").user("nobody").directory(odd.toString()).build()));
+
+        assertEquals(release.getParent().toRealPath() + "\n", runShellOf(spawner.lastChildOf("up").request, true));
+        Files.delete(odd); // as if closed to the user: this test's user (root) would enter it
+        assertEquals("steward: user nobody cannot enter the working directory " + odd + " (spec.directory): give it search"
+                + " permission (x) on that directory and every one above it, or change spec.directory\n",
+                runShellOf(spawner.lastChildOf("odd").request, false));
+    }
+
+    /** Runs what setpriv would exec for {@code request} (the shell, then the program): its stdout, or its stderr. */
+    private static String runShellOf(SpawnRequest request, boolean stdout) throws Exception {
+        List<String> argv = request.argv();
+        Process process = new ProcessBuilder(argv.subList(argv.indexOf("--") + 1, argv.size())).start();
+        try {
+            assertTrue(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the shell did not end");
+            return new String((stdout ? process.getInputStream() : process.getErrorStream()).readAllBytes(),
+                    StandardCharsets.UTF_8);
+        } finally {
+            process.destroyForcibly();
+        }
     }
 
     @Test
