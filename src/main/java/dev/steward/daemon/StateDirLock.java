@@ -6,6 +6,8 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
@@ -34,6 +36,7 @@ final class StateDirLock implements AutoCloseable {
     static StateDirLock acquire(Path stateDir) throws IOException {
         Files.createDirectories(stateDir);
         Path file = stateDir.resolve("steward.lock");
+        refuseAnotherUsersFile(file);
         FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE), OWNER_ONLY_FILE);
         try {
@@ -54,6 +57,27 @@ final class StateDirLock implements AutoCloseable {
         channel.truncate(0);
         channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)));
         return new StateDirLock(channel, lock);
+    }
+
+    /**
+     * A lock file another user owns (left by a daemon run as that user before) stays theirs to open whatever its mode, as
+     * they may chmod it: refused, with what to do, where a daemon not run as root failed with the bare path (open) or
+     * "Operation not permitted" (chmod).
+     */
+    private static void refuseAnotherUsersFile(Path file) throws IOException {
+        int owner;
+        int self;
+        try {
+            owner = (Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            self = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        } catch (NoSuchFileException | UnsupportedOperationException | IllegalArgumentException absentOrNotLinux) {
+            return;
+        }
+        if (owner != self) {
+            throw new IOException(file + " belongs to user id " + owner + ", not to the daemon's user (id " + self + "):"
+                    + " that user may hold a lock on it that keeps every daemon from starting; if no daemon uses this state"
+                    + " directory, remove the file (each start makes it anew), or give this daemon its own --state-dir");
+        }
     }
 
     @Override
