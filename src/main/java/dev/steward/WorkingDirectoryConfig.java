@@ -1,5 +1,6 @@
 package dev.steward;
 
+import dev.steward.manifest.RegularFiles;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
@@ -109,20 +110,11 @@ class WorkingDirectoryConfig {
         int mode = (Integer) target.get("mode");
         boolean othersGroup = self.gid() == null || (Integer) target.get("gid") != self.gid().intValue();
         if ((mode & 0002) != 0 || (othersGroup && (mode & 0020) != 0)) {
-            throw new IllegalStateException(path + " is writable by other users (" + rwx(mode) + "): " + READ
+            throw new IllegalStateException(path + " is writable by other users (" + RegularFiles.permissions(mode) + "): " + READ
                     + ", so any of them could choose it; chmod go-w it, remove it, or start the daemon from another working"
                     + " directory (cd /)");
         }
         return true;
-    }
-
-    private static String rwx(int mode) {
-        StringBuilder text = new StringBuilder(9);
-        String letters = "rwxrwxrwx";
-        for (int bit = 0; bit < 9; bit++) {
-            text.append((mode & (0400 >> bit)) != 0 ? letters.charAt(bit) : '-');
-        }
-        return text.toString();
     }
 
     /** The file a configuration source was read from ({@code ...[source=file:/srv/.env]}); null for any other. */
