@@ -91,25 +91,24 @@ final class SupervisorVerbs {
         return Optional.of("steward has no '" + verb + "' (" + whose + "): " + advice);
     }
 
-    /** The program named after kubectl's verb ({@code program web}, {@code program/web}), else {@code NAME}. */
+    /**
+     * The program named after kubectl's verb, wherever it is among the options and subcommands ({@code program web},
+     * {@code set env program/web}), else {@code NAME}: a word that is not a program's (a label, {@code process web-0})
+     * would send the user to look for a program that does not exist.
+     */
     private static String programOf(List<String> rest) {
-        String name = "NAME";
         for (int i = 0; i < rest.size(); i++) {
             String word = rest.get(i);
-            if (word.startsWith("-")) {
-                break;
-            }
             int slash = word.indexOf('/');
-            if (slash > 0) {
-                name = word.substring(slash + 1);
-                break;
+            if (GetCommand.kindOf(slash > 0 ? word.substring(0, slash) : word).orElse(null) != GetCommand.Kind.PROGRAMS) {
+                continue;
             }
-            if (i == 1) {
-                name = word; // program web
-                break;
+            String name = slash > 0 ? word.substring(slash + 1) : i + 1 < rest.size() ? rest.get(i + 1) : "";
+            if (!name.isEmpty() && !name.startsWith("-")) {
+                return name;
             }
         }
-        return name;
+        return "NAME";
     }
 
     /** supervisorctl's {@code tail [-f] [-BYTES] NAME [stdout|stderr]} as the {@code steward logs} command line. */

@@ -268,6 +268,23 @@ class CliArgumentsTest {
     }
 
     @Test
+    void kubectlsVerbsNameTheProgramPastOptionsAndSubcommandsAndNoOtherWord() {
+        // set env program web named the program "program"; label web tier=x named it "tier=x"; a process, its own name
+        Map<String, String> nowhere = Map.of("STEWARD_SERVER", "http://127.0.0.1:1");
+        Map<List<String>, String> advice = Map.of(
+                List.of("set", "env", "program", "web", "A=1"), "edit the file that steward get program web -o wide names",
+                List.of("set", "image", "prog/web", "x=y"), "edit the file that steward get program web -o wide names",
+                List.of("edit", "-o", "yaml", "program", "web"), "open the file that steward get program web -o wide names",
+                List.of("label", "web", "tier=x"), "edit the file that steward get program NAME -o wide names",
+                List.of("edit", "process", "web-0"), "open the file that steward get program NAME -o wide names");
+        advice.forEach((line, said) -> {
+            CliRun.Result r = CliRun.run(nowhere, dir, "", line.toArray(String[]::new));
+            assertEquals(2, r.code(), r::toString);
+            assertTrue(r.err().contains(said), r.err());
+        });
+    }
+
+    @Test
     void rolloutSaysWhatItTakesBeforeAnyRequest() {
         Map<String, String> nowhere = Map.of("STEWARD_SERVER", "http://127.0.0.1:1");
         Map<List<String>, String> usage = Map.of(
