@@ -13,8 +13,8 @@ final class RestartPacing {
     /**
      * Automatic restarts of one process are at least this far apart: a program that exits at once under
      * {@code startSeconds: 0} (nothing to back off from) would otherwise be respawned hundreds of times a
-     * second (supervisord 4.2.5 respawns it each time its loop turns, several times a second); a process that ran
-     * longer restarts at once.
+     * second. supervisord 4.2.5 respawns it the next time its loop turns: once a second (its poll timeout) when nothing
+     * else happens, sooner at each output of another program; a process that ran longer restarts at once.
      */
     static final Duration MIN_RESTART_INTERVAL = Duration.ofSeconds(1);
 
