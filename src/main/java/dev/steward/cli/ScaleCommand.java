@@ -11,7 +11,8 @@ import java.util.List;
 @Command(name = "scale", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Set a program's number of processes.",
                 "Written back to its manifest: only the added processes start,",
-                "or the removed ones (highest index first) stop; the others keep running."},
+                "or the removed ones (highest index first) stop; the others keep running",
+                "(a FATAL one starts again, as after any change of the manifest)."},
         footer = {"", "Examples:", "  steward scale program web --replicas 4", "  steward scale program/web --replicas=1"})
 final class ScaleCommand extends StewardCli.Verb {
     @Parameters(arity = "1..2", paramLabel = "program NAME", description = "program NAME, or program/NAME.")
