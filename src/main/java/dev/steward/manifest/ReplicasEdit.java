@@ -35,7 +35,13 @@ final class ReplicasEdit {
                 file.splice(base + alias, base + tokenEnd(docText, alias), Integer.toString(replicas));
                 return;
             }
-            file.splice(base + valueStart, base + YamlDocuments.index(docText, value.getEndMark()), Integer.toString(replicas));
+            int valueEnd = YamlDocuments.index(docText, value.getEndMark());
+            // The node's text starts at its anchor or tag (replicas: &n 3): the number after them is what to replace
+            int number = valueStart;
+            while (number < valueEnd && (docText.charAt(number) == '&' || docText.charAt(number) == '!')) {
+                number = pastProperty(docText, number);
+            }
+            file.splice(base + number, base + valueEnd, Integer.toString(replicas));
             return;
         }
         if (current.isPresent() || !(spec instanceof MappingNode) || ((MappingNode) spec).getValue().isEmpty()
@@ -56,6 +62,18 @@ final class ReplicasEdit {
     private static int aliasAfter(String text, int from) {
         int at = from;
         while (at < text.length() && text.charAt(at) != '*') {
+            at = text.charAt(at) == '#' ? Math.max(at + 1, text.indexOf('\n', at)) : at + 1;
+        }
+        return at;
+    }
+
+    /** Where the text after the anchor or tag at {@code from} starts: past it (it has no blanks), blanks and comments. */
+    private static int pastProperty(String text, int from) {
+        int at = from;
+        while (at < text.length() && !Character.isWhitespace(text.charAt(at))) {
+            at++;
+        }
+        while (at < text.length() && (Character.isWhitespace(text.charAt(at)) || text.charAt(at) == '#')) {
             at = text.charAt(at) == '#' ? Math.max(at + 1, text.indexOf('\n', at)) : at + 1;
         }
         return at;

@@ -1,6 +1,8 @@
 package dev.steward.manifest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steward.manifest.ManifestWriter.Action;
 import dev.steward.manifest.ManifestWriter.Change;
@@ -70,6 +72,24 @@ class ManifestWriterExtentTest {
         assertEquals(3, change.before().orElseThrow().replicas());
         assertEquals(ALIASED.replace("replicas: *three", "replicas: 1"), Files.readString(file()));
         assertEquals(3, inFile().startRetries());
+    }
+
+    @Test
+    void scalingAnAnchoredReplicasReplacesTheNumberAndKeepsTheAnchor() throws IOException {
+        // The anchor went with the number (replicas: 1); an alias of it elsewhere made that "not valid YAML"
+        String anchored = ALIASED.replace("  startRetries: &three 3\n  replicas: *three\n",
+                "  replicas: &count # how many\n    3\n  startRetries: 2\n");
+        Files.writeString(file(), anchored);
+        assertEquals(Action.CONFIGURED, new ManifestWriter(dir).scale("web", 1, sources(), Map.of("web", inFile()), false).action());
+        assertEquals(anchored.replace("    3\n", "    1\n"), Files.readString(file()));
+
+        // The anchored number used elsewhere too: scaling would change that field as well, which is refused as such
+        String shared = anchored.replace("startRetries: 2", "startRetries: *count");
+        Files.writeString(file(), shared);
+        ManifestConflictException e = assertThrows(ManifestConflictException.class,
+                () -> new ManifestWriter(dir).scale("web", 2, sources(), Map.of("web", inFile()), false));
+        assertTrue(e.getMessage().contains("program web would not read back as intended"), e.getMessage());
+        assertEquals(shared, Files.readString(file()));
     }
 
     @Test
