@@ -303,7 +303,11 @@ public final class Supervisor {
 
     /** Stops processes by hand (remembered across restarts) and completes once they are stopped. */
     public CompletableFuture<List<Actions.Result>> stop(List<String> names, java.time.Duration timeout) {
-        return publishedFirst(actions.stop(slots(names), timeout));
+        CompletableFuture<List<Actions.Result>> stopping = actions.stop(slots(names), timeout);
+        // A process already down (FATAL, EXITED, STOPPED) makes no transition, but is marked stopped by hand now, which
+        // the published view shows (describe, readiness, an apply's effect): not only at the next transition of any other
+        publishPending = true;
+        return publishedFirst(stopping);
     }
 
     /** Restarts processes one at a time, each waiting for the previous to be RUNNING again; none once shutting down. */

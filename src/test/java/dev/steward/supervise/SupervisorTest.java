@@ -847,6 +847,24 @@ class SupervisorTest {
     }
 
     @Test
+    void aStopOfAProcessAlreadyDownShowsItStoppedByHandAtOnce() {
+        // "already stopped" marked a FATAL process stopped by hand, but describe said no, readiness still counted it and
+        // apply --dry-run said "FATAL", until some other process's transition published the mark
+        OperatorIntent intent = OperatorIntent.inMemory();
+        Supervisor supervisor = supervisor(intent);
+        apply(supervisor, desired(program("web").startRetries(0).startSeconds(5).build()));
+        spawner.lastChildOf("web").exit(ExitStatus.exited(1));
+        assertEquals(FATAL, state(supervisor, "web"));
+        assertFalse(view(supervisor, "web").stoppedByHand());
+
+        Actions.Result result = only(supervisor.stop(List.of("web"), TIMEOUT));
+
+        assertEquals("already stopped", result.message());
+        assertTrue(intent.stoppedByHand("web"));
+        assertTrue(view(supervisor, "web").stoppedByHand(), "the published view says so too");
+    }
+
+    @Test
     void stoppedByHandSurvivesADaemonRestart() {
         DesiredState state = desired(program("web").build(), program("api").build());
         Supervisor first = supervisor(OperatorIntent.load(stateDir));
