@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -30,8 +29,7 @@ final class AtomicFiles {
      * A new manifest is rw-r--r-- at most, less the umask: under {@code umask 000} it came out rw-rw-rw-, and any user
      * could have changed the command the daemon runs for it.
      */
-    private static final FileAttribute<Set<PosixFilePermission>> NEW_FILE_MODE =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--"));
+    private static final Set<PosixFilePermission> NEW_FILE_PERMISSIONS = PosixFilePermissions.fromString("rw-r--r--");
 
     private AtomicFiles() {
     }
@@ -93,6 +91,24 @@ final class AtomicFiles {
         }
     }
 
+    /** The owner, group and mode of the file at {@code target}; null when there is none (or no POSIX attributes). */
+    private static PosixFileAttributes posixAttributes(Path target) throws IOException {
+        PosixFileAttributeView view = Files.getFileAttributeView(target, PosixFileAttributeView.class);
+        if (view == null || !Files.exists(target)) {
+            return null;
+        }
+        return view.readAttributes();
+    }
+
+    /**
+     * The mode the temporary file is made with, before the text is written into it: a new manifest's, or, in place of a
+     * file, its owner's alone until it is given that file's own: a manifest kept rw------- for the secrets in its
+     * environment must not be readable by other users while it is written (inotify shows them when to look).
+     */
+    static Set<PosixFilePermission> creationMode(PosixFileAttributes replaced) {
+        return replaced == null ? NEW_FILE_PERMISSIONS : PosixFilePermissions.fromString("rw-------");
+    }
+
     private static void replace(Path target, String text) throws IOException {
         Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
         try {
@@ -100,8 +116,9 @@ final class AtomicFiles {
             if (!Files.isDirectory(temp, LinkOption.NOFOLLOW_LINKS)) {
                 Files.deleteIfExists(temp);
             }
+            PosixFileAttributes was = posixAttributes(target);
             try (FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                    NEW_FILE_MODE)) {
+                    PosixFilePermissions.asFileAttribute(creationMode(was)))) {
                 ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
                 while (bytes.hasRemaining()) {
                     channel.write(bytes);
@@ -109,13 +126,9 @@ final class AtomicFiles {
                 // Flushed before the rename: after a crash the file is the old or the new text, never empty.
                 channel.force(true);
             }
-            if (Files.exists(target)) {
-                PosixFileAttributeView view = Files.getFileAttributeView(target, PosixFileAttributeView.class);
-                if (view != null) {
-                    PosixFileAttributes was = view.readAttributes();
-                    keepOwner(Files.getFileAttributeView(temp, PosixFileAttributeView.class), was);
-                    Files.setPosixFilePermissions(temp, was.permissions());
-                }
+            if (was != null) {
+                keepOwner(Files.getFileAttributeView(temp, PosixFileAttributeView.class), was);
+                Files.setPosixFilePermissions(temp, was.permissions());
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         } finally {
