@@ -198,12 +198,16 @@ final class LogsCommand extends StewardCli.Verb {
      * {@code GROUP:}) its first running process, as {@code program/GROUP}.
      */
     private String processOfGroup(String group, String member) {
+        boolean anyMember = member.isEmpty() || member.equals("*");
         if (group.isEmpty()) { // supervisorctl's tail :web-0 says "no such process" too
-            throw new CliException(StewardCli.EXIT_FAILED, "no process named \":" + member + "\": GROUP:NAME needs its program"
-                    + " before the colon (PROGRAM:" + member + "), or name the process alone (" + member + "); run `steward get"
-                    + " processes` to list them");
+            // ":" and ":*" have no process to name alone: only the program is missing
+            throw new CliException(StewardCli.EXIT_FAILED, "no process named \":" + member + "\": " + (anyMember
+                    ? "PROGRAM:" + member + " needs its program before the colon (its first running process); run `steward"
+                    + " get programs` to list them"
+                    : "GROUP:NAME needs its program before the colon (PROGRAM:" + member + "), or name the process alone ("
+                    + member + "); run `steward get processes` to list them"));
         }
-        if (member.isEmpty() || member.equals("*")) {
+        if (anyMember) {
             return processOfKind("program", group);
         }
         List<String> names = new ArrayList<>();

@@ -1078,6 +1078,12 @@ class CliCommandsTest {
         assertEquals(1, noGroup.code(), noGroup::toString);
         assertEquals("error: no process named \":web-0\": GROUP:NAME needs its program before the colon (PROGRAM:web-0), or name"
                 + " the process alone (web-0); run `steward get processes` to list them\n", noGroup.err());
+        for (String any : List.of(":*", ":")) { // no process name to suggest alone
+            CliRun.Result noProgram = cli("logs", any);
+            assertEquals(1, noProgram.code(), noProgram::toString);
+            assertEquals("error: no process named \"" + any + "\": PROGRAM" + any + " needs its program before the colon (its first"
+                    + " running process); run `steward get programs` to list them\n", noProgram.err());
+        }
         assertEquals(sent, daemon.requests.size(), "nothing to ask the daemon");
     }
 
