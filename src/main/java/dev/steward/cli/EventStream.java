@@ -4,6 +4,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -116,11 +118,38 @@ final class EventStream implements AutoCloseable {
         while (true) {
             Object event = queue.take();
             if (event == END) {
-                throw failure != null ? failure
-                        : new CliException(StewardCli.EXIT_UNREACHABLE, "the daemon closed the event stream (did it stop?)");
+                throw ended();
             }
             onEvent.accept(event);
         }
+    }
+
+    /**
+     * Calls {@code onBurst} with every event read so far, in order, until the stream ends, then throws why it ended.
+     * A watch that lists again at each event (get programs -w) does so once per burst: once per event, it fell behind a
+     * burst (restart all), stopped reading at its read-ahead, and the daemon cut it off.
+     */
+    void forEachBurst(Consumer<List<Object>> onBurst) throws InterruptedException {
+        while (true) {
+            List<Object> burst = new ArrayList<>();
+            burst.add(queue.take());
+            queue.drainTo(burst);
+            boolean isLast = burst.get(burst.size() - 1) == END; // the reader puts nothing after END
+            if (isLast) {
+                burst.remove(burst.size() - 1);
+            }
+            if (!burst.isEmpty()) {
+                onBurst.accept(burst);
+            }
+            if (isLast) {
+                throw ended();
+            }
+        }
+    }
+
+    private RuntimeException ended() {
+        return failure != null ? failure
+                : new CliException(StewardCli.EXIT_UNREACHABLE, "the daemon closed the event stream (did it stop?)");
     }
 
     /** Whether the reader has read as far ahead as it may (and waits for the output to catch up). */

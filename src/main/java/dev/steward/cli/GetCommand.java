@@ -155,7 +155,7 @@ final class GetCommand extends StewardCli.Verb {
             if (stream != null) {
                 Map<String, Seen> seen = new LinkedHashMap<>(); // in listing order, for the REMOVED rows
                 items.forEach(item -> seen.put(Json.str(item, "name"), new Seen(item, signature(item))));
-                stream.forEach(event -> {
+                stream.forEachBurst(burst -> { // the events only say when to list again: once for a burst of them
                     List<Object> changed = new ArrayList<>();
                     Set<String> gone = new LinkedHashSet<>(seen.keySet());
                     for (Object item : find(api(), k, names, sel).items()) {

@@ -507,25 +507,44 @@ class CliCommandsTest {
                 """, r.out());
     }
 
-    /** web-0 is RUNNING for the list and an event about another process, then STOPPED at the next event. */
+    /** web-0 is RUNNING for the list, then STOPPED when the events (one about another process) have the watch list again. */
     private void web0StopsWhileWatched() {
         String stopped = Fixtures.WEB_0.replace("\"RUNNING\"", "\"STOPPED\"").replace("\"pid\": 1234", "\"pid\": 0");
-        listsTwiceThen("/processes", Fixtures.WEB_0, stopped);
+        listsOnceThen("/processes", Fixtures.WEB_0, stopped);
         daemon.on("GET", "/events/stream", Answer.chunked("text/event-stream",
                 "data: {\"id\": 1, \"object\": \"process/other\"}\n\n",
                 "data: {\"id\": 2, \"object\": \"process/web-0\"}\n\n"));
     }
 
-    /** {@code path} lists {@code first} for the list and the first event of a watch, then {@code then} (none: ""). */
-    private void listsTwiceThen(String path, String first, String then) {
+    /**
+     * {@code path} lists {@code first} for the list a watch starts with, then {@code then} (none: ""): a watch lists again
+     * once for the events that came together, so how many times it does is up to the threads.
+     */
+    private void listsOnceThen(String path, String first, String then) {
         int[] calls = {0};
-        daemon.on("GET", path, req -> Answer.json("{\"items\": [" + (calls[0]++ < 2 ? first : then) + "]}"));
+        daemon.on("GET", path, req -> Answer.json("{\"items\": [" + (calls[0]++ < 1 ? first : then) + "]}"));
+    }
+
+    @Test
+    void aWatchListsAgainOnceForABurstOfEventsNotOnceForEach() {
+        String[] burst = new String[200];
+        for (int i = 0; i < burst.length; i++) {
+            burst[i] = "data: {\"id\": " + (i + 1) + ", \"object\": \"process/web-0\"}\n\n";
+        }
+        daemon.on("GET", "/events/stream", Answer.chunked("text/event-stream", burst));
+        daemon.on("GET", "/processes", Answer.json(Fixtures.PROCESSES));
+
+        CliRun.Result r = cli("get", "processes", "-w");
+        assertEquals(3, r.code(), r::toString);
+        long lists = daemon.requests.stream().filter(q -> q.path().equals("/processes")).count();
+        // once per event, 201 lists fell behind a daemon's burst (restart all) until it cut the watch off
+        assertTrue(lists < 1 + burst.length, lists + " lists for " + burst.length + " events");
     }
 
     @Test
     void watchPrintsALastRowForWhatWentAway() {
         String stopping = Fixtures.WEB_0.replace("\"RUNNING\"", "\"STOPPING\"");
-        listsTwiceThen("/processes", stopping, "");
+        listsOnceThen("/processes", stopping, "");
         daemon.on("GET", "/events/stream", Answer.chunked("text/event-stream",
                 "data: {\"id\": 1, \"object\": \"process/web-0\"}\n\n",
                 "data: {\"id\": 2, \"object\": \"process/web-0\"}\n\n",
@@ -537,7 +556,7 @@ class CliCommandsTest {
                 web-0   0/1     REMOVED    5 (30s ago)    62s
                 """, r.out(), "scaled down: once, not at every later event");
 
-        listsTwiceThen("/programs", Fixtures.WEB, "");
+        listsOnceThen("/programs", Fixtures.WEB, "");
         CliRun.Result json = cli("get", "programs", "-w", "-o", "json");
         assertEquals(2, json.out().split("\n}\n", -1).length - 1, json::toString);
         assertTrue(json.out().endsWith("  \"removed\": true\n}\n"), json::toString);
