@@ -10,7 +10,6 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -111,17 +110,20 @@ class ContainerInitIT {
      * As {@code docker exec NAME sh -c 'sleep 2 &'}: a process entered into the daemon's namespace from outside leaves an
      * orphan, which the kernel gives to pid 1 though the daemon never started it; it must be reaped when it ends.
      */
-    private static void execLeavesAnOrphanThatIsReaped(long daemon) throws Exception {
-        Process exec = new ProcessBuilder("nsenter", "--target", Long.toString(daemon), "--pid", "--mount",
-                "/bin/sh", "-c", "sleep 2 & exit 0").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
+    private static void execLeavesAnOrphanThatIsReaped(long daemon, Path gate) throws Exception {
+        // The orphan lives until the gate is opened: seen as pid 1's child however slow the machine, then seen reaped.
+        Process exec = new ProcessBuilder("nsenter", "--target", Long.toString(daemon), "--pid", "--mount", "/bin/sh", "-c",
+                "(while [ ! -e \"$0\" ]; do sleep 0.05; done) & exit 0", gate.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         assertTrue(exec.waitFor(30, TimeUnit.SECONDS) && exec.exitValue() == 0, "nsenter into the daemon's namespace");
-        List<Long> orphans = await("the orphan, now pid 1's").atMost(DaemonProcess.PATIENCE).pollInterval(Duration.ofMillis(20))
-                .until(() -> childrenOf(daemon, "RSDZ"), found -> !found.isEmpty());
+        List<Long> orphans = await("the orphan, now pid 1's").atMost(DaemonProcess.PATIENCE)
+                .until(() -> childrenOf(daemon, "RSD"), found -> !found.isEmpty());
+        Files.createFile(gate);
         for (long orphan : orphans) {
             await("the orphan " + orphan + " reaped once it ends").atMost(DaemonProcess.PATIENCE)
                     .until(() -> !Files.exists(Path.of("/proc", Long.toString(orphan))));
         }
+        Files.delete(gate);
     }
 
     @Test
@@ -153,7 +155,7 @@ class ContainerInitIT {
         Files.createDirectories(root.resolve("manifests"));
         long[] pid = new long[1];
         DaemonProcess daemon = start("ContainerInitIT-exec-orphans", pid);
-        execLeavesAnOrphanThatIsReaped(pid[0]); // before any spawn
+        execLeavesAnOrphanThatIsReaped(pid[0], root.resolve("gate")); // before any spawn
 
         daemon.writeManifest("once.yaml", """
                 apiVersion: steward.dev/v1
@@ -164,7 +166,7 @@ class ContainerInitIT {
                   startSeconds: 0
                 """);
         daemon.awaitLine("once: EXITED");
-        execLeavesAnOrphanThatIsReaped(pid[0]); // with no child of its own left
+        execLeavesAnOrphanThatIsReaped(pid[0], root.resolve("gate")); // with no child of its own left
         assertEquals(0, terminate(daemon, pid[0]), () -> String.join("\n", daemon.lines()));
     }
 
