@@ -33,6 +33,7 @@ public final class Api {
      * the state directory's token file (the unix socket needs none, and then no file is read).
      */
     static Api of(String flag, Map<String, String> env, Path workingDir) {
+        refusePlantedStateDir(env, workingDir);
         HttpTransport.Endpoint endpoint = resolve(flag, env, workingDir);
         boolean defaulted = (flag == null || flag.isBlank()) && (env.get("STEWARD_SERVER") == null || env.get("STEWARD_SERVER").isBlank())
                 && !endpoint.isUnix();
@@ -61,6 +62,36 @@ public final class Api {
         }
         throw new CliException(StewardCli.EXIT_USAGE, "STEWARD_REQUEST_TIMEOUT must be a number of seconds from 0 (no limit) to"
                 + " 86400 (got \"" + seconds + "\"); unset it for the default, " + DEFAULT_REQUEST_TIMEOUT_MILLIS / 1000 + " s");
+    }
+
+    /**
+     * {@code ./.steward}, the state directory the client takes when STEWARD_STATE_DIR names none, refused where another
+     * user may have put it: in a directory every user may write ({@code /tmp}), and not this user's or root's. Its socket
+     * would receive what this client sends, manifests included, and its owner would count as the daemon's user, to
+     * whom a listener on 127.0.0.1 may be sent STEWARD_TOKEN.
+     */
+    private static void refusePlantedStateDir(Map<String, String> env, Path workingDir) {
+        String named = env.get("STEWARD_STATE_DIR");
+        if (named != null && !named.isBlank()) {
+            return; // the user's own choice
+        }
+        Path implicit = workingDir.resolve(".steward");
+        int owner;
+        int self;
+        int mode;
+        try {
+            owner = (Integer) Files.getAttribute(implicit, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            self = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            mode = (Integer) Files.getAttribute(workingDir, "unix:mode");
+        } catch (IOException | RuntimeException absentOrNotLinux) {
+            return; // no ./.steward: the common case, one failed stat
+        }
+        if (owner != self && owner != 0 && (mode & 0002) != 0) {
+            throw new CliException(StewardCli.EXIT_USAGE, implicit.toAbsolutePath().normalize() + " belongs to user id " + owner
+                    + ", and every user may write " + workingDir.toAbsolutePath().normalize() + ": another user may have put it"
+                    + " there to receive what this client sends, so it is not used; run steward from another directory, or"
+                    + " name your daemon's state directory (STEWARD_STATE_DIR) or address (--server)");
+        }
     }
 
     private static Path stateDir(Map<String, String> env, Path workingDir) {

@@ -34,6 +34,23 @@ class ClientTokenTest {
     }
 
     @Test
+    void aStateDirectoryAnotherUserPutInADirectoryEveryoneMayWriteIsNotUsed(@TempDir Path cwd) throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.getAttribute(Path.of("/proc/self"), "unix:uid").equals(0),
+                "root gives the directory away");
+        Files.setPosixFilePermissions(cwd, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx")); // as /tmp
+        Files.setAttribute(Files.createDirectory(cwd.resolve(".steward")), "unix:uid", 65534);
+
+        CliException planted = org.junit.jupiter.api.Assertions.assertThrows(CliException.class,
+                () -> Api.of(null, Map.of(), cwd));
+        assertEquals(StewardCli.EXIT_USAGE, planted.exitCode());
+        assertTrue(planted.getMessage().contains("/.steward belongs to user id 65534, and every user may write "),
+                planted.getMessage());
+        Api.of(null, Map.of("STEWARD_STATE_DIR", ".steward"), cwd); // named by the user: theirs to choose
+        Files.setPosixFilePermissions(cwd, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Api.of(null, Map.of(), cwd); // a service account's, where only its owner may write: that daemon's
+    }
+
+    @Test
     void stewardTokenGoesWhereverTheServerIsAndBeatsTheFile() throws IOException {
         Files.writeString(stateDir.resolve("token"), "local-secret\n");
         assertEquals("Bearer chosen", ClientToken.of(Map.of("STEWARD_TOKEN", " chosen "), stateDir, ELSEWHERE).authorization());
