@@ -76,6 +76,9 @@ public final class Api {
             return; // the user's own choice
         }
         Path implicit = workingDir.resolve(".steward");
+        if (!Files.exists(implicit, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return; // the common case, one stat, without loading the unix attribute views
+        }
         int owner;
         int self;
         int mode;
@@ -84,7 +87,7 @@ public final class Api {
             self = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
             mode = (Integer) Files.getAttribute(workingDir, "unix:mode");
         } catch (IOException | RuntimeException absentOrNotLinux) {
-            return; // no ./.steward: the common case, one failed stat
+            return; // not Linux
         }
         if (owner != self && owner != 0 && (mode & 0002) != 0) {
             throw new CliException(StewardCli.EXIT_USAGE, implicit.toAbsolutePath().normalize() + " belongs to user id " + owner
