@@ -417,10 +417,7 @@ class ManifestSourceTest {
     @Test
     void unreadableFileKeepsLastGood() throws IOException {
         Path dir = root.resolve("manifests");
-        Path outside = Files.createDirectories(root.resolve("outside"));
-        write(outside, "web.yaml", program("web", "a"));
-        Files.createDirectories(dir);
-        Files.createSymbolicLink(dir.resolve("web.yaml"), outside.resolve("web.yaml"));
+        Path outside = linkedFromOutside(dir);
         ManifestSource source = scannedByHand(dir);
         source.start();
         assertTrue(last().programs().containsKey("web"));
@@ -845,10 +842,7 @@ class ManifestSourceTest {
     void rescanSeesChangesTheWatchCannotSee() throws IOException {
         // Editing the target of a symlink sends no event to the watched directory: only a re-list finds it.
         Path dir = root.resolve("manifests");
-        Path outside = Files.createDirectories(root.resolve("outside"));
-        write(outside, "web.yaml", program("web", "a"));
-        Files.createDirectories(dir);
-        Files.createSymbolicLink(dir.resolve("web.yaml"), outside.resolve("web.yaml"));
+        Path outside = linkedFromOutside(dir);
         ManifestSource source = scannedByHand(dir);
         source.start();
 
@@ -860,10 +854,7 @@ class ManifestSourceTest {
     @Test
     void periodicResyncSeesChangesTheWatchCannotSee() throws IOException {
         Path dir = root.resolve("manifests");
-        Path outside = Files.createDirectories(root.resolve("outside"));
-        write(outside, "web.yaml", program("web", "a"));
-        Files.createDirectories(dir);
-        Files.createSymbolicLink(dir.resolve("web.yaml"), outside.resolve("web.yaml"));
+        Path outside = linkedFromOutside(dir);
         source(dir, Duration.ofMillis(100)).start();
 
         write(outside, "web.yaml", program("web", "b"));
@@ -876,10 +867,7 @@ class ManifestSourceTest {
         // re-list 30 s later would read the directory again. The change the scan finds is one the watch cannot see
         // (a link's target outside), since a root test cannot be refused the listing.
         Path dir = root.resolve("manifests");
-        Path outside = Files.createDirectories(root.resolve("outside"));
-        write(outside, "web.yaml", program("web", "a"));
-        Files.createDirectories(dir);
-        Files.createSymbolicLink(dir.resolve("web.yaml"), outside.resolve("web.yaml"));
+        Path outside = linkedFromOutside(dir);
         source(dir, NO_RESYNC).start();
         write(outside, "web.yaml", program("web", "b"));
 
@@ -1350,6 +1338,18 @@ class ManifestSourceTest {
     }
 
     /** Writes through a hidden temporary file and a rename, as careful editors do, so no scan sees half a file. */
+    /**
+     * {@code dir}/web.yaml as a link to a file outside it (program web, command a), whose edits the directory's watch
+     * does not hear; the directory the file is in.
+     */
+    private Path linkedFromOutside(Path dir) throws IOException {
+        Path outside = Files.createDirectories(root.resolve("outside"));
+        write(outside, "web.yaml", program("web", "a"));
+        Files.createDirectories(dir);
+        Files.createSymbolicLink(dir.resolve("web.yaml"), outside.resolve("web.yaml"));
+        return outside;
+    }
+
     private static Path write(Path dir, String name, String content) throws IOException {
         Files.createDirectories(dir);
         Path temporary = Files.createTempFile(dir, ".tmp-", ".part");
