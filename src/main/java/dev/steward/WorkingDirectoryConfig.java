@@ -1,5 +1,6 @@
 package dev.steward;
 
+import dev.steward.config.PrivatePlaces;
 import dev.steward.manifest.RegularFiles;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -54,7 +55,7 @@ class WorkingDirectoryConfig {
      * @throws IllegalStateException with the whole message
      */
     static void check(Path workingDirectory) {
-        Ids self = Ids.own();
+        PrivatePlaces.Ids self = PrivatePlaces.Ids.own();
         check(workingDirectory.resolve(".env"), self);
         Path config = workingDirectory.resolve("config");
         if (!check(config, self)) {
@@ -69,26 +70,11 @@ class WorkingDirectoryConfig {
         }
     }
 
-    /** The daemon's user and group ids, as /proc says them; null where it does not. */
-    record Ids(Integer uid, Integer gid) {
-        static Ids own() {
-            return new Ids(id("unix:uid"), id("unix:gid"));
-        }
-
-        private static Integer id(String attribute) {
-            try {
-                return (Integer) Files.getAttribute(Path.of("/proc/self"), attribute);
-            } catch (IOException | RuntimeException e) {
-                return null;
-            }
-        }
-    }
-
     /**
      * {@code path}, and the file a link there leads to, belong to {@code self} or root and are writable by no other user
      * (by the group only when it is the daemon's own). False when nothing is there.
      */
-    static boolean check(Path path, Ids self) {
+    static boolean check(Path path, PrivatePlaces.Ids self) {
         Map<String, Object> entry;
         Map<String, Object> target;
         try {
@@ -101,15 +87,14 @@ class WorkingDirectoryConfig {
         }
         for (Map<String, Object> owned : List.of(entry, target)) {
             int owner = (Integer) owned.get("uid");
-            if (self.uid() != null && owner != self.uid() && owner != 0) {
+            if (PrivatePlaces.foreignOwner(owner, self)) {
                 throw new IllegalStateException(path + " belongs to user id " + owner + ", not to the daemon's user (id "
                         + self.uid() + ") or root: " + READ + ", so that user could choose it; remove it, or start the daemon"
                         + " from another working directory (cd /)");
             }
         }
         int mode = (Integer) target.get("mode");
-        boolean othersGroup = self.gid() == null || (Integer) target.get("gid") != self.gid().intValue();
-        if ((mode & 0002) != 0 || (othersGroup && (mode & 0020) != 0)) {
+        if (PrivatePlaces.writableByOthers((Integer) target.get("gid"), mode, self)) {
             throw new IllegalStateException(path + " is writable by other users (" + RegularFiles.permissions(mode) + "): " + READ
                     + ", so any of them could choose it; chmod go-w it, remove it, or start the daemon from another working"
                     + " directory (cd /)");

@@ -1,5 +1,7 @@
 package dev.steward;
 
+import dev.steward.config.PrivatePlaces;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,13 +55,13 @@ class WorkingDirectoryConfigTest {
     @Test
     void aDotEnvOfAnotherUserStopsTheStart() throws Exception {
         Path dotEnv = mode(Files.writeString(dir.resolve(".env"), "STEWARD_TOKEN=chosen-by-another-user\n"), "rw-r--r--");
-        WorkingDirectoryConfig.Ids self = WorkingDirectoryConfig.Ids.own();
+        PrivatePlaces.Ids self = PrivatePlaces.Ids.own();
         if (self.uid() == 0) {
             Files.setAttribute(dotEnv, "unix:uid", 65534); // root may give it away: to nobody
         } else {
-            self = new WorkingDirectoryConfig.Ids(self.uid() + 1, self.gid()); // a daemon of another user than this file's
+            self = new PrivatePlaces.Ids(self.uid() + 1, self.gid()); // a daemon of another user than this file's
         }
-        WorkingDirectoryConfig.Ids daemon = self;
+        PrivatePlaces.Ids daemon = self;
         IllegalStateException refused = assertThrows(IllegalStateException.class, () -> WorkingDirectoryConfig.check(dotEnv, daemon));
         assertEquals(dotEnv + " belongs to user id " + Files.getAttribute(dotEnv, "unix:uid") + ", not to the daemon's user (id "
                 + daemon.uid() + ") or root: the daemon reads its configuration from it at start (STEWARD_TOKEN, the API's"

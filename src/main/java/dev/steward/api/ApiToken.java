@@ -1,6 +1,8 @@
 package dev.steward.api;
 
+import dev.steward.config.PrivatePlaces;
 import dev.steward.logs.SharedDirectory;
+import dev.steward.manifest.RegularFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,12 +11,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -135,52 +137,36 @@ public final class ApiToken {
         // Made here under a umask that lets every user write (000): the daemon's own, so not theirs to write (its group's
         // write is left, which mustBePrivate takes when the group is the daemon's own)
         SharedDirectory.createDirectories(dir);
-        Integer self = processId("unix:uid");
-        Integer group = processId("unix:gid");
-        mustBePrivate(dir, self, group, "the state directory");
+        PrivatePlaces.Ids self = PrivatePlaces.Ids.own();
+        mustBePrivate(dir, self, "the state directory");
         Path file = dir.resolve(FILE_NAME);
         if (tokenFile && Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                 throw new UnsafePlace("the API token " + file + " is not a regular file (a symbolic link, a directory?);"
                         + " remove it, and a new token is made at the next start; or set STEWARD_TOKEN, and no token file is read");
             }
-            mustBePrivate(file, self, group, "the token file");
+            mustBePrivate(file, self, "the token file");
         }
         return file;
     }
 
-    /** The daemon's user or group id ("unix:uid", "unix:gid"), or null where /proc does not say. */
-    private static Integer processId(String attribute) {
-        try {
-            return (Integer) Files.getAttribute(Path.of("/proc/self"), attribute);
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    /**
-     * {@code path} is owned by the daemon's user (or root) and writable by no other user: by its group only when that
-     * is the daemon's own group (a user's private group, or OpenShift's root group, whose containers need g+w).
-     */
-    private static void mustBePrivate(Path path, Integer self, Integer group, String what) throws IOException {
+    /** {@code path} is private as {@link PrivatePlaces} says. */
+    private static void mustBePrivate(Path path, PrivatePlaces.Ids self, String what) throws IOException {
         boolean directory = Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS);
         // STEWARD_TOKEN spares the token file only: the directory holds more the daemon trusts
         String risk = directory ? "could plant files there that the daemon trusts (the API's token; the list of the"
                 + " children a killed daemon left, whose processes the next start stops)" : "could choose the API's token";
         String remedy = directory ? "" : "; or set STEWARD_TOKEN, and no token file is read";
-        if (self != null) {
-            int owner = (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-            if (owner != self && owner != 0) { // root could choose the token anyway
-                throw new UnsafePlace(what + " " + path + " belongs to user id " + owner + ", not to the daemon's user (id "
-                        + self + ") or root: that user " + risk + "; chown it to the daemon's user, or use another"
-                        + " --state-dir" + remedy);
-            }
+        Map<String, Object> attributes = Files.readAttributes(path, "unix:uid,gid,mode", LinkOption.NOFOLLOW_LINKS);
+        int owner = (Integer) attributes.get("uid");
+        if (PrivatePlaces.foreignOwner(owner, self)) {
+            throw new UnsafePlace(what + " " + path + " belongs to user id " + owner + ", not to the daemon's user (id "
+                    + self.uid() + ") or root: that user " + risk + "; chown it to the daemon's user, or use another"
+                    + " --state-dir" + remedy);
         }
-        var permissions = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
-        boolean othersGroup = group == null || (Integer) Files.getAttribute(path, "unix:gid", LinkOption.NOFOLLOW_LINKS) != group.intValue();
-        if (permissions.contains(PosixFilePermission.OTHERS_WRITE)
-                || (othersGroup && permissions.contains(PosixFilePermission.GROUP_WRITE))) {
-            throw new UnsafePlace(what + " " + path + " is writable by other users (" + PosixFilePermissions.toString(permissions)
+        int mode = (Integer) attributes.get("mode");
+        if (PrivatePlaces.writableByOthers((Integer) attributes.get("gid"), mode, self)) {
+            throw new UnsafePlace(what + " " + path + " is writable by other users (" + RegularFiles.permissions(mode)
                     + "): they " + risk + "; chmod go-w it, or use another --state-dir" + remedy);
         }
     }

@@ -1,5 +1,6 @@
 package dev.steward.daemon;
 
+import dev.steward.config.PrivatePlaces;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -65,15 +66,14 @@ final class StateDirLock implements AutoCloseable {
      * "Operation not permitted" (chmod).
      */
     private static void refuseAnotherUsersFile(Path file) throws IOException {
+        Integer self = PrivatePlaces.Ids.own().uid();
         int owner;
-        int self;
         try {
             owner = (Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-            self = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
         } catch (NoSuchFileException | UnsupportedOperationException | IllegalArgumentException absentOrNotLinux) {
             return;
         }
-        if (owner != self) {
+        if (self != null && owner != self) {
             throw new IOException(file + " belongs to user id " + owner + ", not to the daemon's user (id " + self + "):"
                     + " that user may hold a lock on it that keeps every daemon from starting; if no daemon uses this state"
                     + " directory, remove the file (each start makes it anew), or give this daemon its own --state-dir");
