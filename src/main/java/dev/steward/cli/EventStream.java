@@ -115,13 +115,7 @@ final class EventStream implements AutoCloseable {
 
     /** Calls {@code onEvent} for every event until the stream ends, then throws why it ended. */
     void forEach(Consumer<Object> onEvent) throws InterruptedException {
-        while (true) {
-            Object event = queue.take();
-            if (event == END) {
-                throw ended();
-            }
-            onEvent.accept(event);
-        }
+        forEachBurst(burst -> burst.forEach(onEvent));
     }
 
     /**
