@@ -52,18 +52,12 @@ public record EngineSettings(Path manifests, Path stateDir, Duration debounce, D
      * write would let any of them run anything so. Write permission for a group is left to the operator, who gave it.
      */
     private static void refuseOpenManifestDirectory(Path manifests) {
-        int mode;
-        try {
-            mode = (Integer) Files.getAttribute(manifests, "unix:mode");
-        } catch (IOException | RuntimeException missingOrUnknown) {
-            return; // made by the daemon, not writable by others; or not Linux
-        }
-        if ((mode & 0002) != 0 && !RegularFiles.readOnly(manifests)) {
+        RegularFiles.writableByEveryUser(manifests).ifPresent(permissions -> {
             throw new IllegalStateException("the manifest directory " + manifests.toAbsolutePath() + " is writable by every"
-                    + " user (" + RegularFiles.permissions(mode) + "): any of them could drop a manifest there, whose command the"
+                    + " user (" + permissions + "): any of them could drop a manifest there, whose command the"
                     + " daemon would run as its own user; chmod o-w it, or pass --manifests DIR (STEWARD_MANIFESTS) with a"
                     + " directory of yours");
-        }
+        });
     }
 
     private static void requireDirectory(Path path, String what, String option, String purpose) {

@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -365,6 +366,14 @@ public final class ManifestSource implements AutoCloseable {
 
     /** The files of one scan in name order, or null when the directory cannot be listed (keep the last state). */
     private List<ManifestLoader.Parsed> scanFiles() {
+        // Refused at start too (EngineSettings); made so since, it would let any user drop a manifest the daemon runs.
+        Optional<String> open = RegularFiles.writableByEveryUser(directory);
+        if (open.isPresent()) {
+            directoryProblem("the manifest directory " + directory + " has become writable by every user (" + open.get()
+                    + "): any of them could drop a manifest there, whose command the daemon would run as its own user; its"
+                    + " files are not read until you chmod o-w it, and the programs go on as they are");
+            return null;
+        }
         List<Path> paths = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, ManifestSource::isManifestName)) {
             entries.forEach(paths::add);

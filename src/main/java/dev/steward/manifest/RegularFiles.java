@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reads a manifest file, which must be a regular file or a symbolic link to one: a named pipe (FIFO) is not opened,
@@ -95,6 +96,20 @@ public final class RegularFiles {
             throw new Unreadable("is writable by every user (" + permissions(mode) + "): any of them could change what the"
                     + " daemon runs; chmod o-w it", false);
         }
+    }
+
+    /**
+     * {@code rwxrwxrwx}, the permissions of {@code path} when every user may write it and it is not on a read-only
+     * mount; empty when some may not, or its mode cannot be read (gone, or not Linux).
+     */
+    public static Optional<String> writableByEveryUser(Path path) {
+        int mode;
+        try {
+            mode = (Integer) Files.getAttribute(path, "unix:mode");
+        } catch (IOException | RuntimeException missingOrUnknown) {
+            return Optional.empty();
+        }
+        return (mode & 0002) != 0 && !readOnly(path) ? Optional.of(permissions(mode)) : Optional.empty();
     }
 
     /**

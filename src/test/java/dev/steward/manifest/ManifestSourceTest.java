@@ -928,6 +928,29 @@ class ManifestSourceTest {
         assertEquals(List.of("web"), List.copyOf(last().programs().keySet()));
     }
 
+    @Test
+    void aDirectoryMadeWritableByEveryUserIsNotReadUntilItIsNoLonger() throws IOException {
+        Path dir = root.resolve("manifests");
+        write(dir, "web.yaml", program("web", "a"));
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        List<String> notices = new CopyOnWriteArrayList<>();
+        sourceTelling(dir, Duration.ofMillis(50), warnings, notices).start();
+
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        write(dir, "planted.yaml", program("planted", "b"));
+
+        await().atMost(10, TimeUnit.SECONDS).until(() -> warnings.size() == 1);
+        await("one warning, and the planted file never read").during(Duration.ofMillis(500)).atMost(10, TimeUnit.SECONDS)
+                .until(() -> warnings.size() == 1 && last().programs().keySet().equals(Set.of("web")));
+        assertEquals("the manifest directory " + dir + " has become writable by every user (rwxrwxrwx): any of them could"
+                + " drop a manifest there, whose command the daemon would run as its own user; its files are not read until"
+                + " you chmod o-w it, and the programs go on as they are", warnings.get(0));
+
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> notices.size() == 1);
+        assertEquals(Set.of("web", "planted"), last().programs().keySet());
+    }
+
     private ManifestSource sourceTelling(Path dir, Duration resync, List<String> warnings, List<String> notices) {
         ManifestSource source = new ManifestSource(dir, new ManifestLoader()::read, published::add, DEBOUNCE, resync,
                 ManifestSource.EMPTY_FILE_GRACE, warnings::add, notices::add);
