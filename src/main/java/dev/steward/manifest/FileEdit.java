@@ -22,14 +22,16 @@ final class FileEdit {
     private final String original; // null when the file does not exist
     private final List<YamlDocuments.Doc> docs; // null when the file is not YAML
     private final String problem; // why docs is null
+    private final boolean notYaml; // the problem is the text's (UTF-8, YAML), not the file's (mode, kind, size, access)
     private final List<Splice> splices = new ArrayList<>();
     private final List<String> appended = new ArrayList<>();
 
-    private FileEdit(Path path, String original, List<YamlDocuments.Doc> docs, String problem) {
+    private FileEdit(Path path, String original, List<YamlDocuments.Doc> docs, String problem, boolean notYaml) {
         this.path = path;
         this.original = original;
         this.docs = docs;
         this.problem = problem;
+        this.notYaml = notYaml;
     }
 
     /** Reads {@code path}; a missing file is an empty one that will be created. */
@@ -39,15 +41,16 @@ final class FileEdit {
             // As the watcher reads it: a named pipe at the path would otherwise hold the writer (every apply) for ever
             text = Utf8Text.decode(RegularFiles.read(path));
         } catch (Utf8Text.NotUtf8 e) { // as the watcher names it, not the JDK's "Input length = 1"
-            return new FileEdit(path, "", null, e.messageWithPosition());
+            return new FileEdit(path, "", null, e.messageWithPosition(), true);
         } catch (RegularFiles.Unreadable e) {
-            return e.missing() ? new FileEdit(path, null, List.of(), null) : new FileEdit(path, "", null, e.getMessage());
+            return e.missing() ? new FileEdit(path, null, List.of(), null, false)
+                    : new FileEdit(path, "", null, e.getMessage(), false);
         }
         try {
-            return new FileEdit(path, text, YamlDocuments.split(path.toString(), text), null);
+            return new FileEdit(path, text, YamlDocuments.split(path.toString(), text), null, false);
         } catch (YamlEngineException e) {
             return new FileEdit(path, text, null, "is not valid YAML (" + e.getMessage().lines().findFirst().orElse("")
-                    + ")");
+                    + ")", true);
         }
     }
 
@@ -71,9 +74,15 @@ final class FileEdit {
     /** Throws when the file cannot be edited because it is unreadable or not YAML. */
     void requireReadable(String why) {
         if (docs == null) {
-            throw new ManifestConflictException(path + " " + problem + "; " + why
-                    + " needs it to be valid YAML: fix or remove it by hand first");
+            // A file refused as it is (writable by every user, too large, a pipe) has its remedy in its problem already
+            throw new ManifestConflictException(path + " " + problem + "; " + why + (notYaml
+                    ? " needs it to be valid YAML: fix or remove it by hand first" : " needs that done first"));
         }
+    }
+
+    /** Why the file could not be read as YAML, with its path; empty when it could (or does not exist). */
+    Optional<String> unreadable() {
+        return docs == null ? Optional.of(path + " " + problem) : Optional.empty();
     }
 
     String original() {

@@ -7,6 +7,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -238,7 +239,8 @@ public final class ManifestWriter {
      */
     public synchronized Change delete(String name, Map<String, Path> sources, boolean dryRun) {
         List<Path> listed = manifestFiles();
-        FileEdit file = locate(name, sources, new LinkedHashMap<>(), listed).orElseThrow(() -> missing(name));
+        Map<Path, FileEdit> read = new LinkedHashMap<>();
+        FileEdit file = locate(name, sources, read, listed).orElseThrow(() -> missing(name, read.values()));
         requireNoSecondDefinition(name, file, listed);
         YamlDocuments.Doc doc = file.find(name).orElseThrow();
         Optional<ProgramSpec> before = specOf(file, doc, name);
@@ -306,7 +308,8 @@ public final class ManifestWriter {
         if (replicas < 0) {
             throw new IllegalArgumentException("replicas must be 0 or more (got " + replicas + ")");
         }
-        FileEdit file = locate(name, sources, new LinkedHashMap<>(), manifestFiles()).orElseThrow(() -> missing(name));
+        Map<Path, FileEdit> read = new LinkedHashMap<>();
+        FileEdit file = locate(name, sources, read, manifestFiles()).orElseThrow(() -> missing(name, read.values()));
         YamlDocuments.Doc doc = file.find(name).orElseThrow();
         ProgramSpec before = specOf(file, doc, name).orElseThrow(() -> ManifestCheck.keptInvalid(file, "program " + name
                 + " cannot be scaled in it", documentError(file, doc).or(() -> firstError(file)).orElseThrow()));
@@ -450,7 +453,16 @@ public final class ManifestWriter {
         return kind == null ? e.getClass().getSimpleName() : kind;
     }
 
-    private NoSuchElementException missing(String name) {
+    /** @param looked the files read to look for it: one that could not be read as YAML may define it, unseen */
+    private NoSuchElementException missing(String name, Collection<FileEdit> looked) {
+        StringBuilder unread = new StringBuilder();
+        for (FileEdit file : looked) {
+            file.unreadable().ifPresent(problem -> unread.append("; ").append(problem));
+        }
+        if (unread.length() > 0) {
+            return new NoSuchElementException("no manifest in " + directory + " that can be read defines a program named \""
+                    + name + "\", and one that cannot may" + unread);
+        }
         return new NoSuchElementException("no manifest in " + directory + " defines a program named \"" + name
                 + "\"; run `steward get programs` to list them");
     }

@@ -286,6 +286,30 @@ class ManifestWriterTest {
     }
 
     @Test
+    void aFileEveryUserMayWriteIsAConflictWithItsOwnRemedy() throws IOException {
+        write("web.yaml", WEB.replace("100", "200"));
+        Files.setPosixFilePermissions(file("web.yaml"), PosixFilePermissions.fromString("rw-rw-rw-"));
+        ManifestConflictException e = assertThrows(ManifestConflictException.class,
+                () -> writer().apply(WEB, Map.of(), Map.of(), false));
+        // Not "needs it to be valid YAML": it is, and chmod is what it needs
+        assertEquals(file("web.yaml") + " is writable by every user (rw-rw-rw-): any of them could change what the daemon"
+                + " runs; chmod o-w it; adding program web to it needs that done first", e.getMessage());
+    }
+
+    @Test
+    void aProgramNotFoundNamesTheFilesThatCouldNotBeReadToLookForIt() throws IOException {
+        write("web.yaml", WEB);
+        Files.setPosixFilePermissions(file("web.yaml"), PosixFilePermissions.fromString("rw-rw-rw-"));
+        String expected = "no manifest in " + dir + " that can be read defines a program named \"web\", and one that cannot"
+                + " may; " + file("web.yaml") + " is writable by every user (rw-rw-rw-): any of them could change what the"
+                + " daemon runs; chmod o-w it";
+        assertEquals(expected, assertThrows(NoSuchElementException.class,
+                () -> writer().scale("web", 2, Map.of(), Map.of(), false)).getMessage());
+        assertEquals(expected, assertThrows(NoSuchElementException.class,
+                () -> writer().delete("web", Map.of(), false)).getMessage());
+    }
+
+    @Test
     void aBrokenUnrelatedFileDoesNotStopAnApply() throws IOException {
         write("broken.yaml", "key: [unclosed\n");
         assertEquals(Action.CREATED, writer().apply(WEB, Map.of(), Map.of(), false).changes().get(0).action());
