@@ -59,7 +59,7 @@ public class Main implements QuarkusApplication {
         for (String name : new String[] {"TERM", "INT"}) {
             Signal stopping = new Signal(name);
             ignored.takeBack(stopping.getNumber());
-            Signal.handle(stopping, signal -> stop());
+            Signal.handle(stopping, signal -> stop(name));
         }
         for (String name : new String[] {"USR1", "USR2"}) {
             Signal.handle(new Signal(name), signal -> Engine.early().ifPresent(engine -> engine.reopenLogs(name)));
@@ -167,11 +167,14 @@ public class Main implements QuarkusApplication {
      * Quarkus runs, the main thread stops the engine and exits, at its next step; stopping here would race
      * it starting the engine or Quarkus.
      */
-    private static void stop() {
+    private static void stop(String signal) {
         synchronized (Main.class) {
-            if (started) {
-                Engine.early().map(Engine::shutdown).orElse(CompletableFuture.completedFuture(null))
-                        .whenComplete((stopped, failure) -> Quarkus.asyncExit(0));
+            if (started) { // not before: Engine.early() waits for startEarly, which may wait for this very signal
+                Optional<Engine> engine = Engine.early();
+                if (engine.isEmpty() || !engine.get().stopAskedAgain(signal)) {
+                    engine.map(Engine::shutdown).orElse(CompletableFuture.completedFuture(null))
+                            .whenComplete((stopped, failure) -> Quarkus.asyncExit(0));
+                }
                 return;
             }
             // Quarkus drops an exit requested while it is still starting; run() sees this flag instead.

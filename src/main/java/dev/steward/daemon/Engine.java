@@ -12,6 +12,7 @@ import dev.steward.supervise.OperatorIntent;
 import dev.steward.supervise.OwnerLoop;
 import dev.steward.supervise.PosixSpawner;
 import dev.steward.supervise.ProcessLauncher;
+import dev.steward.supervise.ProcessView;
 import dev.steward.supervise.Supervisor;
 import dev.steward.supervise.ThreadOwnerLoop;
 
@@ -323,6 +324,25 @@ public final class Engine {
             }).thenCompose(programsStopped -> PosixSpawner.isInit() ? endOrphans() : programsStopped());
         }
         return stopped;
+    }
+
+    /**
+     * A stop asked for again while the programs stop (TERM twice, Ctrl-C twice): says what the daemon waits for, as
+     * supervisord logs each such signal; the stop goes on as it was. False when no shutdown is under way.
+     */
+    public synchronized boolean stopAskedAgain(String signal) {
+        if (stopped == null || stopped.isDone()) {
+            return false;
+        }
+        int left = 0;
+        for (ProcessView process : supervisor.processes()) {
+            left += process.state().isStoppedGroup() ? 0 : 1;
+        }
+        Console.info("SIG" + signal + " again: still shutting down, " + (left == 0
+                ? "the programs stopped; what they left behind is being ended"
+                : left + (left == 1 ? " process" : " processes") + " left to stop (`steward get processes` shows them);"
+                + " each gets SIGKILL once its stopTimeoutSeconds have passed"));
+        return true;
     }
 
     private static CompletableFuture<Void> programsStopped() {

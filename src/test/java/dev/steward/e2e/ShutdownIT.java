@@ -117,6 +117,11 @@ class ShutdownIT {
                     assertEquals(503, start.status, "actions are refused while the daemon shuts down");
                 }
                 assertTrue(daemon.process().isAlive());
+                daemon.process().destroy(); // TERM again: said, and the stop goes on as it was
+                await().atMost(DaemonProcess.PATIENCE).until(() -> daemon.lines().stream().anyMatch(line -> line.contains(
+                        "SIGTERM again: still shutting down, 1 process left to stop (`steward get processes` shows them);"
+                                + " each gets SIGKILL once its stopTimeoutSeconds have passed")));
+                assertTrue(daemon.process().isAlive());
             } finally {
                 Files.createFile(release);
             }
