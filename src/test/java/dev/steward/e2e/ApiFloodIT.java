@@ -93,7 +93,7 @@ class ApiFloodIT {
                     idle.add(new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port));
                 }
                 await("the connections past 512 closed by the daemon").atMost(DaemonProcess.PATIENCE)
-                        .pollInterval(Duration.ofMillis(500)).until(() -> closedByTheDaemon(idle) >= 700 - 512);
+                        .pollInterval(Duration.ofMillis(500)).until(() -> Http.closedByTheDaemon(idle) >= 700 - 512);
                 assertEquals(200, unixStatus(state.resolve("steward.sock"), "/q/health/live"));
                 long during = count(fds);
                 assertTrue(during - before <= 520, "the daemon had " + before + " files open, and " + during
@@ -106,24 +106,6 @@ class ApiFloodIT {
             await("TCP again, once the idle ones are gone").atMost(DaemonProcess.PATIENCE).until(() -> Http.status(live) == 200);
             assertEquals(0, daemon.terminate());
         }
-    }
-
-    /** How many of {@code sockets} the other end has closed. */
-    private static int closedByTheDaemon(List<java.net.Socket> sockets) throws java.io.IOException {
-        int closed = 0;
-        for (java.net.Socket socket : sockets) {
-            socket.setSoTimeout(1);
-            try {
-                if (socket.getInputStream().read() < 0) {
-                    closed++;
-                }
-            } catch (java.net.SocketTimeoutException open) {
-                // still open
-            } catch (java.io.IOException reset) {
-                closed++;
-            }
-        }
-        return closed;
     }
 
     private static long count(Path directory) throws java.io.IOException {

@@ -51,7 +51,15 @@ final class DaemonProcess implements AutoCloseable {
 
     /** Starts a daemon listening on {@code listen} (HOST:PORT), for clients that must know the port. */
     static DaemonProcess start(Path root, String name, String listen) throws IOException {
-        DaemonProcess daemon = launch(root.resolve("manifests"), root.resolve("state"), name, listen);
+        return start(List.of(), root, name, listen);
+    }
+
+    /** As above, with {@code jvmOptions} ({@code -Dkey=value} settings, say). */
+    static DaemonProcess start(List<String> jvmOptions, Path root, String name, String listen) throws IOException {
+        Path manifests = root.resolve("manifests");
+        Path stateDir = root.resolve("state");
+        DaemonProcess daemon = launch(jvmOptions, manifests, stateDir, name,
+                List.of("--manifests", manifests.toString(), "--state-dir", stateDir.toString(), "--listen", listen));
         daemon.awaitLine("watching ");
         return daemon;
     }

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -27,8 +30,19 @@ final class Http {
 
     /** The response's status to a request carrying {@code token} (null: none), or -1 when nothing answers (yet). */
     static int status(String url, String token) {
+        return status("GET", url, token);
+    }
+
+    /** The status of a POST without a body, waiting up to a minute for the answer; -1 when nothing answers. */
+    static int postStatus(String url, String token) {
+        return status("POST", url, token);
+    }
+
+    private static int status(String method, String url, String token) {
         try {
             HttpURLConnection connection = open(url, token);
+            connection.setRequestMethod(method);
+            connection.setReadTimeout(60_000);
             try {
                 return connection.getResponseCode();
             } finally {
@@ -48,6 +62,24 @@ final class Http {
         } finally {
             connection.disconnect();
         }
+    }
+
+    /** How many of {@code sockets} the daemon has closed (each read waits a millisecond at most). */
+    static int closedByTheDaemon(List<Socket> sockets) throws IOException {
+        int closed = 0;
+        for (Socket socket : sockets) {
+            socket.setSoTimeout(1);
+            try {
+                if (socket.getInputStream().read() < 0) {
+                    closed++;
+                }
+            } catch (SocketTimeoutException open) {
+                // still open
+            } catch (IOException reset) {
+                closed++;
+            }
+        }
+        return closed;
     }
 
     private static HttpURLConnection open(String url, String token) throws IOException {

@@ -1,0 +1,81 @@
+package dev.steward.api;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.quarkus.vertx.http.HttpServerOptionsCustomizer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.impl.ConnectionBase;
+import io.vertx.ext.web.Router;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+
+/**
+ * The HTTP server closes a connection that has not sent a whole request head {@code quarkus.http.idle-timeout} after
+ * it was opened or after its previous answer was sent (application.properties says why 10 s): Vert.x' idle timer
+ * sits behind the HTTP decoder, so the bytes of a head that never ends (a slowloris) do not reset it. Vert.x closes
+ * the connection on the timer whatever the connection is doing; {@link Answering}, put before Vert.x' handler at a
+ * connection's first request, keeps the timer from it while an answer is in progress, so that an action waiting for
+ * its processes, {@code logs -f} and the event stream with nothing to send last as long as they need.
+ *
+ * <p>Those answers are then not cut for idleness at all, so over TCP the kernel looks after them: keep-alive probes
+ * after a minute of silence, four 15 s apart, find a client whose host went away without closing (down, off the
+ * network) in two minutes, rather than in Linux' two hours.
+ */
+@Singleton
+public class IdleConnections implements HttpServerOptionsCustomizer {
+    /** The name of Vert.x' own handler in an HTTP/1 connection's pipeline, which closes the connection on idle events. */
+    private static final String VERTX_HANDLER = "handler";
+    private static final String ANSWERING = "steward-answering";
+    static final int KEEPALIVE_IDLE_SECONDS = 60;
+    static final int KEEPALIVE_INTERVAL_SECONDS = 15;
+    static final int KEEPALIVE_PROBES = 4;
+
+    @Override
+    public void customizeHttpServer(HttpServerOptions options) {
+        options.setTcpKeepAlive(true).setTcpKeepAliveIdleSeconds(KEEPALIVE_IDLE_SECONDS)
+                .setTcpKeepAliveIntervalSeconds(KEEPALIVE_INTERVAL_SECONDS).setTcpKeepAliveCount(KEEPALIVE_PROBES);
+    }
+
+    void install(@Observes Router router) {
+        // After MalformedRequests' first route, which must come first; a request it refuses is answered at once.
+        router.route().order(Integer.MIN_VALUE + 1).handler(context -> {
+            answering(context.request()).current = context.response();
+            context.next();
+        });
+    }
+
+    /** The connection's {@link Answering}, put in its pipeline at its first request. */
+    private static Answering answering(HttpServerRequest request) {
+        if (!(request.connection() instanceof ConnectionBase connection)) {
+            return new Answering(); // not a Netty connection: no idle timer to hold back
+        }
+        ChannelPipeline pipeline = connection.channelHandlerContext().pipeline();
+        if (pipeline.get(ANSWERING) instanceof Answering installed) {
+            return installed;
+        }
+        Answering answering = new Answering();
+        if (pipeline.context(VERTX_HANDLER) != null) { // not there over HTTP/2, which this daemon turns off
+            pipeline.addBefore(VERTX_HANDLER, ANSWERING, answering);
+        }
+        return answering;
+    }
+
+    /** Holds back the idle timer's events from Vert.x while the connection's latest request is being answered. */
+    static final class Answering extends ChannelInboundHandlerAdapter {
+        /** The answer to the connection's latest request: set on the connection's event loop, read there. */
+        volatile HttpServerResponse current;
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext context, Object event) throws Exception {
+            HttpServerResponse answer = current;
+            if (event instanceof IdleStateEvent && answer != null && !answer.ended() && !answer.closed()) {
+                return; // in progress: its own timeout ends it, or its client, or the keep-alive probes
+            }
+            super.userEventTriggered(context, event);
+        }
+    }
+}
