@@ -45,7 +45,7 @@ final class ManifestCheck {
             Optional<ProgramSpec> read = one.programs().stream().findFirst();
             if (read.isEmpty() || !read.get().equals(spec)) {
                 throw refused(file, "program " + spec.name() + " would not read back as intended"
-                        + one.errors().stream().findFirst().map(e -> " (" + e + ")").orElse(""));
+                        + one.errors().stream().findFirst().map(e -> " (" + YamlDocuments.inFile(after, doc, e) + ")").orElse(""));
             }
         }
         ManifestFile all = loader.parse(file.path(), after);

@@ -387,12 +387,13 @@ public final class ManifestWriter {
         }
     }
 
-    /** The first error of one document of {@code file}; empty when it reads. */
+    /** The first error of one document of {@code file}, at its place in the file; empty when it reads. */
     private Optional<ManifestError> documentError(FileEdit file, YamlDocuments.Doc doc) {
-        return parseDocument(file, doc).errors().stream().findFirst();
+        return parseDocument(file, doc).errors().stream().findFirst()
+                .map(error -> YamlDocuments.inFile(file.original(), doc, error));
     }
 
-    /** One document of {@code file} read alone, at its own lines. */
+    /** One document of {@code file} read alone (its errors count lines from the document's start). */
     private ManifestFile parseDocument(FileEdit file, YamlDocuments.Doc doc) {
         return loader.parse(file.path(), YamlDocuments.alone(file.original(), doc));
     }

@@ -102,10 +102,31 @@ final class YamlDocuments {
 
     /**
      * The text of a document to be read by itself: with the line break that ends it, which a block scalar that keeps its
-     * blank lines ({@code |+}) counts as its own last one.
+     * blank lines ({@code |+}) counts as its own last one. Its errors count lines from the document's start: {@link
+     * #inFile} puts them where they are in the file.
      */
     static String alone(String text, Doc doc) {
         return text(text, doc) + "\n";
+    }
+
+    /**
+     * An error found in the document read {@link #alone}, at its line and column in {@code text}, the whole file, as the
+     * daemon reports it: a user looks for it there, below the file's header comments and earlier documents.
+     */
+    static ManifestError inFile(String text, Doc doc, ManifestError error) {
+        if (error.line() == 0) {
+            return error;
+        }
+        int linesBefore = 0;
+        int lineStart = 0;
+        for (int i = text.indexOf('\n'); i >= 0 && i < doc.start(); i = text.indexOf('\n', i + 1)) {
+            linesBefore++;
+            lineStart = i + 1;
+        }
+        // marks count code points; a document after "--- " on its line starts in a later column
+        int columns = error.line() == 1 && !doc.lineStart() ? text.codePointCount(lineStart, doc.start()) : 0;
+        return new ManifestError(error.file(), error.line() + linesBefore, error.column() + columns, error.field(),
+                error.message());
     }
 
     /**

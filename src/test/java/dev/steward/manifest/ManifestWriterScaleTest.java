@@ -57,6 +57,16 @@ class ManifestWriterScaleTest {
     }
 
     @Test
+    void anInvalidDocumentIsNamedAtItsLineInTheFileBelowHeaderAndEarlierDocuments() throws IOException {
+        String web = ManifestWriterTest.WEB.replace("spec:\n", "spec:\n  stopSignal: NOPE\n");
+        String text = "# two programs\n# of the front end\n" + ManifestWriterTest.API + "---\n" + web;
+        int line = (int) ("# two programs\n# of the front end\n" + ManifestWriterTest.API + "---\n").lines().count() + 6;
+        ManifestConflictException e = assertThrows(ManifestConflictException.class, () -> scale(text, 3));
+        assertTrue(e.getMessage().contains("web.yaml:" + line + ":15: spec.stopSignal: "), e.getMessage());
+        assertEquals(text, read());
+    }
+
+    @Test
     void editsTheRightDocumentOfSeveral() throws IOException {
         String text = ManifestWriterTest.API + "---\n" + ManifestWriterTest.WEB + "---\n"
                 + ManifestWriterTest.WEB.replace("web", "db");
