@@ -23,7 +23,8 @@ final class ActionCommands {
         // Both the annotation (picocli's help prints "30", not "30.0") and the field (CommonCommandLine, which
         // skips picocli) give the default; CommonCommandLineTest fails if they ever disagree.
         @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
-                description = "How long to wait for the processes to get there (default ${DEFAULT-VALUE}; fractions allowed).")
+                description = "How long start, stop and restart wait for the processes to get there (default ${DEFAULT-VALUE};"
+                        + " fractions allowed); signal waits for nothing.")
         double timeout = 30;
 
         private final String action;

@@ -15,7 +15,7 @@ import java.util.Set;
                 "Their documents leave the manifest directory. Prints program \"web\" deleted."},
         footer = {"", "Examples:", "  steward delete program web", "  steward delete -f web.yaml"})
 final class DeleteCommand extends StewardCli.Verb {
-    @Parameters(arity = "0..*", paramLabel = "program NAME...", description = "program followed by one or more names (or program/NAME).")
+    @Parameters(arity = "0..*", paramLabel = "program NAME", description = "program followed by one or more names (or program/NAME).")
     List<String> words = new ArrayList<>();
 
     @Option(names = {"-f", "--filename"}, paramLabel = "FILE|DIR|-", description = "Delete the programs these manifests define.")

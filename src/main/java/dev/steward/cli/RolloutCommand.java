@@ -13,9 +13,9 @@ import java.util.List;
  */
 @Command(name = "rollout", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Wait for a program's rolling restart to finish, or restart it one process at a time.",
-                "status: waits until every process of the program runs its manifest as it is now and is up",
-                "(the next process of a rollout restarts once the one before is RUNNING); exit 1 when a",
-                "process ends FATAL or the timeout passes.",
+                "status: waits until every process of the program runs its manifest as it is now and is up (the next"
+                        + " process of a rollout restarts once the one before is RUNNING); exit 1 when a process ends FATAL,"
+                        + " or EXITED unexpectedly under restartPolicy Never, or the timeout passes.",
                 "restart: restarts the processes one at a time, as steward restart does."},
         footer = {"", "Examples:", "  steward apply -f web.yaml && steward rollout status program/web",
                 "  steward rollout restart program web --timeout 120"})

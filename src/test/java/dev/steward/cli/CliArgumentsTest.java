@@ -195,6 +195,20 @@ class CliArgumentsTest {
     }
 
     @Test
+    void verbHelpSaysWhatTheVerbDoes() {
+        // signal took --timeout from the verbs it shares its options with, described as a wait it never makes
+        assertTrue(CliRun.run("signal", "--help").out().replaceAll("\\s+", " ").contains("signal waits for nothing"),
+                () -> CliRun.run("signal", "--help").out());
+        // picocli wrapped each of the description's lines apart, leaving "when a" on a line of its own
+        String rollout = CliRun.run("rollout", "--help").out();
+        assertTrue(rollout.replaceAll("\\s+", " ").contains("exit 1 when a process ends FATAL, or EXITED unexpectedly under restartPolicy"
+                + " Never, or the timeout passes."), rollout);
+        assertFalse(rollout.lines().anyMatch(line -> line.strip().equals("when a")), rollout);
+        String delete = CliRun.run("delete", "--help").out();
+        assertTrue(delete.contains("[program NAME...]") && !delete.contains("NAME...."), delete);
+    }
+
+    @Test
     void theDefaultAddressSaysWhereItLookedForASocket() {
         try (java.net.Socket taken = new java.net.Socket("127.0.0.1", 9001)) {
             org.junit.jupiter.api.Assumptions.abort("a daemon listens on the default port 9001 here");
