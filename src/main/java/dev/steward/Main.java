@@ -3,6 +3,7 @@ package dev.steward;
 import dev.steward.api.ApiToken;
 import dev.steward.api.MalformedRequests;
 import dev.steward.cli.StewardCli;
+import dev.steward.daemon.ConfigFiles;
 import dev.steward.daemon.Engine;
 import dev.steward.daemon.EngineSettings;
 import dev.steward.supervise.IgnoredSignals;
@@ -75,8 +76,18 @@ public class Main implements QuarkusApplication {
             }
             serve.train(training);
         }
+        // The working directory's .env and config/application.properties, which Quarkus reads too, once it is clear that
+        // no other user can have written them (the token, again): the settings needed before Quarkus follow them as well.
+        ConfigFiles files = ConfigFiles.NONE;
         try {
-            serve.exportAsConfiguration();
+            Path workingDirectory = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+            WorkingDirectoryConfig.check(workingDirectory);
+            files = ConfigFiles.in(workingDirectory);
+        } catch (RuntimeException e) {
+            cannotStart(null, e);
+        }
+        try {
+            serve.exportAsConfiguration(files);
         } catch (IllegalArgumentException e) {
             // Not thrown on: Quarkus' entry point would then set up its logging on this thread while the libc thread
             // above sets up java.util.logging (JNA logs through it), and each would wait for the other for ever.
@@ -90,15 +101,13 @@ public class Main implements QuarkusApplication {
         Engine engine = null;
         try {
             Properties defaults = EngineSettings.applicationProperties();
-            ListenCheck listening = serve.checkListen(defaults);
-            EngineSettings settings = EngineSettings.resolve(System.getProperties(), System.getenv(), defaults);
+            ListenCheck listening = serve.checkListen(defaults, files);
+            EngineSettings settings = EngineSettings.resolve(System.getProperties(), System.getenv(), files, defaults);
             settings.requireDirectories();
             ServeCommand.exportSocketPath(settings.stateDir());
             // Before any program starts: a state directory other users could write stops the start (TokenCheck).
             ApiToken.checkPlaceOrExplain(Optional.ofNullable(System.getProperty("steward.token"))
                     .or(() -> Optional.ofNullable(System.getenv("STEWARD_TOKEN"))), settings.stateDir());
-            // Nor a .env or config/application.properties here that another user could have written (the token, again)
-            WorkingDirectoryConfig.check(Path.of(System.getProperty("user.dir")).toAbsolutePath());
             engine = Engine.startEarly(settings, STOP_SIGNAL::isDone, listening::await); // nor an HTTP address taken
             // A signal ends the wait too; this thread then does the stopping, so nothing races it.
             CompletableFuture.anyOf(engine.firstPass(), STOP_SIGNAL).get(FIRST_PASS_WAIT.toMillis(), TimeUnit.MILLISECONDS);

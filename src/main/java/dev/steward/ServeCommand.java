@@ -1,5 +1,6 @@
 package dev.steward;
 
+import dev.steward.daemon.ConfigFiles;
 import io.netty.channel.epoll.Epoll;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -85,8 +86,8 @@ final class ServeCommand {
         listen = "127.0.0.1:0";
     }
 
-    /** Flags win over the environment, which wins over application.properties. */
-    void exportAsConfiguration() {
+    /** Flags win over the environment, which wins over the working directory's files, then application.properties. */
+    void exportAsConfiguration(ConfigFiles files) {
         if (manifests != null) {
             System.setProperty("steward.manifests", manifests.toString());
         }
@@ -94,8 +95,11 @@ final class ServeCommand {
             System.setProperty("steward.state-dir", stateDir.toString());
         }
         String address = listen != null ? listen : System.getenv("STEWARD_LISTEN");
+        if (address == null) {
+            address = files.get("STEWARD_LISTEN").orElse(null);
+        }
         if (address != null) {
-            String[] hostAndPort = hostAndPort(address, listen != null ? "--listen" : "STEWARD_LISTEN");
+            String[] hostAndPort = hostAndPort(address, listenSource(files));
             System.setProperty("quarkus.http.host", hostAndPort[0]);
             System.setProperty("quarkus.http.port", hostAndPort[1]);
         }
@@ -106,10 +110,10 @@ final class ServeCommand {
      * {@code STEWARD_LISTEN} (system properties by now), {@code QUARKUS_HTTP_HOST}/{@code _PORT}, else the jar's
      * {@code application.properties}. A port that is not a number is left to Quarkus, which names it.
      */
-    ListenCheck checkListen(Properties defaults) {
-        String source = listenSource();
-        String host = setting("quarkus.http.host", "QUARKUS_HTTP_HOST", defaults);
-        String port = setting("quarkus.http.port", "QUARKUS_HTTP_PORT", defaults);
+    ListenCheck checkListen(Properties defaults, ConfigFiles files) {
+        String source = listenSource(files);
+        String host = setting("quarkus.http.host", "QUARKUS_HTTP_HOST", files, defaults);
+        String port = setting("quarkus.http.port", "QUARKUS_HTTP_PORT", files, defaults);
         try {
             return ListenCheck.start(host, Integer.parseInt(port), source);
         } catch (NumberFormatException e) {
@@ -118,12 +122,15 @@ final class ServeCommand {
     }
 
     /** What set the HTTP address, for a message about it: the first of the places {@link #setting} looks in. */
-    private String listenSource() {
+    private String listenSource(ConfigFiles files) {
         if (listen != null) {
             return "--listen";
         }
         if (System.getenv("STEWARD_LISTEN") != null) {
             return "STEWARD_LISTEN";
+        }
+        if (files.get("STEWARD_LISTEN").isPresent()) {
+            return "STEWARD_LISTEN (.env)";
         }
         if (System.getProperty("quarkus.http.host") != null || System.getProperty("quarkus.http.port") != null) {
             return "quarkus.http.host/port";
@@ -131,13 +138,19 @@ final class ServeCommand {
         if (System.getenv("QUARKUS_HTTP_HOST") != null || System.getenv("QUARKUS_HTTP_PORT") != null) {
             return "QUARKUS_HTTP_HOST/PORT";
         }
+        if (files.get("quarkus.http.host").isPresent() || files.get("quarkus.http.port").isPresent()) {
+            return "quarkus.http.host/port (.env or config/application.properties)";
+        }
         return "the default; set --listen or STEWARD_LISTEN";
     }
 
-    private static String setting(String property, String variable, Properties defaults) {
+    private static String setting(String property, String variable, ConfigFiles files, Properties defaults) {
         String value = System.getProperty(property);
         if (value == null) {
             value = System.getenv(variable);
+        }
+        if (value == null) {
+            value = files.get(property).orElse(null);
         }
         return value != null ? value : defaults.getProperty(property, "");
     }

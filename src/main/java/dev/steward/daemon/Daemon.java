@@ -47,7 +47,8 @@ public class Daemon {
         EngineSettings configured = EngineSettings.of(config);
         engine = Engine.early().orElseGet(() -> Engine.start(configured));
         if (!engine.settings().equals(configured)) {
-            // Only a steward.* key set in application.properties (not a flag, -D or STEWARD_*) can cause this.
+            // Only what the early reading does not follow (EngineSettings, ConfigFiles) can cause this: a key of
+            // config/application-<profile>.properties, say.
             LOG.warnf("the engine started with %s, but the configuration now says %s; set steward.* with flags, "
                     + "-D or STEWARD_* variables", engine.settings(), configured);
         }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -24,17 +25,25 @@ public record EngineSettings(Path manifests, Path stateDir, Duration debounce, D
         return new EngineSettings(config.manifests(), config.stateDir(), config.debounce(), config.resync());
     }
 
+    /** As {@link #resolve(Properties, Map, ConfigFiles, Properties)}, without a .env or config/ in the working directory. */
+    public static EngineSettings resolve(Properties properties, Map<String, String> environment, Properties applicationProperties) {
+        return resolve(properties, environment, ConfigFiles.NONE, applicationProperties);
+    }
+
     /**
      * Resolves the settings the way Quarkus will, before it boots: a {@code steward.*} system property
-     * (flags become those), then the {@code STEWARD_*} environment variable, then application.properties,
+     * (flags become those), then the {@code STEWARD_*} environment variable, then the working directory's
+     * {@code .env} and {@code config/application.properties}, then the jar's application.properties,
      * then the default of {@link StewardConfig}. {@link Daemon} checks that Quarkus arrives at the same values.
      */
-    public static EngineSettings resolve(Properties properties, Map<String, String> environment, Properties applicationProperties) {
+    public static EngineSettings resolve(Properties properties, Map<String, String> environment, ConfigFiles files,
+                                         Properties applicationProperties) {
+        Settings settings = new Settings(properties, environment, files, applicationProperties);
         return new EngineSettings(
-                Path.of(value(properties, environment, applicationProperties, "manifests", "manifests")),
-                Path.of(value(properties, environment, applicationProperties, "state-dir", ".steward")),
-                duration("debounce", value(properties, environment, applicationProperties, "debounce", "30ms")),
-                duration("resync", value(properties, environment, applicationProperties, "resync", "30s")));
+                Path.of(settings.value("manifests", "manifests")),
+                Path.of(settings.value("state-dir", ".steward")),
+                duration("debounce", settings.value("debounce", "30ms")),
+                duration("resync", settings.value("resync", "30s")));
     }
 
     /**
@@ -80,17 +89,21 @@ public record EngineSettings(Path manifests, Path stateDir, Duration debounce, D
         return properties;
     }
 
-    private static String value(Properties properties, Map<String, String> environment, Properties applicationProperties,
-                                String key, String fallback) {
-        String property = properties.getProperty("steward." + key);
-        if (property != null) {
-            return property;
+    /** Where a {@code steward.*} setting may come from, in Quarkus' order. */
+    private record Settings(Properties properties, Map<String, String> environment, ConfigFiles files,
+                            Properties applicationProperties) {
+        String value(String key, String fallback) {
+            String property = properties.getProperty("steward." + key);
+            if (property != null) {
+                return property;
+            }
+            String variable = environment.get("STEWARD_" + key.replace('-', '_').toUpperCase(Locale.ROOT));
+            if (variable != null && !variable.isBlank()) {
+                return variable;
+            }
+            Optional<String> inFiles = files.get("steward." + key); // not a lambda: the first one costs start-up time
+            return inFiles.isPresent() ? inFiles.get() : applicationProperties.getProperty("steward." + key, fallback);
         }
-        String variable = environment.get("STEWARD_" + key.replace('-', '_').toUpperCase(Locale.ROOT));
-        if (variable != null && !variable.isBlank()) {
-            return variable;
-        }
-        return applicationProperties.getProperty("steward." + key, fallback);
     }
 
     /**

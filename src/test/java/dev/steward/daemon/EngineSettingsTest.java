@@ -35,6 +35,29 @@ class EngineSettingsTest {
     }
 
     @Test
+    void theWorkingDirectorysDotEnvAndConfigFileComeAfterTheEnvironmentAndBeforeTheJar(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        // As Quarkus reads them (ordinals 295 and 260): else the engine ran on its defaults while Quarkus took the token
+        // and the uploads from the state directory they named
+        java.nio.file.Files.writeString(dir.resolve(".env"), "STEWARD_MANIFESTS=/from/dotenv\nsteward.resync=2m\n");
+        java.nio.file.Files.createDirectories(dir.resolve("config"));
+        java.nio.file.Files.writeString(dir.resolve("config/application.properties"), "steward.manifests=/loses/to/dotenv\n"
+                + "steward.state-dir=/from/config\n%prod.steward.debounce=50ms\nsteward.debounce=70ms\n%test.steward.resync=1s\n");
+        ConfigFiles files = ConfigFiles.in(dir, "prod");
+        EngineSettings settings = EngineSettings.resolve(new Properties(), Map.of("STEWARD_RESYNC", "3m"), files,
+                application("steward.state-dir=/from/jar\nsteward.debounce=90ms\n"));
+        assertEquals(new EngineSettings(Path.of("/from/dotenv"), Path.of("/from/config"), Duration.ofMillis(50),
+                Duration.ofMinutes(3)), settings);
+        assertEquals(java.util.Optional.of("/from/dotenv"), files.get("STEWARD_MANIFESTS"));
+        assertEquals(ConfigFiles.NONE, ConfigFiles.in(dir.resolve("config"), "prod"), "neither file: nothing read");
+        java.nio.file.Files.writeString(dir.resolve(".env"), "STEWARD_STATE_DIR=${HOME}/state\n");
+        IllegalArgumentException expression = assertThrows(IllegalArgumentException.class,
+                () -> EngineSettings.resolve(new Properties(), Map.of(), ConfigFiles.in(dir, "prod"), new Properties()));
+        assertTrue(expression.getMessage().startsWith("steward.state-dir in .env is ${HOME}/state: the daemon reads it before"
+                + " Quarkus starts, without expanding ${...}"), expression.getMessage());
+    }
+
+    @Test
     void aManifestDirectoryEveryUserCanWriteStopsTheStart(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         // Any user could drop a manifest there, whose command the daemon (root, often) would run
         Path manifests = java.nio.file.Files.createDirectories(dir.resolve("manifests"));

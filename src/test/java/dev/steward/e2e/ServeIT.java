@@ -43,6 +43,30 @@ class ServeIT {
     }
 
     @Test
+    void theWorkingDirectorysDotEnvNamesTheDirectoriesAndTheAddressAsTheEnvironmentWould() throws Exception {
+        // Quarkus reads .env (and config/application.properties) after the environment. The engine, started before
+        // Quarkus, did not: it ran ./manifests with its lock, socket and logs in ./.steward, while Quarkus made the token
+        // in the state directory .env named, where the socket was not.
+        Path work = Files.createDirectories(root.resolve("work"));
+        Path manifests = Files.createDirectories(root.resolve("from-dotenv").resolve("manifests"));
+        Path state = root.resolve("from-dotenv").resolve("state");
+        Files.writeString(work.resolve(".env"), "STEWARD_MANIFESTS=" + manifests + "\nSTEWARD_STATE_DIR=" + state
+                + "\nSTEWARD_LISTEN=127.0.0.1:0\n");
+        try (DaemonProcess daemon = DaemonProcess.launchCommand(List.of("sh", "-c", "cd \"$0\" && exec \"$@\"", work.toString(),
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC", "-Xmx128m",
+                        "-XX:TieredStopAtLevel=1", "-jar", Path.of(DaemonProcess.jar()).toAbsolutePath().toString(), "serve"),
+                java.util.Map.of(), manifests, state, "ServeIT-dotenv-settings")) {
+            daemon.awaitLine("watching " + manifests + ", state in " + state);
+            daemon.awaitLine("listening on unix socket " + state.resolve("steward.sock"));
+            daemon.awaitLine("listening on http://127.0.0.1:"); // port 0 from .env, not the default 9001
+            assertTrue(Files.isRegularFile(state.resolve("token")), "the token beside the socket");
+            assertFalse(Files.exists(work.resolve(".steward")) || Files.exists(work.resolve("manifests")), work::toString);
+            assertEquals(0, daemon.terminate());
+            assertTrue(daemon.lines().stream().noneMatch(l -> l.contains("WARN")), () -> String.join("\n", daemon.lines()));
+        }
+    }
+
+    @Test
     void aManifestDirectoryThatDoesNotExistIsCreatedWithAWarning() throws Exception {
         Path missing = root.resolve("typo").resolve("manifests");
         Path state = root.resolve("state");
