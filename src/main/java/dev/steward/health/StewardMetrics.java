@@ -183,6 +183,11 @@ public class StewardMetrics implements MeterBinder {
                 lastExitCode = Gauge.builder("steward.process.last.exit.code", this, Tracked::lastExitCode)
                         .description("Exit code of the last run, or 128 + the signal number when a signal killed it")
                         .tags(tags).strongReference(true).register(registry);
+            } else if (lastExitCode != null && latest.lastExit().isEmpty()) {
+                // A new process of this name (its program deleted and applied again, or scaled away and back, between
+                // two scrapes): NaN until it exits, which an alert on "!= 0" would take for a failure.
+                registry.remove(lastExitCode);
+                lastExitCode = null;
             }
         }
 

@@ -132,6 +132,21 @@ class MetricsTest {
     }
 
     @Test
+    void aProcessBackUnderTheNameOfOneThatHadExitedHasNoLastExitCodeTillItExits() {
+        var spec = FakeControl.spec("job", 1);
+        control.program(spec, List.of(withExit(FakeControl.process(spec, 0, "EXITED", false, 0), Optional.of(3), Optional.empty())));
+        assertEquals(3, value(scrape(), "steward_process_last_exit_code", "process=\"job\""));
+
+        // deleted and applied again (or scaled away and back) between two scrapes: a new process, which has not exited
+        control.program(spec, "RUNNING");
+        List<String> lastExit = series(scrape(), "steward_process_last_exit_code");
+        assertTrue(lastExit.isEmpty(), "NaN, which an alert on != 0 takes for a failure: " + lastExit);
+
+        control.program(spec, List.of(withExit(FakeControl.process(spec, 0, "EXITED", false, 0), Optional.of(0), Optional.empty())));
+        assertEquals(0, value(scrape(), "steward_process_last_exit_code", "process=\"job\""));
+    }
+
+    @Test
     void seriesOfProcessesThatAreGoneAreRemovedAndNeverDuplicated() {
         control.program(FakeControl.spec("web", 3), "RUNNING", "RUNNING", "RUNNING");
         control.program(FakeControl.spec("job", 1), "RUNNING");
