@@ -55,8 +55,13 @@ public class StewardMetrics implements MeterBinder {
     private final Clock clock;
     private MeterRegistry registry; // guarded by this
     private final Map<String, Tracked> tracked = new HashMap<>(); // by program/process; guarded by this
-    private Map<Integer, GroupUsage> groups = Map.of(); // the process groups, by id, as last read; guarded by this
-    private boolean groupsRead; // since the last refresh; guarded by this
+    private volatile long refreshes; // written under this
+    // The pass over /proc has a lock of its own, which refresh() never takes: refresh() runs on the HTTP event loop, and
+    // while it waited for another scrape's pass (two scrapes at once: a pair of Prometheus servers, or anyone, as
+    // /q/metrics needs no token), every request on that loop waited too, health probes included, for seconds.
+    private final Object procLock = new Object();
+    private Map<Integer, GroupUsage> groups = Map.of(); // the process groups, by id, as last read; guarded by procLock
+    private long groupsReadAt = -1; // the refresh they were read after; guarded by procLock
 
     @Inject
     public StewardMetrics(Control control, DaemonControl daemon) {
@@ -112,7 +117,7 @@ public class StewardMetrics implements MeterBinder {
         for (ProcessInfo info : control.processes()) {
             now.put(info.program() + "/" + info.name(), info);
         }
-        groupsRead = false; // read again by the scrape's first CPU or memory meter, on its worker thread
+        refreshes++; // /proc is read again by the scrape's first CPU or memory meter, on its worker thread
         for (Iterator<Map.Entry<String, Tracked>> it = tracked.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, Tracked> entry = it.next();
             if (!now.containsKey(entry.getKey())) {
@@ -130,16 +135,19 @@ public class StewardMetrics implements MeterBinder {
      * What each process group uses, read once a scrape: one pass over {@code /proc}, when the scrape reads its first CPU
      * or memory meter (on the scrape's worker thread, not in {@link #refresh()}, which runs on the HTTP event loop).
      */
-    private synchronized Map<Integer, GroupUsage> groups() {
-        if (!groupsRead) {
-            groupsRead = true;
-            try {
-                groups = GroupUsage.scan(procRoot);
-            } catch (IOException | RuntimeException e) {
-                groups = Map.of(); // not Linux, or /proc unreadable: each process alone, where its own files can be read
+    private Map<Integer, GroupUsage> groups() {
+        synchronized (procLock) {
+            long refresh = refreshes;
+            if (groupsReadAt != refresh) {
+                groupsReadAt = refresh;
+                try {
+                    groups = GroupUsage.scan(procRoot);
+                } catch (IOException | RuntimeException e) {
+                    groups = Map.of(); // not Linux, or /proc unreadable: each process alone, where its own files can be read
+                }
             }
+            return groups;
         }
-        return groups;
     }
 
     /** The meters of one process; their functions read {@link #info}, replaced at each refresh. */
@@ -148,8 +156,8 @@ public class StewardMetrics implements MeterBinder {
         private final Tags tags;
         private final List<Meter> meters = new ArrayList<>();
         private Meter lastExitCode; // registered once the process has exited at least once
-        private double cpuSeconds; // the most the current run has shown; guarded by StewardMetrics.this
-        private int cpuPid; // the run cpuSeconds counts; guarded by StewardMetrics.this
+        private double cpuSeconds; // the most the current run has shown; guarded by this
+        private int cpuPid; // the run cpuSeconds counts; guarded by this
 
         Tracked(ProcessInfo first) {
             this.info = first;
@@ -196,20 +204,18 @@ public class StewardMetrics implements MeterBinder {
          * goes down within a run, though the group's sum does when a member ends without its parent waiting for it:
          * Prometheus would take that for a reset, and count the whole run's CPU again.
          */
-        double cpuSeconds() {
-            synchronized (StewardMetrics.this) {
-                int pid = info.pid();
-                if (pid <= 0) {
-                    cpuPid = 0;
-                    cpuSeconds = 0;
-                    return 0;
-                }
-                GroupUsage group = groups().get(pid);
-                double cpu = group != null ? group.cpuSeconds() : proc.cpuSeconds(pid).orElse(0);
-                cpuSeconds = pid == cpuPid ? Math.max(cpuSeconds, cpu) : cpu;
-                cpuPid = pid;
-                return cpuSeconds;
+        synchronized double cpuSeconds() {
+            int pid = info.pid();
+            if (pid <= 0) {
+                cpuPid = 0;
+                cpuSeconds = 0;
+                return 0;
             }
+            GroupUsage group = groups().get(pid);
+            double cpu = group != null ? group.cpuSeconds() : proc.cpuSeconds(pid).orElse(0);
+            cpuSeconds = pid == cpuPid ? Math.max(cpuSeconds, cpu) : cpu;
+            cpuPid = pid;
+            return cpuSeconds;
         }
 
         /** The resident memory of the process's group, or of the process alone when it leads none. */

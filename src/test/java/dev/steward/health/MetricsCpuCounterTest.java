@@ -1,13 +1,22 @@
 package dev.steward.health;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +47,37 @@ class MetricsCpuCounterTest {
         assertEquals(90.0, cpu(registry));
     }
 
+    @Test
+    void aRefreshNeverWaitsForAScrapeThatIsReadingProc(@TempDir Path proc) throws Exception {
+        FakeControl control = new FakeControl();
+        var spec = FakeControl.spec("web", 1);
+        control.program(spec, List.of(FakeControl.process(spec, 0, "RUNNING", false, 4242)));
+        stat(proc, 4242, 4242, 500);
+        StewardMetrics metrics = new StewardMetrics(control, null, proc, Clock.systemUTC());
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        metrics.bindTo(registry);
+        // A /proc that answers slowly, as a busy machine's with thousands of processes does: a stat file that is a
+        // FIFO, whose reading waits until something writes it.
+        Path slow = Files.createDirectories(proc.resolve("4300")).resolve("stat");
+        assertEquals(0, new ProcessBuilder("mkfifo", slow.toString()).inheritIO().start().waitFor());
+        metrics.refresh(); // a scrape: its first CPU or memory meter reads /proc again
+        Thread scrape = new Thread(() -> cpu(registry), "scrape reading /proc");
+        scrape.start();
+        try {
+            await().atMost(30, TimeUnit.SECONDS).until(() -> Arrays.stream(scrape.getStackTrace())
+                    .anyMatch(frame -> frame.getClassName().equals(GroupUsage.class.getName())));
+            // The refresh of a second scrape, on the HTTP event loop that answers health probes too
+            assertTimeoutPreemptively(Duration.ofSeconds(10), metrics::refresh,
+                    "the refresh waited for the other scrape's pass over /proc, and held the event loop meanwhile");
+        } finally {
+            // Read and write: opening it never waits, and gives the scan its writer.
+            try (FileChannel fifo = FileChannel.open(slow, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                fifo.write(ByteBuffer.wrap(statLine(4300, 4300, 100).getBytes(StandardCharsets.US_ASCII)));
+            }
+            scrape.join(TimeUnit.SECONDS.toMillis(30));
+        }
+    }
+
     private static double cpu(SimpleMeterRegistry registry) {
         return registry.get("steward.process.cpu").functionCounter().count();
     }
@@ -49,8 +89,11 @@ class MetricsCpuCounterTest {
     /** A /proc/PID/stat of a sleeping process of group {@code group} with {@code ticks} of user CPU and 256 pages resident. */
     private static void stat(Path proc, int pid, int group, long ticks) throws IOException {
         Path dir = Files.createDirectories(proc.resolve(Integer.toString(pid)));
-        Files.writeString(dir.resolve("stat"), pid + " (sh) S 1 " + group + " " + group + " 0 -1 4194304 100 0 0 0 " + ticks
-                + " 0 0 0 20 0 1 0 99 12345 256\n");
+        Files.writeString(dir.resolve("stat"), statLine(pid, group, ticks));
         Files.writeString(dir.resolve("statm"), "3000 256 100 10 0 200 0\n");
+    }
+
+    private static String statLine(int pid, int group, long ticks) {
+        return pid + " (sh) S 1 " + group + " " + group + " 0 -1 4194304 100 0 0 0 " + ticks + " 0 0 0 20 0 1 0 99 12345 256\n";
     }
 }
