@@ -125,7 +125,7 @@ final class NodeReader {
             }
             return Optional.of(text);
         }
-        error(node, field, "must be text (got " + describe(node) + ")");
+        error(node, field, "must be text (got " + describe(node, field) + ")");
         return Optional.empty();
     }
 
@@ -236,7 +236,7 @@ final class NodeReader {
     Optional<Map<String, String>> textMap(Node node, String field, String example,
                                           Function<String, String> keyProblem, Function<String, String> valueProblem) {
         if (!(node instanceof MappingNode)) {
-            error(node, field, "must be a mapping such as " + example + " (got " + describe(node) + ")");
+            error(node, field, "must be a mapping such as " + example + " (got " + describe(node, field) + ")");
             return Optional.empty();
         }
         int before = errors.size();
@@ -263,6 +263,21 @@ final class NodeReader {
 
     static String join(String path, String name) {
         return path.isEmpty() ? name : path + "." + name;
+    }
+
+    /**
+     * As {@link #describe(Node)}, but a value in {@code field} that may be a password (an environment variable's, a
+     * command argument) is not shown: a rejected file's first error is in {@code /q/health/ready}, which needs no token.
+     */
+    static String describe(Node node, String field) {
+        boolean mayBeSecret = field.equals("spec.environment") || field.startsWith("spec.environment.")
+                || field.equals("spec.command") || field.startsWith("spec.command[");
+        if (!mayBeSecret || !(node instanceof ScalarNode) || Tag.NULL.equals(node.getTag())) {
+            return describe(node);
+        }
+        Tag tag = node.getTag();
+        String what = isOneOf(tag, Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL) ? "text" : "a value tagged " + tag.getValue();
+        return what + ", not shown: it may be a password";
     }
 
     /** How a node is shown after "got": {@code "text"}, {@code 12}, {@code true}, {@code nothing}, {@code a list}. */

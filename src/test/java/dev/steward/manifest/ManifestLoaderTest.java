@@ -457,6 +457,31 @@ class ManifestLoaderTest {
     }
 
     @Test
+    void anEnvironmentOrCommandOfTheWrongShapeIsNotQuotedInItsError() {
+        // supervisord's environment=A="1",B="2" written as it was, and values under a tag of another tool's (!vault,
+        // !!binary): /q/health/ready, which needs no token, showed each password whole
+        Map<String, String> fields = Map.of(
+                "  environment: DB_PASSWORD=\"hunter2\",USER=\"app\"\n", "spec.environment",
+                "  environment: {DB_PASSWORD: !vault hunter2}\n", "spec.environment.DB_PASSWORD",
+                "  environment: {DB_PASSWORD: !!binary aHVudGVyMg==}\n", "spec.environment.DB_PASSWORD",
+                "  environment: 20240607\n", "spec.environment");
+        fields.forEach((yaml, field) -> {
+            ManifestError error = onlyError(HEADER + "spec:\n  command: [a]\n" + yaml);
+            assertEquals(field, error.field(), yaml);
+            assertFalse(error.message().contains("hunter2") || error.message().contains("aHVudGVyMg")
+                    || error.message().contains("20240607"), error.message());
+            assertTrue(error.message().endsWith(", not shown: it may be a password)"), error.message());
+        });
+        ManifestError argument = onlyError(HEADER + "spec:\n  command: [app, --password, !secret hunter2]\n");
+        assertEquals("spec.command[2]", argument.field());
+        assertEquals("must be text (got a value tagged !secret, not shown: it may be a password)", argument.message());
+        assertEquals("must be a mapping such as {PORT: \"8080\"} (got text, not shown: it may be a password)",
+                onlyError(HEADER + "spec:\n  command: [a]\n  environment: PORT=8080\n").message());
+        assertEquals("must be text (got \"root\" tagged !custom)",
+                onlyError(HEADER + "spec:\n  command: [a]\n  user: !custom root\n").message(), "other fields say what they got");
+    }
+
+    @Test
     void expansionsInTheCommandEnvironmentAndDirectoryAreCheckedWhereTheyAreWritten() {
         ManifestError inList = onlyError(HEADER + "spec:\n  command: [app, \"--port=80%(proces_num)02d\"]\n");
         assertEquals("6:18 spec.command[1]", inList.line() + ":" + inList.column() + " " + inList.field());
