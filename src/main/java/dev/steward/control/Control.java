@@ -87,6 +87,12 @@ public interface Control {
     /** True once the manifest directory has been read at least once. */
     boolean manifestsLoaded();
 
+    /**
+     * Why the manifest directory cannot be read now, as the daemon's log said it: gone (its programs have stopped), or
+     * not listable (its programs go on as they were); empty while it can be read.
+     */
+    Optional<String> manifestDirectoryProblem();
+
     /** True once the daemon has begun to stop every program and exit: it reads no manifest any more. */
     boolean shuttingDown();
 

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -71,6 +72,12 @@ public class Daemon {
     public Supervisor supervisor() {
         Engine started = engine;
         return started == null ? null : started.supervisor();
+    }
+
+    /** Why the manifest directory cannot be read now; empty while it can, and while the daemon is still starting. */
+    public Optional<String> manifestDirectoryProblem() {
+        Engine started = engine;
+        return started == null ? Optional.empty() : started.manifestDirectoryProblem();
     }
 
     /** The event history; an empty one that keeps nothing while the daemon is still starting. */

@@ -349,6 +349,11 @@ public class DaemonControl implements Control {
     }
 
     @Override
+    public Optional<String> manifestDirectoryProblem() {
+        return daemon.manifestDirectoryProblem();
+    }
+
+    @Override
     public boolean shuttingDown() {
         Supervisor supervisor = daemon.supervisor();
         return supervisor != null && supervisor.shuttingDown();

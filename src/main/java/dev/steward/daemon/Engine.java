@@ -270,6 +270,11 @@ public final class Engine {
         return supervisor;
     }
 
+    /** Why the manifest directory cannot be read now ({@link ManifestSource#directoryProblem()}). */
+    public Optional<String> manifestDirectoryProblem() {
+        return source.directoryProblem();
+    }
+
     public EventHistory history() {
         return history;
     }

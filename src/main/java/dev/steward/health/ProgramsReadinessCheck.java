@@ -15,6 +15,7 @@ import org.eclipse.microprofile.health.Readiness;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -25,7 +26,8 @@ import java.util.stream.Collectors;
  * ({@code web: 2/2 RUNNING}) and one per rejected manifest file with its first error. A rejected file
  * whose last good programs stay in force does not make the daemon unready: they are judged as usual. One
  * with nothing in force (broken when the daemon started, or new and never valid) does: what it asks for
- * is not running, and nothing else would say so.
+ * is not running, and nothing else would say so. So does a manifest directory that is gone, once its programs have
+ * stopped; one that cannot be listed is reported, its programs judged as usual.
  */
 @Readiness
 @ApplicationScoped
@@ -53,6 +55,13 @@ public class ProgramsReadinessCheck implements AsyncHealthCheck {
             Verdict verdict = judge(program);
             ready &= verdict.ready();
             response.withData(program.name(), verdict.summary());
+        }
+        Optional<String> directoryProblem = control.manifestDirectoryProblem();
+        if (directoryProblem.isPresent()) {
+            // Gone, its programs have stopped: a daemon that runs nothing is not ready. Not listable, they go on as they
+            // were and are judged as usual, as a rejected file's last good programs are.
+            ready &= !programs.isEmpty();
+            response.withData("manifest directory", directoryProblem.get());
         }
         Set<String> inForce = programs.stream().map(p -> p.source().toString()).collect(Collectors.toSet());
         for (Map.Entry<String, String> invalid : firstErrorPerFile(control.manifestErrors()).entrySet()) {

@@ -85,6 +85,10 @@ public class StewardMetrics implements MeterBinder {
                         c -> c.manifestErrors().stream().map(ManifestError::file).distinct().count())
                 .description("Manifest files currently rejected (their last good programs stay in force)")
                 .strongReference(true).register(registry);
+        Gauge.builder("steward.manifest.directory.unreadable", control, c -> c.manifestDirectoryProblem().isPresent() ? 1 : 0)
+                .description("1 while the manifest directory is gone (its programs stop) or cannot be listed (they go on as they"
+                        + " were, and changes to it are not seen); the daemon's log and /q/health/ready say why")
+                .strongReference(true).register(registry);
         // Reconcile totals are not part of Control; DaemonControl publishes them with each snapshot.
         FunctionCounter.builder("steward.reconcile.passes", daemon, d -> d.reconcileTotals().passes())
                 .description("Reconcile passes: desired manifests compared with supervised processes")

@@ -117,8 +117,8 @@ public final class ManifestSource implements AutoCloseable {
     private volatile DesiredState published; // written under scanLock; null until the first delivery
     private final Map<Path, Long> emptySince = new HashMap<>(); // nanoTime each empty file was first seen empty; scanLock
     private volatile long holdEndsAt; // nanoTime when the earliest held empty file's grace ends; 0 when none is held
-    /** What was last said about the directory itself (gone, unreadable), null while it lists; scanLock. */
-    private String directoryProblem;
+    /** What was last said about the directory itself (gone, unreadable), null while it lists; written under scanLock. */
+    private volatile String directoryProblem;
 
     private WatchService watcher;
     private WatchKey watchKey; // only touched by start() and then the watch thread
@@ -259,6 +259,15 @@ public final class ManifestSource implements AutoCloseable {
         }
         holdEndsAt = endsAt;
         return held;
+    }
+
+    /**
+     * Why the directory cannot be read now (gone, or not listable), as the daemon's log said it; empty while it lists.
+     * For health and metrics: the log says it once, and the desired state alone does not tell a directory that is gone
+     * from one that is empty.
+     */
+    public Optional<String> directoryProblem() {
+        return Optional.ofNullable(directoryProblem);
     }
 
     /** The last state the listener accepted; empty before the first one. */

@@ -37,6 +37,7 @@ public class FakeControl implements Control {
     private final List<ProgramView> programs = new CopyOnWriteArrayList<>();
     private final List<ManifestError> errors = new CopyOnWriteArrayList<>();
     private volatile boolean loaded = true;
+    private volatile String directoryProblem;
     private volatile boolean shuttingDown;
     private volatile boolean responsive = true;
     private volatile RuntimeException actionFailure;
@@ -45,6 +46,7 @@ public class FakeControl implements Control {
         programs.clear();
         errors.clear();
         loaded = true;
+        directoryProblem = null;
         actionFailure = null;
         responsive = true;
         shuttingDown = false;
@@ -52,6 +54,16 @@ public class FakeControl implements Control {
 
     public void loaded(boolean value) {
         loaded = value;
+    }
+
+    /** What the manifest directory's problem is (null: it can be read). */
+    public void directoryProblem(String problem) {
+        directoryProblem = problem;
+    }
+
+    @Override
+    public Optional<String> manifestDirectoryProblem() {
+        return Optional.ofNullable(directoryProblem);
     }
 
     public void shuttingDown(boolean value) {

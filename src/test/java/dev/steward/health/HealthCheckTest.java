@@ -114,6 +114,21 @@ class HealthCheckTest {
     }
 
     @Test
+    void aManifestDirectoryThatCannotBeListedIsReportedWhileItsProgramsAreJudgedAsUsual() {
+        control.program(FakeControl.spec("web", 1), "RUNNING");
+        control.directoryProblem("cannot list the manifest directory /srv/manifests (permission denied: ...)");
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'programs' }.data.'manifest directory'",
+                        equalTo("cannot list the manifest directory /srv/manifests (permission denied: ...)"));
+
+        control.remove("web"); // nothing runs: gone, its programs stopped (or it held none)
+        given().get("/q/health/ready").then().statusCode(503);
+        control.directoryProblem(null);
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'programs' }.data.'manifest directory'", nullValue());
+    }
+
+    @Test
     void processesStoppedByHandDoNotCount() {
         var spec = FakeControl.spec("web", 2);
         control.program(spec, List.of(FakeControl.process(spec, 0, "RUNNING", false, 0),

@@ -170,4 +170,23 @@ class HealthOnLiveDaemonTest {
                 .body("checks.find { it.name == 'programs' }.data.'" + never + "'", equalTo(
                         "invalid at 7:13: spec.replicas: must be a whole number, from 0 to 10000 (got \"many\") (nothing from this file runs)"));
     }
+
+    @Test
+    void aManifestDirectoryThatIsGoneIsReportedAndMakesTheDaemonUnreadyOnceNothingRuns() throws IOException {
+        Path aside = LiveDaemonProfile.MANIFESTS.resolveSibling(LiveDaemonProfile.MANIFESTS.getFileName() + "-aside");
+        Files.move(LiveDaemonProfile.MANIFESTS, aside);
+        try {
+            // The daemon's log said it, once; an operator who watches only the probes and the metrics saw UP and nothing.
+            await().atMost(Duration.ofSeconds(15)).until(() -> readiness("manifest directory") != null);
+            assertTrue(readiness("manifest directory").startsWith("the manifest directory " + LiveDaemonProfile.MANIFESTS
+                    + " is gone"), readiness("manifest directory"));
+            given().get("/q/health/ready").then().statusCode(503);
+            assertEquals(1, MetricsTest.value(MetricsTest.scrape(), "steward_manifest_directory_unreadable"));
+        } finally {
+            Files.move(aside, LiveDaemonProfile.MANIFESTS);
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> readiness("manifest directory") == null);
+        given().get("/q/health/ready").then().statusCode(200);
+        assertEquals(0, MetricsTest.value(MetricsTest.scrape(), "steward_manifest_directory_unreadable"));
+    }
 }

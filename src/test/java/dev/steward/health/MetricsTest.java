@@ -194,7 +194,8 @@ class MetricsTest {
         String text = scrape();
         Set<String> families = new HashSet<>();
         text.lines().filter(l -> l.startsWith("# TYPE steward_")).forEach(l -> families.add(l.split(" ")[2]));
-        assertEquals(Set.of("steward_programs", "steward_manifests_invalid", "steward_reconcile_passes_total",
+        assertEquals(Set.of("steward_programs", "steward_manifests_invalid", "steward_manifest_directory_unreadable",
+                "steward_reconcile_passes_total",
                 "steward_reconcile_duration_seconds", "steward_reconcile_passes_with_errors_total",
                 "steward_process_state_code", "steward_process_state", "steward_process_restarts_total",
                 "steward_process_uptime_seconds", "steward_process_cpu_seconds_total",
