@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.jboss.resteasy.reactive.server.spi.ServerRequestContext;
 
 /** Turns every failure of an API call into a {@link Problem} with its stable code. */
 public class ProblemMappers {
@@ -46,10 +47,10 @@ public class ProblemMappers {
 
     /** The framework's own refusals (no such resource, method not allowed, ...), in the same shape. */
     @ServerExceptionMapper
-    public Response web(WebApplicationException e, ContainerRequestContext request) {
+    public Response web(WebApplicationException e, ContainerRequestContext request, ServerRequestContext exchange) {
         int status = e.getResponse().getStatus();
         if (status >= 500) {
-            return internal(e, request);
+            return internal(e, request, exchange);
         }
         String method = request.getMethod();
         String path = request.getUriInfo().getPath();
@@ -91,7 +92,14 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
-    public Response internal(Throwable e, ContainerRequestContext request) {
+    public Response internal(Throwable e, ContainerRequestContext request, ServerRequestContext exchange) {
+        if (failedIo(e) && exchange.serverResponse().closed()) {
+            // The client went away while its answer was being written (Ctrl-C, a kill, a timeout; a long list outlasts
+            // the socket's buffers): nothing went wrong in the daemon, and there is no one left to answer.
+            LOG.debugf(e, "%s %s: the client went away before its answer was written", request.getMethod(),
+                    request.getUriInfo().getPath());
+            return respond(Problem.of(Problem.Code.Internal, "the client went away"));
+        }
         if (unreadableUpload(e, request)) {
             // a malformed body or a client gone mid-upload: nothing for the daemon's log, nothing to report
             LOG.debug("multipart request not read", e);
@@ -106,7 +114,11 @@ public class ProblemMappers {
 
     private static boolean unreadableUpload(Throwable e, ContainerRequestContext request) {
         boolean multipart = request.getMediaType() != null && "multipart".equals(request.getMediaType().getType());
-        return multipart && (e instanceof IOException || e.getCause() instanceof IOException);
+        return multipart && failedIo(e);
+    }
+
+    private static boolean failedIo(Throwable e) {
+        return e instanceof IOException || e.getCause() instanceof IOException;
     }
 
     static Response respond(Problem problem) {
