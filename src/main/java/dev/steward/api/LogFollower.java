@@ -88,7 +88,10 @@ public class LogFollower {
                     Optional<LogTail> tail = control.logs(process, stderr);
                     if (tail.isEmpty()) {
                         if (control.process(process).isEmpty()) {
-                            emitter.complete(); // the process is gone: nothing more will come
+                            // The process is gone: nothing more will come. What it wrote since the last poll (its
+                            // last words on a stop) is still in the ring it wrote, which outlives its slot.
+                            sendRest(current[0].read(next[0]));
+                            emitter.complete();
                         }
                         return 0;
                     }
@@ -103,18 +106,23 @@ public class LogFollower {
                         return READING_FILES;
                     }
                     if (slice.bytes().length > 0) {
-                        // Skipping what neither the ring nor the files hold: the ring's oldest byte is inside a line
-                        // whose start is lost, and that piece must not pass for a line; the next line is whole.
-                        int from = slice.start() > next[0] && !slice.startsLine() ? LogText.afterFirstLineBreak(slice.bytes()) : 0;
-                        next[0] = slice.next();
-                        if (from < slice.bytes().length) {
-                            emitter.emit(Buffer.buffer(from == 0 ? slice.bytes()
-                                    : java.util.Arrays.copyOfRange(slice.bytes(), from, slice.bytes().length)));
-                        }
+                        sendRest(slice);
                     } else if (control.shutDown()) {
                         emitter.complete(); // every process stopped, all output sent: the daemon exits next
                     }
                     return slice.bytes().length;
+                }
+
+                /** Sends {@code slice}, read from {@code next}, and moves {@code next} past it. */
+                private void sendRest(RingBuffer.Slice slice) {
+                    // Skipping what neither the ring nor the files hold: the ring's oldest byte is inside a line
+                    // whose start is lost, and that piece must not pass for a line; the next line is whole.
+                    int from = slice.start() > next[0] && !slice.startsLine() ? LogText.afterFirstLineBreak(slice.bytes()) : 0;
+                    next[0] = slice.next();
+                    if (from < slice.bytes().length) {
+                        emitter.emit(Buffer.buffer(from == 0 ? slice.bytes()
+                                : java.util.Arrays.copyOfRange(slice.bytes(), from, slice.bytes().length)));
+                    }
                 }
 
                 /**

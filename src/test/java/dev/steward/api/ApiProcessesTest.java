@@ -471,4 +471,19 @@ class ApiProcessesTest {
         }
         await().atMost(ApiFixture.PATIENCE).until(() -> follower.active() == 0);
     }
+
+    @Test
+    void followSendsTheLastWordsOfAProcessDeletedWhileFollowed() throws Exception {
+        apply(manifest("api-lastwords", "suite: api",
+                "trap 'echo last words; exit 0' TERM; echo up; while true; do sleep 0.05; done")).statusCode(200);
+        awaitState("api-lastwords", "RUNNING");
+        HttpResponse<InputStream> response = followed("/api/v1/processes/api-lastwords/logs?follow=true");
+        await().atMost(ApiFixture.PATIENCE).until(() -> follower.active() == 1);
+        given().delete("/api/v1/programs/api-lastwords").then().statusCode(200);
+        try (InputStream body = response.body()) {
+            // Written on SIGTERM, moments before the process went: it went before the next poll of its ring.
+            assertEquals("up\nlast words\n", new String(body.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        await().atMost(ApiFixture.PATIENCE).until(() -> follower.active() == 0);
+    }
 }
