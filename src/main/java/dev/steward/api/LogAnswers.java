@@ -24,9 +24,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 @ApplicationScoped
 public class LogAnswers {
-    /** A ring that never holds anything: a follower of a process that has no sink yet waits on it for the first. */
-    private static final RingBuffer NOTHING_YET = new RingBuffer(1);
-
     private final LogFollower follower;
     private final Control control;
 
@@ -90,7 +87,7 @@ public class LogAnswers {
      */
     Multi<Buffer> fromFilesAlone(Request request, String file, int backups) {
         AtomicLong followFrom = new AtomicLong(0);
-        AtomicReference<RingBuffer> ring = new AtomicReference<>(NOTHING_YET);
+        AtomicReference<RingBuffer> ring = new AtomicReference<>(LogFollower.NOTHING_YET);
         Multi<Buffer> text = onWorker(() -> {
             // The files first, then the sink: a sink made meanwhile (its process started) has written nothing the
             // files lack before they were opened, so the follower takes its ring from the start.

@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * when they still hold it, a chunk per poll on a worker, and skipped only when they do not, up to the first whole line
  * the ring holds. When the process
  * is restarted with new log settings it gets a new ring, which is followed from its start. The stream
- * ends when the process is gone or the daemon, shutting down, has stopped everything, and stops polling as
- * soon as the client disconnects.
+ * ends when the process is gone, or its stream is (stderr now redirected into stdout), or the daemon, shutting down,
+ * has stopped everything, and stops polling as soon as the client disconnects.
  */
 @ApplicationScoped
 public class LogFollower {
@@ -37,6 +37,8 @@ public class LogFollower {
     /** {@code pollOnce}'s answer when a worker reads the files and schedules the next poll itself. */
     private static final int READING_FILES = -1;
     private static final byte[] NONE = new byte[0];
+    /** A ring that never holds anything: a follower of a process that has no sink yet waits on it for the first. */
+    static final RingBuffer NOTHING_YET = new RingBuffer(1);
 
     private final Control control;
     private final Vertx vertx;
@@ -87,9 +89,10 @@ public class LogFollower {
                     }
                     Optional<LogTail> tail = control.logs(process, stderr);
                     if (tail.isEmpty()) {
-                        if (control.process(process).isEmpty()) {
-                            // The process is gone: nothing more will come. What it wrote since the last poll (its
-                            // last words on a stop) is still in the ring it wrote, which outlives its slot.
+                        // The process is gone, or the stream followed is (stderr now redirected into stdout, whose
+                        // new run writes to stdout alone): nothing more will come. What was written since the last
+                        // poll (last words on a stop) is still in the ring, which outlives its sink.
+                        if (control.process(process).isEmpty() || current[0] != NOTHING_YET) {
                             sendRest(current[0].read(next[0]));
                             emitter.complete();
                         }

@@ -486,4 +486,29 @@ class ApiProcessesTest {
         }
         await().atMost(ApiFixture.PATIENCE).until(() -> follower.active() == 0);
     }
+
+    @Test
+    void followOfStderrEndsOnceItsProgramRedirectsStderrIntoStdout() throws Exception {
+        apply(manifest("api-redirect", "suite: api", "echo before >&2; exec sleep 1000")).statusCode(200);
+        awaitState("api-redirect", "RUNNING");
+        HttpResponse<InputStream> response = followed("/api/v1/processes/api-redirect/logs?stream=stderr&follow=true");
+        await().atMost(ApiFixture.PATIENCE).until(() -> follower.active() == 1);
+        apply(manifest("api-redirect", "suite: api", "echo before >&2; exec sleep 1000", "logs: {redirectStderr: true}"))
+                .statusCode(200);
+        try (InputStream body = response.body()) {
+            java.util.concurrent.CompletableFuture<byte[]> text = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return body.readAllBytes();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            // Its new run writes all to stdout: the stderr followed has no more to come, as a new request is told (404).
+            assertEquals("before\n", new String(text.get(ApiFixture.PATIENCE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS),
+                    StandardCharsets.UTF_8));
+        }
+        given().get("/api/v1/processes/api-redirect/logs?stream=stderr").then().statusCode(404)
+                .body("detail", containsString("redirects stderr into stdout"));
+        await().atMost(ApiFixture.PATIENCE).until(() -> follower.active() == 0);
+    }
 }
