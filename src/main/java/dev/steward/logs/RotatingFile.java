@@ -24,7 +24,8 @@ import static java.nio.file.StandardOpenOption.READ;
  * <p>A chunk that would take the file past {@code maxBytes} is split at a line's end: the file gets the
  * chunk's lines that fit (or, when none ends within {@code maxBytes}, the line under way if it ends within
  * {@link #LINE_OVERSHOOT} past it, in this chunk or, for output in lines, a later one; else exactly {@code maxBytes}),
- * is rotated, and the rest goes to the new file.
+ * is rotated, and the rest goes to the new file ({@link RotationCuts}). A chunk that fills more files than the backups
+ * keep (a tiny {@code maxBytes}) is written only into the files that stay.
  * So a backup written by this class holds at most {@code maxBytes + LINE_OVERSHOOT} bytes, ends at a line's end
  * unless a line was longer than that, and {@code file.N ... file.1 file} concatenated is the byte stream, minus
  * whatever rotation dropped. Only a plain regular file rotates: a symbolic link
@@ -64,6 +65,7 @@ public final class RotatingFile implements Closeable {
     private boolean failing;  // the last write failed, and problems was told
     private final LongSupplier nanoTime;
     private long pathCheckedAt; // nanoTime of the last look whether the file open is still at its path
+    private long rotations;     // how often the file has been rotated (or truncated, without backups)
 
     /**
      * Describes the file without touching the disk; it is created on {@link #open()} or the first write.
@@ -183,36 +185,25 @@ public final class RotatingFile implements Closeable {
     }
 
     private void append(ByteBuffer chunk) throws IOException {
+        RotationCuts cuts = rotates && maxBytes > 0 ? new RotationCuts(chunk, maxBytes) : null;
+        if (cuts != null && chunk.remaining() > maxBytes) { // else a rotation or two at most
+            skipWhatRotationWouldDelete(chunk, cuts);
+        }
         while (chunk.hasRemaining()) {
             int n = chunk.remaining();
             boolean rotateAfter = false;
-            if (rotates && maxBytes > 0) {
+            if (cuts != null) {
                 if (size + n > maxBytes) {
                     // Before any rotation: the count is stale once copytruncate emptied the file, which would rotate early.
                     noticeTruncation(streamEnd - chunk.remaining());
                 }
-                long room = maxBytes - size;
-                if (room <= 0) {
-                    // Full: the line under way ends in this file first, if it does soon; else the next file starts now.
-                    // (Rotating only when more bytes arrive keeps an exactly full file in place instead of leaving an
-                    // empty current file behind.)
-                    n = atLineEnd ? 0 : restOfLine(chunk, maxBytes + LINE_OVERSHOOT - size);
-                    if (n == 0) {
-                        rotate();
-                        continue;
-                    }
-                } else if (n > room) {
-                    n = linesThatFit(chunk, (int) room);
-                    if (n > 0) {
-                        rotateAfter = true;
-                    } else if (size > 0 && atLineEnd) {
-                        rotate(); // the next line starts the next file
-                        continue;
-                    } else {
-                        int rest = restOfLine(chunk, room + LINE_OVERSHOOT);
-                        n = rest > 0 ? rest : (int) room; // a line longer than that is cut at maxBytes, as it must be
-                    }
+                long part = cuts.nextPart(chunk.position(), size, atLineEnd, writesLines);
+                if (part == RotationCuts.ROTATE_FIRST) {
+                    rotate();
+                    continue;
                 }
+                n = (int) part;
+                rotateAfter = part >= RotationCuts.THEN_ROTATE;
             }
             ByteBuffer part = chunk.slice(chunk.position(), n);
             while (part.hasRemaining()) {
@@ -228,35 +219,23 @@ public final class RotatingFile implements Closeable {
     }
 
     /**
-     * How many of {@code chunk}'s next bytes, up to {@code room}, end at the last newline among them: the lines that fit
-     * in a file with that room; 0 when none ends there. A file then ends at a line's end, as supervisord's do (it writes
-     * whole chunks), and reads on its own (grep, a log shipper that follows renames); together they are still the stream.
+     * Skips the start of {@code chunk} that would go only into files this same write rotates away, and lets go of the
+     * files at once. With a tiny maxBytes ({@code maxBytes: 10}, meant as 10Mi) a 128 KiB chunk took thousands of
+     * rotations, each renaming every backup, while the thread that reads every program's pipes waited: the output of
+     * every other program stood still for many seconds. The files left are the same.
      */
-    private static int linesThatFit(ByteBuffer chunk, int room) {
-        int start = chunk.position();
-        for (int i = start + Math.min(room, chunk.remaining()) - 1; i >= start; i--) {
-            if (chunk.get(i) == '\n') {
-                return i - start + 1;
-            }
+    private void skipWhatRotationWouldDelete(ByteBuffer chunk, RotationCuts cuts) throws IOException {
+        noticeTruncation(streamEnd - chunk.remaining()); // the count must be right to cut as append will
+        Optional<RotationCuts.Start> start = cuts.oldestKept(size, atLineEnd, writesLines, backups);
+        if (start.isEmpty()) {
+            return;
         }
-        return 0;
-    }
-
-    /**
-     * How many of {@code chunk}'s next bytes finish the line under way, within {@code allowance}: through its newline;
-     * all of the chunk when the line goes on past it and its output is text in lines ({@link #writesLines}: a pipe's
-     * read may end inside a line, whose end the next chunk brings); else 0 (no line end in sight: binary output, or a
-     * line too long).
-     */
-    private int restOfLine(ByteBuffer chunk, long allowance) {
-        int start = chunk.position();
-        int end = (int) Math.min(chunk.limit(), start + allowance);
-        for (int i = start; i < end; i++) {
-            if (chunk.get(i) == '\n') {
-                return i - start + 1;
-            }
+        rotate(); // what the file holds, and its backups, would all be rotated past the last backup
+        for (int i = 1; i <= backups; i++) {
+            Files.deleteIfExists(backup(i));
         }
-        return writesLines && chunk.remaining() <= allowance ? chunk.remaining() : 0;
+        writesLines = start.get().writesLines();
+        chunk.position(start.get().position());
     }
 
     /**
@@ -436,7 +415,13 @@ public final class RotatingFile implements Closeable {
         }
     }
 
+    /** How often the file has been rotated, or truncated without backups. */
+    synchronized long rotations() {
+        return rotations;
+    }
+
     private void rotate() throws IOException {
+        rotations++;
         if (!stillAtPath()) {
             heldFrom = streamEnd; // removed while open: the backups below and the new file are not one stream
         }

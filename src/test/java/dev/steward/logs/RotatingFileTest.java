@@ -212,6 +212,46 @@ class RotatingFileTest {
     }
 
     @Test
+    void aChunkOfManyFilesIsWrittenOnlyIntoTheFilesThatStay() throws IOException {
+        // maxBytes: 10, meant as 10Mi: a pipe's 64 KiB of output, with no line end, fills 6,554 files, of which the
+        // backups keep 4; rotating through the others, renaming every backup each time, held up for many seconds the
+        // thread that reads every program's output.
+        StringBuilder binary = new StringBuilder();
+        for (int i = 0; i < 65_536; i++) {
+            binary.append((char) ('a' + i % 26));
+        }
+        Path file = dir.resolve("out.log");
+        try (RotatingFile f = new RotatingFile(file, 10, 3)) {
+            write(f, binary.toString());
+            assertTrue(f.rotations() <= 2 * 3 + 1, "rotations: " + f.rotations());
+            // cut at maxBytes, as one rotation at a time cuts it: 6,553 files of 10 bytes, and one of 6
+            assertEquals(binary.substring(65_500, 65_510), read(backup(file, 3)));
+            assertEquals(binary.substring(65_510, 65_520), read(backup(file, 2)));
+            assertEquals(binary.substring(65_520, 65_530), read(backup(file, 1)));
+            assertEquals(binary.substring(65_530), read(file));
+            assertFalse(Files.exists(backup(file, 4)));
+        }
+
+        StringBuilder lines = new StringBuilder(); // lines of 9 bytes: one a file
+        for (int i = 0; i < 10_000; i++) {
+            lines.append(String.format("%08d", i)).append('\n');
+        }
+        Path text = dir.resolve("text.log");
+        try (RotatingFile f = new RotatingFile(text, 10, 2)) {
+            write(f, "earlier\n");
+            write(f, lines.toString());
+            assertTrue(f.rotations() <= 2 * 2 + 1, "rotations: " + f.rotations());
+            assertEquals("00009997\n", read(backup(text, 2)));
+            assertEquals("00009998\n", read(backup(text, 1)));
+            assertEquals("00009999\n", read(text));
+
+            write(f, "next\n"); // and on as before, the next line in a file of its own
+            assertEquals("00009999\n", read(backup(text, 1)));
+            assertEquals("next\n", read(text));
+        }
+    }
+
+    @Test
     void aLineThatAPipesReadsSplitIsEndedInTheFileItBeganIn() throws IOException {
         Path file = dir.resolve("out.log");
         try (RotatingFile f = new RotatingFile(file, 10, 5)) {
@@ -248,17 +288,19 @@ class RotatingFileTest {
         Path blocker = Files.createDirectories(dir.resolve("out.log.1/x")).getParent(); // the rotation cannot happen
         try (RotatingFile f = new RotatingFile(file, 8, 1)) {
             write(f, "x\nhalf");
-            String longLine = "m".repeat(20_000); // no line end within 16 KiB: "mm" fills the file, then the rotation fails
+            // No line end within 16 KiB: it would fill hundreds of files, of which one backup stays, so the rotation
+            // that lets the others go comes first, and fails.
+            String longLine = "m".repeat(20_000);
             assertThrows(IOException.class, () -> write(f, longLine));
-            assertEquals("x\nhalfmm", read(file));
+            assertEquals("x\nhalf", read(file));
 
             Files.delete(blocker.resolve("x"));
             Files.delete(blocker);
             f.setLimits(100, 1);
             write(f, "next\n");
-            assertEquals("x\nhalfmm\nnext\n", read(file), "the next line is not glued to the half line");
+            assertEquals("x\nhalf\nnext\n", read(file), "the next line is not glued to the half line");
             write(f, "and on\n");
-            assertEquals("x\nhalfmm\nnext\nand on\n", read(file), "only once");
+            assertEquals("x\nhalf\nnext\nand on\n", read(file), "only once");
             try (LogFiles files = f.snapshot().orElseThrow()) {
                 assertEquals("next\nand on\n", new String(files.read(files.offsetOf(20_006), 100), US_ASCII),
                         "the stream from the failure on is still found where it is");
