@@ -21,18 +21,26 @@ final class Params {
 
     /** An optional whole number within [min, max]. */
     static Optional<Integer> integer(String name, String value, int min, int max) {
+        return wholeNumber(name, value, min, max).map(Long::intValue);
+    }
+
+    /** An optional whole number within [min, max], as large as a long. */
+    static Optional<Long> wholeNumber(String name, String value, long min, long max) {
         if (value == null || value.isBlank()) {
             return Optional.empty();
         }
+        String text = value.trim();
         try {
-            int number = Integer.parseInt(value.trim());
+            long number = Long.parseLong(text);
             if (number >= min && number <= max) {
                 return Optional.of(number);
             }
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw ApiException.badRequest(name + " must be a whole number " + (max == Integer.MAX_VALUE
+        // "of 0 or more" to a number that is more would leave the client guessing: the end of the range is said then
+        boolean unbounded = (max == Integer.MAX_VALUE || max == Long.MAX_VALUE) && !text.matches("\\+?[0-9]+");
+        throw ApiException.badRequest(name + " must be a whole number " + (unbounded
                 ? "of " + min + " or more" : "from " + min + " to " + max) + " (got \"" + value + "\")");
     }
 

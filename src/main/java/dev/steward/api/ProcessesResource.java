@@ -103,7 +103,7 @@ public class ProcessesResource {
                               @Context UriInfo uri, @Context HttpServerResponse response) {
         boolean stderr = stderr(stream);
         int lines = Params.integer("tail", tail, -1, Integer.MAX_VALUE).orElse(-1);
-        int maxBytes = Params.integer("bytes", bytes, 0, Integer.MAX_VALUE).orElse(-1);
+        long maxBytes = Params.wholeNumber("bytes", bytes, 0, Long.MAX_VALUE).orElse(-1L); // log files may hold more than 2 GiB
         boolean following = Params.flag("follow", follow, uri);
         boolean previousRun = Params.flag("previous", previous, uri);
         if (following && previousRun) {

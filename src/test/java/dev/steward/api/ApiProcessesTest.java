@@ -146,6 +146,7 @@ class ApiProcessesTest {
         given().get("/api/v1/processes/api-log/logs?tail=0").then().statusCode(200).body(equalTo(""));
         given().get("/api/v1/processes/api-log/logs?bytes=8").then().body(equalTo("o\nthree\n"));
         given().get("/api/v1/processes/api-log/logs?bytes=8&tail=1").then().body(equalTo("three\n"));
+        given().get("/api/v1/processes/api-log/logs?bytes=5000000000").then().statusCode(200).body(equalTo("one\ntwo\nthree\n"));
         await().atMost(ApiFixture.PATIENCE).until(() -> given().get("/api/v1/processes/api-log/logs?stream=stderr")
                 .asString().equals("oops\n"));
         given().get("/api/v1/processes/api-log/logs?stream=stdin").then().statusCode(400)
