@@ -392,6 +392,9 @@ public final class LogSink implements Closeable {
                 // runtime) has gone or stalled.
                 ? "check what reads the daemon's " + (DaemonStreams.canonical(file).endsWith("stderr") ? "stderr" : "stdout")
                         + " (a terminal closed, a pipe whose reader exited), or give the program a log file"
+                : "Broken pipe".equals(e.getMessage())
+                // A FIFO (or a link to one) whose reader has not started yet, or has exited: it is opened again at the next output.
+                ? "start what reads that FIFO, or change spec.logs.stdout.file / spec.logs.stderr.file"
                 : "check that the daemon can create and write that directory and that its file system has room, or change"
                         + " spec.logs.stdout.file / spec.logs.stderr.file";
         return "cannot write log file " + file + ": " + e.getClass().getSimpleName()

@@ -326,8 +326,8 @@ public final class RotatingFile implements Closeable {
      * directory removed) or moved aside (logrotate's {@code create} without a {@code postrotate} signal) is let go, so
      * that this write opens the path again and creates it if need be, as Python's {@code WatchedFileHandler} does.
      * Without it, output went on into the deleted or moved file, unseen, until a signal or the next rotation. Only a
-     * path that is gone or (links followed) a regular file is opened so: a FIFO put there would block the open until
-     * something reads it, and with it the thread that reads every program's pipes; that one waits for a signal.
+     * path that is gone or (links followed) a regular file is opened so: a FIFO or device put there, something else than
+     * a log file moved aside, waits for a signal.
      */
     private void letGoIfGoneFromPath() {
         if (out == null || !rotates) {

@@ -33,6 +33,7 @@ public final class SharedDirectory {
     private static final int TYPE = 0170000;
     private static final int LINK = 0120000;
     private static final int REGULAR = 0100000;
+    private static final int FIFO = 0010000;
 
     private SharedDirectory() {
     }
@@ -43,6 +44,36 @@ public final class SharedDirectory {
     }
 
     static FileChannel openForAppend(Path file, int self) throws IOException {
+        if (!isFifo(file)) {
+            return open(file, self);
+        }
+        // An open of a FIFO for writing waits until a process opens it for reading: the thread that reads every program's
+        // output waited there, and the supervision loop with it, at the file's lock. Linux opens a FIFO for reading and
+        // writing at once, as a reader: held meanwhile, that reader lets the open for writing go through. Once it is
+        // closed, with no other reader, the first write fails (EPIPE) and the next output tries again.
+        FileChannel reader;
+        try {
+            reader = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new IOException(file + " is a FIFO that the daemon cannot open for reading (" + e.getMessage() + "), as it"
+                    + " does while it opens it for writing, so as not to wait there for a reader; let the daemon's user read"
+                    + " it too", e);
+        }
+        try (reader) {
+            return open(file, self);
+        }
+    }
+
+    /** Whether {@code file} is, or links to, a FIFO. */
+    private static boolean isFifo(Path file) {
+        try {
+            return ((Integer) Files.getAttribute(file, "unix:mode") & TYPE) == FIFO;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return false; // missing, or not a Unix file system: the open says what it is
+        }
+    }
+
+    private static FileChannel open(Path file, int self) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         Map<String, Object> directory;
         try {

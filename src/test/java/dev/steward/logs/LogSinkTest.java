@@ -321,9 +321,11 @@ class LogSinkTest {
     @Test
     void aFileThatCannotBeWrittenIsAdvisedOnAsWhatItIs() {
         IOException broken = new IOException("Broken pipe");
-        assertTrue(LogSink.cannotWrite(Path.of("/var/log/web.log"), broken)
+        assertTrue(LogSink.cannotWrite(Path.of("/var/log/web.log"), new IOException("No space left on device"))
                 .endsWith("(check that the daemon can create and write that directory and that its file system has room, or change"
                         + " spec.logs.stdout.file / spec.logs.stderr.file)"));
+        assertTrue(LogSink.cannotWrite(Path.of("/run/shipper.fifo"), broken)
+                .endsWith("(start what reads that FIFO, or change spec.logs.stdout.file / spec.logs.stderr.file)"));
         assertTrue(LogSink.cannotWrite(Path.of("/dev/stdout"), broken).contains("check what reads the daemon's stdout"));
         assertTrue(LogSink.cannotWrite(Path.of("/dev/fd/2"), broken).contains("check what reads the daemon's stderr"));
         assertTrue(LogSink.cannotWrite(Path.of("/dev/fd/2"), broken).startsWith("cannot write log file /dev/fd/2: IOException:"

@@ -31,6 +31,44 @@ class RotatingFileTest {
         return Files.readString(p, US_ASCII);
     }
 
+    /** Problems that note what they are told in {@code told}: a message, or "again FILE". */
+    private static LogFileProblems told(List<String> told) {
+        return new LogFileProblems() {
+            @Override
+            public void cannotWrite(String message) {
+                told.add(message);
+            }
+
+            @Override
+            public void writtenAgain(Path file) {
+                told.add("again " + file);
+            }
+        };
+    }
+
+    /**
+     * Writes {@code text} on a thread of its own, and whether that write was still waiting after 10 s, for a reader of
+     * {@code fifo} (opened then, to let it go); {@code failed} gets what the write threw.
+     */
+    private static boolean waitedForAReader(RotatingFile f, String text, Path fifo, IOException[] failed) throws Exception {
+        Thread writer = new Thread(() -> {
+            try {
+                write(f, text);
+            } catch (IOException e) {
+                failed[0] = e;
+            }
+        });
+        writer.start();
+        writer.join(10_000);
+        boolean blocked = writer.isAlive();
+        if (blocked) {
+            try (java.nio.channels.FileChannel reader = java.nio.channels.FileChannel.open(fifo)) { // lets it go
+                writer.join(10_000);
+            }
+        }
+        return blocked;
+    }
+
     private Path backup(Path file, int i) {
         return file.resolveSibling(file.getFileName() + "." + i);
     }
@@ -155,17 +193,7 @@ class RotatingFileTest {
     @Test
     void aFileThatCannotBeWrittenIsToldOnceUntilItIsWrittenAgain() throws IOException {
         List<String> told = new ArrayList<>();
-        LogFileProblems problems = new LogFileProblems() {
-            @Override
-            public void cannotWrite(String message) {
-                told.add(message);
-            }
-
-            @Override
-            public void writtenAgain(Path file) {
-                told.add("again " + file);
-            }
-        };
+        LogFileProblems problems = told(told);
         Path blocker = Files.writeString(dir.resolve("logs"), "a file where the log directory should be");
         Path file = dir.resolve("logs/out.log");
         try (RotatingFile f = new RotatingFile(file, 0, 0, problems)) {
@@ -495,8 +523,36 @@ class RotatingFileTest {
     }
 
     @Test
-    void aFileReplacedByAFifoIsNotOpenedWithoutASignalAsTheOpenWouldWaitForAReader() throws Exception {
-        // The open of a FIFO nothing reads blocks: it held the thread that reads every program's pipes, all output stopped.
+    void aFifoThatNothingReadsIsNotWaitedForAndWritesFailUntilAReaderComes() throws Exception {
+        // A FIFO that a log shipper reads, not started yet or restarting: an open for writing waits for a reader, and it
+        // held the thread that reads every program's pipes (all output stopped) and, at this file's lock, the supervision loop.
+        Path fifo = dir.resolve("ship.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor());
+        List<String> told = new ArrayList<>();
+        LogFileProblems problems = told(told);
+        try (RotatingFile f = new RotatingFile(fifo, 0, 0, problems)) {
+            IOException[] failed = {null};
+            assertFalse(waitedForAReader(f, "lost\n", fifo, failed), "the write waited for a reader of the FIFO");
+            assertTrue(failed[0] != null, "nothing reads it: the write fails");
+            assertTrue(told.get(0).contains("start what reads that FIFO"), told::toString);
+
+            // A reader at last (Linux opens a FIFO for reading and writing at once): the next write opens it again.
+            try (java.nio.channels.FileChannel reader = java.nio.channels.FileChannel.open(fifo,
+                    java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+                write(f, "read\n");
+                ByteBuffer got = ByteBuffer.allocate(5);
+                while (got.hasRemaining() && reader.read(got) >= 0) {
+                    // the five bytes are in the FIFO already
+                }
+                assertEquals("read\n", new String(got.array(), US_ASCII));
+                assertEquals("again " + fifo, told.get(told.size() - 1));
+            }
+        }
+    }
+
+    @Test
+    void aFileReplacedByAFifoIsNotOpenedWithoutASignal() throws Exception {
+        // A FIFO where the log was is no log moved aside: it is opened on a signal only, and the writes go on meanwhile.
         Path file = dir.resolve("out.log");
         Path moved = dir.resolve("out.log-20261207");
         long[] now = {0};
@@ -505,22 +561,9 @@ class RotatingFileTest {
             Files.move(file, moved);
             assertEquals(0, new ProcessBuilder("mkfifo", file.toString()).inheritIO().start().waitFor());
             now[0] += RotatingFile.PATH_CHECK_NANOS;
-            Thread writer = new Thread(() -> {
-                try {
-                    write(f, "two\n");
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-            writer.start();
-            writer.join(10_000);
-            boolean blocked = writer.isAlive();
-            if (blocked) {
-                try (java.nio.channels.FileChannel reader = java.nio.channels.FileChannel.open(file)) { // lets it go
-                    writer.join(10_000);
-                }
-            }
-            assertFalse(blocked, "the write waited for a reader of the FIFO");
+            IOException[] failed = {null};
+            assertFalse(waitedForAReader(f, "two\n", file, failed), "the write waited for a reader of the FIFO");
+            assertEquals(null, failed[0]);
             assertEquals("one\ntwo\n", read(moved), "on into the file it has open, until a signal");
         }
     }
