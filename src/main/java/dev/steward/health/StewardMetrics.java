@@ -86,8 +86,9 @@ public class StewardMetrics implements MeterBinder {
                 .description("Manifest files currently rejected (their last good programs stay in force)")
                 .strongReference(true).register(registry);
         Gauge.builder("steward.manifest.directory.unreadable", control, c -> c.manifestDirectoryProblem().isPresent() ? 1 : 0)
-                .description("1 while the manifest directory is gone (its programs stop) or cannot be listed (they go on as they"
-                        + " were, and changes to it are not seen); the daemon's log and /q/health/ready say why")
+                .description("1 while the manifest directory is gone (its programs stop), cannot be listed, or is not read as"
+                        + " every user may write it (they go on as they were, and changes to it are not seen); the daemon's log"
+                        + " and /q/health/ready say why")
                 .strongReference(true).register(registry);
         // Reconcile totals are not part of Control; DaemonControl publishes them with each snapshot.
         FunctionCounter.builder("steward.reconcile.passes", daemon, d -> d.reconcileTotals().passes())

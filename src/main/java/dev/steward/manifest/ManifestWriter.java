@@ -104,6 +104,7 @@ public final class ManifestWriter {
      */
     public synchronized Outcome apply(List<Submitted> manifests, Map<String, Path> sources,
                                       Map<String, ProgramSpec> inForce, boolean dryRun) {
+        requireReadByTheDaemon();
         List<ManifestError> errors = new ArrayList<>();
         List<Located> programs = read(manifests, errors);
         if (!errors.isEmpty()) {
@@ -238,6 +239,7 @@ public final class ManifestWriter {
      * @throws NoSuchElementException when no manifest defines it
      */
     public synchronized Change delete(String name, Map<String, Path> sources, boolean dryRun) {
+        requireReadByTheDaemon();
         List<Path> listed = manifestFiles();
         Map<Path, FileEdit> read = new LinkedHashMap<>();
         FileEdit file = locate(name, sources, read, listed).orElseThrow(() -> missing(name, read.values()));
@@ -308,6 +310,7 @@ public final class ManifestWriter {
         if (replicas < 0) {
             throw new IllegalArgumentException("replicas must be 0 or more (got " + replicas + ")");
         }
+        requireReadByTheDaemon();
         Map<Path, FileEdit> read = new LinkedHashMap<>();
         FileEdit file = locate(name, sources, read, manifestFiles()).orElseThrow(() -> missing(name, read.values()));
         YamlDocuments.Doc doc = file.find(name).orElseThrow();
@@ -366,6 +369,18 @@ public final class ManifestWriter {
                     + " moment, once the daemon has read that file");
         }
         return Optional.empty();
+    }
+
+    /**
+     * Refuses an edit the daemon would not see: it reads no file of a directory every user may write (ManifestSource), so
+     * the edit would be reported done while nothing changed.
+     */
+    private void requireReadByTheDaemon() {
+        RegularFiles.writableByEveryUser(directory).ifPresent(permissions -> {
+            throw new ManifestConflictException("the manifest directory " + directory + " is writable by every user ("
+                    + permissions + "), so the daemon reads none of its files until it is not; nothing was written:"
+                    + " chmod o-w it, then try again");
+        });
     }
 
     private List<Path> manifestFiles() {

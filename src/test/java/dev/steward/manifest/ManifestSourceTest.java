@@ -943,8 +943,9 @@ class ManifestSourceTest {
         await("one warning, and the planted file never read").during(Duration.ofMillis(500)).atMost(10, TimeUnit.SECONDS)
                 .until(() -> warnings.size() == 1 && last().programs().keySet().equals(Set.of("web")));
         assertEquals("the manifest directory " + dir + " has become writable by every user (rwxrwxrwx): any of them could"
-                + " drop a manifest there, whose command the daemon would run as its own user; its files are not read until"
-                + " you chmod o-w it, and the programs go on as they are", warnings.get(0));
+                + " drop a manifest there, whose command the daemon would run as its own user; its files are not read, and the"
+                + " programs go on as they are, until you chmod o-w it. Look first for files that are not yours (ls -la " + dir
+                + "): each file there is read then, and one another user owns stays theirs to rewrite", warnings.get(0));
 
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         await().atMost(10, TimeUnit.SECONDS).until(() -> notices.size() == 1);

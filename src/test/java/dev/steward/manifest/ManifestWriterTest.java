@@ -310,6 +310,25 @@ class ManifestWriterTest {
     }
 
     @Test
+    void noEditIsMadeInADirectoryEveryUserMayWriteWhichTheDaemonDoesNotRead() throws IOException {
+        write("web.yaml", WEB);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        String expected = "the manifest directory " + dir + " is writable by every user (rwxrwxrwx), so the daemon reads"
+                + " none of its files until it is not; nothing was written: chmod o-w it, then try again";
+        assertEquals(expected, assertThrows(ManifestConflictException.class,
+                () -> writer().apply(API, Map.of(), Map.of(), false)).getMessage());
+        assertEquals(expected, assertThrows(ManifestConflictException.class,
+                () -> writer().scale("web", 2, Map.of(), Map.of(), false)).getMessage());
+        assertEquals(expected, assertThrows(ManifestConflictException.class,
+                () -> writer().delete("web", Map.of(), false)).getMessage());
+        assertEquals(List.of("web.yaml"), listing());
+        assertEquals(WEB, read("web.yaml"));
+
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertEquals(Action.CREATED, writer().apply(API, Map.of(), Map.of(), false).changes().get(0).action());
+    }
+
+    @Test
     void aBrokenUnrelatedFileDoesNotStopAnApply() throws IOException {
         write("broken.yaml", "key: [unclosed\n");
         assertEquals(Action.CREATED, writer().apply(WEB, Map.of(), Map.of(), false).changes().get(0).action());
