@@ -108,12 +108,16 @@ final class ServeCommand {
     /**
      * Starts checking the HTTP address the daemon will listen on, as Quarkus will read it: {@code --listen} and
      * {@code STEWARD_LISTEN} (system properties by now), {@code QUARKUS_HTTP_HOST}/{@code _PORT}, else the jar's
-     * {@code application.properties}. A port that is not a number is left to Quarkus, which names it.
+     * {@code application.properties}. A port that is not a number is left to Quarkus, which names it; so is an address
+     * with a {@code ${...}} expression ({@code quarkus.http.port=${PORT:9001}}), which Quarkus expands and this does not.
      */
     ListenCheck checkListen(Properties defaults, ConfigFiles files) {
         String source = listenSource(files);
         String host = setting("quarkus.http.host", "QUARKUS_HTTP_HOST", files, defaults);
         String port = setting("quarkus.http.port", "QUARKUS_HTTP_PORT", files, defaults);
+        if (host.contains("${") || port.contains("${")) {
+            return ListenCheck.start(host, 0, source);
+        }
         try {
             return ListenCheck.start(host, Integer.parseInt(port), source);
         } catch (NumberFormatException e) {
@@ -129,7 +133,7 @@ final class ServeCommand {
         if (System.getenv("STEWARD_LISTEN") != null) {
             return "STEWARD_LISTEN";
         }
-        if (files.get("STEWARD_LISTEN").isPresent()) {
+        if (files.asWritten("STEWARD_LISTEN").isPresent()) {
             return "STEWARD_LISTEN (.env)";
         }
         if (System.getProperty("quarkus.http.host") != null || System.getProperty("quarkus.http.port") != null) {
@@ -138,7 +142,7 @@ final class ServeCommand {
         if (System.getenv("QUARKUS_HTTP_HOST") != null || System.getenv("QUARKUS_HTTP_PORT") != null) {
             return "QUARKUS_HTTP_HOST/PORT";
         }
-        if (files.get("quarkus.http.host").isPresent() || files.get("quarkus.http.port").isPresent()) {
+        if (files.asWritten("quarkus.http.host").isPresent() || files.asWritten("quarkus.http.port").isPresent()) {
             return "quarkus.http.host/port (.env or config/application.properties)";
         }
         return "the default; set --listen or STEWARD_LISTEN";
@@ -150,7 +154,7 @@ final class ServeCommand {
             value = System.getenv(variable);
         }
         if (value == null) {
-            value = files.get(property).orElse(null);
+            value = files.asWritten(property).orElse(null);
         }
         return value != null ? value : defaults.getProperty(property, "");
     }

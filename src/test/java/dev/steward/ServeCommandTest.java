@@ -1,10 +1,17 @@
 package dev.steward;
 
+import dev.steward.daemon.ConfigFiles;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -64,6 +71,26 @@ class ServeCommandTest {
                     () -> ServeCommand.hostAndPort(bad, "STEWARD_LISTEN"), bad);
             assertEquals("STEWARD_LISTEN must be HOST:PORT with a port from 0 to 65535, e.g. 127.0.0.1:9001 (got " + bad + ")",
                     e.getMessage());
+        }
+    }
+
+    @Test
+    void anAddressWithAnExpressionInTheWorkingDirectorysConfigIsLeftToQuarkus(@TempDir Path dir) throws Exception {
+        // quarkus.http.port=${PORT:9001}, as a platform that names the port writes it: Quarkus expands it, and the daemon
+        // started so until it read config/application.properties early and refused the expression
+        Files.createDirectories(dir.resolve("config"));
+        Path properties = dir.resolve("config").resolve("application.properties");
+        ServeCommand serve = ServeCommand.parseCommon("serve").orElseThrow();
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Files.writeString(properties, "quarkus.http.host=127.0.0.1\nquarkus.http.port=" + taken.getLocalPort() + "\n");
+            ListenCheck plain = serve.checkListen(new Properties(), ConfigFiles.in(dir));
+            IllegalStateException inUse = assertThrows(IllegalStateException.class, plain::await);
+            assertTrue(inUse.getMessage().contains("(quarkus.http.host/port (.env or config/application.properties))"),
+                    inUse.getMessage());
+
+            Files.writeString(properties, "quarkus.http.host=${STEWARD_TEST_UNSET:127.0.0.1}\n"
+                    + "quarkus.http.port=${STEWARD_TEST_UNSET:" + taken.getLocalPort() + "}\n");
+            serve.checkListen(new Properties(), ConfigFiles.in(dir)).await(); // not checked: Quarkus binds it, or says why
         }
     }
 }

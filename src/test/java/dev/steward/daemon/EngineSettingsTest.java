@@ -58,6 +58,36 @@ class EngineSettingsTest {
     }
 
     @Test
+    void aDotEnvKeyIsMatchedAsSmallRyeMatchesItWhateverItsCaseAndSeparators(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        // Quarkus took steward_state_dir for steward.state-dir (its token there) while the engine kept .steward (its socket)
+        java.nio.file.Files.writeString(dir.resolve(".env"), "steward_state_dir=/lower\nSteward-Manifests=/mixed\n"
+                + "steward__resync=5s\n");
+        EngineSettings settings = EngineSettings.resolve(new Properties(), Map.of(), ConfigFiles.in(dir, "prod"),
+                new Properties());
+        assertEquals(new EngineSettings(Path.of("/mixed"), Path.of("/lower"), Duration.ofMillis(30), Duration.ofSeconds(30)),
+                settings, "a doubled separator is another name, to SmallRye too");
+    }
+
+    @Test
+    void theProfileTheFilesNameIsTheOneTheirKeysAreReadFor(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        // Quarkus takes QUARKUS_PROFILE from .env, and quarkus.profile from config/application.properties: the engine took
+        // prod's keys meanwhile, its socket in .steward while Quarkus put the token in %dev's state directory
+        java.nio.file.Files.createDirectories(dir.resolve("config"));
+        java.nio.file.Files.writeString(dir.resolve("config/application.properties"), "%dev.steward.state-dir=/dev\n"
+                + "%prod.steward.state-dir=/prod\n%a.steward.manifests=/a\n%b.steward.manifests=/b\nquarkus.profile=a,b\n");
+        assertEquals(Path.of("/b"), settingsIn(dir, null).manifests(), "of two profiles, the last wins");
+        assertEquals(Path.of(".steward"), settingsIn(dir, null).stateDir(), "neither profile sets it; prod is not active");
+        java.nio.file.Files.writeString(dir.resolve(".env"), "QUARKUS_PROFILE=dev\n");
+        assertEquals(Path.of("/dev"), settingsIn(dir, null).stateDir(), ".env before config/application.properties");
+        assertEquals(Path.of("/prod"), settingsIn(dir, "prod").stateDir(), "-Dquarkus.profile or QUARKUS_PROFILE first");
+    }
+
+    private static EngineSettings settingsIn(Path dir, String profile) {
+        return EngineSettings.resolve(new Properties(), Map.of(), ConfigFiles.in(dir, profile), new Properties());
+    }
+
+    @Test
     void aManifestDirectoryEveryUserCanWriteStopsTheStart(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         // Any user could drop a manifest there, whose command the daemon (root, often) would run
         Path manifests = java.nio.file.Files.createDirectories(dir.resolve("manifests"));
