@@ -177,6 +177,7 @@ public class Main implements QuarkusApplication {
      * it starting the engine or Quarkus.
      */
     private static void stop(String signal) {
+        boolean again;
         synchronized (Main.class) {
             if (started) { // not before: Engine.early() waits for startEarly, which may wait for this very signal
                 Optional<Engine> engine = Engine.early();
@@ -187,9 +188,13 @@ public class Main implements QuarkusApplication {
                 return;
             }
             // Quarkus drops an exit requested while it is still starting; run() sees this flag instead.
+            again = stopRequested;
             stopRequested = true;
         }
         STOP_SIGNAL.complete(null);
+        if (again) { // outside the lock: Engine.early() waits for startEarly, which the first signal's STOP_SIGNAL ends
+            Engine.early().ifPresent(engine -> engine.stopAskedAgain(signal));
+        }
     }
 
     /** Says why the daemon cannot start, stops the engine's programs if it started, and exits 1. */
