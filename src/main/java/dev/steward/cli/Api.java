@@ -37,11 +37,21 @@ public final class Api {
         HttpTransport.Endpoint endpoint = resolve(flag, env, workingDir);
         boolean defaulted = (flag == null || flag.isBlank()) && (env.get("STEWARD_SERVER") == null || env.get("STEWARD_SERVER").isBlank())
                 && !endpoint.isUnix();
-        String fallbackNote = defaulted ? "no socket at " + defaultSocket(env, workingDir) : null;
+        String fallbackNote = defaulted ? "no socket at " + defaultSocket(env, workingDir) + dotEnvNote(env, workingDir) : null;
         Api api = endpoint.isUnix() ? new Api(endpoint, fallbackNote)
                 : new Api(endpoint, fallbackNote, ClientToken.of(env, stateDir(env, workingDir), endpoint));
         api.http.answerTimeout(requestTimeoutMillis(env.get("STEWARD_REQUEST_TIMEOUT")));
         return api;
+    }
+
+    /**
+     * The daemon reads a {@code .env} in its working directory, which may move its state directory, and so its socket;
+     * the client does not (another user's file in {@code /tmp} would choose where it sends the token), and says so.
+     */
+    private static String dotEnvNote(Map<String, String> env, Path workingDir) {
+        boolean unset = env.get("STEWARD_STATE_DIR") == null || env.get("STEWARD_STATE_DIR").isBlank();
+        return unset && Files.exists(workingDir.resolve(".env")) ? " (the client does not read ./.env: if it sets"
+                + " STEWARD_STATE_DIR for the daemon, export that here too, or pass --server)" : "";
     }
 
     /** How long a request waits for the daemon's answer to begin, as kubectl's --request-timeout; 0: for ever. */

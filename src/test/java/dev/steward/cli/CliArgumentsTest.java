@@ -222,6 +222,21 @@ class CliArgumentsTest {
     }
 
     @Test
+    void aDotEnvHereIsSaidNotToBeReadWhenNoSocketIsFound() throws IOException {
+        try (java.net.Socket taken = new java.net.Socket("127.0.0.1", 9001)) {
+            org.junit.jupiter.api.Assumptions.abort("a daemon listens on the default port 9001 here");
+        } catch (IOException free) {
+            // nothing there: the client must say it found nothing
+        }
+        // The daemon started here took its state directory from it; the client looks in ./.steward
+        java.nio.file.Files.writeString(dir.resolve(".env"), "STEWARD_STATE_DIR=/srv/steward\n");
+        CliRun.Result r = CliRun.run(Map.of(), dir, "", "get", "processes");
+        assertEquals(3, r.code(), r::toString);
+        assertTrue(r.err().contains("; no socket at " + dir.resolve(".steward/steward.sock") + " (the client does not read"
+                + " ./.env: if it sets STEWARD_STATE_DIR for the daemon, export that here too, or pass --server))."), r.err());
+    }
+
+    @Test
     void serverOptionWorksBeforeOrAfterTheVerb() {
         String nowhere = "http://127.0.0.1:1";
         CliRun.Result before = CliRun.run(Map.of(), dir, "", "--server", nowhere, "status");
