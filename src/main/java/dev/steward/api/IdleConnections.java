@@ -5,6 +5,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.quarkus.vertx.http.HttpServerOptionsCustomizer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -12,6 +13,9 @@ import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Duration;
 
 /**
  * The HTTP server closes a connection that has not sent a whole request head {@code quarkus.http.idle-timeout} after
@@ -24,6 +28,11 @@ import jakarta.inject.Singleton;
  * <p>Those answers are then not cut for idleness at all, so over TCP the kernel looks after them: keep-alive probes
  * after a minute of silence, four 15 s apart, find a client whose host went away without closing (down, off the
  * network) in two minutes, rather than in Linux' two hours.
+ *
+ * <p>A request answered before its body has all come (health, metrics or a refusal do not read it) has the rest of
+ * its body read and dropped, for the connection's next request; each byte of it puts the idle timer off, so a body
+ * sent a byte now and then would hold the connection for ever, token or not. Such a body gets the idle timeout from
+ * the answer to end, or the connection is closed.
  */
 @Singleton
 public class IdleConnections implements HttpServerOptionsCustomizer {
@@ -34,6 +43,12 @@ public class IdleConnections implements HttpServerOptionsCustomizer {
     static final int KEEPALIVE_INTERVAL_SECONDS = 15;
     static final int KEEPALIVE_PROBES = 4;
 
+    private final long idleMillis;
+
+    public IdleConnections(@ConfigProperty(name = "quarkus.http.idle-timeout") Duration idleTimeout) {
+        this.idleMillis = idleTimeout.toMillis();
+    }
+
     @Override
     public void customizeHttpServer(HttpServerOptions options) {
         options.setTcpKeepAlive(true).setTcpKeepAliveIdleSeconds(KEEPALIVE_IDLE_SECONDS)
@@ -43,9 +58,28 @@ public class IdleConnections implements HttpServerOptionsCustomizer {
     void install(@Observes Router router) {
         // After MalformedRequests' first route, which must come first; a request it refuses is answered at once.
         router.route().order(Integer.MIN_VALUE + 1).handler(context -> {
-            answering(context.request()).current = context.response();
+            HttpServerRequest request = context.request();
+            answering(request).current = context.response();
+            if (idleMillis > 0 && hasBody(request)) {
+                context.addEndHandler(sent -> {
+                    if (!request.isEnded()) {
+                        context.vertx().setTimer(idleMillis, timer -> closeUnlessEnded(request));
+                    }
+                });
+            }
             context.next();
         });
+    }
+
+    private static boolean hasBody(HttpServerRequest request) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        return (length != null && !length.strip().equals("0")) || request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
+    }
+
+    private static void closeUnlessEnded(HttpServerRequest request) {
+        if (!request.isEnded()) {
+            request.connection().close();
+        }
     }
 
     /** The connection's {@link Answering}, put in its pipeline at its first request. */

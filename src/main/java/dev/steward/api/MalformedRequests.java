@@ -57,7 +57,7 @@ public class MalformedRequests {
         router.route().order(Integer.MIN_VALUE).failureHandler(context -> {
             if (context.statusCode() == 400 && context.request().version() == HttpVersion.HTTP_1_1
                     && context.request().getHeader(HttpHeaders.HOST) == null && !context.response().headWritten()) {
-                answer(context, json.get(), Problem.of(Problem.Code.BadRequest, "the request has no Host header, which"
+                refuse(context, json.get(), Problem.of(Problem.Code.BadRequest, "the request has no Host header, which"
                         + " HTTP/1.1 requires; send one (Host: localhost), as curl and the CLI do"));
             } else {
                 context.next();
@@ -71,7 +71,7 @@ public class MalformedRequests {
         if (unreadable == null) {
             return false;
         }
-        answer(context, json.get(), Problem.of(Problem.Code.BadRequest, "the request's URL could not be read (" + unreadable
+        refuse(context, json.get(), Problem.of(Problem.Code.BadRequest, "the request's URL could not be read (" + unreadable
                 + "); percent-encode the characters of names and query values other than letters, digits and -._~"
                 + " (%25 for %, %20 for a space, %7C for |), as the CLI does"));
         return true;
@@ -114,7 +114,9 @@ public class MalformedRequests {
 
     /**
      * Refuses a request from a route that runs before the REST layer: a body not read yet is not read (the connection
-     * closes once answered), and {@code problem} is the answer.
+     * closes once answered), and {@code problem} is the answer. Kept open, the connection would read and drop the body,
+     * each byte of which puts its idle timer off, and IdleConnections' route, which bounds that, does not run after a
+     * refusal.
      */
     static void refuse(RoutingContext context, ObjectMapper json, Problem problem) {
         if (!context.request().isEnded()) {

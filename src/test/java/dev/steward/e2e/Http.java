@@ -64,15 +64,20 @@ final class Http {
         }
     }
 
-    /** How many of {@code sockets} the daemon has closed (each read waits a millisecond at most). */
+    /**
+     * How many of {@code sockets} the daemon has closed, once what it sent on them (an answer) is read: each read waits a
+     * millisecond at most.
+     */
     static int closedByTheDaemon(List<Socket> sockets) throws IOException {
         int closed = 0;
+        byte[] sent = new byte[8192];
         for (Socket socket : sockets) {
             socket.setSoTimeout(1);
             try {
-                if (socket.getInputStream().read() < 0) {
-                    closed++;
+                while (socket.getInputStream().read(sent) >= 0) {
+                    // an answer: the close, if any, comes after it
                 }
+                closed++;
             } catch (SocketTimeoutException open) {
                 // still open
             } catch (IOException reset) {

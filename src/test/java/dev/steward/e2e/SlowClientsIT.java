@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Connections that hold a place in the daemon's HTTP server without sending a request (idle, or a header byte now and
- * then: a slowloris) are closed once {@code quarkus.http.idle-timeout} has passed, on TCP and on the unix socket, and
+ * then: a slowloris), or with a request answered whose body comes a byte now and then, are closed once {@code
+ * quarkus.http.idle-timeout} has passed, on TCP and on the unix socket, and
  * operators get answers again; answers in progress (an action waiting for its process, {@code logs -f} and the event
  * stream with nothing to send) are not cut by it. At Quarkus' default of 30 minutes, the 512 places over TCP stayed
  * taken that long, and a quiet {@code logs -f} or {@code get -w} was cut after it.
@@ -41,6 +42,11 @@ class SlowClientsIT {
     /** The start of a request whose head never ends, sent a byte at a time. */
     private static final byte[] ENDLESS_HEAD = ("GET /q/health/ready HTTP/1.1\r\nHost: localhost\r\nX-Slow: " + "a".repeat(4000))
             .getBytes(StandardCharsets.US_ASCII);
+    /** Requests answered at once, without a token, whose bodies never end: health's, and two refused before any route. */
+    private static final List<String> ENDLESS_BODY_HEADS = List.of(
+            "POST /q/health/live HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000000\r\n\r\n",
+            "POST /q/health/%zz HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000000\r\n\r\n",
+            "POST /q/health/live HTTP/1.1\r\nContent-Length: 1000000\r\n\r\n");
 
     @TempDir
     Path root;
@@ -56,24 +62,33 @@ class SlowClientsIT {
             String token = daemon.token();
             List<Socket> idle = new ArrayList<>();
             List<Socket> slow = new ArrayList<>();
+            List<Socket> bodies = new ArrayList<>();
             List<SocketChannel> unix = new ArrayList<>();
             ScheduledExecutorService drip = Executors.newSingleThreadScheduledExecutor();
             try {
                 // 512 over TCP, every place the daemon keeps there
-                for (int i = 0; i < 256; i++) {
+                for (int i = 0; i < 200; i++) {
                     idle.add(new Socket(InetAddress.getLoopbackAddress(), port));
                     slow.add(new Socket(InetAddress.getLoopbackAddress(), port));
                 }
+                // answered at once, without a token; then the body, which is not read, comes a byte at a time
+                for (int i = 0; i < 112; i++) {
+                    Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+                    socket.getOutputStream().write(ENDLESS_BODY_HEADS.get(i % ENDLESS_BODY_HEADS.size()).getBytes(StandardCharsets.US_ASCII));
+                    bodies.add(socket);
+                }
+                List<Socket> dripped = new ArrayList<>(slow);
+                dripped.addAll(bodies);
                 for (int i = 0; i < 100; i++) {
                     unix.add(SocketChannel.open(UnixDomainSocketAddress.of(state.resolve("steward.sock"))));
                 }
                 AtomicInteger sent = new AtomicInteger();
-                drip.scheduleWithFixedDelay(() -> dripOneByte(slow, unix.subList(0, 50), sent.getAndIncrement()),
+                drip.scheduleWithFixedDelay(() -> dripOneByte(dripped, unix.subList(0, 50), sent.getAndIncrement()),
                         0, 200, TimeUnit.MILLISECONDS);
-                await("the idle and slow connections closed by the daemon").atMost(DaemonProcess.PATIENCE)
+                await("the idle and slow connections, and those of a body that never ends, closed by the daemon").atMost(DaemonProcess.PATIENCE)
                         .pollInterval(Duration.ofMillis(500))
                         .until(() -> Http.closedByTheDaemon(idle) == idle.size() && Http.closedByTheDaemon(slow) == slow.size()
-                                && closedChannels(unix) == unix.size());
+                                && Http.closedByTheDaemon(bodies) == bodies.size() && closedChannels(unix) == unix.size());
                 assertTrue(sent.get() >= 5, "bytes were still coming on the slow connections");
                 assertEquals(200, Http.status(ready));
                 assertEquals(200, Http.status("http://127.0.0.1:" + port + "/api/v1/programs", token));
@@ -83,6 +98,9 @@ class SlowClientsIT {
                     socket.close();
                 }
                 for (Socket socket : slow) {
+                    socket.close();
+                }
+                for (Socket socket : bodies) {
                     socket.close();
                 }
                 for (SocketChannel channel : unix) {
