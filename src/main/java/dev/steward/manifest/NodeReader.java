@@ -102,8 +102,8 @@ final class NodeReader {
             String name = ((ScalarNode) key).getValue();
             NodeTuple first = entries.putIfAbsent(name, tuple);
             if (first != null) {
-                error(key, join(path, name), "is given twice (first at line " + Position.of(first.getKeyNode()).line()
-                        + "); remove one of them");
+                error(key, join(path, shownName(path, name)), "is given twice (first at line "
+                        + Position.of(first.getKeyNode()).line() + "); remove one of them");
             }
         }
         return entries;
@@ -242,18 +242,19 @@ final class NodeReader {
         int before = errors.size();
         Map<String, String> result = new LinkedHashMap<>();
         entries((MappingNode) node, field).forEach((key, tuple) -> {
+            String keyField = join(field, shownName(field, key));
             if (key.equals(MERGE_KEY)) { // environment: {<<: *common}: not a variable named "<<"
-                error(tuple.getKeyNode(), join(field, key), MERGE_KEY_UNSUPPORTED);
+                error(tuple.getKeyNode(), keyField, MERGE_KEY_UNSUPPORTED);
                 return;
             }
             String problem = keyProblem.apply(key);
             if (problem != null) {
-                error(tuple.getKeyNode(), join(field, key), problem);
+                error(tuple.getKeyNode(), keyField, problem);
             }
-            text(tuple.getValueNode(), join(field, key)).ifPresent(value -> {
+            text(tuple.getValueNode(), keyField).ifPresent(value -> {
                 String wrong = valueProblem.apply(value);
                 if (wrong != null) {
-                    error(tuple.getValueNode(), join(field, key), wrong);
+                    error(tuple.getValueNode(), keyField, wrong);
                 }
                 result.put(key, value);
             });
@@ -270,14 +271,27 @@ final class NodeReader {
      * command argument) is not shown: a rejected file's first error is in {@code /q/health/ready}, which needs no token.
      */
     static String describe(Node node, String field) {
-        boolean mayBeSecret = field.equals("spec.environment") || field.startsWith("spec.environment.")
-                || field.equals("spec.command") || field.startsWith("spec.command[");
-        if (!mayBeSecret || !(node instanceof ScalarNode) || Tag.NULL.equals(node.getTag())) {
+        if (!mayBeSecret(field) || !(node instanceof ScalarNode) || Tag.NULL.equals(node.getTag())) {
             return describe(node);
         }
         Tag tag = node.getTag();
         String what = isOneOf(tag, Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL) ? "text" : "a value tagged " + tag.getValue();
         return what + ", not shown: it may be a password";
+    }
+
+    /** Whether a value in {@code field} may be a password: an environment variable's, a command argument. */
+    private static boolean mayBeSecret(String field) {
+        return field.equals("spec.environment") || field.startsWith("spec.environment.")
+                || field.equals("spec.command") || field.startsWith("spec.command[");
+    }
+
+    /**
+     * A key of the mapping {@code path} as errors name it: in an environment, without what follows an {@code =}, which
+     * is a password as often as not ({@code {DB_PASSWORD="hunter2"}}, supervisord's form in braces).
+     */
+    private static String shownName(String path, String key) {
+        int equals = key.indexOf('=');
+        return equals < 0 || !mayBeSecret(path) ? key : key.substring(0, equals) + "=...";
     }
 
     /** How a node is shown after "got": {@code "text"}, {@code 12}, {@code true}, {@code nothing}, {@code a list}. */

@@ -392,8 +392,14 @@ final class ProgramReader {
     }
 
     private static String envNameProblem(String name) {
-        return ENV_NAME.matcher(name).matches() ? null
-                : "is not a valid environment variable name; use letters, digits and '_', not starting with a digit";
+        if (ENV_NAME.matcher(name).matches()) {
+            return null;
+        }
+        if (name.indexOf('=') > 0) { // not shown whole: what follows the = may be a password
+            return "is a name and a value in one, as supervisord writes them (NAME=value, not shown here: it may be a"
+                    + " password); write each variable as NAME: value, as in {PORT: \"8080\"}";
+        }
+        return "is not a valid environment variable name; use letters, digits and '_', not starting with a digit";
     }
 
     private static Map<String, String> belongUnder(Map<String, List<String>> fieldsByParent) {

@@ -482,6 +482,28 @@ class ManifestLoaderTest {
     }
 
     @Test
+    void anEnvironmentOfSupervisordsNameEqualsValueInBracesIsNotQuotedInItsErrors() {
+        // supervisord's environment=A="1",B="2" put in braces, or as keys: each NAME=value is a key, which errors named
+        // whole, in /q/health/ready too, which needs no token
+        for (String yaml : List.of("  environment: {DB_PASSWORD=\"hunter2\",USER=\"app\"}\n",
+                "  environment:\n    DB_PASSWORD=hunter2:\n", "  environment: {DB_PASSWORD=hunter2: x, DB_PASSWORD=hunter2: y}\n")) {
+            ManifestFile file = loader.parse(FILE, HEADER + "spec:\n  command: [a]\n" + yaml);
+            assertFalse(file.errors().isEmpty(), yaml);
+            for (ManifestError error : file.errors()) {
+                assertFalse(error.toString().contains("hunter2"), error.toString());
+            }
+            ManifestError first = file.errors().get(0);
+            assertEquals("spec.environment.DB_PASSWORD=...", first.field(), yaml);
+        }
+        ManifestError first = loader.parse(FILE, HEADER + "spec:\n  command: [a]\n  environment: {DB_PASSWORD=hunter2}\n")
+                .errors().get(0);
+        assertEquals("is a name and a value in one, as supervisord writes them (NAME=value, not shown here: it may be a"
+                + " password); write each variable as NAME: value, as in {PORT: \"8080\"}", first.message());
+        assertEquals("metadata.labels.a=b", onlyError(HEADER + "  labels: {a=b: [x]}\nspec:\n  command: [a]\n").field(),
+                "a label's name is no secret");
+    }
+
+    @Test
     void expansionsInTheCommandEnvironmentAndDirectoryAreCheckedWhereTheyAreWritten() {
         ManifestError inList = onlyError(HEADER + "spec:\n  command: [app, \"--port=80%(proces_num)02d\"]\n");
         assertEquals("6:18 spec.command[1]", inList.line() + ":" + inList.column() + " " + inList.field());
