@@ -53,8 +53,21 @@ final class ManifestCheck {
             if (file.exists() && loader.parse(file.path(), file.original()).valid()) {
                 throw refused(file, "the file would become invalid: " + all.errors().get(0));
             }
-            throw keptInvalid(file, "would not apply this change, which leaves it invalid", all.errors().get(0));
+            throw keptInvalid(file, "would not apply this change, which leaves it invalid",
+                    untouchedError(loader, file).orElse(all.errors().get(0)));
         }
+    }
+
+    /**
+     * The first error of the file as it is that the edit leaves as it was, at its line in the file as the daemon reports
+     * it: the edited text's lines below an edit are shifted by the lines it adds or removes.
+     */
+    private static Optional<ManifestError> untouchedError(ManifestLoader loader, FileEdit file) {
+        if (!file.exists()) {
+            return Optional.empty();
+        }
+        return loader.parse(file.path(), file.original()).errors().stream()
+                .filter(error -> file.leavesLine(error.line())).findFirst();
     }
 
     /**

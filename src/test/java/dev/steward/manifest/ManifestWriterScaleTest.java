@@ -67,6 +67,18 @@ class ManifestWriterScaleTest {
     }
 
     @Test
+    void anInvalidDocumentOfAnotherProgramIsNamedAtItsLineInTheFileAsItIs() throws IOException {
+        // scale inserts replicas into web's document, above the invalid one: the daemon names the line it is on now
+        String api = ManifestWriterTest.API.replace("spec:\n", "spec:\n  stopSignal: NOPE\n");
+        String text = "# two programs\n" + ManifestWriterTest.WEB + "---\n" + api;
+        int line = (int) ("# two programs\n" + ManifestWriterTest.WEB + "---\n").lines().count() + 8;
+        assertEquals("  stopSignal: NOPE", text.lines().toList().get(line - 1));
+        ManifestConflictException e = assertThrows(ManifestConflictException.class, () -> scale(text, 3));
+        assertTrue(e.getMessage().contains("web.yaml:" + line + ":15: spec.stopSignal: "), e.getMessage());
+        assertEquals(text, read());
+    }
+
+    @Test
     void editsTheRightDocumentOfSeveral() throws IOException {
         String text = ManifestWriterTest.API + "---\n" + ManifestWriterTest.WEB + "---\n"
                 + ManifestWriterTest.WEB.replace("web", "db");
