@@ -56,7 +56,9 @@ public class IdleConnections implements HttpServerOptionsCustomizer {
     }
 
     void install(@Observes Router router) {
-        // After MalformedRequests' first route, which must come first; a request it refuses is answered at once.
+        // After MalformedRequests' first route, which must come first; a request it refuses is answered at once. TokenCheck
+        // has the same order, so either may run first: a request it refuses is answered at once too, and its connection
+        // closed unless its body was read, so it needs no hold on the idle timer.
         router.route().order(Integer.MIN_VALUE + 1).handler(context -> {
             HttpServerRequest request = context.request();
             answering(request).current = context.response();
