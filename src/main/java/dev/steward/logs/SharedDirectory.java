@@ -6,6 +6,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
@@ -43,37 +44,46 @@ public final class SharedDirectory {
         return openForAppend(file, SELF);
     }
 
-    static FileChannel openForAppend(Path file, int self) throws IOException {
-        if (!isFifo(file)) {
-            return open(file, self);
+    /**
+     * Opens {@code file} for writing with {@code options}. An open of a FIFO for writing waits until a process opens it
+     * for reading: the thread that reads every program's output waited there, and the supervision loop with it, at the
+     * file's lock. Linux opens a FIFO for reading and writing at once, as a reader: held meanwhile, that reader lets the
+     * open for writing go through. Once it is closed, with no other reader, the first write fails (EPIPE) and the next
+     * output tries again. Called only once the checks of a shared directory have passed: that reader, opened through
+     * another user's link, would wake whoever waits to open that FIFO, the link's target, at every output.
+     */
+    private static FileChannel openWriting(Path file, Set<? extends OpenOption> options, FileAttribute<?>... attributes)
+            throws IOException {
+        boolean follow = !options.contains(LinkOption.NOFOLLOW_LINKS);
+        if (!isFifo(file, follow)) {
+            return FileChannel.open(file, options, attributes);
         }
-        // An open of a FIFO for writing waits until a process opens it for reading: the thread that reads every program's
-        // output waited there, and the supervision loop with it, at the file's lock. Linux opens a FIFO for reading and
-        // writing at once, as a reader: held meanwhile, that reader lets the open for writing go through. Once it is
-        // closed, with no other reader, the first write fails (EPIPE) and the next output tries again.
         FileChannel reader;
         try {
-            reader = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            reader = follow ? FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                    : FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             throw new IOException(file + " is a FIFO that the daemon cannot open for reading (" + e.getMessage() + "), as it"
                     + " does while it opens it for writing, so as not to wait there for a reader; let the daemon's user read"
                     + " it too", e);
         }
         try (reader) {
-            return open(file, self);
+            return FileChannel.open(file, options, attributes);
         }
     }
 
-    /** Whether {@code file} is, or links to, a FIFO. */
-    private static boolean isFifo(Path file) {
+    /** Whether {@code file} is, or ({@code follow}) links to, a FIFO. */
+    private static boolean isFifo(Path file, boolean follow) {
         try {
-            return ((Integer) Files.getAttribute(file, "unix:mode") & TYPE) == FIFO;
+            Object mode = follow ? Files.getAttribute(file, "unix:mode")
+                    : Files.getAttribute(file, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            return ((Integer) mode & TYPE) == FIFO;
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             return false; // missing, or not a Unix file system: the open says what it is
         }
     }
 
-    private static FileChannel open(Path file, int self) throws IOException {
+    static FileChannel openForAppend(Path file, int self) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         Map<String, Object> directory;
         try {
@@ -82,7 +92,7 @@ public final class SharedDirectory {
             directory = null; // missing: the open says so
         }
         if (directory == null || ((Integer) directory.get("mode") & STICKY_AND_OTHERS_WRITE) != STICKY_AND_OTHERS_WRITE) {
-            return FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND),
+            return openWriting(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND),
                     NEW_FILE_MODE);
         }
         int directoryOwner = (Integer) directory.get("uid");
@@ -104,7 +114,7 @@ public final class SharedDirectory {
                     + " goes (the rule of the kernel's fs.protected_symlinks and protected_regular)" + remedy);
         }
         if (type == LINK) {
-            return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            return openWriting(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND));
         }
         if (type == REGULAR && (Integer) entry.get("nlink") > 1) {
             throw new IOException(file + " has " + entry.get("nlink") + " hard links, in " + parent + ", a directory every"
@@ -112,7 +122,7 @@ public final class SharedDirectory {
                     + " user there" + remedy);
         }
         // Not followed should it have become a link since: only its owner or the directory's could have changed it
-        return FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
+        return openWriting(file, Set.of(StandardOpenOption.WRITE, StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS));
     }
 
     /**

@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,6 +67,30 @@ class SharedDirectoryTest {
                     + " directory every user may write: the daemon (user id 0) does not open it"), refused.getMessage());
         }
         assertEquals("root:secret\n", Files.readString(victim));
+    }
+
+    @Test
+    void anotherUsersLinkToAFifoDoesNotOpenItForReadingEither() throws Exception {
+        assumeRoot();
+        Path fifo = root.resolve("control.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        Path log = shared.resolve("app.log");
+        Files.createSymbolicLink(log, fifo);
+        Files.setAttribute(log, "unix:uid", NOBODY, LinkOption.NOFOLLOW_LINKS);
+        // A reader of that FIFO waits in its open for a writer: the daemon's reader-and-writer open would let it go on,
+        // to read an end of file, at every output of the program.
+        Process reader = new ProcessBuilder("cat", fifo.toString()).start();
+        try {
+            Path waitChannel = Path.of("/proc/" + reader.pid() + "/wchan");
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(waitChannel).equals("wait_for_partner"));
+            try (RotatingFile file = new RotatingFile(log, 0, 0)) {
+                IOException refused = assertThrows(IOException.class, () -> write(file, "line\n"));
+                assertTrue(refused.getMessage().startsWith(log + " is a symbolic link of user id 65534"), refused.getMessage());
+            }
+            assertFalse(reader.waitFor(2, TimeUnit.SECONDS), "the FIFO was opened: its reader went on and ended");
+        } finally {
+            reader.destroyForcibly().waitFor();
+        }
     }
 
     @Test
