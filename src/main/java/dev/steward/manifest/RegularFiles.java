@@ -91,7 +91,7 @@ public final class RegularFiles {
             throw tooLarge(limit);
         }
         int mode = (Integer) attributes.get("mode");
-        if ((mode & 0002) != 0 && !readOnly(file)) {
+        if (writableByEveryUser(file, mode)) {
             // The daemon runs what a manifest says, as its own user (root, often): as cron refuses such a crontab
             throw new Unreadable("is writable by every user (" + permissions(mode) + "): any of them could change what the"
                     + " daemon runs; chmod o-w it", false);
@@ -109,7 +109,12 @@ public final class RegularFiles {
         } catch (IOException | RuntimeException missingOrUnknown) {
             return Optional.empty();
         }
-        return (mode & 0002) != 0 && !readOnly(path) ? Optional.of(permissions(mode)) : Optional.empty();
+        return writableByEveryUser(path, mode) ? Optional.of(permissions(mode)) : Optional.empty();
+    }
+
+    /** The rule for a manifest, or the directory of them: no user may write it unless the mount is read-only. */
+    private static boolean writableByEveryUser(Path path, int mode) {
+        return (mode & 0002) != 0 && !readOnly(path);
     }
 
     /**
