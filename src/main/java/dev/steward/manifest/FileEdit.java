@@ -138,22 +138,13 @@ final class FileEdit {
      * (line 0) counts as left.
      */
     boolean leavesLine(int line) {
+        String text = original();
         for (Splice splice : splices) {
-            if (line >= lineAt(splice.start()) && line <= lineAt(splice.end())) {
+            if (line >= YamlDocuments.lineAt(text, splice.start()) && line <= YamlDocuments.lineAt(text, splice.end())) {
                 return false;
             }
         }
         return true;
-    }
-
-    /** The line (from 1) of the original text that character {@code offset} is on. */
-    private int lineAt(int offset) {
-        String text = original();
-        int line = 1;
-        for (int i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-            line++;
-        }
-        return line;
     }
 
     /** Names of the programs the original text defines (as written, valid or not). */

@@ -117,16 +117,21 @@ final class YamlDocuments {
         if (error.line() == 0) {
             return error;
         }
-        int linesBefore = 0;
-        int lineStart = 0;
-        for (int i = text.indexOf('\n'); i >= 0 && i < doc.start(); i = text.indexOf('\n', i + 1)) {
-            linesBefore++;
-            lineStart = i + 1;
-        }
+        int linesBefore = lineAt(text, doc.start()) - 1;
+        int lineStart = text.lastIndexOf('\n', doc.start() - 1) + 1;
         // marks count code points; a document after "--- " on its line starts in a later column
         int columns = error.line() == 1 && !doc.lineStart() ? text.codePointCount(lineStart, doc.start()) : 0;
         return new ManifestError(error.file(), error.line() + linesBefore, error.column() + columns, error.field(),
                 error.message());
+    }
+
+    /** The line (from 1) of {@code text} that character {@code offset} is on. */
+    static int lineAt(String text, int offset) {
+        int line = 1;
+        for (int i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+            line++;
+        }
+        return line;
     }
 
     /**
