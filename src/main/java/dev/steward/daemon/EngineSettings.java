@@ -25,11 +25,6 @@ public record EngineSettings(Path manifests, Path stateDir, Duration debounce, D
         return new EngineSettings(config.manifests(), config.stateDir(), config.debounce(), config.resync());
     }
 
-    /** As {@link #resolve(Properties, Map, ConfigFiles, Properties)}, without a .env or config/ in the working directory. */
-    public static EngineSettings resolve(Properties properties, Map<String, String> environment, Properties applicationProperties) {
-        return resolve(properties, environment, ConfigFiles.NONE, applicationProperties);
-    }
-
     /**
      * Resolves the settings the way Quarkus will, before it boots: a {@code steward.*} system property
      * (flags become those), then the {@code STEWARD_*} environment variable, then the working directory's

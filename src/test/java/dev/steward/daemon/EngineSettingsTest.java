@@ -16,7 +16,7 @@ class EngineSettingsTest {
 
     @Test
     void defaultsMatchStewardConfig() {
-        EngineSettings settings = EngineSettings.resolve(new Properties(), Map.of(), new Properties());
+        EngineSettings settings = EngineSettings.resolve(new Properties(), Map.of(), ConfigFiles.NONE, new Properties());
         assertEquals(new EngineSettings(Path.of("manifests"), Path.of(".steward"), Duration.ofMillis(30),
                 Duration.ofSeconds(30)), settings);
     }
@@ -26,7 +26,7 @@ class EngineSettingsTest {
         Properties properties = new Properties();
         properties.setProperty("steward.manifests", "/from/flag");
         EngineSettings settings = EngineSettings.resolve(properties,
-                Map.of("STEWARD_MANIFESTS", "/from/env", "STEWARD_STATE_DIR", "/state/env", "STEWARD_RESYNC", "2m"),
+                Map.of("STEWARD_MANIFESTS", "/from/env", "STEWARD_STATE_DIR", "/state/env", "STEWARD_RESYNC", "2m"), ConfigFiles.NONE,
                 application("steward.state-dir=/from/file\nsteward.debounce=50ms\n%test.steward.resync=1s\n"));
         assertEquals(Path.of("/from/flag"), settings.manifests());
         assertEquals(Path.of("/state/env"), settings.stateDir());
