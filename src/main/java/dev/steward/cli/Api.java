@@ -1,5 +1,7 @@
 package dev.steward.cli;
 
+import dev.steward.config.PrivatePlaces;
+
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -90,16 +92,14 @@ public final class Api {
             return; // the common case, one stat, without loading the unix attribute views
         }
         int owner;
-        int self;
         int mode;
         try {
             owner = (Integer) Files.getAttribute(implicit, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
-            self = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
             mode = (Integer) Files.getAttribute(workingDir, "unix:mode");
         } catch (IOException | RuntimeException absentOrNotLinux) {
             return; // not Linux
         }
-        if (owner != self && owner != 0 && (mode & 0002) != 0) {
+        if ((mode & 0002) != 0 && PrivatePlaces.foreignOwner(owner, PrivatePlaces.Ids.own())) {
             throw new CliException(StewardCli.EXIT_USAGE, implicit.toAbsolutePath().normalize() + " belongs to user id " + owner
                     + ", and every user may write " + workingDir.toAbsolutePath().normalize() + ": another user may have put it"
                     + " there to receive what this client sends, so it is not used; run steward from another directory, or"
