@@ -378,12 +378,11 @@ public final class ManifestSource implements AutoCloseable {
         // Refused at start too (EngineSettings); made so since, it would let any user drop a manifest the daemon runs.
         Optional<String> open = RegularFiles.writableByEveryUser(directory);
         if (open.isPresent()) {
-            // Reading resumes with whatever is there then: the operator must know to look before, not after.
+            // Reading resumes with whatever is there then; what other users leave meanwhile is theirs (ManifestOwners).
             directoryProblem("the manifest directory " + directory + " has become writable by every user (" + open.get()
                     + "): any of them could drop a manifest there, whose command the daemon would run as its own user; its"
-                    + " files are not read, and the programs go on as they are, until you chmod o-w it. Look first for files"
-                    + " that are not yours (ls -la " + directory + "): each file there is read then, and one another user"
-                    + " owns stays theirs to rewrite");
+                    + " files are not read, and the programs go on as they are, until you chmod o-w it. A file another user"
+                    + " leaves there meanwhile is refused then, as theirs (ls -la " + directory + " shows them)");
             return null;
         }
         List<Path> paths = new ArrayList<>();

@@ -58,7 +58,7 @@ public final class RegularFiles {
         long limit = ManifestLoader.MAX_FILE_BYTES;
         Map<String, Object> attributes;
         try {
-            attributes = Files.readAttributes(file, "unix:mode,size");
+            attributes = Files.readAttributes(file, "unix:mode,size,uid");
         } catch (IOException e) {
             throw unreadable(file, e);
         }
@@ -95,6 +95,10 @@ public final class RegularFiles {
             // The daemon runs what a manifest says, as its own user (root, often): as cron refuses such a crontab
             throw new Unreadable("is writable by every user (" + permissions(mode) + "): any of them could change what the"
                     + " daemon runs; chmod o-w it", false);
+        }
+        Optional<String> foreign = ManifestOwners.system().refusal(file, (Integer) attributes.get("uid"));
+        if (foreign.isPresent()) {
+            throw new Unreadable(foreign.get(), false);
         }
     }
 

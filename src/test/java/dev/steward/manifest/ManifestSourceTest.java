@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -931,25 +932,49 @@ class ManifestSourceTest {
     @Test
     void aDirectoryMadeWritableByEveryUserIsNotReadUntilItIsNoLonger() throws IOException {
         Path dir = root.resolve("manifests");
-        write(dir, "web.yaml", program("web", "a"));
         List<String> warnings = new CopyOnWriteArrayList<>();
         List<String> notices = new CopyOnWriteArrayList<>();
-        sourceTelling(dir, Duration.ofMillis(50), warnings, notices).start();
-
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
-        write(dir, "planted.yaml", program("planted", "b"));
+        plantWhileOpenToEveryUser(dir, warnings, notices);
 
         await().atMost(10, TimeUnit.SECONDS).until(() -> warnings.size() == 1);
         await("one warning, and the planted file never read").during(Duration.ofMillis(500)).atMost(10, TimeUnit.SECONDS)
                 .until(() -> warnings.size() == 1 && last().programs().keySet().equals(Set.of("web")));
         assertEquals("the manifest directory " + dir + " has become writable by every user (rwxrwxrwx): any of them could"
                 + " drop a manifest there, whose command the daemon would run as its own user; its files are not read, and the"
-                + " programs go on as they are, until you chmod o-w it. Look first for files that are not yours (ls -la " + dir
-                + "): each file there is read then, and one another user owns stays theirs to rewrite", warnings.get(0));
+                + " programs go on as they are, until you chmod o-w it. A file another user leaves there meanwhile is refused then, as theirs (ls -la " + dir
+                + " shows them)", warnings.get(0));
 
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         await().atMost(10, TimeUnit.SECONDS).until(() -> notices.size() == 1);
         assertEquals(Set.of("web", "planted"), last().programs().keySet());
+    }
+
+    @Test
+    void aFileAnotherUserPutThereWhileTheDirectoryWasOpenIsRefusedOnceItIsPrivate() throws IOException {
+        Path dir = root.resolve("manifests");
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        List<String> notices = new CopyOnWriteArrayList<>();
+        Path planted = plantWhileOpenToEveryUser(dir, warnings, notices);
+        try {
+            Files.setAttribute(planted, "unix:uid", 54321); // as the user who wrote it there would own it
+        } catch (IOException notRoot) {
+            Assumptions.abort("giving a file to another user needs root: " + notRoot);
+        }
+        await().atMost(10, TimeUnit.SECONDS).until(() -> warnings.size() == 1);
+
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxr-x")); // chmod o-w
+        await().atMost(10, TimeUnit.SECONDS).until(() -> notices.size() == 1);
+        assertEquals(Set.of("web"), last().programs().keySet());
+        assertEquals(List.of("is owned by uid 54321, who cannot write " + dir), last().errors().stream()
+                .map(error -> error.message().substring(0, error.message().indexOf(':'))).toList());
+    }
+
+    /** planted.yaml, written while the directory of web.yaml, which a source reads, is writable by every user. */
+    private Path plantWhileOpenToEveryUser(Path dir, List<String> warnings, List<String> notices) throws IOException {
+        write(dir, "web.yaml", program("web", "a"));
+        sourceTelling(dir, Duration.ofMillis(50), warnings, notices).start();
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        return write(dir, "planted.yaml", program("planted", "b"));
     }
 
     private ManifestSource sourceTelling(Path dir, Duration resync, List<String> warnings, List<String> notices) {

@@ -457,6 +457,7 @@ class ManifestWriterTest {
                     .contains("\nnogroup:") ? "nogroup" : "nobody");
             view.setGroup(group);
             view.setOwner(nobody);
+            Files.setOwner(dir, nobody); // the deploy user's directory: their files are theirs to own (ManifestOwners)
         } catch (IOException notRoot) {
             Assumptions.abort("giving a file to another user needs root: " + notRoot);
             return;
