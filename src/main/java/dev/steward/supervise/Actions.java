@@ -274,7 +274,9 @@ public final class Actions {
         ProcessSlot slot = target.slot().get();
         intent.markStopped(slot.name(), slot.spec());
         if (slot.state().isStoppedGroup() && !slot.restartPending()) {
-            return CompletableFuture.completedFuture(result(slot, true, "already stopped"));
+            // FATAL or EXITED is down but not stopped: supervisorctl says "not running", and so does describe
+            return CompletableFuture.completedFuture(result(slot, true, slot.state() == ProcessState.STOPPED
+                    ? "already stopped" : "not running (" + slot.state() + ")"));
         }
         // Only a process that had a child exits by this stop; a retry (BACKOFF) or restart (EXITED) that waited is just
         // cancelled, and its last exit, from before, is not this stop's doing.

@@ -859,7 +859,8 @@ class SupervisorTest {
 
         Actions.Result result = only(supervisor.stop(List.of("web"), TIMEOUT));
 
-        assertEquals("already stopped", result.message());
+        assertEquals("not running (FATAL)", result.message(), "not \"already stopped\": it is down, not stopped");
+        assertTrue(result.ok());
         assertTrue(intent.stoppedByHand("web"));
         assertTrue(view(supervisor, "web").stoppedByHand(), "the published view says so too");
     }
