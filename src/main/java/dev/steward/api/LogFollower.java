@@ -25,9 +25,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * before a poll could send it (a burst of more than 64 KiB, a fast writer, a slow client) is read from the log files
  * when they still hold it, a chunk per poll on a worker, and skipped only when they do not, up to the first whole line
  * the ring holds. When the process
- * is restarted with new log settings it gets a new ring, which is followed from its start. The stream
- * ends when the process is gone, or its stream is (stderr now redirected into stdout), or the daemon, shutting down,
- * has stopped everything, and stops polling as soon as the client disconnects.
+ * is restarted with new log settings it gets a new ring, which is followed from its start. A process renamed by a scale
+ * ({@code web} becomes {@code web-0} when 1 replica becomes 2, and back) is followed under its new name: it writes into
+ * the same ring. The stream ends when the process is gone, or its stream is (stderr now redirected into stdout), or the
+ * daemon, shutting down, has stopped everything, and stops polling as soon as the client disconnects.
  */
 @ApplicationScoped
 public class LogFollower {
@@ -53,6 +54,7 @@ public class LogFollower {
     Multi<Buffer> follow(String process, boolean stderr, RingBuffer ring, long position) {
         return Multi.createFrom().emitter(emitter -> {
             active.incrementAndGet();
+            String[] name = {process};
             RingBuffer[] current = {ring};
             long[] next = {position};
             long[] skipFrom = {-1}; // where the files were found not to hold what the ring lost: skipped from there
@@ -87,12 +89,19 @@ public class LogFollower {
                         // than the ring behind, the log files give what the ring lost (readFiles), memory stays bounded.
                         return 0;
                     }
-                    Optional<LogTail> tail = control.logs(process, stderr);
+                    Optional<LogTail> tail = control.logs(name[0], stderr);
+                    if (tail.isEmpty() && current[0] != NOTHING_YET) {
+                        Optional<String> renamed = control.processWriting(current[0], stderr);
+                        if (renamed.isPresent()) {
+                            name[0] = renamed.get();
+                            tail = control.logs(name[0], stderr);
+                        }
+                    }
                     if (tail.isEmpty()) {
                         // The process is gone, or the stream followed is (stderr now redirected into stdout, whose
                         // new run writes to stdout alone): nothing more will come. What was written since the last
                         // poll (last words on a stop) is still in the ring, which outlives its sink.
-                        if (control.process(process).isEmpty() || current[0] != NOTHING_YET) {
+                        if (control.process(name[0]).isEmpty() || current[0] != NOTHING_YET) {
                             sendRest(current[0].read(next[0]));
                             emitter.complete();
                         }

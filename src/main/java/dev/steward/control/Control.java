@@ -2,6 +2,7 @@ package dev.steward.control;
 
 import dev.steward.events.Event;
 import dev.steward.events.EventRecord;
+import dev.steward.logs.RingBuffer;
 import dev.steward.manifest.ManifestError;
 
 import java.time.Duration;
@@ -66,6 +67,12 @@ public interface Control {
 
     /** The in-memory tail (last 64 KiB at most) of a process's stdout or stderr, with positions for follow. */
     Optional<LogTail> logs(String process, boolean stderr);
+
+    /**
+     * The process whose stdout (or stderr) writes into {@code ring} now: a follower's process under its new name after a
+     * scale renamed it ({@code web} to {@code web-0} when 1 replica becomes 2, and back), empty once no process does.
+     */
+    Optional<String> processWriting(RingBuffer ring, boolean stderr);
 
     /**
      * Records operator actions in the event history (apply, delete, scale done through the API), in order with

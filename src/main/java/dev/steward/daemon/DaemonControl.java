@@ -10,6 +10,7 @@ import dev.steward.control.ProgramView;
 import dev.steward.events.Event;
 import dev.steward.events.EventRecord;
 import dev.steward.logs.LogSink;
+import dev.steward.logs.RingBuffer;
 import dev.steward.manifest.ManifestError;
 import dev.steward.supervise.Actions;
 import dev.steward.supervise.ProcessView;
@@ -258,6 +259,13 @@ public class DaemonControl implements Control {
         return snapshot().flatMap(s -> s.processes().stream().filter(p -> p.name().equals(process)).findFirst())
                 .flatMap(p -> stderr ? p.stderr() : p.stdout())
                 .map(LogTail::new);
+    }
+
+    @Override
+    public Optional<String> processWriting(RingBuffer ring, boolean stderr) {
+        return snapshot().flatMap(s -> s.processes().stream()
+                .filter(p -> (stderr ? p.stderr() : p.stdout()).filter(sink -> sink.ring() == ring).isPresent())
+                .map(ProcessView::name).findFirst());
     }
 
     /**

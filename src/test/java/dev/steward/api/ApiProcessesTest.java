@@ -474,6 +474,42 @@ class ApiProcessesTest {
     }
 
     @Test
+    void followGoesOnUnderTheNewNameWhenAScaleRenamesTheProcess() throws Exception {
+        String ticker = "i=0; while true; do echo tick$i; i=$((i+1)); sleep 0.05; done";
+        apply(manifest("api-renamed", "suite: api", ticker)).statusCode(200);
+        awaitState("api-renamed", "RUNNING");
+        int pid = given().get("/api/v1/processes/api-renamed").jsonPath().getInt("pid");
+        HttpResponse<InputStream> response = followed("/api/v1/processes/api-renamed/logs?tail=1&follow=true");
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            lines.add(reader.readLine());
+            // 1 -> 2 replicas: the same process, same pid, is now api-renamed-0.
+            apply(manifest("api-renamed", "suite: api", ticker, "replicas: 2")).statusCode(200);
+            awaitState("api-renamed-1", "RUNNING");
+            assertEquals(pid, given().get("/api/v1/processes/api-renamed-0").jsonPath().getInt("pid"));
+            // And back, 2 -> 1: api-renamed-0 is api-renamed again.
+            apply(manifest("api-renamed", "suite: api", ticker)).statusCode(200);
+            await().atMost(ApiFixture.PATIENCE).until(() -> given().get("/api/v1/processes/api-renamed-1").statusCode() == 404);
+            awaitState("api-renamed", "RUNNING");
+            assertEquals(pid, given().get("/api/v1/processes/api-renamed").jsonPath().getInt("pid"));
+            // Ten more ticks after both renames: the stream went on with the process instead of ending.
+            String seen = given().get("/api/v1/processes/api-renamed/logs?tail=1").asString().trim();
+            int target = Integer.parseInt(seen.substring(4)) + 10;
+            while (lines.get(lines.size() - 1) != null && Integer.parseInt(lines.get(lines.size() - 1).substring(4)) < target) {
+                lines.add(reader.readLine());
+            }
+            assertTrue(lines.get(lines.size() - 1) != null, "the stream ended when the process was renamed: " + lines);
+            assertEquals(1, follower.active());
+        }
+        // Consecutive ticks: nothing lost or repeated across the renames.
+        int first = Integer.parseInt(lines.get(0).substring(4));
+        for (int i = 0; i < lines.size(); i++) {
+            assertEquals("tick" + (first + i), lines.get(i));
+        }
+        await().atMost(ApiFixture.PATIENCE).until(() -> follower.active() == 0);
+    }
+
+    @Test
     void followSendsTheLastWordsOfAProcessDeletedWhileFollowed() throws Exception {
         apply(manifest("api-lastwords", "suite: api",
                 "trap 'echo last words; exit 0' TERM; echo up; while true; do sleep 0.05; done")).statusCode(200);

@@ -194,6 +194,11 @@ public class FakeControl implements Control {
     }
 
     @Override
+    public Optional<String> processWriting(dev.steward.logs.RingBuffer ring, boolean stderr) {
+        return Optional.empty();
+    }
+
+    @Override
     public void recordOperatorActions(List<Event.OperatorAction> actions) {
     }
 
