@@ -23,7 +23,51 @@ final class FieldSuggestions {
             "args", "command",
             "cmd", "command");
 
+    private static final String NO_EVENT_LISTENERS = "has no equivalent: Steward has no event listeners to send output"
+            + " to; remove it (steward logs -f NAME follows a process's output, steward get events -w what happens)";
+    private static final String NO_SYSLOG = "has no equivalent: remove it; under systemd, logs: {stdout: {file: /dev/stdout}}"
+            + " sends the output to the daemon's own stdout, the journal";
+
+    /**
+     * What to write instead of Supervisor's {@code [program:x]} options (normalized) that have no field of their name
+     * here: the field they became under {@code logs}, or why there is none and what to do.
+     */
+    private static final Map<String, String> SUPERVISOR_OPTIONS = Map.ofEntries(
+            Map.entry("stdoutlogfile", "is spec.logs.stdout.file here (logs: {stdout: {file: /var/log/app.log}};"
+                    + " AUTO and NONE as in supervisord)"),
+            Map.entry("stdoutlogfilemaxbytes", "is spec.logs.stdout.maxBytes here (logs: {stdout: {maxBytes: 50MB}})"),
+            Map.entry("stdoutlogfilebackups", "is spec.logs.stdout.backups here (logs: {stdout: {backups: 10}})"),
+            Map.entry("stderrlogfile", "is spec.logs.stderr.file here (logs: {stderr: {file: /var/log/app.err}};"
+                    + " AUTO and NONE as in supervisord)"),
+            Map.entry("stderrlogfilemaxbytes", "is spec.logs.stderr.maxBytes here (logs: {stderr: {maxBytes: 50MB}})"),
+            Map.entry("stderrlogfilebackups", "is spec.logs.stderr.backups here (logs: {stderr: {backups: 10}})"),
+            Map.entry("redirectstderr", "is spec.logs.redirectStderr here (logs: {redirectStderr: true})"),
+            Map.entry("processname", "has no equivalent: processes are named after the program, web with one replica"
+                    + " and web-0, web-1 ... with more; remove it (%(process_num)d in the command, environment and log"
+                    + " paths tells the replicas apart)"),
+            Map.entry("numprocsstart", "has no equivalent: replicas are numbered from 0, and so is %(process_num)d;"
+                    + " remove it, and through a shell $((8001 + STEWARD_PROCESS_INDEX)) keeps numbers that began at 1"),
+            Map.entry("stdoutcapturemaxbytes", NO_EVENT_LISTENERS),
+            Map.entry("stderrcapturemaxbytes", NO_EVENT_LISTENERS),
+            Map.entry("stdouteventsenabled", NO_EVENT_LISTENERS),
+            Map.entry("stderreventsenabled", NO_EVENT_LISTENERS),
+            Map.entry("stdoutsyslog", NO_SYSLOG),
+            Map.entry("stderrsyslog", NO_SYSLOG),
+            Map.entry("serverurl", "has no equivalent: there is no XML-RPC interface for children to reach; remove it"
+                    + " (the steward CLI finds the daemon through STEWARD_SERVER)"),
+            Map.entry("programs", "(of a [group:x] section) has no equivalent: remove it, give the group's programs one"
+                    + " label (metadata.labels: {group: x}) and name them all with -l group=x (steward restart -l group=x)"));
+
     private FieldSuggestions() {
+    }
+
+    /**
+     * What to write instead of {@code unknown} when it is one of Supervisor's options that has no field of its name
+     * here, as a message that goes on from {@code unknown field "stdout_logfile"; }.
+     */
+    static Optional<String> supervisorOption(String unknown) {
+        return Optional.ofNullable(SUPERVISOR_OPTIONS.get(normalize(unknown)))
+                .map(advice -> "supervisord's " + unknown + " " + advice);
     }
 
     /** The field in {@code known} closest to {@code unknown}, when close enough to be a likely typo. */

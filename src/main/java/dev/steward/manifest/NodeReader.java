@@ -84,6 +84,10 @@ final class NodeReader {
         if (where != null) {
             return "unknown field \"" + name + "\" here; it belongs under " + where + " (" + where + "." + name + ")";
         }
+        Optional<String> supervisor = FieldSuggestions.supervisorOption(name);
+        if (supervisor.isPresent()) {
+            return "unknown field \"" + name + "\"; " + supervisor.get();
+        }
         return FieldSuggestions.closest(name, known)
                 .map(best -> "unknown field \"" + name + "\"; did you mean \"" + best + "\"?")
                 .orElseGet(() -> "unknown field \"" + name + "\"; the fields allowed here are "

@@ -333,6 +333,30 @@ class ManifestLoaderTest {
     }
 
     @Test
+    void supervisorOptionsWithoutAFieldOfTheirNameSayWhatToWriteInstead() {
+        ManifestError error = onlyError(HEADER + "spec:\n  command: [a]\n  stdout_logfile: /var/log/web.log\n");
+        assertEquals(new ManifestError(FILE, 7, 3, "spec.stdout_logfile", "unknown field \"stdout_logfile\"; supervisord's"
+                + " stdout_logfile is spec.logs.stdout.file here (logs: {stdout: {file: /var/log/app.log}}; AUTO and NONE as"
+                + " in supervisord)"), error);
+        assertTrue(onlyError(HEADER + "spec:\n  command: [a]\n  stderr_logfile_maxbytes: 1MB\n").message()
+                .contains("is spec.logs.stderr.maxBytes here"));
+        assertTrue(onlyError(HEADER + "spec:\n  command: [a]\n  redirect_stderr: true\n").message()
+                .contains("is spec.logs.redirectStderr here"));
+        // Those with no equivalent say so, and what to do instead.
+        assertTrue(onlyError(HEADER + "spec:\n  command: [a]\n  process_name: \"%(program_name)s_%(process_num)02d\"\n")
+                .message().startsWith("unknown field \"process_name\"; supervisord's process_name has no equivalent:"
+                        + " processes are named after the program"));
+        assertTrue(onlyError(HEADER + "spec:\n  command: [a]\n  numprocs_start: 1\n").message()
+                .contains("replicas are numbered from 0"));
+        assertTrue(onlyError(HEADER + "spec:\n  command: [a]\n  stdout_events_enabled: true\n").message()
+                .contains("no event listeners"));
+        assertTrue(onlyError(HEADER + "spec:\n  command: [a]\n  stderr_syslog: true\n").message()
+                .contains("file: /dev/stdout"));
+        assertTrue(onlyError(HEADER + "spec:\n  command: [a]\n  programs: web,worker\n").message()
+                .contains("-l group="));
+    }
+
+    @Test
     void aMergeKeySaysItIsNotSupported() {
         ManifestFile file = loader.parse(FILE, HEADER + "spec:\n  <<: {command: [a]}\n");
         assertEquals(new ManifestError(FILE, 6, 3, "spec.<<", "YAML merge keys (<<: *name) are not supported; write the"
