@@ -165,9 +165,17 @@ public final class ProcessSlot {
      * stands as the longest).
      */
     public void updateSpec(ProgramSpec newSpec) {
+        String before = name();
         this.spec = newSpec;
         if (!outdated()) {
             stopsWith = newSpec;
+        }
+        if (!name().equals(before)) {
+            // web becomes web-0 when 1 replica becomes 2, and back: said once, as what follows it (metrics, events,
+            // logs -f) changes name with it, and what the process was given at its spawn does not
+            notice("renamed from " + before + ", as its program has " + newSpec.replicas() + " replica"
+                    + (newSpec.replicas() == 1 ? "" : "s") + " now; its STEWARD_PROCESS_NAME, and log files named after it,"
+                    + " keep the old name until it restarts");
         }
         if (restartPending()) {
             reconsiderRestart();

@@ -669,7 +669,8 @@ class ProcessSlotTest {
                 return this;
             }
         };
-        ProcessSlot slot = running(crashLoop().restartBackoff(300, 300, 600));
+        // 2 replicas, so that the changes below rename nothing (web-0 stays web-0)
+        ProcessSlot slot = running(crashLoop().restartBackoff(300, 300, 600).replicas(2));
         launcher.exitLast(ExitStatus.exited(1)); // the first restart in a row: a second after its start
         loop.advanceSeconds(1);
         assertEquals(RUNNING, slot.state());
@@ -720,6 +721,25 @@ class ProcessSlotTest {
         int spawns = launcher.launchCount();
         loop.advanceSeconds(300);
         assertEquals(spawns + 1, launcher.launchCount());
+    }
+
+    @Test
+    void aScaleThatRenamesTheProcessSaysSoOnceAndLeavesItRunning() {
+        ProcessSlot slot = running(web());
+        int pid = slot.pid();
+
+        slot.updateSpec(Specs.from(slot.spec()).replicas(2).build());
+
+        assertEquals("web-0", slot.name());
+        assertEquals(new StateChange("web", "web-0", RUNNING, RUNNING, pid, "renamed from web, as its program"
+                + " has 2 replicas now; its STEWARD_PROCESS_NAME, and log files named after it, keep the old name until it"
+                + " restarts", loop.now()), onlyEvent());
+        slot.updateSpec(Specs.from(slot.spec()).replicas(3).build());
+        assertEquals(1, events.size(), "2 to 3 renames nothing");
+        slot.updateSpec(Specs.from(slot.spec()).replicas(1).build());
+        assertEquals("renamed from web-0, as its program has 1 replica now; its STEWARD_PROCESS_NAME, and log files named"
+                + " after it, keep the old name until it restarts", lastEvent().detail());
+        assertEquals(pid, slot.pid());
     }
 
     @Test

@@ -179,12 +179,13 @@ class ProgramControllerTest {
         controller.update(Specs.from(three).replicas(1).build());
 
         assertEquals(List.of("web"), controller.slots().stream().map(ProcessSlot::name).toList(), "the one left is web");
-        assertEquals(List.of("web-2", "web-1"), events.stream().map(StateChange::process).toList(),
-                "each retiree reports its STOPPING as itself");
+        assertEquals(List.of("web-2", "web-1", "web"), events.stream().map(StateChange::process).toList(),
+                "each retiree reports its STOPPING as itself, and web-0 its new name");
+        assertTrue(events.get(2).detail().startsWith("renamed from web-0, "), events.get(2).detail());
         assertEquals(List.of("web", "web-2", "web-1"), controller.allSlots().stream().map(ProcessSlot::name).toList());
         launcher.exit(1, ExitStatus.killedBy(SIGTERM));
         launcher.exit(2, ExitStatus.killedBy(SIGTERM));
-        assertEquals(List.of("web-2", "web-1", "web-1", "web-2"), events.stream().map(StateChange::process).toList());
+        assertEquals(List.of("web-2", "web-1", "web", "web-1", "web-2"), events.stream().map(StateChange::process).toList());
         assertEquals(1, controller.allSlots().size());
     }
 
