@@ -11,7 +11,7 @@ import java.util.List;
  * object are aggregated into one record with a count.
  *
  * @param type    Normal or Warning
- * @param reason  short CamelCase cause: Started, Running, BackOff, Fatal, Exited, RestartChanged, Killing, Stopped,
+ * @param reason  short CamelCase cause: Started, Running, BackOff, Fatal, Exited, RestartChanged, Renamed, Killing, Stopped,
  *                Added, Changed, Removed, InvalidManifest, ManifestFixed, ManifestRemoved, LeftoverStopped, LeftoverStuck, OperatorStop, ...
  * @param object  {@code process/web-0}, {@code program/web} or {@code manifest/web.yaml}
  * @param message the latest message
@@ -52,8 +52,9 @@ public record EventRecord(long id, String type, String reason, String object, St
                 String object = "process/" + c.process();
                 if (c.from() == c.to()) {
                     // STOPPING: SIGKILL after the stop timeout, or the child gone and the rest of its group waited for;
-                    // EXITED: a pending restart its changed spec cancelled or brought forward.
-                    return c.to() == ProcessState.EXITED ? new Kind(NORMAL, "RestartChanged", object, c.detail())
+                    // EXITED: a pending restart its changed spec cancelled or brought forward; any state: renamed by a scale.
+                    return c.renamed() ? new Kind(NORMAL, "Renamed", object, c.detail())
+                            : c.to() == ProcessState.EXITED ? new Kind(NORMAL, "RestartChanged", object, c.detail())
                             : c.waitingForGroup() ? new Kind(NORMAL, "Stopping", object, c.detail())
                             : new Kind(WARNING, "Killing", object, c.detail());
                 }

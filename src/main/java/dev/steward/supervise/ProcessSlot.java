@@ -170,10 +170,11 @@ public final class ProcessSlot {
         if (!outdated()) {
             stopsWith = newSpec;
         }
-        if (!name().equals(before)) {
+        if (!name().equals(before) && startedAt != null) {
             // web becomes web-0 when 1 replica becomes 2, and back: said once, as what follows it (metrics, events,
-            // logs -f) changes name with it, and what the process was given at its spawn does not
-            notice("renamed from " + before + ", as its program has " + newSpec.replicas() + " replica"
+            // logs -f) changes name with it, and what the process was given at its spawn does not. A slot never
+            // started has nothing under its old name (a new one, made with the spec the program was added with).
+            notice(StateChange.RENAMED_FROM + before + ", as its program has " + newSpec.replicas() + " replica"
                     + (newSpec.replicas() == 1 ? "" : "s") + " now; its STEWARD_PROCESS_NAME, and log files named after it,"
                     + " keep the old name until it restarts");
         }

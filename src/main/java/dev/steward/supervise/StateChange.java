@@ -15,6 +15,9 @@ public record StateChange(String program, String process, ProcessState from, Pro
     /** In a STOPPING notice: the child has exited, and the rest of its process group is waited for. */
     static final String WAITING_FOR_GROUP = "waiting for the rest of its process group";
 
+    /** Opens the notice of a process renamed by a scale ({@code web} to {@code web-0}, and back). */
+    static final String RENAMED_FROM = "renamed from ";
+
     /** In a STOPPED detail: processes of the group outlived its SIGKILL, and run on unsupervised. */
     static final String GROUP_LEFT = "after SIGKILL, and are left";
 
@@ -26,6 +29,11 @@ public record StateChange(String program, String process, ProcessState from, Pro
     /** A STOPPING notice that the child has exited while others of its process group (killAsGroup) live on. */
     public boolean waitingForGroup() {
         return from == ProcessState.STOPPING && to == ProcessState.STOPPING && detail.contains(WAITING_FOR_GROUP);
+    }
+
+    /** A process renamed by a scale, in whatever state it is. */
+    public boolean renamed() {
+        return from == to && detail.startsWith(RENAMED_FROM);
     }
 
     /** An exit whose automatic restart waits out {@code restartBackoff}: a crash loop backing off, as kubectl's BackOff. */

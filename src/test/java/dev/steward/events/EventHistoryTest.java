@@ -431,6 +431,19 @@ class EventHistoryTest {
     }
 
     @Test
+    void aProcessRenamedByAScaleIsNoKillingInAnyState() {
+        String detail = "renamed from web, as its program has 2 replicas now; its STEWARD_PROCESS_NAME, and log files named"
+                + " after it, keep the old name until it restarts";
+        accept(change(ProcessState.RUNNING, ProcessState.RUNNING, detail));
+        accept(change(ProcessState.EXITED, ProcessState.EXITED, detail)); // not a RestartChanged
+
+        EventRecord record = single();
+        assertEquals("Renamed", record.reason());
+        assertEquals(EventRecord.NORMAL, record.type());
+        assertEquals(2, record.count());
+    }
+
+    @Test
     void otherTransitionsAreNormal() {
         accept(change(ProcessState.STOPPED, ProcessState.STARTING, "pid 1234"));
         accept(change(ProcessState.STARTING, ProcessState.RUNNING, "pid 1234"));
