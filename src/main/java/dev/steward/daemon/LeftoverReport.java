@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -22,6 +24,8 @@ final class LeftoverReport implements LeftoverChildren.Listener {
 
     private final Clock clock;
     private final List<Occurrence> occurrences = new ArrayList<>();
+    /** Children gone whose process group is still waited for: what follows about them is about the group. */
+    private final Set<Entry> groupsLeft = new HashSet<>();
     private String previous = "the previous daemon";
 
     /** An event and when it happened. */
@@ -49,20 +53,38 @@ final class LeftoverReport implements LeftoverChildren.Listener {
     }
 
     @Override
+    public void groupLeft(Entry child) {
+        groupsLeft.add(child);
+        Console.warn(child.process() + ": pid " + child.pid() + ", left running by " + previous + ", has gone, but its process"
+                + " group " + child.pid() + " still has processes (killAsGroup): waiting for them");
+    }
+
+    @Override
     public void killing(Entry child) {
-        Console.warn(child.process() + ": pid " + child.pid() + ", left running by " + previous + ", is still running "
-                + child.stopTimeoutSeconds() + " s after SIG" + Signals.name(child.stopSignal()) + "; sending SIGKILL"
-                + (child.killAsGroup() ? " to its process group" : ""));
+        String after = child.stopTimeoutSeconds() + " s after SIG" + Signals.name(child.stopSignal());
+        Console.warn(child.process() + ": " + (groupsLeft.contains(child)
+                ? "the process group " + child.pid() + ", which pid " + child.pid() + " led and " + previous + " left running,"
+                        + " still has processes " + after + "; sending SIGKILL to it"
+                : "pid " + child.pid() + ", left running by " + previous + ", is still running " + after + "; sending SIGKILL"
+                        + (child.killAsGroup() ? " to its process group" : "")));
     }
 
     @Override
     public void stopped(Entry child, boolean killed) {
-        add(child, true, "stopped pid " + child.pid() + ", which " + previous + " left running when it ended without stopping it"
-                + (killed ? " (it took SIGKILL)" : ""));
+        boolean group = groupsLeft.contains(child);
+        add(child, true, "stopped pid " + child.pid() + (group ? " and the rest of its process group" : "") + ", which " + previous
+                + " left running when it ended without stopping it" + (killed ? group ? " (the group took SIGKILL)" : " (it took SIGKILL)" : ""));
     }
 
     @Override
     public void stuck(Entry child, boolean denied) {
+        if (groupsLeft.contains(child)) {
+            String why = denied ? "the daemon may not signal them (they run as another user now?)" : "they are still there "
+                    + LeftoverChildren.AFTER_KILL_SECONDS + " s after SIGKILL (stuck in the kernel?)";
+            add(child, false, "the process group " + child.pid() + ", which pid " + child.pid() + " led and " + previous
+                    + " left running, was not stopped: " + why + "; its program starts anyway: look at them with `pgrep -a -g " + child.pid() + "`");
+            return;
+        }
         String why = denied ? "the daemon may not signal it (it runs as another user now?)"
                 : "it is still there " + LeftoverChildren.AFTER_KILL_SECONDS + " s after SIGKILL (stuck in the kernel?)";
         add(child, false, "pid " + child.pid() + ", left running by " + previous + ", was not stopped: " + why + "; its program"

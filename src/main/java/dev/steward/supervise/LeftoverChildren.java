@@ -20,7 +20,8 @@ import java.util.concurrent.locks.LockSupport;
  * killed. They cannot be taken over instead: their output went into pipes that closed with that daemon,
  * and only their new parent, init, learns how they end. Each gets its program's stop signal and, after
  * its stop timeout, SIGKILL, as a stop by the daemon would give it; all at once, since nothing of theirs
- * is left to order by priority.
+ * is left to order by priority. With killAsGroup, as in a stop by the daemon, the stop lasts until the
+ * child's whole process group has gone: a member that ignores the stop signal outlives the child.
  */
 public final class LeftoverChildren {
     /** How long a child may take to go after SIGKILL before the daemon goes on without waiting for it. */
@@ -39,6 +40,13 @@ public final class LeftoverChildren {
     public interface Listener {
         /** The earlier daemon's ledger was found: {@code running} are those of its children still there (maybe none). */
         void found(long daemonPid, List<Entry> running);
+
+        /**
+         * {@code child} has gone, but the process group it led still has processes (killAsGroup): they are waited for,
+         * and what is left of them at its stop timeout gets SIGKILL. {@link #killing}, {@link #stopped} and {@link #stuck}
+         * that follow are about that group.
+         */
+        void groupLeft(Entry child);
 
         /** {@code child} did not stop within its stop timeout, and gets SIGKILL. */
         void killing(Entry child);
@@ -93,11 +101,13 @@ public final class LeftoverChildren {
         long start = System.nanoTime();
         List<Stopping> left = new ArrayList<>();
         for (Entry child : children) {
+            // Its group is waited for only if it is the child's: led by the child when the stop signal goes.
+            boolean group = child.killAsGroup() && leadsItsGroup(child);
             boolean denied = !signal(child, child.stopSignal(), child.stopAsGroup());
             if (Signals.continuedAfter(child.stopSignal())) {
                 signal(child, Signals.CONT, child.stopAsGroup()); // as a stop by the daemon continues a stopped child
             }
-            left.add(new Stopping(child, start + Duration.ofSeconds(child.stopTimeoutSeconds()).toNanos(), denied));
+            left.add(new Stopping(child, start + Duration.ofSeconds(child.stopTimeoutSeconds()).toNanos(), denied, group));
         }
         List<Entry> stuck = new ArrayList<>();
         while (!left.isEmpty()) {
@@ -105,7 +115,13 @@ public final class LeftoverChildren {
             for (Iterator<Stopping> each = left.iterator(); each.hasNext(); ) {
                 Stopping stopping = each.next();
                 Entry child = stopping.child;
-                if (child.ended()) {
+                boolean ended = child.ended();
+                boolean groupLeft = ended && stopping.group && !groupGone(child);
+                if (groupLeft && !stopping.groupLeft) {
+                    stopping.groupLeft = true;
+                    listener.groupLeft(child);
+                }
+                if (ended && !groupLeft) {
                     each.remove();
                     listener.stopped(child, stopping.killed);
                 } else if (now - stopping.deadline < 0) {
@@ -114,7 +130,7 @@ public final class LeftoverChildren {
                     stopping.killed = true;
                     stopping.deadline = now + AFTER_KILL_NANOS;
                     listener.killing(child);
-                    stopping.denied = !signal(child, SIGKILL, child.killAsGroup());
+                    stopping.denied = !(stopping.groupLeft ? killGroup(child) : signal(child, SIGKILL, child.killAsGroup()));
                 } else {
                     each.remove();
                     stuck.add(child);
@@ -128,18 +144,53 @@ public final class LeftoverChildren {
         return stuck;
     }
 
-    /** One child being stopped: until when it is waited for, whether it has had SIGKILL, and whether a signal was refused. */
+    /**
+     * One child being stopped: until when it is waited for, whether it has had SIGKILL, whether a signal was refused,
+     * whether its process group is waited for too ({@code group}), and whether only that group is left ({@code groupLeft}).
+     */
     private static final class Stopping {
         final Entry child;
+        final boolean group;
         long deadline;
         boolean killed;
         boolean denied;
+        boolean groupLeft;
 
-        Stopping(Entry child, long deadline, boolean denied) {
+        Stopping(Entry child, long deadline, boolean denied, boolean group) {
             this.child = child;
             this.deadline = deadline;
             this.denied = denied;
+            this.group = group;
         }
+    }
+
+    /** Whether {@code child} is there and leads the process group of its pid, as the daemon spawned it. */
+    private static boolean leadsItsGroup(Entry child) {
+        try {
+            return child.stat().filter(stat -> stat.group() == child.pid()).isPresent();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether the process group that {@code child}, now gone, led has no process left. Its number goes to no other process
+     * while one of its members lives, so a process that has the child's pid now came after the whole group had gone.
+     */
+    private static boolean groupGone(Entry child) {
+        try {
+            if (ProcStat.read(child.pid()).filter(stat -> !stat.finished()).isPresent()) {
+                return true;
+            }
+        } catch (IOException e) {
+            return false; // cannot be looked at: waited for
+        }
+        return LibC.kill(-child.pid(), 0) != 0;
+    }
+
+    /** SIGKILL to what is left of the group {@code child} led; false when the daemon may not signal it (EPERM). */
+    private static boolean killGroup(Entry child) {
+        return groupGone(child) || LibC.kill(-child.pid(), SIGKILL) == 0 || Native.getLastError() != LibC.EPERM;
     }
 
     /** Signals {@code child} if it is still there; false when the daemon may not (EPERM). */

@@ -40,6 +40,11 @@ class LeftoverChildrenTest {
         }
 
         @Override
+        public void groupLeft(Entry child) {
+            heard.add("group left " + child.process());
+        }
+
+        @Override
         public void killing(Entry child) {
             heard.add("killing " + child.process());
         }
@@ -130,6 +135,46 @@ class LeftoverChildrenTest {
 
         assertEquals(List.of("found self [web]", "stopped web"), heard);
         await().atMost(PATIENCE).until(() -> !alive(grandchildPid));
+    }
+
+    /**
+     * With killAsGroup a stop lasts until the child's whole process group has gone, as a stop by the daemon does: a member
+     * that ignores the stop signal outlives the child, and would otherwise run on beside the program started again.
+     */
+    @Test
+    void whatIsLeftOfTheGroupAfterTheChildHasGoneGetsSigkillAfterTheStopTimeout() throws Exception {
+        Path grandchild = stateDir.resolve("grandchild");
+        Path deaf = stateDir.resolve("deaf");
+        int pid = child(begin(), "web", Specs.program("web").stopAsGroup(true).killAsGroup(true).stopTimeoutSeconds(1).build(),
+                "(trap '' TERM; echo > " + deaf + "; exec sleep 1000) & echo $! > " + grandchild + "; wait");
+        awaitFile(grandchild);
+        awaitFile(deaf);
+        long grandchildPid = Long.parseLong(Files.readString(grandchild).trim());
+        grandchildren.add(grandchildPid);
+
+        assertEquals(List.of(), LeftoverChildren.stopAll(stateDir, listener), "nothing is left for the next daemon");
+
+        assertEquals(List.of("found self [web]", "group left web", "killing web", "stopped web killed"), heard);
+        assertFalse(alive(grandchildPid));
+        assertEquals(-1, LibC.kill(-pid, 0), "the group has gone");
+    }
+
+    /** Without killAsGroup nothing of the group is waited for, as in a stop by the daemon. */
+    @Test
+    void withoutKillAsGroupWhatIsLeftOfTheGroupIsNotWaitedFor() throws Exception {
+        Path grandchild = stateDir.resolve("grandchild");
+        Path deaf = stateDir.resolve("deaf");
+        child(begin(), "web", Specs.program("web").stopAsGroup(true).killAsGroup(false).stopTimeoutSeconds(30).build(),
+                "(trap '' TERM; echo > " + deaf + "; exec sleep 1000) & echo $! > " + grandchild + "; wait");
+        awaitFile(grandchild);
+        awaitFile(deaf);
+        long grandchildPid = Long.parseLong(Files.readString(grandchild).trim());
+        grandchildren.add(grandchildPid);
+
+        LeftoverChildren.stopAll(stateDir, listener);
+
+        assertEquals(List.of("found self [web]", "stopped web"), heard);
+        assertTrue(alive(grandchildPid));
     }
 
     /** Stopped by job control, it could not act on its stop signal until continued: it would wait out its stop timeout. */
