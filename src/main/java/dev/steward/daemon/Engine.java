@@ -313,9 +313,11 @@ public final class Engine {
     /** Stops watching and stops every program; completes when no child is left. Idempotent. */
     public synchronized CompletableFuture<Void> shutdown() {
         if (stopped == null) {
+            // First: a first pass or a `start all` spawning on the owner now starts no more processes (closing the watch
+            // takes a while, and hundreds were spawned meanwhile).
+            supervisor.requestShutdown();
             Console.info("shutting down: stopping all programs, highest priority number first");
             source.close();
-            supervisor.requestShutdown(); // a first pass spawning on the owner now starts no more programs
             CompletableFuture<Void> done = new CompletableFuture<>();
             supervisor.loop().execute(() -> supervisor.shutdown().whenComplete((ok, error) -> {
                 if (error == null) {

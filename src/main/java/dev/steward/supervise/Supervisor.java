@@ -103,7 +103,7 @@ public final class Supervisor {
         this.log = log;
         this.events = events;
         this.intent = intent;
-        this.actions = new Actions(loop, clock, intent, this::shuttingDown, this::current);
+        this.actions = new Actions(loop, clock, intent, this::startsNothing, this::current);
     }
 
     /** Reconciles towards {@code desired}. Owner thread. */
@@ -248,8 +248,10 @@ public final class Supervisor {
             emit(new Event.ProgramAdded(spec.name(), added.source()));
         }
         intent.clearChanged(spec); // stopped under another version of this manifest (edited while the daemon was down)
+        // Once a stop is asked for, autostart leaves every instance alone too: a program's replicas are spawned in one
+        // step of the pass, and those after the stop would only be stopped again.
         ProgramController controller = new ProgramController(spec, index -> newSlot(spec, index),
-                slot -> intent.stoppedByHand(slot.name()), launcher::release);
+                slot -> intent.stoppedByHand(slot.name()) || shutdownRequested, launcher::release);
         programs.put(spec.name(), controller);
         controller.create();
     }
@@ -339,6 +341,14 @@ public final class Supervisor {
     /** Whether {@link #shutdown} has begun: from then on nothing is started, since nothing would stop it. Any thread. */
     public boolean shuttingDown() {
         return shuttingDown;
+    }
+
+    /**
+     * Whether a stop has been asked for or has begun: an action starts nothing from then on. {@code start all} spawns
+     * every process in one owner task, which the shutdown queued behind it would only stop again. Any thread.
+     */
+    private boolean startsNothing() {
+        return shuttingDown || shutdownRequested;
     }
 
     /**

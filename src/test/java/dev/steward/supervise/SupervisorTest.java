@@ -1182,18 +1182,42 @@ class SupervisorTest {
     @Test
     void aStopAskedForWhileTheFirstPassSpawnsStartsNoMorePrograms() {
         // The first pass spawns every program in one owner task (500 take about a second); a TERM meanwhile
-        // reaches the owner only after it. The programs it had yet to start must not start, only to be stopped.
+        // reaches the owner only after it. The processes it had yet to start must not start, only to be stopped: the
+        // other programs, and the other replicas of the program being spawned.
         Supervisor supervisor = supervisor(OperatorIntent.inMemory());
         spawner.onSpawn = supervisor::requestShutdown; // the signal arrives during the first spawn
-        loop.execute(() -> supervisor.apply(desired(program("a").build(), program("b").build(), program("c").build())));
+        loop.execute(() -> supervisor.apply(desired(program("a").replicas(3).build(), program("b").build(), program("c").build())));
         CompletableFuture<Void> done = new CompletableFuture<>();
         loop.execute(() -> supervisor.shutdown().whenComplete((ok, error) -> done.complete(null)));
         loop.runPending();
 
         assertEquals(1, spawner.spawnCount(), "started after the stop was asked for: " + supervisor.processes());
-        spawner.lastChildOf("a").exit(ExitStatus.killedBy(SIGTERM));
+        spawner.lastChildOf("a-0").exit(ExitStatus.killedBy(SIGTERM));
         assertTrue(done.isDone());
         supervisor.processes().forEach(p -> assertEquals(STOPPED, p.state(), p.name()));
+    }
+
+    @Test
+    void aStopAskedForWhileStartAllSpawnsStartsNoMoreProcesses() {
+        // `start all` spawns every process in one owner task too; the shutdown reaches the owner only after it.
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("web").replicas(3).autostart(false).build()));
+        spawner.onSpawn = supervisor::requestShutdown; // the signal arrives during the first spawn
+        CompletableFuture<List<Actions.Result>> started = new CompletableFuture<>();
+        loop.execute(() -> supervisor.start(List.of("web-0", "web-1", "web-2"), TIMEOUT).thenAccept(started::complete));
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> supervisor.shutdown().whenComplete((ok, error) -> done.complete(null)));
+        loop.runPending();
+
+        assertEquals(1, spawner.spawnCount(), "started after the stop was asked for");
+        spawner.lastChildOf("web-0").exit(ExitStatus.killedBy(SIGTERM));
+        assertTrue(done.isDone());
+        supervisor.processes().forEach(p -> assertEquals(STOPPED, p.state(), p.name()));
+        assertTrue(started.isDone());
+        for (Actions.Result result : started.join().subList(1, 3)) {
+            assertFalse(result.ok());
+            assertTrue(result.message().contains("shutting down"), result.message());
+        }
     }
 
     @Test
