@@ -126,8 +126,10 @@ public final class Engine {
         ChildLedger ledger = ChildLedger.begin(stateDir, stopLeftovers(stateDir, leftovers), Console::warn, Console::info);
         if (stopRequested.getAsBoolean()) {
             // Asked to stop while the previous daemon's processes were being stopped: they have been, as a stop would
-            // stop them; starting the programs only to stop them again would take as long once more.
-            Console.info("asked to stop while the previous daemon's processes were being stopped: they are stopped, and"
+            // stop them; starting the programs only to stop them again would take as long once more. Or asked before
+            // anything was read, with nothing left by a previous daemon: then there is nothing to say of one.
+            Console.info(leftovers.occurrences().isEmpty() ? "asked to stop while starting: nothing was started"
+                    : "asked to stop while the previous daemon's processes were being stopped: they are stopped, and"
                     + " nothing else was started");
             closeQuietly(lock);
             throw new StopRequestedException();
