@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -214,9 +215,21 @@ public final class Engine {
      * API's token, which would let any program control the daemon over TCP.
      */
     private static Map<String, String> childEnvironment() {
-        Map<String, String> environment = InheritedEnvironment.read(); // as UTF-8, whatever the locale
+        return childEnvironment(InheritedEnvironment.read()); // as UTF-8, whatever the locale
+    }
+
+    /**
+     * The daemon's environment less what is the daemon's alone: the JVM's suspend signal, and every variable it may read
+     * the API's token from, whoever holds which may have any command run as the daemon's user (a program run as a less
+     * privileged one, {@code spec.user}, would): {@code STEWARD_TOKEN}, its profile forms ({@code _PROD_STEWARD_TOKEN} is
+     * {@code %prod.steward.token} to Quarkus) and bin/steward's {@code STEWARD_JAVA_OPTS}, where {@code -Dsteward.token}
+     * counts as a flag.
+     */
+    static Map<String, String> childEnvironment(Map<String, String> inherited) {
+        Map<String, String> environment = new HashMap<>(inherited);
         environment.remove("_JAVA_SR_SIGNUM");
-        environment.remove("STEWARD_TOKEN"); // the API's secret is no business of the programs
+        environment.remove("STEWARD_JAVA_OPTS");
+        environment.keySet().removeIf(name -> name.equals("STEWARD_TOKEN") || name.startsWith("_") && name.endsWith("_STEWARD_TOKEN"));
         return environment;
     }
 
