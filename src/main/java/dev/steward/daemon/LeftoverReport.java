@@ -47,9 +47,11 @@ final class LeftoverReport implements LeftoverChildren.Listener {
         String named = running.stream().limit(NAMED).map(child -> child.process() + " (pid " + child.pid() + ")")
                 .collect(Collectors.joining(", "));
         int more = running.size() - NAMED;
+        boolean one = running.size() == 1;
         Console.warn(previous + " ended without stopping its programs (killed or crashed), and " + running.size() + " of its"
-                + " processes still run: " + named + (more > 0 ? " and " + more + " more" : "") + "; stopping them with"
-                + " their programs' stop signals before anything starts, so that no program runs twice");
+                + " processes still " + (one ? "runs" : "run") + ": " + named + (more > 0 ? " and " + more + " more" : "")
+                + (one ? "; stopping it with its program's stop signal" : "; stopping them with their programs' stop signals")
+                + " before anything starts, so that no program runs twice");
     }
 
     @Override
