@@ -4,6 +4,7 @@ import dev.steward.control.Control;
 import dev.steward.control.LabelSelector;
 import dev.steward.control.LogTail;
 import dev.steward.control.ProcessInfo;
+import dev.steward.control.SupervisorNames;
 import dev.steward.health.GroupUsage;
 import dev.steward.logs.LogSink;
 import io.smallrye.mutiny.Multi;
@@ -163,8 +164,9 @@ public class ProcessesResource {
     }
 
     private ProcessInfo process(String name) {
-        return control.process(name).orElseThrow(() -> ApiException.notFound("no process named \"" + name
-                + "\"; run `steward get processes` to list them"));
+        return control.process(name).orElseThrow(() -> ApiException.notFound("no process named \"" + name + "\""
+                + SupervisorNames.replica(name).filter(replica -> control.process(replica).isPresent())
+                        .map(SupervisorNames::didYouMean).orElse("; run `steward get processes` to list them")));
     }
 
     private static boolean stderr(String stream) {

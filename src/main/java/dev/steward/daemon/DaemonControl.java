@@ -7,6 +7,7 @@ import dev.steward.control.LabelSelector;
 import dev.steward.control.LogTail;
 import dev.steward.control.ProcessInfo;
 import dev.steward.control.ProgramView;
+import dev.steward.control.SupervisorNames;
 import dev.steward.events.Event;
 import dev.steward.events.EventRecord;
 import dev.steward.logs.LogSink;
@@ -138,7 +139,7 @@ public class DaemonControl implements Control {
             List<String> matched = all.stream().filter(p -> p.program().equals(group)
                     && (process.equals("*") || process.isEmpty() || p.name().equals(process))).map(ProcessView::name).toList();
             if (matched.isEmpty()) {
-                throw noSuch(target, snapshot, group);
+                throw noSuch(target, snapshot, group, process);
             }
             return matched;
         }
@@ -147,19 +148,21 @@ public class DaemonControl implements Control {
             matched = all.stream().filter(p -> p.program().equals(target)).map(ProcessView::name).toList();
         }
         if (matched.isEmpty()) {
-            throw noSuch(target, snapshot, target);
+            throw noSuch(target, snapshot, target, target);
         }
         return matched;
     }
 
-    private static NoSuchElementException noSuch(String target, Supervisor.Snapshot snapshot, String program) {
+    private static NoSuchElementException noSuch(String target, Supervisor.Snapshot snapshot, String program, String process) {
         boolean scaledToZero = snapshot.programs().stream().anyMatch(p -> p.spec().name().equals(program) && p.spec().replicas() == 0);
         if (scaledToZero) {
             return new NoSuchElementException("program " + program + " has 0 replicas, so it has no process to act on;"
                     + " scale it up first: `steward scale program " + program + " --replicas 1`");
         }
-        return new NoSuchElementException("no program or process named \"" + target
-                + "\"; run `steward get processes` to list them");
+        Optional<String> replica = SupervisorNames.replica(process)
+                .filter(name -> snapshot.processes().stream().anyMatch(p -> p.name().equals(name)));
+        return new NoSuchElementException("no program or process named \"" + target + "\"" + replica
+                .map(SupervisorNames::didYouMean).orElse("; run `steward get processes` to list them"));
     }
 
     @Override

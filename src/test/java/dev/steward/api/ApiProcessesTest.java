@@ -92,6 +92,9 @@ class ApiProcessesTest {
                 .body("description", org.hamcrest.Matchers.startsWith("pid "))
                 .body("stdoutLog", org.hamcrest.Matchers.endsWith("/logs/api-p-1.out.log"))
                 .body("labels.suite", equalTo("api"));
+        given().get("/api/v1/processes/api-p_01/logs").then().statusCode(404)
+                .body("detail", equalTo("no process named \"api-p_01\"; did you mean api-p-1? (Supervisor's process_name"
+                        + " web_00 is web-0 here)"));
     }
 
     @Test

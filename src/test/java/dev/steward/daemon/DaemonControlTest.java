@@ -189,6 +189,25 @@ class DaemonControlTest {
     }
 
     @Test
+    void supervisorsProcessNameOfAReplicaPointsAtItsNameHere() throws Exception {
+        DaemonControl control = control();
+        ProgramSpec web = Specs.program("web").replicas(2).autostart(false).build();
+        onOwner(() -> supervisor.apply(new DesiredState(Map.of("web", web), Map.of("web", stateDir.resolve("web.yaml")), List.of())));
+
+        for (String supervisorName : List.of("web_01", "web:web_01", "web_1")) {
+            NoSuchElementException e = assertThrows(NoSuchElementException.class,
+                    () -> control.resolve(List.of(supervisorName), Optional.empty()));
+            assertEquals("no program or process named \"" + supervisorName + "\"; did you mean web-1? (Supervisor's"
+                    + " process_name web_00 is web-0 here)", e.getMessage());
+        }
+        for (String noSuchReplica : List.of("web_07", "web_", "_01", "web_x1")) {
+            NoSuchElementException e = assertThrows(NoSuchElementException.class,
+                    () -> control.resolve(List.of(noSuchReplica), Optional.empty()));
+            assertTrue(e.getMessage().endsWith("; run `steward get processes` to list them"), e.getMessage());
+        }
+    }
+
+    @Test
     void anUnknownNameAmongSeveralSaysThatNothingWasDoneToTheOthers() throws Exception {
         // supervisorctl's `stop web nope` stops web; here the request is refused whole, and the message must say so.
         DaemonControl control = control();
