@@ -5,16 +5,19 @@ import dev.steward.manifest.NodeReader.Position;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -62,6 +65,8 @@ public final class ManifestWriter {
 
     private final Path directory;
     private final ManifestLoader loader = new ManifestLoader();
+    /** The files this writer deleted, a program's only one, while they are gone; guarded by this. */
+    private final Set<Path> deleted = new HashSet<>();
 
     /** @param directory the watched manifest directory */
     public ManifestWriter(Path directory) {
@@ -255,6 +260,7 @@ public final class ManifestWriter {
             if (alone) {
                 try {
                     Files.delete(file.path()); // removing a file is atomic by itself
+                    deleted.add(file.path());
                 } catch (IOException e) {
                     throw new ManifestWriteException("cannot delete " + file.path() + ": " + failure(e, directory, false), e);
                 }
@@ -355,6 +361,11 @@ public final class ManifestWriter {
             }
         }
         FileEdit source = sources.containsKey(name) ? files.get(candidates.get(0)) : null; // the file it runs from
+        if (source != null && goneForAMoment(source.path(), name)) {
+            throw new ManifestConflictException(source.path() + ", which program " + name + " runs from, is gone at the"
+                    + " moment (deleted, or being written again), and no other manifest defines it; nothing was written. Try"
+                    + " again in a moment, once the daemon has read the directory");
+        }
         if (source != null && source.exists()) {
             Optional<ManifestError> invalid = firstError(source);
             if (invalid.isPresent()) { // not a moment's state: the daemon holds its last good version until it is fixed
@@ -369,6 +380,19 @@ public final class ManifestWriter {
                     + " moment, once the daemon has read that file");
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether the file a program runs from is missing, and the daemon has not yet read so, for a moment as far as can be
+     * told: a checkout, or an rm and cp, deletes it and writes it again (the watcher waits for that before it stops
+     * anything), and a new file for the program now would be its second definition, which the daemon rejects once the first
+     * is back: the edit reported done would never run. Not so when this writer deleted it ({@code delete && apply}), nor
+     * when the new file would take its place, nor for a link pointing nowhere, which is written through.
+     */
+    private boolean goneForAMoment(Path source, String name) {
+        deleted.removeIf(path -> Files.exists(path, LinkOption.NOFOLLOW_LINKS)); // there again: no longer known as deleted
+        return !Files.exists(source, LinkOption.NOFOLLOW_LINKS) && !deleted.contains(source)
+                && !source.equals(directory.resolve(name + ".yaml"));
     }
 
     /**

@@ -418,8 +418,36 @@ class ManifestWriterTest {
         assertFalse(Files.exists(file("web.yaml")), "no second file defining web");
         assertEquals("", read("pair.yaml"));
 
-        Files.delete(file("pair.yaml")); // gone for good: the daemon is about to forget it, and a new file may hold it
-        assertEquals(Action.CREATED, writer().apply(WEB, sources, Map.of(), false).changes().get(0).action());
+        Files.delete(file("pair.yaml")); // gone for good: once the daemon has forgotten it, a new file may hold it
+        assertEquals(Action.CREATED, writer().apply(WEB, Map.of(), Map.of(), false).changes().get(0).action());
+    }
+
+    @Test
+    void aProgramWhoseFileIsGoneForAMomentIsNotWrittenIntoASecondFile() throws IOException {
+        // A checkout (or rm and cp) deletes the file and writes it again: the daemon, which has not read the deletion,
+        // runs web from it, and a web.yaml written meanwhile would be a second definition that the daemon rejects
+        Map<String, Path> sources = Map.of("web", file("pair.yaml"));
+        ManifestConflictException e = assertThrows(ManifestConflictException.class,
+                () -> writer().apply(WEB.replace("100", "200"), sources, Map.of(), false));
+        assertTrue(e.getMessage().contains("pair.yaml, which program web runs from, is gone at the moment"), e.getMessage());
+        assertThrows(ManifestConflictException.class, () -> writer().scale("web", 2, sources, Map.of(), false));
+        assertThrows(ManifestConflictException.class, () -> writer().delete("web", sources, false));
+        assertEquals(List.of(), listing(), "no second file defining web");
+
+        // Where the new file would take its place, no second definition can come of it
+        assertEquals(Action.CREATED, writer().apply(WEB, Map.of("web", file("web.yaml")), Map.of(), false)
+                .changes().get(0).action());
+    }
+
+    @Test
+    void aProgramDeletedWithItsFileCanBeAppliedAgainAtOnce() throws IOException {
+        write("front.yaml", WEB); // not web.yaml: applied again, web goes to a new file
+        ManifestWriter writer = writer();
+        Map<String, Path> sources = Map.of("web", file("front.yaml")); // the daemon has not yet read the delete
+        writer.delete("web", sources, false);
+
+        assertEquals(Action.CREATED, writer.apply(WEB, sources, Map.of(), false).changes().get(0).action());
+        assertEquals(List.of("web.yaml"), listing());
     }
 
     @Test
