@@ -40,15 +40,55 @@ final class AtomicFiles {
      * checkout, a ConfigMap's key), whose later changes would then go unseen.
      */
     static void write(Path target, String text) throws IOException {
-        if (!Files.isSymbolicLink(target)) {
-            replace(target, text);
-            return;
+        Staged staged = stage(target, text);
+        try {
+            staged.commit();
+        } finally {
+            staged.discard();
         }
-        replace(linkTarget(target), text);
-        // The watch on the directory hears nothing of a change to a target outside it: touching the link itself is an
-        // event there, so that the change is in force at once rather than at the next re-list.
-        Files.getFileAttributeView(target, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                .setTimes(FileTime.from(Instant.now()), null, null);
+    }
+
+    /**
+     * A file's new text, written in full beside it and not yet in its place: an edit of several files writes them all
+     * this way first, so that one that cannot be written (no room, no permission) leaves every file as it was.
+     */
+    static final class Staged {
+        private final Path temp;
+        private final Path target;
+        private final Path link; // the symbolic link written through, touched once the target is in place; or null
+
+        private Staged(Path temp, Path target, Path link) {
+            this.temp = temp;
+            this.target = target;
+            this.link = link;
+        }
+
+        /** Puts the new text in place, in one step (a rename). */
+        void commit() throws IOException {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            if (link != null) {
+                // The watch on the directory hears nothing of a change to a target outside it: touching the link itself
+                // is an event there, so that the change is in force at once rather than at the next re-list.
+                Files.getFileAttributeView(link, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                        .setTimes(FileTime.from(Instant.now()), null, null);
+            }
+        }
+
+        /** Removes the temporary file unless it was put in place. */
+        void discard() {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException e) {
+                // a dot file, which the watcher ignores, and the next write of the same file replaces
+            }
+        }
+    }
+
+    /** Writes {@code text} beside {@code target} (the link's target, for a symbolic link), for {@link Staged#commit}. */
+    static Staged stage(Path target, String text) throws IOException {
+        boolean link = Files.isSymbolicLink(target);
+        Path file = link ? linkTarget(target) : target;
+        return new Staged(writeTemporary(file, text), file, link ? target : null);
     }
 
     /**
@@ -109,8 +149,10 @@ final class AtomicFiles {
         return replaced == null ? NEW_FILE_PERMISSIONS : PosixFilePermissions.fromString("rw-------");
     }
 
-    private static void replace(Path target, String text) throws IOException {
+    /** Writes {@code text} to {@code .<file name>.tmp} beside {@code target}, with the mode, owner and group it will have. */
+    private static Path writeTemporary(Path target, String text) throws IOException {
         Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        boolean written = false;
         try {
             // Made anew, with its mode, not reused: one a crash left may have been made under another umask
             if (!Files.isDirectory(temp, LinkOption.NOFOLLOW_LINKS)) {
@@ -130,9 +172,12 @@ final class AtomicFiles {
                 keepOwner(Files.getFileAttributeView(temp, PosixFileAttributeView.class), was);
                 Files.setPosixFilePermissions(temp, was.permissions());
             }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            written = true;
+            return temp;
         } finally {
-            Files.deleteIfExists(temp);
+            if (!written && !Files.isDirectory(temp, LinkOption.NOFOLLOW_LINKS)) {
+                Files.deleteIfExists(temp);
+            }
         }
     }
 }

@@ -155,7 +155,7 @@ public final class ManifestWriter {
             }
         }
         if (!dryRun) {
-            files.values().stream().filter(FileEdit::changed).forEach(file -> write(file.path(), file.result()));
+            write(files.values().stream().filter(FileEdit::changed).toList());
         }
         return new Outcome(List.copyOf(changes), List.of());
     }
@@ -265,7 +265,7 @@ public final class ManifestWriter {
                     throw new ManifestWriteException("cannot delete " + file.path() + ": " + failure(e, directory, false), e);
                 }
             } else {
-                write(file.path(), file.result());
+                write(List.of(file));
             }
         }
         return new Change(name, Action.DELETED, file.path(), before, Optional.empty());
@@ -338,7 +338,7 @@ public final class ManifestWriter {
         ReplicasEdit.apply(file, doc, replicas);
         ManifestCheck.edited(loader, file, List.of(after), List.of());
         if (!dryRun) {
-            write(file.path(), file.result());
+            write(List.of(file));
         }
         return new Change(name, Action.CONFIGURED, file.path(), Optional.of(before), Optional.of(after));
     }
@@ -448,19 +448,47 @@ public final class ManifestWriter {
         return one.programs().stream().filter(p -> p.name().equals(name)).findFirst();
     }
 
-    private void write(Path file, String text) {
+    /**
+     * Writes the edited files, all or none: each is written beside itself first, and put in place (renamed) only once
+     * all are, so that a file that cannot be written (no room, no permission, a read-only mount) leaves every file as it
+     * was, as the answer says. Only a rename failing after others were made would leave them done; renaming within a
+     * directory needs no room.
+     */
+    private void write(List<FileEdit> edits) {
+        List<AtomicFiles.Staged> staged = new ArrayList<>();
+        try {
+            for (FileEdit file : edits) {
+                staged.add(stage(file.path(), file.result()));
+            }
+            for (int i = 0; i < staged.size(); i++) {
+                try {
+                    staged.get(i).commit();
+                } catch (IOException e) {
+                    throw cannotWrite(edits.get(i).path(), e);
+                }
+            }
+        } finally {
+            staged.forEach(AtomicFiles.Staged::discard);
+        }
+    }
+
+    private AtomicFiles.Staged stage(Path file, String text) {
         try {
             SharedDirectory.createDirectories(file.getParent());
-            AtomicFiles.write(file, text);
+            return AtomicFiles.stage(file, text);
         } catch (IOException e) {
-            Path where = directory;
-            if (e instanceof FileSystemException failed && failed.getFile() != null && Files.isSymbolicLink(file)) {
-                // a linked manifest is written where its link leads: the directory of the file that failed is the one
-                Path parent = Path.of(failed.getFile()).toAbsolutePath().getParent();
-                where = parent != null ? parent : directory;
-            }
-            throw new ManifestWriteException("cannot write " + file + ": " + failure(e, where, true), e);
+            throw cannotWrite(file, e);
         }
+    }
+
+    private ManifestWriteException cannotWrite(Path file, IOException e) {
+        Path where = directory;
+        if (e instanceof FileSystemException failed && failed.getFile() != null && Files.isSymbolicLink(file)) {
+            // a linked manifest is written where its link leads: the directory of the file that failed is the one
+            Path parent = Path.of(failed.getFile()).toAbsolutePath().getParent();
+            where = parent != null ? parent : directory;
+        }
+        return new ManifestWriteException("cannot write " + file + ": " + failure(e, where, true), e);
     }
 
     /**

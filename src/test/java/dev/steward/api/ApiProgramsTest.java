@@ -206,6 +206,27 @@ class ApiProgramsTest {
     }
 
     @Test
+    void anApplyThatCannotWriteOneOfItsFilesChangesNoneAndRestartsNothing() throws Exception {
+        apply(sleeper("api-kept")).statusCode(200);
+        awaitState("api-kept", "RUNNING");
+        long pid = given().get("/api/v1/processes/api-kept").jsonPath().getLong("pid");
+        Path blocker = MANIFESTS.resolve(".api-unwritten.yaml.tmp"); // a directory where the new file's temp file goes
+        Files.createDirectories(blocker.resolve("in-the-way"));
+        try {
+            apply(sleeper("api-kept").replace("sleep 1000", "sleep 1001") + "---\n" + sleeper("api-unwritten"))
+                    .statusCode(500).body("code", equalTo("CannotWrite"))
+                    .body("detail", containsString("cannot write " + MANIFESTS.resolve("api-unwritten.yaml")));
+            assertEquals(sleeper("api-kept"), Files.readString(MANIFESTS.resolve("api-kept.yaml")));
+            given().get("/api/v1/programs/api-kept?reread=true").then().statusCode(200)
+                    .body("spec.command[2]", equalTo("exec sleep 1000"));
+            given().get("/api/v1/processes/api-kept").then().body("pid", equalTo((int) pid));
+        } finally {
+            Files.delete(blocker.resolve("in-the-way"));
+            Files.delete(blocker);
+        }
+    }
+
+    @Test
     void invalidManifestIs422WithThePlaceOfEachError() {
         String yaml = sleeper("api-bad", "replicas: many", "stopSignal: BOGUS");
         apply(yaml).statusCode(422)

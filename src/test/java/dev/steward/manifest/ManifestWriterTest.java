@@ -148,6 +148,19 @@ class ManifestWriterTest {
     }
 
     @Test
+    void anApplyOfSeveralFilesOneOfWhichCannotBeWrittenWritesNone() throws IOException {
+        write("web.yaml", WEB);
+        Files.createDirectories(file(".api.yaml.tmp").resolve("in-the-way")); // api.yaml cannot be written, even by root
+
+        ManifestWriteException e = assertThrows(ManifestWriteException.class, () -> writer().apply(
+                WEB.replace("\"100\"", "\"200\"") + "---\n" + API, Map.of("web", file("web.yaml")), Map.of(), false));
+
+        assertTrue(e.getMessage().startsWith("cannot write " + file("api.yaml") + ": "), e.getMessage());
+        assertEquals(WEB, read("web.yaml"), "web.yaml, written first, is left as it was: the answer says nothing changed");
+        assertEquals(List.of(".api.yaml.tmp", "web.yaml"), listing(), "no temporary file left");
+    }
+
+    @Test
     void sameProgramAgainIsUnchangedAndTheFileIsNotTouched() throws IOException {
         String commented = "# hand-written\n" + WEB.replace("[sleep, \"100\"]", "sleep 100");
         write("web.yaml", commented);
