@@ -58,6 +58,20 @@ final class FileEdit {
         return path;
     }
 
+    /**
+     * Whether the file still holds the text it was read with (or still does not exist): else someone wrote it meanwhile,
+     * an operator's editor, {@code sed -i} or a checkout, and writing the edit would undo what they wrote.
+     */
+    boolean unchangedSinceRead() {
+        try {
+            return Utf8Text.decode(RegularFiles.read(path)).equals(original);
+        } catch (Utf8Text.NotUtf8 e) {
+            return false;
+        } catch (RegularFiles.Unreadable e) {
+            return original == null && e.missing();
+        }
+    }
+
     boolean exists() {
         return original != null;
     }

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -28,7 +29,9 @@ import java.util.stream.Stream;
  * documents of that file and their comments are kept; a new program gets {@code <name>.yaml}. Every
  * write goes through a temp file and a rename. Each edit is checked by reading the result back before
  * it is written: the edited program must read as intended and the file must stay as valid as it was.
- * Operations are serialized, so two requests never edit the same file from the same old text.
+ * Operations are serialized, so two requests never edit the same file from the same old text; a file that someone else
+ * (an operator's editor, {@code sed -i}) wrote after the edit read it is not written over: the edit is made again from
+ * its new text.
  */
 public final class ManifestWriter {
 
@@ -63,14 +66,50 @@ public final class ManifestWriter {
         }
     }
 
+    /** How many times an edit is made again from the files as they are when someone else wrote one meanwhile. */
+    static final int ATTEMPTS = 3;
+
     private final Path directory;
     private final ManifestLoader loader = new ManifestLoader();
     /** The files this writer deleted, a program's only one, while they are gone; guarded by this. */
     private final Set<Path> deleted = new HashSet<>();
+    private final Runnable beforeWrite;
 
     /** @param directory the watched manifest directory */
     public ManifestWriter(Path directory) {
+        this(directory, () -> { });
+    }
+
+    /** @param beforeWrite run once an edit's files are ready to be put in place: a test's hand edit landing meanwhile */
+    ManifestWriter(Path directory, Runnable beforeWrite) {
         this.directory = directory.toAbsolutePath().normalize();
+        this.beforeWrite = beforeWrite;
+    }
+
+    /** A file of an edit was written by someone else after the edit read it: the edit is made again from the new text. */
+    private static final class WrittenMeanwhile extends RuntimeException {
+        WrittenMeanwhile(Path file) {
+            super(file + " was changed by someone else while this edit was being made, " + ATTEMPTS + " times in a row"
+                    + " (an editor, or a program that keeps rewriting it?); nothing was written, so that their change is"
+                    + " not lost: try again once it is quiet", null, false, false);
+        }
+    }
+
+    /**
+     * Makes {@code edit}, again from the files as they are then when one was written meanwhile, as the Kubernetes API
+     * server applies a patch again to an object that changed under it: what an operator saved by hand while an apply,
+     * delete or scale was being made is kept, where writing the edit would have undone it.
+     */
+    private static <T> T retried(Supplier<T> edit) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return edit.get();
+            } catch (WrittenMeanwhile e) {
+                if (attempt == ATTEMPTS) {
+                    throw new ManifestConflictException(e.getMessage());
+                }
+            }
+        }
     }
 
     public Path directory() {
@@ -109,6 +148,11 @@ public final class ManifestWriter {
      */
     public synchronized Outcome apply(List<Submitted> manifests, Map<String, Path> sources,
                                       Map<String, ProgramSpec> inForce, boolean dryRun) {
+        return retried(() -> applyOnce(manifests, sources, inForce, dryRun));
+    }
+
+    private Outcome applyOnce(List<Submitted> manifests, Map<String, Path> sources, Map<String, ProgramSpec> inForce,
+                              boolean dryRun) {
         requireReadByTheDaemon();
         List<ManifestError> errors = new ArrayList<>();
         List<Located> programs = read(manifests, errors);
@@ -244,6 +288,10 @@ public final class ManifestWriter {
      * @throws NoSuchElementException when no manifest defines it
      */
     public synchronized Change delete(String name, Map<String, Path> sources, boolean dryRun) {
+        return retried(() -> deleteOnce(name, sources, dryRun));
+    }
+
+    private Change deleteOnce(String name, Map<String, Path> sources, boolean dryRun) {
         requireReadByTheDaemon();
         List<Path> listed = manifestFiles();
         Map<Path, FileEdit> read = new LinkedHashMap<>();
@@ -258,6 +306,10 @@ public final class ManifestWriter {
         }
         if (!dryRun) {
             if (alone) {
+                beforeWrite.run();
+                if (!file.unchangedSinceRead()) {
+                    throw new WrittenMeanwhile(file.path());
+                }
                 try {
                     Files.delete(file.path()); // removing a file is atomic by itself
                     deleted.add(file.path());
@@ -316,6 +368,11 @@ public final class ManifestWriter {
         if (replicas < 0) {
             throw new IllegalArgumentException("replicas must be 0 or more (got " + replicas + ")");
         }
+        return retried(() -> scaleOnce(name, replicas, sources, inForce, dryRun));
+    }
+
+    private Change scaleOnce(String name, int replicas, Map<String, Path> sources, Map<String, ProgramSpec> inForce,
+                             boolean dryRun) {
         requireReadByTheDaemon();
         Map<Path, FileEdit> read = new LinkedHashMap<>();
         FileEdit file = locate(name, sources, read, manifestFiles()).orElseThrow(() -> missing(name, read.values()));
@@ -453,12 +510,21 @@ public final class ManifestWriter {
      * all are, so that a file that cannot be written (no room, no permission, a read-only mount) leaves every file as it
      * was, as the answer says. Only a rename failing after others were made would leave them done; renaming within a
      * directory needs no room.
+     *
+     * @throws WrittenMeanwhile when a file no longer holds the text the edit was made from; nothing is written then
      */
     private void write(List<FileEdit> edits) {
         List<AtomicFiles.Staged> staged = new ArrayList<>();
         try {
             for (FileEdit file : edits) {
                 staged.add(stage(file.path(), file.result()));
+            }
+            beforeWrite.run();
+            // Looked at last, just before the renames, so that as little time as possible is left for a write to be lost
+            for (FileEdit file : edits) {
+                if (!file.unchangedSinceRead()) {
+                    throw new WrittenMeanwhile(file.path());
+                }
             }
             for (int i = 0; i < staged.size(); i++) {
                 try {
