@@ -144,7 +144,34 @@ final class FileEdit {
             }
             text.append(document).append('\n');
         }
-        return text.toString();
+        return inLineBreaksOfOriginal(text.toString());
+    }
+
+    /**
+     * {@code text} with the line breaks of the original file when it uses one kind throughout: a file saved on Windows
+     * (CRLF) gets CRLF in what is written into it too, where an inserted {@code replicas: 3} line or document in LF made
+     * the editor show a {@code ^M} on every other line and {@code git diff} mark each; an LF file gets no CRLF from a
+     * manifest sent with them. A file of mixed line breaks, or none, takes the text as it is.
+     */
+    private String inLineBreaksOfOriginal(String text) {
+        String was = original();
+        int lineFeeds = count(was, "\n");
+        if (lineFeeds == 0) {
+            return text;
+        }
+        int crlfs = count(was, "\r\n");
+        if (crlfs == lineFeeds) {
+            return text.replace("\r\n", "\n").replace("\n", "\r\n");
+        }
+        return crlfs == 0 ? text.replace("\r\n", "\n") : text;
+    }
+
+    private static int count(String text, String what) {
+        int count = 0;
+        for (int at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + what.length())) {
+            count++;
+        }
+        return count;
     }
 
     /**
