@@ -18,10 +18,13 @@ final class ApplyResults {
     }
 
     /**
-     * @param inForce the program as supervised now, used when the file's old version could not be read
+     * @param inForce the program as supervised before the change was written: what the daemon compares the new version
+     *                with, so what it restarts. The file's old version says the same but where the daemon rejects that
+     *                file and keeps its last good version in force (a process name another program has), or has not
+     *                read an operator's save yet; it is used for a program not in force
      */
     static ApplyResultDto of(Change change, Optional<ProgramView> inForce, boolean dryRun) {
-        Optional<ProgramSpec> before = change.before().or(() -> inForce.map(ProgramView::spec));
+        Optional<ProgramSpec> before = inForce.map(ProgramView::spec).or(change::before);
         boolean restarts = change.action() == Action.CONFIGURED && before.isPresent() && change.after().isPresent()
                 && !before.get().launchSettings().equals(change.after().get().launchSettings());
         return new ApplyResultDto(change.program(), change.action().label(), change.file().toString(), restarts,

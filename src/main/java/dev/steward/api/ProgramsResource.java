@@ -138,7 +138,8 @@ public class ProgramsResource {
                     + (dryRun ? "" : ", nothing was written") + "; fix the errors listed" + whereLinesAre
                     + (dryRun ? " and try again" : " and apply again"), outcome.errors());
         }
-        List<ApplyResultDto> results = outcome.changes().stream().map(change -> result(change, dryRun)).toList();
+        List<ApplyResultDto> results = outcome.changes().stream()
+                .map(change -> result(change, named(programs, change.program()), dryRun)).toList();
         if (!dryRun) {
             control.recordOperatorActions(outcome.changes().stream().filter(change -> change.action() != Action.UNCHANGED)
                     .map(change -> action(change, "Applied", change.action().label() + " by apply in "
@@ -197,12 +198,13 @@ public class ProgramsResource {
                                  @Context UriInfo uri) {
         requireLoaded();
         boolean dryRun = Params.flag("dryRun", dryRunParam, uri);
-        Change change = writer.delete(name, sources(control.programs()), dryRun);
+        List<ProgramView> programs = control.programs();
+        Change change = writer.delete(name, sources(programs), dryRun);
         if (!dryRun) {
             control.recordOperatorActions(List.of(action(change, "Deleted", "deleted through the API from "
                     + change.file().getFileName())));
         }
-        return result(change, dryRun);
+        return result(change, named(programs, name), dryRun);
     }
 
     @POST
@@ -221,7 +223,7 @@ public class ProgramsResource {
             control.recordOperatorActions(List.of(action(change, "Scaled", "scaled " + change.before().orElseThrow().replicas()
                     + " -> " + replicas + " through the API")));
         }
-        return result(change, dryRun);
+        return result(change, named(programs, name), dryRun);
     }
 
     private ProgramView program(String name) {
@@ -256,8 +258,17 @@ public class ProgramsResource {
         return specs;
     }
 
-    private ApplyResultDto result(Change change, boolean dryRun) {
-        ApplyResultDto result = ApplyResults.of(change, control.program(change.program()), dryRun);
+    /** Program {@code name} as it was in force when the request came, before its file was written. */
+    private static Optional<ProgramView> named(List<ProgramView> programs, String name) {
+        return programs.stream().filter(program -> program.name().equals(name)).findFirst();
+    }
+
+    /**
+     * @param inForce the program as it was in force before the write: what the daemon compares the file written with (read
+     *                after it, it may already be the new version)
+     */
+    private ApplyResultDto result(Change change, Optional<ProgramView> inForce, boolean dryRun) {
+        ApplyResultDto result = ApplyResults.of(change, inForce, dryRun);
         if (!dryRun && control.shuttingDown() && !change.action().equals(Action.UNCHANGED)) {
             // Written, as the desired state the next start reads; this daemon reads no manifest any more.
             return new ApplyResultDto(result.program(), result.action(), result.file(), false,

@@ -6,6 +6,7 @@ import static dev.steward.api.ApiFixture.awaitProgram;
 import static dev.steward.api.ApiFixture.awaitState;
 import static dev.steward.api.ApiFixture.sleeper;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -20,6 +21,7 @@ import io.restassured.http.ContentType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -107,7 +109,7 @@ class ApiProgramsTest {
             given().get("/api/v1/processes/api-namesake").then().body("removed", equalTo(true))
                     .body("description", equalTo("its program was removed; it goes once stopped"));
             Files.writeString(file, yaml);
-            org.awaitility.Awaitility.await().atMost(ApiFixture.PATIENCE).pollInterval(java.time.Duration.ofMillis(50))
+            await().atMost(ApiFixture.PATIENCE).pollInterval(Duration.ofMillis(50))
                     .until(() -> given().get("/api/v1/programs/api-namesake").statusCode() == 200);
             given().get("/api/v1/programs/api-namesake").then().statusCode(200)
                     .body("waiting", equalTo(true))
@@ -224,6 +226,31 @@ class ApiProgramsTest {
             Files.delete(blocker.resolve("in-the-way"));
             Files.delete(blocker);
         }
+    }
+
+    @Test
+    void anApplyMendingAFileTheDaemonRejectsSaysWhatTheDaemonThenDoes() throws IOException {
+        apply(sleeper("api-clash") + "---\n" + sleeper("api-clash-1")).statusCode(200);
+        awaitState("api-clash", "RUNNING");
+        long pid = given().get("/api/v1/processes/api-clash").jsonPath().getLong("pid");
+        // Saved by hand: a new command, and a second process named like program api-clash-1, so the daemon rejects the
+        // file and runs its last good version, whose command is the old one
+        Files.writeString(MANIFESTS.resolve("api-clash.yaml"), sleeper("api-clash", "replicas: 2").replace("sleep 1000", "sleep 1001"));
+        await().atMost(ApiFixture.PATIENCE).pollInterval(Duration.ofMillis(50))
+                .until(() -> given().get("/api/v1/programs/api-clash").jsonPath().getString("manifestError") != null);
+
+        // It said "restarts nothing (scaling 2 -> 1)", comparing with the rejected file, while the daemon restarted it
+        apply(sleeper("api-clash").replace("sleep 1000", "sleep 1001")).statusCode(200)
+                .body("items[0].action", equalTo("configured"))
+                .body("items[0].restarts", equalTo(true))
+                .body("items[0].effect", equalTo("restarting its processes one at a time (launch settings changed)"));
+        await().atMost(ApiFixture.PATIENCE).pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    var process = given().get("/api/v1/processes/api-clash").jsonPath();
+                    return "RUNNING".equals(process.getString("state")) && process.getLong("pid") != pid;
+                });
+        given().get("/api/v1/programs/api-clash").then().body("replicas", equalTo(1))
+                .body("spec.command[2]", equalTo("exec sleep 1001"));
     }
 
     @Test
