@@ -285,7 +285,9 @@ final class GetCommand extends StewardCli.Verb {
                 }
             }
         }
-        return new Found(new ArrayList<>(picked), true, notes, missing);
+        // One name that names nothing prints no empty list for a script to read as data, as kubectl's get pod NAME -o json
+        boolean isList = names.size() > 1 || missing.isEmpty();
+        return new Found(new ArrayList<>(picked), isList, notes, missing);
     }
 
     /**

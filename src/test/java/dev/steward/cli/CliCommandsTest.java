@@ -254,6 +254,29 @@ class CliCommandsTest {
     }
 
     @Test
+    void oneProcessNameThatNamesNothingPrintsNoEmptyListForAScriptToRead() {
+        daemon.on("GET", "/processes", Answer.json(Fixtures.PROCESSES));
+        daemon.on("GET", "/programs", Answer.json(Fixtures.PROGRAMS));
+        daemon.on("GET", "/programs/zero", Answer.json(ZERO_REPLICAS));
+        for (String format : List.of("json", "yaml", "name")) {
+            // as kubectl's get pod nope -o json, and as get program nope -o json here
+            CliRun.Result process = cli("get", "processes", "nope", "-o", format);
+            assertEquals(1, process.code(), process::toString);
+            assertEquals("", process.out(), format);
+            assertEquals("error: no process or program named \"nope\"; run `steward get processes` to list them\n", process.err());
+            CliRun.Result program = cli("get", "programs", "nope", "-o", format);
+            assertEquals(1, program.code(), program::toString);
+            assertEquals("", program.out(), format);
+        }
+        CliRun.Result two = cli("get", "processes", "nope", "nope2", "-o", "json");
+        assertEquals(1, two.code(), two::toString);
+        assertEquals("{\n  \"items\": []\n}\n", two.out(), "several names are a list, of none here, as kubectl's");
+        CliRun.Result zero = cli("get", "processes", "zero", "-o", "json");
+        assertEquals(0, zero.code(), zero::toString);
+        assertEquals("{\n  \"items\": []\n}\n", zero.out(), "a program's name stands for its processes: none");
+    }
+
+    @Test
     void namesArePercentEncodedInThePathWithASpaceAsPercent20() {
         daemon.on("GET", "/programs/a%20b%2Bc%25d", Answer.json(Fixtures.WEB));
         daemon.on("GET", "/events", Answer.json(Fixtures.EVENTS));
