@@ -5,9 +5,13 @@ import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.RepresentToNode;
 import org.snakeyaml.engine.v2.common.FlowStyle;
+import org.snakeyaml.engine.v2.common.ScalarStyle;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.representer.StandardRepresenter;
 import org.snakeyaml.engine.v2.resolver.ScalarResolver;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
@@ -27,7 +31,44 @@ final class Yaml {
     static String dump(Object tree) {
         DumpSettings settings = DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).setIndent(2)
                 .setSplitLines(false).setWidth(Integer.MAX_VALUE).setSchema(new QuotingSchema()).build();
-        return new Dump(settings).dumpToString(tree);
+        String yaml = new Dump(settings, new QuotingRepresenter(settings)).dumpToString(tree);
+        if (yaml.indexOf(0x2028) < 0 && yaml.indexOf(0x2029) < 0) {
+            return yaml;
+        }
+        // Only in a double-quoted string (QuotingRepresenter), where the emitter writes them raw. Their escapes \L and \P
+        // are YAML's, but snakeyaml-engine does not read them, so the numbered escape, which every reader takes.
+        return yaml.replace(String.valueOf((char) 0x2028), "\\" + "u2028").replace(String.valueOf((char) 0x2029), "\\" + "u2029");
+    }
+
+    /**
+     * Strings holding NEL, LINE SEPARATOR or PARAGRAPH SEPARATOR (U+0085, U+2028, U+2029) double-quoted, where they are
+     * written as escapes ({@code \N} for NEL, see {@link #dump} for the others). Left to itself the emitter wrote the last two raw in
+     * a plain scalar and NEL in a literal block: YAML 1.2 (this client, the daemon) reads those as text, but YAML 1.1
+     * readers (PyYAML, Go's yaml.v2) read them as line breaks, so a script's {@code yaml.safe_load} failed or got another
+     * string.
+     */
+    private static final class QuotingRepresenter extends StandardRepresenter {
+        QuotingRepresenter(DumpSettings settings) {
+            super(settings);
+            RepresentToNode strings = representers.get(String.class);
+            representers.put(String.class, new RepresentToNode() { // not a lambda: see QuotingSchema
+                @Override
+                public Node representData(Object data) {
+                    String s = data.toString();
+                    return hasYaml11LineBreak(s) ? representScalar(Tag.STR, s, ScalarStyle.DOUBLE_QUOTED) : strings.representData(data);
+                }
+            });
+        }
+
+        private static boolean hasYaml11LineBreak(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c == 0x85 || c == 0x2028 || c == 0x2029) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -133,6 +134,19 @@ class CliFormatTest {
                 replicas: 2
                 autostart: true
                 """, Yaml.dump(tree));
+    }
+
+    @Test
+    void yamlOutputEscapesWhatYaml11ReadersTakeForLineBreaks() {
+        // NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR: text in YAML 1.2, line breaks to PyYAML and Go's yaml.v2
+        String nel = String.valueOf((char) 0x85);
+        String ls = String.valueOf((char) 0x2028);
+        String ps = String.valueOf((char) 0x2029);
+        Object tree = Map.of("command", List.of("a" + ls + "b", "c" + nel + "d", "e" + ps + "f", "plain", "two\nlines"));
+        String yaml = Yaml.dump(tree);
+        String u = "\\" + "u"; // the numbered escape, which YAML 1.1 and 1.2 readers take (snakeyaml-engine reads no backslash-L)
+        assertEquals("command:\n- \"a" + u + "2028b\"\n- \"c\\Nd\"\n- \"e" + u + "2029f\"\n- plain\n- |-\n  two\n  lines\n", yaml);
+        assertEquals(tree, Yaml.loadAll(yaml, "out.yaml").get(0), "read back as it was");
     }
 
     @Test
