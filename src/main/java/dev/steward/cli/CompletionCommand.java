@@ -28,9 +28,9 @@ final class CompletionCommand extends StewardCli.Verb {
                 out().print(script);
                 break;
             case "zsh":
-                out().print("# steward completion for zsh: the bash completion, run through bashcompinit\n"
-                        + "autoload -U +X compinit && compinit\n"
-                        + "autoload -U +X bashcompinit && bashcompinit\n");
+                // The script loads bashcompinit itself, and compinit only when no completion system is loaded: run again,
+                // compinit drops what compdef registered before it (kubectl's completion, say).
+                out().print("# steward completion for zsh: the bash completion, which zsh runs through bashcompinit\n");
                 out().print(script);
                 break;
             default:
