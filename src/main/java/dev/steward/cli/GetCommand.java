@@ -147,8 +147,12 @@ final class GetCommand extends StewardCli.Verb {
             if (found.isList() || !items.isEmpty()) {
                 printer.list(items, found.isList(), found.notes().isEmpty() && found.missing().isEmpty());
             }
-            found.notes().forEach(note -> err().println(note));
-            found.missing().forEach(missing -> err().println("error: " + missing));
+            for (String note : found.notes()) { // loops, not lambdas, on the client's common path: see Table.row
+                err().println(note);
+            }
+            for (String missing : found.missing()) {
+                err().println("error: " + missing);
+            }
             if (!found.missing().isEmpty()) {
                 return StewardCli.EXIT_FAILED;
             }
@@ -464,7 +468,9 @@ final class GetCommand extends StewardCli.Verb {
                     }
                     break;
                 case "name":
-                    items.forEach(item -> out().println(objectName(item)));
+                    for (Object item : items) { // steward stop $(steward get processes -l ... -o name): a common path
+                        out().println(objectName(item));
+                    }
                     break;
                 default:
                     table = newTable();
