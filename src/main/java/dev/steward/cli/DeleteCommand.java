@@ -32,6 +32,9 @@ final class DeleteCommand extends StewardCli.Verb {
 
     @Override
     public Integer call() {
+        if (!words.isEmpty() && !files.isEmpty()) { // as kubectl's: a typo must not add to what a destructive verb removes
+            throw usage("give program NAMEs or -f FILE, not both; nothing was deleted");
+        }
         Set<String> names = new LinkedHashSet<>(programNames(words, "delete"));
         if (!files.isEmpty()) {
             for (ManifestFiles.Source source : ManifestFiles.read(files, recursive, io().cwd(), io().in(), io().err())) {

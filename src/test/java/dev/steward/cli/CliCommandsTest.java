@@ -1015,10 +1015,19 @@ class CliCommandsTest {
     }
 
     @Test
-    void deleteUsageErrors() {
+    void deleteUsageErrors() throws IOException {
         assertEquals(2, cli("delete").code());
         assertEquals(2, cli("delete", "process", "web-0").code());
         assertEquals(2, cli("delete", "program").code());
+        Path file = Files.writeString(dir.resolve("hello.yaml"), "apiVersion: steward.dev/v1\nkind: Program\nmetadata:\n  name: hello\n"
+                + "spec:\n  command: [\"true\"]\n");
+        for (List<String> both : List.of(List.of("delete", "program", "web", "-f", file.toString()),
+                List.of("delete", "-f", file.toString(), "program/web", "--dry-run"))) {
+            CliRun.Result r = cli(both.toArray(String[]::new));
+            assertEquals(2, r.code(), r::toString);
+            assertEquals("", r.out());
+            assertEquals("error: give program NAMEs or -f FILE, not both; nothing was deleted\n", r.err());
+        }
         assertTrue(daemon.requests.isEmpty());
     }
 
