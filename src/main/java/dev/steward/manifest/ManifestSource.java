@@ -7,6 +7,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ import java.util.logging.Logger;
  * <p>Files are those directly in the directory whose names end in {@code .yaml} or {@code .yml} and do not start
  * with a dot, so editor swap and backup files ({@code .web.yaml.swp}, {@code web.yaml~}) are ignored. One that is
  * not a regular file (a pipe, a directory) is reported as invalid, unopened. A file is re-parsed only when its size,
- * modification time or identity (inode) changed.
+ * modification or change time, identity (inode) or link changed, or the directory's owner, group or mode did.
  *
  * <p>The listener is called from one thread at a time, only with a state that differs from the last one it
  * accepted. If it throws, the state counts as not delivered and is offered again at the next scan.
@@ -81,21 +82,32 @@ public final class ManifestSource implements AutoCloseable {
 
     /**
      * What decides whether a file must be parsed again. The change time too: a chmod or chown changes
-     * nothing else, and a file made readable again (or unreadable) must be read again.
+     * nothing else, and a file made readable again (or unreadable) must be read again. For a symbolic link, the
+     * link's own change time as well: its owner is judged too ({@link ManifestOwners}), and a {@code chown -h}
+     * changes nothing of the file it leads to.
      */
-    private record Stamp(long size, FileTime modified, FileTime changed, Object fileKey) {
+    private record Stamp(long size, FileTime modified, FileTime changed, Object fileKey, FileTime linkChanged) {
         private static final String ATTRIBUTES = "unix:size,lastModifiedTime,ctime,fileKey,isRegularFile";
 
         /** The file's stamp, or null when it is not a regular file. */
         static Stamp of(Path path) throws IOException {
-            Map<String, Object> attributes = Files.readAttributes(path, ATTRIBUTES);
+            Map<String, Object> attributes = Files.readAttributes(path, ATTRIBUTES + ",isSymbolicLink",
+                    LinkOption.NOFOLLOW_LINKS);
+            FileTime linkChanged = null;
+            if (Boolean.TRUE.equals(attributes.get("isSymbolicLink"))) { // a plain file costs one look, as before
+                linkChanged = (FileTime) attributes.get("ctime");
+                attributes = Files.readAttributes(path, ATTRIBUTES);
+            }
             if (!Boolean.TRUE.equals(attributes.get("isRegularFile"))) {
                 return null;
             }
             return new Stamp((Long) attributes.get("size"), (FileTime) attributes.get("lastModifiedTime"),
-                    (FileTime) attributes.get("ctime"), attributes.get("fileKey"));
+                    (FileTime) attributes.get("ctime"), attributes.get("fileKey"), linkChanged);
         }
     }
+
+    /** Of the directory: who may own a manifest in it ({@link ManifestOwners}). */
+    private static final String DIRECTORY_ACCESS = "unix:uid,gid,mode";
 
     private record Cached(Stamp stamp, ManifestLoader.Parsed parsed) {
     }
@@ -119,6 +131,12 @@ public final class ManifestSource implements AutoCloseable {
     private volatile long holdEndsAt; // nanoTime when the earliest held empty file's grace ends; 0 when none is held
     /** What was last said about the directory itself (gone, unreadable), null while it lists; written under scanLock. */
     private volatile String directoryProblem;
+    /**
+     * The directory's owner, group and mode when the cached files were judged (ManifestOwners): once they change,
+     * every file is judged again, since a file refused as another user's is theirs to keep once the directory is given
+     * to them, and one accepted as the directory owner's is not once it is taken back. Guarded by scanLock.
+     */
+    private Map<String, Object> judgedBy;
 
     private WatchService watcher;
     private WatchKey watchKey; // only touched by start() and then the watch thread
@@ -403,6 +421,11 @@ public final class ManifestSource implements AutoCloseable {
             return null;
         }
         paths.sort(null);
+        Map<String, Object> access = directoryAccess();
+        if (!access.equals(judgedBy)) {
+            cache = new HashMap<>();
+            judgedBy = access;
+        }
         // Stamp every file first, then parse the new and changed ones: in parallel when there are many (the
         // first scan of a large directory), since the daemon's children wait for it.
         Map<Path, Stamp> stamps = new LinkedHashMap<>();
@@ -444,6 +467,15 @@ public final class ManifestSource implements AutoCloseable {
         });
         cache = next;
         return files;
+    }
+
+    /** The directory's {@link #DIRECTORY_ACCESS}; empty when it cannot be looked at (gone since it was listed). */
+    private Map<String, Object> directoryAccess() {
+        try {
+            return Files.readAttributes(directory, DIRECTORY_ACCESS);
+        } catch (IOException | RuntimeException gone) {
+            return Map.of();
+        }
     }
 
     /** Says {@code problem} unless it was the last thing said about the directory. */

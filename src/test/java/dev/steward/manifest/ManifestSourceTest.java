@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.steward.reconcile.DesiredState;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -967,6 +968,48 @@ class ManifestSourceTest {
         assertEquals(Set.of("web"), last().programs().keySet());
         assertEquals(List.of("is owned by uid 54321, who cannot write " + dir), last().errors().stream()
                 .map(error -> error.message().substring(0, error.message().indexOf(':'))).toList());
+    }
+
+    @Test
+    void aFileRefusedAsAnotherUsersIsReadOnceTheDirectoryIsGivenToThemAndRefusedOnceTakenBack() throws IOException {
+        Path dir = Files.createDirectories(root.resolve("manifests"));
+        Path theirs = write(dir, "web.yaml", program("web", "a"));
+        try {
+            Files.setAttribute(theirs, "unix:uid", 54321);
+        } catch (IOException notRoot) {
+            Assumptions.abort("giving a file to another user needs root: " + notRoot);
+        }
+        int owner = (Integer) Files.getAttribute(dir, "unix:uid");
+        source(dir, NO_RESYNC).start();
+        assertEquals(Set.of(), last().programs().keySet(), "refused: uid 54321 cannot write the directory");
+
+        Files.setAttribute(dir, "unix:uid", 54321); // the refusal's second way out: give them the directory
+        await("judged again, though the file itself did not change").atMost(10, TimeUnit.SECONDS)
+                .until(() -> last().programs().keySet().equals(Set.of("web")));
+
+        Files.setAttribute(dir, "unix:uid", owner); // taken back: refused again, its last good programs kept
+        await().atMost(10, TimeUnit.SECONDS).until(() -> last().errors().size() == 1);
+        assertTrue(last().errors().get(0).message().startsWith("is owned by uid 54321"), last().errors().toString());
+    }
+
+    @Test
+    void aLinkRefusedAsAnotherUsersIsReadOnceItIsChownedBack() throws IOException {
+        Path dir = Files.createDirectories(root.resolve("manifests"));
+        Path target = write(Files.createDirectories(root.resolve("outside")), "web.yaml", program("web", "a"));
+        Path link = Files.createSymbolicLink(dir.resolve("web.yaml"), target);
+        int owner = (Integer) Files.getAttribute(link, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        try {
+            Files.setAttribute(link, "unix:uid", 54321, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException notRoot) {
+            Assumptions.abort("giving a link to another user needs root: " + notRoot);
+        }
+        source(dir, NO_RESYNC).start();
+        assertTrue(last().errors().get(0).message().startsWith("is a symbolic link owned by uid 54321"),
+                last().errors().toString());
+
+        Files.setAttribute(link, "unix:uid", owner, LinkOption.NOFOLLOW_LINKS); // chown -h, as the refusal says
+        await("read again, though the file it leads to did not change").atMost(10, TimeUnit.SECONDS)
+                .until(() -> last().programs().keySet().equals(Set.of("web")));
     }
 
     /** planted.yaml, written while the directory of web.yaml, which a source reads, is writable by every user. */
