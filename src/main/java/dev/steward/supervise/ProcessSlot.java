@@ -174,9 +174,13 @@ public final class ProcessSlot {
             // web becomes web-0 when 1 replica becomes 2, and back: said once, as what follows it (metrics, events,
             // logs -f) changes name with it, and what the process was given at its spawn does not. A slot never
             // started has nothing under its old name (a new one, made with the spec the program was added with).
+            // The name the process was started with is said only while one runs and it is not this one: scaled back,
+            // a process started as web is web again, and the next start of a process that is down takes the new name.
+            String startedAs = spawnedWith.processName(index);
             notice(StateChange.RENAMED_FROM + before + ", as its program has " + newSpec.replicas() + " replica"
-                    + (newSpec.replicas() == 1 ? "" : "s") + " now; its STEWARD_PROCESS_NAME, and log files named after it,"
-                    + " keep the old name until it restarts");
+                    + (newSpec.replicas() == 1 ? "" : "s") + " now" + (child == null || startedAs.equals(name()) ? ""
+                    : "; its STEWARD_PROCESS_NAME, and log files named after it, keep the name " + startedAs
+                    + " until it restarts"));
         }
         if (restartPending()) {
             reconsiderRestart();

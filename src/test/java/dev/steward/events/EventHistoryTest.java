@@ -433,7 +433,7 @@ class EventHistoryTest {
     @Test
     void aProcessRenamedByAScaleIsNoKillingInAnyState() {
         String detail = "renamed from web, as its program has 2 replicas now; its STEWARD_PROCESS_NAME, and log files named"
-                + " after it, keep the old name until it restarts";
+                + " after it, keep the name web until it restarts";
         accept(change(ProcessState.RUNNING, ProcessState.RUNNING, detail));
         accept(change(ProcessState.EXITED, ProcessState.EXITED, detail)); // not a RestartChanged
 

@@ -732,14 +732,28 @@ class ProcessSlotTest {
 
         assertEquals("web-0", slot.name());
         assertEquals(new StateChange("web", "web-0", RUNNING, RUNNING, pid, "renamed from web, as its program"
-                + " has 2 replicas now; its STEWARD_PROCESS_NAME, and log files named after it, keep the old name until it"
+                + " has 2 replicas now; its STEWARD_PROCESS_NAME, and log files named after it, keep the name web until it"
                 + " restarts", loop.now()), onlyEvent());
         slot.updateSpec(Specs.from(slot.spec()).replicas(3).build());
         assertEquals(1, events.size(), "2 to 3 renames nothing");
         slot.updateSpec(Specs.from(slot.spec()).replicas(1).build());
-        assertEquals("renamed from web-0, as its program has 1 replica now; its STEWARD_PROCESS_NAME, and log files named"
-                + " after it, keep the old name until it restarts", lastEvent().detail());
+        assertEquals("renamed from web-0, as its program has 1 replica now", lastEvent().detail(),
+                "back to the name it was started with: nothing keeps another");
         assertEquals(pid, slot.pid());
+    }
+
+    @Test
+    void aScaleThatRenamesAProcessThatIsDownTellsOfNoOldNameKept() {
+        ProcessSlot slot = running(web().replicas(2));
+        slot.stop();
+        launcher.exitLast(ExitStatus.killedBy(15));
+        assertEquals(STOPPED, slot.state());
+        events.clear();
+
+        slot.updateSpec(Specs.from(slot.spec()).replicas(1).build());
+
+        assertEquals("renamed from web-0, as its program has 1 replica now", onlyEvent().detail(),
+                "no process runs to keep web-0: the next starts as web");
     }
 
     @Test
