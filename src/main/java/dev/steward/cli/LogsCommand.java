@@ -1,5 +1,7 @@
 package dev.steward.cli;
 
+import dev.steward.control.SupervisorNames;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -9,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code steward logs [KIND/]NAME | -l SELECTOR [-f|-p] [--tail N] [--stderr] [--prefix]}: a process's output, as kept by
@@ -215,8 +218,11 @@ final class LogsCommand extends StewardCli.Verb {
             names.add(Json.str(process, "name"));
         }
         if (!names.contains(member)) {
-            throw new CliException(StewardCli.EXIT_FAILED, "no process named \"" + group + ":" + member + "\": program "
-                    + group + " has " + String.join(", ", names) + "; name one of them (steward logs " + names.get(0) + ")");
+            Optional<String> replica = SupervisorNames.replica(member); // web:web_01, as supervisord named it
+            throw new CliException(StewardCli.EXIT_FAILED, "no process named \"" + group + ":" + member + "\""
+                    + (replica.isPresent() && names.contains(replica.get()) ? SupervisorNames.didYouMean(replica.get())
+                    : ": program " + group + " has " + String.join(", ", names) + "; name one of them (steward logs "
+                    + names.get(0) + ")"));
         }
         return member;
     }

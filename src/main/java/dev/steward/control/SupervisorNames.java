@@ -15,8 +15,13 @@ public final class SupervisorNames {
     public static Optional<String> replica(String supervisorName) {
         int underscore = supervisorName.lastIndexOf('_');
         String number = supervisorName.substring(underscore + 1);
-        if (underscore <= 0 || number.isEmpty() || number.length() > 5 || !number.chars().allMatch(Character::isDigit)) {
+        if (underscore <= 0 || number.isEmpty() || number.length() > 5) {
             return Optional.empty();
+        }
+        for (int i = 0; i < number.length(); i++) { // a loop, not a stream: the CLI asks too (logs GROUP:NAME)
+            if (!Character.isDigit(number.charAt(i))) {
+                return Optional.empty();
+            }
         }
         return Optional.of(supervisorName.substring(0, underscore) + "-" + Integer.parseInt(number));
     }

@@ -1124,6 +1124,10 @@ class CliCommandsTest {
         assertEquals(1, notInGroup.code(), notInGroup::toString);
         assertEquals("error: no process named \"web:web-7\": program web has web-0, web-1; name one of them (steward logs"
                 + " web-0)\n", notInGroup.err());
+        CliRun.Result supervisorsName = cli("logs", "web:web_01");
+        assertEquals(1, supervisorsName.code(), supervisorsName::toString);
+        assertEquals("error: no process named \"web:web_01\"; did you mean web-1? (Supervisor's process_name web_00 is"
+                + " web-0 here)\n", supervisorsName.err(), "as an action and logs web_01 say");
         int sent = daemon.requests.size();
         CliRun.Result noGroup = cli("logs", ":web-0");
         assertEquals(1, noGroup.code(), noGroup::toString);
