@@ -19,14 +19,16 @@ import java.util.Optional;
  * <p>Only a file whose owner is not root nor the daemon's user costs anything more than the look at the file.
  */
 final class ManifestOwners {
-    private static final ManifestOwners SYSTEM = new ManifestOwners(PrivatePlaces.Ids.own().uid(), Path.of("/etc/passwd"),
+    private static final ManifestOwners SYSTEM = new ManifestOwners(PrivatePlaces.Ids.own(), Path.of("/etc/passwd"),
             Path.of("/etc/group"));
+    /** How a file, or link, of a user who cannot write the directory may have got there. */
+    private static final String PUT_THERE = ": it may have been put there while the directory was writable by other users";
 
-    private final Integer self;
+    private final PrivatePlaces.Ids self;
     private final Path passwd;
     private final Path group;
 
-    ManifestOwners(Integer self, Path passwd, Path group) {
+    ManifestOwners(PrivatePlaces.Ids self, Path passwd, Path group) {
         this.self = self;
         this.passwd = passwd;
         this.group = group;
@@ -42,20 +44,31 @@ final class ManifestOwners {
      * chose the target, and the target by the manifest directory, where it counts.
      */
     Optional<String> refusal(Path file, int owner) {
-        Optional<String> content = refusal(file, owner, "is owned by ", "chown");
-        if (content.isPresent() || !Files.isSymbolicLink(file)) {
+        Path target;
+        try {
+            target = Files.isSymbolicLink(file) ? Files.readSymbolicLink(file) : null;
+        } catch (IOException | RuntimeException gone) {
+            return Optional.empty(); // replaced since: the next reading judges what is there
+        }
+        if (target == null) {
+            return refusal(file, owner, "is owned by ", PUT_THERE, "chown");
+        }
+        // Named as the link it is (ls -l shows the link's owner), and the file it leads to as the one to look at
+        Optional<String> content = refusal(file, owner, "is a symbolic link to " + target + ", a file owned by ",
+                ", yet may rewrite it", "chown");
+        if (content.isPresent()) {
             return content;
         }
         try {
             int linkOwner = (Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-            return refusal(file, linkOwner, "is a symbolic link owned by ", "chown -h");
+            return refusal(file, linkOwner, "is a symbolic link owned by ", PUT_THERE, "chown -h");
         } catch (IOException | RuntimeException gone) {
             return Optional.empty(); // replaced since: the next reading judges what is there
         }
     }
 
-    private Optional<String> refusal(Path file, int owner, String owned, String chown) {
-        if (self == null || owner == 0 || owner == self) {
+    private Optional<String> refusal(Path file, int owner, String owned, String how, String chown) {
+        if (!PrivatePlaces.foreignOwner(owner, self)) {
             return Optional.empty();
         }
         Path directory = file.toAbsolutePath().getParent();
@@ -71,9 +84,9 @@ final class ManifestOwners {
             return Optional.empty();
         }
         String user = userName(owner).map(name -> name + " (uid " + owner + ")").orElse("uid " + owner);
-        return Optional.of(owned + user + ", who cannot write " + directory + ": it may have been put there while the"
-                + " directory was writable by other users; check what it runs, then " + chown + " it to the directory's"
-                + " owner (or to root), or give " + user + " the directory if they are to decide what the daemon runs");
+        return Optional.of(owned + user + ", who cannot write " + directory + how + "; check what it runs, then " + chown
+                + " it to the directory's owner (or to root), or give " + user + " the directory if they are to decide what"
+                + " the daemon runs");
     }
 
     /** Whether the user {@code uid} has {@code gid} as its primary group (/etc/passwd) or a supplementary one (/etc/group). */

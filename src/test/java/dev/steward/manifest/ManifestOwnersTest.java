@@ -3,6 +3,7 @@ package dev.steward.manifest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.steward.config.PrivatePlaces;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -41,7 +42,7 @@ class ManifestOwnersTest {
     }
 
     private ManifestOwners owners(String passwd, String group) throws IOException {
-        return new ManifestOwners(DAEMON, Files.writeString(root.resolve("passwd"), passwd),
+        return new ManifestOwners(new PrivatePlaces.Ids(DAEMON, null), Files.writeString(root.resolve("passwd"), passwd),
                 Files.writeString(root.resolve("group"), group));
     }
 
@@ -51,7 +52,7 @@ class ManifestOwnersTest {
         assertEquals(Optional.empty(), owners.refusal(file, user), "the directory's owner");
         assertEquals(Optional.empty(), owners.refusal(file, 0), "root");
         assertEquals(Optional.empty(), owners.refusal(file, DAEMON), "the daemon's user");
-        assertEquals(Optional.empty(), new ManifestOwners(null, root.resolve("passwd"), root.resolve("group"))
+        assertEquals(Optional.empty(), new ManifestOwners(new PrivatePlaces.Ids(null, null), root.resolve("passwd"), root.resolve("group"))
                 .refusal(file, 7), "no /proc to say who the daemon is: nothing refused");
     }
 
@@ -78,6 +79,17 @@ class ManifestOwnersTest {
         String refusal = owners("", "").refusal(link, user).orElseThrow(); // its target is the directory owner's
         assertTrue(refusal.startsWith("is a symbolic link owned by uid " + (user + 1) + ", who cannot write "), refusal);
         assertTrue(refusal.contains(", then chown -h it to the directory's owner"), refusal);
+    }
+
+    @Test
+    void aLinkToAnotherUsersFileIsNamedAsTheLinkItIsWithTheFileItLeadsTo() throws IOException {
+        Path target = Files.writeString(root.resolve("web.yaml"), "kind: Program\n");
+        Path link = Files.createSymbolicLink(manifests.resolve("link.yaml"), target); // the test's user's, as is the directory's
+        int other = user + 1;
+        assertEquals(Optional.of("is a symbolic link to " + target + ", a file owned by uid " + other + ", who cannot write "
+                + manifests + ", yet may rewrite it; check what it runs, then chown it to the directory's owner (or to root),"
+                + " or give uid " + other + " the directory if they are to decide what the daemon runs"),
+                owners("", "").refusal(link, other), "ls -l shows the link's owner: not said to be another's");
     }
 
     @Test
