@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * What the processes of one process group use now, summed from {@code /proc}: every child leads its own group, so a
@@ -45,7 +44,7 @@ public record GroupUsage(long cpuTicks, long rssPages, int processes) {
         ProcStats stats = new ProcStats(proc);
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(proc)) {
             for (Path entry : entries) {
-                pidOf(entry.getFileName().toString()).flatMap(stats::stat).ifPresent(stat -> {
+                ProcStat.pidOf(entry.getFileName().toString()).flatMap(stats::stat).ifPresent(stat -> {
                     boolean ended = stat.state() == 'Z' || stat.state() == 'X'; // its CPU time stays until waited for
                     groups.merge(stat.group(), new GroupUsage(stat.cpuTicks() + stat.reapedCpuTicks(),
                             ended ? 0 : stat.rssPages(), ended ? 0 : 1), GroupUsage::plus);
@@ -55,17 +54,5 @@ public record GroupUsage(long cpuTicks, long rssPages, int processes) {
             throw e.getCause();
         }
         return groups;
-    }
-
-    private static Optional<Integer> pidOf(String name) {
-        if (name.isEmpty() || name.length() > 9) {
-            return Optional.empty();
-        }
-        for (int i = 0; i < name.length(); i++) {
-            if (name.charAt(i) < '0' || name.charAt(i) > '9') {
-                return Optional.empty();
-            }
-        }
-        return Optional.of(Integer.parseInt(name));
     }
 }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 
@@ -112,11 +113,12 @@ public final class LeftoverChildren {
         List<Entry> stuck = new ArrayList<>();
         while (!left.isEmpty()) {
             long now = System.nanoTime();
+            LiveGroups live = new LiveGroups();
             for (Iterator<Stopping> each = left.iterator(); each.hasNext(); ) {
                 Stopping stopping = each.next();
                 Entry child = stopping.child;
                 boolean ended = child.ended();
-                boolean groupLeft = ended && stopping.group && !groupGone(child);
+                boolean groupLeft = ended && stopping.group && !groupGone(stopping, live);
                 if (groupLeft && !stopping.groupLeft) {
                     stopping.groupLeft = true;
                     listener.groupLeft(child);
@@ -130,7 +132,7 @@ public final class LeftoverChildren {
                     stopping.killed = true;
                     stopping.deadline = now + AFTER_KILL_NANOS;
                     listener.killing(child);
-                    stopping.denied = !(stopping.groupLeft ? killGroup(child) : signal(child, SIGKILL, child.killAsGroup()));
+                    stopping.denied = !(stopping.groupLeft ? killGroup(stopping, live) : signal(child, SIGKILL, child.killAsGroup()));
                 } else {
                     each.remove();
                     stuck.add(child);
@@ -146,7 +148,8 @@ public final class LeftoverChildren {
 
     /**
      * One child being stopped: until when it is waited for, whether it has had SIGKILL, whether a signal was refused,
-     * whether its process group is waited for too ({@code group}), and whether only that group is left ({@code groupLeft}).
+     * whether its process group is waited for too ({@code group}), whether only that group is left ({@code groupLeft}),
+     * and the member of it last seen alive ({@code member}, 0 for none).
      */
     private static final class Stopping {
         final Entry child;
@@ -155,6 +158,7 @@ public final class LeftoverChildren {
         boolean killed;
         boolean denied;
         boolean groupLeft;
+        int member;
 
         Stopping(Entry child, long deadline, boolean denied, boolean group) {
             this.child = child;
@@ -174,23 +178,47 @@ public final class LeftoverChildren {
     }
 
     /**
-     * Whether the process group that {@code child}, now gone, led has no process left. Its number goes to no other process
-     * while one of its members lives, so a process that has the child's pid now came after the whole group had gone.
+     * A live process of each process group, from one pass over /proc in a round of the polling, made only once a group
+     * is asked for: the children of a cold start all end at once, and each group looked for in a pass of its own took 500
+     * of them 1.7 s.
      */
-    private static boolean groupGone(Entry child) {
+    private static final class LiveGroups {
+        private Map<Integer, Integer> members;
+
+        /** A live process of {@code group}; 0 when it has none. */
+        int memberOf(int group) throws IOException {
+            if (members == null) {
+                members = ProcStat.liveMembersByGroup();
+            }
+            return members.getOrDefault(group, 0);
+        }
+    }
+
+    /**
+     * Whether the process group that {@code stopping}'s child, now gone, led has no process left. Its number goes to no
+     * other process while one of its members lives, so a process that has the child's pid now came after the whole group
+     * had gone. kill(2) also finds a member that has ended and is not yet waited for: a zombie of init's, or of a
+     * subreaper's that never waits (a container's main process that is no init), has nothing left to stop, so a group
+     * is gone once it has only those. A live member is looked for in /proc only then, and looked at again while it lives.
+     */
+    private static boolean groupGone(Stopping stopping, LiveGroups live) {
+        int pid = stopping.child.pid();
         try {
-            if (ProcStat.read(child.pid()).filter(stat -> !stat.finished()).isPresent()) {
+            if (ProcStat.read(pid).filter(stat -> !stat.finished()).isPresent() || LibC.kill(-pid, 0) != 0) {
                 return true;
             }
+            if (stopping.member == 0 || !ProcStat.liveIn(stopping.member, pid)) {
+                stopping.member = live.memberOf(pid);
+            }
+            return stopping.member == 0;
         } catch (IOException e) {
             return false; // cannot be looked at: waited for
         }
-        return LibC.kill(-child.pid(), 0) != 0;
     }
 
-    /** SIGKILL to what is left of the group {@code child} led; false when the daemon may not signal it (EPERM). */
-    private static boolean killGroup(Entry child) {
-        return groupGone(child) || LibC.kill(-child.pid(), SIGKILL) == 0 || Native.getLastError() != LibC.EPERM;
+    /** SIGKILL to what is left of the group {@code stopping}'s child led; false when the daemon may not signal it (EPERM). */
+    private static boolean killGroup(Stopping stopping, LiveGroups live) {
+        return groupGone(stopping, live) || LibC.kill(-stopping.child.pid(), SIGKILL) == 0 || Native.getLastError() != LibC.EPERM;
     }
 
     /** Signals {@code child} if it is still there; false when the daemon may not (EPERM). */

@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -67,6 +71,49 @@ public record ProcStat(int pid, char state, int group, long cpuTicks, long reape
         } catch (IOException e) {
             return Optional.empty(); // opened, then unreadable: it ended in between (ESRCH)
         }
+    }
+
+    /**
+     * Whether {@code pid} is a live process (not a zombie) of process group {@code group}.
+     *
+     * @throws IOException when its stat could not be opened: it may well be one
+     */
+    static boolean liveIn(int pid, int group) throws IOException {
+        return read(pid).filter(stat -> !stat.finished() && stat.group() == group).isPresent();
+    }
+
+    /**
+     * A live process (not a zombie) of each process group that has one, by the group's id: one pass over {@code /proc}.
+     *
+     * @throws IOException when {@code /proc}, or a process's stat, cannot be read
+     */
+    static Map<Integer, Integer> liveMembersByGroup() throws IOException {
+        Map<Integer, Integer> members = new HashMap<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of("/proc"))) {
+            for (Path entry : entries) {
+                Optional<Integer> pid = pidOf(entry.getFileName().toString());
+                Optional<ProcStat> stat = pid.isPresent() ? read(pid.get()) : Optional.empty();
+                if (stat.isPresent() && !stat.get().finished()) {
+                    members.putIfAbsent(stat.get().group(), stat.get().pid());
+                }
+            }
+        } catch (DirectoryIteratorException e) {
+            throw e.getCause();
+        }
+        return members;
+    }
+
+    /** The pid that a name in {@code /proc} stands for; empty for its other entries ({@code self}, {@code meminfo}). */
+    public static Optional<Integer> pidOf(String name) {
+        if (name.isEmpty() || name.length() > 9) {
+            return Optional.empty();
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) < '0' || name.charAt(i) > '9') {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(Integer.parseInt(name));
     }
 
     /** Parses "pid (comm) state ppid pgrp ... utime stime ... starttime ..."; empty when the text is not that. */

@@ -156,7 +156,30 @@ class LeftoverChildrenTest {
 
         assertEquals(List.of("found self [web]", "group left web", "killing web", "stopped web killed"), heard);
         assertFalse(alive(grandchildPid));
-        assertEquals(-1, LibC.kill(-pid, 0), "the group has gone");
+        assertFalse(ProcStat.liveMembersByGroup().containsKey(pid), "the group has gone (but for zombies that init has yet to wait for)");
+    }
+
+    /**
+     * A zombie is still found by kill(2) in its process group, yet has nothing left to stop: a group of only the child,
+     * ended and not waited for by its new parent (a subreaper that never waits, a container's main process that is no
+     * init), has gone, where its stop waited out the stop timeout and SIGKILL and reported the group as not stopped.
+     */
+    @Test
+    void aGroupLeftWithOnlyZombiesHasGone() throws Exception {
+        Path led = stateDir.resolve("led");
+        ChildLedger ledger = begin();
+        long firstTick = ledger.beforeSpawn();
+        // The leftover leads a group of its own, as the child of a shell that then never waits for it.
+        child("setsid sh -c 'echo $$ > " + led + "; exec sleep 1000' & exec sleep 1000");
+        awaitFile(led);
+        int pid = Integer.parseInt(Files.readString(led).trim());
+        grandchildren.add((long) pid);
+        ledger.record(pid, firstTick, "web", Specs.program("web").stopAsGroup(true).killAsGroup(true).stopTimeoutSeconds(5).build());
+
+        assertEquals(List.of(), LeftoverChildren.stopAll(stateDir, listener), "nothing is left for the next daemon");
+
+        assertEquals(List.of("found self [web]", "stopped web"), heard, "not after its stop timeout and SIGKILL");
+        assertEquals('Z', ProcStat.read(pid).orElseThrow().state(), "its parent has not waited for it");
     }
 
     /** Without killAsGroup nothing of the group is waited for, as in a stop by the daemon. */
