@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -221,16 +222,26 @@ public final class Engine {
     /**
      * The daemon's environment less what is the daemon's alone: the JVM's suspend signal, and every variable it may read
      * the API's token from, whoever holds which may have any command run as the daemon's user (a program run as a less
-     * privileged one, {@code spec.user}, would): {@code STEWARD_TOKEN}, its profile forms ({@code _PROD_STEWARD_TOKEN} is
-     * {@code %prod.steward.token} to Quarkus) and bin/steward's {@code STEWARD_JAVA_OPTS}, where {@code -Dsteward.token}
-     * counts as a flag.
+     * privileged one, {@code spec.user}, would): {@code STEWARD_TOKEN} in any of its spellings, its profile forms
+     * ({@code _PROD_STEWARD_TOKEN} is {@code %prod.steward.token} to Quarkus) and bin/steward's {@code STEWARD_JAVA_OPTS},
+     * where {@code -Dsteward.token} counts as a flag.
      */
     static Map<String, String> childEnvironment(Map<String, String> inherited) {
         Map<String, String> environment = new HashMap<>(inherited);
         environment.remove("_JAVA_SR_SIGNUM");
         environment.remove("STEWARD_JAVA_OPTS");
-        environment.keySet().removeIf(name -> name.equals("STEWARD_TOKEN") || name.startsWith("_") && name.endsWith("_STEWARD_TOKEN"));
+        environment.keySet().removeIf(Engine::holdsTheToken);
         return environment;
+    }
+
+    /**
+     * Whether Quarkus reads {@code steward.token}, or a profile's, from a variable of this name: its configuration matches
+     * a variable's name to a key whatever the case, with {@code _} for any other character than a letter or digit, so
+     * {@code steward_token}, {@code Steward_Token} and {@code %prod.steward.token} set the token too.
+     */
+    static boolean holdsTheToken(String name) {
+        String key = name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+        return key.equals("STEWARD_TOKEN") || key.startsWith("_") && key.endsWith("_STEWARD_TOKEN");
     }
 
     /**

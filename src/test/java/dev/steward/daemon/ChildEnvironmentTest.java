@@ -26,4 +26,24 @@ class ChildEnvironmentTest {
         assertEquals(Map.of("PATH", "/usr/bin:/bin", "STEWARD_CLI_JAVA_OPTS", "-Xmx64m", "MY_STEWARD_TOKEN_FILE", "/etc/app/token"),
                 Engine.childEnvironment(daemon));
     }
+
+    /**
+     * Quarkus reads an environment variable for a key whatever its case, and with {@code _} or any other character for
+     * the dots: the daemon took {@code steward_token=...} (and {@code Steward_Token}) as its token, which its children
+     * then inherited.
+     */
+    @Test
+    void theTokenIsDroppedInEverySpellingThatQuarkusReads() {
+        Map<String, String> daemon = Map.of(
+                "steward_token", "secret-one",
+                "Steward_Token", "secret-two",
+                "steward.token", "secret-three",
+                "%prod.steward.token", "secret-four",
+                "_prod_steward_token", "secret-five",
+                "MY_STEWARD_TOKEN", "another program's",
+                "STEWARD_TOKENS", "another program's too");
+
+        assertEquals(Map.of("MY_STEWARD_TOKEN", "another program's", "STEWARD_TOKENS", "another program's too"),
+                Engine.childEnvironment(daemon));
+    }
 }
