@@ -311,8 +311,14 @@ public final class Engine {
      * are reopened. Nothing that did not change restarts; supervisord's reload restarts everything instead.
      */
     public void reload() {
-        Console.info("SIGHUP: reading the manifest directory again and reopening the log files (nothing restarts unless"
-                + " its manifest changed; to stop the daemon, send TERM)");
+        boolean shuttingDown;
+        synchronized (this) {
+            shuttingDown = stopped != null;
+        }
+        // Once shutting down, the watch is closed and nothing would start: "to stop the daemon, send TERM" misled then.
+        Console.info(shuttingDown ? "SIGHUP: reopening the log files; the daemon is shutting down, so the manifest directory"
+                + " is not read again" : "SIGHUP: reading the manifest directory again and reopening the log files (nothing"
+                + " restarts unless its manifest changed; to stop the daemon, send TERM)");
         supervisor.loop().execute(supervisor::reopenLogs);
         try {
             source.rescan(); // nothing once shutdown has closed it

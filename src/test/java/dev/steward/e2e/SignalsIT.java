@@ -143,6 +143,40 @@ class SignalsIT {
         }
     }
 
+    @Test
+    void hupWhileTheDaemonShutsDownReopensTheLogsAndSaysThatNothingIsReadAgain(@TempDir Path own) throws Exception {
+        Path manifests = own.resolve("manifests");
+        Path state = own.resolve("state");
+        try (DaemonProcess stopping = DaemonProcess.launch(List.of(), List.of(), manifests, state, "SignalsIT-hup-stopping",
+                List.of("--manifests", manifests.toString(), "--state-dir", state.toString(), "--listen", "127.0.0.1:0"))) {
+            stopping.awaitLine("watching ");
+            stopping.writeManifest("deaf.yaml", """
+                    apiVersion: steward.dev/v1
+                    kind: Program
+                    metadata: {name: deaf}
+                    spec:
+                      command: ["/bin/sh", "-c", "trap '' TERM; exec sleep 1000"]
+                      startSeconds: 0
+                      stopTimeoutSeconds: 5
+                    """);
+            stopping.awaitRunning("deaf", 0);
+            Process term = new ProcessBuilder("kill", "-TERM", Long.toString(stopping.pid())).inheritIO().start();
+            assertTrue(term.waitFor(30, TimeUnit.SECONDS));
+            stopping.awaitLine("deaf: STOPPING");
+            int before = stopping.lineCount();
+
+            Process hup = new ProcessBuilder("kill", "-HUP", Long.toString(stopping.pid())).inheritIO().start();
+            assertTrue(hup.waitFor(30, TimeUnit.SECONDS));
+
+            stopping.awaitLineAfter(before, "SIGHUP: reopening the log files; the daemon is shutting down, so the manifest"
+                    + " directory is not read again");
+            assertTrue(stopping.linesAfter(before).stream().noneMatch(line -> line.contains("send TERM")),
+                    () -> String.join("\n", stopping.linesAfter(before)));
+            assertTrue(stopping.process().waitFor(DaemonProcess.PATIENCE.toSeconds(), TimeUnit.SECONDS));
+            assertEquals(0, stopping.process().exitValue());
+        }
+    }
+
     private static String program(String name, String version) {
         return """
                 apiVersion: steward.dev/v1
