@@ -423,8 +423,10 @@ public final class ManifestWriter {
                     + " moment (deleted, or being written again), and no other manifest defines it; nothing was written. Try"
                     + " again in a moment, once the daemon has read the directory");
         }
-        if (source != null && source.exists()) {
-            Optional<ManifestError> invalid = firstError(source);
+        if (source != null && (source.exists() || Files.isSymbolicLink(source.path()))) {
+            // A link pointing nowhere (its target deleted) is invalid to the daemon too, which keeps its programs meanwhile
+            Optional<ManifestError> invalid = source.exists() ? firstError(source)
+                    : loader.load(source.path()).errors().stream().findFirst();
             if (invalid.isPresent()) { // not a moment's state: the daemon holds its last good version until it is fixed
                 throw ManifestCheck.keptInvalid(source, "still runs program " + name + " from it, though the file no"
                         + " longer defines it", invalid.get());
@@ -444,7 +446,7 @@ public final class ManifestWriter {
      * told: a checkout, or an rm and cp, deletes it and writes it again (the watcher waits for that before it stops
      * anything), and a new file for the program now would be its second definition, which the daemon rejects once the first
      * is back: the edit reported done would never run. Not so when this writer deleted it ({@code delete && apply}), nor
-     * when the new file would take its place, nor for a link pointing nowhere, which is written through.
+     * when the new file would take its place, nor for a link pointing nowhere, which the daemon rejects as invalid.
      */
     private boolean goneForAMoment(Path source, String name) {
         deleted.removeIf(path -> Files.exists(path, LinkOption.NOFOLLOW_LINKS)); // there again: no longer known as deleted

@@ -464,6 +464,22 @@ class ManifestWriterTest {
     }
 
     @Test
+    void aProgramRunFromALinkPointingNowhereIsAConflictNotASecondFile() throws IOException {
+        // The daemon rejects a link whose target was deleted (a checkout) and keeps what it defined in force: a web.yaml
+        // written now would define web a second time, which the daemon rejects too, and the apply reported done never runs
+        Path checkout = Files.createDirectories(dir.resolve("checkout"));
+        Files.createSymbolicLink(file("front.yaml"), checkout.resolve("front.yaml"));
+        Map<String, Path> sources = Map.of("web", file("front.yaml"));
+        ManifestConflictException e = assertThrows(ManifestConflictException.class,
+                () -> writer().apply(WEB.replace("100", "200"), sources, Map.of(), false));
+        assertTrue(e.getMessage().contains("still runs program web from it") && e.getMessage().contains("is a symbolic link to "
+                + checkout.resolve("front.yaml") + ", which does not exist"), e.getMessage());
+        assertThrows(ManifestConflictException.class, () -> writer().scale("web", 2, sources, Map.of(), false));
+        assertThrows(ManifestConflictException.class, () -> writer().delete("web", sources, false));
+        assertEquals(List.of("checkout", "front.yaml"), listing(), "no second file defining web");
+    }
+
+    @Test
     void aWriteThroughALinkThatFailsNamesTheDirectoryTheLinkLeadsTo() throws IOException {
         Path checkout = Files.createDirectories(dir.resolve("checkout")); // outside what the writer lists: *.yaml at the top
         Files.writeString(checkout.resolve("web.yaml"), WEB);
