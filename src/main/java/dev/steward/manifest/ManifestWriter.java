@@ -71,7 +71,7 @@ public final class ManifestWriter {
 
     private final Path directory;
     private final ManifestLoader loader = new ManifestLoader();
-    /** The files this writer deleted, a program's only one, while they are gone; guarded by this. */
+    /** The files this writer deleted, a program's only one, while they are gone and in force; guarded by this. */
     private final Set<Path> deleted = new HashSet<>();
     private final Runnable beforeWrite;
 
@@ -148,6 +148,7 @@ public final class ManifestWriter {
      */
     public synchronized Outcome apply(List<Submitted> manifests, Map<String, Path> sources,
                                       Map<String, ProgramSpec> inForce, boolean dryRun) {
+        forgetReadDeletions(sources);
         return retried(() -> applyOnce(manifests, sources, inForce, dryRun));
     }
 
@@ -288,6 +289,7 @@ public final class ManifestWriter {
      * @throws NoSuchElementException when no manifest defines it
      */
     public synchronized Change delete(String name, Map<String, Path> sources, boolean dryRun) {
+        forgetReadDeletions(sources);
         return retried(() -> deleteOnce(name, sources, dryRun));
     }
 
@@ -368,6 +370,7 @@ public final class ManifestWriter {
         if (replicas < 0) {
             throw new IllegalArgumentException("replicas must be 0 or more (got " + replicas + ")");
         }
+        forgetReadDeletions(sources);
         return retried(() -> scaleOnce(name, replicas, sources, inForce, dryRun));
     }
 
@@ -452,6 +455,22 @@ public final class ManifestWriter {
         deleted.removeIf(path -> Files.exists(path, LinkOption.NOFOLLOW_LINKS)); // there again: no longer known as deleted
         return !Files.exists(source, LinkOption.NOFOLLOW_LINKS) && !deleted.contains(source)
                 && !source.equals(directory.resolve(name + ".yaml"));
+    }
+
+    /**
+     * Forgets the files this writer deleted that no program runs from any more: the daemon has read the deletion, and a
+     * file made there again and deleted (a checkout) is one it may be about to read back. So the set holds no more
+     * than the files in force.
+     */
+    private void forgetReadDeletions(Map<String, Path> sources) {
+        if (deleted.isEmpty()) {
+            return;
+        }
+        Set<Path> inForce = new HashSet<>();
+        for (Path source : sources.values()) {
+            inForce.add(source.toAbsolutePath().normalize());
+        }
+        deleted.retainAll(inForce);
     }
 
     /**

@@ -453,6 +453,21 @@ class ManifestWriterTest {
     }
 
     @Test
+    void aFileThisWriterDeletedIsForgottenOnceTheDaemonNoLongerRunsAProgramFromIt() throws IOException {
+        write("front.yaml", WEB);
+        write("api.yaml", API);
+        ManifestWriter writer = writer();
+        writer.delete("web", Map.of("web", file("front.yaml"), "api", file("api.yaml")), false);
+        writer.scale("api", 2, Map.of("api", file("api.yaml")), Map.of(), false); // the daemon has read the delete
+
+        // front.yaml is made again by hand and read, then a checkout deletes it to write it back a moment later
+        ManifestConflictException e = assertThrows(ManifestConflictException.class,
+                () -> writer.apply(WEB, Map.of("web", file("front.yaml"), "api", file("api.yaml")), Map.of(), false));
+        assertTrue(e.getMessage().contains("front.yaml, which program web runs from, is gone at the moment"), e.getMessage());
+        assertEquals(List.of("api.yaml"), listing(), "no second file defining web");
+    }
+
+    @Test
     void aProgramDeletedWithItsFileCanBeAppliedAgainAtOnce() throws IOException {
         write("front.yaml", WEB); // not web.yaml: applied again, web goes to a new file
         ManifestWriter writer = writer();
