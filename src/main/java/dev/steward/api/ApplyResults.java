@@ -21,10 +21,11 @@ final class ApplyResults {
      * @param inForce the program as supervised before the change was written: what the daemon compares the new version
      *                with, so what it restarts. The file's old version says the same but where the daemon rejects that
      *                file and keeps its last good version in force (a process name another program has), or has not
-     *                read an operator's save yet; it is used for a program not in force
+     *                read an operator's save yet. A program not in force (its file rejected from the start, or not read
+     *                yet) has nothing running to restart: the daemon starts it, as a created one
      */
     static ApplyResultDto of(Change change, Optional<ProgramView> inForce, boolean dryRun) {
-        Optional<ProgramSpec> before = inForce.map(ProgramView::spec).or(change::before);
+        Optional<ProgramSpec> before = inForce.map(ProgramView::spec);
         boolean restarts = change.action() == Action.CONFIGURED && before.isPresent() && change.after().isPresent()
                 && !before.get().launchSettings().equals(change.after().get().launchSettings());
         return new ApplyResultDto(change.program(), change.action().label(), change.file().toString(), restarts,
@@ -45,7 +46,7 @@ final class ApplyResults {
         return switch (change.action()) {
             case CREATED -> created(change.after().orElseThrow());
             case CONFIGURED -> before.map(old -> Plan.effect(old, change.after().orElseThrow(), stoppedByHand, fatal))
-                    .orElse("applied; the daemon compares it with what runs and restarts only what changed");
+                    .orElseGet(() -> created(change.after().orElseThrow()));
             case UNCHANGED -> "nothing to do: the manifest already says this";
             case DELETED -> "stopping its processes with its stop policy, then forgetting it";
         };

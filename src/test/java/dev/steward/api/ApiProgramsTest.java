@@ -254,6 +254,24 @@ class ApiProgramsTest {
     }
 
     @Test
+    void anApplyMendingAFileTheDaemonNeverRanSaysItStartsTheProgram() throws IOException {
+        apply(sleeper("api-never-1")).statusCode(200);
+        awaitState("api-never-1", "RUNNING");
+        // Saved by hand with 2 replicas, the second named like program api-never-1: the daemon rejects the file from the
+        // start, and runs nothing of it
+        Files.writeString(MANIFESTS.resolve("api-never.yaml"), sleeper("api-never", "replicas: 2"));
+        await().atMost(ApiFixture.PATIENCE).pollInterval(Duration.ofMillis(50))
+                .until(() -> given().get("/q/health/ready").asString().contains("api-never.yaml"));
+
+        // It said "restarting its processes one at a time (launch settings changed); scaling 2 -> 1", from the file
+        apply(sleeper("api-never").replace("sleep 1000", "sleep 1001")).statusCode(200)
+                .body("items[0].action", equalTo("configured"))
+                .body("items[0].restarts", equalTo(false))
+                .body("items[0].effect", equalTo("starting 1 process"));
+        awaitState("api-never", "RUNNING");
+    }
+
+    @Test
     void invalidManifestIs422WithThePlaceOfEachError() {
         String yaml = sleeper("api-bad", "replicas: many", "stopSignal: BOGUS");
         apply(yaml).statusCode(422)
