@@ -29,7 +29,6 @@ class CommonPathLambdaTest {
         try (FakeDaemon daemon = FakeDaemon.unix(dir.resolve("steward.sock"))) {
             daemon.on("GET", "/processes", Answer.json(Fixtures.PROCESSES));
             daemon.on("GET", "/programs", Answer.json(Fixtures.PROGRAMS));
-            daemon.on("GET", "/processes/web-0", Answer.json(Fixtures.WEB_0));
             List<List<String>> commandLines = List.of(List.of("status"), List.of("get", "processes"), List.of("get", "programs"),
                     List.of("get", "processes", "-o", "name"), List.of("get", "processes", "-o", "json"),
                     List.of("get", "processes", "web-0"), List.of("get", "processes", "nope"));
@@ -42,6 +41,10 @@ class CommonPathLambdaTest {
                 try {
                     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                     assertTrue(process.waitFor(60, TimeUnit.SECONDS), out);
+                    // A command line that failed on the way (a route the fake daemon lacks) would not have run its path.
+                    // status: supervisorctl's 3, as not every process runs; nope: not found
+                    int expected = args.contains("status") ? 3 : args.contains("nope") ? 1 : 0;
+                    assertEquals(expected, process.exitValue(), () -> "steward " + String.join(" ", args) + ": " + outputOf(out));
                     List<String> lambdas = new ArrayList<>();
                     for (String line : out.split("\n")) {
                         if (line.contains(" dev.steward.") && line.contains("$$Lambda")) {
@@ -54,5 +57,16 @@ class CommonPathLambdaTest {
                 }
             }
         }
+    }
+
+    /** What the command printed, without the class loading lines around it. */
+    private static String outputOf(String out) {
+        StringBuilder lines = new StringBuilder();
+        for (String line : out.split("\n")) {
+            if (!line.contains("[class,load]")) {
+                lines.append(line).append('\n');
+            }
+        }
+        return lines.toString();
     }
 }
