@@ -5,11 +5,22 @@
 function _steward_complete() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
   local verb="" server="" word i
-  local -a args=()
+  local -a args=() typed=()
+  # bash splits words at = and : (COMP_WORDBREAKS), so --server=ADDRESS, -o=json and http://HOST:PORT come in pieces:
+  # they are put together again, for --server's whole value and the words after it to count right
+  [[ $cur == = ]] && cur=""
+  [[ $prev == = ]] && prev=${COMP_WORDS[COMP_CWORD-2]}
   for (( i = 1; i < COMP_CWORD; i++ )); do
-    word=${COMP_WORDS[i]}
+    if (( ${#typed[@]} > 0 )) && [[ ${COMP_WORDS[i]} == [=:] || ${COMP_WORDS[i-1]} == [=:] ]]; then
+      typed[${#typed[@]}-1]+=${COMP_WORDS[i]}
+    else
+      typed+=("${COMP_WORDS[i]}")
+    fi
+  done
+  for (( i = 0; i < ${#typed[@]}; i++ )); do
+    word=${typed[i]}
     case $word in
-      --server) server=${COMP_WORDS[i+1]}; (( i++ )) ;;
+      --server) server=${typed[i+1]}; (( i++ )) ;;
       --server=*) server=${word#--server=} ;;
       -*) [[ -n $verb && $(_steward_value_options "$verb") == *" $word "* ]] && (( i++ )) ;;
       *) if [[ -z $verb ]]; then verb=$word; else args+=("$word"); fi ;;
@@ -19,7 +30,11 @@ function _steward_complete() {
   case $verb:$prev in
     *:--server|apply:-f|apply:--filename|diff:-f|diff:--filename|delete:-f|delete:--filename)
       type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $(compgen -f -- "$cur") )
+      local file
+      COMPREPLY=()
+      while IFS= read -r file; do # not $(compgen): that splits "my app.yaml" in two and expands x[1].yaml as a pattern
+        COMPREPLY+=("$file")
+      done < <(compgen -f -- "$cur")
       return ;;
     get:-o|get:--output) COMPREPLY=( $(compgen -W "wide json yaml name" -- "$cur") ); return ;;
     top:--sort-by) COMPREPLY=( $(compgen -W "cpu memory" -- "$cur") ); return ;;
@@ -51,16 +66,19 @@ function _steward_complete() {
 # _steward_names KIND SERVER [KIND]: the names the daemon lists, once each, asked with the steward command being
 # completed (an alias of it too), for at most 3 s.
 function _steward_names() {
-  local -a cli=("${COMP_WORDS[0]}")
+  local -a cli=("${COMP_WORDS[0]}") limit=()
   if [[ -n ${BASH_VERSION-} && -n ${BASH_ALIASES[${COMP_WORDS[0]}]-} ]]; then
     cli=( ${BASH_ALIASES[${COMP_WORDS[0]}]} )
   fi
   [[ -n $2 ]] && cli+=(--server "${2/#\~/$HOME}")
+  # The client waits 5 s for a connect (a daemon whose listen queue is full, a host that drops it) before the 3 s for
+  # an answer: timeout(1) holds the shell 3 s at most, and a daemon that did not answer is not asked for the next KIND
+  type timeout &>/dev/null && limit=(timeout 3)
   local kind line
   for kind in "$1" $3; do
-    STEWARD_REQUEST_TIMEOUT=3 "${cli[@]}" get "$kind" -o name 2>/dev/null </dev/null | while read -r line; do
-      echo "${line#*/}"
-    done
+    STEWARD_REQUEST_TIMEOUT=3 "${limit[@]}" "${cli[@]}" get "$kind" -o name 2>/dev/null </dev/null || break
+  done | while read -r line; do
+    echo "${line#*/}"
   done | sort -u
 }
 
