@@ -33,6 +33,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,8 +139,9 @@ public class ProgramsResource {
                     + (dryRun ? "" : ", nothing was written") + "; fix the errors listed" + whereLinesAre
                     + (dryRun ? " and try again" : " and apply again"), outcome.errors());
         }
+        Map<String, ProgramView> byName = byName(programs);
         List<ApplyResultDto> results = outcome.changes().stream()
-                .map(change -> result(change, named(programs, change.program()), dryRun)).toList();
+                .map(change -> result(change, Optional.ofNullable(byName.get(change.program())), dryRun)).toList();
         if (!dryRun) {
             control.recordOperatorActions(outcome.changes().stream().filter(change -> change.action() != Action.UNCHANGED)
                     .map(change -> action(change, "Applied", change.action().label() + " by apply in "
@@ -204,7 +206,7 @@ public class ProgramsResource {
             control.recordOperatorActions(List.of(action(change, "Deleted", "deleted through the API from "
                     + change.file().getFileName())));
         }
-        return result(change, named(programs, name), dryRun);
+        return result(change, Optional.ofNullable(byName(programs).get(name)), dryRun);
     }
 
     @POST
@@ -223,7 +225,7 @@ public class ProgramsResource {
             control.recordOperatorActions(List.of(action(change, "Scaled", "scaled " + change.before().orElseThrow().replicas()
                     + " -> " + replicas + " through the API")));
         }
-        return result(change, named(programs, name), dryRun);
+        return result(change, Optional.ofNullable(byName(programs).get(name)), dryRun);
     }
 
     private ProgramView program(String name) {
@@ -258,9 +260,11 @@ public class ProgramsResource {
         return specs;
     }
 
-    /** Program {@code name} as it was in force when the request came, before its file was written. */
-    private static Optional<ProgramView> named(List<ProgramView> programs, String name) {
-        return programs.stream().filter(program -> program.name().equals(name)).findFirst();
+    /** The programs in force when the request came, before a file was written, by name. */
+    private static Map<String, ProgramView> byName(List<ProgramView> programs) {
+        Map<String, ProgramView> byName = new HashMap<>();
+        programs.forEach(p -> byName.put(p.name(), p));
+        return byName;
     }
 
     /**
