@@ -80,18 +80,21 @@ final class ManifestOwners {
         }
         int gid = (Integer) attributes.get("gid");
         int mode = (Integer) attributes.get("mode");
-        if (owner == (Integer) attributes.get("uid") || ((mode & 0020) != 0 && inGroup(owner, gid))) {
+        if (owner == (Integer) attributes.get("uid")) {
             return Optional.empty();
         }
-        String user = userName(owner).map(name -> name + " (uid " + owner + ")").orElse("uid " + owner);
+        Optional<String[]> account = passwdEntry(owner); // read once: for its groups, and its name in the refusal
+        if ((mode & 0020) != 0 && inGroup(account, gid)) {
+            return Optional.empty();
+        }
+        String user = account.map(fields -> fields[0] + " (uid " + owner + ")").orElse("uid " + owner);
         return Optional.of(owned + user + ", who cannot write " + directory + how + "; check what it runs, then " + chown
                 + " it to the directory's owner (or to root), or give " + user + " the directory if they are to decide what"
                 + " the daemon runs");
     }
 
-    /** Whether the user {@code uid} has {@code gid} as its primary group (/etc/passwd) or a supplementary one (/etc/group). */
-    private boolean inGroup(int uid, int gid) {
-        Optional<String[]> account = passwdEntry(uid);
+    /** Whether {@code account} (/etc/passwd's fields) has {@code gid} as its primary group, or in /etc/group. */
+    private boolean inGroup(Optional<String[]> account, int gid) {
         if (account.isEmpty()) {
             return false;
         }
@@ -106,10 +109,6 @@ final class ManifestOwners {
             }
         }
         return false;
-    }
-
-    private Optional<String> userName(int uid) {
-        return passwdEntry(uid).map(fields -> fields[0]);
     }
 
     private Optional<String[]> passwdEntry(int uid) {
