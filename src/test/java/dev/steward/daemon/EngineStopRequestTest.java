@@ -3,9 +3,6 @@ package dev.steward.daemon;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,16 +22,9 @@ class EngineStopRequestTest {
         Files.createDirectories(root.resolve("manifests"));
         EngineSettings settings = new EngineSettings(root.resolve("manifests"), root.resolve("state"), Duration.ofMillis(30),
                 Duration.ofSeconds(30));
-        PrintStream stdout = System.out;
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-        try {
-            assertThrows(Engine.StopRequestedException.class, () -> Engine.startEarly(settings, () -> true, () -> { }));
-        } finally {
-            System.setOut(stdout);
-        }
+        String lines = ConsoleCapture.printed(() -> assertThrows(Engine.StopRequestedException.class,
+                () -> Engine.startEarly(settings, () -> true, () -> { })));
 
-        String lines = printed.toString(StandardCharsets.UTF_8);
         assertEquals(1, lines.lines().count(), lines);
         assertFalse(lines.contains("previous daemon"), lines);
         assertEquals(" INFO  asked to stop while starting: nothing was started", lines.strip().substring(12));

@@ -3,9 +3,6 @@ package dev.steward.daemon;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steward.supervise.ChildLedger;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,12 +11,13 @@ import org.junit.jupiter.api.Test;
 class LeftoverReportTest {
 
     @Test
-    void oneProcessLeftRunsAndTwoRun() {
+    void oneProcessLeftRunsAndTwoRun() throws Exception {
         ChildLedger.Entry web = entry(4400, "web");
         ChildLedger.Entry worker = entry(4401, "worker");
         String one = printed(List.of(web));
         String two = printed(List.of(web, worker));
-        assertTrue(one.contains("and 1 of its processes still runs: web (pid 4400); stopping it with its program's stop signal before"), one);
+        assertTrue(one.contains("and 1 of its processes still runs: web (pid 4400); stopping it with its program's stop"
+                + " signal before"), one);
         assertTrue(two.contains("and 2 of its processes still run: web (pid 4400), worker (pid 4401); stopping them"), two);
     }
 
@@ -27,15 +25,7 @@ class LeftoverReportTest {
         return new ChildLedger.Entry(pid, 1, 2, process, 15, false, false, 10);
     }
 
-    private static String printed(List<ChildLedger.Entry> running) {
-        PrintStream stdout = System.out;
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-        try {
-            new LeftoverReport(Clock.systemUTC()).found(4321, running);
-        } finally {
-            System.setOut(stdout);
-        }
-        return printed.toString(StandardCharsets.UTF_8);
+    private static String printed(List<ChildLedger.Entry> running) throws Exception {
+        return ConsoleCapture.printed(() -> new LeftoverReport(Clock.systemUTC()).found(4321, running));
     }
 }
