@@ -308,10 +308,7 @@ public final class ManifestWriter {
         }
         if (!dryRun) {
             if (alone) {
-                beforeWrite.run();
-                if (!file.unchangedSinceRead()) {
-                    throw new WrittenMeanwhile(file.path());
-                }
+                requireUnchanged(List.of(file));
                 try {
                     Files.delete(file.path()); // removing a file is atomic by itself
                     deleted.add(file.path());
@@ -540,13 +537,8 @@ public final class ManifestWriter {
             for (FileEdit file : edits) {
                 staged.add(stage(file.path(), file.result()));
             }
-            beforeWrite.run();
             // Looked at last, just before the renames, so that as little time as possible is left for a write to be lost
-            for (FileEdit file : edits) {
-                if (!file.unchangedSinceRead()) {
-                    throw new WrittenMeanwhile(file.path());
-                }
-            }
+            requireUnchanged(edits);
             for (int i = 0; i < staged.size(); i++) {
                 try {
                     staged.get(i).commit();
@@ -556,6 +548,16 @@ public final class ManifestWriter {
             }
         } finally {
             staged.forEach(AtomicFiles.Staged::discard);
+        }
+    }
+
+    /** @throws WrittenMeanwhile when a file of {@code edits} no longer holds the text the edit was made from */
+    private void requireUnchanged(List<FileEdit> edits) {
+        beforeWrite.run();
+        for (FileEdit file : edits) {
+            if (!file.unchangedSinceRead()) {
+                throw new WrittenMeanwhile(file.path());
+            }
         }
     }
 
