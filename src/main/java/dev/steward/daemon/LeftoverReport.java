@@ -80,15 +80,16 @@ final class LeftoverReport implements LeftoverChildren.Listener {
 
     @Override
     public void stuck(Entry child, boolean denied) {
-        if (groupsLeft.contains(child)) {
-            String why = denied ? "the daemon may not signal them (they run as another user now?)" : "they are still there "
-                    + LeftoverChildren.AFTER_KILL_SECONDS + " s after SIGKILL (stuck in the kernel?)";
+        boolean group = groupsLeft.contains(child);
+        String why = denied ? "the daemon may not signal " + (group ? "them (they run" : "it (it runs") + " as another user now?)"
+                : (group ? "they are" : "it is") + " still there " + LeftoverChildren.AFTER_KILL_SECONDS + " s after SIGKILL"
+                + " (stuck in the kernel?)";
+        if (group) {
             add(child, false, "the process group " + child.pid() + ", which pid " + child.pid() + " led and " + previous
-                    + " left running, was not stopped: " + why + "; its program starts anyway: look at them with `pgrep -a -g " + child.pid() + "`");
+                    + " left running, was not stopped: " + why + "; its program starts anyway: look at them with `pgrep -a -g "
+                    + child.pid() + "`");
             return;
         }
-        String why = denied ? "the daemon may not signal it (it runs as another user now?)"
-                : "it is still there " + LeftoverChildren.AFTER_KILL_SECONDS + " s after SIGKILL (stuck in the kernel?)";
         add(child, false, "pid " + child.pid() + ", left running by " + previous + ", was not stopped: " + why + "; its program"
                 + " starts anyway, and the next daemon tries again: look at it with `ps -o pid,user,stat,wchan,args -p "
                 + child.pid() + "`");
