@@ -3,8 +3,6 @@ package dev.steward.health;
 import dev.steward.supervise.ProcStat;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -42,16 +40,12 @@ public record GroupUsage(long cpuTicks, long rssPages, int processes) {
     public static Map<Integer, GroupUsage> scan(Path proc) throws IOException {
         Map<Integer, GroupUsage> groups = new HashMap<>();
         ProcStats stats = new ProcStats(proc);
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(proc)) {
-            for (Path entry : entries) {
-                ProcStat.pidOf(entry.getFileName().toString()).flatMap(stats::stat).ifPresent(stat -> {
-                    boolean ended = stat.state() == 'Z' || stat.state() == 'X'; // its CPU time stays until waited for
-                    groups.merge(stat.group(), new GroupUsage(stat.cpuTicks() + stat.reapedCpuTicks(),
-                            ended ? 0 : stat.rssPages(), ended ? 0 : 1), GroupUsage::plus);
-                });
-            }
-        } catch (java.nio.file.DirectoryIteratorException e) {
-            throw e.getCause();
+        for (int pid : ProcStat.pids(proc)) {
+            stats.stat(pid).ifPresent(stat -> {
+                boolean ended = stat.state() == 'Z' || stat.state() == 'X'; // its CPU time stays until waited for
+                groups.merge(stat.group(), new GroupUsage(stat.cpuTicks() + stat.reapedCpuTicks(),
+                        ended ? 0 : stat.rssPages(), ended ? 0 : 1), GroupUsage::plus);
+            });
         }
         return groups;
     }

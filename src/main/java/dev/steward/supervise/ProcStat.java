@@ -9,7 +9,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -89,22 +91,34 @@ public record ProcStat(int pid, char state, int group, long cpuTicks, long reape
      */
     static Map<Integer, Integer> liveMembersByGroup() throws IOException {
         Map<Integer, Integer> members = new HashMap<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of("/proc"))) {
-            for (Path entry : entries) {
-                Optional<Integer> pid = pidOf(entry.getFileName().toString());
-                Optional<ProcStat> stat = pid.isPresent() ? read(pid.get()) : Optional.empty();
-                if (stat.isPresent() && !stat.get().finished()) {
-                    members.putIfAbsent(stat.get().group(), stat.get().pid());
-                }
+        for (int pid : pids(Path.of("/proc"))) {
+            Optional<ProcStat> stat = read(pid);
+            if (stat.isPresent() && !stat.get().finished()) {
+                members.putIfAbsent(stat.get().group(), stat.get().pid());
             }
-        } catch (DirectoryIteratorException e) {
-            throw e.getCause();
         }
         return members;
     }
 
+    /**
+     * The pids {@code proc} lists: one pass over it, for those who look at every process.
+     *
+     * @throws IOException when {@code proc} cannot be listed
+     */
+    public static List<Integer> pids(Path proc) throws IOException {
+        List<Integer> pids = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(proc)) {
+            for (Path entry : entries) {
+                pidOf(entry.getFileName().toString()).ifPresent(pids::add);
+            }
+        } catch (DirectoryIteratorException e) {
+            throw e.getCause();
+        }
+        return pids;
+    }
+
     /** The pid that a name in {@code /proc} stands for; empty for its other entries ({@code self}, {@code meminfo}). */
-    public static Optional<Integer> pidOf(String name) {
+    private static Optional<Integer> pidOf(String name) {
         if (name.isEmpty() || name.length() > 9) {
             return Optional.empty();
         }
