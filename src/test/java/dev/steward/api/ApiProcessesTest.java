@@ -449,12 +449,7 @@ class ApiProcessesTest {
             }
             assertEquals(1, follower.active());
         }
-        // Consecutive ticks: nothing lost or repeated between the tail and the followed part.
-        int first = Integer.parseInt(lines.get(0).substring(4));
-        for (int i = 0; i < lines.size(); i++) {
-            assertEquals("tick" + (first + i), lines.get(i));
-        }
-        await().atMost(ApiFixture.PATIENCE).until(() -> follower.active() == 0);
+        assertConsecutiveTicks(lines); // nothing lost or repeated between the tail and the followed part
     }
 
     @Test
@@ -504,7 +499,11 @@ class ApiProcessesTest {
             assertTrue(lines.get(lines.size() - 1) != null, "the stream ended when the process was renamed: " + lines);
             assertEquals(1, follower.active());
         }
-        // Consecutive ticks: nothing lost or repeated across the renames.
+        assertConsecutiveTicks(lines); // nothing lost or repeated across the renames
+    }
+
+    /** {@code tickN}, {@code tickN+1} ...: what a followed ticker sent, whole; then the follower, closed, is gone. */
+    private void assertConsecutiveTicks(List<String> lines) {
         int first = Integer.parseInt(lines.get(0).substring(4));
         for (int i = 0; i < lines.size(); i++) {
             assertEquals("tick" + (first + i), lines.get(i));
