@@ -2,6 +2,7 @@ package dev.steward.api;
 
 import dev.steward.control.ActionResult;
 import dev.steward.control.Control;
+import dev.steward.supervise.ActionTimeout;
 import dev.steward.supervise.ProcessState;
 import dev.steward.supervise.Signals;
 import jakarta.ws.rs.Consumes;
@@ -34,8 +35,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Produces(MediaType.APPLICATION_JSON)
 public class ActionsResource {
 
-    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
-
     private final Control control;
 
     public ActionsResource(Control control) {
@@ -46,14 +45,15 @@ public class ActionsResource {
     @Path("{action}")
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "start, stop, restart or signal processes named by target (process, program or all)"
-            + " or by a label selector; waits for the outcome up to timeout seconds")
+            + " or by a label selector; waits for the outcome up to timeout seconds, or, without one, as long as the"
+            + " processes' own startSeconds and stopTimeoutSeconds need (at least 30 s)")
     public CompletionStage<Response> act(@PathParam("action") String action, @QueryParam("target") List<String> target,
                                          @QueryParam("selector") String selector, @QueryParam("signal") String signal,
                                          @QueryParam("timeout") String timeoutParam) {
         if (!List.of("start", "stop", "restart", "signal").contains(action)) {
             throw ApiException.notFound("no action \"" + action + "\"; use start, stop, restart or signal");
         }
-        Duration timeout = Params.seconds("timeout", timeoutParam, DEFAULT_TIMEOUT);
+        Optional<Duration> timeout = Optional.ofNullable(Params.seconds("timeout", timeoutParam, null));
         int signalNumber = action.equals("signal") ? signal(signal) : 0;
         List<String> targets = Params.list(target);
         List<String> processes = resolve(targets, selector);
@@ -64,7 +64,7 @@ public class ActionsResource {
             default -> control.signal(processes, signalNumber).thenApply(results -> skipNotRunning(results, targets));
         };
         // A backstop in case an outcome never comes: restart runs one process after another, each with the timeout.
-        long backstop = timeout.toMillis() * Math.max(1, processes.size()) + 5_000;
+        long backstop = timeout.orElse(ActionTimeout.CAP).toMillis() * Math.max(1, processes.size()) + 5_000;
         return done.orTimeout(backstop, TimeUnit.MILLISECONDS).handle((results, error) -> {
             if (error == null) {
                 // A signal waits for nothing: a process it did not reach is a failure, never one still on its way.
@@ -131,16 +131,18 @@ public class ActionsResource {
     }
 
     /** 200 with {@code ok} telling whether all ended where asked; 504 when some were still on their way (if {@code waited}). */
-    private static Response respond(List<ActionResult> results, Duration timeout, boolean waited) {
+    private static Response respond(List<ActionResult> results, Optional<Duration> timeout, boolean waited) {
         if (waited && results.stream().anyMatch(ActionResult::timedOut)) {
             return ProblemMappers.respond(timedOut(results, timeout));
         }
         return Response.ok(ActionResponse.of(results)).build();
     }
 
-    private static Problem timedOut(List<ActionResult> results, Duration timeout) {
-        String seconds = BigDecimal.valueOf(timeout.toMillis(), 3).stripTrailingZeros().toPlainString();
-        Problem problem = Problem.of(Problem.Code.Timeout, "the action did not finish within " + seconds + " s;"
+    private static Problem timedOut(List<ActionResult> results, Optional<Duration> timeout) {
+        String within = timeout.map(t -> "within " + BigDecimal.valueOf(t.toMillis(), 3).stripTrailingZeros().toPlainString()
+                + " s").orElse("in the time its processes' own startSeconds and stopTimeoutSeconds allow, and "
+                + ActionTimeout.SPARE_SECONDS + " s more (at least " + ActionTimeout.FLOOR.toSeconds() + " s)");
+        Problem problem = Problem.of(Problem.Code.Timeout, "the action did not finish " + within + ";"
                 + " the processes may still get there: check with `steward get processes`, or pass a longer timeout");
         return new Problem(problem.type(), problem.title(), problem.status(), problem.code(), problem.detail(),
                 problem.errors(), List.copyOf(results), false);

@@ -20,12 +20,12 @@ final class ActionCommands {
         @Option(names = {"-l", "--selector"}, paramLabel = "SELECTOR", description = "The processes of the programs with these labels.")
         String selector;
 
-        // Both the annotation (picocli's help prints "30", not "30.0") and the field (CommonCommandLine, which
-        // skips picocli) give the default; CommonCommandLineTest fails if they ever disagree.
-        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
-                description = "How long start, stop and restart wait for the processes to get there (default ${DEFAULT-VALUE};"
-                        + " fractions allowed); signal waits for nothing.")
-        double timeout = 30;
+        // Null when not given: the daemon then waits as long as the processes' own settings need, as supervisorctl does.
+        @Option(names = "--timeout", paramLabel = "SECONDS",
+                description = "How long start, stop and restart wait for the processes to get there (fractions allowed;"
+                        + " by default as long as their startSeconds and stopTimeoutSeconds need, and at least 30);"
+                        + " signal waits for nothing.")
+        Double timeout;
 
         private final String action;
 
@@ -94,9 +94,11 @@ final class ActionCommands {
         }
     }
 
-    /** The query string: repeated {@code target=} or one {@code selector=}, and the timeout. */
-    static String query(List<String> targets, String selector, double timeout) {
-        checkTimeout(timeout);
+    /** The query string: repeated {@code target=} or one {@code selector=}, and the timeout when one was given. */
+    static String query(List<String> targets, String selector, Double timeout) {
+        if (timeout != null) {
+            checkTimeout(timeout);
+        }
         if (selector != null && !targets.isEmpty()) {
             throw StewardCli.Verb.usage("give NAMEs (or all) or a selector (-l), not both");
         }
@@ -113,7 +115,7 @@ final class ActionCommands {
             }
             q.append("target=").append(Api.enc(withoutKind(target))); // the daemon reads GROUP:NAME too
         }
-        return q.append("&timeout=").append(seconds(timeout)).toString();
+        return timeout == null ? q.toString() : q.append("&timeout=").append(seconds(timeout)).toString();
     }
 
     /**

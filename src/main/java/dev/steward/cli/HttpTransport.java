@@ -142,6 +142,9 @@ public final class HttpTransport {
     private final Set<Integer> trustedPeers;
     /** How long an answer may take to begin, beyond an action's own timeout; 0: for ever. */
     private long answerMillis;
+    private static final String ACTIONS = "/api/v1/actions/";
+    /** The daemon's ActionTimeout.CAP, written out: the client's common path loads no daemon class. */
+    static final long ACTION_WAIT_CAP_MILLIS = 3_600_000;
 
     public HttpTransport(Endpoint endpoint, int connectTimeoutMillis) {
         this(endpoint, connectTimeoutMillis, null, null);
@@ -170,7 +173,8 @@ public final class HttpTransport {
 
     /**
      * The time an answer to {@code target} may take to begin: {@link #answerMillis}, plus the {@code timeout=S} an
-     * action waits for on the daemon's side; 0 for ever.
+     * action waits for on the daemon's side, or, for an action that gives none, the longest the daemon then waits
+     * (ActionTimeout.CAP); 0 for ever.
      */
     long answerMillis(String target) {
         if (answerMillis <= 0) {
@@ -178,7 +182,7 @@ public final class HttpTransport {
         }
         int at = target.indexOf("timeout=");
         if (at < 1 || (target.charAt(at - 1) != '?' && target.charAt(at - 1) != '&')) {
-            return answerMillis;
+            return target.startsWith(ACTIONS) ? answerMillis + ACTION_WAIT_CAP_MILLIS : answerMillis;
         }
         int end = target.indexOf('&', at);
         try {

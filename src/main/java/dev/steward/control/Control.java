@@ -42,14 +42,26 @@ public interface Control {
      */
     List<String> resolve(List<String> targets, Optional<String> selector);
 
-    /** Starts the processes (clearing "stopped by hand"); waits for RUNNING or failure. */
-    CompletableFuture<List<ActionResult>> start(List<String> processes, Duration timeout);
+    /**
+     * Starts the processes (clearing "stopped by hand"); waits for RUNNING or failure.
+     *
+     * @param timeout how long to wait; empty for as long as the processes' own startSeconds need (at least 30 s)
+     */
+    CompletableFuture<List<ActionResult>> start(List<String> processes, Optional<Duration> timeout);
 
-    /** Stops the processes and remembers they were stopped by hand; waits for a stopped state. */
-    CompletableFuture<List<ActionResult>> stop(List<String> processes, Duration timeout);
+    /**
+     * Stops the processes and remembers they were stopped by hand; waits for a stopped state.
+     *
+     * @param timeout how long to wait; empty for as long as the processes' own stopTimeoutSeconds need (at least 30 s)
+     */
+    CompletableFuture<List<ActionResult>> stop(List<String> processes, Optional<Duration> timeout);
 
-    /** Restarts the processes one at a time: the next once the previous is RUNNING again. */
-    CompletableFuture<List<ActionResult>> restart(List<String> processes, Duration timeout);
+    /**
+     * Restarts the processes one at a time: the next once the previous is RUNNING again.
+     *
+     * @param timeout for the whole command; empty for as long as the processes' own stops and starts need (at least 30 s)
+     */
+    CompletableFuture<List<ActionResult>> restart(List<String> processes, Optional<Duration> timeout);
 
     /** Sends a signal (number) to each process. */
     CompletableFuture<List<ActionResult>> signal(List<String> processes, int signal);

@@ -13,6 +13,7 @@ import dev.steward.events.EventRecord;
 import dev.steward.logs.LogSink;
 import dev.steward.logs.RingBuffer;
 import dev.steward.manifest.ManifestError;
+import dev.steward.supervise.ActionTimeout;
 import dev.steward.supervise.Actions;
 import dev.steward.supervise.ProcessView;
 import dev.steward.supervise.ReconcileCounters;
@@ -166,19 +167,19 @@ public class DaemonControl implements Control {
     }
 
     @Override
-    public CompletableFuture<List<ActionResult>> start(List<String> processes, Duration timeout) {
-        return onOwner(processes, "OperatorStart", "start requested", s -> s.start(processes, timeout));
+    public CompletableFuture<List<ActionResult>> start(List<String> processes, Optional<Duration> timeout) {
+        return onOwner(processes, "OperatorStart", "start requested", s -> s.start(processes, new ActionTimeout(timeout)));
     }
 
     @Override
-    public CompletableFuture<List<ActionResult>> stop(List<String> processes, Duration timeout) {
+    public CompletableFuture<List<ActionResult>> stop(List<String> processes, Optional<Duration> timeout) {
         return onOwner(processes, "OperatorStop", "stop requested: stays stopped until started by hand or its manifest changes",
-                s -> s.stop(processes, timeout));
+                s -> s.stop(processes, new ActionTimeout(timeout)));
     }
 
     @Override
-    public CompletableFuture<List<ActionResult>> restart(List<String> processes, Duration timeout) {
-        return onOwner(processes, "OperatorRestart", "restart requested", s -> s.restart(processes, timeout));
+    public CompletableFuture<List<ActionResult>> restart(List<String> processes, Optional<Duration> timeout) {
+        return onOwner(processes, "OperatorRestart", "restart requested", s -> s.restart(processes, new ActionTimeout(timeout)));
     }
 
     @Override

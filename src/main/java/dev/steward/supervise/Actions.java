@@ -75,7 +75,7 @@ public final class Actions {
      * Spawns the processes lowest {@code priority} first (in the order given within a priority), as supervisord's
      * {@code start all} does and as the daemon starts programs; the results come in the order of {@code targets}.
      */
-    CompletableFuture<List<Result>> start(List<Target> targets, Duration timeout) {
+    CompletableFuture<List<Result>> start(List<Target> targets, ActionTimeout timeout) {
         return intent.batch(() -> {
             List<CompletableFuture<Result>> futures = new ArrayList<>(targets.size());
             for (int i = 0; i < targets.size(); i++) {
@@ -104,7 +104,7 @@ public final class Actions {
                 .or(() -> target.waiting().map(ProgramSpec::priority)).orElse(Integer.MAX_VALUE);
     }
 
-    CompletableFuture<List<Result>> stop(List<Target> targets, Duration timeout) {
+    CompletableFuture<List<Result>> stop(List<Target> targets, ActionTimeout timeout) {
         return intent.batch(() -> all(targets.stream().map(target -> stopOne(target, timeout)).toList()));
     }
 
@@ -116,7 +116,8 @@ public final class Actions {
      * rest would take every process of a broken program down, where they keep serving. The results come in the
      * order of {@code targets}.
      */
-    CompletableFuture<List<Result>> restart(List<Target> targets, Duration timeout) {
+    CompletableFuture<List<Result>> restart(List<Target> targets, ActionTimeout given) {
+        Duration timeout = given.forRestart(specsByProgram(targets));
         Instant deadline = clock.instant().plus(timeout);
         Result[] results = new Result[targets.size()];
         Map<String, CompletableFuture<Result>> byProgram = new LinkedHashMap<>();
@@ -154,6 +155,15 @@ public final class Actions {
         }
         return CompletableFuture.allOf(byProgram.values().toArray(CompletableFuture[]::new))
                 .thenApply(done -> Arrays.asList(results));
+    }
+
+    /** The specs of the targets found, grouped by program: each group restarts one process after another. */
+    private static List<List<ProgramSpec>> specsByProgram(List<Target> targets) {
+        Map<String, List<ProgramSpec>> byProgram = new LinkedHashMap<>();
+        for (Target target : targets) {
+            target.slot().ifPresent(slot -> byProgram.computeIfAbsent(slot.spec().name(), name -> new ArrayList<>()).add(slot.spec()));
+        }
+        return List.copyOf(byProgram.values());
     }
 
     /**
@@ -202,7 +212,7 @@ public final class Actions {
         return "not running (" + slot.state() + "); nothing to signal";
     }
 
-    private CompletableFuture<Result> startOne(Target target, Duration timeout) {
+    private CompletableFuture<Result> startOne(Target target, ActionTimeout timeout) {
         if (target.slot().isEmpty()) {
             return CompletableFuture.completedFuture(missing(target));
         }
@@ -221,7 +231,7 @@ public final class Actions {
             }
             default -> slot.start();
         }
-        return await(slot, timeout, Actions::startOutcome);
+        return await(slot, timeout.forStart(slot.spec()), Actions::startOutcome);
     }
 
     private CompletableFuture<Result> restartOne(Target target, Instant deadline, Duration timeout) {
@@ -261,7 +271,7 @@ public final class Actions {
         };
     }
 
-    private CompletableFuture<Result> stopOne(Target target, Duration timeout) {
+    private CompletableFuture<Result> stopOne(Target target, ActionTimeout timeout) {
         if (target.slot().isEmpty() && target.waiting().isPresent()) {
             // Not created yet: the mark makes it start stopped, as a process stopped by hand before a daemon restart.
             intent.markStopped(target.name(), target.waiting().get());
@@ -283,7 +293,7 @@ public final class Actions {
         String cancelled = slot.state() == ProcessState.BACKOFF ? "its retry cancelled"
                 : slot.state() == ProcessState.EXITED ? "its restart cancelled" : null;
         slot.stop();
-        return await(slot, timeout, s -> s.state().isStoppedGroup()
+        return await(slot, timeout.forStop(slot.spec()), s -> s.state().isStoppedGroup()
                 ? Optional.of(result(s, true, "stopped" + (cancelled != null ? " (" + cancelled + ")"
                         : s.lastExit().map(e -> " (" + e.status() + ")").orElse(""))))
                 : Optional.empty());

@@ -299,12 +299,12 @@ public final class Supervisor {
     }
 
     /** Starts processes by hand and completes with each result once RUNNING or failed; none once shutting down. */
-    public CompletableFuture<List<Actions.Result>> start(List<String> names, java.time.Duration timeout) {
+    public CompletableFuture<List<Actions.Result>> start(List<String> names, ActionTimeout timeout) {
         return publishedFirst(actions.start(slots(names), timeout));
     }
 
     /** Stops processes by hand (remembered across restarts) and completes once they are stopped. */
-    public CompletableFuture<List<Actions.Result>> stop(List<String> names, java.time.Duration timeout) {
+    public CompletableFuture<List<Actions.Result>> stop(List<String> names, ActionTimeout timeout) {
         CompletableFuture<List<Actions.Result>> stopping = actions.stop(slots(names), timeout);
         // A process already down (FATAL, EXITED, STOPPED) makes no transition, but is marked stopped by hand now, which
         // the published view shows (describe, readiness, an apply's effect): not only at the next transition of any other
@@ -313,7 +313,7 @@ public final class Supervisor {
     }
 
     /** Restarts processes one at a time, each waiting for the previous to be RUNNING again; none once shutting down. */
-    public CompletableFuture<List<Actions.Result>> restart(List<String> names, java.time.Duration timeout) {
+    public CompletableFuture<List<Actions.Result>> restart(List<String> names, ActionTimeout timeout) {
         return publishedFirst(actions.restart(slots(names), timeout));
     }
 

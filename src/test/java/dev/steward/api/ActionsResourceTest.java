@@ -23,7 +23,7 @@ class ActionsResourceTest {
             }
 
             @Override
-            public CompletableFuture<List<ActionResult>> restart(List<String> processes, Duration timeout) {
+            public CompletableFuture<List<ActionResult>> restart(List<String> processes, Optional<Duration> timeout) {
                 return CompletableFuture.completedFuture(results);
             }
 
@@ -99,5 +99,32 @@ class ActionsResourceTest {
                 .act("restart", List.of("web-0", "web-1"), null, null, "5").toCompletableFuture().join();
 
         assertEquals(504, response.getStatus());
+    }
+
+    @Test
+    void withoutATimeoutTheDaemonWaitsWhatTheProcessesNeedAndA504SaysSo() {
+        List<Optional<Duration>> asked = new java.util.ArrayList<>();
+        ActionsResource resource = new ActionsResource(new FakeControl() {
+            @Override
+            public List<String> resolve(List<String> targets, Optional<String> selector) {
+                return targets;
+            }
+
+            @Override
+            public CompletableFuture<List<ActionResult>> stop(List<String> processes, Optional<Duration> timeout) {
+                asked.add(timeout);
+                return CompletableFuture.completedFuture(List.of(new ActionResult("web", "web", false, "STOPPING",
+                        "timed out after 70 s; it is STOPPING", true)));
+            }
+        });
+
+        Response response = resource.act("stop", List.of("web"), null, null, null).toCompletableFuture().join();
+        resource.act("stop", List.of("web"), null, null, "2.5").toCompletableFuture().join();
+
+        assertEquals(List.of(Optional.empty(), Optional.of(Duration.ofMillis(2500))), asked);
+        assertEquals(504, response.getStatus());
+        assertEquals("the action did not finish in the time its processes' own startSeconds and stopTimeoutSeconds allow, and 10 s"
+                + " more (at least 30 s); the processes may still get there: check with `steward get processes`, or pass a longer"
+                + " timeout", ((Problem) response.getEntity()).detail());
     }
 }

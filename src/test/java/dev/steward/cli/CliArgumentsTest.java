@@ -71,9 +71,22 @@ class CliArgumentsTest {
     }
 
     @Test
+    void anActionWithoutATimeoutIsWaitedForAsLongAsTheDaemonMayTakeForIt() {
+        HttpTransport http = new HttpTransport(HttpTransport.Endpoint.tcp("127.0.0.1", 9), 1000);
+        http.answerTimeout(60_000);
+
+        assertEquals("target=web", ActionCommands.query(List.of("web"), null, null), "no --timeout: none sent");
+        assertEquals(60_000 + 3_600_000, http.answerMillis("/api/v1/actions/restart?target=web"));
+        assertEquals(60_000 + 5_000, http.answerMillis("/api/v1/actions/restart?target=web&timeout=5"));
+        assertEquals(60_000, http.answerMillis("/api/v1/processes"));
+        assertEquals(dev.steward.supervise.ActionTimeout.CAP.toMillis(), HttpTransport.ACTION_WAIT_CAP_MILLIS,
+                "the client's copy of the daemon's longest wait");
+    }
+
+    @Test
     void actionTargetsAndGroups() {
         assertEquals("target=web%3A*&target=web%3Aweb-1&target=all&timeout=30",
-                ActionCommands.query(List.of("web:*", "web:web-1", "all"), null, 30), "the daemon reads GROUP:NAME");
+                ActionCommands.query(List.of("web:*", "web:web-1", "all"), null, 30.0), "the daemon reads GROUP:NAME");
         assertTrue(ActionCommands.names("web:web-1", "web-1", "web"));
         assertTrue(ActionCommands.names("web:*", "web-1", "web"));
         assertTrue(ActionCommands.names("web:", "web-1", "web"));
@@ -81,12 +94,12 @@ class CliArgumentsTest {
         assertTrue(ActionCommands.names("web", "web-1", "web"));
         assertFalse(ActionCommands.names("hello:web-1", "web-1", "web"), "another program's group");
         assertFalse(ActionCommands.names("web:web-2", "web-1", "web"));
-        assertEquals("selector=a%3Db&timeout=5", ActionCommands.query(List.of(), "a = b", 5));
+        assertEquals("selector=a%3Db&timeout=5", ActionCommands.query(List.of(), "a = b", 5.0));
         assertEquals("target=x&timeout=0.5", ActionCommands.query(List.of("x"), null, 0.5));
-        assertEquals(2, assertThrows(CliException.class, () -> ActionCommands.query(List.of("x"), null, 86401)).exitCode());
-        assertEquals(2, assertThrows(CliException.class, () -> ActionCommands.query(List.of(), null, 30)).exitCode());
-        assertEquals(2, assertThrows(CliException.class, () -> ActionCommands.query(List.of("x"), "a=b", 30)).exitCode());
-        assertEquals(2, assertThrows(CliException.class, () -> ActionCommands.query(List.of("x"), null, 0)).exitCode());
+        assertEquals(2, assertThrows(CliException.class, () -> ActionCommands.query(List.of("x"), null, 86401.0)).exitCode());
+        assertEquals(2, assertThrows(CliException.class, () -> ActionCommands.query(List.of(), null, 30.0)).exitCode());
+        assertEquals(2, assertThrows(CliException.class, () -> ActionCommands.query(List.of("x"), "a=b", 30.0)).exitCode());
+        assertEquals(2, assertThrows(CliException.class, () -> ActionCommands.query(List.of("x"), null, 0.0)).exitCode());
     }
 
     @Test

@@ -1311,7 +1311,7 @@ class CliCommandsTest {
         CliRun.Result r = cli("start", "web");
         assertEquals(1, r.code(), r::toString);
         assertEquals("web-0: started\nweb-1: ERROR (spawn error: /nope: no such file)\n", r.out());
-        assertEquals("/actions/start?target=web&timeout=30", daemon.last().target());
+        assertEquals("/actions/start?target=web", daemon.last().target(), "no --timeout: the daemon waits what the processes need");
 
         daemon.on("POST", "/actions/stop", Answer.json("{\"items\": [{\"name\": \"web-0\", \"ok\": true, \"state\": \"STOPPED\", \"message\": \"stopped\"}], \"ok\": true}"));
         CliRun.Result stop = cli("stop", "web:web-0", "all", "--timeout", "5");
@@ -1320,7 +1320,7 @@ class CliCommandsTest {
 
         daemon.on("POST", "/actions/restart", Answer.json("{\"items\": [], \"ok\": true}"));
         assertEquals(0, cli("restart", "-l", "tier=web").code());
-        assertEquals("/actions/restart?selector=tier%3Dweb&timeout=30", daemon.last().target());
+        assertEquals("/actions/restart?selector=tier%3Dweb", daemon.last().target());
     }
 
     @Test
@@ -1329,7 +1329,7 @@ class CliCommandsTest {
         daemon.on("POST", "/actions/stop", Answer.json("{\"items\": [], \"ok\": true}"));
         CliRun.Result stop = cli("stop", "process/web-0", "program/hello", "prog/web");
         assertEquals(0, stop.code(), stop::toString);
-        assertEquals("/actions/stop?target=web-0&target=hello%3A*&target=web%3A*&timeout=30", daemon.last().target());
+        assertEquals("/actions/stop?target=web-0&target=hello%3A*&target=web%3A*", daemon.last().target());
         CliRun.Result event = cli("stop", "event/3");
         assertEquals(2, event.code(), event::toString);
         assertEquals("error: \"event/3\" is an event; name a process or a program (process/NAME, program/NAME, or NAME)\n",
@@ -1406,7 +1406,7 @@ class CliCommandsTest {
         CliRun.Result r = cli("signal", "sighup", "web-0");
         assertEquals(0, r.code(), r::toString);
         assertEquals("web-0: signalled\n", r.out());
-        assertEquals("/actions/signal?target=web-0&timeout=30&signal=HUP", daemon.last().target());
+        assertEquals("/actions/signal?target=web-0&signal=HUP", daemon.last().target());
     }
 
     @Test

@@ -113,7 +113,7 @@ class DaemonControlTest {
         occupyTheOwner();
         ManifestError error = new ManifestError(stateDir.resolve("web.yaml"), 3, 5, "spec.command", "is required");
         loop.execute(() -> supervisor.apply(new DesiredState(Map.of(), Map.of(), List.of(error))));
-        CompletableFuture<List<ActionResult>> stopped = control.stop(List.of("web"), TIMEOUT);
+        CompletableFuture<List<ActionResult>> stopped = control.stop(List.of("web"), Optional.of(TIMEOUT));
         ownerReleased.countDown();
 
         stopped.get(30, TimeUnit.SECONDS);
@@ -138,8 +138,8 @@ class DaemonControlTest {
         loop.execute(() -> supervisor.shutdown().whenComplete((ignored, error) -> shutDown.complete(null)));
         shutDown.get(30, TimeUnit.SECONDS);
 
-        for (CompletableFuture<List<ActionResult>> refused : List.of(control.start(List.of("web"), TIMEOUT),
-                control.restart(List.of("web"), TIMEOUT), control.stop(List.of("web"), TIMEOUT), control.signal(List.of("web"), 1))) {
+        for (CompletableFuture<List<ActionResult>> refused : List.of(control.start(List.of("web"), Optional.of(TIMEOUT)),
+                control.restart(List.of("web"), Optional.of(TIMEOUT)), control.stop(List.of("web"), Optional.of(TIMEOUT)), control.signal(List.of("web"), 1))) {
             ExecutionException failure = assertThrows(ExecutionException.class, () -> refused.get(30, TimeUnit.SECONDS));
             assertInstanceOf(DaemonUnavailableException.class, failure.getCause());
             assertTrue(failure.getCause().getMessage().contains("shutting down"), failure.getCause().getMessage());
@@ -153,7 +153,7 @@ class DaemonControlTest {
 
         assertThrows(DaemonUnavailableException.class, () -> starting.resolve(List.of("web"), Optional.empty()));
         ExecutionException failure = assertThrows(ExecutionException.class,
-                () -> starting.start(List.of("web"), TIMEOUT).get(30, TimeUnit.SECONDS));
+                () -> starting.start(List.of("web"), Optional.of(TIMEOUT)).get(30, TimeUnit.SECONDS));
         assertInstanceOf(DaemonUnavailableException.class, failure.getCause());
     }
 
@@ -249,7 +249,7 @@ class DaemonControlTest {
         ProgramSpec web = Specs.program("web").command("/bin/sh", "-c", "exec sleep 1000").replicas(2).startSeconds(0).build();
         onOwner(() -> supervisor.apply(new DesiredState(Map.of("web", web), Map.of("web", stateDir.resolve("web.yaml")), List.of())));
 
-        CompletableFuture<List<ActionResult>> restarted = control.restart(List.of("web-0", "web-1"), TIMEOUT);
+        CompletableFuture<List<ActionResult>> restarted = control.restart(List.of("web-0", "web-1"), Optional.of(TIMEOUT));
         onOwner(supervisor::shutdown); // web-0 is STOPPING for its restart; shutdown stops web-1 too
         spawned.get(0).onExit().accept(ExitStatus.killedBy(15)); // web-0 stopped: its restart ends, and web-1's turn comes
 
@@ -277,7 +277,7 @@ class DaemonControlTest {
             }
         });
 
-        List<ActionResult> results = control.stop(List.of("web"), TIMEOUT).get(30, TimeUnit.SECONDS);
+        List<ActionResult> results = control.stop(List.of("web"), Optional.of(TIMEOUT)).get(30, TimeUnit.SECONDS);
 
         assertEquals(1, results.size());
         assertFalse(results.get(0).ok()); // no such process: the action ran and answered

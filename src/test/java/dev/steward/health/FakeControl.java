@@ -159,17 +159,17 @@ public class FakeControl implements Control {
     }
 
     @Override
-    public CompletableFuture<List<ActionResult>> start(List<String> processes, Duration timeout) {
+    public CompletableFuture<List<ActionResult>> start(List<String> processes, Optional<Duration> timeout) {
         return nothingDone();
     }
 
     @Override
-    public CompletableFuture<List<ActionResult>> stop(List<String> processes, Duration timeout) {
+    public CompletableFuture<List<ActionResult>> stop(List<String> processes, Optional<Duration> timeout) {
         return nothingDone();
     }
 
     @Override
-    public CompletableFuture<List<ActionResult>> restart(List<String> processes, Duration timeout) {
+    public CompletableFuture<List<ActionResult>> restart(List<String> processes, Optional<Duration> timeout) {
         return nothingDone();
     }
 

@@ -86,7 +86,7 @@ class ActionsTest {
     void startOfStoppedProcessCompletesOkOnceRunning() {
         ProcessSlot slot = slot(Specs.program("web").startSeconds(3).build());
 
-        CompletableFuture<List<Actions.Result>> future = actions.start(targets(slot), TIMEOUT);
+        CompletableFuture<List<Actions.Result>> future = actions.start(targets(slot), ActionTimeout.of(TIMEOUT));
         loop.runPending();
 
         assertEquals(STARTING, slot.state());
@@ -110,7 +110,7 @@ class ActionsTest {
     void startOfRunningProcessIsOkAlreadyRunning() {
         ProcessSlot slot = running("web");
 
-        CompletableFuture<List<Actions.Result>> future = actions.start(targets(slot), TIMEOUT);
+        CompletableFuture<List<Actions.Result>> future = actions.start(targets(slot), ActionTimeout.of(TIMEOUT));
 
         Actions.Result result = only(future);
         assertTrue(result.ok());
@@ -129,7 +129,7 @@ class ActionsTest {
         assertEquals(FATAL, slot.state());
         assertEquals(3, launcher.launchCount());
 
-        CompletableFuture<List<Actions.Result>> future = actions.start(targets(slot), TIMEOUT);
+        CompletableFuture<List<Actions.Result>> future = actions.start(targets(slot), ActionTimeout.of(TIMEOUT));
         loop.runPending();
         assertEquals(4, launcher.launchCount(), "start spawned it again");
         assertEquals(STARTING, slot.state());
@@ -147,7 +147,7 @@ class ActionsTest {
         ProcessSlot slot = slot("web");
         launcher.failNext(1, "can't find command '/opt/web' (/opt/web does not exist)");
 
-        CompletableFuture<List<Actions.Result>> future = actions.start(targets(slot), TIMEOUT);
+        CompletableFuture<List<Actions.Result>> future = actions.start(targets(slot), ActionTimeout.of(TIMEOUT));
         loop.runPending();
 
         Actions.Result result = only(future);
@@ -161,7 +161,7 @@ class ActionsTest {
     void startThatExitsTooQuicklyCompletesNotOk() {
         ProcessSlot slot = slot(Specs.program("web").startSeconds(5).build());
 
-        CompletableFuture<List<Actions.Result>> future = actions.start(targets(slot), TIMEOUT);
+        CompletableFuture<List<Actions.Result>> future = actions.start(targets(slot), ActionTimeout.of(TIMEOUT));
         loop.advanceSeconds(1);
         assertFalse(future.isDone());
         launcher.exitLast(ExitStatus.exited(1));
@@ -177,7 +177,7 @@ class ActionsTest {
         ProcessSlot slot = slot("web");
         intent.markStopped("web");
 
-        actions.start(targets(slot), TIMEOUT);
+        actions.start(targets(slot), ActionTimeout.of(TIMEOUT));
 
         assertFalse(intent.stoppedByHand("web"));
     }
@@ -190,7 +190,7 @@ class ActionsTest {
         ProcessSlot db = slot(Specs.program("db").priority(5).build());
         ProcessSlot worker = slot(Specs.program("worker").priority(20).build());
 
-        CompletableFuture<List<Actions.Result>> future = actions.start(targets(api, cache, db, worker), TIMEOUT);
+        CompletableFuture<List<Actions.Result>> future = actions.start(targets(api, cache, db, worker), ActionTimeout.of(TIMEOUT));
         loop.runPending();
 
         assertEquals(List.of("db", "cache", "api", "worker"),
@@ -208,7 +208,7 @@ class ActionsTest {
         ProcessSlot slot = running("web");
         FakeChild child = childOf(slot);
 
-        CompletableFuture<List<Actions.Result>> future = actions.stop(targets(slot), TIMEOUT);
+        CompletableFuture<List<Actions.Result>> future = actions.stop(targets(slot), ActionTimeout.of(TIMEOUT));
         loop.runPending();
 
         assertTrue(intent.stoppedByHand("web"));
@@ -231,7 +231,7 @@ class ActionsTest {
     void stopOfStoppedProcessIsOkAndStillMarksIt() {
         ProcessSlot slot = slot("web");
 
-        Actions.Result result = only(actions.stop(targets(slot), TIMEOUT));
+        Actions.Result result = only(actions.stop(targets(slot), ActionTimeout.of(TIMEOUT)));
 
         assertTrue(result.ok());
         assertEquals("already stopped", result.message());
@@ -245,7 +245,7 @@ class ActionsTest {
         launcher.exitLast(ExitStatus.exited(0)); // at once: its restart waits a second
         assertTrue(slot.restartPending());
 
-        Actions.Result result = only(actions.stop(targets(slot), TIMEOUT));
+        Actions.Result result = only(actions.stop(targets(slot), ActionTimeout.of(TIMEOUT)));
 
         assertTrue(result.ok(), result.toString());
         assertEquals(STOPPED, result.state());
@@ -260,7 +260,7 @@ class ActionsTest {
         launcher.exitLast(ExitStatus.exited(1)); // too quickly: BACKOFF, its retry waits
         assertEquals(BACKOFF, slot.state());
 
-        Actions.Result result = only(actions.stop(targets(slot), TIMEOUT));
+        Actions.Result result = only(actions.stop(targets(slot), ActionTimeout.of(TIMEOUT)));
 
         assertEquals(STOPPED, result.state());
         assertEquals("stopped (its retry cancelled)", result.message(), "the stop made no process exit with status 1");
@@ -270,7 +270,7 @@ class ActionsTest {
     void aTimeoutOfAFractionOfASecondIsNamedAsGiven() {
         ProcessSlot slot = slot(Specs.program("web").startSeconds(5).build());
 
-        CompletableFuture<List<Actions.Result>> future = actions.start(targets(slot), Duration.ofMillis(500));
+        CompletableFuture<List<Actions.Result>> future = actions.start(targets(slot), ActionTimeout.of(Duration.ofMillis(500)));
         loop.advanceMillis(500);
 
         assertEquals("timed out after 0.5 s; it is STARTING (its startSeconds is 5: give --timeout 15 or more to wait for"
@@ -302,7 +302,7 @@ class ActionsTest {
         FakeChild b1 = childOf(b);
         FakeChild c1 = childOf(c);
 
-        CompletableFuture<List<Actions.Result>> future = actions.restart(targets(a, b, c), TIMEOUT);
+        CompletableFuture<List<Actions.Result>> future = actions.restart(targets(a, b, c), ActionTimeout.of(TIMEOUT));
         loop.runPending();
 
         assertEquals(List.of(new SentSignal(a1.pid(), SIGTERM, false)), launcher.signalsButCont(), "only web-0 is signalled");
@@ -344,7 +344,7 @@ class ActionsTest {
         ProcessSlot db = running("db");
         ProcessSlot cache = running("cache");
 
-        CompletableFuture<List<Actions.Result>> future = actions.restart(targets(web.get(0), db, web.get(1), cache), TIMEOUT);
+        CompletableFuture<List<Actions.Result>> future = actions.restart(targets(web.get(0), db, web.get(1), cache), ActionTimeout.of(TIMEOUT));
         loop.runPending();
 
         assertEquals(List.of(childOf(web.get(0)).pid(), childOf(db).pid(), childOf(cache).pid()),
@@ -365,7 +365,7 @@ class ActionsTest {
         ProcessSlot web = running(Specs.program("web").priority(100).build());
         ProcessSlot db = running(Specs.program("db").priority(1).build());
 
-        CompletableFuture<List<Actions.Result>> future = actions.restart(targets(web, db), TIMEOUT);
+        CompletableFuture<List<Actions.Result>> future = actions.restart(targets(web, db), ActionTimeout.of(TIMEOUT));
         loop.runPending();
 
         assertEquals(List.of(childOf(db).pid(), childOf(web).pid()),
@@ -387,7 +387,7 @@ class ActionsTest {
         FakeChild oldDb = childOf(db);
         int before = launcher.launches().size();
 
-        CompletableFuture<List<Actions.Result>> future = actions.restart(targets(web, db), TIMEOUT);
+        CompletableFuture<List<Actions.Result>> future = actions.restart(targets(web, db), ActionTimeout.of(TIMEOUT));
         loop.runPending();
         childOf(web).exit(ExitStatus.killedBy(SIGTERM));
         loop.advanceSeconds(1);
@@ -404,7 +404,7 @@ class ActionsTest {
         List<ProcessSlot> web = runningReplicas(Specs.program("web").replicas(2).startSeconds(1).build());
         FakeChild first = childOf(web.get(0));
 
-        CompletableFuture<List<Actions.Result>> future = actions.restart(targets(web.get(0), web.get(1)), Duration.ofSeconds(3));
+        CompletableFuture<List<Actions.Result>> future = actions.restart(targets(web.get(0), web.get(1)), ActionTimeout.of(Duration.ofSeconds(3)));
         loop.runPending();
         first.exit(ExitStatus.killedBy(SIGTERM));
         loop.advanceSeconds(1); // web-0 RUNNING; web-1 asked to stop, and it never does
@@ -423,7 +423,7 @@ class ActionsTest {
         FakeChild first = childOf(web.get(0));
         FakeChild second = childOf(web.get(1));
 
-        CompletableFuture<List<Actions.Result>> future = actions.restart(targets(web.get(0), web.get(1)), Duration.ofSeconds(2));
+        CompletableFuture<List<Actions.Result>> future = actions.restart(targets(web.get(0), web.get(1)), ActionTimeout.of(Duration.ofSeconds(2)));
         loop.runPending();
         first.exit(ExitStatus.killedBy(SIGTERM));
         loop.advanceSeconds(2); // web-0 would be RUNNING only at 3 s
@@ -444,7 +444,7 @@ class ActionsTest {
         ProcessSlot slot = slot("web");
         intent.markStopped("web");
 
-        CompletableFuture<List<Actions.Result>> future = actions.restart(targets(slot), TIMEOUT);
+        CompletableFuture<List<Actions.Result>> future = actions.restart(targets(slot), ActionTimeout.of(TIMEOUT));
         loop.advanceSeconds(1);
 
         assertTrue(only(future).ok());
@@ -457,7 +457,7 @@ class ActionsTest {
     void startTimesOutWhenNotRunningInTime() {
         ProcessSlot slot = slot(Specs.program("web").startSeconds(60).build());
 
-        CompletableFuture<List<Actions.Result>> future = actions.start(targets(slot), Duration.ofSeconds(10));
+        CompletableFuture<List<Actions.Result>> future = actions.start(targets(slot), ActionTimeout.of(Duration.ofSeconds(10)));
         loop.advanceSeconds(9);
         assertFalse(future.isDone());
 
@@ -478,9 +478,9 @@ class ActionsTest {
     void twoWaitsOnOneProcessEachEndOnTheirOwn() {
         ProcessSlot slot = slot(Specs.program("web").startSeconds(20).build());
 
-        CompletableFuture<List<Actions.Result>> patient = actions.start(targets(slot), Duration.ofSeconds(30));
+        CompletableFuture<List<Actions.Result>> patient = actions.start(targets(slot), ActionTimeout.of(Duration.ofSeconds(30)));
         loop.advanceSeconds(1);
-        CompletableFuture<List<Actions.Result>> hasty = actions.start(targets(slot), Duration.ofSeconds(5));
+        CompletableFuture<List<Actions.Result>> hasty = actions.start(targets(slot), ActionTimeout.of(Duration.ofSeconds(5)));
         assertEquals(1, launcher.launchCount(), "the second start waits for the first");
 
         loop.advanceSeconds(5);
@@ -496,7 +496,7 @@ class ActionsTest {
     void stopTimesOutWhenTheProcessIgnoresTheSignal() {
         ProcessSlot slot = running(Specs.program("web").stopTimeoutSeconds(60).build());
 
-        CompletableFuture<List<Actions.Result>> future = actions.stop(targets(slot), Duration.ofSeconds(5));
+        CompletableFuture<List<Actions.Result>> future = actions.stop(targets(slot), ActionTimeout.of(Duration.ofSeconds(5)));
         loop.advanceSeconds(5);
 
         Actions.Result result = only(future);
@@ -509,10 +509,85 @@ class ActionsTest {
     void aTimeoutNamesTheProcesssOwnTimeOnlyWhenTheTimeoutCouldNotHaveBeenEnough() {
         ProcessSlot slot = running(Specs.program("web").stopTimeoutSeconds(1).build());
 
-        CompletableFuture<List<Actions.Result>> future = actions.stop(targets(slot), Duration.ofSeconds(5));
+        CompletableFuture<List<Actions.Result>> future = actions.stop(targets(slot), ActionTimeout.of(Duration.ofSeconds(5)));
         loop.advanceSeconds(5); // SIGKILL at 1 s, and the process, held by the kernel, has not exited yet
 
         assertEquals("timed out after 5 s; it is STOPPING", only(future).message(), "5 s was more than its 1 s");
+    }
+
+    // ---- timeout from the processes' own settings (no --timeout given) --------------------------------------
+
+    @Test
+    void withoutATimeoutStartWaitsOutAStartSecondsLongerThanThirtySeconds() {
+        ProcessSlot slot = slot(Specs.program("slow").startSeconds(60).build());
+
+        CompletableFuture<List<Actions.Result>> future = actions.start(targets(slot), ActionTimeout.fromSettings());
+        loop.advanceSeconds(59);
+        assertFalse(future.isDone(), "still STARTING, and its own 60 s (and 10 more) not out");
+
+        loop.advanceSeconds(1);
+
+        assertTrue(only(future).ok(), only(future).toString());
+        assertEquals(0, loop.pendingTimers(), "the action's timer is cancelled");
+    }
+
+    @Test
+    void withoutATimeoutStopWaitsItsStopTimeoutAndTenSecondsMoreAndNoLonger() {
+        ProcessSlot slot = running(Specs.program("stubborn").stopTimeoutSeconds(60).build());
+
+        CompletableFuture<List<Actions.Result>> future = actions.stop(targets(slot), ActionTimeout.fromSettings());
+        loop.advanceSeconds(69); // SIGKILL went at 60 s, and the process, held by the kernel, has not exited yet
+        assertFalse(future.isDone());
+
+        loop.advanceSeconds(1);
+
+        assertEquals("timed out after 70 s; it is STOPPING", only(future).message());
+        assertTrue(only(future).timedOut());
+    }
+
+    @Test
+    void withoutATimeoutAShortStopTimeoutStillWaitsThirtySeconds() {
+        ProcessSlot slot = running(Specs.program("web").stopTimeoutSeconds(1).build());
+
+        CompletableFuture<List<Actions.Result>> future = actions.stop(targets(slot), ActionTimeout.fromSettings());
+        loop.advanceSeconds(29);
+        assertFalse(future.isDone(), "never less than the 30 s a given --timeout has by default");
+
+        loop.advanceSeconds(1);
+
+        assertEquals("timed out after 30 s; it is STOPPING", only(future).message());
+    }
+
+    @Test
+    void withoutATimeoutARestartWaitsForEveryProcessOfAProgramInTurn() {
+        // Each process ignores SIGTERM, so each takes its whole 20 s stopTimeout and 3 s startSeconds: 46 s for the two,
+        // where 30 s would leave web-1 not restarted.
+        List<ProcessSlot> web = runningReplicas(Specs.program("web").replicas(2).startSeconds(3).stopTimeoutSeconds(20).build());
+        FakeChild first = childOf(web.get(0));
+        FakeChild second = childOf(web.get(1));
+
+        CompletableFuture<List<Actions.Result>> future = actions.restart(targets(web.get(0), web.get(1)), ActionTimeout.fromSettings());
+        loop.advanceSeconds(20); // SIGKILL
+        first.exit(ExitStatus.killedBy(9));
+        loop.advanceSeconds(3); // web-0 RUNNING again; web-1 asked to stop
+        loop.advanceSeconds(20);
+        second.exit(ExitStatus.killedBy(9));
+        loop.advanceSeconds(3);
+
+        List<Actions.Result> results = future.join();
+        assertTrue(results.get(0).ok(), results.toString());
+        assertTrue(results.get(1).ok(), results.toString());
+    }
+
+    @Test
+    void aTimeoutFromSettingsIsNeverMoreThanAnHour() {
+        ProcessSlot slot = slot(Specs.program("glacial").startSeconds(7200).build());
+
+        CompletableFuture<List<Actions.Result>> future = actions.start(targets(slot), ActionTimeout.fromSettings());
+        loop.advanceSeconds(3600);
+
+        assertEquals("timed out after 3600 s; it is STARTING (its startSeconds is 7200: give --timeout 7210 or more to wait for it)",
+                only(future).message());
     }
 
     // ---- signal -----------------------------------------------------------------------------------------
@@ -580,9 +655,9 @@ class ActionsTest {
     @Test
     void unknownProcessIsNotOkNoSuchProcess() {
         List<CompletableFuture<List<Actions.Result>>> futures = List.of(
-                actions.start(List.of(unknown("nope")), TIMEOUT),
-                actions.stop(List.of(unknown("nope")), TIMEOUT),
-                actions.restart(List.of(unknown("nope")), TIMEOUT),
+                actions.start(List.of(unknown("nope")), ActionTimeout.of(TIMEOUT)),
+                actions.stop(List.of(unknown("nope")), ActionTimeout.of(TIMEOUT)),
+                actions.restart(List.of(unknown("nope")), ActionTimeout.of(TIMEOUT)),
                 CompletableFuture.completedFuture(actions.signal(List.of(unknown("nope")), SIGHUP)));
 
         for (CompletableFuture<List<Actions.Result>> future : futures) {
@@ -602,7 +677,7 @@ class ActionsTest {
         ProcessSlot b = slot(Specs.program("b").startSeconds(1).build());
 
         CompletableFuture<List<Actions.Result>> future = actions.start(List.of(
-                new Actions.Target("a", Optional.of(a)), unknown("x"), new Actions.Target("b", Optional.of(b))), TIMEOUT);
+                new Actions.Target("a", Optional.of(a)), unknown("x"), new Actions.Target("b", Optional.of(b))), ActionTimeout.of(TIMEOUT));
         loop.advanceSeconds(1);
         assertFalse(future.isDone(), "waits for every target");
         loop.advanceSeconds(1);

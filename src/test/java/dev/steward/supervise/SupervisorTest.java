@@ -206,7 +206,7 @@ class SupervisorTest {
     /** Stops {@code process} by hand and lets the exit arrive. */
     private void stopByHand(Supervisor supervisor, String process) {
         Child child = spawner.lastChildOf(process);
-        CompletableFuture<List<Actions.Result>> future = supervisor.stop(List.of(process), TIMEOUT);
+        CompletableFuture<List<Actions.Result>> future = supervisor.stop(List.of(process), ActionTimeout.of(TIMEOUT));
         loop.runPending();
         assertEquals(List.of(SIGTERM, SIGCONT), child.signals);
         child.exit(ExitStatus.killedBy(SIGTERM));
@@ -621,7 +621,7 @@ class SupervisorTest {
         Supervisor supervisor = supervisor(OperatorIntent.inMemory());
         applyAndRun(supervisor, desired(program("web").autostart(false).startSeconds(2).build()));
 
-        CompletableFuture<List<Actions.Result>> future = supervisor.start(List.of("web"), TIMEOUT);
+        CompletableFuture<List<Actions.Result>> future = supervisor.start(List.of("web"), ActionTimeout.of(TIMEOUT));
         loop.runPending();
         assertEquals(STARTING, state(supervisor, "web"));
         loop.advanceSeconds(1);
@@ -640,7 +640,7 @@ class SupervisorTest {
         Supervisor supervisor = supervisor(OperatorIntent.inMemory());
         applyAndRun(supervisor, desired(program("web").build()));
 
-        Actions.Result result = only(supervisor.start(List.of("web"), TIMEOUT));
+        Actions.Result result = only(supervisor.start(List.of("web"), ActionTimeout.of(TIMEOUT)));
 
         assertTrue(result.ok());
         assertEquals("already running", result.message());
@@ -652,7 +652,7 @@ class SupervisorTest {
         Supervisor supervisor = supervisor(OperatorIntent.inMemory());
         applyAndRun(supervisor, desired(Specs.program("web").command("/nonexistent/steward-test/web").autostart(false).build()));
 
-        CompletableFuture<List<Actions.Result>> future = supervisor.start(List.of("web"), TIMEOUT);
+        CompletableFuture<List<Actions.Result>> future = supervisor.start(List.of("web"), ActionTimeout.of(TIMEOUT));
         loop.runPending();
 
         Actions.Result result = only(future);
@@ -668,7 +668,7 @@ class SupervisorTest {
         applyAndRun(supervisor, desired(program("web").autostart(false).build()));
         spawner.failNext(1);
 
-        Actions.Result result = only(supervisor.start(List.of("web"), TIMEOUT));
+        Actions.Result result = only(supervisor.start(List.of("web"), ActionTimeout.of(TIMEOUT)));
 
         assertFalse(result.ok());
         assertEquals(BACKOFF, result.state());
@@ -682,7 +682,7 @@ class SupervisorTest {
         spawner.failNext(1);
 
         // The result completes inside this owner task (no loop step yet): readers must already see it.
-        Actions.Result result = only(supervisor.start(List.of("web"), TIMEOUT));
+        Actions.Result result = only(supervisor.start(List.of("web"), ActionTimeout.of(TIMEOUT)));
 
         assertEquals(BACKOFF, result.state());
         assertEquals(BACKOFF, view(supervisor, "web").state());
@@ -745,7 +745,7 @@ class SupervisorTest {
                 event -> { }, (event, at) -> {
                     sent.add(shown(supervisor[0], event));
                     if (event instanceof Event.ProgramAdded) {
-                        supervisor[0].stop(List.of("web"), TIMEOUT);
+                        supervisor[0].stop(List.of("web"), ActionTimeout.of(TIMEOUT));
                     }
                 }, OperatorIntent.inMemory());
 
@@ -768,7 +768,7 @@ class SupervisorTest {
         child.request.onExit().accept(ExitStatus.killedBy(9)); // the owner hears of it in a task of its own
         loop.execute(() -> {
             supervisor.recordOperatorActions(List.of(new Event.OperatorAction("process/web", "OperatorStop", "stop requested")));
-            supervisor.stop(List.of("web"), TIMEOUT);
+            supervisor.stop(List.of("web"), ActionTimeout.of(TIMEOUT));
         });
         loop.runPending();
 
@@ -801,8 +801,8 @@ class SupervisorTest {
         Supervisor supervisor = supervisor(OperatorIntent.inMemory());
         applyAndRun(supervisor, desired(program("web").build()));
 
-        for (CompletableFuture<List<Actions.Result>> future : List.of(supervisor.start(List.of("api"), TIMEOUT),
-                supervisor.stop(List.of("api"), TIMEOUT), supervisor.restart(List.of("api"), TIMEOUT),
+        for (CompletableFuture<List<Actions.Result>> future : List.of(supervisor.start(List.of("api"), ActionTimeout.of(TIMEOUT)),
+                supervisor.stop(List.of("api"), ActionTimeout.of(TIMEOUT)), supervisor.restart(List.of("api"), ActionTimeout.of(TIMEOUT)),
                 CompletableFuture.completedFuture(supervisor.signal(List.of("api"), SIGHUP)))) {
             Actions.Result result = only(future);
             assertFalse(result.ok());
@@ -857,7 +857,7 @@ class SupervisorTest {
         assertEquals(FATAL, state(supervisor, "web"));
         assertFalse(view(supervisor, "web").stoppedByHand());
 
-        Actions.Result result = only(supervisor.stop(List.of("web"), TIMEOUT));
+        Actions.Result result = only(supervisor.stop(List.of("web"), ActionTimeout.of(TIMEOUT)));
 
         assertEquals("not running (FATAL)", result.message(), "not \"already stopped\": it is down, not stopped");
         assertTrue(result.ok());
@@ -1046,7 +1046,7 @@ class SupervisorTest {
         Child web1 = spawner.lastChildOf("web-1");
         Child web2 = spawner.lastChildOf("web-2");
 
-        CompletableFuture<List<Actions.Result>> future = supervisor.restart(List.of("web-0", "web-1", "web-2"), TIMEOUT);
+        CompletableFuture<List<Actions.Result>> future = supervisor.restart(List.of("web-0", "web-1", "web-2"), ActionTimeout.of(TIMEOUT));
         loop.runPending();
 
         assertEquals(List.of(SIGTERM, SIGCONT), web0.signals);
@@ -1085,7 +1085,7 @@ class SupervisorTest {
         Child web1 = spawner.lastChildOf("web-1");
         Child web2 = spawner.lastChildOf("web-2");
 
-        CompletableFuture<List<Actions.Result>> future = supervisor.restart(List.of("web-0", "web-1", "web-2"), TIMEOUT);
+        CompletableFuture<List<Actions.Result>> future = supervisor.restart(List.of("web-0", "web-1", "web-2"), ActionTimeout.of(TIMEOUT));
         loop.runPending();
         spawner.failNext(1); // web-0's new child cannot be spawned
         web0.exit(ExitStatus.killedBy(SIGTERM));
@@ -1106,7 +1106,7 @@ class SupervisorTest {
         Supervisor supervisor = supervisor(OperatorIntent.inMemory());
         applyAndRun(supervisor, desired(program("web").autostart(false).startSeconds(20).build()));
 
-        CompletableFuture<List<Actions.Result>> future = supervisor.start(List.of("web"), Duration.ofSeconds(5));
+        CompletableFuture<List<Actions.Result>> future = supervisor.start(List.of("web"), ActionTimeout.of(Duration.ofSeconds(5)));
         loop.advanceSeconds(4);
         assertFalse(future.isDone());
         loop.advanceSeconds(1);
@@ -1167,8 +1167,8 @@ class SupervisorTest {
         spawner.lastChildOf("web").exit(ExitStatus.killedBy(SIGTERM));
         assertTrue(done.isDone());
 
-        Actions.Result started = only(supervisor.start(List.of("web"), TIMEOUT));
-        Actions.Result restarted = only(supervisor.restart(List.of("web"), TIMEOUT));
+        Actions.Result started = only(supervisor.start(List.of("web"), ActionTimeout.of(TIMEOUT)));
+        Actions.Result restarted = only(supervisor.restart(List.of("web"), ActionTimeout.of(TIMEOUT)));
         loop.runPending();
 
         assertEquals(1, spawner.spawnCount());
@@ -1204,7 +1204,7 @@ class SupervisorTest {
         applyAndRun(supervisor, desired(program("web").replicas(3).autostart(false).build()));
         spawner.onSpawn = supervisor::requestShutdown; // the signal arrives during the first spawn
         CompletableFuture<List<Actions.Result>> started = new CompletableFuture<>();
-        loop.execute(() -> supervisor.start(List.of("web-0", "web-1", "web-2"), TIMEOUT).thenAccept(started::complete));
+        loop.execute(() -> supervisor.start(List.of("web-0", "web-1", "web-2"), ActionTimeout.of(TIMEOUT)).thenAccept(started::complete));
         CompletableFuture<Void> done = new CompletableFuture<>();
         loop.execute(() -> supervisor.shutdown().whenComplete((ok, error) -> done.complete(null)));
         loop.runPending();
@@ -1226,7 +1226,7 @@ class SupervisorTest {
         applyAndRun(supervisor, desired(program("web").replicas(2).build()));
         Child web0 = spawner.lastChildOf("web-0");
         Child web1 = spawner.lastChildOf("web-1");
-        CompletableFuture<List<Actions.Result>> restarted = supervisor.restart(List.of("web-0", "web-1"), TIMEOUT);
+        CompletableFuture<List<Actions.Result>> restarted = supervisor.restart(List.of("web-0", "web-1"), ActionTimeout.of(TIMEOUT));
         loop.runPending();
         web0.exit(ExitStatus.killedBy(SIGTERM)); // web-0 starts again; web-1 waits its turn
 
@@ -1250,7 +1250,7 @@ class SupervisorTest {
         // comes: its program no longer has it, so nothing would list it or ever stop it (a child of nobody).
         Supervisor supervisor = supervisor(OperatorIntent.inMemory());
         applyAndRun(supervisor, desired(program("web").replicas(3).build()));
-        CompletableFuture<List<Actions.Result>> restarted = supervisor.restart(List.of("web-0", "web-1", "web-2"), TIMEOUT);
+        CompletableFuture<List<Actions.Result>> restarted = supervisor.restart(List.of("web-0", "web-1", "web-2"), ActionTimeout.of(TIMEOUT));
         loop.runPending();
         spawner.lastChildOf("web-0").exit(ExitStatus.killedBy(SIGTERM)); // web-0 starts again; the others wait their turn
 
@@ -1274,7 +1274,7 @@ class SupervisorTest {
     void aRestartOfSeveralStartsNothingOfAProgramDeletedWhileItWaitedItsTurn() {
         Supervisor supervisor = supervisor(OperatorIntent.inMemory());
         applyAndRun(supervisor, desired(program("web").replicas(2).build()));
-        CompletableFuture<List<Actions.Result>> restarted = supervisor.restart(List.of("web-0", "web-1"), TIMEOUT);
+        CompletableFuture<List<Actions.Result>> restarted = supervisor.restart(List.of("web-0", "web-1"), ActionTimeout.of(TIMEOUT));
         loop.runPending();
         spawner.lastChildOf("web-0").exit(ExitStatus.killedBy(SIGTERM)); // web-0 STARTING again; web-1 waits its turn
 
@@ -1295,7 +1295,7 @@ class SupervisorTest {
         // `restart all` goes one at a time; `stop web-1` while web-0 restarts is the later word: web-1 stays stopped.
         Supervisor supervisor = supervisor(OperatorIntent.inMemory());
         applyAndRun(supervisor, desired(program("web").replicas(2).build()));
-        CompletableFuture<List<Actions.Result>> restarted = supervisor.restart(List.of("web-0", "web-1"), TIMEOUT);
+        CompletableFuture<List<Actions.Result>> restarted = supervisor.restart(List.of("web-0", "web-1"), ActionTimeout.of(TIMEOUT));
         loop.runPending();
         spawner.lastChildOf("web-0").exit(ExitStatus.killedBy(SIGTERM)); // web-0 STARTING again; web-1 waits its turn
 
@@ -1590,13 +1590,13 @@ class SupervisorTest {
         loop.execute(() -> supervisor.apply(desired(program("dd").stopTimeoutSeconds(60).build())));
         loop.runPending();
 
-        Actions.Result start = only(supervisor.start(List.of("dd"), TIMEOUT));
+        Actions.Result start = only(supervisor.start(List.of("dd"), ActionTimeout.of(TIMEOUT)));
         assertFalse(start.ok());
         assertEquals("dd", start.program());
         assertTrue(start.message().startsWith("not started yet: program dd starts it once the processes of the removed"
                 + " program of its name have stopped"), start.message());
 
-        Actions.Result stop = only(supervisor.stop(List.of("dd"), TIMEOUT));
+        Actions.Result stop = only(supervisor.stop(List.of("dd"), ActionTimeout.of(TIMEOUT)));
         assertTrue(stop.ok(), stop.message());
         assertEquals(STOPPED, stop.state());
         first.exit(ExitStatus.killedBy(SIGTERM));
@@ -1604,7 +1604,7 @@ class SupervisorTest {
         assertEquals(1, spawner.childrenOf("dd").size(), "stopped by hand before it started: it stays stopped");
         assertEquals(STOPPED, state(supervisor, "dd"));
 
-        supervisor.start(List.of("dd"), TIMEOUT);
+        supervisor.start(List.of("dd"), ActionTimeout.of(TIMEOUT));
         loop.runPending();
         assertEquals(2, spawner.childrenOf("dd").size(), "started by hand");
     }
