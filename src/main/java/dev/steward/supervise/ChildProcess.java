@@ -12,8 +12,8 @@ public interface ChildProcess {
     boolean signal(int signal, boolean toGroup);
 
     /**
-     * Whether its process group still has a process (itself, or one it left behind) that the daemon may signal:
-     * {@code kill(-pgid, 0)}. The group's number is given to no other process while one of its members lives.
+     * Whether its process group still has a process (itself, or one it left behind), whether or not the daemon may
+     * signal it: {@code kill(-pgid, 0)}. The group's number is given to no other process while one of its members lives.
      */
     default boolean groupAlive() {
         return signal(0, true);

@@ -295,6 +295,15 @@ public final class PosixSpawner implements Spawner {
         public boolean signal(int signal, boolean toGroup) {
             return LibC.kill(toGroup ? -pid : pid, signal) == 0;
         }
+
+        /**
+         * EPERM is a member that lives as another user now (sudo, a setuid program): it is there all the same, and taken
+         * for gone it would outlive a stop unannounced.
+         */
+        @Override
+        public boolean groupAlive() {
+            return LibC.kill(-pid, 0) == 0 || Native.getLastError() == LibC.EPERM;
+        }
     }
 
 }

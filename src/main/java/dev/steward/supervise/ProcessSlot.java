@@ -435,12 +435,19 @@ public final class ProcessSlot {
         }
         if (!groupKilled && !now.isBefore(killAt)) {
             groupKilled = true;
-            leftGroup.signal(9, true);
+            if (!leftGroup.signal(9, true) && leftGroup.groupAlive()) {
+                // EPERM: what is left runs as another user now, and no signal of the daemon's will reach it; waiting is pointless.
+                stopped(lastExit.status() + "; processes of its process group " + pgid + " still run " + killAfterSeconds
+                        + " s after the stop signal as another user (a setuid program such as sudo), whom the daemon may not"
+                        + " signal" + StateChange.GROUP_LEFT + " (pgrep -a -g " + pgid + " lists them): stop them as that user,"
+                        + " or have the program stop them itself on its stop signal");
+                return;
+            }
             notice("its process group " + pgid + " still has processes " + killAfterSeconds
                     + " s after the stop signal; sent SIGKILL to its process group");
         } else if (groupKilled && !now.isBefore(killAt.plus(AFTER_GROUP_KILL))) {
             stopped(lastExit.status() + "; processes of its process group " + pgid + " are still there "
-                    + AFTER_GROUP_KILL.toSeconds() + " s " + StateChange.GROUP_LEFT + " (pgrep -a -g " + pgid + " lists them)");
+                    + AFTER_GROUP_KILL.toSeconds() + " s after SIGKILL" + StateChange.GROUP_LEFT + " (pgrep -a -g " + pgid + " lists them)");
             return;
         }
         pollGroupLater();

@@ -18,8 +18,8 @@ public record StateChange(String program, String process, ProcessState from, Pro
     /** Opens the notice of a process renamed by a scale ({@code web} to {@code web-0}, and back). */
     static final String RENAMED_FROM = "renamed from ";
 
-    /** In a STOPPED detail: processes of the group outlived its SIGKILL, and run on unsupervised. */
-    static final String GROUP_LEFT = "after SIGKILL, and are left";
+    /** In a STOPPED detail: processes of the group outlived its SIGKILL, or were beyond its reach, and run on unsupervised. */
+    static final String GROUP_LEFT = ", and are left";
 
     /** A stop that ended with processes of its group still running (stuck in the kernel): worth a warning. */
     public boolean leftGroupMembers() {

@@ -118,6 +118,7 @@ final class FakeLauncher implements Launcher {
         /** Others of its process group live on (a grandchild that ignores the stop signal), until they exit or are killed. */
         private boolean groupMembers;
         private boolean membersIgnoreKill;
+        private boolean membersAnotherUsers;
 
         FakeChild(int pid, Consumer<ExitStatus> onExit) {
             this.pid = pid;
@@ -134,8 +135,8 @@ final class FakeLauncher implements Launcher {
             SentSignal sent = new SentSignal(pid, signal, toGroup);
             received.add(sent);
             signals.add(sent);
-            boolean reached = !dead || (toGroup && groupMembers);
-            if (toGroup && signal == 9 && !membersIgnoreKill) {
+            boolean reached = !dead || (toGroup && groupMembers && !membersAnotherUsers);
+            if (toGroup && signal == 9 && !membersIgnoreKill && !membersAnotherUsers) {
                 groupMembers = false;
             }
             return reached;
@@ -156,6 +157,12 @@ final class FakeLauncher implements Launcher {
         /** ... even SIGKILL (stuck in uninterruptible sleep). */
         FakeChild withMembersThatSurviveKill() {
             membersIgnoreKill = true;
+            return withGroupMembers();
+        }
+
+        /** ... run as another user, whom the daemon may not signal (EPERM): a setuid program such as sudo. */
+        FakeChild withMembersOfAnotherUser() {
+            membersAnotherUsers = true;
             return withGroupMembers();
         }
 

@@ -1159,6 +1159,27 @@ class ProcessSlotTest {
     }
 
     @Test
+    void aGroupLeftAsAnotherUserIsLeftAtTheStopTimeoutAndSaidSo() {
+        ProcessSlot slot = running(web().stopAsGroup(true).killAsGroup(true).stopTimeoutSeconds(3));
+        launcher.lastChild().withMembersOfAnotherUser();
+        slot.stop();
+        launcher.exitLast(ExitStatus.killedBy(SIGTERM));
+        loop.advanceMillis(2_999);
+        assertEquals(STOPPING, slot.state(), "not taken for gone: the daemon may not signal it, but it is there");
+        events.clear();
+
+        loop.advanceMillis(1);
+
+        assertEquals(STOPPED, slot.state(), "no signal of the daemon's reaches it: not waited for after the SIGKILL was refused");
+        assertEquals("terminated by SIGTERM; processes of its process group " + PID1 + " still run 3 s after the stop signal as"
+                + " another user (a setuid program such as sudo), whom the daemon may not signal, and are left (pgrep -a -g "
+                + PID1 + " lists them): stop them as that user, or have the program stop them itself on its stop signal",
+                onlyEvent().detail());
+        assertTrue(onlyEvent().leftGroupMembers(), "a warning, as for a group that outlived its SIGKILL");
+        assertEquals(0, loop.pendingTimers());
+    }
+
+    @Test
     void aSigkillBeforeTheChildsExitIsNotSentAgain() {
         ProcessSlot slot = running(web().stopAsGroup(true).killAsGroup(true).stopTimeoutSeconds(3));
         launcher.lastChild().withMembersThatSurviveKill(); // for a moment: not reaped yet when the child's exit comes
