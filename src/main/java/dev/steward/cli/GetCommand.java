@@ -1,5 +1,7 @@
 package dev.steward.cli;
 
+import dev.steward.control.SupervisorNames;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -285,13 +287,29 @@ final class GetCommand extends StewardCli.Verb {
                 if (why.isPresent()) {
                     notes.add("program " + name + " has no processes (" + why.get() + ")");
                 } else {
-                    missing.add("no process or program named \"" + name + "\"; run `steward get processes` to list them");
+                    missing.add("no process or program named \"" + name + "\"" + hint(name, all));
                 }
             }
         }
         // One name that names nothing prints no empty list for a script to read as data, as kubectl's get pod NAME -o json
         boolean isList = names.size() > 1 || missing.isEmpty();
         return new Found(new ArrayList<>(picked), isList, notes, missing);
+    }
+
+    /**
+     * What a name that picked nothing goes on with: Supervisor's name of a process that is there ({@code web_01}, or
+     * {@code web:web_01}, for {@code web-1}) is pointed at it, as the daemon's answer for one name is.
+     */
+    private static String hint(String name, List<Object> all) {
+        Optional<String> replica = SupervisorNames.replica(name.substring(name.indexOf(':') + 1));
+        if (replica.isPresent()) {
+            for (Object process : all) { // a loop, not a lambda: see Table.row
+                if (replica.get().equals(Json.str(process, "name"))) {
+                    return SupervisorNames.didYouMean(replica.get());
+                }
+            }
+        }
+        return "; run `steward get processes` to list them";
     }
 
     /**

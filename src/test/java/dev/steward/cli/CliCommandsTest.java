@@ -243,6 +243,16 @@ class CliCommandsTest {
         assertEquals(1, noSuchReplica.code(), noSuchReplica::toString);
         assertEquals("error: no process or program named \"web:web-5\"; run `steward get processes` to list them\n",
                 noSuchReplica.err(), "web has replicas: web-5 is not one of them");
+        daemon.on("GET", "/programs/web_01", Answer.problem(404, "NotFound", "no program named \"web_01\""));
+        for (String supervisors : List.of("web_01", "web:web_01")) {
+            CliRun.Result old = cli("get", "processes", supervisors);
+            assertEquals(1, old.code(), old::toString);
+            assertEquals("error: no process or program named \"" + supervisors + "\"; did you mean web-1? (Supervisor's"
+                    + " process_name web_00 is web-0 here)\n", old.err(), "as the daemon answers for one process by name");
+        }
+        daemon.on("GET", "/programs/web_07", Answer.problem(404, "NotFound", "no program named \"web_07\""));
+        assertEquals("error: no process or program named \"web_07\"; run `steward get processes` to list them\n",
+                cli("get", "processes", "web_07").err(), "no web-7 to point at");
         daemon.on("GET", "/programs/db", Answer.json("{\"name\": \"db\", \"replicas\": 1, \"processes\": [], \"waiting\": true}"));
         assertEquals("program db has no processes (not yet: it waits for the processes of the removed program of its name"
                 + " to stop)\n", cli("get", "processes", "db").err());
