@@ -4,12 +4,12 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
  * The argument and environment vectors of one spawn in a single native block: two NULL-terminated
- * pointer arrays followed by the UTF-8 strings they point to. One allocation and two copies, where
+ * pointer arrays followed by the UTF-8 strings they point to ({@link RawText}: a stray byte of the daemon's
+ * environment goes out as it came in). One allocation and two copies, where
  * JNA's own String[] conversion allocates each string separately. Close it after the spawn.
  */
 final class NativeStrings implements AutoCloseable {
@@ -22,7 +22,7 @@ final class NativeStrings implements AutoCloseable {
         int stringBytes = 0;
         for (int i = 0; i < encoded.length; i++) {
             String text = i < arguments.size() ? arguments.get(i) : environment.get(i - arguments.size());
-            encoded[i] = text.getBytes(StandardCharsets.UTF_8);
+            encoded[i] = RawText.encode(text);
             stringBytes += encoded[i].length + 1;
         }
         int slots = arguments.size() + 1 + environment.size() + 1;

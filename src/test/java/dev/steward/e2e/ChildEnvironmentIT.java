@@ -3,8 +3,6 @@ package dev.steward.e2e;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,6 +21,17 @@ class ChildEnvironmentIT {
      */
     @Test
     void aUtf8VariableOfTheDaemonReachesTheChildUnchangedWithoutAUtf8Locale() throws Exception {
+        assertArrayEquals(new byte[] {'c', 'a', 'f', (byte) 0xc3, (byte) 0xa9}, greetingTheChildGets("caf\\303\\251"));
+    }
+
+    /** A value that is not UTF-8 (Latin-1's "café") reaches the child as it is, as supervisord hands it on. */
+    @Test
+    void aVariableOfTheDaemonThatIsNotUtf8ReachesTheChildUnchanged() throws Exception {
+        assertArrayEquals(new byte[] {'c', 'a', 'f', (byte) 0xe9, 'x'}, greetingTheChildGets("caf\\351x"));
+    }
+
+    /** The bytes of $GREETING as a child of a daemon started with it set to what {@code printf} makes of {@code bytes}. */
+    private byte[] greetingTheChildGets(String bytes) throws Exception {
         Path manifests = root.resolve("manifests");
         Path out = root.resolve("greeting");
         Files.createDirectories(manifests);
@@ -34,24 +43,15 @@ class ChildEnvironmentIT {
                   command: ["/bin/sh", "-c", "printf %%s \\"$GREETING\\" > %1$s.tmp && mv %1$s.tmp %1$s; exec sleep 1000"]
                   startSeconds: 0
                 """.formatted(out));
-        // printf makes the bytes of "café", whatever this JVM's own charset would make of the text
+        // printf makes the bytes, whatever this JVM's own charset would make of the text
         List<String> wrapper = List.of("/bin/sh", "-c",
-                "export LC_ALL=C GREETING=\"$(printf 'caf\\303\\251')\"; exec \"$@\"", "sh");
+                "export LC_ALL=C GREETING=\"$(printf '" + bytes + "')\"; exec \"$@\"", "sh");
         try (DaemonProcess daemon = DaemonProcess.launch(wrapper, List.of(), manifests, root.resolve("state"),
                 "ChildEnvironmentIT", List.of("--manifests", manifests.toString(), "--state-dir",
                         root.resolve("state").toString(), "--listen", "127.0.0.1:0"))) {
             daemon.awaitRunning("greet", 0);
             await("the child's file " + out).atMost(DaemonProcess.PATIENCE).until(() -> Files.exists(out));
-            assertArrayEquals(new byte[] {'c', 'a', 'f', (byte) 0xc3, (byte) 0xa9}, Files.readAllBytes(out),
-                    () -> "got " + readable(out));
-        }
-    }
-
-    private static String readable(Path file) {
-        try {
-            return new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
-        } catch (IOException e) {
-            return e.toString();
+            return Files.readAllBytes(out);
         }
     }
 }
