@@ -9,6 +9,7 @@ import dev.steward.manifest.LogsSpec.StreamLogSpec;
 import dev.steward.manifest.ProgramSpec;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -26,6 +27,8 @@ import java.util.function.Supplier;
  * in-memory tail survives restarts. Owner thread only.
  */
 public final class ProcessLauncher implements Launcher {
+    private static final Path SH = Path.of("/bin/sh");
+    private static final Path BASH = Path.of("/bin/bash");
     private final Spawner spawner;
     private final Path stateDir;
     private final ProcessExpansions expansions;
@@ -144,12 +147,13 @@ public final class ProcessLauncher implements Launcher {
         }
         if (!steps.isEmpty()) {
             steps.add("exec \"$0\" \"$@\"");
-            List<String> wrapped = new ArrayList<>(List.of("/bin/sh", "-c", String.join("; ", steps),
+            Path shell = shellFor(environment);
+            List<String> wrapped = new ArrayList<>(List.of(shell.toString(), "-c", String.join("; ", steps),
                     executable.toAbsolutePath().toString()));
             wrapped.addAll(parameters);
             wrapped.addAll(argv.subList(1, argv.size()));
             argv = wrapped;
-            executable = Path.of("/bin/sh");
+            executable = shell;
         }
         if (switchTo.isPresent()) {
             UserAccount account = switchTo.get();
@@ -177,6 +181,25 @@ public final class ProcessLauncher implements Launcher {
         }
         ledger.record(child.pid(), firstTick, slot.name(), spec);
         return child;
+    }
+
+    /**
+     * /bin/sh, unless a variable has a name no shell could give ({@code my-var}, {@code spring.profiles.active}) and bash
+     * is there: dash, Debian's /bin/sh, passes such variables on to no program, and bash does, as a program started
+     * without a shell gets them. (Through env(1) they would be on its command line, which every user may read.)
+     */
+    private static Path shellFor(Map<String, String> environment) {
+        for (String name : environment.keySet()) {
+            boolean shells = !name.isEmpty() && !Character.isDigit(name.charAt(0));
+            for (int i = 0; i < name.length() && shells; i++) {
+                char c = name.charAt(i);
+                shells = c < 128 && (Character.isLetterOrDigit(c) || c == '_');
+            }
+            if (!shells && Files.isExecutable(BASH)) {
+                return BASH;
+            }
+        }
+        return SH;
     }
 
     /**

@@ -9,6 +9,7 @@ import java.util.List;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What a child inherits from the daemon's own environment. */
 class ChildEnvironmentIT {
@@ -28,6 +29,36 @@ class ChildEnvironmentIT {
     @Test
     void aVariableOfTheDaemonThatIsNotUtf8ReachesTheChildUnchanged() throws Exception {
         assertArrayEquals(new byte[] {'c', 'a', 'f', (byte) 0xe9, 'x'}, greetingTheChildGets("caf\\351x"));
+    }
+
+    /**
+     * A variable whose name is not a shell's ({@code docker run -e my-var=x} and Kubernetes allow them) reaches a program
+     * started through /bin/sh for its umask, as it reaches one started without: dash, Debian's sh, drops them.
+     */
+    @Test
+    void aVariableWhoseNameNoShellTakesReachesAProgramStartedThroughTheShell() throws Exception {
+        Path manifests = root.resolve("manifests");
+        Path out = root.resolve("environ");
+        Files.createDirectories(manifests);
+        Files.writeString(manifests.resolve("umasked.yaml"), """
+                apiVersion: steward.dev/v1
+                kind: Program
+                metadata: {name: umasked}
+                spec:
+                  command: ["/bin/sh", "-c", "tr '\\\\0' '\\\\n' < /proc/$$/environ > %1$s.tmp && mv %1$s.tmp %1$s; exec sleep 1000"]
+                  umask: "027"
+                  startSeconds: 0
+                """.formatted(out));
+        List<String> wrapper = List.of("/usr/bin/env", "my-var=dashes", "spring.profiles.active=prod", "PLAIN=kept");
+        try (DaemonProcess daemon = DaemonProcess.launch(wrapper, List.of(), manifests, root.resolve("state"),
+                "ChildEnvironmentIT-names", List.of("--manifests", manifests.toString(), "--state-dir",
+                        root.resolve("state").toString(), "--listen", "127.0.0.1:0"))) {
+            daemon.awaitRunning("umasked", 0);
+            await("the child's file " + out).atMost(DaemonProcess.PATIENCE).until(() -> Files.exists(out));
+            List<String> environ = Files.readAllLines(out);
+            assertTrue(environ.containsAll(List.of("my-var=dashes", "spring.profiles.active=prod", "PLAIN=kept")),
+                    environ.toString());
+        }
     }
 
     /** The bytes of $GREETING as a child of a daemon started with it set to what {@code printf} makes of {@code bytes}. */
