@@ -3,6 +3,7 @@ package dev.steward.e2e;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,50 +38,48 @@ class ChildEnvironmentIT {
      */
     @Test
     void aVariableWhoseNameNoShellTakesReachesAProgramStartedThroughTheShell() throws Exception {
-        Path manifests = root.resolve("manifests");
-        Path out = root.resolve("environ");
-        Files.createDirectories(manifests);
-        Files.writeString(manifests.resolve("umasked.yaml"), """
+        String umasked = """
                 apiVersion: steward.dev/v1
                 kind: Program
-                metadata: {name: umasked}
+                metadata: {name: child}
                 spec:
                   command: ["/bin/sh", "-c", "tr '\\\\0' '\\\\n' < /proc/$$/environ > %1$s.tmp && mv %1$s.tmp %1$s; exec sleep 1000"]
                   umask: "027"
                   startSeconds: 0
-                """.formatted(out));
-        List<String> wrapper = List.of("/usr/bin/env", "my-var=dashes", "spring.profiles.active=prod", "PLAIN=kept");
-        try (DaemonProcess daemon = DaemonProcess.launch(wrapper, List.of(), manifests, root.resolve("state"),
-                "ChildEnvironmentIT-names", List.of("--manifests", manifests.toString(), "--state-dir",
-                        root.resolve("state").toString(), "--listen", "127.0.0.1:0"))) {
-            daemon.awaitRunning("umasked", 0);
-            await("the child's file " + out).atMost(DaemonProcess.PATIENCE).until(() -> Files.exists(out));
-            List<String> environ = Files.readAllLines(out);
-            assertTrue(environ.containsAll(List.of("my-var=dashes", "spring.profiles.active=prod", "PLAIN=kept")),
-                    environ.toString());
-        }
+                """;
+        List<String> environ = new String(writtenByTheChild(umasked, List.of("/usr/bin/env", "my-var=dashes",
+                "spring.profiles.active=prod", "PLAIN=kept")), StandardCharsets.UTF_8).lines().toList();
+
+        assertTrue(environ.containsAll(List.of("my-var=dashes", "spring.profiles.active=prod", "PLAIN=kept")), environ.toString());
     }
 
     /** The bytes of $GREETING as a child of a daemon started with it set to what {@code printf} makes of {@code bytes}. */
     private byte[] greetingTheChildGets(String bytes) throws Exception {
-        Path manifests = root.resolve("manifests");
-        Path out = root.resolve("greeting");
-        Files.createDirectories(manifests);
-        Files.writeString(manifests.resolve("greet.yaml"), """
+        String greet = """
                 apiVersion: steward.dev/v1
                 kind: Program
-                metadata: {name: greet}
+                metadata: {name: child}
                 spec:
                   command: ["/bin/sh", "-c", "printf %%s \\"$GREETING\\" > %1$s.tmp && mv %1$s.tmp %1$s; exec sleep 1000"]
                   startSeconds: 0
-                """.formatted(out));
+                """;
         // printf makes the bytes, whatever this JVM's own charset would make of the text
-        List<String> wrapper = List.of("/bin/sh", "-c",
-                "export LC_ALL=C GREETING=\"$(printf '" + bytes + "')\"; exec \"$@\"", "sh");
+        return writtenByTheChild(greet, List.of("/bin/sh", "-c", "export LC_ALL=C GREETING=\"$(printf '" + bytes + "')\";"
+                + " exec \"$@\"", "sh"));
+    }
+
+    /**
+     * What program {@code child} of {@code manifest} (whose {@code %1$s} is the file to write) wrote, under a daemon
+     * started through {@code wrapper}.
+     */
+    private byte[] writtenByTheChild(String manifest, List<String> wrapper) throws Exception {
+        Path manifests = Files.createDirectories(root.resolve("manifests"));
+        Path out = root.resolve("written");
+        Files.writeString(manifests.resolve("child.yaml"), manifest.formatted(out));
         try (DaemonProcess daemon = DaemonProcess.launch(wrapper, List.of(), manifests, root.resolve("state"),
                 "ChildEnvironmentIT", List.of("--manifests", manifests.toString(), "--state-dir",
                         root.resolve("state").toString(), "--listen", "127.0.0.1:0"))) {
-            daemon.awaitRunning("greet", 0);
+            daemon.awaitRunning("child", 0);
             await("the child's file " + out).atMost(DaemonProcess.PATIENCE).until(() -> Files.exists(out));
             return Files.readAllBytes(out);
         }
