@@ -116,8 +116,9 @@ public interface Control {
     boolean shuttingDown();
 
     /**
-     * True once a shutdown has stopped every process: nothing more happens before the daemon exits, so streams
-     * (logs -f, the event stream) end then, as kubectl's end with their container, instead of being cut.
+     * True once a shutdown has stopped every process and the history has every event of it: nothing more happens
+     * before the daemon exits, so streams (logs -f, the event stream) end then, as kubectl's end with their container,
+     * instead of being cut.
      */
     boolean shutDown();
 }

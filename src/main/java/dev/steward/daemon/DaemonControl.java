@@ -373,7 +373,10 @@ public class DaemonControl implements Control {
 
     @Override
     public boolean shutDown() {
-        return shuttingDown() && snapshot().map(s -> s.processes().stream().allMatch(p -> p.state().isStoppedGroup())).orElse(true);
+        // Not while events are still to be handed over: the stream would end before the last stops (Stopped web-1
+        // after Stopped web-0, both shown stopped by the snapshot the first is handed with).
+        return shuttingDown() && !daemon.supervisor().holdsEvents()
+                && snapshot().map(s -> s.processes().stream().allMatch(p -> p.state().isStoppedGroup())).orElse(true);
     }
 
     static ProcessInfo info(ProcessView view) {

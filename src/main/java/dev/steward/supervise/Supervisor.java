@@ -61,6 +61,7 @@ public final class Supervisor {
     private boolean continuingShutdown;
     private boolean publishPending;
     private final ArrayDeque<HeldEvent> unpublishedEvents = new ArrayDeque<>();
+    private volatile boolean holdsEvents; // !unpublishedEvents.isEmpty(), readable from request threads
     private boolean delivering;
     private final ReconcileCounters counters = new ReconcileCounters();
     private volatile Snapshot snapshot = new Snapshot(List.of(), List.of(), List.of(), false, ReconcileCounters.Totals.ZERO);
@@ -467,6 +468,7 @@ public final class Supervisor {
         RuntimeException failure = null;
         try {
             for (HeldEvent held; (held = unpublishedEvents.poll()) != null; ) {
+                holdsEvents = !unpublishedEvents.isEmpty();
                 if (publishPending) {
                     refreshSnapshot(snapshot.loaded());
                 }
@@ -529,6 +531,16 @@ public final class Supervisor {
     private void hold(Event event) {
         log.accept(event);
         unpublishedEvents.add(new HeldEvent(event, clock.instant()));
+        holdsEvents = true;
+    }
+
+    /**
+     * Whether events wait for the history, or one is being handed to it and more follow: while one is handed, a
+     * stream that ends once every process has stopped must wait for the rest (the snapshot is published first, so
+     * it shows every stop of the task while the first of them is handed). Any thread.
+     */
+    public boolean holdsEvents() {
+        return holdsEvents;
     }
 
     private ProcessView view(ProcessSlot slot, ProcessView.Removal removal) {

@@ -87,6 +87,31 @@ class DaemonControlTest {
         });
     }
 
+    /**
+     * A control running web-0 and web-1, whose spawner adds each request to {@code spawned}; each child dies when the
+     * test calls its onExit.
+     */
+    private DaemonControl runningTwoWebProcesses(List<SpawnRequest> spawned) throws Exception {
+        DaemonControl control = control(event -> { }, history::accept, request -> {
+            spawned.add(request);
+            int pid = 5000 + spawned.size();
+            return new ChildProcess() {
+                @Override
+                public int pid() {
+                    return pid;
+                }
+
+                @Override
+                public boolean signal(int signal, boolean toGroup) {
+                    return true; // it dies when the test says so
+                }
+            };
+        });
+        ProgramSpec web = Specs.program("web").command("/bin/sh", "-c", "exec sleep 1000").replicas(2).startSeconds(0).build();
+        onOwner(() -> supervisor.apply(new DesiredState(Map.of("web", web), Map.of("web", stateDir.resolve("web.yaml")), List.of())));
+        return control;
+    }
+
     private DaemonControl control() {
         return control(event -> { }, history::accept);
     }
@@ -231,23 +256,7 @@ class DaemonControlTest {
     void aRestartThatShutdownCutsShortIsUnavailableNotATimeout() throws Exception {
         // web-1, whose turn had not come, is refused while it is still STOPPING: the API took that for a timeout (504).
         List<SpawnRequest> spawned = new CopyOnWriteArrayList<>();
-        DaemonControl control = control(event -> { }, history::accept, request -> {
-            spawned.add(request);
-            int pid = 5000 + spawned.size();
-            return new ChildProcess() {
-                @Override
-                public int pid() {
-                    return pid;
-                }
-
-                @Override
-                public boolean signal(int signal, boolean toGroup) {
-                    return true; // it dies when the test says so
-                }
-            };
-        });
-        ProgramSpec web = Specs.program("web").command("/bin/sh", "-c", "exec sleep 1000").replicas(2).startSeconds(0).build();
-        onOwner(() -> supervisor.apply(new DesiredState(Map.of("web", web), Map.of("web", stateDir.resolve("web.yaml")), List.of())));
+        DaemonControl control = runningTwoWebProcesses(spawned);
 
         CompletableFuture<List<ActionResult>> restarted = control.restart(List.of("web-0", "web-1"), Optional.of(TIMEOUT));
         onOwner(supervisor::shutdown); // web-0 is STOPPING for its restart; shutdown stops web-1 too
@@ -257,6 +266,33 @@ class DaemonControlTest {
         assertInstanceOf(DaemonUnavailableException.class, failure.getCause());
         assertEquals(2, spawned.size(), "started after shutdown began");
         spawned.get(1).onExit().accept(ExitStatus.killedBy(15)); // lets shutdown complete
+    }
+
+    @Test
+    void shutDownOnlyOnceTheLastStopOfTheShutdownIsInTheHistory() throws Exception {
+        // Both stops in one publish: Stopped web-0 was handed over with shutDown() already true, so the event stream
+        // ended there, and Stopped web-1 never reached its clients.
+        List<SpawnRequest> spawned = new CopyOnWriteArrayList<>();
+        DaemonControl control = runningTwoWebProcesses(spawned);
+        List<String> seenShutDown = new CopyOnWriteArrayList<>();
+        history.subscribe(record -> {
+            if (control.shutDown()) {
+                seenShutDown.add(record.object() + " " + record.reason());
+            }
+        });
+        onOwner(supervisor::shutdown);
+
+        occupyTheOwner(); // both exits in before the publish
+        spawned.get(0).onExit().accept(ExitStatus.killedBy(15));
+        spawned.get(1).onExit().accept(ExitStatus.killedBy(15));
+        ownerReleased.countDown();
+        onOwner(() -> { });
+
+        List<EventRecord> all = history.all();
+        assertEquals(List.of("Stopped", "Stopped"), all.subList(all.size() - 2, all.size()).stream().map(EventRecord::reason).toList());
+        EventRecord last = all.get(all.size() - 1);
+        assertEquals(List.of(last.object() + " Stopped"), seenShutDown);
+        assertTrue(control.shutDown());
     }
 
     /** Runs {@code task} on the owner and waits for it. */
