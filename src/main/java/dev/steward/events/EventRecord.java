@@ -23,6 +23,11 @@ public record EventRecord(long id, String type, String reason, String object, St
     public static final String NORMAL = "Normal";
     public static final String WARNING = "Warning";
 
+    /** What a Warning about a stop that needed SIGKILL tells the operator to do. */
+    private static final String KILLING_HINT = "; make it exit on its stopSignal, or give it more stopTimeoutSeconds";
+    /** What a Warning about an unexpected exit code adds after {@link #outputHint}. */
+    private static final String EXIT_CODES_HINT = "; if that code means success, add it to spec.exitCodes";
+
     /**
      * Whether {@code event} is a Warning in the history: the daemon's log gives it a {@code WARN} line, as supervisord
      * logs an unexpected exit and a SIGKILL after {@code stopwaitsecs}.
@@ -33,6 +38,11 @@ public record EventRecord(long id, String type, String reason, String object, St
         }
         Kind kind = Kind.one(event);
         return kind != null && kind.type().equals(WARNING);
+    }
+
+    /** Where to look for why a process exited: each Warning says what to do, as a log line would not. */
+    private static String outputHint(String process) {
+        return "; its output may say why: steward logs " + process + " --stderr (and without --stderr)";
     }
 
     /** How a domain event reads in the history. */
@@ -56,18 +66,23 @@ public record EventRecord(long id, String type, String reason, String object, St
                     return c.renamed() ? new Kind(NORMAL, "Renamed", object, c.detail())
                             : c.to() == ProcessState.EXITED ? new Kind(NORMAL, "RestartChanged", object, c.detail())
                             : c.waitingForGroup() ? new Kind(NORMAL, "Stopping", object, c.detail())
-                            : new Kind(WARNING, "Killing", object, c.detail());
+                            : new Kind(WARNING, "Killing", object, c.detail() + KILLING_HINT);
                 }
                 return switch (c.to()) {
                     case STARTING -> new Kind(NORMAL, "Starting", object, c.detail().isEmpty() ? "starting" : "started, " + c.detail());
                     case RUNNING -> new Kind(NORMAL, "Running", object, "running, " + c.detail());
-                    case BACKOFF -> new Kind(WARNING, "BackOff", object, c.detail());
+                    // a spawn error says what to do itself; an exit before startSeconds does not say why
+                    case BACKOFF -> new Kind(WARNING, "BackOff", object, c.spawnFailed() ? c.detail()
+                            : c.detail() + outputHint(c.process()));
                     case FATAL -> new Kind(WARNING, "Fatal", object, c.detail());
                     // "exit status 0; expected", maybe followed by "; restarts in 900 ms (...)"; a crash loop that
                     // waits out restartBackoff is kubectl's BackOff ("Back-off restarting failed container")
                     case EXITED -> c.backingOff() ? new Kind(WARNING, "BackOff", object, "back-off restarting "
-                            + (c.detail().contains("; expected") ? "exited" : "failed") + " process: " + c.detail())
-                            : new Kind(c.detail().contains("; expected") ? NORMAL : WARNING, "Exited", object, c.detail());
+                            + (c.detail().contains("; expected") ? "exited" : "failed") + " process: " + c.detail()
+                            + outputHint(c.process()))
+                            : c.detail().contains("; expected") ? new Kind(NORMAL, "Exited", object, c.detail())
+                            : new Kind(WARNING, "Exited", object, c.detail() + outputHint(c.process())
+                                    + (c.exitedWithCode() ? EXIT_CODES_HINT : ""));
                     case STOPPING -> new Kind(NORMAL, "Stopping", object, c.detail());
                     case STOPPED -> new Kind(c.leftGroupMembers() ? WARNING : NORMAL, "Stopped", object,
                             c.detail().isEmpty() ? "stopped" : c.detail());

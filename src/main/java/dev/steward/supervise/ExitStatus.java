@@ -5,6 +5,8 @@ package dev.steward.supervise;
  * process killed by SIGKILL did not "exit 137".
  */
 public record ExitStatus(int code, int signal, boolean coreDumped) {
+    /** Opens {@link #toString} of an exit with a code (not by a signal). */
+    static final String EXIT_STATUS = "exit status ";
 
     public static ExitStatus exited(int code) {
         return new ExitStatus(code, 0, false);
@@ -32,6 +34,6 @@ public record ExitStatus(int code, int signal, boolean coreDumped) {
         if (signaled()) {
             return "terminated by SIG" + Signals.name(signal) + (coreDumped ? " (core dumped)" : "");
         }
-        return "exit status " + code;
+        return EXIT_STATUS + code;
     }
 }

@@ -265,7 +265,7 @@ public final class ProcessSlot {
             child = null;
             spawnError = e.getMessage();
             transition(ProcessState.STARTING, "");
-            enterBackoff("spawn error: " + spawnError);
+            enterBackoff(StateChange.SPAWN_ERROR + spawnError);
             return;
         }
         transition(ProcessState.STARTING, "pid " + child.pid());

@@ -21,6 +21,19 @@ public record StateChange(String program, String process, ProcessState from, Pro
     /** In a STOPPED detail: processes of the group outlived its SIGKILL, or were beyond its reach, and run on unsupervised. */
     static final String GROUP_LEFT = ", and are left";
 
+    /** Opens a BACKOFF detail when the process could not be spawned; the error that follows says what to do. */
+    static final String SPAWN_ERROR = "spawn error: ";
+
+    /** A BACKOFF because the process could not be spawned at all (no such command, say), not because it exited. */
+    public boolean spawnFailed() {
+        return to == ProcessState.BACKOFF && detail.startsWith(SPAWN_ERROR);
+    }
+
+    /** An EXITED with an exit code, not ended by a signal. */
+    public boolean exitedWithCode() {
+        return to == ProcessState.EXITED && detail.startsWith(ExitStatus.EXIT_STATUS);
+    }
+
     /** A stop that ended with processes of its group still running (stuck in the kernel): worth a warning. */
     public boolean leftGroupMembers() {
         return to == ProcessState.STOPPED && detail.contains(GROUP_LEFT);

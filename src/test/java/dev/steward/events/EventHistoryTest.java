@@ -336,7 +336,8 @@ class EventHistoryTest {
         assertEquals(EventRecord.WARNING, record.type());
         assertEquals("BackOff", record.reason());
         assertEquals("process/web-0", record.object());
-        assertEquals("exited too quickly: exit status 1, pid 1234", record.message());
+        assertEquals("exited too quickly: exit status 1, pid 1234; its output may say why: steward logs web-0 --stderr (and"
+                + " without --stderr)", record.message());
     }
 
     @Test
@@ -346,6 +347,21 @@ class EventHistoryTest {
         EventRecord record = single();
         assertEquals(EventRecord.WARNING, record.type());
         assertEquals("Exited", record.reason());
+    }
+
+    @Test
+    void aWarningAboutAnExitSaysWhereToLookAndASpawnErrorSaysItself() {
+        accept(change(ProcessState.RUNNING, ProcessState.EXITED, "exit status 3; not expected"));
+        accept(change(ProcessState.RUNNING, ProcessState.EXITED, "terminated by SIGSEGV (core dumped); not expected"));
+        accept(change(ProcessState.STARTING, ProcessState.BACKOFF, "spawn error: cannot run /opt/web: no such file; check"
+                + " spec.command"));
+
+        List<String> messages = history.all().stream().map(EventRecord::message).toList();
+        assertEquals(List.of("exit status 3; not expected; its output may say why: steward logs web-0 --stderr (and without"
+                        + " --stderr); if that code means success, add it to spec.exitCodes",
+                "terminated by SIGSEGV (core dumped); not expected; its output may say why: steward logs web-0 --stderr (and"
+                        + " without --stderr)",
+                "spawn error: cannot run /opt/web: no such file; check spec.command"), messages);
     }
 
     @Test
@@ -378,7 +394,9 @@ class EventHistoryTest {
         List<EventRecord> all = history.all();
         assertEquals(List.of("Warning BackOff", "Warning BackOff"), all.stream().map(r -> r.type() + " " + r.reason()).toList());
         assertEquals("back-off restarting failed process: exit status 1; not expected; restarts in 20 s (restartBackoff:"
-                + " restart 3 in a row, each run shorter than 600 s)", all.get(0).message());
+                + " restart 3 in a row, each run shorter than 600 s); its output may say why: steward logs web-0 --stderr (and"
+                + " without --stderr)",
+                all.get(0).message());
         assertTrue(all.get(1).message().startsWith("back-off restarting exited process: exit status 0; expected;"),
                 all.get(1).message());
     }
@@ -391,7 +409,8 @@ class EventHistoryTest {
         EventRecord record = single();
         assertEquals("Killing", record.reason());
         assertEquals(EventRecord.WARNING, record.type());
-        assertEquals("still running 10 s after the stop signal; sent SIGKILL", record.message());
+        assertEquals("still running 10 s after the stop signal; sent SIGKILL; make it exit on its stopSignal, or give it more"
+                + " stopTimeoutSeconds", record.message());
     }
 
     @Test
