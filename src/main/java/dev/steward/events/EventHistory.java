@@ -25,7 +25,10 @@ import java.util.function.IntSupplier;
  * request, Stopping, Stopped) does not push out the request itself and every process's earlier records:
  * {@link #RECORDS_PER_OBJECT} records per object, at least {@link #MIN_CAPACITY} and at most
  * {@link #MAX_CAPACITY} in all (a few MiB), oldest dropped first. It is not counted from the records held:
- * dropping an object's last record would lower that bound, and drop more, all at once.
+ * dropping an object's last record would lower that bound, and drop more, all at once. Nor does it go down when objects
+ * go: removing 600 programs (a checkout that takes their directory away) made some 1,800 records (Removed, Stopping,
+ * Stopped), and the bound for the two objects left then dropped most of them, so that what was removed could no longer
+ * be seen. It is the highest the bound has been, which the ceiling keeps small.
  */
 public final class EventHistory {
     public static final int MIN_CAPACITY = 1000;
@@ -38,6 +41,7 @@ public final class EventHistory {
     /** The one record held for each {@link #key}: what a repeat is counted in. */
     private final Map<String, EventRecord> byKey = new HashMap<>();
     private volatile IntSupplier objects = () -> 0;
+    private int capacity = MIN_CAPACITY; // the highest bound so far; guarded by this
     private final List<Consumer<EventRecord>> listeners = new CopyOnWriteArrayList<>();
     private long sequence;
 
@@ -84,10 +88,11 @@ public final class EventHistory {
         listeners.forEach(listener -> listener.accept(updated));
     }
 
-    /** How many records the history keeps now: the bound for the objects supervised now. */
-    public int capacity() {
+    /** How many records the history keeps now: the bound for the most objects supervised at once so far. */
+    public synchronized int capacity() {
         long wanted = (long) RECORDS_PER_OBJECT * objects.getAsInt();
-        return (int) Math.min(MAX_CAPACITY, Math.max(MIN_CAPACITY, wanted));
+        capacity = (int) Math.max(capacity, Math.min(MAX_CAPACITY, wanted));
+        return capacity;
     }
 
     /**

@@ -251,6 +251,29 @@ class EventHistoryTest {
     }
 
     @Test
+    void removingManyProgramsKeepsTheRecordsOfTheirRemoval() {
+        // The bound followed the objects supervised now: once 600 programs were removed, it fell to the minimum and the
+        // next record dropped most of what their removal had just recorded.
+        int[] objects = {600 + 600};
+        history.boundBy(() -> objects[0]);
+        for (int p = 0; p < 600; p++) {
+            history.record(EventRecord.NORMAL, "Added", "program/p-" + p, "added");
+        }
+        objects[0] = 600; // the programs are gone, their processes stop
+        for (String reason : List.of("Removed", "Stopping", "Stopped")) {
+            for (int p = 0; p < 600; p++) {
+                history.record(EventRecord.NORMAL, reason, (reason.equals("Removed") ? "program/p-" : "process/p-") + p, "x");
+            }
+        }
+        objects[0] = 0; // they have stopped
+
+        history.record(EventRecord.NORMAL, "Added", "program/q", "added");
+
+        assertEquals(2401, history.all().size(), "nothing dropped");
+        assertEquals(List.of("Added", "Removed"), history.about("program/p-0").stream().map(EventRecord::reason).toList());
+    }
+
+    @Test
     void theBoundHasACeiling() {
         history.boundBy(() -> 1_000_000);
         for (int p = 0; p < EventHistory.MAX_CAPACITY + 100; p++) {
