@@ -3,9 +3,7 @@ package dev.steward.supervise;
 import dev.steward.manifest.ProgramSpec;
 
 import java.math.BigDecimal;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -28,7 +26,6 @@ public final class Actions {
     static final String STARTS_NOTHING = "not started: the daemon is shutting down, and a process started now"
             + " would outlive it; start it once the daemon runs again";
     private final OwnerLoop loop;
-    private final Clock clock;
     private final OperatorIntent intent;
     private final BooleanSupplier shuttingDown;
     private final Predicate<ProcessSlot> current;
@@ -63,9 +60,8 @@ public final class Actions {
      * @param shuttingDown whether the daemon's shutdown has begun: from then on nothing is started
      * @param current      whether a slot is still one of its program's instances (not scaled away, its program not removed)
      */
-    Actions(OwnerLoop loop, Clock clock, OperatorIntent intent, BooleanSupplier shuttingDown, Predicate<ProcessSlot> current) {
+    Actions(OwnerLoop loop, OperatorIntent intent, BooleanSupplier shuttingDown, Predicate<ProcessSlot> current) {
         this.loop = loop;
-        this.clock = clock;
         this.intent = intent;
         this.shuttingDown = shuttingDown;
         this.current = current;
@@ -118,7 +114,7 @@ public final class Actions {
      */
     CompletableFuture<List<Result>> restart(List<Target> targets, ActionTimeout given) {
         Duration timeout = given.forRestart(specsByProgram(targets));
-        Instant deadline = clock.instant().plus(timeout);
+        long deadline = loop.nanoTime() + timeout.toNanos(); // the loop's time: a wall clock stepped back would stretch it
         Result[] results = new Result[targets.size()];
         Map<String, CompletableFuture<Result>> byProgram = new LinkedHashMap<>();
         Map<String, Result> downAt = new HashMap<>(); // per program, the process that did not come back (owner thread)
@@ -234,7 +230,8 @@ public final class Actions {
         return await(slot, timeout.forStart(slot.spec()), Actions::startOutcome);
     }
 
-    private CompletableFuture<Result> restartOne(Target target, Instant deadline, Duration timeout) {
+    /** @param deadline on {@link OwnerLoop#nanoTime()} */
+    private CompletableFuture<Result> restartOne(Target target, long deadline, Duration timeout) {
         if (target.slot().isEmpty()) {
             return CompletableFuture.completedFuture(missing(target));
         }
@@ -248,7 +245,7 @@ public final class Actions {
             return CompletableFuture.completedFuture(result(slot, false, "not restarted: it was removed meanwhile (scaled"
                     + " down, or its program deleted); it is " + slot.state()));
         }
-        Duration left = Duration.between(clock.instant(), deadline);
+        Duration left = Duration.ofNanos(deadline - loop.nanoTime());
         if (left.isNegative() || left.isZero()) {
             return CompletableFuture.completedFuture(timedOut(slot, "not restarted: the time (--timeout) ran out while"
                     + " the program's earlier processes restarted; it is still " + slot.state()));

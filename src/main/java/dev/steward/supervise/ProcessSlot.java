@@ -44,8 +44,8 @@ public final class ProcessSlot {
     private OwnerLoop.Timer timer;
     private int backoff;
     private boolean killing;
-    /** When the stop being made sends SIGKILL: {@code stopTimeoutSeconds} after the stop signal. */
-    private Instant killAt;
+    /** When the stop being made sends SIGKILL, on {@link OwnerLoop#nanoTime()}: {@code stopTimeoutSeconds} after the stop signal. */
+    private long killAtNanos;
     /** That stop's {@code stopTimeoutSeconds}, as its messages say it: a spec changed in place meanwhile moves no deadline. */
     private long killAfterSeconds;
     /** Whether the stop being made has sent SIGKILL to the child's process group. */
@@ -64,7 +64,15 @@ public final class ProcessSlot {
     private int restarts;
     /** When the automatic restart (EXITED) or retry (BACKOFF) waiting on {@link #timer} is due; null when none waits. */
     private Instant restartAt;
+    /** {@link #restartAt} on {@link OwnerLoop#nanoTime()}, which a change of spec compares a re-decided wait with. */
+    private long restartDueNanos;
     private Instant startedAt;
+    /**
+     * The last spawn and exit on {@link OwnerLoop#nanoTime()}: how long a run lasted is measured there, not on the wall
+     * clock, which NTP or {@code date -s} may step back (a run of minus an hour made its restart wait an hour).
+     */
+    private long startedNanos;
+    private long exitedNanos;
     private Instant stoppedAt;
     private LastExit lastExit;
     private String spawnError;
@@ -198,15 +206,15 @@ public final class ProcessSlot {
                     + (spec.restartPolicy() == RestartPolicy.OnFailure ? ", and " + status + " is one of its exitCodes" : "") + ")");
             return;
         }
-        Instant due = lastExit.at().plus(pacing.reconsidered(spec, Duration.between(startedAt, lastExit.at())).length());
-        if (!due.isBefore(restartAt)) {
+        long due = exitedNanos + pacing.reconsidered(spec, Duration.ofNanos(exitedNanos - startedNanos)).length().toNanos();
+        if (due - restartDueNanos >= 0) {
             return;
         }
-        Instant now = clock.instant();
-        Duration left = due.isAfter(now) ? Duration.between(now, due) : Duration.ZERO;
-        Duration before = Duration.between(now, restartAt);
+        long now = loop.nanoTime();
+        Duration left = Duration.ofNanos(Math.max(0, due - now));
+        Duration before = Duration.ofNanos(restartDueNanos - now);
         cancelTimer();
-        scheduleRestart(now, left);
+        scheduleRestart(clock.instant(), now, left);
         notice("restart brought forward by its changed spec: restarts in " + seconds(left) + " rather than " + seconds(before));
     }
 
@@ -255,6 +263,7 @@ public final class ProcessSlot {
             pacing.startedByRequest();
         }
         startedAt = clock.instant();
+        startedNanos = loop.nanoTime();
         spawnedWith = spec;
         stopsWith = spec;
         Object thisAttempt = new Object();
@@ -294,7 +303,7 @@ public final class ProcessSlot {
             backoff = 0;
             transition(ProcessState.FATAL, "too many start retries too quickly; fix the program and start it");
         } else {
-            scheduleRestart(clock.instant(), Duration.ofSeconds(backoff));
+            scheduleRestart(clock.instant(), loop.nanoTime(), Duration.ofSeconds(backoff));
         }
     }
 
@@ -307,7 +316,7 @@ public final class ProcessSlot {
         cancelTimer(); // only RUNNING and STARTING are stopped so: never one already STOPPING
         transition(ProcessState.STOPPING, "sent SIG" + Signals.name(signal) + (toGroup ? " to its process group" : ""));
         killAfterSeconds = stopsWith.stopTimeoutSeconds();
-        killAt = clock.instant().plusSeconds(killAfterSeconds);
+        killAtNanos = loop.nanoTime() + Duration.ofSeconds(killAfterSeconds).toNanos();
         timer = loop.schedule(Duration.ofSeconds(killAfterSeconds), this::stopTimedOut);
         child.signal(signal, toGroup);
         if (Signals.continuedAfter(signal)) {
@@ -331,6 +340,8 @@ public final class ProcessSlot {
             return;
         }
         Instant now = clock.instant();
+        exitedNanos = loop.nanoTime();
+        Duration run = Duration.ofNanos(exitedNanos - startedNanos);
         ChildProcess gone = child;
         int pid = gone.pid();
         child = null;
@@ -346,7 +357,7 @@ public final class ProcessSlot {
             }
             return;
         }
-        boolean tooQuickly = Duration.between(startedAt, now).compareTo(Duration.ofSeconds(spec.startSeconds())) < 0;
+        boolean tooQuickly = run.compareTo(Duration.ofSeconds(spec.startSeconds())) < 0;
         if (state == ProcessState.STARTING && tooQuickly) {
             enterBackoff("exited too quickly: " + status + ", pid " + pid);
             return;
@@ -364,15 +375,15 @@ public final class ProcessSlot {
             transition(ProcessState.EXITED, exit + "; not restarted: the daemon is shutting down");
             return;
         }
-        RestartPacing.Wait wait = pacing.exited(spec, Duration.between(startedAt, now));
+        RestartPacing.Wait wait = pacing.exited(spec, run);
         // A wait is armed first: a listener that stops the process on this transition must find the restart to cancel.
         if (wait.backingOff()) {
-            scheduleRestart(now, wait.length());
+            scheduleRestart(now, exitedNanos, wait.length());
             transition(ProcessState.EXITED, exit + "; restarts in " + wait.length().toSeconds() + " s "
                     + StateChange.RESTART_BACKOFF + "restart " + wait.inARow() + " in a row, each run shorter than "
                     + spec.restartBackoff().orElseThrow().resetSeconds() + " s)");
         } else if (!wait.length().isZero()) {
-            scheduleRestart(now, wait.length());
+            scheduleRestart(now, exitedNanos, wait.length());
             transition(ProcessState.EXITED, exit + "; restarts in " + wait.length().toMillis() + " ms (at most one restart a second)");
         } else {
             transition(ProcessState.EXITED, exit);
@@ -410,9 +421,9 @@ public final class ProcessSlot {
     private void pollGroupLater() {
         Duration next = GROUP_POLL;
         if (!groupKilled) {
-            Duration toKill = Duration.between(clock.instant(), killAt);
-            if (toKill.compareTo(next) < 0) {
-                next = toKill.isNegative() ? Duration.ZERO : toKill; // the SIGKILL comes at the deadline, not up to a poll late
+            long toKill = killAtNanos - loop.nanoTime();
+            if (toKill < next.toNanos()) {
+                next = Duration.ofNanos(Math.max(0, toKill)); // the SIGKILL comes at the deadline, not up to a poll late
             }
         }
         timer = loop.schedule(next, this::pollGroup);
@@ -426,14 +437,14 @@ public final class ProcessSlot {
                     : "; the rest of its process group has exited"));
             return;
         }
-        Instant now = clock.instant();
+        long now = loop.nanoTime();
         if (!groupAnnounced) {
             groupAnnounced = true;
             notice("its process (pid " + pgid + ") has exited (" + lastExit.status() + "); " + StateChange.WAITING_FOR_GROUP
                     + " (pgid " + pgid + ")" + (groupKilled ? ", sent SIGKILL" : ", SIGKILL in "
-                    + seconds(Duration.between(now, killAt))));
+                    + seconds(Duration.ofNanos(killAtNanos - now))));
         }
-        if (!groupKilled && !now.isBefore(killAt)) {
+        if (!groupKilled && now - killAtNanos >= 0) {
             groupKilled = true;
             if (!leftGroup.signal(9, true) && leftGroup.groupAlive()) {
                 // EPERM: what is left runs as another user now, and no signal of the daemon's will reach it; waiting is pointless.
@@ -445,7 +456,7 @@ public final class ProcessSlot {
             }
             notice("its process group " + pgid + " still has processes " + killAfterSeconds
                     + " s after the stop signal; sent SIGKILL to its process group");
-        } else if (groupKilled && !now.isBefore(killAt.plus(AFTER_GROUP_KILL))) {
+        } else if (groupKilled && now - killAtNanos >= AFTER_GROUP_KILL.toNanos()) {
             stopped(lastExit.status() + "; processes of its process group " + pgid + " are still there "
                     + AFTER_GROUP_KILL.toSeconds() + " s after SIGKILL" + StateChange.GROUP_LEFT + " (pgrep -a -g " + pgid + " lists them)");
             return;
@@ -454,10 +465,11 @@ public final class ProcessSlot {
     }
 
     /** Arms the timer of an automatic restart (EXITED) or retry (BACKOFF), and notes when it is due. */
-    private void scheduleRestart(Instant from, Duration delay) {
+    private void scheduleRestart(Instant from, long fromNanos, Duration delay) {
         // From the instant the wait was decided at (an exit's own), not a later reading of the clock: a restart that
         // a spec change re-decides to the same wait must come out at the same instant, not a few microseconds later.
         restartAt = from.plus(delay);
+        restartDueNanos = fromNanos + delay.toNanos();
         timer = loop.schedule(delay, this::respawn);
     }
 

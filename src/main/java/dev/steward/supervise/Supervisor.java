@@ -104,7 +104,7 @@ public final class Supervisor {
         this.log = log;
         this.events = events;
         this.intent = intent;
-        this.actions = new Actions(loop, clock, intent, this::startsNothing, this::current);
+        this.actions = new Actions(loop, intent, this::startsNothing, this::current);
     }
 
     /** Reconciles towards {@code desired}. Owner thread. */

@@ -36,6 +36,11 @@ public final class ThreadOwnerLoop implements OwnerLoop {
         return () -> future.cancel(false);
     }
 
+    @Override
+    public long nanoTime() {
+        return System.nanoTime(); // the executor's own time base
+    }
+
     private static void runLogged(Runnable task) {
         try {
             task.run();

@@ -35,7 +35,7 @@ class ActionsTest {
     private final ManualLoop loop = new ManualLoop();
     private final FakeLauncher launcher = new FakeLauncher(loop);
     private final OperatorIntent intent = OperatorIntent.inMemory();
-    private final Actions actions = new Actions(loop, loop.clock(), intent, () -> false, slot -> true);
+    private final Actions actions = new Actions(loop, intent, () -> false, slot -> true);
 
     // ---- helpers ------------------------------------------------------------------------------------
 
@@ -437,6 +437,22 @@ class ActionsTest {
         assertTrue(results.get(0).timedOut());
         assertTrue(results.get(1).timedOut(), "left for want of time, it may still be restarted: a 504");
         assertTrue(second.signals().isEmpty(), "web-1 was left alone");
+    }
+
+    @Test
+    void theTimeoutOfARestartIsCountedOnTheLoopsTimeThoughTheWallClockSteppedBack() {
+        List<ProcessSlot> web = runningReplicas(Specs.program("web").replicas(2).startSeconds(3).build());
+        CompletableFuture<List<Actions.Result>> future = actions.restart(targets(web.get(0), web.get(1)), ActionTimeout.of(Duration.ofSeconds(5)));
+        loop.runPending();
+        loop.stepClock(Duration.ofHours(-1));
+        childOf(web.get(0)).exit(ExitStatus.killedBy(SIGTERM));
+        loop.advanceSeconds(3); // web-0 is RUNNING again, and web-1 stopping
+        childOf(web.get(1)).exit(ExitStatus.killedBy(SIGTERM));
+
+        loop.advanceSeconds(2); // web-1 would be RUNNING only at 6 s
+
+        assertTrue(future.isDone(), "the 5 s are up, not an hour and 5 s");
+        assertTrue(future.join().get(1).timedOut());
     }
 
     @Test

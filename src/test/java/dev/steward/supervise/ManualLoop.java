@@ -15,13 +15,15 @@ import java.util.Optional;
 /**
  * An {@link OwnerLoop} for tests: nothing runs on its own. {@link #runPending()} runs the posted tasks,
  * {@link #advance(Duration)} moves the fake clock and fires the timers that come due, in deadline order
- * (ties in scheduling order), each at its own deadline. No threads, no real time.
+ * (ties in scheduling order), each at its own deadline. No threads, no real time. The timers count in
+ * {@link #nanoTime()}, which the wall clock follows unless {@link #stepClock(Duration)} steps it alone, as NTP does.
  */
 final class ManualLoop implements OwnerLoop {
     private final FakeClock clock = new FakeClock(Instant.parse("2024-01-01T00:00:00Z"));
     private final Deque<Runnable> queue = new ArrayDeque<>();
     private final List<ManualTimer> timers = new ArrayList<>();
     private long scheduled;
+    private long nanos;
 
     /** The loop's clock; moves only through {@link #advance(Duration)}. */
     Clock clock() {
@@ -42,9 +44,19 @@ final class ManualLoop implements OwnerLoop {
         if (delay.isNegative()) {
             throw new IllegalArgumentException("negative delay " + delay);
         }
-        ManualTimer timer = new ManualTimer(now().plus(delay), scheduled++, task);
+        ManualTimer timer = new ManualTimer(nanos + delay.toNanos(), scheduled++, task);
         timers.add(timer);
         return timer;
+    }
+
+    @Override
+    public long nanoTime() {
+        return nanos;
+    }
+
+    /** Steps the wall clock alone, back or forth, as NTP or {@code date -s} does: the timers and nanoTime() go on. */
+    void stepClock(Duration by) {
+        clock.now = clock.now.plus(by);
     }
 
     /** Runs the posted tasks, including those they post, until none is left. */
@@ -60,22 +72,27 @@ final class ManualLoop implements OwnerLoop {
         if (by.isNegative()) {
             throw new IllegalArgumentException("time does not go back: " + by);
         }
-        Instant target = now().plus(by);
+        long target = nanos + by.toNanos();
         runPending();
         while (true) {
             Optional<ManualTimer> next = timers.stream()
-                    .filter(t -> !t.deadline.isAfter(target))
-                    .min(Comparator.comparing((ManualTimer t) -> t.deadline).thenComparingLong(t -> t.sequence));
+                    .filter(t -> t.deadline <= target)
+                    .min(Comparator.comparingLong((ManualTimer t) -> t.deadline).thenComparingLong(t -> t.sequence));
             if (next.isEmpty()) {
                 break;
             }
             ManualTimer timer = next.get();
             timers.remove(timer);
-            clock.set(timer.deadline);
+            moveTo(timer.deadline);
             timer.task.run();
             runPending();
         }
-        clock.set(target);
+        moveTo(target);
+    }
+
+    private void moveTo(long deadline) {
+        clock.set(clock.now.plusNanos(deadline - nanos));
+        nanos = deadline;
     }
 
     void advanceSeconds(long seconds) {
@@ -97,11 +114,11 @@ final class ManualLoop implements OwnerLoop {
     }
 
     private final class ManualTimer implements Timer {
-        final Instant deadline;
+        final long deadline;
         final long sequence;
         final Runnable task;
 
-        ManualTimer(Instant deadline, long sequence, Runnable task) {
+        ManualTimer(long deadline, long sequence, Runnable task) {
             this.deadline = deadline;
             this.sequence = sequence;
             this.task = task;

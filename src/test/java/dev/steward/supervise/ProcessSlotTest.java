@@ -499,6 +499,44 @@ class ProcessSlotTest {
     }
 
     @Test
+    void aRunIsMeasuredOnTheLoopsTimeSoACrashAfterTheWallClockSteppedBackRestartsAtOnce() {
+        // NTP corrects a clock an hour fast (or `date -s`): the run measured on the wall clock was minus 50 minutes, and
+        // its restart waited "at most one restart a second" for 50 minutes. supervisord restarts it a second later.
+        running(web());
+        loop.advanceSeconds(600);
+        loop.stepClock(Duration.ofHours(-1));
+
+        launcher.exitLast(ExitStatus.exited(1));
+
+        assertTransitions("RUNNING->EXITED", "EXITED->STARTING");
+        assertEquals(2, launcher.launchCount(), "restarted at once, as after any run longer than a second");
+    }
+
+    @Test
+    void aRunLongerThanResetSecondsStillResetsTheCrashLoopAfterTheWallClockSteppedBack() {
+        ProcessSlot slot = running(crashLoop().restartBackoff(10, 300, 600));
+        assertEquals(0, crashAfter(slot, 2));
+        assertEquals(10_000, crashAfter(slot, 2));
+        loop.advanceSeconds(900);
+        loop.stepClock(Duration.ofMinutes(-10));
+
+        assertEquals(0, crashAfter(slot, 1), "a run of 901 s, not 301 s: the crash loop is over");
+    }
+
+    @Test
+    void anExitBeforeStartSecondsIsTooQuickThoughTheWallClockSteppedForward() {
+        ProcessSlot slot = starting(web().startSeconds(5));
+        loop.advanceSeconds(2);
+        loop.stepClock(Duration.ofHours(1));
+        loop.advanceSeconds(1);
+
+        launcher.exitLast(ExitStatus.exited(1));
+
+        assertEquals(BACKOFF, slot.state(), "a run of 3 s, not an hour and 3 s");
+        assertTransitions("STARTING->BACKOFF");
+    }
+
+    @Test
     void restartBackoffWaitsTenTwentyFortySecondsUpToItsMaximum() {
         ProcessSlot slot = running(crashLoop().restartBackoff(10, 60, 600));
 
@@ -1062,6 +1100,19 @@ class ProcessSlotTest {
         assertTransitions("STOPPING->STOPPED");
         assertEquals(0, loop.pendingTimers(), "no more looks at a group found empty");
         assertEquals(1, launcher.launchCount());
+    }
+
+    @Test
+    void theGroupGetsItsSigkillAtTheDeadlineThoughTheWallClockSteppedBack() {
+        ProcessSlot slot = groupStopping(web());
+        launcher.exitLast(ExitStatus.killedBy(SIGTERM));
+        loop.stepClock(Duration.ofHours(-1));
+
+        loop.advanceMillis(3000);
+
+        assertTrue(launcher.signals().contains(new SentSignal(PID1, SIGKILL, true)), "3 s after the stop signal, not an hour");
+        loop.advanceMillis(ProcessSlot.GROUP_POLL.toMillis());
+        assertEquals(STOPPED, slot.state());
     }
 
     @Test
