@@ -29,6 +29,7 @@ public final class Actions {
     private final OperatorIntent intent;
     private final BooleanSupplier shuttingDown;
     private final Predicate<ProcessSlot> current;
+    private final Function<ProcessSlot, Optional<ProcessSlot>> comingUpBeside;
     /** Waits by process: every transition looks up only its own process's (stop all: 400 transitions, 200 waits). */
     private final Map<ProcessSlot, List<Waiter>> waiters = new HashMap<>();
 
@@ -59,12 +60,15 @@ public final class Actions {
     /**
      * @param shuttingDown whether the daemon's shutdown has begun: from then on nothing is started
      * @param current      whether a slot is still one of its program's instances (not scaled away, its program not removed)
+     * @param comingUpBeside another instance of a slot's program on its way back up, which a restart waits for
      */
-    Actions(OwnerLoop loop, OperatorIntent intent, BooleanSupplier shuttingDown, Predicate<ProcessSlot> current) {
+    Actions(OwnerLoop loop, OperatorIntent intent, BooleanSupplier shuttingDown, Predicate<ProcessSlot> current,
+            Function<ProcessSlot, Optional<ProcessSlot>> comingUpBeside) {
         this.loop = loop;
         this.intent = intent;
         this.shuttingDown = shuttingDown;
         this.current = current;
+        this.comingUpBeside = comingUpBeside;
     }
 
     /**
@@ -129,7 +133,7 @@ public final class Actions {
             // A stop by hand that comes while this one waits its turn is the operator's later word: it stays stopped.
             boolean stoppedBefore = intent.stoppedByHand(target.name());
             // Asked again at each step: shutdown can begin while an earlier process restarts.
-            CompletableFuture<Result> step = before == null ? restartOne(target, deadline, timeout)
+            CompletableFuture<Result> step = before == null ? restartOne(target, deadline, timeout, stoppedBefore)
                     : before.thenCompose(previous -> {
                         if (cameBackDown(previous)) {
                             downAt.putIfAbsent(program, previous);
@@ -137,12 +141,7 @@ public final class Actions {
                         if (downAt.containsKey(program)) {
                             return CompletableFuture.completedFuture(leftAfter(target, downAt.get(program)));
                         }
-                        if (!stoppedBefore && intent.stoppedByHand(target.name())) {
-                            ProcessSlot slot = target.slot().orElseThrow(); // a target not found is alone in its chain
-                            return CompletableFuture.completedFuture(result(slot, false, "not restarted: it was stopped by hand"
-                                    + " meanwhile (`steward stop`), and stays so; it is " + slot.state()));
-                        }
-                        return restartOne(target, deadline, timeout);
+                        return restartOne(target, deadline, timeout, stoppedBefore);
                     });
             byProgram.put(program, step.thenApply(result -> {
                 results[at] = result;
@@ -230,8 +229,11 @@ public final class Actions {
         return await(slot, timeout.forStart(slot.spec()), Actions::startOutcome);
     }
 
-    /** @param deadline on {@link OwnerLoop#nanoTime()} */
-    private CompletableFuture<Result> restartOne(Target target, long deadline, Duration timeout) {
+    /**
+     * @param deadline      on {@link OwnerLoop#nanoTime()}
+     * @param stoppedBefore whether it was stopped by hand when the restart was asked for: a later stop is the operator's later word
+     */
+    private CompletableFuture<Result> restartOne(Target target, long deadline, Duration timeout, boolean stoppedBefore) {
         if (target.slot().isEmpty()) {
             return CompletableFuture.completedFuture(missing(target));
         }
@@ -245,10 +247,24 @@ public final class Actions {
             return CompletableFuture.completedFuture(result(slot, false, "not restarted: it was removed meanwhile (scaled"
                     + " down, or its program deleted); it is " + slot.state()));
         }
+        if (!stoppedBefore && intent.stoppedByHand(slot.name())) {
+            return CompletableFuture.completedFuture(result(slot, false, "not restarted: it was stopped by hand"
+                    + " meanwhile (`steward stop`), and stays so; it is " + slot.state()));
+        }
         Duration left = Duration.ofNanos(deadline - loop.nanoTime());
         if (left.isNegative() || left.isZero()) {
             return CompletableFuture.completedFuture(timedOut(slot, "not restarted: the time (--timeout) ran out while"
                     + " the program's earlier processes restarted; it is still " + slot.state()));
+        }
+        Optional<ProcessSlot> other = slot.state() == ProcessState.RUNNING ? comingUpBeside.apply(slot) : Optional.empty();
+        if (other.isPresent()) {
+            // One process of a program down at a time, whatever took the other down (a rollout, another restart, a
+            // crash): a RUNNING one goes once that one is back up, or has failed to come back. One that is down anyway
+            // (FATAL, say) is started at once.
+            return await(other.get(), left, timeout, s -> s.comingUp() ? Optional.empty() : Optional.of(result(s, true, "")))
+                    .thenCompose(waited -> waited.timedOut() ? CompletableFuture.completedFuture(timedOut(slot, "not restarted:"
+                            + " the time (--timeout) ran out while " + other.get().name() + " came back up; it is still "
+                            + slot.state())) : restartOne(target, deadline, timeout, stoppedBefore));
         }
         intent.clear(slot.name());
         slot.restart();

@@ -566,6 +566,14 @@ public final class ProcessSlot {
         return startWhenStopped;
     }
 
+    /**
+     * True while on its way back up: STARTING, or stopping to start again. Its program takes no other instance down
+     * meanwhile, for a rollout or a restart.
+     */
+    public boolean comingUp() {
+        return state == ProcessState.STARTING || startWhenStopped;
+    }
+
     /** True when the running child was started with other launch settings than the current spec. */
     public boolean outdated() {
         // The same spec object is the common case (every state change asks): no settings to compare.

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -172,11 +173,25 @@ public final class ProgramController {
             // waits for it, as for its own, instead of taking a second instance down meanwhile.
             if (slot.outdated() && (slot.state() != ProcessState.STOPPING || slot.startPending())
                     && !stoppedByHand.test(slot)) {
-                rollingSlot = slot;
-                slot.restart();
+                // One instance down at a time, whatever took another down (a restart by hand, a crash): a RUNNING one
+                // goes once that one is back up, at its next transition. One not up yet is taken down at once.
+                if (slot.state() != ProcessState.RUNNING || comingUpBeside(slot).isEmpty()) {
+                    rollingSlot = slot;
+                    slot.restart();
+                }
                 return;
             }
         }
+    }
+
+    /** Another current instance than {@code slot} on its way back up ({@link ProcessSlot#comingUp()}), if any. */
+    public Optional<ProcessSlot> comingUpBeside(ProcessSlot slot) {
+        for (ProcessSlot other : slots) {
+            if (other != slot && other.comingUp()) {
+                return Optional.of(other);
+            }
+        }
+        return Optional.empty();
     }
 
     public ProgramSpec spec() {

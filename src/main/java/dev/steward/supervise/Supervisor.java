@@ -104,7 +104,7 @@ public final class Supervisor {
         this.log = log;
         this.events = events;
         this.intent = intent;
-        this.actions = new Actions(loop, intent, this::startsNothing, this::current);
+        this.actions = new Actions(loop, intent, this::startsNothing, this::current, this::comingUpBeside);
     }
 
     /** Reconciles towards {@code desired}. Owner thread. */
@@ -291,6 +291,12 @@ public final class Supervisor {
     private boolean current(ProcessSlot slot) {
         ProgramController controller = programs.get(slot.spec().name());
         return controller != null && controller.slots().contains(slot);
+    }
+
+    /** Another instance of {@code slot}'s program on its way back up, which a restart of {@code slot} waits for. */
+    private Optional<ProcessSlot> comingUpBeside(ProcessSlot slot) {
+        ProgramController controller = programs.get(slot.spec().name());
+        return controller == null ? Optional.empty() : controller.comingUpBeside(slot);
     }
 
     /** The current slot of a process, by name. */

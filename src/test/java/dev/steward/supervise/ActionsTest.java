@@ -35,7 +35,7 @@ class ActionsTest {
     private final ManualLoop loop = new ManualLoop();
     private final FakeLauncher launcher = new FakeLauncher(loop);
     private final OperatorIntent intent = OperatorIntent.inMemory();
-    private final Actions actions = new Actions(loop, intent, () -> false, slot -> true);
+    private final Actions actions = new Actions(loop, intent, () -> false, slot -> true, slot -> Optional.empty());
 
     // ---- helpers ------------------------------------------------------------------------------------
 

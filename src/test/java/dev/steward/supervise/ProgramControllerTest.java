@@ -302,6 +302,27 @@ class ProgramControllerTest {
     }
 
     @Test
+    void aRolloutTakesNoSecondInstanceDownWhileOneRestartedByHandComesBackUp() {
+        ProgramSpec before = web(3).build();
+        running(before);
+        controller.update(Specs.from(before).command("/bin/new").build());
+        launcher.exit(0, ExitStatus.killedBy(SIGTERM));
+        loop.advanceSeconds(1); // the new web-0 is RUNNING: web-1 goes
+        launcher.exit(1, ExitStatus.killedBy(SIGTERM));
+        loop.advanceMillis(500);
+        ProcessSlot web0 = controller.slots().get(0);
+        web0.restart(); // `steward restart web-0`, with web-1 still STARTING
+        childOf(web0).exit(ExitStatus.killedBy(SIGTERM));
+        assertEquals(List.of(STARTING, STARTING, RUNNING), states());
+
+        loop.advanceMillis(500);
+
+        assertEquals(List.of(STARTING, RUNNING, RUNNING), states(), "web-2 waits while web-0 comes back up");
+        loop.advanceMillis(500);
+        assertEquals(List.of(RUNNING, RUNNING, STOPPING), states(), "then the rollout goes on");
+    }
+
+    @Test
     void rolloutWaitsWhileTheFirstIsInBackoff() {
         ProgramSpec before = web(2).build();
         running(before);

@@ -1078,6 +1078,38 @@ class SupervisorTest {
     }
 
     @Test
+    void aRestartDuringARolloutTakesNoSecondProcessOfTheProgramDown() {
+        // Two replicas: the rollout has web-1 down when `steward restart web` comes. Restarting web-0 then took the whole
+        // program down, where each of the two promises one process down at a time.
+        Supervisor supervisor = supervisor(OperatorIntent.inMemory());
+        applyAndRun(supervisor, desired(program("web").replicas(2).build()));
+        apply(supervisor, desired(program("web").replicas(2).command(SH, "-c", "exec sleep 2000").build()));
+        spawner.lastChildOf("web-0").exit(ExitStatus.killedBy(SIGTERM));
+        loop.advanceSeconds(1); // the new web-0 is RUNNING: the rollout takes web-1 down
+        Child web0 = spawner.lastChildOf("web-0");
+        Child web1 = spawner.lastChildOf("web-1");
+        assertEquals(STOPPING, state(supervisor, "web-1"));
+
+        CompletableFuture<List<Actions.Result>> future = supervisor.restart(List.of("web-0", "web-1"), ActionTimeout.of(TIMEOUT));
+        loop.runPending();
+
+        assertTrue(web0.signals.isEmpty(), "web-0 waits while web-1 comes back up");
+        web1.exit(ExitStatus.killedBy(SIGTERM));
+        loop.advanceMillis(999);
+        assertEquals(STARTING, state(supervisor, "web-1"));
+        assertTrue(web0.signals.isEmpty(), "web-0 waits while web-1 comes back up");
+        loop.advanceMillis(1);
+        assertEquals(List.of(SIGTERM, SIGCONT), web0.signals, "then web-0 goes");
+        web0.exit(ExitStatus.killedBy(SIGTERM));
+        loop.advanceSeconds(1);
+        spawner.lastChildOf("web-1").exit(ExitStatus.killedBy(SIGTERM));
+        loop.advanceSeconds(1);
+
+        assertTrue(future.isDone());
+        assertEquals(List.of(true, true), future.join().stream().map(Actions.Result::ok).toList());
+    }
+
+    @Test
     void aRestartLeavesTheProgramsLaterProcessesRunningWhenOneDoesNotComeBack() {
         Supervisor supervisor = supervisor(OperatorIntent.inMemory());
         applyAndRun(supervisor, desired(program("web").replicas(3).startRetries(0).build()));
