@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -128,8 +129,9 @@ public class LogAnswers {
         }
         // Sent even when empty: the status and headers go out with the first chunk, and a follower of a quiet
         // process must learn at once that the request was accepted.
-        Multi<Buffer> first = Multi.createFrom().item(Buffer.buffer(cut(request, held)));
-        return Multi.createBy().concatenating().streams(first, follower.follow(request.process(), request.stderr(), ring, held.next()));
+        Buffer text = Buffer.buffer(cut(request, held));
+        return Multi.createBy().concatenating().streams(Multi.createFrom().item(text),
+                follower.follow(request.process(), request.stderr(), ring, held.next(), endsInsideLine(text, false)));
     }
 
     private static Multi<Buffer> memoryText(Request request, RingBuffer.Slice held) {
@@ -156,8 +158,18 @@ public class LogAnswers {
             return text;
         }
         Multi<Buffer> first = Multi.createFrom().item(Buffer.buffer()); // headers at once, as in fromMemory
-        return Multi.createBy().concatenating().streams(first, text, Multi.createFrom().deferred(() ->
-                follower.follow(request.process(), request.stderr(), ring.get(), followFrom.get())));
+        AtomicBoolean lineOpen = new AtomicBoolean();
+        Multi<Buffer> sent = text.onItem().invoke(chunk -> lineOpen.set(endsInsideLine(chunk, lineOpen.get())));
+        return Multi.createBy().concatenating().streams(first, sent, Multi.createFrom().deferred(() ->
+                follower.follow(request.process(), request.stderr(), ring.get(), followFrom.get(), lineOpen.get())));
+    }
+
+    /**
+     * Whether what was sent up to {@code chunk} ends inside a line, {@code before} being whether it did before it: the
+     * follower ends such a line should what comes next be skipped.
+     */
+    private static boolean endsInsideLine(Buffer chunk, boolean before) {
+        return chunk.length() == 0 ? before : chunk.getByte(chunk.length() - 1) != '\n';
     }
 
     /**

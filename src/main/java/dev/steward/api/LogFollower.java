@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * its place by absolute ring position, so rotation of the log files does not matter. Output the ring wrote over
  * before a poll could send it (a burst of more than 64 KiB, a fast writer, a slow client) is read from the log files
  * when they still hold it, a chunk per poll on a worker, and skipped only when they do not, up to the first whole line
- * the ring holds. When the process
+ * the ring holds; a line sent in part before the skip, whose end was skipped, gets a line break. When the process
  * is restarted with new log settings it gets a new ring, which is followed from its start. A process renamed by a scale
  * ({@code web} becomes {@code web-0} when 1 replica becomes 2, and back) is followed under its new name: it writes into
  * the same ring. The stream ends when the process is gone, or its stream is (stderr now redirected into stdout), or the
@@ -50,14 +50,19 @@ public class LogFollower {
         this.vertx = vertx;
     }
 
-    /** Output written to {@code ring} from {@code position} on, then whatever comes next. */
-    Multi<Buffer> follow(String process, boolean stderr, RingBuffer ring, long position) {
+    /**
+     * Output written to {@code ring} from {@code position} on, then whatever comes next; {@code lineOpen}: whether what
+     * was sent before ended inside a line.
+     */
+    Multi<Buffer> follow(String process, boolean stderr, RingBuffer ring, long position, boolean lineOpen) {
         return Multi.createFrom().emitter(emitter -> {
             active.incrementAndGet();
             String[] name = {process};
             RingBuffer[] current = {ring};
             long[] next = {position};
             long[] skipFrom = {-1}; // where the files were found not to hold what the ring lost: skipped from there
+            long[] sentEnd = {position}; // the position just past the last byte sent, by the answer before or by this
+            boolean[] open = {lineOpen}; // whether that byte was no line break
             long[] timer = {0};
             boolean[] ended = {false};
             Handler<Long> poll = new Handler<>() {
@@ -131,10 +136,26 @@ public class LogFollower {
                     // whose start is lost, and that piece must not pass for a line; the next line is whole.
                     int from = slice.start() > next[0] && !slice.startsLine() ? LogText.afterFirstLineBreak(slice.bytes()) : 0;
                     next[0] = slice.next();
-                    if (from < slice.bytes().length) {
-                        emitter.emit(Buffer.buffer(from == 0 ? slice.bytes()
-                                : java.util.Arrays.copyOfRange(slice.bytes(), from, slice.bytes().length)));
+                    send(slice.start(), slice.bytes(), from);
+                }
+
+                /**
+                 * Sends {@code bytes} from index {@code from}, the first of them at ring position {@code start} + from.
+                 * After a skip, a line whose end was lost with what was skipped is ended first: else the next line
+                 * sent would run on from its start, one line made of two.
+                 */
+                private void send(long start, byte[] bytes, int from) {
+                    if (from >= bytes.length) {
+                        return;
                     }
+                    boolean endCutLine = open[0] && start + from != sentEnd[0];
+                    Buffer out = Buffer.buffer(bytes.length - from + (endCutLine ? 1 : 0));
+                    if (endCutLine) {
+                        out.appendByte((byte) '\n');
+                    }
+                    emitter.emit(out.appendBytes(bytes, from, bytes.length - from));
+                    sentEnd[0] = start + bytes.length;
+                    open[0] = bytes[bytes.length - 1] != '\n';
                 }
 
                 /**
@@ -152,7 +173,7 @@ public class LogFollower {
                                 skipFrom[0] = from;
                             } else {
                                 next[0] = from + bytes.length;
-                                emitter.emit(Buffer.buffer(bytes));
+                                send(from, bytes, 0);
                             }
                         } finally {
                             schedule(1); // at once: more may be missed, or the ring read from where it skipped to

@@ -61,17 +61,61 @@ class LogFollowerFilesTest {
         }
     }
 
+    @Test
+    void aLineSentInPartBeforeASkipIsEndedThereNotRunOnIntoTheNextLine() {
+        // A fast writer whose files rotated the burst away: the line under way when the burst began lost its end
+        try (LogSink sink = LogSink.open(Optional.empty(), 0, 0)) {
+            LogSink.Run run = sink.beginRun();
+            AssertSubscriber<Buffer> client = followFromNow(sink);
+            run.write(ByteBuffer.wrap("SEQ 1 the start of a line".getBytes(US_ASCII)));
+            await().atMost(Duration.ofSeconds(20)).until(() -> text(client).equals("SEQ 1 the start of a line"));
+            run.write(ByteBuffer.wrap((" and its end\n" + numbers(2, 30000)).getBytes(US_ASCII)));
+            await().atMost(Duration.ofSeconds(20)).until(() -> text(client).endsWith("30000\n"));
+            client.cancel();
+            String followed = text(client);
+            String first = "SEQ 1 the start of a line\n";
+            assertEquals(first, followed.substring(0, first.length()), "the cut line ends where its end was skipped");
+            int next = Integer.parseInt(followed.substring(first.length(), followed.indexOf('\n', first.length())));
+            assertEquals(first + numbers(next, 30000), followed, "then whole lines, from the first the ring holds whole");
+        }
+    }
+
+    @Test
+    void anAnswerThatEndedInsideALineHasItEndedWhenWhatFollowsIsSkipped() {
+        try (LogSink sink = LogSink.open(Optional.empty(), 0, 0)) {
+            LogSink.Run run = sink.beginRun();
+            run.write(ByteBuffer.wrap("1\n2\nthe start of a line".getBytes(US_ASCII)));
+            FakeControl control = knowing(sink);
+            AssertSubscriber<Buffer> client = new LogAnswers(new LogFollower(control, vertx), control)
+                    .answer(new LogAnswers.Request("p", false, -1, -1, true), new LogTail(sink))
+                    .subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+            String answer = "1\n2\nthe start of a line";
+            await().atMost(Duration.ofSeconds(20)).until(() -> text(client).equals(answer));
+            run.write(ByteBuffer.wrap((" and its end\n" + numbers(4, 30000)).getBytes(US_ASCII)));
+            await().atMost(Duration.ofSeconds(20)).until(() -> text(client).endsWith("30000\n"));
+            client.cancel();
+            String followed = text(client).substring(answer.length());
+            assertEquals('\n', followed.charAt(0), "the answer's last line ends where its end was skipped");
+            int next = Integer.parseInt(followed.substring(1, followed.indexOf('\n', 1)));
+            assertEquals("\n" + numbers(next, 30000), followed, "then whole lines, from the first the ring holds whole");
+        }
+    }
+
     /** A client following process p's stdout, held by {@code sink}, from what it writes next. */
     private AssertSubscriber<Buffer> followFromNow(LogSink sink) {
+        return new LogFollower(knowing(sink), vertx).follow("p", false, sink.ring(), sink.ring().total(), false)
+                .subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+    }
+
+    /** A daemon whose one process, p, writes its stdout to {@code sink}. */
+    private static FakeControl knowing(LogSink sink) {
         LogTail tail = new LogTail(sink);
-        FakeControl control = new FakeControl() {
+        return new FakeControl() {
             @Override
             public Optional<LogTail> logs(String process, boolean stderr) {
                 return Optional.of(tail);
             }
         };
-        return new LogFollower(control, vertx).follow("p", false, sink.ring(), sink.ring().total())
-                .subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
     }
 
     private static String text(AssertSubscriber<Buffer> subscriber) {
