@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
@@ -370,10 +371,31 @@ public final class ChildLedger {
                 return;
             }
         }
-        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-        if (LibC.write(fd, bytes, bytes.length) != bytes.length) {
-            cannotWrite(LibC.strerror(Native.getLastError()), now);
+        String failure = writeAll(line.getBytes(StandardCharsets.UTF_8));
+        if (failure != null) {
+            cannotWrite(failure, now);
         }
+    }
+
+    /**
+     * Writes all of {@code bytes} to the file: null, or why it could not. A write that a disk filling up cuts short sets
+     * no errno (the warning named whatever an earlier call had failed with), so the rest is written again, and that
+     * write fails with the cause.
+     */
+    private String writeAll(byte[] bytes) {
+        int done = 0;
+        while (done < bytes.length) {
+            byte[] rest = done == 0 ? bytes : Arrays.copyOfRange(bytes, done, bytes.length);
+            long written = LibC.write(fd, rest, rest.length);
+            if (written < 0) {
+                return LibC.strerror(Native.getLastError());
+            }
+            if (written == 0) {
+                return "no byte written";
+            }
+            done += (int) written;
+        }
+        return null;
     }
 
     /**

@@ -124,6 +124,26 @@ class ChildLedgerTest {
     }
 
     /**
+     * A disk that fills up during a line: write(2) writes the part that fits and sets no errno, so the warning named the
+     * cause of an earlier failed call ("No such file or directory" from a look at /proc), not the full disk. A file size
+     * limit cuts the write the same way.
+     */
+    @Test
+    void aLineCutShortByAFullDiskIsReportedWithItsCause() throws IOException {
+        ChildLedger ledger = begin();
+        spawn(ledger, "web-0", Specs.defaults("web"));
+        Path file = stateDir.resolve(ChildLedger.FILE_NAME);
+        long size = Files.size(file);
+        int pid = sleeper();
+        long firstTick = ledger.beforeSpawn();
+        FileSizeLimit.during(size + 10, () -> ledger.record(pid, firstTick, "web-1", Specs.defaults("web")));
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith("cannot write " + file + " (" + LibC.strerror(FileSizeLimit.EFBIG) + ");"),
+                warnings.get(0));
+        assertEquals(size + 10, Files.size(file), "the part that fitted");
+    }
+
+    /**
      * A full disk for a while: the children spawned meanwhile are kept in memory, and the first spawn once the file can
      * be written (no sooner than the retry interval after the failure, here 0) writes them all.
      */
