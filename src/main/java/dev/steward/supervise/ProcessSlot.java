@@ -174,7 +174,11 @@ public final class ProcessSlot {
      */
     public void updateSpec(ProgramSpec newSpec) {
         String before = name();
+        int startSecondsBefore = spec.startSeconds();
         this.spec = newSpec;
+        if (state == ProcessState.STARTING && child != null && newSpec.startSeconds() != startSecondsBefore) {
+            countStartSecondsAgain();
+        }
         if (!outdated()) {
             stopsWith = newSpec;
         }
@@ -282,6 +286,20 @@ public final class ProcessSlot {
             transition(ProcessState.RUNNING, "pid " + child.pid());
         } else {
             timer = loop.schedule(Duration.ofSeconds(spec.startSeconds()), this::startSecondsElapsed);
+        }
+    }
+
+    /**
+     * A startSeconds changed in place while STARTING counts from the spawn, as the exit check counts it: lowered from 60
+     * to 5, the process is RUNNING 5 s after its spawn, not still STARTING (and holding readiness) until 60.
+     */
+    private void countStartSecondsAgain() {
+        cancelTimer();
+        long left = startedNanos + Duration.ofSeconds(spec.startSeconds()).toNanos() - loop.nanoTime();
+        if (left <= 0) {
+            startSecondsElapsed();
+        } else {
+            timer = loop.schedule(Duration.ofNanos(left), this::startSecondsElapsed);
         }
     }
 

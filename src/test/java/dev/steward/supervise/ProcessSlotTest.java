@@ -1210,6 +1210,34 @@ class ProcessSlotTest {
     }
 
     @Test
+    void aStartSecondsChangedWhileStartingCountsFromTheSpawn() {
+        ProcessSlot lowered = slot(web().startSeconds(60));
+        lowered.start();
+        loop.advanceSeconds(2);
+        lowered.updateSpec(Specs.from(lowered.spec()).startSeconds(5).build());
+        loop.advanceMillis(2_999);
+        assertEquals(STARTING, lowered.state());
+        loop.advanceMillis(1);
+        assertEquals(RUNNING, lowered.state(), "5 s after its spawn, not 60");
+
+        ProcessSlot passed = slot(web().startSeconds(60));
+        passed.start();
+        loop.advanceSeconds(10);
+        passed.updateSpec(Specs.from(passed.spec()).startSeconds(5).build());
+        assertEquals(RUNNING, passed.state(), "up longer than the new startSeconds already");
+
+        ProcessSlot raised = slot(web().startSeconds(5));
+        raised.start();
+        loop.advanceSeconds(2);
+        raised.updateSpec(Specs.from(raised.spec()).startSeconds(20).build());
+        loop.advanceSeconds(17);
+        assertEquals(STARTING, raised.state(), "not RUNNING at the old 5 s: an exit now would still be too quick");
+        loop.advanceSeconds(1);
+        assertEquals(RUNNING, raised.state());
+        assertEquals(0, loop.pendingTimers());
+    }
+
+    @Test
     void aGroupLeftAsAnotherUserIsLeftAtTheStopTimeoutAndSaidSo() {
         ProcessSlot slot = running(web().stopAsGroup(true).killAsGroup(true).stopTimeoutSeconds(3));
         launcher.lastChild().withMembersOfAnotherUser();
