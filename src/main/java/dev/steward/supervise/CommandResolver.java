@@ -1,6 +1,7 @@
 package dev.steward.supervise;
 
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -18,15 +19,27 @@ final class CommandResolver {
 
     static Path resolve(List<String> command, Map<String, String> environment, Optional<Path> directory)
             throws SpawnException {
-        String program = command.get(0);
+        // A stray byte of the daemon's environment (a Latin-1 PATH entry) is U+FFFD here: Java names no file with it.
+        String program = RawText.lossy(command.get(0));
         // Relative paths, and relative PATH entries, are where the child starts, as exec after the chdir takes them.
         Path start = directory.orElse(Path.of("")).toAbsolutePath();
         if (program.contains("/")) {
-            return checked(start.resolve(program), program);
+            try {
+                return checked(start.resolve(program), program);
+            } catch (InvalidPathException e) {
+                throw new SpawnException("can't find command '" + program + "': Java cannot name it as a file here ("
+                        + e.getReason() + ", in " + System.getProperty("sun.jnu.encoding") + "); fix spec.command, or run"
+                        + " the daemon in a UTF-8 locale (LANG=C.UTF-8)");
+            }
         }
-        String searchPath = environment.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+        String searchPath = RawText.lossy(environment.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
         for (String dir : searchPath.split(":", -1)) { // an empty entry, also the last, is the working directory
-            Path candidate = start.resolve(dir).resolve(program);
+            Path candidate;
+            try {
+                candidate = start.resolve(dir).resolve(program);
+            } catch (InvalidPathException e) {
+                continue; // Java names no such file in this locale (LANG=C: ASCII alone): passed over, as one not there
+            }
             if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
                 return candidate;
             }

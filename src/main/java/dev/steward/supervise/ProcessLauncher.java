@@ -94,7 +94,7 @@ public final class ProcessLauncher implements Launcher {
             Map<String, String> specEnvironment = specEnvironment(slot); // expanded once for the whole start
             environment = environment(slot, specEnvironment);
             variables = expansions.variables(specEnvironment);
-            directory = spec.directory().map(d -> Path.of(expand(slot, d, "spec.directory", variables)));
+            directory = spec.directory().map(d -> Path.of(RawText.lossy(expand(slot, d, "spec.directory", variables))));
             argv = command(slot, variables);
         } catch (IllegalArgumentException e) {
             throw new SpawnException(e.getMessage());
@@ -418,8 +418,8 @@ public final class ProcessLauncher implements Launcher {
             case StreamLogSpec.AUTO ->
                     Optional.of(stateDir.resolve("logs").resolve(spec.processName(index) + "." + suffix + ".log"));
             default -> Optional.of(stateDir.resolve(Expansions.inLogPath(stream.file())
-                    ? expansions.expandTemplate(spec, index, stream.file(),
-                            "spec.logs." + (suffix.equals("out") ? "stdout" : "stderr") + ".file", variables.get(), true)
+                    ? RawText.lossy(expansions.expandTemplate(spec, index, stream.file(),
+                            "spec.logs." + (suffix.equals("out") ? "stdout" : "stderr") + ".file", variables.get(), true))
                     : stream.file()));
         };
     }

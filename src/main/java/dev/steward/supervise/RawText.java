@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 public final class RawText {
     private static final char FIRST_ESCAPE = (char) 0xDC80;
     private static final char LAST_ESCAPE = (char) 0xDCFF;
+    private static final char REPLACEMENT = (char) 0xFFFD;
 
     private RawText() {
     }
@@ -58,6 +59,25 @@ public final class RawText {
         }
         out.writeBytes(text.substring(start).getBytes(StandardCharsets.UTF_8));
         return out.toByteArray();
+    }
+
+    /**
+     * The text with each escape as U+FFFD, as every stray byte was before escapes kept them: for a file name, since Java
+     * makes none of a lone surrogate (a PATH lookup threw on the supervision thread). The spawn's argv and environment
+     * get the bytes.
+     */
+    public static String lossy(String text) {
+        int escape = firstEscape(text);
+        if (escape < 0) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text);
+        for (int i = escape; i < text.length(); i++) {
+            if (isEscape(text, i)) {
+                out.setCharAt(i, REPLACEMENT);
+            }
+        }
+        return out.toString();
     }
 
     private static int firstEscape(String text) {

@@ -53,19 +53,40 @@ class ChildEnvironmentIT {
         assertTrue(environ.containsAll(List.of("my-var=dashes", "spring.profiles.active=prod", "PLAIN=kept")), environ.toString());
     }
 
+    /**
+     * A daemon whose PATH has an entry that is not UTF-8 (a Latin-1 home directory's bin), and a log file named after a
+     * variable that is not: the command is found on the rest of PATH and the log file written, as before such values
+     * were kept byte for byte. Java could name neither as a file, and the supervision thread failed at the first
+     * program: no program started, and the manifests were never in force.
+     */
+    @Test
+    void aDaemonWhosePathHasAnEntryThatIsNotUtf8StartsItsPrograms() throws Exception {
+        byte[] greeting = greetingTheChildGets("LC_ALL=C.UTF-8 GREETING=\"$(printf 'caf\\351')\" PATH=\"$(printf"
+                + " '/opt/caf\\351/bin'):$PATH\"", "sh", "  logs: {stdout: {file: \"%%(ENV_GREETING)s.log\"}}\n");
+
+        assertArrayEquals(new byte[] {'c', 'a', 'f', (byte) 0xe9}, greeting);
+    }
+
     /** The bytes of $GREETING as a child of a daemon started with it set to what {@code printf} makes of {@code bytes}. */
     private byte[] greetingTheChildGets(String bytes) throws Exception {
+        // printf makes the bytes, whatever this JVM's own charset would make of the text
+        return greetingTheChildGets("LC_ALL=C GREETING=\"$(printf '" + bytes + "')\"", "/bin/sh", "");
+    }
+
+    /**
+     * The bytes of $GREETING as a child, run by {@code shell} with {@code moreSpec} added to its spec, of a daemon started
+     * with the variables {@code exports} sets in sh.
+     */
+    private byte[] greetingTheChildGets(String exports, String shell, String moreSpec) throws Exception {
         String greet = """
                 apiVersion: steward.dev/v1
                 kind: Program
                 metadata: {name: child}
                 spec:
-                  command: ["/bin/sh", "-c", "printf %%s \\"$GREETING\\" > %1$s.tmp && mv %1$s.tmp %1$s; exec sleep 1000"]
+                  command: ["SHELL", "-c", "printf %%s \\"$GREETING\\" > %1$s.tmp && mv %1$s.tmp %1$s; exec sleep 1000"]
                   startSeconds: 0
-                """;
-        // printf makes the bytes, whatever this JVM's own charset would make of the text
-        return writtenByTheChild(greet, List.of("/bin/sh", "-c", "export LC_ALL=C GREETING=\"$(printf '" + bytes + "')\";"
-                + " exec \"$@\"", "sh"));
+                """.replace("SHELL", shell) + moreSpec;
+        return writtenByTheChild(greet, List.of("/bin/sh", "-c", "export " + exports + "; exec \"$@\"", "sh"));
     }
 
     /**

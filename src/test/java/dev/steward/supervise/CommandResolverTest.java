@@ -68,6 +68,33 @@ class CommandResolverTest {
         assertTrue(missing.getMessage().startsWith("can't find command 'other' on PATH (" + dir + ")"), missing.getMessage());
     }
 
+    /**
+     * A PATH entry of the daemon's that is not UTF-8 (Latin-1's /opt/caf\xe9/bin, kept as its bytes for the children)
+     * is no file name Java takes: the lookup threw on the supervision thread, and no program of the reconcile started.
+     */
+    @Test
+    void aPathEntryThatIsNotUtf8IsPassedOverAndACommandThatIsNotIsNotFound() throws Exception {
+        Path script = file("tool", "rwxr-xr-x");
+        String latin1 = RawText.decode(new byte[] {'/', 'c', 'a', 'f', (byte) 0xe9}, 0, 5);
+        assertEquals(script, resolve("tool", Map.of("PATH", latin1 + "/bin:" + dir), Optional.empty()));
+
+        SpawnException e = assertThrows(SpawnException.class, () -> resolve(latin1 + "/tool", Map.of(), Optional.empty()));
+        assertTrue(e.getMessage().startsWith("can't find command '/caf\ufffd/tool'"), e.getMessage());
+    }
+
+    /**
+     * Under a locale that is not UTF-8 (no LANG: ASCII) Java takes no file name with a byte above 127 at all; a NUL stands
+     * for such a name here, as no locale takes it: an entry passed over, a command refused, never an exception.
+     */
+    @Test
+    void aPathEntryOrCommandJavaCannotNameIsNoExceptionOnTheSupervisionThread() throws Exception {
+        Path script = file("tool", "rwxr-xr-x");
+        assertEquals(script, resolve("tool", Map.of("PATH", "/a\0b:" + dir), Optional.empty()));
+
+        SpawnException e = assertThrows(SpawnException.class, () -> resolve("/a\0b/tool", Map.of(), Optional.empty()));
+        assertTrue(e.getMessage().startsWith("can't find command '/a\0b/tool': Java cannot name it as a file here"), e.getMessage());
+    }
+
     @Test
     void aMissingFileIsNamedWithWhereItWasLookedFor() {
         Path missing = dir.resolve("nope");

@@ -28,6 +28,15 @@ class RawTextTest {
     }
 
     @Test
+    void lossyTextHasEachEscapeAsTheReplacementCharacterAndKeepsRealCharacters() {
+        String real = new String(Character.toChars(0x10080)); // its low surrogate is U+DC80, the escape of 0x80
+        String text = RawText.decode(new byte[] {'c', 'a', 'f', (byte) 0xe9, '-', (byte) 0xf0, (byte) 0x90, (byte) 0x82,
+                (byte) 0x80, (byte) 0x80}, 0, 10);
+        assertEquals("caf\ufffd-" + real + "\ufffd", RawText.lossy(text));
+        assertEquals("plain", RawText.lossy("plain"));
+    }
+
+    @Test
     void aRealCharacterWhoseSecondHalfLooksLikeAnEscapeIsWrittenAsUtf8() {
         String text = new String(Character.toChars(0x10080)); // its low surrogate is U+DC80, the escape of 0x80
         assertArrayEquals(text.getBytes(StandardCharsets.UTF_8), RawText.encode(text));
