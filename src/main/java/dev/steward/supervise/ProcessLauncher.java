@@ -148,8 +148,13 @@ public final class ProcessLauncher implements Launcher {
         if (!steps.isEmpty()) {
             steps.add("exec \"$0\" \"$@\"");
             Path shell = shellFor(environment);
-            List<String> wrapped = new ArrayList<>(List.of(shell.toString(), "-c", String.join("; ", steps),
-                    executable.toAbsolutePath().toString()));
+            List<String> wrapped = new ArrayList<>(List.of(shell.toString()));
+            if (shell.equals(BASH)) {
+                // -p: bash reads no $BASH_ENV (an image's ~/.bashrc, whose exports would reach the program), imports no
+                // functions and ignores SHELLOPTS, as dash does; the program still gets them all
+                wrapped.add("-p");
+            }
+            wrapped.addAll(List.of("-c", String.join("; ", steps), executable.toAbsolutePath().toString()));
             wrapped.addAll(parameters);
             wrapped.addAll(argv.subList(1, argv.size()));
             argv = wrapped;

@@ -10,6 +10,7 @@ import java.util.List;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What a child inherits from the daemon's own environment. */
@@ -47,10 +48,15 @@ class ChildEnvironmentIT {
                   umask: "027"
                   startSeconds: 0
                 """;
+        // bash runs $BASH_ENV first (an image's ENV BASH_ENV=~/.bashrc, for conda or nvm): what that exports reached the
+        // program, which started without the shell gets none of it
+        Path bashEnv = Files.writeString(root.resolve("bashrc"), "export SOURCED_BY_THE_SHELL=yes\n");
         List<String> environ = new String(writtenByTheChild(umasked, List.of("/usr/bin/env", "my-var=dashes",
-                "spring.profiles.active=prod", "PLAIN=kept")), StandardCharsets.UTF_8).lines().toList();
+                "spring.profiles.active=prod", "PLAIN=kept", "BASH_ENV=" + bashEnv)), StandardCharsets.UTF_8).lines().toList();
 
-        assertTrue(environ.containsAll(List.of("my-var=dashes", "spring.profiles.active=prod", "PLAIN=kept")), environ.toString());
+        assertTrue(environ.containsAll(List.of("my-var=dashes", "spring.profiles.active=prod", "PLAIN=kept", "BASH_ENV=" + bashEnv)),
+                environ.toString());
+        assertFalse(environ.contains("SOURCED_BY_THE_SHELL=yes"), environ.toString());
     }
 
     /**
