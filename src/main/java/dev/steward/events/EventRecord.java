@@ -25,6 +25,12 @@ public record EventRecord(long id, String type, String reason, String object, St
 
     /** What a Warning about a stop that needed SIGKILL tells the operator to do. */
     private static final String KILLING_HINT = "; make it exit on its stopSignal, or give it more stopTimeoutSeconds";
+    /**
+     * As {@link #KILLING_HINT}, when the process itself exited and the rest of its group is killed: without stopAsGroup
+     * they never got the stop signal.
+     */
+    private static final String GROUP_KILLING_HINT = "; have the rest of its process group exit on the stop signal"
+            + " (stopAsGroup: true sends it to them all), or give them more stopTimeoutSeconds";
     /** What a Warning about an unexpected exit code adds after {@link #outputHint}. */
     private static final String EXIT_CODES_HINT = "; if that code means success, add it to spec.exitCodes";
 
@@ -40,9 +46,13 @@ public record EventRecord(long id, String type, String reason, String object, St
         return kind != null && kind.type().equals(WARNING);
     }
 
-    /** Where to look for why a process exited: each Warning says what to do, as a log line would not. */
-    private static String outputHint(String process) {
-        return "; its output may say why: steward logs " + process + " --stderr (and without --stderr)";
+    /**
+     * Where to look for why a process exited: each Warning says what to do, as a log line would not. Not at --stderr when
+     * stderr goes into stdout: there is no stderr log then, and that command is refused.
+     */
+    private static String outputHint(StateChange c) {
+        return "; its output may say why: steward logs " + c.process()
+                + (c.stderrApart() ? " --stderr (and without --stderr)" : " (its stderr goes there too)");
     }
 
     /** How a domain event reads in the history. */
@@ -66,22 +76,23 @@ public record EventRecord(long id, String type, String reason, String object, St
                     return c.renamed() ? new Kind(NORMAL, "Renamed", object, c.detail())
                             : c.to() == ProcessState.EXITED ? new Kind(NORMAL, "RestartChanged", object, c.detail())
                             : c.waitingForGroup() ? new Kind(NORMAL, "Stopping", object, c.detail())
-                            : new Kind(WARNING, "Killing", object, c.detail() + KILLING_HINT);
+                            : new Kind(WARNING, "Killing", object, c.detail()
+                                    + (c.killedRestOfGroup() ? GROUP_KILLING_HINT : KILLING_HINT));
                 }
                 return switch (c.to()) {
                     case STARTING -> new Kind(NORMAL, "Starting", object, c.detail().isEmpty() ? "starting" : "started, " + c.detail());
                     case RUNNING -> new Kind(NORMAL, "Running", object, "running, " + c.detail());
                     // a spawn error says what to do itself; an exit before startSeconds does not say why
                     case BACKOFF -> new Kind(WARNING, "BackOff", object, c.spawnFailed() ? c.detail()
-                            : c.detail() + outputHint(c.process()));
+                            : c.detail() + outputHint(c));
                     case FATAL -> new Kind(WARNING, "Fatal", object, c.detail());
                     // "exit status 0; expected", maybe followed by "; restarts in 900 ms (...)"; a crash loop that
                     // waits out restartBackoff is kubectl's BackOff ("Back-off restarting failed container")
                     case EXITED -> c.backingOff() ? new Kind(WARNING, "BackOff", object, "back-off restarting "
                             + (c.detail().contains("; expected") ? "exited" : "failed") + " process: " + c.detail()
-                            + outputHint(c.process()))
+                            + outputHint(c))
                             : c.detail().contains("; expected") ? new Kind(NORMAL, "Exited", object, c.detail())
-                            : new Kind(WARNING, "Exited", object, c.detail() + outputHint(c.process())
+                            : new Kind(WARNING, "Exited", object, c.detail() + outputHint(c)
                                     + (c.exitedWithCode() ? EXIT_CODES_HINT : ""));
                     case STOPPING -> new Kind(NORMAL, "Stopping", object, c.detail());
                     case STOPPED -> new Kind(c.leftGroupMembers() ? WARNING : NORMAL, "Stopped", object,

@@ -472,7 +472,7 @@ public final class ProcessSlot {
                         + " or have the program stop them itself on its stop signal");
                 return;
             }
-            notice("its process group " + pgid + " still has processes " + killAfterSeconds
+            notice("its process group " + pgid + StateChange.GROUP_STILL_THERE + killAfterSeconds
                     + " s after the stop signal; sent SIGKILL to its process group");
         } else if (groupKilled && now - killAtNanos >= AFTER_GROUP_KILL.toNanos()) {
             stopped(lastExit.status() + "; processes of its process group " + pgid + " are still there "
@@ -501,12 +501,14 @@ public final class ProcessSlot {
     private void transition(ProcessState to, String detail) {
         ProcessState from = state;
         state = to;
-        listener.stateChanged(this, new StateChange(spec.name(), name(), from, to, pid(), detail, clock.instant()));
+        listener.stateChanged(this, new StateChange(spec.name(), name(), from, to, pid(), detail, clock.instant(),
+                !spec.logs().redirectStderr()));
     }
 
     /** Something notable that changes no state (from == to): a SIGKILL after the stop timeout, a restart cancelled. */
     private void notice(String detail) {
-        listener.stateChanged(this, new StateChange(spec.name(), name(), state, state, pid(), detail, clock.instant()));
+        listener.stateChanged(this, new StateChange(spec.name(), name(), state, state, pid(), detail, clock.instant(),
+                !spec.logs().redirectStderr()));
     }
 
     private void cancelTimer() {

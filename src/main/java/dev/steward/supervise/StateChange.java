@@ -5,10 +5,12 @@ import java.time.Instant;
 /**
  * One transition of one process, as Supervisor would report it.
  *
- * @param detail human-readable reason: {@code pid 1234}, {@code exit status 1; not expected}, a spawn error
+ * @param detail      human-readable reason: {@code pid 1234}, {@code exit status 1; not expected}, a spawn error
+ * @param stderrApart whether the process's stderr has a log of its own, not redirected into stdout's: where a Warning
+ *                    sends the operator to read its output
  */
 public record StateChange(String program, String process, ProcessState from, ProcessState to, int pid,
-                          String detail, Instant at) {
+                          String detail, Instant at, boolean stderrApart) {
 
     /** Opens the note on an EXITED change's detail when its restart waits out {@code restartBackoff}. */
     static final String RESTART_BACKOFF = "(restartBackoff: ";
@@ -20,6 +22,9 @@ public record StateChange(String program, String process, ProcessState from, Pro
 
     /** In a STOPPED detail: processes of the group outlived its SIGKILL, or were beyond its reach, and run on unsupervised. */
     static final String GROUP_LEFT = ", and are left";
+
+    /** In a STOPPING notice: the child exited, and the rest of its process group outlived the stop timeout. */
+    static final String GROUP_STILL_THERE = " still has processes ";
 
     /** Opens a BACKOFF detail when the process could not be spawned; the error that follows says what to do. */
     static final String SPAWN_ERROR = "spawn error: ";
@@ -42,6 +47,11 @@ public record StateChange(String program, String process, ProcessState from, Pro
     /** A STOPPING notice that the child has exited while others of its process group (killAsGroup) live on. */
     public boolean waitingForGroup() {
         return from == ProcessState.STOPPING && to == ProcessState.STOPPING && detail.contains(WAITING_FOR_GROUP);
+    }
+
+    /** The SIGKILL of what is left of the process group of a child that has exited (killAsGroup). */
+    public boolean killedRestOfGroup() {
+        return from == ProcessState.STOPPING && to == ProcessState.STOPPING && detail.contains(GROUP_STILL_THERE);
     }
 
     /** A process renamed by a scale, in whatever state it is. */

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class ConsoleEventLogTest {
 
     private static Event change(ProcessState from, ProcessState to, String detail) {
-        return new Event.ProcessStateChanged(new StateChange("web", "web", from, to, 4400, detail, Instant.EPOCH));
+        return new Event.ProcessStateChanged(new StateChange("web", "web", from, to, 4400, detail, Instant.EPOCH, true));
     }
 
     @Test

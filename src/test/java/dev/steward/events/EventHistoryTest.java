@@ -59,7 +59,7 @@ class EventHistoryTest {
     }
 
     private static Event change(ProcessState from, ProcessState to, String detail) {
-        return new Event.ProcessStateChanged(new StateChange("web", "web-0", from, to, 1234, detail, T0));
+        return new Event.ProcessStateChanged(new StateChange("web", "web-0", from, to, 1234, detail, T0, true));
     }
 
     private EventRecord single() {
@@ -434,6 +434,28 @@ class EventHistoryTest {
         assertEquals(EventRecord.WARNING, record.type());
         assertEquals("still running 10 s after the stop signal; sent SIGKILL; make it exit on its stopSignal, or give it more"
                 + " stopTimeoutSeconds", record.message());
+    }
+
+    @Test
+    void aKillOfTheRestOfAProcessGroupPointsAtStopAsGroupNotAtTheProcessThatExitedOnItsSignal() {
+        // killAsGroup without stopAsGroup: the process exited on its SIGTERM, which the rest of its group never got; the
+        // hint told to make the process exit on its stopSignal, which it had
+        accept(change(ProcessState.STOPPING, ProcessState.STOPPING, "its process group 1234 still has processes 10 s"
+                + " after the stop signal; sent SIGKILL to its process group"));
+
+        assertEquals("its process group 1234 still has processes 10 s after the stop signal; sent SIGKILL to its process"
+                + " group; have the rest of its process group exit on the stop signal (stopAsGroup: true sends it to them"
+                + " all), or give them more stopTimeoutSeconds", single().message());
+    }
+
+    @Test
+    void aWarningAboutAProcessWhoseStderrGoesIntoItsStdoutPointsAtItsStdoutAlone() {
+        // redirectStderr: `steward logs web-0 --stderr` is refused, there being no stderr log
+        history.accept(new Event.ProcessStateChanged(new StateChange("web", "web-0", ProcessState.RUNNING,
+                ProcessState.EXITED, 1234, "exit status 3; not expected", T0, false)), clock.instant());
+
+        assertEquals("exit status 3; not expected; its output may say why: steward logs web-0 (its stderr goes there"
+                + " too); if that code means success, add it to spec.exitCodes", single().message());
     }
 
     @Test

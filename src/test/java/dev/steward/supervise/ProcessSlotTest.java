@@ -771,7 +771,7 @@ class ProcessSlotTest {
         assertEquals("web-0", slot.name());
         assertEquals(new StateChange("web", "web-0", RUNNING, RUNNING, pid, "renamed from web, as its program"
                 + " has 2 replicas now; its STEWARD_PROCESS_NAME, and log files named after it, keep the name web until it"
-                + " restarts", loop.now()), onlyEvent());
+                + " restarts", loop.now(), true), onlyEvent());
         slot.updateSpec(Specs.from(slot.spec()).replicas(3).build());
         assertEquals(1, events.size(), "2 to 3 renames nothing");
         slot.updateSpec(Specs.from(slot.spec()).replicas(1).build());
