@@ -153,8 +153,10 @@ public final class ProcessSlot {
             return; // the stop comes in the shutdown's order; a stop here would come before a higher level's
         }
         if (state == ProcessState.RUNNING || state == ProcessState.STARTING) {
-            kill();
+            // Marked before the STOPPING transition: its listeners (a rollout waiting for this process) must see it
+            // coming back up, not stopping for good, or they take another instance down beside it.
             startWhenStopped = true;
+            kill();
         } else if (state == ProcessState.STOPPING) {
             startWhenStopped = true;
         } else {

@@ -323,6 +323,24 @@ class ProgramControllerTest {
     }
 
     @Test
+    void aRestartOfTheProcessARolloutWaitsForTakesNoOtherDownAsItStops() {
+        // `steward restart web-2` twice, the second while web-2 is STARTING, with an edit's rollout waiting for it: the
+        // rollout saw web-2 STOPPING, not yet marked to start again, as a stop for good and took web-0 down with it.
+        ProgramSpec before = web(3).build();
+        running(before);
+        ProcessSlot web2 = controller.slots().get(2);
+        web2.restart();
+        childOf(web2).exit(ExitStatus.killedBy(SIGTERM));
+        controller.update(Specs.from(before).command("/bin/new").build());
+        assertEquals(List.of(RUNNING, RUNNING, STARTING), states(), "the rollout waits while web-2 comes back up");
+
+        web2.restart();
+
+        assertEquals(List.of(RUNNING, RUNNING, STOPPING), states(), "web-0 waits while web-2 comes back up again");
+        assertTrue(web2.startPending());
+    }
+
+    @Test
     void rolloutWaitsWhileTheFirstIsInBackoff() {
         ProgramSpec before = web(2).build();
         running(before);
