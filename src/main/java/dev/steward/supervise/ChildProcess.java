@@ -18,4 +18,12 @@ public interface ChildProcess {
     default boolean groupAlive() {
         return signal(0, true);
     }
+
+    /**
+     * Whether its process group has a process the daemon may signal ({@code kill(-pgid, 0)} succeeds): false for a group
+     * whose members all run as another user now (EPERM), though {@link #groupAlive()}.
+     */
+    default boolean groupReachable() {
+        return signal(0, true);
+    }
 }

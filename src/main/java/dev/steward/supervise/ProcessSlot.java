@@ -457,6 +457,12 @@ public final class ProcessSlot {
                     : "; the rest of its process group has exited"));
             return;
         }
+        if (groupKilled && !leftGroup.groupReachable()) {
+            // Only members the daemon may not signal are left (EPERM): the SIGKILL sent while the child lived took the
+            // child, not them, and no later signal of the daemon's will reach them either.
+            leftAsAnotherUser(pgid);
+            return;
+        }
         long now = loop.nanoTime();
         if (!groupAnnounced) {
             groupAnnounced = true;
@@ -468,10 +474,7 @@ public final class ProcessSlot {
             groupKilled = true;
             if (!leftGroup.signal(9, true) && leftGroup.groupAlive()) {
                 // EPERM: what is left runs as another user now, and no signal of the daemon's will reach it; waiting is pointless.
-                stopped(lastExit.status() + "; processes of its process group " + pgid + " still run " + killAfterSeconds
-                        + " s after the stop signal as another user (a setuid program such as sudo), whom the daemon may not"
-                        + " signal" + StateChange.GROUP_LEFT + " (pgrep -a -g " + pgid + " lists them): stop them as that user,"
-                        + " or have the program stop them itself on its stop signal");
+                leftAsAnotherUser(pgid);
                 return;
             }
             notice("its process group " + pgid + StateChange.GROUP_STILL_THERE + killAfterSeconds
@@ -482,6 +485,14 @@ public final class ProcessSlot {
             return;
         }
         pollGroupLater();
+    }
+
+    /** The stop ends with members of the child's process group left running as another user, whom the daemon may not signal. */
+    private void leftAsAnotherUser(int pgid) {
+        stopped(lastExit.status() + "; processes of its process group " + pgid + " still run " + killAfterSeconds
+                + " s after the stop signal as another user (a setuid program such as sudo), whom the daemon may not"
+                + " signal" + StateChange.GROUP_LEFT + " (pgrep -a -g " + pgid + " lists them): stop them as that user,"
+                + " or have the program stop them itself on its stop signal");
     }
 
     /** Arms the timer of an automatic restart (EXITED) or retry (BACKOFF), and notes when it is due. */

@@ -148,6 +148,12 @@ final class FakeLauncher implements Launcher {
             return !dead || groupMembers;
         }
 
+        /** Looked at, not signalled: not in {@link #signals()}. */
+        @Override
+        public boolean groupReachable() {
+            return !dead || (groupMembers && !membersAnotherUsers);
+        }
+
         /** Others of its process group outlive it, until SIGKILL to the group or {@link #membersExit()}. */
         FakeChild withGroupMembers() {
             groupMembers = true;

@@ -1259,6 +1259,28 @@ class ProcessSlotTest {
     }
 
     @Test
+    void aGroupLeftAsAnotherUserByAChildKilledAtTheStopTimeoutIsSaidSoAtOnce() {
+        // The child ignored its stop signal: the SIGKILL to the group at the deadline took it, not the member run as another
+        // user. That was waited for 5 s more and called "still there 5 s after SIGKILL", as a member stuck in the kernel.
+        ProcessSlot slot = running(web().stopAsGroup(true).killAsGroup(true).stopTimeoutSeconds(3));
+        launcher.lastChild().withMembersOfAnotherUser();
+        slot.stop();
+        loop.advanceSeconds(3);
+        assertTrue(launcher.signals().contains(new SentSignal(PID1, SIGKILL, true)));
+        launcher.exitLast(ExitStatus.killedBy(SIGKILL));
+        events.clear();
+
+        loop.advanceMillis(ProcessSlot.GROUP_POLL.toMillis());
+
+        assertEquals(STOPPED, slot.state(), "no signal of the daemon's reaches what is left: not waited for");
+        assertEquals("terminated by SIGKILL; processes of its process group " + PID1 + " still run 3 s after the stop signal as"
+                + " another user (a setuid program such as sudo), whom the daemon may not signal, and are left (pgrep -a -g "
+                + PID1 + " lists them): stop them as that user, or have the program stop them itself on its stop signal",
+                onlyEvent().detail());
+        assertEquals(0, loop.pendingTimers());
+    }
+
+    @Test
     void aSigkillBeforeTheChildsExitIsNotSentAgain() {
         ProcessSlot slot = running(web().stopAsGroup(true).killAsGroup(true).stopTimeoutSeconds(3));
         launcher.lastChild().withMembersThatSurviveKill(); // for a moment: not reaped yet when the child's exit comes
