@@ -297,8 +297,10 @@ public final class Api {
 
     CliException failure(IOException e) {
         if (e instanceof HttpTransport.NoAnswerException) {
+            HttpTransport.NoAnswerException none = (HttpTransport.NoAnswerException) e;
             return new CliException(StewardCli.EXIT_UNREACHABLE, "the Steward daemon at " + http.endpoint() + " took the request"
-                    + " but sent no answer within " + ActionCommands.seconds(((HttpTransport.NoAnswerException) e).millis / 1000.0) + " s: it is stuck or"
+                    + " but sent no answer " + (none.probed ? "to it, nor to another request within " : "within ")
+                    + ActionCommands.seconds(none.millis / 1000.0) + " s: it is stuck or"
                     + " overloaded; its own output (where bin/steward serve runs) may say why, and kill -QUIT PID (its pid"
                     + " is in the state directory's steward.lock) prints its threads there. STEWARD_REQUEST_TIMEOUT=SECONDS"
                     + " waits longer (0: for ever)");

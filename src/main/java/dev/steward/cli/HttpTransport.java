@@ -58,10 +58,13 @@ public final class HttpTransport {
     /** The daemon took the request but its answer did not begin in time (stuck, or overloaded): the CLI exits 3. */
     public static final class NoAnswerException extends IOException {
         public final long millis;
+        /** Whether it was another request that got no answer within {@code millis}, asked while this one waited. */
+        public final boolean probed;
 
-        public NoAnswerException(long millis, Throwable cause) {
+        public NoAnswerException(long millis, boolean probed, Throwable cause) {
             super("no answer within " + millis + " ms", cause);
             this.millis = millis;
+            this.probed = probed;
         }
     }
 
@@ -72,21 +75,49 @@ public final class HttpTransport {
     private static final class Watchdog extends Thread {
         private final Closeable connection;
         private final long millis;
+        /** Asked every {@link #probeEvery} ms, once that long has passed, whether the daemon still answers; null: not asked. */
+        private final HttpTransport prober;
+        private final long probeEvery;
         private volatile boolean fired;
+        /** Whether it fired as the daemon did not answer another request ({@link #prober}). */
+        private volatile boolean probedOut;
 
         Watchdog(Closeable connection, long millis) {
+            this(connection, millis, null, millis);
+        }
+
+        /**
+         * @param millis     the longest the answer may take to begin
+         * @param prober     asked every {@code probeEvery} ms whether the daemon answers another request: the wait ends
+         *                   sooner, at the first that it does not
+         */
+        Watchdog(Closeable connection, long millis, HttpTransport prober, long probeEvery) {
             super("steward-watchdog");
             setDaemon(true);
             this.connection = connection;
             this.millis = millis;
+            this.prober = prober;
+            this.probeEvery = probeEvery;
         }
 
         @Override
         public void run() {
+            long start = System.nanoTime();
             try {
-                Thread.sleep(millis);
+                Thread.sleep(Math.min(millis, probeEvery));
+                long left;
+                while (prober != null && (left = millis - (System.nanoTime() - start) / 1_000_000) > 0) {
+                    if (!prober.answers()) {
+                        probedOut = true;
+                        break;
+                    }
+                    Thread.sleep(Math.min(left, probeEvery));
+                }
             } catch (InterruptedException answered) {
                 return;
+            }
+            if (isInterrupted()) {
+                return; // the answer began while the daemon was asked (which the interrupt cut short)
             }
             fired = true;
             try {
@@ -173,16 +204,16 @@ public final class HttpTransport {
 
     /**
      * The time an answer to {@code target} may take to begin: {@link #answerMillis}, plus the {@code timeout=S} an
-     * action waits for on the daemon's side, or, for an action that gives none, the longest the daemon then waits
-     * (ActionTimeout.CAP); 0 for ever.
+     * action waits for on the daemon's side, or, for one that gives none ({@link #probes}), the longest the daemon then
+     * waits (ActionTimeout.CAP); 0 for ever.
      */
     long answerMillis(String target) {
         if (answerMillis <= 0) {
             return 0;
         }
-        int at = target.indexOf("timeout=");
-        if (at < 1 || (target.charAt(at - 1) != '?' && target.charAt(at - 1) != '&')) {
-            return target.startsWith(ACTIONS) ? answerMillis + ACTION_WAIT_CAP_MILLIS : answerMillis;
+        int at = timeoutAt(target);
+        if (at < 0) {
+            return probes(target) ? answerMillis + ACTION_WAIT_CAP_MILLIS : answerMillis;
         }
         int end = target.indexOf('&', at);
         try {
@@ -190,6 +221,33 @@ public final class HttpTransport {
             return answerMillis + (long) Math.ceil(seconds * 1000);
         } catch (NumberFormatException e) {
             return answerMillis;
+        }
+    }
+
+    /** Where {@code timeout=} begins in {@code target}'s query; -1 when it has none. */
+    private static int timeoutAt(String target) {
+        int at = target.indexOf("timeout=");
+        return at < 1 || (target.charAt(at - 1) != '?' && target.charAt(at - 1) != '&') ? -1 : at;
+    }
+
+    /**
+     * Whether the wait for the answer to {@code target} asks the daemon every {@link #answerMillis} whether it still
+     * answers: a start, stop or restart without a timeout, which the daemon may take up to an hour over (the processes'
+     * own startSeconds and stopTimeoutSeconds), where a daemon stuck or stopped (kill -STOP) is to be given up on as
+     * soon as for any other request. A signal waits for nothing.
+     */
+    static boolean probes(String target) {
+        return target.startsWith(ACTIONS) && !target.startsWith(ACTIONS + "signal") && timeoutAt(target) < 0;
+    }
+
+    /** Whether the daemon begins an answer to a request of its own within {@link #answerMillis}: it is not stuck. */
+    boolean answers() {
+        HttpTransport probe = new HttpTransport(endpoint, connectTimeoutMillis, authorization, trustedPeers);
+        probe.answerTimeout(answerMillis);
+        try (Response response = probe.send("GET", "/api/v1/version", null, null, null)) {
+            return response.status > 0; // any answer, even a refusal: it answers
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -270,7 +328,8 @@ public final class HttpTransport {
             byte[] headBytes = head.toString().getBytes(StandardCharsets.UTF_8);
             InputStream in = new BufferedInputStream(rawIn, 16 * 1024);
             long waitMillis = answerMillis(target);
-            watchdog = waitMillis > 0 ? new Watchdog(connection, waitMillis) : null;
+            watchdog = waitMillis <= 0 ? null : probes(target) ? new Watchdog(connection, waitMillis, this, answerMillis)
+                    : new Watchdog(connection, waitMillis);
             if (watchdog != null) {
                 watchdog.start();
             }
@@ -298,7 +357,7 @@ public final class HttpTransport {
         } catch (IOException | RuntimeException e) {
             connection.close();
             if (watchdog != null && watchdog.fired) {
-                throw new NoAnswerException(watchdog.millis, e);
+                throw watchdog.probedOut ? new NoAnswerException(answerMillis, true, e) : new NoAnswerException(watchdog.millis, false, e);
             }
             throw e;
         } finally {

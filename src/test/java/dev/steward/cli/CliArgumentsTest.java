@@ -79,6 +79,11 @@ class CliArgumentsTest {
         assertEquals(60_000 + 3_600_000, http.answerMillis("/api/v1/actions/restart?target=web"));
         assertEquals(60_000 + 5_000, http.answerMillis("/api/v1/actions/restart?target=web&timeout=5"));
         assertEquals(60_000, http.answerMillis("/api/v1/processes"));
+        assertEquals(60_000, http.answerMillis("/api/v1/actions/signal?target=web&signal=HUP"), "a signal waits for nothing");
+        assertTrue(HttpTransport.probes("/api/v1/actions/stop?target=web"));
+        assertFalse(HttpTransport.probes("/api/v1/actions/stop?target=web&timeout=5"));
+        assertFalse(HttpTransport.probes("/api/v1/actions/signal?target=web&signal=HUP"));
+        assertFalse(HttpTransport.probes("/api/v1/processes"));
         assertEquals(dev.steward.supervise.ActionTimeout.CAP.toMillis(), HttpTransport.ACTION_WAIT_CAP_MILLIS,
                 "the client's copy of the daemon's longest wait");
     }

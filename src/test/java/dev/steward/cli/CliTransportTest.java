@@ -170,38 +170,88 @@ class CliTransportTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void anActionWithoutATimeoutIsWaitedForWhileTheDaemonAnswersOtherRequests(@TempDir Path dir) throws Exception {
+        // A stop that waits out a long stopTimeoutSeconds: the daemon answers the client's other requests meanwhile.
+        Path socket = dir.resolve("steward.sock");
+        java.util.List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (ServerSocketChannel server = fakeDaemon(socket, (request, channel) -> {
+            asked.add(request);
+            Thread answer = new Thread(() -> {
+                try (channel) {
+                    String body = "{}";
+                    if (request.contains("/actions/stop")) {
+                        Thread.sleep(2500); // its stopTimeoutSeconds, then SIGKILL
+                        body = "{\"items\": [{\"name\": \"web\", \"ok\": true, \"state\": \"STOPPED\","
+                                + " \"message\": \"stopped (terminated by SIGKILL)\"}], \"ok\": true}";
+                    }
+                    Channels.newOutputStream(channel).write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.ISO_8859_1));
+                } catch (IOException | InterruptedException e) {
+                    // the client went away
+                }
+            });
+            answer.setDaemon(true);
+            answer.start();
+        })) {
+            CliRun.Result stop = CliRun.run(Map.of("STEWARD_REQUEST_TIMEOUT", "0.5"), dir, "", "--server", socket.toString(), "stop", "web");
+
+            assertEquals(0, stop.code(), stop::toString);
+            assertEquals("web: stopped (terminated by SIGKILL)\n", stop.out());
+            assertEquals(true, asked.stream().filter(request -> request.startsWith("GET /api/v1/version")).count() >= 2,
+                    "asked whether it still answers: " + asked);
+        }
+    }
+
+    /** What a fake daemon does with a request whose head it has read. */
+    private interface RequestHandler {
+        void answer(String requestLine, SocketChannel channel) throws IOException, InterruptedException;
+    }
+
+    /**
+     * A fake daemon listening on {@code socket}, on a thread of its own: reads the head of each request and hands it to
+     * {@code answer}. Closing the channel returned ends it.
+     */
+    private static ServerSocketChannel fakeDaemon(Path socket, RequestHandler answer) throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socket));
+        Thread daemon = new Thread(() -> {
+            try {
+                while (true) {
+                    SocketChannel channel = server.accept();
+                    BufferedReader head = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel),
+                            StandardCharsets.ISO_8859_1));
+                    String request = head.readLine();
+                    while (!head.readLine().isEmpty()) {
+                        // the head only
+                    }
+                    answer.answer(request, channel);
+                }
+            } catch (IOException | InterruptedException e) {
+                // the server closed: the test is over
+            }
+        });
+        daemon.setDaemon(true);
+        daemon.start();
+        return server;
+    }
+
+    @Test
     @org.junit.jupiter.api.Timeout(60) // before the fix, the first call waited for ever
     void aDaemonThatTakesTheRequestButNeverAnswersIsGivenUpOnAfterTheRequestTimeout(@TempDir Path dir) throws Exception {
         // A stuck daemon (its event loop blocked, or stopped with SIGSTOP): the kernel still takes the connection.
         Path socket = dir.resolve("steward.sock");
-        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            server.bind(UnixDomainSocketAddress.of(socket));
-            java.util.List<SocketChannel> held = new java.util.concurrent.CopyOnWriteArrayList<>();
-            Thread daemon = new Thread(() -> {
-                try {
-                    while (true) {
-                        SocketChannel channel = server.accept();
-                        held.add(channel);
-                        BufferedReader head = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel),
-                                StandardCharsets.ISO_8859_1));
-                        String request = head.readLine();
-                        while (!head.readLine().isEmpty()) {
-                            // the head only
-                        }
-                        if (request.contains("/logs")) { // a stream whose head comes at once, its bytes later: not cut
-                            java.io.OutputStream out = Channels.newOutputStream(channel);
-                            out.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-                            Thread.sleep(1500); // a quiet process, followed
-                            out.write("6\r\nlater\n\r\n0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-                            channel.close();
-                        } // anything else: never answered
-                    }
-                } catch (IOException | InterruptedException e) {
-                    // the server closed: the test is over
-                }
-            });
-            daemon.setDaemon(true);
-            daemon.start();
+        java.util.List<SocketChannel> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (ServerSocketChannel server = fakeDaemon(socket, (request, channel) -> {
+            held.add(channel);
+            if (request.contains("/logs")) { // a stream whose head comes at once, its bytes later: not cut
+                java.io.OutputStream out = Channels.newOutputStream(channel);
+                out.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                Thread.sleep(1500); // a quiet process, followed
+                out.write("6\r\nlater\n\r\n0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                channel.close();
+            } // anything else: never answered
+        })) {
             Map<String, String> env = Map.of("STEWARD_REQUEST_TIMEOUT", "0.5");
             long start = System.nanoTime();
             CliRun.Result stuck = CliRun.run(env, dir, "", "--server", socket.toString(), "get", "processes");
@@ -217,6 +267,18 @@ class CliTransportTest {
             assertEquals(3, stop.code(), stop::toString);
             assertEquals(true, stop.err().contains("no answer within 1.5 s"), "the action's own --timeout, then the wait: " + stop.err());
             assertEquals(true, System.nanoTime() - action >= 1_400_000_000L, "an action may take its --timeout");
+
+            // Without --timeout the daemon may take an hour over an action, or nothing over a signal: a daemon that answers
+            // nothing else either is given up on as soon, not after an hour.
+            long unbounded = System.nanoTime();
+            CliRun.Result stopAll = CliRun.run(env, dir, "", "--server", socket.toString(), "stop", "web");
+            assertEquals(3, stopAll.code(), stopAll::toString);
+            assertEquals(true, stopAll.err().contains("sent no answer to it, nor to another request within 0.5 s: it is stuck"),
+                    stopAll.err());
+            CliRun.Result signal = CliRun.run(env, dir, "", "--server", socket.toString(), "signal", "HUP", "web");
+            assertEquals(3, signal.code(), signal::toString);
+            assertEquals(true, signal.err().contains("sent no answer within 0.5 s: it is stuck"), signal.err());
+            assertEquals(true, System.nanoTime() - unbounded < 20_000_000_000L, "given up on, not waited for an hour");
 
             CliRun.Result follow = CliRun.run(env, dir, "", "--server", socket.toString(), "logs", "web-0", "-f");
             assertEquals(0, follow.code(), follow::toString);
