@@ -32,11 +32,6 @@ public record ActionTimeout(Optional<Duration> given) {
         return new ActionTimeout(Optional.empty());
     }
 
-    /** The longest any one wait of the command can be: for a backstop in case an outcome never comes. */
-    public Duration longest() {
-        return given.orElse(CAP);
-    }
-
     Duration forStart(ProgramSpec spec) {
         return given.orElseGet(() -> within(Duration.ofSeconds(spec.startSeconds()).plus(SPARE)));
     }
