@@ -4,32 +4,40 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
  * Pending text edits of one manifest file: documents replaced, removed or appended. Edits are
  * recorded against the original text and applied together, last first, so their offsets stay valid.
+ *
+ * <p>A document's new text is made when the edited file is put together ({@link #result}), from the manifest it was
+ * sent in: an apply of thousands of programs held a copy of each one's text until all were checked, the request's
+ * text twice over.
  */
 final class FileEdit {
 
-    private record Splice(int start, int end, String text) {
+    private record Splice(int start, int end, Supplier<String> text) {
     }
 
     private final Path path;
     private final String original; // null when the file does not exist
     private final List<YamlDocuments.Doc> docs; // null when the file is not YAML
+    private final Map<String, YamlDocuments.Doc> named; // docs by the program each names
     private final String problem; // why docs is null
     private final boolean notYaml; // the problem is the text's (UTF-8, YAML), not the file's (mode, kind, size, access)
     private final List<Splice> splices = new ArrayList<>();
-    private final List<String> appended = new ArrayList<>();
+    private final List<Supplier<String>> appended = new ArrayList<>();
 
     private FileEdit(Path path, String original, List<YamlDocuments.Doc> docs, String problem, boolean notYaml) {
         this.path = path;
         this.original = original;
         this.docs = docs;
+        this.named = docs == null || docs.isEmpty() ? Map.of() : YamlDocuments.byName(docs);
         this.problem = problem;
         this.notYaml = notYaml;
     }
@@ -43,8 +51,7 @@ final class FileEdit {
         } catch (Utf8Text.NotUtf8 e) { // as the watcher names it, not the JDK's "Input length = 1"
             return new FileEdit(path, "", null, e.messageWithPosition(), true);
         } catch (RegularFiles.Unreadable e) {
-            return e.missing() ? new FileEdit(path, null, List.of(), null, false)
-                    : new FileEdit(path, "", null, e.getMessage(), false);
+            return e.missing() ? missing(path) : new FileEdit(path, "", null, e.getMessage(), false);
         }
         try {
             return new FileEdit(path, text, YamlDocuments.split(path.toString(), text), null, false);
@@ -52,6 +59,14 @@ final class FileEdit {
             return new FileEdit(path, text, null, "is not valid YAML (" + e.getMessage().lines().findFirst().orElse("")
                     + ")", true);
         }
+    }
+
+    /**
+     * A file that did not exist when it was looked for, which the edits create: as {@link #read} finds it. Until it is
+     * written, it must still not exist ({@link #unchangedSinceRead}).
+     */
+    static FileEdit missing(Path path) {
+        return new FileEdit(path, null, List.of(), null, false);
     }
 
     Path path() {
@@ -82,7 +97,7 @@ final class FileEdit {
 
     /** The document defining program {@code name}; empty also when the file cannot be read as YAML. */
     Optional<YamlDocuments.Doc> find(String name) {
-        return docs == null ? Optional.empty() : YamlDocuments.find(docs, name);
+        return Optional.ofNullable(named.get(name));
     }
 
     /** Throws when the file cannot be edited because it is unreadable or not YAML. */
@@ -108,25 +123,25 @@ final class FileEdit {
     }
 
     /** Replaces a document with block-style text (no trailing line break). */
-    void replace(YamlDocuments.Doc doc, String text) {
+    void replace(YamlDocuments.Doc doc, Supplier<String> text) {
         // A document starting on its "---" line (--- {...}) gets its new text on the next line.
-        splices.add(new Splice(doc.start(), doc.end(), doc.lineStart() ? text : "\n" + text));
+        splices.add(new Splice(doc.start(), doc.end(), doc.lineStart() ? text : () -> "\n" + text.get()));
     }
 
     /** Replaces the characters {@code [start, end)} of the original text. */
     void splice(int start, int end, String text) {
-        splices.add(new Splice(start, end, text));
+        splices.add(new Splice(start, end, () -> text));
     }
 
     /** Removes a document with its {@code ---} line and its comments, keeping the other documents' text. */
     void remove(YamlDocuments.Doc doc) {
         String text = original();
         int end = doc.end() < text.length() ? doc.end() + 1 : doc.end(); // its line break too
-        splices.add(new Splice(doc.cutStart(), end, ""));
+        splices.add(new Splice(doc.cutStart(), end, () -> ""));
     }
 
     /** Adds a document at the end of the file. */
-    void append(String text) {
+    void append(Supplier<String> text) {
         appended.add(text);
     }
 
@@ -134,15 +149,15 @@ final class FileEdit {
     String result() {
         StringBuilder text = new StringBuilder(original());
         splices.stream().sorted(Comparator.comparingInt(Splice::start).reversed())
-                .forEach(splice -> text.replace(splice.start(), splice.end(), splice.text()));
-        for (String document : appended) {
+                .forEach(splice -> text.replace(splice.start(), splice.end(), splice.text().get()));
+        for (Supplier<String> document : appended) {
             if (text.length() > 0) {
                 if (text.charAt(text.length() - 1) != '\n') {
                     text.append('\n');
                 }
                 text.append("---\n");
             }
-            text.append(document).append('\n');
+            text.append(document.get()).append('\n');
         }
         return inLineBreaksOfOriginal(text.toString());
     }
@@ -190,8 +205,6 @@ final class FileEdit {
 
     /** Names of the programs the original text defines (as written, valid or not). */
     Set<String> names() {
-        Set<String> names = new TreeSet<>();
-        docs().forEach(doc -> doc.name().ifPresent(names::add));
-        return names;
+        return new TreeSet<>(named.keySet());
     }
 }

@@ -16,12 +16,18 @@ public record LogsSpec(StreamLogSpec stdout, StreamLogSpec stderr, boolean redir
         public static final long DEFAULT_MAX_BYTES = 50L * 1024 * 1024;
         public static final int DEFAULT_BACKUPS = 10;
 
+        private static final StreamLogSpec DEFAULTS = new StreamLogSpec(AUTO, DEFAULT_MAX_BYTES, DEFAULT_BACKUPS);
+
+        /** One instance for every program without settings of its own (records: compared by value). */
         public static StreamLogSpec defaults() {
-            return new StreamLogSpec(AUTO, DEFAULT_MAX_BYTES, DEFAULT_BACKUPS);
+            return DEFAULTS;
         }
     }
 
+    private static final LogsSpec DEFAULTS = new LogsSpec(StreamLogSpec.defaults(), StreamLogSpec.defaults(), false);
+
+    /** One instance for every program without a {@code logs} section: thousands of programs need not hold one each. */
     public static LogsSpec defaults() {
-        return new LogsSpec(StreamLogSpec.defaults(), StreamLogSpec.defaults(), false);
+        return DEFAULTS;
     }
 }

@@ -1,6 +1,7 @@
 package dev.steward.manifest;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -34,13 +35,13 @@ final class ManifestCheck {
         Set<String> wanted = new TreeSet<>(file.names());
         wanted.removeAll(removed);
         expected.forEach(spec -> wanted.add(spec.name()));
-        Set<String> found = new TreeSet<>();
-        docs.forEach(doc -> doc.name().ifPresent(found::add));
+        Map<String, YamlDocuments.Doc> named = YamlDocuments.byName(docs);
+        Set<String> found = new TreeSet<>(named.keySet());
         if (!found.equals(wanted)) {
             throw refused(file, "it would define " + found + " instead of " + wanted);
         }
         for (ProgramSpec spec : expected) {
-            YamlDocuments.Doc doc = YamlDocuments.find(docs, spec.name()).orElseThrow();
+            YamlDocuments.Doc doc = named.get(spec.name());
             ManifestFile one = loader.parse(file.path(), YamlDocuments.alone(after, doc));
             Optional<ProgramSpec> read = one.programs().stream().findFirst();
             if (read.isEmpty() || !read.get().equals(spec)) {

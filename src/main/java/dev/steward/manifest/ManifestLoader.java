@@ -4,6 +4,7 @@ import dev.steward.manifest.NodeReader.Position;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +89,21 @@ public final class ManifestLoader {
         return parseWithPositions(file, text);
     }
 
+    /**
+     * The plain subset first, composed cheaply; snakeyaml-engine for anything else (and its errors), from the start
+     * again when a document of the text turns out not to be plain. Either composes one document at a time, dropped
+     * once read: a file's whole node tree is some thirty times its size.
+     */
     Parsed parseWithPositions(Path file, String text) {
+        try {
+            return parseDocuments(file, text, PlainYamlComposer.documents(text, SCHEMA.getScalarResolver()));
+        } catch (PlainYamlComposer.NotPlain e) {
+            return parseDocuments(file, text, new Compose(SETTINGS)
+                    .composeAllFromString(text.indexOf('\t') < 0 ? text : tabsAtLineEndsAsSpaces(text)).iterator());
+        }
+    }
+
+    private Parsed parseDocuments(Path file, String text, Iterator<Node> documents) {
         NodeReader reader = new NodeReader(file);
         ProgramReader programReader = new ProgramReader(reader);
         List<ProgramSpec> programs = new ArrayList<>();
@@ -97,11 +112,8 @@ public final class ManifestLoader {
         Map<String, Position> programNames = new LinkedHashMap<>();
         boolean yaml = false; // a file that is not YAML names nothing: the documents read so far depend on where it broke
         try {
-            // The plain subset first, composed cheaply; snakeyaml-engine for anything else (and its errors).
-            Optional<List<Node>> plain = PlainYamlComposer.compose(text, SCHEMA.getScalarResolver());
-            Iterable<Node> documents = plain.isPresent() ? plain.get()
-                    : new Compose(SETTINGS).composeAllFromString(text.indexOf('\t') < 0 ? text : tabsAtLineEndsAsSpaces(text));
-            for (Node document : documents) {
+            while (documents.hasNext()) {
+                Node document = documents.next();
                 if (document instanceof ScalarNode && Tag.NULL.equals(document.getTag())) {
                     continue; // empty document, e.g. a leading "---" or one with only comments
                 }

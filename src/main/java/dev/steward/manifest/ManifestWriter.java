@@ -124,11 +124,37 @@ public final class ManifestWriter {
     public record Submitted(Path label, String text) {
     }
 
-    /** A program of a submitted manifest, where its name is written, and the manifest's documents. */
-    private record Located(ProgramSpec spec, Submitted from, Position at, List<YamlDocuments.Doc> docs) {
+    /** A program of a submitted manifest, where its name is written, and its document there. */
+    private record Located(ProgramSpec spec, Submitted from, Position at, YamlDocuments.Doc doc) {
         String place() {
             String where = from.label().equals(REQUEST) ? "this request" : from.label().toString();
             return at.line() > 0 ? where + ", line " + at.line() : where;
+        }
+
+        /** The text to write for it: as sent when it is block-style YAML, else converted to that. */
+        String text() {
+            return YamlDocuments.blockText(from.text(), doc);
+        }
+
+        /**
+         * Its text for a file it is added to, with the comment lines right above it where it was sent: they go with it
+         * (a replaced document keeps those above it in its file instead).
+         */
+        String textWithComments() {
+            return YamlDocuments.leadingComments(from.text(), doc) + text();
+        }
+    }
+
+    /**
+     * A program an apply creates in a file of its own, {@code <name>.yaml}, which did not exist when looked for: the file
+     * is made when the edits are checked, and a dry run lets it go once checked. An apply of thousands of new programs
+     * held an edit of each one's file, its document's text and the list of what it writes until all were checked.
+     */
+    private record NewFile(Path path, Located program) {
+        FileEdit edit() {
+            FileEdit file = FileEdit.missing(path);
+            file.append(program::textWithComments);
+            return file;
         }
     }
 
@@ -162,15 +188,20 @@ public final class ManifestWriter {
         }
         Map<Path, FileEdit> files = new LinkedHashMap<>();
         Map<Path, List<ProgramSpec>> expected = new LinkedHashMap<>();
+        List<NewFile> newFiles = new ArrayList<>();
         List<Change> changes = new ArrayList<>();
         List<Path> listed = manifestFiles();
         for (Located program : programs) {
             ProgramSpec spec = program.spec();
-            YamlDocuments.Doc sent = YamlDocuments.find(program.docs(), spec.name()).orElseThrow();
-            String text = YamlDocuments.blockText(program.from().text(), sent);
             Optional<FileEdit> holder = locate(spec.name(), sources, files, listed);
-            FileEdit file = holder.orElseGet(() -> files.computeIfAbsent(directory.resolve(spec.name() + ".yaml"),
-                    FileEdit::read));
+            Path own = directory.resolve(spec.name() + ".yaml");
+            FileEdit file = holder.orElseGet(() -> files.containsKey(own) ? files.get(own) : FileEdit.read(own));
+            if (!file.exists()) {
+                newFiles.add(new NewFile(own, program));
+                changes.add(new Change(spec.name(), Action.CREATED, own, Optional.empty(), Optional.of(spec)));
+                continue;
+            }
+            files.putIfAbsent(file.path(), file); // its own file, there already: the programs after it may be there too
             Optional<YamlDocuments.Doc> doc = file.find(spec.name());
             Optional<ProgramSpec> before = doc.flatMap(d -> specOf(file, d, spec.name()));
             if (before.filter(spec::equals).isPresent()) {
@@ -180,11 +211,10 @@ public final class ManifestWriter {
                 continue;
             }
             if (doc.isPresent()) {
-                file.replace(doc.get(), text);
+                file.replace(doc.get(), program::text);
             } else {
                 file.requireReadable("adding program " + spec.name() + " to it");
-                // Its comments above it go with it; a replaced document keeps those above it in its file instead
-                file.append(YamlDocuments.leadingComments(program.from().text(), sent) + text);
+                file.append(program::textWithComments);
             }
             expected.computeIfAbsent(file.path(), p -> new ArrayList<>()).add(spec);
             changes.add(new Change(spec.name(), doc.isPresent() ? Action.CONFIGURED : Action.CREATED, file.path(),
@@ -194,13 +224,22 @@ public final class ManifestWriter {
         if (!clashes.isEmpty()) {
             return new Outcome(List.of(), clashes);
         }
+        List<FileEdit> edited = new ArrayList<>();
         for (FileEdit file : files.values()) {
             if (file.changed()) {
                 ManifestCheck.edited(loader, file, expected.get(file.path()), List.of());
+                edited.add(file);
+            }
+        }
+        for (NewFile created : newFiles) {
+            FileEdit file = created.edit();
+            ManifestCheck.edited(loader, file, List.of(created.program().spec()), List.of());
+            if (!dryRun) {
+                edited.add(file);
             }
         }
         if (!dryRun) {
-            write(files.values().stream().filter(FileEdit::changed).toList());
+            write(edited);
         }
         return new Outcome(List.copyOf(changes), List.of());
     }
@@ -221,10 +260,11 @@ public final class ManifestWriter {
             if (read.file().programs().isEmpty()) {
                 continue; // only comments, as the watcher takes it: a placeholder in a directory blocks nothing
             }
-            List<YamlDocuments.Doc> docs = YamlDocuments.split(manifest.label().toString(), manifest.text());
+            Map<String, YamlDocuments.Doc> docs = YamlDocuments.byName(YamlDocuments.split(manifest.label().toString(),
+                    manifest.text()));
             for (ProgramSpec spec : read.file().programs()) {
                 Located program = new Located(spec, manifest,
-                        read.namePositions().getOrDefault(spec.name(), new Position(0, 0)), docs);
+                        read.namePositions().getOrDefault(spec.name(), new Position(0, 0)), docs.get(spec.name()));
                 Located first = byName.putIfAbsent(spec.name(), program);
                 if (first == null) {
                     programs.add(program);

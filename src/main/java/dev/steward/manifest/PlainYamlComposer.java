@@ -1,7 +1,9 @@
 package dev.steward.manifest;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import org.snakeyaml.engine.v2.common.FlowStyle;
 import org.snakeyaml.engine.v2.common.ScalarStyle;
@@ -27,14 +29,19 @@ import org.snakeyaml.engine.v2.resolver.ScalarResolver;
  * <p>The subset: documents separated by lines holding only {@code ---}, each a block mapping starting at
  * column 0; block mappings and block sequences of one-line items; one-line flow sequences and mappings
  * with plain keys; one-line plain, single-quoted and double-quoted (no escapes) scalars; comments and
- * blank lines. Anything else gives empty: anchors, aliases, tags, directives, block and multi-line
+ * blank lines. Anything else is {@link NotPlain}: anchors, aliases, tags, directives, block and multi-line
  * scalars, empty values, indentless sequences, quoted or complex keys, tabs, carriage returns, non-BMP
  * or non-printable characters, and any text snakeyaml-engine would reject. Start marks (index, line,
  * column) are snakeyaml-engine's, as are the end marks of scalars and flow collections; block
- * collections get no end mark. Empty documents are left out (a reader of manifests skips them). Holds
- * no state between calls.
+ * collections get no end mark. Marks have no snippet (the text around them, for snakeyaml-engine's own
+ * error messages): text it would complain about is left to it. Empty documents are left out (a reader of
+ * manifests skips them). Each text gets a composer of its own.
+ *
+ * <p>Documents are composed one at a time, as they are asked for ({@link #documents}): a file of thousands of
+ * documents composes to some thirty times its size in nodes and marks, which a reader that holds them all at
+ * once (a 1 MiB file of 9,500 programs, three such files in one apply) took past the daemon's heap.
  */
-final class PlainYamlComposer {
+final class PlainYamlComposer implements Iterator<Node> {
 
     /** Characters that never appear in the subset, wherever they are: the composer gives up at once. */
     private static final String OUTSIDE = "\\&*!|>%@`?";
@@ -42,41 +49,68 @@ final class PlainYamlComposer {
     private static final String INDICATORS = "-?:,[]{}#&*!|>'\"%@`";
     private static final String FLOW_INDICATORS = ",[]{}";
 
-    /** Leaves the composer when the text is outside the subset; no stack trace, it is never shown. */
-    private static final class NotPlain extends RuntimeException {
-        NotPlain() {
+    /**
+     * The text is outside the subset, found where the composer got to: the documents composed before it must be
+     * thrown away with what was made of them, and the whole text composed by snakeyaml-engine. No stack trace, it
+     * is never shown.
+     */
+    static final class NotPlain extends RuntimeException {
+        private NotPlain() {
             super(null, null, false, false);
         }
     }
 
     private static final NotPlain NOT_PLAIN = new NotPlain();
 
+    /**
+     * The buffer of every mark: none. A mark's buffer is the text as code points, four times the text's size, for its
+     * snippet alone.
+     */
+    private static final int[] NO_SNIPPET = new int[0];
+
     private final String text;
-    private final int[] codePoints;
     private final ScalarResolver resolver;
+    private final boolean plainCharacters;
     private int pos;
     private int line;
     private int lineStart;
+    private Node next;
 
     private PlainYamlComposer(String text, ScalarResolver resolver) {
         this.text = text;
         this.resolver = resolver;
-        codePoints = new int[text.length()];
-        for (int i = 0; i < codePoints.length; i++) {
-            codePoints[i] = text.charAt(i); // BMP only (checked), so chars are code points
-        }
+        plainCharacters = plainCharacters(text);
     }
 
-    /** The non-empty documents of {@code text}, or empty when it is not in the plain subset. */
-    static Optional<List<Node>> compose(String text, ScalarResolver resolver) {
-        if (!plainCharacters(text)) {
-            return Optional.empty();
+    /**
+     * The non-empty documents of {@code text}, each composed when the iteration comes to it.
+     *
+     * @throws NotPlain from the iteration, when the text turns out to be outside the subset: at once for a character
+     *                  that never appears in it, else at the first document that is not plain
+     */
+    static Iterator<Node> documents(String text, ScalarResolver resolver) {
+        return new PlainYamlComposer(text, resolver);
+    }
+
+    @Override
+    public boolean hasNext() {
+        if (!plainCharacters) {
+            throw NOT_PLAIN;
         }
-        try {
-            return Optional.of(new PlainYamlComposer(text, resolver).documents());
-        } catch (NotPlain e) {
-            return Optional.empty();
+        if (next == null) {
+            next = nextDocument();
         }
+        return next != null;
+    }
+
+    @Override
+    public Node next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        Node document = next;
+        next = null;
+        return document;
     }
 
     private static boolean plainCharacters(String text) {
@@ -92,12 +126,12 @@ final class PlainYamlComposer {
         return true;
     }
 
-    private List<Node> documents() {
-        List<Node> documents = new ArrayList<>();
+    /** The next non-empty document, or null at the end of the text. */
+    private Node nextDocument() {
         while (true) {
             int indent = nextContentIndent();
             if (indent < 0) {
-                return documents;
+                return null;
             }
             if (indent != 0) {
                 throw NOT_PLAIN; // an indented root, or content where a document should start
@@ -105,7 +139,7 @@ final class PlainYamlComposer {
             if (documentStart()) {
                 continue;
             }
-            documents.add(blockMapping(0));
+            return blockMapping(0);
         }
     }
 
@@ -420,6 +454,6 @@ final class PlainYamlComposer {
     }
 
     private Mark mark() {
-        return new Mark("reader", pos, line, pos - lineStart, codePoints, pos);
+        return new Mark("reader", pos, line, pos - lineStart, NO_SNIPPET, 0);
     }
 }

@@ -37,6 +37,8 @@ final class ProgramReader {
             "stopSignal", "stopTimeoutSeconds", "stopAsGroup", "killAsGroup", "priority", "logs");
     private static final List<String> LOGS = List.of("stdout", "stderr", "redirectStderr");
     private static final List<String> STREAM = List.of("file", "maxBytes", "backups");
+    /** One set for every program that does not list its exit codes. */
+    private static final Set<Integer> DEFAULT_EXIT_CODES = Set.of(0);
     private static final List<String> RESTART_BACKOFF = List.of("initialSeconds", "maxSeconds", "resetSeconds");
 
     // Fields written at the wrong level get "it belongs under ..." instead of a spelling guess.
@@ -121,7 +123,7 @@ final class ProgramReader {
         Optional<RestartBackoff> restartBackoff = spec.get("restartBackoff")
                 .flatMap(node -> restartBackoff(node, spec.path("restartBackoff")));
         Set<Integer> exitCodes = spec.get("exitCodes").flatMap(node -> exitCodes(node, spec.path("exitCodes")))
-                .orElse(Set.of(0));
+                .orElse(DEFAULT_EXIT_CODES);
         int startSeconds = integer(spec, "startSeconds", 0, Integer.MAX_VALUE, 1);
         int startRetries = integer(spec, "startRetries", 0, Integer.MAX_VALUE, 3);
         int stopSignal = spec.get("stopSignal").flatMap(node -> signal(node, spec.path("stopSignal"))).orElse(15);

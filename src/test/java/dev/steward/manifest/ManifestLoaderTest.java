@@ -909,6 +909,23 @@ class ManifestLoaderTest {
                 .collect(Collectors.toList());
     }
 
+    /**
+     * The plain documents before one that is not are read again by snakeyaml-engine, from the start, and only then: the
+     * first reading's programs and errors are not kept (each document is read as it is composed, not all composed first).
+     */
+    @Test
+    void aDocumentOutsideThePlainSubsetAfterPlainOnesHasTheWholeFileReadBySnakeyaml() {
+        String plain = HEADER + "spec:\n  command: [a]\n  replicas: -1\n";
+        String indentless = "apiVersion: steward.dev/v1\nkind: Program\nmetadata: {name: db}\n"
+                + "spec:\n  command:\n  - b\n  priority: 5\n";
+        ManifestFile valid = loader.parse(FILE, HEADER + "spec:\n  command: [a]\n---\n" + indentless);
+        assertEquals(List.of(), valid.errors());
+        assertEquals(List.of("web", "db"), valid.programs().stream().map(ProgramSpec::name).toList());
+
+        ManifestFile invalid = loader.parse(FILE, plain + "---\n" + indentless + "  bogus: 1\n");
+        assertEquals(List.of("7:13 spec.replicas", "16:3 spec.bogus"), places(invalid), "each error once");
+    }
+
     @Test
     void anInvalidFileStillSaysWhichProgramsItsProgramDocumentsNameAndWhere() {
         String deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec: {}\n";
