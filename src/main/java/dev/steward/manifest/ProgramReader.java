@@ -48,7 +48,6 @@ final class ProgramReader {
             belongUnder(Map.of("metadata", METADATA, "spec.logs", LOGS, "spec.restartBackoff", RESTART_BACKOFF));
 
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern OCTAL = Pattern.compile("(0o)?[0-7]{1,4}");
     private static final String COMMAND_EXAMPLE = "[\"python3\", \"-m\", \"http.server\"]";
 
@@ -394,7 +393,7 @@ final class ProgramReader {
     }
 
     private static String envNameProblem(String name) {
-        if (ENV_NAME.matcher(name).matches()) {
+        if (EnvironmentNames.isShellName(name)) {
             return null;
         }
         if (name.indexOf('=') > 0) { // not shown whole: what follows the = may be a password

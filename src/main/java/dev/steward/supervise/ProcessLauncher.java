@@ -3,6 +3,7 @@ package dev.steward.supervise;
 import dev.steward.logs.LogFileTable;
 import dev.steward.logs.LogSink;
 import dev.steward.logs.TailMemory;
+import dev.steward.manifest.EnvironmentNames;
 import dev.steward.manifest.Expansions;
 import dev.steward.manifest.LogsSpec;
 import dev.steward.manifest.LogsSpec.StreamLogSpec;
@@ -195,12 +196,7 @@ public final class ProcessLauncher implements Launcher {
      */
     private static Path shellFor(Map<String, String> environment) {
         for (String name : environment.keySet()) {
-            boolean shells = !name.isEmpty() && !Character.isDigit(name.charAt(0));
-            for (int i = 0; i < name.length() && shells; i++) {
-                char c = name.charAt(i);
-                shells = c < 128 && (Character.isLetterOrDigit(c) || c == '_');
-            }
-            if (!shells && Files.isExecutable(BASH)) {
+            if (!EnvironmentNames.isShellName(name) && Files.isExecutable(BASH)) {
                 return BASH;
             }
         }
