@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steward.manifest.ProgramSpec;
 import dev.steward.manifest.RestartPolicy;
+import dev.steward.supervise.FakeLauncher.FakeChild;
 import dev.steward.supervise.FakeLauncher.SentSignal;
 
 import java.time.Clock;
@@ -23,6 +24,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -1189,11 +1191,20 @@ class ProcessSlotTest {
         assertEquals(0, loop.pendingTimers());
     }
 
+    /**
+     * A RUNNING process of a program with stopAsGroup, killAsGroup and a 3 s stop timeout, whose process group has
+     * {@code members} beside it, asked to stop.
+     */
+    private ProcessSlot stoppingWithItsGroup(UnaryOperator<FakeChild> members) {
+        ProcessSlot slot = running(web().stopAsGroup(true).killAsGroup(true).stopTimeoutSeconds(3));
+        members.apply(launcher.lastChild());
+        slot.stop();
+        return slot;
+    }
+
     @Test
     void aGroupThatOutlivesItsSigkillIsLeftAfterAFewSeconds() {
-        ProcessSlot slot = running(web().stopAsGroup(true).killAsGroup(true).stopTimeoutSeconds(3));
-        launcher.lastChild().withMembersThatSurviveKill();
-        slot.stop();
+        ProcessSlot slot = stoppingWithItsGroup(FakeChild::withMembersThatSurviveKill);
         launcher.exitLast(ExitStatus.killedBy(SIGTERM));
         loop.advanceSeconds(3);
         assertTrue(launcher.signals().contains(new SentSignal(PID1, SIGKILL, true)));
@@ -1239,9 +1250,7 @@ class ProcessSlotTest {
 
     @Test
     void aGroupLeftAsAnotherUserIsLeftAtTheStopTimeoutAndSaidSo() {
-        ProcessSlot slot = running(web().stopAsGroup(true).killAsGroup(true).stopTimeoutSeconds(3));
-        launcher.lastChild().withMembersOfAnotherUser();
-        slot.stop();
+        ProcessSlot slot = stoppingWithItsGroup(FakeChild::withMembersOfAnotherUser);
         launcher.exitLast(ExitStatus.killedBy(SIGTERM));
         loop.advanceMillis(2_999);
         assertEquals(STOPPING, slot.state(), "not taken for gone: the daemon may not signal it, but it is there");
@@ -1262,9 +1271,7 @@ class ProcessSlotTest {
     void aGroupLeftAsAnotherUserByAChildKilledAtTheStopTimeoutIsSaidSoAtOnce() {
         // The child ignored its stop signal: the SIGKILL to the group at the deadline took it, not the member run as another
         // user. That was waited for 5 s more and called "still there 5 s after SIGKILL", as a member stuck in the kernel.
-        ProcessSlot slot = running(web().stopAsGroup(true).killAsGroup(true).stopTimeoutSeconds(3));
-        launcher.lastChild().withMembersOfAnotherUser();
-        slot.stop();
+        ProcessSlot slot = stoppingWithItsGroup(FakeChild::withMembersOfAnotherUser);
         loop.advanceSeconds(3);
         assertTrue(launcher.signals().contains(new SentSignal(PID1, SIGKILL, true)));
         launcher.exitLast(ExitStatus.killedBy(SIGKILL));
@@ -1282,9 +1289,7 @@ class ProcessSlotTest {
 
     @Test
     void aSigkillBeforeTheChildsExitIsNotSentAgain() {
-        ProcessSlot slot = running(web().stopAsGroup(true).killAsGroup(true).stopTimeoutSeconds(3));
-        launcher.lastChild().withMembersThatSurviveKill(); // for a moment: not reaped yet when the child's exit comes
-        slot.stop();
+        ProcessSlot slot = stoppingWithItsGroup(FakeChild::withMembersThatSurviveKill); // for a moment: not reaped yet when the child's exit comes
         loop.advanceSeconds(3);
         launcher.exitLast(ExitStatus.killedBy(SIGKILL));
         loop.advanceMillis(ProcessSlot.GROUP_POLL.toMillis());
